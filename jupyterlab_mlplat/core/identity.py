@@ -1,0 +1,63 @@
+"""Who is calling and what they may do.
+
+Roles are not stored by the platform: they are derived on every request from the scopes
+JupyterHub grants (hub groups → hub roles → custom scopes), so an admin changes a person's role in
+one place, the hub, and the platform follows without a sync job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DATA_SCIENTIST = "data_scientist"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    INSTRUCTOR = "instructor"
+
+
+#: the JupyterHub custom scope that confers each role beyond the baseline data scientist
+SCOPE_FOR_ROLE: dict[Role, str] = {
+    Role.REVIEWER: "custom:mlplat:review",
+    Role.ADMIN: "custom:mlplat:admin",
+    Role.INSTRUCTOR: "custom:mlplat:instruct",
+}
+
+#: display order, so every client lists roles the same way
+ROLE_ORDER: tuple[Role, ...] = (Role.DATA_SCIENTIST, Role.REVIEWER, Role.ADMIN, Role.INSTRUCTOR)
+
+
+def roles_from_scopes(scopes: Iterable[str]) -> tuple[Role, ...]:
+    """Every signed-in user is a data scientist; other roles come only from their custom scope.
+
+    A scope may arrive filtered (``custom:mlplat:review!group=x``); a filtered grant is not the
+    role, because the role means "anywhere on this platform".
+    """
+    held = set(scopes)
+    return tuple(
+        role for role in ROLE_ORDER if role is Role.DATA_SCIENTIST or SCOPE_FOR_ROLE[role] in held
+    )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller as the platform trusts it for one request."""
+
+    name: str
+    groups: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = (Role.DATA_SCIENTIST,)
+    #: "hub" when JupyterHub vouched for the caller, "standalone" for the single local user
+    mode: str = "hub"
+    kind: str = "user"
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @classmethod
+    def everything(cls, name: str) -> Identity:
+        """The single user of standalone mode holds every role: there is nobody else to ask."""
+        return cls(name=name, groups=(), roles=ROLE_ORDER, mode="standalone")

@@ -1,0 +1,1 @@
+"""The central platform service: a JupyterHub-managed tornado service, also runnable in-process."""

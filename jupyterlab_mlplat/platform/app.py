@@ -1,0 +1,250 @@
+"""The platform service application: configuration, start-up, and the tornado app.
+
+Run as a JupyterHub-managed service (``mlplat-platform``, see hub_config/), or in-process by the
+server extension in standalone mode (``PlatformApp.instance_in_process``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
+import tornado.web
+from traitlets import Bool, Int, Type, Unicode, default
+from traitlets.config import Application
+
+from jupyterlab_mlplat import __version__
+from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.sql_store import MigrationError, SqlStore, redact_url
+from jupyterlab_mlplat.core.accounts import AccountService
+from jupyterlab_mlplat.core.health import HealthService
+
+from . import openapi
+from .auth import HubTokenAuthenticator, PlatformAuthenticator
+from .handlers import ROUTES, NotFoundHandler, Services
+from .observability import LOG_FORMAT, Metrics, RequestIdFilter, current_request_id
+
+#: loggers whose lines should carry the request id and go where the platform logs
+_OWN_LOGGERS = ("mlplat", "jupyterlab_mlplat", "tornado.access", "tornado.application")
+
+
+def _default_data_dir() -> str:
+    return os.environ.get("MLPLAT_DATA_DIR") or str(
+        Path.home() / ".local" / "share" / "jupyterlab-mlplat"
+    )
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Access log without the query string: a query can carry user input or a token."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    logging.getLogger("tornado.access").log(
+        level,
+        "%d %s %s %.1fms",
+        status,
+        handler.request.method,
+        handler.request.path,
+        1000.0 * handler.request.request_time(),
+    )
+
+
+class PlatformApp(Application):
+    name = "mlplat-platform"
+    description = "The jupyterlab-mlplat platform service (runs under JupyterHub)."
+    version = __version__
+
+    aliases = {
+        "data-dir": "PlatformApp.data_dir",
+        "db-url": "PlatformApp.db_url",
+        "ip": "PlatformApp.ip",
+        "port": "PlatformApp.port",
+        "base-url": "PlatformApp.base_url",
+        "log-level": "Application.log_level",
+        "config": "PlatformApp.config_file",
+    }
+    flags = {
+        "upgrade-db": (
+            {"PlatformApp": {"upgrade_db_only": True}},
+            "Run the database migrations and exit.",
+        ),
+    }
+
+    config_file = Unicode("", help="A Python config file, e.g. /etc/mlplat/mlplat_config.py.").tag(
+        config=True
+    )
+
+    data_dir = Unicode(
+        help="Folder of the embedded state (SQLite database, object store), e.g. /srv/mlplat. "
+        "Defaults to $MLPLAT_DATA_DIR, else ~/.local/share/jupyterlab-mlplat."
+    ).tag(config=True)
+
+    @default("data_dir")
+    def _data_dir_default(self) -> str:
+        return _default_data_dir()
+
+    db_url = Unicode(
+        help="SQLAlchemy URL of the metadata database, e.g. "
+        "postgresql+psycopg://mlplat@db:5432/mlplat. Defaults to SQLite in data_dir. "
+        "Migrations run on start."
+    ).tag(config=True)
+
+    @default("db_url")
+    def _db_url_default(self) -> str:
+        sqlite_file = Path(self.data_dir) / "mlplat.sqlite"
+        return os.environ.get("MLPLAT_DB_URL") or f"sqlite:///{sqlite_file}"
+
+    object_store_dir = Unicode(
+        help="Folder of the local object store (embedded mode), e.g. /srv/mlplat/objects."
+    ).tag(config=True)
+
+    @default("object_store_dir")
+    def _object_store_dir_default(self) -> str:
+        return str(Path(self.data_dir) / "objects")
+
+    store_class = Type(
+        SqlStore,
+        klass=object,
+        help="Metadata store backend; must provide from_url(url) and the ports.Store methods.",
+    ).tag(config=True)
+
+    object_store_class = Type(
+        LocalObjectStore,
+        klass=object,
+        help="Object store backend; constructed with object_store_dir.",
+    ).tag(config=True)
+
+    authenticator_class = Type(
+        HubTokenAuthenticator,
+        klass=PlatformAuthenticator,
+        help="How callers are identified, e.g. "
+        "jupyterlab_mlplat.platform.auth.HubTokenAuthenticator (the default, under JupyterHub).",
+    ).tag(config=True)
+
+    ip = Unicode(help="Address to listen on, e.g. 127.0.0.1.").tag(config=True)
+    port = Int(help="Port to listen on, e.g. 8101 (0 picks a free port).").tag(config=True)
+    base_url = Unicode(
+        help="URL prefix the service is served under, e.g. /services/mlplat/. "
+        "Defaults to $JUPYTERHUB_SERVICE_PREFIX, else /."
+    ).tag(config=True)
+
+    upgrade_db_only = Bool(False, help="Run the migrations and exit.").tag(config=True)
+
+    def _service_url(self) -> Any:
+        return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return self._service_url().hostname or "127.0.0.1"
+
+    @default("port")
+    def _port_default(self) -> int:
+        return self._service_url().port or 8101
+
+    @default("base_url")
+    def _base_url_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+
+    @default("log_format")
+    def _log_format_default(self) -> str:
+        return LOG_FORMAT
+
+    # ------------------------------------------------------------------ lifecycle
+    services: Services | None = None
+
+    def initialize(self, argv: list[str] | None = None) -> None:
+        super().initialize(argv)
+        if self.config_file:
+            self.load_config_file(self.config_file)
+        self._route_logs_here()
+        try:
+            self.services = self.build_services()
+        except MigrationError as err:
+            self.log.critical("Refusing to start: %s", err)
+            self.exit(1)
+
+    def _route_logs_here(self) -> None:
+        for handler in self.log.handlers:
+            handler.addFilter(RequestIdFilter())
+        for name in _OWN_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.handlers = list(self.log.handlers)
+            logger.setLevel(self.log_level)
+            logger.propagate = False
+
+    def build_services(self) -> Services:
+        """Open the stores (migrating the database) and wire the core services to them."""
+        Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        self.log.info("metadata database: %s", redact_url(self.db_url))
+        store = self.store_class.from_url(self.db_url)
+        objects = self.object_store_class(self.object_store_dir)
+        return Services(
+            store=store,
+            accounts=AccountService(store),
+            health=HealthService(store, objects, version=__version__),
+            authenticator=self.authenticator_class(parent=self),
+            metrics=Metrics(),
+            openapi=openapi.document(__version__, self.base_url),
+        )
+
+    def make_tornado_app(self) -> tornado.web.Application:
+        assert self.services is not None, "initialize() first"
+        prefix = "/" + self.base_url.strip("/") + "/" if self.base_url.strip("/") else "/"
+        handlers = [(prefix + path, handler) for path, handler in ROUTES]
+        return tornado.web.Application(
+            handlers,  # type: ignore[arg-type]
+            default_handler_class=NotFoundHandler,
+            mlplat_services=self.services,
+            log_function=_log_request,
+            xsrf_cookies=False,  # token-authenticated API, no cookies
+        )
+
+    def listen(self, sockets: list[socket.socket] | None = None) -> tornado.httpserver.HTTPServer:
+        server = tornado.httpserver.HTTPServer(self.make_tornado_app(), xheaders=True)
+        server.add_sockets(sockets or tornado.netutil.bind_sockets(self.port, self.ip))
+        return server
+
+    def close(self) -> None:
+        if self.services is not None:
+            self.services.store.close()
+
+    def start(self) -> None:
+        if self.upgrade_db_only:
+            self.log.info("database is at the newest schema")
+            return
+        server = self.listen()
+        self.log.info(
+            "jupyterlab-mlplat platform %s listening on http://%s:%s%s",
+            __version__,
+            self.ip,
+            self.port,
+            self.base_url,
+        )
+        try:
+            tornado.ioloop.IOLoop.current().start()
+        except KeyboardInterrupt:
+            self.log.info("interrupted; stopping")
+        finally:
+            server.stop()
+            self.close()
+
+
+def _excepthook(typ: type[BaseException], value: BaseException, tb: Any) -> None:
+    """A crash says what and where in one line, with no traceback that might carry secrets."""
+    frame = traceback.extract_tb(tb)[-1] if tb else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    req = current_request_id.get()
+    sys.stderr.write(f"mlplat-platform: fatal {typ.__name__}{where} (request {req})\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.excepthook = _excepthook
+    PlatformApp.launch_instance(argv)

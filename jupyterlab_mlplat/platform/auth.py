@@ -1,0 +1,95 @@
+"""Who is calling the platform: JupyterHub tokens in a hub, one shared secret standalone.
+
+The authenticator class is a ``Type`` trait of the platform, so a deployment can swap it (for
+example to add API keys for external systems) without touching handlers.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from jupyterhub.services.auth import HubAuth
+from tornado.web import HTTPError
+from traitlets import Instance, Unicode, default
+from traitlets.config import LoggingConfigurable
+
+from jupyterlab_mlplat.core.errors import NotAuthenticated, Unavailable
+from jupyterlab_mlplat.core.identity import Identity, roles_from_scopes
+
+NO_CREDENTIALS_MESSAGE = (
+    "This request carries no token. Call the platform with the header 'Authorization: token "
+    "<your JupyterHub API token>' (the JupyterLab sidebar does this for you)."
+)
+
+
+class PlatformAuthenticator(LoggingConfigurable):
+    """Turns the token of a request into an ``Identity``, or raises ``NotAuthenticated``."""
+
+    async def authenticate(self, token: str | None) -> Identity:
+        raise NotImplementedError
+
+
+class HubTokenAuthenticator(PlatformAuthenticator):
+    """Asks JupyterHub whose token it is; roles come from the custom scopes the token carries.
+
+    The user's server calls us with its ``JUPYTERHUB_API_TOKEN``; the hub gives that token the
+    subset of ``Spawner.server_token_scopes`` the user holds, so the scopes it reports are exactly
+    the user's platform roles.
+    """
+
+    hub_auth = Instance(HubAuth)
+
+    @default("hub_auth")
+    def _default_hub_auth(self) -> HubAuth:
+        # HubAuth reads JUPYTERHUB_API_URL, JUPYTERHUB_API_TOKEN and the service name from the
+        # environment the hub gives its managed services, and caches answers for a short while.
+        return HubAuth(parent=self, cache_max_age=60)
+
+    async def authenticate(self, token: str | None) -> Identity:
+        if not token:
+            raise NotAuthenticated(NO_CREDENTIALS_MESSAGE)
+        try:
+            model = await self.hub_auth.user_for_token(token, sync=False)
+        except HTTPError as err:
+            raise Unavailable(
+                "JupyterHub could not confirm who you are right now; try again in a moment."
+            ) from err
+        if not model:
+            raise NotAuthenticated(
+                "JupyterHub does not recognise this token: it is wrong, expired or revoked. "
+                "Restart your server from the hub home page to get a fresh one."
+            )
+        if not self.hub_auth.check_scopes(self.hub_auth.access_scopes, model):
+            raise NotAuthenticated(
+                f"Your token does not grant access to the ML platform (it needs one of "
+                f"{sorted(self.hub_auth.access_scopes)}). Ask an administrator to give your "
+                "group access to the service."
+            )
+        if model.get("kind", "user") != "user":
+            raise NotAuthenticated("Only people can use the platform API with a hub token.")
+        scopes = model.get("scopes", [])
+        return Identity(
+            name=model["name"],
+            groups=tuple(model.get("groups") or ()),
+            roles=roles_from_scopes(scopes),
+            mode="hub",
+        )
+
+
+class SharedSecretAuthenticator(PlatformAuthenticator):
+    """Standalone mode: the server extension and the in-process platform share a random secret,
+    and the single user of that server holds every role."""
+
+    secret = Unicode(help="The shared secret; generated at start when unset.").tag(config=True)
+    user_name = Unicode("you", help="The name of the single standalone user.").tag(config=True)
+
+    @default("secret")
+    def _default_secret(self) -> str:
+        return secrets.token_urlsafe(32)
+
+    async def authenticate(self, token: str | None) -> Identity:
+        if not token:
+            raise NotAuthenticated(NO_CREDENTIALS_MESSAGE)
+        if not secrets.compare_digest(token, self.secret):
+            raise NotAuthenticated("This token is not valid for this platform.")
+        return Identity.everything(self.user_name)

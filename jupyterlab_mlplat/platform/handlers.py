@@ -1,0 +1,197 @@
+"""HTTP handlers of the platform: parse, call one service method, write JSON.
+
+Everything cross-cutting — request ids, authentication, the error table, metrics — lives in
+``PlatformHandler`` so each verb stays a few lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from tornado.web import HTTPError, RequestHandler
+
+from jupyterlab_mlplat.core.accounts import AccountService
+from jupyterlab_mlplat.core.errors import NotFound, PlatformError
+from jupyterlab_mlplat.core.health import HealthService
+from jupyterlab_mlplat.core.identity import Identity
+from jupyterlab_mlplat.ports import Store
+
+from .auth import PlatformAuthenticator
+from .errors import INTERNAL_ERROR, status_for
+from .observability import REQUEST_ID_HEADER, Metrics, accept_or_mint, current_request_id
+from .schemas import ErrorBody, Health, Me
+
+log = logging.getLogger("mlplat.platform")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers may call; built once by the application."""
+
+    store: Store
+    accounts: AccountService
+    health: HealthService
+    authenticator: PlatformAuthenticator
+    metrics: Metrics
+    openapi: dict[str, Any]
+
+
+class PlatformHandler(RequestHandler):
+    #: label for metrics: the route, never the raw path (that would explode cardinality)
+    route_name = "unmatched"
+    requires_auth = True
+
+    request_id = "-"
+    _identity: Identity | None = None
+    _started = 0.0
+
+    @property
+    def services(self) -> Services:
+        return self.settings["mlplat_services"]  # type: ignore[no-any-return]
+
+    @property
+    def identity(self) -> Identity:
+        assert self._identity is not None, "handler forgot requires_auth"
+        return self._identity
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        if self.request_id != "-":  # send_error() clears headers; keep the id on errors
+            self.set_header(REQUEST_ID_HEADER, self.request_id)
+
+    async def prepare(self) -> None:
+        self._started = time.perf_counter()
+        self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
+        current_request_id.set(self.request_id)
+        self.set_default_headers()
+        if self.requires_auth:
+            self._identity = await self.services.authenticator.authenticate(self._token())
+
+    def _token(self) -> str | None:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() in ("token", "bearer") and value.strip():
+            return value.strip()
+        return None
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking core work (database, disk) off the event loop, keeping the request id."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def send_model(self, body: BaseModel, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(body.model_dump_json())
+
+    # ---- errors: one table, no tracebacks in responses
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, PlatformError):
+            status, message, reason = status_for(exc), exc.message, exc.reason
+        elif isinstance(exc, HTTPError) and status_code < 500:
+            status = status_code
+            message = exc.log_message or self._reason
+            reason = "http_error"
+        else:
+            status, message, reason = 500, INTERNAL_ERROR, "internal_error"
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(
+            ErrorBody(message=message, reason=reason, request_id=self.request_id).model_dump_json()
+        )
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, PlatformError):
+            log.info("%s %s → %s: %s", self.request.method, self.route_name, value.reason, value)
+        elif isinstance(value, HTTPError):
+            log.warning("%s %s → %s", self.request.method, self.route_name, value)
+        else:
+            # One line, no traceback: exception texts of drivers can carry connection strings.
+            frame = traceback.extract_tb(tb)[-1] if tb else None
+            where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
+            log.error(
+                "unexpected %s at %s in %s %s",
+                typ.__name__,
+                where,
+                self.request.method,
+                self.route_name,
+            )
+
+    def on_finish(self) -> None:
+        metrics = self.services.metrics
+        method = self.request.method or "?"
+        metrics.requests.labels(self.route_name, method, str(self.get_status())).inc()
+        if self._started:
+            metrics.latency.labels(self.route_name, method).observe(
+                time.perf_counter() - self._started
+            )
+
+
+class MeHandler(PlatformHandler):
+    route_name = "me"
+
+    async def get(self) -> None:
+        await self.run(self.services.accounts.sign_in, self.identity, request_id=self.request_id)
+        self.send_model(Me.of(self.identity))
+
+
+class HealthHandler(PlatformHandler):
+    """Unauthenticated on purpose: load balancers and probes have no hub token."""
+
+    route_name = "health"
+    requires_auth = False
+
+    async def get(self) -> None:
+        report = await self.run(self.services.health.report)
+        self.send_model(Health.of(report), 200 if report.ok else 503)
+
+
+class OpenAPIHandler(PlatformHandler):
+    route_name = "openapi"
+    requires_auth = False
+
+    def get(self) -> None:
+        self.finish(json.dumps(self.services.openapi))
+
+
+class MetricsHandler(PlatformHandler):
+    """Prometheus text format; only aggregate counters, nothing about any person."""
+
+    route_name = "metrics"
+    requires_auth = False
+
+    def get(self) -> None:
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(generate_latest(self.services.metrics.registry))
+
+
+class NotFoundHandler(PlatformHandler):
+    requires_auth = False
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        raise NotFound(
+            f"There is no API route {self.request.method} {self.request.path}. "
+            "The routes are listed in api/v1/openapi.json."
+        )
+
+
+#: (path relative to the service prefix, handler); the OpenAPI test walks this table
+ROUTES: list[tuple[str, type[PlatformHandler]]] = [
+    ("api/v1/me", MeHandler),
+    ("api/v1/health", HealthHandler),
+    ("api/v1/openapi.json", OpenAPIHandler),
+    ("metrics", MetricsHandler),
+]

@@ -1,0 +1,109 @@
+"""The OpenAPI 3.1 document: the contract of the public API.
+
+Paths are written here by hand (what each route promises); schemas are generated from the
+pydantic wire models. ``tests/platform/test_openapi.py`` fails when a route exists without a
+path here, or a path here has no route, or a response does not match its schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .schemas import ErrorBody, Health, Me
+
+SCHEMAS: tuple[type[BaseModel], ...] = (ErrorBody, Me, Health)
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+_ERRORS = {
+    "403": _json(ErrorBody, "Missing, wrong or insufficient token."),
+    "503": _json(ErrorBody, "A dependency (JupyterHub, the database) is unavailable."),
+}
+
+
+def document(version: str, server_url: str = "/") -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in SCHEMAS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "jupyterlab-mlplat platform API",
+            "version": version,
+            "description": (
+                "The central service of the ML workbench. Authenticate with "
+                "`Authorization: token <JupyterHub API token>`. Every response carries "
+                "`X-Request-Id`; errors are JSON bodies with `message`, `reason`, `request_id`."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "hubToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "`token <JupyterHub API token>`",
+                }
+            },
+        },
+        "paths": {
+            "/api/v1/me": {
+                "get": {
+                    "operationId": "getMe",
+                    "summary": "Who the token belongs to, with groups and platform roles.",
+                    "security": [{"hubToken": []}],
+                    "responses": {"200": _json(Me, "The caller."), **_ERRORS},
+                }
+            },
+            "/api/v1/health": {
+                "get": {
+                    "operationId": "getHealth",
+                    "summary": "Whether the platform and its database answer. No token needed.",
+                    "security": [],
+                    "responses": {
+                        "200": _json(Health, "Every check passes."),
+                        "503": _json(Health, "At least one check fails; see `checks`."),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenAPI",
+                    "summary": "This document.",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1 document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "operationId": "getMetrics",
+                    "summary": "Prometheus metrics (aggregate request counts and latencies).",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text exposition format.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,49 @@
+"""What the core needs from the outside world, as Protocols the adapters implement.
+
+The core is written and tested against these shapes only; which database or SDK sits behind
+them is configuration of the platform application.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
+
+
+class Transaction(Protocol):
+    """One atomic unit of work: either every write in it lands, audit included, or none does."""
+
+    def get_user(self, name: str) -> UserRecord | None: ...
+
+    def save_user(self, user: UserRecord) -> None: ...
+
+    def append_audit(self, entry: AuditEntry) -> None: ...
+
+
+class Store(Protocol):
+    """The metadata store (PostgreSQL in production, SQLite embedded)."""
+
+    def ping(self) -> None:
+        """Raise ``Unavailable`` when the database cannot answer a trivial query."""
+
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    def audit_entries(self, *, limit: int = 100) -> list[AuditRecord]: ...
+
+    def close(self) -> None: ...
+
+
+class ObjectStore(Protocol):
+    """Artifacts and files the platform keeps (MinIO in production, a folder embedded)."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes:
+        """Raise ``NotFound`` for a missing key."""
+
+    def delete(self, key: str) -> None: ...
+
+    def ping(self) -> None:
+        """Raise ``Unavailable`` when objects cannot be written."""

@@ -1,0 +1,127 @@
+"""ExtensionApp: configuration of the sidebar's back end and the services its handlers use.
+
+Under JupyterHub the extension forwards shared work to the platform service with the server's
+``JUPYTERHUB_API_TOKEN``. With no hub (``jupyter lab`` alone, Binder) it starts the platform
+in-process on SQLite for the one user of this server, who then holds every role.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from pathlib import Path
+
+import tornado.httpserver
+import tornado.netutil
+from jupyter_core.paths import jupyter_data_dir
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Bool, Float, Unicode, default
+
+from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.platform.app import PlatformApp
+from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
+
+from .handlers import HANDLERS
+
+
+def _standalone_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # containers without a passwd entry for the uid
+        return "you"
+
+
+class MLPlatformServerApp(ExtensionApp):
+    name = "jupyterlab_mlplat_server"
+
+    platform_url = Unicode(
+        help="Base URL of the platform service as the user's server reaches it, e.g. "
+        "http://127.0.0.1:8101/services/mlplat/. Defaults to $MLPLAT_PLATFORM_URL; "
+        "when neither is set the platform runs in-process (standalone mode)."
+    ).tag(config=True)
+
+    @default("platform_url")
+    def _platform_url_default(self) -> str:
+        return os.environ.get("MLPLAT_PLATFORM_URL", "")
+
+    platform_token = Unicode(
+        help="Token presented to the platform. Defaults to $JUPYTERHUB_API_TOKEN, the token the "
+        "hub gave this server, whose scopes carry the user's platform roles."
+    ).tag(config=True)
+
+    @default("platform_token")
+    def _platform_token_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
+
+    standalone = Bool(
+        help="Run the platform inside this server for a single user who holds every role. "
+        "Defaults to True when no platform_url is configured."
+    ).tag(config=True)
+
+    @default("standalone")
+    def _standalone_default(self) -> bool:
+        return not self.platform_url
+
+    standalone_data_dir = Unicode(
+        help="Where standalone mode keeps its SQLite database and objects, e.g. "
+        "~/.local/share/jupyter/jupyterlab-mlplat."
+    ).tag(config=True)
+
+    @default("standalone_data_dir")
+    def _standalone_data_dir_default(self) -> str:
+        return str(Path(jupyter_data_dir()) / "jupyterlab-mlplat")
+
+    request_timeout = Float(10.0, help="Seconds to wait for the platform, e.g. 10.").tag(
+        config=True
+    )
+
+    _platform: PlatformApp | None = None
+    _platform_server: tornado.httpserver.HTTPServer | None = None
+
+    @property
+    def mode(self) -> str:
+        return "standalone" if self.standalone else "hub"
+
+    def initialize_settings(self) -> None:
+        if self.standalone:
+            client = self._start_in_process_platform()
+        else:
+            if not self.platform_token:
+                self.log.warning(
+                    "jupyterlab-mlplat: no JUPYTERHUB_API_TOKEN; platform calls will be refused"
+                )
+            client = PlatformClient(
+                self.platform_url, self.platform_token, timeout=self.request_timeout
+            )
+        self.log.info("jupyterlab-mlplat: %s mode, platform at %s", self.mode, client.base_url)
+        self.settings.update({"mlplat_client": client, "mlplat_mode": self.mode})
+
+    def _start_in_process_platform(self) -> PlatformClient:
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+        port = sockets[0].getsockname()[1]
+        secret = SharedSecretAuthenticator().secret
+        platform = PlatformApp(
+            config=self.config,
+            data_dir=self.standalone_data_dir,
+            ip="127.0.0.1",
+            port=port,
+            base_url="/",
+            authenticator_class=SharedSecretAuthenticator,
+            log=self.log,
+        )
+        platform.config.SharedSecretAuthenticator.secret = secret
+        platform.config.SharedSecretAuthenticator.user_name = _standalone_user()
+        platform.services = platform.build_services()
+        self._platform = platform
+        self._platform_server = platform.listen(sockets)
+        return PlatformClient(f"http://127.0.0.1:{port}/", secret)
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(HANDLERS)
+
+    async def stop_extension(self) -> None:
+        if self._platform_server is not None:
+            self._platform_server.stop()
+        if self._platform is not None:
+            self._platform.close()

@@ -1,0 +1,60 @@
+"""Thin handlers of the sidebar's API: authenticate the Jupyter user, call one client method,
+write JSON. Core errors become HTTP errors through the platform's one status table."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from pydantic import BaseModel
+
+from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.errors import PlatformError
+from jupyterlab_mlplat.platform.errors import status_for
+from jupyterlab_mlplat.platform.observability import REQUEST_ID_HEADER, accept_or_mint
+
+NAMESPACE = "jupyterlab-mlplat"
+M = TypeVar("M", bound=BaseModel)
+
+
+class SidebarHandler(ExtensionHandlerMixin, APIHandler):
+    @property
+    def client(self) -> PlatformClient:
+        return self.settings["mlplat_client"]  # type: ignore[no-any-return]
+
+    def prepare(self) -> Any:
+        # one id across the user server and the platform, so a person can quote it
+        self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
+        self.set_header(REQUEST_ID_HEADER, self.request_id)
+        return super().prepare()
+
+    async def platform(self, call: Awaitable[M]) -> M:
+        try:
+            return await call
+        except PlatformError as err:
+            raise tornado.web.HTTPError(status_for(err), err.message, reason=err.reason) from None
+
+    def write_model(self, model: BaseModel, **extra: Any) -> None:
+        self.finish({**model.model_dump(mode="json"), **extra})
+
+
+class MeHandler(SidebarHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.write_model(await self.platform(self.client.me(request_id=self.request_id)))
+
+
+class HealthHandler(SidebarHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        health = await self.platform(self.client.health(request_id=self.request_id))
+        self.write_model(health, mode=self.settings["mlplat_mode"])
+
+
+HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
+    (rf"/{NAMESPACE}/me", MeHandler),
+    (rf"/{NAMESPACE}/health", HealthHandler),
+]

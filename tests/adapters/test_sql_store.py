@@ -1,0 +1,118 @@
+"""The metadata store on SQLite and on the real PostgreSQL: same migrations, same behaviour."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from jupyterlab_mlplat.adapters.sql_schema import metadata
+from jupyterlab_mlplat.adapters.sql_store import (
+    MigrationError,
+    SqlStore,
+    create_engine,
+    head_revision,
+    migrate,
+)
+from jupyterlab_mlplat.core.accounts import AccountService
+from jupyterlab_mlplat.core.errors import Unavailable
+from jupyterlab_mlplat.core.identity import Identity, Role
+from jupyterlab_mlplat.core.models import AuditEntry
+
+
+@pytest.fixture
+def store(database_url: str) -> SqlStore:
+    store = SqlStore.from_url(database_url)
+    yield store
+    store.close()
+
+
+def test_migrations_build_exactly_the_schema_the_queries_use(store: SqlStore) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.get_current_revision() == head_revision()
+        assert compare_metadata(context, metadata) == []
+
+
+def test_migrating_twice_is_harmless(database_url: str) -> None:
+    engine = create_engine(database_url)
+    assert migrate(engine) == migrate(engine) == head_revision()
+    engine.dispose()
+
+
+def test_first_sign_in_records_the_user_and_audits_it(store: SqlStore) -> None:
+    accounts = AccountService(store)
+    alice = Identity("alice", groups=("data-scientists",))
+
+    user = accounts.sign_in(alice, request_id="req-00000001")
+
+    assert user.name == "alice"
+    (entry,) = store.audit_entries()
+    assert (entry.actor, entry.action, entry.object_id) == ("alice", "user.first_seen", "alice")
+    assert entry.request_id == "req-00000001"
+    assert entry.at is not None and entry.at.tzinfo is not None
+
+
+def test_repeated_sign_ins_do_not_write_until_something_changes(store: SqlStore) -> None:
+    now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+    clock = [now]
+    accounts = AccountService(store, clock=lambda: clock[0])
+    rita = Identity("rita", roles=(Role.DATA_SCIENTIST,))
+    accounts.sign_in(rita)
+    clock[0] = now + timedelta(seconds=30)
+    assert accounts.sign_in(rita).last_seen == now  # a poll is not a write
+
+    clock[0] = now + timedelta(minutes=6)
+    assert accounts.sign_in(rita).last_seen == now + timedelta(minutes=6)
+    assert [e.action for e in store.audit_entries()] == ["user.first_seen"]
+
+    promoted = Identity("rita", roles=(Role.DATA_SCIENTIST, Role.REVIEWER))
+    accounts.sign_in(promoted)
+    latest = store.audit_entries()[0]
+    assert latest.action == "user.roles_changed"
+    assert latest.detail == {"before": ["data_scientist"], "after": ["data_scientist", "reviewer"]}
+    with store.transaction() as tx:
+        record = tx.get_user("rita")
+    assert record is not None and record.roles == (Role.DATA_SCIENTIST, Role.REVIEWER)
+
+
+def test_a_failed_transaction_leaves_no_half_written_change(store: SqlStore) -> None:
+    accounts = AccountService(store)
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.append_audit(AuditEntry("bob", "user.first_seen", "user", "bob"))
+        raise RuntimeError("crash between the change and the commit")
+    assert store.audit_entries() == []
+    accounts.sign_in(Identity("bob"))
+    assert len(store.audit_entries()) == 1
+
+
+def test_the_audit_log_is_append_only_in_the_database_itself(store: SqlStore) -> None:
+    AccountService(store).sign_in(Identity("alice"))
+    for statement in ("UPDATE audit SET actor = 'mallory'", "DELETE FROM audit"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), store.engine.begin() as c:
+            c.execute(sa.text(statement))
+    assert store.audit_entries()[0].actor == "alice"
+
+
+def test_an_unknown_schema_revision_refuses_to_start_and_says_why(database_url: str) -> None:
+    engine = create_engine(database_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'from_the_future'"))
+    with pytest.raises(MigrationError, match="'from_the_future'.*does not know"):
+        migrate(engine)
+    engine.dispose()
+
+
+def test_an_unreachable_database_is_unavailable_not_a_crash() -> None:
+    store = SqlStore(create_engine("postgresql+psycopg://nobody:secret@127.0.0.1:9/none"))
+    with pytest.raises(Unavailable) as caught:
+        store.ping()
+    assert "secret" not in caught.value.message
+    with pytest.raises(MigrationError) as refused:
+        migrate(store.engine)
+    assert "secret" not in str(refused.value)
+    assert "127.0.0.1:9" in str(refused.value)

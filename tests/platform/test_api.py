@@ -1,0 +1,85 @@
+"""The platform's HTTP API: identity, health, errors, request ids, metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import RunningPlatform
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_me_answers_who_the_token_belongs_to_and_records_them(
+    platform: RunningPlatform,
+) -> None:
+    response = await platform.get("api/v1/me")
+
+    assert response.code == 200
+    assert platform.body(response) == {
+        "name": "alice",
+        "groups": [],
+        "roles": ["data_scientist", "reviewer", "admin", "instructor"],
+        "mode": "standalone",
+    }
+    assert platform.app.services is not None
+    (entry,) = platform.app.services.store.audit_entries()
+    assert entry.action == "user.first_seen"
+    assert entry.request_id == response.headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize(
+    ("token", "says"), [(None, "carries no token"), ("wrong-token", "not valid")]
+)
+async def test_missing_or_wrong_token_is_403_with_a_message(
+    platform: RunningPlatform, token: str | None, says: str
+) -> None:
+    response = await platform.get("api/v1/me", token=token)
+    assert response.code == 403
+    body = platform.body(response)
+    assert says in body["message"]
+    assert body["reason"] == "not_authenticated"
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    assert platform.app.services is not None
+    assert platform.app.services.store.audit_entries() == []
+
+
+async def test_unknown_route_is_404_json(platform: RunningPlatform) -> None:
+    response = await platform.get("api/v1/nope")
+    assert response.code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert "no API route GET /services/mlplat/api/v1/nope" in platform.body(response)["message"]
+
+
+async def test_health_checks_database_and_object_store_without_a_token(
+    platform: RunningPlatform,
+) -> None:
+    response = await platform.get("api/v1/health", token=None)
+    assert response.code == 200
+    body = platform.body(response)
+    assert body["status"] == "ok"
+    assert body["checks"] == {
+        "database": {"status": "ok", "message": None},
+        "object_store": {"status": "ok", "message": None},
+    }
+
+
+async def test_a_callers_request_id_is_kept_and_a_forged_one_replaced(
+    platform: RunningPlatform,
+) -> None:
+    kept = await platform.get("api/v1/me", **{"X-Request-Id": "sidebar-12345678"})
+    assert kept.headers["X-Request-Id"] == "sidebar-12345678"
+    forged = await platform.get("api/v1/me", **{"X-Request-Id": "x] INFO forged log line"})
+    assert forged.headers["X-Request-Id"] != "x] INFO forged log line"
+    assert len(forged.headers["X-Request-Id"]) == 32
+
+
+async def test_metrics_count_requests_by_route_not_by_path(platform: RunningPlatform) -> None:
+    await platform.get("api/v1/me")
+    await platform.get("api/v1/does-not-exist-1")
+    await platform.get("api/v1/does-not-exist-2")
+    response = await platform.get("metrics", token=None)
+    text = response.body.decode()
+    assert response.code == 200
+    assert 'mlplat_http_requests_total{method="GET",route="me",status="200"} 1.0' in text
+    assert 'route="unmatched",status="404"} 2.0' in text
+    assert "does-not-exist" not in text

@@ -1,0 +1,60 @@
+"""Faults: a dead database, a failed migration. The platform says why; it never shows internals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tornado.httpclient import AsyncHTTPClient
+
+from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.sql_store import SqlStore, create_engine, migrate
+from jupyterlab_mlplat.core.health import HealthService
+
+from .conftest import start_platform
+
+
+@pytest.mark.asyncio
+async def test_health_is_503_and_names_the_failing_check_when_the_database_is_gone(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    running = start_platform(tmp_path, sqlite_url)
+    services = running.app.services
+    assert services is not None
+    dead = SqlStore(create_engine("postgresql+psycopg://u:hunter2@127.0.0.1:9/x"))
+    object.__setattr__(
+        services, "health", HealthService(dead, LocalObjectStore(tmp_path / "o"), version="t")
+    )
+    response = await AsyncHTTPClient().fetch(running.url + "api/v1/health", raise_error=False)
+    running.stop()
+    body = json.loads(response.body)
+    assert response.code == 503
+    assert body["status"] == "failing"
+    assert body["checks"]["database"]["status"] == "failing"
+    assert body["checks"]["object_store"]["status"] == "ok"
+    assert "hunter2" not in response.body.decode()
+
+
+def test_a_failed_migration_stops_the_service_with_the_reason(tmp_path: Path) -> None:
+    db = tmp_path / "mlplat.sqlite"
+    engine = create_engine(f"sqlite:///{db}")
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'zz_newer'"))
+    engine.dispose()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_mlplat.platform", f"--data-dir={tmp_path}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Refusing to start" in result.stderr
+    assert "'zz_newer'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
