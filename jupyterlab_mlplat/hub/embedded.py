@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     os.chdir(data_dir / "hub")
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)])
+    # exec, not a child: signals from the terminal or a supervisor reach JupyterHub directly
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)])  # noqa: S606
 
 
 if __name__ == "__main__":

@@ -16,7 +16,26 @@ from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode, default
 
 from jupyterlab_mlplat.core.errors import InvalidInput
-from jupyterlab_mlplat.core.profiles import Profile, cpu_cores, default_profile, parse_profiles
+from jupyterlab_mlplat.core.profiles import (
+    Profile,
+    cpu_cores,
+    default_profile,
+    memory_bytes,
+    parse_profiles,
+)
+
+
+def local_limits(profile: Profile) -> dict[str, Any]:
+    """The limits a local process spawner takes (advisory: exported as MEM_LIMIT/CPU_LIMIT).
+
+    JupyterHub's byte traits know only K/M/G/T suffixes, so quantities are passed as numbers.
+    """
+    return {
+        "mem_limit": memory_bytes(profile.mem_limit),
+        "mem_guarantee": memory_bytes(profile.mem_guarantee),
+        "cpu_limit": float(cpu_cores(profile.cpu_limit)),
+        "cpu_guarantee": float(cpu_cores(profile.cpu_guarantee)),
+    }
 
 
 def load_profiles_file(path: str | os.PathLike[str]) -> list[Profile]:
@@ -83,8 +102,8 @@ class EmbeddedProfileSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
             "MLPLAT_PROFILE": profile.slug,
             "MLPLAT_PROFILE_NAME": profile.display_name,
         }
-        self.mem_limit = profile.mem_limit  # advisory for a local process: MEM_LIMIT env
-        self.cpu_limit = float(cpu_cores(profile.cpu_limit))
+        for name, value in local_limits(profile).items():
+            setattr(self, name, value)
         if os.getuid() == 0 and "--ServerApp.allow_root=True" not in self.args:
             # every embedded user runs as the hub's own user; as root jupyter refuses otherwise
             self.args = [*self.args, "--ServerApp.allow_root=True"]

@@ -139,6 +139,18 @@ class PlatformHandler(RequestHandler):
             )
 
 
+class IndexHandler(PlatformHandler):
+    """The service root: JupyterHub polls it to see the service is up; people find the API here."""
+
+    route_name = "index"
+    requires_auth = False
+
+    def get(self) -> None:
+        self.finish(
+            json.dumps({"service": "jupyterlab-mlplat platform", "openapi": "api/v1/openapi.json"})
+        )
+
+
 class MeHandler(PlatformHandler):
     route_name = "me"
 
@@ -190,6 +202,7 @@ class NotFoundHandler(PlatformHandler):
 
 #: (path relative to the service prefix, handler); the OpenAPI test walks this table
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
+    ("", IndexHandler),
     ("api/v1/me", MeHandler),
     ("api/v1/health", HealthHandler),
     ("api/v1/openapi.json", OpenAPIHandler),

@@ -60,6 +60,19 @@ def document(version: str, server_url: str = "/") -> dict[str, Any]:
             },
         },
         "paths": {
+            "/": {
+                "get": {
+                    "operationId": "getIndex",
+                    "summary": "Names the service and links this document. No token needed.",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Service name and the document's path.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
             "/api/v1/me": {
                 "get": {
                     "operationId": "getMe",

@@ -102,7 +102,7 @@ def test_an_unknown_schema_revision_refuses_to_start_and_says_why(database_url: 
     migrate(engine)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = 'from_the_future'"))
-    with pytest.raises(MigrationError, match="'from_the_future'.*does not know"):
+    with pytest.raises(MigrationError, match=r"'from_the_future'.*does not know"):
         migrate(engine)
     engine.dispose()
 

@@ -28,9 +28,7 @@ async def test_health_reports_the_in_process_platform(jp_fetch: Any) -> None:
 
 
 @pytest.mark.parametrize("route", ["me", "health"])
-async def test_without_a_jupyter_token_the_sidebar_api_refuses(
-    jp_fetch: Any, route: str
-) -> None:
+async def test_without_a_jupyter_token_the_sidebar_api_refuses(jp_fetch: Any, route: str) -> None:
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", route, headers={"Authorization": ""})
     assert caught.value.code == 403

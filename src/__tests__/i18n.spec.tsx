@@ -1,0 +1,188 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { act, render, screen } from '@testing-library/react';
+import {
+  ITranslatorConnector,
+  TranslationManager
+} from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { PlatformModel } from '../model';
+import { PlatformView, TRANSLATION_DOMAIN } from '../widgets/panel';
+import { identity, ScriptedAPI, unavailable } from './fixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const LC_MESSAGES = path.join(
+  ROOT,
+  'jupyterlab_mlplat',
+  'locale',
+  'ru_RU',
+  'LC_MESSAGES'
+);
+
+type Bundle = { [msgid: string]: string[] | Record<string, string> };
+
+function shippedJSON(): Bundle {
+  return JSON.parse(
+    fs.readFileSync(
+      path.join(LC_MESSAGES, `${TRANSLATION_DOMAIN}.json`),
+      'utf8'
+    )
+  );
+}
+
+/** msgid → msgstr of the shipped .po (header skipped). */
+function shippedPO(): Map<string, string> {
+  const text = fs.readFileSync(
+    path.join(LC_MESSAGES, `${TRANSLATION_DOMAIN}.po`),
+    'utf8'
+  );
+  const entries = new Map<string, string>();
+  let field: 'msgid' | 'msgstr' | null = null;
+  let msgid = '';
+  let msgstr = '';
+  const flush = () => {
+    if (msgid !== '') {
+      entries.set(msgid, msgstr);
+    }
+    msgid = '';
+    msgstr = '';
+  };
+  for (const line of text.split('\n')) {
+    const start = /^(msgid|msgstr) "(.*)"$/.exec(line);
+    const more = /^"(.*)"$/.exec(line);
+    if (start) {
+      if (start[1] === 'msgid') {
+        flush();
+      }
+      field = start[1] as 'msgid' | 'msgstr';
+      const value = JSON.parse(`"${start[2]}"`);
+      field === 'msgid' ? (msgid = value) : (msgstr = value);
+    } else if (more && field) {
+      const value = JSON.parse(`"${more[1]}"`);
+      field === 'msgid' ? (msgid += value) : (msgstr += value);
+    }
+  }
+  flush();
+  return entries;
+}
+
+/** Every literal passed to trans.__() in the shipped sources. */
+function sourceStrings(): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '__tests__') {
+          walk(full);
+        }
+      } else if (/\.tsx?$/.test(entry.name)) {
+        const text = fs.readFileSync(full, 'utf8');
+        for (const m of text.matchAll(/trans\.__\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+          found.add(m[1].replace(/\\'/g, "'"));
+        }
+      }
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  return found;
+}
+
+/** A translator loaded the way JupyterLab loads one, from the shipped JSON. */
+async function russian(): Promise<TranslationManager> {
+  const connector = {
+    fetch: async () => ({
+      data: { [TRANSLATION_DOMAIN]: shippedJSON() },
+      message: ''
+    })
+  } as unknown as ITranslatorConnector;
+  const manager = new TranslationManager('', undefined, undefined, connector);
+  await manager.fetch('ru_RU');
+  return manager;
+}
+
+describe('Russian catalogue', () => {
+  it('translates every UI string of the sources, and nothing else', () => {
+    const bundle = shippedJSON();
+    const sources = sourceStrings();
+    expect(sources.size).toBeGreaterThan(30);
+
+    const untranslated = [...sources].filter(
+      msgid => !Array.isArray(bundle[msgid]) || !(bundle[msgid] as string[])[0]
+    );
+    const stale = Object.keys(bundle).filter(
+      msgid => msgid !== '' && !sources.has(msgid)
+    );
+    expect(untranslated).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+
+  it('ships a JSON compiled from the .po', () => {
+    const bundle = shippedJSON();
+    const po = shippedPO();
+    const fromJSON = new Map(
+      Object.entries(bundle)
+        .filter(([msgid]) => msgid !== '')
+        .map(([msgid, value]) => [msgid, (value as string[])[0]])
+    );
+    expect(fromJSON).toEqual(po);
+  });
+
+  it('has the metadata JupyterLab needs to load it', () => {
+    const meta = shippedJSON()[''] as Record<string, string>;
+    expect(meta.domain).toBe(TRANSLATION_DOMAIN);
+    expect(meta.language).toBe('ru-RU');
+    expect(meta.plural_forms).toMatch(/^nplurals=\d+; plural=/);
+  });
+});
+
+describe('PlatformView in Russian', () => {
+  const models: PlatformModel[] = [];
+  afterEach(() => models.splice(0).forEach(model => model.dispose()));
+
+  async function renderRussian(
+    answers: ConstructorParameters<typeof ScriptedAPI>[0]
+  ): Promise<PlatformModel> {
+    const trans = (await russian()).load(TRANSLATION_DOMAIN);
+    const model = new PlatformModel({
+      api: new ScriptedAPI(answers),
+      auto: false
+    });
+    models.push(model);
+    render(<PlatformView model={model} trans={trans} />);
+    await act(() => model.refresh());
+    return model;
+  }
+
+  it('labels tabs, roles and messages in Russian', async () => {
+    await renderRussian([identity({ roles: ['reviewer', 'admin'] })]);
+
+    expect(screen.getByRole('tab', { name: 'Рецензии' })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: 'Администрирование' })).toBeTruthy();
+    expect(screen.getByText('Рецензент')).toBeTruthy();
+    expect(screen.getByText('Администратор')).toBeTruthy();
+    expect(screen.getByRole('tabpanel').textContent).toBe(
+      'Эксперименты пока недоступны: эта часть рабочей среды ещё в разработке.'
+    );
+    expect(screen.queryByText('Experiments')).toBeNull();
+  });
+
+  it('says the platform is unavailable in Russian', async () => {
+    await renderRussian([unavailable('База данных перезапускается')]);
+
+    expect(
+      screen.getByText('Платформа недоступна — повторяем попытку')
+    ).toBeTruthy();
+    expect(screen.getByText('База данных перезапускается')).toBeTruthy();
+  });
+
+  it('interpolates placeholders in Russian', async () => {
+    await renderRussian([identity()]);
+
+    expect(
+      screen.getByRole('region', { name: 'Состояние платформы' }).textContent
+    ).toContain('версия 0.1.0');
+  });
+});

@@ -1,0 +1,62 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ServerConnection } from '@jupyterlab/services';
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
+import plugin, { CommandIDs } from '../index';
+import { PlatformPanel } from '../widgets/panel';
+
+/** The slice of JupyterFrontEnd the plugin touches, recording what it does. */
+function fakeApp() {
+  const added: { widget: Widget; area?: string; options?: any }[] = [];
+  const activated: string[] = [];
+  const app = {
+    commands: new CommandRegistry(),
+    serviceManager: {
+      serverSettings: ServerConnection.makeSettings({
+        baseUrl: 'http://127.0.0.1:9/'
+      })
+    },
+    shell: {
+      add: (widget: Widget, area?: string, options?: any) =>
+        added.push({ widget, area, options }),
+      activateById: (id: string) => activated.push(id)
+    }
+  };
+  return { app: app as unknown as JupyterFrontEnd, added, activated };
+}
+
+describe('jupyterlab-mlplat:plugin', () => {
+  it('declares itself the way JupyterLab lists it', () => {
+    expect(plugin.id).toBe('jupyterlab-mlplat:plugin');
+    expect(plugin.description).toBeTruthy();
+    expect(plugin.autoStart).toBe(true);
+  });
+
+  it('adds the sidebar to the left area and opens it by command', async () => {
+    const { app, added, activated } = fakeApp();
+    const restored: string[] = [];
+    const restorer = { add: (_: Widget, name: string) => restored.push(name) };
+
+    await plugin.activate(app, nullTranslator, restorer, null);
+
+    expect(added).toHaveLength(1);
+    const [{ widget, area, options }] = added;
+    expect(widget).toBeInstanceOf(PlatformPanel);
+    expect(area).toBe('left');
+    expect(options.rank).toBe(600);
+    expect(widget.title.caption).toBe('ML Platform');
+    expect(widget.title.icon).toBeTruthy();
+    expect(restored).toEqual(['jupyterlab-mlplat:sidebar']);
+
+    expect(app.commands.label(CommandIDs.open)).toBe('Open ML Platform');
+    await app.commands.execute(CommandIDs.open);
+    expect(activated).toEqual([widget.id]);
+
+    // Disposing the panel stops its model's polling
+    const panel = widget as PlatformPanel;
+    widget.dispose();
+    expect(panel.model.isDisposed).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+"""A new user's path through the embedded workbench, in a real browser."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+Shot = Callable[[str], Path]
+pytestmark = pytest.mark.browser
+
+
+def log_in_and_open_panel(page: Page, workbench: Any, user: str) -> Locator:
+    """Log in through the hub's form, spawn the default profile, open the ML Platform panel."""
+    page.goto(f"{workbench.url}/hub/login")
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(workbench.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/hub/(spawn|home)|/user/"))
+    if "/hub/spawn" in page.url:
+        expect(page.get_by_text("Small CPU")).to_be_visible()
+        expect(page.get_by_role("radio").first).to_be_checked()
+        page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=120_000)
+    page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа")).click()
+    panel = page.locator("#jp-mlplat-sidebar")
+    expect(panel).to_be_visible()
+    return panel
+
+
+def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
+    page: Page, workbench: Any, screenshot: Shot
+) -> None:
+    panel = log_in_and_open_panel(page, workbench, "alice")
+
+    expect(panel.get_by_text("alice", exact=True)).to_be_visible()
+    expect(panel.get_by_text("Data scientist")).to_be_visible()
+    expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=30_000)
+    tabs = panel.get_by_role("tab")
+    expect(tabs).to_have_text(["Experiments", "Git", "Models", "Deployments", "Instructions"])
+    panel.get_by_role("tab", name="Git").click()
+    expect(panel.get_by_role("tabpanel")).to_contain_text("not available yet")
+    screenshot("alice-panel")
+
+
+def test_adam_the_admin_sees_the_admin_tab(page: Page, workbench: Any, screenshot: Shot) -> None:
+    panel = log_in_and_open_panel(page, workbench, "adam")
+
+    expect(panel.get_by_text("Administrator")).to_be_visible()
+    expect(panel.get_by_role("tab", name="Admin")).to_be_visible()
+    expect(panel.get_by_role("tab", name="Reviews")).to_have_count(0)
+    screenshot("adam-panel")
+
+
+def test_rita_the_reviewer_sees_reviews(page: Page, workbench: Any) -> None:
+    panel = log_in_and_open_panel(page, workbench, "rita")
+    expect(panel.get_by_role("tab", name="Reviews")).to_be_visible()
+    expect(panel.get_by_role("tab", name="Admin")).to_have_count(0)
+
+
+def test_the_panel_says_when_the_platform_is_down_and_recovers_by_itself(
+    page: Page, workbench: Any, screenshot: Shot
+) -> None:
+    panel = log_in_and_open_panel(page, workbench, "alice")
+    expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=30_000)
+
+    # JupyterHub restarts a managed service that dies; the sidebar must notice both ways
+    platform = f"mlplat-platform --PlatformApp.data_dir={workbench.data_dir / 'platform'}"
+    subprocess.run(["pkill", "-KILL", "-f", platform], check=True)
+    expect(panel.get_by_text("Platform unavailable — retrying")).to_be_visible(timeout=30_000)
+    screenshot("alice-platform-down")
+    expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=90_000)
+
+
+def test_switching_jupyterlab_to_russian_translates_the_panel(
+    page: Page, workbench: Any, screenshot: Shot
+) -> None:
+    log_in_and_open_panel(page, workbench, "ivan")
+
+    page.get_by_role("menuitem", name="Settings").click()
+    # lumino gives submenu openers no role, so this one step goes by its text
+    page.locator(".lm-Menu-item", has_text="Language").click()
+    page.get_by_role("menuitem", name=re.compile("Русский")).click()
+    page.get_by_role("button", name=re.compile("Change and reload")).click()
+    page.wait_for_load_state("domcontentloaded")
+
+    page.get_by_role("tab", name="ML-платформа").click()
+    panel = page.locator("#jp-mlplat-sidebar")
+    expect(panel.get_by_text("Вы вошли как")).to_be_visible(timeout=60_000)
+    expect(panel.get_by_text("Инструктор")).to_be_visible()
+    expect(panel.get_by_role("tab", name="Эксперименты")).to_be_visible()
+    screenshot("ivan-panel-ru")
