@@ -43,7 +43,7 @@ def load_profiles_file(path: str | os.PathLike[str]) -> list[Profile]:
         return parse_profiles(yaml.safe_load(fh) or {})
 
 
-class EmbeddedProfileSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
+class EmbeddedProfileSpawner(SimpleLocalProcessSpawner):
     profiles_file = Unicode(
         help="YAML file with the workspace profiles, e.g. hub_config/profiles.yaml."
     ).tag(config=True)

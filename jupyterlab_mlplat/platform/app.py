@@ -177,14 +177,15 @@ class PlatformApp(Application):
         for name in _OWN_LOGGERS:
             logger = logging.getLogger(name)
             logger.handlers = list(self.log.handlers)
-            logger.setLevel(self.log_level)
+            logger.setLevel(self.log.level)
             logger.propagate = False
 
     def build_services(self) -> Services:
         """Open the stores (migrating the database) and wire the core services to them."""
         Path(self.data_dir).mkdir(parents=True, exist_ok=True)
         self.log.info("metadata database: %s", redact_url(self.db_url))
-        store = self.store_class.from_url(self.db_url)
+        store_factory: Any = self.store_class  # a Type trait: mypy only knows it as `type`
+        store = store_factory.from_url(self.db_url)
         objects = self.object_store_class(self.object_store_dir)
         return Services(
             store=store,
@@ -200,7 +201,7 @@ class PlatformApp(Application):
         prefix = "/" + self.base_url.strip("/") + "/" if self.base_url.strip("/") else "/"
         handlers = [(prefix + path, handler) for path, handler in ROUTES]
         return tornado.web.Application(
-            handlers,  # type: ignore[arg-type]
+            handlers,
             default_handler_class=NotFoundHandler,
             mlplat_services=self.services,
             log_function=_log_request,

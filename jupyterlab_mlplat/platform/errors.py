@@ -30,7 +30,7 @@ STATUS_FOR_ERROR: dict[type[PlatformError], int] = {
 def status_for(error: PlatformError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_FOR_ERROR:
-            return STATUS_FOR_ERROR[kind]  # type: ignore[index]
+            return STATUS_FOR_ERROR[kind]
     return 500
 
 

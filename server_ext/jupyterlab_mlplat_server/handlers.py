@@ -25,11 +25,18 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
     def client(self) -> PlatformClient:
         return self.settings["mlplat_client"]  # type: ignore[no-any-return]
 
-    def prepare(self) -> Any:
+    request_id = ""
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler.prepare
         # one id across the user server and the platform, so a person can quote it
         self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
         self.set_header(REQUEST_ID_HEADER, self.request_id)
-        return super().prepare()
+        await super().prepare()
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        if self.request_id:  # send_error() clears headers; errors keep the id too
+            self.set_header(REQUEST_ID_HEADER, self.request_id)
 
     async def platform(self, call: Awaitable[M]) -> M:
         try:

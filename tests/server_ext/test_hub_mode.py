@@ -86,3 +86,10 @@ async def test_a_token_the_platform_rejects_is_403_with_the_platforms_message(
         assert "not valid" in json.loads(caught.value.response.body)["message"]
     finally:
         running.stop()
+
+
+async def test_an_error_response_keeps_the_request_id_a_person_can_quote(jp_fetch: Any) -> None:
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("jupyterlab-mlplat", "me", headers={"X-Request-Id": "sidebar-req-0002"})
+    assert caught.value.response is not None
+    assert caught.value.response.headers["X-Request-Id"] == "sidebar-req-0002"
