@@ -61,7 +61,20 @@ class HealthHandler(SidebarHandler):
         self.write_model(health, mode=self.settings["mlplat_mode"])
 
 
+class UnknownRouteHandler(SidebarHandler):
+    """A JSON 404 inside our namespace, so a stale front end gets a message, not an HTML page."""
+
+    @tornado.web.authenticated
+    def get(self, path: str) -> None:
+        raise tornado.web.HTTPError(
+            404, f"The ML Platform sidebar has no API route {path!r}; reload JupyterLab."
+        )
+
+    post = put = patch = delete = get
+
+
 HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
     (rf"/{NAMESPACE}/me", MeHandler),
     (rf"/{NAMESPACE}/health", HealthHandler),
+    (rf"/{NAMESPACE}/(.*)", UnknownRouteHandler),
 ]

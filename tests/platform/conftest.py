@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
+from jupyterlab_mlplat.platform.handlers import Services
 
 SECRET = "test-secret-0123456789"
 
@@ -46,6 +47,7 @@ def start_platform(
     *,
     secret: str = SECRET,
     sockets: list[socket.socket] | None = None,
+    rewire: Callable[[Services], Services] | None = None,
 ) -> RunningPlatform:
     """Start the real application on a real socket, in the running event loop."""
     sockets = sockets or tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
@@ -59,6 +61,8 @@ def start_platform(
     app.config.SharedSecretAuthenticator.secret = secret
     app.config.SharedSecretAuthenticator.user_name = "alice"
     app.services = app.build_services()
+    if rewire is not None:  # swap one collaborator for a fault, the way a deployment would
+        app.services = rewire(app.services)
     server = app.listen(sockets)
     return RunningPlatform(app, f"http://127.0.0.1:{port}/services/mlplat/", server)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,9 @@ from .conftest import start_platform
 async def test_health_is_503_and_names_the_failing_check_when_the_database_is_gone(
     tmp_path: Path, sqlite_url: str
 ) -> None:
-    running = start_platform(tmp_path, sqlite_url)
-    services = running.app.services
-    assert services is not None
     dead = SqlStore(create_engine("postgresql+psycopg://u:hunter2@127.0.0.1:9/x"))
-    object.__setattr__(
-        services, "health", HealthService(dead, LocalObjectStore(tmp_path / "o"), version="t")
-    )
+    health = HealthService(dead, LocalObjectStore(tmp_path / "o"), version="t")
+    running = start_platform(tmp_path, sqlite_url, rewire=lambda s: replace(s, health=health))
     response = await AsyncHTTPClient().fetch(running.url + "api/v1/health", raise_error=False)
     running.stop()
     body = json.loads(response.body)
@@ -58,3 +55,31 @@ def test_a_failed_migration_stops_the_service_with_the_reason(tmp_path: Path) ->
     assert "Refusing to start" in result.stderr
     assert "'zz_newer'" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+class _BrokenStore:
+    """A store whose driver fails in a way nobody mapped: the platform's last line of defence."""
+
+    def ping(self) -> None:
+        raise RuntimeError("driver blew up at postgresql://admin:hunter2@db/mlplat")
+
+
+@pytest.mark.asyncio
+async def test_an_unexpected_error_is_a_500_without_details_and_one_log_line(
+    tmp_path: Path, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = HealthService(_BrokenStore(), LocalObjectStore(tmp_path / "o"), version="t")  # type: ignore[arg-type]
+    running = start_platform(tmp_path, sqlite_url, rewire=lambda s: replace(s, health=broken))
+    response = await AsyncHTTPClient().fetch(running.url + "api/v1/health", raise_error=False)
+    running.stop()
+
+    body = json.loads(response.body)
+    assert response.code == 500
+    assert body["reason"] == "internal_error"
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    assert "hunter2" not in response.body.decode()
+    assert "Traceback" not in response.body.decode()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "unexpected RuntimeError at" in logged
+    assert "hunter2" not in logged
+    assert all(r.exc_info is None for r in caplog.records)

@@ -32,3 +32,11 @@ async def test_without_a_jupyter_token_the_sidebar_api_refuses(jp_fetch: Any, ro
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", route, headers={"Authorization": ""})
     assert caught.value.code == 403
+
+
+async def test_an_unknown_sidebar_route_is_a_json_404(jp_fetch: Any) -> None:
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("jupyterlab-mlplat", "no-such-thing")
+    assert caught.value.code == 404
+    assert caught.value.response is not None
+    assert "no API route 'no-such-thing'" in json.loads(caught.value.response.body)["message"]
