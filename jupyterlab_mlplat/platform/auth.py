@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from jupyterhub.services.auth import HubAuth
+from jupyterhub.services.auth import HubOAuth
 from tornado.web import HTTPError
 from traitlets import Instance, Unicode, default
 from traitlets.config import LoggingConfigurable
@@ -37,13 +37,14 @@ class HubTokenAuthenticator(PlatformAuthenticator):
     the user's platform roles.
     """
 
-    hub_auth = Instance(HubAuth)
+    hub_auth = Instance(HubOAuth)
 
     @default("hub_auth")
-    def _default_hub_auth(self) -> HubAuth:
-        # HubAuth reads JUPYTERHUB_API_URL, JUPYTERHUB_API_TOKEN and the service name from the
-        # environment the hub gives its managed services, and caches answers for a short while.
-        return HubAuth(parent=self, cache_max_age=60)
+    def _default_hub_auth(self) -> HubOAuth:
+        # HubOAuth reads JUPYTERHUB_API_URL, JUPYTERHUB_API_TOKEN and the service's OAuth client
+        # from the environment the hub gives its managed services, and caches answers briefly.
+        # OAuth (not plain HubAuth) so browser pages of the service can log in the same way.
+        return HubOAuth(parent=self, cache_max_age=60)
 
     async def authenticate(self, token: str | None) -> Identity:
         if not token:

@@ -5,39 +5,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.workbench import Workbench, free_port_block, running_workbench
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_block(size: int = 102) -> int:
-    """A base port whose whole block (hub, proxy API, hub API, platform offsets) is free."""
-    for base in range(18000, 30000, 137):
-        ports = [base, base + 1, base + 81, base + 101]
-        try:
-            for port in ports:
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free port block")
-
-
 class Hub:
-    def __init__(self, url: str, password: str, log: Path) -> None:
-        self.url = url
-        self.password = password
-        self.log = log
+    def __init__(self, workbench: Workbench) -> None:
+        self.url = workbench.url
+        self.password = workbench.password
+        self.log = workbench.log
 
     def login(self, user: str, password: str | None = None) -> requests.Session:
         session = requests.Session()
@@ -87,38 +71,15 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
             pytest.fail("configurable-http-proxy missing under CI: scripts/test installs it")
         pytest.skip("configurable-http-proxy not installed; run through scripts/test")
     data_dir = tmp_path_factory.mktemp("embedded")
-    port = _free_block()
-    log = data_dir / "hub.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "mlplat-embedded"),
-                f"--data-dir={data_dir}",
-                f"--config={ROOT / 'hub_config' / 'jupyterhub_config.py'}",
-                f"--port={port}",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "MLPLAT_CHP": chp},
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/services/mlplat/api/v1/health", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"embedded hub did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        password = (data_dir / "secrets" / "demo-password").read_text().strip()
-        yield Hub(url, password, log)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    port = free_port_block(18000)
+    command = [
+        str(Path(sys.executable).parent / "mlplat-embedded"),
+        f"--data-dir={data_dir}",
+        f"--config={ROOT / 'hub_config' / 'jupyterhub_config.py'}",
+        f"--port={port}",
+    ]
+    with running_workbench(command, data_dir, port, env={"MLPLAT_CHP": chp}, timeout=60) as wb:
+        yield Hub(wb)
 
 
 def test_the_launcher_prints_the_generated_password_once_and_keeps_it(hub: Hub) -> None:
