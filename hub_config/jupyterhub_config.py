@@ -9,9 +9,10 @@ here = Path(__file__).resolve().parent
 data_dir = Path(os.environ["MLPLAT_DATA_DIR"])
 port = {
     name: int(os.environ[f"MLPLAT_{name}_PORT"])
-    for name in ("HUB", "PROXY_API", "HUB_API", "PLATFORM")
+    for name in ("HUB", "PROXY_API", "HUB_API", "PLATFORM", "MLFLOW_SERVER", "MLFLOW")
 }
 venv_bin = Path(sys.executable).parent
+secrets_dir = data_dir / "secrets"
 
 # --- the hub and its proxy
 c.JupyterHub.bind_url = f"http://127.0.0.1:{port['HUB']}"
@@ -49,8 +50,11 @@ c.JupyterHub.custom_scopes = {
     "custom:mlplat:instruct": {"description": "Write the instructions panel."},
 }
 c.JupyterHub.load_roles = [
-    # every user may use the platform service
-    {"name": "user", "scopes": ["self", "access:services!service=mlplat"]},
+    # every user may use the platform service and MLflow
+    {
+        "name": "user",
+        "scopes": ["self", "access:services!service=mlplat", "access:services!service=mlflow"],
+    },
     {"name": "mlplat-reviewer", "groups": ["reviewers"], "scopes": ["custom:mlplat:review"]},
     {"name": "mlplat-admin", "groups": ["admins"], "scopes": ["custom:mlplat:admin"]},
     {"name": "mlplat-instructor", "groups": ["instructors"], "scopes": ["custom:mlplat:instruct"]},
@@ -68,7 +72,78 @@ c.JupyterHub.services = [
             f"--PlatformApp.data_dir={data_dir / 'platform'}",
         ],
         "oauth_no_confirm": True,
-    }
+    },
+]
+
+# --- MLflow: the tracking server on loopback, and the gateway that puts it behind the hub login.
+# MLflow's auth app enforces permissions (creators manage, everybody reads); its
+# authorization_function trusts only the gateway, which signs in every request as the hub user.
+mlflow_prefix = "/services/mlflow"
+mlflow_dir = data_dir / "mlflow"
+mlflow_upstream = f"http://127.0.0.1:{port['MLFLOW_SERVER']}"
+mlflow_auth_ini = mlflow_dir / "auth.ini"
+mlflow_auth_ini.write_text(
+    "[mlflow]\n"
+    "default_permission = READ\n"
+    f"database_uri = sqlite:///{mlflow_dir / 'auth.sqlite'}\n"
+    "admin_username = mlplat-admin\n"
+    "grant_default_workspace_access = true\n"
+    "authorization_function = jupyterlab_mlplat.adapters.mlflow_auth:authenticate_from_gateway\n"
+)
+mlflow_secret = (secrets_dir / "mlflow-gateway-secret").read_text().strip()
+mlflow_backend = (
+    os.environ.get("MLPLAT_MLFLOW_BACKEND_URI") or f"sqlite:///{mlflow_dir / 'mlflow.sqlite'}"
+)
+mlflow_artifacts = os.environ.get("MLPLAT_MLFLOW_ARTIFACTS") or str(mlflow_dir / "artifacts")
+mlflow_env = {
+    "MLPLAT_MLFLOW_GATEWAY_SECRET": mlflow_secret,
+    "MLFLOW_AUTH_CONFIG_PATH": str(mlflow_auth_ini),
+    "MLFLOW_AUTH_ADMIN_PASSWORD": (secrets_dir / "mlflow-admin-password").read_text().strip(),
+    "MLFLOW_FLASK_SERVER_SECRET_KEY": (secrets_dir / "mlflow-flask-secret").read_text().strip(),
+    # the embedded workbench needs no background job runner (saves ~1.5 GB of processes)
+    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+    # an S3 artifact store (cluster flavour, tests) is configured by these, when set
+    **{
+        name: os.environ[name]
+        for name in (
+            "MLFLOW_S3_ENDPOINT_URL",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_DEFAULT_REGION",
+        )
+        if name in os.environ
+    },
+}
+c.JupyterHub.services += [
+    {
+        "name": "mlflow-server",
+        "command": [
+            str(venv_bin / "mlflow"),
+            "server",
+            "--app-name=basic-auth",
+            "--host=127.0.0.1",
+            f"--port={port['MLFLOW_SERVER']}",
+            f"--backend-store-uri={mlflow_backend}",
+            "--serve-artifacts",
+            f"--artifacts-destination={mlflow_artifacts}",
+            f"--static-prefix={mlflow_prefix}",
+            "--workers=1",
+            f"--allowed-hosts=127.0.0.1:{port['MLFLOW_SERVER']},localhost:{port['MLFLOW_SERVER']}",
+        ],
+        "environment": mlflow_env,
+    },
+    {
+        "name": "mlflow",
+        "display": True,
+        "url": f"http://127.0.0.1:{port['MLFLOW']}",
+        "command": [str(venv_bin / "mlplat-mlflow-gateway")],
+        "environment": {
+            "MLPLAT_MLFLOW_GATEWAY_SECRET": mlflow_secret,
+            "MLPLAT_MLFLOW_UPSTREAM": mlflow_upstream,
+        },
+        "oauth_no_confirm": True,
+    },
 ]
 
 # --- user servers: local processes, a home per user under the data directory, profiles
@@ -82,6 +157,10 @@ c.Spawner.start_timeout = 120
 c.Spawner.environment = {
     "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+    # MLflow clients in the user's kernels log as the user: the server's own hub token
+    "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port['MLFLOW']}{mlflow_prefix}",
+    "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
+    "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
 }
 # the server's token carries exactly the platform roles its user holds (the hub keeps the subset)
 c.Spawner.server_token_scopes = [
@@ -89,6 +168,7 @@ c.Spawner.server_token_scopes = [
     "access:servers!server",
     "read:users:groups!user",
     "access:services!service=mlplat",
+    "access:services!service=mlflow",
     "custom:mlplat:review",
     "custom:mlplat:admin",
     "custom:mlplat:instruct",

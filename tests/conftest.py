@@ -16,6 +16,9 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from tests.workbench import Hub
+from tests.workbench import embedded_hub as embedded_hub_running
+
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
@@ -50,3 +53,10 @@ def sqlite_url(tmp_path: Path) -> str:
 def database_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="session")
+def embedded_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """The embedded workbench's hub with its platform and MLflow (SQLite, local artifacts)."""
+    with embedded_hub_running(tmp_path_factory.mktemp("embedded"), start=18000) as workbench:
+        yield Hub(workbench)

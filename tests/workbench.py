@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +17,10 @@ from pathlib import Path
 import pytest
 import requests
 
+ROOT = Path(__file__).resolve().parents[1]
+
 #: the hub's port and the offsets mlplat-embedded derives the others from
-PORT_OFFSETS = (0, 1, 81, 101)
+PORT_OFFSETS = (0, 1, 81, 101, 102, 103)
 
 
 @dataclass
@@ -44,8 +48,8 @@ def free_port_block(start: int) -> int:
 def running_workbench(
     command: list[str], data_dir: Path, port: int, *, env: dict[str, str], timeout: float
 ) -> Iterator[Workbench]:
-    """Run ``command`` (which must start the workbench on ``port``), wait until the platform
-    answers through the hub's proxy, and stop the whole process group afterwards."""
+    """Run ``command`` (which must start the workbench on ``port``), wait until the platform and
+    MLflow answer through the hub's proxy, and stop the whole process group afterwards."""
     log = data_dir / "workbench.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -56,11 +60,12 @@ def running_workbench(
             start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
+    ready = [f"{url}/services/mlplat/api/v1/health", f"{url}/services/mlflow/health"]
     try:
         deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{url}/services/mlplat/api/v1/health", timeout=2).ok:
+                if all(requests.get(probe, timeout=2).ok for probe in ready):
                     break
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the workbench did not start:\n{log.read_text()[-4000:]}")
@@ -71,6 +76,48 @@ def running_workbench(
         _stop(process)
 
 
+class Hub:
+    """A running embedded hub, with the calls a test makes as a signed-in person."""
+
+    def __init__(self, workbench: Workbench) -> None:
+        self.url = workbench.url
+        self.password = workbench.password
+        self.log = workbench.log
+
+    def login(self, user: str, password: str | None = None) -> requests.Session:
+        session = requests.Session()
+        session.get(f"{self.url}/hub/login", timeout=10)
+        response = session.post(
+            f"{self.url}/hub/login",
+            data={
+                "username": user,
+                "password": password or self.password,
+                "_xsrf": session.cookies.get("_xsrf", ""),
+            },
+            timeout=10,
+            allow_redirects=False,
+        )
+        session.logged_in = response.status_code == 302  # type: ignore[attr-defined]
+        return session
+
+    def token(self, session: requests.Session, user: str, scopes: list[str]) -> str:
+        response = session.post(
+            f"{self.url}/hub/api/users/{user}/tokens",
+            json={"scopes": scopes, "note": "test"},
+            headers={"X-XSRFToken": session.cookies.get("_xsrf", "")},
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["token"])
+
+    def platform(self, path: str, token: str) -> requests.Response:
+        return requests.get(
+            f"{self.url}/services/mlplat/{path}",
+            headers={"Authorization": f"token {token}"},
+            timeout=10,
+        )
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """Stop the hub, its proxy, the platform and the user servers together."""
     with contextlib.suppress(ProcessLookupError):
@@ -79,3 +126,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def embedded_hub(
+    data_dir: Path, *, start: int, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[Workbench]:
+    """The embedded hub (hub_config/) started through its launcher, on free ports."""
+    chp = os.environ.get("MLPLAT_CHP") or shutil.which("configurable-http-proxy")
+    if not chp:
+        if os.environ.get("CI"):
+            pytest.fail("configurable-http-proxy missing under CI: scripts/test installs it")
+        pytest.skip("configurable-http-proxy not installed; run through scripts/test")
+    port = free_port_block(start)
+    command = [
+        str(Path(sys.executable).parent / "mlplat-embedded"),
+        f"--data-dir={data_dir}",
+        f"--config={ROOT / 'hub_config' / 'jupyterhub_config.py'}",
+        f"--port={port}",
+    ]
+    return running_workbench(
+        command, data_dir, port, env={"MLPLAT_CHP": chp, **(env or {})}, timeout=90
+    )

@@ -21,18 +21,25 @@ DEMO_USERS: dict[str, str] = {
     "ivan": "instructor",
 }
 
-DEFAULT_PORTS = {"hub": 8000, "proxy_api": 8001, "hub_api": 8081, "platform": 8101}
+DEFAULT_PORTS = {
+    "hub": 8000,
+    "proxy_api": 8001,
+    "hub_api": 8081,
+    "platform": 8101,
+    "mlflow_server": 8102,
+    "mlflow": 8103,
+}
 
 
-def demo_password(data_dir: Path) -> str:
-    """Generated once, kept readable by the owner only, reused on every start."""
-    path = data_dir / "secrets" / "demo-password"
+def kept_secret(data_dir: Path, name: str, size: int = 32) -> str:
+    """Generated once, readable by the owner only, reused on every start."""
+    path = data_dir / "secrets" / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.parent.chmod(0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(12))
+            fh.write(secrets.token_urlsafe(size))
     return path.read_text().strip()
 
 
@@ -47,9 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     config = Path(args.config or Path.cwd() / "hub_config" / "jupyterhub_config.py").resolve()
     if not config.is_file():
         sys.exit(f"mlplat-embedded: no JupyterHub config at {config}; pass --config")
-    for sub in ("hub", "home", "platform"):
+    for sub in ("hub", "home", "platform", "mlflow/artifacts"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
-    password = demo_password(data_dir)
+    password = kept_secret(data_dir, "demo-password", 12)
+    for name in ("mlflow-gateway-secret", "mlflow-admin-password", "mlflow-flask-secret"):
+        kept_secret(data_dir, name)
 
     offset = args.port - DEFAULT_PORTS["hub"]
     ports = {name: port + offset for name, port in DEFAULT_PORTS.items()}

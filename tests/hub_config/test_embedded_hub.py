@@ -3,59 +3,9 @@ groups become platform roles through custom scopes, and the spawn page offers th
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import requests
 
-from tests.workbench import Workbench, free_port_block, running_workbench
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class Hub:
-    def __init__(self, workbench: Workbench) -> None:
-        self.url = workbench.url
-        self.password = workbench.password
-        self.log = workbench.log
-
-    def login(self, user: str, password: str | None = None) -> requests.Session:
-        session = requests.Session()
-        session.get(f"{self.url}/hub/login", timeout=10)
-        response = session.post(
-            f"{self.url}/hub/login",
-            data={
-                "username": user,
-                "password": password or self.password,
-                "_xsrf": session.cookies.get("_xsrf", ""),
-            },
-            timeout=10,
-            allow_redirects=False,
-        )
-        session.logged_in = response.status_code == 302  # type: ignore[attr-defined]
-        return session
-
-    def token(self, session: requests.Session, user: str, scopes: list[str]) -> str:
-        response = session.post(
-            f"{self.url}/hub/api/users/{user}/tokens",
-            json={"scopes": scopes, "note": "test"},
-            headers={"X-XSRFToken": session.cookies.get("_xsrf", "")},
-            timeout=10,
-        )
-        assert response.status_code == 201, response.text
-        return str(response.json()["token"])
-
-    def platform(self, path: str, token: str) -> requests.Response:
-        return requests.get(
-            f"{self.url}/services/mlplat/{path}",
-            headers={"Authorization": f"token {token}"},
-            timeout=10,
-        )
-
+from tests.workbench import Hub
 
 # what every user server's token carries (hub_config/jupyterhub_config.py); the custom scopes of
 # Spawner.server_token_scopes are added by the hub only for users who hold them
@@ -63,23 +13,9 @@ BASE_SCOPES = ["read:users:groups!user", "access:services!service=mlplat"]
 ROLE_SCOPES = {"custom:mlplat:review", "custom:mlplat:admin", "custom:mlplat:instruct"}
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    chp = os.environ.get("MLPLAT_CHP") or shutil.which("configurable-http-proxy")
-    if not chp:
-        if os.environ.get("CI"):
-            pytest.fail("configurable-http-proxy missing under CI: scripts/test installs it")
-        pytest.skip("configurable-http-proxy not installed; run through scripts/test")
-    data_dir = tmp_path_factory.mktemp("embedded")
-    port = free_port_block(18000)
-    command = [
-        str(Path(sys.executable).parent / "mlplat-embedded"),
-        f"--data-dir={data_dir}",
-        f"--config={ROOT / 'hub_config' / 'jupyterhub_config.py'}",
-        f"--port={port}",
-    ]
-    with running_workbench(command, data_dir, port, env={"MLPLAT_CHP": chp}, timeout=60) as wb:
-        yield Hub(wb)
+@pytest.fixture
+def hub(embedded_hub: Hub) -> Hub:
+    return embedded_hub
 
 
 def test_the_launcher_prints_the_generated_password_once_and_keeps_it(hub: Hub) -> None:

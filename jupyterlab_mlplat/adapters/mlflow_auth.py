@@ -1,0 +1,55 @@
+"""MLflow's ``authorization_function`` for the workbench: trust the identity the gateway asserts.
+
+MLflow's auth app (``mlflow server --app-name basic-auth``) enforces who may read and change which
+experiment and run; we keep that engine and replace only how it learns the caller. The gateway
+(``jupyterlab_mlplat.platform.mlflow_gateway``) authenticates the JupyterHub user and forwards the
+request with the user's name and a secret shared only between the gateway and the MLflow server,
+so nobody types an MLflow password and no password reaches a browser or a user's files.
+
+This module is imported by the MLflow server process (``authorization_function`` in the auth
+config), never by the platform.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+
+from flask import Response, make_response, request
+from werkzeug.datastructures import Authorization
+
+USER_HEADER = "X-Mlplat-User"
+SECRET_HEADER = "X-Mlplat-Gateway-Secret"  # noqa: S105 - the header's name, not a secret
+SECRET_ENV = "MLPLAT_MLFLOW_GATEWAY_SECRET"  # noqa: S105 - the variable's name, not a secret
+
+
+def _refuse() -> Response:
+    response = make_response(
+        {
+            "error_code": "PERMISSION_DENIED",
+            "message": "Reach MLflow through the workbench (/services/mlflow/) while signed in.",
+        },
+        401,
+    )
+    return response
+
+
+def authenticate_from_gateway() -> Authorization | Response:
+    expected = os.environ.get(SECRET_ENV, "")
+    presented = request.headers.get(SECRET_HEADER, "")
+    username = request.headers.get(USER_HEADER, "")
+    if not expected or not username or not hmac.compare_digest(presented, expected):
+        return _refuse()
+    from mlflow.exceptions import MlflowException
+    from mlflow.server.auth import store  # the auth app's own user store, configured by MLflow
+
+    if not store.has_user(username):
+        # Provisioned on first sight; the random password is never used (nor kept) because
+        # this function, not a password, authenticates every request.
+        try:
+            store.create_user(username, secrets.token_urlsafe(32))
+        except MlflowException:
+            if not store.has_user(username):  # not a concurrent first request: a real failure
+                raise
+    return Authorization("basic", {"username": username, "password": ""})

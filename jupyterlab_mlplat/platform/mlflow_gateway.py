@@ -1,0 +1,270 @@
+"""The MLflow gateway: MLflow's API and UI behind the JupyterHub login, as the hub user.
+
+A JupyterHub-managed service at ``/services/mlflow/``. It identifies the caller with HubOAuth (the
+user server's token for API calls, the OAuth cookie for the MLflow UI in a browser), then
+forwards to the MLflow server on loopback with the user's name and a secret only it and that
+server share (see ``adapters/mlflow_auth.py``). MLflow's own permission engine decides what the
+user may do, and answers 403 for a change to another user's experiment or run.
+
+A run is always created as the hub user, whatever the client claims, so every run names the
+person who made it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+import tornado.ioloop
+import tornado.web
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from traitlets import Int, Unicode, default
+from traitlets.config import Application
+
+from jupyterlab_mlplat import __version__
+from jupyterlab_mlplat.adapters.mlflow_auth import SECRET_ENV, SECRET_HEADER, USER_HEADER
+
+from .observability import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
+
+log = logging.getLogger("mlplat.mlflow_gateway")
+
+#: headers that describe one hop, or carry the caller's credentials, never forwarded
+_REQUEST_DROP = frozenset(
+    {
+        "host",
+        "authorization",
+        "cookie",
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "content-length",
+        USER_HEADER.lower(),
+        SECRET_HEADER.lower(),
+    }
+)
+_RESPONSE_DROP = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
+)
+_RUN_CREATE_SUFFIXES = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+
+
+def stamp_run_owner(body: bytes, user: str) -> bytes:
+    """Make a run-creation request name the signed-in user, whatever user the client claimed."""
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return body  # MLflow answers a malformed body with its own 400
+    if not isinstance(payload, dict):
+        return body
+    payload["user_id"] = user
+    tags = [t for t in payload.get("tags") or [] if t.get("key") != "mlflow.user"]
+    payload["tags"] = [*tags, {"key": "mlflow.user", "value": user}]
+    return json.dumps(payload).encode()
+
+
+class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
+    SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+    def initialize(self, upstream: str, secret: str, health_path: str) -> None:
+        self.upstream = upstream
+        self.secret = secret
+        self.health_path = health_path
+        self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
+
+    def _is_api(self) -> bool:
+        return "/api/" in self.request.path or "/ajax-api/" in self.request.path
+
+    async def prepare(self) -> None:
+        self.set_header(REQUEST_ID_HEADER, self.request_id)
+        if self.request.path == self.health_path:  # probes carry no identity
+            self.user = None
+            return
+        model = await self.hub_auth.get_user(self, sync=False)
+        self.user = self.check_hub_user(model) if model else None
+        if self.user is None:
+            if self._is_api() or self.request.method != "GET":
+                self._deny(
+                    "Sign in to JupyterHub first: call MLflow with your JupyterHub API token "
+                    "(MLFLOW_TRACKING_TOKEN, set for you in the workbench)."
+                )
+            else:
+                self.redirect(self.get_login_url())
+            return
+
+    def _deny(self, message: str) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error_code": "PERMISSION_DENIED", "message": message})
+
+    async def _forward(self) -> None:
+        user = self.user["name"] if self.user else ""
+        body = self.request.body if self.request.body else None
+        if self.request.method == "POST" and self.request.path.endswith(_RUN_CREATE_SUFFIXES):
+            body = stamp_run_owner(self.request.body, user)
+        headers = {
+            name: value
+            for name, value in self.request.headers.get_all()
+            if name.lower() not in _REQUEST_DROP
+        }
+        if user:
+            headers.update({USER_HEADER: user, SECRET_HEADER: self.secret})
+        headers.update(
+            {
+                REQUEST_ID_HEADER: self.request_id,
+                "X-Forwarded-For": self.request.remote_ip or "",
+                "X-Forwarded-Proto": self.request.protocol,
+                "X-Forwarded-Host": self.request.host,
+            }
+        )
+        upstream = HTTPRequest(
+            self.upstream + self.request.uri,
+            method=self.request.method,
+            headers=headers,
+            body=body,
+            allow_nonstandard_methods=True,
+            follow_redirects=False,
+            decompress_response=False,
+            request_timeout=600,
+            header_callback=self._on_upstream_header,
+            streaming_callback=self._on_upstream_chunk,
+        )
+        self._status_seen = False
+        response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
+        if response.code == 599:
+            self.set_status(503)
+            self.set_header("Content-Type", "application/json")
+            self.finish(
+                {
+                    "error_code": "TEMPORARILY_UNAVAILABLE",
+                    "message": "The MLflow server is not answering; it may be restarting.",
+                }
+            )
+            log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
+            return
+        self.finish()
+
+    def _on_upstream_header(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.startswith("HTTP/"):
+            parts = line.split(" ", 2)
+            self.set_status(int(parts[1]), parts[2] if len(parts) > 2 else None)
+            self._status_seen = True
+            # headers of a 100-continue or redirect chain restart here
+            self.clear_header("Content-Type")
+            return
+        name, _, value = line.partition(":")
+        if name.lower() not in _RESPONSE_DROP:
+            self.add_header(name.strip(), value.strip())
+
+    def _on_upstream_chunk(self, chunk: bytes) -> None:
+        self.write(chunk)
+        self.flush()
+
+    get = head = post = put = patch = delete = options = _forward
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error_code": "INTERNAL_ERROR", "message": "The MLflow gateway failed."})
+
+
+class MlflowGatewayApp(Application):
+    name = "mlplat-mlflow-gateway"
+    description = "MLflow behind the JupyterHub login, as the hub user (a hub-managed service)."
+    version = __version__
+
+    aliases = {"upstream": "MlflowGatewayApp.upstream_url", "port": "MlflowGatewayApp.port"}
+
+    upstream_url = Unicode(
+        help="The MLflow server on loopback, e.g. http://127.0.0.1:8102 (started with "
+        "--static-prefix equal to this service's prefix). Defaults to $MLPLAT_MLFLOW_UPSTREAM."
+    ).tag(config=True)
+
+    @default("upstream_url")
+    def _upstream_default(self) -> str:
+        return os.environ.get("MLPLAT_MLFLOW_UPSTREAM", "http://127.0.0.1:8102").rstrip("/")
+
+    gateway_secret = Unicode(
+        help=f"Secret shared with the MLflow server's auth function; defaults to ${SECRET_ENV}."
+    ).tag(config=True)
+
+    @default("gateway_secret")
+    def _secret_default(self) -> str:
+        return os.environ.get(SECRET_ENV, "")
+
+    ip = Unicode(help="Address to listen on, e.g. 127.0.0.1.").tag(config=True)
+    port = Int(help="Port to listen on, e.g. 8103.").tag(config=True)
+    base_url = Unicode(help="Service prefix, e.g. /services/mlflow/.").tag(config=True)
+    max_body_size = Int(
+        1024**3, help="Largest request body (artifact upload) accepted, in bytes, e.g. 1073741824."
+    ).tag(config=True)
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return (
+            urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8103")).hostname
+            or "127.0.0.1"
+        )
+
+    @default("port")
+    def _port_default(self) -> int:
+        return (
+            urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8103")).port or 8103
+        )
+
+    @default("base_url")
+    def _base_url_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/mlflow/")
+
+    @default("log_format")
+    def _log_format_default(self) -> str:
+        return LOG_FORMAT.replace(" req=%(request_id)s", "")
+
+    def make_tornado_app(self, hub_auth: HubOAuth | None = None) -> tornado.web.Application:
+        if not self.gateway_secret:
+            raise SystemExit(f"{self.name}: set {SECRET_ENV} (shared with the MLflow server)")
+        hub_auth = hub_auth or HubOAuth(parent=self, cache_max_age=60)
+        prefix = "/" + self.base_url.strip("/") + "/"
+        return tornado.web.Application(
+            [
+                (prefix + "oauth_callback", HubOAuthCallbackHandler),
+                (
+                    prefix + ".*",
+                    MlflowProxyHandler,
+                    {
+                        "upstream": self.upstream_url,
+                        "secret": self.gateway_secret,
+                        "health_path": prefix + "health",
+                    },
+                ),
+            ],
+            hub_auth=hub_auth,
+            cookie_secret=os.urandom(32),
+            xsrf_cookies=False,
+            log_function=lambda handler: None,
+        )
+
+    def start(self) -> None:
+        app = self.make_tornado_app()
+        app.listen(self.port, self.ip, max_body_size=self.max_body_size, xheaders=True)
+        self.log.info(
+            "MLflow gateway on http://%s:%s%s → %s",
+            self.ip,
+            self.port,
+            self.base_url,
+            self.upstream_url,
+        )
+        tornado.ioloop.IOLoop.current().start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    MlflowGatewayApp.launch_instance(argv)

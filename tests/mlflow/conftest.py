@@ -1,0 +1,68 @@
+"""MLflow behind the real hub, in both flavours the product supports.
+
+embedded: the workbench's MLflow on SQLite with a local artifact folder.
+cluster:  MLflow on the real PostgreSQL with artifacts in a real S3 server (moto_server).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import boto3
+import psycopg
+import pytest
+import sqlalchemy as sa
+from moto.server import ThreadedMotoServer
+
+from tests.conftest import POSTGRES_URL
+from tests.workbench import Hub, embedded_hub, free_port_block
+
+BUCKET = "mlplat-artifacts"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    port = free_port_block(33000)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    ).create_bucket(Bucket=BUCKET)
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_hub(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[Hub]:
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("MLPLAT_TEST_POSTGRES_URL is not set under CI: scripts/test starts it")
+        pytest.skip("no PostgreSQL: run through scripts/test")
+    name = f"mlflow_{uuid.uuid4().hex[:10]}"
+    admin = sa.engine.make_url(POSTGRES_URL).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(False), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {
+        "MLPLAT_MLFLOW_BACKEND_URI": sa.engine.make_url(POSTGRES_URL)
+        .set(database=name)
+        .render_as_string(False),
+        "MLPLAT_MLFLOW_ARTIFACTS": f"s3://{BUCKET}/",
+        "MLFLOW_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    with embedded_hub(tmp_path_factory.mktemp("cluster"), start=19000, env=env) as workbench:
+        yield Hub(workbench)
+
+
+@pytest.fixture(params=["embedded", pytest.param("cluster", marks=pytest.mark.postgres)])
+def mlflow_hub(request: pytest.FixtureRequest) -> Hub:
+    return request.getfixturevalue(f"{request.param}_hub")  # type: ignore[no-any-return]

@@ -1,0 +1,141 @@
+"""MLflow behind the hub login: runs are the hub user's, and nobody changes another's work.
+
+Driven with MLflow's own client, unchanged, the way code in a user's kernel calls it (the token
+comes from MLFLOW_TRACKING_TOKEN, which the spawner sets to the user server's hub token).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+from tests.workbench import Hub
+
+MLFLOW_SCOPES = ["access:services!service=mlflow"]
+
+
+class People:
+    """Hub users, each with their own token; ``as_`` makes the MLflow client act as one."""
+
+    def __init__(self, hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.hub = hub
+        self.monkeypatch = monkeypatch
+        self.tokens = {
+            user: hub.token(hub.login(user), user, MLFLOW_SCOPES) for user in ("alice", "rita")
+        }
+        self.client = MlflowClient(tracking_uri=f"{hub.url}/services/mlflow")
+
+    @contextlib.contextmanager
+    def as_(self, user: str) -> Iterator[MlflowClient]:
+        self.monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", self.tokens[user])
+        yield self.client
+
+
+@pytest.fixture
+def people(mlflow_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> People:
+    # the client names the local account as the run's user; the gateway must not believe it
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
+    return People(mlflow_hub, monkeypatch)
+
+
+def _denied(call: object) -> MlflowException:
+    with pytest.raises(MlflowException) as caught:
+        call()  # type: ignore[operator]
+    assert caught.value.get_http_status_code() == 403
+    return caught.value
+
+
+def test_a_run_belongs_to_the_hub_user_whatever_the_client_claims(people: People) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/identity-{uuid.uuid4().hex[:6]}")
+        run = mlflow.create_run(experiment, tags={"mlflow.user": "mallory"})
+        stored = mlflow.get_run(run.info.run_id)
+    assert stored.info.user_id == "alice"
+    assert stored.data.tags["mlflow.user"] == "alice"
+
+
+def test_others_read_a_run_but_cannot_change_or_delete_it(people: People) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/owned-{uuid.uuid4().hex[:6]}")
+        run_id = mlflow.create_run(experiment).info.run_id
+        mlflow.log_metric(run_id, "rmse", 0.25)
+
+    with people.as_("rita") as mlflow:
+        assert mlflow.get_run(run_id).data.metrics == {"rmse": 0.25}
+        _denied(lambda: mlflow.delete_run(run_id))
+        _denied(lambda: mlflow.log_metric(run_id, "rmse", 0.0))
+        _denied(lambda: mlflow.set_tag(run_id, "hijacked", "yes"))
+        _denied(lambda: mlflow.delete_experiment(experiment))
+        _denied(lambda: mlflow.create_run(experiment))
+
+    with people.as_("alice") as mlflow:
+        assert mlflow.get_run(run_id).data.metrics == {"rmse": 0.25}  # nothing changed
+        mlflow.delete_run(run_id)
+        assert mlflow.get_run(run_id).info.lifecycle_stage == "deleted"
+
+
+def test_artifacts_go_through_the_gateway_both_ways(people: People, tmp_path: Path) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/artifacts-{uuid.uuid4().hex[:6]}")
+        run_id = mlflow.create_run(experiment).info.run_id
+        mlflow.log_text(run_id, "accuracy went up\n", "notes/summary.txt")
+    with people.as_("rita") as mlflow:
+        path = mlflow.download_artifacts(run_id, "notes/summary.txt", str(tmp_path))
+    assert Path(path).read_text() == "accuracy went up\n"
+
+
+@pytest.mark.postgres
+def test_the_cluster_flavour_keeps_artifacts_in_s3(
+    cluster_hub: Hub, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = People(cluster_hub, monkeypatch)
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/s3-{uuid.uuid4().hex[:6]}")
+        run_id = mlflow.create_run(experiment).info.run_id
+        mlflow.log_text(run_id, "in the bucket", "proof.txt")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="mlplat-artifacts")["Contents"]]
+    assert any(key.endswith(f"{run_id}/artifacts/proof.txt") for key in keys)
+
+
+def test_without_a_hub_identity_the_api_refuses_and_the_ui_asks_to_log_in(
+    mlflow_hub: Hub,
+) -> None:
+    api = f"{mlflow_hub.url}/services/mlflow/api/2.0/mlflow/experiments/search?max_results=1"
+    missing = requests.get(api, timeout=10)
+    assert missing.status_code == 403
+    assert "Sign in to JupyterHub" in missing.json()["message"]
+    wrong = requests.get(api, headers={"Authorization": "Bearer not-a-token"}, timeout=10)
+    assert wrong.status_code == 403
+
+    ui = requests.get(f"{mlflow_hub.url}/services/mlflow/", timeout=10, allow_redirects=False)
+    assert ui.status_code == 302
+    assert "/hub/api/oauth2/authorize" in ui.headers["Location"]
+
+
+def test_the_mlflow_server_itself_refuses_requests_that_bypass_the_gateway(
+    mlflow_hub: Hub,
+) -> None:
+    upstream = mlflow_hub.url.rsplit(":", 1)
+    port = int(upstream[1]) + 102  # mlflow_server's offset from the hub port
+    direct = requests.get(
+        f"{upstream[0]}:{port}/services/mlflow/api/2.0/mlflow/experiments/search",
+        headers={"X-Mlplat-User": "admin", "X-Mlplat-Gateway-Secret": "guessed"},
+        timeout=10,
+    )
+    assert direct.status_code == 401
