@@ -9,6 +9,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from jupyterlab_mlplat.core.experiments import (
+    ArtifactFile,
+    Experiment,
+    MetricPoint,
+    Page,
+    RunData,
+)
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
 
 
@@ -47,3 +54,39 @@ class ObjectStore(Protocol):
 
     def ping(self) -> None:
         """Raise ``Unavailable`` when objects cannot be written."""
+
+
+class Tracker(Protocol):
+    """The experiment tracker (MLflow), called with one person's identity.
+
+    Every method raises the core's typed errors: ``NotFound`` for a missing experiment, run or
+    artifact, ``Forbidden`` when the tracker refuses, ``Unavailable`` when it does not answer.
+    """
+
+    async def search_experiments(
+        self, name_contains: str, *, max_results: int, page_token: str | None
+    ) -> Page[Experiment]: ...
+
+    async def search_runs(
+        self,
+        experiment_id: str,
+        *,
+        max_results: int,
+        page_token: str | None,
+        order_by: list[str],
+    ) -> Page[RunData]: ...
+
+    async def get_run(self, run_id: str) -> RunData: ...
+
+    async def metric_history(self, run_id: str, key: str) -> list[MetricPoint]: ...
+
+    async def list_artifacts(self, run_id: str, path: str) -> list[ArtifactFile]: ...
+
+    async def read_artifact(self, run_id: str, path: str) -> tuple[bytes, str]:
+        """The bytes and their content type."""
+
+    async def upload_artifact(
+        self, run: RunData, path: str, data: bytes, content_type: str
+    ) -> None: ...
+
+    async def set_tag(self, run_id: str, key: str, value: str) -> None: ...

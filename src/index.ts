@@ -4,21 +4,27 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator } from '@jupyterlab/translation';
 
+import { CommandIDs } from './commands';
+import { addExperimentCommands } from './experiments/commands';
+import { ExperimentsModel } from './experiments/model';
 import { mlplatIcon } from './icons';
 import { PlatformModel } from './model';
-import { PlatformClient } from './request';
+import { MlflowClient, PlatformClient } from './request';
 import { PlatformPanel, TRANSLATION_DOMAIN } from './widgets/panel';
 
+export { CommandIDs } from './commands';
+export { ExperimentsModel } from './experiments/model';
 export { PlatformModel } from './model';
-export { PlatformClient, PlatformRequestError, requestAPI } from './request';
+export {
+  MlflowClient,
+  PlatformClient,
+  PlatformRequestError,
+  requestAPI
+} from './request';
 export * from './tokens';
-
-/** Command ids, one place so palette, menus and tests agree. */
-export enum CommandIDs {
-  open = 'mlplat:open'
-}
 
 /** Below the file browser, running sessions and table of contents; above extensions. */
 const SIDEBAR_RANK = 600;
@@ -26,25 +32,50 @@ const SIDEBAR_RANK = 600;
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-mlplat:plugin',
   description:
-    'The ML Platform sidebar: identity, roles, platform health and the workbench tabs.',
+    'The ML Platform sidebar: identity, roles, platform health and the workbench tabs, with MLflow experiment tracking.',
   autoStart: true,
   requires: [ITranslator],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     translator: ITranslator,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    notebooks: INotebookTracker | null
   ) => {
     const trans = translator.load(TRANSLATION_DOMAIN);
-    const model = new PlatformModel({
-      api: new PlatformClient(app.serviceManager.serverSettings)
+    const platform = new PlatformClient(app.serviceManager.serverSettings);
+    const model = new PlatformModel({ api: platform });
+    const experiments = new ExperimentsModel({
+      api: new MlflowClient(app.serviceManager.serverSettings)
     });
-    const panel = new PlatformPanel({ model, translator });
+    const panel = new PlatformPanel({
+      model,
+      experiments,
+      commands: app.commands,
+      translator
+    });
     panel.id = 'jp-mlplat-sidebar';
     panel.title.icon = mlplatIcon;
     panel.title.caption = trans.__('ML Platform');
-    panel.disposed.connect(() => model.dispose());
+
+    const experimentCommands = addExperimentCommands({
+      commands: app.commands,
+      shell: app.shell,
+      model: experiments,
+      tracker: notebooks,
+      trans,
+      // The sidebar already knows who is signed in; ask only if it does not.
+      userName: async () =>
+        model.state.kind === 'ready'
+          ? model.state.identity.name
+          : (await platform.identity()).name
+    });
+    panel.disposed.connect(() => {
+      experimentCommands.dispose();
+      experiments.dispose();
+      model.dispose();
+    });
 
     app.shell.add(panel, 'left', { rank: SIDEBAR_RANK });
     if (restorer) {
@@ -60,10 +91,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
     if (palette) {
-      palette.addItem({
-        command: CommandIDs.open,
-        category: trans.__('ML Platform')
-      });
+      const category = trans.__('ML Platform');
+      for (const command of [
+        CommandIDs.open,
+        CommandIDs.trackNotebook,
+        CommandIDs.logNotebook,
+        CommandIDs.compareRuns
+      ]) {
+        palette.addItem({ command, category });
+      }
     }
   }
 };

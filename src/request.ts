@@ -1,7 +1,25 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IErrorBody, IHealth, IIdentity, IPlatformAPI } from './tokens';
+import {
+  IArtifactContent,
+  IArtifactListing,
+  IErrorBody,
+  IExperimentPage,
+  IExperimentQuery,
+  IHealth,
+  IIdentity,
+  ILoggedNotebook,
+  IMetricHistory,
+  IMlflowAPI,
+  IMlflowConfig,
+  IPlatformAPI,
+  IRunComparison,
+  IRunDetail,
+  IRunPage,
+  IRunQuery,
+  IRunResponse
+} from './tokens';
 
 /** URL namespace of the server extension below the Jupyter server base URL. */
 export const API_NAMESPACE = 'jupyterlab-mlplat';
@@ -55,6 +73,23 @@ export namespace PlatformRequestError {
 }
 
 /**
+ * The absolute URL of an endpoint of the server extension.
+ *
+ * Query parameters go through URLSearchParams rather than into the path, so
+ * user text (a search filter, an artifact path) can never change which
+ * endpoint is called.
+ */
+export function apiURL(
+  endPoint: string,
+  query: URLSearchParams | null = null,
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): string {
+  const url = URLExt.join(serverSettings.baseUrl, API_NAMESPACE, endPoint);
+  const search = query ? query.toString() : '';
+  return search ? `${url}?${search}` : url;
+}
+
+/**
  * Call the server extension and decode its JSON answer.
  *
  * Every error becomes a `PlatformRequestError`, so callers branch on a status
@@ -63,36 +98,15 @@ export namespace PlatformRequestError {
 export async function requestAPI<T>(
   endPoint: string,
   init: RequestInit = {},
-  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  query: URLSearchParams | null = null
 ): Promise<T> {
-  const url = URLExt.join(serverSettings.baseUrl, API_NAMESPACE, endPoint);
-
-  let response: Response;
-  try {
-    response = await ServerConnection.makeRequest(url, init, serverSettings);
-  } catch (error) {
-    throw new PlatformRequestError({ status: 0, url });
-  }
-
-  const text = await response.text();
-  let body: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // A proxy's HTML error page, for instance; handled below.
-    }
-  }
+  const url = apiURL(endPoint, query, serverSettings);
+  const response = await Private.send(url, init, serverSettings);
+  const body = Private.parseJSON(await response.text());
 
   if (!response.ok) {
-    const error = Private.errorBody(body);
-    throw new PlatformRequestError({
-      status: response.status,
-      url,
-      serverMessage: error.message,
-      reason: error.reason,
-      requestId: error.request_id
-    });
+    throw Private.failure(response, url, body);
   }
   if (body === undefined) {
     throw new PlatformRequestError({
@@ -102,6 +116,28 @@ export async function requestAPI<T>(
     });
   }
   return body as T;
+}
+
+/**
+ * Call the server extension for raw bytes (an artifact). Errors still come
+ * as JSON and are decoded like those of `requestAPI`.
+ */
+export async function requestRaw(
+  endPoint: string,
+  init: RequestInit = {},
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  query: URLSearchParams | null = null
+): Promise<Response> {
+  const url = apiURL(endPoint, query, serverSettings);
+  const response = await Private.send(url, init, serverSettings);
+  if (!response.ok) {
+    throw Private.failure(
+      response,
+      url,
+      Private.parseJSON(await response.text())
+    );
+  }
+  return response;
 }
 
 /** The platform API over HTTP through the user's Jupyter server. */
@@ -125,7 +161,194 @@ export class PlatformClient implements IPlatformAPI {
   private _serverSettings: ServerConnection.ISettings;
 }
 
+/** Path segment of a run or experiment id; ids are MLflow's, never trusted. */
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+/**
+ * MLflow through the server extension, which calls MLflow as the hub user.
+ * Every URL of the MLflow views is built here.
+ */
+export class MlflowClient implements IMlflowAPI {
+  constructor(serverSettings?: ServerConnection.ISettings) {
+    this._serverSettings = serverSettings ?? ServerConnection.makeSettings();
+  }
+
+  config(): Promise<IMlflowConfig> {
+    return this._get<IMlflowConfig>('mlflow/config');
+  }
+
+  experiments(query: IExperimentQuery): Promise<IExperimentPage> {
+    const params = new URLSearchParams();
+    if (query.filter) {
+      params.set('filter', query.filter);
+    }
+    params.set('max_results', String(query.maxResults ?? 50));
+    if (query.pageToken) {
+      params.set('page_token', query.pageToken);
+    }
+    return this._get<IExperimentPage>('mlflow/experiments', params);
+  }
+
+  runs(query: IRunQuery): Promise<IRunPage> {
+    return this._get<IRunPage>(
+      `mlflow/experiments/${segment(query.experimentId)}/runs`,
+      runsQuery(query)
+    );
+  }
+
+  async run(runId: string): Promise<IRunDetail> {
+    const answer = await this._get<IRunResponse>(
+      `mlflow/runs/${segment(runId)}`
+    );
+    return answer.run;
+  }
+
+  metricHistory(runId: string, key: string): Promise<IMetricHistory> {
+    return this._get<IMetricHistory>(
+      `mlflow/runs/${segment(runId)}/metric-history`,
+      new URLSearchParams({ key })
+    );
+  }
+
+  artifacts(runId: string, path: string): Promise<IArtifactListing> {
+    return this._get<IArtifactListing>(
+      `mlflow/runs/${segment(runId)}/artifacts`,
+      new URLSearchParams({ path })
+    );
+  }
+
+  async artifact(runId: string, path: string): Promise<IArtifactContent> {
+    const response = await requestRaw(
+      `mlflow/runs/${segment(runId)}/artifact`,
+      { method: 'GET' },
+      this._serverSettings,
+      new URLSearchParams({ path })
+    );
+    const contentType = (
+      response.headers.get('Content-Type') ?? 'application/octet-stream'
+    ).toLowerCase();
+    if (isTextType(contentType)) {
+      return { contentType, text: await response.text(), blob: null };
+    }
+    return { contentType, text: null, blob: await response.blob() };
+  }
+
+  artifactDownloadUrl(runId: string, path: string): string {
+    return apiURL(
+      `mlflow/runs/${segment(runId)}/artifact`,
+      new URLSearchParams({ path, download: '1' }),
+      this._serverSettings
+    );
+  }
+
+  logNotebook(runId: string, notebookPath: string): Promise<ILoggedNotebook> {
+    return requestAPI<ILoggedNotebook>(
+      `mlflow/runs/${segment(runId)}/notebook`,
+      { method: 'POST', body: JSON.stringify({ path: notebookPath }) },
+      this._serverSettings
+    );
+  }
+
+  compare(runIds: readonly string[]): Promise<IRunComparison> {
+    const params = new URLSearchParams();
+    for (const id of runIds) {
+      params.append('run_id', id);
+    }
+    return this._get<IRunComparison>('mlflow/compare', params);
+  }
+
+  private _get<T>(
+    endPoint: string,
+    query: URLSearchParams | null = null
+  ): Promise<T> {
+    return requestAPI<T>(
+      endPoint,
+      { method: 'GET' },
+      this._serverSettings,
+      query
+    );
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+}
+
+/**
+ * The query of the runs endpoint: paging, sort and the chosen columns (one
+ * `column` parameter each, as `metric:<key>` or `param:<key>`).
+ */
+export function runsQuery(query: IRunQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('max_results', String(query.maxResults ?? 25));
+  if (query.pageToken) {
+    params.set('page_token', query.pageToken);
+  }
+  if (query.sort) {
+    params.set('sort_kind', query.sort.kind);
+    params.set('sort_key', query.sort.key);
+    params.set('sort_dir', query.sort.direction);
+  }
+  for (const column of query.columns ?? []) {
+    params.append('column', `${column.kind}:${column.key}`);
+  }
+  return params;
+}
+
+/** Whether a Content-Type is shown as text in a preview. */
+export function isTextType(contentType: string): boolean {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return (
+    type.startsWith('text/') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/x-yaml' ||
+    type === 'application/yaml' ||
+    type === 'application/xml'
+  );
+}
+
 namespace Private {
+  /** Send through ServerConnection (it adds the token and XSRF header). */
+  export async function send(
+    url: string,
+    init: RequestInit,
+    serverSettings: ServerConnection.ISettings
+  ): Promise<Response> {
+    try {
+      return await ServerConnection.makeRequest(url, init, serverSettings);
+    } catch (error) {
+      throw new PlatformRequestError({ status: 0, url });
+    }
+  }
+
+  /** The JSON value of a body, or undefined (a proxy's HTML page, say). */
+  export function parseJSON(text: string): unknown {
+    if (text.length === 0) {
+      return undefined;
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  export function failure(
+    response: Response,
+    url: string,
+    body: unknown
+  ): PlatformRequestError {
+    const error = errorBody(body);
+    return new PlatformRequestError({
+      status: response.status,
+      url,
+      serverMessage: error.message,
+      reason: error.reason,
+      requestId: error.request_id
+    });
+  }
+
   /** Pick the documented fields, ignoring anything that is not a string. */
   export function errorBody(body: unknown): Partial<IErrorBody> {
     if (typeof body !== 'object' || body === null) {

@@ -27,6 +27,7 @@ from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.mlflow_auth import SECRET_ENV, SECRET_HEADER, USER_HEADER
+from jupyterlab_mlplat.core.experiments import TAG_OWNER, TAG_USER
 
 from .observability import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
 
@@ -54,20 +55,34 @@ _RESPONSE_DROP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
 )
 _RUN_CREATE_SUFFIXES = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+_EXPERIMENT_CREATE_SUFFIXES = (
+    "/api/2.0/mlflow/experiments/create",
+    "/ajax-api/2.0/mlflow/experiments/create",
+)
 
 
-def stamp_run_owner(body: bytes, user: str) -> bytes:
-    """Make a run-creation request name the signed-in user, whatever user the client claimed."""
+def _stamp(body: bytes, user: str, tag: str, *, user_id: bool) -> bytes:
     try:
         payload = json.loads(body or b"{}")
     except ValueError:
         return body  # MLflow answers a malformed body with its own 400
     if not isinstance(payload, dict):
         return body
-    payload["user_id"] = user
-    tags = [t for t in payload.get("tags") or [] if t.get("key") != "mlflow.user"]
-    payload["tags"] = [*tags, {"key": "mlflow.user", "value": user}]
+    if user_id:
+        payload["user_id"] = user
+    tags = [t for t in payload.get("tags") or [] if isinstance(t, dict) and t.get("key") != tag]
+    payload["tags"] = [*tags, {"key": tag, "value": user}]
     return json.dumps(payload).encode()
+
+
+def stamp_run_owner(body: bytes, user: str) -> bytes:
+    """Make a run-creation request name the signed-in user, whatever user the client claimed."""
+    return _stamp(body, user, TAG_USER, user_id=True)
+
+
+def stamp_experiment_owner(body: bytes, user: str) -> bytes:
+    """Record who created an experiment, so every client can show its owner."""
+    return _stamp(body, user, TAG_OWNER, user_id=False)
 
 
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
@@ -109,6 +124,10 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         body = self.request.body if self.request.body else None
         if self.request.method == "POST" and self.request.path.endswith(_RUN_CREATE_SUFFIXES):
             body = stamp_run_owner(self.request.body, user)
+        elif self.request.method == "POST" and self.request.path.endswith(
+            _EXPERIMENT_CREATE_SUFFIXES
+        ):
+            body = stamp_experiment_owner(self.request.body, user)
         headers = {
             name: value
             for name, value in self.request.headers.get_all()
@@ -137,8 +156,11 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             streaming_callback=self._on_upstream_chunk,
         )
         self._status_seen = False
-        response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
-        if response.code == 599:
+        try:
+            response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
+        except (OSError, TimeoutError):
+            response = None
+        if response is None or response.code == 599:
             self.set_status(503)
             self.set_header("Content-Type", "application/json")
             self.finish(

@@ -18,11 +18,14 @@ from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Unicode, default
 
+from jupyterlab_mlplat.adapters.mlflow_tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.experiments import ROOT_ENV, ExperimentService
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
-from .handlers import HANDLERS
+from .experiments import EXPERIMENT_HANDLERS
+from .handlers import HANDLERS, UNKNOWN_ROUTE
 
 
 def _standalone_user() -> str:
@@ -76,6 +79,44 @@ class MLPlatformServerApp(ExtensionApp):
         config=True
     )
 
+    mlflow_url = Unicode(
+        help="MLflow tracking server the Experiments tab reads, as the user's kernels reach it, "
+        "e.g. http://127.0.0.1:8103/services/mlflow. Defaults to $MLFLOW_TRACKING_URI when it "
+        "is an http(s) URL; without one the tab says MLflow is not configured."
+    ).tag(config=True)
+
+    @default("mlflow_url")
+    def _mlflow_url_default(self) -> str:
+        uri = os.environ.get("MLFLOW_TRACKING_URI", "")
+        return uri if uri.startswith(("http://", "https://")) else ""
+
+    mlflow_token = Unicode(
+        help="Bearer token for MLflow; defaults to $MLFLOW_TRACKING_TOKEN (the server's hub "
+        "token under the workbench)."
+    ).tag(config=True)
+
+    @default("mlflow_token")
+    def _mlflow_token_default(self) -> str:
+        return os.environ.get("MLFLOW_TRACKING_TOKEN", "")
+
+    mlflow_ui_url = Unicode(
+        help="Where people open the MLflow UI in a browser, e.g. /services/mlflow/. Defaults "
+        "to $MLPLAT_MLFLOW_UI_URL."
+    ).tag(config=True)
+
+    @default("mlflow_ui_url")
+    def _mlflow_ui_url_default(self) -> str:
+        return os.environ.get("MLPLAT_MLFLOW_UI_URL", "")
+
+    user_name = Unicode(
+        help="The person this server belongs to; defaults to $JUPYTERHUB_USER, else the local "
+        "account (standalone)."
+    ).tag(config=True)
+
+    @default("user_name")
+    def _user_name_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_USER") or _standalone_user()
+
     _platform: PlatformApp | None = None
     _platform_server: tornado.httpserver.HTTPServer | None = None
 
@@ -84,6 +125,8 @@ class MLPlatformServerApp(ExtensionApp):
         return "standalone" if self.standalone else "hub"
 
     def initialize_settings(self) -> None:
+        # kernels inherit this; MLflow runs then name their notebook relative to the root
+        os.environ[ROOT_ENV] = str(self.serverapp.root_dir) if self.serverapp else ""
         if self.standalone:
             client = self._start_in_process_platform()
         else:
@@ -95,7 +138,19 @@ class MLPlatformServerApp(ExtensionApp):
                 self.platform_url, self.platform_token, timeout=self.request_timeout
             )
         self.log.info("jupyterlab-mlplat: %s mode, platform at %s", self.mode, client.base_url)
-        self.settings.update({"mlplat_client": client, "mlplat_mode": self.mode})
+        experiments = None
+        if self.mlflow_url:
+            tracker = MlflowTracker(self.mlflow_url, self.mlflow_token)
+            experiments = ExperimentService(tracker, user=self.user_name)
+        self.settings.update(
+            {
+                "mlplat_client": client,
+                "mlplat_mode": self.mode,
+                "mlplat_user": self.user_name,
+                "mlplat_experiments": experiments,
+                "mlplat_mlflow_ui_url": self.mlflow_ui_url or None,
+            }
+        )
 
     def _start_in_process_platform(self) -> PlatformClient:
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
@@ -118,7 +173,7 @@ class MLPlatformServerApp(ExtensionApp):
         return PlatformClient(f"http://127.0.0.1:{port}/", secret)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(HANDLERS)
+        self.handlers.extend([*HANDLERS, *EXPERIMENT_HANDLERS, UNKNOWN_ROUTE])
 
     async def stop_extension(self) -> None:
         if self._platform_server is not None:

@@ -17,7 +17,7 @@ from jupyterlab_mlplat.platform.errors import status_for
 from jupyterlab_mlplat.platform.observability import REQUEST_ID_HEADER, accept_or_mint
 
 NAMESPACE = "jupyterlab-mlplat"
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class SidebarHandler(ExtensionHandlerMixin, APIHandler):
@@ -38,7 +38,8 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         if self.request_id:  # send_error() clears headers; errors keep the id too
             self.set_header(REQUEST_ID_HEADER, self.request_id)
 
-    async def platform(self, call: Awaitable[M]) -> M:
+    async def core(self, call: Awaitable[M]) -> M:
+        """Await core work; its typed errors become HTTP errors through the one status table."""
         try:
             return await call
         except PlatformError as err:
@@ -51,13 +52,13 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
 class MeHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.platform(self.client.me(request_id=self.request_id)))
+        self.write_model(await self.core(self.client.me(request_id=self.request_id)))
 
 
 class HealthHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        health = await self.platform(self.client.health(request_id=self.request_id))
+        health = await self.core(self.client.health(request_id=self.request_id))
         self.write_model(health, mode=self.settings["mlplat_mode"])
 
 
@@ -76,5 +77,6 @@ class UnknownRouteHandler(SidebarHandler):
 HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
     (rf"/{NAMESPACE}/me", MeHandler),
     (rf"/{NAMESPACE}/health", HealthHandler),
-    (rf"/{NAMESPACE}/(.*)", UnknownRouteHandler),
 ]
+#: registered after every other route of the namespace
+UNKNOWN_ROUTE = (rf"/{NAMESPACE}/(.*)", UnknownRouteHandler)

@@ -1,11 +1,15 @@
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { ExperimentsModel } from '../experiments/model';
+import { ExperimentsTab } from '../experiments/tab';
 import { PlatformModel } from '../model';
 import { HealthLine } from './health';
 import { IdentityHeader } from './identity';
+import { StatusMessage } from './status';
 import { PlatformTabs, TabId, visibleTabs } from './tabs';
 
 /** The translation domain; matches locale/<lang>/LC_MESSAGES/<domain>.json. */
@@ -21,11 +25,13 @@ export class PlatformPanel extends ReactWidget {
   constructor(options: PlatformPanel.IOptions) {
     super();
     this._model = options.model;
+    this._experiments = options.experiments ?? null;
     this._trans = options.translator.load(TRANSLATION_DOMAIN);
+    this._commands = options.commands ?? null;
     this.addClass('jp-mlplat-panel');
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', this._trans.__('ML Platform'));
-    this._model.visible = false;
+    this._setVisible(false);
   }
 
   get model(): PlatformModel {
@@ -34,29 +40,46 @@ export class PlatformPanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._model.visible = true;
+    this._setVisible(true);
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this._model.visible = this.isVisible;
+    this._setVisible(this.isVisible);
   }
 
   protected onBeforeHide(msg: Message): void {
     super.onBeforeHide(msg);
-    this._model.visible = false;
+    this._setVisible(false);
   }
 
   protected onBeforeDetach(msg: Message): void {
-    this._model.visible = false;
+    this._setVisible(false);
     super.onBeforeDetach(msg);
   }
 
   render(): JSX.Element {
-    return <PlatformView model={this._model} trans={this._trans} />;
+    return (
+      <PlatformView
+        model={this._model}
+        experiments={this._experiments}
+        commands={this._commands}
+        trans={this._trans}
+      />
+    );
+  }
+
+  /** The models poll only while the panel is seen. */
+  private _setVisible(visible: boolean): void {
+    this._model.visible = visible;
+    if (this._experiments) {
+      this._experiments.panelVisible = visible;
+    }
   }
 
   private _model: PlatformModel;
+  private _experiments: ExperimentsModel | null;
+  private _commands: CommandRegistry | null;
   private _trans: TranslationBundle;
 }
 
@@ -64,6 +87,10 @@ export namespace PlatformPanel {
   export interface IOptions {
     model: PlatformModel;
     translator: ITranslator;
+    /** The Experiments tab's model; without it the tab stays empty. */
+    experiments?: ExperimentsModel;
+    /** The application's commands, which the tabs' buttons execute. */
+    commands?: CommandRegistry;
   }
 }
 
@@ -85,6 +112,8 @@ function usePlatformState(model: PlatformModel): PlatformModel.State {
 
 export interface IPlatformViewProps {
   model: PlatformModel;
+  experiments?: ExperimentsModel | null;
+  commands?: CommandRegistry | null;
   trans: TranslationBundle;
 }
 
@@ -93,7 +122,7 @@ export interface IPlatformViewProps {
  * survives the platform going away and coming back.
  */
 export function PlatformView(props: IPlatformViewProps): JSX.Element {
-  const { model, trans } = props;
+  const { model, experiments, commands, trans } = props;
   const state = usePlatformState(model);
   const [selected, setSelected] = React.useState<TabId>('experiments');
 
@@ -145,6 +174,15 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
             tabs={visibleTabs(state.identity.roles, trans)}
             selected={selected}
             onSelect={setSelected}
+            renderPanel={id =>
+              id === 'experiments' && experiments && commands ? (
+                <ExperimentsTab
+                  model={experiments}
+                  commands={commands}
+                  trans={trans}
+                />
+              ) : null
+            }
             trans={trans}
           />
         </>
@@ -158,47 +196,6 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
         <h2 className="jp-mlplat-title">{trans.__('ML Platform')}</h2>
       </header>
       {body}
-    </div>
-  );
-}
-
-interface IStatusMessageProps {
-  title: string;
-  message: string | null;
-  requestId: string | null;
-  onRetry: () => void;
-  trans: TranslationBundle;
-  isError?: boolean;
-}
-
-/** Why the sidebar has nothing to show, with the server's words as text. */
-function StatusMessage(props: IStatusMessageProps): JSX.Element {
-  const { trans } = props;
-  return (
-    <div
-      className={`jp-mlplat-status ${
-        props.isError
-          ? 'jp-mlplat-status-error'
-          : 'jp-mlplat-status-unavailable'
-      }`}
-      role={props.isError ? 'alert' : 'status'}
-    >
-      <p className="jp-mlplat-status-title">{props.title}</p>
-      {props.message && (
-        <p className="jp-mlplat-status-message">{props.message}</p>
-      )}
-      {props.requestId && (
-        <p className="jp-mlplat-status-request">
-          {trans.__('Request ID: %1', props.requestId)}
-        </p>
-      )}
-      <button
-        type="button"
-        className="jp-mlplat-retry jp-mod-styled"
-        onClick={props.onRetry}
-      >
-        {trans.__('Retry now')}
-      </button>
     </div>
   );
 }

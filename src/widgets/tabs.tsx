@@ -15,8 +15,11 @@ export type TabId =
 export interface ITabSpec {
   id: TabId;
   label: string;
-  /** Shown until the feature ships, so nobody mistakes an empty tab for a bug. */
-  notYet: string;
+  /**
+   * Shown until the feature ships, so nobody mistakes an empty tab for a bug;
+   * absent for tabs that have their content.
+   */
+  notYet?: string;
   /** Only users holding this role see the tab. */
   role?: Role;
 }
@@ -26,10 +29,7 @@ export function tabSpecs(trans: TranslationBundle): ITabSpec[] {
   return [
     {
       id: 'experiments',
-      label: trans.__('Experiments'),
-      notYet: trans.__(
-        'Experiments are not available yet: this part of the workbench is still being built.'
-      )
+      label: trans.__('Experiments')
     },
     {
       id: 'git',
@@ -90,6 +90,8 @@ export interface IPlatformTabsProps {
   tabs: ITabSpec[];
   selected: TabId;
   onSelect: (id: TabId) => void;
+  /** The content of a tab that has one; null falls back to `notYet`. */
+  renderPanel?: (id: TabId) => JSX.Element | null;
   trans: TranslationBundle;
 }
 
@@ -177,7 +179,10 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
         aria-labelledby={tabId(current.id)}
         tabIndex={0}
       >
-        <p className="jp-mlplat-not-yet">{current.notYet}</p>
+        {props.renderPanel?.(current.id) ??
+          (current.notYet ? (
+            <p className="jp-mlplat-not-yet">{current.notYet}</p>
+          ) : null)}
       </div>
     </div>
   );

@@ -1,0 +1,349 @@
+"""Experiments and runs as the sidebar shows them, whatever tracking server stores them.
+
+The core decides what a row of the runs table holds, how a sort is expressed, and what the person
+may change; the tracker adapter only fetches. Reads that do not depend on each other run
+concurrently, and the runs table asks only for the page it shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+from .errors import Forbidden, InvalidInput
+
+if TYPE_CHECKING:  # ports.py names this module's records; import it only for the type
+    from jupyterlab_mlplat.ports import Tracker
+
+T = TypeVar("T")
+
+RunStatus = Literal["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"]
+
+#: tags the workbench writes (and reads) on runs
+TAG_SOURCE_NOTEBOOK = "mlplat.source_notebook"
+TAG_GIT_COMMIT = "mlflow.source.git.commit"
+TAG_GIT_REPO = "mlflow.source.git.repoURL"
+TAG_USER = "mlflow.user"
+TAG_OWNER = "mlplat.owner"
+#: the user server's root folder, exported to kernels so runs can name their notebook within it
+ROOT_ENV = "MLPLAT_SERVER_ROOT"
+
+SORTABLE_ATTRIBUTES = {
+    "start_time": "attributes.start_time",
+    "run_name": "attributes.run_name",
+    "status": "attributes.status",
+    "user": "attributes.user_id",
+}
+MAX_PAGE = 200
+MAX_COMPARE = 5
+
+
+@dataclass(frozen=True)
+class Experiment:
+    id: str
+    name: str
+    owner: str | None
+    lifecycle_stage: str
+    creation_time: int | None
+    last_update_time: int | None
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A run as the tracking server holds it."""
+
+    id: str
+    name: str
+    experiment_id: str
+    status: str
+    start_time: int | None
+    end_time: int | None
+    user: str
+    artifact_uri: str
+    params: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    step: int
+    value: float
+    timestamp: int
+
+
+@dataclass(frozen=True)
+class ArtifactFile:
+    path: str
+    is_dir: bool
+    file_size: int | None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_page_token: str | None
+
+
+@dataclass(frozen=True)
+class Sort:
+    kind: Literal["attribute", "metric", "param"] = "attribute"
+    key: str = "start_time"
+    direction: Literal["asc", "desc"] = "desc"
+
+    @classmethod
+    def parse(cls, kind: str, key: str, direction: str) -> Sort:
+        if kind not in ("attribute", "metric", "param"):
+            raise InvalidInput("sort_kind must be attribute, metric or param", "sort_kind")
+        if direction not in ("asc", "desc"):
+            raise InvalidInput("sort_dir must be asc or desc", "sort_dir")
+        sort = cls(kind, key, direction)  # type: ignore[arg-type]
+        sort.order_by()  # validates the key now, not when MLflow is asked
+        return sort
+
+    def order_by(self) -> str:
+        """MLflow's order_by clause; keys are quoted, so any character is safe."""
+        if self.kind == "attribute":
+            if self.key not in SORTABLE_ATTRIBUTES:
+                raise InvalidInput(
+                    f"runs can be sorted by {sorted(SORTABLE_ATTRIBUTES)}, a metric or a param; "
+                    f"not by {self.key!r}",
+                    "sort_key",
+                )
+            column = SORTABLE_ATTRIBUTES[self.key]
+        else:
+            if not self.key or "`" in self.key:
+                raise InvalidInput(
+                    "a metric or param name must be non-empty, without '`'", "sort_key"
+                )
+            column = f"{'metrics' if self.kind == 'metric' else 'params'}.`{self.key}`"
+        return f"{column} {self.direction.upper()}"
+
+
+@dataclass(frozen=True)
+class Columns:
+    params: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, specs: Sequence[str]) -> Columns:
+        """``metric:<key>`` / ``param:<key>``, as the sidebar's column chooser sends them."""
+        params: list[str] = []
+        metrics: list[str] = []
+        for spec in specs:
+            kind, sep, key = spec.partition(":")
+            if not sep or not key or kind not in ("metric", "param"):
+                raise InvalidInput(
+                    f"column {spec!r} must be metric:<name> or param:<name>", "column"
+                )
+            (metrics if kind == "metric" else params).append(key)
+        return cls(tuple(dict.fromkeys(params)), tuple(dict.fromkeys(metrics)))
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: str
+    name: str
+    experiment_id: str
+    status: str
+    start_time: int | None
+    end_time: int | None
+    duration_ms: int | None
+    user: str
+    source_notebook: str | None
+    git_commit: str | None
+    params: dict[str, str]
+    metrics: dict[str, float]
+    can_write: bool
+
+
+@dataclass(frozen=True)
+class RunDetail(RunRow):
+    tags: dict[str, str] = field(default_factory=dict)
+    artifact_uri: str = ""
+
+
+@dataclass(frozen=True)
+class RunsPage:
+    runs: list[RunRow]
+    next_page_token: str | None
+    params: list[str]
+    metrics: list[str]
+
+    @property
+    def active(self) -> bool:
+        return any(run.status in ("RUNNING", "SCHEDULED") for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    runs: list[RunDetail]
+    param_keys: list[str]
+    metric_keys: list[str]
+    histories: dict[str, dict[str, list[MetricPoint]]]
+
+
+def _duration(run: RunData) -> int | None:
+    if run.start_time is None:
+        return None
+    if run.end_time is not None:
+        return max(0, run.end_time - run.start_time)
+    return None
+
+
+def _row(run: RunData, me: str, columns: Columns | None) -> RunRow:
+    params = (
+        run.params
+        if columns is None
+        else {k: run.params[k] for k in columns.params if k in run.params}
+    )
+    metrics = (
+        run.metrics
+        if columns is None
+        else {k: run.metrics[k] for k in columns.metrics if k in run.metrics}
+    )
+    return RunRow(
+        id=run.id,
+        name=run.name,
+        experiment_id=run.experiment_id,
+        status=run.status,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        duration_ms=_duration(run),
+        user=run.user,
+        source_notebook=run.tags.get(TAG_SOURCE_NOTEBOOK),
+        git_commit=run.tags.get(TAG_GIT_COMMIT),
+        params=params,
+        metrics=metrics,
+        can_write=run.user == me,
+    )
+
+
+def _detail(run: RunData, me: str) -> RunDetail:
+    row = _row(run, me, None)
+    return RunDetail(**vars(row), tags=dict(run.tags), artifact_uri=run.artifact_uri)
+
+
+def _page_size(max_results: int) -> int:
+    if not 1 <= max_results <= MAX_PAGE:
+        raise InvalidInput(f"max_results must be between 1 and {MAX_PAGE}", "max_results")
+    return max_results
+
+
+def notebook_artifact_path(notebook_path: str) -> str:
+    name = PurePosixPath(notebook_path).name
+    if not name.endswith(".ipynb"):
+        raise InvalidInput(f"{notebook_path!r} is not a notebook (.ipynb)", "path")
+    return f"notebook/{name}"
+
+
+_RUN_ID = re.compile(r"^[0-9a-zA-Z_-]{1,64}$")
+
+
+def run_id(value: str) -> str:
+    if not _RUN_ID.match(value):
+        raise InvalidInput(f"{value!r} is not a run id", "run_id")
+    return value
+
+
+class ExperimentService:
+    """What the Experiments tab does, for one signed-in person."""
+
+    def __init__(self, tracker: Tracker, *, user: str) -> None:
+        self._tracker = tracker
+        self._user = user
+
+    async def experiments(
+        self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
+    ) -> Page[Experiment]:
+        return await self._tracker.search_experiments(
+            name_contains.strip(), max_results=_page_size(max_results), page_token=page_token
+        )
+
+    async def runs(
+        self,
+        experiment_id: str,
+        *,
+        sort: Sort,
+        columns: Columns,
+        max_results: int = 25,
+        page_token: str | None = None,
+    ) -> RunsPage:
+        order_by = [sort.order_by()]
+        if not (sort.kind == "attribute" and sort.key == "start_time"):
+            order_by.append("attributes.start_time DESC")  # stable pages among equal values
+        page = await self._tracker.search_runs(
+            experiment_id,
+            max_results=_page_size(max_results),
+            page_token=page_token,
+            order_by=order_by,
+        )
+        params = sorted({k for run in page.items for k in run.params})
+        metrics = sorted({k for run in page.items for k in run.metrics})
+        return RunsPage(
+            runs=[_row(run, self._user, columns) for run in page.items],
+            next_page_token=page.next_page_token,
+            params=params,
+            metrics=metrics,
+        )
+
+    async def run(self, run: str) -> RunDetail:
+        return _detail(await self._tracker.get_run(run_id(run)), self._user)
+
+    async def metric_history(self, run: str, key: str) -> list[MetricPoint]:
+        if not key:
+            raise InvalidInput("name the metric whose history you want", "key")
+        return await self._tracker.metric_history(run_id(run), key)
+
+    async def artifacts(self, run: str, path: str = "") -> list[ArtifactFile]:
+        return await self._tracker.list_artifacts(
+            run_id(run), _artifact_path(path, allow_root=True)
+        )
+
+    async def artifact(self, run: str, path: str) -> tuple[bytes, str]:
+        return await self._tracker.read_artifact(run_id(run), _artifact_path(path))
+
+    async def compare(self, run_ids: Sequence[str]) -> Comparison:
+        ids = list(dict.fromkeys(run_id(r) for r in run_ids))
+        if not 2 <= len(ids) <= MAX_COMPARE:
+            raise InvalidInput(f"compare 2 to {MAX_COMPARE} different runs", "run_id")
+        runs = await asyncio.gather(*(self._tracker.get_run(r) for r in ids))
+        metric_keys = sorted({k for run in runs for k in run.metrics})
+        param_keys = sorted({k for run in runs for k in run.params})
+        wanted = [(run.id, key) for run in runs for key in metric_keys if key in run.metrics]
+        series = await asyncio.gather(*(self._tracker.metric_history(r, k) for r, k in wanted))
+        histories: dict[str, dict[str, list[MetricPoint]]] = {key: {} for key in metric_keys}
+        for (rid, key), points in zip(wanted, series, strict=True):
+            histories[key][rid] = points
+        return Comparison(
+            runs=[_detail(run, self._user) for run in runs],
+            param_keys=param_keys,
+            metric_keys=metric_keys,
+            histories=histories,
+        )
+
+    async def log_notebook(
+        self, run: str, notebook_path: str, content: bytes, git_commit: str | None
+    ) -> str:
+        """Attach a saved notebook (and the commit of its folder) to a run the person owns."""
+        target = await self._tracker.get_run(run_id(run))
+        if target.user != self._user:
+            raise Forbidden(f"run {run} belongs to {target.user}; log notebooks to your own runs")
+        artifact = notebook_artifact_path(notebook_path)
+        await self._tracker.upload_artifact(target, artifact, content, "application/x-ipynb+json")
+        await self._tracker.set_tag(target.id, TAG_SOURCE_NOTEBOOK, notebook_path)
+        if git_commit:
+            await self._tracker.set_tag(target.id, TAG_GIT_COMMIT, git_commit)
+        return artifact
+
+
+def _artifact_path(path: str, *, allow_root: bool = False) -> str:
+    cleaned = path.strip().strip("/")
+    posix = PurePosixPath(cleaned)
+    if (not cleaned and not allow_root) or ".." in posix.parts or "\x00" in cleaned:
+        raise InvalidInput(f"artifact path {path!r} must be a relative path without '..'", "path")
+    return cleaned

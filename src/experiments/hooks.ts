@@ -1,0 +1,77 @@
+import { CommandRegistry } from '@lumino/commands';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import * as React from 'react';
+
+import { PlatformModel } from '../model';
+import { ExperimentsModel } from './model';
+
+/** Follow the model's state from React. */
+export function useExperimentsState(
+  model: ExperimentsModel
+): ExperimentsModel.IState {
+  const [state, setState] = React.useState(model.state);
+  React.useEffect(() => {
+    const onChange = (_: ExperimentsModel, next: ExperimentsModel.IState) =>
+      setState(next);
+    model.stateChanged.connect(onChange);
+    // The state may have changed between render and subscription.
+    setState(model.state);
+    return () => {
+      model.stateChanged.disconnect(onChange);
+    };
+  }, [model]);
+  return state;
+}
+
+/**
+ * A command's enabled state and caption, kept current: the buttons mirror
+ * the commands, so the palette and the sidebar can never disagree.
+ */
+export function useCommand(
+  commands: CommandRegistry,
+  id: string,
+  args?: ReadonlyPartialJSONObject
+): { enabled: boolean; caption: string } {
+  const read = () => ({
+    enabled: commands.hasCommand(id) && commands.isEnabled(id, args),
+    caption: commands.hasCommand(id) ? commands.caption(id, args) : ''
+  });
+  const [value, setValue] = React.useState(read);
+  const key = JSON.stringify(args ?? null);
+  React.useEffect(() => {
+    const update = () => setValue(read());
+    update();
+    commands.commandChanged.connect(update);
+    return () => {
+      commands.commandChanged.disconnect(update);
+    };
+  }, [commands, id, key]);
+  return value;
+}
+
+export type Loaded<T> =
+  | { kind: 'loading' }
+  | { kind: 'ready'; value: T }
+  | PlatformModel.IUnavailable
+  | PlatformModel.IError;
+
+/** Load something when a key changes; the answer of an old key is dropped. */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: React.DependencyList
+): [Loaded<T>, () => void] {
+  const [state, setState] = React.useState<Loaded<T>>({ kind: 'loading' });
+  const [generation, setGeneration] = React.useState(0);
+  React.useEffect(() => {
+    let current = true;
+    setState({ kind: 'loading' });
+    load().then(
+      value => current && setState({ kind: 'ready', value }),
+      error => current && setState(PlatformModel.stateFromError(error))
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, generation]);
+  return [state, () => setGeneration(generation + 1)];
+}

@@ -1,0 +1,593 @@
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  caretDownIcon,
+  caretRightIcon,
+  downloadIcon,
+  fileIcon,
+  folderIcon,
+  launchIcon,
+  ReactWidget,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { mlplatIcon } from '../icons';
+import {
+  IArtifactContent,
+  IArtifactFile,
+  IMetricPoint,
+  IMlflowAPI,
+  IRunDetail
+} from '../tokens';
+import { ISeries, MetricChart } from './charts';
+import { LoadFailure } from './failure';
+import { useLoad } from './hooks';
+import {
+  formatDuration,
+  formatMetric,
+  formatSize,
+  formatTime,
+  runStatusLabel,
+  safeHttpUrl
+} from './labels';
+import { ReadOnlyMark } from './runsTable';
+
+/** Charts drawn at once on a run page; more would fetch too many histories. */
+export const MAX_RUN_CHARTS = 12;
+
+/** Artifacts larger than this are offered for download only. */
+export const MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
+
+/** The JupyterLab command that opens a file in the workspace. */
+const OPEN_FILE_COMMAND = 'docmanager:open';
+
+export interface IRunPageOptions {
+  api: IMlflowAPI;
+  runId: string;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}
+
+/** Content of a run page: everything MLflow knows about one run. */
+export class RunPage extends ReactWidget {
+  constructor(options: IRunPageOptions) {
+    super();
+    this._options = options;
+    this.addClass('jp-mlplat-page');
+    this.addClass('jp-mlplat-run-page');
+  }
+
+  get runId(): string {
+    return this._options.runId;
+  }
+
+  render(): JSX.Element {
+    return (
+      <RunView
+        {...this._options}
+        onLoaded={run => {
+          // The tab shows the run's name once MLflow has told it.
+          const parent = this.parent;
+          if (parent && run.name) {
+            parent.title.label = run.name;
+          }
+        }}
+      />
+    );
+  }
+
+  private _options: IRunPageOptions;
+}
+
+/**
+ * A run page in the main area. One per run: the `mlplat:open-run` command
+ * reuses it, so the id is derived from the run id.
+ */
+export function createRunPage(
+  options: IRunPageOptions & { name?: string }
+): MainAreaWidget<RunPage> {
+  const content = new RunPage(options);
+  const widget = new MainAreaWidget({ content });
+  widget.id = runPageId(options.runId);
+  widget.title.label = options.name || options.runId;
+  widget.title.caption = options.trans.__('MLflow run %1', options.runId);
+  widget.title.icon = mlplatIcon;
+  widget.title.closable = true;
+  return widget;
+}
+
+/** The DOM id of a run's page; MLflow ids are hex, anything else is replaced. */
+export function runPageId(runId: string): string {
+  return `jp-mlplat-run-${runId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+interface IRunViewProps extends IRunPageOptions {
+  onLoaded?: (run: IRunDetail) => void;
+}
+
+function RunView(props: IRunViewProps): JSX.Element {
+  const { api, runId, commands, trans } = props;
+  const [loaded, reload] = useLoad(() => api.run(runId), [api, runId]);
+
+  React.useEffect(() => {
+    if (loaded.kind === 'ready') {
+      props.onLoaded?.(loaded.value);
+    }
+  }, [loaded]);
+
+  if (loaded.kind === 'loading') {
+    return (
+      <p className="jp-mlplat-status" role="status">
+        {trans.__('Loading the run…')}
+      </p>
+    );
+  }
+  if (loaded.kind !== 'ready') {
+    return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
+  }
+  const run = loaded.value;
+  const mlflowUrl = safeHttpUrl(run.ui_url);
+  const canOpen =
+    !!run.source_notebook && commands.hasCommand(OPEN_FILE_COMMAND);
+
+  return (
+    <article
+      className="jp-mlplat-run-view"
+      aria-label={trans.__('Run %1', run.name || run.id)}
+    >
+      <header className="jp-mlplat-page-header">
+        <h2 className="jp-mlplat-page-title">{run.name || run.id}</h2>
+        <span
+          className={`jp-mlplat-run-status jp-mlplat-run-status-${run.status.toLowerCase()}`}
+        >
+          {runStatusLabel(run.status, trans)}
+        </span>
+        {!run.can_write && (
+          <ReadOnlyMark
+            trans={trans}
+            title={trans.__('MLflow does not let you change this run.')}
+          />
+        )}
+        <span className="jp-mlplat-page-actions">
+          <Button small minimal onClick={reload}>
+            <span aria-hidden="true">
+              <refreshIcon.react tag="span" />
+            </span>
+            {trans.__('Refresh')}
+          </Button>
+          {mlflowUrl && (
+            <a
+              className="jp-mlplat-external"
+              href={mlflowUrl}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              <span aria-hidden="true">
+                <launchIcon.react tag="span" />
+              </span>
+              {trans.__('Open in MLflow')}
+            </a>
+          )}
+        </span>
+      </header>
+
+      <section aria-label={trans.__('Overview')}>
+        <h3>{trans.__('Overview')}</h3>
+        <dl className="jp-mlplat-facts">
+          <dt>{trans.__('Run ID')}</dt>
+          <dd className="jp-mlplat-code">{run.id}</dd>
+          <dt>{trans.__('User')}</dt>
+          <dd>{run.user}</dd>
+          <dt>{trans.__('Started')}</dt>
+          <dd>{formatTime(run.start_time)}</dd>
+          <dt>{trans.__('Duration')}</dt>
+          <dd>{formatDuration(run.duration_ms, trans)}</dd>
+          <dt>{trans.__('Notebook')}</dt>
+          <dd>
+            {run.source_notebook ? (
+              <>
+                <span className="jp-mlplat-code">{run.source_notebook}</span>
+                {canOpen && (
+                  <Button
+                    small
+                    minimal
+                    onClick={() =>
+                      void commands.execute(OPEN_FILE_COMMAND, {
+                        path: run.source_notebook as string
+                      })
+                    }
+                  >
+                    {trans.__('Open notebook')}
+                  </Button>
+                )}
+              </>
+            ) : (
+              trans.__('Not recorded')
+            )}
+          </dd>
+          <dt>{trans.__('Git commit')}</dt>
+          <dd className="jp-mlplat-code" title={run.git_commit ?? undefined}>
+            {run.git_commit
+              ? run.git_commit.slice(0, 12)
+              : trans.__('Not recorded')}
+          </dd>
+        </dl>
+      </section>
+
+      <KeyValueSection
+        title={trans.__('Parameters')}
+        entries={Object.entries(run.params)}
+        empty={trans.__('No parameters logged.')}
+        trans={trans}
+      />
+
+      <KeyValueSection
+        title={trans.__('Metrics')}
+        entries={Object.entries(run.metrics).map(([key, value]) => [
+          key,
+          formatMetric(value)
+        ])}
+        empty={trans.__('No metrics logged.')}
+        trans={trans}
+      />
+      <MetricHistories api={api} run={run} trans={trans} />
+
+      <KeyValueSection
+        title={trans.__('Tags')}
+        entries={Object.entries(run.tags)}
+        empty={trans.__('No tags.')}
+        trans={trans}
+      />
+
+      <ArtifactBrowser api={api} runId={run.id} trans={trans} />
+    </article>
+  );
+}
+
+interface IKeyValueSectionProps {
+  title: string;
+  entries: [string, string][];
+  empty: string;
+  trans: TranslationBundle;
+}
+
+/** A two-column table of keys and values, sorted by key. */
+function KeyValueSection(props: IKeyValueSectionProps): JSX.Element {
+  const { title, trans } = props;
+  const entries = [...props.entries].sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <section aria-label={title}>
+      <h3>{title}</h3>
+      {entries.length === 0 ? (
+        <p className="jp-mlplat-empty">{props.empty}</p>
+      ) : (
+        <table className="jp-mlplat-table jp-mlplat-kv" aria-label={title}>
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Key')}</th>
+              <th scope="col">{trans.__('Value')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map(([key, value]) => (
+              <tr key={key}>
+                <th scope="row">{key}</th>
+                <td>{value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+interface IMetricHistoriesProps {
+  api: IMlflowAPI;
+  run: IRunDetail;
+  trans: TranslationBundle;
+}
+
+/** A line chart of each metric's history (the first few metrics). */
+function MetricHistories(props: IMetricHistoriesProps): JSX.Element | null {
+  const { api, run, trans } = props;
+  const keys = React.useMemo(
+    () => Object.keys(run.metrics).sort().slice(0, MAX_RUN_CHARTS),
+    [run]
+  );
+  const [loaded, reload] = useLoad(
+    () =>
+      Promise.all(
+        keys.map(key => api.metricHistory(run.id, key).then(h => h.history))
+      ),
+    [api, run, keys]
+  );
+  if (keys.length === 0) {
+    return null;
+  }
+  const total = Object.keys(run.metrics).length;
+  return (
+    <section
+      className="jp-mlplat-charts-section"
+      aria-label={trans.__('Metric history')}
+    >
+      <h3>{trans.__('Metric history')}</h3>
+      {total > keys.length && (
+        <p className="jp-mlplat-empty">
+          {trans.__(
+            'Charts of the first %1 metrics of %2; open the run in MLflow for all of them.',
+            keys.length,
+            total
+          )}
+        </p>
+      )}
+      {loaded.kind === 'loading' ? (
+        <p className="jp-mlplat-status" role="status">
+          {trans.__('Loading metric history…')}
+        </p>
+      ) : loaded.kind === 'ready' ? (
+        <div className="jp-mlplat-charts">
+          {keys.map((key, index) => (
+            <HistoryChart
+              key={key}
+              metric={key}
+              label={run.name || run.id}
+              points={loaded.value[index]}
+              trans={trans}
+            />
+          ))}
+        </div>
+      ) : (
+        <LoadFailure state={loaded} onRetry={reload} trans={trans} />
+      )}
+    </section>
+  );
+}
+
+/** Memoises the series so the chart is not rebuilt on every render. */
+function HistoryChart(props: {
+  metric: string;
+  label: string;
+  points: IMetricPoint[];
+  trans: TranslationBundle;
+}): JSX.Element {
+  const series: ISeries[] = React.useMemo(
+    () => [{ label: props.label, points: props.points }],
+    [props.label, props.points]
+  );
+  return (
+    <MetricChart metric={props.metric} series={series} trans={props.trans} />
+  );
+}
+
+interface IArtifactBrowserProps {
+  api: IMlflowAPI;
+  runId: string;
+  trans: TranslationBundle;
+}
+
+/**
+ * The run's artifacts as a folder tree; folders load when opened, a file
+ * click shows a preview (text or image) next to its download link.
+ */
+export function ArtifactBrowser(props: IArtifactBrowserProps): JSX.Element {
+  const { api, runId, trans } = props;
+  const [selected, setSelected] = React.useState<IArtifactFile | null>(null);
+  return (
+    <section className="jp-mlplat-artifacts" aria-label={trans.__('Artifacts')}>
+      <h3>{trans.__('Artifacts')}</h3>
+      <div className="jp-mlplat-artifacts-body">
+        <ArtifactFolder
+          api={api}
+          runId={runId}
+          path=""
+          selected={selected}
+          onSelect={setSelected}
+          trans={trans}
+        />
+        {selected && (
+          <ArtifactPreview
+            api={api}
+            runId={runId}
+            file={selected}
+            trans={trans}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface IArtifactFolderProps {
+  api: IMlflowAPI;
+  runId: string;
+  path: string;
+  selected: IArtifactFile | null;
+  onSelect: (file: IArtifactFile) => void;
+  trans: TranslationBundle;
+}
+
+function ArtifactFolder(props: IArtifactFolderProps): JSX.Element {
+  const { api, runId, path, trans } = props;
+  const [loaded, reload] = useLoad(
+    () => api.artifacts(runId, path),
+    [api, runId, path]
+  );
+  if (loaded.kind === 'loading') {
+    return (
+      <p className="jp-mlplat-status" role="status">
+        {trans.__('Loading artifacts…')}
+      </p>
+    );
+  }
+  if (loaded.kind !== 'ready') {
+    return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
+  }
+  const files = [...loaded.value.files].sort(
+    (a, b) =>
+      Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path)
+  );
+  if (files.length === 0) {
+    return (
+      <p className="jp-mlplat-empty">
+        {path ? trans.__('Empty folder.') : trans.__('No artifacts logged.')}
+      </p>
+    );
+  }
+  return (
+    <ul
+      className="jp-mlplat-artifact-list"
+      aria-label={path ? path : trans.__('Artifact files')}
+    >
+      {files.map(file =>
+        file.is_dir ? (
+          <ArtifactFolderItem key={file.path} {...props} file={file} />
+        ) : (
+          <li key={file.path} className="jp-mlplat-artifact">
+            <button
+              type="button"
+              className="jp-mlplat-link"
+              aria-pressed={props.selected?.path === file.path}
+              title={trans.__('Preview %1', file.path)}
+              onClick={() => props.onSelect(file)}
+            >
+              <span aria-hidden="true">
+                <fileIcon.react tag="span" />
+              </span>
+              {PathExt.basename(file.path)}
+            </button>
+            <span className="jp-mlplat-artifact-size">
+              {formatSize(file.file_size, trans)}
+            </span>
+            <a
+              className="jp-mlplat-download"
+              href={api.artifactDownloadUrl(runId, file.path)}
+              download={PathExt.basename(file.path)}
+              aria-label={trans.__('Download %1', file.path)}
+            >
+              <span aria-hidden="true">
+                <downloadIcon.react tag="span" />
+              </span>
+            </a>
+          </li>
+        )
+      )}
+    </ul>
+  );
+}
+
+function ArtifactFolderItem(
+  props: IArtifactFolderProps & { file: IArtifactFile }
+): JSX.Element {
+  const { file, trans } = props;
+  const [open, setOpen] = React.useState(false);
+  const Caret = open ? caretDownIcon : caretRightIcon;
+  return (
+    <li className="jp-mlplat-artifact jp-mlplat-artifact-dir">
+      <button
+        type="button"
+        className="jp-mlplat-link"
+        aria-expanded={open}
+        title={trans.__('Folder %1', file.path)}
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true">
+          <Caret.react tag="span" />
+          <folderIcon.react tag="span" />
+        </span>
+        {PathExt.basename(file.path)}
+      </button>
+      {open && <ArtifactFolder {...props} path={file.path} />}
+    </li>
+  );
+}
+
+interface IArtifactPreviewProps {
+  api: IMlflowAPI;
+  runId: string;
+  file: IArtifactFile;
+  trans: TranslationBundle;
+}
+
+/**
+ * A text or image artifact shown in place. Text goes into a `<pre>` as
+ * text; images are shown from an object URL made from the fetched bytes
+ * (the fetch carries the user's credentials, an `<img src>` would not).
+ */
+function ArtifactPreview(props: IArtifactPreviewProps): JSX.Element {
+  const { api, runId, file, trans } = props;
+  const tooLarge = (file.file_size ?? 0) > MAX_PREVIEW_BYTES;
+  const [loaded, reload] = useLoad<IArtifactContent | null>(
+    () => (tooLarge ? Promise.resolve(null) : api.artifact(runId, file.path)),
+    [api, runId, file.path, tooLarge]
+  );
+  const blob =
+    loaded.kind === 'ready' && loaded.value?.contentType.startsWith('image/')
+      ? loaded.value.blob
+      : null;
+  const imageUrl = useObjectUrl(blob);
+
+  let body: JSX.Element;
+  if (tooLarge) {
+    body = (
+      <p className="jp-mlplat-empty">
+        {trans.__(
+          'Too large to preview (%1). Download it instead.',
+          formatSize(file.file_size, trans)
+        )}
+      </p>
+    );
+  } else if (loaded.kind === 'loading') {
+    body = (
+      <p className="jp-mlplat-status" role="status">
+        {trans.__('Loading the preview…')}
+      </p>
+    );
+  } else if (loaded.kind !== 'ready') {
+    body = <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
+  } else if (loaded.value?.text !== null && loaded.value?.text !== undefined) {
+    body = <pre className="jp-mlplat-preview-text">{loaded.value.text}</pre>;
+  } else if (imageUrl) {
+    body = (
+      <img
+        className="jp-mlplat-preview-image"
+        src={imageUrl}
+        alt={trans.__('Image artifact %1', file.path)}
+      />
+    );
+  } else {
+    body = (
+      <p className="jp-mlplat-empty">
+        {trans.__('No preview for this type of file. Download it instead.')}
+      </p>
+    );
+  }
+  return (
+    <section
+      className="jp-mlplat-preview"
+      aria-label={trans.__('Preview of %1', file.path)}
+    >
+      <h4 className="jp-mlplat-preview-title">{file.path}</h4>
+      {body}
+    </section>
+  );
+}
+
+/** An object URL for a blob, revoked when the blob changes or goes away. */
+function useObjectUrl(blob: Blob | null): string | null {
+  const [url, setUrl] = React.useState<string | null>(null);
+  React.useEffect(() => {
+    if (!blob) {
+      setUrl(null);
+      return;
+    }
+    const created = URL.createObjectURL(blob);
+    setUrl(created);
+    return () => URL.revokeObjectURL(created);
+  }, [blob]);
+  return url;
+}

@@ -1,0 +1,425 @@
+import { PathExt } from '@jupyterlab/coreutils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  caretLeftIcon,
+  caretRightIcon,
+  lockIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { CommandIDs } from '../commands';
+import { IRunColumn, IRunRow, RunSortKind } from '../tokens';
+import {
+  formatDuration,
+  formatMetric,
+  formatTime,
+  runStatusLabel
+} from './labels';
+import { ExperimentsModel } from './model';
+
+export interface IReadOnlyMarkProps {
+  trans: TranslationBundle;
+  /** Why it is read-only, as a tooltip. */
+  title: string;
+}
+
+/**
+ * The small "read-only" label next to a run or experiment MLflow does not
+ * let this user change, so nobody tries to log to it and gets a 403.
+ */
+export function ReadOnlyMark(props: IReadOnlyMarkProps): JSX.Element {
+  return (
+    <span className="jp-mlplat-readonly" title={props.title}>
+      <span aria-hidden="true">
+        <lockIcon.react tag="span" className="jp-mlplat-readonly-icon" />
+      </span>
+      {props.trans.__('read-only')}
+    </span>
+  );
+}
+
+/** A column of the table that can be sorted. */
+interface ISortable {
+  kind: RunSortKind;
+  key: string;
+}
+
+export interface IRunsTableProps {
+  model: ExperimentsModel;
+  runs: ExperimentsModel.IRunsState;
+  selection: readonly IRunRow[];
+  busy: boolean;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}
+
+/**
+ * One experiment's runs: a page of 25 from the server, sorted by the server
+ * (MLflow sorts across all pages, the browser only sees one), with the
+ * params and metrics the user chose as extra columns.
+ */
+export function RunsTable(props: IRunsTableProps): JSX.Element {
+  const { model, runs, selection, busy, commands, trans } = props;
+  const { experiment, page, sort, columns } = runs;
+  const selected = new Set(selection.map(run => run.id));
+  const tableId = React.useId();
+
+  const sortHeader = (
+    label: string,
+    sortable: ISortable,
+    className?: string
+  ): JSX.Element => {
+    const active = sort.kind === sortable.kind && sort.key === sortable.key;
+    return (
+      <th
+        scope="col"
+        key={`${sortable.kind}:${sortable.key}`}
+        className={className}
+        aria-sort={
+          active
+            ? sort.direction === 'asc'
+              ? 'ascending'
+              : 'descending'
+            : undefined
+        }
+      >
+        <button
+          type="button"
+          className="jp-mlplat-sort"
+          onClick={() => void model.sortBy(sortable.kind, sortable.key)}
+        >
+          {label}
+          <span className="jp-mlplat-sort-mark" aria-hidden="true">
+            {active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  const paramColumns = columns.filter(c => c.kind === 'param');
+  const metricColumns = columns.filter(c => c.kind === 'metric');
+
+  return (
+    <section
+      className="jp-mlplat-runs"
+      aria-label={trans.__('Runs of %1', experiment.name)}
+    >
+      <div className="jp-mlplat-runs-header">
+        <Button
+          small
+          minimal
+          className="jp-mlplat-back"
+          onClick={() => void model.backToList()}
+        >
+          <span aria-hidden="true">
+            <caretLeftIcon.react tag="span" />
+          </span>
+          {trans.__('Back to experiments')}
+        </Button>
+        <h3 className="jp-mlplat-runs-title">{experiment.name}</h3>
+        {!experiment.can_write && (
+          <ReadOnlyMark
+            trans={trans}
+            title={trans.__('MLflow does not let you change this experiment.')}
+          />
+        )}
+      </div>
+      <div
+        className="jp-mlplat-toolbar"
+        role="toolbar"
+        aria-label={trans.__('Run actions')}
+      >
+        <Button
+          small
+          disabled={!model.canCompare}
+          title={trans.__('Select 2 to 5 runs to compare them.')}
+          onClick={() =>
+            void commands.execute(CommandIDs.compareRuns, {
+              runIds: selection.map(run => run.id)
+            })
+          }
+        >
+          {trans.__('Compare')}
+        </Button>
+        <span className="jp-mlplat-selected" aria-live="polite">
+          {selection.length > 0
+            ? trans.__('Selected: %1', selection.length)
+            : ''}
+        </span>
+        <Button
+          small
+          minimal
+          title={trans.__('Reload the runs from MLflow')}
+          onClick={() => void model.refresh()}
+        >
+          <span aria-hidden="true">
+            <refreshIcon.react tag="span" />
+          </span>
+          {trans.__('Refresh')}
+        </Button>
+        <ColumnChooser
+          model={model}
+          available={page?.columns ?? { params: [], metrics: [] }}
+          chosen={columns}
+          controls={tableId}
+          trans={trans}
+        />
+      </div>
+      {page === null ? (
+        <p className="jp-mlplat-status" role="status">
+          {trans.__('Loading runs…')}
+        </p>
+      ) : page.runs.length === 0 && runs.pageIndex === 0 ? (
+        <p className="jp-mlplat-empty">
+          {trans.__(
+            'No runs in this experiment yet. Track a notebook and run it.'
+          )}
+        </p>
+      ) : (
+        <div className="jp-mlplat-table-scroll">
+          <table
+            id={tableId}
+            className="jp-mlplat-table"
+            aria-label={trans.__('Runs')}
+            aria-busy={busy}
+          >
+            <thead>
+              <tr>
+                <th scope="col" className="jp-mlplat-col-select">
+                  <span className="jp-mlplat-sr-only">
+                    {trans.__('Select')}
+                  </span>
+                </th>
+                {sortHeader(trans.__('Name'), {
+                  kind: 'attribute',
+                  key: 'run_name'
+                })}
+                {sortHeader(trans.__('Status'), {
+                  kind: 'attribute',
+                  key: 'status'
+                })}
+                {sortHeader(trans.__('Started'), {
+                  kind: 'attribute',
+                  key: 'start_time'
+                })}
+                <th scope="col">{trans.__('Duration')}</th>
+                {sortHeader(trans.__('User'), {
+                  kind: 'attribute',
+                  key: 'user'
+                })}
+                <th scope="col">{trans.__('Notebook')}</th>
+                {paramColumns.map(column =>
+                  sortHeader(column.key, column, 'jp-mlplat-col-param')
+                )}
+                {metricColumns.map(column =>
+                  sortHeader(column.key, column, 'jp-mlplat-col-metric')
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {page.runs.map(run => (
+                <RunRow
+                  key={run.id}
+                  run={run}
+                  checked={selected.has(run.id)}
+                  paramColumns={paramColumns}
+                  metricColumns={metricColumns}
+                  model={model}
+                  commands={commands}
+                  trans={trans}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="jp-mlplat-pager" aria-label={trans.__('Pages of runs')}>
+        <Button
+          small
+          minimal
+          disabled={runs.pageIndex === 0}
+          onClick={() => void model.previousPage()}
+        >
+          <span aria-hidden="true">
+            <caretLeftIcon.react tag="span" />
+          </span>
+          {trans.__('Previous')}
+        </Button>
+        <span className="jp-mlplat-page">
+          {trans.__('Page %1', runs.pageIndex + 1)}
+        </span>
+        <Button
+          small
+          minimal
+          disabled={!page?.next_page_token}
+          onClick={() => void model.nextPage()}
+        >
+          {trans.__('Next')}
+          <span aria-hidden="true">
+            <caretRightIcon.react tag="span" />
+          </span>
+        </Button>
+      </nav>
+    </section>
+  );
+}
+
+interface IRunRowProps {
+  run: IRunRow;
+  checked: boolean;
+  paramColumns: IRunColumn[];
+  metricColumns: IRunColumn[];
+  model: ExperimentsModel;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}
+
+/** One run; every MLflow string in it is rendered as text. */
+function RunRow(props: IRunRowProps): JSX.Element {
+  const { run, checked, model, commands, trans } = props;
+  return (
+    <tr
+      className={`jp-mlplat-run jp-mlplat-run-${run.status.toLowerCase()}`}
+      aria-selected={checked}
+    >
+      <td className="jp-mlplat-col-select">
+        <input
+          type="checkbox"
+          checked={checked}
+          aria-label={trans.__('Select run %1', run.name || run.id)}
+          onChange={() => model.toggleSelected(run)}
+        />
+      </td>
+      <td className="jp-mlplat-col-name">
+        <button
+          type="button"
+          className="jp-mlplat-link"
+          title={trans.__('Open the run page')}
+          onClick={() =>
+            void commands.execute(CommandIDs.openRun, {
+              runId: run.id,
+              name: run.name
+            })
+          }
+        >
+          {run.name || run.id}
+        </button>
+        {!run.can_write && (
+          <ReadOnlyMark
+            trans={trans}
+            title={trans.__('MLflow does not let you change this run.')}
+          />
+        )}
+      </td>
+      <td>
+        <span
+          className={`jp-mlplat-run-status jp-mlplat-run-status-${run.status.toLowerCase()}`}
+        >
+          {runStatusLabel(run.status, trans)}
+        </span>
+      </td>
+      <td>{formatTime(run.start_time)}</td>
+      <td>{formatDuration(run.duration_ms, trans)}</td>
+      <td>{run.user}</td>
+      <td title={run.source_notebook ?? undefined}>
+        {run.source_notebook ? PathExt.basename(run.source_notebook) : ''}
+      </td>
+      {props.paramColumns.map(column => (
+        <td key={`param:${column.key}`} className="jp-mlplat-col-param">
+          {run.params[column.key] ?? ''}
+        </td>
+      ))}
+      {props.metricColumns.map(column => {
+        const value = run.metrics[column.key];
+        return (
+          <td
+            key={`metric:${column.key}`}
+            className="jp-mlplat-col-metric"
+            title={value === undefined ? undefined : String(value)}
+          >
+            {formatMetric(value)}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+interface IColumnChooserProps {
+  model: ExperimentsModel;
+  available: { params: string[]; metrics: string[] };
+  chosen: IRunColumn[];
+  /** Id of the table the chooser changes. */
+  controls: string;
+  trans: TranslationBundle;
+}
+
+/**
+ * Checkboxes of the params and metrics logged in the experiment. A table of
+ * every column would be unreadable in a sidebar, so the user picks.
+ */
+function ColumnChooser(props: IColumnChooserProps): JSX.Element {
+  const { model, available, chosen, trans } = props;
+  const [open, setOpen] = React.useState(false);
+  const panelId = React.useId();
+  const isChosen = (kind: IRunColumn['kind'], key: string) =>
+    chosen.some(c => c.kind === kind && c.key === key);
+
+  const group = (
+    kind: IRunColumn['kind'],
+    legend: string,
+    keys: string[]
+  ): JSX.Element => (
+    <fieldset className="jp-mlplat-columns-group">
+      <legend>{legend}</legend>
+      {keys.length === 0 ? (
+        <p className="jp-mlplat-empty">{trans.__('None logged')}</p>
+      ) : (
+        keys.map(key => (
+          <label key={key} className="jp-mlplat-columns-option">
+            <input
+              type="checkbox"
+              checked={isChosen(kind, key)}
+              onChange={event =>
+                void model.setColumnVisible(
+                  { kind, key },
+                  event.currentTarget.checked
+                )
+              }
+            />
+            <span>{key}</span>
+          </label>
+        ))
+      )}
+    </fieldset>
+  );
+
+  return (
+    <div className="jp-mlplat-columns">
+      <Button
+        small
+        minimal
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen(!open)}
+      >
+        {trans.__('Columns')}
+      </Button>
+      {open && (
+        <div
+          id={panelId}
+          className="jp-mlplat-columns-panel"
+          role="group"
+          aria-label={trans.__('Columns to show')}
+        >
+          {group('param', trans.__('Parameters'), available.params)}
+          {group('metric', trans.__('Metrics'), available.metrics)}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,361 @@
+"""The Experiments tab's API (server extension → the hub's MLflow gateway → MLflow), as alice.
+
+Given runs logged by alice and rita through the real gateway, the sidebar's calls page, sort,
+pick columns, show a run with its history and artifacts, compare runs and attach a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+from tornado.httpclient import HTTPClientError
+
+from tests.workbench import Hub
+
+MLFLOW_SCOPES = ["access:services!service=mlflow"]
+
+
+@dataclass
+class Seeded:
+    experiment: str
+    runs: dict[str, str]  # name → id
+    ritas_experiment: str
+    ritas_run: str
+    tokens: dict[str, str]
+    tracking_uri: str
+
+
+def _as(token: str) -> Any:
+    os.environ["MLFLOW_TRACKING_TOKEN"] = token
+
+
+@pytest.fixture(scope="module")
+def seeded(embedded_hub: Hub) -> Iterator[Seeded]:
+    tokens = {
+        user: embedded_hub.token(embedded_hub.login(user), user, MLFLOW_SCOPES)
+        for user in ("alice", "rita")
+    }
+    uri = f"{embedded_hub.url}/services/mlflow"
+    mlflow = MlflowClient(tracking_uri=uri)
+    before = os.environ.get("MLFLOW_TRACKING_TOKEN")
+    try:
+        _as(tokens["alice"])
+        experiment = mlflow.create_experiment(f"alice/sidebar-{uuid.uuid4().hex[:6]}")
+        runs = {}
+        for name, alpha, rmse in (("low", "0.1", 0.9), ("mid", "0.5", 0.5), ("high", "0.9", 0.2)):
+            run = mlflow.create_run(experiment, run_name=name)
+            mlflow.log_batch(
+                run.info.run_id,
+                metrics=[
+                    Metric("rmse", rmse + 0.2 * (2 - step), 1_700_000_000_000 + step, step)
+                    for step in range(3)
+                ]
+                + [Metric("val/loss: top 5", rmse * 2, 1_700_000_000_000, 0)],
+                params=[Param("alpha", alpha), Param("solver", "lbfgs")],
+            )
+            mlflow.set_terminated(run.info.run_id)
+            runs[name] = run.info.run_id
+        mlflow.log_text(runs["high"], "fine\n", "notes/summary.txt")
+        mlflow.log_text(runs["high"], "<script>alert(1)</script>", "report.html")
+        _as(tokens["rita"])
+        ritas_experiment = mlflow.create_experiment(f"rita/other-{uuid.uuid4().hex[:6]}")
+        ritas_run = mlflow.create_run(ritas_experiment).info.run_id
+        yield Seeded(experiment, runs, ritas_experiment, ritas_run, tokens, uri)
+    finally:
+        if before is None:
+            os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
+        else:
+            os.environ["MLFLOW_TRACKING_TOKEN"] = before
+
+
+@pytest.fixture
+def extension_config(seeded: Seeded, embedded_hub: Hub) -> dict[str, Any]:
+    return {
+        "mlflow_url": seeded.tracking_uri,
+        "mlflow_token": seeded.tokens["alice"],
+        "mlflow_ui_url": "/services/mlflow/",
+        "user_name": "alice",
+    }
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, extension_config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_mlplat_server": True},
+            "allow_unauthenticated_access": False,
+        },
+        "MLPlatformServerApp": {
+            "standalone_data_dir": str(tmp_path / "mlplat"),
+            **extension_config,
+        },
+    }
+
+
+async def get(jp_fetch: Any, *parts: str, params: Any = None) -> Any:
+    response = await jp_fetch("jupyterlab-mlplat", "mlflow", *parts, params=params or {})
+    return json.loads(response.body)
+
+
+async def refused(jp_fetch: Any, *parts: str, params: Any = None, **kwargs: Any) -> tuple[int, str]:
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("jupyterlab-mlplat", "mlflow", *parts, params=params or {}, **kwargs)
+    assert caught.value.response is not None
+    return caught.value.code, json.loads(caught.value.response.body)["message"]
+
+
+async def test_experiments_are_searched_by_name_with_their_owner(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    body = await get(jp_fetch, "experiments", params={"filter": "sidebar-"})
+    mine = next(e for e in body["experiments"] if e["id"] == seeded.experiment)
+    assert mine["owner"] == "alice"
+    assert mine["can_write"] is True
+    assert all("sidebar-" in e["name"] for e in body["experiments"])
+
+    others = await get(jp_fetch, "experiments", params={"filter": "rita/other"})
+    ritas = next(e for e in others["experiments"] if e["id"] == seeded.ritas_experiment)
+    assert (ritas["owner"], ritas["can_write"]) == ("rita", False)
+
+
+async def test_runs_table_sorts_by_a_metric_and_shows_only_chosen_columns(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    params = [
+        ("sort_kind", "metric"),
+        ("sort_key", "rmse"),
+        ("sort_dir", "asc"),
+        ("column", "metric:rmse"),
+        ("column", "param:alpha"),
+    ]
+    body = await get(jp_fetch, "experiments", seeded.experiment, "runs", params=params)
+    assert [run["name"] for run in body["runs"]] == ["high", "mid", "low"]
+    high = body["runs"][0]
+    assert high["params"] == {"alpha": "0.9"}
+    assert high["metrics"] == {"rmse": pytest.approx(0.2)}
+    assert high["user"] == "alice"
+    assert high["can_write"] is True
+    assert high["duration_ms"] is not None
+    assert body["columns"] == {
+        "params": ["alpha", "solver"],
+        "metrics": ["rmse", "val/loss: top 5"],
+    }
+    assert body["active"] is False
+
+
+async def test_a_metric_with_odd_characters_sorts_too(jp_fetch: Any, seeded: Seeded) -> None:
+    params = [("sort_kind", "metric"), ("sort_key", "val/loss: top 5"), ("sort_dir", "desc")]
+    body = await get(jp_fetch, "experiments", seeded.experiment, "runs", params=params)
+    assert [run["name"] for run in body["runs"]] == ["low", "mid", "high"]
+
+
+async def test_runs_are_paged_on_the_server(jp_fetch: Any, seeded: Seeded) -> None:
+    first = await get(
+        jp_fetch, "experiments", seeded.experiment, "runs", params={"max_results": "2"}
+    )
+    assert len(first["runs"]) == 2
+    assert first["next_page_token"]
+    second = await get(
+        jp_fetch,
+        "experiments",
+        seeded.experiment,
+        "runs",
+        params={"max_results": "2", "page_token": first["next_page_token"]},
+    )
+    ids = [r["id"] for r in first["runs"] + second["runs"]]
+    assert sorted(ids) == sorted(seeded.runs.values())
+
+
+async def test_a_run_page_has_everything_and_a_link_to_the_mlflow_ui(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    run_id = seeded.runs["mid"]
+    run = (await get(jp_fetch, "runs", run_id))["run"]
+    assert run["params"] == {"alpha": "0.5", "solver": "lbfgs"}
+    assert set(run["metrics"]) == {"rmse", "val/loss: top 5"}
+    assert run["tags"]["mlflow.user"] == "alice"
+    assert run["ui_url"] == f"/services/mlflow/#/experiments/{seeded.experiment}/runs/{run_id}"
+
+    history = await get(jp_fetch, "runs", run_id, "metric-history", params={"key": "rmse"})
+    assert [p["step"] for p in history["history"]] == [0, 1, 2]
+    assert history["history"][-1]["value"] == pytest.approx(0.5)
+
+
+async def test_artifacts_are_listed_previewed_and_html_is_never_rendered(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    run_id = seeded.runs["high"]
+    root = await get(jp_fetch, "runs", run_id, "artifacts")
+    assert {f["path"]: f["is_dir"] for f in root["files"]} == {
+        "notes": True,
+        "report.html": False,
+    }
+    notes = await get(jp_fetch, "runs", run_id, "artifacts", params={"path": "notes"})
+    assert [f["path"] for f in notes["files"]] == ["notes/summary.txt"]
+
+    text = await jp_fetch(
+        "jupyterlab-mlplat",
+        "mlflow",
+        "runs",
+        run_id,
+        "artifact",
+        params={"path": "notes/summary.txt"},
+    )
+    assert text.body == b"fine\n"
+    assert text.headers["Content-Type"].startswith("text/plain")
+
+    html = await jp_fetch(
+        "jupyterlab-mlplat", "mlflow", "runs", run_id, "artifact", params={"path": "report.html"}
+    )
+    assert html.headers["Content-Type"] == "application/octet-stream"
+    assert html.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in html.headers["Content-Security-Policy"]
+
+
+async def test_comparing_runs_lines_up_params_metrics_and_histories(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    ids = [seeded.runs["low"], seeded.runs["high"]]
+    body = await get(jp_fetch, "compare", params=[("run_id", i) for i in ids])
+    assert [r["id"] for r in body["runs"]] == ids
+    assert body["param_keys"] == ["alpha", "solver"]
+    assert body["metric_keys"] == ["rmse", "val/loss: top 5"]
+    assert {rid: len(points) for rid, points in body["histories"]["rmse"].items()} == {
+        ids[0]: 3,
+        ids[1]: 3,
+    }
+
+    code, message = await refused(jp_fetch, "compare", params=[("run_id", ids[0])])
+    assert code == 400
+    assert "compare 2 to 5" in message
+
+
+async def test_log_notebook_attaches_the_saved_file_and_the_folders_commit(
+    jp_fetch: Any, seeded: Seeded, jp_root_dir: Path
+) -> None:
+    project = jp_root_dir / "churn"
+    project.mkdir()
+    (project / "train.ipynb").write_text(
+        json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}})
+    )
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    commit = subprocess.run(
+        [*git[:3], "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    run_id = seeded.runs["low"]
+    response = await jp_fetch(
+        "jupyterlab-mlplat",
+        "mlflow",
+        "runs",
+        run_id,
+        "notebook",
+        method="POST",
+        body=json.dumps({"path": "churn/train.ipynb"}),
+    )
+    assert json.loads(response.body) == {
+        "artifact_path": "notebook/train.ipynb",
+        "git_commit": commit,
+    }
+    run = (await get(jp_fetch, "runs", run_id))["run"]
+    assert run["source_notebook"] == "churn/train.ipynb"
+    assert run["git_commit"] == commit
+    files = await get(jp_fetch, "runs", run_id, "artifacts", params={"path": "notebook"})
+    assert [f["path"] for f in files["files"]] == ["notebook/train.ipynb"]
+
+    code, message = await refused(
+        jp_fetch,
+        "runs",
+        seeded.ritas_run,
+        "notebook",
+        method="POST",
+        body=json.dumps({"path": "churn/train.ipynb"}),
+    )
+    assert code == 403
+    assert "belongs to rita" in message
+
+
+@pytest.mark.parametrize(
+    ("parts", "params", "status", "says"),
+    [
+        (("runs", "0123456789abcdef0123456789abcdef"), {}, 404, "does not exist"),
+        (("runs", "../../etc"), {}, 404, ""),
+        (("experiments", "1", "runs"), {"sort_kind": "magic"}, 400, "sort_kind"),
+        (("experiments", "1", "runs"), {"column": "rmse"}, 400, "metric:<name>"),
+        (("experiments", "1", "runs"), {"max_results": "9999"}, 400, "max_results"),
+        (("runs", "abc", "artifact"), {"path": "../secrets"}, 400, "without '..'"),
+    ],
+)
+async def test_bad_requests_get_a_clear_4xx(
+    jp_fetch: Any,
+    seeded: Seeded,
+    parts: tuple[str, ...],
+    params: dict[str, str],
+    status: int,
+    says: str,
+) -> None:
+    code, message = await refused(jp_fetch, *parts, params=params)
+    assert code == status
+    assert says in message
+
+
+def test_runs_started_in_a_notebook_kernel_name_their_notebook_and_commit(
+    seeded: Seeded, tmp_path: Path
+) -> None:
+    project = tmp_path / "home" / "fraud"
+    project.mkdir(parents=True)
+    subprocess.run(["git", "-C", str(project), "init", "-q"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(project),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "start",
+        ],
+        check=True,
+    )
+    code = (
+        "import mlflow\n"
+        f"mlflow.set_experiment(experiment_id={seeded.experiment!r})\n"
+        "with mlflow.start_run() as run:\n"
+        "    print('RUN_ID=' + run.info.run_id)\n"
+    )
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": seeded.tracking_uri,
+        "MLFLOW_TRACKING_TOKEN": seeded.tokens["alice"],
+        "JPY_SESSION_NAME": str(project / "model.ipynb"),
+        "MLPLAT_SERVER_ROOT": str(tmp_path / "home"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    run_id = next(
+        line.removeprefix("RUN_ID=") for line in out.stdout.splitlines() if "RUN_ID=" in line
+    )
+    os.environ["MLFLOW_TRACKING_TOKEN"] = seeded.tokens["alice"]
+    tags = MlflowClient(tracking_uri=seeded.tracking_uri).get_run(run_id).data.tags
+    assert tags["mlplat.source_notebook"] == "fraud/model.ipynb"
+    assert len(tags["mlflow.source.git.commit"]) == 40
