@@ -314,7 +314,7 @@ async def test_bad_requests_get_a_clear_4xx(
 
 
 def test_runs_started_in_a_notebook_kernel_name_their_notebook_and_commit(
-    seeded: Seeded, tmp_path: Path
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "home" / "fraud"
     project.mkdir(parents=True)
@@ -355,7 +355,7 @@ def test_runs_started_in_a_notebook_kernel_name_their_notebook_and_commit(
     run_id = next(
         line.removeprefix("RUN_ID=") for line in out.stdout.splitlines() if "RUN_ID=" in line
     )
-    os.environ["MLFLOW_TRACKING_TOKEN"] = seeded.tokens["alice"]
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", seeded.tokens["alice"])
     tags = MlflowClient(tracking_uri=seeded.tracking_uri).get_run(run_id).data.tags
     assert tags["mlplat.source_notebook"] == "fraud/model.ipynb"
     assert len(tags["mlflow.source.git.commit"]) == 40
