@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -60,3 +61,23 @@ def embedded_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """The embedded workbench's hub with its platform and MLflow (SQLite, local artifacts)."""
     with embedded_hub_running(tmp_path_factory.mktemp("embedded"), start=18000) as workbench:
         yield Hub(workbench)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, extension_config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_mlplat_server": True},
+            # every endpoint is tested behind auth, as in the extension template
+            "allow_unauthenticated_access": False,
+        },
+        "MLPlatformServerApp": {
+            "standalone_data_dir": str(tmp_path / "mlplat"),
+            **extension_config,
+        },
+    }
+
+
+@pytest.fixture
+def extension_config() -> dict[str, Any]:
+    return {}

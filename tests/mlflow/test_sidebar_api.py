@@ -89,20 +89,6 @@ def extension_config(seeded: Seeded, embedded_hub: Hub) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def jp_server_config(tmp_path: Path, extension_config: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlplat_server": True},
-            "allow_unauthenticated_access": False,
-        },
-        "MLPlatformServerApp": {
-            "standalone_data_dir": str(tmp_path / "mlplat"),
-            **extension_config,
-        },
-    }
-
-
 async def get(jp_fetch: Any, *parts: str, params: Any = None) -> Any:
     response = await jp_fetch("jupyterlab-mlplat", "mlflow", *parts, params=params or {})
     return json.loads(response.body)
