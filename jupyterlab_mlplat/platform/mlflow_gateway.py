@@ -94,6 +94,21 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         self.health_path = health_path
         self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
 
+    def check_xsrf_cookie(self) -> None:
+        """MLflow's UI cannot send JupyterHub's XSRF token with its fetches, so a cookie-signed
+        request is accepted when the browser itself vouches that it comes from this origin
+        (``Sec-Fetch-Site``, or a matching ``Origin``), which a page on another site cannot fake.
+        Token-authenticated calls (kernels, the sidebar) never reach this check."""
+        site = self.request.headers.get("Sec-Fetch-Site")
+        if site in ("same-origin", "none"):
+            return
+        origin = self.request.headers.get("Origin")
+        if site is None and origin and urlparse(origin).netloc == self.request.host:
+            return
+        if site is None and origin is None and self.request.method in ("GET", "HEAD"):
+            return  # a plain navigation from a client that sends neither header
+        raise tornado.web.HTTPError(403, "cross-site request refused")
+
     def _is_api(self) -> bool:
         return "/api/" in self.request.path or "/ajax-api/" in self.request.path
 

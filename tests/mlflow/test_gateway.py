@@ -139,3 +139,28 @@ def test_the_mlflow_server_itself_refuses_requests_that_bypass_the_gateway(
         timeout=10,
     )
     assert direct.status_code == 401
+
+
+def test_the_mlflow_ui_signs_in_with_the_hub_and_refuses_cross_site_writes(
+    embedded_hub: Hub,
+) -> None:
+    browser = embedded_hub.login("alice")
+    page = browser.get(f"{embedded_hub.url}/services/mlflow/", timeout=20)
+    assert page.status_code == 200
+    assert "mlflow" in page.text.lower()
+
+    api = f"{embedded_hub.url}/services/mlflow/ajax-api/2.0/mlflow/experiments/search"
+    same_site = browser.post(
+        api,
+        json={"max_results": 5},
+        headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"},
+        timeout=10,
+    )
+    assert same_site.status_code == 200, same_site.text
+    cross_site = browser.post(
+        api,
+        json={"max_results": 5},
+        headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"},
+        timeout=10,
+    )
+    assert cross_site.status_code == 403
