@@ -4,11 +4,12 @@ Debian's Chromium through Playwright. Screenshots land in ui-tests/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.workbench import Workbench, free_port_block, running_workbench
 
@@ -64,3 +65,30 @@ def screenshot(page: Page) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def open_panel(page: Page, workbench: Workbench) -> Callable[[str], Locator]:
+    """Log in through the hub's form, spawn the default profile, open the ML Platform panel."""
+
+    def open_(user: str) -> Locator:
+        page.goto(f"{workbench.url}/hub/login")
+        page.get_by_label("Username").fill(user)
+        page.get_by_label("Password").fill(workbench.password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/hub/(spawn|home)|/user/"))
+        if "/hub/spawn" in page.url:
+            expect(page.get_by_text("Small CPU")).to_be_visible()
+            expect(page.get_by_role("radio").first).to_be_checked()
+            page.get_by_role("button", name="Start").click()
+        page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=120_000)
+        return show_panel(page)
+
+    return open_
+
+
+def show_panel(page: Page) -> Locator:
+    page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа")).click()
+    panel = page.locator("#jp-mlplat-sidebar")
+    expect(panel).to_be_visible()
+    return panel

@@ -12,31 +12,14 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 Shot = Callable[[str], Path]
+OpenPanel = Callable[[str], Locator]
 pytestmark = pytest.mark.browser
 
 
-def log_in_and_open_panel(page: Page, workbench: Any, user: str) -> Locator:
-    """Log in through the hub's form, spawn the default profile, open the ML Platform panel."""
-    page.goto(f"{workbench.url}/hub/login")
-    page.get_by_label("Username").fill(user)
-    page.get_by_label("Password").fill(workbench.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/hub/(spawn|home)|/user/"))
-    if "/hub/spawn" in page.url:
-        expect(page.get_by_text("Small CPU")).to_be_visible()
-        expect(page.get_by_role("radio").first).to_be_checked()
-        page.get_by_role("button", name="Start").click()
-    page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=120_000)
-    page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа")).click()
-    panel = page.locator("#jp-mlplat-sidebar")
-    expect(panel).to_be_visible()
-    return panel
-
-
 def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
-    page: Page, workbench: Any, screenshot: Shot
+    page: Page, open_panel: OpenPanel, screenshot: Shot
 ) -> None:
-    panel = log_in_and_open_panel(page, workbench, "alice")
+    panel = open_panel("alice")
 
     expect(panel.get_by_text("alice", exact=True)).to_be_visible()
     expect(panel.get_by_text("Data scientist")).to_be_visible()
@@ -48,8 +31,10 @@ def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
     screenshot("alice-panel")
 
 
-def test_adam_the_admin_sees_the_admin_tab(page: Page, workbench: Any, screenshot: Shot) -> None:
-    panel = log_in_and_open_panel(page, workbench, "adam")
+def test_adam_the_admin_sees_the_admin_tab(
+    page: Page, open_panel: OpenPanel, screenshot: Shot
+) -> None:
+    panel = open_panel("adam")
 
     expect(panel.get_by_text("Administrator")).to_be_visible()
     expect(panel.get_by_role("tab", name="Admin")).to_be_visible()
@@ -57,16 +42,16 @@ def test_adam_the_admin_sees_the_admin_tab(page: Page, workbench: Any, screensho
     screenshot("adam-panel")
 
 
-def test_rita_the_reviewer_sees_reviews(page: Page, workbench: Any) -> None:
-    panel = log_in_and_open_panel(page, workbench, "rita")
+def test_rita_the_reviewer_sees_reviews(page: Page, open_panel: OpenPanel) -> None:
+    panel = open_panel("rita")
     expect(panel.get_by_role("tab", name="Reviews")).to_be_visible()
     expect(panel.get_by_role("tab", name="Admin")).to_have_count(0)
 
 
 def test_the_panel_says_when_the_platform_is_down_and_recovers_by_itself(
-    page: Page, workbench: Any, screenshot: Shot
+    page: Page, open_panel: OpenPanel, screenshot: Shot, workbench: Any
 ) -> None:
-    panel = log_in_and_open_panel(page, workbench, "alice")
+    panel = open_panel("alice")
     expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=30_000)
 
     # JupyterHub restarts a managed service that dies; the sidebar must notice both ways
@@ -78,9 +63,9 @@ def test_the_panel_says_when_the_platform_is_down_and_recovers_by_itself(
 
 
 def test_switching_jupyterlab_to_russian_translates_the_panel(
-    page: Page, workbench: Any, screenshot: Shot
+    page: Page, open_panel: OpenPanel, screenshot: Shot
 ) -> None:
-    log_in_and_open_panel(page, workbench, "ivan")
+    open_panel("ivan")
 
     page.get_by_role("menuitem", name="Settings").click()
     # lumino gives submenu openers no role, so this one step goes by its text

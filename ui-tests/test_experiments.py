@@ -1,0 +1,99 @@
+"""A data scientist tracks a notebook, runs it, finds the runs in the sidebar and compares two."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+TRAINING = """\
+import mlflow
+
+for name, alpha in (("first", 0.1), ("second", 0.5)):
+    with mlflow.start_run(run_name=name):
+        mlflow.log_param("alpha", alpha)
+        for step in range(5):
+            mlflow.log_metric("rmse", alpha + 1 / (step + 1), step=step)
+print("logged", 2, "runs")
+"""
+
+
+def _notebook(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "execution_count": None,
+                        "id": "train",
+                        "metadata": {},
+                        "outputs": [],
+                        "source": TRAINING,
+                    }
+                ],
+                "metadata": {
+                    "kernelspec": {
+                        "display_name": "Python 3",
+                        "language": "python",
+                        "name": "python3",
+                    }
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+
+
+def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
+    page: Page,
+    workbench: Any,
+    open_panel: Callable[[str], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    _notebook(workbench.data_dir / "home" / "alice" / "churn" / "train.ipynb")
+    panel = open_panel("alice")
+    page.goto(f"{workbench.url}/user/alice/lab/tree/churn/train.ipynb")
+    expect(page.get_by_text("logged", exact=False).first).to_be_attached(timeout=60_000)
+    page.get_by_role("tab", name=re.compile("ML Platform")).click()
+    panel = page.locator("#jp-mlplat-sidebar")
+    panel.get_by_role("tab", name="Experiments").click()
+
+    panel.get_by_role("button", name="Track this notebook").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("textbox")).to_have_value("alice/churn")
+    dialog.get_by_role("button", name="Add tracking cell").click()
+    expect(page.locator(".jp-Cell").first).to_contain_text('mlflow.set_experiment("alice/churn")')
+
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells").click()
+    expect(page.locator(".jp-OutputArea-output").filter(has_text="logged 2 runs")).to_be_visible(
+        timeout=120_000
+    )
+    screenshot("alice-tracked-notebook")
+
+    panel.get_by_role("textbox", name="Search experiments").fill("alice/churn")
+    panel.get_by_role("button", name="alice/churn").click()
+    runs = panel.get_by_role("table", name="Runs")
+    expect(runs.get_by_role("checkbox")).to_have_count(2, timeout=30_000)
+    expect(runs).to_contain_text("alice")
+    expect(runs).to_contain_text("churn/train.ipynb")
+    panel.get_by_role("checkbox", name="Select run first").check()
+    panel.get_by_role("checkbox", name="Select run second").check()
+    screenshot("alice-runs-table")
+
+    panel.get_by_role("button", name=re.compile("Compare")).click()
+    comparison = page.get_by_label("Comparison of 2 runs")
+    expect(comparison).to_be_visible(timeout=30_000)
+    expect(comparison.get_by_text("alpha")).to_be_visible()
+    expect(comparison.locator("canvas").first).to_be_visible()
+    screenshot("alice-compare")
