@@ -83,6 +83,7 @@ class Hub:
         self.url = workbench.url
         self.password = workbench.password
         self.log = workbench.log
+        self.data_dir = workbench.data_dir
 
     def login(self, user: str, password: str | None = None) -> requests.Session:
         session = requests.Session()

@@ -42,7 +42,11 @@ def authenticate_from_gateway() -> Authorization | Response:
     if not expected or not username or not hmac.compare_digest(presented, expected):
         return _refuse()
     from mlflow.exceptions import MlflowException
-    from mlflow.server.auth import store  # the auth app's own user store, configured by MLflow
+    from mlflow.server.auth import auth_config, store  # the auth app's own configuration
+
+    if username == auth_config.admin_username:
+        # MLflow's admin skips every permission check; no hub account may ever become it
+        return _refuse()
 
     if not store.has_user(username):
         # Provisioned on first sight; the random password is never used (nor kept) because

@@ -19,7 +19,15 @@ from jupyterlab_mlplat.core.experiments import Columns, ExperimentService, Sort
 from .handlers import NAMESPACE, SidebarHandler
 
 #: content types a preview may render; anything else (HTML, SVG, scripts) downloads as bytes
-PREVIEWABLE = ("text/plain", "application/json", "image/png", "image/jpeg", "image/gif")
+PREVIEWABLE = (
+    "text/plain",
+    "text/csv",
+    "text/markdown",
+    "application/json",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+)
 
 
 class NotebookRequest(BaseModel):

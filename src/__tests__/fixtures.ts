@@ -199,16 +199,26 @@ export class ScriptedMlflow implements IMlflowAPI {
   }
 
   artifacts(runId: string, path: string): Promise<IArtifactListing> {
-    return this._answer('artifacts', [runId, path], [
-      this.listings[path] ?? { path, files: [] }
-    ]);
+    return this._answer(
+      'artifacts',
+      [runId, path],
+      [this.listings[path] ?? { path, files: [] }]
+    );
   }
 
   artifact(runId: string, path: string): Promise<IArtifactContent> {
-    return this._answer('artifact', [runId, path], [
-      this.contents[path] ??
-        new PlatformRequestError({ status: 404, url: path, serverMessage: 'gone' })
-    ]);
+    return this._answer(
+      'artifact',
+      [runId, path],
+      [
+        this.contents[path] ??
+          new PlatformRequestError({
+            status: 404,
+            url: path,
+            serverMessage: 'gone'
+          })
+      ]
+    );
   }
 
   artifactDownloadUrl(runId: string, path: string): string {

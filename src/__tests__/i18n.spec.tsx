@@ -1,16 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { act, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { CommandRegistry } from '@lumino/commands';
 import {
   ITranslatorConnector,
   TranslationManager
 } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { ExperimentsModel } from '../experiments/model';
 import { PlatformModel } from '../model';
 import { PlatformView, TRANSLATION_DOMAIN } from '../widgets/panel';
-import { identity, ScriptedAPI, unavailable } from './fixtures';
+import {
+  experiment,
+  identity,
+  runPage,
+  runRow,
+  ScriptedAPI,
+  ScriptedMlflow,
+  unavailable
+} from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LC_MESSAGES = path.join(
@@ -163,8 +173,10 @@ describe('PlatformView in Russian', () => {
     expect(screen.getByRole('tab', { name: 'Администрирование' })).toBeTruthy();
     expect(screen.getByText('Рецензент')).toBeTruthy();
     expect(screen.getByText('Администратор')).toBeTruthy();
+    expect(screen.getByRole('tab', { name: 'Эксперименты' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Эксперименты пока недоступны: эта часть рабочей среды ещё в разработке.'
+      'Git пока недоступен: эта часть рабочей среды ещё в разработке.'
     );
     expect(screen.queryByText('Experiments')).toBeNull();
   });
@@ -184,5 +196,71 @@ describe('PlatformView in Russian', () => {
     expect(
       screen.getByRole('region', { name: 'Состояние платформы' }).textContent
     ).toContain('версия 0.1.0');
+  });
+});
+
+describe('Experiments tab in Russian', () => {
+  async function renderExperiments(api: ScriptedMlflow) {
+    const trans = (await russian()).load(TRANSLATION_DOMAIN);
+    const platform = new PlatformModel({
+      api: new ScriptedAPI([identity()]),
+      auto: false
+    });
+    const experiments = new ExperimentsModel({ api, auto: false });
+    experiments.panelVisible = true;
+    render(
+      <PlatformView
+        model={platform}
+        experiments={experiments}
+        commands={new CommandRegistry()}
+        trans={trans}
+      />
+    );
+    await act(() => platform.refresh());
+    await act(() => experiments.refresh());
+    return { platform, experiments };
+  }
+
+  it('labels the buttons, the list and the runs table in Russian', async () => {
+    const api = new ScriptedMlflow();
+    api.runPages = [
+      runPage({ runs: [runRow({ status: 'RUNNING', can_write: false })] })
+    ];
+    const { platform, experiments } = await renderExperiments(api);
+
+    expect(
+      screen.getByRole('button', { name: 'Отслеживать этот блокнот' })
+    ).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'Записать блокнот в запуск' })
+    ).toBeTruthy();
+    expect(
+      screen.getByRole('searchbox', { name: 'Поиск экспериментов' })
+    ).toBeTruthy();
+
+    await act(() => experiments.openExperiment(experiment()));
+    const table = screen.getByRole('table', { name: 'Запуски' });
+    expect(table.textContent).toContain('Выполняется');
+    expect(table.textContent).toContain('только чтение');
+    expect(table.textContent).toContain('1 мин 5 с');
+    expect(screen.getByRole('button', { name: 'Сравнить' })).toBeTruthy();
+    expect(screen.getByText('Страница 1')).toBeTruthy();
+
+    experiments.dispose();
+    platform.dispose();
+  });
+
+  it('says MLflow is unavailable in Russian', async () => {
+    const api = new ScriptedMlflow();
+    api.experimentPages = [unavailable('MLflow перезапускается')];
+    const { platform, experiments } = await renderExperiments(api);
+
+    expect(
+      screen.getByText('MLflow недоступен — повторяем попытку')
+    ).toBeTruthy();
+    expect(screen.getByText('MLflow перезапускается')).toBeTruthy();
+
+    experiments.dispose();
+    platform.dispose();
   });
 });

@@ -1,8 +1,10 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { CommandRegistry } from '@lumino/commands';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
+import { ExperimentsModel } from '../experiments/model';
 import { PlatformModel } from '../model';
 import { PlatformPanel, PlatformView } from '../widgets/panel';
 import {
@@ -10,6 +12,7 @@ import {
   health,
   identity,
   ScriptedAPI,
+  ScriptedMlflow,
   unavailable
 } from './fixtures';
 import { IHealth, IIdentity } from '../tokens';
@@ -84,14 +87,15 @@ describe('PlatformView', () => {
   it('says plainly that a tab is not built yet', async () => {
     await renderView([identity({ roles: ['admin'] })]);
 
-    // The first tab is selected and its panel explains itself
+    // The first tab is selected
     const experiments = screen.getByRole('tab', { name: 'Experiments' });
     expect(experiments.getAttribute('aria-selected')).toBe('true');
-    expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Experiments are not available yet: this part of the workbench is still being built.'
-    );
 
-    // Selecting another tab shows its own message
+    // A tab that is not built yet explains itself
+    fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
+    expect(screen.getByRole('tabpanel').textContent).toBe(
+      'Git is not available yet: this part of the workbench is still being built.'
+    );
     fireEvent.click(screen.getByRole('tab', { name: 'Admin' }));
     const panel = screen.getByRole('tabpanel', { name: 'Admin' });
     expect(panel.textContent).toContain('The admin panel is not available yet');
@@ -181,6 +185,42 @@ describe('PlatformView', () => {
   });
 });
 
+describe('PlatformView with the Experiments tab', () => {
+  it('shows the experiments in the first tab, and stops them when another tab is chosen', async () => {
+    const api = new ScriptedMlflow();
+    const experiments = new ExperimentsModel({ api, auto: false });
+    const model = new PlatformModel({
+      api: new ScriptedAPI([identity()]),
+      auto: false
+    });
+    models.push(model);
+    experiments.panelVisible = true;
+    render(
+      <PlatformView
+        model={model}
+        experiments={experiments}
+        commands={new CommandRegistry()}
+        trans={english}
+      />
+    );
+    await act(() => model.refresh());
+    await act(() => experiments.refresh());
+
+    const panel = screen.getByRole('tabpanel', { name: 'Experiments' });
+    expect(
+      within(panel).getByRole('button', { name: 'alice/churn' })
+    ).toBeTruthy();
+    expect(
+      within(panel).getByRole('button', { name: 'Track this notebook' })
+    ).toBeTruthy();
+    expect(experiments.tabVisible).toBe(true);
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
+    expect(experiments.tabVisible).toBe(false);
+    experiments.dispose();
+  });
+});
+
 describe('PlatformPanel', () => {
   it('renders into the sidebar and polls only while shown', async () => {
     const api = new ScriptedAPI([identity({ name: 'carol' })]);
@@ -202,5 +242,34 @@ describe('PlatformPanel', () => {
     panel.hide();
     expect(model.visible).toBe(false);
     act(() => panel.dispose());
+  });
+
+  it('tells the experiments model when the sidebar is shown or hidden', async () => {
+    const model = new PlatformModel({
+      api: new ScriptedAPI([identity()]),
+      auto: false
+    });
+    models.push(model);
+    const experiments = new ExperimentsModel({
+      api: new ScriptedMlflow(),
+      auto: false
+    });
+    const panel = new PlatformPanel({
+      model,
+      experiments,
+      commands: new CommandRegistry(),
+      translator: nullTranslator
+    });
+    expect(experiments.panelVisible).toBe(false);
+
+    act(() => Widget.attach(panel, document.body));
+    expect(experiments.panelVisible).toBe(true);
+    panel.hide();
+    expect(experiments.panelVisible).toBe(false);
+    panel.show();
+    expect(experiments.panelVisible).toBe(true);
+
+    act(() => panel.dispose());
+    experiments.dispose();
   });
 });

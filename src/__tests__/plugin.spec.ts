@@ -39,7 +39,7 @@ describe('jupyterlab-mlplat:plugin', () => {
     const restored: string[] = [];
     const restorer = { add: (_: Widget, name: string) => restored.push(name) };
 
-    await plugin.activate(app, nullTranslator, restorer, null);
+    await plugin.activate(app, nullTranslator, restorer, null, null);
 
     expect(added).toHaveLength(1);
     const [{ widget, area, options }] = added;
@@ -58,5 +58,43 @@ describe('jupyterlab-mlplat:plugin', () => {
     const panel = widget as PlatformPanel;
     widget.dispose();
     expect(panel.model.isDisposed).toBe(true);
+  });
+
+  it('registers the MLflow commands with labels and captions', async () => {
+    const { app, added } = fakeApp();
+    const palette: string[] = [];
+
+    await plugin.activate(
+      app,
+      nullTranslator,
+      null,
+      { addItem: (item: { command: string }) => palette.push(item.command) },
+      null
+    );
+
+    const labels = [
+      CommandIDs.trackNotebook,
+      CommandIDs.logNotebook,
+      CommandIDs.openRun,
+      CommandIDs.compareRuns
+    ].map(id => [id, app.commands.label(id), !!app.commands.caption(id)]);
+    expect(labels).toEqual([
+      ['mlplat:track-notebook', 'Track This Notebook in MLflow', true],
+      ['mlplat:log-notebook', 'Log Notebook to MLflow Run', true],
+      ['mlplat:open-run', 'Open MLflow Run', true],
+      ['mlplat:compare-runs', 'Compare MLflow Runs', true]
+    ]);
+    expect(palette).toEqual([
+      'mlplat:open',
+      'mlplat:track-notebook',
+      'mlplat:log-notebook',
+      'mlplat:compare-runs'
+    ]);
+    // Without a notebook tracker the notebook commands stay disabled
+    expect(app.commands.isEnabled(CommandIDs.trackNotebook)).toBe(false);
+
+    // Disposing the sidebar removes the commands it added
+    added[0].widget.dispose();
+    expect(app.commands.hasCommand(CommandIDs.trackNotebook)).toBe(false);
   });
 });

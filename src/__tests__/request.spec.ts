@@ -3,8 +3,14 @@ import { AddressInfo } from 'net';
 
 import { ServerConnection } from '@jupyterlab/services';
 
-import { PlatformClient, PlatformRequestError, requestAPI } from '../request';
-import { health, identity } from './fixtures';
+import {
+  MlflowClient,
+  PlatformClient,
+  PlatformRequestError,
+  requestAPI,
+  runsQuery
+} from '../request';
+import { experiment, health, identity, runDetail, runPage } from './fixtures';
 
 /**
  * A stand-in for the server extension that speaks its HTTP contract, so the
@@ -12,25 +18,40 @@ import { health, identity } from './fixtures';
  */
 class FakeServerExtension {
   requests: { method: string; url: string; authorization?: string }[] = [];
-  routes = new Map<string, { status: number; body: string; type?: string }>();
+  /** The query and body of each request, in the order they came. */
+  received: { path: string; query: URLSearchParams; body: string }[] = [];
+  routes = new Map<
+    string,
+    { status: number; body: string | Buffer; type?: string }
+  >();
 
   async start(): Promise<string> {
     this._server = http.createServer((req, res) => {
       // JupyterLab adds a cache-busting query; routes match the path.
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
       this.requests.push({
         method: req.method ?? '',
         url: path,
         authorization: req.headers['authorization']
       });
-      const route = this.routes.get(path) ?? {
-        status: 404,
-        body: JSON.stringify({ message: 'Not Found', reason: 'Not Found' })
-      };
-      res.writeHead(route.status, {
-        'Content-Type': route.type ?? 'application/json'
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () => {
+        this.received.push({
+          path,
+          query: url.searchParams,
+          body: Buffer.concat(chunks).toString('utf8')
+        });
+        const route = this.routes.get(path) ?? {
+          status: 404,
+          body: JSON.stringify({ message: 'Not Found', reason: 'Not Found' })
+        };
+        res.writeHead(route.status, {
+          'Content-Type': route.type ?? 'application/json'
+        });
+        res.end(route.body);
       });
-      res.end(route.body);
     });
     await new Promise<void>(resolve =>
       this._server!.listen(0, '127.0.0.1', resolve)
@@ -71,6 +92,7 @@ describe('requestAPI', () => {
 
   beforeEach(() => {
     server.requests = [];
+    server.received = [];
     server.routes.clear();
   });
 
@@ -176,5 +198,187 @@ describe('requestAPI', () => {
 
     expect(error.status).toBe(0);
     expect(error.isUnavailable).toBe(true);
+  });
+});
+
+describe('MlflowClient', () => {
+  const server = new FakeServerExtension();
+  const base = '/user/alice/jupyterlab-mlplat/mlflow';
+  let client: MlflowClient;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    baseUrl = await server.start();
+    client = new MlflowClient(
+      ServerConnection.makeSettings({ baseUrl, token: 'tok3n' })
+    );
+  });
+
+  afterAll(() => server.stop());
+
+  beforeEach(() => {
+    server.requests = [];
+    server.received = [];
+    server.routes.clear();
+  });
+
+  const json = (value: unknown) => ({
+    status: 200,
+    body: JSON.stringify(value)
+  });
+
+  /** The query a request was sent with, without the cache-busting number. */
+  const query = (index = 0) =>
+    [...server.received[index].query.entries()].filter(
+      ([key, value]) => !/^\d+$/.test(key) || value !== ''
+    );
+
+  it('searches experiments with filter, size and page token as parameters', async () => {
+    const page = { experiments: [experiment()], next_page_token: 'n2' };
+    server.routes.set(`${base}/experiments`, json(page));
+
+    await expect(
+      client.experiments({ filter: 'a&b=c/../x', pageToken: 'p 1' })
+    ).resolves.toEqual(page);
+
+    expect(server.requests[0].authorization).toBe('token tok3n');
+    expect(query()).toEqual([
+      ['filter', 'a&b=c/../x'],
+      ['max_results', '50'],
+      ['page_token', 'p 1']
+    ]);
+  });
+
+  it('asks for runs with paging, sort and one column parameter each', async () => {
+    server.routes.set(`${base}/experiments/7/runs`, json(runPage()));
+
+    await client.runs({
+      experimentId: '7',
+      pageToken: 'tok',
+      sort: { kind: 'metric', key: 'val auc', direction: 'desc' },
+      columns: [
+        { kind: 'metric', key: 'val auc' },
+        { kind: 'param', key: 'lr' }
+      ]
+    });
+
+    expect(query()).toEqual([
+      ['max_results', '25'],
+      ['page_token', 'tok'],
+      ['sort_kind', 'metric'],
+      ['sort_key', 'val auc'],
+      ['sort_dir', 'desc'],
+      ['column', 'metric:val auc'],
+      ['column', 'param:lr']
+    ]);
+  });
+
+  it('keeps ids inside their path segment', async () => {
+    server.routes.set(`${base}/runs/a%2F..%2Fb`, json({ run: runDetail() }));
+    await expect(client.run('a/../b')).resolves.toEqual(runDetail());
+  });
+
+  it('reads run details, metric history, artifacts and comparisons', async () => {
+    server.routes.set(
+      `${base}/runs/r1/metric-history`,
+      json({ key: 'loss', history: [] })
+    );
+    server.routes.set(
+      `${base}/runs/r1/artifacts`,
+      json({ path: 'a b', files: [] })
+    );
+    server.routes.set(
+      `${base}/compare`,
+      json({ runs: [], param_keys: [], metric_keys: [], histories: {} })
+    );
+    server.routes.set(
+      `${base}/config`,
+      json({ enabled: true, ui_url: null, user: 'alice' })
+    );
+
+    await client.metricHistory('r1', 'loss/val');
+    await client.artifacts('r1', 'a b');
+    await client.compare(['r1', 'r2', 'r3']);
+    await expect(client.config()).resolves.toEqual({
+      enabled: true,
+      ui_url: null,
+      user: 'alice'
+    });
+
+    expect(query(0)).toEqual([['key', 'loss/val']]);
+    expect(query(1)).toEqual([['path', 'a b']]);
+    expect(query(2)).toEqual([
+      ['run_id', 'r1'],
+      ['run_id', 'r2'],
+      ['run_id', 'r3']
+    ]);
+  });
+
+  it('POSTs the notebook path to log it', async () => {
+    server.routes.set(
+      `${base}/runs/r1/notebook`,
+      json({ artifact_path: 'notebook/a.ipynb', git_commit: 'abc' })
+    );
+
+    await expect(client.logNotebook('r1', 'dir/a.ipynb')).resolves.toEqual({
+      artifact_path: 'notebook/a.ipynb',
+      git_commit: 'abc'
+    });
+    expect(server.requests[0].method).toBe('POST');
+    expect(JSON.parse(server.received[0].body)).toEqual({
+      path: 'dir/a.ipynb'
+    });
+  });
+
+  it('decodes text artifacts and keeps images as blobs', async () => {
+    server.routes.set(`${base}/runs/r1/artifact`, {
+      status: 200,
+      body: 'héllo',
+      type: 'text/plain; charset=utf-8'
+    });
+    const text = await client.artifact('r1', 'notes/a.txt');
+    expect(text).toEqual({
+      contentType: 'text/plain; charset=utf-8',
+      text: 'héllo',
+      blob: null
+    });
+    expect(query()).toEqual([['path', 'notes/a.txt']]);
+
+    server.routes.set(`${base}/runs/r1/artifact`, {
+      status: 200,
+      body: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+      type: 'image/png'
+    });
+    const image = await client.artifact('r1', 'plot.png');
+    expect(image.contentType).toBe('image/png');
+    expect(image.text).toBeNull();
+    expect(image.blob?.size).toBe(4);
+  });
+
+  it('turns an artifact error into a request error with the message', async () => {
+    server.routes.set(`${base}/runs/r1/artifact`, {
+      status: 404,
+      body: JSON.stringify({ message: 'no such artifact: x' })
+    });
+
+    const error = await failure(client.artifact('r1', 'x'));
+
+    expect(error.status).toBe(404);
+    expect(error.serverMessage).toBe('no such artifact: x');
+  });
+
+  it('builds the download link with download=1', () => {
+    const url = new URL(client.artifactDownloadUrl('r 1', 'dir/a b.txt'));
+    expect(url.pathname).toBe(`${base}/runs/r%201/artifact`);
+    expect([...url.searchParams.entries()]).toEqual([
+      ['path', 'dir/a b.txt'],
+      ['download', '1']
+    ]);
+  });
+});
+
+describe('runsQuery', () => {
+  it('leaves out what was not asked for', () => {
+    expect(runsQuery({ experimentId: '1' }).toString()).toBe('max_results=25');
   });
 });

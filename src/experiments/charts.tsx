@@ -108,7 +108,8 @@ export function lineChartConfig(
       plugins: {
         legend: {
           display: series.length > 1,
-          labels: { color: theme.text }
+          // A line sample shows each run's dash pattern, not a filled box.
+          labels: { color: theme.text, usePointStyle: true, pointStyle: 'line' }
         },
         tooltip: { enabled: true }
       },

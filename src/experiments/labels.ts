@@ -57,12 +57,23 @@ export function formatDuration(
   return trans.__('%1 s', rest);
 }
 
-/** A timestamp in the browser's locale; empty when MLflow has none. */
-export function formatTime(ms: number | null | undefined): string {
+/**
+ * A timestamp in the browser's locale; empty when MLflow has none. The
+ * short form (no seconds, short date) fits a sidebar table column.
+ */
+export function formatTime(
+  ms: number | null | undefined,
+  short = false
+): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) {
     return '';
   }
-  return new Date(ms).toLocaleString();
+  return short
+    ? new Date(ms).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'short'
+      })
+    : new Date(ms).toLocaleString();
 }
 
 /** A metric value short enough for a table cell, exact in its title. */

@@ -105,11 +105,12 @@ export function runPageId(runId: string): string {
   return `jp-mlplat-run-${runId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-interface IRunViewProps extends IRunPageOptions {
+export interface IRunViewProps extends IRunPageOptions {
   onLoaded?: (run: IRunDetail) => void;
 }
 
-function RunView(props: IRunViewProps): JSX.Element {
+/** Everything about one run; exported for tests. */
+export function RunView(props: IRunViewProps): JSX.Element {
   const { api, runId, commands, trans } = props;
   const [loaded, reload] = useLoad(() => api.run(runId), [api, runId]);
 

@@ -67,6 +67,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   const selected = new Set(selection.map(run => run.id));
   const tableId = React.useId();
 
+  // The arrow of the sorted column is drawn by CSS from aria-sort.
   const sortHeader = (
     label: string,
     sortable: ISortable,
@@ -92,9 +93,6 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           onClick={() => void model.sortBy(sortable.kind, sortable.key)}
         >
           {label}
-          <span className="jp-mlplat-sort-mark" aria-hidden="true">
-            {active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
-          </span>
         </button>
       </th>
     );
@@ -249,7 +247,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           </span>
           {trans.__('Previous')}
         </Button>
-        <span className="jp-mlplat-page">
+        <span className="jp-mlplat-page-number">
           {trans.__('Page %1', runs.pageIndex + 1)}
         </span>
         <Button
@@ -297,7 +295,7 @@ function RunRow(props: IRunRowProps): JSX.Element {
       <td className="jp-mlplat-col-name">
         <button
           type="button"
-          className="jp-mlplat-link"
+          className="jp-mlplat-link jp-mlplat-run-name"
           title={trans.__('Open the run page')}
           onClick={() =>
             void commands.execute(CommandIDs.openRun, {
@@ -322,7 +320,9 @@ function RunRow(props: IRunRowProps): JSX.Element {
           {runStatusLabel(run.status, trans)}
         </span>
       </td>
-      <td>{formatTime(run.start_time)}</td>
+      <td title={formatTime(run.start_time)}>
+        {formatTime(run.start_time, true)}
+      </td>
       <td>{formatDuration(run.duration_ms, trans)}</td>
       <td>{run.user}</td>
       <td title={run.source_notebook ?? undefined}>

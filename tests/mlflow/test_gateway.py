@@ -128,17 +128,21 @@ def test_without_a_hub_identity_the_api_refuses_and_the_ui_asks_to_log_in(
     assert "/hub/api/oauth2/authorize" in ui.headers["Location"]
 
 
-def test_the_mlflow_server_itself_refuses_requests_that_bypass_the_gateway(
+def test_the_mlflow_server_trusts_only_the_gateway_and_never_as_its_admin(
     mlflow_hub: Hub,
 ) -> None:
     upstream = mlflow_hub.url.rsplit(":", 1)
     port = int(upstream[1]) + 102  # mlflow_server's offset from the hub port
-    direct = requests.get(
-        f"{upstream[0]}:{port}/services/mlflow/api/2.0/mlflow/experiments/search",
-        headers={"X-Mlplat-User": "admin", "X-Mlplat-Gateway-Secret": "guessed"},
-        timeout=10,
-    )
-    assert direct.status_code == 401
+    url = f"{upstream[0]}:{port}/services/mlflow/api/2.0/mlflow/experiments/search"
+    secret = (mlflow_hub.data_dir / "secrets" / "mlflow-gateway-secret").read_text().strip()
+
+    def as_(user: str, key: str) -> int:
+        headers = {"X-Mlplat-User": user, "X-Mlplat-Gateway-Secret": key}
+        return requests.post(url, json={"max_results": 1}, headers=headers, timeout=10).status_code
+
+    assert as_("alice", "guessed") == 401
+    assert as_("mlplat-admin", secret) == 401  # a hub user of that name gets no admin powers
+    assert as_("alice", secret) == 200
 
 
 def test_the_mlflow_ui_signs_in_with_the_hub_and_refuses_cross_site_writes(
