@@ -157,8 +157,9 @@ c.Spawner.start_timeout = 120
 c.Spawner.environment = {
     "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-    # MLflow clients in the user's kernels log as the user: the server's own hub token
-    "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port['MLFLOW']}{mlflow_prefix}",
+    # MLflow clients in the user's kernels log as the user: the server's own hub token. The
+    # public URL (through the hub's proxy), so the run links MLflow prints open in a browser.
+    "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port['HUB']}{mlflow_prefix}",
     "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
     "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
 }
