@@ -16,7 +16,7 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential,
 )
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 from jupyterlab_mlplat.core.errors import PlatformError, Unavailable
 from jupyterlab_mlplat.platform.errors import error_for
@@ -96,8 +96,6 @@ class PlatformClient:
     async def _fetch(self, request: HTTPRequest) -> tuple[int, bytes]:
         try:
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except HTTPClientError as err:  # pragma: no cover - raise_error=False avoids most
-            return err.code, (err.response.body if err.response else b"")
         except (OSError, TimeoutError) as err:
             raise _Unreachable(type(err).__name__) from None
         if response.code == 599:  # tornado's "no HTTP response": refused, reset, timed out

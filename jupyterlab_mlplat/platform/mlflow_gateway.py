@@ -170,7 +170,6 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             header_callback=self._on_upstream_header,
             streaming_callback=self._on_upstream_chunk,
         )
-        self._status_seen = False
         try:
             response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
         except (OSError, TimeoutError):
@@ -195,7 +194,6 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         if line.startswith("HTTP/"):
             parts = line.split(" ", 2)
             self.set_status(int(parts[1]), parts[2] if len(parts) > 2 else None)
-            self._status_seen = True
             # headers of a 100-continue or redirect chain restart here
             self.clear_header("Content-Type")
             return
