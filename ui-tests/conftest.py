@@ -82,6 +82,8 @@ def open_panel(page: Page, workbench: Workbench) -> Callable[[str], Locator]:
             expect(page.get_by_role("radio").first).to_be_checked()
             page.get_by_role("button", name="Start").click()
         page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=120_000)
+        # JupyterLab restores the layout a previous test left; start each test from a fresh one
+        page.goto(f"{workbench.url}/user/{user}/lab?reset")
         return show_panel(page)
 
     return open_
