@@ -19,6 +19,8 @@ import secrets
 from flask import Response, make_response, request
 from werkzeug.datastructures import Authorization
 
+from jupyterlab_mlplat.core.experiments import TAG_OWNER, TAG_PRIVATE
+
 USER_HEADER = "X-Mlplat-User"
 SECRET_HEADER = "X-Mlplat-Gateway-Secret"  # noqa: S105 - the header's name, not a secret
 SECRET_ENV = "MLPLAT_MLFLOW_GATEWAY_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -56,4 +58,31 @@ def authenticate_from_gateway() -> Authorization | Response:
         except MlflowException:
             if not store.has_user(username):  # not a concurrent first request: a real failure
                 raise
+        else:
+            _deny_private_experiments(username)
     return Authorization("basic", {"username": username, "password": ""})
+
+
+def _deny_private_experiments(username: str) -> None:
+    """A newcomer must not read what owners made private before they arrived."""
+    from mlflow.entities import ViewType
+    from mlflow.server.auth import store
+    from mlflow.server.handlers import _get_tracking_store
+
+    tracking = _get_tracking_store()
+    token = None
+    while True:
+        page = tracking.search_experiments(  # type: ignore[no-untyped-call]
+            view_type=ViewType.ALL,
+            max_results=1000,
+            filter_string=f"tags.`{TAG_PRIVATE}` = 'true'",
+            page_token=token,
+        )
+        for experiment in page:
+            if experiment.tags.get(TAG_OWNER) != username:
+                store.grant_user_resource_permission(
+                    username, "experiment", experiment.experiment_id, "DENY"
+                )
+        token = page.token
+        if not token:
+            return

@@ -22,6 +22,7 @@ from jupyterlab_mlplat.core.errors import (
 )
 from jupyterlab_mlplat.core.experiments import (
     TAG_OWNER,
+    TAG_PRIVATE,
     ArtifactFile,
     Experiment,
     MetricPoint,
@@ -95,6 +96,7 @@ def _experiment(payload: dict[str, Any]) -> Experiment:
         id=str(payload["experiment_id"]),
         name=payload.get("name", ""),
         owner=tags.get(TAG_OWNER),
+        private=tags.get(TAG_PRIVATE, "").lower() == "true",
         lifecycle_stage=payload.get("lifecycle_stage", "active"),
         creation_time=_int(payload.get("creation_time")),
         last_update_time=_int(payload.get("last_update_time")),
@@ -257,4 +259,11 @@ class MlflowTracker:
     async def set_tag(self, run_id: str, key: str, value: str) -> None:
         await self._json(
             "POST", "runs/set-tag", payload={"run_id": run_id, "key": key, "value": value}
+        )
+
+    async def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
+        await self._json(
+            "POST",
+            "experiments/set-experiment-tag",
+            payload={"experiment_id": experiment_id, "key": key, "value": value},
         )

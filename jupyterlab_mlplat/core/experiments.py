@@ -29,6 +29,8 @@ TAG_GIT_COMMIT = "mlflow.source.git.commit"
 TAG_GIT_REPO = "mlflow.source.git.repoURL"
 TAG_USER = "mlflow.user"
 TAG_OWNER = "mlplat.owner"
+#: "true" on an experiment only its owner may read
+TAG_PRIVATE = "mlplat.private"
 #: the user server's root folder, exported to kernels so runs can name their notebook within it
 ROOT_ENV = "MLPLAT_SERVER_ROOT"
 
@@ -50,6 +52,7 @@ class Experiment:
     lifecycle_stage: str
     creation_time: int | None
     last_update_time: int | None
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,12 @@ class ExperimentService:
             next_page_token=page.next_page_token,
             params=params,
             metrics=metrics,
+        )
+
+    async def set_private(self, experiment_id: str, private: bool) -> None:
+        """Only the owner may (MLflow refuses anyone else); hides it from everybody else."""
+        await self._tracker.set_experiment_tag(
+            experiment_id, TAG_PRIVATE, "true" if private else "false"
         )
 
     async def run(self, run: str) -> RunDetail:

@@ -12,6 +12,7 @@ person who made it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.mlflow_auth import SECRET_ENV, SECRET_HEADER, USER_HEADER
-from jupyterlab_mlplat.core.experiments import TAG_OWNER, TAG_USER
+from jupyterlab_mlplat.core.experiments import TAG_OWNER, TAG_PRIVATE, TAG_USER
 
 from .observability import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
 
@@ -55,6 +56,10 @@ _RESPONSE_DROP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
 )
 _RUN_CREATE_SUFFIXES = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+_SET_EXPERIMENT_TAG_SUFFIXES = (
+    "/api/2.0/mlflow/experiments/set-experiment-tag",
+    "/ajax-api/2.0/mlflow/experiments/set-experiment-tag",
+)
 _EXPERIMENT_CREATE_SUFFIXES = (
     "/api/2.0/mlflow/experiments/create",
     "/ajax-api/2.0/mlflow/experiments/create",
@@ -75,6 +80,23 @@ def _stamp(body: bytes, user: str, tag: str, *, user_id: bool) -> bytes:
     return json.dumps(payload).encode()
 
 
+def privacy_change(method: str, path: str, body: bytes) -> tuple[str, bool] | None:
+    """(experiment id, private?) when a request sets the experiment's privacy flag."""
+    if method != "POST" or not path.endswith(_SET_EXPERIMENT_TAG_SUFFIXES):
+        return None
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("key") != TAG_PRIVATE:
+        return None
+    return str(payload.get("experiment_id", "")), str(payload.get("value", "")).lower() == "true"
+
+
+def _absent(body: dict[str, Any]) -> bool:
+    return body.get("error_code") == "RESOURCE_DOES_NOT_EXIST"  # revoking what was never granted
+
+
 def stamp_run_owner(body: bytes, user: str) -> bytes:
     """Make a run-creation request name the signed-in user, whatever user the client claimed."""
     return _stamp(body, user, TAG_USER, user_id=True)
@@ -88,10 +110,11 @@ def stamp_experiment_owner(body: bytes, user: str) -> bytes:
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
-    def initialize(self, upstream: str, secret: str, health_path: str) -> None:
+    def initialize(self, upstream: str, secret: str, prefix: str) -> None:
         self.upstream = upstream
         self.secret = secret
-        self.health_path = health_path
+        self.prefix = prefix
+        self.health_path = prefix + "health"
         self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
 
     def check_xsrf_cookie(self) -> None:
@@ -137,6 +160,14 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     async def _forward(self) -> None:
         user = self.user["name"] if self.user else ""
         body = self.request.body if self.request.body else None
+        change = privacy_change(self.request.method or "", self.request.path, self.request.body)
+        if change is not None and user:
+            refused = await self._apply_privacy(user, *change)
+            if refused:
+                self.set_status(403)
+                self.set_header("Content-Type", "application/json")
+                self.finish({"error_code": "PERMISSION_DENIED", "message": refused})
+                return
         if self.request.method == "POST" and self.request.path.endswith(_RUN_CREATE_SUFFIXES):
             body = stamp_run_owner(self.request.body, user)
         elif self.request.method == "POST" and self.request.path.endswith(
@@ -186,6 +217,64 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
             return
         self.finish()
+
+    async def _upstream_json(
+        self, user: str, method: str, path: str, payload: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        request = HTTPRequest(
+            f"{self.upstream}{self.prefix}{path}",
+            method=method,
+            headers={
+                USER_HEADER: user,
+                SECRET_HEADER: self.secret,
+                REQUEST_ID_HEADER: self.request_id,
+                "Content-Type": "application/json",
+            },
+            body=json.dumps(payload) if payload is not None else None,
+            request_timeout=60,
+        )
+        response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        try:
+            return response.code, json.loads(response.body or b"{}")
+        except ValueError:
+            return response.code, {}
+
+    async def _apply_privacy(self, owner: str, experiment_id: str, private: bool) -> str | None:
+        """Before an experiment is flagged private (or public), deny (or restore) every other
+        person's access, asking MLflow as the owner: MLflow lets only a manager of the experiment
+        change its permissions, so a refusal here means the flag is not theirs to set."""
+        status, listing = await self._upstream_json(owner, "GET", "api/2.0/mlflow/users/list")
+        if status != 200:
+            return "MLflow did not let you list users, so the experiment's privacy is unchanged."
+        others = [
+            u["username"] for u in listing.get("users", []) if u.get("username") not in (owner,)
+        ]
+        verb = "grant" if private else "revoke"
+        calls = [
+            self._upstream_json(
+                owner,
+                "POST",
+                f"api/3.0/mlflow/users/permissions/{verb}",
+                {
+                    "username": other,
+                    "resource_type": "experiment",
+                    "resource_id": experiment_id,
+                    **({"permission": "DENY"} if private else {}),
+                },
+            )
+            for other in others
+        ]
+        results = await asyncio.gather(*calls)
+        failed = [code for code, body in results if code != 200 and not _absent(body)]
+        if failed:
+            log.warning(
+                "privacy of experiment %s: %d of %d calls refused",
+                experiment_id,
+                len(failed),
+                len(results),
+            )
+            return "MLflow refused to change who may read this experiment; only its owner can."
+        return None
 
     def _on_upstream_header(self, line: str) -> None:
         line = line.strip()
@@ -278,7 +367,7 @@ class MlflowGatewayApp(Application):
                     {
                         "upstream": self.upstream_url,
                         "secret": self.gateway_secret,
-                        "health_path": prefix + "health",
+                        "prefix": prefix,
                     },
                 ),
             ],

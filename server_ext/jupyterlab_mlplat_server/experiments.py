@@ -34,6 +34,10 @@ class NotebookRequest(BaseModel):
     path: str
 
 
+class PrivacyRequest(BaseModel):
+    private: bool
+
+
 class ExperimentsHandler(SidebarHandler):
     @property
     def service(self) -> ExperimentService:
@@ -82,6 +86,19 @@ class ExperimentListHandler(ExperimentsHandler):
         me = self.settings.get("mlplat_user")
         experiments = [{**asdict(e), "can_write": e.owner == me} for e in page.items]
         self.write_json({"experiments": experiments, "next_page_token": page.next_page_token})
+
+
+class PrivacyHandler(ExperimentsHandler):
+    @tornado.web.authenticated
+    async def post(self, experiment_id: str) -> None:
+        try:
+            request = PrivacyRequest.model_validate_json(self.request.body or b"{}")
+        except ValidationError:
+            raise tornado.web.HTTPError(
+                400, 'send {"private": true} or {"private": false}'
+            ) from None
+        await self.core(self.service.set_private(experiment_id, request.private))
+        self.write_json({"id": experiment_id, "private": request.private})
 
 
 class RunListHandler(ExperimentsHandler):
@@ -209,6 +226,7 @@ EXPERIMENT_HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
     (rf"{_M}/config", ConfigHandler),
     (rf"{_M}/experiments", ExperimentListHandler),
     (rf"{_M}/experiments/(?P<experiment_id>[^/]+)/runs", RunListHandler),
+    (rf"{_M}/experiments/(?P<experiment_id>[^/]+)/private", PrivacyHandler),
     (rf"{_M}/runs/{_RUN}", RunHandler),
     (rf"{_M}/runs/{_RUN}/metric-history", MetricHistoryHandler),
     (rf"{_M}/runs/{_RUN}/artifacts", ArtifactListHandler),

@@ -168,3 +168,32 @@ def test_the_mlflow_ui_signs_in_with_the_hub_and_refuses_cross_site_writes(
         timeout=10,
     )
     assert cross_site.status_code == 403
+
+
+def test_a_private_experiment_is_hidden_from_everybody_else_including_newcomers(
+    people: People,
+) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/private-{uuid.uuid4().hex[:6]}")
+        run_id = mlflow.create_run(experiment).info.run_id
+    with people.as_("rita") as mlflow:
+        assert mlflow.get_experiment(experiment).name.startswith("alice/private-")
+        _denied(lambda: mlflow.set_experiment_tag(experiment, "mlplat.private", "true"))
+
+    with people.as_("alice") as mlflow:
+        mlflow.set_experiment_tag(experiment, "mlplat.private", "true")
+        assert mlflow.get_run(run_id).info.user_id == "alice"  # the owner still reads
+
+    people.tokens["ivan"] = people.hub.token(people.hub.login("ivan"), "ivan", MLFLOW_SCOPES)
+    for outsider in ("rita", "ivan"):  # ivan reaches MLflow for the first time only now
+        with people.as_(outsider) as mlflow:
+            _denied(lambda: mlflow.get_experiment(experiment))
+            with pytest.raises(MlflowException):
+                mlflow.get_run(run_id)
+            visible = [e.experiment_id for e in mlflow.search_experiments()]
+            assert experiment not in visible
+
+    with people.as_("alice") as mlflow:
+        mlflow.set_experiment_tag(experiment, "mlplat.private", "false")
+    with people.as_("rita") as mlflow:
+        assert mlflow.get_run(run_id).info.user_id == "alice"

@@ -345,3 +345,40 @@ def test_runs_started_in_a_notebook_kernel_name_their_notebook_and_commit(
     tags = MlflowClient(tracking_uri=seeded.tracking_uri).get_run(run_id).data.tags
     assert tags["mlplat.source_notebook"] == "fraud/model.ipynb"
     assert len(tags["mlflow.source.git.commit"]) == 40
+
+
+async def test_the_owner_makes_an_experiment_private_and_nobody_else_can(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    async def set_private(experiment: str, private: bool) -> Any:
+        return await jp_fetch(
+            "jupyterlab-mlplat",
+            "mlflow",
+            "experiments",
+            experiment,
+            "private",
+            method="POST",
+            body=json.dumps({"private": private}),
+        )
+
+    await set_private(seeded.experiment, True)
+    listed = await get(jp_fetch, "experiments", params={"filter": "sidebar-"})
+    assert next(e for e in listed["experiments"] if e["id"] == seeded.experiment)["private"]
+    await set_private(seeded.experiment, False)
+    listed = await get(jp_fetch, "experiments", params={"filter": "sidebar-"})
+    assert not next(e for e in listed["experiments"] if e["id"] == seeded.experiment)["private"]
+
+    code, _ = await refused(
+        jp_fetch,
+        "experiments",
+        seeded.ritas_experiment,
+        "private",
+        method="POST",
+        body=json.dumps({"private": True}),
+    )
+    assert code == 403
+    code, message = await refused(
+        jp_fetch, "experiments", seeded.experiment, "private", method="POST", body="{}"
+    )
+    assert code == 400
+    assert "private" in message
