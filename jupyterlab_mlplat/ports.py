@@ -74,6 +74,7 @@ class Tracker(Protocol):
         max_results: int,
         page_token: str | None,
         order_by: list[str],
+        filter_string: str | None = None,
     ) -> Page[RunData]: ...
 
     async def get_run(self, run_id: str) -> RunData: ...

@@ -183,6 +183,7 @@ class MlflowTracker:
         max_results: int,
         page_token: str | None,
         order_by: list[str],
+        filter_string: str | None = None,
     ) -> Page[RunData]:
         payload: dict[str, Any] = {
             "experiment_ids": [experiment_id],
@@ -192,6 +193,8 @@ class MlflowTracker:
         }
         if page_token:
             payload["page_token"] = page_token
+        if filter_string:
+            payload["filter"] = filter_string
         answer = await self._json(
             "POST", "runs/search", payload=payload, reading=f"experiment {experiment_id}"
         )

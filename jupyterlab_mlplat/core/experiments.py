@@ -8,6 +8,7 @@ concurrently, and the runs table asks only for the page it shows.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,19 @@ class Sort:
                 )
             column = f"{'metrics' if self.kind == 'metric' else 'params'}.`{self.key}`"
         return f"{column} {self.direction.upper()}"
+
+    def value_of(self, run: RunData) -> float | None:
+        """The run's value under this sort, when it can bound a query (numbers only)."""
+        if self.kind == "attribute" and self.key == "start_time":
+            return run.start_time
+        if self.kind == "metric":
+            return run.metrics.get(self.key)
+        return None
+
+    def within(self, boundary: float) -> str:
+        """A filter keeping every run that sorts at or before ``boundary``."""
+        column = "attributes.start_time" if self.kind == "attribute" else f"metrics.`{self.key}`"
+        return f"{column} {'>=' if self.direction == 'desc' else '<='} {boundary!r}"
 
 
 @dataclass(frozen=True)
@@ -259,6 +273,8 @@ class ExperimentService:
     def __init__(self, tracker: Tracker, *, user: str) -> None:
         self._tracker = tracker
         self._user = user
+        #: per first page shown: the last row's sort value and the next page's token
+        self._first_pages: dict[tuple[str, tuple[str, ...], int], tuple[float, str | None]] = {}
 
     async def experiments(
         self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
@@ -276,15 +292,16 @@ class ExperimentService:
         max_results: int = 25,
         page_token: str | None = None,
     ) -> RunsPage:
+        size = _page_size(max_results)
         order_by = [sort.order_by()]
         if not (sort.kind == "attribute" and sort.key == "start_time"):
             order_by.append("attributes.start_time DESC")  # stable pages among equal values
-        page = await self._tracker.search_runs(
-            experiment_id,
-            max_results=_page_size(max_results),
-            page_token=page_token,
-            order_by=order_by,
-        )
+        if page_token is None:
+            page = await self._first_page(experiment_id, sort, order_by, size)
+        else:
+            page = await self._tracker.search_runs(
+                experiment_id, max_results=size, page_token=page_token, order_by=order_by
+            )
         params = sorted({k for run in page.items for k in run.params})
         metrics = sorted({k for run in page.items for k in run.metrics})
         return RunsPage(
@@ -293,6 +310,43 @@ class ExperimentService:
             params=params,
             metrics=metrics,
         )
+
+    async def _first_page(
+        self, experiment_id: str, sort: Sort, order_by: list[str], size: int
+    ) -> Page[RunData]:
+        """The first page, which the sidebar asks for again and again while runs are active.
+
+        MLflow sorts every run of the experiment for each page, so once a first page is known
+        the next request only asks for runs that sort at or before its last row. When at least a
+        page of runs comes back, its top is exactly the top of the whole experiment (every run
+        of the true first page sorts at or before that row); otherwise (runs deleted, values
+        changed) the full query runs again.
+        """
+        key = (experiment_id, tuple(order_by), size)
+        known = self._first_pages.get(key)
+        if known is not None:
+            boundary, next_token = known
+            try:
+                narrowed = await self._tracker.search_runs(
+                    experiment_id,
+                    max_results=size,
+                    page_token=None,
+                    order_by=order_by,
+                    filter_string=sort.within(boundary),
+                )
+            except InvalidInput:  # a value the tracker cannot filter on: ask the long way
+                narrowed = Page([], None)
+            if len(narrowed.items) >= size:
+                return Page(narrowed.items[:size], next_token)
+        page = await self._tracker.search_runs(
+            experiment_id, max_results=size, page_token=None, order_by=order_by
+        )
+        last = sort.value_of(page.items[-1]) if len(page.items) == size else None
+        if last is None or not math.isfinite(last):
+            self._first_pages.pop(key, None)
+        else:
+            self._first_pages[key] = (last, page.next_page_token)
+        return page
 
     async def set_private(self, experiment_id: str, private: bool) -> None:
         """Only the owner may (MLflow refuses anyone else); hides it from everybody else."""

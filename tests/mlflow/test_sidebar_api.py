@@ -382,3 +382,39 @@ async def test_the_owner_makes_an_experiment_private_and_nobody_else_can(
     )
     assert code == 400
     assert "private" in message
+
+
+async def test_a_repeated_first_page_stays_exact_as_runs_arrive_and_leave(
+    jp_fetch: Any, embedded_hub: Hub, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page is re-asked with a bound after the first time; it must never differ from
+    what the full query would say, whatever happens to the runs in between."""
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", seeded.tokens["alice"])
+    mlflow = MlflowClient(tracking_uri=seeded.tracking_uri)
+    experiment = mlflow.create_experiment(f"alice/bounded-{uuid.uuid4().hex[:6]}")
+    for value in (0.5, 0.4, 0.3, 0.2):
+        run = mlflow.create_run(experiment, run_name=f"r{value}")
+        mlflow.log_metric(run.info.run_id, "rmse", value)
+    params = [
+        ("sort_kind", "metric"),
+        ("sort_key", "rmse"),
+        ("sort_dir", "asc"),
+        ("max_results", "2"),
+        ("column", "metric:rmse"),
+    ]
+
+    async def first_page() -> list[str]:
+        body = await get(jp_fetch, "experiments", experiment, "runs", params=params)
+        assert body["next_page_token"]
+        return [run["name"] for run in body["runs"]]
+
+    assert await first_page() == ["r0.2", "r0.3"]
+    assert await first_page() == ["r0.2", "r0.3"]  # now asked with a bound
+
+    better = mlflow.create_run(experiment, run_name="r0.1")
+    mlflow.log_metric(better.info.run_id, "rmse", 0.1)
+    assert await first_page() == ["r0.1", "r0.2"]
+
+    best = next(r for r in mlflow.search_runs([experiment]) if r.info.run_name == "r0.1")
+    mlflow.delete_run(best.info.run_id)
+    assert await first_page() == ["r0.2", "r0.3"]
