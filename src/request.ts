@@ -6,6 +6,7 @@ import {
   IArtifactListing,
   IErrorBody,
   IExperimentPage,
+  IExperimentPrivacy,
   IExperimentQuery,
   IHealth,
   IIdentity,
@@ -195,6 +196,17 @@ export class MlflowClient implements IMlflowAPI {
     return this._get<IRunPage>(
       `mlflow/experiments/${segment(query.experimentId)}/runs`,
       runsQuery(query)
+    );
+  }
+
+  setExperimentPrivate(
+    experimentId: string,
+    value: boolean
+  ): Promise<IExperimentPrivacy> {
+    return requestAPI<IExperimentPrivacy>(
+      `mlflow/experiments/${segment(experimentId)}/private`,
+      { method: 'POST', body: JSON.stringify({ private: value }) },
+      this._serverSettings
     );
   }
 

@@ -80,6 +80,17 @@ export interface IExperiment {
   last_update_time: number | null;
   /** Whether MLflow lets the user change it (log runs, rename). */
   can_write: boolean;
+  /**
+   * Hidden, with its runs and artifacts, from everybody but the owner
+   * (including people who arrive later).
+   */
+  private: boolean;
+}
+
+/** `POST mlflow/experiments/{id}/private` answers with the stored value. */
+export interface IExperimentPrivacy {
+  id: string;
+  private: boolean;
 }
 
 /** `GET mlflow/experiments` */
@@ -228,6 +239,11 @@ export interface IMlflowAPI {
   config(): Promise<IMlflowConfig>;
   experiments(query: IExperimentQuery): Promise<IExperimentPage>;
   runs(query: IRunQuery): Promise<IRunPage>;
+  /** Make an experiment private or shared again; only its owner may. */
+  setExperimentPrivate(
+    experimentId: string,
+    value: boolean
+  ): Promise<IExperimentPrivacy>;
   run(runId: string): Promise<IRunDetail>;
   metricHistory(runId: string, key: string): Promise<IMetricHistory>;
   artifacts(runId: string, path: string): Promise<IArtifactListing>;

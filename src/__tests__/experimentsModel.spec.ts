@@ -132,6 +132,58 @@ describe('ExperimentsModel', () => {
     expect(model.state.list.nextPageToken).toBeNull();
   });
 
+  it('sets privacy through the API and updates the list and the open experiment', async () => {
+    api.experimentPages = [
+      {
+        experiments: [
+          experiment({ id: '1' }),
+          experiment({ id: '2', name: 'alice/other' })
+        ],
+        next_page_token: null
+      }
+    ];
+    manual();
+    await model.refresh();
+    await model.openExperiment(model.state.list.experiments![0]);
+    const before = model.state;
+
+    await model.setExperimentPrivate('1', true);
+
+    expect(api.callsOf('setExperimentPrivate')).toEqual([['1', true]]);
+    expect(model.state).not.toBe(before);
+    expect(model.state.runs?.experiment.private).toBe(true);
+    expect(model.state.list.experiments?.map(e => [e.id, e.private])).toEqual([
+      ['1', true],
+      ['2', false]
+    ]);
+
+    // The server's answer wins over what was asked.
+    api.privacies = [{ id: '1', private: true }];
+    await model.setExperimentPrivate('1', false);
+    expect(model.state.runs?.experiment.private).toBe(true);
+  });
+
+  it('leaves the state alone and rejects when privacy is refused', async () => {
+    api.privacies = [
+      new PlatformRequestError({
+        status: 403,
+        url: 'x',
+        serverMessage: 'only the owner may change privacy'
+      })
+    ];
+    manual();
+    await model.refresh();
+    await model.openExperiment(model.state.list.experiments![0]);
+    const before = model.state;
+
+    await expect(model.setExperimentPrivate('1', true)).rejects.toMatchObject({
+      status: 403,
+      serverMessage: 'only the owner may change privacy'
+    });
+    expect(model.state).toBe(before);
+    expect(model.state.runs?.experiment.private).toBe(false);
+  });
+
   it('passes the page tokens on, forwards and back', async () => {
     api.runPages = [
       runPage({ next_page_token: 't2' }),

@@ -1,4 +1,5 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { Notification } from '@jupyterlab/apputils';
 import { CommandRegistry } from '@lumino/commands';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import * as React from 'react';
@@ -6,7 +7,8 @@ import * as React from 'react';
 import { CommandIDs } from '../commands';
 import { ExperimentsModel } from '../experiments/model';
 import { ExperimentsTab } from '../experiments/tab';
-import { IRunQuery } from '../tokens';
+import { PlatformRequestError } from '../request';
+import { IExperimentPrivacy, IRunQuery } from '../tokens';
 import {
   english,
   experiment,
@@ -85,6 +87,16 @@ async function renderRuns(api: ScriptedMlflow) {
   });
   return rendered;
 }
+
+const PRIVATE = 'Private: only you can see this experiment';
+
+const notifications = () =>
+  Notification.manager.notifications.map(n => ({
+    type: n.type,
+    message: n.message
+  }));
+
+beforeEach(() => Notification.dismiss());
 
 const lastRunQuery = (api: ScriptedMlflow) =>
   api.callsOf('runs').pop()?.[0] as IRunQuery;
@@ -401,5 +413,161 @@ describe('RunsTable', () => {
     expect(screen.getByRole('columnheader', { name: odd })).toBeTruthy();
     expect(screen.getAllByRole('cell', { name: odd })).toHaveLength(2);
     expect(document.querySelector('img')).toBeNull();
+  });
+});
+
+describe('Private experiments', () => {
+  it('marks private experiments in the list', async () => {
+    const api = new ScriptedMlflow();
+    api.experimentPages = [
+      {
+        experiments: [
+          experiment({ id: '1', name: 'alice/churn' }),
+          experiment({ id: '2', name: 'alice/secret', private: true })
+        ],
+        next_page_token: null
+      }
+    ];
+    await renderTab(api);
+
+    const [shared, hidden] = within(
+      screen.getByRole('list', { name: 'Experiment list' })
+    ).getAllByRole('listitem');
+    expect(within(shared).queryByText('private')).toBeNull();
+    const badge = within(hidden).getByText('private');
+    expect(badge.getAttribute('title')).toBe(
+      'Only the owner can see this experiment, its runs and artifacts.'
+    );
+    // The lock is decoration; the word is what assistive technology reads.
+    expect(badge.querySelector('[aria-hidden="true"] svg')).toBeTruthy();
+  });
+
+  it('gives the owner a checkbox that reflects the privacy', async () => {
+    const api = new ScriptedMlflow();
+    api.experimentPages = [
+      {
+        experiments: [experiment({ private: true })],
+        next_page_token: null
+      }
+    ];
+    await renderRuns(api);
+
+    const box = screen.getByRole('checkbox', { name: PRIVATE });
+    expect((box as HTMLInputElement).checked).toBe(true);
+    expect((box as HTMLInputElement).disabled).toBe(false);
+    expect(
+      document.getElementById(box.getAttribute('aria-describedby')!)
+        ?.textContent
+    ).toContain('including people who join later');
+    // The owner has the switch, not a second badge.
+    expect(
+      within(screen.getByRole('region', { name: 'Runs of alice/churn' }))
+        .queryAllByText('private')
+        .filter(el => el.classList.contains('jp-mlplat-private'))
+    ).toEqual([]);
+  });
+
+  it('shows no checkbox to others, only the badge of a private experiment', async () => {
+    const api = new ScriptedMlflow();
+    api.experimentPages = [
+      {
+        experiments: [
+          experiment({ owner: 'bob', can_write: false, private: true })
+        ],
+        next_page_token: null
+      }
+    ];
+    await renderRuns(api);
+
+    expect(screen.queryByRole('checkbox', { name: PRIVATE })).toBeNull();
+    const header = document.querySelector('.jp-mlplat-runs-header')!;
+    expect(within(header as HTMLElement).getByText('private')).toBeTruthy();
+  });
+
+  it('shows neither to others on a shared experiment', async () => {
+    const api = new ScriptedMlflow();
+    api.experimentPages = [
+      {
+        experiments: [experiment({ owner: 'bob', can_write: false })],
+        next_page_token: null
+      }
+    ];
+    await renderRuns(api);
+
+    expect(screen.queryByRole('checkbox', { name: PRIVATE })).toBeNull();
+    const header = document.querySelector('.jp-mlplat-runs-header')!;
+    expect(within(header as HTMLElement).queryByText('private')).toBeNull();
+  });
+
+  it('is disabled while the server works, then keeps the new value', async () => {
+    const api = new ScriptedMlflow();
+    const { model } = await renderRuns(api);
+    let answer!: (value: IExperimentPrivacy) => void;
+    const asked: [string, boolean][] = [];
+    api.setExperimentPrivate = (id, value) => {
+      asked.push([id, value]);
+      return new Promise(resolve => (answer = resolve));
+    };
+
+    const box = screen.getByRole('checkbox', {
+      name: PRIVATE
+    }) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    act(() => {
+      fireEvent.click(box);
+    });
+
+    expect(asked).toEqual([['1', true]]);
+    expect(box.checked).toBe(true);
+    expect(box.disabled).toBe(true);
+
+    await act(async () => answer({ id: '1', private: true }));
+
+    expect(box.disabled).toBe(false);
+    expect(box.checked).toBe(true);
+    expect(model.state.runs?.experiment.private).toBe(true);
+    expect(model.state.list.experiments?.[0].private).toBe(true);
+    expect(notifications()).toEqual([]);
+
+    // And back to shared, through the real scripted API.
+    api.setExperimentPrivate = ScriptedMlflow.prototype.setExperimentPrivate;
+    await act(async () => {
+      fireEvent.click(box);
+    });
+    expect(api.callsOf('setExperimentPrivate')).toEqual([['1', false]]);
+    expect(box.checked).toBe(false);
+    expect(model.state.runs?.experiment.private).toBe(false);
+  });
+
+  it('reverts and shows the server message when the change is refused', async () => {
+    const api = new ScriptedMlflow();
+    api.privacies = [
+      new PlatformRequestError({
+        status: 403,
+        url: 'x',
+        serverMessage: '<b>only bob</b> may change this experiment'
+      })
+    ];
+    const { model } = await renderRuns(api);
+
+    const box = screen.getByRole('checkbox', {
+      name: PRIVATE
+    }) as HTMLInputElement;
+    await act(async () => {
+      fireEvent.click(box);
+    });
+
+    expect(api.callsOf('setExperimentPrivate')).toEqual([['1', true]]);
+    expect(box.checked).toBe(false);
+    expect(box.disabled).toBe(false);
+    expect(model.state.runs?.experiment.private).toBe(false);
+    expect(notifications()).toEqual([
+      {
+        type: 'error',
+        message:
+          'Could not make “alice/churn” private: <b>only bob</b> may change this experiment'
+      }
+    ]);
+    expect(document.querySelector('b')).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import {
   IArtifactListing,
   IExperiment,
   IExperimentPage,
+  IExperimentPrivacy,
   IExperimentQuery,
   IHealth,
   IIdentity,
@@ -109,6 +110,7 @@ export function experiment(overrides: Partial<IExperiment> = {}): IExperiment {
     creation_time: 1_700_000_000_000,
     last_update_time: 1_700_000_100_000,
     can_write: true,
+    private: false,
     ...overrides
   };
 }
@@ -170,6 +172,8 @@ export class ScriptedMlflow implements IMlflowAPI {
     { artifact_path: 'notebook/train.ipynb', git_commit: null }
   ];
   comparisons: Answer<IRunComparison>[] = [];
+  /** Answers of setExperimentPrivate; by default the server agrees. */
+  privacies: Answer<IExperimentPrivacy>[] = [];
 
   calls: { method: string; args: unknown[] }[] = [];
 
@@ -187,6 +191,19 @@ export class ScriptedMlflow implements IMlflowAPI {
 
   runs(query: IRunQuery): Promise<IRunPage> {
     return this._answer('runs', [query], this.runPages);
+  }
+
+  setExperimentPrivate(
+    experimentId: string,
+    value: boolean
+  ): Promise<IExperimentPrivacy> {
+    return this._answer(
+      'setExperimentPrivate',
+      [experimentId, value],
+      this.privacies.length
+        ? this.privacies
+        : [{ id: experimentId, private: value }]
+    );
   }
 
   run(runId: string): Promise<IRunDetail> {

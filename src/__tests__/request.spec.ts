@@ -330,6 +330,39 @@ describe('MlflowClient', () => {
     });
   });
 
+  it('POSTs the privacy of an experiment to its own path', async () => {
+    server.routes.set(
+      `${base}/experiments/7/private`,
+      json({ id: '7', private: true })
+    );
+
+    await expect(client.setExperimentPrivate('7', true)).resolves.toEqual({
+      id: '7',
+      private: true
+    });
+    await client.setExperimentPrivate('7', false);
+
+    expect(server.requests.map(r => [r.method, r.url])).toEqual([
+      ['POST', `${base}/experiments/7/private`],
+      ['POST', `${base}/experiments/7/private`]
+    ]);
+    expect(JSON.parse(server.received[0].body)).toEqual({ private: true });
+    expect(JSON.parse(server.received[1].body)).toEqual({ private: false });
+  });
+
+  it('keeps the server message when privacy is refused', async () => {
+    server.routes.set(`${base}/experiments/a%2Fb/private`, {
+      status: 403,
+      body: JSON.stringify({ message: 'only bob may change this experiment' })
+    });
+
+    const error = await failure(client.setExperimentPrivate('a/b', true));
+
+    expect(server.requests[0].url).toBe(`${base}/experiments/a%2Fb/private`);
+    expect(error.status).toBe(403);
+    expect(error.serverMessage).toBe('only bob may change this experiment');
+  });
+
   it('decodes text artifacts and keeps images as blobs', async () => {
     server.routes.set(`${base}/runs/r1/artifact`, {
       status: 200,

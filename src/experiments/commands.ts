@@ -15,8 +15,8 @@ import {
 
 import { CommandIDs } from '../commands';
 import { mlplatIcon } from '../icons';
-import { PlatformRequestError } from '../request';
 import { compareKey, createComparePage } from './compare';
+import { errorText } from './failure';
 import { ExperimentsModel } from './model';
 import { createRunPage } from './runPage';
 import {
@@ -393,12 +393,4 @@ async function askExperimentName(
   });
   const name = result.button.accept ? (result.value ?? '').trim() : '';
   return name || null;
-}
-
-/** What to tell the user about a failure: the server's words if it had some. */
-function errorText(error: unknown): string {
-  if (error instanceof PlatformRequestError) {
-    return error.serverMessage ?? error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

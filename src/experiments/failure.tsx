@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { PlatformModel } from '../model';
+import { PlatformRequestError } from '../request';
 import { StatusMessage } from '../widgets/status';
 
 export interface ILoadFailureProps {
@@ -33,4 +34,12 @@ export function LoadFailure(props: ILoadFailureProps): JSX.Element {
       isError={state.kind === 'error'}
     />
   );
+}
+
+/** What to tell the user about a failure: the server's words if it had some. */
+export function errorText(error: unknown): string {
+  if (error instanceof PlatformRequestError) {
+    return error.serverMessage ?? error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -151,6 +151,34 @@ export class ExperimentsModel implements IDisposable {
     return this.refresh();
   }
 
+  /**
+   * Make an experiment private (only its owner sees it, its runs and its
+   * artifacts) or shared again. On success the stored value replaces the
+   * experiment wherever the state holds it; a failure rejects and leaves the
+   * state as it was, so the caller can say why.
+   */
+  async setExperimentPrivate(
+    experimentId: string,
+    value: boolean
+  ): Promise<void> {
+    const answer = await this._api.setExperimentPrivate(experimentId, value);
+    if (this.isDisposed) {
+      return;
+    }
+    const patch = (experiment: IExperiment): IExperiment =>
+      experiment.id === experimentId
+        ? { ...experiment, private: answer.private }
+        : experiment;
+    const { list, runs } = this._state;
+    this._update({
+      list: {
+        ...list,
+        experiments: list.experiments?.map(patch) ?? null
+      },
+      runs: runs ? { ...runs, experiment: patch(runs.experiment) } : runs
+    });
+  }
+
   /** Back to the experiment list, refreshed. */
   backToList(): Promise<void> {
     this._update({ view: 'list', runs: null, selection: [] });

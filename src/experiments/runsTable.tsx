@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
@@ -11,7 +12,8 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { CommandIDs } from '../commands';
-import { IRunColumn, IRunRow, RunSortKind } from '../tokens';
+import { IExperiment, IRunColumn, IRunRow, RunSortKind } from '../tokens';
+import { errorText } from './failure';
 import {
   formatDuration,
   formatMetric,
@@ -38,6 +40,90 @@ export function ReadOnlyMark(props: IReadOnlyMarkProps): JSX.Element {
       </span>
       {props.trans.__('read-only')}
     </span>
+  );
+}
+
+export interface IPrivateMarkProps {
+  trans: TranslationBundle;
+}
+
+/** The "private" label of an experiment only its owner can see. */
+export function PrivateMark(props: IPrivateMarkProps): JSX.Element {
+  const { trans } = props;
+  return (
+    <span
+      className="jp-mlplat-private"
+      title={trans.__(
+        'Only the owner can see this experiment, its runs and artifacts.'
+      )}
+    >
+      <span aria-hidden="true">
+        <lockIcon.react tag="span" className="jp-mlplat-private-icon" />
+      </span>
+      {trans.__('private')}
+    </span>
+  );
+}
+
+export interface IPrivacyToggleProps {
+  model: ExperimentsModel;
+  experiment: IExperiment;
+  trans: TranslationBundle;
+}
+
+/**
+ * The owner's switch between a private experiment and a shared one. It
+ * shows the asked-for value while the server works and is disabled until it
+ * answers; a refusal puts the old value back and says why.
+ */
+export function PrivacyToggle(props: IPrivacyToggleProps): JSX.Element {
+  const { model, experiment, trans } = props;
+  const [pending, setPending] = React.useState<boolean | null>(null);
+  const hintId = React.useId();
+
+  const change = async (value: boolean): Promise<void> => {
+    setPending(value);
+    try {
+      await model.setExperimentPrivate(experiment.id, value);
+    } catch (error) {
+      Notification.error(
+        value
+          ? trans.__(
+              'Could not make “%1” private: %2',
+              experiment.name,
+              errorText(error)
+            )
+          : trans.__(
+              'Could not share “%1” again: %2',
+              experiment.name,
+              errorText(error)
+            ),
+        { autoClose: false }
+      );
+    } finally {
+      setPending(null);
+    }
+  };
+
+  // The hint stays outside the label so it describes, not names, the box.
+  return (
+    <div className="jp-mlplat-privacy">
+      <label>
+        <input
+          type="checkbox"
+          checked={pending ?? experiment.private}
+          disabled={pending !== null}
+          aria-describedby={hintId}
+          onChange={event => void change(event.currentTarget.checked)}
+        />
+        <span>{trans.__('Private: only you can see this experiment')}</span>
+      </label>
+      <span id={hintId} className="jp-mlplat-sr-only">
+        {trans.__(
+          'Hides the experiment, its runs and artifacts from everybody else, including people who join later.'
+        )}
+      </span>
+    </div>
   );
 }
 
@@ -124,6 +210,16 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             trans={trans}
             title={trans.__('MLflow does not let you change this experiment.')}
           />
+        )}
+        {experiment.can_write ? (
+          <PrivacyToggle
+            key={experiment.id}
+            model={model}
+            experiment={experiment}
+            trans={trans}
+          />
+        ) : (
+          experiment.private && <PrivateMark trans={trans} />
         )}
       </div>
       <div

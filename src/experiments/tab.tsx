@@ -7,7 +7,7 @@ import { CommandIDs } from '../commands';
 import { StatusMessage } from '../widgets/status';
 import { useCommand, useExperimentsState } from './hooks';
 import { ExperimentsModel } from './model';
-import { ReadOnlyMark, RunsTable } from './runsTable';
+import { PrivateMark, ReadOnlyMark, RunsTable } from './runsTable';
 
 export interface IExperimentsTabProps {
   model: ExperimentsModel;
@@ -208,6 +208,7 @@ function ExperimentList(props: IExperimentListProps): JSX.Element {
               <span className="jp-mlplat-experiment-owner">
                 {experiment.owner ?? ''}
               </span>
+              {experiment.private && <PrivateMark trans={trans} />}
               {!experiment.can_write && (
                 <ReadOnlyMark
                   trans={trans}
