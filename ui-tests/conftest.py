@@ -90,7 +90,16 @@ def open_panel(page: Page, workbench: Workbench) -> Callable[[str], Locator]:
 
 
 def show_panel(page: Page) -> Locator:
-    page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа")).click()
+    """Open the panel unless the restored layout already shows it (a click would close it)."""
+    tab = page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа"))
     panel = page.locator("#jp-mlplat-sidebar")
+    expect(tab).to_be_visible(timeout=60_000)
+    if not panel.is_visible():
+        tab.click()
     expect(panel).to_be_visible()
     return panel
+
+
+@pytest.fixture
+def panel_of() -> Callable[[Page], Locator]:
+    return show_panel

@@ -58,14 +58,14 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     page: Page,
     workbench: Any,
     open_panel: Callable[[str], Locator],
+    panel_of: Callable[[Page], Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     _notebook(workbench.data_dir / "home" / "alice" / "churn" / "train.ipynb")
     panel = open_panel("alice")
-    page.goto(f"{workbench.url}/user/alice/lab/tree/churn/train.ipynb")
+    page.goto(f"{workbench.url}/user/alice/lab/tree/churn/train.ipynb?reset")
     expect(page.get_by_text("logged", exact=False).first).to_be_attached(timeout=60_000)
-    page.get_by_role("tab", name=re.compile("ML Platform")).click()
-    panel = page.locator("#jp-mlplat-sidebar")
+    panel = panel_of(page)
     panel.get_by_role("tab", name="Experiments").click()
 
     panel.get_by_role("button", name="Track this notebook").click()
@@ -97,3 +97,52 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     expect(comparison.get_by_text("alpha")).to_be_visible()
     expect(comparison.locator("canvas").first).to_be_visible()
     screenshot("alice-compare")
+
+
+def test_a_private_experiment_disappears_for_everybody_else(
+    page: Page,
+    browser: Any,
+    workbench: Any,
+    open_panel: Callable[[str], Locator],
+    panel_of: Callable[[Page], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    _notebook(workbench.data_dir / "home" / "alice" / "secret" / "model.ipynb")
+    open_panel("alice")
+    page.goto(f"{workbench.url}/user/alice/lab/tree/secret/model.ipynb?reset")
+    expect(page.get_by_text("logged", exact=False).first).to_be_attached(timeout=60_000)
+    panel = panel_of(page)
+    panel.get_by_role("tab", name="Experiments").click()
+    panel.get_by_role("button", name="Track this notebook").click()
+    page.get_by_role("dialog").get_by_role("button", name="Add tracking cell").click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    expect(page.locator(".jp-OutputArea-output").filter(has_text="logged 2 runs")).to_be_visible(
+        timeout=120_000
+    )
+    panel.get_by_role("searchbox", name="Search experiments").fill("alice/secret")
+    panel.get_by_role("button", name="alice/secret").click()
+    private = panel.get_by_role("checkbox", name="Private: only you can see this experiment")
+    private.check()
+    expect(private).to_be_checked()
+    expect(private).to_be_enabled(timeout=30_000)
+    screenshot("alice-private-experiment")
+
+    rita = browser.new_context(viewport={"width": 1400, "height": 850}).new_page()
+    rita.goto(f"{workbench.url}/hub/login")
+    rita.get_by_label("Username").fill("rita")
+    rita.get_by_label("Password").fill(workbench.password)
+    rita.get_by_role("button", name="Sign in").click()
+    rita.wait_for_url(re.compile(r"/hub/(spawn|home)|/user/"))
+    if "/hub/spawn" in rita.url:
+        rita.get_by_role("button", name="Start").click()
+    rita.wait_for_url(re.compile(r"/user/rita/lab"), timeout=120_000)
+    rita.goto(f"{workbench.url}/user/rita/lab?reset")
+    ritas = panel_of(rita)
+    ritas.get_by_role("tab", name="Experiments").click()
+    ritas.get_by_role("searchbox", name="Search experiments").fill("alice/")
+    # the filtered answer has arrived once "Default" (which does not match) is gone
+    expect(ritas.get_by_role("button", name="Default", exact=True)).to_have_count(0, timeout=30_000)
+    expect(ritas.get_by_role("button", name="alice/secret")).to_have_count(0)
+    rita.screenshot(path=str(Path(__file__).parent / "screenshots" / "rita-no-private.png"))
+    rita.context.close()
