@@ -4,13 +4,13 @@ import { Button, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
 import { mlplatIcon } from '../icons';
 import { IMlflowAPI, IRunComparison } from '../tokens';
 import { ISeries, MetricChart } from './charts';
 import { LoadFailure } from './failure';
 import { useLoad } from './hooks';
 import { formatMetric } from './labels';
+import { RunLink } from './runsTable';
 
 /** One line of the comparison table: a param or metric across the runs. */
 export interface IComparisonRow {
@@ -208,19 +208,7 @@ export function CompareView(props: IComparePageOptions): JSX.Element {
               <th scope="col">{trans.__('Key')}</th>
               {comparison.runs.map(run => (
                 <th scope="col" key={run.id}>
-                  <button
-                    type="button"
-                    className="jp-mlplat-link"
-                    title={trans.__('Open the run page')}
-                    onClick={() =>
-                      void commands.execute(CommandIDs.openRun, {
-                        runId: run.id,
-                        name: run.name
-                      })
-                    }
-                  >
-                    {run.name || run.id}
-                  </button>
+                  <RunLink run={run} commands={commands} trans={trans} />
                 </th>
               ))}
             </tr>

@@ -22,6 +22,33 @@ import {
 } from './labels';
 import { ExperimentsModel } from './model';
 
+export interface IRunLinkProps {
+  run: { id: string; name: string };
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+  className?: string;
+}
+
+/** A run's name that opens its run page, wherever runs are listed. */
+export function RunLink(props: IRunLinkProps): JSX.Element {
+  const { run, commands, trans } = props;
+  return (
+    <button
+      type="button"
+      className={`jp-mlplat-link ${props.className ?? ''}`.trim()}
+      title={trans.__('Open the run page')}
+      onClick={() =>
+        void commands.execute(CommandIDs.openRun, {
+          runId: run.id,
+          name: run.name
+        })
+      }
+    >
+      {run.name || run.id}
+    </button>
+  );
+}
+
 export interface IReadOnlyMarkProps {
   trans: TranslationBundle;
   /** Why it is read-only, as a tooltip. */
@@ -389,19 +416,12 @@ function RunRow(props: IRunRowProps): JSX.Element {
         />
       </td>
       <td className="jp-mlplat-col-name">
-        <button
-          type="button"
-          className="jp-mlplat-link jp-mlplat-run-name"
-          title={trans.__('Open the run page')}
-          onClick={() =>
-            void commands.execute(CommandIDs.openRun, {
-              runId: run.id,
-              name: run.name
-            })
-          }
-        >
-          {run.name || run.id}
-        </button>
+        <RunLink
+          run={run}
+          commands={commands}
+          trans={trans}
+          className="jp-mlplat-run-name"
+        />
         {!run.can_write && (
           <ReadOnlyMark
             trans={trans}
