@@ -2,25 +2,15 @@ import { CommandRegistry } from '@lumino/commands';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import * as React from 'react';
 
+import { useModelState } from '../hooks';
 import { PlatformModel } from '../model';
 import { ExperimentsModel } from './model';
 
-/** Follow the model's state from React. */
+/** Follow the experiments model's state from React. */
 export function useExperimentsState(
   model: ExperimentsModel
 ): ExperimentsModel.IState {
-  const [state, setState] = React.useState(model.state);
-  React.useEffect(() => {
-    const onChange = (_: ExperimentsModel, next: ExperimentsModel.IState) =>
-      setState(next);
-    model.stateChanged.connect(onChange);
-    // The state may have changed between render and subscription.
-    setState(model.state);
-    return () => {
-      model.stateChanged.disconnect(onChange);
-    };
-  }, [model]);
-  return state;
+  return useModelState(model);
 }
 
 /**

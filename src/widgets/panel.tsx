@@ -6,6 +6,7 @@ import * as React from 'react';
 
 import { ExperimentsModel } from '../experiments/model';
 import { ExperimentsTab } from '../experiments/tab';
+import { useModelState } from '../hooks';
 import { PlatformModel } from '../model';
 import { HealthLine } from './health';
 import { IdentityHeader } from './identity';
@@ -94,22 +95,6 @@ export namespace PlatformPanel {
   }
 }
 
-/** Follow a model's state from React. */
-function usePlatformState(model: PlatformModel): PlatformModel.State {
-  const [state, setState] = React.useState(model.state);
-  React.useEffect(() => {
-    const onChange = (_: PlatformModel, next: PlatformModel.State) =>
-      setState(next);
-    model.stateChanged.connect(onChange);
-    // The state may have changed between render and subscription.
-    setState(model.state);
-    return () => {
-      model.stateChanged.disconnect(onChange);
-    };
-  }, [model]);
-  return state;
-}
-
 export interface IPlatformViewProps {
   model: PlatformModel;
   experiments?: ExperimentsModel | null;
@@ -123,7 +108,7 @@ export interface IPlatformViewProps {
  */
 export function PlatformView(props: IPlatformViewProps): JSX.Element {
   const { model, experiments, commands, trans } = props;
-  const state = usePlatformState(model);
+  const state = useModelState(model);
   const [selected, setSelected] = React.useState<TabId>('experiments');
 
   let body: JSX.Element;
