@@ -93,3 +93,13 @@ class Tracker(Protocol):
     async def set_tag(self, run_id: str, key: str, value: str) -> None: ...
 
     async def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None: ...
+
+
+class Workspace(Protocol):
+    """The person's files as their Jupyter server sees them."""
+
+    async def read_file(self, path: str) -> bytes:
+        """Raise ``NotFound`` for a missing file, ``InvalidInput`` for one that cannot be read."""
+
+    async def commit_of(self, path: str) -> str | None:
+        """The git commit checked out where ``path`` lives, if that is a repository."""

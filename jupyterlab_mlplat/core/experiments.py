@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 from .errors import Forbidden, InvalidInput
 
 if TYPE_CHECKING:  # ports.py names this module's records; import it only for the type
-    from jupyterlab_mlplat.ports import Tracker
+    from jupyterlab_mlplat.ports import Tracker, Workspace
 
 T = TypeVar("T")
 
@@ -270,9 +270,10 @@ def run_id(value: str) -> str:
 class ExperimentService:
     """What the Experiments tab does, for one signed-in person."""
 
-    def __init__(self, tracker: Tracker, *, user: str) -> None:
+    def __init__(self, tracker: Tracker, *, user: str, workspace: Workspace | None = None) -> None:
         self._tracker = tracker
         self._user = user
+        self._workspace = workspace
         #: per first page shown: the last row's sort value and the next page's token
         self._first_pages: dict[tuple[str, tuple[str, ...], int], tuple[float, str | None]] = {}
 
@@ -389,19 +390,25 @@ class ExperimentService:
             histories=histories,
         )
 
-    async def log_notebook(
-        self, run: str, notebook_path: str, content: bytes, git_commit: str | None
-    ) -> str:
-        """Attach a saved notebook (and the commit of its folder) to a run the person owns."""
+    async def log_notebook(self, run: str, notebook_path: str) -> tuple[str, str | None]:
+        """Attach a saved notebook (and the commit of its folder) to a run the person owns.
+
+        Returns the artifact's path and the commit, if the folder is a git repository.
+        """
+        if self._workspace is None:
+            raise InvalidInput("this server has no notebooks to log")
+        artifact = notebook_artifact_path(notebook_path)
         target = await self._tracker.get_run(run_id(run))
         if target.user != self._user:
             raise Forbidden(f"run {run} belongs to {target.user}; log notebooks to your own runs")
-        artifact = notebook_artifact_path(notebook_path)
+        content, commit = await asyncio.gather(
+            self._workspace.read_file(notebook_path), self._workspace.commit_of(notebook_path)
+        )
         await self._tracker.upload_artifact(target, artifact, content, "application/x-ipynb+json")
         await self._tracker.set_tag(target.id, TAG_SOURCE_NOTEBOOK, notebook_path)
-        if git_commit:
-            await self._tracker.set_tag(target.id, TAG_GIT_COMMIT, git_commit)
-        return artifact
+        if commit:
+            await self._tracker.set_tag(target.id, TAG_GIT_COMMIT, commit)
+        return artifact, commit
 
 
 def _artifact_path(path: str, *, allow_root: bool = False) -> str:

@@ -26,6 +26,7 @@ from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
 from .experiments import EXPERIMENT_HANDLERS
 from .handlers import HANDLERS, UNKNOWN_ROUTE
+from .workspace import JupyterWorkspace
 
 
 def _standalone_user() -> str:
@@ -141,7 +142,10 @@ class MLPlatformServerApp(ExtensionApp):
         experiments = None
         if self.mlflow_url:
             tracker = MlflowTracker(self.mlflow_url, self.mlflow_token)
-            experiments = ExperimentService(tracker, user=self.user_name)
+            workspace = JupyterWorkspace(
+                self.serverapp.contents_manager if self.serverapp else None
+            )
+            experiments = ExperimentService(tracker, user=self.user_name, workspace=workspace)
         self.settings.update(
             {
                 "mlplat_client": client,

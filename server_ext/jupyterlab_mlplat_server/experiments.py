@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
-from jupyter_server.utils import ensure_async
 from pydantic import BaseModel, ValidationError
 
-from jupyterlab_mlplat.adapters.git import head_commit
-from jupyterlab_mlplat.core.errors import InvalidInput, NotFound
 from jupyterlab_mlplat.core.experiments import Columns, ExperimentService, Sort
 
 from .handlers import NAMESPACE, SidebarHandler
@@ -179,28 +176,8 @@ class NotebookHandler(ExperimentsHandler):
             request = NotebookRequest.model_validate_json(self.request.body or b"{}")
         except ValidationError:
             raise tornado.web.HTTPError(400, 'send {"path": "<notebook path>"}') from None
-        content = await self.core(self._read_notebook(request.path))
-        commit = await head_commit(self._folder_of(request.path))
-        artifact = await self.core(self.service.log_notebook(run_id, request.path, content, commit))
+        artifact, commit = await self.core(self.service.log_notebook(run_id, request.path))
         self.write_json({"artifact_path": artifact, "git_commit": commit})
-
-    async def _read_notebook(self, path: str) -> bytes:
-        try:
-            model = await ensure_async(
-                self.contents_manager.get(  # type: ignore[no-untyped-call]
-                    path, content=True, type="file", format="text"
-                )
-            )
-        except tornado.web.HTTPError as err:
-            if err.status_code == 404:
-                raise NotFound(f"notebook {path!r} does not exist; save it first") from None
-            raise InvalidInput(f"notebook {path!r} cannot be read: {err.log_message}") from None
-        return str(model["content"]).encode()
-
-    def _folder_of(self, path: str) -> Path | None:
-        root = Path(self.contents_manager.root_dir).resolve()
-        target = (root / path).resolve().parent
-        return target if target.is_relative_to(root) else None
 
 
 class CompareHandler(ExperimentsHandler):
