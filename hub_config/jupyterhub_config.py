@@ -48,6 +48,9 @@ c.JupyterHub.custom_scopes = {
         "description": "Administer the ML platform: profiles, audit, all deployments."
     },
     "custom:mlplat:instruct": {"description": "Write the instructions panel."},
+    "custom:mlplat:read-profiles": {
+        "description": "Read every workspace profile (the hub's spawner builds the spawn page)."
+    },
 }
 c.JupyterHub.load_roles = [
     # every user may use the platform service and MLflow
@@ -58,6 +61,12 @@ c.JupyterHub.load_roles = [
     {"name": "mlplat-reviewer", "groups": ["reviewers"], "scopes": ["custom:mlplat:review"]},
     {"name": "mlplat-admin", "groups": ["admins"], "scopes": ["custom:mlplat:admin"]},
     {"name": "mlplat-instructor", "groups": ["instructors"], "scopes": ["custom:mlplat:instruct"]},
+    # the spawner reads the live profiles from the platform with this service's token
+    {
+        "name": "mlplat-spawner",
+        "services": ["mlplat-spawner"],
+        "scopes": ["access:services!service=mlplat", "custom:mlplat:read-profiles"],
+    },
 ]
 
 # --- the platform service, managed by the hub
@@ -70,8 +79,14 @@ c.JupyterHub.services = [
         "command": [
             str(venv_bin / "mlplat-platform"),
             f"--PlatformApp.data_dir={data_dir / 'platform'}",
+            f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
+            *(f"--PlatformApp.known_groups={g}" for g in groups),
         ],
         "oauth_no_confirm": True,
+    },
+    {
+        "name": "mlplat-spawner",
+        "api_token": (secrets_dir / "spawner-token").read_text().strip(),
     },
 ]
 
@@ -148,7 +163,9 @@ c.JupyterHub.services += [
 
 # --- user servers: local processes, a home per user under the data directory, profiles
 c.JupyterHub.spawner_class = "jupyterlab_mlplat.hub.spawner.EmbeddedProfileSpawner"
-c.EmbeddedProfileSpawner.profiles_file = str(here / "profiles.yaml")
+c.ProfileSource.platform_url = f"{platform_url}/services/mlplat/"
+c.ProfileSource.token = (secrets_dir / "spawner-token").read_text().strip()
+c.ProfileSource.fallback_file = str(here / "profiles.yaml")
 c.EmbeddedProfileSpawner.home_dir_template = str(data_dir / "home" / "{username}")
 c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"

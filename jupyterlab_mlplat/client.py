@@ -7,7 +7,8 @@ a person can act on; a platform error keeps the platform's message and status.
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -18,10 +19,10 @@ from tenacity import (
 )
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
-from jupyterlab_mlplat.core.errors import PlatformError, Unavailable
+from jupyterlab_mlplat.core.errors import InvalidInput, PlatformError, Unavailable
 from jupyterlab_mlplat.platform.errors import error_for
 from jupyterlab_mlplat.platform.observability import REQUEST_ID_HEADER
-from jupyterlab_mlplat.platform.schemas import Health, Me
+from jupyterlab_mlplat.platform.schemas import Health, Me, PodPreview, ProfileList, ProfileRecord
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,19 +55,88 @@ class PlatformClient:
         """The platform's own report; a failing check arrives as 503 with the same body."""
         return await self._get("api/v1/health", Health, request_id, body_on_503=True)
 
-    async def _get(
-        self, path: str, model: type[M], request_id: str | None, *, body_on_503: bool = False
-    ) -> M:
+    # ---- workspace profiles (admins edit; everyone reads those open to them)
+    async def profiles(self, *, request_id: str | None = None) -> ProfileList:
+        return await self._get("api/v1/profiles", ProfileList, request_id)
+
+    async def create_profile(
+        self, profile: dict[str, Any], *, request_id: str | None = None
+    ) -> ProfileRecord:
+        return await self._send("POST", "api/v1/profiles", profile, ProfileRecord, request_id)
+
+    async def replace_profile(
+        self, slug: str, profile: dict[str, Any], revision: int, *, request_id: str | None = None
+    ) -> ProfileRecord:
+        body = {"profile": profile, "revision": revision}
+        path = f"api/v1/profiles/{quote(slug, safe='')}"
+        return await self._send("PUT", path, body, ProfileRecord, request_id)
+
+    async def delete_profile(
+        self, slug: str, revision: int, *, request_id: str | None = None
+    ) -> None:
+        path = f"api/v1/profiles/{quote(slug, safe='')}?revision={int(revision)}"
+        await self._send_raw("DELETE", path, None, request_id)
+
+    async def preview_profile(
+        self, profile: dict[str, Any], *, request_id: str | None = None
+    ) -> PodPreview:
+        return await self._send("POST", "api/v1/profile-preview", profile, PodPreview, request_id)
+
+    # ---- transport
+    def _request(
+        self, method: str, path: str, request_id: str | None, body: Any = None
+    ) -> HTTPRequest:
         headers = {"Authorization": f"token {self._token}", "Accept": "application/json"}
         if request_id:
             headers[REQUEST_ID_HEADER] = request_id
-        request = HTTPRequest(
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return HTTPRequest(
             self.base_url + path,
-            method="GET",
+            method=method,
             headers=headers,
+            body=None if body is None else json.dumps(body),
+            allow_nonstandard_methods=True,
             connect_timeout=self._timeout,
             request_timeout=self._timeout,
         )
+
+    async def _send(
+        self, method: str, path: str, body: Any, model: type[M], request_id: str | None
+    ) -> M:
+        answer = await self._send_raw(method, path, body, request_id)
+        try:
+            return model.model_validate_json(answer)
+        except ValidationError:
+            raise self._not_understood() from None
+
+    async def _send_raw(self, method: str, path: str, body: Any, request_id: str | None) -> bytes:
+        """A change: sent once, never retried (the platform may have applied it)."""
+        try:
+            status, answer = await self._fetch(self._request(method, path, request_id, body))
+        except _Unreachable as err:
+            raise self._unreachable(err) from None
+        if 200 <= status < 300:
+            return answer
+        raise self._error(status, answer)
+
+    def _unreachable(self, err: _Unreachable) -> Unavailable:
+        return Unavailable(
+            f"The ML platform is not reachable at {self.base_url} ({err}). "
+            "It may be restarting; the sidebar retries by itself."
+        )
+
+    @staticmethod
+    def _not_understood() -> Unavailable:
+        return Unavailable(
+            "The ML platform answered with a body this version does not understand; "
+            "the platform and the user server may be on different releases."
+        )
+
+    async def _get(
+        self, path: str, model: type[M], request_id: str | None, *, body_on_503: bool = False
+    ) -> M:
+        request = self._request("GET", path, request_id)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Unreachable),
             stop=stop_after_attempt(self._attempts),
@@ -78,19 +148,13 @@ class PlatformClient:
                 with attempt:
                     status, body = await self._fetch(request)
         except _Unreachable as err:
-            raise Unavailable(
-                f"The ML platform is not reachable at {self.base_url} ({err}). "
-                "It may be restarting; the sidebar retries by itself."
-            ) from None
+            raise self._unreachable(err) from None
         if status == 200 or (body_on_503 and status == 503):
             try:
                 return model.model_validate_json(body)
             except ValidationError:
                 if status == 200:
-                    raise Unavailable(
-                        "The ML platform answered with a body this version does not understand; "
-                        "the platform and the user server may be on different releases."
-                    ) from None
+                    raise self._not_understood() from None
         raise self._error(status, body)
 
     async def _fetch(self, request: HTTPRequest) -> tuple[int, bytes]:
@@ -104,13 +168,17 @@ class PlatformClient:
 
     @staticmethod
     def _error(status: int, body: bytes) -> PlatformError:
-        message, reason = f"The ML platform answered {status}.", None
+        message, reason, fields = f"The ML platform answered {status}.", None, None
         try:
             payload = json.loads(body)
             message = str(payload.get("message") or message)
             reason = payload.get("reason")
+            fields = payload.get("fields")
         except (ValueError, AttributeError):
             pass
         if status >= 500 and status != 503:
             return Unavailable(f"The ML platform failed ({status}): {message}")
-        return error_for(status, message, reason)
+        error = error_for(status, message, reason)
+        if isinstance(error, InvalidInput) and isinstance(fields, dict):
+            error.fields = {str(k): str(v) for k, v in fields.items()}
+        return error

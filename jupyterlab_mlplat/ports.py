@@ -17,6 +17,7 @@ from jupyterlab_mlplat.core.experiments import (
     RunData,
 )
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
+from jupyterlab_mlplat.core.profile_service import StoredProfile
 
 
 class Transaction(Protocol):
@@ -28,6 +29,15 @@ class Transaction(Protocol):
 
     def append_audit(self, entry: AuditEntry) -> None: ...
 
+    def list_profiles(self) -> list[StoredProfile]: ...
+
+    def get_profile(self, slug: str) -> StoredProfile | None:
+        """The profile, locked against concurrent edits until the transaction ends."""
+
+    def save_profile(self, stored: StoredProfile) -> None: ...
+
+    def delete_profile(self, slug: str) -> None: ...
+
 
 class Store(Protocol):
     """The metadata store (PostgreSQL in production, SQLite embedded)."""
@@ -38,6 +48,8 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
     def audit_entries(self, *, limit: int = 100) -> list[AuditRecord]: ...
+
+    def profiles(self) -> list[StoredProfile]: ...
 
     def close(self) -> None: ...
 

@@ -37,3 +37,13 @@ audit = sa.Table(
     sa.Index("ix_audit_object", "object_type", "object_id"),
     sa.Index("ix_audit_at", "at"),
 )
+
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("slug", sa.String(63), primary_key=True),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+)

@@ -23,8 +23,10 @@ from sqlalchemy import exc as sa_exc
 from jupyterlab_mlplat.core.errors import Conflict, PlatformError, Unavailable
 from jupyterlab_mlplat.core.identity import Role
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
+from jupyterlab_mlplat.core.profile_service import StoredProfile
+from jupyterlab_mlplat.core.profiles import Profile
 
-from .sql_schema import audit, users
+from .sql_schema import audit, profiles, users
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +161,43 @@ class _SqlTransaction:
             )
         )
 
+    def list_profiles(self) -> list[StoredProfile]:
+        rows = self._conn.execute(sa.select(profiles)).mappings().all()
+        return [_stored_profile(row) for row in rows]
+
+    def get_profile(self, slug: str) -> StoredProfile | None:
+        query = sa.select(profiles).where(profiles.c.slug == slug)
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()  # two admins saving at once: the second waits
+        row = self._conn.execute(query).mappings().first()
+        return _stored_profile(row) if row else None
+
+    def save_profile(self, stored: StoredProfile) -> None:
+        values = {
+            "document": stored.profile.model_dump(mode="json"),
+            "revision": stored.revision,
+            "updated_at": stored.updated_at,
+            "updated_by": stored.updated_by,
+        }
+        slug = stored.profile.slug
+        updated = self._conn.execute(
+            sa.update(profiles).where(profiles.c.slug == slug).values(**values)
+        )
+        if updated.rowcount == 0:
+            self._conn.execute(sa.insert(profiles).values(slug=slug, **values))
+
+    def delete_profile(self, slug: str) -> None:
+        self._conn.execute(sa.delete(profiles).where(profiles.c.slug == slug))
+
+
+def _stored_profile(row: Any) -> StoredProfile:
+    return StoredProfile(
+        profile=Profile.model_validate(row["document"]),
+        revision=row["revision"],
+        updated_at=_utc(row["updated_at"]),
+        updated_by=row["updated_by"],
+    )
+
 
 class SqlStore:
     """``ports.Store`` on a SQLAlchemy engine."""
@@ -210,6 +249,10 @@ class SqlStore:
             )
             for row in rows
         ]
+
+    def profiles(self) -> list[StoredProfile]:
+        with self._translated(), self.engine.connect() as connection:
+            return _SqlTransaction(connection).list_profiles()
 
     def close(self) -> None:
         self.engine.dispose()

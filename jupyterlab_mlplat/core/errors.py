@@ -21,9 +21,13 @@ class PlatformError(Exception):
 class InvalidInput(PlatformError):
     reason = "invalid_input"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, fields: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        #: one message per wrong field (``{"tolerations.0.key": "..."}``), for forms
+        self.fields = fields
 
 
 class NotAuthenticated(PlatformError):

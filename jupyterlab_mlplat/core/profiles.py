@@ -6,12 +6,22 @@ the embedded workbench; the same objects drive both.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInput
 from .naming import dns_label
@@ -19,6 +29,16 @@ from .naming import dns_label
 _CPU = re.compile(r"^(\d+(\.\d+)?|\d+m)$")
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
 _IMAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$")
+_EXTENDED_RESOURCE = re.compile(
+    r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
+)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LABEL_KEY = re.compile(
+    r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+)
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+_TOLERATION_OPERATORS = ("Equal", "Exists")
+_TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
 def cpu_cores(quantity: str) -> Decimal:
@@ -56,6 +76,43 @@ class Toleration(BaseModel):
     value: str | None = None
     effect: str | None = None
 
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("a toleration needs the key of the taint it tolerates")
+        return value
+
+    @field_validator("operator")
+    @classmethod
+    def _operator(cls, value: str) -> str:
+        if value not in _TOLERATION_OPERATORS:
+            raise ValueError(f"operator is one of {', '.join(_TOLERATION_OPERATORS)}")
+        return value
+
+    @field_validator("effect")
+    @classmethod
+    def _effect(cls, value: str | None) -> str | None:
+        if value is not None and value not in _TOLERATION_EFFECTS:
+            raise ValueError(f"effect is one of {', '.join(_TOLERATION_EFFECTS)} or empty")
+        return value
+
+
+class Quota(BaseModel):
+    """Limits checked when a server of this profile starts; ``None`` means no limit.
+
+    Counts cover every running server of the person (or of the members of a group), whatever its
+    profile, so "1 GPU per user" holds across profiles. Group limits apply to each of the
+    starter's groups the profile is open to (all their groups when it is open to everyone).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    servers_per_user: int | None = Field(default=None, ge=1)
+    gpus_per_user: int | None = Field(default=None, ge=0)
+    servers_per_group: int | None = Field(default=None, ge=1)
+    gpus_per_group: int | None = Field(default=None, ge=0)
+
 
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -75,11 +132,68 @@ class Profile(BaseModel):
     tolerations: list[Toleration] = Field(default_factory=list)
     environment: dict[str, str] = Field(default_factory=dict)
     allowed_groups: list[str] = Field(default_factory=list)
+    quota: Quota = Field(default_factory=Quota)
+    #: position on the spawn page, smallest first (ties keep the slug order)
+    order: int = 0
+
+    @field_validator("gpu", mode="before")
+    @classmethod
+    def _whole_gpus(cls, value: Any) -> Any:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("a GPU is not divisible: use a whole number like 0, 1 or 2")
+        if isinstance(value, bool):
+            raise ValueError("GPU count is a whole number like 0, 1 or 2")
+        return value
+
+    @field_validator("gpu_resource")
+    @classmethod
+    def _gpu_resource(cls, value: str) -> str:
+        if not _EXTENDED_RESOURCE.match(value):
+            raise ValueError(
+                f"{value!r} is not an extended resource name like nvidia.com/gpu or amd.com/gpu"
+            )
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not _ENV_NAME.match(name):
+                raise ValueError(
+                    f"{name!r} is not an environment variable name (letters, digits, '_')"
+                )
+        return value
+
+    @field_validator("node_selector")
+    @classmethod
+    def _node_selector(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, label in value.items():
+            if not _LABEL_KEY.match(key) or not _LABEL_VALUE.match(label):
+                raise ValueError(
+                    f"{key}={label} is not a node label (keys like mlplat/accelerator, values "
+                    "of at most 63 letters, digits, '-', '_' or '.')"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _guarantee_within_limit(self) -> Profile:
+        if cpu_cores(self.cpu_guarantee) > cpu_cores(self.cpu_limit):
+            raise PydanticCustomError(
+                "guarantee_above_limit", "the CPU guarantee is above the CPU limit"
+            )
+        if memory_bytes(self.mem_guarantee) > memory_bytes(self.mem_limit):
+            raise PydanticCustomError(
+                "guarantee_above_limit", "the memory guarantee is above the memory limit"
+            )
+        return self
 
     @field_validator("slug")
     @classmethod
     def _slug(cls, value: str) -> str:
-        return dns_label(value, field="slug")
+        try:
+            return dns_label(value, field="slug")
+        except InvalidInput as err:  # as pydantic's error, so the other fields are checked too
+            raise ValueError(err.message) from None
 
     @field_validator("image")
     @classmethod
@@ -115,11 +229,43 @@ class Profile(BaseModel):
         return ", ".join(parts)
 
 
+class InvalidProfile(InvalidInput):
+    """A profile with one message per wrong field, so a form can show each next to its input."""
+
+    def __init__(self, fields: dict[str, str], *, prefix: str = "") -> None:
+        first_field, first_message = next(iter(fields.items()))
+        summary = f"{prefix}field {first_field}: {first_message}"
+        if len(fields) > 1:
+            summary += f" (and {len(fields) - 1} more)"
+        super().__init__(summary, first_field, fields=fields)
+
+
+def field_errors(err: ValidationError) -> dict[str, str]:
+    """pydantic's errors as ``{"tolerations.0.key": "message"}``; the first per field wins."""
+    fields: dict[str, str] = {}
+    for item in err.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "profile"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "this field is required"
+        elif item["type"] == "extra_forbidden":
+            message = "this field is not part of a profile"
+        fields.setdefault(where, message)
+    return fields
+
+
+def validate_profile(data: Mapping[str, Any]) -> Profile:
+    """One profile from untrusted JSON, or ``InvalidProfile`` naming every wrong field."""
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as err:
+        raise InvalidProfile(field_errors(err)) from None
+    except InvalidInput as err:  # dns_label raises ours with the field name
+        raise InvalidProfile({err.field or "profile": err.message}) from None
+
+
 def _first_error(err: ValidationError, index: int) -> InvalidInput:
-    first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return InvalidInput(f"profile #{index + 1}, field {where}: {message}", where)
+    return InvalidProfile(field_errors(err), prefix=f"profile #{index + 1}, ")
 
 
 def parse_profiles(document: Mapping[str, Any]) -> list[Profile]:
@@ -141,8 +287,14 @@ def parse_profiles(document: Mapping[str, Any]) -> list[Profile]:
         raise InvalidInput(f"profile slugs must be unique; repeated: {duplicates}", "slug")
     if sum(p.default for p in profiles) > 1:
         raise InvalidInput("at most one profile may be the default", "default")
-    return profiles
+    return sorted(profiles, key=lambda p: (p.order, p.slug))
 
 
 def default_profile(profiles: Sequence[Profile]) -> Profile:
     return next((p for p in profiles if p.default), profiles[0])
+
+
+def load_profiles_file(path: str | os.PathLike[str]) -> list[Profile]:
+    """The shipped profiles (hub_config/profiles.yaml): the seed, and the hub's fallback."""
+    with open(path, encoding="utf-8") as fh:
+        return parse_profiles(yaml.safe_load(fh) or {})

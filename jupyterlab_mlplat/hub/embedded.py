@@ -57,7 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     for sub in ("hub", "home", "platform", "mlflow/artifacts"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     password = kept_secret(data_dir, "demo-password", 12)
-    for name in ("mlflow-gateway-secret", "mlflow-admin-password", "mlflow-flask-secret"):
+    for name in (
+        "mlflow-gateway-secret",
+        "mlflow-admin-password",
+        "mlflow-flask-secret",
+        "spawner-token",
+    ):
         kept_secret(data_dir, name)
 
     offset = args.port - DEFAULT_PORTS["hub"]

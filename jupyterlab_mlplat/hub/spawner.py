@@ -1,28 +1,29 @@
 """The embedded workbench's spawner: local processes, one home per user, workspace profiles.
 
 KubeSpawner has ``profile_list``; a local process spawner does not, so this one renders the same
-profiles on the spawn page and applies what a local process can honour (environment, the limits
-as advisory ``MEM_LIMIT``/``CPU_LIMIT``). What it cannot enforce it shows rather than pretends.
+profiles (read live from the platform) with the same template, checks the same quotas, and
+applies what a local process can honour (environment, the limits as advisory
+``MEM_LIMIT``/``CPU_LIMIT``). What it cannot enforce — GPUs, node selectors, images — it shows
+rather than pretends.
 """
 
 from __future__ import annotations
 
-import html
 import os
+from collections.abc import Sequence
 from typing import Any
 
-import yaml
 from jupyterhub.spawner import SimpleLocalProcessSpawner
-from traitlets import Unicode, default
+from traitlets import default
 
-from jupyterlab_mlplat.core.errors import InvalidInput
-from jupyterlab_mlplat.core.profiles import (
-    Profile,
-    cpu_cores,
-    default_profile,
-    memory_bytes,
-    parse_profiles,
-)
+from jupyterlab_mlplat.adapters.local_machine import this_machine
+from jupyterlab_mlplat.core.capacity import Headroom, headroom
+from jupyterlab_mlplat.core.profiles import Profile, cpu_cores, memory_bytes
+
+from .profiles import ProfileSpawnerMixin, render_profile_form
+
+#: what the spawn page says of a GPU profile on a machine that cannot give a process a GPU
+NO_LOCAL_GPU = "The embedded workbench runs on this machine's CPU: the GPU is not given here."
 
 
 def local_limits(profile: Profile) -> dict[str, Any]:
@@ -38,63 +39,43 @@ def local_limits(profile: Profile) -> dict[str, Any]:
     }
 
 
-def load_profiles_file(path: str | os.PathLike[str]) -> list[Profile]:
-    with open(path, encoding="utf-8") as fh:
-        return parse_profiles(yaml.safe_load(fh) or {})
-
-
-class EmbeddedProfileSpawner(SimpleLocalProcessSpawner):
-    profiles_file = Unicode(
-        help="YAML file with the workspace profiles, e.g. hub_config/profiles.yaml."
-    ).tag(config=True)
-
-    def _profiles(self) -> list[Profile]:
-        groups = [g.name for g in getattr(self.user, "groups", [])]
-        return [p for p in load_profiles_file(self.profiles_file) if p.allows(groups)]
-
+class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
     @default("options_form")
     def _profiles_form(self) -> Any:
         return type(self).render_profiles_form
 
     async def render_profiles_form(self) -> str:
-        """The spawn page: one radio button per profile this user's groups may start."""
-        profiles = self._profiles()
-        chosen = default_profile(profiles).slug if profiles else ""
-        rows = []
-        for profile in profiles:
-            checked = " checked" if profile.slug == chosen else ""
-            gpu_note = (
-                '<div class="text-warning">GPU requested; the embedded workbench runs on this '
-                "machine's CPU</div>"
-                if profile.gpu
-                else ""
-            )
-            rows.append(
-                f'<label class="mlplat-profile list-group-item">'
-                f'<input type="radio" name="profile" value="{html.escape(profile.slug)}"{checked}> '
-                f"<strong>{html.escape(profile.display_name)}</strong> "
-                f"<span class='text-muted'>({html.escape(profile.summary)})</span>"
-                f"<div>{html.escape(profile.description)}</div>"
-                f"<div class='text-muted'>image: {html.escape(profile.image)}</div>"
-                f"{gpu_note}</label>"
-            )
-        return '<div class="list-group mlplat-profiles">' + "".join(rows) + "</div>"
+        """The spawn page: one choice per profile this user's groups may start."""
+        profile_list = await self.platform_profile_list()
+        return render_profile_form(profile_list, self.user_options or {})
 
     def options_from_form(self, formdata: dict[str, list[str]]) -> dict[str, Any]:
         return {"profile": (formdata.get("profile") or [""])[0]}
 
-    def chosen_profile(self) -> Profile:
-        profiles = self._profiles()
-        if not profiles:
-            raise InvalidInput("no workspace profile is open to your groups; ask an admin")
-        slug = (self.user_options or {}).get("profile") or default_profile(profiles).slug
-        for profile in profiles:
-            if profile.slug == slug:
-                return profile
-        raise InvalidInput(f"workspace profile {slug!r} does not exist or is not open to you")
+    def override_for(self, profile: Profile) -> dict[str, Any]:
+        return local_limits(profile)
+
+    async def headroom(self, profiles: Sequence[Profile]) -> dict[str, Headroom]:
+        promised = [
+            (other.cpu_guarantee or 0.0, other.mem_guarantee or 0)
+            for user in self.user.settings["users"].values()
+            for other in user.spawners.values()
+            if other is not self and other.active
+        ]
+        machine = this_machine(promised)
+        # a GPU profile runs here on the CPU, so only CPU and memory decide
+        return {p.slug: headroom(p.model_copy(update={"gpu": 0}), [machine]) for p in profiles}
+
+    async def platform_profile_list(self, _spawner: Any = None) -> list[dict[str, Any]]:
+        entries = await super().platform_profile_list(_spawner)
+        for entry in entries:
+            if entry["mlplat"]["gpu"]:
+                entry["mlplat"]["note"] = NO_LOCAL_GPU
+        return entries
 
     async def start(self) -> Any:
-        profile = self.chosen_profile()
+        profile = self.chosen_profile(await self.allowed_profiles())
+        self.enforce_quota(profile)
         self.log.info("starting %s with profile %s", self.user.name, profile.slug)
         self.environment = {
             **self.environment,

@@ -19,7 +19,7 @@ import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
 import tornado.web
-from traitlets import Bool, Int, Type, Unicode, default
+from traitlets import Bool, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
@@ -27,6 +27,8 @@ from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.sql_store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.core.accounts import AccountService
 from jupyterlab_mlplat.core.health import HealthService
+from jupyterlab_mlplat.core.profile_service import ProfileService
+from jupyterlab_mlplat.core.profiles import load_profiles_file
 
 from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
@@ -138,6 +140,17 @@ class PlatformApp(Application):
 
     upgrade_db_only = Bool(False, help="Run the migrations and exit.").tag(config=True)
 
+    profiles_seed_file = Unicode(
+        "",
+        help="YAML file of workspace profiles copied into the database on the first start, "
+        "e.g. hub_config/profiles.yaml. Later starts keep what admins edited.",
+    ).tag(config=True)
+    known_groups = List(
+        Unicode(),
+        help="The hub groups a profile may be opened to, e.g. ['data-scientists', 'admins']: "
+        "usually the groups allowed to log in. Empty: any name is accepted.",
+    ).tag(config=True)
+
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
 
@@ -187,11 +200,15 @@ class PlatformApp(Application):
         store_factory: Any = self.store_class  # a Type trait: mypy only knows it as `type`
         store = store_factory.from_url(self.db_url)
         objects = self.object_store_class(self.object_store_dir)
+        profiles = ProfileService(store, known_groups=self.known_groups)
+        if self.profiles_seed_file and profiles.seed(load_profiles_file(self.profiles_seed_file)):
+            self.log.info("workspace profiles seeded from %s", self.profiles_seed_file)
         return Services(
             store=store,
             accounts=AccountService(store),
             health=HealthService(store, objects, version=__version__),
             authenticator=self.authenticator_class(parent=self),
+            profiles=profiles,
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
         )

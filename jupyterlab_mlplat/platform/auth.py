@@ -7,6 +7,7 @@ example to add API keys for external systems) without touching handlers.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from jupyterhub.services.auth import HubOAuth
 from tornado.web import HTTPError
@@ -15,6 +16,9 @@ from traitlets.config import LoggingConfigurable
 
 from jupyterlab_mlplat.core.errors import NotAuthenticated, Unavailable
 from jupyterlab_mlplat.core.identity import Identity, roles_from_scopes
+
+#: held by the hub's spawner service, which reads every profile to build the spawn page
+READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"
 
 NO_CREDENTIALS_MESSAGE = (
     "This request carries no token. Call the platform with the header 'Authorization: token "
@@ -67,7 +71,7 @@ class HubTokenAuthenticator(PlatformAuthenticator):
                 "group access to the service."
             )
         if model.get("kind", "user") != "user":
-            raise NotAuthenticated("Only people can use the platform API with a hub token.")
+            return self._service_identity(model)
         scopes = model.get("scopes", [])
         return Identity(
             name=model["name"],
@@ -75,6 +79,13 @@ class HubTokenAuthenticator(PlatformAuthenticator):
             roles=roles_from_scopes(scopes),
             mode="hub",
         )
+
+    @staticmethod
+    def _service_identity(model: dict[str, Any]) -> Identity:
+        """Hub services hold no person's roles; only the spawner's reader scope lets one in."""
+        if READ_PROFILES_SCOPE not in model.get("scopes", []):
+            raise NotAuthenticated("Only people can use the platform API with a hub token.")
+        return Identity(name=model["name"], roles=(), mode="hub", kind="service")
 
 
 class SharedSecretAuthenticator(PlatformAuthenticator):

@@ -17,22 +17,32 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from tornado.web import HTTPError, RequestHandler
 
 from jupyterlab_mlplat.core.accounts import AccountService
-from jupyterlab_mlplat.core.errors import NotFound, PlatformError
+from jupyterlab_mlplat.core.errors import InvalidInput, NotAuthenticated, NotFound, PlatformError
 from jupyterlab_mlplat.core.health import HealthService
 from jupyterlab_mlplat.core.identity import Identity
+from jupyterlab_mlplat.core.profile_service import ProfileService
 from jupyterlab_mlplat.ports import Store
 
 from .auth import PlatformAuthenticator
 from .errors import INTERNAL_ERROR, status_for
 from .observability import REQUEST_ID_HEADER, Metrics, accept_or_mint, current_request_id
-from .schemas import ErrorBody, Health, Me
+from .schemas import (
+    ErrorBody,
+    Health,
+    Me,
+    PodPreview,
+    ProfileList,
+    ProfileRecord,
+    ProfileUpdate,
+)
 
 log = logging.getLogger("mlplat.platform")
 T = TypeVar("T")
+W = TypeVar("W", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class Services:
     accounts: AccountService
     health: HealthService
     authenticator: PlatformAuthenticator
+    profiles: ProfileService
     metrics: Metrics
     openapi: dict[str, Any]
 
@@ -51,6 +62,8 @@ class PlatformHandler(RequestHandler):
     #: label for metrics: the route, never the raw path (that would explode cardinality)
     route_name = "unmatched"
     requires_auth = True
+    #: whether hub services (the hub's spawner reading profiles) may call this route
+    allows_services = False
 
     request_id = "-"
     _identity: Identity | None = None
@@ -79,6 +92,8 @@ class PlatformHandler(RequestHandler):
         self.set_default_headers()
         if self.requires_auth:
             self._identity = await self.services.authenticator.authenticate(self._token())
+            if self._identity.kind == "service" and not self.allows_services:
+                raise NotAuthenticated("This route is for people, not for hub services.")
 
     def _token(self) -> str | None:
         header = self.request.headers.get("Authorization", "")
@@ -91,6 +106,29 @@ class PlatformHandler(RequestHandler):
         """Run blocking core work (database, disk) off the event loop, keeping the request id."""
         return await asyncio.to_thread(fn, *args, **kwargs)
 
+    def json_body(self) -> dict[str, Any]:
+        try:
+            body = json.loads(self.request.body or b"null")
+        except ValueError:
+            raise InvalidInput("The request body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise InvalidInput("The request body must be a JSON object.")
+        return body
+
+    def parse(self, model: type[W]) -> W:
+        try:
+            return model.model_validate(self.json_body())
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise InvalidInput(f"{where}: {first['msg']}", where) from None
+
+    def int_argument(self, name: str) -> int:
+        value = self.get_query_argument(name, "")
+        if not value.isdigit():
+            raise InvalidInput(f"The query parameter {name!r} must be a whole number.", name)
+        return int(value)
+
     def send_model(self, body: BaseModel, status: int = 200) -> None:
         self.set_status(status)
         self.finish(body.model_dump_json())
@@ -98,8 +136,10 @@ class PlatformHandler(RequestHandler):
     # ---- errors: one table, no tracebacks in responses
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
+        fields = None
         if isinstance(exc, PlatformError):
             status, message, reason = status_for(exc), exc.message, exc.reason
+            fields = exc.fields if isinstance(exc, InvalidInput) else None
         elif isinstance(exc, HTTPError) and status_code < 500:
             status = status_code
             message = exc.log_message or self._reason
@@ -109,7 +149,9 @@ class PlatformHandler(RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(
-            ErrorBody(message=message, reason=reason, request_id=self.request_id).model_dump_json()
+            ErrorBody(
+                message=message, reason=reason, request_id=self.request_id, fields=fields
+            ).model_dump_json(exclude_none=True)
         )
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
@@ -189,6 +231,70 @@ class MetricsHandler(PlatformHandler):
         self.finish(generate_latest(self.services.metrics.registry))
 
 
+class ProfilesHandler(PlatformHandler):
+    """Everyone reads the profiles open to them; admins and the hub's spawner read all."""
+
+    route_name = "profiles"
+    allows_services = True
+
+    async def get(self) -> None:
+        profiles = self.services.profiles
+        visible = await self.run(profiles.visible_to, self.identity)
+        self.send_model(
+            ProfileList(
+                profiles=[ProfileRecord.of(s) for s in visible],
+                known_groups=list(profiles.known_groups),
+            )
+        )
+
+    async def post(self) -> None:
+        stored = await self.run(
+            self.services.profiles.create,
+            self.identity,
+            self.json_body(),
+            request_id=self.request_id,
+        )
+        self.send_model(ProfileRecord.of(stored), 201)
+
+
+class ProfileHandler(PlatformHandler):
+    route_name = "profile"
+
+    async def put(self, slug: str) -> None:
+        update = self.parse(ProfileUpdate)
+        stored = await self.run(
+            self.services.profiles.replace,
+            self.identity,
+            slug,
+            update.profile,
+            revision=update.revision,
+            request_id=self.request_id,
+        )
+        self.send_model(ProfileRecord.of(stored))
+
+    async def delete(self, slug: str) -> None:
+        revision = self.int_argument("revision")
+        await self.run(
+            self.services.profiles.delete,
+            self.identity,
+            slug,
+            revision=revision,
+            request_id=self.request_id,
+        )
+        self.set_status(204)
+        self.finish()
+
+
+class ProfilePreviewHandler(PlatformHandler):
+    """Validate a profile being edited and show the pod it would give, without saving."""
+
+    route_name = "profile_preview"
+
+    async def post(self) -> None:
+        pod = await self.run(self.services.profiles.preview, self.identity, self.json_body())
+        self.send_model(PodPreview(pod=pod))
+
+
 class NotFoundHandler(PlatformHandler):
     requires_auth = False
 
@@ -206,5 +312,8 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     ("api/v1/me", MeHandler),
     ("api/v1/health", HealthHandler),
     ("api/v1/openapi.json", OpenAPIHandler),
+    ("api/v1/profiles", ProfilesHandler),
+    ("api/v1/profiles/(?P<slug>[^/]+)", ProfileHandler),
+    ("api/v1/profile-preview", ProfilePreviewHandler),
     ("metrics", MetricsHandler),
 ]

@@ -11,9 +11,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schemas import ErrorBody, Health, Me
+from .schemas import ErrorBody, Health, Me, PodPreview, ProfileList, ProfileRecord, ProfileUpdate
 
-SCHEMAS: tuple[type[BaseModel], ...] = (ErrorBody, Me, Health)
+SCHEMAS: tuple[type[BaseModel], ...] = (
+    ErrorBody,
+    Me,
+    Health,
+    ProfileRecord,
+    ProfileList,
+    ProfileUpdate,
+    PodPreview,
+)
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -102,6 +110,84 @@ def document(version: str, server_url: str = "/") -> dict[str, Any]:
                             "description": "OpenAPI 3.1 document.",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         }
+                    },
+                }
+            },
+            "/api/v1/profiles": {
+                "get": {
+                    "operationId": "listProfiles",
+                    "summary": "Workspace profiles: those open to the caller's groups; all of them "
+                    "for admins and for the hub's spawner (scope custom:mlplat:read-profiles).",
+                    "security": [{"hubToken": []}],
+                    "responses": {"200": _json(ProfileList, "The profiles, in order."), **_ERRORS},
+                },
+                "post": {
+                    "operationId": "createProfile",
+                    "summary": "Create a profile (admins). Takes effect at the next spawn.",
+                    "security": [{"hubToken": []}],
+                    "requestBody": {
+                        "content": {"application/json": {"schema": _ref(ProfileRecord)}},
+                        "description": "The profile's fields (the `profile` object of a record).",
+                    },
+                    "responses": {
+                        "201": _json(ProfileRecord, "Created, revision 1."),
+                        "400": _json(ErrorBody, "Invalid fields; `fields` names each."),
+                        "409": _json(ErrorBody, "The slug is taken."),
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/profiles/{slug}": {
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "put": {
+                    "operationId": "replaceProfile",
+                    "summary": "Replace a profile (admins), from the revision the editor read.",
+                    "security": [{"hubToken": []}],
+                    "requestBody": {
+                        "content": {"application/json": {"schema": _ref(ProfileUpdate)}},
+                    },
+                    "responses": {
+                        "200": _json(ProfileRecord, "Saved; the revision went up by one."),
+                        "400": _json(ErrorBody, "Invalid fields; `fields` names each."),
+                        "404": _json(ErrorBody, "No such profile."),
+                        "409": _json(ErrorBody, "Somebody saved it since `revision`."),
+                        **_ERRORS,
+                    },
+                },
+                "delete": {
+                    "operationId": "deleteProfile",
+                    "summary": "Delete a profile (admins). Running servers keep running.",
+                    "security": [{"hubToken": []}],
+                    "parameters": [
+                        {
+                            "name": "revision",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "204": {"description": "Deleted."},
+                        "404": _json(ErrorBody, "No such profile."),
+                        "409": _json(ErrorBody, "Changed since `revision`, or the last one."),
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/profile-preview": {
+                "post": {
+                    "operationId": "previewProfile",
+                    "summary": "Validate a profile being edited and show its pod (admins).",
+                    "security": [{"hubToken": []}],
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": _json(PodPreview, "Valid; the pod it would give."),
+                        "400": _json(ErrorBody, "Invalid fields; `fields` names each."),
+                        **_ERRORS,
                     },
                 }
             },

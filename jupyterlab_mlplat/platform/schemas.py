@@ -6,12 +6,15 @@ with them, so the server, the document and the client cannot drift apart silentl
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from jupyterlab_mlplat.core.health import HealthReport
 from jupyterlab_mlplat.core.identity import Identity, Role
+from jupyterlab_mlplat.core.profile_service import StoredProfile
+from jupyterlab_mlplat.core.profiles import Profile
 
 
 class _Wire(BaseModel):
@@ -23,6 +26,11 @@ class ErrorBody(_Wire):
     reason: str = Field(description="Stable machine-readable reason, e.g. `not_found`.")
     request_id: str | None = Field(
         default=None, description="Quote it to an administrator to find the log lines."
+    )
+    fields: dict[str, str] | None = Field(
+        default=None,
+        description="For invalid input: one message per wrong field, keyed by its path "
+        "(`cpu_limit`, `tolerations.0.key`), for forms to show next to each input.",
     )
 
 
@@ -64,3 +72,38 @@ class Health(_Wire):
                 for name, check in report.checks.items()
             },
         )
+
+
+class ProfileRecord(_Wire):
+    profile: Profile
+    revision: int = Field(description="Send it back when saving: a stale one is refused (409).")
+    updated_at: datetime
+    updated_by: str
+
+    @classmethod
+    def of(cls, stored: StoredProfile) -> ProfileRecord:
+        return cls(
+            profile=stored.profile,
+            revision=stored.revision,
+            updated_at=stored.updated_at,
+            updated_by=stored.updated_by,
+        )
+
+
+class ProfileList(_Wire):
+    profiles: list[ProfileRecord]
+    known_groups: list[str] = Field(description="The groups a profile may be opened to.")
+
+
+class ProfileUpdate(_Wire):
+    """A replacement of one profile; ``revision`` is the one the editor started from."""
+
+    profile: dict[str, Any]
+    revision: int
+
+
+class PodPreview(_Wire):
+    pod: dict[str, Any] = Field(
+        description="The image, resources, node selector, tolerations and environment of the "
+        "pod a server of this profile gets."
+    )

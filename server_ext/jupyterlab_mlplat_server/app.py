@@ -26,6 +26,7 @@ from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
 from .experiments import EXPERIMENT_HANDLERS
 from .handlers import HANDLERS, UNKNOWN_ROUTE
+from .profiles import PROFILE_HANDLERS
 from .workspace import JupyterWorkspace
 
 
@@ -177,7 +178,7 @@ class MLPlatformServerApp(ExtensionApp):
         return PlatformClient(f"http://127.0.0.1:{port}/", secret)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend([*HANDLERS, *EXPERIMENT_HANDLERS, UNKNOWN_ROUTE])
+        self.handlers.extend([*HANDLERS, *EXPERIMENT_HANDLERS, *PROFILE_HANDLERS, UNKNOWN_ROUTE])
 
     async def stop_extension(self) -> None:
         if self._platform_server is not None:

@@ -12,7 +12,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
 from jupyterlab_mlplat.client import PlatformClient
-from jupyterlab_mlplat.core.errors import PlatformError
+from jupyterlab_mlplat.core.errors import InvalidInput, PlatformError
 from jupyterlab_mlplat.platform.errors import status_for
 from jupyterlab_mlplat.platform.observability import REQUEST_ID_HEADER, accept_or_mint
 
@@ -42,6 +42,13 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         """Await core work; its typed errors become HTTP errors through the one status table."""
         try:
             return await call
+        except InvalidInput as err:
+            if not err.fields:
+                raise tornado.web.HTTPError(400, err.message, reason=err.reason) from None
+            # a form needs each field's message; APIHandler's error body carries only one
+            self.set_status(400)
+            self.finish({"message": err.message, "reason": err.reason, "fields": err.fields})
+            raise tornado.web.Finish() from None
         except PlatformError as err:
             raise tornado.web.HTTPError(status_for(err), err.message, reason=err.reason) from None
 

@@ -6,10 +6,12 @@ import yaml
 from jupyterlab_mlplat.core.errors import InvalidInput
 from jupyterlab_mlplat.core.naming import dns_label
 from jupyterlab_mlplat.core.profiles import (
+    InvalidProfile,
     cpu_cores,
     default_profile,
     memory_bytes,
     parse_profiles,
+    validate_profile,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +46,17 @@ def test_shipped_profiles_offer_small_and_large_cpu_and_a_gpu() -> None:
         ({"gpu": -1}, "gpu"),
         ({"gpu": 0.5}, "gpu"),
         ({"tolerations": [{"operator": "Exists"}]}, "tolerations.0.key"),
+        ({"tolerations": [{"key": "", "operator": "Exists"}]}, "tolerations.0.key"),
+        ({"tolerations": [{"key": "k", "effect": "Sometimes"}]}, "tolerations.0.effect"),
+        ({"gpu": True}, "gpu"),
+        ({"gpu_resource": "gpu please"}, "gpu_resource"),
+        ({"environment": {"NOT VALID": "x"}}, "environment"),
+        ({"node_selector": {"bad key!": "x"}}, "node_selector"),
+        ({"cpu_guarantee": "4", "cpu_limit": "2"}, "profile"),
+        ({"mem_guarantee": "8Gi", "mem_limit": "4Gi"}, "profile"),
+        ({"quota": {"servers_per_user": 0}}, "quota.servers_per_user"),
+        ({"quota": {"gpus_per_group": -2}}, "quota.gpus_per_group"),
+        ({"surprise": 1}, "surprise"),
     ],
 )
 def test_bad_profile_fields_are_refused_with_the_field_named(
@@ -84,3 +97,43 @@ def test_dns_labels(bad: str) -> None:
     with pytest.raises(InvalidInput):
         dns_label(bad)
     assert dns_label("gpu-1") == "gpu-1"
+
+
+def test_every_wrong_field_is_named_so_a_form_can_mark_each() -> None:
+    with pytest.raises(InvalidProfile) as caught:
+        validate_profile(
+            {
+                "slug": "Bad Slug",
+                "display_name": "",
+                "image": "a b",
+                "cpu_limit": "lots",
+                "mem_limit": "4 gigs",
+                "gpu": -1,
+                "tolerations": [{"effect": "NoSchedule"}],
+            }
+        )
+    assert set(caught.value.fields) == {
+        "slug",
+        "display_name",
+        "image",
+        "cpu_limit",
+        "mem_limit",
+        "gpu",
+        "tolerations.0.key",
+    }
+    assert "more" in caught.value.message
+    assert "no spaces" in caught.value.fields["image"]
+
+
+def test_profiles_are_ordered_by_their_order_then_slug() -> None:
+    base = {"display_name": "P", "image": "i"}
+    profiles = parse_profiles(
+        {
+            "profiles": [
+                {**base, "slug": "b", "order": 2},
+                {**base, "slug": "c", "order": 1},
+                {**base, "slug": "a", "order": 2},
+            ]
+        }
+    )
+    assert [p.slug for p in profiles] == ["c", "a", "b"]

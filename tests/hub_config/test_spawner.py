@@ -1,16 +1,21 @@
-"""The embedded spawner renders profiles as text, filters them by group, and applies limits."""
+"""The embedded spawner renders profiles as text, filters them by group, applies limits, and
+falls back to the shipped profiles (saying so in the log) when the platform does not answer."""
 
 from __future__ import annotations
 
+import logging
+import socket
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
+from tornado import web
+from traitlets.config import Config
 
-from jupyterlab_mlplat.core.errors import InvalidInput
 from jupyterlab_mlplat.core.profiles import parse_profiles
+from jupyterlab_mlplat.hub.profiles import ProfileSource
 from jupyterlab_mlplat.hub.spawner import EmbeddedProfileSpawner, local_limits
 
 PROFILES = {
@@ -33,34 +38,70 @@ PROFILES = {
 }
 
 
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _spawner(tmp_path: Path, groups: list[str], profile: str | None = None) -> Any:
     path = tmp_path / "profiles.yaml"
     path.write_text(yaml.safe_dump(PROFILES))
+    config = Config()
+    config.ProfileSource.fallback_file = str(path)
+    # a real platform URL where nothing listens: the spawner must fall back, not fail
+    config.ProfileSource.platform_url = f"http://127.0.0.1:{_closed_port()}/services/mlplat/"
+    config.ProfileSource.token = "spawner-token"
+    config.ProfileSource.timeout = 2.0
     user = SimpleNamespace(
-        name="alice", groups=[SimpleNamespace(name=g) for g in groups], url="/user/alice/"
+        name="alice",
+        groups=[SimpleNamespace(name=g) for g in groups],
+        url="/user/alice/",
+        settings={"users": {}},
     )
-    spawner = EmbeddedProfileSpawner(user=user, profiles_file=str(path))
+    spawner = EmbeddedProfileSpawner(user=user, config=config)
     spawner.user_options = {"profile": profile} if profile else {}
     return spawner
 
 
+@pytest.mark.asyncio
 async def test_form_shows_only_allowed_profiles_as_escaped_text(tmp_path: Path) -> None:
     form = await _spawner(tmp_path, ["data-scientists"]).render_profiles_form()
-    assert "&lt;script&gt;" in form and "<script>" not in form
+    assert "&lt;script&gt;" in form and "<script>alert" not in form
     assert 'value="gpu"' not in form
+    assert "img:1" in form
+    assert "can start now" in form
     gpu_form = await _spawner(tmp_path, ["gpu-users"]).render_profiles_form()
     assert 'value="gpu"' in gpu_form
-    assert "machine's CPU" in gpu_form
+    assert "machine&#39;s CPU" in gpu_form
 
 
-def test_a_profile_outside_the_users_groups_cannot_be_chosen(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="not open to you"):
-        _spawner(tmp_path, ["data-scientists"], profile="gpu").chosen_profile()
-    assert _spawner(tmp_path, ["gpu-users"], profile="gpu").chosen_profile().slug == "gpu"
+@pytest.mark.asyncio
+async def test_a_profile_outside_the_users_groups_cannot_be_chosen(tmp_path: Path) -> None:
+    spawner = _spawner(tmp_path, ["data-scientists"], profile="gpu")
+    with pytest.raises(web.HTTPError, match="not open to you"):
+        spawner.chosen_profile(await spawner.allowed_profiles())
+    gpu_user = _spawner(tmp_path, ["gpu-users"], profile="gpu")
+    assert gpu_user.chosen_profile(await gpu_user.allowed_profiles()).slug == "gpu"
+
+
+@pytest.mark.asyncio
+async def test_an_unreachable_platform_means_the_fallback_profiles_and_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spawner = _spawner(tmp_path, ["data-scientists"])
+    source = ProfileSource(parent=spawner)
+    with caplog.at_level(logging.WARNING):
+        profiles = await source.load()
+    assert [p.slug for p in profiles] == ["gpu", "open"]
+    (line,) = [r.getMessage() for r in caplog.records if "fallback" in r.getMessage()]
+    assert "not reachable" in line
+    assert str(tmp_path / "profiles.yaml") in line
+    assert "spawner-token" not in caplog.text
 
 
 def test_limits_are_numbers_jupyterhub_accepts() -> None:
-    (profile, _) = parse_profiles(PROFILES)
+    profile = next(p for p in parse_profiles(PROFILES) if p.slug == "open")
     assert local_limits(profile) == {
         "mem_limit": 4 * 2**30,
         "mem_guarantee": 2**30,

@@ -1,0 +1,72 @@
+"""KubeSpawner with the platform's live profiles, cluster headroom and quotas.
+
+``profile_list`` is an async callable: every spawn page and every start asks the platform, so an
+admin's edit applies to the next spawn with no hub restart. The spawn page is our template (the
+same one the embedded spawner renders), showing each profile's resources and whether it can be
+scheduled now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kubespawner import KubeSpawner
+from traitlets import default
+
+from jupyterlab_mlplat.adapters.kube_cluster import schedulable_nodes
+from jupyterlab_mlplat.core.capacity import Headroom, headroom
+from jupyterlab_mlplat.core.profiles import Profile, cpu_cores, memory_bytes
+
+from .profiles import TEMPLATES, ProfileSpawnerMixin
+
+
+def kubespawner_override(profile: Profile, environment: dict[str, Any]) -> dict[str, Any]:
+    """The KubeSpawner traits a profile sets. Memory goes as bytes: JupyterHub's byte traits do
+    not read Kubernetes suffixes like Gi. GPUs are requested and limited alike, as Kubernetes
+    requires for extended resources."""
+    gpus = {profile.gpu_resource: str(profile.gpu)} if profile.gpu else {}
+    return {
+        "image": profile.image,
+        "cpu_guarantee": float(cpu_cores(profile.cpu_guarantee)),
+        "cpu_limit": float(cpu_cores(profile.cpu_limit)),
+        "mem_guarantee": memory_bytes(profile.mem_guarantee),
+        "mem_limit": memory_bytes(profile.mem_limit),
+        "extra_resource_guarantees": gpus,
+        "extra_resource_limits": gpus,
+        "node_selector": dict(profile.node_selector),
+        "tolerations": [t.model_dump(exclude_none=True) for t in profile.tolerations],
+        "environment": {
+            **environment,
+            **profile.environment,
+            "MLPLAT_PROFILE": profile.slug,
+            "MLPLAT_PROFILE_NAME": profile.display_name,
+        },
+    }
+
+
+class PlatformKubeSpawner(ProfileSpawnerMixin, KubeSpawner):
+    @default("profile_list")
+    def _platform_profiles(self) -> Any:
+        return self.platform_profile_list
+
+    @default("additional_profile_form_template_paths")
+    def _our_template(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    def override_for(self, profile: Profile) -> dict[str, Any]:
+        return kubespawner_override(profile, dict(self.environment))
+
+    async def headroom(self, profiles: Sequence[Profile]) -> dict[str, Headroom]:
+        try:
+            nodes = await schedulable_nodes(self.api, request_timeout=self.k8s_api_request_timeout)
+        except Exception as err:  # the page still works without figures
+            self.log.warning("cannot read the cluster's nodes for headroom: %s", type(err).__name__)
+            return {}
+        return {p.slug: headroom(p, nodes) for p in profiles}
+
+    async def load_user_options(self) -> None:
+        """KubeSpawner applies the chosen profile; we refuse it first if it breaks a quota."""
+        profiles = await self.allowed_profiles()
+        self.enforce_quota(self.chosen_profile(profiles))
+        await super().load_user_options()
