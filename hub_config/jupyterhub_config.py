@@ -42,32 +42,7 @@ groups = sorted(set(demo_users.values()))
 c.JupyterHub.load_groups = {
     g: {"users": [u for u, ug in demo_users.items() if ug == g]} for g in groups
 }
-c.JupyterHub.custom_scopes = {
-    "custom:mlplat:review": {"description": "Review and approve model publications."},
-    "custom:mlplat:admin": {
-        "description": "Administer the ML platform: profiles, audit, all deployments."
-    },
-    "custom:mlplat:instruct": {"description": "Write the instructions panel."},
-    "custom:mlplat:read-profiles": {
-        "description": "Read every workspace profile (the hub's spawner builds the spawn page)."
-    },
-}
-c.JupyterHub.load_roles = [
-    # every user may use the platform service and MLflow
-    {
-        "name": "user",
-        "scopes": ["self", "access:services!service=mlplat", "access:services!service=mlflow"],
-    },
-    {"name": "mlplat-reviewer", "groups": ["reviewers"], "scopes": ["custom:mlplat:review"]},
-    {"name": "mlplat-admin", "groups": ["admins"], "scopes": ["custom:mlplat:admin"]},
-    {"name": "mlplat-instructor", "groups": ["instructors"], "scopes": ["custom:mlplat:instruct"]},
-    # the spawner reads the live profiles from the platform with this service's token
-    {
-        "name": "mlplat-spawner",
-        "services": ["mlplat-spawner"],
-        "scopes": ["access:services!service=mlplat", "custom:mlplat:read-profiles"],
-    },
-]
+load_subconfig(str(here / "roles.py"))
 
 # --- the platform service, managed by the hub
 platform_url = f"http://127.0.0.1:{port['PLATFORM']}"
@@ -180,14 +155,3 @@ c.Spawner.environment = {
     "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
     "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
 }
-# the server's token carries exactly the platform roles its user holds (the hub keeps the subset)
-c.Spawner.server_token_scopes = [
-    "users:activity!user",
-    "access:servers!server",
-    "read:users:groups!user",
-    "access:services!service=mlplat",
-    "access:services!service=mlflow",
-    "custom:mlplat:review",
-    "custom:mlplat:admin",
-    "custom:mlplat:instruct",
-]

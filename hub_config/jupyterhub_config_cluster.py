@@ -1,0 +1,128 @@
+# JupyterHub configuration of the cluster flavour: OIDC login (groups claim → hub groups → roles),
+# KubeSpawner with the profiles admins edit live, the hub's database on PostgreSQL, the idle
+# culler. Configuration only, read from the environment (deploy/ sets it; tests/e2e too):
+#
+#   MLPLAT_PUBLIC_URL          http://hub.example.org        where people open the hub
+#   MLPLAT_HUB_BIND_URL        http://0.0.0.0:8000            the proxy's public listener
+#   MLPLAT_HUB_API_URL         http://0.0.0.0:8081            the hub's own API listener
+#   MLPLAT_HUB_CONNECT_URL     http://hub:8081                how pods reach the hub API
+#   MLPLAT_PROXY_API_URL       http://127.0.0.1:8001          configurable-http-proxy's API
+#   MLPLAT_CHP                 path of configurable-http-proxy (when the hub starts it)
+#   MLPLAT_HUB_DB_URL          postgresql+psycopg://hub@db/jupyterhub
+#   MLPLAT_STATE_DIR           folder for the cookie secret and proxy pid file
+#   MLPLAT_OIDC_AUTHORIZE_URL, MLPLAT_OIDC_TOKEN_URL, MLPLAT_OIDC_USERDATA_URL
+#   MLPLAT_OIDC_CLIENT_ID, MLPLAT_OIDC_CLIENT_SECRET      the hub's client at the provider
+#   MLPLAT_USER_GROUPS         data-scientists            groups that may log in (comma list)
+#   MLPLAT_REVIEWER_GROUPS / MLPLAT_ADMIN_GROUPS / MLPLAT_INSTRUCTOR_GROUPS  (see roles.py)
+#   MLPLAT_PLATFORM_URL        http://127.0.0.1:8101      the platform service
+#   MLPLAT_PLATFORM_DB_URL     postgresql+psycopg://mlplat@db/mlplat  (hub-managed platform)
+#   MLPLAT_PLATFORM_EXTERNAL   1 when the platform runs as its own Deployment (then
+#                              MLPLAT_PLATFORM_API_TOKEN is its hub token)
+#   MLPLAT_SPAWNER_TOKEN       the spawner's token for reading profiles from the platform
+#   MLPLAT_K8S_NAMESPACE       mlplat-users                  where user pods go
+#   MLPLAT_HOME_SIZE           10Gi                          each user's volume
+#   MLPLAT_IDLE_TIMEOUT        3600                          seconds before an idle server stops
+#   JUPYTERHUB_CRYPT_KEY       encrypts auth state (the groups claim is kept there)
+import os
+import sys
+from pathlib import Path
+
+here = Path(__file__).resolve().parent
+env = os.environ
+state_dir = Path(env.get("MLPLAT_STATE_DIR", "/srv/jupyterhub"))
+venv_bin = Path(sys.executable).parent
+
+load_subconfig(str(here / "roles.py"))
+
+# --- the hub, its proxy and its database
+public_url = env.get("MLPLAT_PUBLIC_URL", "http://127.0.0.1:8000")
+c.JupyterHub.bind_url = env.get("MLPLAT_HUB_BIND_URL", public_url)
+c.JupyterHub.hub_bind_url = env.get("MLPLAT_HUB_API_URL", "http://0.0.0.0:8081")
+if "MLPLAT_HUB_CONNECT_URL" in env:
+    c.JupyterHub.hub_connect_url = env["MLPLAT_HUB_CONNECT_URL"]
+c.ConfigurableHTTPProxy.api_url = env.get("MLPLAT_PROXY_API_URL", "http://127.0.0.1:8001")
+if "MLPLAT_CHP" in env:
+    c.ConfigurableHTTPProxy.command = [env["MLPLAT_CHP"]]
+c.ConfigurableHTTPProxy.pid_file = str(state_dir / "proxy.pid")
+c.JupyterHub.db_url = env["MLPLAT_HUB_DB_URL"]
+c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
+# user pods outlive a hub restart (an upgrade must not stop everyone's work)
+c.JupyterHub.cleanup_servers = False
+
+# --- login: the organisation's OpenID Connect provider; its groups claim decides who may enter
+user_groups = [g.strip() for g in env.get("MLPLAT_USER_GROUPS", "data-scientists").split(",")]
+role_config = c.JupyterHub.load_roles
+role_groups = {g for role in role_config for g in role.get("groups", [])}
+c.JupyterHub.authenticator_class = "generic-oauth"
+c.GenericOAuthenticator.authorize_url = env["MLPLAT_OIDC_AUTHORIZE_URL"]
+c.GenericOAuthenticator.token_url = env["MLPLAT_OIDC_TOKEN_URL"]
+c.GenericOAuthenticator.userdata_url = env["MLPLAT_OIDC_USERDATA_URL"]
+c.GenericOAuthenticator.client_id = env["MLPLAT_OIDC_CLIENT_ID"]
+c.GenericOAuthenticator.client_secret = env["MLPLAT_OIDC_CLIENT_SECRET"]
+c.GenericOAuthenticator.oauth_callback_url = f"{public_url}/hub/oauth_callback"
+c.GenericOAuthenticator.scope = ["openid", "profile", "email", "groups"]
+c.GenericOAuthenticator.username_claim = "preferred_username"
+c.GenericOAuthenticator.enable_pkce = True
+c.GenericOAuthenticator.login_service = env.get("MLPLAT_OIDC_NAME", "your organisation")
+c.GenericOAuthenticator.manage_groups = True
+c.GenericOAuthenticator.auth_state_groups_key = "oauth_user.groups"
+c.GenericOAuthenticator.allowed_groups = set(user_groups) | role_groups
+c.GenericOAuthenticator.admin_groups = set(
+    g.strip() for g in env.get("MLPLAT_ADMIN_GROUPS", "admins").split(",")
+)
+c.GenericOAuthenticator.enable_auth_state = True
+known_groups = sorted(set(user_groups) | role_groups)
+
+# --- services: the platform, the spawner's token, the idle culler
+platform_url = env.get("MLPLAT_PLATFORM_URL", "http://127.0.0.1:8101")
+platform = {"name": "mlplat", "display": False, "url": platform_url, "oauth_no_confirm": True}
+if env.get("MLPLAT_PLATFORM_EXTERNAL"):
+    platform["api_token"] = env["MLPLAT_PLATFORM_API_TOKEN"]
+else:
+    platform["command"] = [
+        str(venv_bin / "mlplat-platform"),
+        f"--PlatformApp.db_url={env['MLPLAT_PLATFORM_DB_URL']}",
+        f"--PlatformApp.data_dir={state_dir / 'platform'}",
+        f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
+        *(f"--PlatformApp.known_groups={g}" for g in known_groups),
+    ]
+idle_timeout = env.get("MLPLAT_IDLE_TIMEOUT", "3600")
+c.JupyterHub.services = [
+    platform,
+    {"name": "mlplat-spawner", "api_token": env["MLPLAT_SPAWNER_TOKEN"]},
+    {
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={idle_timeout}"],
+    },
+]
+c.JupyterHub.load_roles = [
+    *role_config,
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
+]
+
+# --- user servers: pods from the live profiles, a volume per user, the platform's environment
+c.JupyterHub.spawner_class = "jupyterlab_mlplat.hub.kube.PlatformKubeSpawner"
+c.ProfileSource.platform_url = f"{platform_url.rstrip('/')}/services/mlplat/"
+c.ProfileSource.token = env["MLPLAT_SPAWNER_TOKEN"]
+c.ProfileSource.fallback_file = str(here / "profiles.yaml")
+c.KubeSpawner.namespace = env.get("MLPLAT_K8S_NAMESPACE", "mlplat-users")
+c.KubeSpawner.cmd = ["jupyterhub-singleuser"]
+c.KubeSpawner.default_url = "/lab"
+c.KubeSpawner.storage_pvc_ensure = True
+c.KubeSpawner.storage_capacity = env.get("MLPLAT_HOME_SIZE", "10Gi")
+c.KubeSpawner.pvc_name_template = "home-{user_server}"
+c.KubeSpawner.volumes = [{"name": "home", "persistentVolumeClaim": {"claimName": "{pvc_name}"}}]
+c.KubeSpawner.volume_mounts = [{"name": "home", "mountPath": "/home/jovyan"}]
+c.KubeSpawner.extra_labels = {"app.kubernetes.io/part-of": "jupyterlab-mlplat"}
+c.KubeSpawner.start_timeout = 300
+c.KubeSpawner.http_timeout = 120
+c.KubeSpawner.environment = {
+    "MLPLAT_PLATFORM_URL": f"{platform_url.rstrip('/')}/services/mlplat/",
+    "MLFLOW_TRACKING_URI": f"{public_url}/services/mlflow",
+    "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
+    "MLPLAT_MLFLOW_UI_URL": "/services/mlflow/",
+}

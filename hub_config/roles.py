@@ -1,0 +1,58 @@
+# Groups → hub roles → the platform's custom scopes, shared by the embedded and the cluster hub
+# (each loads it with load_subconfig). The platform derives a person's roles from these scopes.
+# Group names are the organisation's: set MLPLAT_*_GROUPS (comma-separated) to match its IdP.
+import os
+
+c = get_config()
+
+
+def _groups(variable: str, default: str) -> list[str]:
+    return [g.strip() for g in os.environ.get(variable, default).split(",") if g.strip()]
+
+
+reviewer_groups = _groups("MLPLAT_REVIEWER_GROUPS", "reviewers")
+admin_groups = _groups("MLPLAT_ADMIN_GROUPS", "admins")
+instructor_groups = _groups("MLPLAT_INSTRUCTOR_GROUPS", "instructors")
+
+c.JupyterHub.custom_scopes = {
+    "custom:mlplat:review": {"description": "Review and approve model publications."},
+    "custom:mlplat:admin": {
+        "description": "Administer the ML platform: profiles, audit, all deployments."
+    },
+    "custom:mlplat:instruct": {"description": "Write the instructions panel."},
+    "custom:mlplat:read-profiles": {
+        "description": "Read every workspace profile (the hub's spawner builds the spawn page)."
+    },
+}
+c.JupyterHub.load_roles = [
+    # every user may use the platform service and MLflow
+    {
+        "name": "user",
+        "scopes": ["self", "access:services!service=mlplat", "access:services!service=mlflow"],
+    },
+    {"name": "mlplat-reviewer", "groups": reviewer_groups, "scopes": ["custom:mlplat:review"]},
+    {"name": "mlplat-admin", "groups": admin_groups, "scopes": ["custom:mlplat:admin"]},
+    {
+        "name": "mlplat-instructor",
+        "groups": instructor_groups,
+        "scopes": ["custom:mlplat:instruct"],
+    },
+    # the spawner reads the live profiles from the platform with this service's token
+    {
+        "name": "mlplat-spawner",
+        "services": ["mlplat-spawner"],
+        "scopes": ["access:services!service=mlplat", "custom:mlplat:read-profiles"],
+    },
+]
+
+# the server's token carries exactly the platform roles its user holds (the hub keeps the subset)
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    "read:users:groups!user",
+    "access:services!service=mlplat",
+    "access:services!service=mlflow",
+    "custom:mlplat:review",
+    "custom:mlplat:admin",
+    "custom:mlplat:instruct",
+]
