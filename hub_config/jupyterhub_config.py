@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from jupyterlab_mlplat.hub.groups import RoleGroups
+
 here = Path(__file__).resolve().parent
 data_dir = Path(os.environ["MLPLAT_DATA_DIR"])
 port = {
@@ -24,24 +26,32 @@ c.JupyterHub.db_url = f"sqlite:///{data_dir / 'hub' / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(data_dir / "secrets" / "hub-cookie-secret")
 c.JupyterHub.cleanup_servers = True
 
-# --- login: one generated shared password for the demo users (see mlplat-embedded's banner)
-demo_users = {
-    "alice": "data-scientists",
-    "rita": "reviewers",
-    "adam": "admins",
-    "ivan": "instructors",
-}
-c.JupyterHub.authenticator_class = "jupyterhub.authenticators.shared.SharedPasswordAuthenticator"
-c.SharedPasswordAuthenticator.user_password = (
-    (data_dir / "secrets" / "demo-password").read_text().strip()
-)
-c.Authenticator.allowed_users = set(demo_users)
+# --- login: one generated shared password for the demo users (see mlplat-embedded's banner),
+# or the organisation's OpenID Connect provider when MLPLAT_OIDC_* are set (hub_config/oidc.py)
+if os.environ.get("MLPLAT_OIDC_AUTHORIZE_URL"):
+    os.environ.setdefault("MLPLAT_PUBLIC_URL", f"http://127.0.0.1:{port['HUB']}")
+    load_subconfig(str(here / "oidc.py"))
+    groups = RoleGroups.from_environment().all
+else:
+    demo_users = {
+        "alice": "data-scientists",
+        "rita": "reviewers",
+        "adam": "admins",
+        "ivan": "instructors",
+    }
+    c.JupyterHub.authenticator_class = (
+        "jupyterhub.authenticators.shared.SharedPasswordAuthenticator"
+    )
+    c.SharedPasswordAuthenticator.user_password = (
+        (data_dir / "secrets" / "demo-password").read_text().strip()
+    )
+    c.Authenticator.allowed_users = set(demo_users)
+    groups = sorted(set(demo_users.values()))
+    c.JupyterHub.load_groups = {
+        g: {"users": [u for u, ug in demo_users.items() if ug == g]} for g in groups
+    }
 
 # --- groups → roles → custom scopes: the platform derives roles from these scopes
-groups = sorted(set(demo_users.values()))
-c.JupyterHub.load_groups = {
-    g: {"users": [u for u, ug in demo_users.items() if ug == g]} for g in groups
-}
 load_subconfig(str(here / "roles.py"))
 
 # --- the platform service, managed by the hub

@@ -27,6 +27,8 @@ import os
 import sys
 from pathlib import Path
 
+from jupyterlab_mlplat.hub.groups import RoleGroups
+
 here = Path(__file__).resolve().parent
 env = os.environ
 state_dir = Path(env.get("MLPLAT_STATE_DIR", "/srv/jupyterhub"))
@@ -50,28 +52,9 @@ c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.cleanup_servers = False
 
 # --- login: the organisation's OpenID Connect provider; its groups claim decides who may enter
-user_groups = [g.strip() for g in env.get("MLPLAT_USER_GROUPS", "data-scientists").split(",")]
-role_config = c.JupyterHub.load_roles
-role_groups = {g for role in role_config for g in role.get("groups", [])}
-c.JupyterHub.authenticator_class = "generic-oauth"
-c.GenericOAuthenticator.authorize_url = env["MLPLAT_OIDC_AUTHORIZE_URL"]
-c.GenericOAuthenticator.token_url = env["MLPLAT_OIDC_TOKEN_URL"]
-c.GenericOAuthenticator.userdata_url = env["MLPLAT_OIDC_USERDATA_URL"]
-c.GenericOAuthenticator.client_id = env["MLPLAT_OIDC_CLIENT_ID"]
-c.GenericOAuthenticator.client_secret = env["MLPLAT_OIDC_CLIENT_SECRET"]
-c.GenericOAuthenticator.oauth_callback_url = f"{public_url}/hub/oauth_callback"
-c.GenericOAuthenticator.scope = ["openid", "profile", "email", "groups"]
-c.GenericOAuthenticator.username_claim = "preferred_username"
-c.GenericOAuthenticator.enable_pkce = True
-c.GenericOAuthenticator.login_service = env.get("MLPLAT_OIDC_NAME", "your organisation")
-c.GenericOAuthenticator.manage_groups = True
-c.GenericOAuthenticator.auth_state_groups_key = "oauth_user.groups"
-c.GenericOAuthenticator.allowed_groups = set(user_groups) | role_groups
-c.GenericOAuthenticator.admin_groups = set(
-    g.strip() for g in env.get("MLPLAT_ADMIN_GROUPS", "admins").split(",")
-)
-c.GenericOAuthenticator.enable_auth_state = True
-known_groups = sorted(set(user_groups) | role_groups)
+env.setdefault("MLPLAT_PUBLIC_URL", public_url)
+load_subconfig(str(here / "oidc.py"))
+known_groups = RoleGroups.from_environment().all
 
 # --- services: the platform, the spawner's token, the idle culler
 platform_url = env.get("MLPLAT_PLATFORM_URL", "http://127.0.0.1:8101")
@@ -96,7 +79,7 @@ c.JupyterHub.services = [
     },
 ]
 c.JupyterHub.load_roles = [
-    *role_config,
+    *c.JupyterHub.load_roles,
     {
         "name": "idle-culler",
         "services": ["idle-culler"],

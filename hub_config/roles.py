@@ -1,18 +1,10 @@
 # Groups → hub roles → the platform's custom scopes, shared by the embedded and the cluster hub
 # (each loads it with load_subconfig). The platform derives a person's roles from these scopes.
 # Group names are the organisation's: set MLPLAT_*_GROUPS (comma-separated) to match its IdP.
-import os
+from jupyterlab_mlplat.hub.groups import RoleGroups
 
 c = get_config()
-
-
-def _groups(variable: str, default: str) -> list[str]:
-    return [g.strip() for g in os.environ.get(variable, default).split(",") if g.strip()]
-
-
-reviewer_groups = _groups("MLPLAT_REVIEWER_GROUPS", "reviewers")
-admin_groups = _groups("MLPLAT_ADMIN_GROUPS", "admins")
-instructor_groups = _groups("MLPLAT_INSTRUCTOR_GROUPS", "instructors")
+groups = RoleGroups.from_environment()
 
 c.JupyterHub.custom_scopes = {
     "custom:mlplat:review": {"description": "Review and approve model publications."},
@@ -30,11 +22,15 @@ c.JupyterHub.load_roles = [
         "name": "user",
         "scopes": ["self", "access:services!service=mlplat", "access:services!service=mlflow"],
     },
-    {"name": "mlplat-reviewer", "groups": reviewer_groups, "scopes": ["custom:mlplat:review"]},
-    {"name": "mlplat-admin", "groups": admin_groups, "scopes": ["custom:mlplat:admin"]},
+    {
+        "name": "mlplat-reviewer",
+        "groups": list(groups.reviewers),
+        "scopes": ["custom:mlplat:review"],
+    },
+    {"name": "mlplat-admin", "groups": list(groups.admins), "scopes": ["custom:mlplat:admin"]},
     {
         "name": "mlplat-instructor",
-        "groups": instructor_groups,
+        "groups": list(groups.instructors),
         "scopes": ["custom:mlplat:instruct"],
     },
     # the spawner reads the live profiles from the platform with this service's token
