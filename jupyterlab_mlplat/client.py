@@ -17,7 +17,7 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential,
 )
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from jupyterlab_mlplat.core.errors import InvalidInput, PlatformError, Unavailable
 from jupyterlab_mlplat.platform.errors import error_for
@@ -162,6 +162,12 @@ class PlatformClient:
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
         except (OSError, TimeoutError) as err:
             raise _Unreachable(type(err).__name__) from None
+        except HTTPClientError as err:
+            # raise_error=False keeps HTTP statuses, but tornado still raises its own 599s
+            # (timeouts of a platform that accepts connections and never answers)
+            if err.code != 599:
+                raise
+            raise _Unreachable(err.message or "no response") from None
         if response.code == 599:  # tornado's "no HTTP response": refused, reset, timed out
             raise _Unreachable(str(response.error) if response.error else "no response")
         return response.code, response.body or b""

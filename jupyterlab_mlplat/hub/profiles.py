@@ -53,7 +53,8 @@ class ProfileSource(LoggingConfigurable):
 
     async def load(self) -> list[Profile]:
         if self.platform_url and self.token:
-            client = PlatformClient(self.platform_url, self.token, timeout=self.timeout)
+            # one attempt: a person is waiting for the spawn page
+            client = PlatformClient(self.platform_url, self.token, timeout=self.timeout, attempts=1)
             try:
                 listing = await client.profiles()
             except PlatformError as err:
@@ -70,6 +71,13 @@ class ProfileSource(LoggingConfigurable):
                 "no platform configured for workspace profiles; using %s", self.fallback_file
             )
         return load_profiles_file(self.fallback_file)
+
+
+def refusal(status: int, message: str) -> web.HTTPError:
+    """An error the hub shows as our message alone (not "HTTP 403: error (...)")."""
+    error = web.HTTPError(status, message)
+    error.jupyterhub_message = message  # type: ignore[attr-defined]  # read by the hub's pages
+    return error
 
 
 def user_groups(spawner: Any) -> list[str]:
@@ -116,9 +124,7 @@ class ProfileSpawnerMixin(LoggingConfigurable):
         """The profiles in KubeSpawner's ``profile_list`` shape, with what the page shows."""
         profiles = await self.allowed_profiles()
         if not profiles:
-            raise web.HTTPError(
-                403, "No workspace profile is open to your groups; ask a platform admin."
-            )
+            raise refusal(403, "No workspace profile is open to your groups; ask a platform admin.")
         rooms = await self.headroom(profiles)
         chosen = default_profile(profiles).slug
         return [
@@ -135,17 +141,13 @@ class ProfileSpawnerMixin(LoggingConfigurable):
 
     def chosen_profile(self, profiles: Sequence[Profile]) -> Profile:
         if not profiles:
-            raise web.HTTPError(
-                403, "No workspace profile is open to your groups; ask a platform admin."
-            )
+            raise refusal(403, "No workspace profile is open to your groups; ask a platform admin.")
         options = getattr(self, "user_options", None) or {}
         slug = options.get("profile") or default_profile(profiles).slug
         for profile in profiles:
             if profile.slug == slug:
                 return profile
-        raise web.HTTPError(
-            400, f"The workspace profile {slug!r} does not exist or is not open to you."
-        )
+        raise refusal(400, f"The workspace profile {slug!r} does not exist or is not open to you.")
 
     def enforce_quota(self, profile: Profile) -> None:
         """Refuse a start over a quota with the hub's own error page and the limit named."""
@@ -153,7 +155,7 @@ class ProfileSpawnerMixin(LoggingConfigurable):
         try:
             check_quota(profile, user.name, user_groups(self), running_servers(self))
         except QuotaExceeded as err:
-            raise web.HTTPError(403, err.message) from None
+            raise refusal(403, err.message) from None
         self.mlplat_gpus = profile.gpu
 
     # the GPU count must survive a hub restart for quotas to count running servers
