@@ -7,6 +7,7 @@ them is configuration of the platform application.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
 from jupyterlab_mlplat.core.experiments import (
@@ -16,6 +17,7 @@ from jupyterlab_mlplat.core.experiments import (
     Page,
     RunData,
 )
+from jupyterlab_mlplat.core.git_workspace import GitResult
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
 from jupyterlab_mlplat.core.profile_service import StoredProfile
 
@@ -115,3 +117,15 @@ class Workspace(Protocol):
 
     async def commit_of(self, path: str) -> str | None:
         """The git commit checked out where ``path`` lives, if that is a repository."""
+
+
+class GitRunner(Protocol):
+    """git in a folder of the person's files.
+
+    ``token``, when given, reaches git only through the process environment (an askpass
+    helper): never the command line, a URL, a config file or a credential store.
+    """
+
+    async def run(
+        self, folder: Path, *args: str, stdin: bytes | None = None, token: str | None = None
+    ) -> GitResult: ...

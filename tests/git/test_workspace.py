@@ -1,0 +1,185 @@
+"""The Git tab's core on real git: status with readable notebook changes, commits that clear
+outputs only in the commit, branches, and paths that try to leave the home."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_mlplat.adapters.git import CliGit
+from jupyterlab_mlplat.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from jupyterlab_mlplat.core.git_workspace import GitWorkspace, redact
+
+
+def _notebook(*cells: tuple[str, str, list[object]]) -> bytes:
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": cell_id,
+                    "source": source,
+                    "metadata": {},
+                    "outputs": outputs,
+                    "execution_count": 1 if outputs else None,
+                }
+                for cell_id, source, outputs in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    ).encode()
+
+
+OUTPUT = {"output_type": "stream", "name": "stdout", "text": "42\n"}
+
+
+async def _no_token() -> str | None:
+    return None
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "home" / "project").mkdir(parents=True)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def git(home: Path) -> GitWorkspace:
+    return GitWorkspace(CliGit(), home, token=_no_token, author=("Alice", "alice@example.org"))
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=folder, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.mark.asyncio
+async def test_a_folder_outside_a_repository_can_be_initialised(
+    git: GitWorkspace, home: Path
+) -> None:
+    status = await git.status("project")
+    assert status.repository is None
+    status = await git.init("project")
+    assert status.repository == "project"
+    assert status.branch == "main"
+    with pytest.raises(Conflict, match="already inside"):
+        await git.init("project")
+
+
+@pytest.mark.asyncio
+async def test_a_commit_clears_outputs_in_git_and_keeps_them_on_disk(
+    git: GitWorkspace, home: Path
+) -> None:
+    await git.init("project")
+    notebook = home / "project" / "train.ipynb"
+    notebook.write_bytes(_notebook(("a", "print(42)", [OUTPUT])))
+    status = await git.status("project")
+    (changed,) = status.files
+    assert (changed.path, changed.worktree) == ("train.ipynb", "?")
+    assert changed.notebook is not None and changed.notebook.added == 1
+
+    commit = await git.commit("project", ["train.ipynb"], "Train a model", clear_outputs=True)
+    committed = json.loads(_git(home / "project", "show", f"{commit}:train.ipynb"))
+    assert committed["cells"][0]["outputs"] == []
+    assert committed["cells"][0]["execution_count"] is None
+    assert committed["cells"][0]["source"] == "print(42)"
+    on_disk = json.loads(notebook.read_bytes())
+    assert on_disk["cells"][0]["outputs"] == [OUTPUT]
+    assert _git(home / "project", "log", "--format=%an <%ae>|%s") == (
+        "Alice <alice@example.org>|Train a model\n"
+    )
+
+
+@pytest.mark.asyncio
+async def test_notebook_changes_are_counted_by_cell(git: GitWorkspace, home: Path) -> None:
+    await git.init("project")
+    notebook = home / "project" / "nb.ipynb"
+    notebook.write_bytes(_notebook(("a", "x = 1", []), ("b", "y = 2", []), ("c", "z = 3", [])))
+    await git.commit("project", ["nb.ipynb"], "first", clear_outputs=False)
+    notebook.write_bytes(_notebook(("a", "x = 10", []), ("c", "z = 3", [OUTPUT]), ("d", "w", [])))
+    (changed,) = (await git.status("project")).files
+    assert changed.notebook is not None
+    assert (changed.notebook.added, changed.notebook.removed, changed.notebook.edited) == (1, 1, 1)
+    notebook.write_bytes(
+        _notebook(("a", "x = 1", [OUTPUT]), ("b", "y = 2", []), ("c", "z = 3", []))
+    )
+    (outputs_only,) = (await git.status("project")).files
+    assert outputs_only.notebook is not None and outputs_only.notebook.outputs_only
+
+
+@pytest.mark.asyncio
+async def test_branches_are_created_and_switched(git: GitWorkspace, home: Path) -> None:
+    await git.init("project")
+    (home / "project" / "a.py").write_text("a = 1\n")
+    await git.commit("project", ["a.py"], "start", clear_outputs=False)
+    await git.create_branch("project", "feature/better-model")
+    assert (await git.status("project")).branch == "feature/better-model"
+    await git.switch("project", "main")
+    names = {(b.name, b.current) for b in await git.branches("project")}
+    assert names == {("main", True), ("feature/better-model", False)}
+    for bad in ("-f", "a..b", "with space", "x.lock", ""):
+        with pytest.raises(InvalidInput):
+            await git.create_branch("project", bad)
+
+
+@pytest.mark.asyncio
+async def test_uncommitted_changes_block_a_switch_with_a_message(
+    git: GitWorkspace, home: Path
+) -> None:
+    await git.init("project")
+    (home / "project" / "a.py").write_text("a = 1\n")
+    await git.commit("project", ["a.py"], "start", clear_outputs=False)
+    await git.create_branch("project", "other")
+    (home / "project" / "a.py").write_text("a = 2\n")
+    await git.commit("project", ["a.py"], "two", clear_outputs=False)
+    await git.switch("project", "main")
+    (home / "project" / "a.py").write_text("a = 3\n")
+    with pytest.raises(Conflict, match="would be overwritten"):
+        await git.switch("project", "other")
+    assert (home / "project" / "a.py").read_text() == "a = 3\n"
+
+
+@pytest.mark.asyncio
+async def test_paths_outside_the_home_are_refused(
+    git: GitWorkspace, home: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.txt").write_text("no")
+    await git.init("project")
+    with pytest.raises(Forbidden):
+        await git.status("../")
+    with pytest.raises(Forbidden):
+        await git.commit("project", ["../../secret.txt"], "steal", clear_outputs=False)
+    (home / "project" / "escape").symlink_to(tmp_path)
+    with pytest.raises(Forbidden):
+        await git.status("project/escape")
+    with pytest.raises(NotFound):
+        await git.status("nope")
+
+
+@pytest.mark.asyncio
+async def test_a_commit_needs_a_message_and_files(git: GitWorkspace, home: Path) -> None:
+    await git.init("project")
+    with pytest.raises(InvalidInput, match="message"):
+        await git.commit("project", ["a"], "  ", clear_outputs=False)
+    with pytest.raises(InvalidInput, match="at least one"):
+        await git.commit("project", [], "m", clear_outputs=False)
+
+
+@pytest.mark.asyncio
+async def test_remote_operations_without_a_remote_say_so(git: GitWorkspace) -> None:
+    await git.init("project")
+    with pytest.raises(InvalidInput, match="no remote"):
+        await git.push("project")
+
+
+def test_credentials_in_urls_are_redacted() -> None:
+    assert redact("fatal: unable to access 'https://oauth2:glpat-x@gitlab/x.git'") == (
+        "fatal: unable to access 'https://***@gitlab/x.git'"
+    )
