@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -22,7 +22,23 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from jupyterlab_mlplat.core.errors import InvalidInput, PlatformError, Unavailable
 from jupyterlab_mlplat.platform.errors import error_for
 from jupyterlab_mlplat.platform.observability import REQUEST_ID_HEADER
-from jupyterlab_mlplat.platform.schemas import Health, Me, PodPreview, ProfileList, ProfileRecord
+from jupyterlab_mlplat.platform.schemas import (
+    GitCredential,
+    GitLabAccount,
+    GitLabTokenInfo,
+    Health,
+    LatestPipeline,
+    Me,
+    MergeRequestBody,
+    MergeRequestCreate,
+    MergeRequestList,
+    NamespaceList,
+    PodPreview,
+    ProfileList,
+    ProfileRecord,
+    ProjectBody,
+    ProjectCreate,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -81,6 +97,53 @@ class PlatformClient:
         self, profile: dict[str, Any], *, request_id: str | None = None
     ) -> PodPreview:
         return await self._send("POST", "api/v1/profile-preview", profile, PodPreview, request_id)
+
+    # ---- GitLab, with the person's saved token
+    async def gitlab_account(self, *, request_id: str | None = None) -> GitLabAccount:
+        return await self._get("api/v1/gitlab/account", GitLabAccount, request_id)
+
+    async def save_gitlab_token(
+        self, token: str, *, request_id: str | None = None
+    ) -> GitLabTokenInfo:
+        body = {"token": token}
+        return await self._send("PUT", "api/v1/gitlab/token", body, GitLabTokenInfo, request_id)
+
+    async def delete_gitlab_token(self, *, request_id: str | None = None) -> None:
+        await self._send_raw("DELETE", "api/v1/gitlab/token", None, request_id)
+
+    async def git_credential(self, *, request_id: str | None = None) -> GitCredential:
+        return await self._send("POST", "api/v1/gitlab/credential", {}, GitCredential, request_id)
+
+    async def gitlab_namespaces(self, *, request_id: str | None = None) -> NamespaceList:
+        return await self._get("api/v1/gitlab/namespaces", NamespaceList, request_id)
+
+    async def create_gitlab_project(
+        self, project: ProjectCreate, *, request_id: str | None = None
+    ) -> ProjectBody:
+        body = project.model_dump()
+        return await self._send("POST", "api/v1/gitlab/projects", body, ProjectBody, request_id)
+
+    async def open_merge_request(
+        self, request: MergeRequestCreate, *, request_id: str | None = None
+    ) -> MergeRequestBody:
+        body = request.model_dump()
+        path = "api/v1/gitlab/merge-requests"
+        return await self._send("POST", path, body, MergeRequestBody, request_id)
+
+    async def merge_requests(
+        self, remote_url: str, branch: str, *, request_id: str | None = None
+    ) -> MergeRequestList:
+        query = urlencode({"remote_url": remote_url, "branch": branch})
+        path = f"api/v1/gitlab/merge-requests?{query}"
+        return await self._get(path, MergeRequestList, request_id)
+
+    async def latest_pipeline(
+        self, remote_url: str, ref: str, *, request_id: str | None = None
+    ) -> LatestPipeline:
+        query = urlencode({"remote_url": remote_url, "ref": ref})
+        return await self._get(
+            f"api/v1/gitlab/pipelines/latest?{query}", LatestPipeline, request_id
+        )
 
     # ---- transport
     def _request(

@@ -18,6 +18,14 @@ from jupyterlab_mlplat.core.experiments import (
     RunData,
 )
 from jupyterlab_mlplat.core.git_workspace import GitResult
+from jupyterlab_mlplat.core.gitlab_accounts import (
+    GitLabUser,
+    MergeRequest,
+    Namespace,
+    Pipeline,
+    Project,
+    StoredToken,
+)
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
 from jupyterlab_mlplat.core.profile_service import StoredProfile
 
@@ -40,6 +48,11 @@ class Transaction(Protocol):
 
     def delete_profile(self, slug: str) -> None: ...
 
+    def save_gitlab_token(self, stored: StoredToken) -> None: ...
+
+    def delete_gitlab_token(self, user: str) -> bool:
+        """False when the person had none."""
+
 
 class Store(Protocol):
     """The metadata store (PostgreSQL in production, SQLite embedded)."""
@@ -52,6 +65,8 @@ class Store(Protocol):
     def audit_entries(self, *, limit: int = 100) -> list[AuditRecord]: ...
 
     def profiles(self) -> list[StoredProfile]: ...
+
+    def gitlab_token(self, user: str) -> StoredToken | None: ...
 
     def close(self) -> None: ...
 
@@ -129,3 +144,41 @@ class GitRunner(Protocol):
     async def run(
         self, folder: Path, *args: str, stdin: bytes | None = None, token: str | None = None
     ) -> GitResult: ...
+
+
+class Cipher(Protocol):
+    """Secrets at rest (GitLab tokens): authenticated encryption with the platform's key."""
+
+    def encrypt(self, plaintext: bytes) -> bytes: ...
+
+    def decrypt(self, ciphertext: bytes) -> bytes:
+        """Raise ``Unavailable`` when the key changed and the secret cannot be read any more."""
+
+
+class GitLab(Protocol):
+    """The GitLab API, called with one person's token. Raises ``NotAuthenticated`` for a token
+    GitLab refuses, ``NotFound``, ``Conflict`` (a taken path, an open merge request),
+    ``Forbidden`` and ``Unavailable``."""
+
+    def whoami(self, token: str) -> GitLabUser: ...
+
+    def namespaces(self, token: str) -> list[Namespace]: ...
+
+    def create_project(
+        self, token: str, name: str, *, namespace_id: int | None, visibility: str
+    ) -> Project: ...
+
+    def open_merge_request(
+        self,
+        token: str,
+        project: str,
+        *,
+        source_branch: str,
+        target_branch: str,
+        title: str,
+        description: str,
+    ) -> MergeRequest: ...
+
+    def merge_requests(self, token: str, project: str, branch: str) -> list[MergeRequest]: ...
+
+    def latest_pipeline(self, token: str, project: str, ref: str) -> Pipeline | None: ...

@@ -47,3 +47,13 @@ profiles = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_by", sa.String(255), nullable=False),
 )
+
+gitlab_tokens = sa.Table(
+    "gitlab_tokens",
+    metadata,
+    sa.Column("user_name", sa.String(255), primary_key=True),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=False),
+    sa.Column("gitlab_username", sa.String(255), nullable=False),
+    sa.Column("hint", sa.String(8), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -21,12 +21,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import exc as sa_exc
 
 from jupyterlab_mlplat.core.errors import Conflict, PlatformError, Unavailable
+from jupyterlab_mlplat.core.gitlab_accounts import StoredToken
 from jupyterlab_mlplat.core.identity import Role
 from jupyterlab_mlplat.core.models import AuditEntry, AuditRecord, UserRecord
 from jupyterlab_mlplat.core.profile_service import StoredProfile
 from jupyterlab_mlplat.core.profiles import Profile
 
-from .sql_schema import audit, profiles, users
+from .sql_schema import audit, gitlab_tokens, profiles, users
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,37 @@ class _SqlTransaction:
     def delete_profile(self, slug: str) -> None:
         self._conn.execute(sa.delete(profiles).where(profiles.c.slug == slug))
 
+    def save_gitlab_token(self, stored: StoredToken) -> None:
+        self._conn.execute(sa.delete(gitlab_tokens).where(gitlab_tokens.c.user_name == stored.user))
+        self._conn.execute(
+            sa.insert(gitlab_tokens).values(
+                user_name=stored.user,
+                ciphertext=stored.ciphertext,
+                gitlab_username=stored.gitlab_username,
+                hint=stored.hint,
+                saved_at=stored.saved_at,
+            )
+        )
+
+    def delete_gitlab_token(self, user: str) -> bool:
+        deleted = self._conn.execute(
+            sa.delete(gitlab_tokens).where(gitlab_tokens.c.user_name == user)
+        )
+        return bool(deleted.rowcount)
+
+    def gitlab_token(self, user: str) -> StoredToken | None:
+        query = sa.select(gitlab_tokens).where(gitlab_tokens.c.user_name == user)
+        row = self._conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return StoredToken(
+            user=row["user_name"],
+            ciphertext=bytes(row["ciphertext"]),
+            gitlab_username=row["gitlab_username"],
+            hint=row["hint"],
+            saved_at=_utc(row["saved_at"]),
+        )
+
 
 def _stored_profile(row: Any) -> StoredProfile:
     return StoredProfile(
@@ -253,6 +285,10 @@ class SqlStore:
     def profiles(self) -> list[StoredProfile]:
         with self._translated(), self.engine.connect() as connection:
             return _SqlTransaction(connection).list_profiles()
+
+    def gitlab_token(self, user: str) -> StoredToken | None:
+        with self._translated(), self.engine.connect() as connection:
+            return _SqlTransaction(connection).gitlab_token(user)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -410,6 +410,30 @@ class ExperimentService:
             await self._tracker.set_tag(target.id, TAG_GIT_COMMIT, commit)
         return artifact, commit
 
+    async def link_commit(self, commit: str, repository: str | None) -> list[str]:
+        """Lineage: tag the person's running runs with the commit just made (and where it is
+        pushed), so a run always points to the code that made it. Returns the runs tagged."""
+        tagged: list[str] = []
+        experiments = await self._tracker.search_experiments("", max_results=500, page_token=None)
+        # the person is matched below, not in the filter: no name is ever spliced into a query
+        running = "attributes.status = 'RUNNING'"
+        for experiment in experiments.items:
+            page = await self._tracker.search_runs(
+                experiment.id,
+                max_results=50,
+                page_token=None,
+                order_by=[],
+                filter_string=running,
+            )
+            for run in page.items:
+                if run.user != self._user:
+                    continue
+                await self._tracker.set_tag(run.id, TAG_GIT_COMMIT, commit)
+                if repository:
+                    await self._tracker.set_tag(run.id, TAG_GIT_REPO, repository)
+                tagged.append(run.id)
+        return tagged
+
 
 def _artifact_path(path: str, *, allow_root: bool = False) -> str:
     cleaned = path.strip().strip("/")

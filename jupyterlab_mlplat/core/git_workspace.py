@@ -203,18 +203,12 @@ class GitWorkspace:
                 await self._run(top, "update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}")
             else:
                 await self._run(top, "add", "--all", "--", path)
-        name, email = self._author
-        result = await self._git.run(
-            top,
-            "-c",
-            f"user.name={name}",
-            "-c",
-            f"user.email={email}",
-            "commit",
-            "--no-verify",
-            "-m",
-            message,
-        )
+        identity: list[str] = []
+        if (await self._git.run(top, "config", "user.email")).code != 0:
+            # the person's own git identity wins; without one, their hub name signs the commit
+            name, email = self._author
+            identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+        result = await self._git.run(top, *identity, "commit", "--no-verify", "-m", message)
         if result.code != 0:
             if "nothing to commit" in result.text + result.stderr:
                 raise Conflict("Nothing to commit: the selected files have no changes.")
@@ -260,6 +254,14 @@ class GitWorkspace:
         if (await self._git.run(top, "remote", "get-url", "origin")).code == 0:
             raise Conflict("This repository already has a remote 'origin'.")
         await self._run(top, "remote", "add", "origin", url)
+
+    async def remote_url(self, relative: str) -> str:
+        """The raw URL of ``origin`` (the platform never puts credentials in it)."""
+        top = await self._repository(relative)
+        result = await self._git.run(top, "remote", "get-url", "origin")
+        if result.code != 0:
+            raise InvalidInput("This repository has no remote. Publish it to GitLab first.")
+        return result.text.strip()
 
     async def current_branch(self, relative: str) -> str:
         top = await self._repository(relative)

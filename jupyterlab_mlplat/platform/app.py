@@ -23,9 +23,12 @@ from traitlets import Bool, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
+from jupyterlab_mlplat.adapters.gitlab_api import GitLabApi
 from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.sql_store import MigrationError, SqlStore, redact_url
+from jupyterlab_mlplat.adapters.token_cipher import FernetCipher
 from jupyterlab_mlplat.core.accounts import AccountService
+from jupyterlab_mlplat.core.gitlab_accounts import GitLabAccounts
 from jupyterlab_mlplat.core.health import HealthService
 from jupyterlab_mlplat.core.profile_service import ProfileService
 from jupyterlab_mlplat.core.profiles import load_profiles_file
@@ -145,6 +148,21 @@ class PlatformApp(Application):
         help="YAML file of workspace profiles copied into the database on the first start, "
         "e.g. hub_config/profiles.yaml. Later starts keep what admins edited.",
     ).tag(config=True)
+    gitlab_url = Unicode(
+        "",
+        help="The organisation's GitLab, e.g. https://gitlab.example.org. Empty: no GitLab "
+        "features (the Git tab still commits locally).",
+    ).tag(config=True)
+    token_key_file = Unicode(
+        help="File holding the key that encrypts people's GitLab tokens at rest, e.g. "
+        "/etc/mlplat/token.key (created, mode 0600, when missing). Defaults to "
+        "data_dir/secrets/token.key. Keep it out of database backups.",
+    ).tag(config=True)
+
+    @default("token_key_file")
+    def _token_key_file_default(self) -> str:
+        return str(Path(self.data_dir) / "secrets" / "token.key")
+
     known_groups = List(
         Unicode(),
         help="The hub groups a profile may be opened to, e.g. ['data-scientists', 'admins']: "
@@ -209,6 +227,12 @@ class PlatformApp(Application):
             health=HealthService(store, objects, version=__version__),
             authenticator=self.authenticator_class(parent=self),
             profiles=profiles,
+            gitlab=GitLabAccounts(
+                store,
+                GitLabApi(self.gitlab_url) if self.gitlab_url else None,
+                FernetCipher.from_key_file(self.token_key_file),
+                gitlab_url=self.gitlab_url,
+            ),
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
         )

@@ -22,6 +22,7 @@ from tornado.web import HTTPError, RequestHandler
 
 from jupyterlab_mlplat.core.accounts import AccountService
 from jupyterlab_mlplat.core.errors import InvalidInput, NotAuthenticated, NotFound, PlatformError
+from jupyterlab_mlplat.core.gitlab_accounts import GitLabAccounts
 from jupyterlab_mlplat.core.health import HealthService
 from jupyterlab_mlplat.core.identity import Identity
 from jupyterlab_mlplat.core.profile_service import ProfileService
@@ -32,12 +33,25 @@ from .errors import INTERNAL_ERROR, status_for
 from .observability import REQUEST_ID_HEADER, Metrics, accept_or_mint, current_request_id
 from .schemas import (
     ErrorBody,
+    GitCredential,
+    GitLabAccount,
+    GitLabTokenInfo,
     Health,
+    LatestPipeline,
     Me,
+    MergeRequestBody,
+    MergeRequestCreate,
+    MergeRequestList,
+    NamespaceBody,
+    NamespaceList,
+    PipelineBody,
     PodPreview,
     ProfileList,
     ProfileRecord,
     ProfileUpdate,
+    ProjectBody,
+    ProjectCreate,
+    TokenBody,
 )
 
 log = logging.getLogger("mlplat.platform")
@@ -54,6 +68,7 @@ class Services:
     health: HealthService
     authenticator: PlatformAuthenticator
     profiles: ProfileService
+    gitlab: GitLabAccounts
     metrics: Metrics
     openapi: dict[str, Any]
 
@@ -295,6 +310,116 @@ class ProfilePreviewHandler(PlatformHandler):
         self.send_model(PodPreview(pod=pod))
 
 
+class GitLabAccountHandler(PlatformHandler):
+    """Whether the person has a token saved, and which; never the token itself."""
+
+    route_name = "gitlab_account"
+
+    async def get(self) -> None:
+        gitlab = self.services.gitlab
+        stored = await self.run(gitlab.account, self.identity)
+        self.send_model(
+            GitLabAccount(
+                configured=bool(gitlab.gitlab_url),
+                url=gitlab.gitlab_url or None,
+                token=GitLabTokenInfo.model_validate(stored) if stored else None,
+            )
+        )
+
+
+class GitLabTokenHandler(PlatformHandler):
+    route_name = "gitlab_token"
+
+    async def put(self) -> None:
+        body = self.parse(TokenBody)
+        stored = await self.run(
+            self.services.gitlab.save_token, self.identity, body.token, request_id=self.request_id
+        )
+        self.send_model(GitLabTokenInfo.model_validate(stored))
+
+    async def delete(self) -> None:
+        await self.run(self.services.gitlab.delete_token, self.identity, request_id=self.request_id)
+        self.set_status(204)
+        self.finish()
+
+
+class GitCredentialHandler(PlatformHandler):
+    """The token, for the person's own server to hand to git; the sidebar never asks for it."""
+
+    route_name = "git_credential"
+
+    async def post(self) -> None:
+        token = await self.run(self.services.gitlab.token_for, self.identity)
+        self.send_model(GitCredential(username="oauth2", token=token))
+
+
+class GitLabNamespacesHandler(PlatformHandler):
+    route_name = "gitlab_namespaces"
+
+    async def get(self) -> None:
+        found = await self.run(self.services.gitlab.namespaces, self.identity)
+        self.send_model(NamespaceList(namespaces=[NamespaceBody.model_validate(n) for n in found]))
+
+
+class GitLabProjectsHandler(PlatformHandler):
+    route_name = "gitlab_projects"
+
+    async def post(self) -> None:
+        body = self.parse(ProjectCreate)
+        project = await self.run(
+            self.services.gitlab.create_project,
+            self.identity,
+            body.name,
+            namespace_id=body.namespace_id,
+            visibility=body.visibility,
+            request_id=self.request_id,
+        )
+        self.send_model(ProjectBody.model_validate(project), 201)
+
+
+class GitLabMergeRequestsHandler(PlatformHandler):
+    route_name = "gitlab_merge_requests"
+
+    async def get(self) -> None:
+        found = await self.run(
+            self.services.gitlab.merge_requests,
+            self.identity,
+            self.get_query_argument("remote_url", ""),
+            self.get_query_argument("branch", ""),
+        )
+        self.send_model(
+            MergeRequestList(merge_requests=[MergeRequestBody.model_validate(m) for m in found])
+        )
+
+    async def post(self) -> None:
+        body = self.parse(MergeRequestCreate)
+        created = await self.run(
+            self.services.gitlab.open_merge_request,
+            self.identity,
+            body.remote_url,
+            source_branch=body.source_branch,
+            target_branch=body.target_branch,
+            title=body.title,
+            description=body.description,
+        )
+        self.send_model(MergeRequestBody.model_validate(created), 201)
+
+
+class GitLabPipelineHandler(PlatformHandler):
+    route_name = "gitlab_pipeline"
+
+    async def get(self) -> None:
+        pipeline = await self.run(
+            self.services.gitlab.latest_pipeline,
+            self.identity,
+            self.get_query_argument("remote_url", ""),
+            self.get_query_argument("ref", ""),
+        )
+        self.send_model(
+            LatestPipeline(pipeline=PipelineBody.model_validate(pipeline) if pipeline else None)
+        )
+
+
 class NotFoundHandler(PlatformHandler):
     requires_auth = False
 
@@ -315,5 +440,12 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     ("api/v1/profiles", ProfilesHandler),
     ("api/v1/profiles/(?P<slug>[^/]+)", ProfileHandler),
     ("api/v1/profile-preview", ProfilePreviewHandler),
+    ("api/v1/gitlab/account", GitLabAccountHandler),
+    ("api/v1/gitlab/token", GitLabTokenHandler),
+    ("api/v1/gitlab/credential", GitCredentialHandler),
+    ("api/v1/gitlab/namespaces", GitLabNamespacesHandler),
+    ("api/v1/gitlab/projects", GitLabProjectsHandler),
+    ("api/v1/gitlab/merge-requests", GitLabMergeRequestsHandler),
+    ("api/v1/gitlab/pipelines/latest", GitLabPipelineHandler),
     ("metrics", MetricsHandler),
 ]

@@ -11,7 +11,26 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schemas import ErrorBody, Health, Me, PodPreview, ProfileList, ProfileRecord, ProfileUpdate
+from .schemas import (
+    ErrorBody,
+    GitCredential,
+    GitLabAccount,
+    GitLabTokenInfo,
+    Health,
+    LatestPipeline,
+    Me,
+    MergeRequestBody,
+    MergeRequestCreate,
+    MergeRequestList,
+    NamespaceList,
+    PodPreview,
+    ProfileList,
+    ProfileRecord,
+    ProfileUpdate,
+    ProjectBody,
+    ProjectCreate,
+    TokenBody,
+)
 
 SCHEMAS: tuple[type[BaseModel], ...] = (
     ErrorBody,
@@ -21,6 +40,17 @@ SCHEMAS: tuple[type[BaseModel], ...] = (
     ProfileList,
     ProfileUpdate,
     PodPreview,
+    GitLabAccount,
+    GitLabTokenInfo,
+    TokenBody,
+    GitCredential,
+    NamespaceList,
+    ProjectCreate,
+    ProjectBody,
+    MergeRequestCreate,
+    MergeRequestBody,
+    MergeRequestList,
+    LatestPipeline,
 )
 
 
@@ -36,6 +66,114 @@ _ERRORS = {
     "403": _json(ErrorBody, "Missing, wrong or insufficient token."),
     "503": _json(ErrorBody, "A dependency (JupyterHub, the database) is unavailable."),
 }
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    body: type[BaseModel] | None = None,
+    query: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "security": [{"hubToken": []}],
+        "responses": {**responses, **_ERRORS},
+    }
+    if body is not None:
+        operation["requestBody"] = {"content": {"application/json": {"schema": _ref(body)}}}
+    if query:
+        operation["parameters"] = [
+            {"name": name, "in": "query", "required": True, "schema": {"type": "string"}}
+            for name in query
+        ]
+    return operation
+
+
+_GITLAB_ERRORS = {
+    "400": _json(ErrorBody, "Invalid input, or GitLab refused it."),
+    "404": _json(ErrorBody, "No token saved, or GitLab cannot find the project or branch."),
+}
+
+
+def _gitlab_paths() -> dict[str, Any]:
+    """The person's GitLab token and GitLab calls made with it."""
+    return {
+        "/api/v1/gitlab/account": {
+            "get": _operation(
+                "getGitLabAccount",
+                "Whether GitLab is configured and which token the caller saved (never the token).",
+                {"200": _json(GitLabAccount, "The account.")},
+            )
+        },
+        "/api/v1/gitlab/token": {
+            "put": _operation(
+                "saveGitLabToken",
+                "Check a personal access token against GitLab and keep it, encrypted.",
+                {"200": _json(GitLabTokenInfo, "Saved."), **_GITLAB_ERRORS},
+                body=TokenBody,
+            ),
+            "delete": _operation(
+                "deleteGitLabToken",
+                "Forget the caller's token.",
+                {"204": {"description": "Deleted."}, **_GITLAB_ERRORS},
+            ),
+        },
+        "/api/v1/gitlab/credential": {
+            "post": _operation(
+                "getGitCredential",
+                "The token itself, for the caller's own server to hand to git.",
+                {"200": _json(GitCredential, "The credential."), **_GITLAB_ERRORS},
+            )
+        },
+        "/api/v1/gitlab/namespaces": {
+            "get": _operation(
+                "listGitLabNamespaces",
+                "Where the caller may create projects.",
+                {"200": _json(NamespaceList, "Namespaces."), **_GITLAB_ERRORS},
+            )
+        },
+        "/api/v1/gitlab/projects": {
+            "post": _operation(
+                "createGitLabProject",
+                "Create a project in the caller's namespace or a group.",
+                {
+                    "201": _json(ProjectBody, "Created."),
+                    "409": _json(ErrorBody, "The name is taken."),
+                    **_GITLAB_ERRORS,
+                },
+                body=ProjectCreate,
+            )
+        },
+        "/api/v1/gitlab/merge-requests": {
+            "get": _operation(
+                "listMergeRequests",
+                "Open merge requests from a branch.",
+                {"200": _json(MergeRequestList, "Merge requests."), **_GITLAB_ERRORS},
+                query=("remote_url", "branch"),
+            ),
+            "post": _operation(
+                "openMergeRequest",
+                "Open a merge request from a pushed branch.",
+                {
+                    "201": _json(MergeRequestBody, "Opened."),
+                    "409": _json(ErrorBody, "One is already open for the branch."),
+                    **_GITLAB_ERRORS,
+                },
+                body=MergeRequestCreate,
+            ),
+        },
+        "/api/v1/gitlab/pipelines/latest": {
+            "get": _operation(
+                "getLatestPipeline",
+                "The newest pipeline of a branch.",
+                {"200": _json(LatestPipeline, "The pipeline, or null."), **_GITLAB_ERRORS},
+                query=("remote_url", "ref"),
+            )
+        },
+    }
 
 
 def document(version: str, server_url: str = "/") -> dict[str, Any]:
@@ -191,6 +329,7 @@ def document(version: str, server_url: str = "/") -> dict[str, Any]:
                     },
                 }
             },
+            **_gitlab_paths(),
             "/metrics": {
                 "get": {
                     "operationId": "getMetrics",

@@ -107,3 +107,89 @@ class PodPreview(_Wire):
         description="The image, resources, node selector, tolerations and environment of the "
         "pod a server of this profile gets."
     )
+
+
+# ---- GitLab: the person's token (never returned, except to their own server) and projects
+class _FromCore(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, from_attributes=True)
+
+
+class GitLabTokenInfo(_FromCore):
+    gitlab_username: str
+    hint: str = Field(description="The token's last 4 characters, to recognise it.")
+    saved_at: datetime
+
+
+class GitLabAccount(_Wire):
+    configured: bool = Field(description="Whether this workbench has a GitLab.")
+    url: str | None
+    token: GitLabTokenInfo | None
+
+
+class TokenBody(_Wire):
+    token: str = Field(min_length=1, description="A GitLab personal access token.")
+
+
+class GitCredential(_Wire):
+    """For the person's own server, which hands it to git through an askpass helper."""
+
+    username: str
+    token: str
+
+
+class NamespaceBody(_FromCore):
+    id: int
+    path: str
+    kind: str
+
+
+class NamespaceList(_Wire):
+    namespaces: list[NamespaceBody]
+
+
+class ProjectCreate(_Wire):
+    name: str
+    namespace_id: int | None = None
+    visibility: Literal["private", "internal", "public"] = "private"
+
+
+class ProjectBody(_FromCore):
+    id: int
+    path_with_namespace: str
+    web_url: str
+    http_url_to_repo: str
+    default_branch: str | None
+
+
+class PipelineBody(_FromCore):
+    id: int
+    status: str
+    ref: str
+    sha: str
+    web_url: str
+
+
+class LatestPipeline(_Wire):
+    pipeline: PipelineBody | None
+
+
+class MergeRequestCreate(_Wire):
+    remote_url: str
+    source_branch: str
+    target_branch: str
+    title: str
+    description: str = ""
+
+
+class MergeRequestBody(_FromCore):
+    iid: int
+    title: str
+    state: str
+    web_url: str
+    source_branch: str
+    target_branch: str
+    pipeline: PipelineBody | None
+
+
+class MergeRequestList(_Wire):
+    merge_requests: list[MergeRequestBody]

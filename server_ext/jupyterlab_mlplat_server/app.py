@@ -18,13 +18,16 @@ from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Unicode, default
 
+from jupyterlab_mlplat.adapters.git import CliGit
 from jupyterlab_mlplat.adapters.mlflow_tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments import ROOT_ENV, ExperimentService
+from jupyterlab_mlplat.core.git_workspace import GitWorkspace
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
 from .experiments import EXPERIMENT_HANDLERS
+from .git import GIT_HANDLERS, token_from_platform
 from .handlers import HANDLERS, UNKNOWN_ROUTE
 from .profiles import PROFILE_HANDLERS
 from .workspace import JupyterWorkspace
@@ -147,8 +150,16 @@ class MLPlatformServerApp(ExtensionApp):
                 self.serverapp.contents_manager if self.serverapp else None
             )
             experiments = ExperimentService(tracker, user=self.user_name, workspace=workspace)
+        root = Path(self.serverapp.root_dir if self.serverapp else os.getcwd())
+        git = GitWorkspace(
+            CliGit(),
+            root,
+            token=lambda: token_from_platform(client),
+            author=(self.user_name, f"{self.user_name}@{socket.gethostname()}"),
+        )
         self.settings.update(
             {
+                "mlplat_git": git,
                 "mlplat_client": client,
                 "mlplat_mode": self.mode,
                 "mlplat_user": self.user_name,
@@ -178,7 +189,9 @@ class MLPlatformServerApp(ExtensionApp):
         return PlatformClient(f"http://127.0.0.1:{port}/", secret)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend([*HANDLERS, *EXPERIMENT_HANDLERS, *PROFILE_HANDLERS, UNKNOWN_ROUTE])
+        self.handlers.extend(
+            [*HANDLERS, *EXPERIMENT_HANDLERS, *PROFILE_HANDLERS, *GIT_HANDLERS, UNKNOWN_ROUTE]
+        )
 
     async def stop_extension(self) -> None:
         if self._platform_server is not None:

@@ -1,0 +1,293 @@
+"""The Git tab's API: git on the person's files here, GitLab through the platform.
+
+The GitLab token is never part of any request or response of this API: the platform hands it to
+this server for each remote operation, and git gets it through its environment only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import tornado.web
+from pydantic import BaseModel, Field, ValidationError
+
+from jupyterlab_mlplat.core.errors import NotFound, PlatformError
+from jupyterlab_mlplat.core.experiments import ExperimentService
+from jupyterlab_mlplat.core.git_workspace import GitWorkspace
+from jupyterlab_mlplat.platform.schemas import MergeRequestCreate, ProjectCreate
+
+from .handlers import NAMESPACE, SidebarHandler
+
+
+class FolderBody(BaseModel):
+    path: str = ""
+
+
+class CommitBody(FolderBody):
+    files: list[str] = Field(min_length=1)
+    message: str
+    clear_outputs: bool = True
+
+
+class PushBody(FolderBody):
+    #: only after the person confirmed they mean to overwrite the remote branch
+    force: bool = False
+
+
+class BranchBody(FolderBody):
+    name: str
+
+
+class TokenBody(BaseModel):
+    token: str
+
+
+class PublishBody(FolderBody):
+    name: str
+    namespace_id: int | None = None
+    visibility: str = "private"
+
+
+class MergeRequestBody(FolderBody):
+    title: str
+    description: str = ""
+    target_branch: str = "main"
+
+
+def _json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+class GitHandler(SidebarHandler):
+    @property
+    def git(self) -> GitWorkspace:
+        return self.settings["mlplat_git"]  # type: ignore[no-any-return]
+
+    def body(self, model: type[Any]) -> Any:
+        try:
+            return model.model_validate(json.loads(self.request.body or b"{}"))
+        except (ValueError, ValidationError) as err:
+            detail = err.errors()[0] if isinstance(err, ValidationError) else None
+            where = ".".join(map(str, detail["loc"])) if detail else "body"
+            said = detail["msg"] if detail else "not valid JSON"
+            raise tornado.web.HTTPError(400, f"{where}: {said}") from None
+
+    def write_json(self, value: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(_json(value)))
+
+    @property
+    def folder(self) -> str:
+        return self.get_query_argument("path", "")
+
+
+class StatusHandler(GitHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.write_json(await self.core(self.git.status(self.folder)))
+
+
+class InitHandler(GitHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(FolderBody)
+        self.write_json(await self.core(self.git.init(body.path)), 201)
+
+
+class CommitHandler(GitHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(CommitBody)
+        commit = await self.core(
+            self.git.commit(body.path, body.files, body.message, clear_outputs=body.clear_outputs)
+        )
+        linked = await self._link_runs(body.path, commit)
+        self.write_json({"commit": commit, "linked_runs": linked}, 201)
+
+    async def _link_runs(self, folder: str, commit: str) -> list[str]:
+        """Lineage is a courtesy of the commit: a tracker outage must not fail the commit."""
+        experiments: ExperimentService | None = self.settings.get("mlplat_experiments")
+        if experiments is None:
+            return []
+        try:
+            remote: str | None = await self.git.remote_url(folder)
+        except PlatformError:  # no remote yet: the commit alone is still worth recording
+            remote = None
+        try:
+            return await experiments.link_commit(commit, remote)
+        except PlatformError as err:
+            self.log.warning("could not tag running MLflow runs with the commit: %s", err.message)
+            return []
+
+
+class PullHandler(GitHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(FolderBody)
+        self.write_json(await self.core(self.git.pull(body.path)))
+
+
+class PushHandler(GitHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(PushBody)
+        await self.core(self.git.push(body.path, force=body.force))
+        self.write_json(await self.core(self.git.status(body.path)))
+
+
+class BranchesHandler(GitHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.write_json({"branches": await self.core(self.git.branches(self.folder))})
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(BranchBody)
+        await self.core(self.git.create_branch(body.path, body.name))
+        self.write_json(await self.core(self.git.status(body.path)), 201)
+
+
+class CheckoutHandler(GitHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(BranchBody)
+        await self.core(self.git.switch(body.path, body.name))
+        self.write_json(await self.core(self.git.status(body.path)))
+
+
+class AccountHandler(GitHandler):
+    """Which GitLab token is saved (its last characters), never the token."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.write_json(await self.core(self.client.gitlab_account(request_id=self.request_id)))
+
+    @tornado.web.authenticated
+    async def put(self) -> None:
+        body = self.body(TokenBody)
+        saved = self.client.save_gitlab_token(body.token, request_id=self.request_id)
+        self.write_json(await self.core(saved))
+
+    @tornado.web.authenticated
+    async def delete(self) -> None:
+        await self.core(self.client.delete_gitlab_token(request_id=self.request_id))
+        self.set_status(204)
+        self.finish()
+
+
+class NamespacesHandler(GitHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        found = await self.core(self.client.gitlab_namespaces(request_id=self.request_id))
+        self.write_json(found)
+
+
+class PublishHandler(GitHandler):
+    """A folder with no remote becomes a GitLab project: create it, add it as origin, push."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(PublishBody)
+        status = await self.core(self.git.status(body.path))
+        if status.repository is None:
+            raise tornado.web.HTTPError(400, "Initialise a git repository here first.")
+        if status.remote_url:
+            raise tornado.web.HTTPError(
+                409, f"This repository already has a remote: {status.remote_url}"
+            )
+        try:
+            request = ProjectCreate(
+                name=body.name, namespace_id=body.namespace_id, visibility=body.visibility
+            )
+        except ValidationError:
+            raise tornado.web.HTTPError(400, "visibility is private, internal or public") from None
+        project = await self.core(
+            self.client.create_gitlab_project(request, request_id=self.request_id)
+        )
+        await self.core(self.git.add_remote(body.path, project.http_url_to_repo))
+        await self.core(self.git.push(body.path))
+        self.write_json(
+            {"project": project, "status": await self.core(self.git.status(body.path))}, 201
+        )
+
+
+class MergeRequestsHandler(GitHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        remote = await self.core(self.git.remote_url(self.folder))
+        branch = await self.core(self.git.current_branch(self.folder))
+        found = await self.core(
+            self.client.merge_requests(remote, branch, request_id=self.request_id)
+        )
+        self.write_json(found)
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.body(MergeRequestBody)
+        status = await self.core(self.git.status(body.path))
+        if status.branch is None:
+            raise tornado.web.HTTPError(409, "Check out a branch first (HEAD is detached).")
+        if status.upstream is None or status.ahead:
+            raise tornado.web.HTTPError(
+                409, f"Push {status.branch} first: GitLab does not have your latest commits."
+            )
+        remote = await self.core(self.git.remote_url(body.path))
+        request = MergeRequestCreate(
+            remote_url=remote,
+            source_branch=status.branch,
+            target_branch=body.target_branch,
+            title=body.title,
+            description=body.description,
+        )
+        created = await self.core(
+            self.client.open_merge_request(request, request_id=self.request_id)
+        )
+        self.write_json(created, 201)
+
+
+class PipelineHandler(GitHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        try:
+            remote = await self.core(self.git.remote_url(self.folder))
+        except tornado.web.HTTPError:
+            self.write_json({"pipeline": None})
+            return
+        branch = await self.core(self.git.current_branch(self.folder))
+        found = await self.core(
+            self.client.latest_pipeline(remote, branch, request_id=self.request_id)
+        )
+        self.write_json(found)
+
+
+async def token_from_platform(client: Any) -> str | None:
+    """The person's GitLab token for one git operation (None when they saved none)."""
+    try:
+        credential = await client.git_credential()
+    except NotFound:
+        return None
+    return str(credential.token)
+
+
+GIT_HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
+    (rf"/{NAMESPACE}/git/status", StatusHandler),
+    (rf"/{NAMESPACE}/git/init", InitHandler),
+    (rf"/{NAMESPACE}/git/commit", CommitHandler),
+    (rf"/{NAMESPACE}/git/pull", PullHandler),
+    (rf"/{NAMESPACE}/git/push", PushHandler),
+    (rf"/{NAMESPACE}/git/branches", BranchesHandler),
+    (rf"/{NAMESPACE}/git/checkout", CheckoutHandler),
+    (rf"/{NAMESPACE}/git/account", AccountHandler),
+    (rf"/{NAMESPACE}/git/namespaces", NamespacesHandler),
+    (rf"/{NAMESPACE}/git/publish", PublishHandler),
+    (rf"/{NAMESPACE}/git/merge-requests", MergeRequestsHandler),
+    (rf"/{NAMESPACE}/git/pipeline", PipelineHandler),
+]
