@@ -65,6 +65,11 @@ c.JupyterHub.services = [
             str(venv_bin / "mlplat-platform"),
             f"--PlatformApp.data_dir={data_dir / 'platform'}",
             f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
+            *(
+                [f"--PlatformApp.gitlab_url={os.environ['MLPLAT_GITLAB_URL']}"]
+                if os.environ.get("MLPLAT_GITLAB_URL")
+                else []
+            ),
             *(f"--PlatformApp.known_groups={g}" for g in groups),
         ],
         "oauth_no_confirm": True,

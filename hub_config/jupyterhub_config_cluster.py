@@ -1,6 +1,7 @@
 # JupyterHub configuration of the cluster flavour: OIDC login (groups claim → hub groups → roles),
 # KubeSpawner with the profiles admins edit live, the hub's database on PostgreSQL, the idle
-# culler. Configuration only, read from the environment (deploy/ sets it; tests/e2e too):
+# culler. Configuration only, read from the environment (deploy/z2jh/ sets it; tests/e2e
+# too). Every variable is optional except the OIDC client and MLPLAT_SPAWNER_TOKEN:
 #
 #   MLPLAT_PUBLIC_URL          http://hub.example.org        where people open the hub
 #   MLPLAT_HUB_BIND_URL        http://0.0.0.0:8000            the proxy's public listener
@@ -8,8 +9,8 @@
 #   MLPLAT_HUB_CONNECT_URL     http://hub:8081                how pods reach the hub API
 #   MLPLAT_PROXY_API_URL       http://127.0.0.1:8001          configurable-http-proxy's API
 #   MLPLAT_CHP                 path of configurable-http-proxy (when the hub starts it)
-#   MLPLAT_HUB_DB_URL          postgresql+psycopg://hub@db/jupyterhub
-#   MLPLAT_STATE_DIR           folder for the cookie secret and proxy pid file
+#   MLPLAT_HUB_DB_URL          postgresql+psycopg://hub@db/jupyterhub (Z2JH: hub.db.url)
+#   MLPLAT_STATE_DIR           folder for the cookie secret, proxy pid file, platform data
 #   MLPLAT_OIDC_AUTHORIZE_URL, MLPLAT_OIDC_TOKEN_URL, MLPLAT_OIDC_USERDATA_URL
 #   MLPLAT_OIDC_CLIENT_ID, MLPLAT_OIDC_CLIENT_SECRET      the hub's client at the provider
 #   MLPLAT_USER_GROUPS         data-scientists            groups that may log in (comma list)
@@ -19,6 +20,7 @@
 #   MLPLAT_PLATFORM_EXTERNAL   1 when the platform runs as its own Deployment (then
 #                              MLPLAT_PLATFORM_API_TOKEN is its hub token)
 #   MLPLAT_SPAWNER_TOKEN       the spawner's token for reading profiles from the platform
+#   MLPLAT_GITLAB_URL          https://gitlab.example.org     the organisation's GitLab
 #   MLPLAT_K8S_NAMESPACE       mlplat-users                  where user pods go
 #   MLPLAT_HOME_SIZE           10Gi                          each user's volume
 #   MLPLAT_IDLE_TIMEOUT        3600                          seconds before an idle server stops
@@ -36,18 +38,24 @@ venv_bin = Path(sys.executable).parent
 
 load_subconfig(str(here / "roles.py"))
 
-# --- the hub, its proxy and its database
+# --- the hub, its proxy and its database. Each is set only when given: under Zero to
+# JupyterHub (deploy/z2jh/) the chart configures these itself and this file adds the rest.
 public_url = env.get("MLPLAT_PUBLIC_URL", "http://127.0.0.1:8000")
-c.JupyterHub.bind_url = env.get("MLPLAT_HUB_BIND_URL", public_url)
-c.JupyterHub.hub_bind_url = env.get("MLPLAT_HUB_API_URL", "http://0.0.0.0:8081")
+if "MLPLAT_HUB_BIND_URL" in env or "MLPLAT_PUBLIC_URL" in env:
+    c.JupyterHub.bind_url = env.get("MLPLAT_HUB_BIND_URL", public_url)
+if "MLPLAT_HUB_API_URL" in env:
+    c.JupyterHub.hub_bind_url = env["MLPLAT_HUB_API_URL"]
 if "MLPLAT_HUB_CONNECT_URL" in env:
     c.JupyterHub.hub_connect_url = env["MLPLAT_HUB_CONNECT_URL"]
-c.ConfigurableHTTPProxy.api_url = env.get("MLPLAT_PROXY_API_URL", "http://127.0.0.1:8001")
+if "MLPLAT_PROXY_API_URL" in env:
+    c.ConfigurableHTTPProxy.api_url = env["MLPLAT_PROXY_API_URL"]
 if "MLPLAT_CHP" in env:
     c.ConfigurableHTTPProxy.command = [env["MLPLAT_CHP"]]
-c.ConfigurableHTTPProxy.pid_file = str(state_dir / "proxy.pid")
-c.JupyterHub.db_url = env["MLPLAT_HUB_DB_URL"]
-c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
+    c.ConfigurableHTTPProxy.pid_file = str(state_dir / "proxy.pid")
+if "MLPLAT_HUB_DB_URL" in env:
+    c.JupyterHub.db_url = env["MLPLAT_HUB_DB_URL"]
+if "MLPLAT_STATE_DIR" in env:
+    c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
 # user pods outlive a hub restart (an upgrade must not stop everyone's work)
 c.JupyterHub.cleanup_servers = False
 
@@ -67,6 +75,11 @@ else:
         f"--PlatformApp.db_url={env['MLPLAT_PLATFORM_DB_URL']}",
         f"--PlatformApp.data_dir={state_dir / 'platform'}",
         f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
+        *(
+            [f"--PlatformApp.gitlab_url={os.environ['MLPLAT_GITLAB_URL']}"]
+            if os.environ.get("MLPLAT_GITLAB_URL")
+            else []
+        ),
         *(f"--PlatformApp.known_groups={g}" for g in known_groups),
     ]
 idle_timeout = env.get("MLPLAT_IDLE_TIMEOUT", "3600")
