@@ -7,6 +7,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator } from '@jupyterlab/translation';
 
+import { ProfilesModel } from './admin/model';
 import { CommandIDs } from './commands';
 import { addExperimentCommands } from './experiments/commands';
 import { ExperimentsModel } from './experiments/model';
@@ -15,6 +16,7 @@ import { PlatformModel } from './model';
 import { MlflowClient, PlatformClient } from './request';
 import { PlatformPanel, TRANSLATION_DOMAIN } from './widgets/panel';
 
+export { ProfilesModel } from './admin/model';
 export { CommandIDs } from './commands';
 export { ExperimentsModel } from './experiments/model';
 export { PlatformModel } from './model';
@@ -49,9 +51,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const experiments = new ExperimentsModel({
       api: new MlflowClient(app.serviceManager.serverSettings)
     });
+    // Reads nothing until an admin opens the Admin tab.
+    const profiles = new ProfilesModel({ api: platform });
     const panel = new PlatformPanel({
       model,
       experiments,
+      profiles,
       commands: app.commands,
       translator
     });
@@ -74,6 +79,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     panel.disposed.connect(() => {
       experimentCommands.dispose();
       experiments.dispose();
+      profiles.dispose();
       model.dispose();
     });
 

@@ -15,11 +15,16 @@ import {
   IMlflowAPI,
   IMlflowConfig,
   IPlatformAPI,
+  IPodPreview,
+  IProfileList,
+  IProfileRecord,
+  IProfilesAPI,
   IRunComparison,
   IRunDetail,
   IRunPage,
   IRunQuery,
-  IRunResponse
+  IRunResponse,
+  ProfileBody
 } from './tokens';
 
 /** URL namespace of the server extension below the Jupyter server base URL. */
@@ -45,6 +50,7 @@ export class PlatformRequestError extends Error {
     this.serverMessage = options.serverMessage ?? null;
     this.reason = options.reason ?? null;
     this.requestId = options.requestId ?? null;
+    this.fields = options.fields ?? null;
   }
 
   /** HTTP status; 0 when no response arrived (network down, server gone). */
@@ -53,6 +59,8 @@ export class PlatformRequestError extends Error {
   readonly reason: string | null;
   /** Lets a user quote the failing request to an administrator. */
   readonly requestId: string | null;
+  /** Per-input messages of a rejected form (400), for showing next to each input. */
+  readonly fields: { [path: string]: string } | null;
 
   /**
    * Whether waiting may help: the server extension answers 503 while the
@@ -70,6 +78,7 @@ export namespace PlatformRequestError {
     serverMessage?: string | null;
     reason?: string | null;
     requestId?: string | null;
+    fields?: { [path: string]: string } | null;
   }
 }
 
@@ -142,7 +151,7 @@ export async function requestRaw(
 }
 
 /** The platform API over HTTP through the user's Jupyter server. */
-export class PlatformClient implements IPlatformAPI {
+export class PlatformClient implements IPlatformAPI, IProfilesAPI {
   constructor(serverSettings?: ServerConnection.ISettings) {
     this._serverSettings = serverSettings ?? ServerConnection.makeSettings();
   }
@@ -159,10 +168,56 @@ export class PlatformClient implements IPlatformAPI {
     );
   }
 
+  profiles(): Promise<IProfileList> {
+    return requestAPI<IProfileList>(
+      'profiles',
+      { method: 'GET' },
+      this._serverSettings
+    );
+  }
+
+  createProfile(profile: ProfileBody): Promise<IProfileRecord> {
+    return requestAPI<IProfileRecord>(
+      'profiles',
+      { method: 'POST', body: JSON.stringify(profile) },
+      this._serverSettings
+    );
+  }
+
+  updateProfile(
+    slug: string,
+    profile: ProfileBody,
+    revision: number
+  ): Promise<IProfileRecord> {
+    return requestAPI<IProfileRecord>(
+      `profiles/${segment(slug)}`,
+      { method: 'PUT', body: JSON.stringify({ profile, revision }) },
+      this._serverSettings
+    );
+  }
+
+  async deleteProfile(slug: string, revision: number): Promise<void> {
+    // 204 has no body to decode, so this one goes through requestRaw.
+    await requestRaw(
+      `profiles/${segment(slug)}`,
+      { method: 'DELETE' },
+      this._serverSettings,
+      new URLSearchParams({ revision: String(revision) })
+    );
+  }
+
+  previewProfile(profile: ProfileBody): Promise<IPodPreview> {
+    return requestAPI<IPodPreview>(
+      'profile-preview',
+      { method: 'POST', body: JSON.stringify(profile) },
+      this._serverSettings
+    );
+  }
+
   private _serverSettings: ServerConnection.ISettings;
 }
 
-/** Path segment of a run or experiment id; ids are MLflow's, never trusted. */
+/** A path segment from an id (MLflow's run ids, profile slugs), never trusted. */
 function segment(id: string): string {
   return encodeURIComponent(id);
 }
@@ -357,11 +412,12 @@ namespace Private {
       url,
       serverMessage: error.message,
       reason: error.reason,
-      requestId: error.request_id
+      requestId: error.request_id,
+      fields: error.fields
     });
   }
 
-  /** Pick the documented fields, ignoring anything that is not a string. */
+  /** Pick the documented keys, ignoring values of the wrong type. */
   export function errorBody(body: unknown): Partial<IErrorBody> {
     if (typeof body !== 'object' || body === null) {
       return {};
@@ -374,7 +430,24 @@ namespace Private {
     return {
       message: pick('message'),
       reason: pick('reason'),
-      request_id: pick('request_id')
+      request_id: pick('request_id'),
+      fields: fieldMessages(record['fields'])
     };
+  }
+
+  /** The string messages of a `fields` object; null when there are none. */
+  export function fieldMessages(
+    value: unknown
+  ): { [path: string]: string } | null {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return null;
+    }
+    const fields: { [path: string]: string } = {};
+    for (const [path, message] of Object.entries(value)) {
+      if (typeof message === 'string' && message !== '') {
+        fields[path] = message;
+      }
+    }
+    return Object.keys(fields).length > 0 ? fields : null;
   }
 }

@@ -29,6 +29,12 @@ class StoredProfile:
     updated_by: str
 
 
+class LastProfile(Conflict):
+    """Distinct from a stale revision: reloading does not help, so the editor offers nothing."""
+
+    reason = "last_profile"
+
+
 def ordered(profiles: Iterable[StoredProfile]) -> list[StoredProfile]:
     return sorted(profiles, key=lambda s: (s.profile.order, s.profile.slug))
 
@@ -140,7 +146,9 @@ class ProfileService:
         with self.store.transaction() as tx:
             current = self._current(tx, slug, revision)
             if len(tx.list_profiles()) == 1:
-                raise Conflict("This is the last profile; people could start nothing without it.")
+                raise LastProfile(
+                    "This is the last profile; people could start nothing without it."
+                )
             tx.delete_profile(slug)
             tx.append_audit(self._audit(identity, "profile.deleted", current, request_id))
 

@@ -39,7 +39,11 @@ class ProfileHandler(_ProfileHandler):
     async def put(self, slug: str) -> None:
         body = self.json_object()
         profile, revision = body.get("profile"), body.get("revision")
-        if not isinstance(profile, dict) or not isinstance(revision, int):
+        if (
+            not isinstance(profile, dict)
+            or not isinstance(revision, int)
+            or isinstance(revision, bool)  # JSON true is not revision 1
+        ):
             raise tornado.web.HTTPError(
                 400, "Send {'profile': {...}, 'revision': N} with the revision you edited."
             )

@@ -9,6 +9,8 @@ import {
 } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { ProfilesModel } from '../admin/model';
+import { AdminTab } from '../admin/tab';
 import { ExperimentsModel } from '../experiments/model';
 import { PlatformModel } from '../model';
 import { PlatformView, TRANSLATION_DOMAIN } from '../widgets/panel';
@@ -19,6 +21,7 @@ import {
   runRow,
   ScriptedAPI,
   ScriptedMlflow,
+  ScriptedProfiles,
   unavailable
 } from './fixtures';
 
@@ -262,5 +265,33 @@ describe('Experiments tab in Russian', () => {
 
     experiments.dispose();
     platform.dispose();
+  });
+});
+
+describe('Admin tab in Russian', () => {
+  it('labels the profile list, the form and the pod preview in Russian', async () => {
+    const trans = (await russian()).load(TRANSLATION_DOMAIN);
+    const profiles = new ProfilesModel({
+      api: new ScriptedProfiles(),
+      previewDelay: 5
+    });
+    render(<AdminTab model={profiles} trans={trans} />);
+    await act(() => profiles.refresh());
+
+    expect(screen.getByRole('list', { name: 'Список профилей' })).toBeTruthy();
+    expect(screen.getByText('по умолчанию')).toBeTruthy();
+    expect(screen.getAllByText('Доступен всем').length).toBeGreaterThan(0);
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Large CPU' }));
+      await new Promise(resolve => setTimeout(resolve, 10));
+    });
+    expect(screen.getByLabelText('Лимит CPU')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Сохранить' })).toBeTruthy();
+    expect(
+      screen.getByRole('table', { name: 'Ресурсы пода' }).textContent
+    ).toContain('ЗапросЛимит');
+
+    profiles.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
+import { ProfilesModel } from '../admin/model';
 import { ExperimentsModel } from '../experiments/model';
 import { PlatformModel } from '../model';
 import { PlatformPanel, PlatformView } from '../widgets/panel';
@@ -13,6 +14,7 @@ import {
   identity,
   ScriptedAPI,
   ScriptedMlflow,
+  ScriptedProfiles,
   unavailable
 } from './fixtures';
 import { IHealth, IIdentity } from '../tokens';
@@ -96,10 +98,30 @@ describe('PlatformView', () => {
     expect(screen.getByRole('tabpanel').textContent).toBe(
       'Git is not available yet: this part of the workbench is still being built.'
     );
-    fireEvent.click(screen.getByRole('tab', { name: 'Admin' }));
-    const panel = screen.getByRole('tabpanel', { name: 'Admin' });
-    expect(panel.textContent).toContain('The admin panel is not available yet');
     expect(experiments.getAttribute('aria-selected')).toBe('false');
+  });
+
+  it('gives an admin the profile editor in the Admin tab', async () => {
+    const profiles = new ProfilesModel({ api: new ScriptedProfiles() });
+    const model = new PlatformModel({
+      api: new ScriptedAPI([identity({ roles: ['admin'] })]),
+      auto: false
+    });
+    models.push(model);
+    render(<PlatformView model={model} profiles={profiles} trans={english} />);
+    await act(() => model.refresh());
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('tab', { name: 'Admin' }));
+      await new Promise(resolve => setTimeout(resolve, 0));
+    });
+
+    const panel = screen.getByRole('tabpanel', { name: 'Admin' });
+    expect(
+      within(panel).getByRole('button', { name: 'Large CPU' })
+    ).toBeTruthy();
+    expect(panel.textContent).not.toContain('not available yet');
+    profiles.dispose();
   });
 
   it('moves between tabs with the arrow keys', async () => {

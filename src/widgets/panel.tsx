@@ -4,6 +4,8 @@ import { CommandRegistry } from '@lumino/commands';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { ProfilesModel } from '../admin/model';
+import { AdminTab } from '../admin/tab';
 import { ExperimentsModel } from '../experiments/model';
 import { ExperimentsTab } from '../experiments/tab';
 import { useModelState } from '../hooks';
@@ -27,6 +29,7 @@ export class PlatformPanel extends ReactWidget {
     super();
     this._model = options.model;
     this._experiments = options.experiments ?? null;
+    this._profiles = options.profiles ?? null;
     this._trans = options.translator.load(TRANSLATION_DOMAIN);
     this._commands = options.commands ?? null;
     this.addClass('jp-mlplat-panel');
@@ -64,6 +67,7 @@ export class PlatformPanel extends ReactWidget {
       <PlatformView
         model={this._model}
         experiments={this._experiments}
+        profiles={this._profiles}
         commands={this._commands}
         trans={this._trans}
       />
@@ -80,6 +84,7 @@ export class PlatformPanel extends ReactWidget {
 
   private _model: PlatformModel;
   private _experiments: ExperimentsModel | null;
+  private _profiles: ProfilesModel | null;
   private _commands: CommandRegistry | null;
   private _trans: TranslationBundle;
 }
@@ -90,6 +95,8 @@ export namespace PlatformPanel {
     translator: ITranslator;
     /** The Experiments tab's model; without it the tab stays empty. */
     experiments?: ExperimentsModel;
+    /** The Admin tab's model; without it the tab stays empty. */
+    profiles?: ProfilesModel;
     /** The application's commands, which the tabs' buttons execute. */
     commands?: CommandRegistry;
   }
@@ -98,6 +105,7 @@ export namespace PlatformPanel {
 export interface IPlatformViewProps {
   model: PlatformModel;
   experiments?: ExperimentsModel | null;
+  profiles?: ProfilesModel | null;
   commands?: CommandRegistry | null;
   trans: TranslationBundle;
 }
@@ -107,7 +115,7 @@ export interface IPlatformViewProps {
  * survives the platform going away and coming back.
  */
 export function PlatformView(props: IPlatformViewProps): JSX.Element {
-  const { model, experiments, commands, trans } = props;
+  const { model, experiments, profiles, commands, trans } = props;
   const state = useModelState(model);
   const [selected, setSelected] = React.useState<TabId>('experiments');
 
@@ -159,15 +167,21 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
             tabs={visibleTabs(state.identity.roles, trans)}
             selected={selected}
             onSelect={setSelected}
-            renderPanel={id =>
-              id === 'experiments' && experiments && commands ? (
-                <ExperimentsTab
-                  model={experiments}
-                  commands={commands}
-                  trans={trans}
-                />
-              ) : null
-            }
+            renderPanel={id => {
+              if (id === 'experiments' && experiments && commands) {
+                return (
+                  <ExperimentsTab
+                    model={experiments}
+                    commands={commands}
+                    trans={trans}
+                  />
+                );
+              }
+              if (id === 'admin' && profiles) {
+                return <AdminTab model={profiles} trans={trans} />;
+              }
+              return null;
+            }}
             trans={trans}
           />
         </>

@@ -70,9 +70,6 @@ export function tabSpecs(trans: TranslationBundle): ITabSpec[] {
     {
       id: 'admin',
       label: trans.__('Admin'),
-      notYet: trans.__(
-        'The admin panel is not available yet: this part of the workbench is still being built.'
-      ),
       role: 'admin'
     }
   ];

@@ -144,8 +144,9 @@ def test_delete_checks_the_revision_and_keeps_the_last_profile(service: ProfileS
         service.delete(ADMIN, "gpu-1", revision=7)
     service.delete(ADMIN, "gpu-1", revision=1)
     service.delete(ADMIN, "cpu-large", revision=1)
-    with pytest.raises(Conflict, match="last profile"):
+    with pytest.raises(Conflict, match="last profile") as caught:
         service.delete(ADMIN, "cpu-small", revision=1)
+    assert caught.value.reason == "last_profile"  # the editor offers no reload for this one
     assert [s.profile.slug for s in service.store.profiles()] == ["cpu-small"]
     deleted = [e.object_id for e in service.store.audit_entries() if e.action == "profile.deleted"]
     assert deleted == ["cpu-large", "gpu-1"]

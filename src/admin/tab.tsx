@@ -1,0 +1,75 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { useModelState } from '../hooks';
+import { StatusMessage } from '../widgets/status';
+import { ProfilesModel } from './model';
+import { ProfileEditor } from './profileForm';
+import { ProfileList } from './profileList';
+
+export interface IAdminTabProps {
+  model: ProfilesModel;
+  trans: TranslationBundle;
+}
+
+/**
+ * The Admin tab: the workspace profiles, and the editor of one of them.
+ *
+ * Every time the tab is shown the list is read again, so an admin sees
+ * what others changed meanwhile; an open editor keeps its draft.
+ */
+export function AdminTab(props: IAdminTabProps): JSX.Element {
+  const { model, trans } = props;
+  const state = useModelState(model);
+
+  React.useEffect(() => {
+    void model.refresh();
+  }, [model]);
+
+  if (state.editor) {
+    return (
+      <ProfileEditor
+        model={model}
+        editor={state.editor}
+        knownGroups={state.knownGroups}
+        trans={trans}
+      />
+    );
+  }
+
+  const { status } = state;
+  switch (status.kind) {
+    case 'unavailable':
+      return (
+        <StatusMessage
+          title={trans.__('Platform unavailable — profiles cannot be read')}
+          message={status.message}
+          requestId={status.requestId}
+          onRetry={() => void model.refresh()}
+          trans={trans}
+        />
+      );
+    case 'error':
+      return (
+        <StatusMessage
+          title={
+            status.status === 403
+              ? trans.__('Only platform admins may edit profiles (HTTP 403)')
+              : status.status > 0
+                ? trans.__(
+                    'Could not read the profiles (HTTP %1)',
+                    status.status
+                  )
+                : trans.__('Could not read the profiles')
+          }
+          message={status.message}
+          requestId={status.requestId}
+          onRetry={() => void model.refresh()}
+          trans={trans}
+          isError
+        />
+      );
+    default:
+      return <ProfileList model={model} state={state} trans={trans} />;
+  }
+}
