@@ -203,11 +203,7 @@ class GitWorkspace:
                 await self._run(top, "update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}")
             else:
                 await self._run(top, "add", "--all", "--", path)
-        identity: list[str] = []
-        if (await self._git.run(top, "config", "user.email")).code != 0:
-            # the person's own git identity wins; without one, their hub name signs the commit
-            name, email = self._author
-            identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+        identity = await self._identity(top)
         result = await self._git.run(top, *identity, "commit", "--no-verify", "-m", message)
         if result.code != 0:
             if "nothing to commit" in result.text + result.stderr:
@@ -230,7 +226,8 @@ class GitWorkspace:
     async def pull(self, relative: str) -> PullResult:
         top = await self._repository(relative)
         before = (await self._git.run(top, "rev-parse", "HEAD")).text.strip()
-        result = await self._remote(top, "pull", "--no-rebase", "--no-edit")
+        identity = await self._identity(top)  # a merge makes a commit
+        result = await self._remote(top, *identity, "pull", "--no-rebase", "--no-edit")
         if result.code != 0:
             unmerged = await self._git.run(top, "diff", "--name-only", "--diff-filter=U", "-z")
             conflicts = tuple(p for p in unmerged.text.split("\0") if p)
@@ -270,6 +267,13 @@ class GitWorkspace:
     # ---- helpers
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path != self.root else ""
+
+    async def _identity(self, top: Path) -> list[str]:
+        """The person's own git identity wins; without one, their hub name signs commits."""
+        if (await self._git.run(top, "config", "user.email")).code == 0:
+            return []
+        name, email = self._author
+        return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
 
     async def _top(self, folder: Path) -> Path | None:
         result = await self._git.run(folder, "rev-parse", "--show-toplevel")

@@ -1,0 +1,297 @@
+"""The Git tab's API end to end: a Jupyter server with our extension and its platform, real git
+pushing over smart HTTP to the GitLab stand-in, python-gitlab talking to its v4 API.
+
+The person's GitLab token must never show up in a response, a file under the home (``.git/config``
+included) or a log line; every test ends by searching for it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from tests.gitlab.server import FakeGitLab, git_env
+
+OUTPUT = {"output_type": "stream", "name": "stdout", "text": "0.93\n"}
+
+
+def _notebook(source: str, outputs: list[Any]) -> str:
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": "c1",
+                    "source": source,
+                    "metadata": {},
+                    "outputs": outputs,
+                    "execution_count": 3 if outputs else None,
+                }
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    )
+
+
+@pytest.fixture
+def gitlab() -> Iterator[FakeGitLab]:
+    with FakeGitLab() as fake:
+        fake.add_user("alice", name="Alice Analyst")
+        yield fake
+        assert fake.invalid_requests == []
+
+
+@pytest.fixture
+def token(gitlab: FakeGitLab) -> str:
+    return gitlab.add_token("alice")
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, gitlab: FakeGitLab) -> dict[str, Any]:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_mlplat_server": True},
+            "allow_unauthenticated_access": False,
+        },
+        "MLPlatformServerApp": {"standalone_data_dir": str(tmp_path / "mlplat")},
+        # the in-process platform reads the server's config: this workbench's GitLab
+        "PlatformApp": {"gitlab_url": gitlab.url},
+    }
+
+
+class Sidebar:
+    """The calls the Git tab makes, keeping every response body to search for the token."""
+
+    def __init__(self, jp_fetch: Any) -> None:
+        self._fetch = jp_fetch
+        self.bodies: list[str] = []
+
+    async def call(
+        self, method: str, route: str, body: Any = None, **query: str
+    ) -> tuple[int, Any]:
+        kwargs: dict[str, Any] = {"method": method, "params": query}
+        if body is not None:
+            kwargs["body"] = json.dumps(body)
+        elif method in ("POST", "PUT"):
+            kwargs["body"] = "{}"
+        try:
+            response = await self._fetch("jupyterlab-mlplat", "git", route, **kwargs)
+            text = response.body.decode() if response.body else ""
+            status = response.code
+        except HTTPClientError as err:
+            if err.response is None:  # no HTTP answer at all: not what these tests expect
+                raise
+            text, status = err.response.body.decode(), err.code
+        self.bodies.append(text)
+        return status, json.loads(text) if text else None
+
+
+@pytest.fixture
+def sidebar(jp_fetch: Any) -> Sidebar:
+    return Sidebar(jp_fetch)
+
+
+def _git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=folder, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+def _assert_token_nowhere(token: str, root: Path, sidebar: Sidebar, caplog: Any) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+    for body in sidebar.bodies:
+        assert token not in body
+    assert token not in caplog.text
+
+
+async def _published(sidebar: Sidebar, root: Path, token: str) -> None:
+    """alice's folder "churn" with one notebook, committed without outputs and published."""
+    (root / "churn").mkdir()
+    (root / "churn" / "train.ipynb").write_text(_notebook("fit()", [OUTPUT]))
+    assert (await sidebar.call("PUT", "account", {"token": token}))[0] == 200
+    assert (await sidebar.call("POST", "init", {"path": "churn"}))[0] == 201
+    status, body = await sidebar.call(
+        "POST",
+        "commit",
+        {
+            "path": "churn",
+            "files": ["train.ipynb"],
+            "message": "First model",
+            "clear_outputs": True,
+        },
+    )
+    assert status == 201, body
+    status, body = await sidebar.call("POST", "publish", {"path": "churn", "name": "churn"})
+    assert status == 201, body
+
+
+async def test_the_token_is_checked_kept_and_never_returned(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    status, account = await sidebar.call("GET", "account")
+    assert status == 200
+    assert account == {"configured": True, "url": gitlab.url, "token": None}
+
+    status, refused = await sidebar.call("PUT", "account", {"token": "glpat-not-a-real-token"})
+    assert status == 403
+    assert "GitLab refused your token" in refused["message"]
+
+    status, saved = await sidebar.call("PUT", "account", {"token": token})
+    assert status == 200
+    assert saved["gitlab_username"] == "alice"
+    assert saved["hint"] == token[-4:]
+    status, account = await sidebar.call("GET", "account")
+    assert account["token"]["gitlab_username"] == "alice"
+
+    assert (await sidebar.call("DELETE", "account"))[0] == 204
+    assert (await sidebar.call("GET", "account"))[1]["token"] is None
+    _assert_token_nowhere(token, jp_root_dir, sidebar, caplog)
+
+
+async def test_commit_publish_branch_push_and_merge_request(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await _published(sidebar, jp_root_dir, token)
+
+    # GitLab got the commit, with the notebook's outputs cleared; the disk keeps them
+    assert gitlab.project("alice/churn")["default_branch"] == "main"
+    committed = json.loads(_git(gitlab.repo_path("alice/churn"), "show", "main:train.ipynb"))
+    assert committed["cells"][0]["outputs"] == []
+    on_disk = json.loads((jp_root_dir / "churn" / "train.ipynb").read_text())
+    assert on_disk["cells"][0]["outputs"] == [OUTPUT]
+
+    status, state = await sidebar.call("GET", "status", path="churn")
+    assert (state["branch"], state["upstream"], state["ahead"]) == ("main", "origin/main", 0)
+    assert state["remote_url"] == gitlab.clone_url("alice/churn")
+
+    # a branch, an edit summarised by cell, a push, a merge request with its pipeline
+    assert (await sidebar.call("POST", "branches", {"path": "churn", "name": "tune"}))[0] == 201
+    (jp_root_dir / "churn" / "train.ipynb").write_text(_notebook("fit(depth=4)", [OUTPUT]))
+    status, state = await sidebar.call("GET", "status", path="churn")
+    (changed,) = state["files"]
+    assert changed["notebook"]["edited"] == 1
+    status, body = await sidebar.call(
+        "POST",
+        "commit",
+        {
+            "path": "churn",
+            "files": ["train.ipynb"],
+            "message": "Deeper trees",
+            "clear_outputs": True,
+        },
+    )
+    assert status == 201, body
+
+    status, refused = await sidebar.call(
+        "POST", "merge-requests", {"path": "churn", "title": "Deeper trees"}
+    )
+    assert status == 409 and "Push tune first" in refused["message"]
+    assert (await sidebar.call("POST", "push", {"path": "churn"}))[0] == 200
+    assert "tune" in gitlab.branches("alice/churn")
+
+    status, merge_request = await sidebar.call(
+        "POST",
+        "merge-requests",
+        {"path": "churn", "title": "Deeper trees", "description": "depth 4 beats 3"},
+    )
+    assert status == 201, merge_request
+    assert merge_request["web_url"].startswith(f"{gitlab.url}/alice/churn/-/merge_requests/")
+    assert merge_request["source_branch"] == "tune"
+    status, listed = await sidebar.call("GET", "merge-requests", path="churn")
+    assert [m["iid"] for m in listed["merge_requests"]] == [merge_request["iid"]]
+
+    gitlab.set_pipeline_status("alice/churn", "tune", "success")
+    status, latest = await sidebar.call("GET", "pipeline", path="churn")
+    assert latest["pipeline"]["status"] == "success"
+    assert latest["pipeline"]["ref"] == "tune"
+
+    config = (jp_root_dir / "churn" / ".git" / "config").read_text()
+    assert "helper" not in config
+    _assert_token_nowhere(token, jp_root_dir, sidebar, caplog)
+
+
+async def test_a_rejected_push_offers_pull_and_a_conflict_is_left_as_git_left_it(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    await _published(sidebar, jp_root_dir, token)
+    (jp_root_dir / "churn" / "notes.txt").write_text("ours\n")
+    await sidebar.call(
+        "POST",
+        "commit",
+        {"path": "churn", "files": ["notes.txt"], "message": "ours", "clear_outputs": False},
+    )
+    # a colleague pushed to main meanwhile
+    env = git_env(tmp_path / "colleague", gitlab.add_token("alice"))
+    _git(tmp_path, "clone", gitlab.clone_url("alice/churn"), "other", env=env)
+    (tmp_path / "other" / "notes.txt").write_text("theirs\n")
+    _git(tmp_path / "other", "add", "notes.txt", env=env)
+    _git(tmp_path / "other", "commit", "-m", "theirs", env=env)
+    _git(tmp_path / "other", "push", "origin", "main", env=env)
+
+    status, refused = await sidebar.call("POST", "push", {"path": "churn"})
+    assert status == 409
+    assert "Pull first" in refused["message"]
+
+    status, pulled = await sidebar.call("POST", "pull", {"path": "churn"})
+    assert status == 200
+    assert pulled["conflicts"] == ["notes.txt"]
+    text = (jp_root_dir / "churn" / "notes.txt").read_text()
+    assert "<<<<<<<" in text and "ours" in text and "theirs" in text
+    status, state = await sidebar.call("GET", "status", path="churn")
+    assert [f["path"] for f in state["files"] if f["index"] == "U"] == ["notes.txt"]
+
+
+async def test_a_revoked_token_and_an_unreachable_gitlab_get_clear_messages(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path
+) -> None:
+    await _published(sidebar, jp_root_dir, token)
+    await sidebar.call("POST", "branches", {"path": "churn", "name": "next"})
+    (jp_root_dir / "churn" / "a.py").write_text("a = 1\n")
+    await sidebar.call(
+        "POST",
+        "commit",
+        {"path": "churn", "files": ["a.py"], "message": "a", "clear_outputs": False},
+    )
+    with gitlab.unreachable():
+        status, body = await sidebar.call("POST", "push", {"path": "churn"})
+        assert status == 503
+        assert "not reachable" in body["message"]
+        status, body = await sidebar.call("GET", "pipeline", path="churn")
+        assert status == 503
+    gitlab.revoke_token(token)
+    status, body = await sidebar.call("POST", "push", {"path": "churn"})
+    assert status == 403
+    assert "GitLab refused your token" in body["message"]
+    status, body = await sidebar.call("GET", "pipeline", path="churn")
+    assert status == 403
+
+
+async def test_paths_outside_the_home_and_missing_remotes_are_refused(
+    sidebar: Sidebar, token: str, jp_root_dir: Path
+) -> None:
+    status, body = await sidebar.call("GET", "status", path="../..")
+    assert status == 403 and "outside your home" in body["message"]
+    (jp_root_dir / "solo").mkdir()
+    await sidebar.call("POST", "init", {"path": "solo"})
+    status, body = await sidebar.call(
+        "POST", "commit", {"path": "solo", "files": ["../../etc/passwd"], "message": "x"}
+    )
+    assert status == 403
+    status, body = await sidebar.call("POST", "push", {"path": "solo"})
+    assert status == 400 and "no remote" in body["message"]
+    status, body = await sidebar.call("POST", "commit", {"path": "solo", "files": []})
+    assert status == 400
