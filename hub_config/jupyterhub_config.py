@@ -2,6 +2,7 @@
 # Started by `mlplat-embedded` (./scripts/run), which sets the MLPLAT_* variables read here.
 # Configuration only: logic lives in jupyterlab_mlplat.hub.
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -157,10 +158,14 @@ c.ProfileSource.platform_url = f"{platform_url}/services/mlplat/"
 c.ProfileSource.token = (secrets_dir / "spawner-token").read_text().strip()
 c.ProfileSource.fallback_file = str(here / "profiles.yaml")
 c.EmbeddedProfileSpawner.home_dir_template = str(data_dir / "home" / "{username}")
-c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+# servers start at a lower priority: during a spawn storm on a small machine the hub, the
+# platform and the proxy stay responsive (bench/spawn_storm.py)
+nice = shutil.which("nice")
+c.Spawner.cmd = [*([nice, "-n", "10"] if nice else []), str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.http_timeout = 90
-c.Spawner.start_timeout = 120
+# 30 servers starting at once on 2 cores take ~100 s each (bench/README.md); allow a margin
+c.Spawner.http_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
+c.Spawner.start_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
 c.Spawner.environment = {
     "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",

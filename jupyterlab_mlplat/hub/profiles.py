@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from tornado import web
@@ -43,34 +44,52 @@ class ProfileSource(LoggingConfigurable):
     fallback_file = Unicode(
         help="Profiles used when the platform does not answer, e.g. hub_config/profiles.yaml."
     ).tag(config=True)
-    timeout = Float(5.0, help="Seconds to wait for the platform before falling back.").tag(
-        config=True
-    )
+    timeout = Float(
+        10.0,
+        help="Seconds to wait for the platform before falling back (a spawn storm on a "
+        "small machine can slow it down).",
+    ).tag(config=True)
+
+    #: the last answer of the platform, per URL, kept by the hub process. During an outage it
+    #: beats the shipped file: the file opens every profile to everyone and knows no quotas,
+    #: while the last answer still carries what admins restricted.
+    _last_good: ClassVar[dict[str, tuple[list[Profile], datetime]]] = {}
 
     @default("token")
     def _token_default(self) -> str:
         return os.environ.get("MLPLAT_SPAWNER_TOKEN", "")
 
     async def load(self) -> list[Profile]:
-        if self.platform_url and self.token:
-            # one attempt: a person is waiting for the spawn page
-            client = PlatformClient(self.platform_url, self.token, timeout=self.timeout, attempts=1)
-            try:
-                listing = await client.profiles()
-            except PlatformError as err:
-                self.log.warning(
-                    "platform did not give the workspace profiles (%s); using the fallback "
-                    "profiles from %s",
-                    err.message,
-                    self.fallback_file,
-                )
-            else:
-                return [record.profile for record in listing.profiles]
-        else:
+        if not (self.platform_url and self.token):
             self.log.warning(
                 "no platform configured for workspace profiles; using %s", self.fallback_file
             )
-        return load_profiles_file(self.fallback_file)
+            return load_profiles_file(self.fallback_file)
+        # one attempt: a person is waiting for the spawn page
+        client = PlatformClient(self.platform_url, self.token, timeout=self.timeout, attempts=1)
+        try:
+            listing = await client.profiles()
+        except PlatformError as err:
+            cached = self._last_good.get(self.platform_url)
+            if cached is not None:
+                profiles, read_at = cached
+                self.log.warning(
+                    "platform did not give the workspace profiles (%s); using the profiles it "
+                    "gave at %s",
+                    err.message,
+                    read_at.isoformat(timespec="seconds"),
+                )
+                return profiles
+            self.log.warning(
+                "platform did not give the workspace profiles (%s); using the fallback "
+                "profiles from %s",
+                err.message,
+                self.fallback_file,
+            )
+            return load_profiles_file(self.fallback_file)
+        profiles = [record.profile for record in listing.profiles]
+        self._last_good[self.platform_url] = (profiles, datetime.now(UTC))
+        return profiles
 
 
 def refusal(status: int, message: str) -> web.HTTPError:

@@ -14,9 +14,11 @@ import yaml
 from tornado import web
 from traitlets.config import Config
 
+from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.profiles import parse_profiles
 from jupyterlab_mlplat.hub.profiles import ProfileSource
 from jupyterlab_mlplat.hub.spawner import EmbeddedProfileSpawner, local_limits
+from tests.platform.conftest import SECRET, start_platform
 
 PROFILES = {
     "profiles": [
@@ -108,3 +110,28 @@ def test_limits_are_numbers_jupyterhub_accepts() -> None:
         "cpu_limit": 0.5,
         "cpu_guarantee": 0.5,
     }
+
+
+@pytest.mark.asyncio
+async def test_during_an_outage_the_platforms_last_answer_beats_the_shipped_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The shipped file opens every profile to everyone; the last answer keeps restrictions."""
+    running = start_platform(tmp_path, f"sqlite:///{tmp_path / 'platform.sqlite'}")
+    client = PlatformClient(running.url, SECRET)
+    await client.create_profile(
+        {"slug": "restricted", "display_name": "R", "image": "i", "allowed_groups": ["gpu"]}
+    )
+    (tmp_path / "profiles.yaml").write_text(yaml.safe_dump(PROFILES))
+    config = Config()
+    config.ProfileSource.platform_url = running.url
+    config.ProfileSource.token = SECRET
+    config.ProfileSource.fallback_file = str(tmp_path / "profiles.yaml")
+    config.ProfileSource.timeout = 2.0
+    source = ProfileSource(config=config)
+    assert [p.slug for p in await source.load()] == ["restricted"]
+    running.stop()
+    with caplog.at_level(logging.WARNING):
+        profiles = await source.load()
+    assert [(p.slug, p.allowed_groups) for p in profiles] == [("restricted", ["gpu"])]
+    assert "using the profiles it gave at" in caplog.text
