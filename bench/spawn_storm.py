@@ -210,11 +210,20 @@ def stop_servers(url: str, outcomes: list[Outcome], timeout: float = 300) -> flo
 
     def stop(user: str, session: requests.Session) -> str:
         try:
-            session.delete(
-                f"{url}/hub/api/users/{user}/server",
-                headers=xsrf(session),
-                timeout=REQUEST_TIMEOUT,
-            )
+            try:
+                session.delete(
+                    f"{url}/hub/api/users/{user}/server",
+                    headers=xsrf(session),
+                    timeout=REQUEST_TIMEOUT,
+                )
+            except requests.ConnectionError:
+                # the proxy closes keep-alive connections idle for 5 s; requests does not retry
+                # on a reused one it finds closed (a browser does), so ask once more
+                session.delete(
+                    f"{url}/hub/api/users/{user}/server",
+                    headers=xsrf(session),
+                    timeout=REQUEST_TIMEOUT,
+                )
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 model = session.get(
@@ -645,7 +654,12 @@ def hub_start_times(log: Path) -> dict[str, float]:
 def timeouts(config: Path) -> dict[str, int]:
     """start_timeout and http_timeout as the stack's hub configuration sets them."""
     text = config.read_text()
-    found = re.findall(r"^c\.(?:Kube)?Spawner\.(start|http)_timeout = (\d+)", text, re.M)
+    # "= 120", or '= int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))' (the default counts)
+    found = re.findall(
+        r'^c\.(?:Kube)?Spawner\.(start|http)_timeout = (?:int\(os\.environ\.get\("\w+", ")?(\d+)',
+        text,
+        re.M,
+    )
     return {f"{name}_timeout": int(value) for name, value in found}
 
 

@@ -92,6 +92,10 @@ class ProfileSource(LoggingConfigurable):
         return profiles
 
 
+def _applied_at_start(_spawner: Any, _options: dict[str, Any]) -> None:
+    return None
+
+
 def refusal(status: int, message: str) -> web.HTTPError:
     """An error the hub shows as our message alone (not "HTTP 403: error (...)")."""
     error = web.HTTPError(status, message)
@@ -127,6 +131,12 @@ class ProfileSpawnerMixin(LoggingConfigurable):
     """
 
     mlplat_gpus = Int(0, help="GPUs of the running profile; quotas count it.")
+
+    @default("apply_user_options")
+    def _profile_is_applied_at_start(self) -> Any:
+        """The ``profile`` option is applied when the server starts (with the live profiles),
+        not by JupyterHub's generic hook; saying so keeps its "unhandled" warning out of logs."""
+        return _applied_at_start
 
     async def allowed_profiles(self) -> list[Profile]:
         source = ProfileSource(parent=self)

@@ -180,6 +180,7 @@ def test_a_cpu_spawn_has_no_gpu_and_no_node_selector(hub: ClusterHub) -> None:
         assert not pod["spec"].get("nodeSelector")
         assert pod["spec"]["nodeName"] == "cpu-node-1"
         assert hub.kube.rejected == []
+        assert "unhandled user_options" not in hub.tail(10**7)
     finally:
         hub.stop("alice")
 
