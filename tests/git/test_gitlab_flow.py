@@ -11,6 +11,7 @@ import json
 import logging
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +296,33 @@ async def test_paths_outside_the_home_and_missing_remotes_are_refused(
     assert status == 400 and "no remote" in body["message"]
     status, body = await sidebar.call("POST", "commit", {"path": "solo", "files": []})
     assert status == 400
+
+
+async def test_an_expired_token_is_refused_when_saved(sidebar: Sidebar, gitlab: FakeGitLab) -> None:
+    expired = gitlab.add_token("alice", expires_at=date(2026, 1, 1))
+    status, body = await sidebar.call("PUT", "account", {"token": expired})
+    assert status == 403
+    assert "expired" in body["message"]
+    assert (await sidebar.call("GET", "account"))[1]["token"] is None
+
+
+async def test_force_push_only_when_asked_and_never_over_unseen_work(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    await _published(sidebar, jp_root_dir, token)
+    await sidebar.call("POST", "branches", {"path": "churn", "name": "experiment"})
+    (jp_root_dir / "churn" / "a.py").write_text("a = 1\n")
+    await sidebar.call(
+        "POST",
+        "commit",
+        {"path": "churn", "files": ["a.py"], "message": "a", "clear_outputs": False},
+    )
+    assert (await sidebar.call("POST", "push", {"path": "churn"}))[0] == 200
+    # rewrite our own history (amend), as people do before a merge request
+    _git(jp_root_dir / "churn", "commit", "--amend", "-m", "a, better", env=git_env(tmp_path / "h"))
+    status, body = await sidebar.call("POST", "push", {"path": "churn"})
+    assert status == 409  # a plain push never overwrites
+    status, body = await sidebar.call("POST", "push", {"path": "churn", "force": True})
+    assert status == 200, body
+    remote_head = gitlab.branches("alice/churn")["experiment"]
+    assert remote_head == _git(jp_root_dir / "churn", "rev-parse", "HEAD").strip()
