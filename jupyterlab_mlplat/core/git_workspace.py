@@ -131,7 +131,17 @@ class GitWorkspace:
         top = await self._top(folder)
         if top is None:
             return RepoStatus(folder=self._rel(folder), repository=None)
-        result = await self._run(top, "status", "--porcelain=v2", "--branch", "-z")
+        # JupyterLab's checkpoints are its own backups, never part of anyone's change
+        result = await self._run(
+            top,
+            "status",
+            "--porcelain=v2",
+            "--branch",
+            "-z",
+            "--",
+            ".",
+            ":(exclude,glob)**/.ipynb_checkpoints/**",
+        )
         status = self._parse_status(top, result.stdout)
         remote = await self._git.run(top, "remote", "get-url", "origin")
         files = []
@@ -251,6 +261,10 @@ class GitWorkspace:
         if (await self._git.run(top, "remote", "get-url", "origin")).code == 0:
             raise Conflict("This repository already has a remote 'origin'.")
         await self._run(top, "remote", "add", "origin", url)
+
+    async def has_commits(self, relative: str) -> bool:
+        top = await self._repository(relative)
+        return (await self._git.run(top, "rev-parse", "--verify", "HEAD")).code == 0
 
     async def remote_url(self, relative: str) -> str:
         """The raw URL of ``origin`` (the platform never puts credentials in it)."""

@@ -205,6 +205,9 @@ class PublishHandler(GitHandler):
             raise tornado.web.HTTPError(
                 409, f"This repository already has a remote: {status.remote_url}"
             )
+        if not await self.core(self.git.has_commits(body.path)):
+            # checked first: a project created for a push that cannot happen would stay empty
+            raise tornado.web.HTTPError(409, "Commit something first; then publish it.")
         try:
             request = ProjectCreate(
                 name=body.name, namespace_id=body.namespace_id, visibility=body.visibility
@@ -224,10 +227,13 @@ class PublishHandler(GitHandler):
 class MergeRequestsHandler(GitHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
+        status = await self.core(self.git.status(self.folder))
+        if not status.remote_url or status.branch is None:
+            self.write_json({"merge_requests": []})  # as the pipeline: nothing to show yet
+            return
         remote = await self.core(self.git.remote_url(self.folder))
-        branch = await self.core(self.git.current_branch(self.folder))
         found = await self.core(
-            self.client.merge_requests(remote, branch, request_id=self.request_id)
+            self.client.merge_requests(remote, status.branch, request_id=self.request_id)
         )
         self.write_json(found)
 

@@ -326,3 +326,21 @@ async def test_force_push_only_when_asked_and_never_over_unseen_work(
     assert status == 200, body
     remote_head = gitlab.branches("alice/churn")["experiment"]
     assert remote_head == _git(jp_root_dir / "churn", "rev-parse", "HEAD").strip()
+
+
+async def test_publishing_an_empty_repository_creates_nothing(
+    sidebar: Sidebar, token: str, gitlab: FakeGitLab, jp_root_dir: Path
+) -> None:
+    (jp_root_dir / "empty").mkdir()
+    await sidebar.call("PUT", "account", {"token": token})
+    await sidebar.call("POST", "init", {"path": "empty"})
+    status, body = await sidebar.call("POST", "publish", {"path": "empty", "name": "empty"})
+    assert status == 409 and "Commit something first" in body["message"]
+    assert gitlab.projects == {}
+    assert (await sidebar.call("GET", "status", path="empty"))[1]["remote_url"] is None
+    # without a remote there is nothing to list, the same way for both GitLab views
+    assert await sidebar.call("GET", "merge-requests", path="empty") == (
+        200,
+        {"merge_requests": []},
+    )
+    assert await sidebar.call("GET", "pipeline", path="empty") == (200, {"pipeline": None})

@@ -183,3 +183,12 @@ def test_credentials_in_urls_are_redacted() -> None:
     assert redact("fatal: unable to access 'https://oauth2:glpat-x@gitlab/x.git'") == (
         "fatal: unable to access 'https://***@gitlab/x.git'"
     )
+
+
+@pytest.mark.asyncio
+async def test_jupyter_checkpoints_are_never_changes(git: GitWorkspace, home: Path) -> None:
+    await git.init("project")
+    (home / "project" / ".ipynb_checkpoints").mkdir()
+    (home / "project" / ".ipynb_checkpoints" / "nb-checkpoint.ipynb").write_text("{}")
+    (home / "project" / "nb.ipynb").write_bytes(_notebook(("a", "x", [])))
+    assert [f.path for f in (await git.status("project")).files] == ["nb.ipynb"]
