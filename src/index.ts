@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -11,16 +12,20 @@ import { ProfilesModel } from './admin/model';
 import { CommandIDs } from './commands';
 import { addExperimentCommands } from './experiments/commands';
 import { ExperimentsModel } from './experiments/model';
+import { followCurrentFolder } from './git/follow';
+import { GitModel } from './git/model';
 import { mlplatIcon } from './icons';
 import { PlatformModel } from './model';
-import { MlflowClient, PlatformClient } from './request';
+import { GitClient, MlflowClient, PlatformClient } from './request';
 import { PlatformPanel, TRANSLATION_DOMAIN } from './widgets/panel';
 
 export { ProfilesModel } from './admin/model';
 export { CommandIDs } from './commands';
 export { ExperimentsModel } from './experiments/model';
+export { GitModel } from './git/model';
 export { PlatformModel } from './model';
 export {
+  GitClient,
   MlflowClient,
   PlatformClient,
   PlatformRequestError,
@@ -34,16 +39,17 @@ const SIDEBAR_RANK = 600;
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-mlplat:plugin',
   description:
-    'The ML Platform sidebar: identity, roles, platform health and the workbench tabs, with MLflow experiment tracking.',
+    'The ML Platform sidebar: identity, roles, platform health and the workbench tabs, with MLflow experiment tracking and git with GitLab.',
   autoStart: true,
   requires: [ITranslator],
-  optional: [ILayoutRestorer, ICommandPalette, INotebookTracker],
+  optional: [ILayoutRestorer, ICommandPalette, INotebookTracker, ILabShell],
   activate: (
     app: JupyterFrontEnd,
     translator: ITranslator,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    labShell: ILabShell | null
   ) => {
     const trans = translator.load(TRANSLATION_DOMAIN);
     const platform = new PlatformClient(app.serviceManager.serverSettings);
@@ -53,10 +59,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     // Reads nothing until an admin opens the Admin tab.
     const profiles = new ProfilesModel({ api: platform });
+    const git = new GitModel({
+      api: new GitClient(app.serviceManager.serverSettings)
+    });
+    const following = followCurrentFolder({
+      model: git,
+      shell: labShell ?? null,
+      contents: app.serviceManager.contents
+    });
     const panel = new PlatformPanel({
       model,
       experiments,
       profiles,
+      git,
       commands: app.commands,
       translator
     });
@@ -78,6 +93,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     panel.disposed.connect(() => {
       experimentCommands.dispose();
+      following.dispose();
+      git.dispose();
       experiments.dispose();
       profiles.dispose();
       model.dispose();

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from tests.gitlab.server import FakeGitLab
 from tests.workbench import Workbench, free_port_block, running_workbench
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +28,24 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+def gitlab() -> Iterator[FakeGitLab]:
+    """The organisation's GitLab: a stand-in speaking the v4 API and git over smart HTTP. It starts
+    before the workbench, whose platform is given its URL; tests add their users and tokens."""
+    with FakeGitLab() as fake:
+        yield fake
+    assert fake.failures == [], "the GitLab stand-in itself failed"
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory: pytest.TempPathFactory, gitlab: FakeGitLab) -> Iterator[Workbench]:
     """The README's first command, as a new user runs it (it may install and build first)."""
     data_dir = tmp_path_factory.mktemp("workbench")
     port = free_port_block(21000)
-    env = {"MLPLAT_DATA_DIR": str(data_dir), "MLPLAT_HUB_PORT": str(port)}
+    env = {
+        "MLPLAT_DATA_DIR": str(data_dir),
+        "MLPLAT_HUB_PORT": str(port),
+        "MLPLAT_GITLAB_URL": gitlab.url,
+    }
     command = [str(ROOT / "scripts" / "run")]
     with running_workbench(command, data_dir, port, env=env, timeout=600) as workbench:
         assert workbench.password in workbench.log.read_text(), "the banner shows the password"

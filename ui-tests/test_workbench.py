@@ -28,7 +28,12 @@ def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
     tabs = panel.get_by_role("tab")
     expect(tabs).to_have_text(["Experiments", "Git", "Models", "Deployments", "Instructions"])
     panel.get_by_role("tab", name="Git").click()
-    expect(panel.get_by_role("tabpanel")).to_contain_text("not available yet")
+    # no file is open: the Git tab shows her home folder, which is no repository
+    expect(panel.get_by_label("Folder", exact=True)).to_have_value("")
+    expect(panel.get_by_role("tabpanel")).to_contain_text(
+        "Your home folder is not in a git repository.", timeout=30_000
+    )
+    expect(panel.get_by_role("tabpanel")).not_to_contain_text("not available yet")
     screenshot("alice-panel")
 
 

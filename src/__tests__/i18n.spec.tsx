@@ -12,14 +12,18 @@ import * as React from 'react';
 import { ProfilesModel } from '../admin/model';
 import { AdminTab } from '../admin/tab';
 import { ExperimentsModel } from '../experiments/model';
+import { GitModel } from '../git/model';
+import { GitTab } from '../git/tab';
 import { PlatformModel } from '../model';
 import { PlatformView, TRANSLATION_DOMAIN } from '../widgets/panel';
 import {
   experiment,
+  gitStatus,
   identity,
   runPage,
   runRow,
   ScriptedAPI,
+  ScriptedGit,
   ScriptedMlflow,
   ScriptedProfiles,
   unavailable
@@ -177,9 +181,9 @@ describe('PlatformView in Russian', () => {
     expect(screen.getByText('Рецензент')).toBeTruthy();
     expect(screen.getByText('Администратор')).toBeTruthy();
     expect(screen.getByRole('tab', { name: 'Эксперименты' })).toBeTruthy();
-    fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Модели' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Git пока недоступен: эта часть рабочей среды ещё в разработке.'
+      'Модели пока недоступны: эта часть рабочей среды ещё в разработке.'
     );
     expect(screen.queryByText('Experiments')).toBeNull();
   });
@@ -293,5 +297,35 @@ describe('Admin tab in Russian', () => {
     ).toContain('ЗапросЛимит');
 
     profiles.dispose();
+  });
+});
+
+describe('Git tab in Russian', () => {
+  it('labels the sections, notebook summaries and the token form in Russian', async () => {
+    const trans = (await russian()).load(TRANSLATION_DOMAIN);
+    const api = new ScriptedGit();
+    api.statuses = [gitStatus({ ahead: 2 })];
+    const git = new GitModel({ api, auto: false });
+    git.setDocumentFolder('churn');
+    git.panelVisible = true;
+    render(<GitTab model={git} trans={trans} />);
+    await act(() => git.refresh());
+
+    const changes = screen.getByRole('region', { name: 'Изменения' });
+    expect(changes.textContent).toContain('Ячейки: добавлено 1, изменено 2');
+    expect(changes.textContent).toContain('изменён');
+    expect(
+      screen.getByRole('checkbox', {
+        name: 'Очистить выводы блокнотов в коммите'
+      })
+    ).toHaveProperty('checked', true);
+    expect(screen.getByRole('button', { name: 'Сделать коммит' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Ветка' }).textContent).toContain(
+      'Коммитов к отправке: 2'
+    );
+    expect(screen.getByRole('button', { name: 'Отправить' })).toBeTruthy();
+    expect(screen.getByLabelText('Заменить новым токеном')).toBeTruthy();
+
+    git.dispose();
   });
 });

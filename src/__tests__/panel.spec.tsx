@@ -6,6 +6,7 @@ import * as React from 'react';
 
 import { ProfilesModel } from '../admin/model';
 import { ExperimentsModel } from '../experiments/model';
+import { GitModel } from '../git/model';
 import { PlatformModel } from '../model';
 import { PlatformPanel, PlatformView } from '../widgets/panel';
 import {
@@ -13,6 +14,7 @@ import {
   health,
   identity,
   ScriptedAPI,
+  ScriptedGit,
   ScriptedMlflow,
   ScriptedProfiles,
   unavailable
@@ -94,9 +96,9 @@ describe('PlatformView', () => {
     expect(experiments.getAttribute('aria-selected')).toBe('true');
 
     // A tab that is not built yet explains itself
-    fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Models' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Git is not available yet: this part of the workbench is still being built.'
+      'Models are not available yet: this part of the workbench is still being built.'
     );
     expect(experiments.getAttribute('aria-selected')).toBe('false');
   });
@@ -122,6 +124,33 @@ describe('PlatformView', () => {
     ).toBeTruthy();
     expect(panel.textContent).not.toContain('not available yet');
     profiles.dispose();
+  });
+
+  it('gives the Git tab its repository view, and tells the model it is seen', async () => {
+    const api = new ScriptedGit();
+    const git = new GitModel({ api, auto: false });
+    git.panelVisible = true;
+    const model = new PlatformModel({
+      api: new ScriptedAPI([identity()]),
+      auto: false
+    });
+    models.push(model);
+    render(<PlatformView model={model} git={git} trans={english} />);
+    await act(() => model.refresh());
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('tab', { name: 'Git' }));
+      await git.refresh();
+    });
+
+    const panel = screen.getByRole('tabpanel', { name: 'Git' });
+    expect(git.tabVisible).toBe(true);
+    expect(within(panel).getByRole('region', { name: 'Changes' })).toBeTruthy();
+    expect(panel.textContent).not.toContain('not available yet');
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    expect(git.tabVisible).toBe(false);
+    git.dispose();
   });
 
   it('moves between tabs with the arrow keys', async () => {
@@ -293,5 +322,28 @@ describe('PlatformPanel', () => {
 
     act(() => panel.dispose());
     experiments.dispose();
+  });
+
+  it('tells the git model when the sidebar is shown or hidden', async () => {
+    const model = new PlatformModel({
+      api: new ScriptedAPI([identity()]),
+      auto: false
+    });
+    models.push(model);
+    const git = new GitModel({ api: new ScriptedGit(), auto: false });
+    const panel = new PlatformPanel({
+      model,
+      git,
+      translator: nullTranslator
+    });
+    expect(git.panelVisible).toBe(false);
+
+    act(() => Widget.attach(panel, document.body));
+    expect(git.panelVisible).toBe(true);
+    panel.hide();
+    expect(git.panelVisible).toBe(false);
+
+    act(() => panel.dispose());
+    git.dispose();
   });
 });

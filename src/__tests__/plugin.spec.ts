@@ -2,6 +2,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import plugin, { CommandIDs } from '../index';
@@ -16,7 +17,8 @@ function fakeApp() {
     serviceManager: {
       serverSettings: ServerConnection.makeSettings({
         baseUrl: 'http://127.0.0.1:9/'
-      })
+      }),
+      contents: { fileChanged: new Signal({}) }
     },
     shell: {
       add: (widget: Widget, area?: string, options?: any) =>

@@ -8,6 +8,8 @@ import { ProfilesModel } from '../admin/model';
 import { AdminTab } from '../admin/tab';
 import { ExperimentsModel } from '../experiments/model';
 import { ExperimentsTab } from '../experiments/tab';
+import { GitModel } from '../git/model';
+import { GitTab } from '../git/tab';
 import { useModelState } from '../hooks';
 import { PlatformModel } from '../model';
 import { HealthLine } from './health';
@@ -30,6 +32,7 @@ export class PlatformPanel extends ReactWidget {
     this._model = options.model;
     this._experiments = options.experiments ?? null;
     this._profiles = options.profiles ?? null;
+    this._git = options.git ?? null;
     this._trans = options.translator.load(TRANSLATION_DOMAIN);
     this._commands = options.commands ?? null;
     this.addClass('jp-mlplat-panel');
@@ -68,6 +71,7 @@ export class PlatformPanel extends ReactWidget {
         model={this._model}
         experiments={this._experiments}
         profiles={this._profiles}
+        git={this._git}
         commands={this._commands}
         trans={this._trans}
       />
@@ -80,11 +84,15 @@ export class PlatformPanel extends ReactWidget {
     if (this._experiments) {
       this._experiments.panelVisible = visible;
     }
+    if (this._git) {
+      this._git.panelVisible = visible;
+    }
   }
 
   private _model: PlatformModel;
   private _experiments: ExperimentsModel | null;
   private _profiles: ProfilesModel | null;
+  private _git: GitModel | null;
   private _commands: CommandRegistry | null;
   private _trans: TranslationBundle;
 }
@@ -97,6 +105,8 @@ export namespace PlatformPanel {
     experiments?: ExperimentsModel;
     /** The Admin tab's model; without it the tab stays empty. */
     profiles?: ProfilesModel;
+    /** The Git tab's model; without it the tab stays empty. */
+    git?: GitModel;
     /** The application's commands, which the tabs' buttons execute. */
     commands?: CommandRegistry;
   }
@@ -106,6 +116,7 @@ export interface IPlatformViewProps {
   model: PlatformModel;
   experiments?: ExperimentsModel | null;
   profiles?: ProfilesModel | null;
+  git?: GitModel | null;
   commands?: CommandRegistry | null;
   trans: TranslationBundle;
 }
@@ -115,7 +126,7 @@ export interface IPlatformViewProps {
  * survives the platform going away and coming back.
  */
 export function PlatformView(props: IPlatformViewProps): JSX.Element {
-  const { model, experiments, profiles, commands, trans } = props;
+  const { model, experiments, profiles, git, commands, trans } = props;
   const state = useModelState(model);
   const [selected, setSelected] = React.useState<TabId>('experiments');
 
@@ -176,6 +187,9 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
                     trans={trans}
                   />
                 );
+              }
+              if (id === 'git' && git) {
+                return <GitTab model={git} trans={trans} />;
               }
               if (id === 'admin' && profiles) {
                 return <AdminTab model={profiles} trans={trans} />;

@@ -33,10 +33,7 @@ export function tabSpecs(trans: TranslationBundle): ITabSpec[] {
     },
     {
       id: 'git',
-      label: trans.__('Git'),
-      notYet: trans.__(
-        'Git is not available yet: this part of the workbench is still being built.'
-      )
+      label: trans.__('Git')
     },
     {
       id: 'models',
