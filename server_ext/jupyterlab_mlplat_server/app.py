@@ -11,6 +11,7 @@ import getpass
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tornado.httpserver
 import tornado.netutil
@@ -23,14 +24,15 @@ from jupyterlab_mlplat.adapters.mlflow_tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments import ROOT_ENV, ExperimentService
 from jupyterlab_mlplat.core.git_workspace import GitWorkspace
-from jupyterlab_mlplat.platform.app import PlatformApp
-from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
 from .experiments import EXPERIMENT_HANDLERS
 from .git import GIT_HANDLERS, token_from_platform
 from .handlers import HANDLERS, UNKNOWN_ROUTE
 from .profiles import PROFILE_HANDLERS
 from .workspace import JupyterWorkspace
+
+if TYPE_CHECKING:
+    from jupyterlab_mlplat.platform.app import PlatformApp
 
 
 def _standalone_user() -> str:
@@ -171,6 +173,11 @@ class MLPlatformServerApp(ExtensionApp):
     def _start_in_process_platform(self) -> PlatformClient:
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         port = sockets[0].getsockname()[1]
+        # imported here: under a hub the platform runs elsewhere, and importing it (its
+        # database layer, python-gitlab) would add ~0.9 s to every server's start
+        from jupyterlab_mlplat.platform.app import PlatformApp
+        from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
+
         secret = SharedSecretAuthenticator().secret
         platform = PlatformApp(
             config=self.config,
