@@ -6,6 +6,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { LabelledField } from '../widgets/fields';
 import { IKeyValueRow, keyValueRow } from './draft';
 
 /*
@@ -75,14 +76,13 @@ export function TextField(props: ITextFieldProps): JSX.Element {
     spellCheck: false
   };
   return (
-    <div
-      className={`jp-mlplat-field ${props.className ?? ''} ${
+    <LabelledField
+      id={id}
+      label={props.label}
+      className={`${props.className ?? ''} ${
         props.error ? 'jp-mod-invalid' : ''
-      }`.trim()}
+      }`}
     >
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {props.label}
-      </label>
       {props.multiline ? (
         <textarea
           {...common}
@@ -105,7 +105,7 @@ export function TextField(props: ITextFieldProps): JSX.Element {
           {props.hint}
         </p>
       )}
-    </div>
+    </LabelledField>
   );
 }
 
@@ -164,10 +164,7 @@ export interface ISelectFieldProps {
 export function SelectField(props: ISelectFieldProps): JSX.Element {
   const id = React.useId();
   return (
-    <div className="jp-mlplat-field">
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {props.label}
-      </label>
+    <LabelledField id={id} label={props.label}>
       <HTMLSelect
         id={id}
         data-path={props.path}
@@ -179,7 +176,7 @@ export function SelectField(props: ISelectFieldProps): JSX.Element {
         onChange={event => props.onChange(event.currentTarget.value)}
       />
       <FieldError id={`${id}-error`} message={props.error} />
-    </div>
+    </LabelledField>
   );
 }
 

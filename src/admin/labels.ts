@@ -134,14 +134,3 @@ export function groupsSummary(
     ? trans.__('Open to everyone')
     : trans.__('Groups: %1', profile.allowed_groups.join(', '));
 }
-
-/** An ISO time in the browser's locale; as sent when it does not parse. */
-export function formatUpdated(iso: string): string {
-  const time = Date.parse(iso);
-  return Number.isFinite(time)
-    ? new Date(time).toLocaleString(undefined, {
-        dateStyle: 'short',
-        timeStyle: 'short'
-      })
-    : iso;
-}

@@ -3,9 +3,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, caretLeftIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { formatDateTime } from '../widgets/labels';
 import { IDraftProblem, toBody } from './draft';
 import { focusPath } from './fields';
-import { fieldLabel, formatUpdated, problemText } from './labels';
+import { fieldLabel, problemText } from './labels';
 import { ProfilesModel } from './model';
 import { PodPreview } from './preview';
 import {
@@ -123,7 +124,7 @@ export function ProfileEditor(props: IProfileEditorProps): JSX.Element {
               'Revision %1, updated by %2 on %3',
               base.revision,
               base.updated_by,
-              formatUpdated(base.updated_at)
+              formatDateTime(base.updated_at)
             )}
           </p>
         )}

@@ -3,7 +3,8 @@ import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { IProfileRecord } from '../tokens';
-import { formatUpdated, groupsSummary, resourceSummary } from './labels';
+import { formatDateTime } from '../widgets/labels';
+import { groupsSummary, resourceSummary } from './labels';
 import { ProfilesModel } from './model';
 
 export interface IProfileListProps {
@@ -124,7 +125,7 @@ function ProfileItem(props: IProfileItemProps): JSX.Element {
         {trans.__(
           'Updated by %1 on %2',
           record.updated_by,
-          formatUpdated(record.updated_at)
+          formatDateTime(record.updated_at)
         )}
       </div>
     </li>

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { LabelledField } from '../widgets/fields';
 import {
   DraftField,
   IDraftProblem,
@@ -115,10 +116,7 @@ function ReadOnlySlug(props: {
   const { trans } = props;
   const id = React.useId();
   return (
-    <div className="jp-mlplat-field">
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {trans.__('Slug')}
-      </label>
+    <LabelledField id={id} label={trans.__('Slug')}>
       <input
         id={id}
         type="text"
@@ -132,7 +130,7 @@ function ReadOnlySlug(props: {
       <p id={`${id}-hint`} className="jp-mlplat-field-hint">
         {trans.__('The slug names the profile for good; it cannot change.')}
       </p>
-    </div>
+    </LabelledField>
   );
 }
 

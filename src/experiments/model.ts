@@ -1,6 +1,5 @@
-import { IDisposable } from '@lumino/disposable';
 import { Debouncer, IPoll, Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
 import { PlatformModel } from '../model';
 import {
@@ -13,6 +12,7 @@ import {
   IRunSort,
   RunSortKind
 } from '../tokens';
+import { TabModel } from '../visibility';
 
 /**
  * What the Experiments tab shows: the experiment list or one experiment's
@@ -23,8 +23,17 @@ import {
  * (to notice it coming back). It stands by whenever the sidebar or the tab is
  * hidden, so a workbench left open does not keep MLflow busy.
  */
-export class ExperimentsModel implements IDisposable {
+export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
   constructor(options: ExperimentsModel.IOptions) {
+    super({
+      status: { kind: 'loading' },
+      busy: false,
+      config: null,
+      view: 'list',
+      list: { filter: '', experiments: null, nextPageToken: null },
+      runs: null,
+      selection: []
+    });
     this._api = options.api;
     this._poll = new Poll({
       auto: options.auto ?? true,
@@ -42,39 +51,9 @@ export class ExperimentsModel implements IDisposable {
     );
   }
 
-  /** The latest state; replaced on every change, never mutated. */
-  get state(): ExperimentsModel.IState {
-    return this._state;
-  }
-
-  get stateChanged(): ISignal<this, ExperimentsModel.IState> {
-    return this._stateChanged;
-  }
-
   /** The API the model reads from, shared with the run and compare pages. */
   get api(): IMlflowAPI {
     return this._api;
-  }
-
-  /** Whether the sidebar panel is shown (set by the panel widget). */
-  get panelVisible(): boolean {
-    return this._panelVisible;
-  }
-  set panelVisible(value: boolean) {
-    this._setVisibility(value, this._tabVisible);
-  }
-
-  /** Whether the Experiments tab is the selected tab (set by the tab). */
-  get tabVisible(): boolean {
-    return this._tabVisible;
-  }
-  set tabVisible(value: boolean) {
-    this._setVisibility(this._panelVisible, value);
-  }
-
-  /** Both of the above: someone can see the tab. */
-  get visible(): boolean {
-    return this._panelVisible && this._tabVisible;
   }
 
   /** Whether the poll would ask MLflow at its next tick (for tests and logs). */
@@ -366,17 +345,12 @@ export class ExperimentsModel implements IDisposable {
     }
   }
 
-  private _setVisibility(panel: boolean, tab: boolean): void {
-    const wasVisible = this.visible;
-    this._panelVisible = panel;
-    this._tabVisible = tab;
-    // Coming into view: show fresh data rather than what was there an hour ago.
-    if (
-      this.visible &&
-      !wasVisible &&
-      !this.isDisposed &&
-      this._state.status.kind !== 'disabled'
-    ) {
+  /**
+   * Coming into view: show fresh data rather than what was there an hour
+   * ago, unless MLflow is turned off for this workbench.
+   */
+  protected _shown(): void {
+    if (this._state.status.kind !== 'disabled') {
       void this.refresh();
     }
   }
@@ -461,30 +435,10 @@ export class ExperimentsModel implements IDisposable {
     return true;
   }
 
-  private _update(patch: Partial<ExperimentsModel.IState>): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
-    this._stateChanged.emit(this._state);
-  }
-
   private _api: IMlflowAPI;
   private _columns = new Map<string, IRunColumn[]>();
-  private _panelVisible = false;
   private _poll: Poll;
   private _search: Debouncer;
-  private _state: ExperimentsModel.IState = {
-    status: { kind: 'loading' },
-    busy: false,
-    config: null,
-    view: 'list',
-    list: { filter: '', experiments: null, nextPageToken: null },
-    runs: null,
-    selection: []
-  };
-  private _stateChanged = new Signal<this, ExperimentsModel.IState>(this);
-  private _tabVisible = false;
   private _ticket = 0;
 }
 

@@ -3,8 +3,9 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { gitlabTokenPage } from '../request';
+import { LabelledInputRow } from '../widgets/fields';
+import { formatDateTime } from '../widgets/labels';
 import { confirmDeleteToken } from './dialogs';
-import { formatSaved } from './labels';
 import { GitModel } from './model';
 import {
   DoneNote,
@@ -74,7 +75,7 @@ export function AccountSection(
           {trans.__(
             'Token of %1 saved %2, ending in …%3.',
             token.gitlab_username,
-            formatSaved(token.saved_at),
+            formatDateTime(token.saved_at),
             token.hint
           )}
         </p>
@@ -162,7 +163,6 @@ interface ITokenFormProps {
 export function TokenForm(props: ITokenFormProps): JSX.Element {
   const { trans } = props;
   const [value, setValue] = React.useState('');
-  const id = React.useId();
   return (
     <form
       className="jp-mlplat-git-inline-form"
@@ -175,23 +175,20 @@ export function TokenForm(props: ITokenFormProps): JSX.Element {
         void props.onSave(token);
       }}
     >
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {props.replacing
-          ? trans.__('Replace with a new token')
-          : trans.__('Personal access token')}
-      </label>
-      <div className="jp-mlplat-git-folder-row">
-        <input
-          id={id}
-          type="password"
-          className="jp-mod-styled jp-mlplat-git-input"
-          value={value}
-          autoComplete="new-password"
-          spellCheck={false}
-          disabled={props.disabled}
-          placeholder="glpat-…"
-          onChange={event => setValue(event.currentTarget.value)}
-        />
+      <LabelledInputRow
+        label={
+          props.replacing
+            ? trans.__('Replace with a new token')
+            : trans.__('Personal access token')
+        }
+        type="password"
+        value={value}
+        autoComplete="new-password"
+        spellCheck={false}
+        disabled={props.disabled}
+        placeholder="glpat-…"
+        onChange={setValue}
+      >
         <Button
           small
           type="submit"
@@ -199,7 +196,7 @@ export function TokenForm(props: ITokenFormProps): JSX.Element {
         >
           {trans.__('Save token')}
         </Button>
-      </div>
+      </LabelledInputRow>
     </form>
   );
 }

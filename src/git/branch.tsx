@@ -1,9 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, HTMLSelect } from '@jupyterlab/ui-components';
+import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { gitlabProjectPage } from '../request';
 import { IGitBranch } from '../tokens';
+import { LabelledInputRow, LabelledSelect } from '../widgets/fields';
 import { confirmForcePush } from './dialogs';
 import { GitModel } from './model';
 import {
@@ -101,7 +102,6 @@ interface IBranchPickerProps {
  */
 function BranchPicker(props: IBranchPickerProps): JSX.Element {
   const { current, trans } = props;
-  const id = React.useId();
   const branches = props.branches ?? [];
   const local = branches.filter(b => !b.remote).map(b => b.name);
   if (current && !local.includes(current)) {
@@ -122,24 +122,17 @@ function BranchPicker(props: IBranchPickerProps): JSX.Element {
     }))
   ];
   return (
-    <div className="jp-mlplat-field">
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {trans.__('Current branch')}
-      </label>
-      <HTMLSelect
-        id={id}
-        className="jp-mlplat-select"
-        value={current ?? ''}
-        options={options}
-        disabled={props.disabled}
-        onChange={event => {
-          const name = event.currentTarget.value;
-          if (name && name !== current) {
-            props.onPick(name);
-          }
-        }}
-      />
-    </div>
+    <LabelledSelect
+      label={trans.__('Current branch')}
+      value={current ?? ''}
+      options={options}
+      disabled={props.disabled}
+      onChange={name => {
+        if (name && name !== current) {
+          props.onPick(name);
+        }
+      }}
+    />
   );
 }
 
@@ -153,7 +146,6 @@ interface INewBranchFormProps {
 function NewBranchForm(props: INewBranchFormProps): JSX.Element {
   const { trans } = props;
   const [name, setName] = React.useState('');
-  const id = React.useId();
   return (
     <form
       className="jp-mlplat-git-inline-form"
@@ -166,20 +158,14 @@ function NewBranchForm(props: INewBranchFormProps): JSX.Element {
         });
       }}
     >
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {trans.__('New branch')}
-      </label>
-      <div className="jp-mlplat-git-folder-row">
-        <input
-          id={id}
-          type="text"
-          className="jp-mod-styled jp-mlplat-git-input"
-          value={name}
-          placeholder={trans.__('tune-depth')}
-          spellCheck={false}
-          disabled={props.disabled}
-          onChange={event => setName(event.currentTarget.value)}
-        />
+      <LabelledInputRow
+        label={trans.__('New branch')}
+        value={name}
+        placeholder={trans.__('tune-depth')}
+        spellCheck={false}
+        disabled={props.disabled}
+        onChange={setName}
+      >
         <Button
           small
           type="submit"
@@ -187,7 +173,7 @@ function NewBranchForm(props: INewBranchFormProps): JSX.Element {
         >
           {trans.__('Create branch')}
         </Button>
-      </div>
+      </LabelledInputRow>
     </form>
   );
 }

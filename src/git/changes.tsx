@@ -9,7 +9,7 @@ import {
   shortCommit
 } from './labels';
 import { GitModel } from './model';
-import { DoneNote, FailureNote, Progress, Section } from './parts';
+import { DoneNote, FailureNote, Progress, Section, SubmitBar } from './parts';
 
 export interface IChangesSectionProps {
   model: GitModel;
@@ -246,19 +246,15 @@ function CommitForm(props: IChangesSectionProps): JSX.Element {
               )
             : trans.__('Outputs are committed as they are.')}
       </p>
-      <div className="jp-mlplat-toolbar">
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept jp-mlplat-git-primary"
-          disabled={busy || missing !== null}
-          title={missing ?? trans.__('Commit the picked files')}
-        >
-          {trans.__('Commit')}
-        </button>
+      <SubmitBar
+        label={trans.__('Commit')}
+        disabled={busy || missing !== null}
+        title={missing ?? trans.__('Commit the picked files')}
+      >
         {missing && !busy && (
           <span className="jp-mlplat-field-hint">{missing}</span>
         )}
-      </div>
+      </SubmitBar>
       {state.operation === 'commit' && (
         <Progress text={trans.__('Committing…')} />
       )}

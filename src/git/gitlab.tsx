@@ -1,6 +1,5 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
@@ -9,6 +8,11 @@ import {
   IMergeRequest,
   ProjectVisibility
 } from '../tokens';
+import {
+  LabelledInput,
+  LabelledSelect,
+  LabelledTextArea
+} from '../widgets/fields';
 import {
   mergeRequestStateLabel,
   pipelineStatusLabel,
@@ -21,7 +25,8 @@ import {
   ExternalLink,
   FailureNote,
   Progress,
-  Section
+  Section,
+  SubmitBar
 } from './parts';
 
 export interface IGitLabSectionProps {
@@ -81,7 +86,6 @@ function PublishForm(props: IGitLabSectionProps): JSX.Element {
   const [namespace, setNamespace] = React.useState('');
   const [visibility, setVisibility] =
     React.useState<ProjectVisibility>('private');
-  const ids = { name: React.useId(), ns: React.useId(), vis: React.useId() };
 
   React.useEffect(() => setName(suggested), [suggested]);
   React.useEffect(() => {
@@ -111,32 +115,20 @@ function PublishForm(props: IGitLabSectionProps): JSX.Element {
           });
         }}
       >
-        <div className="jp-mlplat-field">
-          <label htmlFor={ids.name} className="jp-mlplat-field-label">
-            {trans.__('Project name')}
-          </label>
-          <input
-            id={ids.name}
-            type="text"
-            className="jp-mod-styled jp-mlplat-git-input"
-            value={name}
-            disabled={busy}
-            spellCheck={false}
-            onChange={event => setName(event.currentTarget.value)}
-          />
-        </div>
-        <div className="jp-mlplat-field">
-          <label htmlFor={ids.ns} className="jp-mlplat-field-label">
-            {trans.__('Namespace')}
-          </label>
-          <HTMLSelect
-            id={ids.ns}
-            className="jp-mlplat-select"
-            value={namespace}
-            disabled={busy}
-            options={namespaceOptions(namespaces, own, trans)}
-            onChange={event => setNamespace(event.currentTarget.value)}
-          />
+        <LabelledInput
+          label={trans.__('Project name')}
+          value={name}
+          disabled={busy}
+          spellCheck={false}
+          onChange={setName}
+        />
+        <LabelledSelect
+          label={trans.__('Namespace')}
+          value={namespace}
+          disabled={busy}
+          options={namespaceOptions(namespaces, own, trans)}
+          onChange={setNamespace}
+        >
           {(state.namespaces.kind === 'unavailable' ||
             state.namespaces.kind === 'error') && (
             <p className="jp-mlplat-field-error">
@@ -153,34 +145,21 @@ function PublishForm(props: IGitLabSectionProps): JSX.Element {
               </button>
             </p>
           )}
-        </div>
-        <div className="jp-mlplat-field">
-          <label htmlFor={ids.vis} className="jp-mlplat-field-label">
-            {trans.__('Visibility')}
-          </label>
-          <HTMLSelect
-            id={ids.vis}
-            className="jp-mlplat-select"
-            value={visibility}
-            disabled={busy}
-            options={(['private', 'internal', 'public'] as const).map(v => ({
-              value: v,
-              label: visibilityLabel(v, trans)
-            }))}
-            onChange={event =>
-              setVisibility(event.currentTarget.value as ProjectVisibility)
-            }
-          />
-        </div>
-        <div className="jp-mlplat-toolbar">
-          <button
-            type="submit"
-            className="jp-mod-styled jp-mod-accept jp-mlplat-git-primary"
-            disabled={busy || name.trim() === ''}
-          >
-            {trans.__('Publish')}
-          </button>
-        </div>
+        </LabelledSelect>
+        <LabelledSelect
+          label={trans.__('Visibility')}
+          value={visibility}
+          disabled={busy}
+          options={(['private', 'internal', 'public'] as const).map(v => ({
+            value: v,
+            label: visibilityLabel(v, trans)
+          }))}
+          onChange={value => setVisibility(value as ProjectVisibility)}
+        />
+        <SubmitBar
+          label={trans.__('Publish')}
+          disabled={busy || name.trim() === ''}
+        />
       </form>
       {state.operation === 'publish' && (
         <Progress text={trans.__('Publishing to GitLab…')} />
@@ -378,11 +357,6 @@ function MergeRequestForm(props: IGitLabSectionProps): JSX.Element | null {
   const [title, setTitle] = React.useState('');
   const [description, setDescription] = React.useState('');
   const [target, setTarget] = React.useState('');
-  const ids = {
-    title: React.useId(),
-    description: React.useId(),
-    target: React.useId()
-  };
   const chosen = targets.includes(target)
     ? target
     : targets.includes('main')
@@ -438,54 +412,29 @@ function MergeRequestForm(props: IGitLabSectionProps): JSX.Element | null {
       <h4 className="jp-mlplat-git-subheading">
         {trans.__('New merge request from “%1”', repo.branch)}
       </h4>
-      <div className="jp-mlplat-field">
-        <label htmlFor={ids.title} className="jp-mlplat-field-label">
-          {trans.__('Title')}
-        </label>
-        <input
-          id={ids.title}
-          type="text"
-          className="jp-mod-styled jp-mlplat-git-input"
-          value={title}
-          disabled={busy}
-          onChange={event => setTitle(event.currentTarget.value)}
-        />
-      </div>
-      <div className="jp-mlplat-field">
-        <label htmlFor={ids.description} className="jp-mlplat-field-label">
-          {trans.__('Description')}
-        </label>
-        <textarea
-          id={ids.description}
-          className="jp-mlplat-textarea"
-          rows={3}
-          value={description}
-          disabled={busy}
-          onChange={event => setDescription(event.currentTarget.value)}
-        />
-      </div>
-      <div className="jp-mlplat-field">
-        <label htmlFor={ids.target} className="jp-mlplat-field-label">
-          {trans.__('Into branch')}
-        </label>
-        <HTMLSelect
-          id={ids.target}
-          className="jp-mlplat-select"
-          value={chosen}
-          disabled={busy}
-          options={targets}
-          onChange={event => setTarget(event.currentTarget.value)}
-        />
-      </div>
-      <div className="jp-mlplat-toolbar">
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept jp-mlplat-git-primary"
-          disabled={busy || title.trim() === ''}
-        >
-          {trans.__('Open merge request')}
-        </button>
-      </div>
+      <LabelledInput
+        label={trans.__('Title')}
+        value={title}
+        disabled={busy}
+        onChange={setTitle}
+      />
+      <LabelledTextArea
+        label={trans.__('Description')}
+        value={description}
+        disabled={busy}
+        onChange={setDescription}
+      />
+      <LabelledSelect
+        label={trans.__('Into branch')}
+        value={chosen}
+        disabled={busy}
+        options={targets}
+        onChange={setTarget}
+      />
+      <SubmitBar
+        label={trans.__('Open merge request')}
+        disabled={busy || title.trim() === ''}
+      />
     </form>
   );
 }

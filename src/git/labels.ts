@@ -182,14 +182,3 @@ export function visibilityLabel(
 export function shortCommit(commit: string): string {
   return commit.slice(0, 8);
 }
-
-/** An ISO time in the browser's locale; as sent when it does not parse. */
-export function formatSaved(iso: string): string {
-  const time = Date.parse(iso);
-  return Number.isFinite(time)
-    ? new Date(time).toLocaleString(undefined, {
-        dateStyle: 'short',
-        timeStyle: 'short'
-      })
-    : iso;
-}

@@ -1,6 +1,5 @@
-import { IDisposable } from '@lumino/disposable';
 import { Debouncer, IPoll, Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
 import { PlatformModel } from '../model';
 import { PlatformRequestError } from '../request';
@@ -16,6 +15,7 @@ import {
   IMergeRequestCreate,
   IPublishRequest
 } from '../tokens';
+import { TabModel } from '../visibility';
 
 /**
  * What the Git tab shows: one folder's repository, the commit being
@@ -30,8 +30,23 @@ import {
  * One action runs at a time: git takes a lock on the repository, and two
  * buttons pressed together would make the second fail with a lock error.
  */
-export class GitModel implements IDisposable {
+export class GitModel extends TabModel<GitModel.IState> {
   constructor(options: GitModel.IOptions) {
+    super({
+      folder: '',
+      following: true,
+      documentFolder: null,
+      status: { kind: 'loading' },
+      repo: null,
+      branches: null,
+      draft: { message: '', selection: [] },
+      clearOutputs: true,
+      operation: null,
+      outcomes: {},
+      account: { kind: 'loading' },
+      namespaces: { kind: 'loading' },
+      remote: GitModel.EMPTY_REMOTE
+    });
     this._api = options.api;
     this._poll = new Poll({
       auto: options.auto ?? true,
@@ -44,36 +59,6 @@ export class GitModel implements IDisposable {
       () => this._load({ branches: true }),
       options.fileChangeDelay ?? GitModel.FILE_CHANGE_DELAY
     );
-  }
-
-  /** The latest state; replaced on every change, never mutated. */
-  get state(): GitModel.IState {
-    return this._state;
-  }
-
-  get stateChanged(): ISignal<this, GitModel.IState> {
-    return this._stateChanged;
-  }
-
-  /** Whether the sidebar panel is shown (set by the panel widget). */
-  get panelVisible(): boolean {
-    return this._panelVisible;
-  }
-  set panelVisible(value: boolean) {
-    this._setVisibility(value, this._tabVisible);
-  }
-
-  /** Whether the Git tab is the selected tab (set by the tab). */
-  get tabVisible(): boolean {
-    return this._tabVisible;
-  }
-  set tabVisible(value: boolean) {
-    this._setVisibility(this._panelVisible, value);
-  }
-
-  /** Someone can see the tab. */
-  get visible(): boolean {
-    return this._panelVisible && this._tabVisible;
   }
 
   get isDisposed(): boolean {
@@ -433,14 +418,9 @@ export class GitModel implements IDisposable {
 
   /* --------------------------------------------------------------- private */
 
-  private _setVisibility(panel: boolean, tab: boolean): void {
-    const wasVisible = this.visible;
-    this._panelVisible = panel;
-    this._tabVisible = tab;
-    // Coming into view: show the repository as it is now.
-    if (this.visible && !wasVisible && !this.isDisposed) {
-      void this.refresh();
-    }
+  /** Coming into view: show the repository as it is now. */
+  protected _shown(): void {
+    void this.refresh();
   }
 
   private _switchFolder(folder: string, following: boolean): void {
@@ -662,41 +642,15 @@ export class GitModel implements IDisposable {
     this._update({ draft: { ...this._state.draft, ...patch } });
   }
 
-  private _update(patch: Partial<GitModel.IState>): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
-    this._stateChanged.emit(this._state);
-  }
-
   private _accountTicket = 0;
   private _api: IGitAPI;
   private _drafts = new Map<string, GitModel.IDraft>();
   private _filesChanged: Debouncer;
   private _namespacesAsked = false;
-  private _panelVisible = false;
   private _pending: Promise<void> = Promise.resolve();
   private _poll: Poll;
   private _remoteTicket = 0;
   private _repoKey: string | null = null;
-  private _state: GitModel.IState = {
-    folder: '',
-    following: true,
-    documentFolder: null,
-    status: { kind: 'loading' },
-    repo: null,
-    branches: null,
-    draft: { message: '', selection: [] },
-    clearOutputs: true,
-    operation: null,
-    outcomes: {},
-    account: { kind: 'loading' },
-    namespaces: { kind: 'loading' },
-    remote: GitModel.EMPTY_REMOTE
-  };
-  private _stateChanged = new Signal<this, GitModel.IState>(this);
-  private _tabVisible = false;
   private _ticket = 0;
 }
 

@@ -32,6 +32,28 @@ export function Section(props: ISectionProps): JSX.Element {
   );
 }
 
+/** A form's toolbar with its primary submit button, and anything after it. */
+export function SubmitBar(props: {
+  label: string;
+  disabled: boolean;
+  title?: string;
+  children?: React.ReactNode;
+}): JSX.Element {
+  return (
+    <div className="jp-mlplat-toolbar">
+      <button
+        type="submit"
+        className="jp-mod-styled jp-mod-accept jp-mlplat-git-primary"
+        disabled={props.disabled}
+        title={props.title}
+      >
+        {props.label}
+      </button>
+      {props.children}
+    </div>
+  );
+}
+
 /** "Pushing…" with a spinner, announced to screen readers. */
 export function Progress(props: { text: string }): JSX.Element {
   return (

@@ -3,6 +3,7 @@ import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { useModelState } from '../hooks';
+import { LabelledInputRow } from '../widgets/fields';
 import { StatusMessage } from '../widgets/status';
 import { AccountSection } from './account';
 import { BranchSection } from './branch';
@@ -56,7 +57,6 @@ interface IStateProps {
 function FolderBar(props: IStateProps): JSX.Element {
   const { model, state, trans } = props;
   const [text, setText] = React.useState(state.folder);
-  const id = React.useId();
 
   React.useEffect(() => setText(state.folder), [state.folder]);
 
@@ -69,19 +69,13 @@ function FolderBar(props: IStateProps): JSX.Element {
         void model.setFolder(text);
       }}
     >
-      <label htmlFor={id} className="jp-mlplat-field-label">
-        {trans.__('Folder')}
-      </label>
-      <div className="jp-mlplat-git-folder-row">
-        <input
-          id={id}
-          type="text"
-          className="jp-mod-styled jp-mlplat-git-input"
-          value={text}
-          placeholder={trans.__('(home folder)')}
-          spellCheck={false}
-          onChange={event => setText(event.currentTarget.value)}
-        />
+      <LabelledInputRow
+        label={trans.__('Folder')}
+        value={text}
+        placeholder={trans.__('(home folder)')}
+        spellCheck={false}
+        onChange={setText}
+      >
         <Button small type="submit" title={trans.__('Show this folder')}>
           {trans.__('Show')}
         </Button>
@@ -96,7 +90,7 @@ function FolderBar(props: IStateProps): JSX.Element {
         >
           <refreshIcon.react tag="span" />
         </Button>
-      </div>
+      </LabelledInputRow>
       <p className="jp-mlplat-field-hint">
         {state.following ? (
           state.documentFolder === null ? (

@@ -54,3 +54,14 @@ export function modeLabel(
       return mode;
   }
 }
+
+/** An ISO time in the browser's locale; as sent when it does not parse. */
+export function formatDateTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isFinite(time)
+    ? new Date(time).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'short'
+      })
+    : iso;
+}

@@ -1,0 +1,77 @@
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+/**
+ * The model of a sidebar tab: a state replaced on every change, the signal
+ * that says so, and whether someone can see the tab (the sidebar panel is
+ * shown and the tab is the selected one).
+ *
+ * Subclasses own their poll and their disposal; they are told when the tab
+ * comes into view, so they can show fresh data rather than what was there
+ * an hour ago.
+ */
+export abstract class TabModel<S extends object> implements IDisposable {
+  constructor(state: S) {
+    this._state = state;
+  }
+
+  /** The latest state; replaced on every change, never mutated. */
+  get state(): S {
+    return this._state;
+  }
+
+  get stateChanged(): ISignal<this, S> {
+    return this._stateChanged;
+  }
+
+  /** Whether the sidebar panel is shown (set by the panel widget). */
+  get panelVisible(): boolean {
+    return this._panelVisible;
+  }
+  set panelVisible(value: boolean) {
+    this._setVisibility(value, this._tabVisible);
+  }
+
+  /** Whether the tab is the selected tab (set by the tab). */
+  get tabVisible(): boolean {
+    return this._tabVisible;
+  }
+  set tabVisible(value: boolean) {
+    this._setVisibility(this._panelVisible, value);
+  }
+
+  /** Both of the above: someone can see the tab. */
+  get visible(): boolean {
+    return this._panelVisible && this._tabVisible;
+  }
+
+  abstract get isDisposed(): boolean;
+
+  abstract dispose(): void;
+
+  /** The tab came into view (and the model is not disposed). */
+  protected abstract _shown(): void;
+
+  /** Merge a patch into a new state and emit it; nothing once disposed. */
+  protected _update(patch: Partial<S>): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._state = { ...this._state, ...patch };
+    this._stateChanged.emit(this._state);
+  }
+
+  private _setVisibility(panel: boolean, tab: boolean): void {
+    const wasVisible = this.visible;
+    this._panelVisible = panel;
+    this._tabVisible = tab;
+    if (this.visible && !wasVisible && !this.isDisposed) {
+      this._shown();
+    }
+  }
+
+  protected _state: S;
+  private _panelVisible = false;
+  private _stateChanged = new Signal<this, S>(this);
+  private _tabVisible = false;
+}

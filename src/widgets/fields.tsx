@@ -1,0 +1,151 @@
+import { HTMLSelect } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+/*
+ * Labelled inputs shared by the tabs' forms. Each label points at its input
+ * by a generated id, so screen readers and UI tests find inputs by label.
+ * The caller passes translated text: these pieces hold no strings of their
+ * own.
+ */
+
+export interface ILabelledFieldProps {
+  /** The id of the input the label is for. */
+  id: string;
+  label: React.ReactNode;
+  /** More classes for the block, after `jp-mlplat-field`. */
+  className?: string;
+  children: React.ReactNode;
+}
+
+/** A `jp-mlplat-field` block: a label, then its input and anything after. */
+export function LabelledField(props: ILabelledFieldProps): JSX.Element {
+  return (
+    <div className={`jp-mlplat-field ${props.className ?? ''}`.trim()}>
+      <label htmlFor={props.id} className="jp-mlplat-field-label">
+        {props.label}
+      </label>
+      {props.children}
+    </div>
+  );
+}
+
+export interface ITextInputProps {
+  value: string;
+  onChange: (value: string) => void;
+  /** `text` unless said otherwise. */
+  type?: 'text' | 'password';
+  disabled?: boolean;
+  placeholder?: string;
+  spellCheck?: boolean;
+  autoComplete?: string;
+}
+
+export interface ILabelledInputProps extends ITextInputProps {
+  label: React.ReactNode;
+}
+
+/** A one-line text input of the Git tab (`jp-mlplat-git-input`). */
+function TextInput(props: ITextInputProps & { id: string }): JSX.Element {
+  return (
+    <input
+      id={props.id}
+      type={props.type ?? 'text'}
+      className="jp-mod-styled jp-mlplat-git-input"
+      value={props.value}
+      autoComplete={props.autoComplete}
+      spellCheck={props.spellCheck}
+      disabled={props.disabled}
+      placeholder={props.placeholder}
+      onChange={event => props.onChange(event.currentTarget.value)}
+    />
+  );
+}
+
+/** A labelled one-line text input. */
+export function LabelledInput(props: ILabelledInputProps): JSX.Element {
+  const { label, ...input } = props;
+  const id = React.useId();
+  return (
+    <LabelledField id={id} label={label}>
+      <TextInput id={id} {...input} />
+    </LabelledField>
+  );
+}
+
+export interface ILabelledInputRowProps extends ILabelledInputProps {
+  /** The buttons after the input, on its line. */
+  children: React.ReactNode;
+}
+
+/**
+ * A label over a line holding a text input and its buttons, for the small
+ * forms of one input (folder, new branch, token).
+ */
+export function LabelledInputRow(props: ILabelledInputRowProps): JSX.Element {
+  const { children, label, ...input } = props;
+  const id = React.useId();
+  return (
+    <>
+      <label htmlFor={id} className="jp-mlplat-field-label">
+        {label}
+      </label>
+      <div className="jp-mlplat-git-folder-row">
+        <TextInput id={id} {...input} />
+        {children}
+      </div>
+    </>
+  );
+}
+
+export interface ILabelledTextAreaProps {
+  label: React.ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  disabled?: boolean;
+  rows?: number;
+}
+
+/** A labelled textarea for longer text. */
+export function LabelledTextArea(props: ILabelledTextAreaProps): JSX.Element {
+  const id = React.useId();
+  return (
+    <LabelledField id={id} label={props.label}>
+      <textarea
+        id={id}
+        className="jp-mlplat-textarea"
+        rows={props.rows ?? 3}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={event => props.onChange(event.currentTarget.value)}
+      />
+    </LabelledField>
+  );
+}
+
+export interface ILabelledSelectProps {
+  label: React.ReactNode;
+  value: string;
+  options: (string | { value: string; label?: string })[];
+  onChange: (value: string) => void;
+  disabled?: boolean;
+  /** Shown under the select, e.g. why its options are missing. */
+  children?: React.ReactNode;
+}
+
+/** A labelled JupyterLab select. */
+export function LabelledSelect(props: ILabelledSelectProps): JSX.Element {
+  const id = React.useId();
+  return (
+    <LabelledField id={id} label={props.label}>
+      <HTMLSelect
+        id={id}
+        className="jp-mlplat-select"
+        value={props.value}
+        disabled={props.disabled}
+        options={props.options}
+        onChange={event => props.onChange(event.currentTarget.value)}
+      />
+      {props.children}
+    </LabelledField>
+  );
+}
