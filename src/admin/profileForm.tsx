@@ -53,13 +53,19 @@ export function ProfileEditor(props: IProfileEditorProps): JSX.Element {
     trans
   };
 
-  // Save and Delete sit at the bottom, the reasons they failed at the top.
-  const showFailure = () =>
-    requestAnimationFrame(() => {
-      const alert = root.current?.querySelector<HTMLElement>('[role="alert"]');
-      alert?.focus();
-      alert?.scrollIntoView?.({ block: 'nearest' });
-    });
+  // Save and Delete sit at the bottom, the reasons they failed at the top. The
+  // focus moves once React has rendered the failure (an effect, not a timer:
+  // under load the render can come later than the next frame).
+  const [failures, setFailures] = React.useState(0);
+  const showFailure = () => setFailures(count => count + 1);
+  React.useEffect(() => {
+    if (failures === 0) {
+      return;
+    }
+    const alert = root.current?.querySelector<HTMLElement>('[role="alert"]');
+    alert?.focus();
+    alert?.scrollIntoView?.({ block: 'nearest' });
+  }, [failures]);
 
   const save = async (): Promise<void> => {
     const record = await model.save();
