@@ -262,6 +262,33 @@ class GitWorkspace:
             raise Conflict("This repository already has a remote 'origin'.")
         await self._run(top, "remote", "add", "origin", url)
 
+    async def publish(
+        self, relative: str, create_project: Callable[[], Awaitable[str]]
+    ) -> RepoStatus:
+        """A repository with no remote becomes a GitLab project: ``create_project`` makes it
+        and returns its clone URL; it becomes ``origin`` and the branch is pushed."""
+        status = await self.status(relative)
+        if status.repository is None:
+            raise InvalidInput("Initialise a git repository here first.")
+        if status.remote_url:
+            raise Conflict(f"This repository already has a remote: {status.remote_url}")
+        if not await self.has_commits(relative):
+            # checked first: a project created for a push that cannot happen would stay empty
+            raise Conflict("Commit something first; then publish it.")
+        await self.add_remote(relative, await create_project())
+        await self.push(relative)
+        return await self.status(relative)
+
+    async def pushed_branch(self, relative: str) -> tuple[str, str]:
+        """The remote URL and the current branch, once GitLab has every commit of it (what a
+        merge request needs)."""
+        status = await self.status(relative)
+        if status.branch is None:
+            raise Conflict("Check out a branch first (HEAD is detached).")
+        if status.upstream is None or status.ahead:
+            raise Conflict(f"Push {status.branch} first: GitLab does not have your latest commits.")
+        return await self.remote_url(relative), status.branch
+
     async def has_commits(self, relative: str) -> bool:
         top = await self._repository(relative)
         return (await self._git.run(top, "rev-parse", "--verify", "HEAD")).code == 0

@@ -198,30 +198,21 @@ class PublishHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.body(PublishBody)
-        status = await self.core(self.git.status(body.path))
-        if status.repository is None:
-            raise tornado.web.HTTPError(400, "Initialise a git repository here first.")
-        if status.remote_url:
-            raise tornado.web.HTTPError(
-                409, f"This repository already has a remote: {status.remote_url}"
-            )
-        if not await self.core(self.git.has_commits(body.path)):
-            # checked first: a project created for a push that cannot happen would stay empty
-            raise tornado.web.HTTPError(409, "Commit something first; then publish it.")
         try:
             request = ProjectCreate(
                 name=body.name, namespace_id=body.namespace_id, visibility=body.visibility
             )
         except ValidationError:
             raise tornado.web.HTTPError(400, "visibility is private, internal or public") from None
-        project = await self.core(
-            self.client.create_gitlab_project(request, request_id=self.request_id)
-        )
-        await self.core(self.git.add_remote(body.path, project.http_url_to_repo))
-        await self.core(self.git.push(body.path))
-        self.write_json(
-            {"project": project, "status": await self.core(self.git.status(body.path))}, 201
-        )
+        created: list[Any] = []
+
+        async def create_project() -> str:
+            project = await self.client.create_gitlab_project(request, request_id=self.request_id)
+            created.append(project)
+            return project.http_url_to_repo
+
+        status = await self.core(self.git.publish(body.path, create_project))
+        self.write_json({"project": created[0], "status": status}, 201)
 
 
 class MergeRequestsHandler(GitHandler):
@@ -240,17 +231,10 @@ class MergeRequestsHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.body(MergeRequestBody)
-        status = await self.core(self.git.status(body.path))
-        if status.branch is None:
-            raise tornado.web.HTTPError(409, "Check out a branch first (HEAD is detached).")
-        if status.upstream is None or status.ahead:
-            raise tornado.web.HTTPError(
-                409, f"Push {status.branch} first: GitLab does not have your latest commits."
-            )
-        remote = await self.core(self.git.remote_url(body.path))
+        remote, branch = await self.core(self.git.pushed_branch(body.path))
         request = MergeRequestCreate(
             remote_url=remote,
-            source_branch=status.branch,
+            source_branch=branch,
             target_branch=body.target_branch,
             title=body.title,
             description=body.description,
