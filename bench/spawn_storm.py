@@ -65,11 +65,7 @@ if str(ROOT) not in sys.path:  # the stacks are started by the tests' own helper
 import pytest  # noqa: E402  (the helpers report a missing tool with pytest.skip/fail)
 import requests  # noqa: E402
 
-from jupyterlab_mlplat.core.profiles import (  # noqa: E402
-    cpu_cores,
-    load_profiles_file,
-    memory_bytes,
-)
+from jupyterlab_mlplat.core.profiles.rules import cpu_cores, load_profiles_file, memory_bytes  # noqa: E402
 from tests.e2e.cluster import NAMESPACE, PASSWORD, cluster_hub  # noqa: E402
 from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login  # noqa: E402
 from tests.workbench import embedded_hub, free_port_block  # noqa: E402

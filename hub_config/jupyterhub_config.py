@@ -94,7 +94,7 @@ mlflow_auth_ini.write_text(
     f"database_uri = sqlite:///{mlflow_dir / 'auth.sqlite'}\n"
     "admin_username = mlplat-admin\n"
     "grant_default_workspace_access = true\n"
-    "authorization_function = jupyterlab_mlplat.adapters.mlflow_auth:authenticate_from_gateway\n"
+    "authorization_function = jupyterlab_mlplat.adapters.mlflow.auth:authenticate_from_gateway\n"
 )
 mlflow_secret = (secrets_dir / "mlflow-gateway-secret").read_text().strip()
 mlflow_backend = (

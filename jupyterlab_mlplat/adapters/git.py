@@ -14,8 +14,9 @@ import stat
 import tempfile
 from pathlib import Path
 
-from jupyterlab_mlplat.core.errors import Unavailable
-from jupyterlab_mlplat.core.git_workspace import GitResult
+from jupyterlab_mlplat.core.git.ports import GitRunner
+from jupyterlab_mlplat.core.git.records import GitResult
+from jupyterlab_mlplat.core.kernel.errors import Unavailable
 
 GIT_TIMEOUT = 10.0
 #: pushes and pulls of large notebooks over a slow link
@@ -43,7 +44,7 @@ async def head_commit(folder: Path | None) -> str | None:
     return commit if result.code == 0 and commit else None
 
 
-class CliGit:
+class CliGit(GitRunner):
     """``ports.GitRunner`` on the git command line."""
 
     def __init__(self, *, timeout: float = GIT_TIMEOUT) -> None:

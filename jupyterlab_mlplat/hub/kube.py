@@ -14,34 +14,28 @@ from typing import Any
 from kubespawner import KubeSpawner
 from traitlets import default
 
-from jupyterlab_mlplat.adapters.kube_cluster import schedulable_nodes
-from jupyterlab_mlplat.core.capacity import Headroom, headroom
-from jupyterlab_mlplat.core.profiles import Profile, cpu_cores, memory_bytes
+from jupyterlab_mlplat.adapters.kube.cluster import schedulable_nodes
+from jupyterlab_mlplat.core.profiles.capacity import Headroom, headroom
+from jupyterlab_mlplat.core.profiles.resources import pod_resources, profile_environment
+from jupyterlab_mlplat.core.profiles.rules import Profile
 
 from .profiles import TEMPLATES, ProfileSpawnerMixin
 
 
 def kubespawner_override(profile: Profile, environment: dict[str, Any]) -> dict[str, Any]:
-    """The KubeSpawner traits a profile sets. Memory goes as bytes: JupyterHub's byte traits do
-    not read Kubernetes suffixes like Gi. GPUs are requested and limited alike, as Kubernetes
-    requires for extended resources."""
-    gpus = {profile.gpu_resource: str(profile.gpu)} if profile.gpu else {}
+    """The KubeSpawner traits a profile sets, from the one ``pod_resources`` answer."""
+    res = pod_resources(profile)
     return {
-        "image": profile.image,
-        "cpu_guarantee": float(cpu_cores(profile.cpu_guarantee)),
-        "cpu_limit": float(cpu_cores(profile.cpu_limit)),
-        "mem_guarantee": memory_bytes(profile.mem_guarantee),
-        "mem_limit": memory_bytes(profile.mem_limit),
-        "extra_resource_guarantees": gpus,
-        "extra_resource_limits": gpus,
-        "node_selector": dict(profile.node_selector),
-        "tolerations": [t.model_dump(exclude_none=True) for t in profile.tolerations],
-        "environment": {
-            **environment,
-            **profile.environment,
-            "MLPLAT_PROFILE": profile.slug,
-            "MLPLAT_PROFILE_NAME": profile.display_name,
-        },
+        "image": res.image,
+        "cpu_guarantee": res.cpu_guarantee_cores,
+        "cpu_limit": res.cpu_limit_cores,
+        "mem_guarantee": res.mem_guarantee_bytes,
+        "mem_limit": res.mem_limit_bytes,
+        "extra_resource_guarantees": dict(res.gpus),
+        "extra_resource_limits": dict(res.gpus),
+        "node_selector": res.node_selector,
+        "tolerations": res.tolerations,
+        "environment": {**environment, **profile_environment(profile)},
     }
 
 

@@ -19,14 +19,14 @@ from traitlets import Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from jupyterlab_mlplat.client import PlatformClient
-from jupyterlab_mlplat.core.capacity import (
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.profiles.capacity import (
     Headroom,
     QuotaExceeded,
     RunningServer,
     check_quota,
 )
-from jupyterlab_mlplat.core.errors import PlatformError
-from jupyterlab_mlplat.core.profiles import Profile, default_profile, load_profiles_file
+from jupyterlab_mlplat.core.profiles.rules import Profile, default_profile, load_profiles_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 

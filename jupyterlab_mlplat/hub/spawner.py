@@ -16,9 +16,10 @@ from typing import Any
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import default
 
-from jupyterlab_mlplat.adapters.local_machine import this_machine
-from jupyterlab_mlplat.core.capacity import Headroom, headroom
-from jupyterlab_mlplat.core.profiles import Profile, cpu_cores, memory_bytes
+from jupyterlab_mlplat.adapters.local.machine import this_machine
+from jupyterlab_mlplat.core.profiles.capacity import Headroom, headroom
+from jupyterlab_mlplat.core.profiles.resources import pod_resources, profile_environment
+from jupyterlab_mlplat.core.profiles.rules import Profile
 
 from .profiles import ProfileSpawnerMixin, render_profile_form
 
@@ -27,15 +28,14 @@ NO_LOCAL_GPU = "The embedded workbench runs on this machine's CPU: the GPU is no
 
 
 def local_limits(profile: Profile) -> dict[str, Any]:
-    """The limits a local process spawner takes (advisory: exported as MEM_LIMIT/CPU_LIMIT).
-
-    JupyterHub's byte traits know only K/M/G/T suffixes, so quantities are passed as numbers.
-    """
+    """The limits a local process spawner takes (advisory: exported as MEM_LIMIT/CPU_LIMIT),
+    from the one ``pod_resources`` answer."""
+    res = pod_resources(profile)
     return {
-        "mem_limit": memory_bytes(profile.mem_limit),
-        "mem_guarantee": memory_bytes(profile.mem_guarantee),
-        "cpu_limit": float(cpu_cores(profile.cpu_limit)),
-        "cpu_guarantee": float(cpu_cores(profile.cpu_guarantee)),
+        "mem_limit": res.mem_limit_bytes,
+        "mem_guarantee": res.mem_guarantee_bytes,
+        "cpu_limit": res.cpu_limit_cores,
+        "cpu_guarantee": res.cpu_guarantee_cores,
     }
 
 
@@ -77,12 +77,7 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
         profile = self.chosen_profile(await self.allowed_profiles())
         self.enforce_quota(profile)
         self.log.info("starting %s with profile %s", self.user.name, profile.slug)
-        self.environment = {
-            **self.environment,
-            **profile.environment,
-            "MLPLAT_PROFILE": profile.slug,
-            "MLPLAT_PROFILE_NAME": profile.display_name,
-        }
+        self.environment = {**self.environment, **profile_environment(profile)}
         for name, value in local_limits(profile).items():
             setattr(self, name, value)
         if os.getuid() == 0 and "--ServerApp.allow_root=True" not in self.args:

@@ -23,20 +23,25 @@ from traitlets import Bool, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
-from jupyterlab_mlplat.adapters.gitlab_api import GitLabApi
-from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
-from jupyterlab_mlplat.adapters.sql_store import MigrationError, SqlStore, redact_url
-from jupyterlab_mlplat.adapters.token_cipher import FernetCipher
-from jupyterlab_mlplat.core.accounts import AccountService
-from jupyterlab_mlplat.core.gitlab_accounts import GitLabAccounts
-from jupyterlab_mlplat.core.health import HealthService
-from jupyterlab_mlplat.core.profile_service import ProfileService
-from jupyterlab_mlplat.core.profiles import load_profiles_file
+from jupyterlab_mlplat.adapters.cipher import FernetCipher
+from jupyterlab_mlplat.adapters.gitlab import GitLabApi
+from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
+from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
+from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
+from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
+from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore
+from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
+from jupyterlab_mlplat.core.profiles.service import ProfileService
 
 from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
-from .handlers import ROUTES, NotFoundHandler, Services
-from .observability import LOG_FORMAT, Metrics, RequestIdFilter, current_request_id
+from .base import Services
+from .observability import Metrics
+from .routes import ROUTES
+from .routes.meta import NoRouteHandler
 
 #: loggers whose lines should carry the request id and go where the platform logs
 _OWN_LOGGERS = ("mlplat", "jupyterlab_mlplat", "tornado.access", "tornado.application")
@@ -117,14 +122,30 @@ class PlatformApp(Application):
 
     store_class = Type(
         SqlStore,
-        klass=object,
-        help="Metadata store backend; must provide from_url(url) and the ports.Store methods.",
+        klass=MetadataStore,
+        help="Metadata store backend, opened with from_url(db_url), e.g. "
+        "jupyterlab_mlplat.adapters.sql.store.SqlStore (the default).",
     ).tag(config=True)
 
     object_store_class = Type(
         LocalObjectStore,
-        klass=object,
-        help="Object store backend; constructed with object_store_dir.",
+        klass=ObjectStore,
+        help="Object store backend, constructed with object_store_dir, e.g. "
+        "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore (the default).",
+    ).tag(config=True)
+
+    gitlab_class = Type(
+        GitLabApi,
+        klass=GitLab,
+        help="GitLab API client, constructed with gitlab_url when one is set, e.g. "
+        "jupyterlab_mlplat.adapters.gitlab.GitLabApi (the default, python-gitlab).",
+    ).tag(config=True)
+
+    cipher_class = Type(
+        FernetCipher,
+        klass=Cipher,
+        help="Encryption of secrets at rest, opened with from_key_file(token_key_file), e.g. "
+        "jupyterlab_mlplat.adapters.cipher.FernetCipher (the default).",
     ).tag(config=True)
 
     authenticator_class = Type(
@@ -191,6 +212,29 @@ class PlatformApp(Application):
     # ------------------------------------------------------------------ lifecycle
     services: Services | None = None
 
+    @classmethod
+    def in_process(
+        cls, *, config: Any, data_dir: str, port: int, user_name: str, log: Any
+    ) -> tuple[PlatformApp, str]:
+        """A platform for one person inside their own server (standalone: no hub). It trusts
+        one fresh secret, which only that server holds; the person holds every role."""
+        from .auth import SharedSecretAuthenticator
+
+        secret = SharedSecretAuthenticator().secret
+        platform = cls(
+            config=config,
+            data_dir=data_dir,
+            ip="127.0.0.1",
+            port=port,
+            base_url="/",
+            authenticator_class=SharedSecretAuthenticator,
+            log=log,
+        )
+        platform.config.SharedSecretAuthenticator.secret = secret
+        platform.config.SharedSecretAuthenticator.user_name = user_name
+        platform.services = platform.build_services()
+        return platform, secret
+
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
         if self.config_file:
@@ -215,22 +259,28 @@ class PlatformApp(Application):
         """Open the stores (migrating the database) and wire the core services to them."""
         Path(self.data_dir).mkdir(parents=True, exist_ok=True)
         self.log.info("metadata database: %s", redact_url(self.db_url))
-        store_factory: Any = self.store_class  # a Type trait: mypy only knows it as `type`
-        store = store_factory.from_url(self.db_url)
-        objects = self.object_store_class(self.object_store_dir)
+        # Type traits: mypy knows them only as `type`; the klass check made them our ports
+        store_class: Any = self.store_class
+        object_store_class: Any = self.object_store_class
+        gitlab_class: Any = self.gitlab_class
+        cipher_class: Any = self.cipher_class
+        store = store_class.from_url(self.db_url)  # every feature's store port at once
+        objects: ObjectStore = object_store_class(self.object_store_dir)
         profiles = ProfileService(store, known_groups=self.known_groups)
         if self.profiles_seed_file and profiles.seed(load_profiles_file(self.profiles_seed_file)):
             self.log.info("workspace profiles seeded from %s", self.profiles_seed_file)
         return Services(
             store=store,
             accounts=AccountService(store),
-            health=HealthService(store, objects, version=__version__),
+            health=HealthService(
+                {"database": store.ping, "object_store": objects.ping}, version=__version__
+            ),
             authenticator=self.authenticator_class(parent=self),
             profiles=profiles,
             gitlab=GitLabAccounts(
                 store,
-                GitLabApi(self.gitlab_url) if self.gitlab_url else None,
-                FernetCipher.from_key_file(self.token_key_file),
+                gitlab_class(self.gitlab_url) if self.gitlab_url else None,
+                cipher_class.from_key_file(self.token_key_file),
                 gitlab_url=self.gitlab_url,
             ),
             metrics=Metrics(),
@@ -243,7 +293,7 @@ class PlatformApp(Application):
         handlers = [(prefix + path, handler) for path, handler in ROUTES]
         return tornado.web.Application(
             handlers,
-            default_handler_class=NotFoundHandler,
+            default_handler_class=NoRouteHandler,
             mlplat_services=self.services,
             log_function=_log_request,
             xsrf_cookies=False,  # token-authenticated API, no cookies
@@ -283,7 +333,7 @@ def _excepthook(typ: type[BaseException], value: BaseException, tb: Any) -> None
     """A crash says what and where in one line, with no traceback that might carry secrets."""
     frame = traceback.extract_tb(tb)[-1] if tb else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    req = current_request_id.get()
+    req = current_request_id.get() or "-"
     sys.stderr.write(f"mlplat-platform: fatal {typ.__name__}{where} (request {req})\n")
 
 

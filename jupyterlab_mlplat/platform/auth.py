@@ -14,8 +14,8 @@ from tornado.web import HTTPError
 from traitlets import Instance, Unicode, default
 from traitlets.config import LoggingConfigurable
 
-from jupyterlab_mlplat.core.errors import NotAuthenticated, Unavailable
-from jupyterlab_mlplat.core.identity import Identity, roles_from_scopes
+from jupyterlab_mlplat.core.kernel.errors import NotAuthenticated, Unavailable
+from jupyterlab_mlplat.core.kernel.identity import Identity, roles_from_scopes
 
 #: held by the hub's spawner service, which reads every profile to build the spawn page
 READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"

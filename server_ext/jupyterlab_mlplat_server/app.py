@@ -11,24 +11,28 @@ import getpass
 import os
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import tornado.httpserver
 import tornado.netutil
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Unicode, default
+from traitlets import Bool, Float, Type, Unicode, default
 
+from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.git import CliGit
-from jupyterlab_mlplat.adapters.mlflow_tracking import MlflowTracker
+from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
-from jupyterlab_mlplat.core.experiments import ROOT_ENV, ExperimentService
-from jupyterlab_mlplat.core.git_workspace import GitWorkspace
+from jupyterlab_mlplat.core.experiments.ports import Tracker
+from jupyterlab_mlplat.core.experiments.records import ROOT_ENV
+from jupyterlab_mlplat.core.experiments.service import ExperimentService
+from jupyterlab_mlplat.core.git.ports import GitRunner
+from jupyterlab_mlplat.core.git.service import GitWorkspace
 
-from .experiments import EXPERIMENT_HANDLERS
-from .git import GIT_HANDLERS, token_from_platform
-from .handlers import HANDLERS, UNKNOWN_ROUTE
-from .profiles import PROFILE_HANDLERS
+from .base import SERVICES_KEY, SidebarServices
+from .git import token_from_platform
+from .meta import UNKNOWN_ROUTE
+from .openapi import document, handlers
 from .workspace import JupyterWorkspace
 
 if TYPE_CHECKING:
@@ -115,6 +119,20 @@ class MLPlatformServerApp(ExtensionApp):
     def _mlflow_ui_url_default(self) -> str:
         return os.environ.get("MLPLAT_MLFLOW_UI_URL", "")
 
+    tracker_class = Type(
+        MlflowTracker,
+        klass=Tracker,
+        help="The experiment tracker client, constructed with (mlflow_url, mlflow_token), e.g. "
+        "jupyterlab_mlplat.adapters.mlflow.tracking.MlflowTracker (the default).",
+    ).tag(config=True)
+
+    git_runner_class = Type(
+        CliGit,
+        klass=GitRunner,
+        help="How git runs in the person's folders, constructed with no arguments, e.g. "
+        "jupyterlab_mlplat.adapters.git.CliGit (the default: the git command line).",
+    ).tag(config=True)
+
     user_name = Unicode(
         help="The person this server belongs to; defaults to $JUPYTERHUB_USER, else the local "
         "account (standalone)."
@@ -128,7 +146,7 @@ class MLPlatformServerApp(ExtensionApp):
     _platform_server: tornado.httpserver.HTTPServer | None = None
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Literal["hub", "standalone"]:
         return "standalone" if self.standalone else "hub"
 
     def initialize_settings(self) -> None:
@@ -147,27 +165,28 @@ class MLPlatformServerApp(ExtensionApp):
         self.log.info("jupyterlab-mlplat: %s mode, platform at %s", self.mode, client.base_url)
         experiments = None
         if self.mlflow_url:
-            tracker = MlflowTracker(self.mlflow_url, self.mlflow_token)
+            tracker_class: Any = self.tracker_class  # a Type trait: mypy knows only `type`
+            tracker = tracker_class(self.mlflow_url, self.mlflow_token)
             workspace = JupyterWorkspace(
                 self.serverapp.contents_manager if self.serverapp else None
             )
             experiments = ExperimentService(tracker, user=self.user_name, workspace=workspace)
         root = Path(self.serverapp.root_dir if self.serverapp else os.getcwd())
+        git_runner_class: Any = self.git_runner_class
         git = GitWorkspace(
-            CliGit(),
+            git_runner_class(),
             root,
             token=lambda: token_from_platform(client),
             author=(self.user_name, f"{self.user_name}@{socket.gethostname()}"),
         )
-        self.settings.update(
-            {
-                "mlplat_git": git,
-                "mlplat_client": client,
-                "mlplat_mode": self.mode,
-                "mlplat_user": self.user_name,
-                "mlplat_experiments": experiments,
-                "mlplat_mlflow_ui_url": self.mlflow_ui_url or None,
-            }
+        self.settings[SERVICES_KEY] = SidebarServices(
+            client=client,
+            git=git,
+            experiments_service=experiments,
+            mode=self.mode,
+            user=self.user_name,
+            mlflow_ui_url=self.mlflow_ui_url or None,
+            openapi=document(__version__),
         )
 
     def _start_in_process_platform(self) -> PlatformClient:
@@ -176,29 +195,20 @@ class MLPlatformServerApp(ExtensionApp):
         # imported here: under a hub the platform runs elsewhere, and importing it (its
         # database layer, python-gitlab) would add ~0.9 s to every server's start
         from jupyterlab_mlplat.platform.app import PlatformApp
-        from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
 
-        secret = SharedSecretAuthenticator().secret
-        platform = PlatformApp(
+        platform, secret = PlatformApp.in_process(
             config=self.config,
             data_dir=self.standalone_data_dir,
-            ip="127.0.0.1",
             port=port,
-            base_url="/",
-            authenticator_class=SharedSecretAuthenticator,
+            user_name=_standalone_user(),
             log=self.log,
         )
-        platform.config.SharedSecretAuthenticator.secret = secret
-        platform.config.SharedSecretAuthenticator.user_name = _standalone_user()
-        platform.services = platform.build_services()
         self._platform = platform
         self._platform_server = platform.listen(sockets)
         return PlatformClient(f"http://127.0.0.1:{port}/", secret)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(
-            [*HANDLERS, *EXPERIMENT_HANDLERS, *PROFILE_HANDLERS, *GIT_HANDLERS, UNKNOWN_ROUTE]
-        )
+        self.handlers.extend([*handlers(), UNKNOWN_ROUTE])
 
     async def stop_extension(self) -> None:
         if self._platform_server is not None:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from jupyterlab_mlplat.core.experiments import Columns, ExperimentService, Sort
+from jupyterlab_mlplat.core.experiments.records import Columns, Sort
+from jupyterlab_mlplat.core.experiments.service import ExperimentService
 
-from .handlers import NAMESPACE, SidebarHandler
+from .base import SidebarHandler
 
 #: content types a preview may render; anything else (HTML, SVG, scripts) downloads as bytes
 PREVIEWABLE = (
@@ -38,24 +39,10 @@ class PrivacyRequest(BaseModel):
 class ExperimentsHandler(SidebarHandler):
     @property
     def service(self) -> ExperimentService:
-        service = self.settings.get("mlplat_experiments")
-        if service is None:
-            raise tornado.web.HTTPError(
-                404, "MLflow is not configured for this server (no MLFLOW_TRACKING_URI)."
-            )
-        return service  # type: ignore[no-any-return]
+        return self.services.experiments
 
     def write_json(self, value: Any) -> None:
         self.finish(json.dumps(value))
-
-    def int_argument(self, name: str, default: int) -> int:
-        raw = self.get_argument(name, str(default))
-        try:
-            return int(raw)
-        except ValueError:
-            raise tornado.web.HTTPError(
-                400, f"{name} must be a whole number, not {raw!r}"
-            ) from None
 
 
 class ConfigHandler(ExperimentsHandler):
@@ -63,9 +50,9 @@ class ConfigHandler(ExperimentsHandler):
     def get(self) -> None:
         self.write_json(
             {
-                "enabled": self.settings.get("mlplat_experiments") is not None,
-                "ui_url": self.settings.get("mlplat_mlflow_ui_url"),
-                "user": self.settings.get("mlplat_user"),
+                "enabled": self.services.experiments_service is not None,
+                "ui_url": self.services.mlflow_ui_url,
+                "user": self.services.user,
             }
         )
 
@@ -80,7 +67,7 @@ class ExperimentListHandler(ExperimentsHandler):
                 page_token=self.get_argument("page_token", None),
             )
         )
-        me = self.settings.get("mlplat_user")
+        me = self.services.user
         experiments = [{**asdict(e), "can_write": e.owner == me} for e in page.items]
         self.write_json({"experiments": experiments, "next_page_token": page.next_page_token})
 
@@ -88,12 +75,7 @@ class ExperimentListHandler(ExperimentsHandler):
 class PrivacyHandler(ExperimentsHandler):
     @tornado.web.authenticated
     async def post(self, experiment_id: str) -> None:
-        try:
-            request = PrivacyRequest.model_validate_json(self.request.body or b"{}")
-        except ValidationError:
-            raise tornado.web.HTTPError(
-                400, 'send {"private": true} or {"private": false}'
-            ) from None
+        request = self.parse(PrivacyRequest)
         await self.core(self.service.set_private(experiment_id, request.private))
         self.write_json({"id": experiment_id, "private": request.private})
 
@@ -133,7 +115,7 @@ class RunHandler(ExperimentsHandler):
         self.write_json({"run": {**asdict(run), "ui_url": self._ui_url(run)}})
 
     def _ui_url(self, run: Any) -> str | None:
-        base = self.settings.get("mlplat_mlflow_ui_url")
+        base = self.services.mlflow_ui_url
         return f"{base}#/experiments/{run.experiment_id}/runs/{run.id}" if base else None
 
 
@@ -172,10 +154,7 @@ class ArtifactHandler(ExperimentsHandler):
 class NotebookHandler(ExperimentsHandler):
     @tornado.web.authenticated
     async def post(self, run_id: str) -> None:
-        try:
-            request = NotebookRequest.model_validate_json(self.request.body or b"{}")
-        except ValidationError:
-            raise tornado.web.HTTPError(400, 'send {"path": "<notebook path>"}') from None
+        request = self.parse(NotebookRequest)
         artifact, commit = await self.core(self.service.log_notebook(run_id, request.path))
         self.write_json({"artifact_path": artifact, "git_commit": commit})
 
@@ -197,9 +176,9 @@ class CompareHandler(ExperimentsHandler):
         )
 
 
-_M = rf"/{NAMESPACE}/mlflow"
+_M = "mlflow"
 _RUN = r"(?P<run_id>[^/]+)"
-EXPERIMENT_HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
+ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     (rf"{_M}/config", ConfigHandler),
     (rf"{_M}/experiments", ExperimentListHandler),
     (rf"{_M}/experiments/(?P<experiment_id>[^/]+)/runs", RunListHandler),

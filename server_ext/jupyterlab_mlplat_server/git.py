@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, Literal
 
 import tornado.web
 from pydantic import BaseModel, Field, ValidationError
 
-from jupyterlab_mlplat.core.errors import NotFound, PlatformError
-from jupyterlab_mlplat.core.experiments import ExperimentService
-from jupyterlab_mlplat.core.git_workspace import GitWorkspace
-from jupyterlab_mlplat.platform.schemas import MergeRequestCreate, ProjectCreate
+from jupyterlab_mlplat.api.gitlab import MergeRequestCreate, ProjectCreate
+from jupyterlab_mlplat.core.experiments.service import ExperimentService
+from jupyterlab_mlplat.core.git.service import GitWorkspace
+from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError
 
-from .handlers import NAMESPACE, SidebarHandler
+from .base import SidebarHandler
 
 
 class FolderBody(BaseModel):
@@ -47,7 +47,7 @@ class TokenBody(BaseModel):
 class PublishBody(FolderBody):
     name: str
     namespace_id: int | None = None
-    visibility: str = "private"
+    visibility: Literal["private", "internal", "public"] = "private"
 
 
 class MergeRequestBody(FolderBody):
@@ -71,16 +71,7 @@ def _json(value: Any) -> Any:
 class GitHandler(SidebarHandler):
     @property
     def git(self) -> GitWorkspace:
-        return self.settings["mlplat_git"]  # type: ignore[no-any-return]
-
-    def body(self, model: type[Any]) -> Any:
-        try:
-            return model.model_validate(json.loads(self.request.body or b"{}"))
-        except (ValueError, ValidationError) as err:
-            detail = err.errors()[0] if isinstance(err, ValidationError) else None
-            where = ".".join(map(str, detail["loc"])) if detail else "body"
-            said = detail["msg"] if detail else "not valid JSON"
-            raise tornado.web.HTTPError(400, f"{where}: {said}") from None
+        return self.services.git
 
     def write_json(self, value: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -100,14 +91,14 @@ class StatusHandler(GitHandler):
 class InitHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(FolderBody)
+        body = self.parse(FolderBody)
         self.write_json(await self.core(self.git.init(body.path)), 201)
 
 
 class CommitHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(CommitBody)
+        body = self.parse(CommitBody)
         commit = await self.core(
             self.git.commit(body.path, body.files, body.message, clear_outputs=body.clear_outputs)
         )
@@ -116,7 +107,7 @@ class CommitHandler(GitHandler):
 
     async def _link_runs(self, folder: str, commit: str) -> list[str]:
         """Lineage is a courtesy of the commit: a tracker outage must not fail the commit."""
-        experiments: ExperimentService | None = self.settings.get("mlplat_experiments")
+        experiments: ExperimentService | None = self.services.experiments_service
         if experiments is None:
             return []
         try:
@@ -133,14 +124,14 @@ class CommitHandler(GitHandler):
 class PullHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(FolderBody)
+        body = self.parse(FolderBody)
         self.write_json(await self.core(self.git.pull(body.path)))
 
 
 class PushHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(PushBody)
+        body = self.parse(PushBody)
         await self.core(self.git.push(body.path, force=body.force))
         self.write_json(await self.core(self.git.status(body.path)))
 
@@ -152,7 +143,7 @@ class BranchesHandler(GitHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(BranchBody)
+        body = self.parse(BranchBody)
         await self.core(self.git.create_branch(body.path, body.name))
         self.write_json(await self.core(self.git.status(body.path)), 201)
 
@@ -160,7 +151,7 @@ class BranchesHandler(GitHandler):
 class CheckoutHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(BranchBody)
+        body = self.parse(BranchBody)
         await self.core(self.git.switch(body.path, body.name))
         self.write_json(await self.core(self.git.status(body.path)))
 
@@ -170,17 +161,17 @@ class AccountHandler(GitHandler):
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_json(await self.core(self.client.gitlab_account(request_id=self.request_id)))
+        self.write_json(await self.core(self.client.gitlab_account()))
 
     @tornado.web.authenticated
     async def put(self) -> None:
-        body = self.body(TokenBody)
-        saved = self.client.save_gitlab_token(body.token, request_id=self.request_id)
+        body = self.parse(TokenBody)
+        saved = self.client.save_gitlab_token(body.token)
         self.write_json(await self.core(saved))
 
     @tornado.web.authenticated
     async def delete(self) -> None:
-        await self.core(self.client.delete_gitlab_token(request_id=self.request_id))
+        await self.core(self.client.delete_gitlab_token())
         self.set_status(204)
         self.finish()
 
@@ -188,7 +179,7 @@ class AccountHandler(GitHandler):
 class NamespacesHandler(GitHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        found = await self.core(self.client.gitlab_namespaces(request_id=self.request_id))
+        found = await self.core(self.client.gitlab_namespaces())
         self.write_json(found)
 
 
@@ -197,7 +188,7 @@ class PublishHandler(GitHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(PublishBody)
+        body = self.parse(PublishBody)
         try:
             request = ProjectCreate(
                 name=body.name, namespace_id=body.namespace_id, visibility=body.visibility
@@ -207,7 +198,7 @@ class PublishHandler(GitHandler):
         created: list[Any] = []
 
         async def create_project() -> str:
-            project = await self.client.create_gitlab_project(request, request_id=self.request_id)
+            project = await self.client.create_gitlab_project(request)
             created.append(project)
             return project.http_url_to_repo
 
@@ -223,14 +214,12 @@ class MergeRequestsHandler(GitHandler):
             self.write_json({"merge_requests": []})  # as the pipeline: nothing to show yet
             return
         remote = await self.core(self.git.remote_url(self.folder))
-        found = await self.core(
-            self.client.merge_requests(remote, status.branch, request_id=self.request_id)
-        )
+        found = await self.core(self.client.merge_requests(remote, status.branch))
         self.write_json(found)
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body(MergeRequestBody)
+        body = self.parse(MergeRequestBody)
         remote, branch = await self.core(self.git.pushed_branch(body.path))
         request = MergeRequestCreate(
             remote_url=remote,
@@ -239,9 +228,7 @@ class MergeRequestsHandler(GitHandler):
             title=body.title,
             description=body.description,
         )
-        created = await self.core(
-            self.client.open_merge_request(request, request_id=self.request_id)
-        )
+        created = await self.core(self.client.open_merge_request(request))
         self.write_json(created, 201)
 
 
@@ -250,13 +237,11 @@ class PipelineHandler(GitHandler):
     async def get(self) -> None:
         try:
             remote = await self.core(self.git.remote_url(self.folder))
-        except tornado.web.HTTPError:
+        except PlatformError:
             self.write_json({"pipeline": None})
             return
         branch = await self.core(self.git.current_branch(self.folder))
-        found = await self.core(
-            self.client.latest_pipeline(remote, branch, request_id=self.request_id)
-        )
+        found = await self.core(self.client.latest_pipeline(remote, branch))
         self.write_json(found)
 
 
@@ -269,17 +254,17 @@ async def token_from_platform(client: Any) -> str | None:
     return str(credential.token)
 
 
-GIT_HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
-    (rf"/{NAMESPACE}/git/status", StatusHandler),
-    (rf"/{NAMESPACE}/git/init", InitHandler),
-    (rf"/{NAMESPACE}/git/commit", CommitHandler),
-    (rf"/{NAMESPACE}/git/pull", PullHandler),
-    (rf"/{NAMESPACE}/git/push", PushHandler),
-    (rf"/{NAMESPACE}/git/branches", BranchesHandler),
-    (rf"/{NAMESPACE}/git/checkout", CheckoutHandler),
-    (rf"/{NAMESPACE}/git/account", AccountHandler),
-    (rf"/{NAMESPACE}/git/namespaces", NamespacesHandler),
-    (rf"/{NAMESPACE}/git/publish", PublishHandler),
-    (rf"/{NAMESPACE}/git/merge-requests", MergeRequestsHandler),
-    (rf"/{NAMESPACE}/git/pipeline", PipelineHandler),
+ROUTES: list[tuple[str, type[SidebarHandler]]] = [
+    ("git/status", StatusHandler),
+    ("git/init", InitHandler),
+    ("git/commit", CommitHandler),
+    ("git/pull", PullHandler),
+    ("git/push", PushHandler),
+    ("git/branches", BranchesHandler),
+    ("git/checkout", CheckoutHandler),
+    ("git/account", AccountHandler),
+    ("git/namespaces", NamespacesHandler),
+    ("git/publish", PublishHandler),
+    ("git/merge-requests", MergeRequestsHandler),
+    ("git/pipeline", PipelineHandler),
 ]

@@ -3,72 +3,82 @@ that the caller is an admin, validates, audits and versions."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import tornado.web
 
-from .handlers import NAMESPACE, SidebarHandler
+from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.api.profiles import (
+    PodPreview,
+    ProfileFields,
+    ProfileList,
+    ProfileRecord,
+    ProfileUpdate,
+)
+
+from .base import SidebarHandler
 
 
-class _ProfileHandler(SidebarHandler):
-    def json_object(self) -> dict[str, Any]:
-        try:
-            body = json.loads(self.request.body or b"null")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "The request body must be a JSON object.")
-        return body
-
-
-class ProfilesHandler(_ProfileHandler):
+class ProfilesHandler(SidebarHandler):
+    @operation(
+        "The profiles open to the person (all of them for admins).",
+        {200: (ProfileList, "The profiles.")},
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.core(self.client.profiles(request_id=self.request_id)))
+        self.write_model(await self.core(self.client.profiles()))
 
+    @operation(
+        "Create a profile (admins).",
+        {201: (ProfileRecord, "Created, revision 1.")},
+        body=ProfileFields,
+        role="admin",
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
-        created = self.client.create_profile(self.json_object(), request_id=self.request_id)
-        self.set_status(201)
-        self.write_model(await self.core(created))
+        fields = self.parse(ProfileFields)
+        self.write_model(await self.core(self.client.create_profile(fields.root)), 201)
 
 
-class ProfileHandler(_ProfileHandler):
+class ProfileHandler(SidebarHandler):
+    @operation(
+        "Replace a profile (admins), from the revision the editor read.",
+        {200: (ProfileRecord, "Saved.")},
+        body=ProfileUpdate,
+        role="admin",
+    )
     @tornado.web.authenticated
     async def put(self, slug: str) -> None:
-        body = self.json_object()
-        profile, revision = body.get("profile"), body.get("revision")
-        if (
-            not isinstance(profile, dict)
-            or not isinstance(revision, int)
-            or isinstance(revision, bool)  # JSON true is not revision 1
-        ):
-            raise tornado.web.HTTPError(
-                400, "Send {'profile': {...}, 'revision': N} with the revision you edited."
-            )
-        saved = self.client.replace_profile(slug, profile, revision, request_id=self.request_id)
+        update = self.parse(ProfileUpdate)
+        saved = self.client.replace_profile(slug, update.profile, update.revision)
         self.write_model(await self.core(saved))
 
+    @operation(
+        "Delete a profile (admins).",
+        {204: (None, "Deleted.")},
+        query=[Query("revision", required=True, type="integer")],
+        role="admin",
+    )
     @tornado.web.authenticated
     async def delete(self, slug: str) -> None:
-        revision = self.get_query_argument("revision", "")
-        if not revision.isdigit():
-            raise tornado.web.HTTPError(400, "The query parameter revision must be a number.")
-        await self.core(self.client.delete_profile(slug, int(revision), request_id=self.request_id))
-        self.set_status(204)
-        self.finish()
+        revision = self.int_argument("revision", -1)
+        await self.core(self.client.delete_profile(slug, revision))
+        self.write_empty()
 
 
-class ProfilePreviewHandler(_ProfileHandler):
+class ProfilePreviewHandler(SidebarHandler):
+    @operation(
+        "Validate a profile being edited and show its pod (admins).",
+        {200: (PodPreview, "Valid; the pod it would give.")},
+        body=ProfileFields,
+        role="admin",
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
-        preview = self.client.preview_profile(self.json_object(), request_id=self.request_id)
-        self.write_model(await self.core(preview))
+        fields = self.parse(ProfileFields)
+        self.write_model(await self.core(self.client.preview_profile(fields.root)))
 
 
-PROFILE_HANDLERS: list[tuple[str, type[SidebarHandler]]] = [
-    (rf"/{NAMESPACE}/profiles", ProfilesHandler),
-    (rf"/{NAMESPACE}/profiles/([^/]+)", ProfileHandler),
-    (rf"/{NAMESPACE}/profile-preview", ProfilePreviewHandler),
+ROUTES: list[tuple[str, type[SidebarHandler]]] = [
+    ("profiles", ProfilesHandler),
+    ("profiles/(?P<slug>[^/]+)", ProfileHandler),
+    ("profile-preview", ProfilePreviewHandler),
 ]

@@ -10,7 +10,7 @@ import tornado.web
 from jupyter_server.utils import ensure_async
 
 from jupyterlab_mlplat.adapters.git import head_commit
-from jupyterlab_mlplat.core.errors import InvalidInput, NotFound
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound
 
 
 class JupyterWorkspace:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
-from jupyterlab_mlplat.core.errors import InvalidInput, NotFound
+from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound
 
 
 def test_put_get_delete(tmp_path: Path) -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_mlplat.adapters.sql_store import SqlStore
-from jupyterlab_mlplat.core.errors import Conflict, Forbidden, NotFound
-from jupyterlab_mlplat.core.identity import Identity, Role
-from jupyterlab_mlplat.core.profile_service import ProfileService
-from jupyterlab_mlplat.core.profiles import InvalidProfile, load_profiles_file
+from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, NotFound
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.profiles.rules import InvalidProfile, load_profiles_file
+from jupyterlab_mlplat.core.profiles.service import ProfileService
+from jupyterlab_mlplat.core.kernel.audit import current_request_id
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Identity("adam", ("admins",), (Role.DATA_SCIENTIST, Role.ADMIN))
@@ -154,13 +155,16 @@ def test_delete_checks_the_revision_and_keeps_the_last_profile(service: ProfileS
 
 def test_every_change_is_in_the_audit_log_with_what_changed(service: ProfileService) -> None:
     base = next(s for s in service.store.profiles() if s.profile.slug == "gpu-1")
-    service.replace(
-        ADMIN,
-        "gpu-1",
-        {**base.profile.model_dump(), "gpu": 2, "quota": {"gpus_per_user": 2}},
-        revision=1,
-        request_id="req-1",
-    )
+    token = current_request_id.set("req-1")
+    try:
+        service.replace(
+            ADMIN,
+            "gpu-1",
+            {**base.profile.model_dump(), "gpu": 2, "quota": {"gpus_per_user": 2}},
+            revision=1,
+        )
+    finally:
+        current_request_id.reset(token)
     entry = service.store.audit_entries(limit=1)[0]
     assert (entry.actor, entry.action, entry.object_id) == ("adam", "profile.updated", "gpu-1")
     assert entry.detail["changed"] == ["gpu", "quota"]

@@ -9,18 +9,18 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from jupyterlab_mlplat.adapters.sql_schema import metadata
-from jupyterlab_mlplat.adapters.sql_store import (
+from jupyterlab_mlplat.adapters.sql.schema import metadata
+from jupyterlab_mlplat.adapters.sql.store import (
     MigrationError,
     SqlStore,
     create_engine,
     head_revision,
     migrate,
 )
-from jupyterlab_mlplat.core.accounts import AccountService
-from jupyterlab_mlplat.core.errors import Unavailable
-from jupyterlab_mlplat.core.identity import Identity, Role
-from jupyterlab_mlplat.core.models import AuditEntry
+from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.kernel.audit import current_request_id
+from jupyterlab_mlplat.core.kernel.errors import Unavailable
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 
 @pytest.fixture
@@ -47,7 +47,11 @@ def test_first_sign_in_records_the_user_and_audits_it(store: SqlStore) -> None:
     accounts = AccountService(store)
     alice = Identity("alice", groups=("data-scientists",))
 
-    user = accounts.sign_in(alice, request_id="req-00000001")
+    token = current_request_id.set("req-00000001")
+    try:
+        user = accounts.sign_in(alice)
+    finally:
+        current_request_id.reset(token)
 
     assert user.name == "alice"
     (entry,) = store.audit_entries()
@@ -74,15 +78,15 @@ def test_repeated_sign_ins_do_not_write_until_something_changes(store: SqlStore)
     latest = store.audit_entries()[0]
     assert latest.action == "user.roles_changed"
     assert latest.detail == {"before": ["data_scientist"], "after": ["data_scientist", "reviewer"]}
-    with store.transaction() as tx:
+    with store.transaction("rita") as tx:
         record = tx.get_user("rita")
     assert record is not None and record.roles == (Role.DATA_SCIENTIST, Role.REVIEWER)
 
 
 def test_a_failed_transaction_leaves_no_half_written_change(store: SqlStore) -> None:
     accounts = AccountService(store)
-    with pytest.raises(RuntimeError), store.transaction() as tx:
-        tx.append_audit(AuditEntry("bob", "user.first_seen", "user", "bob"))
+    with pytest.raises(RuntimeError), store.transaction("bob") as tx:
+        tx.audit("user.first_seen", "user", "bob")
         raise RuntimeError("crash between the change and the commit")
     assert store.audit_entries() == []
     accounts.sign_in(Identity("bob"))

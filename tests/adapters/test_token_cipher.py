@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_mlplat.adapters.token_cipher import FernetCipher, key_from_file
-from jupyterlab_mlplat.core.errors import Unavailable
+from jupyterlab_mlplat.adapters.cipher import FernetCipher, key_from_file
+from jupyterlab_mlplat.core.kernel.errors import Unavailable
 
 TOKEN = b"glpat-0123456789abcdefghij"
 

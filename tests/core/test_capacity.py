@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from jupyterlab_mlplat.core.capacity import (
+from jupyterlab_mlplat.core.profiles.capacity import (
     Node,
     QuotaExceeded,
     RunningServer,
@@ -14,7 +14,7 @@ from jupyterlab_mlplat.core.capacity import (
     check_quota,
     headroom,
 )
-from jupyterlab_mlplat.core.profiles import Profile, validate_profile
+from jupyterlab_mlplat.core.profiles.rules import Profile, validate_profile
 
 GIB = 2**30
 

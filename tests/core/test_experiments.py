@@ -1,7 +1,8 @@
 import pytest
 
-from jupyterlab_mlplat.core.errors import InvalidInput
-from jupyterlab_mlplat.core.experiments import Columns, Sort, notebook_artifact_path, run_id
+from jupyterlab_mlplat.core.experiments.records import Columns, Sort
+from jupyterlab_mlplat.core.experiments.service import notebook_artifact_path, run_id
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput
 
 
 def test_sorts_become_mlflow_order_by_with_quoted_keys() -> None:

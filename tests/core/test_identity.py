@@ -1,4 +1,4 @@
-from jupyterlab_mlplat.core.identity import Identity, Role, roles_from_scopes
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role, roles_from_scopes
 
 
 def test_every_user_is_a_data_scientist_and_other_roles_come_from_custom_scopes() -> None:

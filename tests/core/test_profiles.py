@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jupyterlab_mlplat.core.errors import InvalidInput
-from jupyterlab_mlplat.core.naming import dns_label
-from jupyterlab_mlplat.core.profiles import (
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.naming import dns_label
+from jupyterlab_mlplat.core.profiles.rules import (
     InvalidProfile,
     cpu_cores,
     default_profile,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_mlplat.adapters.git import CliGit
-from jupyterlab_mlplat.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jupyterlab_mlplat.core.git_workspace import GitWorkspace, redact
+from jupyterlab_mlplat.core.git.service import GitWorkspace, redact
+from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def _notebook(*cells: tuple[str, str, list[object]]) -> bytes:

@@ -15,7 +15,7 @@ from tornado import web
 from traitlets.config import Config
 
 from jupyterlab_mlplat.client import PlatformClient
-from jupyterlab_mlplat.core.profiles import parse_profiles
+from jupyterlab_mlplat.core.profiles.rules import parse_profiles
 from jupyterlab_mlplat.hub.profiles import ProfileSource
 from jupyterlab_mlplat.hub.spawner import EmbeddedProfileSpawner, local_limits
 from tests.platform.conftest import SECRET, start_platform

@@ -16,7 +16,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import SharedSecretAuthenticator
-from jupyterlab_mlplat.platform.handlers import Services
+from jupyterlab_mlplat.platform.base import Services
 
 SECRET = "test-secret-0123456789"
 

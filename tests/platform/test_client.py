@@ -9,7 +9,12 @@ from collections.abc import Iterator
 import pytest
 
 from jupyterlab_mlplat.client import PlatformClient
-from jupyterlab_mlplat.core.errors import Forbidden, InvalidInput, NotAuthenticated, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    Unavailable,
+)
 
 from .conftest import SECRET, RunningPlatform
 

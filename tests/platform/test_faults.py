@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from tornado.httpclient import AsyncHTTPClient
 
-from jupyterlab_mlplat.adapters.local_objects import LocalObjectStore
-from jupyterlab_mlplat.adapters.sql_store import SqlStore, create_engine, migrate
-from jupyterlab_mlplat.core.health import HealthService
+from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.sql.store import SqlStore, create_engine, migrate
+from jupyterlab_mlplat.core.health.service import HealthService
 
 from .conftest import start_platform
 
@@ -24,7 +24,8 @@ async def test_health_is_503_and_names_the_failing_check_when_the_database_is_go
     tmp_path: Path, sqlite_url: str
 ) -> None:
     dead = SqlStore(create_engine("postgresql+psycopg://u:hunter2@127.0.0.1:9/x"))
-    health = HealthService(dead, LocalObjectStore(tmp_path / "o"), version="t")
+    objects = LocalObjectStore(tmp_path / "o")
+    health = HealthService({"database": dead.ping, "object_store": objects.ping}, version="t")
     running = start_platform(tmp_path, sqlite_url, rewire=lambda s: replace(s, health=health))
     response = await AsyncHTTPClient().fetch(running.url + "api/v1/health", raise_error=False)
     running.stop()
@@ -68,7 +69,7 @@ class _BrokenStore:
 async def test_an_unexpected_error_is_a_500_without_details_and_one_log_line(
     tmp_path: Path, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broken = HealthService(_BrokenStore(), LocalObjectStore(tmp_path / "o"), version="t")  # type: ignore[arg-type]
+    broken = HealthService({"database": _BrokenStore().ping}, version="t")
     running = start_platform(tmp_path, sqlite_url, rewire=lambda s: replace(s, health=broken))
     response = await AsyncHTTPClient().fetch(running.url + "api/v1/health", raise_error=False)
     running.stop()

@@ -1,0 +1,85 @@
+"""MLflow's ``authorization_function`` for the workbench: trust the identity the gateway asserts.
+
+MLflow's auth app (``mlflow server --app-name basic-auth``) enforces who may read and change which
+experiment and run; we keep that engine and replace only how it learns the caller. The gateway
+(``jupyterlab_mlplat.gateways.mlflow``) authenticates the JupyterHub user and forwards the
+request with the user's name and a secret shared only between the gateway and the MLflow server,
+so nobody types an MLflow password and no password reaches a browser or a user's files.
+
+This module is imported by the MLflow server process (``authorization_function`` in the auth
+config), never by the platform.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+
+from flask import Response, make_response, request
+from werkzeug.datastructures import Authorization
+
+from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
+from jupyterlab_mlplat.core.experiments.records import TAG_OWNER, TAG_PRIVATE
+
+
+def _refuse() -> Response:
+    response = make_response(
+        {
+            "error_code": "PERMISSION_DENIED",
+            "message": "Reach MLflow through the workbench (/services/mlflow/) while signed in.",
+        },
+        401,
+    )
+    return response
+
+
+def authenticate_from_gateway() -> Authorization | Response:
+    expected = os.environ.get(SECRET_ENV, "")
+    presented = request.headers.get(SECRET_HEADER, "")
+    username = request.headers.get(USER_HEADER, "")
+    if not expected or not username or not hmac.compare_digest(presented, expected):
+        return _refuse()
+    from mlflow.exceptions import MlflowException
+    from mlflow.server.auth import auth_config, store  # the auth app's own configuration
+
+    if username == auth_config.admin_username:
+        # MLflow's admin skips every permission check; no hub account may ever become it
+        return _refuse()
+
+    if not store.has_user(username):
+        # Provisioned on first sight; the random password is never used (nor kept) because
+        # this function, not a password, authenticates every request.
+        try:
+            store.create_user(username, secrets.token_urlsafe(32))
+        except MlflowException:
+            if not store.has_user(username):  # not a concurrent first request: a real failure
+                raise
+        else:
+            _deny_private_experiments(username)
+    return Authorization("basic", {"username": username, "password": ""})
+
+
+def _deny_private_experiments(username: str) -> None:
+    """A newcomer must not read what owners made private before they arrived."""
+    from mlflow.entities import ViewType
+    from mlflow.server.auth import store
+    from mlflow.server.handlers import _get_tracking_store
+
+    tracking = _get_tracking_store()
+    token = None
+    while True:
+        page = tracking.search_experiments(  # type: ignore[no-untyped-call]
+            view_type=ViewType.ALL,
+            max_results=1000,
+            filter_string=f"tags.`{TAG_PRIVATE}` = 'true'",
+            page_token=token,
+        )
+        for experiment in page:
+            if experiment.tags.get(TAG_OWNER) != username:
+                store.grant_user_resource_permission(
+                    username, "experiment", experiment.experiment_id, "DENY"
+                )
+        token = page.token
+        if not token:
+            return

@@ -1,0 +1,273 @@
+"""The experiment tracker on MLflow's REST API, called as one person (their hub token).
+
+Async and minimal on purpose: the sidebar's reads go out concurrently and ask only for one page,
+which MLflow's synchronous Python client cannot do. MLflow's answers are mapped to the core's
+typed errors in one table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+from jupyterlab_mlplat.core.experiments.ports import Tracker
+from jupyterlab_mlplat.core.experiments.records import (
+    TAG_OWNER,
+    TAG_PRIVATE,
+    ArtifactFile,
+    Experiment,
+    MetricPoint,
+    RunData,
+)
+from jupyterlab_mlplat.core.kernel.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+    Unavailable,
+)
+from jupyterlab_mlplat.core.kernel.paging import Page
+
+#: MLflow error codes → the core's errors (HTTP status decides when the code is unknown)
+ERROR_TABLE: dict[str, type[PlatformError]] = {
+    "RESOURCE_DOES_NOT_EXIST": NotFound,
+    "NOT_FOUND": NotFound,
+    "ENDPOINT_NOT_FOUND": NotFound,
+    "INVALID_PARAMETER_VALUE": InvalidInput,
+    "BAD_REQUEST": InvalidInput,
+    "MALFORMED_REQUEST": InvalidInput,
+    "RESOURCE_ALREADY_EXISTS": InvalidInput,
+    "PERMISSION_DENIED": Forbidden,
+    "UNAUTHENTICATED": Forbidden,
+    "TEMPORARILY_UNAVAILABLE": Unavailable,
+}
+STATUS_TABLE: dict[int, type[PlatformError]] = {
+    400: InvalidInput,
+    401: Forbidden,
+    403: Forbidden,
+    404: NotFound,
+}
+HISTORY_PAGE = 25_000
+
+
+def _error(status: int, body: bytes, *, reading: str | None) -> PlatformError:
+    try:
+        payload = json.loads(body)
+        code = str(payload.get("error_code", ""))
+        message = str(payload.get("message", "")) or f"MLflow answered {status}"
+    except (ValueError, AttributeError):
+        code, message = "", f"MLflow answered {status}"
+    kind = ERROR_TABLE.get(code) or STATUS_TABLE.get(status)
+    if kind is None:
+        return Unavailable(f"MLflow failed ({status}); try again in a moment")
+    if kind is Forbidden and reading is not None:
+        # MLflow's auth answers 403 for a run that does not exist, so an id cannot be probed.
+        return NotFound(f"{reading} does not exist, or is not visible to you")
+    return kind(message)
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _run(payload: dict[str, Any]) -> RunData:
+    info = payload.get("info", {})
+    data = payload.get("data", {})
+    return RunData(
+        id=info["run_id"],
+        name=info.get("run_name", ""),
+        experiment_id=str(info.get("experiment_id", "")),
+        status=info.get("status", "RUNNING"),
+        start_time=_int(info.get("start_time")),
+        end_time=_int(info.get("end_time")),
+        user=info.get("user_id", ""),
+        artifact_uri=info.get("artifact_uri", ""),
+        params={p["key"]: p.get("value", "") for p in data.get("params", [])},
+        metrics={m["key"]: float(m["value"]) for m in data.get("metrics", [])},
+        tags={t["key"]: t.get("value", "") for t in data.get("tags", [])},
+    )
+
+
+def _experiment(payload: dict[str, Any]) -> Experiment:
+    tags = {t["key"]: t.get("value", "") for t in payload.get("tags", [])}
+    return Experiment(
+        id=str(payload["experiment_id"]),
+        name=payload.get("name", ""),
+        owner=tags.get(TAG_OWNER),
+        private=tags.get(TAG_PRIVATE, "").lower() == "true",
+        lifecycle_stage=payload.get("lifecycle_stage", "active"),
+        creation_time=_int(payload.get("creation_time")),
+        last_update_time=_int(payload.get("last_update_time")),
+    )
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class MlflowTracker(Tracker):
+    """``ports.Tracker`` on an MLflow tracking server (here: the workbench's gateway)."""
+
+    def __init__(self, tracking_uri: str, token: str, *, timeout: float = 30.0) -> None:
+        self.base = tracking_uri.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+
+    def __repr__(self) -> str:  # never show the token
+        return f"MlflowTracker({self.base!r})"
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, Any] | None = None,
+        payload: dict[str, Any] | None = None,
+        body: bytes | None = None,
+        content_type: str = "application/json",
+        reading: str | None = None,
+    ) -> tuple[bytes, str]:
+        url = f"{self.base}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+        headers = {"Authorization": f"Bearer {self._token}"}
+        if payload is not None:
+            body = json.dumps(payload).encode()
+        if body is not None:
+            headers["Content-Type"] = content_type
+        request = HTTPRequest(
+            url,
+            method=method,
+            headers=headers,
+            body=body,
+            connect_timeout=self._timeout,
+            request_timeout=self._timeout,
+            follow_redirects=False,
+        )
+        try:
+            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        except (OSError, TimeoutError):
+            response = None
+        if response is None or response.code == 599:
+            raise Unavailable("MLflow is not reachable right now; the workbench retries by itself.")
+        if response.code >= 300:
+            raise _error(response.code, response.body or b"", reading=reading)
+        return response.body or b"", response.headers.get("Content-Type", "")
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        body, _ = await self._call(method, f"api/2.0/mlflow/{path}", **kwargs)
+        return json.loads(body or b"{}")  # type: ignore[no-any-return]
+
+    async def search_experiments(
+        self, name_contains: str, *, max_results: int, page_token: str | None
+    ) -> Page[Experiment]:
+        payload: dict[str, Any] = {
+            "max_results": max_results,
+            "order_by": ["last_update_time DESC"],
+            "view_type": "ACTIVE_ONLY",
+        }
+        if name_contains:
+            payload["filter"] = f"name ILIKE {_sql_literal('%' + name_contains + '%')}"
+        if page_token:
+            payload["page_token"] = page_token
+        answer = await self._json("POST", "experiments/search", payload=payload)
+        return Page(
+            [_experiment(e) for e in answer.get("experiments", [])],
+            answer.get("next_page_token") or None,
+        )
+
+    async def search_runs(
+        self,
+        experiment_id: str,
+        *,
+        max_results: int,
+        page_token: str | None,
+        order_by: list[str],
+        filter_string: str | None = None,
+    ) -> Page[RunData]:
+        payload: dict[str, Any] = {
+            "experiment_ids": [experiment_id],
+            "max_results": max_results,
+            "order_by": order_by,
+            "run_view_type": "ACTIVE_ONLY",
+        }
+        if page_token:
+            payload["page_token"] = page_token
+        if filter_string:
+            payload["filter"] = filter_string
+        answer = await self._json(
+            "POST", "runs/search", payload=payload, reading=f"experiment {experiment_id}"
+        )
+        return Page(
+            [_run(r) for r in answer.get("runs", [])], answer.get("next_page_token") or None
+        )
+
+    async def get_run(self, run_id: str) -> RunData:
+        answer = await self._json(
+            "GET", "runs/get", query={"run_id": run_id}, reading=f"run {run_id}"
+        )
+        return _run(answer["run"])
+
+    async def metric_history(self, run_id: str, key: str) -> list[MetricPoint]:
+        points: list[MetricPoint] = []
+        token: str | None = None
+        while True:
+            query = {"run_id": run_id, "metric_key": key, "max_results": HISTORY_PAGE}
+            if token:
+                query["page_token"] = token
+            answer = await self._json(
+                "GET", "metrics/get-history", query=query, reading=f"run {run_id}"
+            )
+            points += [
+                MetricPoint(int(m.get("step", 0)), float(m["value"]), int(m.get("timestamp", 0)))
+                for m in answer.get("metrics", [])
+            ]
+            token = answer.get("next_page_token")
+            if not token:
+                return points
+
+    async def list_artifacts(self, run_id: str, path: str) -> list[ArtifactFile]:
+        query = {"run_id": run_id, **({"path": path} if path else {})}
+        answer = await self._json("GET", "artifacts/list", query=query, reading=f"run {run_id}")
+        return [
+            ArtifactFile(f["path"], bool(f.get("is_dir")), _int(f.get("file_size")))
+            for f in answer.get("files", [])
+        ]
+
+    async def read_artifact(self, run_id: str, path: str) -> tuple[bytes, str]:
+        return await self._call(
+            "GET",
+            "get-artifact",
+            query={"run_uuid": run_id, "path": path},
+            reading=f"artifact {path!r} of run {run_id}",
+        )
+
+    async def upload_artifact(
+        self, run: RunData, path: str, data: bytes, content_type: str
+    ) -> None:
+        prefix = "mlflow-artifacts:/"
+        if not run.artifact_uri.startswith(prefix):
+            raise InvalidInput(
+                f"run {run.id} stores artifacts at {run.artifact_uri}, which the workbench "
+                "cannot write through MLflow's artifact proxy"
+            )
+        location = run.artifact_uri[len(prefix) :].strip("/")
+        await self._call(
+            "PUT",
+            f"api/2.0/mlflow-artifacts/artifacts/{quote(location)}/{quote(path)}",
+            body=data,
+            content_type=content_type,
+        )
+
+    async def set_tag(self, run_id: str, key: str, value: str) -> None:
+        await self._json(
+            "POST", "runs/set-tag", payload={"run_id": run_id, "key": key, "value": value}
+        )
+
+    async def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
+        await self._json(
+            "POST",
+            "experiments/set-experiment-tag",
+            payload={"experiment_id": experiment_id, "key": key, "value": value},
+        )

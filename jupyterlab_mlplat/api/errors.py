@@ -1,0 +1,134 @@
+"""The one table between the core's typed errors and HTTP, used in both directions, and the
+error body both APIs write.
+
+The platform's handlers and the server extension turn core errors into statuses with it; the
+platform client turns a platform answer back into the same core error (reason and params kept),
+so a 404 raised by the platform surfaces as a 404 from the user's server, still translatable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jupyterlab_mlplat.core.kernel import errors as kernel
+from jupyterlab_mlplat.core.kernel.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    Param,
+    PlatformError,
+    Unavailable,
+)
+
+STATUS_FOR_ERROR: dict[type[PlatformError], int] = {
+    InvalidInput: 400,
+    NotAuthenticated: 403,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Unavailable: 503,
+}
+
+#: reasons written by the HTTP layer itself rather than raised by the core
+INTERNAL_ERROR_REASON = "internal_error"
+HTTP_ERROR_REASON = "http_error"
+TRANSPORT_REASONS = (INTERNAL_ERROR_REASON, HTTP_ERROR_REASON)
+
+INTERNAL_ERROR = (
+    "The ML platform hit an unexpected error. It has been logged; quote the request id "
+    "to an administrator."
+)
+
+
+def status_for(error: PlatformError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS_FOR_ERROR:
+            return STATUS_FOR_ERROR[kind]
+    return 500
+
+
+def all_reasons() -> list[str]:
+    """Every reason either API may answer with: the core's declared codes and the HTTP layer's.
+
+    The features are imported here so that their error classes are declared whoever asks.
+    """
+    from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401
+    from jupyterlab_mlplat.core.git import service as _git  # noqa: F401
+    from jupyterlab_mlplat.core.gitlab import service as _gitlab  # noqa: F401
+    from jupyterlab_mlplat.core.profiles import capacity as _capacity  # noqa: F401
+    from jupyterlab_mlplat.core.profiles import service as _profiles  # noqa: F401
+
+    return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
+
+
+def error_for(
+    status: int,
+    message: str,
+    reason: str | None = None,
+    params: dict[str, Param] | None = None,
+) -> PlatformError:
+    """The core error a client should raise for an answer with this status and reason."""
+    declared = kernel._REASONS.get(reason or "")
+    if declared is not None and STATUS_FOR_ERROR.get(_base(declared)) == status:
+        kind: type[PlatformError] = declared
+    else:
+        candidates = [k for k, code in STATUS_FOR_ERROR.items() if code == status]
+        if candidates:
+            kind = candidates[0]
+        elif status >= 500:
+            kind = Unavailable
+        else:
+            kind = InvalidInput
+    error = kind.__new__(kind)
+    PlatformError.__init__(error, message, params=params)
+    if isinstance(error, InvalidInput):
+        error.field, error.fields = None, None
+    return error
+
+
+def _base(kind: type[PlatformError]) -> type[PlatformError]:
+    for parent in kind.__mro__:
+        if parent in STATUS_FOR_ERROR:
+            return parent
+    return kind
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    message: str = Field(description="What went wrong, in English: the fallback text.")
+    reason: str = Field(
+        description="Stable machine-readable reason, e.g. `not_found`; clients translate it."
+    )
+    params: dict[str, Param] | None = Field(
+        default=None, description="The values the reason's translated message is built from."
+    )
+    request_id: str | None = Field(
+        default=None, description="Quote it to an administrator to find the log lines."
+    )
+    fields: dict[str, str] | None = Field(
+        default=None,
+        description="For invalid input: one message per wrong field, keyed by its path "
+        "(`cpu_limit`, `tolerations.0.key`), for forms to show next to each input.",
+    )
+
+    @classmethod
+    def of(cls, error: PlatformError, request_id: str | None = None) -> ErrorBody:
+        return cls(
+            message=error.message,
+            reason=error.reason,
+            params=error.params or None,
+            request_id=request_id,
+            fields=error.fields if isinstance(error, InvalidInput) else None,
+        )
+
+    @classmethod
+    def schema_with_reasons(cls) -> dict[str, Any]:
+        """The JSON schema with ``reason`` enumerated, so clients can check their translations."""
+        schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema["properties"]["reason"]["enum"] = all_reasons()
+        return schema

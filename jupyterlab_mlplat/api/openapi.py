@@ -1,0 +1,213 @@
+"""OpenAPI 3.1 documents generated from the routes themselves.
+
+Each handler verb declares its operation with ``@operation(...)``: summary, body model,
+responses (status → model), query parameters and the role it needs. ``document()`` walks a
+route table and builds the paths from those declarations and the schemas from the pydantic
+models, so a route cannot exist undocumented and a document cannot promise a route that is not
+served. Both the platform API and the sidebar API are described this way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from .errors import ErrorBody
+
+VERBS = ("get", "post", "put", "patch", "delete")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: a response: a model, or a (content type, JSON schema) pair for bodies that are not models
+Response = type[BaseModel] | tuple[str, dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str = ""
+    required: bool = False
+    type: str = "string"
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    responses: dict[int, tuple[Response, str]]
+    body: type[BaseModel] | None = None
+    body_description: str = ""
+    query: tuple[Query, ...] = ()
+    #: the role a caller must hold (enforced by the handler base as well as documented)
+    role: str | None = None
+    authenticated: bool = True
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def operation(
+    summary: str,
+    responses: dict[int, tuple[Response, str]],
+    *,
+    body: type[BaseModel] | None = None,
+    body_description: str = "",
+    query: Sequence[Query] = (),
+    role: str | None = None,
+    authenticated: bool = True,
+    errors: dict[int, str] | None = None,
+) -> Callable[[F], F]:
+    """Declare what a handler verb takes and answers; the documents are built from this."""
+
+    def mark(fn: F) -> F:
+        fn.__operation__ = Operation(  # type: ignore[attr-defined]
+            summary=summary,
+            responses=responses,
+            body=body,
+            body_description=body_description,
+            query=tuple(query),
+            role=role,
+            authenticated=authenticated,
+            errors=dict(errors or {}),
+        )
+        return fn
+
+    return mark
+
+
+def operation_of(handler: type, verb: str) -> Operation | None:
+    fn = getattr(handler, verb, None)
+    return getattr(fn, "__operation__", None)
+
+
+def declared_verbs(handler: type) -> list[str]:
+    return [verb for verb in VERBS if operation_of(handler, verb) is not None]
+
+
+def template(path_regex: str) -> str:
+    """``api/v1/profiles/(?P<slug>[^/]+)`` → ``/api/v1/profiles/{slug}``."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path_regex)
+    return "/" + path.lstrip("/")
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _response(response: Response, description: str) -> dict[str, Any]:
+    if response is None:
+        return {"description": description}
+    if isinstance(response, tuple):
+        content_type, schema = response
+        return {"description": description, "content": {content_type: {"schema": schema}}}
+    return {"description": description, "content": {"application/json": {"schema": _ref(response)}}}
+
+
+_STANDARD_ERRORS = {
+    400: "Invalid input; `reason` says which, `fields` names each wrong field.",
+    403: "Missing, wrong or insufficient token, or a role the caller lacks.",
+    404: "No such object.",
+    409: "A conflicting change; reload and retry.",
+    503: "A dependency is unavailable.",
+}
+
+
+def _operation_id(handler: type, verb: str) -> str:
+    name = handler.__name__.removesuffix("Handler")
+    return f"{verb}{name}"
+
+
+def document(
+    *,
+    title: str,
+    description: str,
+    version: str,
+    server_url: str,
+    routes: Iterable[tuple[str, type]],
+    security_scheme: dict[str, Any],
+    prefix: str = "",
+) -> dict[str, Any]:
+    """The document of ``routes`` (path regex, handler class): every declared verb, no other."""
+    models: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
+    paths: dict[str, Any] = {}
+    for path_regex, handler in routes:
+        verbs = declared_verbs(handler)
+        if not verbs:
+            continue
+        item: dict[str, Any] = {}
+        path = template(prefix + path_regex)
+        names = re.findall(r"\{(\w+)\}", path)
+        if names:
+            item["parameters"] = [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in names
+            ]
+        for verb in verbs:
+            op = operation_of(handler, verb)
+            assert op is not None
+            responses: dict[str, Any] = {}
+            for status, (response, text) in sorted(op.responses.items()):
+                responses[str(status)] = _response(response, text)
+                if isinstance(response, type):
+                    models[response.__name__] = response
+            if op.authenticated or op.body is not None or op.query:
+                for status, text in {**_STANDARD_ERRORS, **op.errors}.items():
+                    if not op.authenticated and status == 403:
+                        continue
+                    responses.setdefault(str(status), _response(ErrorBody, text))
+            spec: dict[str, Any] = {
+                "operationId": _operation_id(handler, verb),
+                "summary": op.summary,
+                "security": [{"token": []}] if op.authenticated else [],
+                "responses": responses,
+            }
+            if op.role:
+                spec["x-required-role"] = op.role
+                spec["description"] = f"Needs the `{op.role}` role."
+            if op.body is not None:
+                models[op.body.__name__] = op.body
+                spec["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(op.body)}},
+                }
+                if op.body_description:
+                    spec["requestBody"]["description"] = op.body_description
+            if op.query:
+                spec["parameters"] = [
+                    {
+                        "name": q.name,
+                        "in": "query",
+                        "required": q.required,
+                        "description": q.description,
+                        "schema": {"type": "array", "items": {"type": q.type}}
+                        if q.repeated
+                        else {"type": q.type},
+                        **({"explode": True} if q.repeated else {}),
+                    }
+                    for q in op.query
+                ]
+            item[verb] = spec
+        paths[path] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "servers": [{"url": server_url}],
+        "components": {
+            "schemas": _schemas(models),
+            "securitySchemes": {"token": security_scheme},
+        },
+        "paths": paths,
+    }
+
+
+def _schemas(models: dict[str, type[BaseModel]]) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for name, model in sorted(models.items()):
+        if model is ErrorBody:
+            schema = ErrorBody.schema_with_reasons()
+        else:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[name] = schema
+    return schemas

@@ -1,0 +1,17 @@
+"""Typed async client of the platform API, one module of calls per feature over one transport.
+
+Used by the server extension (and the hub's spawners); the wire models are the ``api`` package's,
+the same the platform writes, so the two cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from .gitlab import GitLabCalls
+from .meta import MetaCalls
+from .profiles import ProfileCalls
+
+__all__ = ["PlatformClient"]
+
+
+class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls):
+    """Every call of the platform API, for one token."""

@@ -1,0 +1,20 @@
+"""What the accounts service needs from the metadata store."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
+
+from .records import UserRecord
+
+
+class AccountsTx(UnitOfWork):
+    @abstractmethod
+    def get_user(self, name: str) -> UserRecord | None: ...
+
+    @abstractmethod
+    def save_user(self, user: UserRecord) -> None: ...
+
+
+AccountsStore = Transactional[AccountsTx]

@@ -1,0 +1,279 @@
+"""Experiments and runs as the sidebar shows them, whatever tracking server stores them.
+
+The core decides what a row of the runs table holds, how a sort is expressed, and what the person
+may change; the tracker adapter only fetches. Reads that do not depend on each other run
+concurrently, and the runs table asks only for the page it shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from jupyterlab_mlplat.core.kernel.errors import Forbidden, InvalidInput
+from jupyterlab_mlplat.core.kernel.paging import Page
+
+from .ports import Tracker, Workspace
+from .records import (
+    MAX_COMPARE,
+    MAX_PAGE,
+    TAG_GIT_COMMIT,
+    TAG_GIT_REPO,
+    TAG_PRIVATE,
+    TAG_SOURCE_NOTEBOOK,
+    ArtifactFile,
+    Columns,
+    Comparison,
+    Experiment,
+    MetricPoint,
+    RunData,
+    RunDetail,
+    RunRow,
+    RunsPage,
+    Sort,
+)
+
+T = TypeVar("T")
+
+
+def _duration(run: RunData) -> int | None:
+    if run.start_time is None:
+        return None
+    if run.end_time is not None:
+        return max(0, run.end_time - run.start_time)
+    return None
+
+
+def _row(run: RunData, me: str, columns: Columns | None) -> RunRow:
+    params = (
+        run.params
+        if columns is None
+        else {k: run.params[k] for k in columns.params if k in run.params}
+    )
+    metrics = (
+        run.metrics
+        if columns is None
+        else {k: run.metrics[k] for k in columns.metrics if k in run.metrics}
+    )
+    return RunRow(
+        id=run.id,
+        name=run.name,
+        experiment_id=run.experiment_id,
+        status=run.status,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        duration_ms=_duration(run),
+        user=run.user,
+        source_notebook=run.tags.get(TAG_SOURCE_NOTEBOOK),
+        git_commit=run.tags.get(TAG_GIT_COMMIT),
+        params=params,
+        metrics=metrics,
+        can_write=run.user == me,
+    )
+
+
+def _detail(run: RunData, me: str) -> RunDetail:
+    row = _row(run, me, None)
+    return RunDetail(**vars(row), tags=dict(run.tags), artifact_uri=run.artifact_uri)
+
+
+def _page_size(max_results: int) -> int:
+    if not 1 <= max_results <= MAX_PAGE:
+        raise InvalidInput(f"max_results must be between 1 and {MAX_PAGE}", "max_results")
+    return max_results
+
+
+def notebook_artifact_path(notebook_path: str) -> str:
+    name = PurePosixPath(notebook_path).name
+    if not name.endswith(".ipynb"):
+        raise InvalidInput(f"{notebook_path!r} is not a notebook (.ipynb)", "path")
+    return f"notebook/{name}"
+
+
+_RUN_ID = re.compile(r"^[0-9a-zA-Z_-]{1,64}$")
+
+
+def run_id(value: str) -> str:
+    if not _RUN_ID.match(value):
+        raise InvalidInput(f"{value!r} is not a run id", "run_id")
+    return value
+
+
+class ExperimentService:
+    """What the Experiments tab does, for one signed-in person."""
+
+    def __init__(self, tracker: Tracker, *, user: str, workspace: Workspace | None = None) -> None:
+        self._tracker = tracker
+        self._user = user
+        self._workspace = workspace
+        #: per first page shown: the last row's sort value and the next page's token
+        self._first_pages: dict[tuple[str, tuple[str, ...], int], tuple[float, str | None]] = {}
+
+    async def experiments(
+        self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
+    ) -> Page[Experiment]:
+        return await self._tracker.search_experiments(
+            name_contains.strip(), max_results=_page_size(max_results), page_token=page_token
+        )
+
+    async def runs(
+        self,
+        experiment_id: str,
+        *,
+        sort: Sort,
+        columns: Columns,
+        max_results: int = 25,
+        page_token: str | None = None,
+    ) -> RunsPage:
+        size = _page_size(max_results)
+        order_by = [sort.order_by()]
+        if not (sort.kind == "attribute" and sort.key == "start_time"):
+            order_by.append("attributes.start_time DESC")  # stable pages among equal values
+        if page_token is None:
+            page = await self._first_page(experiment_id, sort, order_by, size)
+        else:
+            page = await self._tracker.search_runs(
+                experiment_id, max_results=size, page_token=page_token, order_by=order_by
+            )
+        params = sorted({k for run in page.items for k in run.params})
+        metrics = sorted({k for run in page.items for k in run.metrics})
+        return RunsPage(
+            runs=[_row(run, self._user, columns) for run in page.items],
+            next_page_token=page.next_page_token,
+            params=params,
+            metrics=metrics,
+        )
+
+    async def _first_page(
+        self, experiment_id: str, sort: Sort, order_by: list[str], size: int
+    ) -> Page[RunData]:
+        """The first page, which the sidebar asks for again and again while runs are active.
+
+        MLflow sorts every run of the experiment for each page, so once a first page is known
+        the next request only asks for runs that sort at or before its last row. When at least a
+        page of runs comes back, its top is exactly the top of the whole experiment (every run
+        of the true first page sorts at or before that row); otherwise (runs deleted, values
+        changed) the full query runs again.
+        """
+        key = (experiment_id, tuple(order_by), size)
+        known = self._first_pages.get(key)
+        if known is not None:
+            boundary, next_token = known
+            try:
+                narrowed = await self._tracker.search_runs(
+                    experiment_id,
+                    max_results=size,
+                    page_token=None,
+                    order_by=order_by,
+                    filter_string=sort.within(boundary),
+                )
+            except InvalidInput:  # a value the tracker cannot filter on: ask the long way
+                narrowed = Page([], None)
+            if len(narrowed.items) >= size:
+                return Page(narrowed.items[:size], next_token)
+        page = await self._tracker.search_runs(
+            experiment_id, max_results=size, page_token=None, order_by=order_by
+        )
+        last = sort.value_of(page.items[-1]) if len(page.items) == size else None
+        if last is None or not math.isfinite(last):
+            self._first_pages.pop(key, None)
+        else:
+            self._first_pages[key] = (last, page.next_page_token)
+        return page
+
+    async def set_private(self, experiment_id: str, private: bool) -> None:
+        """Only the owner may (MLflow refuses anyone else); hides it from everybody else."""
+        await self._tracker.set_experiment_tag(
+            experiment_id, TAG_PRIVATE, "true" if private else "false"
+        )
+
+    async def run(self, run: str) -> RunDetail:
+        return _detail(await self._tracker.get_run(run_id(run)), self._user)
+
+    async def metric_history(self, run: str, key: str) -> list[MetricPoint]:
+        if not key:
+            raise InvalidInput("name the metric whose history you want", "key")
+        return await self._tracker.metric_history(run_id(run), key)
+
+    async def artifacts(self, run: str, path: str = "") -> list[ArtifactFile]:
+        return await self._tracker.list_artifacts(
+            run_id(run), _artifact_path(path, allow_root=True)
+        )
+
+    async def artifact(self, run: str, path: str) -> tuple[bytes, str]:
+        return await self._tracker.read_artifact(run_id(run), _artifact_path(path))
+
+    async def compare(self, run_ids: Sequence[str]) -> Comparison:
+        ids = list(dict.fromkeys(run_id(r) for r in run_ids))
+        if not 2 <= len(ids) <= MAX_COMPARE:
+            raise InvalidInput(f"compare 2 to {MAX_COMPARE} different runs", "run_id")
+        runs = await asyncio.gather(*(self._tracker.get_run(r) for r in ids))
+        metric_keys = sorted({k for run in runs for k in run.metrics})
+        param_keys = sorted({k for run in runs for k in run.params})
+        wanted = [(run.id, key) for run in runs for key in metric_keys if key in run.metrics]
+        series = await asyncio.gather(*(self._tracker.metric_history(r, k) for r, k in wanted))
+        histories: dict[str, dict[str, list[MetricPoint]]] = {key: {} for key in metric_keys}
+        for (rid, key), points in zip(wanted, series, strict=True):
+            histories[key][rid] = points
+        return Comparison(
+            runs=[_detail(run, self._user) for run in runs],
+            param_keys=param_keys,
+            metric_keys=metric_keys,
+            histories=histories,
+        )
+
+    async def log_notebook(self, run: str, notebook_path: str) -> tuple[str, str | None]:
+        """Attach a saved notebook (and the commit of its folder) to a run the person owns.
+
+        Returns the artifact's path and the commit, if the folder is a git repository.
+        """
+        if self._workspace is None:
+            raise InvalidInput("this server has no notebooks to log")
+        artifact = notebook_artifact_path(notebook_path)
+        target = await self._tracker.get_run(run_id(run))
+        if target.user != self._user:
+            raise Forbidden(f"run {run} belongs to {target.user}; log notebooks to your own runs")
+        content, commit = await asyncio.gather(
+            self._workspace.read_file(notebook_path), self._workspace.commit_of(notebook_path)
+        )
+        await self._tracker.upload_artifact(target, artifact, content, "application/x-ipynb+json")
+        await self._tracker.set_tag(target.id, TAG_SOURCE_NOTEBOOK, notebook_path)
+        if commit:
+            await self._tracker.set_tag(target.id, TAG_GIT_COMMIT, commit)
+        return artifact, commit
+
+    async def link_commit(self, commit: str, repository: str | None) -> list[str]:
+        """Lineage: tag the person's running runs with the commit just made (and where it is
+        pushed), so a run always points to the code that made it. Returns the runs tagged."""
+        tagged: list[str] = []
+        experiments = await self._tracker.search_experiments("", max_results=500, page_token=None)
+        # the person is matched below, not in the filter: no name is ever spliced into a query
+        running = "attributes.status = 'RUNNING'"
+        for experiment in experiments.items:
+            page = await self._tracker.search_runs(
+                experiment.id,
+                max_results=50,
+                page_token=None,
+                order_by=[],
+                filter_string=running,
+            )
+            for run in page.items:
+                if run.user != self._user:
+                    continue
+                await self._tracker.set_tag(run.id, TAG_GIT_COMMIT, commit)
+                if repository:
+                    await self._tracker.set_tag(run.id, TAG_GIT_REPO, repository)
+                tagged.append(run.id)
+        return tagged
+
+
+def _artifact_path(path: str, *, allow_root: bool = False) -> str:
+    cleaned = path.strip().strip("/")
+    posix = PurePosixPath(cleaned)
+    if (not cleaned and not allow_root) or ".." in posix.parts or "\x00" in cleaned:
+        raise InvalidInput(f"artifact path {path!r} must be a relative path without '..'", "path")
+    return cleaned

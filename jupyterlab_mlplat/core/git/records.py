@@ -1,0 +1,58 @@
+"""What git answered and what the Git tab shows of a repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .notebooks import NotebookChanges
+
+
+@dataclass(frozen=True)
+class GitResult:
+    code: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout.decode(errors="replace")
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str
+    #: staged / unstaged state letters as ``git status`` shows them ("M", "A", "D", "?", "U")
+    index: str
+    worktree: str
+    notebook: NotebookChanges | None = None
+
+    @property
+    def conflicted(self) -> bool:
+        return "U" in (self.index, self.worktree)
+
+
+@dataclass(frozen=True)
+class RepoStatus:
+    folder: str
+    #: the repository's top folder, relative to the person's home; None outside a repository
+    repository: str | None
+    branch: str | None = None
+    upstream: str | None = None
+    ahead: int = 0
+    behind: int = 0
+    remote_url: str | None = None
+    files: tuple[ChangedFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Branch:
+    name: str
+    current: bool
+    remote: bool
+    upstream: str | None = None
+
+
+@dataclass(frozen=True)
+class PullResult:
+    updated: bool
+    conflicts: tuple[str, ...] = field(default_factory=tuple)

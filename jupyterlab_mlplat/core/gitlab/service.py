@@ -1,0 +1,175 @@
+"""People's GitLab access, held by the platform: a personal access token saved once, encrypted
+at rest, checked against GitLab when saved, and handed only to the person's own server for git.
+
+Project creation, merge requests and pipeline status go through here too, with the person's
+token, so GitLab sees the person (their permissions, their name on the merge request).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.identity import Identity
+
+from .ports import Cipher, GitLab, GitLabStore
+from .records import MergeRequest, Namespace, Pipeline, Project, StoredToken
+
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,254}$")
+_PROJECT_PATH = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+$")
+
+
+def project_path(remote_url: str, gitlab_url: str) -> str:
+    """``group/project`` of a remote on this GitLab, or InvalidInput for any other remote."""
+    base = gitlab_url.rstrip("/") + "/"
+    if not remote_url.startswith(base):
+        raise InvalidInput(
+            f"This repository's remote is not on {gitlab_url}; merge requests and pipelines "
+            "are available for projects there."
+        )
+    path = remote_url[len(base) :].removesuffix("/").removesuffix(".git")
+    if not _PROJECT_PATH.match(path):
+        raise InvalidInput(f"{remote_url!r} does not name a GitLab project.")
+    return path
+
+
+class GitLabAccounts:
+    def __init__(
+        self,
+        store: GitLabStore,
+        gitlab: GitLab | None,
+        cipher: Cipher,
+        *,
+        gitlab_url: str = "",
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self._gitlab = gitlab
+        self._cipher = cipher
+        self.gitlab_url = gitlab_url.rstrip("/")
+        self._now = now
+
+    @property
+    def gitlab(self) -> GitLab:
+        if self._gitlab is None:
+            raise Unavailable(
+                "No GitLab is configured for this workbench; an administrator sets "
+                "PlatformApp.gitlab_url."
+            )
+        return self._gitlab
+
+    # ---- the person's token
+    def account(self, identity: Identity) -> StoredToken | None:
+        return self.store.gitlab_token(identity.name)
+
+    def save_token(self, identity: Identity, token: str) -> StoredToken:
+        token = token.strip()
+        if len(token) < 8 or any(c.isspace() for c in token):
+            raise InvalidInput("Paste the whole personal access token (no spaces).", "token")
+        user = self.gitlab.whoami(token)  # NotAuthenticated for a wrong or expired token
+        stored = StoredToken(
+            user=identity.name,
+            ciphertext=self._cipher.encrypt(token.encode()),
+            gitlab_username=user.username,
+            hint=token[-4:],
+            saved_at=self._now(),
+        )
+        with self.store.transaction(identity.name) as tx:
+            tx.save_gitlab_token(stored)
+            tx.audit(
+                "gitlab.token.saved",
+                "gitlab_token",
+                identity.name,
+                gitlab_username=user.username,
+                hint=stored.hint,
+            )
+        return stored
+
+    def delete_token(self, identity: Identity) -> None:
+        with self.store.transaction(identity.name) as tx:
+            if not tx.delete_gitlab_token(identity.name):
+                raise NotFound("You have no GitLab token saved.")
+            tx.audit("gitlab.token.deleted", "gitlab_token", identity.name)
+
+    def token_for(self, identity: Identity) -> str:
+        """The token itself: only for the person's own server, to hand to git."""
+        stored = self.store.gitlab_token(identity.name)
+        if stored is None:
+            raise NotFound(
+                "Save a GitLab personal access token in the Git tab first (scopes api and "
+                "write_repository)."
+            )
+        return self._cipher.decrypt(stored.ciphertext).decode()
+
+    # ---- GitLab with the person's token
+    def namespaces(self, identity: Identity) -> list[Namespace]:
+        return self.gitlab.namespaces(self.token_for(identity))
+
+    def create_project(
+        self,
+        identity: Identity,
+        name: str,
+        *,
+        namespace_id: int | None = None,
+        visibility: str = "private",
+    ) -> Project:
+        if not _PROJECT_NAME.match(name or ""):
+            raise InvalidInput(
+                "A project name starts with a letter or digit and uses letters, digits, "
+                "'_', '-', '.' and spaces.",
+                "name",
+            )
+        if visibility not in ("private", "internal", "public"):
+            raise InvalidInput("visibility is private, internal or public", "visibility")
+        project = self.gitlab.create_project(
+            self.token_for(identity), name, namespace_id=namespace_id, visibility=visibility
+        )
+        with self.store.transaction(identity.name) as tx:
+            tx.audit(
+                "gitlab.project.created",
+                "gitlab_project",
+                project.path_with_namespace,
+                web_url=project.web_url,
+                visibility=visibility,
+            )
+        return project
+
+    def open_merge_request(
+        self,
+        identity: Identity,
+        remote_url: str,
+        *,
+        source_branch: str,
+        target_branch: str,
+        title: str,
+        description: str = "",
+    ) -> MergeRequest:
+        if not title.strip():
+            raise InvalidInput("A merge request needs a title.", "title")
+        if source_branch == target_branch:
+            raise InvalidInput(
+                f"The merge request would merge {source_branch} into itself; create a branch "
+                "for your change first.",
+                "target_branch",
+            )
+        path = project_path(remote_url, self.gitlab_url)
+        return self.gitlab.open_merge_request(
+            self.token_for(identity),
+            path,
+            source_branch=source_branch,
+            target_branch=target_branch,
+            title=title.strip(),
+            description=description,
+        )
+
+    def merge_requests(
+        self, identity: Identity, remote_url: str, branch: str
+    ) -> list[MergeRequest]:
+        path = project_path(remote_url, self.gitlab_url)
+        return self.gitlab.merge_requests(self.token_for(identity), path, branch)
+
+    def latest_pipeline(self, identity: Identity, remote_url: str, ref: str) -> Pipeline | None:
+        path = project_path(remote_url, self.gitlab_url)
+        return self.gitlab.latest_pipeline(self.token_for(identity), path, ref)

@@ -1,0 +1,31 @@
+"""The one place that decides which names may reach Kubernetes, MLflow or the file system.
+
+User text never becomes a label, a path or a command without passing through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+
+_DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS_LABEL_MAX = 63
+RESERVED = frozenset({"default", "kube-system", "kube-public", "kube-node-lease", "api", "new"})
+
+
+def dns_label(value: str, *, field: str = "name") -> str:
+    """Check a DNS-1123 label (lower-case letters, digits, '-', at most 63, alphanumeric ends)."""
+    if not value:
+        raise InvalidInput(f"{field} must not be empty", field)
+    if len(value) > DNS_LABEL_MAX:
+        raise InvalidInput(f"{field} must be at most {DNS_LABEL_MAX} characters", field)
+    if not _DNS_1123_LABEL.match(value):
+        raise InvalidInput(
+            f"{field} {value!r} may use only lower-case letters, digits and '-', "
+            "and must start and end with a letter or digit",
+            field,
+        )
+    if value in RESERVED:
+        raise InvalidInput(f"{field} {value!r} is reserved; choose another", field)
+    return value

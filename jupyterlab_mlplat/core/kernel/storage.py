@@ -1,0 +1,48 @@
+"""Ports every feature may share: the metadata database and the object store."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, runtime_checkable
+
+from .audit import AuditRecord
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """Artifacts and files the platform keeps (MinIO in production, a folder embedded)."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes:
+        """Raise ``NotFound`` for a missing key."""
+
+    def delete(self, key: str) -> None: ...
+
+    def ping(self) -> None:
+        """Raise ``Unavailable`` when objects cannot be written."""
+
+
+class MetadataStore(ABC):
+    """The metadata database (PostgreSQL in production, SQLite embedded), as the composition
+    root configures it: one class implements every feature's store port."""
+
+    @classmethod
+    @abstractmethod
+    def from_url(cls, url: str) -> MetadataStore:
+        """Open the database at a SQLAlchemy URL, migrating it to the newest schema."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise ``Unavailable`` when the database cannot answer a trivial query."""
+
+    @abstractmethod
+    def transaction(self, actor: str) -> AbstractContextManager[Any]:
+        """A unit of work done by ``actor`` (a subclass of the features' ``...Tx`` classes)."""
+
+    @abstractmethod
+    def audit_entries(self, *, limit: int = 100) -> list[AuditRecord]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...

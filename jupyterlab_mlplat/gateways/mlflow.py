@@ -1,0 +1,393 @@
+"""The MLflow gateway: MLflow's API and UI behind the JupyterHub login, as the hub user.
+
+A JupyterHub-managed service at ``/services/mlflow/``. It identifies the caller with HubOAuth (the
+user server's token for API calls, the OAuth cookie for the MLflow UI in a browser), then
+forwards to the MLflow server on loopback with the user's name and a secret only it and that
+server share (see ``adapters/mlflow/auth.py``). MLflow's own permission engine decides what the
+user may do, and answers 403 for a change to another user's experiment or run.
+
+A run is always created as the hub user, whatever the client claims, so every run names the
+person who made it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+import tornado.ioloop
+import tornado.web
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from traitlets import Int, Unicode, default
+from traitlets.config import Application
+
+from jupyterlab_mlplat import __version__
+from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
+from jupyterlab_mlplat.api.request_id import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
+from jupyterlab_mlplat.core.experiments.records import TAG_OWNER, TAG_PRIVATE, TAG_USER
+
+log = logging.getLogger("mlplat.mlflow_gateway")
+
+#: headers that describe one hop, or carry the caller's credentials, never forwarded
+_REQUEST_DROP = frozenset(
+    {
+        "host",
+        "authorization",
+        "cookie",
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "content-length",
+        USER_HEADER.lower(),
+        SECRET_HEADER.lower(),
+    }
+)
+_RESPONSE_DROP = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
+)
+_RUN_CREATE_SUFFIXES = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
+_SET_EXPERIMENT_TAG_SUFFIXES = (
+    "/api/2.0/mlflow/experiments/set-experiment-tag",
+    "/ajax-api/2.0/mlflow/experiments/set-experiment-tag",
+)
+_EXPERIMENT_CREATE_SUFFIXES = (
+    "/api/2.0/mlflow/experiments/create",
+    "/ajax-api/2.0/mlflow/experiments/create",
+)
+
+
+def _stamp(body: bytes, user: str, tag: str, *, user_id: bool) -> bytes:
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return body  # MLflow answers a malformed body with its own 400
+    if not isinstance(payload, dict):
+        return body
+    if user_id:
+        payload["user_id"] = user
+    tags = [t for t in payload.get("tags") or [] if isinstance(t, dict) and t.get("key") != tag]
+    payload["tags"] = [*tags, {"key": tag, "value": user}]
+    return json.dumps(payload).encode()
+
+
+def privacy_change(method: str, path: str, body: bytes) -> tuple[str, bool] | None:
+    """(experiment id, private?) when a request sets the experiment's privacy flag."""
+    if method != "POST" or not path.endswith(_SET_EXPERIMENT_TAG_SUFFIXES):
+        return None
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("key") != TAG_PRIVATE:
+        return None
+    return str(payload.get("experiment_id", "")), str(payload.get("value", "")).lower() == "true"
+
+
+def _absent(body: dict[str, Any]) -> bool:
+    return body.get("error_code") == "RESOURCE_DOES_NOT_EXIST"  # revoking what was never granted
+
+
+def stamp_run_owner(body: bytes, user: str) -> bytes:
+    """Make a run-creation request name the signed-in user, whatever user the client claimed."""
+    return _stamp(body, user, TAG_USER, user_id=True)
+
+
+def stamp_experiment_owner(body: bytes, user: str) -> bytes:
+    """Record who created an experiment, so every client can show its owner."""
+    return _stamp(body, user, TAG_OWNER, user_id=False)
+
+
+class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
+    SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+    def initialize(self, upstream: str, secret: str, prefix: str) -> None:
+        self.upstream = upstream
+        self.secret = secret
+        self.prefix = prefix
+        self.health_path = prefix + "health"
+        self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
+
+    def check_xsrf_cookie(self) -> None:
+        """MLflow's UI cannot send JupyterHub's XSRF token with its fetches, so a cookie-signed
+        request is accepted when the browser itself vouches that it comes from this origin
+        (``Sec-Fetch-Site``, or a matching ``Origin``), which a page on another site cannot fake.
+        Token-authenticated calls (kernels, the sidebar) never reach this check."""
+        site = self.request.headers.get("Sec-Fetch-Site")
+        if site in ("same-origin", "none"):
+            return
+        origin = self.request.headers.get("Origin")
+        if site is None and origin and urlparse(origin).netloc == self.request.host:
+            return
+        if site is None and origin is None and self.request.method in ("GET", "HEAD"):
+            return  # a plain navigation from a client that sends neither header
+        raise tornado.web.HTTPError(403, "cross-site request refused")
+
+    def _is_api(self) -> bool:
+        return "/api/" in self.request.path or "/ajax-api/" in self.request.path
+
+    async def prepare(self) -> None:
+        self.set_header(REQUEST_ID_HEADER, self.request_id)
+        if self.request.path == self.health_path:  # probes carry no identity
+            self.user = None
+            return
+        model = await self.hub_auth.get_user(self, sync=False)
+        self.user = self.check_hub_user(model) if model else None
+        if self.user is None:
+            if self._is_api() or self.request.method != "GET":
+                self._deny(
+                    "Sign in to JupyterHub first: call MLflow with your JupyterHub API token "
+                    "(MLFLOW_TRACKING_TOKEN, set for you in the workbench)."
+                )
+            else:
+                self.redirect(self.get_login_url())
+            return
+
+    def _deny(self, message: str) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error_code": "PERMISSION_DENIED", "message": message})
+
+    async def _forward(self) -> None:
+        user = self.user["name"] if self.user else ""
+        body = self.request.body if self.request.body else None
+        change = privacy_change(self.request.method or "", self.request.path, self.request.body)
+        if change is not None and user:
+            refused = await self._apply_privacy(user, *change)
+            if refused:
+                self.set_status(403)
+                self.set_header("Content-Type", "application/json")
+                self.finish({"error_code": "PERMISSION_DENIED", "message": refused})
+                return
+        if self.request.method == "POST" and self.request.path.endswith(_RUN_CREATE_SUFFIXES):
+            body = stamp_run_owner(self.request.body, user)
+        elif self.request.method == "POST" and self.request.path.endswith(
+            _EXPERIMENT_CREATE_SUFFIXES
+        ):
+            body = stamp_experiment_owner(self.request.body, user)
+        headers = {
+            name: value
+            for name, value in self.request.headers.get_all()
+            if name.lower() not in _REQUEST_DROP
+        }
+        if user:
+            headers.update({USER_HEADER: user, SECRET_HEADER: self.secret})
+        headers.update(
+            {
+                REQUEST_ID_HEADER: self.request_id,
+                "X-Forwarded-For": self.request.remote_ip or "",
+                "X-Forwarded-Proto": self.request.protocol,
+                "X-Forwarded-Host": self.request.host,
+            }
+        )
+        upstream = HTTPRequest(
+            self.upstream + self.request.uri,
+            method=self.request.method,
+            headers=headers,
+            body=body,
+            allow_nonstandard_methods=True,
+            follow_redirects=False,
+            decompress_response=False,
+            request_timeout=600,
+            header_callback=self._on_upstream_header,
+            streaming_callback=self._on_upstream_chunk,
+        )
+        try:
+            response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
+        except (OSError, TimeoutError):
+            response = None
+        if response is None or response.code == 599:
+            self.set_status(503)
+            self.set_header("Content-Type", "application/json")
+            self.finish(
+                {
+                    "error_code": "TEMPORARILY_UNAVAILABLE",
+                    "message": "The MLflow server is not answering; it may be restarting.",
+                }
+            )
+            log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
+            return
+        self.finish()
+
+    async def _upstream_json(
+        self, user: str, method: str, path: str, payload: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        request = HTTPRequest(
+            f"{self.upstream}{self.prefix}{path}",
+            method=method,
+            headers={
+                USER_HEADER: user,
+                SECRET_HEADER: self.secret,
+                REQUEST_ID_HEADER: self.request_id,
+                "Content-Type": "application/json",
+            },
+            body=json.dumps(payload) if payload is not None else None,
+            request_timeout=60,
+        )
+        response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        try:
+            return response.code, json.loads(response.body or b"{}")
+        except ValueError:
+            return response.code, {}
+
+    async def _apply_privacy(self, owner: str, experiment_id: str, private: bool) -> str | None:
+        """Before an experiment is flagged private (or public), deny (or restore) every other
+        person's access, asking MLflow as the owner: MLflow lets only a manager of the experiment
+        change its permissions, so a refusal here means the flag is not theirs to set."""
+        status, listing = await self._upstream_json(owner, "GET", "api/2.0/mlflow/users/list")
+        if status != 200:
+            return "MLflow did not let you list users, so the experiment's privacy is unchanged."
+        others = [
+            u["username"] for u in listing.get("users", []) if u.get("username") not in (owner,)
+        ]
+        verb = "grant" if private else "revoke"
+        calls = [
+            self._upstream_json(
+                owner,
+                "POST",
+                f"api/3.0/mlflow/users/permissions/{verb}",
+                {
+                    "username": other,
+                    "resource_type": "experiment",
+                    "resource_id": experiment_id,
+                    **({"permission": "DENY"} if private else {}),
+                },
+            )
+            for other in others
+        ]
+        results = await asyncio.gather(*calls)
+        failed = [code for code, body in results if code != 200 and not _absent(body)]
+        if failed:
+            log.warning(
+                "privacy of experiment %s: %d of %d calls refused",
+                experiment_id,
+                len(failed),
+                len(results),
+            )
+            return "MLflow refused to change who may read this experiment; only its owner can."
+        return None
+
+    def _on_upstream_header(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.startswith("HTTP/"):
+            parts = line.split(" ", 2)
+            self.set_status(int(parts[1]), parts[2] if len(parts) > 2 else None)
+            # headers of a 100-continue or redirect chain restart here
+            self.clear_header("Content-Type")
+            return
+        name, _, value = line.partition(":")
+        if name.lower() not in _RESPONSE_DROP:
+            self.add_header(name.strip(), value.strip())
+
+    def _on_upstream_chunk(self, chunk: bytes) -> None:
+        self.write(chunk)
+        self.flush()
+
+    get = head = post = put = patch = delete = options = _forward
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error_code": "INTERNAL_ERROR", "message": "The MLflow gateway failed."})
+
+
+class MlflowGatewayApp(Application):
+    name = "mlplat-mlflow-gateway"
+    description = "MLflow behind the JupyterHub login, as the hub user (a hub-managed service)."
+    version = __version__
+
+    aliases = {"upstream": "MlflowGatewayApp.upstream_url", "port": "MlflowGatewayApp.port"}
+
+    upstream_url = Unicode(
+        help="The MLflow server on loopback, e.g. http://127.0.0.1:8102 (started with "
+        "--static-prefix equal to this service's prefix). Defaults to $MLPLAT_MLFLOW_UPSTREAM."
+    ).tag(config=True)
+
+    @default("upstream_url")
+    def _upstream_default(self) -> str:
+        return os.environ.get("MLPLAT_MLFLOW_UPSTREAM", "http://127.0.0.1:8102").rstrip("/")
+
+    gateway_secret = Unicode(
+        help=f"Secret shared with the MLflow server's auth function; defaults to ${SECRET_ENV}."
+    ).tag(config=True)
+
+    @default("gateway_secret")
+    def _secret_default(self) -> str:
+        return os.environ.get(SECRET_ENV, "")
+
+    ip = Unicode(help="Address to listen on, e.g. 127.0.0.1.").tag(config=True)
+    port = Int(help="Port to listen on, e.g. 8103.").tag(config=True)
+    base_url = Unicode(help="Service prefix, e.g. /services/mlflow/.").tag(config=True)
+    max_body_size = Int(
+        1024**3, help="Largest request body (artifact upload) accepted, in bytes, e.g. 1073741824."
+    ).tag(config=True)
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return (
+            urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8103")).hostname
+            or "127.0.0.1"
+        )
+
+    @default("port")
+    def _port_default(self) -> int:
+        return (
+            urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8103")).port or 8103
+        )
+
+    @default("base_url")
+    def _base_url_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/mlflow/")
+
+    @default("log_format")
+    def _log_format_default(self) -> str:
+        return LOG_FORMAT.replace(" req=%(request_id)s", "")
+
+    def make_tornado_app(self, hub_auth: HubOAuth | None = None) -> tornado.web.Application:
+        if not self.gateway_secret:
+            raise SystemExit(f"{self.name}: set {SECRET_ENV} (shared with the MLflow server)")
+        hub_auth = hub_auth or HubOAuth(parent=self, cache_max_age=60)
+        prefix = "/" + self.base_url.strip("/") + "/"
+        return tornado.web.Application(
+            [
+                (prefix + "oauth_callback", HubOAuthCallbackHandler),
+                (
+                    prefix + ".*",
+                    MlflowProxyHandler,
+                    {
+                        "upstream": self.upstream_url,
+                        "secret": self.gateway_secret,
+                        "prefix": prefix,
+                    },
+                ),
+            ],
+            hub_auth=hub_auth,
+            cookie_secret=os.urandom(32),
+            xsrf_cookies=False,
+            log_function=lambda handler: None,
+        )
+
+    def start(self) -> None:
+        app = self.make_tornado_app()
+        app.listen(self.port, self.ip, max_body_size=self.max_body_size, xheaders=True)
+        self.log.info(
+            "MLflow gateway on http://%s:%s%s → %s",
+            self.ip,
+            self.port,
+            self.base_url,
+            self.upstream_url,
+        )
+        tornado.ioloop.IOLoop.current().start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    MlflowGatewayApp.launch_instance(argv)

@@ -1,0 +1,185 @@
+"""The one handler base of the platform API: request ids, authentication, the declared role,
+parsing into ``api`` models, writing them, the error table and metrics.
+
+A route's verb then stays a few lines: parse an ``api`` model, call one service method, write
+an ``api`` model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from tornado.web import HTTPError, RequestHandler
+
+from jupyterlab_mlplat.api.base import parse_body
+from jupyterlab_mlplat.api.errors import (
+    HTTP_ERROR_REASON,
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_REASON,
+    ErrorBody,
+    status_for,
+)
+from jupyterlab_mlplat.api.openapi import operation_of
+from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
+from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
+from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.kernel.errors import (
+    InvalidInput,
+    NotAuthenticated,
+    PlatformError,
+    RoleRequired,
+)
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.kernel.storage import MetadataStore
+from jupyterlab_mlplat.core.profiles.service import ProfileService
+
+from .auth import PlatformAuthenticator
+from .observability import Metrics
+
+log = logging.getLogger("mlplat.platform")
+T = TypeVar("T")
+W = TypeVar("W", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers may call; built once by the application."""
+
+    store: MetadataStore
+    accounts: AccountService
+    health: HealthService
+    authenticator: PlatformAuthenticator
+    profiles: ProfileService
+    gitlab: GitLabAccounts
+    metrics: Metrics
+    openapi: dict[str, Any]
+
+
+class PlatformHandler(RequestHandler):
+    #: label for metrics: the route, never the raw path (that would explode cardinality)
+    route_name = "unmatched"
+    #: whether hub services (the hub's spawner reading profiles) may call this route
+    allows_services = False
+    #: for verbs a route does not declare (tornado answers them 405): authenticate first
+    requires_auth = True
+
+    request_id = "-"
+    _identity: Identity | None = None
+    _started = 0.0
+
+    @property
+    def services(self) -> Services:
+        return self.settings["mlplat_services"]  # type: ignore[no-any-return]
+
+    @property
+    def identity(self) -> Identity:
+        assert self._identity is not None, "the operation is declared unauthenticated"
+        return self._identity
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        if self.request_id != "-":  # send_error() clears headers; keep the id on errors
+            self.set_header(REQUEST_ID_HEADER, self.request_id)
+
+    async def prepare(self) -> None:
+        self._started = time.perf_counter()
+        self.request_id = begin_request(self.request.headers.get(REQUEST_ID_HEADER))
+        self.set_default_headers()
+        op = operation_of(type(self), (self.request.method or "").lower())
+        if op.authenticated if op is not None else self.requires_auth:
+            self._identity = await self.services.authenticator.authenticate(self._token())
+            if self._identity.kind == "service" and not self.allows_services:
+                raise NotAuthenticated("This route is for people, not for hub services.")
+            if op is not None and op.role and not self._identity.has(Role(op.role)):
+                raise RoleRequired(f"This needs the {op.role} role.", params={"role": op.role})
+
+    def _token(self) -> str | None:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() in ("token", "bearer") and value.strip():
+            return value.strip()
+        return None
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking core work (database, disk) off the event loop, keeping the request id."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def parse(self, model: type[W]) -> W:
+        """The body as ``model``; every way it can be wrong is a 400 naming the field."""
+        return parse_body(self.request.body, model)
+
+    def int_argument(self, name: str) -> int:
+        value = self.get_query_argument(name, "")
+        if not value.isdigit() or len(value) > 18:
+            raise InvalidInput(
+                f"The query parameter {name!r} must be a whole number.",
+                name,
+                params={"name": name},
+            )
+        return int(value)
+
+    def send_model(self, body: BaseModel, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(body.model_dump_json())
+
+    def send_empty(self) -> None:
+        self.set_status(204)
+        self.finish()
+
+    # ---- errors: one table, no tracebacks in responses
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, PlatformError):
+            status, body = status_for(exc), ErrorBody.of(exc, self.request_id)
+        elif isinstance(exc, HTTPError) and status_code < 500:
+            status = status_code
+            body = ErrorBody(
+                message=exc.log_message or self._reason,
+                reason=HTTP_ERROR_REASON,
+                request_id=self.request_id,
+            )
+        else:
+            status = 500
+            body = ErrorBody(
+                message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=self.request_id
+            )
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(body.model_dump_json(exclude_none=True))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, PlatformError):
+            log.info("%s %s → %s: %s", self.request.method, self.route_name, value.reason, value)
+        elif isinstance(value, HTTPError):
+            log.warning("%s %s → %s", self.request.method, self.route_name, value)
+        else:
+            # One line, no traceback: exception texts of drivers can carry connection strings.
+            frame = traceback.extract_tb(tb)[-1] if tb else None
+            where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
+            log.error(
+                "unexpected %s at %s in %s %s",
+                typ.__name__,
+                where,
+                self.request.method,
+                self.route_name,
+            )
+
+    def on_finish(self) -> None:
+        metrics = self.services.metrics
+        method = self.request.method or "?"
+        metrics.requests.labels(self.route_name, method, str(self.get_status())).inc()
+        if self._started:
+            metrics.latency.labels(self.route_name, method).observe(
+                time.perf_counter() - self._started
+            )

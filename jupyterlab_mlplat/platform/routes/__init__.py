@@ -1,0 +1,13 @@
+"""Every route of the platform API, one module per feature; the OpenAPI document walks this."""
+
+from __future__ import annotations
+
+from jupyterlab_mlplat.platform.base import PlatformHandler
+
+from . import gitlab, meta, profiles
+
+ROUTES: list[tuple[str, type[PlatformHandler]]] = [
+    *meta.ROUTES,
+    *profiles.ROUTES,
+    *gitlab.ROUTES,
+]

@@ -1,0 +1,158 @@
+"""The one handler base of the sidebar API, and the typed services its handlers call.
+
+Every verb parses an ``api`` model, awaits one service call and writes an ``api`` model; the
+core's typed errors become the same JSON error body the platform writes (message, reason,
+params, fields, request id), so the sidebar translates both alike.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from pydantic import BaseModel
+
+from jupyterlab_mlplat.api.base import parse_body
+from jupyterlab_mlplat.api.errors import (
+    HTTP_ERROR_REASON,
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_REASON,
+    ErrorBody,
+    status_for,
+)
+from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
+from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.experiments.service import ExperimentService
+from jupyterlab_mlplat.core.git.service import GitWorkspace
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, PlatformError
+
+NAMESPACE = "jupyterlab-mlplat"
+M = TypeVar("M")
+W = TypeVar("W", bound=BaseModel)
+
+#: the one settings key of this extension
+SERVICES_KEY = "mlplat_services"
+
+
+class MLflowNotConfigured(NotFound):
+    """This server has no tracking URI: the Experiments tab says so instead of failing."""
+
+    reason = "mlflow_not_configured"
+
+
+@dataclass(frozen=True)
+class SidebarServices:
+    """What the sidebar's handlers may call; built once by the extension app."""
+
+    client: PlatformClient
+    git: GitWorkspace
+    experiments_service: ExperimentService | None
+    mode: Literal["hub", "standalone"]
+    user: str
+    mlflow_ui_url: str | None
+    openapi: dict[str, Any]
+
+    @property
+    def experiments(self) -> ExperimentService:
+        if self.experiments_service is None:
+            raise MLflowNotConfigured(
+                "MLflow is not configured for this server (no MLFLOW_TRACKING_URI)."
+            )
+        return self.experiments_service
+
+
+class SidebarHandler(ExtensionHandlerMixin, APIHandler):
+    request_id = ""
+
+    @property
+    def services(self) -> SidebarServices:
+        return self.settings[SERVICES_KEY]  # type: ignore[no-any-return]
+
+    @property
+    def client(self) -> PlatformClient:
+        return self.services.client
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler.prepare
+        # one id across the user server and the platform, so a person can quote it
+        self.request_id = begin_request(self.request.headers.get(REQUEST_ID_HEADER))
+        self.set_header(REQUEST_ID_HEADER, self.request_id)
+        await super().prepare()
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        if self.request_id:  # send_error() clears headers; errors keep the id too
+            self.set_header(REQUEST_ID_HEADER, self.request_id)
+
+    def parse(self, model: type[W]) -> W:
+        return parse_body(self.request.body, model)
+
+    def int_argument(self, name: str, default: int) -> int:
+        raw = self.get_argument(name, str(default))
+        if not raw.isdigit() or len(raw) > 9:
+            raise InvalidInput(
+                f"{name} must be a whole number, not {raw[:40]!r}",
+                name,
+                params={"name": name},
+            )
+        return int(raw)
+
+    async def core(self, call: Awaitable[M]) -> M:
+        """Await the one service call of this verb (its typed errors reach ``write_error``)."""
+        return await call
+
+    def write_model(self, model: BaseModel, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(model.model_dump_json())
+
+    def write_empty(self) -> None:
+        self.set_status(204)
+        self.finish()
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, PlatformError):
+            status, body = status_for(exc), ErrorBody.of(exc, self.request_id)
+        elif isinstance(exc, tornado.web.HTTPError) and status_code < 500:
+            status = status_code
+            body = ErrorBody(
+                message=exc.log_message or self._reason,
+                reason=HTTP_ERROR_REASON,
+                request_id=self.request_id,
+            )
+        else:
+            status = 500
+            body = ErrorBody(
+                message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=self.request_id
+            )
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(body.model_dump_json(exclude_none=True))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, PlatformError):
+            self.log.info("%s %s → %s", self.request.method, type(self).__name__, value.reason)
+            return
+        if isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        # one line, no traceback: messages of git or MLflow may carry paths or URLs
+        frame = _last_frame(tb)
+        self.log.error(
+            "unexpected %s at %s in %s %s",
+            typ.__name__,
+            frame,
+            self.request.method,
+            type(self).__name__,
+        )
+
+
+def _last_frame(tb: Any) -> str:
+    frame = traceback.extract_tb(tb)[-1] if tb else None
+    return f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"

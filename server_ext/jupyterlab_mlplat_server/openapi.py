@@ -1,0 +1,44 @@
+"""Every route of the sidebar API, and its OpenAPI document generated from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyterlab_mlplat.api import openapi
+
+from . import experiments, git, meta, profiles
+from .base import NAMESPACE, SidebarHandler
+
+#: paths relative to the namespace, one list per feature
+ROUTES: list[tuple[str, type[SidebarHandler]]] = [
+    *meta.ROUTES,
+    *profiles.ROUTES,
+    *experiments.ROUTES,
+    *git.ROUTES,
+]
+
+
+def handlers() -> list[tuple[str, type[SidebarHandler]]]:
+    """The routes as the Jupyter server registers them."""
+    return [(rf"/{NAMESPACE}/{path}", handler) for path, handler in ROUTES]
+
+
+def document(version: str) -> dict[str, Any]:
+    return openapi.document(
+        title="jupyterlab-mlplat sidebar API",
+        description=(
+            "The user server's API for the ML Platform sidebar, under `/jupyterlab-mlplat/`. "
+            "Authenticate as Jupyter Server does (token or cookie with XSRF). Errors are JSON "
+            "bodies with `message` (English), `reason` (a stable code to translate), `params`, "
+            "`request_id` and, for forms, `fields`."
+        ),
+        version=version,
+        server_url="/jupyterlab-mlplat/",
+        routes=ROUTES,
+        security_scheme={
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`token <Jupyter server token>`, or the login cookie with `X-XSRFToken`",
+        },
+    )
