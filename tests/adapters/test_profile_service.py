@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_mlplat.adapters.kube.manifests import pod_preview
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.core.kernel.audit import current_request_id
 from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, NotFound
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.profiles.rules import InvalidProfile, load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
-from jupyterlab_mlplat.core.kernel.audit import current_request_id
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Identity("adam", ("admins",), (Role.DATA_SCIENTIST, Role.ADMIN))
@@ -174,7 +175,9 @@ def test_every_change_is_in_the_audit_log_with_what_changed(service: ProfileServ
 
 def test_preview_shows_the_pod_resources_kubernetes_gets(service: ProfileService) -> None:
     gpu = next(s for s in service.store.profiles() if s.profile.slug == "gpu-1")
-    pod = service.preview(ADMIN, {**gpu.profile.model_dump(), "environment": {"A": "1"}})
+    pod = pod_preview(
+        service.preview(ADMIN, {**gpu.profile.model_dump(), "environment": {"A": "1"}})
+    )
     assert pod["resources"] == {
         "requests": {"cpu": "4", "memory": "16Gi", "nvidia.com/gpu": "1"},
         "limits": {"cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "1"},

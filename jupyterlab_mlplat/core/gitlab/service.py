@@ -155,7 +155,7 @@ class GitLabAccounts:
                 "target_branch",
             )
         path = project_path(remote_url, self.gitlab_url)
-        return self.gitlab.open_merge_request(
+        opened = self.gitlab.open_merge_request(
             self.token_for(identity),
             path,
             source_branch=source_branch,
@@ -163,6 +163,16 @@ class GitLabAccounts:
             title=title.strip(),
             description=description,
         )
+        with self.store.transaction(identity.name) as tx:
+            tx.audit(
+                "gitlab.merge_request.opened",
+                "gitlab_merge_request",
+                f"{path}!{opened.iid}",
+                web_url=opened.web_url,
+                source_branch=source_branch,
+                target_branch=target_branch,
+            )
+        return opened
 
     def merge_requests(
         self, identity: Identity, remote_url: str, branch: str

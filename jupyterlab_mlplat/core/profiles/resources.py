@@ -1,7 +1,8 @@
 """Profile → the resources of a server started from it, computed once.
 
-The admin preview, KubeSpawner and the embedded spawner all read this one answer, so what the
-editor shows is what a pod gets (a test holds the three together).
+The admin preview (``adapters/kube/manifests.py``), KubeSpawner and the embedded spawner all
+read this one answer, so what the editor shows is what a pod gets (a test holds the three
+together).
 """
 
 from __future__ import annotations
@@ -46,18 +47,6 @@ class PodResources:
     @property
     def mem_limit_bytes(self) -> int:
         return memory_bytes(self.mem_limit)
-
-    def preview(self) -> dict[str, Any]:
-        """The resources part of the pod, in Kubernetes' own words, for the admin's editor."""
-        requests = {"cpu": self.cpu_guarantee, "memory": self.mem_guarantee, **self.gpus}
-        limits = {"cpu": self.cpu_limit, "memory": self.mem_limit, **self.gpus}
-        return {
-            "image": self.image,
-            "resources": {"requests": requests, "limits": limits},
-            "nodeSelector": dict(self.node_selector),
-            "tolerations": [dict(t) for t in self.tolerations],
-            "env": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
-        }
 
 
 def pod_resources(profile: Profile) -> PodResources:

@@ -16,7 +16,7 @@ from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 from .ports import ProfilesStore, ProfilesTx
 from .records import StoredProfile
-from .resources import pod_resources
+from .resources import PodResources, pod_resources
 from .rules import InvalidProfile, Profile, validate_profile
 
 
@@ -62,9 +62,10 @@ class ProfileService:
         return True
 
     # ---- editing (admins)
-    def preview(self, identity: Identity, data: Mapping[str, Any]) -> dict[str, Any]:
+    def preview(self, identity: Identity, data: Mapping[str, Any]) -> PodResources:
+        """What a server of the profile being edited would get, without saving it."""
         self._require_admin(identity)
-        return pod_resources(self._validated(data)).preview()
+        return pod_resources(self._validated(data))
 
     def create(self, identity: Identity, data: Mapping[str, Any]) -> StoredProfile:
         self._require_admin(identity)

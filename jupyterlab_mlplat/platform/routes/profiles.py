@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jupyterlab_mlplat.adapters.kube.manifests import pod_preview
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.api.profiles import (
     PodPreview,
@@ -89,8 +90,8 @@ class ProfilePreviewHandler(PlatformHandler):
     )
     async def post(self) -> None:
         fields = self.parse(ProfileFields)
-        pod = await self.run(self.services.profiles.preview, self.identity, fields.root)
-        self.send_model(PodPreview(pod=pod))
+        resources = await self.run(self.services.profiles.preview, self.identity, fields.root)
+        self.send_model(PodPreview(pod=pod_preview(resources)))
 
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [

@@ -1,0 +1,250 @@
+"""Every state change of a shared object writes exactly one audit record, through the unit of
+work, with who did it, what, to which object, and the request it came with.
+
+The table below classifies EVERY public method of every service that owns a store: a method
+added later without a line here fails ``test_every_service_method_is_classified``, so nobody
+can add a state change that skips the audit log unnoticed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+
+from jupyterlab_mlplat.adapters.cipher import FernetCipher
+from jupyterlab_mlplat.adapters.gitlab import GitLabApi
+from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
+from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
+from jupyterlab_mlplat.core.profiles.service import ProfileService
+from tests.gitlab.server import FakeGitLab, git_env
+
+ROOT = Path(__file__).resolve().parents[2]
+ADAM = Identity("adam", ("admins",), roles=(Role.ADMIN,))
+ALICE = Identity("alice", ("data-scientists",))
+SERVICES = (AccountService, ProfileService, GitLabAccounts, HealthService)
+
+
+@dataclass
+class World:
+    store: SqlStore
+    accounts: AccountService
+    profiles: ProfileService
+    gitlab: GitLabAccounts
+    fake: FakeGitLab
+    token: str
+    remote: str
+    tmp: Path
+
+
+@pytest.fixture
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
+    store = SqlStore.from_url(database_url)
+    profiles = ProfileService(store, now=lambda: datetime(2026, 12, 2, tzinfo=UTC))
+    profiles.seed(load_profiles_file(ROOT / "hub_config/profiles.yaml"))
+    with FakeGitLab() as fake:
+        fake.add_user("alice", name="Alice Analyst")
+        token = fake.add_token("alice")
+        gitlab = GitLabAccounts(
+            store, GitLabApi(fake.url), FernetCipher(Fernet.generate_key()), gitlab_url=fake.url
+        )
+        yield World(
+            store,
+            AccountService(store),
+            profiles,
+            gitlab,
+            fake,
+            token,
+            f"{fake.url}/alice/analysis.git",
+            tmp_path,
+        )
+    store.close()
+
+
+def _profile(world: World, slug: str) -> dict[str, Any]:
+    stored = next(s for s in world.profiles.store.profiles() if s.profile.slug == slug)
+    return stored.profile.model_dump()
+
+
+def _with_project(world: World) -> None:
+    """A project with a pushed ``main`` and ``feature`` (GitLab refuses a merge request from a
+    branch it has not got), pushed by real git."""
+    world.gitlab.save_token(ALICE, world.token)
+    world.gitlab.create_project(ALICE, "analysis")
+    work = world.tmp / "clone"
+    env = git_env(world.tmp / "home", world.token)
+    url = world.fake.clone_url("alice/analysis")
+    for args in (
+        ["init", "-q", "-b", "main", str(work)],
+        ["-C", str(work), "commit", "-q", "--allow-empty", "-m", "start"],
+        ["-C", str(work), "push", "-q", url, "main"],
+        ["-C", str(work), "commit", "-q", "--allow-empty", "-m", "tune"],
+        ["-C", str(work), "push", "-q", url, "HEAD:feature"],
+    ):
+        subprocess.run(["git", *args], env=env, check=True, capture_output=True)
+
+
+#: method → (setup, the call, expected action, object type, object id, actor)
+Change = tuple[Callable[[World], None], Callable[[World], object], str, str, str, str]
+CHANGES: dict[str, Change] = {
+    "AccountService.sign_in": (
+        lambda w: None,
+        lambda w: w.accounts.sign_in(ALICE),
+        "user.first_seen",
+        "user",
+        "alice",
+        "alice",
+    ),
+    "ProfileService.create": (
+        lambda w: None,
+        lambda w: w.profiles.create(
+            ADAM, {**_profile(w, "cpu-small"), "slug": "cpu-tiny", "default": False}
+        ),
+        "profile.created",
+        "profile",
+        "cpu-tiny",
+        "adam",
+    ),
+    "ProfileService.replace": (
+        lambda w: None,
+        lambda w: w.profiles.replace(
+            ADAM, "cpu-large", {**_profile(w, "cpu-large"), "cpu_limit": "6"}, revision=1
+        ),
+        "profile.updated",
+        "profile",
+        "cpu-large",
+        "adam",
+    ),
+    "ProfileService.delete": (
+        lambda w: None,
+        lambda w: w.profiles.delete(ADAM, "cpu-large", revision=1),
+        "profile.deleted",
+        "profile",
+        "cpu-large",
+        "adam",
+    ),
+    "GitLabAccounts.save_token": (
+        lambda w: None,
+        lambda w: w.gitlab.save_token(ALICE, w.token),
+        "gitlab.token.saved",
+        "gitlab_token",
+        "alice",
+        "alice",
+    ),
+    "GitLabAccounts.delete_token": (
+        lambda w: w.gitlab.save_token(ALICE, w.token),
+        lambda w: w.gitlab.delete_token(ALICE),
+        "gitlab.token.deleted",
+        "gitlab_token",
+        "alice",
+        "alice",
+    ),
+    "GitLabAccounts.create_project": (
+        lambda w: w.gitlab.save_token(ALICE, w.token),
+        lambda w: w.gitlab.create_project(ALICE, "analysis"),
+        "gitlab.project.created",
+        "gitlab_project",
+        "alice/analysis",
+        "alice",
+    ),
+    "GitLabAccounts.open_merge_request": (
+        _with_project,
+        lambda w: w.gitlab.open_merge_request(
+            ALICE, w.remote, source_branch="feature", target_branch="main", title="Tune"
+        ),
+        "gitlab.merge_request.opened",
+        "gitlab_merge_request",
+        "alice/analysis!1",
+        "alice",
+    ),
+}
+
+#: methods that change nothing shared (reads, checks, or a copy made once at start-up)
+READS = {
+    "ProfileService.visible_to": "reads",
+    "ProfileService.preview": "validates without saving",
+    "ProfileService.seed": "start-up copy of the shipped file, audited as 'system' (tested below)",
+    "GitLabAccounts.account": "reads",
+    "GitLabAccounts.token_for": "reads, for the person's own server",
+    "GitLabAccounts.namespaces": "reads GitLab",
+    "GitLabAccounts.merge_requests": "reads GitLab",
+    "GitLabAccounts.latest_pipeline": "reads GitLab",
+    "GitLabAccounts.gitlab": "the configured client",
+    "HealthService.report": "checks liveness; no store of its own",
+}
+
+
+def _public_methods(cls: type) -> set[str]:
+    return {
+        f"{cls.__name__}.{name}"
+        for name, member in vars(cls).items()
+        if not name.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))
+    }
+
+
+def test_every_service_method_is_classified() -> None:
+    methods = set().union(*(_public_methods(cls) for cls in SERVICES))
+    assert methods == set(CHANGES) | set(READS)
+
+
+@pytest.mark.parametrize("method", sorted(CHANGES))
+def test_a_state_change_writes_exactly_one_audit_record(world: World, method: str) -> None:
+    setup, call, action, object_type, object_id, actor = CHANGES[method]
+    setup(world)
+    before = {e.id for e in world.store.audit_entries(limit=1000)}
+    token = current_request_id.set(f"req-{method.replace('.', '-')}")
+    try:
+        call(world)
+    finally:
+        current_request_id.reset(token)
+    new: list[AuditRecord] = [
+        e for e in world.store.audit_entries(limit=1000) if e.id not in before
+    ]
+    assert len(new) == 1, [e.action for e in new]
+    (entry,) = new
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id) == (
+        actor,
+        action,
+        object_type,
+        object_id,
+    )
+    assert entry.request_id == f"req-{method.replace('.', '-')}"
+    assert entry.at is not None
+
+
+@pytest.mark.parametrize("method", sorted(m for m, why in READS.items() if why.startswith("read")))
+def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
+    world.gitlab.save_token(ALICE, world.token)
+    before = len(world.store.audit_entries(limit=1000))
+    name = method.split(".")[1]
+    target = {"ProfileService": world.profiles, "GitLabAccounts": world.gitlab}.get(
+        method.split(".")[0]
+    )
+    assert target is not None
+    fn = getattr(target, name)
+    args: tuple[Any, ...] = (ALICE,)
+    if name in ("merge_requests", "latest_pipeline"):
+        world.gitlab.create_project(ALICE, "analysis")
+        before = len(world.store.audit_entries(limit=1000))
+        args = (ALICE, world.remote, "main")
+    fn(*args)
+    assert len(world.store.audit_entries(limit=1000)) == before
+
+
+def test_a_failed_change_writes_no_audit_record(world: World) -> None:
+    before = len(world.store.audit_entries(limit=1000))
+    with pytest.raises(Exception, match="changed profile"):
+        world.profiles.replace(ADAM, "cpu-large", _profile(world, "cpu-large"), revision=7)
+    assert len(world.store.audit_entries(limit=1000)) == before
