@@ -5,7 +5,7 @@ import {
   ProfileBody,
   TolerationEffect,
   TolerationOperator
-} from '../tokens';
+} from './types';
 
 /*
  * What the profile form holds while someone types. Inputs keep their text

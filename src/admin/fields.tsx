@@ -6,7 +6,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { LabelledField } from '../widgets/fields';
+import { LabelledField } from '../shell/fields';
 import { IKeyValueRow, keyValueRow } from './draft';
 
 /*

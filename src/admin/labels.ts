@@ -1,7 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { IProfile } from '../tokens';
+import { IProfile } from './types';
 import { IDraftProblem } from './draft';
+import { ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of the profile editor. Each label is a literal `trans.__()`
@@ -134,3 +135,11 @@ export function groupsSummary(
     ? trans.__('Open to everyone')
     : trans.__('Groups: %1', profile.allowed_groups.join(', '));
 }
+
+/** Labels of the reason codes only the profile routes answer with. */
+export const reasonLabels: ReasonLabels = {
+  last_profile: trans =>
+    trans.__(
+      'This is the last profile: users would have nothing to start, so it cannot be deleted.'
+    )
+};

@@ -3,14 +3,16 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { PlatformModel } from '../model';
-import { PlatformRequestError } from '../request';
+import { PlatformModel } from '../shell/model';
+import { IReasonRef, PlatformRequestError } from '../api/request';
+import { IServerText } from '../shell/errors';
+import { IFailure as INoteFailure } from '../shell/notes';
 import {
   IPodSpecPreview,
   IProfileRecord,
   IProfilesAPI,
   ProfileBody
-} from '../tokens';
+} from './types';
 import {
   DraftField,
   draftOf,
@@ -291,6 +293,7 @@ export class ProfilesModel implements IDisposable {
         this._patchEditor({
           preview: { kind: 'ready', pod: answer.pod },
           fields: {},
+          fieldReasons: undefined,
           failure: failure?.kind === 'invalid' ? null : failure
         });
       }
@@ -303,9 +306,11 @@ export class ProfilesModel implements IDisposable {
         error.status === 400 &&
         error.fields
       ) {
+        const fieldReasons = error.fieldReasons ?? undefined;
         this._patchEditor({
-          preview: { kind: 'invalid', fields: error.fields },
-          fields: error.fields
+          preview: { kind: 'invalid', fields: error.fields, fieldReasons },
+          fields: error.fields,
+          fieldReasons
         });
       } else {
         const state = PlatformModel.stateFromError(error);
@@ -313,7 +318,9 @@ export class ProfilesModel implements IDisposable {
           preview: {
             kind: 'error',
             status: state.kind === 'error' ? state.status : 503,
-            message: state.message
+            message: state.message,
+            reason: state.reason,
+            params: state.params
           }
         });
       }
@@ -376,20 +383,20 @@ export namespace ProfilesModel {
     /** `pod` is the previous answer, shown dimmed while the new one comes. */
     | { kind: 'loading'; pod: IPodSpecPreview | null }
     | { kind: 'ready'; pod: IPodSpecPreview }
-    | { kind: 'invalid'; fields: { [path: string]: string } }
-    | { kind: 'error'; status: number; message: string | null };
+    | {
+        kind: 'invalid';
+        fields: { [path: string]: string };
+        fieldReasons?: { [path: string]: IReasonRef };
+      }
+    | ({ kind: 'error'; status: number } & IServerText);
 
   /**
    * Why a save, a delete or a reload failed. `conflict`: somebody saved
    * since the edit started (offer a reload); `invalid`: the platform named
    * the wrong inputs; `gone`: the profile was deleted meanwhile.
    */
-  export interface IFailure {
+  export interface IFailure extends INoteFailure {
     kind: 'conflict' | 'invalid' | 'gone' | 'unavailable' | 'error';
-    /** HTTP status; 0 when no answer came. */
-    status: number;
-    message: string | null;
-    requestId: string | null;
   }
 
   export interface IEditor {
@@ -408,6 +415,8 @@ export namespace ProfilesModel {
     reloading: boolean;
     /** The platform's message per input path, from the latest validation. */
     fields: { [path: string]: string };
+    /** The reason code of each of `fields`, when the platform sent them. */
+    fieldReasons?: { [path: string]: IReasonRef };
     failure: IFailure | null;
     preview: Preview;
   }
@@ -439,18 +448,19 @@ export namespace ProfilesModel {
   export function failureOf(error: unknown): {
     failure: IFailure;
     fields?: { [path: string]: string };
+    fieldReasons?: { [path: string]: IReasonRef };
   } {
     if (error instanceof PlatformRequestError) {
       const failure: IFailure = {
         kind: 'error',
         status: error.status,
-        message: error.serverMessage,
-        requestId: error.requestId
+        ...PlatformModel.said(error)
       };
       if (error.status === 400 && error.fields) {
         return {
           failure: { ...failure, kind: 'invalid' },
-          fields: error.fields
+          fields: error.fields,
+          fieldReasons: error.fieldReasons ?? undefined
         };
       }
       if (error.status === 409) {

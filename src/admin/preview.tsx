@@ -1,7 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IPodSpecPreview, IToleration } from '../tokens';
+import { describeError, describeFields } from '../shell/errors';
+import { LoadingNote } from '../shell/status';
+import { IPodSpecPreview, IToleration } from './types';
 import { IDraftProblem } from './draft';
 import { fieldLabel, problemText } from './labels';
 import { ProfilesModel } from './model';
@@ -22,7 +24,10 @@ export function PodPreview(props: IPodPreviewProps): JSX.Element {
   const { preview, problems, trans } = props;
   let body: JSX.Element;
   if (preview.kind === 'invalid' || problems.length > 0) {
-    const fields = preview.kind === 'invalid' ? preview.fields : {};
+    const fields =
+      preview.kind === 'invalid'
+        ? describeFields(trans, preview.fields, preview.fieldReasons)
+        : {};
     body = (
       <div className="jp-mlplat-pod-invalid">
         <p className="jp-mlplat-field-error">
@@ -51,22 +56,19 @@ export function PodPreview(props: IPodPreviewProps): JSX.Element {
       </div>
     );
   } else if (preview.kind === 'error') {
+    const said = describeError(trans, preview);
     body = (
       <p className="jp-mlplat-status">
         {preview.status === 0 || preview.status === 503
           ? trans.__('The platform is unavailable: no preview for now.')
           : trans.__('No preview (HTTP %1).', preview.status)}
-        {preview.message ? ` ${preview.message}` : ''}
+        {said ? ` ${said}` : ''}
       </p>
     );
   } else if (preview.pod) {
     body = <PodSpec pod={preview.pod} trans={trans} />;
   } else {
-    body = (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Computing the pod…')}
-      </p>
-    );
+    body = <LoadingNote text={trans.__('Computing the pod…')} />;
   }
   return (
     <section

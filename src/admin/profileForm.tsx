@@ -3,7 +3,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, caretLeftIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { formatDateTime } from '../widgets/labels';
+import { describeError, describeFields } from '../shell/errors';
+import { formatDateTime } from '../shell/labels';
 import { IDraftProblem, toBody } from './draft';
 import { focusPath } from './fields';
 import { fieldLabel, problemText } from './labels';
@@ -31,7 +32,19 @@ export interface IProfileEditorProps {
  * fails; the form is only locked while a request is under way.
  */
 export function ProfileEditor(props: IProfileEditorProps): JSX.Element {
-  const { model, editor, trans } = props;
+  const { model, trans } = props;
+  // The platform's field messages, in the user's language from here on.
+  const editor = React.useMemo(
+    () => ({
+      ...props.editor,
+      fields: describeFields(
+        trans,
+        props.editor.fields,
+        props.editor.fieldReasons
+      )
+    }),
+    [props.editor, trans]
+  );
   const { base, draft } = editor;
   const busy = editor.saving || editor.deleting || editor.reloading;
   const problems = React.useMemo(
@@ -211,6 +224,7 @@ interface IFailureBannerProps {
 function FailureBanner(props: IFailureBannerProps): JSX.Element | null {
   const { model, editor, trans } = props;
   const failure = editor.failure;
+  const message = failure ? describeError(trans, failure) : null;
   if (!failure || failure.kind === 'invalid') {
     return null;
   }
@@ -242,9 +256,7 @@ function FailureBanner(props: IFailureBannerProps): JSX.Element | null {
       tabIndex={-1}
     >
       <p className="jp-mlplat-status-title">{title}</p>
-      {failure.message && (
-        <p className="jp-mlplat-status-message">{failure.message}</p>
-      )}
+      {message && <p className="jp-mlplat-status-message">{message}</p>}
       {failure.requestId && (
         <p className="jp-mlplat-status-request">
           {trans.__('Request ID: %1', failure.requestId)}

@@ -2,8 +2,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { IProfileRecord } from '../tokens';
-import { formatDateTime } from '../widgets/labels';
+import { LoadingNote } from '../shell/status';
+import { IProfileRecord } from './types';
+import { formatDateTime } from '../shell/labels';
 import { groupsSummary, resourceSummary } from './labels';
 import { ProfilesModel } from './model';
 
@@ -55,9 +56,7 @@ export function ProfileList(props: IProfileListProps): JSX.Element {
         </Button>
       </div>
       {profiles === null ? (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__('Loading profiles…')}
-        </p>
+        <LoadingNote text={trans.__('Loading profiles…')} />
       ) : profiles.length === 0 ? (
         <p className="jp-mlplat-empty">
           {trans.__('No profiles yet: nobody can start a server.')}

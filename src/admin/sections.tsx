@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { LabelledField } from '../widgets/fields';
+import { LabelledField } from '../shell/fields';
 import {
   DraftField,
   IDraftProblem,

@@ -1,8 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { useModelState } from '../hooks';
-import { StatusMessage } from '../widgets/status';
+import { useModelState } from '../shell/hooks';
+import { LoadStatus } from '../shell/status';
 import { ProfilesModel } from './model';
 import { ProfileEditor } from './profileForm';
 import { ProfileList } from './profileList';
@@ -38,38 +38,22 @@ export function AdminTab(props: IAdminTabProps): JSX.Element {
   }
 
   const { status } = state;
-  switch (status.kind) {
-    case 'unavailable':
-      return (
-        <StatusMessage
-          title={trans.__('Platform unavailable — profiles cannot be read')}
-          message={status.message}
-          requestId={status.requestId}
-          onRetry={() => void model.refresh()}
-          trans={trans}
-        />
-      );
-    case 'error':
-      return (
-        <StatusMessage
-          title={
-            status.status === 403
-              ? trans.__('Only platform admins may edit profiles (HTTP 403)')
-              : status.status > 0
-                ? trans.__(
-                    'Could not read the profiles (HTTP %1)',
-                    status.status
-                  )
-                : trans.__('Could not read the profiles')
-          }
-          message={status.message}
-          requestId={status.requestId}
-          onRetry={() => void model.refresh()}
-          trans={trans}
-          isError
-        />
-      );
-    default:
-      return <ProfileList model={model} state={state} trans={trans} />;
+  if (status.kind === 'unavailable' || status.kind === 'error') {
+    return (
+      <LoadStatus
+        state={status}
+        unavailable={trans.__('Platform unavailable — profiles cannot be read')}
+        error={code =>
+          code === 403
+            ? trans.__('Only platform admins may edit profiles (HTTP 403)')
+            : code > 0
+              ? trans.__('Could not read the profiles (HTTP %1)', code)
+              : trans.__('Could not read the profiles')
+        }
+        onRetry={() => void model.refresh()}
+        trans={trans}
+      />
+    );
   }
+  return <ProfileList model={model} state={state} trans={trans} />;
 }

@@ -13,10 +13,10 @@ import {
   IDisposable
 } from '@lumino/disposable';
 
-import { CommandIDs } from '../commands';
-import { mlplatIcon } from '../icons';
+import { CommandIDs } from './commandIds';
+import { mlplatIcon } from '../shell/icons';
 import { compareKey, createComparePage } from './compare';
-import { errorText } from './failure';
+import { errorText } from '../shell/errors';
 import { ExperimentsModel } from './model';
 import { createRunPage } from './runPage';
 import {
@@ -110,7 +110,10 @@ export function addExperimentCommands(
           return name;
         } catch (error) {
           Notification.error(
-            trans.__('Could not add the tracking cell: %1', errorText(error)),
+            trans.__(
+              'Could not add the tracking cell: %1',
+              errorText(trans, error)
+            ),
             { autoClose: false }
           );
           return null;
@@ -210,7 +213,7 @@ export function addExperimentCommands(
           return logged.artifact_path;
         } catch (error) {
           Notification.error(
-            trans.__('Could not log the notebook: %1', errorText(error)),
+            trans.__('Could not log the notebook: %1', errorText(trans, error)),
             { autoClose: false }
           );
           return null;

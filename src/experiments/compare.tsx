@@ -4,10 +4,11 @@ import { Button, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { mlplatIcon } from '../icons';
-import { IMlflowAPI, IRunComparison } from '../tokens';
-import { ISeries, MetricChart } from './charts';
-import { LoadFailure } from './failure';
+import { LoadingNote } from '../shell/status';
+import { mlplatIcon } from '../shell/icons';
+import { IMlflowAPI, IRunComparison } from './types';
+import { ISeries, MetricChart } from '../shell/charts';
+import { LoadFailure } from './status';
 import { useLoad } from './hooks';
 import { formatMetric } from './labels';
 import { RunLink } from './runsTable';
@@ -125,11 +126,7 @@ export function CompareView(props: IComparePageOptions): JSX.Element {
   const [onlyDiffering, setOnlyDiffering] = React.useState(false);
 
   if (loaded.kind === 'loading') {
-    return (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Loading the runs to compare…')}
-      </p>
-    );
+    return <LoadingNote text={trans.__('Loading the runs to compare…')} />;
   }
   if (loaded.kind !== 'ready') {
     return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;

@@ -2,8 +2,8 @@ import { CommandRegistry } from '@lumino/commands';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import * as React from 'react';
 
-import { useModelState } from '../hooks';
-import { PlatformModel } from '../model';
+import { useModelState } from '../shell/hooks';
+import { PlatformModel } from '../shell/model';
 import { ExperimentsModel } from './model';
 
 /** Follow the experiments model's state from React. */

@@ -1,4 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of MLflow values. Each label is a literal `trans.__()` call
@@ -111,17 +112,23 @@ export function formatSize(
   return trans.__('%1 MB', (bytes / (1024 * 1024)).toFixed(1));
 }
 
-/** Only http(s) links from the server become hrefs; anything else is text. */
-export function safeHttpUrl(url: string | null | undefined): string | null {
-  if (!url) {
-    return null;
-  }
-  try {
-    const parsed = new URL(url, window.location.href);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:'
-      ? parsed.href
-      : null;
-  } catch {
-    return null;
-  }
+/** The title of a failed MLflow read, by HTTP status (-1: no request). */
+export function mlflowErrorTitle(
+  status: number,
+  trans: TranslationBundle
+): string {
+  return status === 404
+    ? trans.__('Not found in MLflow (HTTP 404)')
+    : status === 403
+      ? trans.__('MLflow refused access (HTTP 403)')
+      : status > 0
+        ? trans.__('MLflow answered with an error (HTTP %1)', status)
+        : trans.__('Could not read from MLflow');
 }
+
+/**
+ * Labels of the reason codes only the MLflow routes answer with; the
+ * generic ones (`not_found`, `forbidden`, ...) are the shell's. None yet:
+ * the MLflow routes answer with the generic codes today.
+ */
+export const reasonLabels: ReasonLabels = {};

@@ -1,7 +1,7 @@
 import { Debouncer, IPoll, Poll } from '@lumino/polling';
 import { Signal } from '@lumino/signaling';
 
-import { PlatformModel } from '../model';
+import { PlatformModel } from '../shell/model';
 import {
   IExperiment,
   IMlflowAPI,
@@ -11,8 +11,8 @@ import {
   IRunRow,
   IRunSort,
   RunSortKind
-} from '../tokens';
-import { TabModel } from '../visibility';
+} from './types';
+import { TabModel } from '../shell/tabModel';
 
 /**
  * What the Experiments tab shows: the experiment list or one experiment's

@@ -15,26 +15,27 @@ import {
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { mlplatIcon } from '../icons';
+import { LoadingNote } from '../shell/status';
+import { safeHttpUrl } from '../shell/labels';
+import { mlplatIcon } from '../shell/icons';
 import {
   IArtifactContent,
   IArtifactFile,
   IMetricPoint,
   IMlflowAPI,
   IRunDetail
-} from '../tokens';
-import { ISeries, MetricChart } from './charts';
-import { LoadFailure } from './failure';
+} from './types';
+import { ISeries, MetricChart } from '../shell/charts';
 import { useLoad } from './hooks';
 import {
   formatDuration,
   formatMetric,
   formatSize,
   formatTime,
-  runStatusLabel,
-  safeHttpUrl
+  runStatusLabel
 } from './labels';
 import { ReadOnlyMark } from './runsTable';
+import { LoadFailure } from './status';
 
 /** Charts drawn at once on a run page; more would fetch too many histories. */
 export const MAX_RUN_CHARTS = 12;
@@ -121,11 +122,7 @@ export function RunView(props: IRunViewProps): JSX.Element {
   }, [loaded]);
 
   if (loaded.kind === 'loading') {
-    return (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Loading the run…')}
-      </p>
-    );
+    return <LoadingNote text={trans.__('Loading the run…')} />;
   }
   if (loaded.kind !== 'ready') {
     return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
@@ -327,9 +324,7 @@ function MetricHistories(props: IMetricHistoriesProps): JSX.Element | null {
         </p>
       )}
       {loaded.kind === 'loading' ? (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__('Loading metric history…')}
-        </p>
+        <LoadingNote text={trans.__('Loading metric history…')} />
       ) : loaded.kind === 'ready' ? (
         <div className="jp-mlplat-charts">
           {keys.map((key, index) => (
@@ -419,11 +414,7 @@ function ArtifactFolder(props: IArtifactFolderProps): JSX.Element {
     [api, runId, path]
   );
   if (loaded.kind === 'loading') {
-    return (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Loading artifacts…')}
-      </p>
-    );
+    return <LoadingNote text={trans.__('Loading artifacts…')} />;
   }
   if (loaded.kind !== 'ready') {
     return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
@@ -543,11 +534,7 @@ function ArtifactPreview(props: IArtifactPreviewProps): JSX.Element {
       </p>
     );
   } else if (loaded.kind === 'loading') {
-    body = (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Loading the preview…')}
-      </p>
-    );
+    body = <LoadingNote text={trans.__('Loading the preview…')} />;
   } else if (loaded.kind !== 'ready') {
     body = <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
   } else if (loaded.value?.text !== null && loaded.value?.text !== undefined) {

@@ -11,9 +11,10 @@ import {
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
-import { IExperiment, IRunColumn, IRunRow, RunSortKind } from '../tokens';
-import { errorText } from './failure';
+import { LoadingNote } from '../shell/status';
+import { CommandIDs } from './commandIds';
+import { IExperiment, IRunColumn, IRunRow, RunSortKind } from './types';
+import { errorText } from '../shell/errors';
 import {
   formatDuration,
   formatMetric,
@@ -118,12 +119,12 @@ export function PrivacyToggle(props: IPrivacyToggleProps): JSX.Element {
           ? trans.__(
               'Could not make “%1” private: %2',
               experiment.name,
-              errorText(error)
+              errorText(trans, error)
             )
           : trans.__(
               'Could not share “%1” again: %2',
               experiment.name,
-              errorText(error)
+              errorText(trans, error)
             ),
         { autoClose: false }
       );
@@ -291,9 +292,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         />
       </div>
       {page === null ? (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__('Loading runs…')}
-        </p>
+        <LoadingNote text={trans.__('Loading runs…')} />
       ) : page.runs.length === 0 && runs.pageIndex === 0 ? (
         <p className="jp-mlplat-empty">
           {trans.__(

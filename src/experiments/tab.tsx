@@ -3,9 +3,10 @@ import { Button, InputGroup } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
-import { StatusMessage } from '../widgets/status';
+import { CommandIDs } from './commandIds';
+import { LoadingNote, LoadStatus } from '../shell/status';
 import { useCommand, useExperimentsState } from './hooks';
+import { mlflowErrorTitle } from './labels';
 import { ExperimentsModel } from './model';
 import { PrivateMark, ReadOnlyMark, RunsTable } from './runsTable';
 
@@ -34,65 +35,36 @@ export function ExperimentsTab(props: IExperimentsTabProps): JSX.Element {
   }, [model]);
 
   const { status } = state;
-  switch (status.kind) {
-    case 'loading':
-      return (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__('Connecting to MLflow…')}
-        </p>
-      );
-    case 'disabled':
-      return (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__(
-            'MLflow is not configured for this server. Ask an administrator to set up experiment tracking.'
-          )}
-        </p>
-      );
-    case 'unavailable':
-      return (
-        <StatusMessage
-          title={trans.__('MLflow unavailable — retrying')}
-          message={status.message}
-          requestId={status.requestId}
-          onRetry={() => void model.refresh()}
-          trans={trans}
-        />
-      );
-    case 'error':
-      return (
-        <StatusMessage
-          title={
-            status.status === 404
-              ? trans.__('Not found in MLflow (HTTP 404)')
-              : status.status === 403
-                ? trans.__('MLflow refused access (HTTP 403)')
-                : status.status > 0
-                  ? trans.__(
-                      'MLflow answered with an error (HTTP %1)',
-                      status.status
-                    )
-                  : trans.__('Could not read from MLflow')
-          }
-          message={status.message}
-          requestId={status.requestId}
-          onRetry={() => void model.refresh()}
-          trans={trans}
-          isError
-        >
-          {state.view === 'runs' && (
-            <button
-              type="button"
-              className="jp-mlplat-retry jp-mod-styled"
-              onClick={() => void model.backToList()}
-            >
-              {trans.__('Back to experiments')}
-            </button>
-          )}
-        </StatusMessage>
-      );
-    case 'ready':
-      break;
+  if (status.kind === 'disabled') {
+    return (
+      <LoadingNote
+        text={trans.__(
+          'MLflow is not configured for this server. Ask an administrator to set up experiment tracking.'
+        )}
+      />
+    );
+  }
+  if (status.kind !== 'ready') {
+    return (
+      <LoadStatus
+        state={status}
+        loading={trans.__('Connecting to MLflow…')}
+        unavailable={trans.__('MLflow unavailable — retrying')}
+        error={code => mlflowErrorTitle(code, trans)}
+        onRetry={() => void model.refresh()}
+        trans={trans}
+      >
+        {state.view === 'runs' && (
+          <button
+            type="button"
+            className="jp-mlplat-retry jp-mod-styled"
+            onClick={() => void model.backToList()}
+          >
+            {trans.__('Back to experiments')}
+          </button>
+        )}
+      </LoadStatus>
+    );
   }
 
   return (
@@ -178,9 +150,7 @@ function ExperimentList(props: IExperimentListProps): JSX.Element {
         onChange={event => void model.setFilter(event.currentTarget.value)}
       />
       {experiments === null ? (
-        <p className="jp-mlplat-status" role="status">
-          {trans.__('Loading experiments…')}
-        </p>
+        <LoadingNote text={trans.__('Loading experiments…')} />
       ) : experiments.length === 0 ? (
         <p className="jp-mlplat-empty">
           {filter

@@ -2,18 +2,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { gitlabTokenPage } from '../request';
-import { LabelledInputRow } from '../widgets/fields';
-import { formatDateTime } from '../widgets/labels';
+import { DoneNote, FailureNote, Progress } from '../shell/notes';
+import { gitlabTokenPage } from './api';
+import { LabelledInputRow } from '../shell/fields';
+import { formatDateTime } from '../shell/labels';
 import { confirmDeleteToken } from './dialogs';
 import { GitModel } from './model';
-import {
-  DoneNote,
-  ExternalLink,
-  FailureNote,
-  Progress,
-  Section
-} from './parts';
+import { ExternalLink, Section } from './parts';
 
 export interface IAccountSectionProps {
   model: GitModel;
@@ -42,9 +37,10 @@ export function AccountSection(
       <Section title={trans.__('GitLab account')}>
         <FailureNote
           failure={{
-            kind: 'failed',
             status: account.kind === 'error' ? account.status : 503,
             message: account.message,
+            reason: account.reason,
+            params: account.params,
             requestId: account.requestId
           }}
           title={trans.__('Your GitLab account could not be read')}

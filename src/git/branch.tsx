@@ -2,18 +2,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { gitlabProjectPage } from '../request';
-import { IGitBranch } from '../tokens';
-import { LabelledInputRow, LabelledSelect } from '../widgets/fields';
+import { DoneNote, FailureNote, Progress } from '../shell/notes';
+import { gitlabProjectPage } from './api';
+import { IGitBranch } from './types';
+import { LabelledInputRow, LabelledSelect } from '../shell/fields';
 import { confirmForcePush } from './dialogs';
 import { GitModel } from './model';
-import {
-  DoneNote,
-  ExternalLink,
-  FailureNote,
-  Progress,
-  Section
-} from './parts';
+import { ExternalLink, Section } from './parts';
 
 export interface IBranchSectionProps {
   model: GitModel;
@@ -252,9 +247,10 @@ function SyncPanel(props: IBranchSectionProps): JSX.Element {
       {outcome?.kind === 'push-rejected' && (
         <FailureNote
           failure={{
-            kind: 'failed',
             status: 409,
             message: outcome.message,
+            reason: outcome.reason,
+            params: outcome.params,
             requestId: outcome.requestId
           }}
           title={trans.__('GitLab did not take the push')}
@@ -283,7 +279,7 @@ function SyncPanel(props: IBranchSectionProps): JSX.Element {
       )}
       {outcome?.kind === 'pulled' && outcome.conflicts.length > 0 && (
         <div
-          className="jp-mlplat-status jp-mlplat-status-error jp-mlplat-git-note"
+          className="jp-mlplat-status jp-mlplat-status-error jp-mlplat-note"
           role="alert"
         >
           <p className="jp-mlplat-status-title">

@@ -1,7 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IGitFile } from '../tokens';
+import { DoneNote, FailureNote, Progress } from '../shell/notes';
+import { IGitFile } from './types';
 import {
   fileState,
   fileStateLabel,
@@ -9,7 +10,7 @@ import {
   shortCommit
 } from './labels';
 import { GitModel } from './model';
-import { DoneNote, FailureNote, Progress, Section, SubmitBar } from './parts';
+import { Section, SubmitBar } from './parts';
 
 export interface IChangesSectionProps {
   model: GitModel;

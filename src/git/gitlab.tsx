@@ -2,17 +2,19 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { describeError } from '../shell/errors';
+import { DoneNote, FailureNote, Progress } from '../shell/notes';
 import {
   IGitLabNamespace,
   IGitLabPipeline,
   IMergeRequest,
   ProjectVisibility
-} from '../tokens';
+} from './types';
 import {
   LabelledInput,
   LabelledSelect,
   LabelledTextArea
-} from '../widgets/fields';
+} from '../shell/fields';
 import {
   mergeRequestStateLabel,
   pipelineStatusLabel,
@@ -20,14 +22,7 @@ import {
   visibilityLabel
 } from './labels';
 import { GitModel } from './model';
-import {
-  DoneNote,
-  ExternalLink,
-  FailureNote,
-  Progress,
-  Section,
-  SubmitBar
-} from './parts';
+import { ExternalLink, Section, SubmitBar } from './parts';
 
 export interface IGitLabSectionProps {
   model: GitModel;
@@ -134,7 +129,7 @@ function PublishForm(props: IGitLabSectionProps): JSX.Element {
             <p className="jp-mlplat-field-error">
               {trans.__(
                 'Your groups could not be read: %1',
-                state.namespaces.message ?? ''
+                describeError(trans, state.namespaces) ?? ''
               )}{' '}
               <button
                 type="button"

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { IGitFile, INotebookChanges } from '../tokens';
+import { IGitFile, INotebookChanges } from './types';
+import { ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of git and GitLab values. Each label is a literal
@@ -182,3 +183,10 @@ export function visibilityLabel(
 export function shortCommit(commit: string): string {
   return commit.slice(0, 8);
 }
+
+/**
+ * Labels of the reason codes only the git and GitLab routes answer with;
+ * the generic ones (`conflict`, `unavailable`, ...) are the shell's. None
+ * yet: the git routes answer with the generic codes today.
+ */
+export const reasonLabels: ReasonLabels = {};

@@ -1,8 +1,9 @@
 import { Debouncer, IPoll, Poll } from '@lumino/polling';
 import { Signal } from '@lumino/signaling';
 
-import { PlatformModel } from '../model';
-import { PlatformRequestError } from '../request';
+import { PlatformModel } from '../shell/model';
+import { PlatformRequestError } from '../api/request';
+import { IFailure as INoteFailure } from '../shell/notes';
 import {
   IGitAPI,
   IGitBranch,
@@ -14,8 +15,8 @@ import {
   IMergeRequest,
   IMergeRequestCreate,
   IPublishRequest
-} from '../tokens';
-import { TabModel } from '../visibility';
+} from './types';
+import { TabModel } from '../shell/tabModel';
 
 /**
  * What the Git tab shows: one folder's repository, the commit being
@@ -253,11 +254,7 @@ export class GitModel extends TabModel<GitModel.IState> {
         return { kind: 'pushed', forced: false };
       } catch (error) {
         if (error instanceof PlatformRequestError && error.status === 409) {
-          return {
-            kind: 'push-rejected',
-            message: error.serverMessage,
-            requestId: error.requestId
-          };
+          return { kind: 'push-rejected', ...PlatformModel.said(error) };
         }
         throw error;
       }
@@ -711,14 +708,10 @@ export namespace GitModel {
     | 'merge-request';
 
   /** The server refused or could not be reached; its words, as text. */
-  export interface IFailure {
+  export interface IFailure extends INoteFailure {
     kind: 'failed';
     /** The action that failed, when it was one. */
     operation?: Operation;
-    /** HTTP status; 0 when no answer came, -1 for a failure in the browser. */
-    status: number;
-    message: string | null;
-    requestId: string | null;
   }
 
   export type Outcome =
@@ -733,11 +726,7 @@ export namespace GitModel {
     | { kind: 'pulled'; updated: boolean; conflicts: string[] }
     | { kind: 'pushed'; forced: boolean }
     /** GitLab has commits the branch lacks: offer a pull, force on request. */
-    | {
-        kind: 'push-rejected';
-        message: string | null;
-        requestId: string | null;
-      }
+    | ({ kind: 'push-rejected' } & PlatformModel.IServerSaid)
     | { kind: 'branch-created'; name: string }
     | { kind: 'switched'; name: string }
     | { kind: 'token-saved'; username: string }
@@ -836,8 +825,7 @@ export namespace GitModel {
       return {
         kind: 'failed',
         status: error.status,
-        message: error.serverMessage,
-        requestId: error.requestId
+        ...PlatformModel.said(error)
       };
     }
     return {

@@ -1,9 +1,6 @@
-import { TranslationBundle } from '@jupyterlab/translation';
-import { closeIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { safeHttpUrl } from '../experiments/labels';
-import { GitModel } from './model';
+import { safeHttpUrl } from '../shell/labels';
 
 /*
  * Small pieces every section of the Git tab uses. Server, git and GitLab
@@ -54,16 +51,6 @@ export function SubmitBar(props: {
   );
 }
 
-/** "Pushing…" with a spinner, announced to screen readers. */
-export function Progress(props: { text: string }): JSX.Element {
-  return (
-    <p className="jp-mlplat-git-progress" role="status">
-      <span className="jp-mlplat-spinner" aria-hidden="true" />
-      {props.text}
-    </p>
-  );
-}
-
 /**
  * A link from the server or GitLab: opened in a new browser tab, and only
  * when it is http(s); anything else is shown as text.
@@ -88,90 +75,5 @@ export function ExternalLink(props: {
     >
       {props.children}
     </a>
-  );
-}
-
-/** The server's words, or what to say when it had none. */
-export function failureText(
-  failure: GitModel.IFailure,
-  trans: TranslationBundle
-): string {
-  if (failure.message) {
-    return failure.message;
-  }
-  return failure.status === 0
-    ? trans.__(
-        'No answer from your Jupyter server: check the connection and try again.'
-      )
-    : trans.__('The server gave no reason (HTTP %1).', failure.status);
-}
-
-export interface IFailureNoteProps {
-  failure: GitModel.IFailure;
-  /** What was tried, e.g. "Commit failed". */
-  title: string;
-  trans: TranslationBundle;
-  onDismiss?: () => void;
-  children?: React.ReactNode;
-}
-
-/** Why an action failed, in the server's words, next to its button. */
-export function FailureNote(props: IFailureNoteProps): JSX.Element {
-  const { failure, trans } = props;
-  return (
-    <div
-      className="jp-mlplat-status jp-mlplat-status-error jp-mlplat-git-note"
-      role="alert"
-    >
-      <div className="jp-mlplat-git-note-head">
-        <p className="jp-mlplat-status-title">{props.title}</p>
-        {props.onDismiss && (
-          <DismissButton onClick={props.onDismiss} trans={trans} />
-        )}
-      </div>
-      <p className="jp-mlplat-status-message jp-mlplat-git-server-text">
-        {failureText(failure, trans)}
-      </p>
-      {failure.requestId && (
-        <p className="jp-mlplat-status-request">
-          {trans.__('Request ID: %1', failure.requestId)}
-        </p>
-      )}
-      {props.children}
-    </div>
-  );
-}
-
-/** A success note next to the button that did it. */
-export function DoneNote(props: {
-  children: React.ReactNode;
-  onDismiss?: () => void;
-  trans: TranslationBundle;
-}): JSX.Element {
-  return (
-    <div className="jp-mlplat-git-done" role="status">
-      <div className="jp-mlplat-git-done-text">{props.children}</div>
-      {props.onDismiss && (
-        <DismissButton onClick={props.onDismiss} trans={props.trans} />
-      )}
-    </div>
-  );
-}
-
-function DismissButton(props: {
-  onClick: () => void;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const label = props.trans.__('Dismiss');
-  return (
-    <button
-      type="button"
-      className="jp-mlplat-git-dismiss"
-      aria-label={label}
-      title={label}
-      onClick={props.onClick}
-    >
-      <closeIcon.react tag="span" />
-    </button>
   );
 }

@@ -2,15 +2,15 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { useModelState } from '../hooks';
-import { LabelledInputRow } from '../widgets/fields';
-import { StatusMessage } from '../widgets/status';
+import { FailureNote, Progress } from '../shell/notes';
+import { useModelState } from '../shell/hooks';
+import { LabelledInputRow } from '../shell/fields';
+import { LoadingNote, LoadStatus } from '../shell/status';
 import { AccountSection } from './account';
 import { BranchSection } from './branch';
 import { ChangesSection } from './changes';
 import { GitLabSection } from './gitlab';
 import { GitModel } from './model';
-import { FailureNote, Progress } from './parts';
 
 export interface IGitTabProps {
   model: GitModel;
@@ -121,30 +121,23 @@ function RepositoryBody(props: IStateProps): JSX.Element {
   const { status, repo } = state;
 
   if (status.kind === 'loading' && !repo) {
-    return (
-      <p className="jp-mlplat-status" role="status">
-        {trans.__('Reading the folder…')}
-      </p>
-    );
+    return <LoadingNote text={trans.__('Reading the folder…')} />;
   }
   if (status.kind === 'unavailable' || status.kind === 'error') {
     // The folder is in the input right above; the titles need not repeat it.
-    const title =
-      status.kind === 'unavailable'
-        ? trans.__('The folder cannot be read right now')
-        : status.status === 403
-          ? trans.__('This folder cannot be shown')
-          : status.status === 404
-            ? trans.__('There is no such folder')
-            : trans.__('The folder could not be read (HTTP %1)', status.status);
     return (
-      <StatusMessage
-        title={title}
-        message={status.message}
-        requestId={status.requestId}
+      <LoadStatus
+        state={status}
+        unavailable={trans.__('The folder cannot be read right now')}
+        error={code =>
+          code === 403
+            ? trans.__('This folder cannot be shown')
+            : code === 404
+              ? trans.__('There is no such folder')
+              : trans.__('The folder could not be read (HTTP %1)', code)
+        }
         onRetry={() => void model.refresh()}
         trans={trans}
-        isError={status.kind === 'error'}
       />
     );
   }

@@ -1,0 +1,50 @@
+import { CommandRegistry } from '@lumino/commands';
+
+import { adminTab } from '../../admin/plugin';
+import { ProfilesModel } from '../../admin/model';
+import { experimentsTab } from '../../experiments/plugin';
+import { ExperimentsModel } from '../../experiments/model';
+import { gitTab } from '../../git/plugin';
+import { GitModel } from '../../git/model';
+import { IMLPlatformSidebar } from '../../tokens';
+import { TabRegistry } from '../../shell/registry';
+import { upcomingTabs } from '../../upcoming/plugin';
+
+/**
+ * The tabs the extension's plugins add, as a registry: the real tab of
+ * each model given, an empty tab of the same name and rank otherwise, and
+ * the placeholders of the features not built yet. Nothing disposes the
+ * registry, so the models stay the test's to dispose.
+ */
+export function productTabs(
+  options: {
+    experiments?: ExperimentsModel | null;
+    git?: GitModel | null;
+    profiles?: ProfilesModel | null;
+    commands?: CommandRegistry;
+  } = {}
+): TabRegistry {
+  const tabs = new TabRegistry();
+  const empty = (tab: IMLPlatformSidebar.ITab): IMLPlatformSidebar.ITab => ({
+    ...tab,
+    model: undefined,
+    render: () => null
+  });
+  const stand = {} as never;
+  tabs.add(
+    options.experiments
+      ? experimentsTab(
+          options.experiments,
+          options.commands ?? new CommandRegistry()
+        )
+      : empty(experimentsTab(stand, new CommandRegistry()))
+  );
+  tabs.add(options.git ? gitTab(options.git) : empty(gitTab(stand)));
+  tabs.add(
+    options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
+  );
+  for (const tab of upcomingTabs()) {
+    tabs.add(tab);
+  }
+  return tabs;
+}

@@ -1,9 +1,0 @@
-import { LabIcon } from '@jupyterlab/ui-components';
-
-import mlplatSvgstr from '../style/icons/mlplat.svg';
-
-/** The sidebar tab's icon; `jp-icon3` lets it follow the theme. */
-export const mlplatIcon = new LabIcon({
-  name: 'jupyterlab-mlplat:platform',
-  svgstr: mlplatSvgstr
-});

@@ -1,0 +1,211 @@
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+
+import { ErrorParams, IReasonRef, PlatformRequestError } from '../api/request';
+import { TRANSLATION_DOMAIN } from './domain';
+
+/**
+ * The text of one reason code in the user's language. Each label is a
+ * literal `trans.__()` call so gettext extraction and the catalogue test
+ * see its msgid; `params` fill its `%1`-style placeholders.
+ */
+export type ReasonLabel = (
+  trans: TranslationBundle,
+  params: ErrorParams
+) => string;
+
+/** Reason code → its label; each feature's `labels.ts` exports one. */
+export type ReasonLabels = { readonly [reason: string]: ReasonLabel };
+
+/** A parameter as text; a missing one shows as an empty string, never "undefined". */
+export function param(params: ErrorParams, name: string): string {
+  const value = params[name];
+  return value === undefined || value === null ? '' : String(value);
+}
+
+/** The reasons every server may answer with (`core/kernel/errors.py`). */
+export const genericReasonLabels: ReasonLabels = {
+  error: trans => trans.__('The request failed.'),
+  invalid_input: trans =>
+    trans.__('Some of what was sent is not valid: correct it and try again.'),
+  not_authenticated: trans =>
+    trans.__('You are not signed in, or your session ended: sign in again.'),
+  forbidden: trans => trans.__('You are not allowed to do this.'),
+  not_found: trans => trans.__('It does not exist, or it was deleted.'),
+  conflict: trans =>
+    trans.__('Somebody changed this meanwhile: reload and try again.'),
+  unavailable: trans =>
+    trans.__(
+      'A service the platform needs is unavailable; it is retried shortly.'
+    ),
+  internal_error: trans =>
+    trans.__(
+      'The server failed unexpectedly; give the request ID to an administrator.'
+    ),
+  http_error: trans => trans.__('The server refused the request.'),
+  quota_exceeded: trans =>
+    trans.__(
+      'Starting this would go over a limit of the profile; stop another server first.'
+    ),
+  'invalid-json': trans =>
+    trans.__('The server answered with something that is not JSON.')
+};
+
+/**
+ * Where `describeError` looks reasons up: the generic ones, plus those the
+ * feature plugins add (through `IMLPlatformSidebar.addReasonLabels`).
+ */
+export class ReasonRegistry {
+  constructor(labels: ReasonLabels = genericReasonLabels) {
+    this.add(labels);
+  }
+
+  /** Add labels; disposing removes them again (a later add wins). */
+  add(labels: ReasonLabels): IDisposable {
+    const added = Object.entries(labels);
+    for (const [reason, label] of added) {
+      this._labels.set(reason, label);
+    }
+    return new DisposableDelegate(() => {
+      for (const [reason, label] of added) {
+        if (this._labels.get(reason) === label) {
+          this._labels.delete(reason);
+        }
+      }
+    });
+  }
+
+  get(reason: string): ReasonLabel | undefined {
+    return this._labels.get(reason);
+  }
+
+  has(reason: string): boolean {
+    return this._labels.has(reason);
+  }
+
+  private _labels = new Map<string, ReasonLabel>();
+}
+
+/** The registry of the running sidebar. */
+export const reasonLabels = new ReasonRegistry();
+
+/** What a server said, in the shape every failure state keeps. */
+export interface IServerText {
+  message?: string | null;
+  reason?: string | null;
+  params?: ErrorParams | null;
+}
+
+const english = nullTranslator.load(TRANSLATION_DOMAIN);
+
+/**
+ * What to tell the user about a failure or a server note, in their
+ * language: the label of its reason when one exists and is translated,
+ * otherwise the server's own (English) message, otherwise the English
+ * label; null when there is nothing to say.
+ *
+ * When the label has no translation the UI is showing English, and the
+ * server's sentence is the more specific English, so it wins then.
+ */
+export function describeError(
+  trans: TranslationBundle,
+  error: unknown,
+  registry: ReasonRegistry = reasonLabels
+): string | null {
+  const text = serverText(error);
+  return describeReason(trans, text, registry);
+}
+
+/**
+ * Every field message of a refused form in the user's language: those with
+ * a reason through its label, the others as the server wrote them.
+ */
+export function describeFields(
+  trans: TranslationBundle,
+  fields: { readonly [path: string]: string } | null | undefined,
+  fieldReasons?: { readonly [path: string]: IReasonRef } | null,
+  registry: ReasonRegistry = reasonLabels
+): { [path: string]: string } {
+  const described: { [path: string]: string } = {};
+  const paths = new Set([
+    ...Object.keys(fields ?? {}),
+    ...Object.keys(fieldReasons ?? {})
+  ]);
+  for (const path of paths) {
+    const ref = fieldReasons?.[path];
+    const text = describeReason(
+      trans,
+      {
+        message: fields?.[path] ?? null,
+        reason: ref?.reason ?? null,
+        params: ref?.params ?? null
+      },
+      registry
+    );
+    if (text) {
+      described[path] = text;
+    }
+  }
+  return described;
+}
+
+function describeReason(
+  trans: TranslationBundle,
+  text: IServerText,
+  registry: ReasonRegistry
+): string | null {
+  const message = text.message || null;
+  const label = text.reason ? registry.get(text.reason) : undefined;
+  if (!label) {
+    return message;
+  }
+  const params = text.params ?? {};
+  const translated = label(trans, params);
+  if (message && translated === label(english, params)) {
+    return message;
+  }
+  return translated || message;
+}
+
+/** The message, reason and values of whatever was thrown or kept. */
+function serverText(error: unknown): IServerText {
+  if (error instanceof PlatformRequestError) {
+    return {
+      message: error.serverMessage,
+      reason: error.reason,
+      params: error.params
+    };
+  }
+  if (error instanceof Error) {
+    return { message: error.message };
+  }
+  if (typeof error === 'string') {
+    return { message: error };
+  }
+  if (typeof error === 'object' && error !== null) {
+    const record = error as Record<string, unknown>;
+    const message = record['message'];
+    const reason = record['reason'];
+    const params = record['params'];
+    return {
+      message: typeof message === 'string' ? message : null,
+      reason: typeof reason === 'string' ? reason : null,
+      params:
+        typeof params === 'object' && params !== null
+          ? (params as ErrorParams)
+          : null
+    };
+  }
+  return {};
+}
+
+/**
+ * `describeError` for a sentence that must say something (a notification):
+ * falls back to the error's own text.
+ */
+export function errorText(trans: TranslationBundle, error: unknown): string {
+  return (
+    describeError(trans, error) ??
+    (error instanceof Error ? error.message : String(error))
+  );
+}

@@ -1,0 +1,82 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { PlatformMode } from './types';
+
+/*
+ * Each label is a literal `trans.__()` call so gettext extraction (and the
+ * catalogue test) can see it; a lookup table of English keys would hide them.
+ */
+
+/** Display name of a platform role; unknown roles are shown as sent. */
+export function roleLabel(role: string, trans: TranslationBundle): string {
+  switch (role) {
+    case 'data_scientist':
+      return trans.__('Data scientist');
+    case 'reviewer':
+      return trans.__('Reviewer');
+    case 'admin':
+      return trans.__('Administrator');
+    case 'instructor':
+      return trans.__('Instructor');
+    default:
+      return role;
+  }
+}
+
+/** Display name of a health check; unknown checks are shown as sent. */
+export function checkLabel(name: string, trans: TranslationBundle): string {
+  switch (name) {
+    case 'database':
+      return trans.__('Database');
+    case 'object_store':
+      return trans.__('Object store');
+    case 'mlflow':
+      return trans.__('MLflow');
+    case 'gitlab':
+      return trans.__('GitLab');
+    case 'kubernetes':
+      return trans.__('Kubernetes');
+    default:
+      return name;
+  }
+}
+
+export function modeLabel(
+  mode: PlatformMode,
+  trans: TranslationBundle
+): string {
+  switch (mode) {
+    case 'hub':
+      return trans.__('JupyterHub');
+    case 'standalone':
+      return trans.__('Standalone');
+    default:
+      return mode;
+  }
+}
+
+/** An ISO time in the browser's locale; as sent when it does not parse. */
+export function formatDateTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isFinite(time)
+    ? new Date(time).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'short'
+      })
+    : iso;
+}
+
+/** Only http(s) links from the server become hrefs; anything else is text. */
+export function safeHttpUrl(url: string | null | undefined): string | null {
+  if (!url) {
+    return null;
+  }
+  try {
+    const parsed = new URL(url, window.location.href);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+      ? parsed.href
+      : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ITranslator } from '@jupyterlab/translation';
+
+import { IMLPlatformSidebar } from '../tokens';
+import { PlatformClient } from './api';
+import { CommandIDs } from './commands';
+import { TRANSLATION_DOMAIN } from './domain';
+import { reasonLabels } from './errors';
+import { mlplatIcon } from './icons';
+import { PlatformModel } from './model';
+import { PlatformPanel } from './panel';
+import { TabRegistry } from './registry';
+import { IIdentity } from './types';
+
+/** Below the file browser, running sessions and table of contents; above extensions. */
+export const SIDEBAR_RANK = 600;
+
+/**
+ * The sidebar shell: the panel with who is signed in, the platform's health
+ * and the tab strip. It adds no tab of its own; the feature plugins do,
+ * through the `IMLPlatformSidebar` it provides.
+ */
+export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
+  id: 'jupyterlab-mlplat:plugin',
+  description:
+    'The ML Platform sidebar: identity, roles, platform health and the tab strip the workbench tabs plug into.',
+  autoStart: true,
+  provides: IMLPlatformSidebar,
+  requires: [ITranslator],
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    translator: ITranslator,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): IMLPlatformSidebar => {
+    const trans = translator.load(TRANSLATION_DOMAIN);
+    const platform = new PlatformClient(app.serviceManager.serverSettings);
+    const model = new PlatformModel({ api: platform });
+    const tabs = new TabRegistry();
+    const panel = new PlatformPanel({ model, tabs, translator });
+    panel.id = 'jp-mlplat-sidebar';
+    panel.title.icon = mlplatIcon;
+    panel.title.caption = trans.__('ML Platform');
+    panel.disposed.connect(() => {
+      tabs.dispose();
+      model.dispose();
+    });
+
+    app.shell.add(panel, 'left', { rank: SIDEBAR_RANK });
+    if (restorer) {
+      restorer.add(panel, 'jupyterlab-mlplat:sidebar');
+    }
+
+    app.commands.addCommand(CommandIDs.open, {
+      label: trans.__('Open ML Platform'),
+      caption: trans.__('Show the ML Platform sidebar'),
+      icon: args => (args['isPalette'] ? undefined : mlplatIcon),
+      execute: () => {
+        app.shell.activateById(panel.id);
+      }
+    });
+    if (palette) {
+      palette.addItem({
+        command: CommandIDs.open,
+        category: trans.__('ML Platform')
+      });
+    }
+
+    return {
+      addTab: tab => tabs.add(tab),
+      addReasonLabels: labels => reasonLabels.add(labels),
+      platform: model,
+      translationDomain: TRANSLATION_DOMAIN,
+      whoAmI: async (): Promise<IIdentity> =>
+        model.state.kind === 'ready'
+          ? model.state.identity
+          : await platform.identity()
+    };
+  }
+};
+
+export default shellPlugin;
