@@ -15,6 +15,7 @@ import { ExperimentsModel } from '../../experiments/model';
 import { GitModel } from '../../git/model';
 import { GitTab } from '../../git/tab';
 import { PlatformModel } from '../../shell/model';
+import { shippedPO } from './catalogue';
 import { productTabs } from './tabs';
 import { PlatformView } from '../../shell/panel';
 import { TRANSLATION_DOMAIN } from '../../shell/domain';
@@ -46,42 +47,6 @@ function shippedJSON(): Bundle {
       'utf8'
     )
   );
-}
-
-/** msgid → msgstr of the shipped .po (header skipped). */
-function shippedPO(): Map<string, string> {
-  const text = fs.readFileSync(
-    path.join(LC_MESSAGES, `${TRANSLATION_DOMAIN}.po`),
-    'utf8'
-  );
-  const entries = new Map<string, string>();
-  let field: 'msgid' | 'msgstr' | null = null;
-  let msgid = '';
-  let msgstr = '';
-  const flush = () => {
-    if (msgid !== '') {
-      entries.set(msgid, msgstr);
-    }
-    msgid = '';
-    msgstr = '';
-  };
-  for (const line of text.split('\n')) {
-    const start = /^(msgid|msgstr) "(.*)"$/.exec(line);
-    const more = /^"(.*)"$/.exec(line);
-    if (start) {
-      if (start[1] === 'msgid') {
-        flush();
-      }
-      field = start[1] as 'msgid' | 'msgstr';
-      const value = JSON.parse(`"${start[2]}"`);
-      field === 'msgid' ? (msgid = value) : (msgstr = value);
-    } else if (more && field) {
-      const value = JSON.parse(`"${more[1]}"`);
-      field === 'msgid' ? (msgid += value) : (msgstr += value);
-    }
-  }
-  flush();
-  return entries;
 }
 
 /** Every literal passed to trans.__() in the shipped sources. */
