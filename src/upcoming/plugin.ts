@@ -3,7 +3,6 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { DisposableSet } from '@lumino/disposable';
 import * as React from 'react';
 
 import { IMLPlatformSidebar } from '../tokens';
@@ -71,9 +70,8 @@ export const upcomingPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IMLPlatformSidebar],
   activate: (app: JupyterFrontEnd, sidebar: IMLPlatformSidebar) => {
-    const tabs = new DisposableSet();
     for (const tab of upcomingTabs()) {
-      tabs.add(sidebar.addTab(tab));
+      sidebar.addTab(tab);
     }
   }
 };
