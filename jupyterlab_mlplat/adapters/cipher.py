@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from jupyterlab_mlplat.core.gitlab.errors import GitLabTokenUnreadable
 from jupyterlab_mlplat.core.gitlab.ports import Cipher
-from jupyterlab_mlplat.core.kernel.errors import Unavailable
 
 
 def key_from_file(path: Path) -> bytes:
@@ -45,7 +45,7 @@ class FernetCipher(Cipher):
         try:
             return self._fernet.decrypt(ciphertext)
         except InvalidToken:
-            raise Unavailable(
+            raise GitLabTokenUnreadable(
                 "Your saved GitLab token can no longer be read (the platform's key changed). "
                 "Save it again in the Git tab."
             ) from None

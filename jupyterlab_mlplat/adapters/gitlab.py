@@ -14,6 +14,16 @@ import gitlab
 import requests
 from gitlab import exceptions as gle
 
+from jupyterlab_mlplat.core.gitlab.errors import (
+    GitLabConflict,
+    GitLabFailed,
+    GitLabForbidden,
+    GitLabNameTaken,
+    GitLabNotFound,
+    GitLabRefused,
+    GitLabTokenRefused,
+    GitLabUnreachable,
+)
 from jupyterlab_mlplat.core.gitlab.ports import GitLab
 from jupyterlab_mlplat.core.gitlab.records import (
     GitLabUser,
@@ -22,27 +32,21 @@ from jupyterlab_mlplat.core.gitlab.records import (
     Pipeline,
     Project,
 )
-from jupyterlab_mlplat.core.kernel.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    PlatformError,
-    Unavailable,
-)
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
 
 #: GitLab's status → the core's error; the message says what the person can do
 ERROR_TABLE: dict[int, Callable[[str], PlatformError]] = {
-    400: lambda said: InvalidInput(f"GitLab refused: {said}"),
-    401: lambda _said: NotAuthenticated(
+    400: lambda said: GitLabRefused(f"GitLab refused: {said}", params={"said": said[:300]}),
+    401: lambda _said: GitLabTokenRefused(
         "GitLab refused your token: it is wrong, expired or revoked. Replace it in the Git tab."
     ),
-    403: lambda said: Forbidden(f"GitLab does not allow this with your token: {said}"),
-    404: lambda _said: NotFound(
+    403: lambda said: GitLabForbidden(
+        f"GitLab does not allow this with your token: {said}", params={"said": said[:300]}
+    ),
+    404: lambda _said: GitLabNotFound(
         "GitLab cannot find that project or branch (or your token may not see it)."
     ),
-    409: lambda said: Conflict(f"GitLab: {said}"),
+    409: lambda said: GitLabConflict(f"GitLab: {said}", params={"said": said[:300]}),
 }
 
 
@@ -70,15 +74,20 @@ class GitLabApi(GitLab):
         except gle.GitlabError as err:
             said = _said(err)
             if err.response_code == 400 and "already been taken" in said:
-                raise Conflict(
+                raise GitLabNameTaken(
                     "A project with that name already exists there; choose another name."
                 ) from None
             factory = ERROR_TABLE.get(err.response_code or 0)
             if factory is None:
-                raise Unavailable(f"GitLab failed ({err.response_code}): {said}") from None
+                raise GitLabFailed(
+                    f"GitLab failed ({err.response_code}): {said}",
+                    params={"status": err.response_code or 0, "said": said[:300]},
+                ) from None
             raise factory(said) from None
         except (requests.ConnectionError, requests.Timeout):
-            raise Unavailable(f"GitLab at {self.url} is not reachable right now.") from None
+            raise GitLabUnreachable(
+                f"GitLab at {self.url} is not reachable right now.", params={"url": self.url}
+            ) from None
         finally:
             client.session.close()
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.errors import BodyInvalid, BodyNotJson, BodyTooLarge
 
 W = TypeVar("W", bound=BaseModel)
 
@@ -32,14 +32,14 @@ def parse_body(raw: bytes | None, model: type[W]) -> W:
     """
     data = raw or b"{}"
     if len(data) > MAX_BODY:
-        raise InvalidInput("The request body is too large.", "body", params={"limit": MAX_BODY})
+        raise BodyTooLarge("The request body is too large.", "body", params={"limit": MAX_BODY})
     try:
         return model.model_validate_json(data)
     except ValidationError as err:
         first = err.errors()[0]
         if first["type"] == "json_invalid":
-            raise InvalidInput("The request body is not valid JSON.", "body") from None
+            raise BodyNotJson("The request body is not valid JSON.", "body") from None
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise InvalidInput(f"{where}: {first['msg']}", where, params={"field": where}) from None
+        raise BodyInvalid(f"{where}: {first['msg']}", where, params={"field": where}) from None
     except (ValueError, RecursionError):
-        raise InvalidInput("The request body is not valid JSON.", "body") from None
+        raise BodyNotJson("The request body is not valid JSON.", "body") from None

@@ -21,7 +21,13 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from jupyterlab_mlplat.api.errors import ErrorBody, error_for
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, current_request_id
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import (
+    InvalidInput,
+    PlatformError,
+    PlatformMismatch,
+    PlatformUnreachable,
+    Unavailable,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,14 +89,14 @@ class Transport:
         raise self._error(status, answer)
 
     def _unreachable(self, err: _Unreachable) -> Unavailable:
-        return Unavailable(
+        return PlatformUnreachable(
             f"The ML platform is not reachable at {self.base_url} ({err}). "
             "It may be restarting; the sidebar retries by itself."
         )
 
     @staticmethod
     def _not_understood() -> Unavailable:
-        return Unavailable(
+        return PlatformMismatch(
             "The ML platform answered with a body this version does not understand; "
             "the platform and the user server may be on different releases."
         )
@@ -140,7 +146,9 @@ class Transport:
             answer = None
         message = answer.message if answer else f"The ML platform answered {status}."
         if status >= 500 and status != 503:
-            return Unavailable(f"The ML platform failed ({status}): {message}")
+            return PlatformUnreachable(
+                f"The ML platform failed ({status}): {message}", params={"status": status}
+            )
         if answer is None:
             return error_for(status, message)
         error = error_for(status, message, answer.reason, answer.params)

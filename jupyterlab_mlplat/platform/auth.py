@@ -14,7 +14,12 @@ from tornado.web import HTTPError
 from traitlets import Instance, Unicode, default
 from traitlets.config import LoggingConfigurable
 
-from jupyterlab_mlplat.core.kernel.errors import NotAuthenticated, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import (
+    HubUnavailable,
+    NoToken,
+    TokenLacksAccess,
+    TokenRefused,
+)
 from jupyterlab_mlplat.core.kernel.identity import Identity, roles_from_scopes
 
 #: held by the hub's spawner service, which reads every profile to build the spawn page
@@ -52,20 +57,20 @@ class HubTokenAuthenticator(PlatformAuthenticator):
 
     async def authenticate(self, token: str | None) -> Identity:
         if not token:
-            raise NotAuthenticated(NO_CREDENTIALS_MESSAGE)
+            raise NoToken(NO_CREDENTIALS_MESSAGE)
         try:
             model = await self.hub_auth.user_for_token(token, sync=False)
         except HTTPError as err:
-            raise Unavailable(
+            raise HubUnavailable(
                 "JupyterHub could not confirm who you are right now; try again in a moment."
             ) from err
         if not model:
-            raise NotAuthenticated(
+            raise TokenRefused(
                 "JupyterHub does not recognise this token: it is wrong, expired or revoked. "
                 "Restart your server from the hub home page to get a fresh one."
             )
         if not self.hub_auth.check_scopes(self.hub_auth.access_scopes, model):
-            raise NotAuthenticated(
+            raise TokenLacksAccess(
                 f"Your token does not grant access to the ML platform (it needs one of "
                 f"{sorted(self.hub_auth.access_scopes)}). Ask an administrator to give your "
                 "group access to the service."
@@ -84,7 +89,7 @@ class HubTokenAuthenticator(PlatformAuthenticator):
     def _service_identity(model: dict[str, Any]) -> Identity:
         """Hub services hold no person's roles; only the spawner's reader scope lets one in."""
         if READ_PROFILES_SCOPE not in model.get("scopes", []):
-            raise NotAuthenticated("Only people can use the platform API with a hub token.")
+            raise TokenLacksAccess("Only people can use the platform API with a hub token.")
         return Identity(name=model["name"], roles=(), mode="hub", kind="service")
 
 
@@ -101,7 +106,7 @@ class SharedSecretAuthenticator(PlatformAuthenticator):
 
     async def authenticate(self, token: str | None) -> Identity:
         if not token:
-            raise NotAuthenticated(NO_CREDENTIALS_MESSAGE)
+            raise NoToken(NO_CREDENTIALS_MESSAGE)
         if not secrets.compare_digest(token, self.secret):
-            raise NotAuthenticated("This token is not valid for this platform.")
+            raise TokenRefused("This token is not valid for this platform.")
         return Identity.everything(self.user_name)

@@ -33,9 +33,9 @@ from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.errors import (
-    InvalidInput,
     NotAuthenticated,
     PlatformError,
+    QueryNotInteger,
     RoleRequired,
 )
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
@@ -102,7 +102,9 @@ class PlatformHandler(RequestHandler):
             if self._identity.kind == "service" and not self.allows_services:
                 raise NotAuthenticated("This route is for people, not for hub services.")
             if op is not None and op.role and not self._identity.has(Role(op.role)):
-                raise RoleRequired(f"This needs the {op.role} role.", params={"role": op.role})
+                raise RoleRequired(
+                    f"Only platform {op.role}s may do this.", params={"role": op.role}
+                )
 
     def _token(self) -> str | None:
         header = self.request.headers.get("Authorization", "")
@@ -122,7 +124,7 @@ class PlatformHandler(RequestHandler):
     def int_argument(self, name: str) -> int:
         value = self.get_query_argument(name, "")
         if not value.isdigit() or len(value) > 18:
-            raise InvalidInput(
+            raise QueryNotInteger(
                 f"The query parameter {name!r} must be a whole number.",
                 name,
                 params={"name": name},

@@ -30,7 +30,7 @@ from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.service import ExperimentService
 from jupyterlab_mlplat.core.git.service import GitWorkspace
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, PlatformError
+from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError, QueryNotInteger
 
 NAMESPACE = "jupyterlab-mlplat"
 M = TypeVar("M")
@@ -95,7 +95,7 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
     def int_argument(self, name: str, default: int) -> int:
         raw = self.get_argument(name, str(default))
         if not raw.isdigit() or len(raw) > 9:
-            raise InvalidInput(
+            raise QueryNotInteger(
                 f"{name} must be a whole number, not {raw[:40]!r}",
                 name,
                 params={"name": name},

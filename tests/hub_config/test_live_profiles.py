@@ -126,6 +126,7 @@ def test_people_who_are_not_admins_cannot_change_profiles(hub: Hub) -> None:
         refused = _api(hub, alice, method, path, body)
         assert refused.status_code == 403, (method, path, refused.text)
         assert "Only platform admins" in refused.json()["message"]
+        assert refused.json()["reason"] == "role_required"
     assert _record(hub, alice, "cpu-small") == record
 
 

@@ -28,16 +28,17 @@ async def test_me_answers_who_the_token_belongs_to_and_records_them(
 
 
 @pytest.mark.parametrize(
-    ("token", "says"), [(None, "carries no token"), ("wrong-token", "not valid")]
+    ("token", "says", "reason"),
+    [(None, "carries no token", "token_missing"), ("wrong-token", "not valid", "token_refused")],
 )
 async def test_missing_or_wrong_token_is_403_with_a_message(
-    platform: RunningPlatform, token: str | None, says: str
+    platform: RunningPlatform, token: str | None, says: str, reason: str
 ) -> None:
     response = await platform.get("api/v1/me", token=token)
     assert response.code == 403
     body = platform.body(response)
     assert says in body["message"]
-    assert body["reason"] == "not_authenticated"
+    assert body["reason"] == reason
     assert body["request_id"] == response.headers["X-Request-Id"]
     assert platform.app.services is not None
     assert platform.app.services.store.audit_entries() == []

@@ -11,9 +11,19 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput
 from jupyterlab_mlplat.core.kernel.identity import Identity
 
+from .errors import (
+    GitLabNotConfigured,
+    GitLabTokenMalformed,
+    GitLabTokenMissing,
+    MergeRequestIntoItself,
+    MergeRequestTitleMissing,
+    NotAGitLabProject,
+    NotOnThisGitLab,
+    ProjectNameInvalid,
+)
 from .ports import Cipher, GitLab, GitLabStore
 from .records import MergeRequest, Namespace, Pipeline, Project, StoredToken
 
@@ -25,13 +35,16 @@ def project_path(remote_url: str, gitlab_url: str) -> str:
     """``group/project`` of a remote on this GitLab, or InvalidInput for any other remote."""
     base = gitlab_url.rstrip("/") + "/"
     if not remote_url.startswith(base):
-        raise InvalidInput(
+        raise NotOnThisGitLab(
             f"This repository's remote is not on {gitlab_url}; merge requests and pipelines "
-            "are available for projects there."
+            "are available for projects there.",
+            params={"gitlab": gitlab_url},
         )
     path = remote_url[len(base) :].removesuffix("/").removesuffix(".git")
     if not _PROJECT_PATH.match(path):
-        raise InvalidInput(f"{remote_url!r} does not name a GitLab project.")
+        raise NotAGitLabProject(
+            f"{remote_url!r} does not name a GitLab project.", params={"remote": remote_url}
+        )
     return path
 
 
@@ -54,7 +67,7 @@ class GitLabAccounts:
     @property
     def gitlab(self) -> GitLab:
         if self._gitlab is None:
-            raise Unavailable(
+            raise GitLabNotConfigured(
                 "No GitLab is configured for this workbench; an administrator sets "
                 "PlatformApp.gitlab_url."
             )
@@ -67,7 +80,9 @@ class GitLabAccounts:
     def save_token(self, identity: Identity, token: str) -> StoredToken:
         token = token.strip()
         if len(token) < 8 or any(c.isspace() for c in token):
-            raise InvalidInput("Paste the whole personal access token (no spaces).", "token")
+            raise GitLabTokenMalformed(
+                "Paste the whole personal access token (no spaces).", "token"
+            )
         user = self.gitlab.whoami(token)  # NotAuthenticated for a wrong or expired token
         stored = StoredToken(
             user=identity.name,
@@ -90,14 +105,14 @@ class GitLabAccounts:
     def delete_token(self, identity: Identity) -> None:
         with self.store.transaction(identity.name) as tx:
             if not tx.delete_gitlab_token(identity.name):
-                raise NotFound("You have no GitLab token saved.")
+                raise GitLabTokenMissing("You have no GitLab token saved.")
             tx.audit("gitlab.token.deleted", "gitlab_token", identity.name)
 
     def token_for(self, identity: Identity) -> str:
         """The token itself: only for the person's own server, to hand to git."""
         stored = self.store.gitlab_token(identity.name)
         if stored is None:
-            raise NotFound(
+            raise GitLabTokenMissing(
                 "Save a GitLab personal access token in the Git tab first (scopes api and "
                 "write_repository)."
             )
@@ -116,10 +131,11 @@ class GitLabAccounts:
         visibility: str = "private",
     ) -> Project:
         if not _PROJECT_NAME.match(name or ""):
-            raise InvalidInput(
+            raise ProjectNameInvalid(
                 "A project name starts with a letter or digit and uses letters, digits, "
                 "'_', '-', '.' and spaces.",
                 "name",
+                params={"name": name[:100]},
             )
         if visibility not in ("private", "internal", "public"):
             raise InvalidInput("visibility is private, internal or public", "visibility")
@@ -147,12 +163,13 @@ class GitLabAccounts:
         description: str = "",
     ) -> MergeRequest:
         if not title.strip():
-            raise InvalidInput("A merge request needs a title.", "title")
+            raise MergeRequestTitleMissing("A merge request needs a title.", "title")
         if source_branch == target_branch:
-            raise InvalidInput(
+            raise MergeRequestIntoItself(
                 f"The merge request would merge {source_branch} into itself; create a branch "
                 "for your change first.",
                 "target_branch",
+                params={"branch": source_branch},
             )
         path = project_path(remote_url, self.gitlab_url)
         opened = self.gitlab.open_merge_request(

@@ -17,6 +17,29 @@ from collections.abc import Mapping
 Param = str | int | float
 
 _REASONS: dict[str, type[PlatformError]] = {}
+_FIELD_REASONS: set[str] = set()
+
+
+def declare_field_reasons(*codes: str) -> None:
+    """Declare the reason codes a form field's message may carry (``InvalidInput.field_reasons``),
+    so the documents list them and the UI's translation test finds every one."""
+    _FIELD_REASONS.update(codes)
+
+
+def field_reasons() -> list[str]:
+    return sorted(_FIELD_REASONS)
+
+
+class FieldProblem:
+    """What is wrong with one field: a reason code and the values its message names."""
+
+    __slots__ = ("params", "reason")
+
+    def __init__(self, reason: str, params: Mapping[str, Param] | None = None) -> None:
+        if reason not in _FIELD_REASONS:
+            raise ValueError(f"undeclared field reason {reason!r}")
+        self.reason = reason
+        self.params: dict[str, Param] = dict(params or {})
 
 
 class PlatformError(Exception):
@@ -54,11 +77,14 @@ class InvalidInput(PlatformError):
         *,
         fields: dict[str, str] | None = None,
         params: Mapping[str, Param] | None = None,
+        field_reasons: dict[str, FieldProblem] | None = None,
     ) -> None:
         super().__init__(message, params=params)
         self.field = field
         #: one message per wrong field (``{"tolerations.0.key": "..."}``), for forms
         self.fields = fields
+        #: the same, as reason codes with params, for forms that translate them
+        self.field_reasons = field_reasons
 
 
 class NotAuthenticated(PlatformError):
@@ -85,3 +111,68 @@ class RoleRequired(Forbidden):
     """The route needs a platform role the caller does not hold (``params.role``)."""
 
     reason = "role_required"
+
+
+class NoToken(NotAuthenticated):
+    """The request carries no token at all."""
+
+    reason = "token_missing"
+
+
+class TokenRefused(NotAuthenticated):
+    """The token is wrong, expired or revoked, or not for this service."""
+
+    reason = "token_refused"
+
+
+class TokenLacksAccess(NotAuthenticated):
+    """The token is valid but does not grant access to the platform."""
+
+    reason = "token_lacks_access"
+
+
+class PlatformUnreachable(Unavailable):
+    """The platform service did not answer (restarting, or down)."""
+
+    reason = "platform_unreachable"
+
+
+class PlatformMismatch(Unavailable):
+    """The platform answered with a body this release does not understand."""
+
+    reason = "platform_mismatch"
+
+
+class HubUnavailable(Unavailable):
+    """JupyterHub could not confirm who is calling."""
+
+    reason = "hub_unavailable"
+
+
+class NameInvalid(InvalidInput):
+    """A name that reaches Kubernetes or MLflow broke a rule; ``params.field``, ``params.rule``
+    (empty, too_long, characters, reserved) and ``params.limit``."""
+
+    reason = "name_invalid"
+
+
+class BodyNotJson(InvalidInput):
+    reason = "body_not_json"
+
+
+class BodyTooLarge(InvalidInput):
+    """``params.limit``: the largest body, in bytes."""
+
+    reason = "body_too_large"
+
+
+class BodyInvalid(InvalidInput):
+    """A field of the body has the wrong shape; ``params.field`` names it by its path."""
+
+    reason = "body_invalid"
+
+
+class QueryNotInteger(InvalidInput):
+    """``params.name``: the query parameter that must be a whole number."""
+
+    reason = "query_not_integer"

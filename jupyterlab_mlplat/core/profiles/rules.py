@@ -23,7 +23,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.errors import (
+    FieldProblem,
+    InvalidInput,
+    Param,
+    declare_field_reasons,
+)
 from jupyterlab_mlplat.core.kernel.naming import dns_label
 
 _CPU = re.compile(r"^(\d+(\.\d+)?|\d+m)$")
@@ -80,21 +85,31 @@ class Toleration(BaseModel):
     @classmethod
     def _key(cls, value: Any) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
-            raise ValueError("a toleration needs the key of the taint it tolerates")
+            raise PydanticCustomError(
+                "toleration_key_missing", "a toleration needs the key of the taint it tolerates"
+            )
         return value
 
     @field_validator("operator")
     @classmethod
     def _operator(cls, value: str) -> str:
         if value not in _TOLERATION_OPERATORS:
-            raise ValueError(f"operator is one of {', '.join(_TOLERATION_OPERATORS)}")
+            raise PydanticCustomError(
+                "toleration_operator",
+                "operator is one of {choices}",
+                {"choices": ", ".join(_TOLERATION_OPERATORS)},
+            )
         return value
 
     @field_validator("effect")
     @classmethod
     def _effect(cls, value: str | None) -> str | None:
         if value is not None and value not in _TOLERATION_EFFECTS:
-            raise ValueError(f"effect is one of {', '.join(_TOLERATION_EFFECTS)} or empty")
+            raise PydanticCustomError(
+                "toleration_effect",
+                "effect is one of {choices} or empty",
+                {"choices": ", ".join(_TOLERATION_EFFECTS)},
+            )
         return value
 
 
@@ -140,17 +155,21 @@ class Profile(BaseModel):
     @classmethod
     def _whole_gpus(cls, value: Any) -> Any:
         if isinstance(value, float) and not value.is_integer():
-            raise ValueError("a GPU is not divisible: use a whole number like 0, 1 or 2")
+            raise PydanticCustomError(
+                "gpu_not_whole", "a GPU is not divisible: use a whole number like 0, 1 or 2"
+            )
         if isinstance(value, bool):
-            raise ValueError("GPU count is a whole number like 0, 1 or 2")
+            raise PydanticCustomError("gpu_not_whole", "GPU count is a whole number like 0, 1 or 2")
         return value
 
     @field_validator("gpu_resource")
     @classmethod
     def _gpu_resource(cls, value: str) -> str:
         if not _EXTENDED_RESOURCE.match(value):
-            raise ValueError(
-                f"{value!r} is not an extended resource name like nvidia.com/gpu or amd.com/gpu"
+            raise PydanticCustomError(
+                "gpu_resource_name",
+                "'{value}' is not an extended resource name like nvidia.com/gpu or amd.com/gpu",
+                {"value": value},
             )
         return value
 
@@ -159,8 +178,10 @@ class Profile(BaseModel):
     def _environment(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
             if not _ENV_NAME.match(name):
-                raise ValueError(
-                    f"{name!r} is not an environment variable name (letters, digits, '_')"
+                raise PydanticCustomError(
+                    "env_name",
+                    "'{value}' is not an environment variable name (letters, digits, '_')",
+                    {"value": name},
                 )
         return value
 
@@ -169,9 +190,11 @@ class Profile(BaseModel):
     def _node_selector(cls, value: dict[str, str]) -> dict[str, str]:
         for key, label in value.items():
             if not _LABEL_KEY.match(key) or not _LABEL_VALUE.match(label):
-                raise ValueError(
-                    f"{key}={label} is not a node label (keys like mlplat/accelerator, values "
-                    "of at most 63 letters, digits, '-', '_' or '.')"
+                raise PydanticCustomError(
+                    "node_label",
+                    "{value} is not a node label (keys like mlplat/accelerator, values "
+                    "of at most 63 letters, digits, '-', '_' or '.')",
+                    {"value": f"{key}={label}"},
                 )
         return value
 
@@ -179,11 +202,11 @@ class Profile(BaseModel):
     def _guarantee_within_limit(self) -> Profile:
         if cpu_cores(self.cpu_guarantee) > cpu_cores(self.cpu_limit):
             raise PydanticCustomError(
-                "guarantee_above_limit", "the CPU guarantee is above the CPU limit"
+                "cpu_guarantee_above_limit", "the CPU guarantee is above the CPU limit"
             )
         if memory_bytes(self.mem_guarantee) > memory_bytes(self.mem_limit):
             raise PydanticCustomError(
-                "guarantee_above_limit", "the memory guarantee is above the memory limit"
+                "memory_guarantee_above_limit", "the memory guarantee is above the memory limit"
             )
         return self
 
@@ -193,13 +216,16 @@ class Profile(BaseModel):
         try:
             return dns_label(value, field="slug")
         except InvalidInput as err:  # as pydantic's error, so the other fields are checked too
-            raise ValueError(err.message) from None
+            raise PydanticCustomError("slug_invalid", err.message, {"value": value}) from None
 
     @field_validator("image")
     @classmethod
     def _image(cls, value: str) -> str:
         if not _IMAGE.match(value):
-            raise ValueError("an image reference has no spaces, e.g. quay.io/jupyter/scipy:2026")
+            raise PydanticCustomError(
+                "image_reference",
+                "an image reference has no spaces, e.g. quay.io/jupyter/scipy:2026",
+            )
         return value
 
     @field_validator("cpu_guarantee", "cpu_limit", mode="before")
@@ -207,14 +233,22 @@ class Profile(BaseModel):
     def _cpu(cls, value: Any) -> str:
         text = str(value)
         if not _CPU.match(text):
-            raise ValueError(f"{text!r} is not a CPU quantity like 2, 0.5 or 500m")
+            raise PydanticCustomError(
+                "cpu_quantity",
+                "'{value}' is not a CPU quantity like 2, 0.5 or 500m",
+                {"value": text},
+            )
         return text
 
     @field_validator("mem_guarantee", "mem_limit")
     @classmethod
     def _memory(cls, value: str) -> str:
         if not _MEMORY.match(value):
-            raise ValueError(f"{value!r} is not a memory quantity like 4Gi or 512Mi")
+            raise PydanticCustomError(
+                "memory_quantity",
+                "'{value}' is not a memory quantity like 4Gi or 512Mi",
+                {"value": value},
+            )
         return value
 
     def allows(self, groups: Sequence[str]) -> bool:
@@ -229,29 +263,95 @@ class Profile(BaseModel):
         return ", ".join(parts)
 
 
-class InvalidProfile(InvalidInput):
-    """A profile with one message per wrong field, so a form can show each next to its input."""
+#: pydantic's own error types → our field reasons (with the context keys they keep)
+_PYDANTIC_FIELD_REASONS = {
+    "missing": "field_required",
+    "extra_forbidden": "field_unknown",
+    "int_parsing": "field_not_integer",
+    "int_type": "field_not_integer",
+    "int_from_float": "field_not_integer",
+    "bool_parsing": "field_not_boolean",
+    "bool_type": "field_not_boolean",
+    "string_type": "field_not_text",
+    "string_too_short": "field_too_short",
+    "string_too_long": "field_too_long",
+    "greater_than_equal": "field_too_small",
+    "dict_type": "field_not_object",
+    "list_type": "field_not_list",
+    "model_type": "field_not_object",
+}
+#: the checks of this module that are ours, by the reason code they raise
+PROFILE_FIELD_REASONS = (
+    "toleration_key_missing",
+    "toleration_operator",
+    "toleration_effect",
+    "gpu_not_whole",
+    "gpu_resource_name",
+    "env_name",
+    "node_label",
+    "cpu_guarantee_above_limit",
+    "memory_guarantee_above_limit",
+    "slug_invalid",
+    "image_reference",
+    "cpu_quantity",
+    "memory_quantity",
+    "unknown_groups",
+    "slug_fixed",
+)
+declare_field_reasons(*PROFILE_FIELD_REASONS, *_PYDANTIC_FIELD_REASONS.values(), "field_invalid")
 
-    def __init__(self, fields: dict[str, str], *, prefix: str = "") -> None:
+
+class InvalidProfile(InvalidInput):
+    """A profile with one message per wrong field, so a form can show each next to its input;
+    each also as a reason code with params, so the form can show it translated."""
+
+    reason = "profile_invalid"
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        problems: dict[str, FieldProblem] | None = None,
+        *,
+        index: int | None = None,
+    ) -> None:
         first_field, first_message = next(iter(fields.items()))
+        prefix = f"profile #{index + 1}, " if index is not None else ""
         summary = f"{prefix}field {first_field}: {first_message}"
         if len(fields) > 1:
             summary += f" (and {len(fields) - 1} more)"
-        super().__init__(summary, first_field, fields=fields)
+        super().__init__(
+            summary,
+            first_field,
+            fields=fields,
+            field_reasons=problems,
+            params={"field": first_field, "count": len(fields)},
+        )
 
 
-def field_errors(err: ValidationError) -> dict[str, str]:
-    """pydantic's errors as ``{"tolerations.0.key": "message"}``; the first per field wins."""
+def _scalar(value: Any) -> Param:
+    return value if isinstance(value, str | int | float) else str(value)
+
+
+def field_errors(err: ValidationError) -> tuple[dict[str, str], dict[str, FieldProblem]]:
+    """pydantic's errors as ``{"tolerations.0.key": "message"}`` and as reason codes with
+    params; the first error per field wins."""
     fields: dict[str, str] = {}
+    problems: dict[str, FieldProblem] = {}
     for item in err.errors():
         where = ".".join(str(p) for p in item["loc"]) or "profile"
+        if where in fields:
+            continue
+        kind = item["type"]
         message = str(item["msg"]).removeprefix("Value error, ")
-        if item["type"] == "missing":
+        if kind == "missing":
             message = "this field is required"
-        elif item["type"] == "extra_forbidden":
+        elif kind == "extra_forbidden":
             message = "this field is not part of a profile"
-        fields.setdefault(where, message)
-    return fields
+        reason = kind if kind in PROFILE_FIELD_REASONS else _PYDANTIC_FIELD_REASONS.get(kind)
+        params = {k: _scalar(v) for k, v in (item.get("ctx") or {}).items() if k != "error"}
+        fields[where] = message
+        problems[where] = FieldProblem(reason or "field_invalid", params)
+    return fields, problems
 
 
 def validate_profile(data: Mapping[str, Any]) -> Profile:
@@ -259,13 +359,11 @@ def validate_profile(data: Mapping[str, Any]) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as err:
-        raise InvalidProfile(field_errors(err)) from None
-    except InvalidInput as err:  # dns_label raises ours with the field name
-        raise InvalidProfile({err.field or "profile": err.message}) from None
+        raise InvalidProfile(*field_errors(err)) from None
 
 
 def _first_error(err: ValidationError, index: int) -> InvalidInput:
-    return InvalidProfile(field_errors(err), prefix=f"profile #{index + 1}, ")
+    return InvalidProfile(*field_errors(err), index=index)
 
 
 def parse_profiles(document: Mapping[str, Any]) -> list[Profile]:
@@ -279,8 +377,6 @@ def parse_profiles(document: Mapping[str, Any]) -> list[Profile]:
             profiles.append(Profile.model_validate(item))
         except ValidationError as err:
             raise _first_error(err, index) from None
-        except InvalidInput as err:
-            raise InvalidInput(f"profile #{index + 1}: {err.message}", err.field) from None
     slugs = [p.slug for p in profiles]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicates:

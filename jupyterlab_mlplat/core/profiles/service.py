@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, NotFound
+from jupyterlab_mlplat.core.kernel.errors import Conflict, FieldProblem, Forbidden, NotFound
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 from .ports import ProfilesStore, ProfilesTx
@@ -24,6 +24,24 @@ class LastProfile(Conflict):
     """Distinct from a stale revision: reloading does not help, so the editor offers nothing."""
 
     reason = "last_profile"
+
+
+class ProfileChanged(Conflict):
+    """Somebody saved the profile since the editor read it: reload, nothing is overwritten."""
+
+    reason = "profile_changed"
+
+
+class ProfileExists(Conflict):
+    reason = "profile_exists"
+
+
+class ProfileNotFound(NotFound):
+    reason = "profile_not_found"
+
+
+class AdminOnly(Forbidden):
+    reason = "admin_only"
 
 
 def ordered(profiles: Iterable[StoredProfile]) -> list[StoredProfile]:
@@ -72,7 +90,10 @@ class ProfileService:
         profile = self._validated(data)
         with self.store.transaction(identity.name) as tx:
             if tx.get_profile(profile.slug):
-                raise Conflict(f"A profile with slug {profile.slug!r} exists; choose another.")
+                raise ProfileExists(
+                    f"A profile with slug {profile.slug!r} exists; choose another.",
+                    params={"slug": profile.slug},
+                )
             stored = StoredProfile(profile, 1, self._now(), identity.name)
             self._save(tx, stored)
             _audit(tx, "profile.created", stored)
@@ -89,7 +110,8 @@ class ProfileService:
         self._require_admin(identity)
         if data.get("slug", slug) != slug:
             raise InvalidProfile(
-                {"slug": "a profile's slug cannot change; create a new profile instead"}
+                {"slug": "a profile's slug cannot change; create a new profile instead"},
+                {"slug": FieldProblem("slug_fixed", {"value": slug})},
             )
         profile = self._validated({**data, "slug": slug})
         with self.store.transaction(identity.name) as tx:
@@ -114,29 +136,39 @@ class ProfileService:
     @staticmethod
     def _require_admin(identity: Identity) -> None:
         if not identity.has(Role.ADMIN):
-            raise Forbidden("Only platform admins may change workspace profiles.")
+            raise AdminOnly("Only platform admins may change workspace profiles.")
 
     def _validated(self, data: Mapping[str, Any]) -> Profile:
         profile = validate_profile(data)
         unknown = sorted(set(profile.allowed_groups) - set(self.known_groups))
         if self.known_groups and unknown:
+            groups = {"value": ", ".join(unknown), "choices": ", ".join(self.known_groups)}
             raise InvalidProfile(
                 {
-                    "allowed_groups": f"unknown group(s) {', '.join(unknown)}; the groups are "
-                    f"{', '.join(self.known_groups)}"
-                }
+                    "allowed_groups": f"unknown group(s) {groups['value']}; the groups are "
+                    f"{groups['choices']}"
+                },
+                {"allowed_groups": FieldProblem("unknown_groups", groups)},
             )
         return profile
 
     def _current(self, tx: ProfilesTx, slug: str, revision: int) -> StoredProfile:
         current: StoredProfile | None = tx.get_profile(slug)
         if current is None:
-            raise NotFound(f"There is no profile {slug!r}; it may have been deleted.")
+            raise ProfileNotFound(
+                f"There is no profile {slug!r}; it may have been deleted.", params={"slug": slug}
+            )
         if current.revision != revision:
-            raise Conflict(
+            raise ProfileChanged(
                 f"{current.updated_by} changed profile {slug!r} since you opened it "
                 f"(revision {current.revision}, yours {revision}). Reload it and apply your "
-                "change again."
+                "change again.",
+                params={
+                    "slug": slug,
+                    "by": current.updated_by,
+                    "revision": current.revision,
+                    "yours": revision,
+                },
             )
         return current
 
