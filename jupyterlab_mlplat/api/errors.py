@@ -86,7 +86,7 @@ def error_for(
     error = kind.__new__(kind)
     PlatformError.__init__(error, message, params=params)
     if isinstance(error, InvalidInput):
-        error.field, error.fields = None, None
+        error.field, error.fields, error.field_reasons = None, None, None
     return error
 
 
@@ -95,6 +95,21 @@ def _base(kind: type[PlatformError]) -> type[PlatformError]:
         if parent in STATUS_FOR_ERROR:
             return parent
     return kind
+
+
+class FieldReason(BaseModel):
+    """What is wrong with one field, as a reason code to translate and its values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: str
+    params: dict[str, Param] = Field(default_factory=dict)
+
+    @classmethod
+    def schema_with_reasons(cls) -> dict[str, Any]:
+        schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema["properties"]["reason"]["enum"] = kernel.field_reasons()
+        return schema
 
 
 class ErrorBody(BaseModel):
@@ -115,6 +130,10 @@ class ErrorBody(BaseModel):
         description="For invalid input: one message per wrong field, keyed by its path "
         "(`cpu_limit`, `tolerations.0.key`), for forms to show next to each input.",
     )
+    field_reasons: dict[str, FieldReason] | None = Field(
+        default=None,
+        description="The same fields as reason codes with params, for forms that translate.",
+    )
 
     @classmethod
     def of(cls, error: PlatformError, request_id: str | None = None) -> ErrorBody:
@@ -124,6 +143,14 @@ class ErrorBody(BaseModel):
             params=error.params or None,
             request_id=request_id,
             fields=error.fields if isinstance(error, InvalidInput) else None,
+            field_reasons=(
+                {
+                    path: FieldReason(reason=problem.reason, params=problem.params)
+                    for path, problem in error.field_reasons.items()
+                }
+                if isinstance(error, InvalidInput) and error.field_reasons
+                else None
+            ),
         )
 
     @classmethod

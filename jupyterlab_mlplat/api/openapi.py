@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .errors import ErrorBody
+from .errors import ErrorBody, FieldReason
 
 VERBS = ("get", "post", "put", "patch", "delete")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -206,6 +206,8 @@ def _schemas(models: dict[str, type[BaseModel]]) -> dict[str, Any]:
     for name, model in sorted(models.items()):
         if model is ErrorBody:
             schema = ErrorBody.schema_with_reasons()
+            schema.pop("$defs", None)
+            schemas["FieldReason"] = FieldReason.schema_with_reasons()
         else:
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))

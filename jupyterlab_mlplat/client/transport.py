@@ -19,14 +19,16 @@ from tenacity import (
 )
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from jupyterlab_mlplat.api.errors import ErrorBody, error_for
+from jupyterlab_mlplat.api.errors import ErrorBody, FieldReason, error_for
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, current_request_id
 from jupyterlab_mlplat.core.kernel.errors import (
+    FieldProblem,
     InvalidInput,
     PlatformError,
     PlatformMismatch,
     PlatformUnreachable,
     Unavailable,
+    field_reasons,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -152,6 +154,20 @@ class Transport:
         if answer is None:
             return error_for(status, message)
         error = error_for(status, message, answer.reason, answer.params)
-        if isinstance(error, InvalidInput) and answer.fields:
-            error.fields = dict(answer.fields)
+        if isinstance(error, InvalidInput):
+            error.fields = dict(answer.fields) if answer.fields else None
+            error.field_reasons = _problems(answer.field_reasons)
         return error
+
+
+def _problems(found: dict[str, FieldReason] | None) -> dict[str, FieldProblem] | None:
+    """Field reasons as the platform sent them; one this release does not know is dropped (the
+    form then shows the English message of that field)."""
+    if not found:
+        return None
+    known = set(field_reasons())
+    return {
+        path: FieldProblem(item.reason, item.params)
+        for path, item in found.items()
+        if item.reason in known
+    } or None

@@ -87,20 +87,20 @@ def test_the_spawn_page_shows_resources_and_headroom(hub: Hub) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "reason"),
     [
-        ({"cpu_limit": "lots"}, "cpu_limit"),
-        ({"mem_limit": "4 gigs"}, "mem_limit"),
-        ({"gpu": -1}, "gpu"),
-        ({"gpu": 0.5}, "gpu"),
-        ({"image": "quay.io/jupyter/scipy notebook:1"}, "image"),
-        ({"tolerations": [{"operator": "Exists"}]}, "tolerations.0.key"),
-        ({"allowed_groups": ["ghosts"]}, "allowed_groups"),
-        ({"slug": "Not-DNS_safe"}, "slug"),
+        ({"cpu_limit": "lots"}, "cpu_limit", "cpu_quantity"),
+        ({"mem_limit": "4 gigs"}, "mem_limit", "memory_quantity"),
+        ({"gpu": -1}, "gpu", "field_too_small"),
+        ({"gpu": 0.5}, "gpu", "gpu_not_whole"),
+        ({"image": "quay.io/jupyter/scipy notebook:1"}, "image", "image_reference"),
+        ({"tolerations": [{"operator": "Exists"}]}, "tolerations.0.key", "field_required"),
+        ({"allowed_groups": ["ghosts"]}, "allowed_groups", "unknown_groups"),
+        ({"slug": "Not-DNS_safe"}, "slug", "slug_invalid"),
     ],
 )
 def test_bad_profiles_are_refused_with_the_field_and_nothing_saved(
-    hub: Hub, change: dict[str, Any], field: str
+    hub: Hub, change: dict[str, Any], field: str, reason: str
 ) -> None:
     adam = hub.token(hub.login("adam"), "adam", [*SCOPES, "custom:mlplat:admin"])
     before = _api(hub, adam, "GET", "profiles").json()
@@ -109,6 +109,11 @@ def test_bad_profiles_are_refused_with_the_field_and_nothing_saved(
     assert created.status_code == 400, created.text
     body = created.json()
     assert field in body["fields"]
+    assert body["reason"] == "profile_invalid"
+    # the same field as a reason code with the values its message names, for translation
+    assert body["field_reasons"][field]["reason"] == reason
+    if reason.endswith("_quantity"):
+        assert body["field_reasons"][field]["params"] == {"value": change[field]}
     assert body["message"]
     assert "Traceback" not in created.text
     assert _api(hub, adam, "GET", "profiles").json() == before

@@ -59,7 +59,16 @@ async def test_errors_keep_the_platforms_message_status_and_fields(
         await client.create_profile({"slug": "Bad Slug", "display_name": "x", "image": "a b"})
     assert caught.value.fields is not None
     assert set(caught.value.fields) == {"slug", "image"}
-    with pytest.raises(NotAuthenticated):
+    # the reason codes survive the trip, so the sidebar in a hub translates them too
+    assert caught.value.reason == "profile_invalid"
+    assert caught.value.field_reasons is not None
+    assert {k: v.reason for k, v in caught.value.field_reasons.items()} == {
+        "slug": "slug_invalid",
+        "image": "image_reference",
+    }
+    assert caught.value.field_reasons["slug"].params == {"value": "Bad Slug"}
+    with pytest.raises(NotAuthenticated) as refused:
         await PlatformClient(platform.url, "wrong").profiles()
+    assert refused.value.reason == "token_refused"
     assert listing.profiles == []  # the standalone platform seeds nothing
     assert not isinstance(caught.value, Forbidden)
