@@ -2,12 +2,12 @@
 
 The distribution carries two import roots: this one (domain, adapters, platform service) and
 ``jupyterlab_mlplat_server`` (the Jupyter Server extension), so the user server can be upgraded
-without the platform and the platform runs without Jupyter Server.
+without the platform and the platform runs without Jupyter Server. The server extension is
+enabled by its own name (``jupyterlab_mlplat_server``); this package does not point at it, so
+the platform never imports Jupyter Server.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 try:
     from ._version import __version__
@@ -19,11 +19,3 @@ __all__ = ["__version__"]
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyterlab-mlplat"}]
-
-
-def _jupyter_server_extension_points() -> list[dict[str, Any]]:
-    # Lets `jupyter server extension enable jupyterlab_mlplat` work too, by pointing at the real
-    # extension in the second import root.
-    from jupyterlab_mlplat_server import MLPlatformServerApp
-
-    return [{"module": "jupyterlab_mlplat_server", "app": MLPlatformServerApp}]

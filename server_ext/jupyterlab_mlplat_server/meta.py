@@ -9,15 +9,9 @@ import tornado.web
 
 from jupyterlab_mlplat.api.meta import Health, Me
 from jupyterlab_mlplat.api.openapi import operation
-from jupyterlab_mlplat.core.kernel.errors import NotFound
+from jupyterlab_mlplat.core.kernel.errors import UnknownRoute
 
 from .base import NAMESPACE, SidebarHandler
-
-
-class UnknownRoute(NotFound):
-    """A route of our namespace this server does not have: the page is older or newer."""
-
-    reason = "unknown_route"
 
 
 class SidebarHealth(Health):

@@ -176,3 +176,9 @@ class QueryNotInteger(InvalidInput):
     """``params.name``: the query parameter that must be a whole number."""
 
     reason = "query_not_integer"
+
+
+class UnknownRoute(NotFound):
+    """A route this server does not have: the page is older or newer than the server."""
+
+    reason = "unknown_route"

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from jupyterlab_mlplat.api.meta import Health, Me
 from jupyterlab_mlplat.api.openapi import operation
-from jupyterlab_mlplat.core.kernel.errors import NotFound
+from jupyterlab_mlplat.core.kernel.errors import UnknownRoute
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
 _ANY_JSON = ("application/json", {"type": "object"})
@@ -89,7 +89,7 @@ class NoRouteHandler(PlatformHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        raise NotFound(
+        raise UnknownRoute(
             f"There is no API route {self.request.method} {self.request.path}. "
             "The routes are listed in api/v1/openapi.json.",
             params={"method": self.request.method or "", "path": self.request.path},
