@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jupyterlab_mlplat.core.git.ports import GitRunner
 from jupyterlab_mlplat.core.git.records import GitResult
+from jupyterlab_mlplat.core.git.rules import GitNotRunnable, GitTimedOut
 from jupyterlab_mlplat.core.kernel.errors import Unavailable
 
 GIT_TIMEOUT = 10.0
@@ -98,7 +99,10 @@ class CliGit(GitRunner):
                 stderr=asyncio.subprocess.PIPE,
             )
         except OSError as failure:
-            raise Unavailable(f"git cannot run here ({failure.strerror}).") from None
+            raise GitNotRunnable(
+                f"git cannot run here ({failure.strerror}).",
+                params={"detail": failure.strerror or ""},
+            ) from None
         try:
             out, err = await asyncio.wait_for(
                 process.communicate(stdin), timeout=REMOTE_TIMEOUT if remote else self._timeout
@@ -106,5 +110,7 @@ class CliGit(GitRunner):
         except TimeoutError:
             process.kill()
             await process.wait()
-            raise Unavailable(f"git {args[0]} took too long and was stopped.") from None
+            raise GitTimedOut(
+                f"git {args[0]} took too long and was stopped.", params={"command": args[0]}
+            ) from None
         return GitResult(process.returncode or 0, out, err.decode(errors="replace"))

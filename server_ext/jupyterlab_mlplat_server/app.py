@@ -30,7 +30,7 @@ from jupyterlab_mlplat.core.git.ports import GitRunner
 from jupyterlab_mlplat.core.git.service import GitWorkspace
 
 from .base import SERVICES_KEY, SidebarServices
-from .git import token_from_platform
+from .git_host import PlatformGitHost
 from .meta import UNKNOWN_ROUTE
 from .openapi import document, handlers
 from .workspace import JupyterWorkspace
@@ -176,8 +176,9 @@ class MLPlatformServerApp(ExtensionApp):
         git = GitWorkspace(
             git_runner_class(),
             root,
-            token=lambda: token_from_platform(client),
+            host=PlatformGitHost(client),
             author=(self.user_name, f"{self.user_name}@{socket.gethostname()}"),
+            lineage=experiments,
         )
         self.settings[SERVICES_KEY] = SidebarServices(
             client=client,

@@ -1,71 +1,44 @@
 """The Git tab's API: git on the person's files here, GitLab through the platform.
 
-The GitLab token is never part of any request or response of this API: the platform hands it to
-this server for each remote operation, and git gets it through its environment only.
+Each verb parses an ``api.git`` model, makes one call of the Git service (or, for the GitLab
+account, of the platform) and writes an ``api`` model. A change answers with the repository's
+new status. The GitLab token is never part of any request or response of this API except the
+one that saves it: the platform hands it to this server for each remote operation, and git gets
+it through its environment only.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from typing import Any, Literal
-
 import tornado.web
-from pydantic import BaseModel, Field, ValidationError
 
-from jupyterlab_mlplat.api.gitlab import MergeRequestCreate, ProjectCreate
-from jupyterlab_mlplat.core.experiments.service import ExperimentService
+from jupyterlab_mlplat.api.git import (
+    BranchBody,
+    BranchList,
+    CommitBody,
+    CommitResultBody,
+    FolderBody,
+    NewMergeRequestBody,
+    PublishBody,
+    PublishedBody,
+    PullResultBody,
+    PushBody,
+    RepoStatusBody,
+)
+from jupyterlab_mlplat.api.gitlab import (
+    GitLabAccount,
+    GitLabTokenInfo,
+    LatestPipeline,
+    MergeRequestBody,
+    MergeRequestList,
+    NamespaceList,
+    TokenBody,
+)
+from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.core.git.service import GitWorkspace
-from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError
 
 from .base import SidebarHandler
 
-
-class FolderBody(BaseModel):
-    path: str = ""
-
-
-class CommitBody(FolderBody):
-    files: list[str] = Field(min_length=1)
-    message: str
-    clear_outputs: bool = True
-
-
-class PushBody(FolderBody):
-    #: only after the person confirmed they mean to overwrite the remote branch
-    force: bool = False
-
-
-class BranchBody(FolderBody):
-    name: str
-
-
-class TokenBody(BaseModel):
-    token: str
-
-
-class PublishBody(FolderBody):
-    name: str
-    namespace_id: int | None = None
-    visibility: Literal["private", "internal", "public"] = "private"
-
-
-class MergeRequestBody(FolderBody):
-    title: str
-    description: str = ""
-    target_branch: str = "main"
-
-
-def _json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return value
+FOLDER = Query("path", "The folder shown, relative to the server root ('' is the root).")
 
 
 class GitHandler(SidebarHandler):
@@ -73,185 +46,204 @@ class GitHandler(SidebarHandler):
     def git(self) -> GitWorkspace:
         return self.services.git
 
-    def write_json(self, value: Any, status: int = 200) -> None:
-        self.set_status(status)
-        self.finish(json.dumps(_json(value)))
-
     @property
     def folder(self) -> str:
+        """The folder of a GET, from its query (POST bodies carry it as ``path``)."""
         return self.get_query_argument("path", "")
 
 
 class StatusHandler(GitHandler):
+    @operation(
+        "The folder's repository: branch, upstream, ahead/behind, changed files (notebooks "
+        "counted by cell).",
+        {200: (RepoStatusBody, "The status; `repository` is null outside a repository.")},
+        query=[FOLDER],
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_json(await self.core(self.git.status(self.folder)))
+        status = await self.core(self.git.status(self.folder))
+        self.write_model(RepoStatusBody.model_validate(status))
 
 
 class InitHandler(GitHandler):
+    @operation(
+        "Make the folder a git repository (branch `main`).",
+        {201: (RepoStatusBody, "Initialised; its status.")},
+        body=FolderBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(FolderBody)
-        self.write_json(await self.core(self.git.init(body.path)), 201)
+        status = await self.core(self.git.init(body.path))
+        self.write_model(RepoStatusBody.model_validate(status), 201)
 
 
 class CommitHandler(GitHandler):
+    @operation(
+        "Commit the selected files (notebooks without outputs when asked); the person's "
+        "running MLflow runs are tagged with the commit.",
+        {201: (CommitResultBody, "Committed; the runs tagged and the new status.")},
+        body=CommitBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(CommitBody)
-        commit = await self.core(
-            self.git.commit(body.path, body.files, body.message, clear_outputs=body.clear_outputs)
+        done = self.git.commit(
+            body.path, body.files, body.message, clear_outputs=body.clear_outputs
         )
-        linked = await self._link_runs(body.path, commit)
-        self.write_json({"commit": commit, "linked_runs": linked}, 201)
-
-    async def _link_runs(self, folder: str, commit: str) -> list[str]:
-        """Lineage is a courtesy of the commit: a tracker outage must not fail the commit."""
-        experiments: ExperimentService | None = self.services.experiments_service
-        if experiments is None:
-            return []
-        try:
-            remote: str | None = await self.git.remote_url(folder)
-        except PlatformError:  # no remote yet: the commit alone is still worth recording
-            remote = None
-        try:
-            return await experiments.link_commit(commit, remote)
-        except PlatformError as err:
-            self.log.warning("could not tag running MLflow runs with the commit: %s", err.message)
-            return []
+        self.write_model(CommitResultBody.model_validate(await self.core(done)), 201)
 
 
 class PullHandler(GitHandler):
+    @operation(
+        "Pull the current branch from GitLab (a merge; conflicts are left as git leaves them).",
+        {200: (PullResultBody, "Pulled; the files in conflict, if any, and the new status.")},
+        body=FolderBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(FolderBody)
-        self.write_json(await self.core(self.git.pull(body.path)))
+        pulled = await self.core(self.git.pull(body.path))
+        self.write_model(PullResultBody.model_validate(pulled))
 
 
 class PushHandler(GitHandler):
+    @operation(
+        "Push the current branch to GitLab (setting its upstream).",
+        {200: (RepoStatusBody, "Pushed; the new status.")},
+        body=PushBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(PushBody)
-        await self.core(self.git.push(body.path, force=body.force))
-        self.write_json(await self.core(self.git.status(body.path)))
+        status = await self.core(self.git.push(body.path, force=body.force))
+        self.write_model(RepoStatusBody.model_validate(status))
 
 
 class BranchesHandler(GitHandler):
+    @operation(
+        "The repository's local and remote branches.",
+        {200: (BranchList, "The branches.")},
+        query=[FOLDER],
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_json({"branches": await self.core(self.git.branches(self.folder))})
+        self.write_model(BranchList.of(await self.core(self.git.branches(self.folder))))
 
+    @operation(
+        "Create a branch from HEAD and switch to it.",
+        {201: (RepoStatusBody, "Created; the new status.")},
+        body=BranchBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(BranchBody)
-        await self.core(self.git.create_branch(body.path, body.name))
-        self.write_json(await self.core(self.git.status(body.path)), 201)
+        status = await self.core(self.git.create_branch(body.path, body.name))
+        self.write_model(RepoStatusBody.model_validate(status), 201)
 
 
 class CheckoutHandler(GitHandler):
+    @operation(
+        "Switch to a branch; uncommitted changes it would overwrite stop it.",
+        {200: (RepoStatusBody, "Switched; the new status.")},
+        body=BranchBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(BranchBody)
-        await self.core(self.git.switch(body.path, body.name))
-        self.write_json(await self.core(self.git.status(body.path)))
+        status = await self.core(self.git.switch(body.path, body.name))
+        self.write_model(RepoStatusBody.model_validate(status))
 
 
 class AccountHandler(GitHandler):
     """Which GitLab token is saved (its last characters), never the token."""
 
+    @operation(
+        "This workbench's GitLab and the person's saved token (its last characters only).",
+        {200: (GitLabAccount, "The account.")},
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_json(await self.core(self.client.gitlab_account()))
+        self.write_model(await self.core(self.client.gitlab_account()))
 
+    @operation(
+        "Save a GitLab personal access token; GitLab checks it first.",
+        {200: (GitLabTokenInfo, "Saved; what may be shown of it.")},
+        body=TokenBody,
+    )
     @tornado.web.authenticated
     async def put(self) -> None:
         body = self.parse(TokenBody)
-        saved = self.client.save_gitlab_token(body.token)
-        self.write_json(await self.core(saved))
+        self.write_model(await self.core(self.client.save_gitlab_token(body.token)))
 
+    @operation("Forget the saved GitLab token.", {204: (None, "Forgotten.")})
     @tornado.web.authenticated
     async def delete(self) -> None:
         await self.core(self.client.delete_gitlab_token())
-        self.set_status(204)
-        self.finish()
+        self.write_empty()
 
 
 class NamespacesHandler(GitHandler):
+    @operation(
+        "The GitLab namespaces the person may create projects in.",
+        {200: (NamespaceList, "The namespaces.")},
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        found = await self.core(self.client.gitlab_namespaces())
-        self.write_json(found)
+        self.write_model(await self.core(self.client.gitlab_namespaces()))
 
 
 class PublishHandler(GitHandler):
-    """A folder with no remote becomes a GitLab project: create it, add it as origin, push."""
-
+    @operation(
+        "Make a repository with commits and no remote a GitLab project, and push it.",
+        {201: (PublishedBody, "Published; the project and the new status.")},
+        body=PublishBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(PublishBody)
-        try:
-            request = ProjectCreate(
-                name=body.name, namespace_id=body.namespace_id, visibility=body.visibility
-            )
-        except ValidationError:
-            raise tornado.web.HTTPError(400, "visibility is private, internal or public") from None
-        created: list[Any] = []
-
-        async def create_project() -> str:
-            project = await self.client.create_gitlab_project(request)
-            created.append(project)
-            return project.http_url_to_repo
-
-        status = await self.core(self.git.publish(body.path, create_project))
-        self.write_json({"project": created[0], "status": status}, 201)
+        published = self.git.publish(
+            body.path, body.name, namespace_id=body.namespace_id, visibility=body.visibility
+        )
+        self.write_model(PublishedBody.model_validate(await self.core(published)), 201)
 
 
 class MergeRequestsHandler(GitHandler):
+    @operation(
+        "The merge requests of the current branch; none without a remote.",
+        {200: (MergeRequestList, "The merge requests.")},
+        query=[FOLDER],
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        status = await self.core(self.git.status(self.folder))
-        if not status.remote_url or status.branch is None:
-            self.write_json({"merge_requests": []})  # as the pipeline: nothing to show yet
-            return
-        remote = await self.core(self.git.remote_url(self.folder))
-        found = await self.core(self.client.merge_requests(remote, status.branch))
-        self.write_json(found)
+        self.write_model(MergeRequestList.of(await self.core(self.git.merge_requests(self.folder))))
 
+    @operation(
+        "Open a merge request of the current branch, once GitLab has all its commits.",
+        {201: (MergeRequestBody, "Opened.")},
+        body=NewMergeRequestBody,
+    )
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.parse(MergeRequestBody)
-        remote, branch = await self.core(self.git.pushed_branch(body.path))
-        request = MergeRequestCreate(
-            remote_url=remote,
-            source_branch=branch,
-            target_branch=body.target_branch,
+        body = self.parse(NewMergeRequestBody)
+        opened = self.git.open_merge_request(
+            body.path,
             title=body.title,
             description=body.description,
+            target_branch=body.target_branch,
         )
-        created = await self.core(self.client.open_merge_request(request))
-        self.write_json(created, 201)
+        self.write_model(MergeRequestBody.model_validate(await self.core(opened)), 201)
 
 
 class PipelineHandler(GitHandler):
+    @operation(
+        "The newest pipeline of the current branch; null without a remote.",
+        {200: (LatestPipeline, "The pipeline, or null.")},
+        query=[FOLDER],
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        try:
-            remote = await self.core(self.git.remote_url(self.folder))
-        except PlatformError:
-            self.write_json({"pipeline": None})
-            return
-        branch = await self.core(self.git.current_branch(self.folder))
-        found = await self.core(self.client.latest_pipeline(remote, branch))
-        self.write_json(found)
-
-
-async def token_from_platform(client: Any) -> str | None:
-    """The person's GitLab token for one git operation (None when they saved none)."""
-    try:
-        credential = await client.git_credential()
-    except NotFound:
-        return None
-    return str(credential.token)
+        self.write_model(LatestPipeline.of(await self.core(self.git.latest_pipeline(self.folder))))
 
 
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [

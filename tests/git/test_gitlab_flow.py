@@ -136,6 +136,9 @@ async def _published(sidebar: Sidebar, root: Path, token: str) -> None:
     assert status == 201, body
     status, body = await sidebar.call("POST", "publish", {"path": "churn", "name": "churn"})
     assert status == 201, body
+    assert set(body) == {"project", "status"}
+    assert body["project"]["path_with_namespace"] == "alice/churn"
+    assert (body["status"]["branch"], body["status"]["upstream"]) == ("main", "origin/main")
 
 
 async def test_the_token_is_checked_kept_and_never_returned(
@@ -196,12 +199,23 @@ async def test_commit_publish_branch_push_and_merge_request(
         },
     )
     assert status == 201, body
+    # one request: the commit answers with the status it left (the notebook keeps its outputs)
+    assert body["commit"] == _git(jp_root_dir / "churn", "rev-parse", "HEAD").strip()
+    assert body["linked_runs"] == []
+    assert (body["status"]["branch"], body["status"]["upstream"]) == ("tune", None)
+    assert [f["path"] for f in body["status"]["files"]] == ["train.ipynb"]
+    assert body["status"]["files"][0]["notebook"]["outputs_only"] is True
 
     status, refused = await sidebar.call(
         "POST", "merge-requests", {"path": "churn", "title": "Deeper trees"}
     )
     assert status == 409 and "Push tune first" in refused["message"]
-    assert (await sidebar.call("POST", "push", {"path": "churn"}))[0] == 200
+    assert (refused["reason"], refused["params"]) == ("git_branch_not_pushed", {"branch": "tune"})
+    status, pushed = await sidebar.call("POST", "push", {"path": "churn"})
+    assert status == 200
+    # one request: the push answers with the new status
+    assert (pushed["branch"], pushed["upstream"], pushed["ahead"]) == ("tune", "origin/tune", 0)
+    assert pushed["remote_url"] == gitlab.clone_url("alice/churn")
     assert "tune" in gitlab.branches("alice/churn")
 
     status, merge_request = await sidebar.call(
@@ -246,10 +260,15 @@ async def test_a_rejected_push_offers_pull_and_a_conflict_is_left_as_git_left_it
     status, refused = await sidebar.call("POST", "push", {"path": "churn"})
     assert status == 409
     assert "Pull first" in refused["message"]
+    assert refused["reason"] == "git_push_rejected"
 
     status, pulled = await sidebar.call("POST", "pull", {"path": "churn"})
     assert status == 200
     assert pulled["conflicts"] == ["notes.txt"]
+    assert [f["path"] for f in pulled["status"]["files"] if f["index"] == "U"] == ["notes.txt"]
+    status, refused = await sidebar.call("POST", "checkout", {"path": "churn", "name": "main"})
+    assert status == 409
+    assert (refused["reason"], refused["params"]["files"]) == ("git_merge_conflicts", "notes.txt")
     text = (jp_root_dir / "churn" / "notes.txt").read_text()
     assert "<<<<<<<" in text and "ours" in text and "theirs" in text
     status, state = await sidebar.call("GET", "status", path="churn")
@@ -271,12 +290,14 @@ async def test_a_revoked_token_and_an_unreachable_gitlab_get_clear_messages(
         status, body = await sidebar.call("POST", "push", {"path": "churn"})
         assert status == 503
         assert "not reachable" in body["message"]
+        assert body["reason"] == "git_remote_unreachable"
         status, body = await sidebar.call("GET", "pipeline", path="churn")
         assert status == 503
     gitlab.revoke_token(token)
     status, body = await sidebar.call("POST", "push", {"path": "churn"})
     assert status == 403
     assert "GitLab refused your token" in body["message"]
+    assert body["reason"] == "git_token_refused"
     status, body = await sidebar.call("GET", "pipeline", path="churn")
     assert status == 403
 
@@ -286,14 +307,25 @@ async def test_paths_outside_the_home_and_missing_remotes_are_refused(
 ) -> None:
     status, body = await sidebar.call("GET", "status", path="../..")
     assert status == 403 and "outside your home" in body["message"]
+    assert body["reason"] == "git_outside_home"
     (jp_root_dir / "solo").mkdir()
     await sidebar.call("POST", "init", {"path": "solo"})
     status, body = await sidebar.call(
         "POST", "commit", {"path": "solo", "files": ["../../etc/passwd"], "message": "x"}
     )
     assert status == 403
+    assert body["reason"] == "git_outside_repository"
     status, body = await sidebar.call("POST", "push", {"path": "solo"})
     assert status == 400 and "no remote" in body["message"]
+    assert body["reason"] == "git_no_remote"
+    status, body = await sidebar.call("POST", "branches", {"path": "solo", "name": "a..b"})
+    assert (status, body["reason"], body["params"]) == (
+        400,
+        "git_bad_branch_name",
+        {"name": "a..b"},
+    )
+    status, body = await sidebar.call("GET", "branches", path="")
+    assert (status, body["reason"]) == (404, "git_not_a_repository")
     status, body = await sidebar.call("POST", "commit", {"path": "solo", "files": []})
     assert status == 400
 
@@ -322,6 +354,7 @@ async def test_force_push_only_when_asked_and_never_over_unseen_work(
     _git(jp_root_dir / "churn", "commit", "--amend", "-m", "a, better", env=git_env(tmp_path / "h"))
     status, body = await sidebar.call("POST", "push", {"path": "churn"})
     assert status == 409  # a plain push never overwrites
+    assert body["reason"] == "git_push_rejected"
     status, body = await sidebar.call("POST", "push", {"path": "churn", "force": True})
     assert status == 200, body
     remote_head = gitlab.branches("alice/churn")["experiment"]
@@ -336,6 +369,7 @@ async def test_publishing_an_empty_repository_creates_nothing(
     await sidebar.call("POST", "init", {"path": "empty"})
     status, body = await sidebar.call("POST", "publish", {"path": "empty", "name": "empty"})
     assert status == 409 and "Commit something first" in body["message"]
+    assert body["reason"] == "git_no_commits"
     assert gitlab.projects == {}
     assert (await sidebar.call("GET", "status", path="empty"))[1]["remote_url"] is None
     # without a remote there is nothing to list, the same way for both GitLab views
@@ -344,3 +378,50 @@ async def test_publishing_an_empty_repository_creates_nothing(
         {"merge_requests": []},
     )
     assert await sidebar.call("GET", "pipeline", path="empty") == (200, {"pipeline": None})
+
+
+async def test_a_push_without_a_saved_token_says_so(
+    sidebar: Sidebar, token: str, jp_root_dir: Path
+) -> None:
+    await _published(sidebar, jp_root_dir, token)
+    assert (await sidebar.call("DELETE", "account"))[0] == 204
+    status, body = await sidebar.call("POST", "push", {"path": "churn"})
+    assert (status, body["reason"]) == (403, "git_no_token_saved")
+
+
+async def test_every_git_route_is_in_the_sidebar_document(sidebar: Sidebar, jp_fetch: Any) -> None:
+    response = await jp_fetch("jupyterlab-mlplat", "openapi.json")
+    document = json.loads(response.body)
+    paths = {p: item for p, item in document["paths"].items() if p.startswith("/git/")}
+    assert set(paths) == {
+        "/git/status",
+        "/git/init",
+        "/git/commit",
+        "/git/pull",
+        "/git/push",
+        "/git/branches",
+        "/git/checkout",
+        "/git/account",
+        "/git/namespaces",
+        "/git/publish",
+        "/git/merge-requests",
+        "/git/pipeline",
+    }
+    commit = paths["/git/commit"]["post"]
+    assert commit["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CommitBody"
+    }
+    schemas = document["components"]["schemas"]
+    assert {"commit", "linked_runs", "status"} <= set(schemas["CommitResultBody"]["properties"])
+    assert set(schemas["RepoStatusBody"]["required"]) == {
+        "folder",
+        "repository",
+        "branch",
+        "upstream",
+        "ahead",
+        "behind",
+        "remote_url",
+        "files",
+    }
+    reasons = schemas["ErrorBody"]["properties"]["reason"]["enum"]
+    assert {"git_push_rejected", "git_merge_conflicts", "git_no_token_saved"} <= set(reasons)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_mlplat.adapters.git import CliGit
-from jupyterlab_mlplat.core.git.service import GitWorkspace, redact
+from jupyterlab_mlplat.core.git.rules import redact
+from jupyterlab_mlplat.core.git.service import GitWorkspace
 from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tests.git.fakes import DiskGitLab
 
 
 def _notebook(*cells: tuple[str, str, list[object]]) -> bytes:
@@ -39,10 +41,6 @@ def _notebook(*cells: tuple[str, str, list[object]]) -> bytes:
 OUTPUT = {"output_type": "stream", "name": "stdout", "text": "42\n"}
 
 
-async def _no_token() -> str | None:
-    return None
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     (tmp_path / "home" / "project").mkdir(parents=True)
@@ -51,7 +49,8 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def git(home: Path) -> GitWorkspace:
-    return GitWorkspace(CliGit(), home, token=_no_token, author=("Alice", "alice@example.org"))
+    gitlab = DiskGitLab(home.parent / "gitlab", saved_token=None)
+    return GitWorkspace(CliGit(), home, host=gitlab, author=("Alice", "alice@example.org"))
 
 
 def _git(folder: Path, *args: str) -> str:
@@ -85,7 +84,9 @@ async def test_a_commit_clears_outputs_in_git_and_keeps_them_on_disk(
     assert (changed.path, changed.worktree) == ("train.ipynb", "?")
     assert changed.notebook is not None and changed.notebook.added == 1
 
-    commit = await git.commit("project", ["train.ipynb"], "Train a model", clear_outputs=True)
+    commit = (
+        await git.commit("project", ["train.ipynb"], "Train a model", clear_outputs=True)
+    ).commit
     committed = json.loads(_git(home / "project", "show", f"{commit}:train.ipynb"))
     assert committed["cells"][0]["outputs"] == []
     assert committed["cells"][0]["execution_count"] is None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
+
+from jupyterlab_mlplat.core.gitlab.records import Project
 
 from .notebooks import NotebookChanges
+
+Visibility = Literal["private", "internal", "public"]
 
 
 @dataclass(frozen=True)
@@ -55,4 +60,24 @@ class Branch:
 @dataclass(frozen=True)
 class PullResult:
     updated: bool
-    conflicts: tuple[str, ...] = field(default_factory=tuple)
+    #: files git left with conflict markers, to resolve and commit
+    conflicts: tuple[str, ...]
+    #: the repository after the pull, so the tab needs no second request
+    status: RepoStatus
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    commit: str
+    #: the person's running MLflow runs now tagged with the commit
+    linked_runs: tuple[str, ...]
+    #: the repository after the commit, so the tab needs no second request
+    status: RepoStatus
+
+
+@dataclass(frozen=True)
+class Published:
+    """A repository that became a GitLab project: the project, and the repository pushed."""
+
+    project: Project
+    status: RepoStatus

@@ -1,47 +1,90 @@
-"""The Git tab's work on a person's files: status, commit, pull, push, branches, publish.
+"""The Git tab's work on a person's files: status, commit, pull, push, branches, publish, and
+the GitLab views of the branch (merge requests, pipeline).
 
-git itself runs through the ``GitRunner`` port (a subprocess in the user's server); this module
-decides which commands, reads their porcelain output and turns git's failures into messages a
-person can act on. The GitLab token is fetched for each remote operation and handed to the
-runner, which gives it to git through the process environment only.
+git itself runs through the ``GitRunner`` port (a subprocess in the user's server); GitLab is
+reached through the ``GitHost`` port (the platform, which keeps the person's token); a commit is
+recorded for the person's running experiments through the ``CommitLineage`` port. Each public
+method is one verb of the tab and returns what the tab shows next (a change returns the new
+status), so one browser request does one action.
+
+git is run as few times as the answer needs: the repository's top folder is found once per call,
+``status --porcelain=v2 --branch`` gives branch, upstream and ahead/behind in one run, one
+``config --get-regexp`` gives the remote and whether the person has a git identity, and one
+``cat-file --batch`` reads every changed notebook's committed version.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jupyterlab_mlplat.core.kernel.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    Unavailable,
-)
+from jupyterlab_mlplat.core.gitlab.records import MergeRequest, Pipeline
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
 
 from .notebooks import notebook_changes, without_outputs
-from .ports import GitRunner
-from .records import Branch, ChangedFile, GitResult, PullResult, RepoStatus
+from .ports import CommitLineage, GitHost, GitRunner
+from .records import (
+    Branch,
+    ChangedFile,
+    CommitResult,
+    GitResult,
+    Published,
+    PullResult,
+    RepoStatus,
+    Visibility,
+)
+from .rules import (
+    AlreadyARepository,
+    BranchExists,
+    BranchNotPushed,
+    CommitMessageMissing,
+    DetachedHead,
+    NoCommits,
+    NoFilesSelected,
+    NoRemote,
+    NoSuchFolder,
+    NotARepository,
+    NoTokenSaved,
+    OutsideHome,
+    OutsideRepository,
+    RemoteExists,
+    UnreadableNotebook,
+    branch_name,
+    git_failure,
+    mentions_unmerged,
+    parse_blobs,
+    parse_config,
+    parse_status,
+    redact,
+    relative_to,
+)
 
-_BRANCH = re.compile(r"^(?!/|.*(\.\.|//|@\{|\\|\.lock$|/$|\.$))[A-Za-z0-9._/-]{1,200}$")
-_CREDENTIALS_IN_URL = re.compile(r"(https?://)[^/@\s]+@")
+__all__ = ["GitWorkspace", "redact"]
+
+log = logging.getLogger(__name__)
+
+#: JupyterLab's checkpoints are its own backups, never part of anyone's change
+_NOT_CHECKPOINTS = (".", ":(exclude,glob)**/.ipynb_checkpoints/**")
+#: what one ``git config`` run answers: the remote, and whether the person signs commits
+_FACTS = r"^(remote\.origin\.url|user\.email)$"
 
 
-def redact(text: str) -> str:
-    """git's messages without credentials a remote URL might carry."""
-    return _CREDENTIALS_IN_URL.sub(r"\1***@", text)
+@dataclass
+class _Repo:
+    """One call's view of a folder: found once, read at most once per fact."""
 
+    folder: Path
+    #: the repository's top folder; None outside a repository (or one outside the home)
+    top: Path | None
+    config: dict[str, str] | None = None
 
-def branch_name(name: str) -> str:
-    if not _BRANCH.match(name or "") or name.startswith("-"):
-        raise InvalidInput(
-            f"{name!r} is not a branch name git accepts (letters, digits, '.', '_', '-', '/').",
-            "branch",
-        )
-    return name
+    @property
+    def at(self) -> Path:
+        assert self.top is not None
+        return self.top
 
 
 class GitWorkspace:
@@ -52,77 +95,25 @@ class GitWorkspace:
         runner: GitRunner,
         root: Path,
         *,
-        token: Callable[[], Awaitable[str | None]],
+        host: GitHost,
         author: tuple[str, str],
+        lineage: CommitLineage | None = None,
     ) -> None:
         self._git = runner
         self.root = root.resolve()
-        self._token = token
+        self._host = host
         self._author = author
-
-    # ---- paths: nothing outside the home, whatever the path or its symlinks say
-    def folder(self, relative: str) -> Path:
-        candidate = (self.root / (relative or ".").lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.root):
-            raise Forbidden(f"{relative!r} is outside your home folder; git works only inside it.")
-        if not candidate.is_dir():
-            raise NotFound(f"There is no folder {relative!r}.")
-        return candidate
-
-    def _inside(self, top: Path, relative: str) -> str:
-        """A file path for git, relative to the repository top, refusing escapes."""
-        target = (top / relative).resolve() if not os.path.islink(top / relative) else None
-        lexical = Path(os.path.normpath(top / relative))
-        if target is None:  # a symlink itself is committed as a link; its own path must stay in
-            target = lexical
-        if not lexical.is_relative_to(top) or not target.is_relative_to(self.root):
-            raise Forbidden(f"{relative!r} is outside this repository.")
-        return lexical.relative_to(top).as_posix()
+        self._lineage = lineage
 
     # ---- reading
     async def status(self, relative: str) -> RepoStatus:
-        folder = self.folder(relative)
-        top = await self._top(folder)
-        if top is None:
-            return RepoStatus(folder=self._rel(folder), repository=None)
-        # JupyterLab's checkpoints are its own backups, never part of anyone's change
-        result = await self._run(
-            top,
-            "status",
-            "--porcelain=v2",
-            "--branch",
-            "-z",
-            "--",
-            ".",
-            ":(exclude,glob)**/.ipynb_checkpoints/**",
-        )
-        status = self._parse_status(top, result.stdout)
-        remote = await self._git.run(top, "remote", "get-url", "origin")
-        files = []
-        for changed in status.files:
-            if changed.path.endswith(".ipynb"):
-                before = await self._git.run(top, "show", f"HEAD:{changed.path}")
-                path = top / changed.path
-                after = path.read_bytes() if path.is_file() else None
-                changes = notebook_changes(before.stdout if before.code == 0 else None, after)
-                changed = ChangedFile(changed.path, changed.index, changed.worktree, changes)
-            files.append(changed)
-        return RepoStatus(
-            folder=self._rel(folder),
-            repository=self._rel(top),
-            branch=status.branch,
-            upstream=status.upstream,
-            ahead=status.ahead,
-            behind=status.behind,
-            remote_url=redact(remote.text.strip()) if remote.code == 0 else None,
-            files=tuple(files),
-        )
+        return await self._status(await self._open(relative))
 
     async def branches(self, relative: str) -> list[Branch]:
-        top = await self._repository(relative)
+        repo = await self._repository(relative)
         fmt = "%(refname)%00%(HEAD)%00%(upstream:short)"
         result = await self._run(
-            top, "for-each-ref", f"--format={fmt}", "refs/heads", "refs/remotes"
+            repo.at, "for-each-ref", f"--format={fmt}", "refs/heads", "refs/remotes"
         )
         branches = []
         for line in result.text.splitlines():
@@ -134,24 +125,54 @@ class GitWorkspace:
             branches.append(Branch(name, head == "*", remote, upstream or None))
         return branches
 
+    async def merge_requests(self, relative: str) -> list[MergeRequest]:
+        """The merge requests of the current branch; none without a remote or a branch."""
+        repo = await self._open(relative)
+        if repo.top is None or (remote := await self._remote_url(repo)) is None:
+            return []
+        branch = await self._branch(repo)
+        if branch is None:
+            return []
+        return await self._host.merge_requests(remote, branch)
+
+    async def latest_pipeline(self, relative: str) -> Pipeline | None:
+        """The newest pipeline of the current branch; None without a remote or a branch."""
+        repo = await self._open(relative)
+        if repo.top is None or (remote := await self._remote_url(repo)) is None:
+            return None
+        branch = await self._branch(repo)
+        if branch is None:
+            return None
+        return await self._host.latest_pipeline(remote, branch)
+
     # ---- changing
     async def init(self, relative: str) -> RepoStatus:
-        folder = self.folder(relative)
-        if await self._top(folder) is not None:
-            raise Conflict(f"{relative or 'Your home'} is already inside a git repository.")
-        await self._run(folder, "init", "--initial-branch=main")
-        return await self.status(relative)
+        repo = await self._open(relative)
+        if repo.top is not None:
+            raise AlreadyARepository(
+                f"{relative or 'Your home'} is already inside a git repository.",
+                params={"folder": relative},
+            )
+        await self._run(repo.folder, "init", "--initial-branch=main")
+        repo.top = repo.folder
+        return await self._status(repo)
 
     async def commit(
         self, relative: str, paths: Sequence[str], message: str, *, clear_outputs: bool
-    ) -> str:
+    ) -> CommitResult:
         """Commit exactly ``paths``; with ``clear_outputs`` notebooks are committed without
-        outputs while the files on disk keep theirs. Returns the new commit."""
+        outputs while the files on disk keep theirs. The person's running experiments are
+        tagged with the new commit; the new status comes back with it."""
         if not message.strip():
-            raise InvalidInput("Write a commit message: say what changed and why.", "message")
+            raise CommitMessageMissing(
+                "Write a commit message: say what changed and why.", "message"
+            )
         if not paths:
-            raise InvalidInput("Select at least one file to commit.", "paths")
-        top = await self._repository(relative)
+            raise NoFilesSelected("Select at least one file to commit.", "paths")
+        repo = await self._repository(relative)
+        top = repo.at
+        plain: list[str] = []
+        cleared: list[tuple[str, bytes, str]] = []  # path, blob, mode
         for relative_path in paths:
             path = self._inside(top, relative_path)
             file = top / path
@@ -159,221 +180,267 @@ class GitWorkspace:
                 try:
                     blob = without_outputs(file.read_bytes())
                 except ValueError:
-                    raise InvalidInput(f"{path} is not a readable notebook.", "paths") from None
-                sha = (
-                    await self._run(top, "hash-object", "-w", "--stdin", stdin=blob)
-                ).text.strip()
+                    raise UnreadableNotebook(
+                        f"{path} is not a readable notebook.", "paths", params={"path": path}
+                    ) from None
                 mode = "100755" if os.access(file, os.X_OK) else "100644"
-                await self._run(top, "update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}")
+                cleared.append((path, blob, mode))
             else:
-                await self._run(top, "add", "--all", "--", path)
-        identity = await self._identity(top)
+                plain.append(path)
+        if cleared:
+            entries = []
+            for path, blob, mode in cleared:
+                sha = (await self._run(top, "hash-object", "-w", "--stdin", stdin=blob)).text
+                entries.append(f"{mode} {sha.strip()}\t{path}\0")
+            await self._run(
+                top, "update-index", "-z", "--index-info", stdin="".join(entries).encode()
+            )
+        if plain:
+            await self._run(top, "add", "--all", "--", *plain)
+        identity = await self._identity(repo)
         result = await self._git.run(top, *identity, "commit", "--no-verify", "-m", message)
         if result.code != 0:
-            if "nothing to commit" in result.text + result.stderr:
-                raise Conflict("Nothing to commit: the selected files have no changes.")
-            raise self._failure(result, "commit")
-        return (await self._run(top, "rev-parse", "HEAD")).text.strip()
+            raise await self._failure(repo, result, "commit")
+        commit = (await self._run(top, "rev-parse", "HEAD")).text.strip()
+        linked = await self._link(commit, await self._remote_url(repo, raw=True))
+        return CommitResult(commit, tuple(linked), await self._status(repo))
 
-    async def create_branch(self, relative: str, name: str) -> None:
-        top = await self._repository(relative)
-        result = await self._git.run(top, "switch", "-c", branch_name(name))
+    async def create_branch(self, relative: str, name: str) -> RepoStatus:
+        repo = await self._repository(relative)
+        result = await self._git.run(repo.at, "switch", "-c", branch_name(name))
         if result.code != 0:
-            raise self._failure(result, "create the branch")
+            if "already exists" in result.stderr:
+                raise BranchExists(
+                    f"A branch named {name!r} already exists.", params={"name": name}
+                )
+            raise await self._failure(repo, result, "switch")
+        return await self._status(repo)
 
-    async def switch(self, relative: str, name: str) -> None:
-        top = await self._repository(relative)
-        result = await self._git.run(top, "switch", branch_name(name))
+    async def switch(self, relative: str, name: str) -> RepoStatus:
+        repo = await self._repository(relative)
+        result = await self._git.run(repo.at, "switch", branch_name(name))
         if result.code != 0:
-            raise self._failure(result, "switch branches")
+            raise await self._failure(repo, result, "switch")
+        return await self._status(repo)
 
     async def pull(self, relative: str) -> PullResult:
-        top = await self._repository(relative)
+        repo = await self._repository(relative)
+        top = repo.at
         before = (await self._git.run(top, "rev-parse", "HEAD")).text.strip()
-        identity = await self._identity(top)  # a merge makes a commit
-        result = await self._remote(top, *identity, "pull", "--no-rebase", "--no-edit")
+        identity = await self._identity(repo)  # a merge makes a commit
+        result = await self._remote(repo, *identity, "pull", "--no-rebase", "--no-edit")
         if result.code != 0:
-            unmerged = await self._git.run(top, "diff", "--name-only", "--diff-filter=U", "-z")
-            conflicts = tuple(p for p in unmerged.text.split("\0") if p)
-            if conflicts:
-                return PullResult(updated=True, conflicts=conflicts)
-            raise self._failure(result, "pull")
+            conflicts = await self._unmerged(top)
+            if conflicts and not mentions_unmerged(result):  # this pull left them
+                return PullResult(True, conflicts, await self._status(repo))
+            raise git_failure(result, "pull", unmerged=conflicts)
         after = (await self._git.run(top, "rev-parse", "HEAD")).text.strip()
-        return PullResult(updated=before != after)
+        return PullResult(before != after, (), await self._status(repo))
 
-    async def push(self, relative: str, *, force: bool = False) -> None:
-        top = await self._repository(relative)
-        args = ["push", "--set-upstream", "origin", "HEAD"]
-        if force:  # only on the person's explicit confirmation, and never over unseen work
-            args.insert(1, "--force-with-lease")
-        result = await self._remote(top, *args)
-        if result.code != 0:
-            raise self._failure(result, "push")
-
-    async def add_remote(self, relative: str, url: str) -> None:
-        top = await self._repository(relative)
-        if (await self._git.run(top, "remote", "get-url", "origin")).code == 0:
-            raise Conflict("This repository already has a remote 'origin'.")
-        await self._run(top, "remote", "add", "origin", url)
+    async def push(self, relative: str, *, force: bool = False) -> RepoStatus:
+        repo = await self._repository(relative)
+        await self._push(repo, force=force)
+        return await self._status(repo)
 
     async def publish(
-        self, relative: str, create_project: Callable[[], Awaitable[str]]
-    ) -> RepoStatus:
-        """A repository with no remote becomes a GitLab project: ``create_project`` makes it
-        and returns its clone URL; it becomes ``origin`` and the branch is pushed."""
-        status = await self.status(relative)
-        if status.repository is None:
-            raise InvalidInput("Initialise a git repository here first.")
-        if status.remote_url:
-            raise Conflict(f"This repository already has a remote: {status.remote_url}")
-        if not await self.has_commits(relative):
+        self,
+        relative: str,
+        name: str,
+        *,
+        namespace_id: int | None = None,
+        visibility: Visibility = "private",
+    ) -> Published:
+        """A repository with no remote becomes a GitLab project: created, added as ``origin``
+        and the branch pushed."""
+        repo = await self._repository(relative)
+        remote = await self._remote_url(repo)
+        if remote is not None:
+            raise RemoteExists(
+                f"This repository already has a remote: {remote}", params={"remote": remote}
+            )
+        if (await self._git.run(repo.at, "rev-parse", "--verify", "-q", "HEAD")).code != 0:
             # checked first: a project created for a push that cannot happen would stay empty
-            raise Conflict("Commit something first; then publish it.")
-        await self.add_remote(relative, await create_project())
-        await self.push(relative)
-        return await self.status(relative)
+            raise NoCommits("Commit something first; then publish it.")
+        project = await self._host.create_project(name, namespace_id, visibility)
+        await self._run(repo.at, "remote", "add", "origin", project.http_url_to_repo)
+        repo.config = None  # the remote is new
+        await self._push(repo, force=False)
+        return Published(project, await self._status(repo))
 
-    async def pushed_branch(self, relative: str) -> tuple[str, str]:
-        """The remote URL and the current branch, once GitLab has every commit of it (what a
-        merge request needs)."""
-        status = await self.status(relative)
-        if status.branch is None:
-            raise Conflict("Check out a branch first (HEAD is detached).")
-        if status.upstream is None or status.ahead:
-            raise Conflict(f"Push {status.branch} first: GitLab does not have your latest commits.")
-        return await self.remote_url(relative), status.branch
+    async def open_merge_request(
+        self, relative: str, *, title: str, description: str, target_branch: str
+    ) -> MergeRequest:
+        """A merge request of the current branch, once GitLab has every commit of it."""
+        repo = await self._repository(relative)
+        remote = await self._remote_url(repo, raw=True)
+        if remote is None:
+            raise NoRemote("This repository has no remote. Publish it to GitLab first.", "remote")
+        state = parse_status(
+            (await self._run(repo.at, "status", "--porcelain=v2", "--branch", "-z", "-uno")).stdout
+        )
+        if state.branch is None:
+            raise DetachedHead("Check out a branch first (HEAD is detached).")
+        if state.upstream is None or state.ahead:
+            raise BranchNotPushed(
+                f"Push {state.branch} first: GitLab does not have your latest commits.",
+                params={"branch": state.branch},
+            )
+        return await self._host.open_merge_request(
+            remote,
+            source_branch=state.branch,
+            target_branch=target_branch,
+            title=title,
+            description=description,
+        )
 
-    async def has_commits(self, relative: str) -> bool:
-        top = await self._repository(relative)
-        return (await self._git.run(top, "rev-parse", "--verify", "HEAD")).code == 0
+    # ---- paths: nothing outside the home, whatever the path or its symlinks say
+    def folder(self, relative: str) -> Path:
+        candidate = (self.root / (relative or ".").lstrip("/")).resolve()
+        if not candidate.is_relative_to(self.root):
+            raise OutsideHome(
+                f"{relative!r} is outside your home folder; git works only inside it.",
+                params={"path": relative[:200]},
+            )
+        if not candidate.is_dir():
+            raise NoSuchFolder(f"There is no folder {relative!r}.", params={"folder": relative})
+        return candidate
 
-    async def remote_url(self, relative: str) -> str:
-        """The raw URL of ``origin`` (the platform never puts credentials in it)."""
-        top = await self._repository(relative)
-        result = await self._git.run(top, "remote", "get-url", "origin")
-        if result.code != 0:
-            raise InvalidInput("This repository has no remote. Publish it to GitLab first.")
-        return result.text.strip()
-
-    async def current_branch(self, relative: str) -> str:
-        top = await self._repository(relative)
-        return (await self._run(top, "rev-parse", "--abbrev-ref", "HEAD")).text.strip()
+    def _inside(self, top: Path, relative: str) -> str:
+        """A file path for git, relative to the repository top, refusing escapes."""
+        target = (top / relative).resolve() if not os.path.islink(top / relative) else None
+        lexical = Path(os.path.normpath(top / relative))
+        if target is None:  # a symlink itself is committed as a link; its own path must stay in
+            target = lexical
+        if not lexical.is_relative_to(top) or not target.is_relative_to(self.root):
+            raise OutsideRepository(
+                f"{relative!r} is outside this repository.", params={"path": relative[:200]}
+            )
+        return lexical.relative_to(top).as_posix()
 
     # ---- helpers
-    def _rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix() if path != self.root else ""
+    async def _open(self, relative: str) -> _Repo:
+        folder = self.folder(relative)
+        result = await self._git.run(folder, "rev-parse", "--show-toplevel")
+        top = None
+        if result.code == 0:
+            found = Path(os.path.realpath(result.text.strip()))  # noqa: ASYNC240  (local, cheap)
+            top = found if found.is_relative_to(self.root) else None
+        return _Repo(folder, top)
 
-    async def _identity(self, top: Path) -> list[str]:
+    async def _repository(self, relative: str) -> _Repo:
+        repo = await self._open(relative)
+        if repo.top is None:
+            raise NotARepository(
+                f"{relative or 'Your home'} is not in a git repository; initialise one.",
+                params={"folder": relative},
+            )
+        return repo
+
+    async def _status(self, repo: _Repo) -> RepoStatus:
+        folder = relative_to(self.root, repo.folder)
+        if repo.top is None:
+            return RepoStatus(folder=folder, repository=None)
+        top = repo.top
+        result = await self._run(
+            top, "status", "--porcelain=v2", "--branch", "-z", "--", *_NOT_CHECKPOINTS
+        )
+        status = parse_status(result.stdout)
+        files = await self._with_notebook_changes(top, status.files)
+        return replace(
+            status,
+            folder=folder,
+            repository=relative_to(self.root, top),
+            remote_url=await self._remote_url(repo),
+            files=files,
+        )
+
+    async def _with_notebook_changes(
+        self, top: Path, files: tuple[ChangedFile, ...]
+    ) -> tuple[ChangedFile, ...]:
+        """Each changed notebook with its cells counted against the committed version, read
+        for all notebooks in one ``cat-file --batch``."""
+        notebooks = [f.path for f in files if f.path.endswith(".ipynb") and "\n" not in f.path]
+        if not notebooks:
+            return files
+        request = "".join(f"HEAD:{path}\n" for path in notebooks).encode()
+        answer = await self._git.run(top, "cat-file", "--batch", stdin=request)
+        blobs = parse_blobs(answer.stdout if answer.code == 0 else b"", len(notebooks))
+        committed = dict(zip(notebooks, blobs, strict=True))
+        changed = []
+        for file in files:
+            if file.path in committed:
+                path = top / file.path
+                after = path.read_bytes() if path.is_file() else None
+                file = replace(file, notebook=notebook_changes(committed[file.path], after))
+            changed.append(file)
+        return tuple(changed)
+
+    async def _facts(self, repo: _Repo) -> dict[str, str]:
+        if repo.config is None:
+            result = await self._git.run(repo.at, "config", "--get-regexp", _FACTS)
+            repo.config = parse_config(result.text) if result.code == 0 else {}
+        return repo.config
+
+    async def _remote_url(self, repo: _Repo, *, raw: bool = False) -> str | None:
+        """``origin``'s URL (the platform never puts credentials in it; shown redacted all the
+        same), or None without one."""
+        url = (await self._facts(repo)).get("remote.origin.url")
+        if not url:
+            return None
+        return url if raw else redact(url)
+
+    async def _identity(self, repo: _Repo) -> list[str]:
         """The person's own git identity wins; without one, their hub name signs commits."""
-        if (await self._git.run(top, "config", "user.email")).code == 0:
+        if (await self._facts(repo)).get("user.email"):
             return []
         name, email = self._author
         return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
 
-    async def _top(self, folder: Path) -> Path | None:
-        result = await self._git.run(folder, "rev-parse", "--show-toplevel")
-        if result.code != 0:
+    async def _branch(self, repo: _Repo) -> str | None:
+        result = await self._git.run(repo.at, "symbolic-ref", "--short", "-q", "HEAD")
+        if result.code != 0:  # detached
             return None
-        top = Path(os.path.realpath(result.text.strip()))  # noqa: ASYNC240  (local, cheap)
-        return top if top.is_relative_to(self.root) else None
+        return result.text.strip() or None
 
-    async def _repository(self, relative: str) -> Path:
-        top = await self._top(self.folder(relative))
-        if top is None:
-            raise NotFound(f"{relative or 'Your home'} is not in a git repository; initialise one.")
-        return top
+    async def _unmerged(self, top: Path) -> tuple[str, ...]:
+        unmerged = await self._git.run(top, "diff", "--name-only", "--diff-filter=U", "-z")
+        return tuple(p for p in unmerged.text.split("\0") if p)
+
+    async def _push(self, repo: _Repo, *, force: bool) -> None:
+        args = ["push", "--set-upstream", "origin", "HEAD"]
+        if force:  # only on the person's explicit confirmation, and never over unseen work
+            args.insert(1, "--force-with-lease")
+        result = await self._remote(repo, *args)
+        if result.code != 0:
+            raise await self._failure(repo, result, "push")
+
+    async def _remote(self, repo: _Repo, *args: str) -> GitResult:
+        if await self._remote_url(repo) is None:
+            raise NoRemote("This repository has no remote. Publish it to GitLab first.", "remote")
+        token = await self._host.token()
+        if not token:
+            raise NoTokenSaved(
+                "Save a GitLab personal access token in the Git tab first (scopes api and "
+                "write_repository)."
+            )
+        return await self._git.run(repo.at, *args, token=token)
+
+    async def _link(self, commit: str, remote: str | None) -> list[str]:
+        """Lineage is a courtesy of the commit: a tracker outage must not fail the commit."""
+        if self._lineage is None:
+            return []
+        try:
+            return await self._lineage.link_commit(commit, remote)
+        except PlatformError as err:
+            log.warning("could not tag running experiment runs with the commit: %s", err.message)
+            return []
 
     async def _run(self, folder: Path, *args: str, stdin: bytes | None = None) -> GitResult:
         result = await self._git.run(folder, *args, stdin=stdin)
         if result.code != 0:
-            raise self._failure(result, args[0])
+            raise git_failure(result, args[0])
         return result
 
-    async def _remote(self, top: Path, *args: str) -> GitResult:
-        if (await self._git.run(top, "remote", "get-url", "origin")).code != 0:
-            raise InvalidInput(
-                "This repository has no remote. Publish it to GitLab first.", "remote"
-            )
-        token = await self._token()
-        if not token:
-            raise NotAuthenticated(
-                "Save a GitLab personal access token in the Git tab first (scopes api and "
-                "write_repository)."
-            )
-        return await self._git.run(top, *args, token=token)
-
-    @staticmethod
-    def _failure(result: GitResult, doing: str) -> Exception:
-        said = redact(result.stderr.strip() or result.text.strip())
-        lowered = said.lower()
-        if "authentication failed" in lowered or "could not read username" in lowered:
-            return NotAuthenticated(
-                "GitLab refused your token: it is wrong, expired or revoked. Replace it in the "
-                "Git tab."
-            )
-        if "non-fast-forward" in lowered or "fetch first" in lowered or "[rejected]" in lowered:
-            return Conflict(
-                "GitLab has commits your branch does not have. Pull first; push with force "
-                "only if you mean to overwrite them."
-            )
-        if any(
-            s in lowered
-            for s in (
-                "could not resolve host",
-                "failed to connect",
-                "connection refused",
-                "timed out",
-                "unable to access",
-            )
-        ):
-            return Unavailable(f"GitLab is not reachable right now ({said.splitlines()[-1]}).")
-        if "would be overwritten" in lowered:
-            return Conflict(
-                f"git cannot {doing}: your uncommitted changes would be overwritten. Commit them "
-                "first.\n" + said
-            )
-        if "already exists" in lowered:
-            return Conflict(said)
-        return InvalidInput(f"git could not {doing}: {said}")
-
-    @staticmethod
-    def _parse_status(top: Path, raw: bytes) -> RepoStatus:
-        branch = upstream = None
-        ahead = behind = 0
-        files: list[ChangedFile] = []
-        entries = raw.decode(errors="replace").split("\0")
-        index = 0
-        while index < len(entries):
-            entry = entries[index]
-            index += 1
-            if not entry:
-                continue
-            if entry.startswith("# branch.head "):
-                head = entry.removeprefix("# branch.head ")
-                branch = None if head == "(detached)" else head
-            elif entry.startswith("# branch.upstream "):
-                upstream = entry.removeprefix("# branch.upstream ")
-            elif entry.startswith("# branch.ab "):
-                a, b = entry.removeprefix("# branch.ab ").split()
-                ahead, behind = int(a), -int(b)
-            elif entry.startswith("1 "):
-                parts = entry.split(" ", 8)
-                files.append(ChangedFile(parts[8], parts[1][0], parts[1][1]))
-            elif entry.startswith("2 "):
-                parts = entry.split(" ", 9)
-                files.append(ChangedFile(parts[9], parts[1][0], parts[1][1]))
-                index += 1  # the original path follows
-            elif entry.startswith("u "):
-                parts = entry.split(" ", 10)
-                files.append(ChangedFile(parts[10], "U", "U"))
-            elif entry.startswith("? "):
-                files.append(ChangedFile(entry[2:], "?", "?"))
-        return RepoStatus(
-            folder="",
-            repository=str(top),
-            branch=branch,
-            upstream=upstream,
-            ahead=ahead,
-            behind=behind,
-            files=tuple(files),
-        )
+    async def _failure(self, repo: _Repo, result: GitResult, command: str) -> PlatformError:
+        unmerged = await self._unmerged(repo.at) if mentions_unmerged(result) else ()
+        return git_failure(result, command, unmerged=unmerged)
