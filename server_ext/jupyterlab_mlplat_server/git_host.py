@@ -13,8 +13,8 @@ from jupyterlab_mlplat.api.gitlab import (
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.git.ports import GitHost
 from jupyterlab_mlplat.core.git.records import Visibility
+from jupyterlab_mlplat.core.gitlab.errors import GitLabTokenMissing
 from jupyterlab_mlplat.core.gitlab.records import MergeRequest, Pipeline, Project
-from jupyterlab_mlplat.core.kernel.errors import NotFound
 
 
 def _project(body: ProjectBody) -> Project:
@@ -52,7 +52,7 @@ class PlatformGitHost(GitHost):
     async def token(self) -> str | None:
         try:
             credential = await self._client.git_credential()
-        except NotFound:  # the platform keeps no token for this person
+        except GitLabTokenMissing:  # the platform keeps no token for this person
             return None
         return credential.token
 
