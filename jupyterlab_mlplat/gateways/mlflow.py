@@ -17,7 +17,7 @@ import json
 import logging
 import os
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import tornado.ioloop
 import tornado.web
@@ -29,7 +29,15 @@ from traitlets.config import Application
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
-from jupyterlab_mlplat.core.experiments.records import TAG_OWNER, TAG_PRIVATE, TAG_USER
+from jupyterlab_mlplat.core.experiments.rules import (
+    ChangePrivacy,
+    Forward,
+    Refuse,
+    acl_call_done,
+    canonical_path,
+    decide,
+    privacy_acl,
+)
 
 log = logging.getLogger("mlplat.mlflow_gateway")
 
@@ -54,56 +62,8 @@ _REQUEST_DROP = frozenset(
 _RESPONSE_DROP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
 )
-_RUN_CREATE_SUFFIXES = ("/api/2.0/mlflow/runs/create", "/ajax-api/2.0/mlflow/runs/create")
-_SET_EXPERIMENT_TAG_SUFFIXES = (
-    "/api/2.0/mlflow/experiments/set-experiment-tag",
-    "/ajax-api/2.0/mlflow/experiments/set-experiment-tag",
-)
-_EXPERIMENT_CREATE_SUFFIXES = (
-    "/api/2.0/mlflow/experiments/create",
-    "/ajax-api/2.0/mlflow/experiments/create",
-)
-
-
-def _stamp(body: bytes, user: str, tag: str, *, user_id: bool) -> bytes:
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        return body  # MLflow answers a malformed body with its own 400
-    if not isinstance(payload, dict):
-        return body
-    if user_id:
-        payload["user_id"] = user
-    tags = [t for t in payload.get("tags") or [] if isinstance(t, dict) and t.get("key") != tag]
-    payload["tags"] = [*tags, {"key": tag, "value": user}]
-    return json.dumps(payload).encode()
-
-
-def privacy_change(method: str, path: str, body: bytes) -> tuple[str, bool] | None:
-    """(experiment id, private?) when a request sets the experiment's privacy flag."""
-    if method != "POST" or not path.endswith(_SET_EXPERIMENT_TAG_SUFFIXES):
-        return None
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or payload.get("key") != TAG_PRIVATE:
-        return None
-    return str(payload.get("experiment_id", "")), str(payload.get("value", "")).lower() == "true"
-
-
-def _absent(body: dict[str, Any]) -> bool:
-    return body.get("error_code") == "RESOURCE_DOES_NOT_EXIST"  # revoking what was never granted
-
-
-def stamp_run_owner(body: bytes, user: str) -> bytes:
-    """Make a run-creation request name the signed-in user, whatever user the client claimed."""
-    return _stamp(body, user, TAG_USER, user_id=True)
-
-
-def stamp_experiment_owner(body: bytes, user: str) -> bytes:
-    """Record who created an experiment, so every client can show its owner."""
-    return _stamp(body, user, TAG_OWNER, user_id=False)
+#: characters a path segment keeps as they are when the canonical path is forwarded
+_PATH_SAFE = "/:@!$&'()*+,;=~"
 
 
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
@@ -156,23 +116,34 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json")
         self.finish({"error_code": "PERMISSION_DENIED", "message": message})
 
+    def _refuse(self, status: int, error_code: str, message: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error_code": error_code, "message": message})
+
     async def _forward(self) -> None:
         user = self.user["name"] if self.user else ""
         body = self.request.body if self.request.body else None
-        change = privacy_change(self.request.method or "", self.request.path, self.request.body)
-        if change is not None and user:
-            refused = await self._apply_privacy(user, *change)
-            if refused:
-                self.set_status(403)
-                self.set_header("Content-Type", "application/json")
-                self.finish({"error_code": "PERMISSION_DENIED", "message": refused})
+        try:
+            path = canonical_path(self.request.path)
+        except ValueError:
+            self._refuse(400, "BAD_REQUEST", "The request path is not valid UTF-8.")
+            return
+        if user:
+            decision = decide(self.request.method or "", path, self.prefix, body, user)
+            if isinstance(decision, Refuse):
+                self._refuse(decision.status, decision.error_code, decision.message)
                 return
-        if self.request.method == "POST" and self.request.path.endswith(_RUN_CREATE_SUFFIXES):
-            body = stamp_run_owner(self.request.body, user)
-        elif self.request.method == "POST" and self.request.path.endswith(
-            _EXPERIMENT_CREATE_SUFFIXES
-        ):
-            body = stamp_experiment_owner(self.request.body, user)
+            if isinstance(decision, ChangePrivacy):
+                refused = await self._apply_privacy(user, decision.experiment_id, decision.private)
+                if refused:
+                    self._refuse(403, "PERMISSION_DENIED", refused)
+                    return
+                body = decision.body
+            elif isinstance(decision, Forward) and decision.body is not None:
+                body = decision.body
+        query = self.request.query
+        uri = quote(path, safe=_PATH_SAFE) + (f"?{query}" if query else "")
         headers = {
             name: value
             for name, value in self.request.headers.get_all()
@@ -189,7 +160,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             }
         )
         upstream = HTTPRequest(
-            self.upstream + self.request.uri,
+            self.upstream + uri,
             method=self.request.method,
             headers=headers,
             body=body,
@@ -241,30 +212,17 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     async def _apply_privacy(self, owner: str, experiment_id: str, private: bool) -> str | None:
         """Before an experiment is flagged private (or public), deny (or restore) every other
         person's access, asking MLflow as the owner: MLflow lets only a manager of the experiment
-        change its permissions, so a refusal here means the flag is not theirs to set."""
+        change its permissions, so a refusal here means the flag is not theirs to set. Who is
+        denied is the core's rule (``privacy_acl``); this only makes the calls."""
         status, listing = await self._upstream_json(owner, "GET", "api/2.0/mlflow/users/list")
         if status != 200:
             return "MLflow did not let you list users, so the experiment's privacy is unchanged."
-        others = [
-            u["username"] for u in listing.get("users", []) if u.get("username") not in (owner,)
-        ]
-        verb = "grant" if private else "revoke"
-        calls = [
-            self._upstream_json(
-                owner,
-                "POST",
-                f"api/3.0/mlflow/users/permissions/{verb}",
-                {
-                    "username": other,
-                    "resource_type": "experiment",
-                    "resource_id": experiment_id,
-                    **({"permission": "DENY"} if private else {}),
-                },
-            )
-            for other in others
-        ]
-        results = await asyncio.gather(*calls)
-        failed = [code for code, body in results if code != 200 and not _absent(body)]
+        users = [str(u.get("username", "")) for u in listing.get("users", [])]
+        calls = privacy_acl(owner, users, experiment_id, private)
+        results = await asyncio.gather(
+            *(self._upstream_json(owner, "POST", call.path, dict(call.payload)) for call in calls)
+        )
+        failed = [code for code, answer in results if not acl_call_done(code, answer)]
         if failed:
             log.warning(
                 "privacy of experiment %s: %d of %d calls refused",

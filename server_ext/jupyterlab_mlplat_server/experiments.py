@@ -1,179 +1,206 @@
-"""Handlers of the Experiments tab: parse the query, call the person's ExperimentService, write
-JSON. MLflow is called as the person, with the server's hub token (MLFLOW_TRACKING_TOKEN)."""
+"""The Experiments tab: each verb reads its query or body, calls the person's ExperimentService
+once and writes an ``api.experiments`` model. MLflow is called as the person, with the server's
+hub token (MLFLOW_TRACKING_TOKEN), through the hub's MLflow gateway."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from pathlib import Path
-from typing import Any
+from urllib.parse import quote
 
 import tornado.web
-from pydantic import BaseModel
 
-from jupyterlab_mlplat.core.experiments.records import Columns, Sort
-from jupyterlab_mlplat.core.experiments.service import ExperimentService
+from jupyterlab_mlplat.api.experiments import (
+    ArtifactListing,
+    ExperimentPage,
+    ExperimentPrivacy,
+    LoggedNotebook,
+    MetricHistory,
+    MlflowConfig,
+    NotebookBody,
+    PrivacyBody,
+    RunAnswer,
+    RunComparison,
+    RunsPageBody,
+)
+from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.core.experiments.records import MAX_COMPARE, MAX_PAGE, Columns, Sort
+from jupyterlab_mlplat.core.experiments.rules import artifact_delivery
 
 from .base import SidebarHandler
 
-#: content types a preview may render; anything else (HTML, SVG, scripts) downloads as bytes
-PREVIEWABLE = (
-    "text/plain",
-    "text/csv",
-    "text/markdown",
-    "application/json",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-)
+_PAGE_TOKEN = Query("page_token", "The `next_page_token` of the previous page.")
+_BINARY = ("application/octet-stream", {"type": "string", "format": "binary"})
 
 
-class NotebookRequest(BaseModel):
-    path: str
-
-
-class PrivacyRequest(BaseModel):
-    private: bool
-
-
-class ExperimentsHandler(SidebarHandler):
-    @property
-    def service(self) -> ExperimentService:
-        return self.services.experiments
-
-    def write_json(self, value: Any) -> None:
-        self.finish(json.dumps(value))
-
-
-class ConfigHandler(ExperimentsHandler):
+class ConfigHandler(SidebarHandler):
+    @operation(
+        "Whether MLflow is configured, where its UI is and whom runs are recorded as.",
+        {200: (MlflowConfig, "The configuration.")},
+    )
     @tornado.web.authenticated
     def get(self) -> None:
-        self.write_json(
-            {
-                "enabled": self.services.experiments_service is not None,
-                "ui_url": self.services.mlflow_ui_url,
-                "user": self.services.user,
-            }
-        )
-
-
-class ExperimentListHandler(ExperimentsHandler):
-    @tornado.web.authenticated
-    async def get(self) -> None:
-        page = await self.core(
-            self.service.experiments(
-                self.get_argument("filter", ""),
-                max_results=self.int_argument("max_results", 50),
-                page_token=self.get_argument("page_token", None),
+        services = self.services
+        self.write_model(
+            MlflowConfig(
+                enabled=services.experiments_service is not None,
+                ui_url=services.mlflow_ui_url,
+                user=services.user,
             )
         )
-        me = self.services.user
-        experiments = [{**asdict(e), "can_write": e.owner == me} for e in page.items]
-        self.write_json({"experiments": experiments, "next_page_token": page.next_page_token})
 
 
-class PrivacyHandler(ExperimentsHandler):
+class ExperimentListHandler(SidebarHandler):
+    @operation(
+        "Experiments whose name contains `filter`, most recently changed first, one page.",
+        {200: (ExperimentPage, "One page of experiments, each saying whether it is yours.")},
+        query=[
+            Query("filter", "Part of the experiment's name (any case)."),
+            Query("max_results", f"1 to {MAX_PAGE}; 50 by default.", type="integer"),
+            _PAGE_TOKEN,
+        ],
+    )
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        page = self.services.experiments.experiments(
+            self.get_argument("filter", ""),
+            max_results=self.int_argument("max_results", 50),
+            page_token=self.get_argument("page_token", None),
+        )
+        self.write_model(ExperimentPage.of(await self.core(page)))
+
+
+class PrivacyHandler(SidebarHandler):
+    @operation(
+        "Make an experiment private (hidden from everybody else) or shared again; owner only.",
+        {200: (ExperimentPrivacy, "The value stored.")},
+        body=PrivacyBody,
+    )
     @tornado.web.authenticated
     async def post(self, experiment_id: str) -> None:
-        request = self.parse(PrivacyRequest)
-        await self.core(self.service.set_private(experiment_id, request.private))
-        self.write_json({"id": experiment_id, "private": request.private})
+        body = self.parse(PrivacyBody)
+        stored = await self.core(self.services.experiments.set_private(experiment_id, body.private))
+        self.write_model(ExperimentPrivacy(id=experiment_id, private=stored))
 
 
-class RunListHandler(ExperimentsHandler):
+class RunListHandler(SidebarHandler):
+    @operation(
+        "One page of an experiment's runs, sorted, with only the chosen param/metric columns.",
+        {200: (RunsPageBody, "The runs, the columns available and whether any is active.")},
+        query=[
+            Query("sort_kind", "attribute (default), metric or param."),
+            Query("sort_key", "start_time (default), run_name, status, user, or a name."),
+            Query("sort_dir", "asc or desc (default)."),
+            Query("column", "`metric:<name>` or `param:<name>`, once per column.", repeated=True),
+            Query("max_results", f"1 to {MAX_PAGE}; 25 by default.", type="integer"),
+            _PAGE_TOKEN,
+        ],
+    )
     @tornado.web.authenticated
     async def get(self, experiment_id: str) -> None:
-        page = await self.core(self._runs(experiment_id))
-        self.write_json(
-            {
-                "runs": [asdict(run) for run in page.runs],
-                "next_page_token": page.next_page_token,
-                "columns": {"params": page.params, "metrics": page.metrics},
-                "active": page.active,
-            }
-        )
-
-    async def _runs(self, experiment_id: str) -> Any:
         sort = Sort.parse(
             self.get_argument("sort_kind", "attribute"),
             self.get_argument("sort_key", "start_time"),
             self.get_argument("sort_dir", "desc"),
         )
-        return await self.service.runs(
+        page = self.services.experiments.runs(
             experiment_id,
             sort=sort,
             columns=Columns.parse(self.get_arguments("column")),
             max_results=self.int_argument("max_results", 25),
             page_token=self.get_argument("page_token", None),
         )
+        self.write_model(RunsPageBody.of(await self.core(page)))
 
 
-class RunHandler(ExperimentsHandler):
+class RunHandler(SidebarHandler):
+    @operation(
+        "A run with all its params, metrics and tags, and its page in MLflow's UI.",
+        {200: (RunAnswer, "The run.")},
+    )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
-        run = await self.core(self.service.run(run_id))
-        self.write_json({"run": {**asdict(run), "ui_url": self._ui_url(run)}})
-
-    def _ui_url(self, run: Any) -> str | None:
-        base = self.services.mlflow_ui_url
-        return f"{base}#/experiments/{run.experiment_id}/runs/{run.id}" if base else None
+        run = await self.core(self.services.experiments.run(run_id))
+        self.write_model(RunAnswer.of(run, self.services.mlflow_ui_url))
 
 
-class MetricHistoryHandler(ExperimentsHandler):
+class MetricHistoryHandler(SidebarHandler):
+    @operation(
+        "Every logged value of one metric of a run, by step.",
+        {200: (MetricHistory, "The history.")},
+        query=[Query("key", "The metric's name.", required=True)],
+    )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         key = self.get_argument("key", "")
-        history = await self.core(self.service.metric_history(run_id, key))
-        self.write_json({"key": key, "history": [asdict(p) for p in history]})
+        history = await self.core(self.services.experiments.metric_history(run_id, key))
+        self.write_model(MetricHistory.of(key, history))
 
 
-class ArtifactListHandler(ExperimentsHandler):
+class ArtifactListHandler(SidebarHandler):
+    @operation(
+        "The files and folders of a run's artifacts at `path` (the root by default).",
+        {200: (ArtifactListing, "The listing.")},
+        query=[Query("path", "A folder relative to the run's artifact root.")],
+    )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.get_argument("path", "")
-        files = await self.core(self.service.artifacts(run_id, path))
-        self.write_json({"path": path, "files": [asdict(f) for f in files]})
+        files = await self.core(self.services.experiments.artifacts(run_id, path))
+        self.write_model(ArtifactListing.of(path, files))
 
 
-class ArtifactHandler(ExperimentsHandler):
+class ArtifactHandler(SidebarHandler):
+    @operation(
+        "One artifact's bytes: text, JSON and images as themselves for a preview, anything "
+        "else (HTML, SVG, scripts) as a download that is never rendered.",
+        {200: (_BINARY, "The file; its Content-Type says which.")},
+        query=[
+            Query("path", "The file, relative to the run's artifact root.", required=True),
+            Query("download", "`1` to save it as a file instead of previewing it."),
+        ],
+    )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.get_argument("path", "")
-        data, content_type = await self.core(self.service.artifact(run_id, path))
-        kind = content_type.split(";")[0].strip().lower()
-        if kind not in PREVIEWABLE:
-            kind = "application/octet-stream"
+        data, content_type = await self.core(self.services.experiments.artifact(run_id, path))
+        sent = artifact_delivery(
+            path, content_type, download=self.get_argument("download", "") == "1"
+        )
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "sandbox; default-src 'none'")
-        if self.get_argument("download", "") == "1" or kind == "application/octet-stream":
-            name = Path(path).name.replace('"', "")
-            self.set_header("Content-Disposition", f'attachment; filename="{name}"')
-        self.finish(data, set_content_type=kind)
+        if sent.attachment is not None:
+            self.set_header("Content-Disposition", _attachment(sent.attachment))
+        self.finish(data, set_content_type=sent.content_type)
 
 
-class NotebookHandler(ExperimentsHandler):
+def _attachment(name: str) -> str:
+    """A Content-Disposition any browser reads, for any file name (RFC 6266, RFC 5987)."""
+    plain = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+class NotebookHandler(SidebarHandler):
+    @operation(
+        "Attach a saved notebook, and the git commit of its folder, to a run of yours.",
+        {200: (LoggedNotebook, "Where it was stored, and the commit if any.")},
+        body=NotebookBody,
+    )
     @tornado.web.authenticated
     async def post(self, run_id: str) -> None:
-        request = self.parse(NotebookRequest)
-        artifact, commit = await self.core(self.service.log_notebook(run_id, request.path))
-        self.write_json({"artifact_path": artifact, "git_commit": commit})
+        body = self.parse(NotebookBody)
+        logged = await self.core(self.services.experiments.log_notebook(run_id, body.path))
+        self.write_model(LoggedNotebook.of(logged))
 
 
-class CompareHandler(ExperimentsHandler):
+class CompareHandler(SidebarHandler):
+    @operation(
+        f"Compare 2 to {MAX_COMPARE} runs: params and metrics side by side, with histories.",
+        {200: (RunComparison, "The runs, their keys and every metric's history per run.")},
+        query=[Query("run_id", "A run to compare, once per run.", required=True, repeated=True)],
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
-        result = await self.core(self.service.compare(self.get_arguments("run_id")))
-        self.write_json(
-            {
-                "runs": [asdict(run) for run in result.runs],
-                "param_keys": result.param_keys,
-                "metric_keys": result.metric_keys,
-                "histories": {
-                    key: {rid: [asdict(p) for p in points] for rid, points in by_run.items()}
-                    for key, by_run in result.histories.items()
-                },
-            }
-        )
+        result = await self.core(self.services.experiments.compare(self.get_arguments("run_id")))
+        self.write_model(RunComparison.of(result, self.services.mlflow_ui_url))
 
 
 _M = "mlflow"

@@ -10,7 +10,7 @@ import tornado.web
 from jupyter_server.utils import ensure_async
 
 from jupyterlab_mlplat.adapters.git import head_commit
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound
+from jupyterlab_mlplat.core.experiments.errors import NotebookNotFound, NotebookUnreadable
 
 
 class JupyterWorkspace:
@@ -24,8 +24,12 @@ class JupyterWorkspace:
             )
         except tornado.web.HTTPError as err:
             if err.status_code == 404:
-                raise NotFound(f"{path!r} does not exist; save it first") from None
-            raise InvalidInput(f"{path!r} cannot be read: {err.log_message}") from None
+                raise NotebookNotFound(
+                    f"{path!r} does not exist; save it first", params={"path": path[:500]}
+                ) from None
+            raise NotebookUnreadable(
+                f"{path!r} cannot be read: {err.log_message}", "path", params={"path": path[:500]}
+            ) from None
         return str(model["content"]).encode()
 
     async def commit_of(self, path: str) -> str | None:

@@ -20,7 +20,8 @@ from flask import Response, make_response, request
 from werkzeug.datastructures import Authorization
 
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
-from jupyterlab_mlplat.core.experiments.records import TAG_OWNER, TAG_PRIVATE
+from jupyterlab_mlplat.core.experiments.records import TAG_PRIVATE
+from jupyterlab_mlplat.core.experiments.rules import hidden_from
 
 
 def _refuse() -> Response:
@@ -72,11 +73,12 @@ def _deny_private_experiments(username: str) -> None:
         page = tracking.search_experiments(  # type: ignore[no-untyped-call]
             view_type=ViewType.ALL,
             max_results=1000,
-            filter_string=f"tags.`{TAG_PRIVATE}` = 'true'",
+            # wide on purpose (any spelling); the core's rule decides below
+            filter_string=f"tags.`{TAG_PRIVATE}` ILIKE '%true%'",
             page_token=token,
         )
         for experiment in page:
-            if experiment.tags.get(TAG_OWNER) != username:
+            if hidden_from(username, experiment.tags):
                 store.grant_user_resource_permission(
                     username, "experiment", experiment.experiment_id, "DENY"
                 )

@@ -13,47 +13,58 @@ from urllib.parse import quote, urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from jupyterlab_mlplat.core.experiments.errors import (
+    ArtifactNotFound,
+    ArtifactStoreNotWritable,
+    ExperimentNotFound,
+    MLflowFailed,
+    MLflowForbidden,
+    MLflowNotFound,
+    MLflowRefused,
+    MLflowTokenRefused,
+    MLflowUnavailable,
+    RunNotFound,
+)
 from jupyterlab_mlplat.core.experiments.ports import Tracker
 from jupyterlab_mlplat.core.experiments.records import (
     TAG_OWNER,
-    TAG_PRIVATE,
     ArtifactFile,
     Experiment,
     MetricPoint,
     RunData,
 )
-from jupyterlab_mlplat.core.kernel.errors import (
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PlatformError,
-    Unavailable,
-)
+from jupyterlab_mlplat.core.experiments.rules import is_private
+from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError
 from jupyterlab_mlplat.core.kernel.paging import Page
 
 #: MLflow error codes → the core's errors (HTTP status decides when the code is unknown)
 ERROR_TABLE: dict[str, type[PlatformError]] = {
-    "RESOURCE_DOES_NOT_EXIST": NotFound,
-    "NOT_FOUND": NotFound,
-    "ENDPOINT_NOT_FOUND": NotFound,
-    "INVALID_PARAMETER_VALUE": InvalidInput,
-    "BAD_REQUEST": InvalidInput,
-    "MALFORMED_REQUEST": InvalidInput,
-    "RESOURCE_ALREADY_EXISTS": InvalidInput,
-    "PERMISSION_DENIED": Forbidden,
-    "UNAUTHENTICATED": Forbidden,
-    "TEMPORARILY_UNAVAILABLE": Unavailable,
+    "RESOURCE_DOES_NOT_EXIST": MLflowNotFound,
+    "NOT_FOUND": MLflowNotFound,
+    "ENDPOINT_NOT_FOUND": MLflowNotFound,
+    "INVALID_PARAMETER_VALUE": MLflowRefused,
+    "BAD_REQUEST": MLflowRefused,
+    "MALFORMED_REQUEST": MLflowRefused,
+    "RESOURCE_ALREADY_EXISTS": MLflowRefused,
+    "PERMISSION_DENIED": MLflowForbidden,
+    "UNAUTHENTICATED": MLflowTokenRefused,
+    "TEMPORARILY_UNAVAILABLE": MLflowUnavailable,
 }
 STATUS_TABLE: dict[int, type[PlatformError]] = {
-    400: InvalidInput,
-    401: Forbidden,
-    403: Forbidden,
-    404: NotFound,
+    400: MLflowRefused,
+    401: MLflowTokenRefused,
+    403: MLflowForbidden,
+    404: MLflowNotFound,
+    503: MLflowUnavailable,
 }
 HISTORY_PAGE = 25_000
+#: how much of MLflow's own message travels as ``params.said``
+SAID_LIMIT = 300
 
 
-def _error(status: int, body: bytes, *, reading: str | None) -> PlatformError:
+def _error(status: int, body: bytes, *, missing: NotFound | None) -> PlatformError:
+    """The core error for an MLflow answer; ``missing`` is what a read reports when the object
+    is absent or hidden."""
     try:
         payload = json.loads(body)
         code = str(payload.get("error_code", ""))
@@ -62,11 +73,23 @@ def _error(status: int, body: bytes, *, reading: str | None) -> PlatformError:
         code, message = "", f"MLflow answered {status}"
     kind = ERROR_TABLE.get(code) or STATUS_TABLE.get(status)
     if kind is None:
-        return Unavailable(f"MLflow failed ({status}); try again in a moment")
-    if kind is Forbidden and reading is not None:
+        return MLflowFailed(
+            f"MLflow failed ({status}); try again in a moment", params={"status": status}
+        )
+    if missing is not None and kind in (MLflowNotFound, MLflowForbidden):
         # MLflow's auth answers 403 for a run that does not exist, so an id cannot be probed.
-        return NotFound(f"{reading} does not exist, or is not visible to you")
+        return missing
+    if kind is MLflowRefused:
+        return MLflowRefused(message, params={"said": message[:SAID_LIMIT]})
+    if kind is MLflowUnavailable:
+        return MLflowUnavailable("MLflow is temporarily unavailable; try again in a moment.")
     return kind(message)
+
+
+def _run_missing(run_id: str) -> RunNotFound:
+    return RunNotFound(
+        f"run {run_id} does not exist, or is not visible to you", params={"run_id": run_id}
+    )
 
 
 def _int(value: Any) -> int | None:
@@ -97,7 +120,7 @@ def _experiment(payload: dict[str, Any]) -> Experiment:
         id=str(payload["experiment_id"]),
         name=payload.get("name", ""),
         owner=tags.get(TAG_OWNER),
-        private=tags.get(TAG_PRIVATE, "").lower() == "true",
+        private=is_private(tags),
         lifecycle_stage=payload.get("lifecycle_stage", "active"),
         creation_time=_int(payload.get("creation_time")),
         last_update_time=_int(payload.get("last_update_time")),
@@ -128,7 +151,7 @@ class MlflowTracker(Tracker):
         payload: dict[str, Any] | None = None,
         body: bytes | None = None,
         content_type: str = "application/json",
-        reading: str | None = None,
+        missing: NotFound | None = None,
     ) -> tuple[bytes, str]:
         url = f"{self.base}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
         headers = {"Authorization": f"Bearer {self._token}"}
@@ -150,9 +173,11 @@ class MlflowTracker(Tracker):
         except (OSError, TimeoutError):
             response = None
         if response is None or response.code == 599:
-            raise Unavailable("MLflow is not reachable right now; the workbench retries by itself.")
+            raise MLflowUnavailable(
+                "MLflow is not reachable right now; the workbench retries by itself."
+            )
         if response.code >= 300:
-            raise _error(response.code, response.body or b"", reading=reading)
+            raise _error(response.code, response.body or b"", missing=missing)
         return response.body or b"", response.headers.get("Content-Type", "")
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -197,7 +222,13 @@ class MlflowTracker(Tracker):
         if filter_string:
             payload["filter"] = filter_string
         answer = await self._json(
-            "POST", "runs/search", payload=payload, reading=f"experiment {experiment_id}"
+            "POST",
+            "runs/search",
+            payload=payload,
+            missing=ExperimentNotFound(
+                f"experiment {experiment_id} does not exist, or is not visible to you",
+                params={"experiment_id": experiment_id},
+            ),
         )
         return Page(
             [_run(r) for r in answer.get("runs", [])], answer.get("next_page_token") or None
@@ -205,7 +236,7 @@ class MlflowTracker(Tracker):
 
     async def get_run(self, run_id: str) -> RunData:
         answer = await self._json(
-            "GET", "runs/get", query={"run_id": run_id}, reading=f"run {run_id}"
+            "GET", "runs/get", query={"run_id": run_id}, missing=_run_missing(run_id)
         )
         return _run(answer["run"])
 
@@ -217,7 +248,7 @@ class MlflowTracker(Tracker):
             if token:
                 query["page_token"] = token
             answer = await self._json(
-                "GET", "metrics/get-history", query=query, reading=f"run {run_id}"
+                "GET", "metrics/get-history", query=query, missing=_run_missing(run_id)
             )
             points += [
                 MetricPoint(int(m.get("step", 0)), float(m["value"]), int(m.get("timestamp", 0)))
@@ -229,7 +260,9 @@ class MlflowTracker(Tracker):
 
     async def list_artifacts(self, run_id: str, path: str) -> list[ArtifactFile]:
         query = {"run_id": run_id, **({"path": path} if path else {})}
-        answer = await self._json("GET", "artifacts/list", query=query, reading=f"run {run_id}")
+        answer = await self._json(
+            "GET", "artifacts/list", query=query, missing=_run_missing(run_id)
+        )
         return [
             ArtifactFile(f["path"], bool(f.get("is_dir")), _int(f.get("file_size")))
             for f in answer.get("files", [])
@@ -240,7 +273,10 @@ class MlflowTracker(Tracker):
             "GET",
             "get-artifact",
             query={"run_uuid": run_id, "path": path},
-            reading=f"artifact {path!r} of run {run_id}",
+            missing=ArtifactNotFound(
+                f"artifact {path!r} of run {run_id} does not exist, or is not visible to you",
+                params={"run_id": run_id, "path": path},
+            ),
         )
 
     async def upload_artifact(
@@ -248,9 +284,10 @@ class MlflowTracker(Tracker):
     ) -> None:
         prefix = "mlflow-artifacts:/"
         if not run.artifact_uri.startswith(prefix):
-            raise InvalidInput(
-                f"run {run.id} stores artifacts at {run.artifact_uri}, which the workbench "
-                "cannot write through MLflow's artifact proxy"
+            raise ArtifactStoreNotWritable(
+                f"run {run.id} stores its artifacts where the workbench cannot write through "
+                "MLflow's artifact proxy",
+                params={"run_id": run.id},
             )
         location = run.artifact_uri[len(prefix) :].strip("/")
         await self._call(

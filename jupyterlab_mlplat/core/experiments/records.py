@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from .errors import BadColumn, BadSort
 
 RunStatus = Literal["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"]
 
@@ -32,6 +32,7 @@ SORTABLE_ATTRIBUTES = {
     "user": "attributes.user_id",
 }
 MAX_PAGE = 200
+MIN_COMPARE = 2
 MAX_COMPARE = 5
 
 
@@ -44,6 +45,13 @@ class Experiment:
     creation_time: int | None
     last_update_time: int | None
     private: bool = False
+
+
+@dataclass(frozen=True)
+class ExperimentRow(Experiment):
+    """An experiment as the person sees it in the list: may they change it?"""
+
+    can_write: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,9 +94,17 @@ class Sort:
     @classmethod
     def parse(cls, kind: str, key: str, direction: str) -> Sort:
         if kind not in ("attribute", "metric", "param"):
-            raise InvalidInput("sort_kind must be attribute, metric or param", "sort_kind")
+            raise BadSort(
+                "sort_kind must be attribute, metric or param",
+                "sort_kind",
+                params={"field": "sort_kind", "value": kind[:200]},
+            )
         if direction not in ("asc", "desc"):
-            raise InvalidInput("sort_dir must be asc or desc", "sort_dir")
+            raise BadSort(
+                "sort_dir must be asc or desc",
+                "sort_dir",
+                params={"field": "sort_dir", "value": direction[:200]},
+            )
         sort = cls(kind, key, direction)  # type: ignore[arg-type]
         sort.order_by()  # validates the key now, not when MLflow is asked
         return sort
@@ -97,16 +113,19 @@ class Sort:
         """MLflow's order_by clause; keys are quoted, so any character is safe."""
         if self.kind == "attribute":
             if self.key not in SORTABLE_ATTRIBUTES:
-                raise InvalidInput(
+                raise BadSort(
                     f"runs can be sorted by {sorted(SORTABLE_ATTRIBUTES)}, a metric or a param; "
                     f"not by {self.key!r}",
                     "sort_key",
+                    params={"field": "sort_key", "value": self.key[:200]},
                 )
             column = SORTABLE_ATTRIBUTES[self.key]
         else:
             if not self.key or "`" in self.key:
-                raise InvalidInput(
-                    "a metric or param name must be non-empty, without '`'", "sort_key"
+                raise BadSort(
+                    "a metric or param name must be non-empty, without '`'",
+                    "sort_key",
+                    params={"field": "sort_key", "value": self.key[:200]},
                 )
             column = f"{'metrics' if self.kind == 'metric' else 'params'}.`{self.key}`"
         return f"{column} {self.direction.upper()}"
@@ -138,8 +157,10 @@ class Columns:
         for spec in specs:
             kind, sep, key = spec.partition(":")
             if not sep or not key or kind not in ("metric", "param"):
-                raise InvalidInput(
-                    f"column {spec!r} must be metric:<name> or param:<name>", "column"
+                raise BadColumn(
+                    f"column {spec!r} must be metric:<name> or param:<name>",
+                    "column",
+                    params={"column": spec[:200]},
                 )
             (metrics if kind == "metric" else params).append(key)
         return cls(tuple(dict.fromkeys(params)), tuple(dict.fromkeys(metrics)))

@@ -17,10 +17,23 @@ from typing import TypeVar
 from jupyterlab_mlplat.core.kernel.errors import Forbidden, InvalidInput
 from jupyterlab_mlplat.core.kernel.paging import Page
 
+from .errors import (
+    ArtifactPathOutsideRun,
+    MetricKeyMissing,
+    NotANotebook,
+    NotebooksUnavailable,
+    NotYourExperiment,
+    NotYourRun,
+    PageSizeOutOfRange,
+    RunIdInvalid,
+    TooFewRunsToCompare,
+    TooManyRunsToCompare,
+)
 from .ports import Tracker, Workspace
 from .records import (
     MAX_COMPARE,
     MAX_PAGE,
+    MIN_COMPARE,
     TAG_GIT_COMMIT,
     TAG_GIT_REPO,
     TAG_PRIVATE,
@@ -28,7 +41,7 @@ from .records import (
     ArtifactFile,
     Columns,
     Comparison,
-    Experiment,
+    ExperimentRow,
     MetricPoint,
     RunData,
     RunDetail,
@@ -36,6 +49,7 @@ from .records import (
     RunsPage,
     Sort,
 )
+from .rules import may_change_experiment, may_change_run, privacy_tag
 
 T = TypeVar("T")
 
@@ -72,7 +86,7 @@ def _row(run: RunData, me: str, columns: Columns | None) -> RunRow:
         git_commit=run.tags.get(TAG_GIT_COMMIT),
         params=params,
         metrics=metrics,
-        can_write=run.user == me,
+        can_write=may_change_run(run, me),
     )
 
 
@@ -83,14 +97,22 @@ def _detail(run: RunData, me: str) -> RunDetail:
 
 def _page_size(max_results: int) -> int:
     if not 1 <= max_results <= MAX_PAGE:
-        raise InvalidInput(f"max_results must be between 1 and {MAX_PAGE}", "max_results")
+        raise PageSizeOutOfRange(
+            f"max_results must be between 1 and {MAX_PAGE}",
+            "max_results",
+            params={"limit": MAX_PAGE},
+        )
     return max_results
 
 
 def notebook_artifact_path(notebook_path: str) -> str:
     name = PurePosixPath(notebook_path).name
     if not name.endswith(".ipynb"):
-        raise InvalidInput(f"{notebook_path!r} is not a notebook (.ipynb)", "path")
+        raise NotANotebook(
+            f"{notebook_path!r} is not a notebook (.ipynb)",
+            "path",
+            params={"path": notebook_path[:500]},
+        )
     return f"notebook/{name}"
 
 
@@ -99,7 +121,7 @@ _RUN_ID = re.compile(r"^[0-9a-zA-Z_-]{1,64}$")
 
 def run_id(value: str) -> str:
     if not _RUN_ID.match(value):
-        raise InvalidInput(f"{value!r} is not a run id", "run_id")
+        raise RunIdInvalid(f"{value!r} is not a run id", "run_id", params={"run_id": value[:100]})
     return value
 
 
@@ -115,9 +137,16 @@ class ExperimentService:
 
     async def experiments(
         self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
-    ) -> Page[Experiment]:
-        return await self._tracker.search_experiments(
+    ) -> Page[ExperimentRow]:
+        page = await self._tracker.search_experiments(
             name_contains.strip(), max_results=_page_size(max_results), page_token=page_token
+        )
+        return Page(
+            [
+                ExperimentRow(**vars(e), can_write=may_change_experiment(e, self._user))
+                for e in page.items
+            ],
+            page.next_page_token,
         )
 
     async def runs(
@@ -185,18 +214,24 @@ class ExperimentService:
             self._first_pages[key] = (last, page.next_page_token)
         return page
 
-    async def set_private(self, experiment_id: str, private: bool) -> None:
-        """Only the owner may (MLflow refuses anyone else); hides it from everybody else."""
-        await self._tracker.set_experiment_tag(
-            experiment_id, TAG_PRIVATE, "true" if private else "false"
-        )
+    async def set_private(self, experiment_id: str, private: bool) -> bool:
+        """Only the owner may (MLflow refuses anyone else); hides it from everybody else.
+        Returns the value stored."""
+        try:
+            await self._tracker.set_experiment_tag(experiment_id, TAG_PRIVATE, privacy_tag(private))
+        except Forbidden:
+            raise NotYourExperiment(
+                f"Only the owner of experiment {experiment_id} may make it private or shared.",
+                params={"experiment_id": experiment_id[:100]},
+            ) from None
+        return private
 
     async def run(self, run: str) -> RunDetail:
         return _detail(await self._tracker.get_run(run_id(run)), self._user)
 
     async def metric_history(self, run: str, key: str) -> list[MetricPoint]:
         if not key:
-            raise InvalidInput("name the metric whose history you want", "key")
+            raise MetricKeyMissing("name the metric whose history you want", "key")
         return await self._tracker.metric_history(run_id(run), key)
 
     async def artifacts(self, run: str, path: str = "") -> list[ArtifactFile]:
@@ -209,8 +244,18 @@ class ExperimentService:
 
     async def compare(self, run_ids: Sequence[str]) -> Comparison:
         ids = list(dict.fromkeys(run_id(r) for r in run_ids))
-        if not 2 <= len(ids) <= MAX_COMPARE:
-            raise InvalidInput(f"compare 2 to {MAX_COMPARE} different runs", "run_id")
+        if len(ids) < MIN_COMPARE:
+            raise TooFewRunsToCompare(
+                f"compare {MIN_COMPARE} to {MAX_COMPARE} different runs",
+                "run_id",
+                params={"minimum": MIN_COMPARE},
+            )
+        if len(ids) > MAX_COMPARE:
+            raise TooManyRunsToCompare(
+                f"compare {MIN_COMPARE} to {MAX_COMPARE} different runs",
+                "run_id",
+                params={"limit": MAX_COMPARE},
+            )
         runs = await asyncio.gather(*(self._tracker.get_run(r) for r in ids))
         metric_keys = sorted({k for run in runs for k in run.metrics})
         param_keys = sorted({k for run in runs for k in run.params})
@@ -232,11 +277,14 @@ class ExperimentService:
         Returns the artifact's path and the commit, if the folder is a git repository.
         """
         if self._workspace is None:
-            raise InvalidInput("this server has no notebooks to log")
+            raise NotebooksUnavailable("this server has no notebooks to log")
         artifact = notebook_artifact_path(notebook_path)
         target = await self._tracker.get_run(run_id(run))
-        if target.user != self._user:
-            raise Forbidden(f"run {run} belongs to {target.user}; log notebooks to your own runs")
+        if not may_change_run(target, self._user):
+            raise NotYourRun(
+                f"run {run} belongs to {target.user}; log notebooks to your own runs",
+                params={"run_id": target.id, "owner": target.user},
+            )
         content, commit = await asyncio.gather(
             self._workspace.read_file(notebook_path), self._workspace.commit_of(notebook_path)
         )
@@ -275,5 +323,9 @@ def _artifact_path(path: str, *, allow_root: bool = False) -> str:
     cleaned = path.strip().strip("/")
     posix = PurePosixPath(cleaned)
     if (not cleaned and not allow_root) or ".." in posix.parts or "\x00" in cleaned:
-        raise InvalidInput(f"artifact path {path!r} must be a relative path without '..'", "path")
+        raise ArtifactPathOutsideRun(
+            f"artifact path {path!r} must be a relative path without '..'",
+            "path",
+            params={"path": path[:500]},
+        )
     return cleaned
