@@ -197,3 +197,46 @@ def test_a_private_experiment_is_hidden_from_everybody_else_including_newcomers(
         mlflow.set_experiment_tag(experiment, "mlplat.private", "false")
     with people.as_("rita") as mlflow:
         assert mlflow.get_run(run_id).info.user_id == "alice"
+
+
+def test_owner_tags_are_written_only_by_the_workbench(people: People) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(
+            f"alice/tags-{uuid.uuid4().hex[:6]}", tags={"mlplat.owner": "rita"}
+        )
+        assert mlflow.get_experiment(experiment).tags["mlplat.owner"] == "alice"
+        run_id = mlflow.create_run(experiment).info.run_id
+        # not even on their own run or experiment: ownership is what the gateway stamped
+        _denied(lambda: mlflow.set_tag(run_id, "mlflow.user", "rita"))
+        _denied(lambda: mlflow.delete_tag(run_id, "mlflow.user"))
+        _denied(lambda: mlflow.set_experiment_tag(experiment, "mlplat.owner", "rita"))
+        with pytest.raises(MlflowException) as caught:
+            mlflow.create_experiment(
+                f"alice/born-private-{uuid.uuid4().hex[:6]}", tags={"mlplat.private": "true"}
+            )
+        assert caught.value.get_http_status_code() == 400
+        assert mlflow.get_run(run_id).data.tags["mlflow.user"] == "alice"
+
+
+def test_privacy_spelled_any_way_or_sent_to_an_encoded_path_hides_the_experiment(
+    people: People,
+) -> None:
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/spelled-{uuid.uuid4().hex[:6]}")
+    url = f"{people.hub.url}/services/mlflow/api/2.0/mlflow/experiments/set%2Dexperiment%2Dtag"
+    answer = requests.post(
+        url,
+        json={"experiment_id": experiment, "key": "mlplat.private", "value": "True"},
+        headers={"Authorization": f"Bearer {people.tokens['alice']}"},
+        timeout=20,
+    )
+    assert answer.status_code == 200, answer.text
+    with people.as_("alice") as mlflow:
+        assert mlflow.get_experiment(experiment).tags["mlplat.private"] == "true"
+
+    # adam may reach MLflow for the first time here: the stored spelling is what the newcomer
+    # rule searches for, so "True" must have been stored as "true"
+    people.tokens["adam"] = people.hub.token(people.hub.login("adam"), "adam", MLFLOW_SCOPES)
+    for outsider in ("rita", "adam"):
+        with people.as_(outsider) as mlflow:
+            _denied(lambda: mlflow.get_experiment(experiment))

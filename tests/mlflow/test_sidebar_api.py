@@ -95,10 +95,18 @@ async def get(jp_fetch: Any, *parts: str, params: Any = None) -> Any:
 
 
 async def refused(jp_fetch: Any, *parts: str, params: Any = None, **kwargs: Any) -> tuple[int, str]:
+    code, body = await refusal(jp_fetch, *parts, params=params, **kwargs)
+    return code, body["message"]
+
+
+async def refusal(
+    jp_fetch: Any, *parts: str, params: Any = None, **kwargs: Any
+) -> tuple[int, dict[str, Any]]:
+    """The status and the whole error body (message, reason, params, request id)."""
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", "mlflow", *parts, params=params or {}, **kwargs)
     assert caught.value.response is not None
-    return caught.value.code, json.loads(caught.value.response.body)["message"]
+    return caught.value.code, json.loads(caught.value.response.body)
 
 
 async def test_experiments_are_searched_by_name_with_their_owner(
@@ -418,3 +426,76 @@ async def test_a_repeated_first_page_stays_exact_as_runs_arrive_and_leave(
     best = next(r for r in mlflow.search_runs([experiment]) if r.info.run_name == "r0.1")
     mlflow.delete_run(best.info.run_id)
     assert await first_page() == ["r0.2", "r0.3"]
+
+
+async def test_refusals_carry_a_reason_and_params_the_sidebar_translates(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    missing = "0123456789abcdef0123456789abcdef"
+    code, body = await refusal(jp_fetch, "runs", missing)
+    assert (code, body["reason"], body["params"]) == (404, "run_not_found", {"run_id": missing})
+    assert body["request_id"]
+
+    one = [("run_id", seeded.runs["low"])]
+    code, body = await refusal(jp_fetch, "compare", params=one)
+    assert (code, body["reason"], body["params"]) == (
+        400,
+        "too_few_runs_to_compare",
+        {"minimum": 2},
+    )
+    six = [("run_id", f"{i:032x}") for i in range(6)]
+    code, body = await refusal(jp_fetch, "compare", params=six)
+    assert (code, body["reason"], body["params"]) == (400, "too_many_runs_to_compare", {"limit": 5})
+
+    params = {"sort_kind": "attribute", "sort_key": "password"}
+    code, body = await refusal(jp_fetch, "experiments", seeded.experiment, "runs", params=params)
+    assert (code, body["reason"]) == (400, "run_sort_invalid")
+    assert body["params"] == {"field": "sort_key", "value": "password"}
+
+    code, body = await refusal(
+        jp_fetch, "runs", seeded.runs["high"], "artifact", params={"path": "../secrets"}
+    )
+    assert (code, body["reason"], body["params"]) == (
+        400,
+        "artifact_path_outside_run",
+        {"path": "../secrets"},
+    )
+
+    code, body = await refusal(
+        jp_fetch,
+        "runs",
+        seeded.ritas_run,
+        "notebook",
+        method="POST",
+        body=json.dumps({"path": "churn/train.ipynb"}),
+    )
+    assert (code, body["reason"]) == (403, "not_your_run")
+    assert body["params"] == {"run_id": seeded.ritas_run, "owner": "rita"}
+
+    code, body = await refusal(
+        jp_fetch,
+        "experiments",
+        seeded.ritas_experiment,
+        "private",
+        method="POST",
+        body=json.dumps({"private": True}),
+    )
+    assert (code, body["reason"]) == (403, "not_your_experiment")
+    assert body["params"] == {"experiment_id": seeded.ritas_experiment}
+
+
+async def test_every_mlflow_route_is_in_the_sidebar_openapi_document(jp_fetch: Any) -> None:
+    response = await jp_fetch("jupyterlab-mlplat", "openapi.json")
+    document = json.loads(response.body)
+    paths = document["paths"]
+    assert set(paths["/mlflow/runs/{run_id}/artifact"]["get"]["responses"]["200"]["content"]) == {
+        "application/octet-stream"
+    }
+    runs = paths["/mlflow/experiments/{experiment_id}/runs"]["get"]
+    assert runs["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RunsPageBody"
+    }
+    schemas = document["components"]["schemas"]
+    assert set(schemas["RunDetailBody"]["properties"]) >= {"tags", "artifact_uri", "ui_url"}
+    reasons = set(schemas["ErrorBody"]["properties"]["reason"]["enum"])
+    assert {"run_not_found", "not_your_run", "mlflow_unavailable"} <= reasons

@@ -41,6 +41,8 @@ async def test_mlflow_down_is_503_with_a_message(jp_fetch: Any) -> None:
         await jp_fetch("jupyterlab-mlplat", "mlflow", "experiments")
     assert caught.value.code == 503
     assert caught.value.response is not None
-    message = json.loads(caught.value.response.body)["message"]
+    body = json.loads(caught.value.response.body)
+    message = body["message"]
     assert "not reachable" in message
     assert message != "t"
+    assert body["reason"] == "mlflow_unavailable"
