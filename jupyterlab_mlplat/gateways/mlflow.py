@@ -112,9 +112,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             return
 
     def _deny(self, message: str) -> None:
-        self.set_status(403)
-        self.set_header("Content-Type", "application/json")
-        self.finish({"error_code": "PERMISSION_DENIED", "message": message})
+        self._refuse(403, "PERMISSION_DENIED", message)
 
     def _refuse(self, status: int, error_code: str, message: str) -> None:
         self.set_status(status)
