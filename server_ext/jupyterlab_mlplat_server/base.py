@@ -28,9 +28,10 @@ from jupyterlab_mlplat.api.errors import (
 )
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
 from jupyterlab_mlplat.core.experiments.service import ExperimentService
 from jupyterlab_mlplat.core.git.service import GitWorkspace
-from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError, QueryNotInteger
+from jupyterlab_mlplat.core.kernel.errors import PlatformError, QueryNotInteger
 
 NAMESPACE = "jupyterlab-mlplat"
 M = TypeVar("M")
@@ -38,12 +39,6 @@ W = TypeVar("W", bound=BaseModel)
 
 #: the one settings key of this extension
 SERVICES_KEY = "mlplat_services"
-
-
-class MLflowNotConfigured(NotFound):
-    """This server has no tracking URI: the Experiments tab says so instead of failing."""
-
-    reason = "mlflow_not_configured"
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,9 @@ class MLflowFailed(Unavailable):
     """MLflow answered with an error of its own; ``params.status`` is the HTTP status."""
 
     reason = "mlflow_failed"
+
+
+class MLflowNotConfigured(NotFound):
+    """This server has no tracking URI: the Experiments tab says so instead of failing."""
+
+    reason = "mlflow_not_configured"
