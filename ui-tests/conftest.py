@@ -104,10 +104,14 @@ def open_panel(page: Page, workbench: Workbench) -> Callable[[str], Locator]:
 
 
 def show_panel(page: Page) -> Locator:
-    """Open the panel unless the restored layout already shows it (a click would close it)."""
+    """Open the panel unless the restored layout already shows it: its sidebar tab toggles it, so
+    a click on the tab of an open panel closes it. Whether JupyterLab restores the panel open
+    depends on whether it saved the layout before the page was left, so decide only once the
+    layout is restored: the splash screen, once shown, stays until then."""
     tab = page.get_by_role("tab", name=re.compile("ML Platform|ML-платформа"))
     panel = page.locator("#jp-mlplat-sidebar")
     expect(tab).to_be_visible(timeout=60_000)
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=60_000)
     if not panel.is_visible():
         tab.click()
     expect(panel).to_be_visible()

@@ -74,7 +74,7 @@ def test_the_panel_says_when_the_platform_is_down_and_recovers_by_itself(
 
 
 def test_switching_jupyterlab_to_russian_translates_the_panel(
-    page: Page, open_panel: OpenPanel, screenshot: Shot
+    page: Page, open_panel: OpenPanel, panel_of: Callable[[Page], Locator], screenshot: Shot
 ) -> None:
     open_panel("ivan")
 
@@ -83,10 +83,11 @@ def test_switching_jupyterlab_to_russian_translates_the_panel(
     page.locator(".lm-Menu-item", has_text="Language").click()
     page.get_by_role("menuitem", name=re.compile("Русский")).click()
     page.get_by_role("button", name=re.compile("Change and reload")).click()
-    page.wait_for_load_state("domcontentloaded")
 
-    page.get_by_role("tab", name="ML-платформа").click()
-    panel = page.locator("#jp-mlplat-sidebar")
+    # the reloaded page, in Russian; JupyterLab restores the panel open if it saved the layout
+    # with the panel open before the reload, so the tab is not simply clicked (that would close it)
+    expect(page.get_by_role("tab", name="ML-платформа")).to_be_visible(timeout=60_000)
+    panel = panel_of(page)
     expect(panel.get_by_text("Вы вошли как")).to_be_visible(timeout=60_000)
     expect(panel.get_by_text("Инструктор")).to_be_visible()
     expect(panel.get_by_role("tab", name="Эксперименты")).to_be_visible()
