@@ -12,11 +12,11 @@ the median and p95 of spawn-to-ready are. Both hubs run whole and real on this m
   (PostgreSQL, ``PlatformKubeSpawner`` against the emulated Kubernetes API whose kubelet runs each
   pod's ``jupyterhub-singleuser`` locally), with enough CPU nodes for N ``cpu-small`` pods.
 
-Each person signs in through the real OIDC provider (tests/oidc) the way a browser does: the
-hub's login button, the provider's form, the redirects back. Then they ask the hub's REST API,
-with their own session, for a ``cpu-small`` server, follow the spawn the way the spawn-pending
-page does (the hub's progress event stream), and open JupyterLab (the single-user server's own
-OAuth with the hub) until ``/user/NAME/api/status`` answers 200 through the proxy.
+Each person signs in through the real OIDC provider (tests/standins/oidc) the way a browser
+does: the hub's login button, the provider's form, the redirects back. Then they ask the hub's
+REST API, with their own session, for a ``cpu-small`` server, follow the spawn the way the
+spawn-pending page does (the hub's progress event stream), and open JupyterLab (the single-user
+server's own OAuth with the hub) until ``/user/NAME/api/status`` answers 200 through the proxy.
 
 - storm: N people sign in at once (threads released together), then all N spawn at once;
 - peer, in the same run on the same hub: N other people do the same one after another, each
@@ -67,7 +67,7 @@ import requests  # noqa: E402
 
 from jupyterlab_mlplat.core.profiles.rules import cpu_cores, load_profiles_file, memory_bytes  # noqa: E402
 from tests.e2e.cluster import NAMESPACE, PASSWORD, cluster_hub  # noqa: E402
-from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login  # noqa: E402
+from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login  # noqa: E402
 from tests.workbench import embedded_hub, free_port_block  # noqa: E402
 
 STATE = ROOT / ".state" / "bench-spawn-storm"

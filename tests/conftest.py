@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from tests.workbench import Hub
 from tests.workbench import embedded_hub as embedded_hub_running
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+# the Kubernetes stand-in's fixtures serve its own tests and the spawner's (tests/hub)
+pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.standins.kube.fixtures"]
 
 POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
 

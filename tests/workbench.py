@@ -1,4 +1,4 @@
-"""Start and stop a real embedded workbench for tests: shared by tests/hub_config and ui-tests."""
+"""Start and stop a real embedded workbench for tests: shared by tests/hub and ui-tests."""
 
 from __future__ import annotations
 

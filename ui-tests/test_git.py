@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.gitlab.server import FakeGitLab, git_env
+from tests.standins.gitlab.server import FakeGitLab, git_env
 
 pytestmark = pytest.mark.browser
 

@@ -55,9 +55,7 @@ def test_the_document_is_valid_openapi_with_every_reason(name: str) -> None:
 
 def _implemented(handler: type) -> set[str]:
     """The verbs a handler answers (tornado's own are the 405 stubs every handler inherits)."""
-    return {
-        verb for verb in VERBS if getattr(handler, verb) is not getattr(RequestHandler, verb)
-    }
+    return {verb for verb in VERBS if getattr(handler, verb) is not getattr(RequestHandler, verb)}
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.kube.apiserver import KubeAPI
-from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
+from tests.standins.kube.apiserver import KubeAPI
+from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "mlplat-users"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from tests.gitlab.server import FakeGitLab, git_env
+from tests.standins.gitlab.server import FakeGitLab, git_env
 
 OUTPUT = {"output_type": "stream", "name": "stdout", "text": "0.93\n"}
 

@@ -29,7 +29,7 @@ from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
-from tests.gitlab.server import FakeGitLab, git_env
+from tests.standins.gitlab.server import FakeGitLab, git_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAM = Identity("adam", ("admins",), roles=(Role.ADMIN,))

@@ -129,8 +129,7 @@ def test_a_core_feature_reads_another_only_through_its_records_and_errors(module
 
 def test_no_import_loops() -> None:
     graph = {
-        m: {t for n in _imports(m, p) if (t := _resolve(n)) and t != m}
-        for m, p in MODULES.items()
+        m: {t for n in _imports(m, p) if (t := _resolve(n)) and t != m} for m, p in MODULES.items()
     }
     # a package's __init__ importing its own submodules is how packages expose them
     for m in graph:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.kube.apiserver import KubeAPI, wait_until
+from tests.standins.kube.apiserver import KubeAPI, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "jhub"

@@ -13,7 +13,7 @@ import pytest
 import requests
 from kubernetes import client
 
-from tests.kube.apiserver import KubeAPI, wait_until
+from tests.standins.kube.apiserver import KubeAPI, wait_until
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 

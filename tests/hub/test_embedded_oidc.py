@@ -1,7 +1,8 @@
 """The embedded hub signs people in through the organisation's OpenID Connect provider when
 MLPLAT_OIDC_* are set (hub_config/oidc.py, shared with the cluster hub): the provider's groups
 become hub groups and platform roles, and someone in none of the allowed groups is turned away.
-One real provider (tests/oidc), one real embedded workbench started by ``mlplat-embedded``."""
+One real provider (tests/standins/oidc), one real embedded workbench started by
+``mlplat-embedded``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
+from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
 from tests.workbench import embedded_hub, free_port_block
 
 ALICE = OIDCUser("alice", "alice-pw", ["data-scientists"], email="alice@example.org")

@@ -62,7 +62,7 @@ from kubernetes_validate import utils as validate_utils
 from referencing import Registry, Resource
 
 if TYPE_CHECKING:
-    from tests.kube.kubelet import Kubelet
+    from tests.standins.kube.kubelet import Kubelet
 
 log = logging.getLogger(__name__)
 
@@ -822,7 +822,7 @@ class KubeAPI:
     Use as a context manager (or ``start()``/``stop()``), point clients at
     :meth:`write_kubeconfig`, and assert on :attr:`rejected` (manifests refused by validation)
     and :attr:`received` (every write as the client sent it). With ``kubelet=True`` a
-    :class:`tests.kube.kubelet.Kubelet` schedules pods onto the nodes added with
+    :class:`tests.standins.kube.kubelet.Kubelet` schedules pods onto the nodes added with
     :meth:`add_node` and runs their first container as a local process (its logs and claim
     directories under ``kubelet_dir``, a temporary directory if not given). ``token`` is the
     bearer token clients must send (random by default); ``namespaces`` exist from the start.
@@ -872,7 +872,7 @@ class KubeAPI:
                     {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
                 )
             if self._want_kubelet:
-                from tests.kube.kubelet import Kubelet
+                from tests.standins.kube.kubelet import Kubelet
 
                 Kubelet(self, work_dir=self._kubelet_dir).start()  # sets self.kubelet
         except BaseException:

@@ -18,7 +18,7 @@ import gitlab
 import pytest
 import requests
 
-from tests.gitlab.server import DEVELOPER, REPORTER, FakeGitLab, git_env
+from tests.standins.gitlab.server import DEVELOPER, REPORTER, FakeGitLab, git_env
 
 Git = Callable[..., subprocess.CompletedProcess[str]]
 

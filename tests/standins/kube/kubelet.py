@@ -1,8 +1,8 @@
 """The scheduler, kubelet and volume provisioner of the emulated cluster, in one test helper.
 
-Without them a pod created through :mod:`tests.kube.apiserver` would stay Pending forever, and a
-spawner test could only fake readiness by patching the status itself. With them the whole path
-is real: the pod is scheduled against the nodes' allocatable resources (so a GPU profile on a
+Without them a pod created through :mod:`tests.standins.kube.apiserver` would stay Pending forever,
+and a spawner test could only fake readiness by patching the status itself. With them the whole
+path is real: the pod is scheduled against the nodes' allocatable resources (so a GPU profile on a
 cluster without free GPUs really stays Pending with a ``FailedScheduling`` event), its first
 container's command runs as a local process (``jupyterhub-singleuser`` answering the hub and the
 proxy), and its status follows that process.
@@ -45,10 +45,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.kube.apiserver import ApiError, Event, Obj, field_value, now, parse_quantity
+from tests.standins.kube.apiserver import ApiError, Event, Obj, field_value, now, parse_quantity
 
 if TYPE_CHECKING:
-    from tests.kube.apiserver import KubeAPI
+    from tests.standins.kube.apiserver import KubeAPI
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import requests
 from kubernetes import client, config, watch
 from kubernetes.client.exceptions import ApiException
 
-from tests.kube.apiserver import KubeAPI, parse_quantity, wait_until
+from tests.standins.kube.apiserver import KubeAPI, parse_quantity, wait_until
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
+from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
-from tests.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, find_login_form
+from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, find_login_form
 
 #: never contacted: the tests read the code from the redirect instead of following it
 REDIRECT_URI = "http://127.0.0.1:9/callback"

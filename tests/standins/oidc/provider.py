@@ -102,7 +102,10 @@ class OIDCProvider:
     def start(self) -> OIDCProvider:
         node = shutil.which("node")
         if node is None or not (HERE / "node_modules" / "oidc-provider").is_dir():
-            message = "node or tests/oidc/node_modules missing: run `source scripts/bootstrap test`"
+            message = (
+                "node or tests/standins/oidc/node_modules missing: "
+                "run `source scripts/bootstrap test`"
+            )
             if os.environ.get("CI"):
                 pytest.fail(message)
             pytest.skip(message)

@@ -1,4 +1,5 @@
-"""Fixtures for tests against the emulated Kubernetes API (see tests/kube/apiserver.py)."""
+"""Fixtures for tests against the emulated Kubernetes API (see tests/standins/kube/apiserver.py),
+loaded for the whole suite by tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from kubernetes import client, config
 
-from tests.kube.apiserver import KubeAPI
+from tests.standins.kube.apiserver import KubeAPI
 
 
 @pytest.fixture
