@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from tests.gitlab.server import FakeGitLab
+from tests.standins.gitlab.server import FakeGitLab
 from tests.workbench import Workbench, free_port_block, running_workbench
 
 ROOT = Path(__file__).resolve().parents[1]
