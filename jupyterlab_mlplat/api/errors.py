@@ -8,6 +8,9 @@ so a 404 raised by the platform surfaces as a 404 from the user's server, still 
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -159,3 +162,33 @@ class ErrorBody(BaseModel):
         schema = cls.model_json_schema(ref_template="#/components/schemas/{model}")
         schema["properties"]["reason"]["enum"] = all_reasons()
         return schema
+
+
+def error_reply(
+    error: BaseException | None,
+    status_code: int,
+    request_id: str | None,
+    *,
+    http_message: str | None = None,
+) -> tuple[int, ErrorBody]:
+    """The status and body of a failed request, the same for both APIs.
+
+    A core error keeps its status, reason and params; an HTTP framework's own 4xx (``http_message``
+    given) is passed on; anything else is a 500 whose body names nothing but the request id.
+    """
+    if isinstance(error, PlatformError):
+        return status_for(error), ErrorBody.of(error, request_id)
+    if http_message is not None and status_code < 500:
+        return status_code, ErrorBody(
+            message=http_message, reason=HTTP_ERROR_REASON, request_id=request_id
+        )
+    return 500, ErrorBody(
+        message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=request_id
+    )
+
+
+def where_it_failed(tb: TracebackType | None) -> str:
+    """``file.py:123`` of the innermost frame: a log line names the place, never the exception's
+    text (a driver's message can carry a connection string)."""
+    frame = traceback.extract_tb(tb)[-1] if tb else None
+    return f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"

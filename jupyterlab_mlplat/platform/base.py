@@ -10,23 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from tornado.web import HTTPError, RequestHandler
 
 from jupyterlab_mlplat.api.base import parse_body
-from jupyterlab_mlplat.api.errors import (
-    HTTP_ERROR_REASON,
-    INTERNAL_ERROR,
-    INTERNAL_ERROR_REASON,
-    ErrorBody,
-    status_for,
-)
+from jupyterlab_mlplat.api.errors import error_reply, where_it_failed
 from jupyterlab_mlplat.api.openapi import operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
@@ -141,41 +133,22 @@ class PlatformHandler(RequestHandler):
 
     # ---- errors: one table, no tracebacks in responses
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, PlatformError):
-            status, body = status_for(exc), ErrorBody.of(exc, self.request_id)
-        elif isinstance(exc, HTTPError) and status_code < 500:
-            status = status_code
-            body = ErrorBody(
-                message=exc.log_message or self._reason,
-                reason=HTTP_ERROR_REASON,
-                request_id=self.request_id,
-            )
-        else:
-            status = 500
-            body = ErrorBody(
-                message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=self.request_id
-            )
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        said = (error.log_message or self._reason) if isinstance(error, HTTPError) else None
+        status, body = error_reply(error, status_code, self.request_id, http_message=said)
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(body.model_dump_json(exclude_none=True))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        method, route = self.request.method, self.route_name
         if isinstance(value, PlatformError):
-            log.info("%s %s → %s: %s", self.request.method, self.route_name, value.reason, value)
+            log.info("%s %s → %s: %s", method, route, value.reason, value)
         elif isinstance(value, HTTPError):
-            log.warning("%s %s → %s", self.request.method, self.route_name, value)
+            log.warning("%s %s → %s", method, route, value)
         else:
-            # One line, no traceback: exception texts of drivers can carry connection strings.
-            frame = traceback.extract_tb(tb)[-1] if tb else None
-            where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
-            log.error(
-                "unexpected %s at %s in %s %s",
-                typ.__name__,
-                where,
-                self.request.method,
-                self.route_name,
-            )
+            where = where_it_failed(tb)
+            log.error("unexpected %s at %s in %s %s", typ.__name__, where, method, route)
 
     def on_finish(self) -> None:
         metrics = self.services.metrics

@@ -7,10 +7,8 @@ params, fields, request id), so the sidebar translates both alike.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import tornado.web
@@ -19,13 +17,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
 from jupyterlab_mlplat.api.base import parse_body
-from jupyterlab_mlplat.api.errors import (
-    HTTP_ERROR_REASON,
-    INTERNAL_ERROR,
-    INTERNAL_ERROR_REASON,
-    ErrorBody,
-    status_for,
-)
+from jupyterlab_mlplat.api.errors import error_reply, where_it_failed
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
@@ -111,43 +103,24 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         self.finish()
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, PlatformError):
-            status, body = status_for(exc), ErrorBody.of(exc, self.request_id)
-        elif isinstance(exc, tornado.web.HTTPError) and status_code < 500:
-            status = status_code
-            body = ErrorBody(
-                message=exc.log_message or self._reason,
-                reason=HTTP_ERROR_REASON,
-                request_id=self.request_id,
-            )
-        else:
-            status = 500
-            body = ErrorBody(
-                message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=self.request_id
-            )
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        said = (
+            (error.log_message or self._reason)
+            if isinstance(error, tornado.web.HTTPError)
+            else None
+        )
+        status, body = error_reply(error, status_code, self.request_id, http_message=said)
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(body.model_dump_json(exclude_none=True))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, PlatformError):
-            self.log.info("%s %s → %s", self.request.method, type(self).__name__, value.reason)
-            return
         if isinstance(value, tornado.web.HTTPError):
             super().log_exception(typ, value, tb)
-            return
-        # one line, no traceback: messages of git or MLflow may carry paths or URLs
-        frame = _last_frame(tb)
-        self.log.error(
-            "unexpected %s at %s in %s %s",
-            typ.__name__,
-            frame,
-            self.request.method,
-            type(self).__name__,
-        )
-
-
-def _last_frame(tb: Any) -> str:
-    frame = traceback.extract_tb(tb)[-1] if tb else None
-    return f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
+        elif isinstance(value, PlatformError):
+            self.log.info("%s %s → %s", self.request.method, type(self).__name__, value.reason)
+        else:  # one line, no traceback: messages of git or MLflow may carry paths or URLs
+            where, route = where_it_failed(tb), type(self).__name__
+            self.log.error(
+                "unexpected %s at %s in %s %s", typ.__name__, where, self.request.method, route
+            )
