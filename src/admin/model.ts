@@ -463,7 +463,8 @@ export namespace ProfilesModel {
           fieldReasons: error.fieldReasons ?? undefined
         };
       }
-      if (error.status === 409) {
+      // Only a stale revision is cured by reloading; the last profile stays the last one.
+      if (error.status === 409 && error.reason !== 'last_profile') {
         return { failure: { ...failure, kind: 'conflict' } };
       }
       if (error.status === 404) {

@@ -297,18 +297,30 @@ describe('ProfilesModel', () => {
 
   it('deletes at the revision it opened, and stays open on a conflict', async () => {
     await editLarge();
-    api.deleted = [conflict('This is the last profile')];
+    api.deleted = [conflict('adam changed profile cpu-large since you opened it')];
 
     expect(await model.remove()).toBe(false);
     expect(model.state.editor?.failure).toMatchObject({
       kind: 'conflict',
-      message: 'This is the last profile'
+      message: 'adam changed profile cpu-large since you opened it'
     });
 
     api.deleted = [undefined];
     expect(await model.remove()).toBe(true);
     expect(api.callsOf('deleteProfile').pop()).toEqual(['cpu-large', 3]);
     expect(model.state.editor).toBeNull();
+  });
+
+  it('offers no reload when the profile is the last one (reloading cannot help)', async () => {
+    await editLarge();
+    api.deleted = [conflict('This is the last profile', 'last_profile')];
+
+    expect(await model.remove()).toBe(false);
+    expect(model.state.editor?.failure).toMatchObject({
+      kind: 'error',
+      status: 409,
+      reason: 'last_profile'
+    });
   });
 
   it('does not save a map with a name given twice', async () => {

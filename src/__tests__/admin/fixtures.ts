@@ -123,12 +123,15 @@ export function invalidProfile(fields: {
   });
 }
 
-export function conflict(message: string): PlatformRequestError {
+export function conflict(
+  message: string,
+  reason = 'profile_changed'
+): PlatformRequestError {
   return new PlatformRequestError({
     status: 409,
     url: 'http://localhost/jupyterlab-mlplat/profiles/cpu-large',
     serverMessage: message,
-    reason: 'conflict'
+    reason
   });
 }
 
