@@ -297,7 +297,9 @@ describe('ProfilesModel', () => {
 
   it('deletes at the revision it opened, and stays open on a conflict', async () => {
     await editLarge();
-    api.deleted = [conflict('adam changed profile cpu-large since you opened it')];
+    api.deleted = [
+      conflict('adam changed profile cpu-large since you opened it')
+    ];
 
     expect(await model.remove()).toBe(false);
     expect(model.state.editor?.failure).toMatchObject({
