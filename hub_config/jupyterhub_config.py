@@ -147,8 +147,19 @@ c.JupyterHub.services += [
         "environment": {
             "MLPLAT_MLFLOW_GATEWAY_SECRET": mlflow_secret,
             "MLPLAT_MLFLOW_UPSTREAM": mlflow_upstream,
+            "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
         },
         "oauth_no_confirm": True,
+    },
+]
+
+# the gateway reports the privacy changes MLflow accepted to the platform, for the audit log
+c.JupyterHub.load_roles = [
+    *c.JupyterHub.load_roles,
+    {
+        "name": "mlplat-mlflow-gateway",
+        "services": ["mlflow"],
+        "scopes": ["access:services!service=mlplat", "custom:mlplat:record-events"],
     },
 ]
 

@@ -15,6 +15,9 @@ c.JupyterHub.custom_scopes = {
     "custom:mlplat:read-profiles": {
         "description": "Read every workspace profile (the hub's spawner builds the spawn page)."
     },
+    "custom:mlplat:record-events": {
+        "description": "Record in the audit log what people changed in MLflow (the MLflow gateway)."
+    },
 }
 c.JupyterHub.load_roles = [
     # every user may use the platform service and MLflow

@@ -229,3 +229,10 @@ class RunComparison(Wire):
                 for key, by_run in result.histories.items()
             },
         )
+
+
+class PrivacyEvent(Wire):
+    """The MLflow gateway's report of a privacy change MLflow accepted, for the audit log."""
+
+    actor: str = Field(min_length=1, max_length=255, description="Who made the change.")
+    private: bool

@@ -6,6 +6,7 @@ the same the platform writes, so the two cannot drift apart silently.
 
 from __future__ import annotations
 
+from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
 from .profiles import ProfileCalls
@@ -13,5 +14,5 @@ from .profiles import ProfileCalls
 __all__ = ["PlatformClient"]
 
 
-class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls):
+class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls):
     """Every call of the platform API, for one token."""

@@ -29,6 +29,7 @@ from traitlets.config import Application
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
+from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.rules import (
     ChangePrivacy,
     Forward,
@@ -38,6 +39,7 @@ from jupyterlab_mlplat.core.experiments.rules import (
     decide,
     privacy_acl,
 )
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
 
 log = logging.getLogger("mlplat.mlflow_gateway")
 
@@ -69,10 +71,13 @@ _PATH_SAFE = "/:@!$&'()*+,;=~"
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
-    def initialize(self, upstream: str, secret: str, prefix: str) -> None:
+    def initialize(
+        self, upstream: str, secret: str, prefix: str, events: PlatformClient | None = None
+    ) -> None:
         self.upstream = upstream
         self.secret = secret
         self.prefix = prefix
+        self.events = events
         self.health_path = prefix + "health"
         self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
 
@@ -127,6 +132,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         except ValueError:
             self._refuse(400, "BAD_REQUEST", "The request path is not valid UTF-8.")
             return
+        privacy_change: ChangePrivacy | None = None
         if user:
             decision = decide(self.request.method or "", path, self.prefix, body, user)
             if isinstance(decision, Refuse):
@@ -138,6 +144,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
                     self._refuse(403, "PERMISSION_DENIED", refused)
                     return
                 body = decision.body
+                privacy_change = decision
             elif isinstance(decision, Forward) and decision.body is not None:
                 body = decision.body
         query = self.request.query
@@ -184,7 +191,23 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             )
             log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
             return
+        if privacy_change is not None and 200 <= response.code < 300:
+            await self._record_privacy(user, privacy_change)
         self.finish()
+
+    async def _record_privacy(self, user: str, change: ChangePrivacy) -> None:
+        """MLflow accepted the change: the platform's audit log gets who made it. A lost report
+        cannot undo the change, so it is logged (the reason only) and the answer goes on."""
+        if self.events is None:
+            return
+        try:
+            await self.events.record_privacy(
+                change.experiment_id, actor=user, private=change.private
+            )
+        except PlatformError as err:
+            log.warning(
+                "privacy change of experiment %s not audited: %s", change.experiment_id, err.reason
+            )
 
     async def _upstream_json(
         self, user: str, method: str, path: str, payload: dict[str, Any] | None = None
@@ -280,6 +303,25 @@ class MlflowGatewayApp(Application):
     def _secret_default(self) -> str:
         return os.environ.get(SECRET_ENV, "")
 
+    platform_url = Unicode(
+        help="The platform service, where accepted privacy changes are recorded in the audit "
+        "log, e.g. http://127.0.0.1:8101/services/mlplat/. Defaults to $MLPLAT_PLATFORM_URL; "
+        "empty: privacy changes are not audited (a line at start says so)."
+    ).tag(config=True)
+
+    @default("platform_url")
+    def _platform_url_default(self) -> str:
+        return os.environ.get("MLPLAT_PLATFORM_URL", "")
+
+    platform_token = Unicode(
+        help="This service's token for the platform (scope custom:mlplat:record-events). "
+        "Defaults to $JUPYTERHUB_API_TOKEN, the token the hub gives its services."
+    ).tag(config=True)
+
+    @default("platform_token")
+    def _platform_token_default(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
+
     ip = Unicode(help="Address to listen on, e.g. 127.0.0.1.").tag(config=True)
     port = Int(help="Port to listen on, e.g. 8103.").tag(config=True)
     base_url = Unicode(help="Service prefix, e.g. /services/mlflow/.").tag(config=True)
@@ -323,6 +365,7 @@ class MlflowGatewayApp(Application):
                         "upstream": self.upstream_url,
                         "secret": self.gateway_secret,
                         "prefix": prefix,
+                        "events": self._events(),
                     },
                 ),
             ],
@@ -331,6 +374,12 @@ class MlflowGatewayApp(Application):
             xsrf_cookies=False,
             log_function=lambda handler: None,
         )
+
+    def _events(self) -> PlatformClient | None:
+        if not self.platform_url:
+            self.log.warning("no platform_url: privacy changes made in MLflow are not audited")
+            return None
+        return PlatformClient(self.platform_url, self.platform_token, timeout=5.0)
 
     def start(self) -> None:
         app = self.make_tornado_app()

@@ -29,6 +29,7 @@ from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
@@ -283,6 +284,7 @@ class PlatformApp(Application):
                 cipher_class.from_key_file(self.token_key_file),
                 gitlab_url=self.gitlab_url,
             ),
+            experiment_events=ExperimentEvents(store),
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
         )

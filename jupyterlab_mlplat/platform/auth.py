@@ -20,10 +20,11 @@ from jupyterlab_mlplat.core.kernel.errors import (
     TokenLacksAccess,
     TokenRefused,
 )
-from jupyterlab_mlplat.core.kernel.identity import Identity, roles_from_scopes
-
-#: held by the hub's spawner service, which reads every profile to build the spawn page
-READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"
+from jupyterlab_mlplat.core.kernel.identity import (
+    SERVICE_GRANTS,
+    Identity,
+    roles_from_scopes,
+)
 
 NO_CREDENTIALS_MESSAGE = (
     "This request carries no token. Call the platform with the header 'Authorization: token "
@@ -87,10 +88,12 @@ class HubTokenAuthenticator(PlatformAuthenticator):
 
     @staticmethod
     def _service_identity(model: dict[str, Any]) -> Identity:
-        """Hub services hold no person's roles; only the spawner's reader scope lets one in."""
-        if READ_PROFILES_SCOPE not in model.get("scopes", []):
+        """Hub services hold no person's roles; only the platform's service scopes let one in
+        (the spawner reads profiles, the MLflow gateway records events), and only for that."""
+        grants = frozenset(model.get("scopes", [])) & SERVICE_GRANTS
+        if not grants:
             raise TokenLacksAccess("Only people can use the platform API with a hub token.")
-        return Identity(name=model["name"], roles=(), mode="hub", kind="service")
+        return Identity(name=model["name"], roles=(), mode="hub", kind="service", grants=grants)
 
 
 class SharedSecretAuthenticator(PlatformAuthenticator):

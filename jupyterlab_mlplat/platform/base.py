@@ -22,6 +22,7 @@ from jupyterlab_mlplat.api.errors import error_reply, where_it_failed
 from jupyterlab_mlplat.api.openapi import operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.errors import (
@@ -52,6 +53,7 @@ class Services:
     authenticator: PlatformAuthenticator
     profiles: ProfileService
     gitlab: GitLabAccounts
+    experiment_events: ExperimentEvents
     metrics: Metrics
     openapi: dict[str, Any]
 

@@ -17,6 +17,7 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from tests.workbench import Hub
 
 MLFLOW_SCOPES = ["access:services!service=mlflow"]
@@ -197,6 +198,18 @@ def test_a_private_experiment_is_hidden_from_everybody_else_including_newcomers(
         mlflow.set_experiment_tag(experiment, "mlplat.private", "false")
     with people.as_("rita") as mlflow:
         assert mlflow.get_run(run_id).info.user_id == "alice"
+
+    # the platform's audit log has each accepted change, by who made it; rita's refusal is absent
+    store = SqlStore.from_url(f"sqlite:///{people.hub.data_dir / 'platform' / 'mlplat.sqlite'}")
+    try:
+        changes = [
+            (e.actor, e.detail["private"], e.detail["via"])
+            for e in reversed(store.audit_entries(limit=1000))
+            if e.action == "experiment.privacy_changed" and e.object_id == experiment
+        ]
+    finally:
+        store.close()
+    assert changes == [("alice", True, "mlflow"), ("alice", False, "mlflow")]
 
 
 def test_owner_tags_are_written_only_by_the_workbench(people: People) -> None:

@@ -23,10 +23,11 @@ from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
-from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.kernel.identity import RECORD_EVENTS_SCOPE, Identity, Role
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from tests.standins.gitlab.server import FakeGitLab, git_env
@@ -34,7 +35,8 @@ from tests.standins.gitlab.server import FakeGitLab, git_env
 ROOT = Path(__file__).resolve().parents[2]
 ADAM = Identity("adam", ("admins",), roles=(Role.ADMIN,))
 ALICE = Identity("alice", ("data-scientists",))
-SERVICES = (AccountService, ProfileService, GitLabAccounts, HealthService)
+GATEWAY = Identity("mlflow", roles=(), kind="service", grants=frozenset({RECORD_EVENTS_SCOPE}))
+SERVICES = (AccountService, ProfileService, GitLabAccounts, HealthService, ExperimentEvents)
 
 
 @dataclass
@@ -157,6 +159,16 @@ CHANGES: dict[str, Change] = {
         "gitlab.project.created",
         "gitlab_project",
         "alice/analysis",
+        "alice",
+    ),
+    "ExperimentEvents.privacy_changed": (
+        lambda w: None,
+        lambda w: ExperimentEvents(w.store).privacy_changed(
+            GATEWAY, "7", actor="alice", private=True
+        ),
+        "experiment.privacy_changed",
+        "experiment",
+        "7",
         "alice",
     ),
     "GitLabAccounts.open_merge_request": (

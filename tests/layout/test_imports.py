@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "api": {"core"},
     "adapters": {"core", "api"},
-    "gateways": {"core", "api"},
+    "gateways": {"core", "api", "client"},
     "client": {"core", "api"},
     # composition roots: they wire adapters to the core
     "platform": {"core", "api", "adapters"},

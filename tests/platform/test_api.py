@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from .conftest import RunningPlatform
+import pytest
+from tornado.httpclient import AsyncHTTPClient
+
+from .conftest import SECRET, RunningPlatform
 
 pytestmark = pytest.mark.asyncio
 
@@ -84,3 +87,18 @@ async def test_metrics_count_requests_by_route_not_by_path(platform: RunningPlat
     assert 'mlplat_http_requests_total{method="GET",route="me",status="200"} 1.0' in text
     assert 'route="unmatched",status="404"} 2.0' in text
     assert "does-not-exist" not in text
+
+
+async def test_only_the_mlflow_gateway_records_privacy_events(platform: RunningPlatform) -> None:
+    """A person cannot write the audit log's record of MLflow changes, even their own."""
+    response = await AsyncHTTPClient().fetch(
+        platform.url + "api/v1/experiments/7/privacy-events",
+        method="POST",
+        body=json.dumps({"actor": "alice", "private": True}),
+        headers={"Authorization": f"token {SECRET}"},
+        raise_error=False,
+    )
+    assert response.code == 403
+    assert json.loads(response.body)["reason"] == "events_from_gateway_only"
+    assert platform.app.services is not None
+    assert [e.action for e in platform.app.services.store.audit_entries()] == []

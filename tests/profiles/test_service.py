@@ -12,14 +12,16 @@ from jupyterlab_mlplat.adapters.kube.manifests import pod_preview
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.kernel.audit import current_request_id
 from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, NotFound
-from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.kernel.identity import READ_PROFILES_SCOPE, Identity, Role
 from jupyterlab_mlplat.core.profiles.rules import InvalidProfile, load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Identity("adam", ("admins",), (Role.DATA_SCIENTIST, Role.ADMIN))
 ALICE = Identity("alice", ("data-scientists",))
-SPAWNER = Identity("mlplat-spawner", roles=(), kind="service")
+SPAWNER = Identity(
+    "mlplat-spawner", roles=(), kind="service", grants=frozenset({READ_PROFILES_SCOPE})
+)
 GROUPS = ("admins", "data-scientists", "gpu-users", "instructors", "reviewers")
 
 
@@ -187,3 +189,9 @@ def test_preview_shows_the_pod_resources_kubernetes_gets(service: ProfileService
         {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
     ]
     assert pod["env"] == [{"name": "A", "value": "1"}]
+
+
+def test_a_hub_service_without_the_profiles_grant_reads_none(service: ProfileService) -> None:
+    gateway = Identity("mlflow", roles=(), kind="service", grants=frozenset({"custom:x"}))
+    with pytest.raises(Forbidden):
+        service.visible_to(gateway)

@@ -171,3 +171,15 @@ class MLflowNotConfigured(NotFound):
     """This server has no tracking URI: the Experiments tab says so instead of failing."""
 
     reason = "mlflow_not_configured"
+
+
+class EventsFromGatewayOnly(Forbidden):
+    """Only the MLflow gateway records what people changed in MLflow."""
+
+    reason = "events_from_gateway_only"
+
+
+class ExperimentIdInvalid(InvalidInput):
+    """``params.experiment_id``: not the shape of an MLflow experiment id."""
+
+    reason = "experiment_id_invalid"

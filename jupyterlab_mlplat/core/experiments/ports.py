@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
 from jupyterlab_mlplat.core.kernel.paging import Page
 
 from .records import ArtifactFile, Experiment, MetricPoint, RunData
@@ -58,3 +59,7 @@ class Workspace(Protocol):
 
     async def commit_of(self, path: str) -> str | None:
         """The git commit checked out where ``path`` lives, if that is a repository."""
+
+
+#: the platform's store, as the record of what people changed in MLflow needs it
+ExperimentsStore = Transactional[UnitOfWork]

@@ -15,10 +15,13 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from jupyterlab_mlplat.core.kernel.errors import Forbidden, InvalidInput
+from jupyterlab_mlplat.core.kernel.identity import RECORD_EVENTS_SCOPE, Identity
 from jupyterlab_mlplat.core.kernel.paging import Page
 
 from .errors import (
     ArtifactPathOutsideRun,
+    EventsFromGatewayOnly,
+    ExperimentIdInvalid,
     MetricKeyMissing,
     NotANotebook,
     NotebooksUnavailable,
@@ -29,7 +32,7 @@ from .errors import (
     TooFewRunsToCompare,
     TooManyRunsToCompare,
 )
-from .ports import Tracker, Workspace
+from .ports import ExperimentsStore, Tracker, Workspace
 from .records import (
     MAX_COMPARE,
     MAX_PAGE,
@@ -329,3 +332,39 @@ def _artifact_path(path: str, *, allow_root: bool = False) -> str:
             params={"path": path[:500]},
         )
     return cleaned
+
+
+class ExperimentEvents:
+    """What people changed in MLflow that the platform keeps in its audit log.
+
+    MLflow itself is the source of truth for an experiment's privacy; the gateway, which sees
+    every change go through, reports each accepted one here with its own service token, naming
+    the person who made it. The record therefore follows the change (it cannot share MLflow's
+    transaction); a lost report is logged by the gateway.
+    """
+
+    def __init__(self, store: ExperimentsStore) -> None:
+        self.store = store
+
+    def privacy_changed(
+        self, caller: Identity, experiment_id: str, *, actor: str, private: bool
+    ) -> None:
+        if not caller.may(RECORD_EVENTS_SCOPE):
+            raise EventsFromGatewayOnly(
+                "Only the MLflow gateway records changes made in MLflow.",
+                params={"caller": caller.name},
+            )
+        if not _RUN_ID.match(experiment_id):  # MLflow's ids: digits, letters, '-', '_'
+            raise ExperimentIdInvalid(
+                f"{experiment_id[:100]!r} is not an experiment id",
+                "experiment_id",
+                params={"experiment_id": experiment_id[:100]},
+            )
+        with self.store.transaction(actor) as tx:
+            tx.audit(
+                "experiment.privacy_changed",
+                "experiment",
+                experiment_id,
+                private=private,
+                via=caller.name,
+            )

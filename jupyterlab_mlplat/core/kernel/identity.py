@@ -26,6 +26,12 @@ SCOPE_FOR_ROLE: dict[Role, str] = {
     Role.INSTRUCTOR: "custom:mlplat:instruct",
 }
 
+#: held by the hub's spawner service, which reads every profile to build the spawn page
+READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"
+#: held by the MLflow gateway, which records what people changed in MLflow (privacy)
+RECORD_EVENTS_SCOPE = "custom:mlplat:record-events"
+SERVICE_GRANTS = frozenset({READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE})
+
 #: display order, so every client lists roles the same way
 ROLE_ORDER: tuple[Role, ...] = (Role.DATA_SCIENTIST, Role.REVIEWER, Role.ADMIN, Role.INSTRUCTOR)
 
@@ -53,9 +59,15 @@ class Identity:
     mode: str = "hub"
     kind: str = "user"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    #: for a hub service, the platform scopes its token holds (a service holds no person's roles)
+    grants: frozenset[str] = frozenset()
 
     def has(self, role: Role) -> bool:
         return role in self.roles
+
+    def may(self, grant: str) -> bool:
+        """Whether a hub service was given ``grant`` (a custom scope)."""
+        return self.kind == "service" and grant in self.grants
 
     @classmethod
     def everything(cls, name: str) -> Identity:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jupyterlab_mlplat.core.kernel.errors import Conflict, FieldProblem, Forbidden, NotFound
-from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.kernel.identity import READ_PROFILES_SCOPE, Identity, Role
 
 from .ports import ProfilesStore, ProfilesTx
 from .records import StoredProfile
@@ -64,6 +64,8 @@ class ProfileService:
     # ---- reading
     def visible_to(self, identity: Identity) -> list[StoredProfile]:
         """Admins and the hub's spawner see every profile; a person sees those open to them."""
+        if identity.kind == "service" and not identity.may(READ_PROFILES_SCOPE):
+            raise AdminOnly("This service may not read the workspace profiles.")
         profiles = ordered(self.store.profiles())
         if identity.kind == "service" or identity.has(Role.ADMIN):
             return profiles

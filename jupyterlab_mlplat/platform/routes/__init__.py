@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
-from . import gitlab, meta, profiles
+from . import experiments, gitlab, meta, profiles
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *meta.ROUTES,
     *profiles.ROUTES,
     *gitlab.ROUTES,
+    *experiments.ROUTES,
 ]
