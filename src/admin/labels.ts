@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { IProfile } from './types';
 import { IDraftProblem } from './draft';
-import { ReasonLabels } from '../shell/errors';
+import { param, ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of the profile editor. Each label is a literal `trans.__()`
@@ -136,10 +136,137 @@ export function groupsSummary(
     : trans.__('Groups: %1', profile.allowed_groups.join(', '));
 }
 
-/** Labels of the reason codes only the profile routes answer with. */
+/**
+ * Labels of the field reasons of a refused profile, shown next to each
+ * input (`core/profiles/rules.py`: `PROFILE_FIELD_REASONS`, and
+ * `_PYDANTIC_FIELD_REASONS` with pydantic's own params `min_length`,
+ * `max_length` and `ge`).
+ */
+export const fieldReasonLabels: ReasonLabels = {
+  // Any field
+  field_required: trans => trans.__('This field is required.'),
+  field_unknown: trans => trans.__('This field is not part of a profile.'),
+  field_not_integer: trans => trans.__('Enter a whole number.'),
+  field_not_boolean: trans => trans.__('This must be true or false.'),
+  field_not_text: trans => trans.__('This must be text.'),
+  field_not_list: trans => trans.__('This must be a list.'),
+  field_not_object: trans =>
+    trans.__('This must be an object (names with values).'),
+  field_too_short: (trans, params) =>
+    trans.__('Too short: at least %1 characters.', param(params, 'min_length')),
+  field_too_long: (trans, params) =>
+    trans.__('Too long: at most %1 characters.', param(params, 'max_length')),
+  field_too_small: (trans, params) =>
+    trans.__('Enter %1 or more.', param(params, 'ge')),
+  field_invalid: trans => trans.__('This value is not valid.'),
+
+  // The profile's own rules
+  slug_invalid: (trans, params) =>
+    param(params, 'value')
+      ? trans.__(
+          '“%1” cannot be a slug: use at most 63 lowercase letters, digits and hyphens, start and end with a letter or digit, and avoid reserved names.',
+          param(params, 'value')
+        )
+      : trans.__('The slug must not be empty.'),
+  slug_fixed: (trans, params) =>
+    trans.__(
+      'The slug of a profile cannot change (it stays “%1”); create a new profile instead.',
+      param(params, 'value')
+    ),
+  image_reference: trans =>
+    trans.__(
+      'An image reference has no spaces, e.g. quay.io/jupyter/scipy:2026.'
+    ),
+  cpu_quantity: (trans, params) =>
+    trans.__(
+      '“%1” is not a CPU quantity like 2, 0.5 or 500m.',
+      param(params, 'value')
+    ),
+  memory_quantity: (trans, params) =>
+    trans.__(
+      '“%1” is not a memory quantity like 4Gi or 512Mi.',
+      param(params, 'value')
+    ),
+  cpu_guarantee_above_limit: trans =>
+    trans.__('The CPU guarantee is above the CPU limit.'),
+  memory_guarantee_above_limit: trans =>
+    trans.__('The memory guarantee is above the memory limit.'),
+  gpu_not_whole: trans =>
+    trans.__('A GPU is not divisible: use a whole number like 0, 1 or 2.'),
+  gpu_resource_name: (trans, params) =>
+    trans.__(
+      '“%1” is not an extended resource name like nvidia.com/gpu or amd.com/gpu.',
+      param(params, 'value')
+    ),
+  node_label: (trans, params) =>
+    trans.__(
+      '“%1” is not a node label (keys like mlplat/accelerator, values of at most 63 letters, digits, “-”, “_” or “.”).',
+      param(params, 'value')
+    ),
+  toleration_key_missing: trans =>
+    trans.__('A toleration needs the key of the taint it tolerates.'),
+  toleration_operator: (trans, params) =>
+    trans.__('The operator is one of %1.', param(params, 'choices')),
+  toleration_effect: (trans, params) =>
+    trans.__('The effect is one of %1, or empty.', param(params, 'choices')),
+  env_name: (trans, params) =>
+    trans.__(
+      '“%1” is not an environment variable name (letters, digits, “_”).',
+      param(params, 'value')
+    ),
+  unknown_groups: (trans, params) =>
+    trans.__(
+      'Unknown groups: %1. The groups are: %2.',
+      param(params, 'value'),
+      param(params, 'choices')
+    )
+};
+
+/**
+ * Labels of the reason codes the profile routes and the spawner answer
+ * with (`core/profiles/service.py`, `capacity.py`, `rules.py`), and the
+ * field reasons of a refused profile, which `describeFields` looks up in
+ * the same registry.
+ */
 export const reasonLabels: ReasonLabels = {
+  profile_invalid: (trans, params) => {
+    const field = fieldLabel(param(params, 'field'), trans);
+    const more = Number(params.count) - 1;
+    return more > 0
+      ? trans.__(
+          'The profile is not valid: fix “%1” and the other fields marked (%2 more).',
+          field,
+          more
+        )
+      : trans.__('The profile is not valid: fix “%1”.', field);
+  },
+  profile_exists: (trans, params) =>
+    trans.__(
+      'A profile with the slug “%1” exists; choose another.',
+      param(params, 'slug')
+    ),
+  profile_not_found: (trans, params) =>
+    trans.__(
+      'There is no profile “%1”; it may have been deleted.',
+      param(params, 'slug')
+    ),
+  profile_changed: (trans, params) =>
+    trans.__(
+      '%1 changed the profile “%2” since you opened it (revision %3, yours %4). Reload it and apply your change again.',
+      param(params, 'by'),
+      param(params, 'slug'),
+      param(params, 'revision'),
+      param(params, 'yours')
+    ),
+  admin_only: trans =>
+    trans.__('Only platform admins may change workspace profiles.'),
   last_profile: trans =>
     trans.__(
       'This is the last profile: users would have nothing to start, so it cannot be deleted.'
-    )
+    ),
+  quota_exceeded: trans =>
+    trans.__(
+      'Starting this would go over a limit of the profile; stop another server first.'
+    ),
+  ...fieldReasonLabels
 };

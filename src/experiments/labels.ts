@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReasonLabels } from '../shell/errors';
+import { param, ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of MLflow values. Each label is a literal `trans.__()` call
@@ -127,8 +127,128 @@ export function mlflowErrorTitle(
 }
 
 /**
- * Labels of the reason codes only the MLflow routes answer with; the
- * generic ones (`not_found`, `forbidden`, ...) are the shell's. None yet:
- * the MLflow routes answer with the generic codes today.
+ * Labels of the reason codes the Experiments tab and the MLflow routes
+ * answer with; the generic ones (`not_found`, `forbidden`, ...) are the
+ * shell's. Params are those the raise sites name
+ * (`core/experiments/errors.py`).
  */
-export const reasonLabels: ReasonLabels = {};
+export const reasonLabels: ReasonLabels = {
+  // The request
+  run_sort_invalid: (trans, params) => {
+    const value = param(params, 'value');
+    switch (param(params, 'field')) {
+      case 'sort_dir':
+        return trans.__(
+          'Runs are sorted ascending or descending, not “%1”.',
+          value
+        );
+      case 'sort_key':
+        return trans.__('Runs cannot be sorted by “%1”.', value);
+      default:
+        return trans.__(
+          'Runs cannot be sorted by “%1”: sort by an attribute, a metric or a param.',
+          value
+        );
+    }
+  },
+  run_column_invalid: (trans, params) =>
+    trans.__(
+      'The column “%1” must be metric:<name> or param:<name>.',
+      param(params, 'column')
+    ),
+  page_size_out_of_range: (trans, params) =>
+    trans.__('A page holds 1 to %1 runs.', param(params, 'limit')),
+  experiment_id_invalid: (trans, params) =>
+    trans.__('“%1” is not an experiment ID.', param(params, 'experiment_id')),
+  run_id_invalid: (trans, params) =>
+    trans.__('“%1” is not a run ID.', param(params, 'run_id')),
+  metric_key_missing: trans =>
+    trans.__('Name the metric whose history you want.'),
+  artifact_path_outside_run: (trans, params) =>
+    trans.__(
+      'The artifact path “%1” must be relative, without “..”.',
+      param(params, 'path')
+    ),
+  too_few_runs_to_compare: (trans, params) =>
+    trans.__(
+      'Comparing needs at least %1 different runs.',
+      param(params, 'minimum')
+    ),
+  too_many_runs_to_compare: (trans, params) =>
+    trans.__(
+      'At most %1 runs can be compared at once.',
+      param(params, 'limit')
+    ),
+
+  // Notebooks logged to a run
+  not_a_notebook: (trans, params) =>
+    trans.__('“%1” is not a notebook (.ipynb).', param(params, 'path')),
+  notebooks_unavailable: trans =>
+    trans.__('This server has no notebooks to log.'),
+  notebook_not_found: (trans, params) =>
+    trans.__('“%1” does not exist; save it first.', param(params, 'path')),
+  notebook_unreadable: (trans, params) =>
+    trans.__('The notebook “%1” cannot be read.', param(params, 'path')),
+
+  // What the person may do
+  not_your_run: (trans, params) =>
+    trans.__(
+      'Run %1 belongs to %2; log notebooks to your own runs.',
+      param(params, 'run_id'),
+      param(params, 'owner')
+    ),
+  not_your_experiment: (trans, params) =>
+    trans.__(
+      'Only the owner of experiment %1 may make it private or shared.',
+      param(params, 'experiment_id')
+    ),
+
+  events_from_gateway_only: trans =>
+    trans.__('Only the MLflow gateway records changes made in MLflow.'),
+
+  // What MLflow answered
+  run_not_found: (trans, params) =>
+    trans.__(
+      'Run %1 does not exist, or is not visible to you.',
+      param(params, 'run_id')
+    ),
+  experiment_not_found: (trans, params) =>
+    trans.__(
+      'Experiment %1 does not exist, or is not visible to you.',
+      param(params, 'experiment_id')
+    ),
+  artifact_not_found: (trans, params) =>
+    trans.__(
+      'The artifact “%1” of run %2 does not exist, or is not visible to you.',
+      param(params, 'path'),
+      param(params, 'run_id')
+    ),
+  artifact_store_not_writable: (trans, params) =>
+    trans.__(
+      'Run %1 stores its artifacts where the workbench cannot write through MLflow’s artifact proxy.',
+      param(params, 'run_id')
+    ),
+  mlflow_not_found: trans =>
+    trans.__('MLflow has no such experiment, run or route.'),
+  mlflow_refused: (trans, params) =>
+    param(params, 'said')
+      ? trans.__('MLflow refused the request: %1', param(params, 'said'))
+      : trans.__('MLflow refused the request.'),
+  mlflow_forbidden: trans =>
+    trans.__('MLflow’s permissions do not let you make this change.'),
+  mlflow_token_refused: trans =>
+    trans.__(
+      'MLflow did not accept your server’s token; sign in again to renew it.'
+    ),
+  mlflow_unavailable: trans =>
+    trans.__('MLflow is unavailable right now; try again in a moment.'),
+  mlflow_failed: (trans, params) =>
+    trans.__(
+      'MLflow failed (HTTP %1); try again in a moment.',
+      param(params, 'status')
+    ),
+  mlflow_not_configured: trans =>
+    trans.__(
+      'MLflow is not configured for this server. Ask an administrator to set up experiment tracking.'
+    )
+};

@@ -3,6 +3,7 @@ import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
 import { ErrorParams, IReasonRef, PlatformRequestError } from '../api/request';
 import { TRANSLATION_DOMAIN } from './domain';
+import { roleLabel } from './labels';
 
 /**
  * The text of one reason code in the user's language. Each label is a
@@ -23,7 +24,11 @@ export function param(params: ErrorParams, name: string): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
-/** The reasons every server may answer with (`core/kernel/errors.py`). */
+/**
+ * The reasons every server may answer with: the generic ones of the core
+ * (`core/kernel/errors.py`), those of the HTTP layer, and those about the
+ * request itself, the caller's token and the services behind the sidebar.
+ */
 export const genericReasonLabels: ReasonLabels = {
   error: trans => trans.__('The request failed.'),
   invalid_input: trans =>
@@ -43,13 +48,100 @@ export const genericReasonLabels: ReasonLabels = {
       'The server failed unexpectedly; give the request ID to an administrator.'
     ),
   http_error: trans => trans.__('The server refused the request.'),
-  quota_exceeded: trans =>
-    trans.__(
-      'Starting this would go over a limit of the profile; stop another server first.'
-    ),
   'invalid-json': trans =>
-    trans.__('The server answered with something that is not JSON.')
+    trans.__('The server answered with something that is not JSON.'),
+
+  // Who is calling
+  role_required: (trans, params) =>
+    trans.__(
+      'Only platform users with the role “%1” may do this.',
+      roleLabel(param(params, 'role'), trans)
+    ),
+  token_missing: trans =>
+    trans.__(
+      'The request carries no token: the platform is called with your JupyterHub API token, which the sidebar sends for you. Reload JupyterLab.'
+    ),
+  token_refused: trans =>
+    trans.__(
+      'The platform does not accept your token: it is wrong, expired or revoked. Restart your server from the JupyterHub home page to get a fresh one.'
+    ),
+  token_lacks_access: trans =>
+    trans.__(
+      'Your token does not grant access to the ML platform. Ask an administrator to give your group access to the service.'
+    ),
+  hub_unavailable: trans =>
+    trans.__(
+      'JupyterHub could not confirm who you are right now; try again in a moment.'
+    ),
+
+  // The services behind the sidebar
+  platform_unreachable: (trans, params) =>
+    param(params, 'status')
+      ? trans.__(
+          'The ML platform failed (HTTP %1); try again in a moment.',
+          param(params, 'status')
+        )
+      : trans.__(
+          'The ML platform is not reachable right now. It may be restarting; the sidebar retries by itself.'
+        ),
+  platform_mismatch: trans =>
+    trans.__(
+      'The ML platform answered with something this version does not understand: the platform and your server may be on different releases.'
+    ),
+
+  // The request itself
+  body_not_json: trans => trans.__('The request body is not valid JSON.'),
+  body_too_large: (trans, params) =>
+    trans.__(
+      'The request body is too large (at most %1 bytes).',
+      param(params, 'limit')
+    ),
+  body_invalid: (trans, params) =>
+    trans.__(
+      'The field “%1” of the request is not valid.',
+      param(params, 'field')
+    ),
+  query_not_integer: (trans, params) =>
+    trans.__(
+      'The query parameter “%1” must be a whole number.',
+      param(params, 'name')
+    ),
+  unknown_route: (trans, params) =>
+    trans.__(
+      'The server has no API route %1: the page and the server are of different versions. Reload JupyterLab.',
+      param(params, 'path')
+    ),
+  name_invalid: (trans, params) => nameInvalid(trans, params)
 };
+
+/** A name refused by the platform's naming rules, by the rule it broke. */
+function nameInvalid(trans: TranslationBundle, params: ErrorParams): string {
+  const field = param(params, 'field');
+  switch (param(params, 'rule')) {
+    case 'empty':
+      return trans.__('The field “%1” must not be empty.', field);
+    case 'too_long':
+      return trans.__(
+        'The field “%1” must be at most %2 characters long.',
+        field,
+        param(params, 'limit')
+      );
+    case 'characters':
+      return trans.__(
+        'The field “%1” may use only lowercase letters, digits and “-”, and must start and end with a letter or digit; “%2” does not.',
+        field,
+        param(params, 'value')
+      );
+    case 'reserved':
+      return trans.__(
+        '“%1” is a reserved name and cannot be used as the field “%2”; choose another.',
+        param(params, 'value'),
+        field
+      );
+    default:
+      return trans.__('The field “%1” is not a valid name.', field);
+  }
+}
 
 /**
  * Where `describeError` looks reasons up: the generic ones, plus those the

@@ -7,30 +7,42 @@ const OPENAPI = path.resolve(__dirname, '..', '..', 'api', 'openapi');
 export const OPENAPI_DOCUMENTS = ['platform.json', 'sidebar.json'];
 
 /**
- * Every reason code the servers may answer with: the union of
- * `components.schemas.ErrorBody.properties.reason.enum` of the OpenAPI
- * documents when they are committed, else the list in `reasons.json`.
- * The one place that knows where the list comes from.
+ * The union of one enum of `components.schemas` over both committed
+ * OpenAPI documents. A document that is missing, or lists no such enum,
+ * fails loudly: the lists come from the wire contract and nowhere else.
  */
-export function reasonCodes(): string[] {
-  const documents = OPENAPI_DOCUMENTS.map(name => path.join(OPENAPI, name));
-  const present = documents.filter(file => fs.existsSync(file));
+function documentedEnum(schema: string, property: string): string[] {
   const codes = new Set<string>();
-  if (present.length > 0) {
-    for (const file of present) {
-      const document = JSON.parse(fs.readFileSync(file, 'utf-8'));
-      const values: unknown =
-        document?.components?.schemas?.ErrorBody?.properties?.reason?.enum;
-      if (!Array.isArray(values)) {
-        throw new Error(`${file} lists no ErrorBody reason codes`);
-      }
-      values.forEach(code => codes.add(String(code)));
+  for (const name of OPENAPI_DOCUMENTS) {
+    const file = path.join(OPENAPI, name);
+    if (!fs.existsSync(file)) {
+      throw new Error(
+        `${file} is missing: export the OpenAPI documents and commit them`
+      );
     }
-  } else {
-    const listed = JSON.parse(
-      fs.readFileSync(path.join(OPENAPI, 'reasons.json'), 'utf-8')
-    );
-    (listed.reasons as string[]).forEach(code => codes.add(code));
+    const document = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    const values: unknown =
+      document?.components?.schemas?.[schema]?.properties?.[property]?.enum;
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new Error(`${file} lists no ${schema}.${property} codes`);
+    }
+    values.forEach(code => codes.add(String(code)));
   }
   return [...codes].sort();
+}
+
+/**
+ * Every reason code the servers may answer with:
+ * `components.schemas.ErrorBody.properties.reason.enum`.
+ */
+export function reasonCodes(): string[] {
+  return documentedEnum('ErrorBody', 'reason');
+}
+
+/**
+ * Every reason code a form field's message may carry (`field_reasons`):
+ * `components.schemas.FieldReason.properties.reason.enum`.
+ */
+export function fieldReasonCodes(): string[] {
+  return documentedEnum('FieldReason', 'reason');
 }

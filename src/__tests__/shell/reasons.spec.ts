@@ -1,22 +1,31 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import * as fs from 'fs';
+import * as path from 'path';
 
-import { PlatformRequestError } from '../../api/request';
+import {
+  ITranslatorConnector,
+  TranslationBundle,
+  TranslationManager
+} from '@jupyterlab/translation';
+
+import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
+import { TRANSLATION_DOMAIN } from '../../shell/domain';
 import {
   describeError,
   describeFields,
   genericReasonLabels,
   ReasonLabel,
+  ReasonLabels,
   ReasonRegistry
 } from '../../shell/errors';
-import { reasonCodes } from '../api/reasonCodes';
-import { shippedPO } from './catalogue';
+import { fieldReasonCodes, reasonCodes } from '../api/reasonCodes';
+import { LC_MESSAGES, shippedPO } from './catalogue';
 import { english } from './fixtures';
 
 /** Every label the extension ships: the shell's and each feature's. */
-const ALL_LABELS = [
+const ALL_LABELS: ReasonLabels[] = [
   genericReasonLabels,
   experimentReasons,
   gitReasons,
@@ -25,6 +34,13 @@ const ALL_LABELS = [
 
 function labelOf(reason: string): ReasonLabel | undefined {
   return ALL_LABELS.map(labels => labels[reason]).find(label => !!label);
+}
+
+/** The registry of a running sidebar: the shell's labels and every tab's. */
+function sidebarRegistry(): ReasonRegistry {
+  const registry = new ReasonRegistry();
+  ALL_LABELS.forEach(labels => registry.add(labels));
+  return registry;
 }
 
 /** A bundle that answers from the Russian .po and records every msgid. */
@@ -42,11 +58,44 @@ function russian(): { trans: TranslationBundle; asked: string[] } {
   return { trans: { __ } as unknown as TranslationBundle, asked };
 }
 
+/** The Russian bundle as JupyterLab loads it: from the compiled JSON. */
+async function shippedRussian(): Promise<TranslationBundle> {
+  const bundle = JSON.parse(
+    fs.readFileSync(
+      path.join(LC_MESSAGES, `${TRANSLATION_DOMAIN}.json`),
+      'utf8'
+    )
+  );
+  const connector = {
+    fetch: async () => ({
+      data: { [TRANSLATION_DOMAIN]: bundle },
+      message: ''
+    })
+  } as unknown as ITranslatorConnector;
+  const manager = new TranslationManager('', undefined, undefined, connector);
+  await manager.fetch('ru_RU');
+  return manager.load(TRANSLATION_DOMAIN);
+}
+
 /** Values for any placeholder a label may interpolate. */
 const PARAMS = new Proxy(
   {},
   { get: (_, name) => (typeof name === 'string' ? `<${name}>` : undefined) }
 ) as { [name: string]: string };
+
+/** Every msgid the label asks for has a non-empty Russian msgstr. */
+function expectTranslated(label: ReasonLabel): void {
+  const po = shippedPO();
+  const { trans, asked } = russian();
+  label(trans, PARAMS);
+  expect(asked.length).toBeGreaterThan(0);
+  for (const msgid of asked) {
+    expect([msgid, po.get(msgid) ?? '']).toEqual([
+      msgid,
+      expect.stringMatching(/\S/)
+    ]);
+  }
+}
 
 describe('reason codes', () => {
   const codes = reasonCodes();
@@ -56,9 +105,11 @@ describe('reason codes', () => {
       expect.arrayContaining([
         'conflict',
         'forbidden',
+        'git_merge_conflicts',
         'invalid_input',
         'last_profile',
         'not_found',
+        'too_many_runs_to_compare',
         'unavailable'
       ])
     );
@@ -71,17 +122,155 @@ describe('reason codes', () => {
   });
 
   it.each(codes)('"%s" has a Russian translation in the .po', code => {
-    const po = shippedPO();
-    const { trans, asked } = russian();
-    labelOf(code)!(trans, PARAMS);
-    expect(asked.length).toBeGreaterThan(0);
-    for (const msgid of asked) {
-      expect([msgid, po.get(msgid) ?? '']).toEqual([
-        msgid,
-        expect.stringMatching(/\S/)
-      ]);
-    }
+    expectTranslated(labelOf(code)!);
   });
+});
+
+describe('field reason codes', () => {
+  const codes = fieldReasonCodes();
+
+  it('are read from the wire contract', () => {
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'cpu_quantity',
+        'field_required',
+        'field_too_small',
+        'unknown_groups'
+      ])
+    );
+  });
+
+  it.each(codes)('"%s" has a label in English', code => {
+    const label = labelOf(code);
+    expect(label).toBeDefined();
+    expect(label!(english, PARAMS).trim()).not.toBe('');
+  });
+
+  it.each(codes)('"%s" has a Russian translation in the .po', code => {
+    expectTranslated(labelOf(code)!);
+  });
+
+  it.each(codes)('"%s" is what describeFields shows', code => {
+    const { trans } = russian();
+    const fields = describeFields(
+      trans,
+      { cpu_limit: 'the English message of the server' },
+      { cpu_limit: { reason: code, params: PARAMS } },
+      sidebarRegistry()
+    );
+    expect(fields.cpu_limit).toBe(labelOf(code)!(trans, PARAMS));
+    expect(fields.cpu_limit).not.toBe('the English message of the server');
+  });
+});
+
+/**
+ * What stays Latin in Russian text, as the catalogue writes it: product
+ * names, units and Kubernetes quantities.
+ */
+const KEPT_AS_IS = /\b(git|GitLab|MLflow|CPU|GPU|HTTP|\d+(m|Mi|Gi))\b/g;
+
+describe('a reason in Russian, params filled in', () => {
+  /** code, params, the Russian text, the params it shows as they are */
+  type Case = [string, ErrorParams, string, string[]];
+
+  const cases: Case[] = [
+    [
+      'git_merge_conflicts',
+      { command: 'pull', files: 'train.ipynb, prep/clean.py' },
+      'git не может получить изменения: сначала разрешите конфликты в train.ipynb, prep/clean.py и сделайте коммит.',
+      ['files']
+    ],
+    [
+      'profile_changed',
+      { slug: 'cpu-large', by: 'eve', revision: 7, yours: 6 },
+      'eve изменил(а) профиль «cpu-large», пока вы его редактировали (ревизия 7, у вас — 6). Перезагрузите профиль и внесите изменения заново.',
+      ['slug', 'by', 'revision', 'yours']
+    ],
+    [
+      'too_many_runs_to_compare',
+      { limit: 5 },
+      'За один раз можно сравнить не больше 5 запусков.',
+      ['limit']
+    ],
+    [
+      'not_your_run',
+      { run_id: 'a1b2c3', owner: 'bob' },
+      'Запуск a1b2c3 принадлежит пользователю bob; записывайте блокноты в свои запуски.',
+      ['run_id', 'owner']
+    ],
+    [
+      'role_required',
+      { role: 'admin' },
+      'Это могут делать только пользователи платформы с ролью «Администратор».',
+      []
+    ],
+    [
+      'name_invalid',
+      { field: 'slug', rule: 'too_long', limit: 63 },
+      'Поле «slug» должно быть не длиннее 63 символов.',
+      ['field', 'limit']
+    ]
+  ];
+
+  it.each(cases)('"%s"', async (code, params, expected, shown) => {
+    const trans = await shippedRussian();
+    const text = labelOf(code)!(trans, params);
+
+    expect(text).toBe(expected);
+    expectNoEnglish(text, params, shown);
+  });
+
+  const fieldCases: Case[] = [
+    [
+      'cpu_quantity',
+      { value: 'two cores' },
+      '«two cores» — неверное количество CPU; укажите, например, 2, 0.5 или 500m.',
+      ['value']
+    ],
+    ['field_too_small', { ge: 1 }, 'Значение должно быть не меньше 1.', ['ge']],
+    [
+      'unknown_groups',
+      { value: 'physics', choices: 'data-scientists, reviewers' },
+      'Неизвестные группы: physics. Существующие группы: data-scientists, reviewers.',
+      ['value', 'choices']
+    ]
+  ];
+
+  it.each(fieldCases)('field "%s"', async (code, params, expected, shown) => {
+    const trans = await shippedRussian();
+    const fields = describeFields(
+      trans,
+      { cpu_limit: 'the English message of the server' },
+      { cpu_limit: { reason: code, params } },
+      sidebarRegistry()
+    );
+
+    expect(fields.cpu_limit).toBe(expected);
+    expectNoEnglish(fields.cpu_limit, params, shown);
+  });
+
+  /**
+   * The params named in `shown` are in the text as sent, the others (codes
+   * such as a git subcommand or a role) are not, and once the shown values
+   * are taken out nothing English is left but the names kept as they are.
+   */
+  function expectNoEnglish(
+    text: string,
+    params: ErrorParams,
+    shown: string[]
+  ): void {
+    let rest = text;
+    for (const [name, value] of Object.entries(params)) {
+      if (shown.includes(name)) {
+        expect(rest).toContain(String(value));
+        rest = rest.split(String(value)).join(' ');
+      } else {
+        expect(rest).not.toContain(String(value));
+      }
+    }
+    expect(rest).not.toMatch(/%\d/);
+    expect(rest.replace(KEPT_AS_IS, ' ')).not.toMatch(/[A-Za-z]/);
+  }
 });
 
 describe('describeError', () => {
