@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import stat
 import tempfile
+import weakref
 from pathlib import Path
 
 from jupyterlab_mlplat.core.git.ports import GitRunner
@@ -59,6 +61,8 @@ class CliGit(GitRunner):
             script.write_text(_ASKPASS)
             script.chmod(stat.S_IRWXU)
             self._askpass = script
+            # gone with the runner (or the server's exit): one folder per server, never left over
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
         return self._askpass
 
     def _environment(self, token: str | None) -> dict[str, str]:
