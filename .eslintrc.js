@@ -21,6 +21,8 @@ module.exports = {
     'jupyterlab_mlplat',
     'ui-tests',
     '.venv',
+    // generated from the OpenAPI documents (`jlpm build:types`)
+    'src/api/generated',
     '**/*.d.ts',
     '*.js'
   ],

@@ -26,7 +26,11 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
-  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/api/generated/**'
+  ],
   coverageReporters: ['lcov', 'text'],
   reporters: ['default'],
   roots: ['<rootDir>/src'],

@@ -1,5 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { components } from '../api/generated/sidebar';
 import { requestAPI, requestRaw, segment } from '../api/request';
 import {
   IPodPreview,
@@ -8,6 +9,9 @@ import {
   IProfilesAPI,
   ProfileBody
 } from './types';
+
+/** Request bodies as the sidebar API's document declares them. */
+type Body = components['schemas'];
 
 /** The workspace profiles of the platform, edited by admins. */
 export class ProfilesClient implements IProfilesAPI {
@@ -38,7 +42,13 @@ export class ProfilesClient implements IProfilesAPI {
   ): Promise<IProfileRecord> {
     return requestAPI<IProfileRecord>(
       `profiles/${segment(slug)}`,
-      { method: 'PUT', body: JSON.stringify({ profile, revision }) },
+      {
+        method: 'PUT',
+        body: JSON.stringify({
+          profile,
+          revision
+        } satisfies Body['ProfileUpdate'])
+      },
       this._serverSettings
     );
   }

@@ -25,10 +25,11 @@ export interface IKeyValueRow {
 export interface ITolerationDraft {
   id: number;
   key: string;
-  operator: TolerationOperator;
+  /** One of `TOLERATION_OPERATORS`, or what a stored profile says. */
+  operator: string;
   value: string;
-  /** '' tolerates every effect. */
-  effect: TolerationEffect | '';
+  /** One of `TOLERATION_EFFECTS`; '' tolerates every effect. */
+  effect: string;
 }
 
 export type QuotaDraft = { [K in keyof IProfileQuota]: string };
@@ -231,13 +232,15 @@ export function toBody(draft: IProfileDraft): {
     node_selector: map('node_selector', draft.node_selector),
     // Every row is sent, blank ones too: the platform's messages name
     // tolerations by position, which must match the rows on screen.
+    // No value (or no effect) travels as null, as a stored profile has it.
     tolerations: draft.tolerations.map(t => ({
       key: t.key.trim(),
       operator: t.operator,
-      ...(t.operator === 'Exists' || t.value.trim() === ''
-        ? {}
-        : { value: t.value.trim() }),
-      ...(t.effect ? { effect: t.effect } : {})
+      value:
+        t.operator === 'Exists' || t.value.trim() === ''
+          ? null
+          : t.value.trim(),
+      effect: t.effect || null
     })),
     environment: map('environment', draft.environment),
     allowed_groups: [...draft.allowed_groups],

@@ -8,6 +8,7 @@ import { IReasonRef, PlatformRequestError } from '../api/request';
 import { IServerText } from '../shell/errors';
 import { IFailure as INoteFailure } from '../shell/notes';
 import {
+  IPodPreview,
   IPodSpecPreview,
   IProfileRecord,
   IProfilesAPI,
@@ -291,7 +292,7 @@ export class ProfilesModel implements IDisposable {
         // The inputs a failed save named are right now: drop its summary.
         const failure = this._state.editor?.failure ?? null;
         this._patchEditor({
-          preview: { kind: 'ready', pod: answer.pod },
+          preview: { kind: 'ready', pod: ProfilesModel.podSpecOf(answer.pod) },
           fields: {},
           fieldReasons: undefined,
           failure: failure?.kind === 'invalid' ? null : failure
@@ -490,5 +491,51 @@ export namespace ProfilesModel {
     return preview.kind === 'ready' || preview.kind === 'loading'
       ? preview.pod
       : null;
+  }
+
+  /**
+   * The pod of a preview answer, which the document leaves an open object:
+   * the Kubernetes fields the preview shows, each kept only when it has the
+   * type Kubernetes gives it (missing ones read as empty).
+   */
+  export function podSpecOf(pod: IPodPreview['pod']): IPodSpecPreview {
+    const resources = Private.objectOf(pod.resources);
+    return {
+      image: typeof pod.image === 'string' ? pod.image : '',
+      resources: {
+        requests: Private.textMap(resources.requests),
+        limits: Private.textMap(resources.limits)
+      },
+      nodeSelector: Private.textMap(pod.nodeSelector),
+      tolerations: Private.listOf(pod.tolerations).map(Private.textMap),
+      env: Private.listOf(pod.env).flatMap(item => {
+        const { name, value } = Private.textMap(item);
+        return name === undefined ? [] : [{ name, value: value ?? '' }];
+      })
+    };
+  }
+}
+
+/** Readers of the open objects of an answer. */
+namespace Private {
+  export function objectOf(value: unknown): { [key: string]: unknown } {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as { [key: string]: unknown })
+      : {};
+  }
+
+  export function listOf(value: unknown): unknown[] {
+    return Array.isArray(value) ? value : [];
+  }
+
+  /** The string entries of an object. */
+  export function textMap(value: unknown): { [key: string]: string } {
+    const picked: { [key: string]: string } = {};
+    for (const [key, item] of Object.entries(objectOf(value))) {
+      if (typeof item === 'string') {
+        picked[key] = item;
+      }
+    }
+    return picked;
   }
 }

@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { describeError, describeFields } from '../shell/errors';
 import { LoadingNote } from '../shell/status';
-import { IPodSpecPreview, IToleration } from './types';
+import { IPodSpecPreview } from './types';
 import { IDraftProblem } from './draft';
 import { fieldLabel, problemText } from './labels';
 import { ProfilesModel } from './model';
@@ -161,6 +161,6 @@ function SpecLines(props: { lines: string[]; none: string }): JSX.Element {
 }
 
 /** A toleration in Kubernetes' words: `nvidia.com/gpu Exists NoSchedule`. */
-function tolerationText(t: IToleration): string {
+function tolerationText(t: IPodSpecPreview['tolerations'][number]): string {
   return [t.key, t.operator, t.value, t.effect].filter(Boolean).join(' ');
 }

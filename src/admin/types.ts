@@ -1,91 +1,72 @@
 /* ------------------------------------------------------------------------
  * Workspace profiles, edited by admins in the Admin tab.
  *
- * The platform validates every profile (`jupyterlab_mlplat/core/profiles.py`)
+ * The platform validates every profile (`jupyterlab_mlplat/core/profiles/`)
  * and the hub reads them at each spawn, so a saved change reaches the spawn
- * page without a restart.
+ * page without a restart. The wire types are the sidebar API's schemas,
+ * generated from its OpenAPI document (`jlpm build:types`).
  * ---------------------------------------------------------------------- */
 
+import type { components } from '../api/generated/sidebar';
+
+type Schemas = components['schemas'];
+
+/** The operators and effects the platform accepts; the form offers these. */
 export type TolerationOperator = 'Equal' | 'Exists';
 export type TolerationEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
-/** A Kubernetes toleration: lets the pod run on nodes with a matching taint. */
-export interface IToleration {
-  key: string;
-  operator: TolerationOperator;
-  value?: string | null;
-  /** Absent or null: tolerates every effect of the taint. */
-  effect?: TolerationEffect | null;
-}
+/**
+ * A Kubernetes toleration: lets the pod run on nodes with a matching taint.
+ * The wire carries `operator` and `effect` as text the platform checks; a
+ * null `effect` tolerates every effect of the taint.
+ */
+export type IToleration = Schemas['Toleration'];
 
 /** Limits checked when a server starts; null means no limit. */
-export interface IProfileQuota {
-  servers_per_user: number | null;
-  gpus_per_user: number | null;
-  servers_per_group: number | null;
-  gpus_per_group: number | null;
-}
+export type IProfileQuota = Schemas['Quota'];
 
-/** One workspace profile as the platform stores and validates it. */
-export interface IProfile {
-  /** A DNS label; it names the profile for good and cannot change. */
-  slug: string;
-  display_name: string;
-  description: string;
-  /** Preselected on the spawn page; saving one as default un-defaults the others. */
-  default: boolean;
-  image: string;
-  /** Kubernetes CPU quantities: "0.5", "2", "500m". */
-  cpu_guarantee: string;
-  cpu_limit: string;
-  /** Kubernetes memory quantities: "512Mi", "4Gi". */
-  mem_guarantee: string;
-  mem_limit: string;
-  gpu: number;
-  /** The extended resource that counts GPUs, e.g. `nvidia.com/gpu`. */
-  gpu_resource: string;
-  node_selector: { [label: string]: string };
-  tolerations: IToleration[];
-  environment: { [name: string]: string };
-  /** Groups that may start it; empty means everyone. */
-  allowed_groups: string[];
-  quota: IProfileQuota;
-  /** Position on the spawn page, smallest first. */
-  order: number;
-}
+/**
+ * One workspace profile as the platform stores and validates it.
+ *
+ * Every field is in every answer (the server writes whole models); the
+ * document, describing what a request may leave out, marks the maps and
+ * lists that have defaults optional, hence `Required`.
+ */
+export type IProfile = Required<Schemas['Profile']>;
 
 /** A stored profile with the revision a later save must name. */
-export interface IProfileRecord {
+export type IProfileRecord = Omit<Schemas['ProfileRecord'], 'profile'> & {
   profile: IProfile;
-  revision: number;
-  /** ISO 8601. */
-  updated_at: string;
-  updated_by: string;
-}
+};
 
 /** `GET profiles`: every profile for an admin, in display order. */
-export interface IProfileList {
+export type IProfileList = Omit<Schemas['ProfileList'], 'profiles'> & {
   profiles: IProfileRecord[];
-  /** The groups a profile may be opened to. */
-  known_groups: string[];
-}
+};
+
+/**
+ * `POST profile-preview`. The document leaves `pod` an open object (it is
+ * Kubernetes' vocabulary, not the platform's); `podSpecOf` reads it.
+ */
+export type IPodPreview = Schemas['PodPreview'];
 
 /** The part of the pod a server of a profile gets, in Kubernetes' own words. */
-export interface IPodSpecPreview {
+export type IPodSpecPreview = {
   image: string;
   resources: {
     requests: { [resource: string]: string };
     limits: { [resource: string]: string };
   };
   nodeSelector: { [label: string]: string };
-  tolerations: IToleration[];
+  /** As Kubernetes writes them: absent fields are left out. */
+  tolerations: {
+    key?: string;
+    operator?: string;
+    value?: string;
+    effect?: string;
+  }[];
   env: { name: string; value: string }[];
-}
-
-/** `POST profile-preview` */
-export interface IPodPreview {
-  pod: IPodSpecPreview;
-}
+};
 
 /**
  * What a profile form sends. Numbers the user typed that are not numbers

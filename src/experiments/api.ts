@@ -1,5 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { components } from '../api/generated/sidebar';
 import { apiURL, requestAPI, requestRaw, segment } from '../api/request';
 import {
   IArtifactContent,
@@ -17,6 +18,9 @@ import {
   IRunQuery,
   IRunResponse
 } from './types';
+
+/** Request bodies as the sidebar API's document declares them. */
+type Body = components['schemas'];
 
 /**
  * MLflow through the server extension, which calls MLflow as the hub user.
@@ -56,7 +60,10 @@ export class MlflowClient implements IMlflowAPI {
   ): Promise<IExperimentPrivacy> {
     return requestAPI<IExperimentPrivacy>(
       `mlflow/experiments/${segment(experimentId)}/private`,
-      { method: 'POST', body: JSON.stringify({ private: value }) },
+      {
+        method: 'POST',
+        body: JSON.stringify({ private: value } satisfies Body['PrivacyBody'])
+      },
       this._serverSettings
     );
   }
@@ -109,7 +116,12 @@ export class MlflowClient implements IMlflowAPI {
   logNotebook(runId: string, notebookPath: string): Promise<ILoggedNotebook> {
     return requestAPI<ILoggedNotebook>(
       `mlflow/runs/${segment(runId)}/notebook`,
-      { method: 'POST', body: JSON.stringify({ path: notebookPath }) },
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          path: notebookPath
+        } satisfies Body['NotebookBody'])
+      },
       this._serverSettings
     );
   }

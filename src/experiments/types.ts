@@ -3,136 +3,64 @@
  *
  * The server calls MLflow as the hub user and answers with these shapes, so
  * the browser never talks to MLflow itself and never holds its credentials.
+ * The wire types are the sidebar API's schemas, generated from its OpenAPI
+ * document (`jlpm build:types`); the rest describe what the UI asks for.
  * ---------------------------------------------------------------------- */
 
-/** `GET mlflow/config` */
-export interface IMlflowConfig {
-  /** False when the server has no MLflow tracking URI configured. */
-  enabled: boolean;
-  /** MLflow's own web UI, for "Open in MLflow" links; null when unknown. */
-  ui_url: string | null;
-  /** The user MLflow records runs under (the hub user). */
-  user: string;
-}
+import type { components } from '../api/generated/sidebar';
 
-/** One experiment of `GET mlflow/experiments`. */
-export interface IExperiment {
-  id: string;
-  name: string;
-  owner: string | null;
-  lifecycle_stage: 'active' | 'deleted' | string;
-  /** Milliseconds since the epoch. */
-  creation_time: number | null;
-  last_update_time: number | null;
-  /** Whether MLflow lets the user change it (log runs, rename). */
-  can_write: boolean;
-  /**
-   * Hidden, with its runs and artifacts, from everybody but the owner
-   * (including people who arrive later).
-   */
-  private: boolean;
-}
+type Schemas = components['schemas'];
+
+/** `GET mlflow/config`: `enabled` is false without a tracking URI. */
+export type IMlflowConfig = Schemas['MlflowConfig'];
+
+/**
+ * One experiment of `GET mlflow/experiments`; times are milliseconds since
+ * the epoch, `private` hides it (with its runs) from all but its owner.
+ */
+export type IExperiment = Schemas['ExperimentBody'];
 
 /** `POST mlflow/experiments/{id}/private` answers with the stored value. */
-export interface IExperimentPrivacy {
-  id: string;
-  private: boolean;
-}
+export type IExperimentPrivacy = Schemas['ExperimentPrivacy'];
 
 /** `GET mlflow/experiments` */
-export interface IExperimentPage {
-  experiments: IExperiment[];
-  next_page_token: string | null;
-}
-
-export type RunStatus =
-  'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type IExperimentPage = Schemas['ExperimentPage'];
 
 /** One row of the runs table; params/metrics hold only requested columns. */
-export interface IRunRow {
-  id: string;
-  name: string;
-  experiment_id: string;
-  status: RunStatus | string;
-  start_time: number | null;
-  end_time: number | null;
-  duration_ms: number | null;
-  user: string;
-  /** The notebook the run was logged from, relative to the server root. */
-  source_notebook: string | null;
-  git_commit: string | null;
-  params: { [key: string]: string };
-  metrics: { [key: string]: number };
-  can_write: boolean;
-}
+export type IRunRow = Schemas['RunRowBody'];
 
 /** The params and metrics logged in an experiment, for the column chooser. */
-export interface IRunColumns {
-  params: string[];
-  metrics: string[];
-}
+export type IRunColumns = Schemas['RunColumns'];
 
-/** `GET mlflow/experiments/{id}/runs` */
-export interface IRunPage {
-  runs: IRunRow[];
-  next_page_token: string | null;
-  columns: IRunColumns;
-  /** Whether a run of the page is still going, so the table should refresh. */
-  active: boolean;
-}
+/** `GET mlflow/experiments/{id}/runs`; `active`: a run still going. */
+export type IRunPage = Schemas['RunsPageBody'];
 
 /** A run with everything: all params and metrics, tags and links. */
-export interface IRunDetail extends IRunRow {
-  tags: { [key: string]: string };
-  artifact_uri: string;
-  ui_url: string | null;
-}
+export type IRunDetail = Schemas['RunDetailBody'];
 
 /** `GET mlflow/runs/{run_id}` */
-export interface IRunResponse {
-  run: IRunDetail;
-}
+export type IRunResponse = Schemas['RunAnswer'];
 
-export interface IMetricPoint {
-  step: number;
-  value: number;
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-}
+/** One logged value; `timestamp` in milliseconds since the epoch. */
+export type IMetricPoint = Schemas['MetricPointBody'];
 
 /** `GET mlflow/runs/{run_id}/metric-history?key=` */
-export interface IMetricHistory {
-  key: string;
-  history: IMetricPoint[];
-}
+export type IMetricHistory = Schemas['MetricHistory'];
 
-export interface IArtifactFile {
-  /** Relative to the run's artifact root, e.g. `notes/a.txt`. */
-  path: string;
-  is_dir: boolean;
-  file_size: number | null;
-}
+/** A file of a run; `path` is relative to the run's artifact root. */
+export type IArtifactFile = Schemas['ArtifactFileBody'];
 
 /** `GET mlflow/runs/{run_id}/artifacts?path=` */
-export interface IArtifactListing {
-  path: string;
-  files: IArtifactFile[];
-}
+export type IArtifactListing = Schemas['ArtifactListing'];
 
 /** `POST mlflow/runs/{run_id}/notebook` */
-export interface ILoggedNotebook {
-  artifact_path: string;
-  git_commit: string | null;
-}
+export type ILoggedNotebook = Schemas['LoggedNotebook'];
 
-/** `GET mlflow/compare?run_id=...` (2 to 5 runs) */
-export interface IRunComparison {
-  runs: IRunDetail[];
-  param_keys: string[];
-  metric_keys: string[];
-  /** metric key → run id → history. */
-  histories: { [metric: string]: { [runId: string]: IMetricPoint[] } };
-}
+/**
+ * `GET mlflow/compare?run_id=...` (2 to 5 runs); `histories` maps metric
+ * key → run id → history.
+ */
+export type IRunComparison = Schemas['RunComparison'];
 
 /** What the runs table is sorted by; `attribute` keys are the four below. */
 export type RunSortKind = 'attribute' | 'metric' | 'param';

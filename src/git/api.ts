@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { components } from '../api/generated/sidebar';
 import { requestAPI, requestRaw } from '../api/request';
 import {
   IGitAPI,
@@ -19,10 +20,14 @@ import {
   IPublishResult
 } from './types';
 
+/** Request bodies as the sidebar API's document declares them. */
+type Body = components['schemas'];
+
 /**
  * git and GitLab through the server extension. The folder always travels
  * as data (a query parameter or a JSON field), never in the URL's path, so
- * no folder name can reach another endpoint.
+ * no folder name can reach another endpoint. Every git action answers with
+ * the repository's new status, so none needs a `status` request after it.
  */
 export class GitClient implements IGitAPI {
   constructor(serverSettings?: ServerConnection.ISettings) {
@@ -34,7 +39,9 @@ export class GitClient implements IGitAPI {
   }
 
   init(path: string): Promise<IGitStatus> {
-    return this._send<IGitStatus>('POST', 'init', { path });
+    return this._send<IGitStatus>('POST', 'init', {
+      path
+    } satisfies Body['FolderBody']);
   }
 
   commit(
@@ -45,23 +52,24 @@ export class GitClient implements IGitAPI {
   ): Promise<IGitCommitResult> {
     return this._send<IGitCommitResult>('POST', 'commit', {
       path,
-      files,
+      files: [...files],
       message,
       clear_outputs: clearOutputs
-    });
+    } satisfies Body['CommitBody']);
   }
 
   pull(path: string): Promise<IGitPullResult> {
-    return this._send<IGitPullResult>('POST', 'pull', { path });
+    return this._send<IGitPullResult>('POST', 'pull', {
+      path
+    } satisfies Body['FolderBody']);
   }
 
   push(path: string, force = false): Promise<IGitStatus> {
     // `force` is sent only when true, so a plain push can never carry it.
-    return this._send<IGitStatus>(
-      'POST',
-      'push',
-      force ? { path, force: true } : { path }
-    );
+    const body: Partial<Body['PushBody']> = force
+      ? { path, force: true }
+      : { path };
+    return this._send<IGitStatus>('POST', 'push', body);
   }
 
   branches(path: string): Promise<IGitBranchList> {
@@ -69,11 +77,17 @@ export class GitClient implements IGitAPI {
   }
 
   createBranch(path: string, name: string): Promise<IGitStatus> {
-    return this._send<IGitStatus>('POST', 'branches', { path, name });
+    return this._send<IGitStatus>('POST', 'branches', {
+      path,
+      name
+    } satisfies Body['BranchBody']);
   }
 
   checkout(path: string, name: string): Promise<IGitStatus> {
-    return this._send<IGitStatus>('POST', 'checkout', { path, name });
+    return this._send<IGitStatus>('POST', 'checkout', {
+      path,
+      name
+    } satisfies Body['BranchBody']);
   }
 
   account(): Promise<IGitLabAccount> {
@@ -81,7 +95,9 @@ export class GitClient implements IGitAPI {
   }
 
   saveToken(token: string): Promise<IGitLabTokenInfo> {
-    return this._send<IGitLabTokenInfo>('PUT', 'account', { token });
+    return this._send<IGitLabTokenInfo>('PUT', 'account', {
+      token
+    } satisfies Body['TokenBody']);
   }
 
   async deleteToken(): Promise<void> {
@@ -94,7 +110,7 @@ export class GitClient implements IGitAPI {
   }
 
   publish(path: string, request: IPublishRequest): Promise<IPublishResult> {
-    const body: { [key: string]: unknown } = {
+    const body: Partial<Body['PublishBody']> = {
       path,
       name: request.name,
       visibility: request.visibility
@@ -118,7 +134,7 @@ export class GitClient implements IGitAPI {
       title: request.title,
       description: request.description,
       target_branch: request.target_branch
-    });
+    } satisfies Body['NewMergeRequestBody']);
   }
 
   pipeline(path: string): Promise<ILatestPipeline> {

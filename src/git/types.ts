@@ -4,164 +4,88 @@
  * git runs in the user's own server on their files; GitLab is reached
  * through the platform, which keeps the user's token. The token goes to
  * the server once, when it is saved, and never comes back.
+ *
+ * The wire types are the sidebar API's schemas, generated from its OpenAPI
+ * document (`jlpm build:types`): a field renamed on the server fails the
+ * build where the tab reads it.
  * ---------------------------------------------------------------------- */
 
+import type { components } from '../api/generated/sidebar';
+
+type Schemas = components['schemas'];
+
 /** What changed in a notebook, counted in cells rather than JSON lines. */
-export interface INotebookChanges {
-  added: number;
-  removed: number;
-  edited: number;
-  /** Only outputs, execution counts or metadata changed. */
-  outputs_only: boolean;
-  /** False when one side is not a notebook the server could read. */
-  readable: boolean;
-}
+export type INotebookChanges = Schemas['NotebookChangesBody'];
 
-/** One changed file; paths are relative to the repository's top folder. */
-export interface IGitFile {
-  path: string;
-  /**
-   * Staged and unstaged state letters as `git status` shows them: `M`, `A`,
-   * `D`, `R`, `?` (untracked), `U` (conflict), `.` (unchanged).
-   */
-  index: string;
-  worktree: string;
-  /** Set for `.ipynb` files. */
-  notebook: INotebookChanges | null;
-}
+/**
+ * One changed file; paths are relative to the repository's top folder.
+ * `index` and `worktree` are the staged and unstaged state letters as
+ * `git status` shows them: `M`, `A`, `D`, `R`, `?` (untracked), `U`
+ * (conflict), `.` (unchanged). `notebook` is set for `.ipynb` files.
+ */
+export type IGitFile = Schemas['ChangedFileBody'];
 
-/** `GET git/status?path=`, and the answer of most git actions. */
-export interface IGitStatus {
-  /** The folder asked about, relative to the server root ("" is the root). */
-  folder: string;
-  /** The repository's top folder, relative to the root; null outside one. */
-  repository: string | null;
-  /** Null when HEAD is detached. */
-  branch: string | null;
-  /** `origin/main`; null when the branch is not on the remote yet. */
-  upstream: string | null;
-  ahead: number;
-  behind: number;
-  /** Without credentials; null when the repository has no remote. */
-  remote_url: string | null;
-  files: IGitFile[];
-}
+/**
+ * `GET git/status?path=`, and the answer (or part of it) of every git
+ * action: `repository` is null outside one, `branch` null when HEAD is
+ * detached, `upstream` null before the first push.
+ */
+export type IGitStatus = Schemas['RepoStatusBody'];
 
-/** `POST git/commit` */
-export interface IGitCommitResult {
-  commit: string;
-  /** The user's running MLflow runs now tagged with the commit. */
-  linked_runs: string[];
-}
+/** `POST git/commit`: the commit, the MLflow runs tagged with it, the new status. */
+export type IGitCommitResult = Schemas['CommitResultBody'];
 
-/** `POST git/pull` */
-export interface IGitPullResult {
-  updated: boolean;
-  /** Files git left with conflict markers, to resolve and commit. */
-  conflicts: string[];
-}
+/** `POST git/pull`: the files left in conflict, the new status. */
+export type IGitPullResult = Schemas['PullResultBody'];
 
-export interface IGitBranch {
-  /** `main` for a local branch, `origin/main` for a remote one. */
-  name: string;
-  current: boolean;
-  remote: boolean;
-  upstream: string | null;
-}
+/** `main` for a local branch, `origin/main` for a remote one. */
+export type IGitBranch = Schemas['BranchEntry'];
 
 /** `GET git/branches?path=` */
-export interface IGitBranchList {
-  branches: IGitBranch[];
-}
+export type IGitBranchList = Schemas['BranchList'];
 
 /** The saved token as the platform describes it: never the token itself. */
-export interface IGitLabTokenInfo {
-  gitlab_username: string;
-  /** The token's last 4 characters, to recognise it. */
-  hint: string;
-  /** ISO 8601. */
-  saved_at: string;
-}
+export type IGitLabTokenInfo = Schemas['GitLabTokenInfo'];
 
-/** `GET git/account` */
-export interface IGitLabAccount {
-  /** Whether this workbench has a GitLab at all. */
-  configured: boolean;
-  url: string | null;
-  token: IGitLabTokenInfo | null;
-}
+/** `GET git/account`: whether there is a GitLab, and the saved token. */
+export type IGitLabAccount = Schemas['GitLabAccount'];
 
-export interface IGitLabNamespace {
-  id: number;
-  /** `alice` for the personal namespace, `team/sub` for a group. */
-  path: string;
-  kind: 'user' | 'group' | string;
-}
+/** `alice` for the personal namespace, `team/sub` for a group. */
+export type IGitLabNamespace = Schemas['NamespaceBody'];
 
 /** `GET git/namespaces` */
-export interface IGitLabNamespaceList {
-  namespaces: IGitLabNamespace[];
-}
+export type IGitLabNamespaceList = Schemas['NamespaceList'];
 
-export type ProjectVisibility = 'private' | 'internal' | 'public';
+export type ProjectVisibility = Schemas['PublishBody']['visibility'];
 
-/** `POST git/publish` body, without the folder. */
-export interface IPublishRequest {
-  name: string;
-  /** Absent: the user's personal namespace. */
-  namespace_id?: number | null;
-  visibility: ProjectVisibility;
-}
+/**
+ * `POST git/publish` body, without the folder; without `namespace_id` the
+ * project goes to the user's personal namespace.
+ */
+export type IPublishRequest = Pick<
+  Schemas['PublishBody'],
+  'name' | 'visibility'
+> &
+  Partial<Pick<Schemas['PublishBody'], 'namespace_id'>>;
 
-export interface IGitLabProject {
-  id: number;
-  path_with_namespace: string;
-  web_url: string;
-  http_url_to_repo: string;
-  default_branch: string | null;
-}
+export type IGitLabProject = Schemas['ProjectBody'];
 
-/** `POST git/publish` */
-export interface IPublishResult {
-  project: IGitLabProject;
-  status: IGitStatus;
-}
+/** `POST git/publish`: the project, and the status once pushed to it. */
+export type IPublishResult = Schemas['PublishedBody'];
 
-export interface IGitLabPipeline {
-  id: number;
-  /** GitLab's words: `pending`, `running`, `success`, `failed`, ... */
-  status: string;
-  ref: string;
-  sha: string;
-  web_url: string;
-}
+/** GitLab's words for `status`: `pending`, `running`, `success`, `failed`, ... */
+export type IGitLabPipeline = Schemas['PipelineBody'];
 
 /** `GET git/pipeline?path=`: the newest pipeline of the current branch. */
-export interface ILatestPipeline {
-  pipeline: IGitLabPipeline | null;
-}
+export type ILatestPipeline = Schemas['LatestPipeline'];
 
-export interface IMergeRequest {
-  iid: number;
-  title: string;
-  state: 'opened' | 'merged' | 'closed' | string;
-  web_url: string;
-  source_branch: string;
-  target_branch: string;
-  pipeline: IGitLabPipeline | null;
-}
+export type IMergeRequest = Schemas['MergeRequestBody'];
 
 /** `GET git/merge-requests?path=`: those of the current branch. */
-export interface IMergeRequestList {
-  merge_requests: IMergeRequest[];
-}
+export type IMergeRequestList = Schemas['MergeRequestList'];
 
 /** `POST git/merge-requests` body, without the folder. */
-export interface IMergeRequestCreate {
-  title: string;
-  description: string;
-  target_branch: string;
-}
+export type IMergeRequestCreate = Omit<Schemas['NewMergeRequestBody'], 'path'>;
 
 /**
  * The Git tab's calls. `path` is always the folder shown, relative to the

@@ -1,38 +1,30 @@
 /**
  * Wire types the shell reads: who is signed in and how the platform is.
  * Each feature keeps its own wire types in `src/<feature>/types.ts`.
+ *
+ * They are the schemas of the sidebar API's OpenAPI document, generated
+ * into `src/api/generated/` (`jlpm build:types`): a field renamed on the
+ * server fails the build where the UI reads it.
  */
+
+import type { components } from '../api/generated/sidebar';
+
+type Schemas = components['schemas'];
 
 /** How the platform runs: behind JupyterHub, or in-process for one user. */
-export type PlatformMode = 'hub' | 'standalone';
+export type PlatformMode = Schemas['Me']['mode'];
 
-/**
- * Roles the platform grants. The server may add roles before the
- * front-end knows them, so readers must accept any string.
- */
-export type Role = 'data_scientist' | 'reviewer' | 'admin' | 'instructor';
+/** Roles the platform grants. */
+export type Role = Schemas['Role'];
 
 /** `GET jupyterlab-mlplat/me` */
-export interface IIdentity {
-  name: string;
-  groups: string[];
-  roles: (Role | string)[];
-  mode: PlatformMode;
-}
+export type IIdentity = Schemas['Me'];
 
 /** One dependency of the platform as `/health` reports it. */
-export interface IHealthCheck {
-  status: 'ok' | 'failing';
-  message?: string | null;
-}
+export type IHealthCheck = Schemas['CheckBody'];
 
 /** `GET jupyterlab-mlplat/health` */
-export interface IHealth {
-  status: 'ok' | string;
-  version: string;
-  mode: PlatformMode;
-  checks: { [name: string]: IHealthCheck };
-}
+export type IHealth = Schemas['SidebarHealth'];
 
 /**
  * The calls the front-end makes. The model depends on this interface, not on

@@ -437,7 +437,12 @@ describe('ProfileEditor', () => {
     const body = api.callsOf('updateProfile')[0][1] as ProfileBody;
     expect(body.node_selector).toEqual({ 'mlplat/accelerator': 'nvidia' });
     expect(body.tolerations).toEqual([
-      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }
+      {
+        key: 'nvidia.com/gpu',
+        operator: 'Exists',
+        value: null,
+        effect: 'NoSchedule'
+      }
     ]);
     expect(body.environment).toEqual({ MODE: 'fast' });
     expect(body.quota.gpus_per_user).toBe(1);

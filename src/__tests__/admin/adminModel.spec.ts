@@ -361,8 +361,13 @@ describe('profile drafts', () => {
       gpu: 1,
       node_selector: { 'mlplat/accelerator': 'nvidia' },
       tolerations: [
-        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
-        { key: 'dedicated', operator: 'Equal', value: 'ml' }
+        {
+          key: 'nvidia.com/gpu',
+          operator: 'Exists',
+          value: null,
+          effect: 'NoSchedule'
+        },
+        { key: 'dedicated', operator: 'Equal', value: 'ml', effect: null }
       ],
       environment: { MODE: 'fast' },
       allowed_groups: ['gpu-users'],
@@ -419,8 +424,8 @@ describe('profile drafts', () => {
 
     expect(body.environment).toEqual({ A: '1' });
     expect(body.tolerations).toEqual([
-      { key: '', operator: 'Equal' },
-      { key: 'k', operator: 'Exists' }
+      { key: '', operator: 'Equal', value: null, effect: null },
+      { key: 'k', operator: 'Exists', value: null, effect: null }
     ]);
   });
 
@@ -429,5 +434,36 @@ describe('profile drafts', () => {
     expect(draft.image).toBe('');
     expect(draft.order).toBe('0');
     expect(draft.gpu_resource).toBe('nvidia.com/gpu');
+  });
+});
+
+describe('pod previews', () => {
+  it('read the pod the platform describes', () => {
+    const { pod } = podPreview({
+      nodeSelector: { 'mlplat/accelerator': 'nvidia' },
+      tolerations: [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }
+      ],
+      env: [{ name: 'MODE', value: 'fast' }]
+    });
+
+    expect(ProfilesModel.podSpecOf(pod)).toEqual(pod);
+  });
+
+  it('read what the document leaves open defensively', () => {
+    expect(
+      ProfilesModel.podSpecOf({
+        image: 42,
+        resources: { requests: { cpu: '1', gpu: 1 } },
+        tolerations: 'none',
+        env: [{ name: 'A' }, { value: 'no name' }]
+      })
+    ).toEqual({
+      image: '',
+      resources: { requests: { cpu: '1' }, limits: {} },
+      nodeSelector: {},
+      tolerations: [],
+      env: [{ name: 'A', value: '' }]
+    });
   });
 });

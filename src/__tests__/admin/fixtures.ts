@@ -79,7 +79,12 @@ export function profileList(): IProfileList {
           gpu: 1,
           node_selector: { 'mlplat/accelerator': 'nvidia' },
           tolerations: [
-            { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }
+            {
+              key: 'nvidia.com/gpu',
+              operator: 'Exists',
+              value: null,
+              effect: 'NoSchedule'
+            }
           ],
           allowed_groups: ['gpu-users'],
           order: 3

@@ -51,6 +51,30 @@ export function gitStatus(overrides: Partial<IGitStatus> = {}): IGitStatus {
   };
 }
 
+/** `POST git/commit`'s answer: the commit, the runs tagged, the new status. */
+export function commitResult(
+  overrides: Partial<IGitCommitResult> = {}
+): IGitCommitResult {
+  return {
+    commit: '0123456789abcdef',
+    linked_runs: [],
+    status: gitStatus({ ahead: 1, files: [] }),
+    ...overrides
+  };
+}
+
+/** `POST git/pull`'s answer: whether it changed anything, conflicts, status. */
+export function pullResult(
+  overrides: Partial<IGitPullResult> = {}
+): IGitPullResult {
+  return {
+    updated: true,
+    conflicts: [],
+    status: gitStatus(),
+    ...overrides
+  };
+}
+
 export function gitBranches(
   branches: Partial<IGitBranch>[] = [
     { name: 'main', current: true, upstream: 'origin/main' },
@@ -123,10 +147,8 @@ export const NON_FAST_FORWARD =
 export class ScriptedGit implements IGitAPI {
   statuses: GitAnswer<IGitStatus>[] = [gitStatus()];
   inits: GitAnswer<IGitStatus>[] = [gitStatus()];
-  commits: GitAnswer<IGitCommitResult>[] = [
-    { commit: '0123456789abcdef', linked_runs: [] }
-  ];
-  pulls: GitAnswer<IGitPullResult>[] = [{ updated: true, conflicts: [] }];
+  commits: GitAnswer<IGitCommitResult>[] = [commitResult()];
+  pulls: GitAnswer<IGitPullResult>[] = [pullResult()];
   pushes: GitAnswer<IGitStatus>[] = [gitStatus()];
   branchLists: GitAnswer<IGitBranchList>[] = [gitBranches()];
   createdBranches: GitAnswer<IGitStatus>[] = [gitStatus()];

@@ -1,11 +1,14 @@
 import { GitModel } from '../../git/model';
+import { IGitCommitResult } from '../../git/types';
 import {
+  commitResult,
   gitError,
   gitlabAccount,
   gitStatus,
   held,
   mergeRequest,
   NON_FAST_FORWARD,
+  pullResult,
   ScriptedGit
 } from './fixtures';
 
@@ -178,7 +181,9 @@ describe('GitModel', () => {
 
   describe('commit', () => {
     it('commits the picked files with outputs cleared by default', async () => {
-      api.commits = [{ commit: 'feedbeef00112233', linked_runs: ['run-1'] }];
+      api.commits = [
+        commitResult({ commit: 'feedbeef00112233', linked_runs: ['run-1'] })
+      ];
       await shown();
       model.toggleFile('train.ipynb');
       model.setMessage('First model');
@@ -274,7 +279,7 @@ describe('GitModel', () => {
     });
 
     it('runs one action at a time', async () => {
-      const slow = held<{ commit: string; linked_runs: string[] }>();
+      const slow = held<IGitCommitResult>();
       api.commits = [slow.answer];
       await shown();
       model.toggleFile('notes.txt');
@@ -285,7 +290,7 @@ describe('GitModel', () => {
       await expect(model.push()).resolves.toBe(false);
       expect(api.callsOf('push')).toEqual([]);
 
-      slow.resolve({ commit: 'c0ffee', linked_runs: [] });
+      slow.resolve(commitResult({ commit: 'c0ffee' }));
       await committing;
       expect(model.state.operation).toBeNull();
     });
@@ -355,7 +360,7 @@ describe('GitModel', () => {
     });
 
     it('lists the files a pull left in conflict', async () => {
-      api.pulls = [{ updated: true, conflicts: ['notes.txt', 'train.ipynb'] }];
+      api.pulls = [pullResult({ conflicts: ['notes.txt', 'train.ipynb'] })];
       await shown();
 
       await model.pull();

@@ -14,6 +14,7 @@ import { GitModel } from '../../git/model';
 import { GitTab } from '../../git/tab';
 import { english } from '../shell/fixtures';
 import {
+  commitResult,
   gitBranches,
   gitError,
   gitFile,
@@ -22,6 +23,7 @@ import {
   held,
   mergeRequest,
   NON_FAST_FORWARD,
+  pullResult,
   ScriptedGit
 } from './fixtures';
 
@@ -193,7 +195,10 @@ describe('GitTab', () => {
     it('commits the picked files, outputs cleared, and says what was linked', async () => {
       const api = new ScriptedGit();
       api.commits = [
-        { commit: 'feedbeef00112233', linked_runs: ['run-1', 'run-2'] }
+        commitResult({
+          commit: 'feedbeef00112233',
+          linked_runs: ['run-1', 'run-2']
+        })
       ];
       const model = await renderTab(api);
       const changes = region('Changes');
@@ -428,7 +433,7 @@ describe('GitTab', () => {
 
     it('lists the files a pull left in conflict', async () => {
       const api = new ScriptedGit();
-      api.pulls = [{ updated: true, conflicts: ['notes.txt', 'src/model.py'] }];
+      api.pulls = [pullResult({ conflicts: ['notes.txt', 'src/model.py'] })];
       const model = await renderTab(api);
 
       await click(

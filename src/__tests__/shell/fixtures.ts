@@ -21,7 +21,7 @@ export function health(overrides: Partial<IHealth> = {}): IHealth {
     status: 'ok',
     version: '0.1.0',
     mode: 'hub',
-    checks: { database: { status: 'ok' } },
+    checks: { database: { status: 'ok', message: null } },
     ...overrides
   };
 }
