@@ -23,9 +23,10 @@ import { TabModel } from '../shell/tabModel';
  * written, the GitLab side of the branch and the user's GitLab token.
  *
  * The folder follows the document the user works on until they pick one
- * themselves. Status is read when the tab comes into view, after every
- * action, when files change on the server, and by a slow poll while the tab
- * is seen; GitLab (merge requests, pipeline) is asked only when that can
+ * themselves. Status is read when the tab comes into view, when files
+ * change on the server, and by a slow poll while the tab is seen; every git
+ * action answers with the new status itself, so a commit or a push is one
+ * request. GitLab (merge requests, pipeline) is asked only when that can
  * have changed, or every poll tick while a pipeline is still going.
  *
  * One action runs at a time: git takes a lock on the repository, and two
@@ -190,7 +191,8 @@ export class GitModel extends TabModel<GitModel.IState> {
   init(): Promise<boolean> {
     return this._act('repository', 'init', async folder => {
       const status = await this._api.init(folder);
-      this._setRepo(folder, status);
+      // A new repository has no branch until its first commit.
+      this._took(folder, status, []);
       return { kind: 'initialised' };
     });
   }
@@ -213,6 +215,7 @@ export class GitModel extends TabModel<GitModel.IState> {
         message,
         clearOutputs
       );
+      this._took(folder, result.status);
       const now = this._state.draft;
       // "Repository created, now commit" has been followed.
       this.dismiss('repository');
@@ -233,6 +236,7 @@ export class GitModel extends TabModel<GitModel.IState> {
   pull(): Promise<boolean> {
     return this._act('sync', 'pull', async folder => {
       const result = await this._api.pull(folder);
+      this._took(folder, result.status);
       return {
         kind: 'pulled',
         updated: result.updated,
@@ -250,7 +254,7 @@ export class GitModel extends TabModel<GitModel.IState> {
     return this._act('sync', 'push', async folder => {
       try {
         const status = await this._api.push(folder);
-        this._setRepo(folder, status);
+        this._took(folder, status);
         return { kind: 'pushed', forced: false };
       } catch (error) {
         if (error instanceof PlatformRequestError && error.status === 409) {
@@ -274,7 +278,7 @@ export class GitModel extends TabModel<GitModel.IState> {
     }
     return this._act('sync', 'force-push', async folder => {
       const status = await this._api.push(folder, true);
-      this._setRepo(folder, status);
+      this._took(folder, status);
       return { kind: 'pushed', forced: true };
     });
   }
@@ -287,7 +291,7 @@ export class GitModel extends TabModel<GitModel.IState> {
     }
     return this._act('branch', 'branch', async folder => {
       const status = await this._api.createBranch(folder, clean);
-      this._setRepo(folder, status);
+      this._took(folder, status);
       return { kind: 'branch-created', name: clean };
     });
   }
@@ -303,7 +307,7 @@ export class GitModel extends TabModel<GitModel.IState> {
     }
     return this._act('branch', 'checkout', async folder => {
       const status = await this._api.checkout(folder, local);
-      this._setRepo(folder, status);
+      this._took(folder, status);
       return { kind: 'switched', name: local };
     });
   }
@@ -316,28 +320,23 @@ export class GitModel extends TabModel<GitModel.IState> {
     if (!token.trim()) {
       return Promise.resolve(false);
     }
-    return this._act(
-      'account',
-      'save-token',
-      async () => {
-        const info = await this._api.saveToken(token.trim());
-        const account = this._accountValue();
-        this._update({
-          account: {
-            kind: 'ready',
-            value: {
-              configured: account?.configured ?? true,
-              url: account?.url ?? null,
-              token: info
-            }
-          },
-          namespaces: { kind: 'loading' }
-        });
-        this._namespacesAsked = false;
-        return { kind: 'token-saved', username: info.gitlab_username };
-      },
-      { remote: true }
-    );
+    return this._act('account', 'save-token', async () => {
+      const info = await this._api.saveToken(token.trim());
+      const account = this._accountValue();
+      this._update({
+        account: {
+          kind: 'ready',
+          value: {
+            configured: account?.configured ?? true,
+            url: account?.url ?? null,
+            token: info
+          }
+        },
+        namespaces: { kind: 'loading' }
+      });
+      this._namespacesAsked = false;
+      return { kind: 'token-saved', username: info.gitlab_username };
+    });
   }
 
   /** Forget the saved token; pushes and GitLab calls stop working. */
@@ -362,39 +361,26 @@ export class GitModel extends TabModel<GitModel.IState> {
 
   /** Create the GitLab project of this repository, add it as origin, push. */
   publish(request: IPublishRequest): Promise<boolean> {
-    return this._act(
-      'publish',
-      'publish',
-      async folder => {
-        const result = await this._api.publish(folder, request);
-        this._setRepo(folder, result.status);
-        return { kind: 'published', project: result.project };
-      },
-      { remote: true }
-    );
+    return this._act('publish', 'publish', async folder => {
+      const result = await this._api.publish(folder, request);
+      this._took(folder, result.status);
+      return { kind: 'published', project: result.project };
+    });
   }
 
   /** Open a merge request from the current branch (pushed first). */
   createMergeRequest(request: IMergeRequestCreate): Promise<boolean> {
-    return this._act(
-      'mergeRequest',
-      'merge-request',
-      async folder => {
-        const created = await this._api.createMergeRequest(folder, request);
-        const listed = this._state.remote.mergeRequests ?? [];
-        this._update({
-          remote: {
-            ...this._state.remote,
-            mergeRequests: [
-              ...listed.filter(m => m.iid !== created.iid),
-              created
-            ]
-          }
-        });
-        return { kind: 'merge-request-opened', mergeRequest: created };
-      },
-      { remote: true }
-    );
+    return this._act('mergeRequest', 'merge-request', async folder => {
+      const created = await this._api.createMergeRequest(folder, request);
+      const listed = this._state.remote.mergeRequests ?? [];
+      this._update({
+        remote: {
+          ...this._state.remote,
+          mergeRequests: [...listed.filter(m => m.iid !== created.iid), created]
+        }
+      });
+      return { kind: 'merge-request-opened', mergeRequest: created };
+    });
   }
 
   /** Forget the outcome shown in a section (its close button). */
@@ -444,7 +430,10 @@ export class GitModel extends TabModel<GitModel.IState> {
     await this._pending;
   }
 
-  /** One poll tick: the status, and GitLab while a pipeline moves. */
+  /**
+   * One poll tick: the status, and GitLab while a pipeline moves or when an
+   * action left it to ask (a push starts a pipeline in GitLab's own time).
+   */
   private async _tick(): Promise<void> {
     if (this._state.operation || !this.visible) {
       return;
@@ -452,13 +441,17 @@ export class GitModel extends TabModel<GitModel.IState> {
     const pipeline = this._state.remote.pipeline;
     const moving =
       !!pipeline && !GitModel.FINISHED_PIPELINE.includes(pipeline.status);
-    await this._load({ branches: true, remote: moving, strict: true });
+    await this._load({
+      branches: true,
+      remote: moving || this._remoteDue,
+      strict: true
+    });
   }
 
   /**
    * Read the folder's status (and branches, and GitLab's side when asked).
-   * Skipped while an action runs; the action reads it when done. An answer
-   * for a folder no longer shown is dropped. With `strict` a failure
+   * Put off while an action runs: it is read once the action is done. An
+   * answer for a folder no longer shown is dropped. With `strict` a failure
    * rejects, so the poll backs off.
    */
   private async _load(options: {
@@ -466,7 +459,13 @@ export class GitModel extends TabModel<GitModel.IState> {
     remote?: boolean;
     strict?: boolean;
   }): Promise<void> {
-    if (this.isDisposed || this._state.operation) {
+    if (this.isDisposed) {
+      return;
+    }
+    if (this._state.operation) {
+      this._putOff = {
+        remote: !!options.remote || !!this._putOff?.remote
+      };
       return;
     }
     const ticket = ++this._ticket;
@@ -497,6 +496,26 @@ export class GitModel extends TabModel<GitModel.IState> {
     if (options.remote) {
       await this._loadRemote();
     }
+  }
+
+  /**
+   * Take the status an action answered with, and the branch list it
+   * implies (`branches`, when the action says what it is). A read that
+   * started before the action is older: its answer is dropped.
+   */
+  private _took(
+    folder: string,
+    status: IGitStatus,
+    branches?: IGitBranch[]
+  ): void {
+    if (folder !== this._state.folder || this.isDisposed) {
+      return;
+    }
+    this._ticket++;
+    this._setRepo(folder, status);
+    this._update({
+      branches: branches ?? GitModel.branchesAfter(this._state.branches, status)
+    });
   }
 
   /** Take a status answer for `folder` as the one shown. */
@@ -559,6 +578,7 @@ export class GitModel extends TabModel<GitModel.IState> {
     }
     const ticket = ++this._remoteTicket;
     const folder = this._state.folder;
+    this._remoteDue = false;
     this._update({ remote: { ...this._state.remote, loading: true } });
     const [requests, latest] = await Promise.allSettled([
       this._api.mergeRequests(folder),
@@ -589,13 +609,14 @@ export class GitModel extends TabModel<GitModel.IState> {
 
   /**
    * Run one action on the folder shown: only one at a time, its outcome
-   * shown in its section, the status read again afterwards.
+   * shown in its section. A git action answers with the new status, which
+   * `run` takes (`_took`), so nothing is read again after a success; after
+   * a failure the status is read, as it may have changed all the same.
    */
   private async _act(
     section: GitModel.Section,
     operation: GitModel.Operation,
-    run: (folder: string) => Promise<GitModel.Outcome>,
-    after: { remote?: boolean } = {}
+    run: (folder: string) => Promise<GitModel.Outcome>
   ): Promise<boolean> {
     if (this._state.operation || this.isDisposed) {
       return false;
@@ -622,11 +643,23 @@ export class GitModel extends TabModel<GitModel.IState> {
           : this._state.outcomes
     });
     const ok = outcome.kind !== 'failed' && outcome.kind !== 'push-rejected';
-    // Even a failure may have changed something (a pull that stopped halfway).
-    await this._load({
-      branches: true,
-      remote: after.remote || (ok && GitModel.touchesRemote(operation))
-    });
+    const gitlab = ok ? GitModel.gitlabAfter(operation) : 'no';
+    if (gitlab === 'later') {
+      this._remoteDue = true;
+    }
+    const putOff = this._putOff;
+    this._putOff = null;
+    if (!ok || putOff || folder !== this._state.folder) {
+      // Even a failure may have changed something (a pull that stopped
+      // halfway); a read asked for meanwhile (another folder, files saved)
+      // was put off until now.
+      await this._load({
+        branches: true,
+        remote: gitlab === 'now' || !!putOff?.remote
+      });
+    } else if (gitlab === 'now') {
+      await this._loadRemote();
+    }
     return ok;
   }
 
@@ -646,6 +679,9 @@ export class GitModel extends TabModel<GitModel.IState> {
   private _namespacesAsked = false;
   private _pending: Promise<void> = Promise.resolve();
   private _poll: Poll;
+  /** A read asked for while an action ran, done once it is over. */
+  private _putOff: { remote: boolean } | null = null;
+  private _remoteDue = false;
   private _remoteTicket = 0;
   private _repoKey: string | null = null;
   private _ticket = 0;
@@ -805,18 +841,77 @@ export namespace GitModel {
       .replace(/^\.$/, '');
   }
 
-  /** Whether an action changes what GitLab says about the branch. */
-  export function touchesRemote(operation: Operation): boolean {
-    return [
-      'pull',
-      'push',
-      'force-push',
-      'branch',
-      'checkout',
-      'publish',
-      'merge-request',
-      'save-token'
-    ].includes(operation);
+  /**
+   * When to ask GitLab about the branch after an action succeeded: `now`
+   * when the branch shown or what may be asked changed (another branch, a
+   * new project, a token), `later` (the next poll tick) when GitLab's answer
+   * follows in its own time (a push starts a pipeline), `no` when the
+   * action cannot change it.
+   */
+  export function gitlabAfter(operation: Operation): 'now' | 'later' | 'no' {
+    switch (operation) {
+      case 'branch':
+      case 'checkout':
+      case 'publish':
+      case 'save-token':
+        return 'now';
+      case 'pull':
+      case 'push':
+      case 'force-push':
+      case 'merge-request':
+        return 'later';
+      default:
+        return 'no';
+    }
+  }
+
+  /**
+   * The branch list as an action's answer leaves it, without asking git
+   * again: the current branch marked (and listed, once it exists), its
+   * upstream, and the remote branch a first push created. What only a full
+   * read shows (branches a pull fetched) comes with the next poll tick.
+   */
+  export function branchesAfter(
+    branches: readonly IGitBranch[] | null,
+    status: IGitStatus
+  ): IGitBranch[] | null {
+    if (status.repository === null) {
+      return null;
+    }
+    const current = status.branch;
+    const next = (branches ?? []).map(branch =>
+      branch.remote
+        ? branch
+        : {
+            ...branch,
+            current: branch.name === current,
+            upstream:
+              branch.name === current ? status.upstream : branch.upstream
+          }
+    );
+    if (current !== null && !next.some(b => !b.remote && b.name === current)) {
+      next.push({
+        name: current,
+        current: true,
+        remote: false,
+        upstream: status.upstream
+      });
+    }
+    const upstream = status.upstream;
+    if (upstream !== null && !next.some(b => b.remote && b.name === upstream)) {
+      next.push({
+        name: upstream,
+        current: false,
+        remote: true,
+        upstream: null
+      });
+    }
+    // As git lists them: local branches, then remote ones, each by name.
+    return next.sort(
+      (a, b) =>
+        Number(a.remote) - Number(b.remote) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    );
   }
 
   /** Whatever a request threw, as the failure a section shows. */

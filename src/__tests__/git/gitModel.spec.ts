@@ -1,7 +1,9 @@
+import { PlatformRequestError } from '../../api/request';
 import { GitModel } from '../../git/model';
 import { IGitCommitResult } from '../../git/types';
 import {
   commitResult,
+  gitBranches,
   gitError,
   gitlabAccount,
   gitStatus,
@@ -13,6 +15,13 @@ import {
 } from './fixtures';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Resolve once `condition` holds, checking every millisecond or so. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) {
+    await sleep(1);
+  }
+}
 
 /** Resolve when the model's state satisfies a predicate. */
 function until(
@@ -388,13 +397,280 @@ describe('GitModel', () => {
       });
     });
 
-    it('asks GitLab again after a push (a pipeline starts)', async () => {
+    it('asks GitLab at the next poll tick after a push (a pipeline starts)', async () => {
+      model.dispose();
+      api.pipelines = [
+        {
+          pipeline: {
+            id: 4001,
+            status: 'success',
+            ref: 'main',
+            sha: 'abc',
+            web_url: 'http://gitlab.example/p/1'
+          }
+        }
+      ];
+      model = new GitModel({
+        api,
+        fileChangeDelay: 5,
+        frequency: { interval: 40, backoff: false }
+      });
       await shown();
       const before = api.callsOf('pipeline').length;
+      // The pipeline is finished: a tick reads the status, not GitLab.
+      const reads = api.callsOf('status').length;
+      await waitUntil(() => api.callsOf('status').length > reads);
+      expect(api.callsOf('pipeline').length).toBe(before);
 
       await model.push();
+      expect(api.callsOf('pipeline').length).toBe(before);
 
+      await waitUntil(() => api.callsOf('pipeline').length > before);
       expect(api.callsOf('pipeline').length).toBe(before + 1);
+    });
+  });
+
+  describe('one request per action', () => {
+    /** The API calls made while `action` ran. */
+    async function callsDuring(action: () => Promise<boolean>) {
+      await shown();
+      api.calls = [];
+      await expect(action()).resolves.toBe(true);
+      return api.calls.map(call => call.method);
+    }
+
+    it('commits with one request and shows the status it answered', async () => {
+      api.commits = [
+        commitResult({
+          status: gitStatus({ ahead: 1, files: [gitStatusFile('notes.txt')] })
+        })
+      ];
+      await shown();
+      model.toggleFile('train.ipynb');
+      model.setMessage('First model');
+      api.calls = [];
+
+      await model.commit();
+
+      expect(api.calls.map(call => call.method)).toEqual(['commit']);
+      expect(model.state.repo?.ahead).toBe(1);
+      expect(model.state.repo?.files.map(f => f.path)).toEqual(['notes.txt']);
+      expect(model.state.status).toEqual({ kind: 'ready' });
+    });
+
+    it('pushes with one request and shows the status it answered', async () => {
+      api.statuses = [gitStatus({ ahead: 2 })];
+      api.pushes = [gitStatus({ ahead: 0 })];
+
+      expect(await callsDuring(() => model.push())).toEqual(['push']);
+      expect(model.state.repo?.ahead).toBe(0);
+      expect(model.state.outcomes.sync).toEqual({
+        kind: 'pushed',
+        forced: false
+      });
+    });
+
+    it('pulls and inits with one request each', async () => {
+      expect(await callsDuring(() => model.pull())).toEqual(['pull']);
+
+      api.statuses = [gitStatus({ repository: null, branch: null })];
+      api.inits = [gitStatus({ upstream: null, remote_url: null })];
+      expect(await callsDuring(() => model.init())).toEqual(['init']);
+      expect(model.state.repo?.repository).toBe('churn');
+      // A new repository has no branch until its first commit.
+      expect(model.state.branches).toEqual([]);
+    });
+
+    it('asks GitLab, not git, after switching branches', async () => {
+      api.checkouts = [
+        gitStatus({ branch: 'feature', upstream: 'origin/feature' })
+      ];
+      api.branchLists = [
+        gitBranches([
+          { name: 'main', current: true, upstream: 'origin/main' },
+          { name: 'origin/feature', remote: true },
+          { name: 'origin/main', remote: true }
+        ])
+      ];
+
+      expect(await callsDuring(() => model.checkout('origin/feature'))).toEqual(
+        ['checkout', 'mergeRequests', 'pipeline']
+      );
+      expect(model.state.repo?.branch).toBe('feature');
+      expect(model.state.remote.branch).toBe('feature');
+      expect(model.state.branches).toEqual([
+        {
+          name: 'feature',
+          current: true,
+          remote: false,
+          upstream: 'origin/feature'
+        },
+        {
+          name: 'main',
+          current: false,
+          remote: false,
+          upstream: 'origin/main'
+        },
+        {
+          name: 'origin/feature',
+          current: false,
+          remote: true,
+          upstream: null
+        },
+        { name: 'origin/main', current: false, remote: true, upstream: null }
+      ]);
+    });
+
+    it('reads the status again after a failed action', async () => {
+      api.pushes = [gitError(503, 'GitLab is not reachable right now.')];
+
+      await shown();
+      api.calls = [];
+      await model.push();
+
+      expect(api.calls.map(call => call.method)).toEqual([
+        'push',
+        'status',
+        'branches'
+      ]);
+    });
+
+    it('drops a status read that began before the action', async () => {
+      await shown();
+      const slow = held<ReturnType<typeof gitStatus>>();
+      api.statuses = [slow.answer];
+      api.pushes = [gitStatus({ ahead: 0 })];
+      const reads = api.callsOf('status').length;
+      model.filesChanged();
+      await waitUntil(() => api.callsOf('status').length > reads);
+
+      await model.push();
+      slow.resolve(gitStatus({ ahead: 5 }));
+      await sleep(5);
+
+      expect(model.state.repo?.ahead).toBe(0);
+    });
+
+    it('reads a folder chosen during an action once the action is done', async () => {
+      const slow = held<ReturnType<typeof gitStatus>>();
+      api.pushes = [slow.answer];
+      await shown();
+
+      const pushing = model.push();
+      api.statuses = [gitStatus({ folder: 'other', repository: 'other' })];
+      const switching = model.setFolder('other');
+      slow.resolve(gitStatus());
+      await pushing;
+      await switching;
+
+      expect(model.state.folder).toBe('other');
+      expect(model.state.repo?.repository).toBe('other');
+      expect(model.state.status).toEqual({ kind: 'ready' });
+    });
+  });
+
+  describe('refusals', () => {
+    it('reads the folder again when publishing finds no repository (404)', async () => {
+      api.statuses = [gitStatus({ remote_url: null, upstream: null })];
+      api.publishes = [
+        new PlatformRequestError({
+          status: 404,
+          url: 'http://localhost/jupyterlab-mlplat/git/publish',
+          serverMessage: 'churn is not in a git repository; initialise one.',
+          reason: 'git_not_a_repository',
+          params: { folder: 'churn' }
+        })
+      ];
+      await shown();
+      api.statuses = [gitStatus({ repository: null, branch: null, files: [] })];
+
+      await expect(
+        model.publish({ name: 'churn', visibility: 'private' })
+      ).resolves.toBe(false);
+
+      expect(model.state.outcomes.publish).toMatchObject({
+        kind: 'failed',
+        status: 404,
+        reason: 'git_not_a_repository',
+        operation: 'publish'
+      });
+      expect(model.state.repo?.repository).toBeNull();
+    });
+
+    it('shows a merge request refused for want of a remote (400)', async () => {
+      api.createdMergeRequests = [
+        new PlatformRequestError({
+          status: 400,
+          url: 'http://localhost/jupyterlab-mlplat/git/merge-requests',
+          serverMessage:
+            'This repository has no remote. Publish it to GitLab first.',
+          reason: 'git_no_remote'
+        })
+      ];
+      await shown();
+
+      await expect(
+        model.createMergeRequest({
+          title: 'Deeper trees',
+          description: '',
+          target_branch: 'main'
+        })
+      ).resolves.toBe(false);
+
+      expect(model.state.outcomes.mergeRequest).toMatchObject({
+        kind: 'failed',
+        status: 400,
+        reason: 'git_no_remote',
+        operation: 'merge-request'
+      });
+    });
+  });
+
+  describe('branchesAfter', () => {
+    const local = (
+      name: string,
+      current = false,
+      upstream: string | null = null
+    ) => ({
+      name,
+      current,
+      remote: false,
+      upstream
+    });
+    const remote = (name: string) => ({
+      name,
+      current: false,
+      remote: true,
+      upstream: null
+    });
+
+    it('lists the branch a first commit made', () => {
+      expect(GitModel.branchesAfter([], gitStatus({ upstream: null }))).toEqual(
+        [local('main', true)]
+      );
+    });
+
+    it('lists a first push’s remote branch and upstream', () => {
+      expect(
+        GitModel.branchesAfter(
+          [local('main'), local('tune', true), remote('origin/main')],
+          gitStatus({ branch: 'tune', upstream: 'origin/tune' })
+        )
+      ).toEqual([
+        local('main'),
+        local('tune', true, 'origin/tune'),
+        remote('origin/main'),
+        remote('origin/tune')
+      ]);
+    });
+
+    it('knows no branches outside a repository', () => {
+      expect(
+        GitModel.branchesAfter(
+          [local('main', true)],
+          gitStatus({ repository: null, branch: null })
+        )
+      ).toBeNull();
     });
   });
 

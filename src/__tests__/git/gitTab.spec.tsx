@@ -378,6 +378,7 @@ describe('GitTab', () => {
         within(region('Changes')).getByRole('button', { name: 'Commit' })
       ).toHaveProperty('disabled', true);
 
+      const reads = api.callsOf('status').length;
       await act(async () => {
         push.resolve(gitStatus());
         await settled(model);
@@ -385,6 +386,9 @@ describe('GitTab', () => {
       expect(within(branch).getByRole('status').textContent).toBe(
         'Pushed to GitLab.'
       );
+      // The push's own answer says where the branch stands now.
+      expect(branch.textContent).toContain('Up to date with GitLab.');
+      expect(api.callsOf('status')).toHaveLength(reads);
     });
 
     it('offers a pull after a rejected push, and force only after a confirmation', async () => {
@@ -647,12 +651,21 @@ describe('GitTab', () => {
           target_branch: 'main'
         }
       ]);
-      const done = within(region('GitLab')).getByRole('link', {
-        name: '!3 Deeper trees'
-      });
+      // Said done, and listed with the branch's merge requests at once.
+      const gitlab = region('GitLab');
+      const done = within(within(gitlab).getByRole('status')).getByRole(
+        'link',
+        { name: '!3 Deeper trees' }
+      );
       expect(done.getAttribute('href')).toBe(
         'http://gitlab.example/alice/churn/-/merge_requests/3'
       );
+      const listed = within(gitlab).getByRole('list', {
+        name: 'Merge requests of this branch'
+      });
+      expect(
+        within(listed).getByRole('link', { name: '!3 Deeper trees' })
+      ).toBeTruthy();
     });
 
     it('shows a link from GitLab only when it is http(s)', async () => {
