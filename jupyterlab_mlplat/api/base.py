@@ -15,13 +15,20 @@ MAX_BODY = 1024 * 1024
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class FromCore(Wire):
     """A wire model read from a core record's attributes, field by field (never ``asdict``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, from_attributes=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        from_attributes=True,
+        json_schema_serialization_defaults_required=True,
+    )
 
 
 def parse_body(raw: bytes | None, model: type[W]) -> W:

@@ -130,6 +130,8 @@ def document(
 ) -> dict[str, Any]:
     """The document of ``routes`` (path regex, handler class): every declared verb, no other."""
     models: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
+    bodies: set[str] = set()
+    answers: set[str] = {"ErrorBody"}
     paths: dict[str, Any] = {}
     for path_regex, handler in routes:
         verbs = declared_verbs(handler)
@@ -151,6 +153,7 @@ def document(
                 responses[str(status)] = _response(response, text)
                 if isinstance(response, type):
                     models[response.__name__] = response
+                    answers.add(response.__name__)
             if op.authenticated or op.body is not None or op.query:
                 for status, text in {**_STANDARD_ERRORS, **op.errors}.items():
                     if not op.authenticated and status == 403:
@@ -167,6 +170,7 @@ def document(
                 spec["description"] = f"Needs the `{op.role}` role."
             if op.body is not None:
                 models[op.body.__name__] = op.body
+                bodies.add(op.body.__name__)
                 spec["requestBody"] = {
                     "required": True,
                     "content": {"application/json": {"schema": _ref(op.body)}},
@@ -194,14 +198,17 @@ def document(
         "info": {"title": title, "version": version, "description": description},
         "servers": [{"url": server_url}],
         "components": {
-            "schemas": _schemas(models),
+            "schemas": _schemas(models, answers - bodies),
             "securitySchemes": {"token": security_scheme},
         },
         "paths": paths,
     }
 
 
-def _schemas(models: dict[str, type[BaseModel]]) -> dict[str, Any]:
+def _schemas(models: dict[str, type[BaseModel]], answers_only: set[str]) -> dict[str, Any]:
+    """Every model's schema. A model only ever written (an answer) is described as it is
+    serialised — fields with defaults are then always present, as clients read them; a model
+    that is also read (a body) as it is validated."""
     schemas: dict[str, Any] = {}
     for name, model in sorted(models.items()):
         if model is ErrorBody:
@@ -209,7 +216,10 @@ def _schemas(models: dict[str, type[BaseModel]]) -> dict[str, Any]:
             schema.pop("$defs", None)
             schemas["FieldReason"] = FieldReason.schema_with_reasons()
         else:
-            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(schema.pop("$defs", {}))
+            mode = "serialization" if name in answers_only else "validation"
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+        for nested, nested_schema in schema.pop("$defs", {}).items():
+            # a nested model keeps the first description met (bodies come out validated)
+            schemas.setdefault(nested, nested_schema)
         schemas[name] = schema
     return schemas

@@ -26,18 +26,13 @@ export type IToleration = Schemas['Toleration'];
 export type IProfileQuota = Schemas['Quota'];
 
 /**
- * One workspace profile as the platform stores and validates it.
- *
- * Every field is in every answer (the server writes whole models); the
- * document, describing what a request may leave out, marks the maps and
- * lists that have defaults optional, hence `Required`.
+ * One workspace profile as the platform stores and validates it. Answers are
+ * described as they are written, so every field is present.
  */
-export type IProfile = Required<Schemas['Profile']>;
+export type IProfile = Schemas['Profile'];
 
 /** A stored profile with the revision a later save must name. */
-export type IProfileRecord = Omit<Schemas['ProfileRecord'], 'profile'> & {
-  profile: IProfile;
-};
+export type IProfileRecord = Schemas['ProfileRecord'];
 
 /** `GET profiles`: every profile for an admin, in display order. */
 export type IProfileList = Omit<Schemas['ProfileList'], 'profiles'> & {

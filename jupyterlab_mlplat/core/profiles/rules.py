@@ -74,7 +74,9 @@ def memory_bytes(quantity: str) -> int:
 
 
 class Toleration(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
     key: str = Field(min_length=1)
     operator: str = "Equal"
@@ -121,7 +123,9 @@ class Quota(BaseModel):
     starter's groups the profile is open to (all their groups when it is open to everyone).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
     servers_per_user: int | None = Field(default=None, ge=1)
     gpus_per_user: int | None = Field(default=None, ge=0)
@@ -130,7 +134,9 @@ class Quota(BaseModel):
 
 
 class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
     slug: str
     display_name: str = Field(min_length=1, max_length=100)

@@ -543,7 +543,7 @@ export interface components {
         /** Profile */
         Profile: {
             /** Allowed Groups */
-            allowed_groups?: string[];
+            allowed_groups: string[];
             /**
              * Cpu Guarantee
              * @default 0.5
@@ -567,7 +567,7 @@ export interface components {
             /** Display Name */
             display_name: string;
             /** Environment */
-            environment?: {
+            environment: {
                 [key: string]: string;
             };
             /**
@@ -593,7 +593,7 @@ export interface components {
              */
             mem_limit: string;
             /** Node Selector */
-            node_selector?: {
+            node_selector: {
                 [key: string]: string;
             };
             /**
@@ -601,11 +601,11 @@ export interface components {
              * @default 0
              */
             order: number;
-            quota?: components["schemas"]["Quota"];
+            quota: components["schemas"]["Quota"];
             /** Slug */
             slug: string;
             /** Tolerations */
-            tolerations?: components["schemas"]["Toleration"][];
+            tolerations: components["schemas"]["Toleration"][];
         };
         /**
          * ProfileFields

@@ -986,7 +986,7 @@ export interface components {
         /** Profile */
         Profile: {
             /** Allowed Groups */
-            allowed_groups?: string[];
+            allowed_groups: string[];
             /**
              * Cpu Guarantee
              * @default 0.5
@@ -1010,7 +1010,7 @@ export interface components {
             /** Display Name */
             display_name: string;
             /** Environment */
-            environment?: {
+            environment: {
                 [key: string]: string;
             };
             /**
@@ -1036,7 +1036,7 @@ export interface components {
              */
             mem_limit: string;
             /** Node Selector */
-            node_selector?: {
+            node_selector: {
                 [key: string]: string;
             };
             /**
@@ -1044,11 +1044,11 @@ export interface components {
              * @default 0
              */
             order: number;
-            quota?: components["schemas"]["Quota"];
+            quota: components["schemas"]["Quota"];
             /** Slug */
             slug: string;
             /** Tolerations */
-            tolerations?: components["schemas"]["Toleration"][];
+            tolerations: components["schemas"]["Toleration"][];
         };
         /**
          * ProfileFields
