@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
 
 from .errors import ErrorBody, FieldReason
 
@@ -216,7 +217,7 @@ def _schemas(models: dict[str, type[BaseModel]], answers_only: set[str]) -> dict
             schema.pop("$defs", None)
             schemas["FieldReason"] = FieldReason.schema_with_reasons()
         else:
-            mode = "serialization" if name in answers_only else "validation"
+            mode: JsonSchemaMode = "serialization" if name in answers_only else "validation"
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
         for nested, nested_schema in schema.pop("$defs", {}).items():
             # a nested model keeps the first description met (bodies come out validated)
