@@ -395,6 +395,7 @@ export class GitModel extends TabModel<GitModel.IState> {
       return;
     }
     this._poll.dispose();
+    window.clearTimeout(this._gitlabTimer);
     this._filesChanged.dispose();
     Signal.clearData(this);
   }
@@ -563,6 +564,17 @@ export class GitModel extends TabModel<GitModel.IState> {
     }
   }
 
+  /** GitLab's side of the branch, read once a moment after an action. */
+  private _gitlabSoon(): void {
+    window.clearTimeout(this._gitlabTimer);
+    this._gitlabTimer = window.setTimeout(() => {
+      if (this.isDisposed || !this._remoteDue || this._state.operation) {
+        return;
+      }
+      void this._loadRemote().catch(() => undefined);
+    }, GitModel.GITLAB_SOON);
+  }
+
   /**
    * The branch's merge requests and latest pipeline, when there is a
    * GitLab to ask: a remote, and a token (GitLab answers as the user).
@@ -645,7 +657,10 @@ export class GitModel extends TabModel<GitModel.IState> {
     const ok = outcome.kind !== 'failed' && outcome.kind !== 'push-rejected';
     const gitlab = ok ? GitModel.gitlabAfter(operation) : 'no';
     if (gitlab === 'later') {
+      // GitLab starts a pipeline (or lists a new merge request) in its own
+      // time: ask it shortly after the action, not a whole poll period later.
       this._remoteDue = true;
+      this._gitlabSoon();
     }
     const putOff = this._putOff;
     this._putOff = null;
@@ -682,6 +697,7 @@ export class GitModel extends TabModel<GitModel.IState> {
   /** A read asked for while an action ran, done once it is over. */
   private _putOff: { remote: boolean } | null = null;
   private _remoteDue = false;
+  private _gitlabTimer = 0;
   private _remoteTicket = 0;
   private _repoKey: string | null = null;
   private _ticket = 0;
@@ -712,6 +728,9 @@ export namespace GitModel {
   export const FILE_CHANGE_DELAY = 1000;
 
   /** Pipelines in these states will not change by themselves. */
+  /** How long after a push or a new merge request GitLab is asked, in ms. */
+  export const GITLAB_SOON = 1500;
+
   export const FINISHED_PIPELINE = [
     'success',
     'failed',

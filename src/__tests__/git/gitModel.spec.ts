@@ -428,6 +428,24 @@ describe('GitModel', () => {
       await waitUntil(() => api.callsOf('pipeline').length > before);
       expect(api.callsOf('pipeline').length).toBe(before + 1);
     });
+    it('asks GitLab a moment after a push, with no poll running at all', async () => {
+      model.dispose();
+      // no poll: only the push's own follow-up can ask GitLab
+      model = new GitModel({ api, fileChangeDelay: 5, auto: false });
+      await shown();
+      const before = api.callsOf('pipeline').length;
+      const started = Date.now();
+
+      await model.push();
+      expect(api.callsOf('pipeline').length).toBe(before);
+      await waitUntil(() => api.callsOf('pipeline').length > before);
+
+      expect(Date.now() - started).toBeGreaterThanOrEqual(
+        GitModel.GITLAB_SOON - 50
+      );
+      expect(api.callsOf('pipeline').length).toBe(before + 1);
+      expect(model.state.remote.loading).toBe(false);
+    });
   });
 
   describe('one request per action', () => {
