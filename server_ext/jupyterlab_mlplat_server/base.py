@@ -7,7 +7,6 @@ params, fields, request id), so the sidebar translates both alike.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -26,7 +25,6 @@ from jupyterlab_mlplat.core.git.service import GitWorkspace
 from jupyterlab_mlplat.core.kernel.errors import PlatformError, QueryNotInteger
 
 NAMESPACE = "jupyterlab-mlplat"
-M = TypeVar("M")
 W = TypeVar("W", bound=BaseModel)
 
 #: the one settings key of this extension
@@ -88,10 +86,6 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
                 params={"name": name},
             )
         return int(raw)
-
-    async def core(self, call: Awaitable[M]) -> M:
-        """Await the one service call of this verb (its typed errors reach ``write_error``)."""
-        return await call
 
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         self.set_status(status)

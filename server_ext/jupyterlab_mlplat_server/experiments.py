@@ -65,7 +65,7 @@ class ExperimentListHandler(SidebarHandler):
             max_results=self.int_argument("max_results", 50),
             page_token=self.get_argument("page_token", None),
         )
-        self.write_model(ExperimentPage.of(await self.core(page)))
+        self.write_model(ExperimentPage.of(await page))
 
 
 class PrivacyHandler(SidebarHandler):
@@ -77,7 +77,7 @@ class PrivacyHandler(SidebarHandler):
     @tornado.web.authenticated
     async def post(self, experiment_id: str) -> None:
         body = self.parse(PrivacyBody)
-        stored = await self.core(self.services.experiments.set_private(experiment_id, body.private))
+        stored = await self.services.experiments.set_private(experiment_id, body.private)
         self.write_model(ExperimentPrivacy(id=experiment_id, private=stored))
 
 
@@ -108,7 +108,7 @@ class RunListHandler(SidebarHandler):
             max_results=self.int_argument("max_results", 25),
             page_token=self.get_argument("page_token", None),
         )
-        self.write_model(RunsPageBody.of(await self.core(page)))
+        self.write_model(RunsPageBody.of(await page))
 
 
 class RunHandler(SidebarHandler):
@@ -118,7 +118,7 @@ class RunHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
-        run = await self.core(self.services.experiments.run(run_id))
+        run = await self.services.experiments.run(run_id)
         self.write_model(RunAnswer.of(run, self.services.mlflow_ui_url))
 
 
@@ -131,7 +131,7 @@ class MetricHistoryHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         key = self.get_argument("key", "")
-        history = await self.core(self.services.experiments.metric_history(run_id, key))
+        history = await self.services.experiments.metric_history(run_id, key)
         self.write_model(MetricHistory.of(key, history))
 
 
@@ -144,7 +144,7 @@ class ArtifactListHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.get_argument("path", "")
-        files = await self.core(self.services.experiments.artifacts(run_id, path))
+        files = await self.services.experiments.artifacts(run_id, path)
         self.write_model(ArtifactListing.of(path, files))
 
 
@@ -161,7 +161,7 @@ class ArtifactHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
         path = self.get_argument("path", "")
-        data, content_type = await self.core(self.services.experiments.artifact(run_id, path))
+        data, content_type = await self.services.experiments.artifact(run_id, path)
         sent = artifact_delivery(
             path, content_type, download=self.get_argument("download", "") == "1"
         )
@@ -187,7 +187,7 @@ class NotebookHandler(SidebarHandler):
     @tornado.web.authenticated
     async def post(self, run_id: str) -> None:
         body = self.parse(NotebookBody)
-        logged = await self.core(self.services.experiments.log_notebook(run_id, body.path))
+        logged = await self.services.experiments.log_notebook(run_id, body.path)
         self.write_model(LoggedNotebook.of(logged))
 
 
@@ -199,7 +199,7 @@ class CompareHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        result = await self.core(self.services.experiments.compare(self.get_arguments("run_id")))
+        result = await self.services.experiments.compare(self.get_arguments("run_id"))
         self.write_model(RunComparison.of(result, self.services.mlflow_ui_url))
 
 

@@ -61,7 +61,7 @@ class StatusHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        status = await self.core(self.git.status(self.folder))
+        status = await self.git.status(self.folder)
         self.write_model(RepoStatusBody.model_validate(status))
 
 
@@ -74,7 +74,7 @@ class InitHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(FolderBody)
-        status = await self.core(self.git.init(body.path))
+        status = await self.git.init(body.path)
         self.write_model(RepoStatusBody.model_validate(status), 201)
 
 
@@ -91,7 +91,7 @@ class CommitHandler(GitHandler):
         done = self.git.commit(
             body.path, body.files, body.message, clear_outputs=body.clear_outputs
         )
-        self.write_model(CommitResultBody.model_validate(await self.core(done)), 201)
+        self.write_model(CommitResultBody.model_validate(await done), 201)
 
 
 class PullHandler(GitHandler):
@@ -103,7 +103,7 @@ class PullHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(FolderBody)
-        pulled = await self.core(self.git.pull(body.path))
+        pulled = await self.git.pull(body.path)
         self.write_model(PullResultBody.model_validate(pulled))
 
 
@@ -116,7 +116,7 @@ class PushHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(PushBody)
-        status = await self.core(self.git.push(body.path, force=body.force))
+        status = await self.git.push(body.path, force=body.force)
         self.write_model(RepoStatusBody.model_validate(status))
 
 
@@ -128,7 +128,7 @@ class BranchesHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(BranchList.of(await self.core(self.git.branches(self.folder))))
+        self.write_model(BranchList.of(await self.git.branches(self.folder)))
 
     @operation(
         "Create a branch from HEAD and switch to it.",
@@ -138,7 +138,7 @@ class BranchesHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(BranchBody)
-        status = await self.core(self.git.create_branch(body.path, body.name))
+        status = await self.git.create_branch(body.path, body.name)
         self.write_model(RepoStatusBody.model_validate(status), 201)
 
 
@@ -151,7 +151,7 @@ class CheckoutHandler(GitHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.parse(BranchBody)
-        status = await self.core(self.git.switch(body.path, body.name))
+        status = await self.git.switch(body.path, body.name)
         self.write_model(RepoStatusBody.model_validate(status))
 
 
@@ -164,7 +164,7 @@ class AccountHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.core(self.client.gitlab_account()))
+        self.write_model(await self.client.gitlab_account())
 
     @operation(
         "Save a GitLab personal access token; GitLab checks it first.",
@@ -174,12 +174,12 @@ class AccountHandler(GitHandler):
     @tornado.web.authenticated
     async def put(self) -> None:
         body = self.parse(TokenBody)
-        self.write_model(await self.core(self.client.save_gitlab_token(body.token)))
+        self.write_model(await self.client.save_gitlab_token(body.token))
 
     @operation("Forget the saved GitLab token.", {204: (None, "Forgotten.")})
     @tornado.web.authenticated
     async def delete(self) -> None:
-        await self.core(self.client.delete_gitlab_token())
+        await self.client.delete_gitlab_token()
         self.write_empty()
 
 
@@ -190,7 +190,7 @@ class NamespacesHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.core(self.client.gitlab_namespaces()))
+        self.write_model(await self.client.gitlab_namespaces())
 
 
 class PublishHandler(GitHandler):
@@ -205,7 +205,7 @@ class PublishHandler(GitHandler):
         published = self.git.publish(
             body.path, body.name, namespace_id=body.namespace_id, visibility=body.visibility
         )
-        self.write_model(PublishedBody.model_validate(await self.core(published)), 201)
+        self.write_model(PublishedBody.model_validate(await published), 201)
 
 
 class MergeRequestsHandler(GitHandler):
@@ -216,7 +216,7 @@ class MergeRequestsHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(MergeRequestList.of(await self.core(self.git.merge_requests(self.folder))))
+        self.write_model(MergeRequestList.of(await self.git.merge_requests(self.folder)))
 
     @operation(
         "Open a merge request of the current branch, once GitLab has all its commits.",
@@ -232,7 +232,7 @@ class MergeRequestsHandler(GitHandler):
             description=body.description,
             target_branch=body.target_branch,
         )
-        self.write_model(MergeRequestBody.model_validate(await self.core(opened)), 201)
+        self.write_model(MergeRequestBody.model_validate(await opened), 201)
 
 
 class PipelineHandler(GitHandler):
@@ -243,7 +243,7 @@ class PipelineHandler(GitHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(LatestPipeline.of(await self.core(self.git.latest_pipeline(self.folder))))
+        self.write_model(LatestPipeline.of(await self.git.latest_pipeline(self.folder)))
 
 
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [

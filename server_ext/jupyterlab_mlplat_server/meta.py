@@ -22,7 +22,7 @@ class MeHandler(SidebarHandler):
     @operation("Who the person is, with groups and platform roles.", {200: (Me, "The person.")})
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.core(self.client.me()))
+        self.write_model(await self.client.me())
 
 
 class HealthHandler(SidebarHandler):
@@ -32,7 +32,7 @@ class HealthHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        health = await self.core(self.client.health())
+        health = await self.client.health()
         self.write_model(SidebarHealth(**health.model_dump(), mode=self.services.mode))
 
 

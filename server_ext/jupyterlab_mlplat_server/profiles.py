@@ -24,7 +24,7 @@ class ProfilesHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        self.write_model(await self.core(self.client.profiles()))
+        self.write_model(await self.client.profiles())
 
     @operation(
         "Create a profile (admins).",
@@ -35,7 +35,7 @@ class ProfilesHandler(SidebarHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         fields = self.parse(ProfileFields)
-        self.write_model(await self.core(self.client.create_profile(fields.root)), 201)
+        self.write_model(await self.client.create_profile(fields.root), 201)
 
 
 class ProfileHandler(SidebarHandler):
@@ -49,7 +49,7 @@ class ProfileHandler(SidebarHandler):
     async def put(self, slug: str) -> None:
         update = self.parse(ProfileUpdate)
         saved = self.client.replace_profile(slug, update.profile, update.revision)
-        self.write_model(await self.core(saved))
+        self.write_model(await saved)
 
     @operation(
         "Delete a profile (admins).",
@@ -60,7 +60,7 @@ class ProfileHandler(SidebarHandler):
     @tornado.web.authenticated
     async def delete(self, slug: str) -> None:
         revision = self.int_argument("revision", -1)
-        await self.core(self.client.delete_profile(slug, revision))
+        await self.client.delete_profile(slug, revision)
         self.write_empty()
 
 
@@ -74,7 +74,7 @@ class ProfilePreviewHandler(SidebarHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
         fields = self.parse(ProfileFields)
-        self.write_model(await self.core(self.client.preview_profile(fields.root)))
+        self.write_model(await self.client.preview_profile(fields.root))
 
 
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [
