@@ -464,8 +464,9 @@ export namespace ProfilesModel {
           fieldReasons: error.fieldReasons ?? undefined
         };
       }
-      // Only a stale revision is cured by reloading; the last profile stays the last one.
-      if (error.status === 409 && error.reason !== 'last_profile') {
+      // Only a stale revision is cured by reloading: a taken slug or the last
+      // profile are told as they are, with no Reload to offer.
+      if (error.status === 409 && error.reason === 'profile_changed') {
         return { failure: { ...failure, kind: 'conflict' } };
       }
       if (error.status === 404) {

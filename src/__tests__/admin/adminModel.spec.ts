@@ -313,6 +313,23 @@ describe('ProfilesModel', () => {
     expect(model.state.editor).toBeNull();
   });
 
+  it('tells a taken slug as it is, not as somebody else’s change', async () => {
+    await editLarge();
+    api.deleted = [
+      conflict(
+        'A profile with slug cpu-large exists; choose another.',
+        'profile_exists'
+      )
+    ];
+
+    expect(await model.remove()).toBe(false);
+    expect(model.state.editor?.failure).toMatchObject({
+      kind: 'error',
+      status: 409,
+      reason: 'profile_exists'
+    });
+  });
+
   it('offers no reload when the profile is the last one (reloading cannot help)', async () => {
     await editLarge();
     api.deleted = [conflict('This is the last profile', 'last_profile')];
