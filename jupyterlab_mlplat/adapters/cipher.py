@@ -29,7 +29,7 @@ def key_from_file(path: Path) -> bytes:
 
 
 class FernetCipher(Cipher):
-    """``ports.Cipher``."""
+    """``core.gitlab.ports.Cipher`` with Fernet (authenticated encryption)."""
 
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)

@@ -48,7 +48,7 @@ async def head_commit(folder: Path | None) -> str | None:
 
 
 class CliGit(GitRunner):
-    """``ports.GitRunner`` on the git command line."""
+    """``core.git.ports.GitRunner`` on the git command line."""
 
     def __init__(self, *, timeout: float = GIT_TIMEOUT) -> None:
         self._timeout = timeout

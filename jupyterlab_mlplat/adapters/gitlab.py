@@ -1,4 +1,4 @@
-"""``ports.GitLab`` with python-gitlab, one client per call with the person's own token.
+"""``core.gitlab.ports.GitLab`` with python-gitlab, one client per call with the person's own token.
 
 GitLab's failures are mapped here, in one table, to the core's errors with messages a person can
 act on; GitLab's own words are kept where they are the useful part ("has already been taken").

@@ -1,5 +1,6 @@
-"""``ports.Workspace`` on the Jupyter Server's contents manager: the files the person sees in
-JupyterLab, with the contents manager's own checks that a path stays inside the server root."""
+"""``core.experiments.ports.Workspace`` on the Jupyter Server's contents manager: the files the
+person sees in JupyterLab, with the contents manager's own checks that a path stays inside the
+server root."""
 
 from __future__ import annotations
 

@@ -132,7 +132,8 @@ def _sql_literal(text: str) -> str:
 
 
 class MlflowTracker(Tracker):
-    """``ports.Tracker`` on an MLflow tracking server (here: the workbench's gateway)."""
+    """``core.experiments.ports.Tracker`` on an MLflow tracking server (here: the workbench's
+    gateway)."""
 
     def __init__(self, tracking_uri: str, token: str, *, timeout: float = 30.0) -> None:
         self.base = tracking_uri.rstrip("/")
