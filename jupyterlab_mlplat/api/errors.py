@@ -75,7 +75,7 @@ def error_for(
     params: dict[str, Param] | None = None,
 ) -> PlatformError:
     """The core error a client should raise for an answer with this status and reason."""
-    declared = kernel._REASONS.get(reason or "")
+    declared = kernel.error_class(reason or "")
     if declared is not None and STATUS_FOR_ERROR.get(_base(declared)) == status:
         kind: type[PlatformError] = declared
     else:

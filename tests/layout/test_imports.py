@@ -38,10 +38,10 @@ def _modules() -> Iterator[tuple[str, Path]]:
         yield ".".join(p for p in rel.parts if p != "__init__"), path
 
 
-def _imports(module: str, path: Path, *, top_level_only: bool = False) -> set[str]:
+def _imports(module: str, path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    nodes = list(ast.walk(tree))  # lazy imports too: an arrow is an arrow
     found: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):

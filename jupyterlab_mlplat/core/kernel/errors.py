@@ -62,6 +62,11 @@ class PlatformError(Exception):
         self.params: dict[str, Param] = dict(params or {})
 
 
+def error_class(reason: str) -> type[PlatformError] | None:
+    """The error class that declared ``reason`` (None for a code this release does not know)."""
+    return _REASONS.get(reason)
+
+
 def reasons() -> list[str]:
     """Every reason code declared so far (import the features first), sorted."""
     return sorted(_REASONS)
