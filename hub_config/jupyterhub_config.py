@@ -16,12 +16,30 @@ port = {
 }
 venv_bin = Path(sys.executable).parent
 secrets_dir = data_dir / "secrets"
+# set by mlplat-embedded when it runs as root: the services run as this unprivileged account,
+# each person's workspace as their own (docs/security.md); unset, all run as the hub's user
+service_account = os.environ.get("MLPLAT_SERVICE_ACCOUNT", "")
+
+
+def as_service(service: dict, home: Path) -> dict:
+    """A hub-managed service, run as the service account (in ``home``) when there is one."""
+    return {**service, "user": service_account, "cwd": str(home)} if service_account else service
+
 
 # --- the hub and its proxy
 c.JupyterHub.bind_url = f"http://127.0.0.1:{port['HUB']}"
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{port['HUB_API']}"
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{port['PROXY_API']}"
-c.ConfigurableHTTPProxy.command = [os.environ["MLPLAT_CHP"]]
+# the proxy holds its API token in its environment: run as the service account, not as root
+# nor as a workspace's account, so nobody else reads it from /proc
+drop_to_service = [
+    *(shutil.which("setpriv") or "setpriv", "--init-groups"),
+    *(f"--reuid={service_account}", f"--regid={service_account}", "--"),
+]
+c.ConfigurableHTTPProxy.command = [
+    *(drop_to_service if service_account else []),
+    os.environ["MLPLAT_CHP"],
+]
 c.ConfigurableHTTPProxy.pid_file = str(data_dir / "hub" / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{data_dir / 'hub' / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(data_dir / "secrets" / "hub-cookie-secret")
@@ -58,23 +76,26 @@ load_subconfig(str(here / "roles.py"))
 # --- the platform service, managed by the hub
 platform_url = f"http://127.0.0.1:{port['PLATFORM']}"
 c.JupyterHub.services = [
-    {
-        "name": "mlplat",
-        "display": False,
-        "url": platform_url,
-        "command": [
-            str(venv_bin / "mlplat-platform"),
-            f"--PlatformApp.data_dir={data_dir / 'platform'}",
-            f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
-            *(
-                [f"--PlatformApp.gitlab_url={os.environ['MLPLAT_GITLAB_URL']}"]
-                if os.environ.get("MLPLAT_GITLAB_URL")
-                else []
-            ),
-            *(f"--PlatformApp.known_groups={g}" for g in groups),
-        ],
-        "oauth_no_confirm": True,
-    },
+    as_service(
+        {
+            "name": "mlplat",
+            "display": False,
+            "url": platform_url,
+            "command": [
+                str(venv_bin / "mlplat-platform"),
+                f"--PlatformApp.data_dir={data_dir / 'platform'}",
+                f"--PlatformApp.profiles_seed_file={here / 'profiles.yaml'}",
+                *(
+                    [f"--PlatformApp.gitlab_url={os.environ['MLPLAT_GITLAB_URL']}"]
+                    if os.environ.get("MLPLAT_GITLAB_URL")
+                    else []
+                ),
+                *(f"--PlatformApp.known_groups={g}" for g in groups),
+            ],
+            "oauth_no_confirm": True,
+        },
+        data_dir / "platform",
+    ),
     {
         "name": "mlplat-spawner",
         "api_token": (secrets_dir / "spawner-token").read_text().strip(),
@@ -88,7 +109,7 @@ mlflow_prefix = "/services/mlflow"
 mlflow_dir = data_dir / "mlflow"
 mlflow_upstream = f"http://127.0.0.1:{port['MLFLOW_SERVER']}"
 mlflow_auth_ini = mlflow_dir / "auth.ini"
-mlflow_auth_ini.write_text(
+mlflow_auth_ini.write_text(  # no secret in it: the passwords go by the environment
     "[mlflow]\n"
     "default_permission = READ\n"
     f"database_uri = sqlite:///{mlflow_dir / 'auth.sqlite'}\n"
@@ -108,6 +129,9 @@ mlflow_env = {
     "MLFLOW_FLASK_SERVER_SECRET_KEY": (secrets_dir / "mlflow-flask-secret").read_text().strip(),
     # the embedded workbench needs no background job runner (saves ~1.5 GB of processes)
     "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    # in the environment, not the command line: every account can read a process's arguments,
+    # and a PostgreSQL URI carries a password
+    "MLFLOW_BACKEND_STORE_URI": mlflow_backend,
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
     # an S3 artifact store (cluster flavour, tests) is configured by these, when set
     **{
@@ -122,35 +146,40 @@ mlflow_env = {
     },
 }
 c.JupyterHub.services += [
-    {
-        "name": "mlflow-server",
-        "command": [
-            str(venv_bin / "mlflow"),
-            "server",
-            "--app-name=basic-auth",
-            "--host=127.0.0.1",
-            f"--port={port['MLFLOW_SERVER']}",
-            f"--backend-store-uri={mlflow_backend}",
-            "--serve-artifacts",
-            f"--artifacts-destination={mlflow_artifacts}",
-            f"--static-prefix={mlflow_prefix}",
-            "--workers=1",
-            f"--allowed-hosts=127.0.0.1:{port['MLFLOW_SERVER']},localhost:{port['MLFLOW_SERVER']}",
-        ],
-        "environment": mlflow_env,
-    },
-    {
-        "name": "mlflow",
-        "display": True,
-        "url": f"http://127.0.0.1:{port['MLFLOW']}",
-        "command": [str(venv_bin / "mlplat-mlflow-gateway")],
-        "environment": {
-            "MLPLAT_MLFLOW_GATEWAY_SECRET": mlflow_secret,
-            "MLPLAT_MLFLOW_UPSTREAM": mlflow_upstream,
-            "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
+    as_service(
+        {
+            "name": "mlflow-server",
+            "command": [
+                str(venv_bin / "mlflow"),
+                "server",
+                "--app-name=basic-auth",
+                "--host=127.0.0.1",
+                f"--port={port['MLFLOW_SERVER']}",
+                "--serve-artifacts",
+                f"--artifacts-destination={mlflow_artifacts}",
+                f"--static-prefix={mlflow_prefix}",
+                "--workers=1",
+                f"--allowed-hosts=127.0.0.1:{port['MLFLOW_SERVER']},localhost:{port['MLFLOW_SERVER']}",
+            ],
+            "environment": mlflow_env,
         },
-        "oauth_no_confirm": True,
-    },
+        mlflow_dir,
+    ),
+    as_service(
+        {
+            "name": "mlflow",
+            "display": True,
+            "url": f"http://127.0.0.1:{port['MLFLOW']}",
+            "command": [str(venv_bin / "mlplat-mlflow-gateway")],
+            "environment": {
+                "MLPLAT_MLFLOW_GATEWAY_SECRET": mlflow_secret,
+                "MLPLAT_MLFLOW_UPSTREAM": mlflow_upstream,
+                "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
+            },
+            "oauth_no_confirm": True,
+        },
+        mlflow_dir,
+    ),
 ]
 
 # the gateway reports the privacy changes MLflow accepted to the platform, for the audit log

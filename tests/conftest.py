@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from tests.workbench import Hub
+from tests.workbench import Hub, workbench_dir
 from tests.workbench import embedded_hub as embedded_hub_running
 
 # the Kubernetes stand-in's fixtures serve its own tests and the spawner's (tests/hub)
@@ -60,7 +60,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def embedded_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """The embedded workbench's hub with its platform and MLflow (SQLite, local artifacts)."""
-    with embedded_hub_running(tmp_path_factory.mktemp("embedded"), start=18000) as workbench:
+    with (
+        workbench_dir("embedded") as data_dir,
+        embedded_hub_running(data_dir, start=18000) as workbench,
+    ):
         yield Hub(workbench)
 
 

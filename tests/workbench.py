@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,20 @@ class Workbench:
     log: Path
 
 
+@contextlib.contextmanager
+def workbench_dir(name: str) -> Iterator[Path]:
+    """A fresh data directory for a workbench, removed afterwards.
+
+    Not under pytest's own temporary folder: pytest keeps ``pytest-of-<user>`` at mode 0700,
+    which the workspaces' and services' accounts of a workbench started as root cannot pass
+    through (the launcher opens the folders above its data directory for passing only)."""
+    path = Path(tempfile.mkdtemp(prefix=f"mlplat-{name}-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def free_port_block(start: int) -> int:
     """A hub port whose whole block (proxy API, hub API, platform) is free right now."""
     for base in range(start, start + 10_000, 211):
@@ -51,7 +66,8 @@ def running_workbench(
     """Run ``command`` (which must start the workbench on ``port``), wait until the platform and
     MLflow answer through the hub's proxy, and stop the whole process group afterwards."""
     log = data_dir / "workbench.log"
-    with log.open("wb") as out:
+    # the launcher prints the demo password: the log is the test's (root's) alone
+    with os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
         process = subprocess.Popen(
             command,
             env={**os.environ, **env},

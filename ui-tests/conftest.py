@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.standins.gitlab.server import FakeGitLab
-from tests.workbench import Workbench, free_port_block, running_workbench
+from tests.workbench import Workbench, free_port_block, running_workbench, workbench_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -39,17 +39,17 @@ def gitlab() -> Iterator[FakeGitLab]:
 @pytest.fixture(scope="session")
 def workbench(tmp_path_factory: pytest.TempPathFactory, gitlab: FakeGitLab) -> Iterator[Workbench]:
     """The README's first command, as a new user runs it (it may install and build first)."""
-    data_dir = tmp_path_factory.mktemp("workbench")
     port = free_port_block(21000)
-    env = {
-        "MLPLAT_DATA_DIR": str(data_dir),
-        "MLPLAT_HUB_PORT": str(port),
-        "MLPLAT_GITLAB_URL": gitlab.url,
-    }
     command = [str(ROOT / "scripts" / "run")]
-    with running_workbench(command, data_dir, port, env=env, timeout=600) as workbench:
-        assert workbench.password in workbench.log.read_text(), "the banner shows the password"
-        yield workbench
+    with workbench_dir("workbench") as data_dir:
+        env = {
+            "MLPLAT_DATA_DIR": str(data_dir),
+            "MLPLAT_HUB_PORT": str(port),
+            "MLPLAT_GITLAB_URL": gitlab.url,
+        }
+        with running_workbench(command, data_dir, port, env=env, timeout=600) as workbench:
+            assert workbench.password in workbench.log.read_text(), "the banner shows the password"
+            yield workbench
 
 
 @pytest.fixture(scope="session")

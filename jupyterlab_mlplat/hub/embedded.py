@@ -2,16 +2,31 @@
 JupyterHub with hub_config/jupyterhub_config.py.
 
 Everything the stack writes stays under one data directory, so deleting it resets the workbench.
+Started as root (a server of its own, as The Littlest JupyterHub is), the launcher also gives
+every part its account: the hub's database and secrets stay root's, the services' folders go to
+the service account, and each person's workspace later runs as their own (docs/security.md).
+Started as anyone else (a laptop), everything runs as that one person: single-trust.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import secrets
 import shutil
 import sys
 from pathlib import Path
+
+from jupyterlab_mlplat.adapters.local.accounts import (
+    SERVICE_ACCOUNT,
+    ensure_account,
+    hand_over,
+    keep_private,
+    make_traversable,
+    privileged,
+    unreachable_interpreter,
+)
 
 #: the demo users and what each shows off; hub_config/ gives them their groups
 DEMO_USERS: dict[str, str] = {
@@ -41,6 +56,38 @@ def kept_secret(data_dir: Path, name: str, size: int = 32) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(size))
     return path.read_text().strip()
+
+
+def separate_accounts(data_dir: Path, env: dict[str, str], code: list[Path]) -> str:
+    """As root: the service account, who owns which folder, and the folders every account must
+    pass through. Returns the line the banner prints about trust."""
+    if not privileged():
+        return (
+            f"single-trust: every workspace runs as {getpass.getuser()} and can read the "
+            "others' files (start as root for an account per person)"
+        )
+    blocked = unreachable_interpreter()
+    if blocked is not None:
+        return (
+            f"single-trust: every workspace runs as root, because other accounts cannot reach "
+            f"this Python through {blocked}; rebuild the venv with ./scripts/run on a fresh "
+            "clone, which picks a Python every account can run"
+        )
+    service = ensure_account(SERVICE_ACCOUNT, system=True, comment="jupyterlab-mlplat services")
+    keep_private([data_dir / "secrets", data_dir / "hub"])
+    for sub in ("platform", "mlflow"):
+        hand_over(data_dir / sub, service)
+    for folder in (data_dir, data_dir / "home"):
+        folder.chmod(0o711)  # passed through to reach a home, never listed
+    # the workspaces run the venv's programs and reach their homes; the services read the code
+    opened = make_traversable([data_dir / "home", Path(sys.prefix), *code, Path(__file__)])
+    if opened:
+        print(
+            "mlplat-embedded: let every account pass through " + ", ".join(str(p) for p in opened),
+            flush=True,
+        )
+    env["MLPLAT_SERVICE_ACCOUNT"] = service.name
+    return f"each workspace runs as its own account (mlplat-<name>); services as {service.name}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -73,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     if not chp:
         sys.exit("mlplat-embedded: configurable-http-proxy not found; run ./scripts/run")
     env["MLPLAT_CHP"] = chp
+    trust = separate_accounts(data_dir, env, [config.parent, Path(chp)])
     os.environ.update(env)
 
     url = f"http://127.0.0.1:{ports['hub']}"
@@ -81,7 +129,8 @@ def main(argv: list[str] | None = None) -> None:
         f"\n  jupyterlab-mlplat embedded workbench\n"
         f"  open {url}  and log in as one of\n{users}\n"
         f"  password (all demo users): {password}\n"
-        f"  data directory: {data_dir}\n",
+        f"  data directory: {data_dir}\n"
+        f"  {trust}\n",
         flush=True,
     )
     os.chdir(data_dir / "hub")

@@ -44,6 +44,30 @@ class PlatformKubeSpawner(ProfileSpawnerMixin, KubeSpawner):
     def _platform_profiles(self) -> Any:
         return self.platform_profile_list
 
+    # One pod per person keeps people apart on a cluster; these keep the person inside their
+    # pod: never root (the docker-stacks images' jovyan, uid 1000, group users), no setuid
+    # escalation, no Linux capabilities, the runtime's default seccomp profile.
+    @default("uid")
+    def _unprivileged_uid(self) -> int:
+        return 1000
+
+    @default("gid")
+    def _users_gid(self) -> int:
+        return 100
+
+    @default("fs_gid")
+    def _home_gid(self) -> int:
+        return 100
+
+    @default("container_security_context")
+    def _locked_down(self) -> dict[str, Any]:
+        return {
+            "runAsNonRoot": True,
+            "allowPrivilegeEscalation": False,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
+
     @default("additional_profile_form_template_paths")
     def _our_template(self) -> list[str]:
         return [str(TEMPLATES)]

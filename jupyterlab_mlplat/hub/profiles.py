@@ -203,11 +203,17 @@ class ProfileSpawnerMixin(LoggingConfigurable):
         self.mlplat_gpus = 0
 
 
-def render_profile_form(profile_list: list[dict[str, Any]], user_options: dict[str, Any]) -> str:
-    """The spawn page of the embedded spawner: the very template KubeSpawner renders."""
+def render_profile_form(
+    profile_list: list[dict[str, Any]],
+    user_options: dict[str, Any],
+    *,
+    trust_note: str | None = None,
+) -> str:
+    """The spawn page of the embedded spawner: the very template KubeSpawner renders, with a
+    line on top when the workbench is single-trust."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     return environment.get_template("form.html").render(
-        profile_list=profile_list, user_options=user_options
+        profile_list=profile_list, user_options=user_options, trust_note=trust_note
     )
 
 

@@ -5,18 +5,33 @@ profiles (read live from the platform) with the same template, checks the same q
 applies what a local process can honour (environment, the limits as advisory
 ``MEM_LIMIT``/``CPU_LIMIT``). What it cannot enforce — GPUs, node selectors, images — it shows
 rather than pretends.
+
+When the hub runs as root each person's server runs as their own operating-system account
+(``mlplat-alice``) in a home only that account can enter, as The Littlest JupyterHub does; the
+operating system then keeps people apart. Otherwise every server runs as the hub's own user, and
+the spawn page says that the workbench is single-trust.
 """
 
 from __future__ import annotations
 
+import asyncio
+import getpass
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from jupyterhub.spawner import SimpleLocalProcessSpawner
-from traitlets import default
+from jupyterhub.spawner import LocalProcessSpawner
+from traitlets import Bool, Unicode, default
 
+from jupyterlab_mlplat.adapters.local.accounts import (
+    Account,
+    ensure_account,
+    hand_over,
+    separate_accounts_possible,
+)
 from jupyterlab_mlplat.adapters.local.machine import this_machine
+from jupyterlab_mlplat.core.kernel.naming import system_account
 from jupyterlab_mlplat.core.profiles.capacity import Headroom, headroom
 from jupyterlab_mlplat.core.profiles.resources import pod_resources, profile_environment
 from jupyterlab_mlplat.core.profiles.rules import Profile
@@ -25,6 +40,11 @@ from .profiles import ProfileSpawnerMixin, render_profile_form
 
 #: what the spawn page says of a GPU profile on a machine that cannot give a process a GPU
 NO_LOCAL_GPU = "The embedded workbench runs on this machine's CPU: the GPU is not given here."
+#: what the spawn page says when every server runs as the hub's own user
+SINGLE_TRUST = (
+    "Single-trust workbench: every workspace runs as the account {account}, so people here can "
+    "read each other's files. Start the workbench as root to give each person an account."
+)
 
 
 def local_limits(profile: Profile) -> dict[str, Any]:
@@ -39,7 +59,30 @@ def local_limits(profile: Profile) -> dict[str, Any]:
     }
 
 
-class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
+class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
+    home_dir_template = Unicode(
+        "/home/{username}",
+        help="Each person's home; {username} is the hub user name, e.g. var/home/{username}.",
+    ).tag(config=True)
+
+    own_accounts = Bool(
+        help="Run each person's server as their own operating-system account (made on first "
+        "spawn, mlplat-<name>, no login shell, a 0700 home). Needs the hub to run as root; "
+        "defaults to whether it does. Off, every server runs as the hub's user (single-trust)."
+    ).tag(config=True)
+
+    @default("own_accounts")
+    def _own_accounts_default(self) -> bool:
+        return separate_accounts_possible()
+
+    @property
+    def home_dir(self) -> str:
+        return self.home_dir_template.format(username=self.user.name)
+
+    @property
+    def account_name(self) -> str:
+        return system_account(self.user.name) if self.own_accounts else getpass.getuser()
+
     @default("options_form")
     def _profiles_form(self) -> Any:
         return type(self).render_profiles_form
@@ -47,7 +90,8 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
     async def render_profiles_form(self) -> str:
         """The spawn page: one choice per profile this user's groups may start."""
         profile_list = await self.platform_profile_list()
-        return render_profile_form(profile_list, self.user_options or {})
+        trust = None if self.own_accounts else SINGLE_TRUST.format(account=self.account_name)
+        return render_profile_form(profile_list, self.user_options or {}, trust_note=trust)
 
     def options_from_form(self, formdata: dict[str, list[str]]) -> dict[str, Any]:
         return {"profile": (formdata.get("profile") or [""])[0]}
@@ -73,6 +117,42 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
                 entry["mlplat"]["note"] = NO_LOCAL_GPU
         return entries
 
+    def make_preexec_fn(self, name: str) -> Callable[[], None]:
+        """Run in the child before the server starts: become the person's account (when there
+        is one) and start in their home. The home comes from here, not /etc/passwd, because one
+        account serves every data directory the machine runs."""
+        home = self.home_dir
+        if not self.own_accounts:
+
+            def single_trust() -> None:
+                os.makedirs(home, 0o700, exist_ok=True)
+                os.chdir(home)
+
+            return single_trust
+        account = self._account
+        if account is None:
+            raise RuntimeError("the account is made in start()")
+
+        def become() -> None:
+            os.setgroups([])
+            os.setgid(account.gid)
+            os.setuid(account.uid)
+            os.umask(0o077)
+            os.chdir(home)
+
+        return become
+
+    _account: Account | None = None
+
+    def user_env(self, env: dict[str, str]) -> dict[str, str]:
+        env["USER"] = env["LOGNAME"] = self.account_name
+        env["HOME"] = self.home_dir
+        env["SHELL"] = "/bin/bash"
+        return env
+
+    async def move_certs(self, paths: dict[str, str]) -> dict[str, str]:
+        return paths  # the embedded hub talks to its servers on loopback without internal TLS
+
     async def start(self) -> Any:
         profile = self.chosen_profile(await self.allowed_profiles())
         self.enforce_quota(profile)
@@ -80,7 +160,21 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, SimpleLocalProcessSpawner):
         self.environment = {**self.environment, **profile_environment(profile)}
         for name, value in local_limits(profile).items():
             setattr(self, name, value)
-        if os.getuid() == 0 and "--ServerApp.allow_root=True" not in self.args:
-            # every embedded user runs as the hub's own user; as root jupyter refuses otherwise
+        if self.own_accounts:
+            self._account = await asyncio.to_thread(self._prepare_account)
+        elif os.getuid() == 0 and "--ServerApp.allow_root=True" not in self.args:
+            # single-trust by choice while the hub runs as root; jupyter refuses root otherwise
+            self.log.warning("%s's server runs as root: own_accounts is off", self.user.name)
             self.args = [*self.args, "--ServerApp.allow_root=True"]
         return await super().start()
+
+    def _prepare_account(self) -> Account:
+        """The person's account and home, made on their first spawn; a home from before
+        accounts existed (owned by root) is handed to them whole."""
+        account = ensure_account(
+            self.account_name,
+            system=False,
+            comment=f"jupyterlab-mlplat workspace of {self.user.name}",
+        )
+        hand_over(Path(self.home_dir), account, 0o700)
+        return account

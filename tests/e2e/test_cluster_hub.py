@@ -164,7 +164,7 @@ def test_a_gpu_spawn_gets_exactly_the_profile_and_counts_against_headroom(
         hub.stop("greta")
 
 
-def test_a_cpu_spawn_has_no_gpu_and_no_node_selector(hub: ClusterHub) -> None:
+def test_a_cpu_spawn_has_no_gpu_no_node_selector_and_runs_unprivileged(hub: ClusterHub) -> None:
     started = hub.spawn("alice", "cpu-small")
     assert started.status_code in (201, 202), started.text
     try:
@@ -178,6 +178,13 @@ def test_a_cpu_spawn_has_no_gpu_and_no_node_selector(hub: ClusterHub) -> None:
         assert parse_quantity(resources["limits"]["memory"]) == 4 * 2**30
         assert "nvidia.com/gpu" not in resources["limits"]
         assert not pod["spec"].get("nodeSelector")
+        # the person is not root in their pod and cannot become it
+        security = container["securityContext"]
+        assert security["runAsUser"] == 1000 and security["runAsNonRoot"] is True
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"] == {"drop": ["ALL"]}
+        assert not security.get("privileged")
+        assert pod["spec"]["securityContext"]["fsGroup"] == 100
         assert pod["spec"]["nodeName"] == "cpu-node-1"
         assert hub.kube.rejected == []
         assert "unhandled user_options" not in hub.tail(10**7)

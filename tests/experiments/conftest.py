@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from moto.server import ThreadedMotoServer
 
 from tests.conftest import POSTGRES_URL
-from tests.workbench import Hub, embedded_hub, free_port_block
+from tests.workbench import Hub, embedded_hub, free_port_block, workbench_dir
 
 BUCKET = "mlplat-artifacts"
 
@@ -59,7 +59,10 @@ def cluster_hub(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> I
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    with embedded_hub(tmp_path_factory.mktemp("cluster"), start=19000, env=env) as workbench:
+    with (
+        workbench_dir("cluster") as data_dir,
+        embedded_hub(data_dir, start=19000, env=env) as workbench,
+    ):
         yield Hub(workbench)
 
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
-from tests.workbench import embedded_hub, free_port_block
+from tests.workbench import embedded_hub, free_port_block, workbench_dir
 
 ALICE = OIDCUser("alice", "alice-pw", ["data-scientists"], email="alice@example.org")
 MALLORY = OIDCUser("mallory", "mallory-pw", ["marketing"])
@@ -54,8 +54,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCHub]:
             "MLPLAT_PUBLIC_URL": url,
             "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32),
         }
-        data_dir = tmp_path_factory.mktemp("embedded-oidc")
-        with embedded_hub(data_dir, start=port, env=env) as workbench:
+        with (
+            workbench_dir("embedded-oidc") as data_dir,
+            embedded_hub(data_dir, start=port, env=env) as workbench,
+        ):
             assert workbench.url == url, "the hub's ports were taken meanwhile; run again"
             yield OIDCHub(url, workbench.log, provider)
 

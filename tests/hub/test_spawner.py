@@ -135,3 +135,26 @@ async def test_during_an_outage_the_platforms_last_answer_beats_the_shipped_file
         profiles = await source.load()
     assert [(p.slug, p.allowed_groups) for p in profiles] == [("restricted", ["gpu"])]
     assert "using the profiles it gave at" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_the_spawn_page_says_when_the_workbench_is_single_trust(tmp_path: Path) -> None:
+    shared = _spawner(tmp_path, ["data-scientists"])
+    shared.own_accounts = False
+    form = await shared.render_profiles_form()
+    assert "Single-trust workbench" in form and shared.account_name in form
+    separate = _spawner(tmp_path, ["data-scientists"])
+    separate.own_accounts = True
+    assert separate.account_name == "mlplat-alice"
+    assert "Single-trust" not in await separate.render_profiles_form()
+
+
+def test_a_server_gets_its_home_and_account_from_the_spawner_not_from_passwd(
+    tmp_path: Path,
+) -> None:
+    spawner = _spawner(tmp_path, ["data-scientists"])
+    spawner.home_dir_template = str(tmp_path / "home" / "{username}")
+    spawner.own_accounts = True
+    env = spawner.user_env({"HOME": "/root", "USER": "root"})
+    assert env["HOME"] == str(tmp_path / "home" / "alice")
+    assert env["USER"] == env["LOGNAME"] == "mlplat-alice"
