@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import re
+from itertools import accumulate
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import from_json
 
-from jupyterlab_mlplat.core.kernel.errors import BodyInvalid, BodyNotJson, BodyTooLarge
+from jupyterlab_mlplat.core.kernel import naming as _naming  # noqa: F401  (its field reasons)
+from jupyterlab_mlplat.core.kernel.errors import (
+    BodyInvalid,
+    BodyNotJson,
+    BodyTooDeep,
+    BodyTooLarge,
+    FieldProblem,
+    TextInvalid,
+)
 
 W = TypeVar("W", bound=BaseModel)
 
 #: the largest JSON body any route takes; bigger ones are refused before parsing
 MAX_BODY = 1024 * 1024
+#: the deepest nesting of arrays and objects any route takes: the deepest body of either API (a
+#: profile's tolerations) is four deep, and a parser's or a validator's work must stay bounded
+MAX_DEPTH = 32
+
+#: a JSON string, escapes included (written unrolled, so a megabyte of text is one quick scan)
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENS = bytes.maketrans(b"[{]}", b"\x01\x01\x00\x00")
 
 
 class Wire(BaseModel):
@@ -31,15 +50,65 @@ class FromCore(Wire):
     )
 
 
+def depth(data: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text, read without parsing it: brackets
+    inside strings do not count. Bytes that are not JSON give some number; the parser refuses
+    them afterwards."""
+    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    steps = (1 if opens else -1 for opens in brackets.translate(_OPENS))
+    return max(accumulate(steps), default=0)
+
+
+def _nul_at(value: Any, path: tuple[str, ...] = ()) -> str | None:
+    """The path of the first string (or key) of parsed JSON that holds a NUL character."""
+    if isinstance(value, str):
+        return (".".join(path) or "body") if "\x00" in value else None
+    items: Any = ()
+    if isinstance(value, dict):
+        for key in value:
+            if "\x00" in key:
+                return ".".join((*path, key)) or "body"
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        found = _nul_at(item, (*path, str(key)))
+        if found is not None:
+            return found
+    return None
+
+
 def parse_body(raw: bytes | None, model: type[W]) -> W:
     """Parse a request body into an ``api`` model, shared by both APIs.
 
-    The size is checked before parsing and pydantic's own JSON parser is used (it has no
-    recursion limit to hit, unlike ``json.loads``), so a huge or deeply nested body is a 400.
+    Size and nesting are checked before anything parses the body, so the work a request can
+    cause stays bounded; handlers call this after the caller is authenticated and their role
+    checked. A NUL character is refused in every field of every body, naming the field: no
+    text of ours may hold one (PostgreSQL refuses it, git and the system cut text there).
     """
     data = raw or b"{}"
     if len(data) > MAX_BODY:
         raise BodyTooLarge("The request body is too large.", "body", params={"limit": MAX_BODY})
+    if depth(data) > MAX_DEPTH:
+        raise BodyTooDeep(
+            f"The request body nests arrays and objects more than {MAX_DEPTH} deep.",
+            "body",
+            params={"limit": MAX_DEPTH},
+        )
+    if b"\\u0000" in data:  # rare: only then is the body parsed twice
+        try:
+            where = _nul_at(from_json(data))
+        except ValueError:
+            raise BodyNotJson("The request body is not valid JSON.", "body") from None
+        if where is not None:
+            said = f"{where} must not contain a NUL character"
+            raise TextInvalid(
+                said,
+                where,
+                params={"field": where, "rule": "nul"},
+                fields={where: said},
+                field_reasons={where: FieldProblem("text_control")},
+            )
     try:
         return model.model_validate_json(data)
     except ValidationError as err:

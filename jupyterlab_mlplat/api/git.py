@@ -22,15 +22,21 @@ from .gitlab import ProjectBody
 
 class FolderBody(Wire):
     path: str = Field(
-        default="", description="The folder shown, relative to the server root ('' is the root)."
+        default="",
+        description="The folder shown, relative to the server root ('' is the root); at most "
+        "4096 bytes.",
     )
 
 
 class CommitBody(FolderBody):
     files: list[str] = Field(
-        min_length=1, description="Paths relative to the repository's top folder."
+        min_length=1,
+        description="Paths relative to the repository's top folder (each at most 4096 bytes, "
+        "no name in it over 255).",
     )
-    message: str
+    message: str = Field(
+        description="At most 65536 characters; no control characters but tab and line ends."
+    )
     clear_outputs: bool = Field(
         default=True,
         description="Commit notebooks without outputs; the files on disk keep theirs.",
@@ -58,8 +64,8 @@ class PublishBody(FolderBody):
 
 
 class NewMergeRequestBody(FolderBody):
-    title: str
-    description: str = ""
+    title: str = Field(description="At most 255 characters, one line.")
+    description: str = Field(default="", description="At most 65536 characters.")
     target_branch: str = "main"
 
 

@@ -1,11 +1,16 @@
 """The Admin tab's workspace-profile editor: each verb forwards to the platform, which checks
-that the caller is an admin, validates, audits and versions."""
+that the caller is an admin, validates, audits and versions.
+
+The verbs only admins may call ask the platform who the caller is before they read the body, so
+a person who is not an admin is refused (403) whatever they send, and only an admin's body is
+parsed here, as on the platform.
+"""
 
 from __future__ import annotations
 
 import tornado.web
 
-from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.api.openapi import Query, operation, operation_of
 from jupyterlab_mlplat.api.profiles import (
     PodPreview,
     ProfileFields,
@@ -13,11 +18,25 @@ from jupyterlab_mlplat.api.profiles import (
     ProfileRecord,
     ProfileUpdate,
 )
+from jupyterlab_mlplat.core.kernel.errors import RoleRequired
 
 from .base import SidebarHandler
 
 
-class ProfilesHandler(SidebarHandler):
+class RoleFirst(SidebarHandler):
+    """Checks the role a verb declares before the verb runs (and so before its body is read)."""
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as SidebarHandler.prepare
+        await super().prepare()
+        op = operation_of(type(self), (self.request.method or "").lower())
+        if op is None or not op.role or self._finished:
+            return
+        me = await self.client.me()
+        if op.role not in me.roles:
+            raise RoleRequired(f"Only platform {op.role}s may do this.", params={"role": op.role})
+
+
+class ProfilesHandler(RoleFirst):
     @operation(
         "The profiles open to the person (all of them for admins).",
         {200: (ProfileList, "The profiles.")},
@@ -38,7 +57,7 @@ class ProfilesHandler(SidebarHandler):
         self.write_model(await self.client.create_profile(fields.root), 201)
 
 
-class ProfileHandler(SidebarHandler):
+class ProfileHandler(RoleFirst):
     @operation(
         "Replace a profile (admins), from the revision the editor read.",
         {200: (ProfileRecord, "Saved.")},
@@ -64,7 +83,7 @@ class ProfileHandler(SidebarHandler):
         self.write_empty()
 
 
-class ProfilePreviewHandler(SidebarHandler):
+class ProfilePreviewHandler(RoleFirst):
     @operation(
         "Validate a profile being edited and show its pod (admins).",
         {200: (PodPreview, "Valid; the pod it would give.")},

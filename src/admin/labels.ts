@@ -158,6 +158,16 @@ export const fieldReasonLabels: ReasonLabels = {
     trans.__('Too long: at most %1 characters.', param(params, 'max_length')),
   field_too_small: (trans, params) =>
     trans.__('Enter %1 or more.', param(params, 'ge')),
+  field_too_large: (trans, params) =>
+    trans.__('Enter %1 or less.', param(params, 'le')),
+  field_too_many: (trans, params) =>
+    trans.__('Too many entries: at most %1.', param(params, 'max_length')),
+  text_control: trans =>
+    trans.__('Control characters (such as NUL) are not allowed here.'),
+  text_bidi: trans =>
+    trans.__(
+      'Bidirectional control characters are not allowed here: they make text read differently from what it is.'
+    ),
   field_invalid: trans => trans.__('This value is not valid.'),
 
   // The profile's own rules
@@ -187,6 +197,18 @@ export const fieldReasonLabels: ReasonLabels = {
       '“%1” is not a memory quantity like 4Gi or 512Mi.',
       param(params, 'value')
     ),
+  cpu_too_large: (trans, params) =>
+    trans.__(
+      '“%1” is more than %2 CPU cores.',
+      param(params, 'value'),
+      param(params, 'limit')
+    ),
+  memory_too_large: (trans, params) =>
+    trans.__(
+      '“%1” is more memory than %2.',
+      param(params, 'value'),
+      param(params, 'limit')
+    ),
   cpu_guarantee_above_limit: trans =>
     trans.__('The CPU guarantee is above the CPU limit.'),
   memory_guarantee_above_limit: trans =>
@@ -207,11 +229,39 @@ export const fieldReasonLabels: ReasonLabels = {
     trans.__('A toleration needs the key of the taint it tolerates.'),
   toleration_operator: (trans, params) =>
     trans.__('The operator is one of %1.', param(params, 'choices')),
+  toleration_key: (trans, params) =>
+    trans.__(
+      '“%1” is not a taint key (like nvidia.com/gpu: up to 63 letters, digits, “-”, “_” or “.”, after an optional domain and “/”).',
+      param(params, 'value')
+    ),
+  toleration_value: (trans, params) =>
+    trans.__(
+      '“%1” is not a taint value (up to 63 letters, digits, “-”, “_” or “.”).',
+      param(params, 'value')
+    ),
+  toleration_exists_value: trans =>
+    trans.__('With the operator Exists a toleration has no value.'),
   toleration_effect: (trans, params) =>
     trans.__('The effect is one of %1, or empty.', param(params, 'choices')),
   env_name: (trans, params) =>
     trans.__(
-      '“%1” is not an environment variable name (letters, digits, “_”).',
+      '“%1” is not an environment variable name (capital letters, digits and “_”, not starting with a digit).',
+      param(params, 'value')
+    ),
+  env_reserved: (trans, params) =>
+    trans.__(
+      '%1 is set by the platform or changes how programs load: a profile may not set it.',
+      param(params, 'value')
+    ),
+  env_value_too_long: (trans, params) =>
+    trans.__(
+      'The value of %1 is too long (at most %2 bytes).',
+      param(params, 'value'),
+      param(params, 'limit')
+    ),
+  env_value_control: (trans, params) =>
+    trans.__(
+      'The value of %1 holds control characters (such as NUL).',
       param(params, 'value')
     ),
   unknown_groups: (trans, params) =>

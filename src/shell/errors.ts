@@ -96,6 +96,12 @@ export const genericReasonLabels: ReasonLabels = {
       'The request body is too large (at most %1 bytes).',
       param(params, 'limit')
     ),
+  body_too_deep: (trans, params) =>
+    trans.__(
+      'The request body nests lists and objects too deeply (at most %1 levels).',
+      param(params, 'limit')
+    ),
+  text_invalid: (trans, params) => textInvalid(trans, params),
   body_invalid: (trans, params) =>
     trans.__(
       'The field “%1” of the request is not valid.',
@@ -113,6 +119,49 @@ export const genericReasonLabels: ReasonLabels = {
     ),
   name_invalid: (trans, params) => nameInvalid(trans, params)
 };
+
+/** Text no field may hold, by the rule it broke. */
+function textInvalid(trans: TranslationBundle, params: ErrorParams): string {
+  const field = param(params, 'field');
+  const limit = param(params, 'limit');
+  switch (param(params, 'rule')) {
+    case 'nul':
+      return trans.__(
+        'The field “%1” must not contain a NUL character.',
+        field
+      );
+    case 'control':
+      return trans.__(
+        'The field “%1” must not contain control characters.',
+        field
+      );
+    case 'bidi':
+      return trans.__(
+        'The field “%1” must not contain bidirectional control characters: they make text read differently from what it is.',
+        field
+      );
+    case 'too_long':
+      return trans.__(
+        'The field “%1” must be at most %2 characters long.',
+        field,
+        limit
+      );
+    case 'path_too_long':
+      return trans.__(
+        'The path in the field “%1” is too long (at most %2 bytes).',
+        field,
+        limit
+      );
+    case 'name_too_long':
+      return trans.__(
+        'A file or folder name in the field “%1” is too long (at most %2 bytes).',
+        field,
+        limit
+      );
+    default:
+      return trans.__('The field “%1” is not valid.', field);
+  }
+}
 
 /** A name refused by the platform's naming rules, by the rule it broke. */
 function nameInvalid(trans: TranslationBundle, params: ErrorParams): string {

@@ -138,7 +138,7 @@ def test_people_who_are_not_admins_cannot_change_profiles(hub: Hub) -> None:
 def test_a_spawn_uses_the_profile_as_edited_without_a_restart(hub: Hub) -> None:
     adam = hub.token(hub.login("adam"), "adam", [*SCOPES, "custom:mlplat:admin"])
     record = _record(hub, adam, "cpu-small")
-    profile = {**record["profile"], "environment": {"MLPLAT_EDITED": "yes"}}
+    profile = {**record["profile"], "environment": {"TEAM_EDITED": "yes"}}
     saved = _api(
         hub, adam, "PUT", "profiles/cpu-small", {"profile": profile, "revision": record["revision"]}
     )
@@ -161,7 +161,7 @@ def test_a_spawn_uses_the_profile_as_edited_without_a_restart(hub: Hub) -> None:
             time.sleep(0.5)
         assert server["user_options"] == {"profile": "cpu-small"}
         environment = _server_environment("ivan")
-        assert environment["MLPLAT_EDITED"] == "yes"
+        assert environment["TEAM_EDITED"] == "yes"
         assert environment["MLPLAT_PROFILE"] == "cpu-small"
     finally:
         session.delete(f"{hub.url}/hub/api/users/ivan/server", headers=xsrf)

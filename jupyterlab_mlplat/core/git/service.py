@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jupyterlab_mlplat.core.gitlab.records import MergeRequest, Pipeline
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.kernel.naming import file_path, text
 
 from .notebooks import notebook_changes, without_outputs
 from .ports import CommitLineage, GitHost, GitRunner
@@ -70,6 +71,12 @@ log = logging.getLogger(__name__)
 _NOT_CHECKPOINTS = (".", ":(exclude,glob)**/.ipynb_checkpoints/**")
 #: what one ``git config`` run answers: the remote, and whether the person signs commits
 _FACTS = r"^(remote\.origin\.url|user\.email)$"
+#: characters of a commit message: far more than any message people read (the longest in
+#: Linux's history are a few thousand), and it reaches git on its standard input, not its
+#: command line, so no system limit applies below it
+MAX_COMMIT_MESSAGE = 64 * 1024
+#: GitLab's own limit on a merge request's title
+MAX_TITLE = 255
 
 
 @dataclass
@@ -163,12 +170,15 @@ class GitWorkspace:
         """Commit exactly ``paths``; with ``clear_outputs`` notebooks are committed without
         outputs while the files on disk keep theirs. The person's running experiments are
         tagged with the new commit; the new status comes back with it."""
+        text(message, field="message", limit=MAX_COMMIT_MESSAGE, lines=True, bidi=True)
         if not message.strip():
             raise CommitMessageMissing(
                 "Write a commit message: say what changed and why.", "message"
             )
         if not paths:
-            raise NoFilesSelected("Select at least one file to commit.", "paths")
+            raise NoFilesSelected("Select at least one file to commit.", "files")
+        for index, relative_path in enumerate(paths):
+            file_path(relative_path, field=f"files.{index}")
         repo = await self._repository(relative)
         top = repo.at
         plain: list[str] = []
@@ -181,7 +191,7 @@ class GitWorkspace:
                     blob = without_outputs(file.read_bytes())
                 except ValueError:
                     raise UnreadableNotebook(
-                        f"{path} is not a readable notebook.", "paths", params={"path": path}
+                        f"{path} is not a readable notebook.", "files", params={"path": path}
                     ) from None
                 mode = "100755" if os.access(file, os.X_OK) else "100644"
                 cleared.append((path, blob, mode))
@@ -198,7 +208,9 @@ class GitWorkspace:
         if plain:
             await self._run(top, "add", "--all", "--", *plain)
         identity = await self._identity(repo)
-        result = await self._git.run(top, *identity, "commit", "--no-verify", "-m", message)
+        result = await self._git.run(
+            top, *identity, "commit", "--no-verify", "--file=-", stdin=message.encode()
+        )
         if result.code != 0:
             raise await self._failure(repo, result, "commit")
         commit = (await self._run(top, "rev-parse", "HEAD")).text.strip()
@@ -271,6 +283,8 @@ class GitWorkspace:
         self, relative: str, *, title: str, description: str, target_branch: str
     ) -> MergeRequest:
         """A merge request of the current branch, once GitLab has every commit of it."""
+        text(title, field="title", limit=MAX_TITLE, bidi=True)
+        text(description, field="description", limit=MAX_COMMIT_MESSAGE, lines=True, bidi=True)
         repo = await self._repository(relative)
         remote = await self._remote_url(repo, raw=True)
         if remote is None:
@@ -295,19 +309,33 @@ class GitWorkspace:
 
     # ---- paths: nothing outside the home, whatever the path or its symlinks say
     def folder(self, relative: str) -> Path:
-        candidate = (self.root / (relative or ".").lstrip("/")).resolve()
+        file_path(relative, field="path")
+        try:
+            candidate = (self.root / (relative or ".").lstrip("/")).resolve()
+        except (OSError, RuntimeError):  # a symlink loop, a folder that cannot be read
+            raise NoSuchFolder(
+                f"There is no folder {relative!r}.", params={"folder": relative[:200]}
+            ) from None
         if not candidate.is_relative_to(self.root):
             raise OutsideHome(
                 f"{relative!r} is outside your home folder; git works only inside it.",
                 params={"path": relative[:200]},
             )
         if not candidate.is_dir():
-            raise NoSuchFolder(f"There is no folder {relative!r}.", params={"folder": relative})
+            raise NoSuchFolder(
+                f"There is no folder {relative!r}.", params={"folder": relative[:200]}
+            )
         return candidate
 
     def _inside(self, top: Path, relative: str) -> str:
         """A file path for git, relative to the repository top, refusing escapes."""
-        target = (top / relative).resolve() if not os.path.islink(top / relative) else None
+        try:
+            target = (top / relative).resolve() if not os.path.islink(top / relative) else None
+        except (OSError, RuntimeError):  # a symlink loop: not a file git could add
+            raise OutsideRepository(
+                f"{relative!r} cannot be read in this repository.",
+                params={"path": relative[:200]},
+            ) from None
         lexical = Path(os.path.normpath(top / relative))
         if target is None:  # a symlink itself is committed as a link; its own path must stay in
             target = lexical

@@ -171,6 +171,20 @@ class BodyTooLarge(InvalidInput):
     reason = "body_too_large"
 
 
+class BodyTooDeep(InvalidInput):
+    """``params.limit``: the deepest nesting of arrays and objects a body may have."""
+
+    reason = "body_too_deep"
+
+
+class TextInvalid(InvalidInput):
+    """Text that no field may hold: ``params.field`` names the field by its path, ``params.rule``
+    says what is wrong (``nul``, ``control``, ``bidi``; ``too_long`` with ``params.limit`` in
+    characters; ``path_too_long`` and ``name_too_long`` with ``params.limit`` in bytes)."""
+
+    reason = "text_invalid"
+
+
 class BodyInvalid(InvalidInput):
     """A field of the body has the wrong shape; ``params.field`` names it by its path."""
 

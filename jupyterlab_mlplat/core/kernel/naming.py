@@ -8,11 +8,24 @@ from __future__ import annotations
 import hashlib
 import re
 
-from jupyterlab_mlplat.core.kernel.errors import NameInvalid
+from jupyterlab_mlplat.core.kernel.errors import NameInvalid, TextInvalid, declare_field_reasons
 
 _DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL_MAX = 63
 RESERVED = frozenset({"default", "kube-system", "kube-public", "kube-node-lease", "api", "new"})
+
+#: C0 and C1 control characters and DEL: they end C strings (NUL), rewrite terminals (ESC) and
+#: are invisible in every form; text that spans lines keeps tab, newline and carriage return
+_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: the Unicode bidirectional controls: they make a name read differently from what it is
+#: ("Trojan Source"); scripts written right to left need none of them to show correctly
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: the longest path Linux takes (PATH_MAX) and the longest name of one file in it (NAME_MAX)
+PATH_MAX = 4096
+FILE_NAME_MAX = 255
+#: the field reasons of ``text_problem`` for forms: NUL or other controls, bidi controls
+declare_field_reasons("text_control", "text_bidi")
 
 
 def dns_label(value: str, *, field: str = "name") -> str:
@@ -69,3 +82,56 @@ def system_account(hub_user: str) -> str:
     digest = hashlib.sha256(hub_user.encode()).hexdigest()[:8]
     head = name[: ACCOUNT_MAX - len(digest) - 1].rstrip("-")
     return f"{head}-{digest}"
+
+
+def text_problem(value: str, *, lines: bool = False, bidi: bool = False) -> str | None:
+    """The rule ``value`` breaks as text people read, or None: ``nul``, ``control`` (tab and
+    line ends are allowed when ``lines``), ``bidi`` (unless ``bidi``: free text such as a
+    commit message may quote right-to-left text with its marks)."""
+    if "\x00" in value:
+        return "nul"
+    if (_CONTROL_LINES if lines else _CONTROL_ONE_LINE).search(value):
+        return "control"
+    if not bidi and _BIDI.search(value):
+        return "bidi"
+    return None
+
+
+def _text_invalid(field: str, rule: str, limit: int | None = None) -> TextInvalid:
+    what = {
+        "nul": "must not contain a NUL character",
+        "control": "must not contain control characters",
+        "bidi": "must not contain bidirectional control characters",
+        "too_long": f"must be at most {limit} characters long",
+        "path_too_long": f"must be a path of at most {limit} bytes",
+        "name_too_long": f"must not name a file or folder longer than {limit} bytes",
+    }[rule]
+    params: dict[str, str | int] = {"field": field, "rule": rule}
+    if limit is not None:
+        params["limit"] = limit
+    return TextInvalid(f"{field} {what}", field, params=params)
+
+
+def text(value: str, *, field: str, limit: int, lines: bool = False, bidi: bool = False) -> str:
+    """Check free text a person typed (a commit message, a title): at most ``limit``
+    characters, and nothing that hides what it says (see ``text_problem``)."""
+    if len(value) > limit:
+        raise _text_invalid(field, "too_long", limit)
+    rule = text_problem(value, lines=lines, bidi=bidi)
+    if rule is not None:
+        raise _text_invalid(field, rule)
+    return value
+
+
+def file_path(value: str, *, field: str) -> str:
+    """Check a path a person sent before it reaches the file system or git: no NUL (the system
+    would cut the path there), at most ``PATH_MAX`` bytes, no name in it over ``FILE_NAME_MAX``.
+    Other characters are the file system's business: any file a person has may be named."""
+    if "\x00" in value:
+        raise _text_invalid(field, "nul")
+    encoded = value.encode(errors="surrogateescape")
+    if len(encoded) > PATH_MAX:
+        raise _text_invalid(field, "path_too_long", PATH_MAX)
+    if any(len(part) > FILE_NAME_MAX for part in encoded.split(b"/")):
+        raise _text_invalid(field, "name_too_long", FILE_NAME_MAX)
+    return value

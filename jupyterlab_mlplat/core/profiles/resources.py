@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import Profile, cpu_cores, memory_bytes
+from .rules import Profile, cpu_cores, memory_bytes, reserved_environment
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,20 @@ def pod_resources(profile: Profile) -> PodResources:
         gpus={profile.gpu_resource: str(profile.gpu)} if profile.gpu else {},
         node_selector=dict(profile.node_selector),
         tolerations=[t.model_dump(exclude_none=True) for t in profile.tolerations],
-        environment=dict(profile.environment),
+        environment=_own_environment(profile),
     )
+
+
+def _own_environment(profile: Profile) -> dict[str, str]:
+    """The profile's variables a server may get: a profile saved before the variable was
+    reserved (``rules.RESERVED_ENV``) is still read, but never hands it to a server."""
+    return {k: v for k, v in profile.environment.items() if not reserved_environment(k)}
 
 
 def profile_environment(profile: Profile) -> dict[str, str]:
     """The variables every server gets, whatever spawns it: the profile's own and its name."""
     return {
-        **profile.environment,
+        **_own_environment(profile),
         "MLPLAT_PROFILE": profile.slug,
         "MLPLAT_PROFILE_NAME": profile.display_name,
     }

@@ -2,6 +2,13 @@
 
 A profile is written for Kubernetes (KubeSpawner) and honoured as far as a local process can in
 the embedded workbench; the same objects drive both.
+
+New input (an admin's edit, the shipped YAML) is validated with ``INPUT`` as the context, which
+adds the bounds of every field: sane maxima for quantities and counts, no control or
+bidirectional characters in text, no environment variable that would change how the server's
+programs load. A profile read back from the store is validated without them, so a profile saved
+by an older release stays readable (and editable) after an upgrade; what a server gets from it is
+filtered again in ``resources.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -29,7 +37,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     Param,
     declare_field_reasons,
 )
-from jupyterlab_mlplat.core.kernel.naming import dns_label
+from jupyterlab_mlplat.core.kernel.naming import dns_label, text_problem
 
 _CPU = re.compile(r"^(\d+(\.\d+)?|\d+m)$")
 _MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
@@ -44,6 +52,133 @@ _LABEL_KEY = re.compile(
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 _TOLERATION_OPERATORS = ("Equal", "Exists")
 _TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+#: the validation context of new input, which adds the bounds below
+INPUT: dict[str, Any] = {"mlplat_input": True}
+
+# ---- bounds of new input: far above any machine or team this product serves, far below what
+# overflows a database column, a Kubernetes quantity or a spawn page
+MAX_CPU_CORES = 1024
+#: 64 TiB, the memory of the largest machines sold
+MAX_MEMORY = 64 * 2**40
+#: the longest quantity text read as a number ("1024", "500m", "64Ti" are short): longer is not
+#: converted at all
+MAX_QUANTITY_TEXT = 64
+#: GPUs of one server: the most one node holds is 16
+MAX_GPUS = 64
+MAX_ORDER = 1_000_000
+#: servers or GPUs in a quota
+MAX_QUOTA = 100_000
+MAX_TOLERATIONS = 50
+MAX_NODE_LABELS = 50
+MAX_ENVIRONMENT = 100
+#: bytes of one environment value (a URL, a path list, a short JSON)
+MAX_ENV_VALUE = 4096
+MAX_ENV_NAME = 128
+MAX_GROUPS = 200
+MAX_GROUP_NAME = 255
+MAX_DESCRIPTION = 2000
+#: Docker's own limit on a reference, with room for a digest
+MAX_IMAGE = 512
+#: an extended resource name: a DNS subdomain, "/", a name of 63
+MAX_RESOURCE_NAME = 253 + 1 + 63
+
+#: environment variable names new input may use: capitals, digits, '_' (the convention, and
+#: all Kubernetes and every shell take), plus the lower-case proxy variables curl and wget read
+_ENV_NAME_INPUT = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_LOWER_CASE_ENV = frozenset({"http_proxy", "https_proxy", "no_proxy", "all_proxy", "ftp_proxy"})
+#: variables a profile may not set, because each changes what code a server's programs load or
+#: run (the dynamic loader, the interpreters, the shells, git, which sees the person's GitLab
+#: token) or who and where the server is (what the spawner sets: the hub's, the platform's and
+#: MLflow's variables, the account's home and search path). An admin chooses the image; these
+#: would let one edit reach into every program of every server, the spawner's helpers included.
+RESERVED_ENV = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "SHELL",
+        "ENV",
+        "BASH_ENV",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "PS4",
+        "PROMPT_COMMAND",
+        "IFS",
+        "GCONV_PATH",
+        "LOCPATH",
+        "HOSTALIASES",
+        "RESOLV_HOST_CONF",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "PYTHONUSERBASE",
+        "PYTHONPYCACHEPREFIX",
+        "PYTHONBREAKPOINT",
+        "PYTHONEXECUTABLE",
+        "PYTHONPLATLIBDIR",
+        "PYTHONINSPECT",
+        "NODE_OPTIONS",
+        "NODE_PATH",
+        "PERL5OPT",
+        "PERL5LIB",
+        "PERLLIB",
+        "RUBYOPT",
+        "RUBYLIB",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "R_PROFILE",
+        "R_PROFILE_USER",
+        "R_ENVIRON",
+        "R_ENVIRON_USER",
+    }
+)
+#: the same, by prefix: the loader's LD_*, bash's exported functions, git's GIT_*, and what the
+#: spawner sets (JUPYTER*, JUPYTERHUB_*, MLPLAT_*, MLflow's tracking identity)
+RESERVED_ENV_PREFIXES = (
+    "LD_",
+    "BASH_FUNC_",
+    "GIT_",
+    "JUPYTER",
+    "MLPLAT_",
+    "MLFLOW_TRACKING_",
+)
+
+
+def reserved_environment(name: str) -> bool:
+    """Whether a profile may not set the variable ``name`` (see ``RESERVED_ENV``)."""
+    upper = name.upper()
+    return upper in RESERVED_ENV or upper.startswith(RESERVED_ENV_PREFIXES)
+
+
+def _checked(info: ValidationInfo) -> bool:
+    """Whether the bounds of new input apply (``INPUT`` is the context)."""
+    return bool(info.context and info.context.get("mlplat_input"))
+
+
+def _too_large(limit: int) -> PydanticCustomError:
+    return PydanticCustomError("field_too_large", "at most {le}", {"le": limit})
+
+
+def _too_many(limit: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "field_too_many", "at most {max_length} entries", {"max_length": limit}
+    )
+
+
+def _plain_text(value: str, *, lines: bool = False) -> None:
+    """Refuse text with control or bidirectional characters (see ``naming.text_problem``)."""
+    rule = text_problem(value, lines=lines)
+    if rule == "bidi":
+        raise PydanticCustomError(
+            "text_bidi", "bidirectional control characters would make this read differently"
+        )
+    if rule is not None:
+        raise PydanticCustomError(
+            "text_control", "control characters (such as NUL) are not allowed here"
+        )
 
 
 def cpu_cores(quantity: str) -> Decimal:
@@ -92,6 +227,36 @@ class Toleration(BaseModel):
             )
         return value
 
+    @field_validator("key")
+    @classmethod
+    def _key_syntax(cls, value: str, info: ValidationInfo) -> str:
+        if _checked(info) and not _LABEL_KEY.match(value):
+            raise PydanticCustomError(
+                "toleration_key",
+                "'{value}' is not a taint key (like nvidia.com/gpu: a name of at most 63 "
+                "letters, digits, '-', '_' or '.', after an optional DNS prefix and '/')",
+                {"value": value[:100]},
+            )
+        return value
+
+    @field_validator("value")
+    @classmethod
+    def _value_syntax(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not _checked(info) or value is None:
+            return value
+        if not _LABEL_VALUE.match(value):
+            raise PydanticCustomError(
+                "toleration_value",
+                "'{value}' is not a taint value (at most 63 letters, digits, '-', '_' or '.')",
+                {"value": value[:100]},
+            )
+        if value and info.data.get("operator") == "Exists":
+            raise PydanticCustomError(
+                "toleration_exists_value",
+                "with the operator Exists a toleration has no value (Kubernetes refuses one)",
+            )
+        return value
+
     @field_validator("operator")
     @classmethod
     def _operator(cls, value: str) -> str:
@@ -132,6 +297,13 @@ class Quota(BaseModel):
     servers_per_group: int | None = Field(default=None, ge=1)
     gpus_per_group: int | None = Field(default=None, ge=0)
 
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if _checked(info) and value is not None and value > MAX_QUOTA:
+            raise _too_large(MAX_QUOTA)
+        return value
+
 
 class Profile(BaseModel):
     model_config = ConfigDict(
@@ -168,39 +340,148 @@ class Profile(BaseModel):
             raise PydanticCustomError("gpu_not_whole", "GPU count is a whole number like 0, 1 or 2")
         return value
 
+    @field_validator("gpu")
+    @classmethod
+    def _gpu_bounded(cls, value: int, info: ValidationInfo) -> int:
+        if _checked(info) and value > MAX_GPUS:
+            raise _too_large(MAX_GPUS)
+        return value
+
+    @field_validator("order")
+    @classmethod
+    def _order_bounded(cls, value: int, info: ValidationInfo) -> int:
+        if _checked(info) and value > MAX_ORDER:
+            raise _too_large(MAX_ORDER)
+        if _checked(info) and value < -MAX_ORDER:
+            raise PydanticCustomError("field_too_small", "at least {ge}", {"ge": -MAX_ORDER})
+        return value
+
+    @field_validator("display_name")
+    @classmethod
+    def _display_name(cls, value: str, info: ValidationInfo) -> str:
+        if _checked(info):
+            _plain_text(value)
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str, info: ValidationInfo) -> str:
+        if _checked(info):
+            if len(value) > MAX_DESCRIPTION:
+                raise PydanticCustomError(
+                    "field_too_long",
+                    "at most {max_length} characters",
+                    {"max_length": MAX_DESCRIPTION},
+                )
+            _plain_text(value, lines=True)
+        return value
+
+    @field_validator("allowed_groups")
+    @classmethod
+    def _groups(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not _checked(info):
+            return value
+        if len(value) > MAX_GROUPS:
+            raise _too_many(MAX_GROUPS)
+        for group in value:
+            if not group or len(group) > MAX_GROUP_NAME:
+                raise PydanticCustomError(
+                    "field_too_long",
+                    "a group name has 1 to {max_length} characters",
+                    {"max_length": MAX_GROUP_NAME},
+                )
+            _plain_text(group)
+        return value
+
+    @field_validator("tolerations")
+    @classmethod
+    def _tolerations(cls, value: list[Toleration], info: ValidationInfo) -> list[Toleration]:
+        if _checked(info) and len(value) > MAX_TOLERATIONS:
+            raise _too_many(MAX_TOLERATIONS)
+        return value
+
+    @field_validator("tolerations", mode="before")
+    @classmethod
+    def _tolerations_counted_first(cls, value: Any, info: ValidationInfo) -> Any:
+        """Counted before each is validated: ten thousand tolerations are refused at once."""
+        if _checked(info) and isinstance(value, list) and len(value) > MAX_TOLERATIONS:
+            raise _too_many(MAX_TOLERATIONS)
+        return value
+
     @field_validator("gpu_resource")
     @classmethod
     def _gpu_resource(cls, value: str) -> str:
-        if not _EXTENDED_RESOURCE.match(value):
+        if len(value) > MAX_RESOURCE_NAME or not _EXTENDED_RESOURCE.match(value):
             raise PydanticCustomError(
                 "gpu_resource_name",
                 "'{value}' is not an extended resource name like nvidia.com/gpu or amd.com/gpu",
-                {"value": value},
+                {"value": value[:100]},
             )
+        return value
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _environment_counted_first(cls, value: Any, info: ValidationInfo) -> Any:
+        if _checked(info) and isinstance(value, dict) and len(value) > MAX_ENVIRONMENT:
+            raise _too_many(MAX_ENVIRONMENT)
         return value
 
     @field_validator("environment")
     @classmethod
-    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
+    def _environment(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        checked = _checked(info)
+        for name, text in value.items():
+            shown = name[:100]
+            if checked and (
+                len(name) > MAX_ENV_NAME
+                or not (_ENV_NAME_INPUT.match(name) or name in _LOWER_CASE_ENV)
+            ):
+                raise PydanticCustomError(
+                    "env_name",
+                    "'{value}' is not an environment variable name (capital letters, digits "
+                    "and '_', not starting with a digit)",
+                    {"value": shown},
+                )
             if not _ENV_NAME.match(name):
                 raise PydanticCustomError(
                     "env_name",
-                    "'{value}' is not an environment variable name (letters, digits, '_')",
-                    {"value": name},
+                    "'{value}' is not an environment variable name (capital letters, digits "
+                    "and '_', not starting with a digit)",
+                    {"value": shown},
+                )
+            if checked and reserved_environment(name):
+                raise PydanticCustomError(
+                    "env_reserved",
+                    "{value} is set by the platform or changes how programs load; a profile "
+                    "may not set it",
+                    {"value": shown},
+                )
+            if checked and len(text.encode(errors="surrogatepass")) > MAX_ENV_VALUE:
+                raise PydanticCustomError(
+                    "env_value_too_long",
+                    "the value of {value} is longer than {limit} bytes",
+                    {"value": shown, "limit": MAX_ENV_VALUE},
+                )
+            if checked and text_problem(text, lines=True, bidi=True) is not None:
+                raise PydanticCustomError(
+                    "env_value_control",
+                    "the value of {value} holds control characters (such as NUL)",
+                    {"value": shown},
                 )
         return value
 
     @field_validator("node_selector")
     @classmethod
-    def _node_selector(cls, value: dict[str, str]) -> dict[str, str]:
+    def _node_selector(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        if _checked(info) and len(value) > MAX_NODE_LABELS:
+            raise _too_many(MAX_NODE_LABELS)
         for key, label in value.items():
             if not _LABEL_KEY.match(key) or not _LABEL_VALUE.match(label):
                 raise PydanticCustomError(
                     "node_label",
                     "{value} is not a node label (keys like mlplat/accelerator, values "
                     "of at most 63 letters, digits, '-', '_' or '.')",
-                    {"value": f"{key}={label}"},
+                    {"value": f"{key}={label}"[:200]},
                 )
         return value
 
@@ -227,7 +508,7 @@ class Profile(BaseModel):
     @field_validator("image")
     @classmethod
     def _image(cls, value: str) -> str:
-        if not _IMAGE.match(value):
+        if len(value) > MAX_IMAGE or not _IMAGE.match(value):
             raise PydanticCustomError(
                 "image_reference",
                 "an image reference has no spaces, e.g. quay.io/jupyter/scipy:2026",
@@ -236,24 +517,36 @@ class Profile(BaseModel):
 
     @field_validator("cpu_guarantee", "cpu_limit", mode="before")
     @classmethod
-    def _cpu(cls, value: Any) -> str:
+    def _cpu(cls, value: Any, info: ValidationInfo) -> str:
         text = str(value)
-        if not _CPU.match(text):
+        if (_checked(info) and len(text) > MAX_QUANTITY_TEXT) or not _CPU.match(text):
             raise PydanticCustomError(
                 "cpu_quantity",
                 "'{value}' is not a CPU quantity like 2, 0.5 or 500m",
-                {"value": text},
+                {"value": text[:100]},
+            )
+        if _checked(info) and cpu_cores(text) > MAX_CPU_CORES:
+            raise PydanticCustomError(
+                "cpu_too_large",
+                "'{value}' is more than {limit} CPU cores",
+                {"value": text, "limit": MAX_CPU_CORES},
             )
         return text
 
     @field_validator("mem_guarantee", "mem_limit")
     @classmethod
-    def _memory(cls, value: str) -> str:
-        if not _MEMORY.match(value):
+    def _memory(cls, value: str, info: ValidationInfo) -> str:
+        if (_checked(info) and len(value) > MAX_QUANTITY_TEXT) or not _MEMORY.match(value):
             raise PydanticCustomError(
                 "memory_quantity",
                 "'{value}' is not a memory quantity like 4Gi or 512Mi",
-                {"value": value},
+                {"value": value[:100]},
+            )
+        if _checked(info) and memory_bytes(value) > MAX_MEMORY:
+            raise PydanticCustomError(
+                "memory_too_large",
+                "'{value}' is more than {limit} of memory",
+                {"value": value, "limit": "64Ti"},
             )
         return value
 
@@ -282,6 +575,8 @@ _PYDANTIC_FIELD_REASONS = {
     "string_too_short": "field_too_short",
     "string_too_long": "field_too_long",
     "greater_than_equal": "field_too_small",
+    "less_than_equal": "field_too_large",
+    "too_long": "field_too_many",
     "dict_type": "field_not_object",
     "list_type": "field_not_list",
     "model_type": "field_not_object",
@@ -303,6 +598,20 @@ PROFILE_FIELD_REASONS = (
     "memory_quantity",
     "unknown_groups",
     "slug_fixed",
+    "field_too_large",
+    "field_too_many",
+    "field_too_long",
+    "field_too_small",
+    "text_control",
+    "text_bidi",
+    "toleration_key",
+    "toleration_value",
+    "toleration_exists_value",
+    "env_reserved",
+    "env_value_too_long",
+    "env_value_control",
+    "cpu_too_large",
+    "memory_too_large",
 )
 declare_field_reasons(*PROFILE_FIELD_REASONS, *_PYDANTIC_FIELD_REASONS.values(), "field_invalid")
 
@@ -363,7 +672,7 @@ def field_errors(err: ValidationError) -> tuple[dict[str, str], dict[str, FieldP
 def validate_profile(data: Mapping[str, Any]) -> Profile:
     """One profile from untrusted JSON, or ``InvalidProfile`` naming every wrong field."""
     try:
-        return Profile.model_validate(data)
+        return Profile.model_validate(data, context=INPUT)
     except ValidationError as err:
         raise InvalidProfile(*field_errors(err)) from None
 
@@ -380,7 +689,7 @@ def parse_profiles(document: Mapping[str, Any]) -> list[Profile]:
     profiles: list[Profile] = []
     for index, item in enumerate(raw):
         try:
-            profiles.append(Profile.model_validate(item))
+            profiles.append(Profile.model_validate(item, context=INPUT))
         except ValidationError as err:
             raise _first_error(err, index) from None
     slugs = [p.slug for p in profiles]

@@ -549,7 +549,7 @@ export interface components {
             name: string;
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
@@ -616,14 +616,17 @@ export interface components {
             clear_outputs: boolean;
             /**
              * Files
-             * @description Paths relative to the repository's top folder.
+             * @description Paths relative to the repository's top folder (each at most 4096 bytes, no name in it over 255).
              */
             files: string[];
-            /** Message */
+            /**
+             * Message
+             * @description At most 65536 characters; no control characters but tab and line ends.
+             */
             message: string;
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
@@ -676,7 +679,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -745,13 +748,13 @@ export interface components {
              * Reason
              * @enum {string}
              */
-            reason: "cpu_guarantee_above_limit" | "cpu_quantity" | "env_name" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_long" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "node_label" | "slug_fixed" | "slug_invalid" | "toleration_effect" | "toleration_key_missing" | "toleration_operator" | "unknown_groups";
+            reason: "cpu_guarantee_above_limit" | "cpu_quantity" | "cpu_too_large" | "env_name" | "env_reserved" | "env_value_control" | "env_value_too_long" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_large" | "field_too_long" | "field_too_many" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "memory_too_large" | "node_label" | "slug_fixed" | "slug_invalid" | "text_bidi" | "text_control" | "toleration_effect" | "toleration_exists_value" | "toleration_key" | "toleration_key_missing" | "toleration_operator" | "toleration_value" | "unknown_groups";
         };
         /** FolderBody */
         FolderBody: {
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
@@ -905,12 +908,13 @@ export interface components {
         NewMergeRequestBody: {
             /**
              * Description
+             * @description At most 65536 characters.
              * @default
              */
             description: string;
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
@@ -919,7 +923,10 @@ export interface components {
              * @default main
              */
             target_branch: string;
-            /** Title */
+            /**
+             * Title
+             * @description At most 255 characters, one line.
+             */
             title: string;
         };
         /**
@@ -1124,7 +1131,7 @@ export interface components {
             namespace_id: number | null;
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
@@ -1163,7 +1170,7 @@ export interface components {
             force: boolean;
             /**
              * Path
-             * @description The folder shown, relative to the server root ('' is the root).
+             * @description The folder shown, relative to the server root ('' is the root); at most 4096 bytes.
              * @default
              */
             path: string;
