@@ -255,7 +255,7 @@ export const fieldReasonLabels: ReasonLabels = {
     ),
   env_value_too_long: (trans, params) =>
     trans.__(
-      'The value of %1 is too long (at most %2 bytes).',
+      'The value of %1 is too long (at most %2 characters).',
       param(params, 'value'),
       param(params, 'limit')
     ),

@@ -72,7 +72,7 @@ MAX_QUOTA = 100_000
 MAX_TOLERATIONS = 50
 MAX_NODE_LABELS = 50
 MAX_ENVIRONMENT = 100
-#: bytes of one environment value (a URL, a path list, a short JSON)
+#: characters of one environment value (a URL, a path list, a short JSON)
 MAX_ENV_VALUE = 4096
 MAX_ENV_NAME = 128
 MAX_GROUPS = 200
@@ -147,6 +147,11 @@ RESERVED_ENV_PREFIXES = (
 )
 
 
+#: what the documents say of the bounds (the validators below decide)
+_AT_MOST_QUOTA: dict[str, Any] = {"maximum": MAX_QUOTA}
+_QUANTITY: dict[str, Any] = {"maxLength": MAX_QUANTITY_TEXT}
+
+
 def reserved_environment(name: str) -> bool:
     """Whether a profile may not set the variable ``name`` (see ``RESERVED_ENV``)."""
     upper = name.upper()
@@ -213,9 +218,9 @@ class Toleration(BaseModel):
         extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
     )
 
-    key: str = Field(min_length=1)
+    key: str = Field(min_length=1, json_schema_extra={"maxLength": MAX_RESOURCE_NAME})
     operator: str = "Equal"
-    value: str | None = None
+    value: str | None = Field(default=None, json_schema_extra={"maxLength": 63})
     effect: str | None = None
 
     @field_validator("key", mode="before")
@@ -292,10 +297,10 @@ class Quota(BaseModel):
         extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
     )
 
-    servers_per_user: int | None = Field(default=None, ge=1)
-    gpus_per_user: int | None = Field(default=None, ge=0)
-    servers_per_group: int | None = Field(default=None, ge=1)
-    gpus_per_group: int | None = Field(default=None, ge=0)
+    servers_per_user: int | None = Field(default=None, ge=1, json_schema_extra=_AT_MOST_QUOTA)
+    gpus_per_user: int | None = Field(default=None, ge=0, json_schema_extra=_AT_MOST_QUOTA)
+    servers_per_group: int | None = Field(default=None, ge=1, json_schema_extra=_AT_MOST_QUOTA)
+    gpus_per_group: int | None = Field(default=None, ge=0, json_schema_extra=_AT_MOST_QUOTA)
 
     @field_validator("*")
     @classmethod
@@ -312,22 +317,44 @@ class Profile(BaseModel):
 
     slug: str
     display_name: str = Field(min_length=1, max_length=100)
-    description: str = ""
+    description: str = Field(default="", json_schema_extra={"maxLength": MAX_DESCRIPTION})
     default: bool = False
-    image: str
-    cpu_guarantee: str = "0.5"
-    cpu_limit: str = "1"
-    mem_guarantee: str = "1Gi"
-    mem_limit: str = "2Gi"
-    gpu: int = Field(default=0, ge=0)
-    gpu_resource: str = "nvidia.com/gpu"
-    node_selector: dict[str, str] = Field(default_factory=dict)
-    tolerations: list[Toleration] = Field(default_factory=list)
-    environment: dict[str, str] = Field(default_factory=dict)
-    allowed_groups: list[str] = Field(default_factory=list)
+    image: str = Field(json_schema_extra={"maxLength": MAX_IMAGE})
+    cpu_guarantee: str = Field(default="0.5", json_schema_extra=_QUANTITY)
+    cpu_limit: str = Field(default="1", json_schema_extra=_QUANTITY)
+    mem_guarantee: str = Field(default="1Gi", json_schema_extra=_QUANTITY)
+    mem_limit: str = Field(default="2Gi", json_schema_extra=_QUANTITY)
+    gpu: int = Field(default=0, ge=0, json_schema_extra={"maximum": MAX_GPUS})
+    gpu_resource: str = Field(
+        default="nvidia.com/gpu", json_schema_extra={"maxLength": MAX_RESOURCE_NAME}
+    )
+    node_selector: dict[str, str] = Field(
+        default_factory=dict, json_schema_extra={"maxProperties": MAX_NODE_LABELS}
+    )
+    tolerations: list[Toleration] = Field(
+        default_factory=list, json_schema_extra={"maxItems": MAX_TOLERATIONS}
+    )
+    environment: dict[str, str] = Field(
+        default_factory=dict,
+        description="Capitals, digits and '_' (and the lower-case proxy variables); the "
+        "loader's, the interpreters', the shells' and git's variables and those the platform "
+        "sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.",
+        json_schema_extra={
+            "maxProperties": MAX_ENVIRONMENT,
+            "propertyNames": {"pattern": _ENV_NAME.pattern, "maxLength": MAX_ENV_NAME},
+            "additionalProperties": {"type": "string", "maxLength": MAX_ENV_VALUE},
+        },
+    )
+    allowed_groups: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={
+            "maxItems": MAX_GROUPS,
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_GROUP_NAME},
+        },
+    )
     quota: Quota = Field(default_factory=Quota)
     #: position on the spawn page, smallest first (ties keep the slug order)
-    order: int = 0
+    order: int = Field(default=0, json_schema_extra={"minimum": -MAX_ORDER, "maximum": MAX_ORDER})
 
     @field_validator("gpu", mode="before")
     @classmethod
@@ -456,10 +483,10 @@ class Profile(BaseModel):
                     "may not set it",
                     {"value": shown},
                 )
-            if checked and len(text.encode(errors="surrogatepass")) > MAX_ENV_VALUE:
+            if checked and len(text) > MAX_ENV_VALUE:
                 raise PydanticCustomError(
                     "env_value_too_long",
-                    "the value of {value} is longer than {limit} bytes",
+                    "the value of {value} is longer than {limit} characters",
                     {"value": shown, "limit": MAX_ENV_VALUE},
                 )
             if checked and text_problem(text, lines=True, bidi=True) is not None:

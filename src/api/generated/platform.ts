@@ -566,7 +566,10 @@ export interface components {
             description: string;
             /** Display Name */
             display_name: string;
-            /** Environment */
+            /**
+             * Environment
+             * @description Capitals, digits and '_' (and the lower-case proxy variables); the loader's, the interpreters', the shells' and git's variables and those the platform sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.
+             */
             environment: {
                 [key: string]: string;
             };
