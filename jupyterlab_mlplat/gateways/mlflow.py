@@ -7,15 +7,21 @@ server share (see ``adapters/mlflow/auth.py``). MLflow's own permission engine d
 user may do, and answers 403 for a change to another user's experiment or run.
 
 A run is always created as the hub user, whatever the client claims, so every run names the
-person who made it.
+person who made it. What the gateway may not be talked out of is decided in
+``core/experiments/rules.py``: the path is canonicalised (or refused) before it is routed and
+exactly that path is forwarded; every spelling of the identity headers a client sent is dropped
+before the gateway sets its own; MLflow's administration is for admins; artifact locations stay
+in the platform's store; and MLflow's own failures reach the client without SQL or tracebacks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import os
+import zlib
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -23,7 +29,7 @@ import tornado.ioloop
 import tornado.web
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-from traitlets import Int, Unicode, default
+from traitlets import Int, List, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
@@ -33,13 +39,16 @@ from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.rules import (
     ChangePrivacy,
     Forward,
+    NotCanonical,
     Refuse,
     acl_call_done,
     canonical_path,
     decide,
     privacy_acl,
+    upstream_error,
 )
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.kernel.identity import Role, roles_from_scopes
 
 log = logging.getLogger("mlplat.mlflow_gateway")
 
@@ -57,27 +66,52 @@ _REQUEST_DROP = frozenset(
         "transfer-encoding",
         "upgrade",
         "content-length",
-        USER_HEADER.lower(),
-        SECRET_HEADER.lower(),
     }
 )
+#: the identity headers, as names compare once ``_`` is read as ``-`` and case is ignored
+_IDENTITY = frozenset({USER_HEADER.lower(), SECRET_HEADER.lower()})
 _RESPONSE_DROP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
 )
 #: characters a path segment keeps as they are when the canonical path is forwarded
-_PATH_SAFE = "/:@!$&'()*+,;=~"
+_PATH_SAFE = "/:@!$&'()*+,=~"
+
+
+def forwarded_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The client's headers that may reach MLflow.
+
+    MLflow's server (a WSGI/ASGI stack) reads ``X_Mlplat_User`` as ``X-Mlplat-User`` and joins
+    repeated headers with a comma, so a client could add a name of its own to the one the
+    gateway sets. Every header whose name holds ``_`` is dropped (as nginx does), and so is
+    every spelling of the identity headers, before the gateway sets its own."""
+    kept: dict[str, str] = {}
+    for name, value in headers:
+        folded = name.lower()
+        if "_" in folded or folded in _REQUEST_DROP or folded in _IDENTITY:
+            continue
+        kept[name] = value
+    return kept
 
 
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
     def initialize(
-        self, upstream: str, secret: str, prefix: str, events: PlatformClient | None = None
+        self,
+        upstream: str,
+        secret: str,
+        prefix: str,
+        events: PlatformClient | None = None,
+        artifact_roots: tuple[str, ...] = (),
     ) -> None:
         self.upstream = upstream
         self.secret = secret
         self.prefix = prefix
         self.events = events
+        self.artifact_roots = artifact_roots
+        self._upstream_status = 0
+        self._upstream_encoding = ""
+        self._error_body: list[bytes] = []
         self.health_path = prefix + "health"
         self.request_id = accept_or_mint(self.request.headers.get(REQUEST_ID_HEADER))
 
@@ -124,17 +158,33 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json")
         self.finish({"error_code": error_code, "message": message})
 
+    def _is_admin(self) -> bool:
+        """A hub admin, or a holder of the platform's admin scope (the admins group)."""
+        if not self.user:
+            return False
+        scopes = self.user.get("scopes") or []
+        return bool(self.user.get("admin")) or Role.ADMIN in roles_from_scopes(scopes)
+
     async def _forward(self) -> None:
         user = self.user["name"] if self.user else ""
         body = self.request.body if self.request.body else None
         try:
-            path = canonical_path(self.request.path)
-        except ValueError:
-            self._refuse(400, "BAD_REQUEST", "The request path is not valid UTF-8.")
+            path = canonical_path(self.request.path, self.prefix)
+        except NotCanonical as unclear:
+            self._refuse(400, "BAD_REQUEST", str(unclear))
             return
         privacy_change: ChangePrivacy | None = None
         if user:
-            decision = decide(self.request.method or "", path, self.prefix, body, user)
+            decision = decide(
+                self.request.method or "",
+                path,
+                self.prefix,
+                body,
+                user,
+                query=self.request.query,
+                admin=self._is_admin(),
+                artifact_roots=self.artifact_roots,
+            )
             if isinstance(decision, Refuse):
                 self._refuse(decision.status, decision.error_code, decision.message)
                 return
@@ -149,11 +199,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
                 body = decision.body
         query = self.request.query
         uri = quote(path, safe=_PATH_SAFE) + (f"?{query}" if query else "")
-        headers = {
-            name: value
-            for name, value in self.request.headers.get_all()
-            if name.lower() not in _REQUEST_DROP
-        }
+        headers = forwarded_headers(list(self.request.headers.get_all()))
         if user:
             headers.update({USER_HEADER: user, SECRET_HEADER: self.secret})
         headers.update(
@@ -193,7 +239,39 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             return
         if privacy_change is not None and 200 <= response.code < 300:
             await self._record_privacy(user, privacy_change)
+        if self._error_body:
+            self._finish_error(path)
+            return
         self.finish()
+
+    def _finish_error(self, path: str) -> None:
+        """MLflow answered an error, held back until now: sent on as it is, or in its clean form
+        (``upstream_error``) with a log line that lets an operator find MLflow's own record."""
+        raw = b"".join(self._error_body)
+        try:
+            if self._upstream_encoding == "gzip":
+                raw = gzip.decompress(raw)
+            elif self._upstream_encoding == "deflate":
+                raw = zlib.decompress(raw)
+        except (OSError, zlib.error, EOFError):
+            raw = b""
+        cleaned = upstream_error(self._upstream_status, raw)
+        if cleaned is None:
+            self.finish(b"".join(self._error_body))
+            return
+        status, answer = cleaned
+        if status >= 500:
+            log.warning(
+                "MLflow failed with %d on %s %s (request %s); its answer was replaced",
+                status,
+                self.request.method,
+                path,
+                self.request_id,
+            )
+        self.clear_header("Content-Encoding")
+        self.set_header("Content-Type", "application/json")
+        self.set_status(status)
+        self.finish(answer)
 
     async def _record_privacy(self, user: str, change: ChangePrivacy) -> None:
         """MLflow accepted the change: the platform's audit log gets who made it. A lost report
@@ -260,15 +338,22 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             return
         if line.startswith("HTTP/"):
             parts = line.split(" ", 2)
-            self.set_status(int(parts[1]), parts[2] if len(parts) > 2 else None)
+            self._upstream_status = int(parts[1])
+            self.set_status(self._upstream_status, parts[2] if len(parts) > 2 else None)
             # headers of a 100-continue or redirect chain restart here
             self.clear_header("Content-Type")
+            self._upstream_encoding = ""
             return
         name, _, value = line.partition(":")
+        if name.strip().lower() == "content-encoding":
+            self._upstream_encoding = value.strip().lower()
         if name.lower() not in _RESPONSE_DROP:
             self.add_header(name.strip(), value.strip())
 
     def _on_upstream_chunk(self, chunk: bytes) -> None:
+        if self._upstream_status >= 400:  # an error body is small; it is read before it is sent
+            self._error_body.append(chunk)
+            return
         self.write(chunk)
         self.flush()
 
@@ -325,6 +410,19 @@ class MlflowGatewayApp(Application):
     ip = Unicode(help="Address to listen on, e.g. 127.0.0.1.").tag(config=True)
     port = Int(help="Port to listen on, e.g. 8103.").tag(config=True)
     base_url = Unicode(help="Service prefix, e.g. /services/mlflow/.").tag(config=True)
+    artifact_roots = List(
+        Unicode(),
+        help="Prefixes of the platform's artifact store that an experiment may name as its "
+        "artifact location besides MLflow's proxied mlflow-artifacts:/ (e.g. "
+        "s3://mlplat-artifacts/). Defaults to $MLPLAT_MLFLOW_ARTIFACTS_ROOT (comma-separated); "
+        "empty: only mlflow-artifacts:/ locations.",
+    ).tag(config=True)
+
+    @default("artifact_roots")
+    def _artifact_roots_default(self) -> list[str]:
+        raw = os.environ.get("MLPLAT_MLFLOW_ARTIFACTS_ROOT", "")
+        return [root.strip() for root in raw.split(",") if root.strip()]
+
     max_body_size = Int(
         1024**3, help="Largest request body (artifact upload) accepted, in bytes, e.g. 1073741824."
     ).tag(config=True)
@@ -366,6 +464,7 @@ class MlflowGatewayApp(Application):
                         "secret": self.gateway_secret,
                         "prefix": prefix,
                         "events": self._events(),
+                        "artifact_roots": tuple(self.artifact_roots),
                     },
                 ),
             ],

@@ -11,13 +11,12 @@ server, and spelled once for the gateway, MLflow's auth plugin and the tracker a
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .records import TAG_OWNER, TAG_PRIVATE, TAG_USER, Experiment, RunData
 
@@ -145,46 +144,194 @@ class ChangePrivacy:
 
 Decision = Forward | Refuse | ChangePrivacy
 
-_ENDPOINT = re.compile(r"^(?:ajax-)?api/[0-9]+\.[0-9]+/mlflow/(?P<endpoint>[^/]+/[^/]+)$")
-#: endpoints that write tags of runs or experiments (POST only, in MLflow's routes)
+
+class NotCanonical(ValueError):
+    """A request path that could mean more than one route; its text is told to the client."""
+
+
+_ROUTE_WORDS = re.compile(r"^[a-z0-9._-]*$")
+#: an encoded ``/``, ``\``, ``;``, NUL or ``%XX``: decoding it would change the path's
+#: structure, or leave an encoding behind for the next hop to decode again
+_ENCODED_STRUCTURE = re.compile(r"%(?:2f|5c|3b|00|25[0-9a-f]{2})", re.IGNORECASE)
+_API_ROOTS = ("api", "ajax-api")
+
+
+def canonical_path(raw: str, prefix: str = "/") -> str:
+    """The one spelling of a request path that both the gateway and MLflow route on.
+
+    MLflow's routers (werkzeug, starlette) decode the path once, are case-sensitive and have
+    no route with a trailing slash, so the gateway decodes once, merges repeated slashes and
+    drops a trailing slash of an MLflow API route, then forwards exactly what it decided on.
+    Whatever would be read differently by another hop is refused (``NotCanonical``): dot
+    segments, backslashes, ``;`` parameters, encoded ``/`` or NUL, double encoding, control
+    characters, and API route words not in lower case (MLflow would answer 404 or 403 and a
+    reader of the logs could not tell what was meant). The UI root keeps its slash.
+    """
+    if any(not 0x21 <= ord(c) < 0x7F for c in raw):
+        raise NotCanonical("Percent-encode characters outside printable ASCII in the path.")
+    if "\\" in raw or ";" in raw or _ENCODED_STRUCTURE.search(raw):
+        raise NotCanonical(
+            "The path holds a backslash, a ';', an encoded '/', NUL or '%', or is encoded "
+            "twice; send each route as MLflow spells it."
+        )
+    try:
+        decoded = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise NotCanonical("The request path is not valid UTF-8.") from None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded):
+        raise NotCanonical("The request path holds control characters.")
+    if any(segment in (".", "..") for segment in decoded.split("/")):
+        raise NotCanonical("The request path holds '.' or '..' segments.")
+    path = re.sub(r"/+", "/", "/" + decoded)
+    if not path.startswith(prefix):
+        return path
+    words = path[len(prefix) :].split("/")
+    if words[0].lower() not in _API_ROOTS:
+        return path
+    # root, version, namespace; and noun, verb of MLflow's own API (ids come later, if at all)
+    checked = words[:5] if len(words) > 2 and words[2] == "mlflow" else words[:3]
+    if not all(_ROUTE_WORDS.match(word) for word in checked):
+        raise NotCanonical("MLflow's API routes are spelled in lower case.")
+    if words[2:3] == ["mlflow"] and path.endswith("/"):
+        path = path.rstrip("/")
+    return path
+
+
+_ENDPOINT = re.compile(r"^(?:ajax-)?api/[0-9]+\.[0-9]+/mlflow/(?P<endpoint>.+)$")
+
+
+def mlflow_endpoint(path: str, prefix: str) -> str | None:
+    """``runs/create`` for ``<prefix>api/2.0/mlflow/runs/create`` (any API version, the UI's
+    ``ajax-api`` too; ``logged-models/m-1/tags`` keeps its ids), given a canonical path;
+    ``None`` for every path outside MLflow's own API."""
+    if not path.startswith(prefix):
+        return None
+    match = _ENDPOINT.match(path[len(prefix) :])
+    return match.group("endpoint") if match else None
+
+
+# --- who may use MLflow's administration --------------------------------------------------
+
+#: MLflow's accounts, permissions, roles, its AI gateway (provider secrets, endpoints, model
+#: definitions, the gateway's proxy) and webhooks (which make MLflow call any URL)
+_ADMIN_ENDPOINTS = re.compile(r"^(?:users|roles|gateway|webhooks)(?:/|$)|^gateway-proxy$")
+#: what every signed-in person reads about themselves (MLflow's UI asks on every page)
+_OWN_ACCOUNT = frozenset({"users/current", "users/current/permissions"})
+#: the same, outside the API: self sign-up, and the AI gateway's invocation routes
+_ADMIN_PAGES = frozenset({"signup", "gateway"})
+ADMIN_ONLY_MESSAGE = (
+    "MLflow's administration (accounts, permissions, roles, AI gateway, webhooks) is for the "
+    "workbench's admins; who may read an experiment is changed with its mlplat.private tag."
+)
+
+
+def admin_only(path: str, prefix: str) -> bool:
+    """Whether a canonical path belongs to MLflow's administration.
+
+    Every hub user is an ordinary MLflow account, and MLflow lets such accounts list every
+    other account and create AI-gateway secrets; the workbench keeps all of it for its admins.
+    Granting and revoking experiment permissions is included: an owner changes who reads an
+    experiment only through its privacy tag, which the gateway carries out as that owner
+    (directly upstream, not through this check), so an access list and the tag never disagree.
+    """
+    endpoint = mlflow_endpoint(path, prefix)
+    if endpoint is not None:
+        return endpoint not in _OWN_ACCOUNT and bool(_ADMIN_ENDPOINTS.match(endpoint))
+    if not path.startswith(prefix):
+        return False
+    return path[len(prefix) :].split("/")[0] in _ADMIN_PAGES
+
+
+# --- where artifacts may live ---------------------------------------------------------------
+
+#: MLflow's artifact proxy: a location there is resolved inside the server's artifact store
+PROXIED_ARTIFACTS = "mlflow-artifacts:"
+_SAFE_SEGMENT = re.compile(r"[\w .~@+=,-]+")
+
+
+def _inside(rest: str) -> bool:
+    """Whether a location's path below a root stays below it, spelled one way only."""
+    segments = [s for s in rest.split("/") if s]
+    return all(_SAFE_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
+
+
+def artifact_location_allowed(location: str, roots: Iterable[str] = ()) -> bool:
+    """Whether an experiment (or model version) may keep its artifacts at ``location``.
+
+    Only the platform's store is allowed: MLflow's proxied ``mlflow-artifacts:/...`` (no host,
+    so no other server) and the store's own prefixes the deployment names in ``roots`` (e.g.
+    ``s3://mlplat-artifacts/``). The server writes and follows symlinks wherever a location
+    points, so a local folder, a sibling of the store or ``..`` would reach files of the
+    platform's or another person's. Percent-encoding, backslashes, queries and control
+    characters are refused rather than decoded, because each later reader decodes differently.
+    An empty location means MLflow's default, which is inside the store.
+    """
+    if location == "":
+        return True
+    if location.startswith(PROXIED_ARTIFACTS):
+        rest = location[len(PROXIED_ARTIFACTS) :]
+        if rest.startswith("///"):
+            rest = rest[2:]
+        return rest.startswith("/") and not rest.startswith("//") and _inside(rest)
+    for root in roots:
+        base = root.rstrip("/") + "/"
+        if root and location.startswith(base):
+            return _inside(location[len(base) :])
+    return False
+
+
+#: sources of a model version that name something MLflow already holds, by its own scheme
+_SOURCE_SCHEMES = ("runs:/", "models:/")
+#: what MLflow's prompt registry stores as a prompt version's source
+PROMPT_SOURCES = frozenset({"dummy-source", "prompt-template"})
+
+
+def model_source_allowed(source: str, roots: Iterable[str] = ()) -> bool:
+    """Whether a model version may be registered from ``source``: a run's or a logged model's
+    artifacts (``runs:/``, ``models:/``) or a location in the platform's store. MLflow would
+    read a local path or another server for the version; ``models:/../..`` is a 500 there."""
+    if source in PROMPT_SOURCES:
+        return True
+    for scheme in _SOURCE_SCHEMES:
+        if source.startswith(scheme):
+            rest = source[len(scheme) :]
+            return bool(rest) and not rest.startswith("/") and _inside(rest)
+    return source != "" and artifact_location_allowed(source, roots)
+
+
+# --- the decisions --------------------------------------------------------------------------
+
 RUN_CREATE = "runs/create"
+PROMPTLAB_RUN_CREATE = "runs/create-promptlab-run"
 EXPERIMENT_CREATE = "experiments/create"
 RUN_SET_TAG = "runs/set-tag"
 RUN_DELETE_TAG = "runs/delete-tag"
 RUN_LOG_BATCH = "runs/log-batch"
 EXPERIMENT_SET_TAG = "experiments/set-experiment-tag"
 EXPERIMENT_DELETE_TAG = "experiments/delete-experiment-tag"
-TAG_WRITES = frozenset(
+LOGGED_MODEL_CREATE = "logged-models"
+MODEL_VERSION_CREATE = "model-versions/create"
+_LOGGED_MODEL_TAGS = re.compile(r"^logged-models/[^/]+/tags$")
+_LOGGED_MODEL_TAG = re.compile(r"^logged-models/[^/]+/tags/(?P<key>.+)$")
+#: (method, endpoint) pairs whose body the gateway reads
+_READ_BODY = frozenset(
     {
-        RUN_CREATE,
-        EXPERIMENT_CREATE,
-        RUN_SET_TAG,
-        RUN_DELETE_TAG,
-        RUN_LOG_BATCH,
-        EXPERIMENT_SET_TAG,
-        EXPERIMENT_DELETE_TAG,
+        ("POST", RUN_CREATE),
+        ("POST", PROMPTLAB_RUN_CREATE),
+        ("POST", EXPERIMENT_CREATE),
+        ("POST", RUN_SET_TAG),
+        ("POST", RUN_DELETE_TAG),
+        ("POST", RUN_LOG_BATCH),
+        ("POST", EXPERIMENT_SET_TAG),
+        ("POST", EXPERIMENT_DELETE_TAG),
+        ("POST", LOGGED_MODEL_CREATE),
+        ("POST", MODEL_VERSION_CREATE),
     }
 )
-
-
-def canonical_path(raw: str) -> str:
-    """The path as MLflow's router will see it: percent-decoded once, repeated slashes merged,
-    ``.`` and ``..`` resolved. A trailing slash is kept (MLflow's UI lives at ``prefix/``)."""
-    decoded = unquote(raw, errors="strict")
-    merged = re.sub(r"/+", "/", "/" + decoded)
-    resolved = posixpath.normpath(merged)
-    if merged.endswith("/") and resolved != "/":
-        resolved += "/"
-    return resolved
-
-
-def mlflow_endpoint(path: str, prefix: str) -> str | None:
-    """``runs/create`` for ``<prefix>api/2.0/mlflow/runs/create`` (any API version, the UI's
-    ``ajax-api`` too), given a canonical path; ``None`` for every other path."""
-    if not path.startswith(prefix):
-        return None
-    match = _ENDPOINT.match(path[len(prefix) :].rstrip("/"))
-    return match.group("endpoint") if match else None
+#: the largest experiment id both of MLflow's SQL stores hold (PostgreSQL's integer); a longer
+#: one is a 500 inside MLflow ("int too large", "integer out of range")
+MAX_EXPERIMENT_ID = 2**31 - 1
+_EXPERIMENT_ID_FIELDS = ("experiment_id", "experimentId", "experiment_ids", "experimentIds")
 
 
 def _field(payload: dict[str, Any], name: str) -> Any:
@@ -221,6 +368,18 @@ def _json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload).encode()
 
 
+def _payload(body: bytes | None) -> dict[str, Any] | None:
+    """The body as MLflow reads it: JSON, empty meaning ``{}``, and a JSON string holding JSON
+    read once more (MLflow accepts that from old clients, so a check must see it too)."""
+    try:
+        payload = json.loads(body or b"{}")
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
 def stamp_run(payload: dict[str, Any], user: str) -> dict[str, Any]:
     """A run-creation body naming the signed-in person, whatever user the client claimed."""
     stamped = {k: v for k, v in payload.items() if k not in ("user_id", "userId")}
@@ -237,47 +396,105 @@ def stamp_experiment(payload: dict[str, Any], user: str) -> dict[str, Any]:
     return {**payload, "tags": [*kept, {"key": TAG_OWNER, "value": user}]}
 
 
-def decide(method: str, path: str, prefix: str, body: bytes | None, user: str) -> Decision:
+def stamp_logged_model(payload: dict[str, Any], user: str) -> dict[str, Any]:
+    """A logged model names its creator the way a run does (MLflow's client sends the local
+    account as ``mlflow.user``; the sidebar and the registry show it)."""
+    kept = [t for t in _tags(payload) if isinstance(t, dict) and t.get("key") not in PROTECTED_TAGS]
+    return {**payload, "tags": [*kept, {"key": TAG_USER, "value": user}]}
+
+
+def _experiment_ids(values: Iterable[Any]) -> Refuse | None:
+    """An experiment id MLflow's store cannot even look up is the client's mistake, not a 500."""
+    for value in values:
+        for one in value if isinstance(value, list) else [value]:
+            spelled = str(one).strip()
+            if spelled.isdigit() and int(spelled) > MAX_EXPERIMENT_ID:
+                return Refuse(
+                    404,
+                    "RESOURCE_DOES_NOT_EXIST",
+                    f"No experiment has the id {spelled[:40]}: ids are at most "
+                    f"{MAX_EXPERIMENT_ID}.",
+                )
+    return None
+
+
+def _query_values(query: str, names: Iterable[str]) -> list[str]:
+    wanted = set(names)
+    return [value for name, value in parse_qsl(query, keep_blank_values=True) if name in wanted]
+
+
+def decide(
+    method: str,
+    path: str,
+    prefix: str,
+    body: bytes | None,
+    user: str,
+    *,
+    query: str = "",
+    admin: bool = False,
+    artifact_roots: Iterable[str] = (),
+) -> Decision:
     """What the gateway does with one request of a signed-in ``user`` (``path`` canonical).
 
-    - creating a run or an experiment: the body is stamped with the person as its owner;
+    - MLflow's administration (``admin_only``): refused (403) unless the person is an admin;
+    - creating a run, a prompt-lab run, an experiment or a logged model: the body is stamped
+      with the person as its owner, whatever the client claimed;
     - writing or deleting an owner tag, or the privacy tag other than through
       ``set-experiment-tag``: refused (403), whoever asks;
     - ``set-experiment-tag`` of the privacy tag: its value is read ("True", "true", true all
       mean private), stored in one spelling, and the access list is changed first;
     - creating an experiment already private: refused (400), since nobody's access could be
       taken away before it exists; create it, then make it private;
+    - an artifact location or model source outside the platform's store: refused (400);
+    - an experiment id no store can hold: refused (404) rather than failing inside MLflow;
     - anything else: forwarded untouched.
     """
-    if method.upper() != "POST":
-        return Forward()
+    method = method.upper()
+    if admin_only(path, prefix) and not admin:
+        return Refuse(403, "PERMISSION_DENIED", ADMIN_ONLY_MESSAGE)
     endpoint = mlflow_endpoint(path, prefix)
-    if endpoint not in TAG_WRITES:
+    if endpoint is None:
         return Forward()
-    try:
-        payload = json.loads(body or b"{}")
-    except (ValueError, RecursionError):
-        payload = None
-    if not isinstance(payload, dict):
+    refused = _experiment_ids(_query_values(query, _EXPERIMENT_ID_FIELDS))
+    if refused:
+        return refused
+    tag = _LOGGED_MODEL_TAG.match(endpoint)
+    if method == "DELETE" and tag:
+        key = tag.group("key")
+        if key in PROTECTED_TAGS:
+            return Refuse(403, "PERMISSION_DENIED", _protected_message([key]))
+        return Forward()
+    payload = _payload(body) if body else {}
+    if payload is not None:
+        refused = _experiment_ids(payload[key] for key in _EXPERIMENT_ID_FIELDS if key in payload)
+        if refused:
+            return refused
+    reads_body = (method, endpoint) in _READ_BODY or (
+        method == "PATCH" and _LOGGED_MODEL_TAGS.match(endpoint)
+    )
+    if not reads_body:
+        return Forward()
+    if payload is None:
         return Refuse(400, "MALFORMED_REQUEST", "The request body must be a JSON object.")
 
-    if endpoint == RUN_CREATE:
+    if endpoint in (RUN_CREATE, PROMPTLAB_RUN_CREATE):
         return Forward(_json(stamp_run(payload, user)))
+    if endpoint == LOGGED_MODEL_CREATE:
+        return Forward(_json(stamp_logged_model(payload, user)))
     if endpoint == EXPERIMENT_CREATE:
-        asked = [
-            t.get("value")
-            for t in _tags(payload)
-            if isinstance(t, dict) and t.get("key") == TAG_PRIVATE
-        ]
-        if any(privacy_value(value) is not False for value in asked):
+        return _create_experiment(payload, user, artifact_roots)
+    if endpoint == MODEL_VERSION_CREATE:
+        source = payload.get("source")
+        if not isinstance(source, str) or not model_source_allowed(source, artifact_roots):
             return Refuse(
                 400,
                 "INVALID_PARAMETER_VALUE",
-                f"Create the experiment first, then set its {TAG_PRIVATE} tag to true: "
-                "an experiment is made private only once it exists.",
+                "A model version's source is a run's or a logged model's artifacts "
+                "(runs:/<run id>/<path>, models:/<model id>) or a location in the platform's "
+                "artifact store (mlflow-artifacts:/...).",
             )
-        return Forward(_json(stamp_experiment(payload, user)))
-    if endpoint == RUN_LOG_BATCH:
+        return Forward()
+    if endpoint == RUN_LOG_BATCH or method == "PATCH":
         touched = _tag_keys(payload) & PROTECTED_TAGS
         if touched:
             return Refuse(403, "PERMISSION_DENIED", _protected_message(touched))
@@ -305,6 +522,99 @@ def decide(method: str, path: str, prefix: str, body: bytes | None, user: str) -
     _drop_aliases(canonical, "experiment_id")
     canonical.update(experiment_id=experiment_id, value=privacy_tag(private))
     return ChangePrivacy(experiment_id, private, _json(canonical))
+
+
+def _create_experiment(
+    payload: dict[str, Any], user: str, artifact_roots: Iterable[str]
+) -> Decision:
+    tags = [t for t in _tags(payload) if isinstance(t, dict)]
+    asked = [t.get("value") for t in tags if t.get("key") == TAG_PRIVATE]
+    if any(privacy_value(value) is not False for value in asked):
+        return Refuse(
+            400,
+            "INVALID_PARAMETER_VALUE",
+            f"Create the experiment first, then set its {TAG_PRIVATE} tag to true: "
+            "an experiment is made private only once it exists.",
+        )
+    location = _field(payload, "artifact_location")
+    if location is not None and (
+        not isinstance(location, str) or not artifact_location_allowed(location, artifact_roots)
+    ):
+        return Refuse(
+            400,
+            "INVALID_PARAMETER_VALUE",
+            "An experiment keeps its artifacts in the platform's store: leave "
+            "artifact_location empty, or name a folder under mlflow-artifacts:/ (no '..').",
+        )
+    return Forward(_json(stamp_experiment(payload, user)))
+
+
+# --- MLflow's failures, as the client sees them ---------------------------------------------
+
+#: words of an internal failure that must not reach a client: SQL, drivers, tracebacks
+_LEAKS = re.compile(
+    r"\b(?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b"
+    r"|(?i:sqlite|psycopg|sqlalchemy|pymysql|IntegrityError|OperationalError|DataError|"
+    r"ProgrammingError|Traceback \(most recent|\[SQL:|\[parameters:|File \")"
+)
+_ERROR_CODE_BY_STATUS = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "ENDPOINT_NOT_FOUND",
+    405: "BAD_REQUEST",
+    409: "RESOURCE_ALREADY_EXISTS",
+    413: "REQUEST_LIMIT_EXCEEDED",
+    429: "REQUEST_LIMIT_EXCEEDED",
+}
+_MESSAGE_BY_STATUS = {
+    401: "Sign in to the workbench first.",
+    403: "Permission denied.",
+    404: "MLflow has no such route or object.",
+    405: "MLflow does not take this method on this route.",
+}
+
+
+def upstream_error(status: int, body: bytes) -> tuple[int, dict[str, str]] | None:
+    """The answer a client gets instead of MLflow's own error, or ``None`` to pass it on.
+
+    MLflow's clients raise ``MlflowException`` from ``{"error_code", "message"}``; MLflow itself
+    sometimes answers plain text (its permission net) or leaks the SQL statement and its
+    parameters (a duplicate name, a store failure). Such answers keep their status and code,
+    with a message that names no internals; MLflow's internal errors never explain themselves.
+    """
+    if status < 400:
+        return None
+    try:
+        answer = json.loads(body) if body else None
+    except (ValueError, RecursionError):
+        answer = None
+    if isinstance(answer, dict) and isinstance(answer.get("error_code"), str):
+        code = answer["error_code"]
+        message = answer.get("message")
+        leaks = not isinstance(message, str) or bool(_LEAKS.search(message))
+        if status >= 500 and (leaks or code == "INTERNAL_ERROR"):
+            return status, {"error_code": "INTERNAL_ERROR", "message": _INTERNAL}
+        if not leaks:
+            return None
+        if code == "RESOURCE_ALREADY_EXISTS" and isinstance(message, str):
+            first = message.split(" Error:", 1)[0].strip()
+            if not _LEAKS.search(first):
+                return status, {"error_code": code, "message": first}
+            return status, {"error_code": code, "message": "It already exists."}
+        return status, {"error_code": code, "message": "MLflow refused the request."}
+    if status >= 500:
+        return status, {"error_code": "INTERNAL_ERROR", "message": _INTERNAL}
+    return status, {
+        "error_code": _ERROR_CODE_BY_STATUS.get(status, "BAD_REQUEST"),
+        "message": _MESSAGE_BY_STATUS.get(status, "MLflow refused the request."),
+    }
+
+
+_INTERNAL = (
+    "MLflow failed on this request; the workbench logged it with the request id shown in the "
+    "X-Request-Id header."
+)
 
 
 @dataclass(frozen=True)
