@@ -302,6 +302,37 @@ describe('ProfileEditor', () => {
     expect(notifications()).toEqual([]);
   });
 
+  it('shows the bounds the platform refused next to each field', async () => {
+    const api = new ScriptedProfiles();
+    const model = await renderEditor(api);
+    api.updated = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'http://localhost/jupyterlab-mlplat/profiles/cpu-large',
+        serverMessage: 'field gpu: at most 64 (and 1 more)',
+        reason: 'profile_invalid',
+        fields: {
+          gpu: 'at most 64',
+          environment: 'LD_PRELOAD is set by the platform'
+        },
+        fieldReasons: {
+          gpu: { reason: 'field_too_large', params: { le: 64 } },
+          environment: {
+            reason: 'env_reserved',
+            params: { value: 'LD_PRELOAD' }
+          }
+        }
+      })
+    ];
+    await clickSave(model);
+
+    // In English the server's own sentence is kept; other languages translate the reason
+    expect(description(screen.getByLabelText('GPUs'))).toContain('at most 64');
+    expect(
+      screen.getByRole('group', { name: 'Environment variables' }).textContent
+    ).toContain('LD_PRELOAD is set by the platform');
+  });
+
   it('saves the edits with the revision, says so, and returns to the list', async () => {
     const api = new ScriptedProfiles();
     const model = await renderEditor(api);
