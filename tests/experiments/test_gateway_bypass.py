@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from mlflow.exceptions import MlflowException
 
+from jupyterlab_mlplat.core.experiments.rules import ADMIN_ONLY_MESSAGE
 from tests.experiments.test_gateway import MLFLOW_SCOPES, People
 from tests.workbench import Hub
 
@@ -234,6 +235,33 @@ def test_identity_headers_a_client_sends_are_dropped_in_every_spelling(
     assert runs_of(people, "alice", experiment) == [("alice", "alice")]
     accounts = mlflow_accounts(people.hub)
     assert not [name for name in accounts if "," in name or name.startswith("rita,")], accounts
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("X-Mlplat-User", "rita,alice")],
+        [("X-Mlplat-User", "alice"), ("X-Mlplat-User", "rita")],
+        [("X-Mlplat-User", "alice"), ("X_Mlplat_User", "rita")],
+    ],
+)
+def test_the_mlflow_server_refuses_two_names_joined_into_one(
+    mlflow_hub: Hub, headers: list[tuple[str, str]]
+) -> None:
+    """Behind the gateway too: should a joined name ever reach MLflow, it is no account."""
+    secret = (mlflow_hub.data_dir / "secrets" / "mlflow-gateway-secret").read_text().strip()
+    where = urlparse(mlflow_hub.url)
+    connection = http.client.HTTPConnection(where.hostname or "", (where.port or 80) + 102)
+    try:
+        connection.putrequest("GET", f"/services/mlflow/{API}/users/current")
+        for name, value in [*headers, ("X-Mlplat-Gateway-Secret", secret)]:
+            connection.putheader(name, value)
+        connection.endheaders()
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    assert status == 401
+    assert not [name for name in mlflow_accounts(mlflow_hub) if "," in name]
 
 
 # --- 3. authorship is the gateway's to write --------------------------------------------------
@@ -576,7 +604,11 @@ def test_a_hub_admin_reaches_mlflows_administration(people: People) -> None:
     token = hub.token(hub.login("adam"), "adam", [*MLFLOW_SCOPES, "custom:mlplat:admin"])
     answer = send(hub, "GET", f"{API}/users/list", token)
     # MLflow itself decides now; whatever it says, it is not the gateway's refusal
-    assert "administration" not in answer.body.get("message", ""), answer.text
+    assert answer.body.get("message") != ADMIN_ONLY_MESSAGE, answer.text
+    assert send(hub, "GET", f"{API}/users/list", people.tokens["alice"]).body == {
+        "error_code": "PERMISSION_DENIED",
+        "message": ADMIN_ONLY_MESSAGE,
+    }
 
 
 def test_everybody_still_reads_who_they_are(people: People) -> None:

@@ -2,6 +2,7 @@
 with each request however it is spelled (the real stack's side is test_gateway_bypass.py)."""
 
 import json
+import warnings
 from dataclasses import replace
 from urllib.parse import quote
 
@@ -53,6 +54,24 @@ def test_a_private_experiment_is_hidden_from_everybody_but_its_owner() -> None:
     assert not rules.hidden_from("alice", tags)
     assert not rules.hidden_from("rita", {TAG_PRIVATE: "false", TAG_OWNER: "alice"})
     assert rules.hidden_from("rita", {TAG_PRIVATE: "true"})  # no owner: hidden from all
+
+
+@pytest.mark.parametrize(
+    ("name", "one"),
+    [
+        ("alice", True),
+        ("mlplat-alice", True),
+        ("алиса", True),
+        ("rita,alice", False),
+        ("rita, alice", False),
+        ("alice ", False),
+        ("a\tb", False),
+        ("a\x00", False),
+        ("", False),
+    ],
+)
+def test_an_asserted_identity_is_one_name(name: str, one: bool) -> None:
+    assert rules.one_user_name(name) is one
 
 
 def test_ownership_decides_who_may_change_a_run_or_an_experiment() -> None:
@@ -213,6 +232,16 @@ def test_a_path_that_could_mean_another_route_is_refused(raw: str) -> None:
     with pytest.raises(rules.NotCanonical) as refused:
         rules.canonical_path(raw, PREFIX)
     assert str(refused.value)
+
+
+def test_every_route_mlflow_serves_is_canonical_as_it_spells_it() -> None:
+    with warnings.catch_warnings():  # MLflow's server imports deprecated SQLAlchemy options
+        warnings.simplefilter("ignore")
+        from mlflow.server.handlers import get_endpoints
+
+    for route, _, _ in get_endpoints():
+        path = PREFIX + route.lstrip("/").replace("<", "").replace(">", "")
+        assert rules.canonical_path(path, PREFIX) == path, route
 
 
 def test_the_ui_root_keeps_its_slash_and_artifact_paths_keep_their_names() -> None:

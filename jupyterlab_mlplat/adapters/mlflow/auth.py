@@ -21,7 +21,7 @@ from werkzeug.datastructures import Authorization
 
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
 from jupyterlab_mlplat.core.experiments.records import TAG_PRIVATE
-from jupyterlab_mlplat.core.experiments.rules import hidden_from
+from jupyterlab_mlplat.core.experiments.rules import hidden_from, one_user_name
 
 
 def _refuse() -> Response:
@@ -40,6 +40,10 @@ def authenticate_from_gateway() -> Authorization | Response:
     presented = request.headers.get(SECRET_HEADER, "")
     username = request.headers.get(USER_HEADER, "")
     if not expected or not username or not hmac.compare_digest(presented, expected):
+        return _refuse()
+    if not one_user_name(username):
+        # two values joined by the server (a header sent twice, or spelled with '_'): whoever
+        # sent the second one is not who the gateway vouched for
         return _refuse()
     from mlflow.exceptions import MlflowException
     from mlflow.server.auth import auth_config, store  # the auth app's own configuration

@@ -63,6 +63,12 @@ def hidden_from(user: str, tags: Mapping[str, str]) -> bool:
     return is_private(tags) and tags.get(TAG_OWNER) != user
 
 
+def one_user_name(name: str) -> bool:
+    """Whether an asserted identity is one hub name: a server that joins a header sent twice
+    (or spelled once with ``_``) makes ``rita,alice``, which must not become an account."""
+    return bool(name) and not any(c == "," or c.isspace() or not c.isprintable() for c in name)
+
+
 def may_change_experiment(experiment: Experiment, user: str) -> bool:
     return experiment.owner is not None and experiment.owner == user
 
@@ -149,7 +155,9 @@ class NotCanonical(ValueError):
     """A request path that could mean more than one route; its text is told to the client."""
 
 
-_ROUTE_WORDS = re.compile(r"^[a-z0-9._-]*$")
+_ROUTE_WORDS = re.compile(r"[a-z0-9._-]*")
+#: the only words of MLflow's API routes not in lower case (traces/batchGet, batchGetInfos)
+_MIXED_CASE_WORDS = frozenset({"batchGet", "batchGetInfos"})
 #: an encoded ``/``, ``\``, ``;``, NUL or ``%XX``: decoding it would change the path's
 #: structure, or leave an encoding behind for the next hop to decode again
 _ENCODED_STRUCTURE = re.compile(r"%(?:2f|5c|3b|00|25[0-9a-f]{2})", re.IGNORECASE)
@@ -190,7 +198,7 @@ def canonical_path(raw: str, prefix: str = "/") -> str:
         return path
     # root, version, namespace; and noun, verb of MLflow's own API (ids come later, if at all)
     checked = words[:5] if len(words) > 2 and words[2] == "mlflow" else words[:3]
-    if not all(_ROUTE_WORDS.match(word) for word in checked):
+    if not all(_ROUTE_WORDS.fullmatch(word) or word in _MIXED_CASE_WORDS for word in checked):
         raise NotCanonical("MLflow's API routes are spelled in lower case.")
     if words[2:3] == ["mlflow"] and path.endswith("/"):
         path = path.rstrip("/")
