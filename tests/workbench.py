@@ -46,6 +46,18 @@ def workbench_dir(name: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def give_to_home_owner(path: Path, home: Path) -> None:
+    """Files a test puts into a person's home become that person's, as if they had made them:
+    as root the workbench runs each server as its person's own account, which cannot write to
+    folders root made. Before the first spawn the home is still root's; the spawner hands all
+    of it to the person then."""
+    owner = home.stat()
+    for entry in [path, *path.parents]:
+        if entry == home:
+            break
+        os.chown(entry, owner.st_uid, owner.st_gid)
+
+
 def free_port_block(start: int) -> int:
     """A hub port whose whole block (proxy API, hub API, platform) is free right now."""
     for base in range(start, start + 10_000, 211):

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.workbench import give_to_home_owner
+
 pytestmark = pytest.mark.browser
 
 TRAINING = """\
@@ -61,7 +63,9 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     panel_of: Callable[[Page], Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
-    _notebook(workbench.data_dir / "home" / "alice" / "churn" / "train.ipynb")
+    home = workbench.data_dir / "home" / "alice"
+    _notebook(home / "churn" / "train.ipynb")
+    give_to_home_owner(home / "churn" / "train.ipynb", home)
     panel = open_panel("alice")
     page.goto(f"{workbench.url}/user/alice/lab/tree/churn/train.ipynb?reset")
     expect(page.get_by_text("logged", exact=False).first).to_be_attached(timeout=60_000)
@@ -107,7 +111,9 @@ def test_a_private_experiment_disappears_for_everybody_else(
     panel_of: Callable[[Page], Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
-    _notebook(workbench.data_dir / "home" / "alice" / "secret" / "model.ipynb")
+    home = workbench.data_dir / "home" / "alice"
+    _notebook(home / "secret" / "model.ipynb")
+    give_to_home_owner(home / "secret" / "model.ipynb", home)
     open_panel("alice")
     page.goto(f"{workbench.url}/user/alice/lab/tree/secret/model.ipynb?reset")
     expect(page.get_by_text("logged", exact=False).first).to_be_attached(timeout=60_000)

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.standins.gitlab.server import FakeGitLab, git_env
+from tests.workbench import give_to_home_owner
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +104,10 @@ def test_alice_commits_publishes_and_opens_a_merge_request(
 ) -> None:
     gitlab.add_user("alice", name="Alice Analyst")
     token = gitlab.add_token("alice")
-    on_disk = workbench.data_dir / "home" / "alice" / FOLDER / NOTEBOOK
+    home = workbench.data_dir / "home" / "alice"
+    on_disk = home / FOLDER / NOTEBOOK
     _notebook(on_disk)
+    give_to_home_owner(on_disk, home)
 
     # alice opens her notebook; the Git tab follows its folder, which is no repository yet
     open_panel("alice")
