@@ -431,6 +431,8 @@ def outside_locations(hub: Hub) -> list[str]:
         "../../",
         "..",
         "relative/folder",
+        "mlflow-artifacts:/alice/project",
+        "mlflow-artifacts:/1",
         "mlflow-artifacts:/../../../etc",
         "mlflow-artifacts:/x/../../etc",
         "mlflow-artifacts:/%2E%2E/%2E%2E/etc",
@@ -464,9 +466,9 @@ def test_an_experiment_cannot_keep_its_artifacts_outside_the_platforms_store(
             assert mlflow.get_experiment_by_name(name) is None, location
 
 
-def test_an_experiment_inside_the_store_or_at_its_default_is_created(people: People) -> None:
+def test_an_experiment_at_mlflows_default_location_is_created(people: People) -> None:
     token = people.tokens["alice"]
-    for location in ("", "mlflow-artifacts:/alice/project", "mlflow-artifacts:///alice/p2"):
+    for location in ("", None):
         name = f"alice/inside-{uuid.uuid4().hex[:8]}"
         create = {"name": name, "artifact_location": location}
         answer = send(people.hub, "POST", f"{API}/experiments/create", token, create)
@@ -614,3 +616,32 @@ def test_a_hub_admin_reaches_mlflows_administration(people: People) -> None:
 def test_everybody_still_reads_who_they_are(people: People) -> None:
     answer = send(people.hub, "GET", f"{API}/users/current", people.tokens["alice"])
     assert answer.status == 200, answer.text
+
+
+def test_a_private_experiments_artifacts_are_guarded_by_its_access_list(
+    people: People, tmp_path: Path
+) -> None:
+    """MLflow guards a proxied artifact by the experiment id its path starts with, which is
+    where MLflow's default location puts it; the location no one may choose (above) is why."""
+    with people.as_("alice") as mlflow:
+        experiment = mlflow.create_experiment(f"alice/guarded-{uuid.uuid4().hex[:8]}")
+        run = mlflow.create_run(experiment)
+        mlflow.log_text(run.info.run_id, "secret notes", "notes.txt")
+        mlflow.set_experiment_tag(experiment, "mlplat.private", "true")
+    assert run.info.artifact_uri.startswith(f"mlflow-artifacts:/{experiment}/")
+    artifact = run.info.artifact_uri.removeprefix("mlflow-artifacts:/")
+    for reader, seen in (("rita", False), ("alice", True)):
+        answer = send(
+            people.hub,
+            "GET",
+            f"api/2.0/mlflow-artifacts/artifacts/{artifact}/notes.txt",
+            people.tokens[reader],
+        )
+        assert ("secret notes" in answer.text) is seen, (reader, answer.text)
+    answer = send(
+        people.hub,
+        "GET",
+        f"api/2.0/mlflow-artifacts/artifacts?path={artifact}",
+        people.tokens["rita"],
+    )
+    assert "notes.txt" not in answer.text

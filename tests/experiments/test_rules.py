@@ -412,10 +412,8 @@ ROOTS = ("s3://mlplat-artifacts/",)
     "location",
     [
         "",
-        "mlflow-artifacts:/alice/project",
-        "mlflow-artifacts:///alice/project",
-        "mlflow-artifacts:/Алиса/проект-1",
         "s3://mlplat-artifacts/alice/project",
+        "s3://mlplat-artifacts/Алиса/проект 1",
     ],
 )
 def test_an_artifact_location_inside_the_store_is_allowed(location: str) -> None:
@@ -425,6 +423,11 @@ def test_an_artifact_location_inside_the_store_is_allowed(location: str) -> None
 @pytest.mark.parametrize(
     "location",
     [
+        "mlflow-artifacts:/alice/project",
+        "mlflow-artifacts:///alice/project",
+        "mlflow-artifacts:/7",
+        "mlflow-artifacts:/",
+        "s3://mlplat-artifacts/",
         "file:///etc",
         "/etc",
         "../../",
@@ -445,6 +448,7 @@ def test_an_artifact_location_inside_the_store_is_allowed(location: str) -> None
         "mlflow-artifacts:/x\n",
         "s3://mlplat-artifacts-sibling/x",
         "s3://mlplat-artifacts/../other",
+        "s3://mlplat-artifacts/x/%2E%2E/y",
         "s3://other/x",
         "http://127.0.0.1:1/x",
         "hdfs:///tmp",

@@ -264,28 +264,33 @@ def _inside(rest: str) -> bool:
 
 
 def artifact_location_allowed(location: str, roots: Iterable[str] = ()) -> bool:
-    """Whether an experiment (or model version) may keep its artifacts at ``location``.
+    """Whether an experiment may keep its artifacts at ``location``.
 
-    Only the platform's store is allowed: MLflow's proxied ``mlflow-artifacts:/...`` (no host,
-    so no other server) and the store's own prefixes the deployment names in ``roots`` (e.g.
-    ``s3://mlplat-artifacts/``). The server writes and follows symlinks wherever a location
-    points, so a local folder, a sibling of the store or ``..`` would reach files of the
-    platform's or another person's. Percent-encoding, backslashes, queries and control
-    characters are refused rather than decoded, because each later reader decodes differently.
-    An empty location means MLflow's default, which is inside the store.
+    Empty, MLflow's default, is the place to be: ``mlflow-artifacts:/<experiment id>``, inside
+    the store, where MLflow's artifact proxy guards each file by the experiment its path starts
+    with (so privacy reaches the artifacts). Any other proxied folder would be guarded by no
+    experiment at all (readable by everybody, writable by nobody), and a local path, a sibling
+    of the store or ``..`` would make the server write and follow symlinks among the
+    platform's own files. The store's own prefixes a deployment names in ``roots`` (e.g.
+    ``s3://mlplat-artifacts/``) are allowed below them, spelled one way only: percent-encoding,
+    backslashes, queries and control characters are refused rather than decoded, because each
+    later reader decodes differently.
     """
     if location == "":
         return True
-    if location.startswith(PROXIED_ARTIFACTS):
-        rest = location[len(PROXIED_ARTIFACTS) :]
-        if rest.startswith("///"):
-            rest = rest[2:]
-        return rest.startswith("/") and not rest.startswith("//") and _inside(rest)
     for root in roots:
         base = root.rstrip("/") + "/"
-        if root and location.startswith(base):
+        if root and location.startswith(base) and location != base:
             return _inside(location[len(base) :])
     return False
+
+
+def _proxied_source_allowed(source: str) -> bool:
+    """A file of MLflow's artifact proxy, named without a host (so no other server)."""
+    rest = source[len(PROXIED_ARTIFACTS) :]
+    if rest.startswith("///"):
+        rest = rest[2:]
+    return rest.startswith("/") and not rest.startswith("//") and _inside(rest)
 
 
 #: sources of a model version that name something MLflow already holds, by its own scheme
@@ -296,14 +301,17 @@ PROMPT_SOURCES = frozenset({"dummy-source", "prompt-template"})
 
 def model_source_allowed(source: str, roots: Iterable[str] = ()) -> bool:
     """Whether a model version may be registered from ``source``: a run's or a logged model's
-    artifacts (``runs:/``, ``models:/``) or a location in the platform's store. MLflow would
-    read a local path or another server for the version; ``models:/../..`` is a 500 there."""
+    artifacts (``runs:/``, ``models:/``) or a file in the platform's store (MLflow then checks
+    that it lies in the named run's artifacts). MLflow would read a local path or another
+    server for the version; ``models:/../..`` is a 500 there."""
     if source in PROMPT_SOURCES:
         return True
     for scheme in _SOURCE_SCHEMES:
         if source.startswith(scheme):
             rest = source[len(scheme) :]
             return bool(rest) and not rest.startswith("/") and _inside(rest)
+    if source.startswith(PROXIED_ARTIFACTS):
+        return _proxied_source_allowed(source)
     return source != "" and artifact_location_allowed(source, roots)
 
 
@@ -551,8 +559,9 @@ def _create_experiment(
         return Refuse(
             400,
             "INVALID_PARAMETER_VALUE",
-            "An experiment keeps its artifacts in the platform's store: leave "
-            "artifact_location empty, or name a folder under mlflow-artifacts:/ (no '..').",
+            "An experiment keeps its artifacts where MLflow puts them in the platform's "
+            "store, guarded by the experiment's own access list: leave artifact_location "
+            "empty.",
         )
     return Forward(_json(stamp_experiment(payload, user)))
 
