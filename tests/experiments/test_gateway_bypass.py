@@ -353,6 +353,10 @@ def test_a_logged_model_names_its_creator_whatever_the_client_claims(people: Peo
 # --- 4. privacy, however it is spelled ------------------------------------------------------
 
 GRAPHQL_RUN = "query($id: String!) { mlflowGetRun(input: {runId: $id}) { run { info { runId } } } }"
+GRAPHQL_SEARCH = (
+    "query($ids: [String]) { mlflowSearchRuns(input: {experimentIds: $ids}) "
+    "{ runs { info { runId } } } }"
+)
 
 
 @pytest.mark.parametrize("spelled", ["True", "TRUE", " true ", True, "true"])
@@ -382,14 +386,20 @@ def test_privacy_spelled_any_way_hides_everything_in_the_experiment(
         read = [what for what, call in reads.items() if not _fails(call)]
         assert read == []
         assert experiment not in [e.experiment_id for e in mlflow.search_experiments()]
-    graphql = send(
-        people.hub,
-        "POST",
-        "graphql",
-        people.tokens["rita"],
-        {"query": GRAPHQL_RUN, "variables": {"id": run_id}},
-    )
-    assert run_id not in graphql.text, graphql.text
+    bulk = "ajax-api/2.0/mlflow/metrics/get-history-bulk"
+    reads: list[tuple[str, str, object]] = [
+        ("POST", "graphql", {"query": GRAPHQL_RUN, "variables": {"id": run_id}}),
+        ("POST", "graphql", {"query": GRAPHQL_SEARCH, "variables": {"ids": [experiment]}}),
+        ("GET", f"get-artifact?run_id={run_id}&path=notes.txt", None),
+        ("GET", f"{bulk}-interval?run_ids={run_id}&metric_key=rmse&max_results=10", None),
+        ("GET", f"{bulk}?run_id={run_id}&metric_key=rmse", None),
+        ("POST", f"{API}/runs/search", {"experiment_ids": [experiment]}),
+    ]
+    for method, path, payload in reads:  # the owner's answer shows what rita's must not
+        owner = send(people.hub, method, path, people.tokens["alice"], payload)
+        assert run_id in owner.text or "secret notes" in owner.text, (path, owner.text)
+        answer = send(people.hub, method, path, people.tokens["rita"], payload)
+        assert run_id not in answer.text and "secret notes" not in answer.text, (path, answer.text)
     assert not (tmp_path / "notes.txt").exists()
 
 
