@@ -9,6 +9,7 @@ so a 404 raised by the platform surfaces as a 404 from the user's server, still 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,19 +23,31 @@ from jupyterlab_mlplat.core.kernel.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    NoToken,
     Param,
     PlatformError,
+    TokenRefused,
     Unavailable,
 )
 
+#: The most specific class of an error's ancestry that is listed decides its status. Only the
+#: API's own credentials, missing or not recognised, are 401 (RFC 9110 §15.5.2: the caller can
+#: retry with other credentials, and every 401 names how in ``WWW-Authenticate``). A token that is
+#: valid but not enough, or a third party refusing the person's GitLab or git token, is not this
+#: API's authentication failing: 403 — asking the browser to sign in again would not help.
 STATUS_FOR_ERROR: dict[type[PlatformError], int] = {
     InvalidInput: 400,
+    NoToken: 401,
+    TokenRefused: 401,
     NotAuthenticated: 403,
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     Unavailable: 503,
 }
+
+#: the challenge every 401 carries: both APIs take ``Authorization: token …`` or ``Bearer …``
+WWW_AUTHENTICATE = 'Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"'
 
 #: reasons written by the HTTP layer itself rather than raised by the core
 INTERNAL_ERROR_REASON = "internal_error"
@@ -185,6 +198,16 @@ def error_reply(
     return 500, ErrorBody(
         message=INTERNAL_ERROR, reason=INTERNAL_ERROR_REASON, request_id=request_id
     )
+
+
+def error_headers(status: int, verbs: Sequence[str]) -> dict[str, str]:
+    """The headers an error status promises: how to authenticate on a 401, and on a 405 the
+    verbs the route does answer (RFC 9110 §15.5.2, §15.5.6)."""
+    if status == 401:
+        return {"WWW-Authenticate": WWW_AUTHENTICATE}
+    if status == 405:
+        return {"Allow": ", ".join(verb.upper() for verb in verbs)}
+    return {}
 
 
 def where_it_failed(tb: TracebackType | None) -> str:

@@ -15,6 +15,7 @@ from jupyterlab_mlplat.core.gitlab.records import (
     Pipeline,
     StoredToken,
 )
+from jupyterlab_mlplat.core.gitlab.service import PASTED_KEY, PROJECT_NAME, TITLE
 
 from .base import FromCore, Wire
 
@@ -40,7 +41,13 @@ class GitLabAccount(Wire):
 
 
 class TokenBody(Wire):
-    token: str = Field(min_length=1, description="A GitLab personal access token.")
+    # the pattern is the service's own rule, documented; the service checks it, so that a wrong
+    # paste gets its own reason (gitlab_token_malformed) rather than a generic one
+    token: str = Field(
+        min_length=1,
+        description="A GitLab personal access token.",
+        json_schema_extra={"pattern": f"^{PASTED_KEY}$"},
+    )
 
 
 class GitCredential(Wire):
@@ -65,7 +72,7 @@ class NamespaceList(Wire):
 
 
 class ProjectCreate(Wire):
-    name: str
+    name: str = Field(json_schema_extra={"pattern": f"^{PROJECT_NAME}$"})
     namespace_id: int | None = None
     visibility: Literal["private", "internal", "public"] = "private"
 
@@ -98,7 +105,7 @@ class MergeRequestCreate(Wire):
     remote_url: str
     source_branch: str
     target_branch: str
-    title: str
+    title: str = Field(description="Not blank.", json_schema_extra={"pattern": TITLE})
     description: str = ""
 
 

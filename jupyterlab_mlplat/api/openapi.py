@@ -17,13 +17,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
-from .errors import ErrorBody, FieldReason
+from jupyterlab_mlplat.core.kernel.errors import QueryNotInteger
+
+from .errors import WWW_AUTHENTICATE, ErrorBody, FieldReason
 
 VERBS = ("get", "post", "put", "patch", "delete")
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: a response: a model, or a (content type, JSON schema) pair for bodies that are not models
 Response = type[BaseModel] | tuple[str, dict[str, Any]] | None
+
+
+#: the largest whole number a query parameter takes unless it declares its own bounds
+MAX_QUERY_INTEGER = 999_999_999
+_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,32 @@ class Query:
     required: bool = False
     type: str = "string"
     repeated: bool = False
+    #: bounds of an integer parameter (0 and MAX_QUERY_INTEGER unless given)
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        low = 0 if self.minimum is None else self.minimum
+        return low, MAX_QUERY_INTEGER if self.maximum is None else self.maximum
+
+    def schema(self) -> dict[str, Any]:
+        one: dict[str, Any] = {"type": self.type}
+        if self.type == "integer":
+            one["minimum"], one["maximum"] = self.bounds
+        return {"type": "array", "items": one} if self.repeated else one
+
+    def integer(self, raw: str) -> int:
+        """The value as the document promises to take it: ASCII digits within the bounds (no
+        sign, no other script's digits); anything else is a 400 naming the parameter."""
+        low, high = self.bounds
+        if _DIGITS.fullmatch(raw) is None or not low <= int(raw) <= high:
+            raise QueryNotInteger(
+                f"The query parameter {self.name!r} must be a whole number from {low} to {high}.",
+                self.name,
+                params={"name": self.name, "minimum": low, "maximum": high},
+            )
+        return int(raw)
 
 
 @dataclass(frozen=True)
@@ -44,6 +77,8 @@ class Operation:
     query: tuple[Query, ...] = ()
     #: the role a caller must hold (enforced by the handler base as well as documented)
     role: str | None = None
+    #: the custom scope a hub service must hold; such an operation is for that service, no person
+    grant: str | None = None
     authenticated: bool = True
     errors: dict[int, str] = field(default_factory=dict)
 
@@ -56,6 +91,7 @@ def operation(
     body_description: str = "",
     query: Sequence[Query] = (),
     role: str | None = None,
+    grant: str | None = None,
     authenticated: bool = True,
     errors: dict[int, str] | None = None,
 ) -> Callable[[F], F]:
@@ -69,6 +105,7 @@ def operation(
             body_description=body_description,
             query=tuple(query),
             role=role,
+            grant=grant,
             authenticated=authenticated,
             errors=dict(errors or {}),
         )
@@ -80,6 +117,15 @@ def operation(
 def operation_of(handler: type, verb: str) -> Operation | None:
     fn = getattr(handler, verb, None)
     return getattr(fn, "__operation__", None)
+
+
+def declared_query(handler: type, verb: str, name: str) -> Query:
+    """The query parameter ``name`` as ``verb`` of ``handler`` declares it."""
+    op = operation_of(handler, verb)
+    for query in op.query if op is not None else ():
+        if query.name == name:
+            return query
+    raise LookupError(f"{handler.__name__}.{verb} declares no query parameter {name!r}")
 
 
 def declared_verbs(handler: type) -> list[str]:
@@ -96,6 +142,16 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+#: what every 401 carries (RFC 9110 §15.5.2)
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "description": "The schemes the API takes, e.g. `" + WWW_AUTHENTICATE + "`.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+
+
 def _response(response: Response, description: str) -> dict[str, Any]:
     if response is None:
         return {"description": description}
@@ -107,11 +163,18 @@ def _response(response: Response, description: str) -> dict[str, Any]:
 
 _STANDARD_ERRORS = {
     400: "Invalid input; `reason` says which, `fields` names each wrong field.",
-    403: "Missing, wrong or insufficient token, or a role the caller lacks.",
+    401: "No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how.",
+    403: "A valid token that does not grant this: a role the caller lacks, or no access.",
     404: "No such object.",
     409: "A conflicting change; reload and retry.",
     503: "A dependency is unavailable.",
 }
+
+
+def _needs_body(model: type[BaseModel]) -> bool:
+    """Whether a request must carry a body: a missing one is read as ``{}``, which is enough
+    exactly when the body, as documented, requires no property."""
+    return bool(model.model_json_schema(mode="validation").get("required"))
 
 
 def _operation_id(handler: type, verb: str) -> str:
@@ -156,10 +219,12 @@ def document(
                     models[response.__name__] = response
                     answers.add(response.__name__)
             if op.authenticated or op.body is not None or op.query:
-                for status, text in {**_STANDARD_ERRORS, **op.errors}.items():
-                    if not op.authenticated and status == 403:
+                for status, text in sorted({**_STANDARD_ERRORS, **op.errors}.items()):
+                    if not op.authenticated and status in (401, 403):
                         continue
                     responses.setdefault(str(status), _response(ErrorBody, text))
+                if "401" in responses:
+                    responses["401"]["headers"] = _CHALLENGE
             spec: dict[str, Any] = {
                 "operationId": _operation_id(handler, verb),
                 "summary": op.summary,
@@ -169,11 +234,16 @@ def document(
             if op.role:
                 spec["x-required-role"] = op.role
                 spec["description"] = f"Needs the `{op.role}` role."
+            if op.grant:
+                spec["x-required-grant"] = op.grant
+                spec["description"] = (
+                    f"For the hub service holding `{op.grant}`; people are refused (403)."
+                )
             if op.body is not None:
                 models[op.body.__name__] = op.body
                 bodies.add(op.body.__name__)
                 spec["requestBody"] = {
-                    "required": True,
+                    "required": _needs_body(op.body),
                     "content": {"application/json": {"schema": _ref(op.body)}},
                 }
                 if op.body_description:
@@ -185,9 +255,7 @@ def document(
                         "in": "query",
                         "required": q.required,
                         "description": q.description,
-                        "schema": {"type": "array", "items": {"type": q.type}}
-                        if q.repeated
-                        else {"type": q.type},
+                        "schema": q.schema(),
                         **({"explode": True} if q.repeated else {}),
                     }
                     for q in op.query
@@ -209,18 +277,48 @@ def document(
 def _schemas(models: dict[str, type[BaseModel]], answers_only: set[str]) -> dict[str, Any]:
     """Every model's schema. A model only ever written (an answer) is described as it is
     serialised — fields with defaults are then always present, as clients read them; a model
-    that is also read (a body) as it is validated."""
+    that is also read (a body) as it is validated.
+
+    Answers come first; a model nested in a body that reads differently from the same model
+    nested in an answer (a default that is optional to send but always written) is described
+    a second time as ``<Name>Input``, so neither side's description is bent to fit the other.
+    """
     schemas: dict[str, Any] = {}
-    for name, model in sorted(models.items()):
+    for name, model in sorted(
+        models.items(), key=lambda item: (item[0] not in answers_only, item[0])
+    ):
         if model is ErrorBody:
             schema = ErrorBody.schema_with_reasons()
             schema.pop("$defs", None)
             schemas["FieldReason"] = FieldReason.schema_with_reasons()
         else:
             mode: JsonSchemaMode = "serialization" if name in answers_only else "validation"
-            schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
-        for nested, nested_schema in schema.pop("$defs", {}).items():
-            # a nested model keeps the first description met (bodies come out validated)
-            schemas.setdefault(nested, nested_schema)
+            schema = model.model_json_schema(ref_template=_REF + "{model}", mode=mode)
+        nested = schema.pop("$defs", {})
+        renamed = {n: f"{n}Input" for n, one in nested.items() if schemas.get(n, one) != one}
+        if renamed:
+            schema, nested = (
+                _renamed(schema, renamed),
+                {renamed.get(n, n): _renamed(one, renamed) for n, one in nested.items()},
+            )
+        for nested_name, nested_schema in nested.items():
+            schemas.setdefault(nested_name, nested_schema)
         schemas[name] = schema
-    return schemas
+    return dict(sorted(schemas.items()))
+
+
+_REF = "#/components/schemas/"
+
+
+def _renamed(schema: Any, names: dict[str, str]) -> Any:
+    """``schema`` with its references to the models in ``names`` pointed at their new names."""
+    if isinstance(schema, dict):
+        return {
+            key: _REF + names.get(value.removeprefix(_REF), value.removeprefix(_REF))
+            if key == "$ref" and isinstance(value, str) and value.startswith(_REF)
+            else _renamed(value, names)
+            for key, value in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_renamed(item, names) for item in schema]
+    return schema

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, RootModel
+from pydantic import Field, GetJsonSchemaHandler, RootModel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
@@ -39,7 +41,23 @@ class ProfileList(Wire):
         return cls(profiles=[ProfileRecord.of(s) for s in stored], known_groups=list(known_groups))
 
 
-class ProfileFields(RootModel[dict[str, Any]]):
+class _DocumentedAsProfile:
+    """Read as a plain object, documented as the core's ``Profile``: the core validates every
+    field and names each wrong one (a form shows all messages at once), while the document
+    still says exactly which object the route takes."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, _schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(Profile.__pydantic_core_schema__)
+
+
+#: a profile's fields as an editor sends them
+ProfileObject = Annotated[dict[str, Any], _DocumentedAsProfile]
+
+
+class ProfileFields(RootModel[ProfileObject]):
     """A profile's fields as an editor sends them; the core validates each and names the wrong
     ones, so a form can show every message at once."""
 
@@ -47,7 +65,7 @@ class ProfileFields(RootModel[dict[str, Any]]):
 class ProfileUpdate(Wire):
     """A replacement of one profile; ``revision`` is the one the editor started from."""
 
-    profile: dict[str, Any]
+    profile: ProfileObject
     revision: int
 
 

@@ -18,18 +18,17 @@ from pydantic import BaseModel
 from tornado.web import HTTPError, RequestHandler
 
 from jupyterlab_mlplat.api.base import parse_body
-from jupyterlab_mlplat.api.errors import error_reply, where_it_failed
-from jupyterlab_mlplat.api.openapi import operation_of
+from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_failed
+from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.errors import (
-    NotAuthenticated,
     PlatformError,
-    QueryNotInteger,
     RoleRequired,
+    TokenLacksAccess,
 )
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore
@@ -94,7 +93,12 @@ class PlatformHandler(RequestHandler):
         if op.authenticated if op is not None else self.requires_auth:
             self._identity = await self.services.authenticator.authenticate(self._token())
             if self._identity.kind == "service" and not self.allows_services:
-                raise NotAuthenticated("This route is for people, not for hub services.")
+                raise TokenLacksAccess("This route is for people, not for hub services.")
+            if op is not None and op.grant and not self._identity.may(op.grant):
+                raise TokenLacksAccess(
+                    f"Only the hub service holding {op.grant} may do this.",
+                    params={"grant": op.grant},
+                )
             if op is not None and op.role and not self._identity.has(Role(op.role)):
                 raise RoleRequired(
                     f"Only platform {op.role}s may do this.", params={"role": op.role}
@@ -116,14 +120,8 @@ class PlatformHandler(RequestHandler):
         return parse_body(self.request.body, model)
 
     def int_argument(self, name: str) -> int:
-        value = self.get_query_argument(name, "")
-        if not value.isdigit() or len(value) > 18:
-            raise QueryNotInteger(
-                f"The query parameter {name!r} must be a whole number.",
-                name,
-                params={"name": name},
-            )
-        return int(value)
+        declared = declared_query(type(self), (self.request.method or "").lower(), name)
+        return declared.integer(self.get_query_argument(name, ""))
 
     def send_model(self, body: BaseModel, status: int = 200) -> None:
         self.set_status(status)
@@ -140,6 +138,8 @@ class PlatformHandler(RequestHandler):
         status, body = error_reply(error, status_code, self.request_id, http_message=said)
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
+        for name, value in error_headers(status, declared_verbs(type(self))).items():
+            self.set_header(name, value)
         self.finish(body.model_dump_json(exclude_none=True))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:

@@ -16,16 +16,27 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
 from jupyterlab_mlplat.api.base import parse_body
-from jupyterlab_mlplat.api.errors import error_reply, where_it_failed
+from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_failed
+from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
 from jupyterlab_mlplat.core.experiments.service import ExperimentService
 from jupyterlab_mlplat.core.git.service import GitWorkspace
-from jupyterlab_mlplat.core.kernel.errors import PlatformError, QueryNotInteger
+from jupyterlab_mlplat.core.kernel.errors import (
+    NotAuthenticated,
+    NoToken,
+    PlatformError,
+    TokenRefused,
+)
 
 NAMESPACE = "jupyterlab-mlplat"
 W = TypeVar("W", bound=BaseModel)
+
+SIGN_IN_MESSAGE = (
+    "This request carries no valid Jupyter token or login cookie: sign in to JupyterLab, or "
+    "send 'Authorization: token <your Jupyter server token>'."
+)
 
 #: the one settings key of this extension
 SERVICES_KEY = "mlplat_services"
@@ -67,7 +78,29 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         # one id across the user server and the platform, so a person can quote it
         self.request_id = begin_request(self.request.headers.get(REQUEST_ID_HEADER))
         self.set_header(REQUEST_ID_HEADER, self.request_id)
-        await super().prepare()
+        try:
+            await super().prepare()
+        except tornado.web.HTTPError as refused:
+            # Jupyter Server refuses a caller it does not know with a bare 403 (and a POST
+            # without XSRF before even that); nobody signed in is a 401 that says how to sign in
+            if refused.status_code == 403 and getattr(self, "_jupyter_current_user", None) is None:
+                raise self._not_signed_in() from None
+            raise
+
+    def get_login_url(self) -> str:
+        # ``@tornado.web.authenticated`` asks where to log in when nobody is signed in, and
+        # APIHandler answers with a bare 403; an API says 401 and how to authenticate instead
+        if not self.current_user:
+            raise self._not_signed_in()
+        return super().get_login_url()
+
+    def _not_signed_in(self) -> NotAuthenticated:
+        if self.request.headers.get("Authorization"):
+            return TokenRefused(
+                "Jupyter Server does not accept this token: it is not this server's. Reload "
+                "JupyterLab, or send this server's token."
+            )
+        return NoToken(SIGN_IN_MESSAGE)
 
     def set_default_headers(self) -> None:
         super().set_default_headers()
@@ -78,14 +111,11 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         return parse_body(self.request.body, model)
 
     def int_argument(self, name: str, default: int) -> int:
-        raw = self.get_argument(name, str(default))
-        if not raw.isdigit() or len(raw) > 9:
-            raise QueryNotInteger(
-                f"{name} must be a whole number, not {raw[:40]!r}",
-                name,
-                params={"name": name},
-            )
-        return int(raw)
+        """The parameter within its declared bounds, or ``default`` when it is not sent."""
+        raw = self.get_argument(name, None)
+        if raw is None:
+            return default
+        return declared_query(type(self), (self.request.method or "").lower(), name).integer(raw)
 
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         self.set_status(status)
@@ -106,6 +136,8 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
         status, body = error_reply(error, status_code, self.request_id, http_message=said)
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
+        for name, value in error_headers(status, declared_verbs(type(self))).items():
+            self.set_header(name, value)
         self.finish(body.model_dump_json(exclude_none=True))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:

@@ -54,7 +54,7 @@ class ExperimentListHandler(SidebarHandler):
         {200: (ExperimentPage, "One page of experiments, each saying whether it is yours.")},
         query=[
             Query("filter", "Part of the experiment's name (any case)."),
-            Query("max_results", f"1 to {MAX_PAGE}; 50 by default.", type="integer"),
+            Query("max_results", "50 by default.", type="integer", minimum=1, maximum=MAX_PAGE),
             _PAGE_TOKEN,
         ],
     )
@@ -90,7 +90,7 @@ class RunListHandler(SidebarHandler):
             Query("sort_key", "start_time (default), run_name, status, user, or a name."),
             Query("sort_dir", "asc or desc (default)."),
             Query("column", "`metric:<name>` or `param:<name>`, once per column.", repeated=True),
-            Query("max_results", f"1 to {MAX_PAGE}; 25 by default.", type="integer"),
+            Query("max_results", "25 by default.", type="integer", minimum=1, maximum=MAX_PAGE),
             _PAGE_TOKEN,
         ],
     )

@@ -44,10 +44,13 @@ export class ProfilesClient implements IProfilesAPI {
       `profiles/${segment(slug)}`,
       {
         method: 'PUT',
+        // the profile as typed (numbers may still be text): the platform validates it
         body: JSON.stringify({
           profile,
           revision
-        } satisfies Body['ProfileUpdate'])
+        } satisfies Omit<Body['ProfileUpdate'], 'profile'> & {
+          profile: ProfileBody;
+        })
       },
       this._serverSettings
     );

@@ -62,7 +62,7 @@ def test_wrong_password_and_unknown_user_cannot_log_in(hub: Hub) -> None:
 
 def test_the_platform_refuses_bad_tokens_with_a_message(hub: Hub) -> None:
     wrong = hub.platform("api/v1/me", "0123456789abcdef")
-    assert wrong.status_code == 403
+    assert wrong.status_code == 401
     assert "does not recognise this token" in wrong.json()["message"]
 
     session = hub.login("alice")

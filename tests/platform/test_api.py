@@ -34,11 +34,12 @@ async def test_me_answers_who_the_token_belongs_to_and_records_them(
     ("token", "says", "reason"),
     [(None, "carries no token", "token_missing"), ("wrong-token", "not valid", "token_refused")],
 )
-async def test_missing_or_wrong_token_is_403_with_a_message(
+async def test_missing_or_wrong_token_is_401_with_a_message_and_a_challenge(
     platform: RunningPlatform, token: str | None, says: str, reason: str
 ) -> None:
     response = await platform.get("api/v1/me", token=token)
-    assert response.code == 403
+    assert response.code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer ")
     body = platform.body(response)
     assert says in body["message"]
     assert body["reason"] == reason
@@ -98,7 +99,9 @@ async def test_only_the_mlflow_gateway_records_privacy_events(platform: RunningP
         headers={"Authorization": f"token {SECRET}"},
         raise_error=False,
     )
+    # refused by the route's declared grant, before its body is read (the service refuses too)
     assert response.code == 403
-    assert json.loads(response.body)["reason"] == "events_from_gateway_only"
+    assert json.loads(response.body)["reason"] == "token_lacks_access"
+    assert "custom:mlplat:record-events" in json.loads(response.body)["message"]
     assert platform.app.services is not None
     assert [e.action for e in platform.app.services.store.audit_entries()] == []

@@ -53,7 +53,7 @@ def _schema_for(document: dict, path: str, status: int) -> dict:  # type: ignore
     ("path", "token", "status"),
     [
         ("/api/v1/me", SECRET, 200),
-        ("/api/v1/me", "bad", 403),
+        ("/api/v1/me", "bad", 401),
         ("/api/v1/health", None, 200),
     ],
 )

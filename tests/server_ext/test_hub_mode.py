@@ -74,14 +74,14 @@ async def test_platform_down_is_503_with_a_message_and_recovers_without_restart(
         running.stop()
 
 
-async def test_a_token_the_platform_rejects_is_403_with_the_platforms_message(
+async def test_a_token_the_platform_rejects_is_401_with_the_platforms_message(
     jp_fetch: Any, tmp_path: Path, platform_port: int
 ) -> None:
     running = _serve(tmp_path, platform_port, secret="rotated-elsewhere")
     try:
         with pytest.raises(HTTPClientError) as caught:
             await jp_fetch("jupyterlab-mlplat", "me")
-        assert caught.value.code == 403
+        assert caught.value.code == 401
         assert caught.value.response is not None
         assert "not valid" in json.loads(caught.value.response.body)["message"]
     finally:

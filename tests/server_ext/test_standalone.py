@@ -31,7 +31,9 @@ async def test_health_reports_the_in_process_platform(jp_fetch: Any) -> None:
 async def test_without_a_jupyter_token_the_sidebar_api_refuses(jp_fetch: Any, route: str) -> None:
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", route, headers={"Authorization": ""})
-    assert caught.value.code == 403
+    assert caught.value.code == 401
+    assert caught.value.response is not None
+    assert "WWW-Authenticate" in caught.value.response.headers
 
 
 async def test_an_unknown_sidebar_route_is_a_json_404(jp_fetch: Any) -> None:

@@ -73,13 +73,16 @@ class GitLabTokenUnreadable(Unavailable):
     reason = "gitlab_token_unreadable"
 
 
-class NotOnThisGitLab(InvalidInput):
-    """The repository's remote is on another host; ``params.gitlab``."""
+class NotOnThisGitLab(NotFound):
+    """The repository's remote is on another host; ``params.gitlab``. A well-formed URL of a
+    project this GitLab does not have: not found here, like any project it cannot find."""
 
     reason = "remote_not_on_gitlab"
 
 
-class NotAGitLabProject(InvalidInput):
+class NotAGitLabProject(NotFound):
+    """The remote is on this GitLab but names no project (a group, the root): not found."""
+
     reason = "remote_not_a_project"
 
 
@@ -91,7 +94,9 @@ class MergeRequestTitleMissing(InvalidInput):
     reason = "merge_request_title_missing"
 
 
-class MergeRequestIntoItself(InvalidInput):
-    """``params.branch``: the branch that would be merged into itself."""
+class MergeRequestIntoItself(Conflict):
+    """``params.branch``: the branch that would be merged into itself. Both names are
+    well-formed; it is the repository's state (the target is the branch itself) that makes the
+    request impossible, so a conflict rather than invalid input."""
 
     reason = "merge_request_into_itself"

@@ -27,8 +27,15 @@ from .errors import (
 from .ports import Cipher, GitLab, GitLabStore
 from .records import MergeRequest, Namespace, Pipeline, Project, StoredToken
 
-_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,254}$")
-_PROJECT_PATH = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+$")
+#: The rules the API documents as JSON-schema patterns (anchored there with ^…$) and the
+#: service checks with ``re.fullmatch``: one text each, so the two cannot drift apart. Character
+#: classes are spelled out, because ``\s`` and ``$`` mean other things in JavaScript's regexes.
+PROJECT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.\- ]{0,254}"
+#: printable ASCII without spaces (the group); blanks around it, as a paste brings, are dropped
+PASTED_KEY = r"[ \t\r\n]*([!-~]{8,255})[ \t\r\n]*"
+#: a title is anything with one character that is not a blank
+TITLE = r"[^ \t\r\n]"
+_PROJECT_PATH = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+")
 
 
 def project_path(remote_url: str, gitlab_url: str) -> str:
@@ -41,7 +48,7 @@ def project_path(remote_url: str, gitlab_url: str) -> str:
             params={"gitlab": gitlab_url},
         )
     path = remote_url[len(base) :].removesuffix("/").removesuffix(".git")
-    if not _PROJECT_PATH.match(path):
+    if not _PROJECT_PATH.fullmatch(path):
         raise NotAGitLabProject(
             f"{remote_url!r} does not name a GitLab project.", params={"remote": remote_url}
         )
@@ -78,11 +85,12 @@ class GitLabAccounts:
         return self.store.gitlab_token(identity.name)
 
     def save_token(self, identity: Identity, token: str) -> StoredToken:
-        token = token.strip()
-        if len(token) < 8 or any(c.isspace() for c in token):
+        pasted = re.fullmatch(PASTED_KEY, token)
+        if pasted is None:
             raise GitLabTokenMalformed(
                 "Paste the whole personal access token (no spaces).", "token"
             )
+        token = pasted.group(1)
         user = self.gitlab.whoami(token)  # NotAuthenticated for a wrong or expired token
         stored = StoredToken(
             user=identity.name,
@@ -130,7 +138,7 @@ class GitLabAccounts:
         namespace_id: int | None = None,
         visibility: str = "private",
     ) -> Project:
-        if not _PROJECT_NAME.match(name or ""):
+        if re.fullmatch(PROJECT_NAME, name) is None:
             raise ProjectNameInvalid(
                 "A project name starts with a letter or digit and uses letters, digits, "
                 "'_', '-', '.' and spaces.",
@@ -162,17 +170,17 @@ class GitLabAccounts:
         title: str,
         description: str = "",
     ) -> MergeRequest:
-        if not title.strip():
+        if re.search(TITLE, title) is None:
             raise MergeRequestTitleMissing("A merge request needs a title.", "title")
         if source_branch == target_branch:
             raise MergeRequestIntoItself(
                 f"The merge request would merge {source_branch} into itself; create a branch "
                 "for your change first.",
-                "target_branch",
                 params={"branch": source_branch},
             )
+        gitlab = self.gitlab  # not configured: say so, not that the remote is elsewhere
         path = project_path(remote_url, self.gitlab_url)
-        opened = self.gitlab.open_merge_request(
+        opened = gitlab.open_merge_request(
             self.token_for(identity),
             path,
             source_branch=source_branch,
@@ -194,9 +202,11 @@ class GitLabAccounts:
     def merge_requests(
         self, identity: Identity, remote_url: str, branch: str
     ) -> list[MergeRequest]:
+        gitlab = self.gitlab
         path = project_path(remote_url, self.gitlab_url)
-        return self.gitlab.merge_requests(self.token_for(identity), path, branch)
+        return gitlab.merge_requests(self.token_for(identity), path, branch)
 
     def latest_pipeline(self, identity: Identity, remote_url: str, ref: str) -> Pipeline | None:
+        gitlab = self.gitlab
         path = project_path(remote_url, self.gitlab_url)
-        return self.gitlab.latest_pipeline(self.token_for(identity), path, ref)
+        return gitlab.latest_pipeline(self.token_for(identity), path, ref)

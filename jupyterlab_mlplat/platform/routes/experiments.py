@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jupyterlab_mlplat.api.experiments import PrivacyEvent
 from jupyterlab_mlplat.api.openapi import operation
+from jupyterlab_mlplat.core.kernel.identity import RECORD_EVENTS_SCOPE
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
 
@@ -16,6 +17,7 @@ class PrivacyEventHandler(PlatformHandler):
         "gateway's service token, scope custom:mlplat:record-events).",
         {204: (None, "Recorded in the audit log.")},
         body=PrivacyEvent,
+        grant=RECORD_EVENTS_SCOPE,
     )
     async def post(self, experiment_id: str) -> None:
         event = self.parse(PrivacyEvent)

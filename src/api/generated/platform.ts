@@ -32,7 +32,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record that a person made an experiment private or public in MLflow (the MLflow gateway's service token, scope custom:mlplat:record-events). */
+        /**
+         * Record that a person made an experiment private or public in MLflow (the MLflow gateway's service token, scope custom:mlplat:record-events).
+         * @description For the hub service holding `custom:mlplat:record-events`; people are refused (403).
+         */
         post: operations["postPrivacyEvent"];
         delete?: never;
         options?: never;
@@ -482,7 +485,10 @@ export interface components {
             source_branch: string;
             /** Target Branch */
             target_branch: string;
-            /** Title */
+            /**
+             * Title
+             * @description Not blank.
+             */
             title: string;
         };
         /** MergeRequestList */
@@ -611,12 +617,78 @@ export interface components {
             tolerations: components["schemas"]["Toleration"][];
         };
         /**
-         * ProfileFields
+         * Profile
          * @description A profile's fields as an editor sends them; the core validates each and names the wrong
          *     ones, so a form can show every message at once.
          */
         ProfileFields: {
-            [key: string]: unknown;
+            /** Allowed Groups */
+            allowed_groups?: string[];
+            /**
+             * Cpu Guarantee
+             * @default 0.5
+             */
+            cpu_guarantee: string;
+            /**
+             * Cpu Limit
+             * @default 1
+             */
+            cpu_limit: string;
+            /**
+             * Default
+             * @default false
+             */
+            default: boolean;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Environment
+             * @description Capitals, digits and '_' (and the lower-case proxy variables); the loader's, the interpreters', the shells' and git's variables and those the platform sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.
+             */
+            environment?: {
+                [key: string]: string;
+            };
+            /**
+             * Gpu
+             * @default 0
+             */
+            gpu: number;
+            /**
+             * Gpu Resource
+             * @default nvidia.com/gpu
+             */
+            gpu_resource: string;
+            /** Image */
+            image: string;
+            /**
+             * Mem Guarantee
+             * @default 1Gi
+             */
+            mem_guarantee: string;
+            /**
+             * Mem Limit
+             * @default 2Gi
+             */
+            mem_limit: string;
+            /** Node Selector */
+            node_selector?: {
+                [key: string]: string;
+            };
+            /**
+             * Order
+             * @default 0
+             */
+            order: number;
+            quota?: components["schemas"]["QuotaInput"];
+            /** Slug */
+            slug: string;
+            /** Tolerations */
+            tolerations?: components["schemas"]["TolerationInput"][];
         };
         /** ProfileList */
         ProfileList: {
@@ -651,7 +723,73 @@ export interface components {
         ProfileUpdate: {
             /** Profile */
             profile: {
-                [key: string]: unknown;
+                /** Allowed Groups */
+                allowed_groups?: string[];
+                /**
+                 * Cpu Guarantee
+                 * @default 0.5
+                 */
+                cpu_guarantee: string;
+                /**
+                 * Cpu Limit
+                 * @default 1
+                 */
+                cpu_limit: string;
+                /**
+                 * Default
+                 * @default false
+                 */
+                default: boolean;
+                /**
+                 * Description
+                 * @default
+                 */
+                description: string;
+                /** Display Name */
+                display_name: string;
+                /**
+                 * Environment
+                 * @description Capitals, digits and '_' (and the lower-case proxy variables); the loader's, the interpreters', the shells' and git's variables and those the platform sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.
+                 */
+                environment?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Gpu
+                 * @default 0
+                 */
+                gpu: number;
+                /**
+                 * Gpu Resource
+                 * @default nvidia.com/gpu
+                 */
+                gpu_resource: string;
+                /** Image */
+                image: string;
+                /**
+                 * Mem Guarantee
+                 * @default 1Gi
+                 */
+                mem_guarantee: string;
+                /**
+                 * Mem Limit
+                 * @default 2Gi
+                 */
+                mem_limit: string;
+                /** Node Selector */
+                node_selector?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Order
+                 * @default 0
+                 */
+                order: number;
+                quota?: components["schemas"]["QuotaInput"];
+                /** Slug */
+                slug: string;
+                /** Tolerations */
+                tolerations?: components["schemas"]["TolerationInput"][];
             };
             /** Revision */
             revision: number;
@@ -716,6 +854,36 @@ export interface components {
             servers_per_user: number | null;
         };
         /**
+         * Quota
+         * @description Limits checked when a server of this profile starts; ``None`` means no limit.
+         *
+         *     Counts cover every running server of the person (or of the members of a group), whatever its
+         *     profile, so "1 GPU per user" holds across profiles. Group limits apply to each of the
+         *     starter's groups the profile is open to (all their groups when it is open to everyone).
+         */
+        QuotaInput: {
+            /**
+             * Gpus Per Group
+             * @default null
+             */
+            gpus_per_group: number | null;
+            /**
+             * Gpus Per User
+             * @default null
+             */
+            gpus_per_user: number | null;
+            /**
+             * Servers Per Group
+             * @default null
+             */
+            servers_per_group: number | null;
+            /**
+             * Servers Per User
+             * @default null
+             */
+            servers_per_user: number | null;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -730,6 +898,26 @@ export interface components {
         };
         /** Toleration */
         Toleration: {
+            /**
+             * Effect
+             * @default null
+             */
+            effect: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Operator
+             * @default Equal
+             */
+            operator: string;
+            /**
+             * Value
+             * @default null
+             */
+            value: string | null;
+        };
+        /** Toleration */
+        TolerationInput: {
             /**
              * Effect
              * @default null
@@ -808,7 +996,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -873,7 +1072,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -938,7 +1148,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1006,7 +1227,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1075,7 +1307,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1140,7 +1383,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1208,7 +1462,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1277,7 +1542,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1346,7 +1622,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1409,7 +1696,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1503,7 +1801,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1592,7 +1901,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1657,7 +1977,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1727,7 +2058,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,7 +2140,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1866,7 +2219,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;

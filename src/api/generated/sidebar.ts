@@ -1061,12 +1061,78 @@ export interface components {
             tolerations: components["schemas"]["Toleration"][];
         };
         /**
-         * ProfileFields
+         * Profile
          * @description A profile's fields as an editor sends them; the core validates each and names the wrong
          *     ones, so a form can show every message at once.
          */
         ProfileFields: {
-            [key: string]: unknown;
+            /** Allowed Groups */
+            allowed_groups?: string[];
+            /**
+             * Cpu Guarantee
+             * @default 0.5
+             */
+            cpu_guarantee: string;
+            /**
+             * Cpu Limit
+             * @default 1
+             */
+            cpu_limit: string;
+            /**
+             * Default
+             * @default false
+             */
+            default: boolean;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Environment
+             * @description Capitals, digits and '_' (and the lower-case proxy variables); the loader's, the interpreters', the shells' and git's variables and those the platform sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.
+             */
+            environment?: {
+                [key: string]: string;
+            };
+            /**
+             * Gpu
+             * @default 0
+             */
+            gpu: number;
+            /**
+             * Gpu Resource
+             * @default nvidia.com/gpu
+             */
+            gpu_resource: string;
+            /** Image */
+            image: string;
+            /**
+             * Mem Guarantee
+             * @default 1Gi
+             */
+            mem_guarantee: string;
+            /**
+             * Mem Limit
+             * @default 2Gi
+             */
+            mem_limit: string;
+            /** Node Selector */
+            node_selector?: {
+                [key: string]: string;
+            };
+            /**
+             * Order
+             * @default 0
+             */
+            order: number;
+            quota?: components["schemas"]["QuotaInput"];
+            /** Slug */
+            slug: string;
+            /** Tolerations */
+            tolerations?: components["schemas"]["TolerationInput"][];
         };
         /** ProfileList */
         ProfileList: {
@@ -1101,7 +1167,73 @@ export interface components {
         ProfileUpdate: {
             /** Profile */
             profile: {
-                [key: string]: unknown;
+                /** Allowed Groups */
+                allowed_groups?: string[];
+                /**
+                 * Cpu Guarantee
+                 * @default 0.5
+                 */
+                cpu_guarantee: string;
+                /**
+                 * Cpu Limit
+                 * @default 1
+                 */
+                cpu_limit: string;
+                /**
+                 * Default
+                 * @default false
+                 */
+                default: boolean;
+                /**
+                 * Description
+                 * @default
+                 */
+                description: string;
+                /** Display Name */
+                display_name: string;
+                /**
+                 * Environment
+                 * @description Capitals, digits and '_' (and the lower-case proxy variables); the loader's, the interpreters', the shells' and git's variables and those the platform sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.
+                 */
+                environment?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Gpu
+                 * @default 0
+                 */
+                gpu: number;
+                /**
+                 * Gpu Resource
+                 * @default nvidia.com/gpu
+                 */
+                gpu_resource: string;
+                /** Image */
+                image: string;
+                /**
+                 * Mem Guarantee
+                 * @default 1Gi
+                 */
+                mem_guarantee: string;
+                /**
+                 * Mem Limit
+                 * @default 2Gi
+                 */
+                mem_limit: string;
+                /** Node Selector */
+                node_selector?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Order
+                 * @default 0
+                 */
+                order: number;
+                quota?: components["schemas"]["QuotaInput"];
+                /** Slug */
+                slug: string;
+                /** Tolerations */
+                tolerations?: components["schemas"]["TolerationInput"][];
             };
             /** Revision */
             revision: number;
@@ -1187,6 +1319,36 @@ export interface components {
          *     starter's groups the profile is open to (all their groups when it is open to everyone).
          */
         Quota: {
+            /**
+             * Gpus Per Group
+             * @default null
+             */
+            gpus_per_group: number | null;
+            /**
+             * Gpus Per User
+             * @default null
+             */
+            gpus_per_user: number | null;
+            /**
+             * Servers Per Group
+             * @default null
+             */
+            servers_per_group: number | null;
+            /**
+             * Servers Per User
+             * @default null
+             */
+            servers_per_user: number | null;
+        };
+        /**
+         * Quota
+         * @description Limits checked when a server of this profile starts; ``None`` means no limit.
+         *
+         *     Counts cover every running server of the person (or of the members of a group), whatever its
+         *     profile, so "1 GPU per user" holds across profiles. Group limits apply to each of the
+         *     starter's groups the profile is open to (all their groups when it is open to everyone).
+         */
+        QuotaInput: {
             /**
              * Gpus Per Group
              * @default null
@@ -1434,6 +1596,26 @@ export interface components {
              */
             value: string | null;
         };
+        /** Toleration */
+        TolerationInput: {
+            /**
+             * Effect
+             * @default null
+             */
+            effect: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Operator
+             * @default Equal
+             */
+            operator: string;
+            /**
+             * Value
+             * @default null
+             */
+            value: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1470,7 +1652,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1539,7 +1732,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1602,7 +1806,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1670,7 +1885,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1739,7 +1965,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1808,7 +2045,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1877,7 +2125,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1922,7 +2181,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["FolderBody"];
             };
@@ -1946,7 +2205,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2014,7 +2284,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,7 +2364,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2148,7 +2440,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2216,7 +2519,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2285,7 +2599,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2330,7 +2655,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["FolderBody"];
             };
@@ -2354,7 +2679,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2399,7 +2735,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["PushBody"];
             };
@@ -2423,7 +2759,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +2838,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2556,7 +2914,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2621,7 +2990,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2689,7 +3069,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2754,7 +3145,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2797,7 +3199,7 @@ export interface operations {
             query?: {
                 /** @description Part of the experiment's name (any case). */
                 filter?: string;
-                /** @description 1 to 200; 50 by default. */
+                /** @description 50 by default. */
                 max_results?: number;
                 /** @description The `next_page_token` of the previous page. */
                 page_token?: string;
@@ -2826,7 +3228,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +3310,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2946,7 +3370,7 @@ export interface operations {
                 sort_dir?: string;
                 /** @description `metric:<name>` or `param:<name>`, once per column. */
                 column?: string[];
-                /** @description 1 to 200; 25 by default. */
+                /** @description 25 by default. */
                 max_results?: number;
                 /** @description The `next_page_token` of the previous page. */
                 page_token?: string;
@@ -2977,7 +3401,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3479,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +3562,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3186,7 +3643,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3256,7 +3724,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3327,7 +3806,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3392,7 +3882,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,7 +3962,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,7 +4038,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3595,7 +4118,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +4200,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3733,7 +4278,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, wrong or insufficient token, or a role the caller lacks. */
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
