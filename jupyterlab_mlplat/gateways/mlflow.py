@@ -44,6 +44,7 @@ from jupyterlab_mlplat.core.experiments.rules import (
     acl_call_done,
     canonical_path,
     decide,
+    header_forwarded,
     privacy_acl,
     upstream_error,
 )
@@ -68,8 +69,8 @@ _REQUEST_DROP = frozenset(
         "content-length",
     }
 )
-#: the identity headers, as names compare once ``_`` is read as ``-`` and case is ignored
-_IDENTITY = frozenset({USER_HEADER.lower(), SECRET_HEADER.lower()})
+#: the headers only the gateway sets: who the caller is, and the secret that vouches for it
+_IDENTITY = (USER_HEADER, SECRET_HEADER)
 _RESPONSE_DROP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "server"}
 )
@@ -78,19 +79,13 @@ _PATH_SAFE = "/:@!$&'()*+,=~"
 
 
 def forwarded_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """The client's headers that may reach MLflow.
-
-    MLflow's server (a WSGI/ASGI stack) reads ``X_Mlplat_User`` as ``X-Mlplat-User`` and joins
-    repeated headers with a comma, so a client could add a name of its own to the one the
-    gateway sets. Every header whose name holds ``_`` is dropped (as nginx does), and so is
-    every spelling of the identity headers, before the gateway sets its own."""
-    kept: dict[str, str] = {}
-    for name, value in headers:
-        folded = name.lower()
-        if "_" in folded or folded in _REQUEST_DROP or folded in _IDENTITY:
-            continue
-        kept[name] = value
-    return kept
+    """The client's headers that reach MLflow: not those of one hop, and none that could be
+    read as an identity header (``header_forwarded``); the gateway sets those itself."""
+    return {
+        name: value
+        for name, value in headers
+        if name.lower() not in _REQUEST_DROP and header_forwarded(name, _IDENTITY)
+    }
 
 
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):

@@ -74,6 +74,35 @@ def test_an_asserted_identity_is_one_name(name: str, one: bool) -> None:
     assert rules.one_user_name(name) is one
 
 
+RESERVED = ("X-Mlplat-User", "X-Mlplat-Gateway-Secret")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "X-Mlplat-User",
+        "x-mlplat-user",
+        "X-MLPLAT-USER",
+        "X_Mlplat_User",
+        "x_mlplat_user",
+        "X_MLPLAT-User",
+        "X-Mlplat-Gateway-Secret",
+        "x_mlplat_gateway_secret",
+        "X-MLPLAT-GATEWAY_SECRET",
+        "Any_Header",
+    ],
+)
+def test_no_spelling_of_an_identity_header_travels_on(name: str) -> None:
+    assert not rules.header_forwarded(name, RESERVED)
+
+
+@pytest.mark.parametrize(
+    "name", ["Content-Type", "Accept", "X-Request-Id", "X-Mlplat-Userx", "Sec-Fetch-Site"]
+)
+def test_other_headers_travel_on(name: str) -> None:
+    assert rules.header_forwarded(name, RESERVED)
+
+
 def test_ownership_decides_who_may_change_a_run_or_an_experiment() -> None:
     run = RunData("r1", "n", "1", "FINISHED", 0, 1, "alice", "mlflow-artifacts:/1/r1")
     assert rules.may_change_run(run, "alice")

@@ -218,6 +218,18 @@ def mlflow_endpoint(path: str, prefix: str) -> str | None:
     return match.group("endpoint") if match else None
 
 
+def header_forwarded(name: str, reserved: Iterable[str]) -> bool:
+    """Whether a client's header may travel on to MLflow next to the ``reserved`` ones only
+    the gateway sets (the identity and its secret).
+
+    MLflow's server (a WSGI/ASGI stack) reads ``X_Mlplat_User`` as ``X-Mlplat-User`` and joins
+    repeated headers with a comma, so a client's own spelling would add a name to the one the
+    gateway sets. Every name holding ``_`` is dropped (as nginx does), and every spelling of a
+    reserved name, whatever its case."""
+    folded = name.lower()
+    return "_" not in folded and folded not in {r.lower() for r in reserved}
+
+
 # --- who may use MLflow's administration --------------------------------------------------
 
 #: MLflow's accounts, permissions, roles, its AI gateway (provider secrets, endpoints, model
