@@ -64,7 +64,10 @@ def send(
     connection = http.client.HTTPConnection(where.hostname or "", port, timeout=30)
     try:
         connection.putrequest(method, f"/services/mlflow/{path}", skip_accept_encoding=True)
-        body = json.dumps(payload).encode() if payload is not None else b""
+        if isinstance(payload, bytes):
+            body = payload
+        else:
+            body = json.dumps(payload).encode() if payload is not None else b""
         sent = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         if token:
             sent.append(("Authorization", f"Bearer {token}"))
@@ -564,6 +567,22 @@ def test_odd_identifiers_never_fail_inside_mlflow(people: People, path: str) -> 
     assert answer.status < 500, answer.text
     if answer.status >= 400:
         assert_refused_cleanly(answer, answer.status)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("POST", f"{API}/registered-models/create", {"name": "alice-a\x00b"}),
+        ("GET", f"{API}/registered-models/get-latest-versions?name=%00", None),
+        ("POST", f"{API}/experiments/create", {"name": "alice/\x00"}),
+        ("POST", f"{API}/runs/search", b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"),
+    ],
+)
+def test_input_mlflows_store_cannot_keep_is_a_clean_400(
+    people: People, method: str, path: str, payload: object
+) -> None:
+    answer = send(people.hub, method, path, people.tokens["alice"], payload)
+    assert_refused_cleanly(answer, 400)
 
 
 # --- 7. MLflow's administration is for the hub's admins --------------------------------------

@@ -609,3 +609,48 @@ def test_mlflows_errors_reach_the_client_in_its_shape_without_internals(
     assert (cleaned[0], cleaned[1]["error_code"]) == expected
     message = cleaned[1]["message"]
     assert message and not any(w in message for w in ("SQL", "sqlite", "psycopg", "Traceback"))
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "query", "payload"),
+    [
+        ("POST", "registered-models/create", "", {"name": "a\x00b"}),
+        ("POST", "runs/set-tag", "", {"run_id": "r", "key": "k", "value": "v\x00"}),
+        ("POST", "runs/log-batch", "", {"run_id": "r", "params": [{"key": "\x00", "value": ""}]}),
+        ("POST", "runs/create", "", {"experiment_id": "1", "tags": [{"key": "k\x00"}]}),
+        ("GET", "registered-models/get", "name=%00", None),
+        ("GET", "runs/get", "run_id=r&x%00=1", None),
+    ],
+)
+def test_a_nul_never_reaches_mlflows_store(
+    method: str, route: str, query: str, payload: object
+) -> None:
+    body = json.dumps(payload).encode() if payload is not None else None
+    path = f"{PREFIX}api/2.0/mlflow/{route}"
+    refused = rules.decide(method, path, PREFIX, body, "alice", query=query)
+    assert isinstance(refused, rules.Refuse)
+    assert (refused.status, refused.error_code) == (400, "INVALID_PARAMETER_VALUE")
+
+
+def test_json_nested_past_any_request_is_refused_before_mlflow_parses_it() -> None:
+    deep: object = "x"
+    for _ in range(rules.MAX_JSON_DEPTH + 1):
+        deep = [deep]
+    for body in (
+        json.dumps({"run_id": "r", "metrics": deep}).encode(),
+        b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ):
+        refused = rules.decide("POST", f"{PREFIX}api/2.0/mlflow/runs/log-batch", PREFIX, body, "a")
+        assert isinstance(refused, rules.Refuse)
+        assert refused.status == 400
+    shallow = json.dumps({"run_id": "r", "metrics": [{"key": "a", "value": 1}]}).encode()
+    path = f"{PREFIX}api/2.0/mlflow/runs/log-batch"
+    assert rules.decide("POST", path, PREFIX, shallow, "a") == rules.Forward()
+
+
+def test_an_uploaded_file_is_bytes_not_a_request() -> None:
+    path = f"{PREFIX}ajax-api/2.0/mlflow/upload-artifact"
+    nested = json.dumps({"v": "\x00", "deep": [[[[[[[[[[[[[[]]]]]]]]]]]]]]}).encode()
+    assert rules.decide("POST", path, PREFIX, nested, "a", query="run_uuid=r&path=x.json") == (
+        rules.Forward()
+    )

@@ -341,6 +341,8 @@ LOGGED_MODEL_CREATE = "logged-models"
 MODEL_VERSION_CREATE = "model-versions/create"
 _LOGGED_MODEL_TAGS = re.compile(r"^logged-models/[^/]+/tags$")
 _LOGGED_MODEL_TAG = re.compile(r"^logged-models/[^/]+/tags/(?P<key>.+)$")
+#: endpoints whose body is a file's bytes, not a request (an artifact uploaded by the UI)
+_RAW_BODY = frozenset({"upload-artifact"})
 #: (method, endpoint) pairs whose body the gateway reads
 _READ_BODY = frozenset(
     {
@@ -396,6 +398,22 @@ def _json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload).encode()
 
 
+#: deeper JSON than any MLflow request needs; Python's parsers give up near 1000 (a 500)
+MAX_JSON_DEPTH = 64
+_TOO_DEEP = Refuse(
+    400, "MALFORMED_REQUEST", f"The request body is nested deeper than {MAX_JSON_DEPTH} levels."
+)
+_NUL = Refuse(
+    400,
+    "INVALID_PARAMETER_VALUE",
+    "MLflow's stores keep no NUL characters: remove them from the request.",
+)
+
+
+class _TooDeep(ValueError):
+    pass
+
+
 def _payload(body: bytes | None) -> dict[str, Any] | None:
     """The body as MLflow reads it: JSON, empty meaning ``{}``, and a JSON string holding JSON
     read once more (MLflow accepts that from old clients, so a check must see it too)."""
@@ -403,9 +421,29 @@ def _payload(body: bytes | None) -> dict[str, Any] | None:
         payload = json.loads(body or b"{}")
         if isinstance(payload, str):
             payload = json.loads(payload)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise _TooDeep from None
+    except ValueError:
         return None
     return payload if isinstance(payload, dict) else None
+
+
+def _unstorable(payload: Any) -> Refuse | None:
+    """What MLflow would fail on inside its store rather than refuse: a NUL in any string
+    (PostgreSQL keeps none; SQLite would keep a name nobody can type), or nesting so deep
+    its parser gives up."""
+    stack = [(payload, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return _TOO_DEEP
+        if isinstance(value, str) and "\x00" in value:
+            return _NUL
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return None
 
 
 def stamp_run(payload: dict[str, Any], user: str) -> dict[str, Any]:
@@ -446,11 +484,6 @@ def _experiment_ids(values: Iterable[Any]) -> Refuse | None:
     return None
 
 
-def _query_values(query: str, names: Iterable[str]) -> list[str]:
-    wanted = set(names)
-    return [value for name, value in parse_qsl(query, keep_blank_values=True) if name in wanted]
-
-
 def decide(
     method: str,
     path: str,
@@ -475,6 +508,7 @@ def decide(
       taken away before it exists; create it, then make it private;
     - an artifact location or model source outside the platform's store: refused (400);
     - an experiment id no store can hold: refused (404) rather than failing inside MLflow;
+      so is a NUL anywhere, or JSON nested past ``MAX_JSON_DEPTH`` (400);
     - anything else: forwarded untouched.
     """
     method = method.upper()
@@ -483,7 +517,10 @@ def decide(
     endpoint = mlflow_endpoint(path, prefix)
     if endpoint is None:
         return Forward()
-    refused = _experiment_ids(_query_values(query, _EXPERIMENT_ID_FIELDS))
+    asked = parse_qsl(query, keep_blank_values=True)
+    if any("\x00" in name or "\x00" in value for name, value in asked):
+        return _NUL
+    refused = _experiment_ids(v for k, v in asked if k in _EXPERIMENT_ID_FIELDS)
     if refused:
         return refused
     tag = _LOGGED_MODEL_TAG.match(endpoint)
@@ -492,9 +529,16 @@ def decide(
         if key in PROTECTED_TAGS:
             return Refuse(403, "PERMISSION_DENIED", _protected_message([key]))
         return Forward()
-    payload = _payload(body) if body else {}
+    if endpoint in _RAW_BODY:
+        return Forward()
+    try:
+        payload = _payload(body) if body else {}
+    except _TooDeep:
+        return _TOO_DEEP
     if payload is not None:
-        refused = _experiment_ids(payload[key] for key in _EXPERIMENT_ID_FIELDS if key in payload)
+        refused = _unstorable(payload) or _experiment_ids(
+            payload[key] for key in _EXPERIMENT_ID_FIELDS if key in payload
+        )
         if refused:
             return refused
     reads_body = (method, endpoint) in _READ_BODY or (
