@@ -617,6 +617,8 @@ ADMIN_ROUTES = [
     ("GET", "ajax-api/3.0/mlflow/gateway/supported-providers", None),
     ("GET", f"{API}/webhooks", None),
     ("GET", "signup", None),
+    ("GET", "ajax-api/3.0/mlflow/assistant/config", None),
+    ("POST", "ajax-api/3.0/mlflow/assistant/skills/install", {}),
 ]
 
 

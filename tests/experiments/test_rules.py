@@ -343,6 +343,9 @@ def test_privacy_denies_everybody_but_the_owner_and_sharing_revokes_it() -> None
         ("POST", "api/2.0/mlflow/webhooks/wh-1/test"),
         ("GET", "signup"),
         ("POST", "gateway/chat/mlflow/invocations"),
+        ("POST", "ajax-api/3.0/mlflow/assistant/message"),
+        ("POST", "ajax-api/3.0/mlflow/assistant/skills/install"),
+        ("PUT", "ajax-api/3.0/mlflow/assistant/config"),
     ],
 )
 def test_mlflows_administration_is_for_admins_only(method: str, route: str) -> None:

@@ -233,15 +233,18 @@ def header_forwarded(name: str, reserved: Iterable[str]) -> bool:
 # --- who may use MLflow's administration --------------------------------------------------
 
 #: MLflow's accounts, permissions, roles, its AI gateway (provider secrets, endpoints, model
-#: definitions, the gateway's proxy) and webhooks (which make MLflow call any URL)
-_ADMIN_ENDPOINTS = re.compile(r"^(?:users|roles|gateway|webhooks)(?:/|$)|^gateway-proxy$")
+#: definitions, the gateway's proxy), webhooks (which make MLflow call any URL) and its
+#: assistant (an agent run on the server's host, "localhost only" to MLflow, and every request
+#: reaches MLflow from the gateway on localhost)
+_ADMIN_ENDPOINTS = re.compile(r"^(?:users|roles|gateway|webhooks|assistant)(?:/|$)|^gateway-proxy$")
 #: what every signed-in person reads about themselves (MLflow's UI asks on every page)
 _OWN_ACCOUNT = frozenset({"users/current", "users/current/permissions"})
 #: the same, outside the API: self sign-up, and the AI gateway's invocation routes
 _ADMIN_PAGES = frozenset({"signup", "gateway"})
 ADMIN_ONLY_MESSAGE = (
-    "MLflow's administration (accounts, permissions, roles, AI gateway, webhooks) is for the "
-    "workbench's admins; who may read an experiment is changed with its mlplat.private tag."
+    "MLflow's administration (accounts, permissions, roles, AI gateway, webhooks, assistant) "
+    "is for the workbench's admins; who may read an experiment is changed with its "
+    "mlplat.private tag."
 )
 
 
