@@ -406,6 +406,45 @@ def test_privacy_spelled_any_way_hides_everything_in_the_experiment(
     assert not (tmp_path / "notes.txt").exists()
 
 
+def upstream(hub: Hub, user: str, method: str, path: str, payload: object = None) -> Answer:
+    """MLflow's server itself, as the gateway calls it (the secret is the test's to read)."""
+    secret = (hub.data_dir / "secrets" / "mlflow-gateway-secret").read_text().strip()
+    where = urlparse(hub.url)
+    connection = http.client.HTTPConnection(where.hostname or "", (where.port or 80) + 102)
+    try:
+        body = json.dumps(payload).encode() if payload is not None else b""
+        connection.putrequest(method, f"/services/mlflow/{path}")
+        for name, value in (
+            ("X-Mlplat-User", user),
+            ("X-Mlplat-Gateway-Secret", secret),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+        ):
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        text = response.read().decode(errors="replace")
+    finally:
+        connection.close()
+    return Answer(response.status, {}, text)
+
+
+@pytest.mark.parametrize("spelled", ["True", "TRUE", " true"])
+def test_a_newcomer_is_denied_a_private_experiment_however_its_flag_was_stored(
+    people: People, spelled: str
+) -> None:
+    """The flag stored in another spelling (by an older gateway, or written to MLflow by an
+    operator): whoever reaches MLflow for the first time after it is still denied."""
+    experiment = new_experiment(people, "alice", "stored")
+    flag = {"experiment_id": experiment, "key": "mlplat.private", "value": spelled}
+    tagged = upstream(people.hub, "alice", "POST", f"{API}/experiments/set-experiment-tag", flag)
+    assert tagged.status == 200, tagged.text
+    newcomer = f"newcomer-{uuid.uuid4().hex[:8]}"
+    read = f"{API}/experiments/get?experiment_id={experiment}"
+    assert upstream(people.hub, newcomer, "GET", read).status == 403
+    assert upstream(people.hub, "alice", "GET", read).status == 200
+
+
 @pytest.mark.parametrize("spelled", ["1", 1, "yes", "on", "private", ["true"], {"v": True}])
 def test_a_privacy_value_that_is_not_true_or_false_is_refused(
     people: People, spelled: object
