@@ -43,6 +43,12 @@ class Query:
     #: bounds of an integer parameter (0 and MAX_QUERY_INTEGER unless given)
     minimum: int | None = None
     maximum: int | None = None
+    #: a string's pattern (JSON-schema regex, anchored) or its only values, as the service checks
+    pattern: str | None = None
+    enum: tuple[str, ...] = ()
+    #: for a repeated parameter: how many distinct values it takes
+    min_items: int | None = None
+    max_items: int | None = None
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -53,7 +59,20 @@ class Query:
         one: dict[str, Any] = {"type": self.type}
         if self.type == "integer":
             one["minimum"], one["maximum"] = self.bounds
-        return {"type": "array", "items": one} if self.repeated else one
+        if self.pattern is not None:
+            one["pattern"] = self.pattern
+        if self.enum:
+            one["enum"] = list(self.enum)
+        if not self.repeated:
+            return one
+        many: dict[str, Any] = {"type": "array", "items": one}
+        if self.min_items is not None:
+            many["minItems"] = self.min_items
+        if self.max_items is not None:
+            many["maxItems"] = self.max_items
+        if self.min_items is not None or self.max_items is not None:
+            many["uniqueItems"] = True
+        return many
 
     def integer(self, raw: str) -> int:
         """The value as the document promises to take it: ASCII digits within the bounds (no
@@ -81,6 +100,8 @@ class Operation:
     grant: str | None = None
     authenticated: bool = True
     errors: dict[int, str] = field(default_factory=dict)
+    #: the pattern of a path parameter the service checks (JSON-schema regex, anchored)
+    path: dict[str, str] = field(default_factory=dict)
 
 
 def operation(
@@ -94,6 +115,7 @@ def operation(
     grant: str | None = None,
     authenticated: bool = True,
     errors: dict[int, str] | None = None,
+    path: dict[str, str] | None = None,
 ) -> Callable[[F], F]:
     """Declare what a handler verb takes and answers; the documents are built from this."""
 
@@ -108,6 +130,7 @@ def operation(
             grant=grant,
             authenticated=authenticated,
             errors=dict(errors or {}),
+            path=dict(path or {}),
         )
         return fn
 
@@ -248,18 +271,28 @@ def document(
                 }
                 if op.body_description:
                     spec["requestBody"]["description"] = op.body_description
-            if op.query:
-                spec["parameters"] = [
-                    {
-                        "name": q.name,
-                        "in": "query",
-                        "required": q.required,
-                        "description": q.description,
-                        "schema": q.schema(),
-                        **({"explode": True} if q.repeated else {}),
-                    }
-                    for q in op.query
-                ]
+            # a path parameter the verb checks is described here, over the path's plain string
+            parameters = [
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": pattern},
+                }
+                for name, pattern in op.path.items()
+            ] + [
+                {
+                    "name": q.name,
+                    "in": "query",
+                    "required": q.required,
+                    "description": q.description,
+                    "schema": q.schema(),
+                    **({"explode": True} if q.repeated else {}),
+                }
+                for q in op.query
+            ]
+            if parameters:
+                spec["parameters"] = parameters
             item[verb] = spec
         paths[path] = item
     return {

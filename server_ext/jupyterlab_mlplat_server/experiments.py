@@ -22,12 +22,21 @@ from jupyterlab_mlplat.api.experiments import (
     RunsPageBody,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
-from jupyterlab_mlplat.core.experiments.records import MAX_COMPARE, MAX_PAGE, Columns, Sort
+from jupyterlab_mlplat.core.experiments.records import (
+    MAX_COMPARE,
+    MAX_PAGE,
+    MIN_COMPARE,
+    Columns,
+    Sort,
+)
 from jupyterlab_mlplat.core.experiments.rules import artifact_delivery
+from jupyterlab_mlplat.core.experiments.service import RUN_ID
 
 from .base import SidebarHandler
 
 _PAGE_TOKEN = Query("page_token", "The `next_page_token` of the previous page.")
+#: the run ids the service takes, as the document states them
+_RUN_PATH = {"run_id": f"^{RUN_ID}$"}
 _BINARY = ("application/octet-stream", {"type": "string", "format": "binary"})
 
 
@@ -86,9 +95,9 @@ class RunListHandler(SidebarHandler):
         "One page of an experiment's runs, sorted, with only the chosen param/metric columns.",
         {200: (RunsPageBody, "The runs, the columns available and whether any is active.")},
         query=[
-            Query("sort_kind", "attribute (default), metric or param."),
+            Query("sort_kind", "attribute by default.", enum=("attribute", "metric", "param")),
             Query("sort_key", "start_time (default), run_name, status, user, or a name."),
-            Query("sort_dir", "asc or desc (default)."),
+            Query("sort_dir", "desc by default.", enum=("asc", "desc")),
             Query("column", "`metric:<name>` or `param:<name>`, once per column.", repeated=True),
             Query("max_results", "25 by default.", type="integer", minimum=1, maximum=MAX_PAGE),
             _PAGE_TOKEN,
@@ -115,6 +124,7 @@ class RunHandler(SidebarHandler):
     @operation(
         "A run with all its params, metrics and tags, and its page in MLflow's UI.",
         {200: (RunAnswer, "The run.")},
+        path=_RUN_PATH,
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
@@ -126,7 +136,9 @@ class MetricHistoryHandler(SidebarHandler):
     @operation(
         "Every logged value of one metric of a run, by step.",
         {200: (MetricHistory, "The history.")},
-        query=[Query("key", "The metric's name.", required=True)],
+        # any character makes a name (the pattern says "not empty" to both regex dialects)
+        query=[Query("key", "The metric's name.", required=True, pattern=r"[\s\S]")],
+        path=_RUN_PATH,
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
@@ -140,6 +152,7 @@ class ArtifactListHandler(SidebarHandler):
         "The files and folders of a run's artifacts at `path` (the root by default).",
         {200: (ArtifactListing, "The listing.")},
         query=[Query("path", "A folder relative to the run's artifact root.")],
+        path=_RUN_PATH,
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
@@ -157,6 +170,7 @@ class ArtifactHandler(SidebarHandler):
             Query("path", "The file, relative to the run's artifact root.", required=True),
             Query("download", "`1` to save it as a file instead of previewing it."),
         ],
+        path=_RUN_PATH,
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
@@ -183,6 +197,7 @@ class NotebookHandler(SidebarHandler):
         "Attach a saved notebook, and the git commit of its folder, to a run of yours.",
         {200: (LoggedNotebook, "Where it was stored, and the commit if any.")},
         body=NotebookBody,
+        path=_RUN_PATH,
     )
     @tornado.web.authenticated
     async def post(self, run_id: str) -> None:
@@ -195,7 +210,17 @@ class CompareHandler(SidebarHandler):
     @operation(
         f"Compare 2 to {MAX_COMPARE} runs: params and metrics side by side, with histories.",
         {200: (RunComparison, "The runs, their keys and every metric's history per run.")},
-        query=[Query("run_id", "A run to compare, once per run.", required=True, repeated=True)],
+        query=[
+            Query(
+                "run_id",
+                "A run to compare, once per run.",
+                required=True,
+                repeated=True,
+                pattern=f"^{RUN_ID}$",
+                min_items=MIN_COMPARE,
+                max_items=MAX_COMPARE,
+            )
+        ],
     )
     @tornado.web.authenticated
     async def get(self) -> None:

@@ -119,11 +119,14 @@ def notebook_artifact_path(notebook_path: str) -> str:
     return f"notebook/{name}"
 
 
-_RUN_ID = re.compile(r"^[0-9a-zA-Z_-]{1,64}$")
+#: MLflow's ids: digits, letters, '-', '_' (the sidebar API documents it, anchored, as the
+#: pattern of every run id it takes)
+RUN_ID = r"[0-9a-zA-Z_-]{1,64}"
+_RUN_ID = re.compile(RUN_ID)
 
 
 def run_id(value: str) -> str:
-    if not _RUN_ID.match(value):
+    if not _RUN_ID.fullmatch(value):
         raise RunIdInvalid(f"{value!r} is not a run id", "run_id", params={"run_id": value[:100]})
     return value
 
@@ -247,7 +250,7 @@ class ExperimentService:
 
     async def compare(self, run_ids: Sequence[str]) -> Comparison:
         ids = list(dict.fromkeys(run_id(r) for r in run_ids))
-        if len(ids) < MIN_COMPARE:
+        if len(ids) < MIN_COMPARE or len(ids) < len(run_ids):  # a run named twice is one run
             raise TooFewRunsToCompare(
                 f"compare {MIN_COMPARE} to {MAX_COMPARE} different runs",
                 "run_id",
@@ -354,7 +357,7 @@ class ExperimentEvents:
                 "Only the MLflow gateway records changes made in MLflow.",
                 params={"caller": caller.name},
             )
-        if not _RUN_ID.match(experiment_id):  # MLflow's ids: digits, letters, '-', '_'
+        if not _RUN_ID.fullmatch(experiment_id):  # MLflow's ids: digits, letters, '-', '_'
             raise ExperimentIdInvalid(
                 f"{experiment_id[:100]!r} is not an experiment id",
                 "experiment_id",

@@ -3362,12 +3362,12 @@ export interface operations {
     getRunList: {
         parameters: {
             query?: {
-                /** @description attribute (default), metric or param. */
-                sort_kind?: string;
+                /** @description attribute by default. */
+                sort_kind?: "attribute" | "metric" | "param";
                 /** @description start_time (default), run_name, status, user, or a name. */
                 sort_key?: string;
-                /** @description asc or desc (default). */
-                sort_dir?: string;
+                /** @description desc by default. */
+                sort_dir?: "asc" | "desc";
                 /** @description `metric:<name>` or `param:<name>`, once per column. */
                 column?: string[];
                 /** @description 25 by default. */
