@@ -494,6 +494,10 @@ def test_an_artifact_location_outside_the_store_is_refused(location: str) -> Non
     assert (decision.status, decision.error_code) == (400, "INVALID_PARAMETER_VALUE")
     camel = _post("experiments/create", {"name": "x", "artifactLocation": location})
     assert isinstance(camel, rules.Refuse)
+    both = _post(
+        "experiments/create", {"name": "x", "artifact_location": "", "artifactLocation": location}
+    )
+    assert isinstance(both, rules.Refuse)
 
 
 @pytest.mark.parametrize(

@@ -611,9 +611,12 @@ def _create_experiment(
             f"Create the experiment first, then set its {TAG_PRIVATE} tag to true: "
             "an experiment is made private only once it exists.",
         )
-    location = _field(payload, "artifact_location")
-    if location is not None and (
-        not isinstance(location, str) or not artifact_location_allowed(location, artifact_roots)
+    # both spellings: MLflow refuses a body holding the two, but the gateway need not rely on it
+    locations = [payload[k] for k in ("artifact_location", "artifactLocation") if k in payload]
+    if not all(
+        location is None
+        or (isinstance(location, str) and artifact_location_allowed(location, artifact_roots))
+        for location in locations
     ):
         return Refuse(
             400,
