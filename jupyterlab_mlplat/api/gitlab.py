@@ -105,7 +105,7 @@ class MergeRequestCreate(Wire):
     remote_url: str
     source_branch: str
     target_branch: str
-    title: str = Field(description="Not blank.", json_schema_extra={"pattern": TITLE})
+    title: str = Field(description="Not blank.", json_schema_extra={"pattern": f"^{TITLE}$"})
     description: str = ""
 
 

@@ -327,6 +327,8 @@ def _schemas(models: dict[str, type[BaseModel]], answers_only: set[str]) -> dict
         else:
             mode: JsonSchemaMode = "serialization" if name in answers_only else "validation"
             schema = model.model_json_schema(ref_template=_REF + "{model}", mode=mode)
+            if mode == "validation":
+                schema = _without_nul(schema)
         nested = schema.pop("$defs", {})
         renamed = {n: f"{n}Input" for n, one in nested.items() if schemas.get(n, one) != one}
         if renamed:
@@ -341,6 +343,23 @@ def _schemas(models: dict[str, type[BaseModel]], answers_only: set[str]) -> dict
 
 
 _REF = "#/components/schemas/"
+#: what parse_body takes in every text of a body: anything but NUL
+_NO_NUL = "^[^\x00]*$"
+
+
+def _without_nul(schema: Any) -> Any:
+    """``schema`` with every string and map key a body may hold described as parse_body reads
+    it: a NUL anywhere is refused (a string with its own pattern states it there)."""
+    if isinstance(schema, list):
+        return [_without_nul(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _without_nul(value) for key, value in schema.items()}
+    if out.get("type") == "string" and not {"pattern", "enum", "const", "format"} & out.keys():
+        out["pattern"] = _NO_NUL
+    if out.get("type") == "object" and out.get("additionalProperties", False) is not False:
+        out.setdefault("propertyNames", {"pattern": _NO_NUL})
+    return out
 
 
 def _renamed(schema: Any, names: dict[str, str]) -> Any:

@@ -33,8 +33,8 @@ from .records import MergeRequest, Namespace, Pipeline, Project, StoredToken
 PROJECT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.\- ]{0,254}"
 #: printable ASCII without spaces (the group); blanks around it, as a paste brings, are dropped
 PASTED_KEY = r"[ \t\r\n]*([!-~]{8,255})[ \t\r\n]*"
-#: a title is anything with one character that is not a blank
-TITLE = r"[^ \t\r\n]"
+#: a title is anything with one character that is not a blank (and, like every text, no NUL)
+TITLE = r"[^\x00]*[^\x00 \t\r\n][^\x00]*"
 _PROJECT_PATH = re.compile(r"[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+")
 
 
@@ -170,7 +170,7 @@ class GitLabAccounts:
         title: str,
         description: str = "",
     ) -> MergeRequest:
-        if re.search(TITLE, title) is None:
+        if re.fullmatch(TITLE, title) is None:
             raise MergeRequestTitleMissing("A merge request needs a title.", "title")
         if source_branch == target_branch:
             raise MergeRequestIntoItself(
