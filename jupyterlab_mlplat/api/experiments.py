@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from jupyterlab_mlplat.core.experiments.records import (
     ArtifactFile,
@@ -17,6 +17,7 @@ from jupyterlab_mlplat.core.experiments.records import (
     RunsPage,
 )
 from jupyterlab_mlplat.core.experiments.rules import run_ui_url
+from jupyterlab_mlplat.core.experiments.service import NOTEBOOK_PATH
 from jupyterlab_mlplat.core.kernel.paging import Page
 
 from .base import FromCore, Wire
@@ -60,7 +61,8 @@ class ExperimentPage(Wire):
 class PrivacyBody(Wire):
     """``POST mlflow/experiments/{experiment_id}/private``"""
 
-    private: bool
+    # strict: JSON's true or false, as documented (lax parsing took 0, 1 and "yes")
+    private: StrictBool
 
 
 class ExperimentPrivacy(Wire):
@@ -195,7 +197,7 @@ class ArtifactListing(Wire):
 class NotebookBody(Wire):
     """``POST mlflow/runs/{run_id}/notebook``: a saved notebook, relative to the server root."""
 
-    path: str
+    path: str = Field(json_schema_extra={"pattern": f"^{NOTEBOOK_PATH}$"})
 
 
 class LoggedNotebook(Wire):
@@ -235,4 +237,4 @@ class PrivacyEvent(Wire):
     """The MLflow gateway's report of a privacy change MLflow accepted, for the audit log."""
 
     actor: str = Field(min_length=1, max_length=255, description="Who made the change.")
-    private: bool
+    private: StrictBool

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from jupyterlab_mlplat.core.gitlab.records import (
     MergeRequest,
@@ -73,7 +73,7 @@ class NamespaceList(Wire):
 
 class ProjectCreate(Wire):
     name: str = Field(json_schema_extra={"pattern": f"^{PROJECT_NAME}$"})
-    namespace_id: int | None = None
+    namespace_id: StrictInt | None = None
     visibility: Literal["private", "internal", "public"] = "private"
 
 

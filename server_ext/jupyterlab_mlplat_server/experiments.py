@@ -30,7 +30,7 @@ from jupyterlab_mlplat.core.experiments.records import (
     Sort,
 )
 from jupyterlab_mlplat.core.experiments.rules import artifact_delivery
-from jupyterlab_mlplat.core.experiments.service import RUN_ID
+from jupyterlab_mlplat.core.experiments.service import ARTIFACT_FILE, ARTIFACT_FOLDER, RUN_ID
 
 from .base import SidebarHandler
 
@@ -151,7 +151,13 @@ class ArtifactListHandler(SidebarHandler):
     @operation(
         "The files and folders of a run's artifacts at `path` (the root by default).",
         {200: (ArtifactListing, "The listing.")},
-        query=[Query("path", "A folder relative to the run's artifact root.")],
+        query=[
+            Query(
+                "path",
+                "A folder relative to the run's artifact root, without '..'.",
+                pattern=f"^{ARTIFACT_FOLDER}$",
+            )
+        ],
         path=_RUN_PATH,
     )
     @tornado.web.authenticated
@@ -167,7 +173,12 @@ class ArtifactHandler(SidebarHandler):
         "else (HTML, SVG, scripts) as a download that is never rendered.",
         {200: (_BINARY, "The file; its Content-Type says which.")},
         query=[
-            Query("path", "The file, relative to the run's artifact root.", required=True),
+            Query(
+                "path",
+                "The file, relative to the run's artifact root, without '..'.",
+                required=True,
+                pattern=f"^{ARTIFACT_FILE}$",
+            ),
             Query("download", "`1` to save it as a file instead of previewing it."),
         ],
         path=_RUN_PATH,

@@ -108,9 +108,18 @@ def _page_size(max_results: int) -> int:
     return max_results
 
 
+#: a notebook's path as the sidebar API documents it (anchored) and the service checks it
+NOTEBOOK_PATH = r"[^\x00]*\.ipynb"
+#: one part of an artifact path: anything without '/' or NUL but '..'
+_PART = r"(?:[^/.\x00][^/\x00]*|\.[^/.\x00][^/\x00]*|\.\.[^/\x00]+|\.)"
+#: an artifact folder (the root when empty) and an artifact file, relative to the run's root
+ARTIFACT_FOLDER = rf"/*(?:{_PART}(?:/+{_PART})*)?/*"
+ARTIFACT_FILE = rf"/*{_PART}(?:/+{_PART})*/*"
+
+
 def notebook_artifact_path(notebook_path: str) -> str:
     name = PurePosixPath(notebook_path).name
-    if not name.endswith(".ipynb"):
+    if re.fullmatch(NOTEBOOK_PATH, notebook_path) is None:
         raise NotANotebook(
             f"{notebook_path!r} is not a notebook (.ipynb)",
             "path",
@@ -326,9 +335,8 @@ class ExperimentService:
 
 
 def _artifact_path(path: str, *, allow_root: bool = False) -> str:
-    cleaned = path.strip().strip("/")
-    posix = PurePosixPath(cleaned)
-    if (not cleaned and not allow_root) or ".." in posix.parts or "\x00" in cleaned:
+    cleaned = path.strip("/")
+    if re.fullmatch(ARTIFACT_FOLDER if allow_root else ARTIFACT_FILE, path) is None:
         raise ArtifactPathOutsideRun(
             f"artifact path {path!r} must be a relative path without '..'",
             "path",

@@ -3531,7 +3531,7 @@ export interface operations {
     getArtifact: {
         parameters: {
             query: {
-                /** @description The file, relative to the run's artifact root. */
+                /** @description The file, relative to the run's artifact root, without '..'. */
                 path: string;
                 /** @description `1` to save it as a file instead of previewing it. */
                 download?: string;
@@ -3614,7 +3614,7 @@ export interface operations {
     getArtifactList: {
         parameters: {
             query?: {
-                /** @description A folder relative to the run's artifact root. */
+                /** @description A folder relative to the run's artifact root, without '..'. */
                 path?: string;
             };
             header?: never;
