@@ -70,9 +70,9 @@ class ExperimentListHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
         page = self.services.experiments.experiments(
-            self.get_argument("filter", ""),
+            self.get_argument("filter", "", strip=False),
             max_results=self.int_argument("max_results", 50),
-            page_token=self.get_argument("page_token", None),
+            page_token=self.get_argument("page_token", None, strip=False),
         )
         self.write_model(ExperimentPage.of(await page))
 
@@ -98,7 +98,12 @@ class RunListHandler(SidebarHandler):
             Query("sort_kind", "attribute by default.", enum=("attribute", "metric", "param")),
             Query("sort_key", "start_time (default), run_name, status, user, or a name."),
             Query("sort_dir", "desc by default.", enum=("asc", "desc")),
-            Query("column", "`metric:<name>` or `param:<name>`, once per column.", repeated=True),
+            Query(
+                "column",
+                "`metric:<name>` or `param:<name>`, once per column.",
+                repeated=True,
+                pattern=r"^(?:metric|param):[\s\S]+$",
+            ),
             Query("max_results", "25 by default.", type="integer", minimum=1, maximum=MAX_PAGE),
             _PAGE_TOKEN,
         ],
@@ -106,16 +111,16 @@ class RunListHandler(SidebarHandler):
     @tornado.web.authenticated
     async def get(self, experiment_id: str) -> None:
         sort = Sort.parse(
-            self.get_argument("sort_kind", "attribute"),
-            self.get_argument("sort_key", "start_time"),
-            self.get_argument("sort_dir", "desc"),
+            self.get_argument("sort_kind", "attribute", strip=False),
+            self.get_argument("sort_key", "start_time", strip=False),
+            self.get_argument("sort_dir", "desc", strip=False),
         )
         page = self.services.experiments.runs(
             experiment_id,
             sort=sort,
-            columns=Columns.parse(self.get_arguments("column")),
+            columns=Columns.parse(self.get_arguments("column", strip=False)),
             max_results=self.int_argument("max_results", 25),
-            page_token=self.get_argument("page_token", None),
+            page_token=self.get_argument("page_token", None, strip=False),
         )
         self.write_model(RunsPageBody.of(await page))
 
@@ -142,7 +147,7 @@ class MetricHistoryHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
-        key = self.get_argument("key", "")
+        key = self.get_argument("key", "", strip=False)
         history = await self.services.experiments.metric_history(run_id, key)
         self.write_model(MetricHistory.of(key, history))
 
@@ -162,7 +167,7 @@ class ArtifactListHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
-        path = self.get_argument("path", "")
+        path = self.get_argument("path", "", strip=False)
         files = await self.services.experiments.artifacts(run_id, path)
         self.write_model(ArtifactListing.of(path, files))
 
@@ -185,10 +190,10 @@ class ArtifactHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self, run_id: str) -> None:
-        path = self.get_argument("path", "")
+        path = self.get_argument("path", "", strip=False)
         data, content_type = await self.services.experiments.artifact(run_id, path)
         sent = artifact_delivery(
-            path, content_type, download=self.get_argument("download", "") == "1"
+            path, content_type, download=self.get_argument("download", "", strip=False) == "1"
         )
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "sandbox; default-src 'none'")
@@ -235,7 +240,7 @@ class CompareHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        result = await self.services.experiments.compare(self.get_arguments("run_id"))
+        result = await self.services.experiments.compare(self.get_arguments("run_id", strip=False))
         self.write_model(RunComparison.of(result, self.services.mlflow_ui_url))
 
 

@@ -110,8 +110,9 @@ def _page_size(max_results: int) -> int:
 
 #: a notebook's path as the sidebar API documents it (anchored) and the service checks it
 NOTEBOOK_PATH = r"[^\x00]*\.ipynb"
-#: one part of an artifact path: anything without '/' or NUL but '..'
-_PART = r"(?:[^/.\x00][^/\x00]*|\.[^/.\x00][^/\x00]*|\.\.[^/\x00]+|\.)"
+#: one part of an artifact path: anything without '/' but '..' (a NUL never arrives: the web
+#: framework turns control characters of a query into spaces; the service refuses it anyway)
+_PART = r"(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+|\.)"
 #: an artifact folder (the root when empty) and an artifact file, relative to the run's root
 ARTIFACT_FOLDER = rf"/*(?:{_PART}(?:/+{_PART})*)?/*"
 ARTIFACT_FILE = rf"/*{_PART}(?:/+{_PART})*/*"
@@ -336,7 +337,8 @@ class ExperimentService:
 
 def _artifact_path(path: str, *, allow_root: bool = False) -> str:
     cleaned = path.strip("/")
-    if re.fullmatch(ARTIFACT_FOLDER if allow_root else ARTIFACT_FILE, path) is None:
+    rule = ARTIFACT_FOLDER if allow_root else ARTIFACT_FILE
+    if "\x00" in path or re.fullmatch(rule, path) is None:
         raise ArtifactPathOutsideRun(
             f"artifact path {path!r} must be a relative path without '..'",
             "path",
