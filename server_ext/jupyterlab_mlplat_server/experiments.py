@@ -26,6 +26,7 @@ from jupyterlab_mlplat.core.experiments.records import (
     MAX_COMPARE,
     MAX_PAGE,
     MIN_COMPARE,
+    SORT_SPEC,
     Columns,
     Sort,
 )
@@ -95,8 +96,11 @@ class RunListHandler(SidebarHandler):
         "One page of an experiment's runs, sorted, with only the chosen param/metric columns.",
         {200: (RunsPageBody, "The runs, the columns available and whether any is active.")},
         query=[
-            Query("sort_kind", "attribute by default.", enum=("attribute", "metric", "param")),
-            Query("sort_key", "start_time (default), run_name, status, user, or a name."),
+            Query(
+                "sort",
+                "start_time (default), run_name, status, user, metric:<name> or param:<name>.",
+                pattern=f"^{SORT_SPEC}$",
+            ),
             Query("sort_dir", "desc by default.", enum=("asc", "desc")),
             Query(
                 "column",
@@ -110,9 +114,8 @@ class RunListHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self, experiment_id: str) -> None:
-        sort = Sort.parse(
-            self.get_argument("sort_kind", "attribute", strip=False),
-            self.get_argument("sort_key", "start_time", strip=False),
+        sort = Sort.of_spec(
+            self.get_argument("sort", "start_time", strip=False),
             self.get_argument("sort_dir", "desc", strip=False),
         )
         page = self.services.experiments.runs(

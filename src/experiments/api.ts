@@ -160,8 +160,13 @@ export function runsQuery(query: IRunQuery): URLSearchParams {
     params.set('page_token', query.pageToken);
   }
   if (query.sort) {
-    params.set('sort_kind', query.sort.kind);
-    params.set('sort_key', query.sort.key);
+    // one parameter: an attribute by name, a metric or param as kind:name
+    params.set(
+      'sort',
+      query.sort.kind === 'attribute'
+        ? query.sort.key
+        : `${query.sort.kind}:${query.sort.key}`
+    );
     params.set('sort_dir', query.sort.direction);
   }
   for (const column of query.columns ?? []) {

@@ -143,6 +143,7 @@ export const reasonLabels: ReasonLabels = {
           value
         );
       case 'sort_key':
+      case 'sort':
         return trans.__('Runs cannot be sorted by “%1”.', value);
       default:
         return trans.__(

@@ -127,8 +127,7 @@ async def test_runs_table_sorts_by_a_metric_and_shows_only_chosen_columns(
     jp_fetch: Any, seeded: Seeded
 ) -> None:
     params = [
-        ("sort_kind", "metric"),
-        ("sort_key", "rmse"),
+        ("sort", "metric:rmse"),
         ("sort_dir", "asc"),
         ("column", "metric:rmse"),
         ("column", "param:alpha"),
@@ -149,7 +148,7 @@ async def test_runs_table_sorts_by_a_metric_and_shows_only_chosen_columns(
 
 
 async def test_a_metric_with_odd_characters_sorts_too(jp_fetch: Any, seeded: Seeded) -> None:
-    params = [("sort_kind", "metric"), ("sort_key", "val/loss: top 5"), ("sort_dir", "desc")]
+    params = [("sort", "metric:val/loss: top 5"), ("sort_dir", "desc")]
     body = await get(jp_fetch, "experiments", seeded.experiment, "runs", params=params)
     assert [run["name"] for run in body["runs"]] == ["low", "mid", "high"]
 
@@ -288,7 +287,7 @@ async def test_log_notebook_attaches_the_saved_file_and_the_folders_commit(
     [
         (("runs", "0123456789abcdef0123456789abcdef"), {}, 404, "does not exist"),
         (("runs", "../../etc"), {}, 404, ""),
-        (("experiments", "1", "runs"), {"sort_kind": "magic"}, 400, "sort_kind"),
+        (("experiments", "1", "runs"), {"sort": "magic:x"}, 400, "sort"),
         (("experiments", "1", "runs"), {"column": "rmse"}, 400, "metric:<name>"),
         (("experiments", "1", "runs"), {"max_results": "9999"}, 400, "max_results"),
         (("runs", "abc", "artifact"), {"path": "../secrets"}, 400, "without '..'"),
@@ -404,8 +403,7 @@ async def test_a_repeated_first_page_stays_exact_as_runs_arrive_and_leave(
         run = mlflow.create_run(experiment, run_name=f"r{value}")
         mlflow.log_metric(run.info.run_id, "rmse", value)
     params = [
-        ("sort_kind", "metric"),
-        ("sort_key", "rmse"),
+        ("sort", "metric:rmse"),
         ("sort_dir", "asc"),
         ("max_results", "2"),
         ("column", "metric:rmse"),
@@ -447,10 +445,10 @@ async def test_refusals_carry_a_reason_and_params_the_sidebar_translates(
     code, body = await refusal(jp_fetch, "compare", params=six)
     assert (code, body["reason"], body["params"]) == (400, "too_many_runs_to_compare", {"limit": 5})
 
-    params = {"sort_kind": "attribute", "sort_key": "password"}
+    params = {"sort": "password"}
     code, body = await refusal(jp_fetch, "experiments", seeded.experiment, "runs", params=params)
     assert (code, body["reason"]) == (400, "run_sort_invalid")
-    assert body["params"] == {"field": "sort_key", "value": "password"}
+    assert body["params"] == {"field": "sort", "value": "password"}
 
     code, body = await refusal(
         jp_fetch, "runs", seeded.runs["high"], "artifact", params={"path": "../secrets"}

@@ -6,6 +6,7 @@ models in ``api/experiments.py`` copy them field by field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,6 +32,9 @@ SORTABLE_ATTRIBUTES = {
     "status": "attributes.status",
     "user": "attributes.user_id",
 }
+#: how the runs of a page are sorted, in one text: an attribute by name, or ``metric:<name>`` /
+#: ``param:<name>`` (any name without '`'); the sidebar API documents it as the pattern of `sort`
+SORT_SPEC = "(?:" + "|".join(SORTABLE_ATTRIBUTES) + "|(?:metric|param):[^`]+)"
 MAX_PAGE = 200
 MIN_COMPARE = 2
 MAX_COMPARE = 5
@@ -108,6 +112,19 @@ class Sort:
         sort = cls(kind, key, direction)  # type: ignore[arg-type]
         sort.order_by()  # validates the key now, not when MLflow is asked
         return sort
+
+    @classmethod
+    def of_spec(cls, spec: str, direction: str) -> Sort:
+        """``start_time``, ``metric:rmse`` or ``param:alpha`` (``SORT_SPEC``), and a direction."""
+        if re.fullmatch(SORT_SPEC, spec) is None:
+            raise BadSort(
+                f"runs can be sorted by {sorted(SORTABLE_ATTRIBUTES)}, metric:<name> or "
+                f"param:<name>; not by {spec[:200]!r}",
+                "sort",
+                params={"field": "sort", "value": spec[:200]},
+            )
+        kind, sep, key = spec.partition(":")
+        return cls.parse(kind, key, direction) if sep else cls.parse("attribute", spec, direction)
 
     def order_by(self) -> str:
         """MLflow's order_by clause; keys are quoted, so any character is safe."""

@@ -196,8 +196,7 @@ describe('MlflowClient', () => {
     expect(query()).toEqual([
       ['max_results', '25'],
       ['page_token', 'tok'],
-      ['sort_kind', 'metric'],
-      ['sort_key', 'val auc'],
+      ['sort', 'metric:val auc'],
       ['sort_dir', 'desc'],
       ['column', 'metric:val auc'],
       ['column', 'param:lr']

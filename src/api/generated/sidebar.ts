@@ -3362,10 +3362,8 @@ export interface operations {
     getRunList: {
         parameters: {
             query?: {
-                /** @description attribute by default. */
-                sort_kind?: "attribute" | "metric" | "param";
-                /** @description start_time (default), run_name, status, user, or a name. */
-                sort_key?: string;
+                /** @description start_time (default), run_name, status, user, metric:<name> or param:<name>. */
+                sort?: string;
                 /** @description desc by default. */
                 sort_dir?: "asc" | "desc";
                 /** @description `metric:<name>` or `param:<name>`, once per column. */
