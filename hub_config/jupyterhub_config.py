@@ -177,6 +177,12 @@ c.JupyterHub.services += [
                 "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
             },
             "oauth_no_confirm": True,
+            # the browser's token tells the gateway who is an admin (MLflow's administration
+            # is theirs alone); people who do not hold the scope get a token without it
+            "oauth_client_allowed_scopes": [
+                "access:services!service=mlflow",
+                "custom:mlplat:admin",
+            ],
         },
         mlflow_dir,
     ),

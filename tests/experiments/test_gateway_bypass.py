@@ -715,3 +715,20 @@ def test_a_private_experiments_artifacts_are_guarded_by_its_access_list(
         people.tokens["rita"],
     )
     assert "notes.txt" not in answer.text
+
+
+def test_mlflows_ui_knows_an_admin_from_the_hub_login(embedded_hub: Hub) -> None:
+    """In a browser the gateway knows people by the OAuth cookie's token, which carries the
+    admin scope only for those who hold it."""
+    answers = {}
+    for user in ("adam", "alice"):
+        browser = embedded_hub.login(user)
+        assert browser.get(f"{embedded_hub.url}/services/mlflow/", timeout=20).status_code == 200
+        answers[user] = browser.get(
+            f"{embedded_hub.url}/services/mlflow/ajax-api/2.0/mlflow/users/list",
+            headers={"Sec-Fetch-Site": "same-origin"},
+            timeout=10,
+        )
+    assert answers["adam"].json().get("message") != ADMIN_ONLY_MESSAGE, answers["adam"].text
+    assert answers["alice"].status_code == 403
+    assert answers["alice"].json()["message"] == ADMIN_ONLY_MESSAGE
