@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from jupyterlab_mlplat.core.profiles.records import StoredProfile
-from jupyterlab_mlplat.core.profiles.rules import Profile
+from jupyterlab_mlplat.core.profiles.rules import SLUG_PATTERN, Profile
 
 from .base import Wire
 
@@ -53,8 +54,31 @@ class _DocumentedAsProfile:
         return handler(Profile.__pydantic_core_schema__)
 
 
+class _DocumentedAsProfileChanges:
+    """Documented as the core's ``Profile`` with ``slug`` optional: the path names the profile,
+    and a slug in the body (as a record read back holds it) must be the path's."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, _schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = copy.deepcopy(
+            handler.resolve_ref_schema(handler(Profile.__pydantic_core_schema__))
+        )
+        schema["required"] = [name for name in schema["required"] if name != "slug"]
+        schema["properties"]["slug"]["description"] = (
+            "Optional: the path names the profile. When sent, it is the path's slug: a "
+            "profile's slug never changes (another is refused, reason `slug_fixed`)."
+        )
+        schema["title"] = "ProfileChanges"
+        schema["description"] = "A profile's fields; the slug is the path's."
+        return schema
+
+
 #: a profile's fields as an editor sends them
 ProfileObject = Annotated[dict[str, Any], _DocumentedAsProfile]
+#: the same without the slug, for a replacement
+ProfileChangesObject = Annotated[dict[str, Any], _DocumentedAsProfileChanges]
 
 
 class ProfileFields(RootModel[ProfileObject]):
@@ -63,9 +87,10 @@ class ProfileFields(RootModel[ProfileObject]):
 
 
 class ProfileUpdate(Wire):
-    """A replacement of one profile; ``revision`` is the one the editor started from."""
+    """A replacement of one profile; ``revision`` is the one the editor started from. The
+    profile is the one the path names: a slug in its fields must be the path's."""
 
-    profile: ProfileObject
+    profile: ProfileChangesObject
     revision: int
 
 
@@ -74,3 +99,7 @@ class PodPreview(Wire):
         description="The image, resources, node selector, tolerations and environment of the "
         "pod a server of this profile gets."
     )
+
+
+#: the slug of a profile in a path, as the service checks it
+SLUG_PATH = {"slug": SLUG_PATTERN}

@@ -12,6 +12,7 @@ import tornado.web
 
 from jupyterlab_mlplat.api.openapi import Query, operation, operation_of
 from jupyterlab_mlplat.api.profiles import (
+    SLUG_PATH,
     PodPreview,
     ProfileFields,
     ProfileList,
@@ -62,6 +63,7 @@ class ProfileHandler(RoleFirst):
         "Replace a profile (admins), from the revision the editor read.",
         {200: (ProfileRecord, "Saved.")},
         body=ProfileUpdate,
+        path=SLUG_PATH,
         role="admin",
     )
     @tornado.web.authenticated
@@ -74,6 +76,7 @@ class ProfileHandler(RoleFirst):
         "Delete a profile (admins).",
         {204: (None, "Deleted.")},
         query=[Query("revision", required=True, type="integer")],
+        path=SLUG_PATH,
         role="admin",
     )
     @tornado.web.authenticated

@@ -235,12 +235,13 @@ export function toBody(draft: IProfileDraft): {
     // No value (or no effect) travels as null, as a stored profile has it.
     tolerations: draft.tolerations.map(t => ({
       key: t.key.trim(),
-      operator: t.operator,
+      // as chosen (a stored profile may hold another): the platform names a wrong one
+      operator: t.operator as TolerationOperator,
       value:
         t.operator === 'Exists' || t.value.trim() === ''
           ? null
           : t.value.trim(),
-      effect: t.effect || null
+      effect: (t.effect || null) as TolerationEffect | null
     })),
     environment: map('environment', draft.environment),
     allowed_groups: [...draft.allowed_groups],

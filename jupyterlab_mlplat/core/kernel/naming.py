@@ -41,7 +41,7 @@ def dns_label(value: str, *, field: str = "name") -> str:
             field,
             params={"field": field, "rule": "too_long", "limit": DNS_LABEL_MAX},
         )
-    if not _DNS_1123_LABEL.match(value):
+    if not _DNS_1123_LABEL.fullmatch(value):
         raise NameInvalid(
             f"{field} {value!r} may use only lower-case letters, digits and '-', "
             "and must start and end with a letter or digit",

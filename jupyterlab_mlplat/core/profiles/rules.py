@@ -37,21 +37,24 @@ from jupyterlab_mlplat.core.kernel.errors import (
     Param,
     declare_field_reasons,
 )
-from jupyterlab_mlplat.core.kernel.naming import dns_label, text_problem
+from jupyterlab_mlplat.core.kernel.naming import DNS_LABEL_MAX, RESERVED, dns_label, text_problem
 
-_CPU = re.compile(r"^(\d+(\.\d+)?|\d+m)$")
-_MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
-_IMAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$")
-_EXTENDED_RESOURCE = re.compile(
-    r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
-)
+_CPU = re.compile(r"^([0-9]+(\.[0-9]+)?|[0-9]+m)$")
+_MEMORY = re.compile(r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")
+#: an image reference (the documents state it, the validator matches it in full)
+IMAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/:@-]*$"
+_IMAGE = re.compile(IMAGE_PATTERN)
+GPU_RESOURCE_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
+_EXTENDED_RESOURCE = re.compile(GPU_RESOURCE_PATTERN)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LABEL_KEY = re.compile(
+LABEL_KEY_PATTERN = (
     r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
-_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
-_TOLERATION_OPERATORS = ("Equal", "Exists")
-_TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+_LABEL_KEY = re.compile(LABEL_KEY_PATTERN)
+LABEL_VALUE_PATTERN = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"
+_LABEL_VALUE = re.compile(LABEL_VALUE_PATTERN)
+TOLERATION_OPERATORS = ("Equal", "Exists")
+TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 #: the validation context of new input, which adds the bounds below
 INPUT: dict[str, Any] = {"mlplat_input": True}
@@ -149,7 +152,92 @@ RESERVED_ENV_PREFIXES = (
 
 #: what the documents say of the bounds (the validators below decide)
 _AT_MOST_QUOTA: dict[str, Any] = {"maximum": MAX_QUOTA}
-_QUANTITY: dict[str, Any] = {"maxLength": MAX_QUANTITY_TEXT}
+
+
+# ---- the rules of new input as JSON-schema patterns, for the documents: each states exactly
+# what a validator below checks (tests/profiles/test_patterns.py holds them to it), so a client
+# (or a fuzzer) that follows the document is never refused for a rule it could not read
+def _below_integer(bound: int) -> str:
+    """A pattern of the digit strings (leading zeros allowed) whose value is below ``bound``."""
+    digits = str(bound)
+    shorter = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same = [
+        digits[:at] + f"[{1 if at == 0 else 0}-{int(d) - 1}]" + f"[0-9]{{{len(digits) - at - 1}}}"
+        for at, d in enumerate(digits)
+        if int(d) - 1 >= (1 if at == 0 else 0)
+    ]
+    return "(?:0+|0*(?:" + "|".join(shorter + same) + "))" if shorter + same else "(?:0+)"
+
+
+def _below_decimal(bound: Decimal) -> str:
+    """A pattern of the decimals ``123`` or ``123.45`` whose value is below ``bound`` (> 0)."""
+    whole = int(bound)
+    fraction = format(bound - whole, "f").partition(".")[2].rstrip("0")
+    options = [_below_integer(whole) + r"(?:\.[0-9]+)?"] if whole > 0 else []
+    if fraction:
+        smaller = [
+            fraction[:at] + f"[0-{int(d) - 1}][0-9]*" for at, d in enumerate(fraction) if int(d) > 0
+        ] + [fraction[:at] for at in range(1, len(fraction))]
+        options.append(f"0*{whole}" + r"(?:\.(?:" + "|".join(smaller) + "))?")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _at_most_decimal(bound: int) -> str:
+    return "(?:" + _below_decimal(Decimal(bound)) + f"|0*{bound}" + r"(?:\.0+)?)"
+
+
+#: a CPU quantity of at most MAX_CPU_CORES, in cores or millicores
+CPU_PATTERN = (
+    "^(?:"
+    + _at_most_decimal(MAX_CPU_CORES)
+    + "|(?:"
+    + _below_integer(MAX_CPU_CORES * 1000)
+    + f"|0*{MAX_CPU_CORES * 1000})m)$"
+)
+#: a memory quantity of at most MAX_MEMORY bytes (as ``memory_bytes`` counts: whole bytes)
+MEMORY_PATTERN = (
+    "^(?:"
+    + "|".join(
+        _below_decimal(Decimal(MAX_MEMORY + 1) / unit) + suffix
+        for suffix, unit in (
+            ("", 1),
+            ("K", 10**3),
+            ("M", 10**6),
+            ("G", 10**9),
+            ("T", 10**12),
+            ("Ki", 2**10),
+            ("Mi", 2**20),
+            ("Gi", 2**30),
+            ("Ti", 2**40),
+        )
+    )
+    + ")$"
+)
+#: characters text people read may not hold (``naming.text_problem``): C0 and C1 controls and
+#: DEL (tab and line ends allowed in text of several lines), and the bidirectional controls
+_CONTROLS = r"\x00-\x1f\x7f-\x9f"
+_CONTROLS_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+PLAIN_TEXT_PATTERN = f"^[^{_CONTROLS}{_BIDI}]*$"
+DESCRIPTION_PATTERN = f"^[^{_CONTROLS_LINES}{_BIDI}]*$"
+ENV_VALUE_PATTERN = f"^[^{_CONTROLS_LINES}]*$"
+#: a variable name new input may use: ``_ENV_NAME_INPUT`` or a lower-case proxy variable, and
+#: none of ``RESERVED_ENV`` / ``RESERVED_ENV_PREFIXES`` (the validator checks the same lists)
+ENV_NAME_PATTERN = (
+    "^(?!(?:"
+    + "|".join(sorted(RESERVED_ENV))
+    + ")$)(?!(?:"
+    + "|".join(RESERVED_ENV_PREFIXES)
+    + "))(?:[A-Z_][A-Z0-9_]*|"
+    + "|".join(sorted(_LOWER_CASE_ENV))
+    + ")$"
+)
+#: a slug: a DNS-1123 label that is not a reserved name (``naming.dns_label``)
+SLUG_PATTERN = "^(?!(?:" + "|".join(sorted(RESERVED)) + ")$)[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$"
+
+
+def _quantity(pattern: str) -> dict[str, Any]:
+    return {"maxLength": MAX_QUANTITY_TEXT, "pattern": pattern}
 
 
 def reserved_environment(name: str) -> bool:
@@ -161,6 +249,14 @@ def reserved_environment(name: str) -> bool:
 def _checked(info: ValidationInfo) -> bool:
     """Whether the bounds of new input apply (``INPUT`` is the context)."""
     return bool(info.context and info.context.get("mlplat_input"))
+
+
+def _json_integer(value: Any, info: ValidationInfo) -> Any:
+    """A number as JSON has it, as the document says: not a text ("2") and not true/false
+    (which Python counts as 1 and 0); a whole float such as 2.0 is JSON's integer 2."""
+    if _checked(info) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise PydanticCustomError("int_type", "a whole number like 0, 1 or 2")
+    return value
 
 
 def _too_large(limit: int) -> PydanticCustomError:
@@ -218,10 +314,19 @@ class Toleration(BaseModel):
         extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
     )
 
-    key: str = Field(min_length=1, json_schema_extra={"maxLength": MAX_RESOURCE_NAME})
-    operator: str = "Equal"
-    value: str | None = Field(default=None, json_schema_extra={"maxLength": 63})
-    effect: str | None = None
+    key: str = Field(
+        min_length=1,
+        json_schema_extra={"maxLength": MAX_RESOURCE_NAME, "pattern": LABEL_KEY_PATTERN},
+    )
+    operator: str = Field(default="Equal", json_schema_extra={"enum": [*TOLERATION_OPERATORS]})
+    value: str | None = Field(
+        default=None,
+        description="None (or empty) with the operator Exists.",
+        json_schema_extra={"maxLength": 63, "pattern": LABEL_VALUE_PATTERN},
+    )
+    effect: str | None = Field(
+        default=None, json_schema_extra={"enum": [*TOLERATION_EFFECTS, None]}
+    )
 
     @field_validator("key", mode="before")
     @classmethod
@@ -235,7 +340,7 @@ class Toleration(BaseModel):
     @field_validator("key")
     @classmethod
     def _key_syntax(cls, value: str, info: ValidationInfo) -> str:
-        if _checked(info) and not _LABEL_KEY.match(value):
+        if _checked(info) and not _LABEL_KEY.fullmatch(value):
             raise PydanticCustomError(
                 "toleration_key",
                 "'{value}' is not a taint key (like nvidia.com/gpu: a name of at most 63 "
@@ -249,7 +354,7 @@ class Toleration(BaseModel):
     def _value_syntax(cls, value: str | None, info: ValidationInfo) -> str | None:
         if not _checked(info) or value is None:
             return value
-        if not _LABEL_VALUE.match(value):
+        if not _LABEL_VALUE.fullmatch(value):
             raise PydanticCustomError(
                 "toleration_value",
                 "'{value}' is not a taint value (at most 63 letters, digits, '-', '_' or '.')",
@@ -265,22 +370,22 @@ class Toleration(BaseModel):
     @field_validator("operator")
     @classmethod
     def _operator(cls, value: str) -> str:
-        if value not in _TOLERATION_OPERATORS:
+        if value not in TOLERATION_OPERATORS:
             raise PydanticCustomError(
                 "toleration_operator",
                 "operator is one of {choices}",
-                {"choices": ", ".join(_TOLERATION_OPERATORS)},
+                {"choices": ", ".join(TOLERATION_OPERATORS)},
             )
         return value
 
     @field_validator("effect")
     @classmethod
     def _effect(cls, value: str | None) -> str | None:
-        if value is not None and value not in _TOLERATION_EFFECTS:
+        if value is not None and value not in TOLERATION_EFFECTS:
             raise PydanticCustomError(
                 "toleration_effect",
                 "effect is one of {choices} or empty",
-                {"choices": ", ".join(_TOLERATION_EFFECTS)},
+                {"choices": ", ".join(TOLERATION_EFFECTS)},
             )
         return value
 
@@ -302,6 +407,11 @@ class Quota(BaseModel):
     servers_per_group: int | None = Field(default=None, ge=1, json_schema_extra=_AT_MOST_QUOTA)
     gpus_per_group: int | None = Field(default=None, ge=0, json_schema_extra=_AT_MOST_QUOTA)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else _json_integer(value, info)
+
     @field_validator("*")
     @classmethod
     def _bounded(cls, value: int | None, info: ValidationInfo) -> int | None:
@@ -315,21 +425,46 @@ class Profile(BaseModel):
         extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
     )
 
-    slug: str
-    display_name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", json_schema_extra={"maxLength": MAX_DESCRIPTION})
+    slug: str = Field(
+        description="A DNS label (lower-case letters, digits, '-'), not a reserved name.",
+        json_schema_extra={"minLength": 1, "maxLength": DNS_LABEL_MAX, "pattern": SLUG_PATTERN},
+    )
+    display_name: str = Field(
+        min_length=1, max_length=100, json_schema_extra={"pattern": PLAIN_TEXT_PATTERN}
+    )
+    description: str = Field(
+        default="",
+        json_schema_extra={"maxLength": MAX_DESCRIPTION, "pattern": DESCRIPTION_PATTERN},
+    )
     default: bool = False
-    image: str = Field(json_schema_extra={"maxLength": MAX_IMAGE})
-    cpu_guarantee: str = Field(default="0.5", json_schema_extra=_QUANTITY)
-    cpu_limit: str = Field(default="1", json_schema_extra=_QUANTITY)
-    mem_guarantee: str = Field(default="1Gi", json_schema_extra=_QUANTITY)
-    mem_limit: str = Field(default="2Gi", json_schema_extra=_QUANTITY)
+    image: str = Field(
+        json_schema_extra={"minLength": 1, "maxLength": MAX_IMAGE, "pattern": IMAGE_PATTERN}
+    )
+    cpu_guarantee: str = Field(
+        default="0.5",
+        description="Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.",
+        json_schema_extra=_quantity(CPU_PATTERN),
+    )
+    cpu_limit: str = Field(default="1", json_schema_extra=_quantity(CPU_PATTERN))
+    mem_guarantee: str = Field(
+        default="1Gi",
+        description="Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the "
+        "limit.",
+        json_schema_extra=_quantity(MEMORY_PATTERN),
+    )
+    mem_limit: str = Field(default="2Gi", json_schema_extra=_quantity(MEMORY_PATTERN))
     gpu: int = Field(default=0, ge=0, json_schema_extra={"maximum": MAX_GPUS})
     gpu_resource: str = Field(
-        default="nvidia.com/gpu", json_schema_extra={"maxLength": MAX_RESOURCE_NAME}
+        default="nvidia.com/gpu",
+        json_schema_extra={"maxLength": MAX_RESOURCE_NAME, "pattern": GPU_RESOURCE_PATTERN},
     )
     node_selector: dict[str, str] = Field(
-        default_factory=dict, json_schema_extra={"maxProperties": MAX_NODE_LABELS}
+        default_factory=dict,
+        json_schema_extra={
+            "maxProperties": MAX_NODE_LABELS,
+            "propertyNames": {"pattern": LABEL_KEY_PATTERN},
+            "additionalProperties": {"type": "string", "pattern": LABEL_VALUE_PATTERN},
+        },
     )
     tolerations: list[Toleration] = Field(
         default_factory=list, json_schema_extra={"maxItems": MAX_TOLERATIONS}
@@ -341,15 +476,24 @@ class Profile(BaseModel):
         "sets (PATH, HOME, LD_*, PYTHONPATH, JUPYTER*, MLPLAT_*, ...) are refused.",
         json_schema_extra={
             "maxProperties": MAX_ENVIRONMENT,
-            "propertyNames": {"pattern": _ENV_NAME.pattern, "maxLength": MAX_ENV_NAME},
-            "additionalProperties": {"type": "string", "maxLength": MAX_ENV_VALUE},
+            "propertyNames": {"pattern": ENV_NAME_PATTERN, "maxLength": MAX_ENV_NAME},
+            "additionalProperties": {
+                "type": "string",
+                "maxLength": MAX_ENV_VALUE,
+                "pattern": ENV_VALUE_PATTERN,
+            },
         },
     )
     allowed_groups: list[str] = Field(
         default_factory=list,
         json_schema_extra={
             "maxItems": MAX_GROUPS,
-            "items": {"type": "string", "minLength": 1, "maxLength": MAX_GROUP_NAME},
+            "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_GROUP_NAME,
+                "pattern": PLAIN_TEXT_PATTERN,
+            },
         },
     )
     quota: Quota = Field(default_factory=Quota)
@@ -358,13 +502,26 @@ class Profile(BaseModel):
 
     @field_validator("gpu", mode="before")
     @classmethod
-    def _whole_gpus(cls, value: Any) -> Any:
+    def _whole_gpus(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, float) and not value.is_integer():
             raise PydanticCustomError(
                 "gpu_not_whole", "a GPU is not divisible: use a whole number like 0, 1 or 2"
             )
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (_checked(info) and not isinstance(value, int | float)):
             raise PydanticCustomError("gpu_not_whole", "GPU count is a whole number like 0, 1 or 2")
+        return value
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _whole_order(cls, value: Any, info: ValidationInfo) -> Any:
+        return _json_integer(value, info)
+
+    @field_validator("default", mode="before")
+    @classmethod
+    def _json_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        """true or false as JSON has them: not 1, "yes" or "on", as the document says."""
+        if _checked(info) and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "true or false")
         return value
 
     @field_validator("gpu")
@@ -438,7 +595,7 @@ class Profile(BaseModel):
     @field_validator("gpu_resource")
     @classmethod
     def _gpu_resource(cls, value: str) -> str:
-        if len(value) > MAX_RESOURCE_NAME or not _EXTENDED_RESOURCE.match(value):
+        if len(value) > MAX_RESOURCE_NAME or not _EXTENDED_RESOURCE.fullmatch(value):
             raise PydanticCustomError(
                 "gpu_resource_name",
                 "'{value}' is not an extended resource name like nvidia.com/gpu or amd.com/gpu",
@@ -461,7 +618,7 @@ class Profile(BaseModel):
             shown = name[:100]
             if checked and (
                 len(name) > MAX_ENV_NAME
-                or not (_ENV_NAME_INPUT.match(name) or name in _LOWER_CASE_ENV)
+                or not (_ENV_NAME_INPUT.fullmatch(name) or name in _LOWER_CASE_ENV)
             ):
                 raise PydanticCustomError(
                     "env_name",
@@ -469,7 +626,7 @@ class Profile(BaseModel):
                     "and '_', not starting with a digit)",
                     {"value": shown},
                 )
-            if not _ENV_NAME.match(name):
+            if not _ENV_NAME.fullmatch(name):
                 raise PydanticCustomError(
                     "env_name",
                     "'{value}' is not an environment variable name (capital letters, digits "
@@ -503,7 +660,7 @@ class Profile(BaseModel):
         if _checked(info) and len(value) > MAX_NODE_LABELS:
             raise _too_many(MAX_NODE_LABELS)
         for key, label in value.items():
-            if not _LABEL_KEY.match(key) or not _LABEL_VALUE.match(label):
+            if not _LABEL_KEY.fullmatch(key) or not _LABEL_VALUE.fullmatch(label):
                 raise PydanticCustomError(
                     "node_label",
                     "{value} is not a node label (keys like mlplat/accelerator, values "
@@ -535,7 +692,7 @@ class Profile(BaseModel):
     @field_validator("image")
     @classmethod
     def _image(cls, value: str) -> str:
-        if len(value) > MAX_IMAGE or not _IMAGE.match(value):
+        if len(value) > MAX_IMAGE or not _IMAGE.fullmatch(value):
             raise PydanticCustomError(
                 "image_reference",
                 "an image reference has no spaces, e.g. quay.io/jupyter/scipy:2026",
@@ -545,8 +702,14 @@ class Profile(BaseModel):
     @field_validator("cpu_guarantee", "cpu_limit", mode="before")
     @classmethod
     def _cpu(cls, value: Any, info: ValidationInfo) -> str:
+        if _checked(info) and not isinstance(value, str):  # as documented: text, like "500m"
+            raise PydanticCustomError(
+                "cpu_quantity",
+                "'{value}' is not a CPU quantity like 2, 0.5 or 500m",
+                {"value": str(value)[:100]},
+            )
         text = str(value)
-        if (_checked(info) and len(text) > MAX_QUANTITY_TEXT) or not _CPU.match(text):
+        if (_checked(info) and len(text) > MAX_QUANTITY_TEXT) or not _CPU.fullmatch(text):
             raise PydanticCustomError(
                 "cpu_quantity",
                 "'{value}' is not a CPU quantity like 2, 0.5 or 500m",
@@ -563,7 +726,7 @@ class Profile(BaseModel):
     @field_validator("mem_guarantee", "mem_limit")
     @classmethod
     def _memory(cls, value: str, info: ValidationInfo) -> str:
-        if (_checked(info) and len(value) > MAX_QUANTITY_TEXT) or not _MEMORY.match(value):
+        if (_checked(info) and len(value) > MAX_QUANTITY_TEXT) or not _MEMORY.fullmatch(value):
             raise PydanticCustomError(
                 "memory_quantity",
                 "'{value}' is not a memory quantity like 4Gi or 512Mi",
@@ -674,13 +837,23 @@ def _scalar(value: Any) -> Param:
     return value if isinstance(value, str | int | float) else str(value)
 
 
+#: the rules that relate two fields (raised for the whole profile), by the field a form shows
+#: them at: the guarantee, which is what an editor raises past the limit
+CROSS_FIELD_REASONS = {
+    "cpu_guarantee_above_limit": "cpu_guarantee",
+    "memory_guarantee_above_limit": "mem_guarantee",
+}
+
+
 def field_errors(err: ValidationError) -> tuple[dict[str, str], dict[str, FieldProblem]]:
     """pydantic's errors as ``{"tolerations.0.key": "message"}`` and as reason codes with
     params; the first error per field wins."""
     fields: dict[str, str] = {}
     problems: dict[str, FieldProblem] = {}
     for item in err.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "profile"
+        where = ".".join(str(p) for p in item["loc"]) or CROSS_FIELD_REASONS.get(
+            item["type"], "profile"
+        )
         if where in fields:
             continue
         kind = item["type"]

@@ -110,6 +110,8 @@ class ProfileService:
         revision: int,
     ) -> StoredProfile:
         self._require_admin(identity)
+        # the path names the profile: a slug in the body (as a record read back holds it)
+        # must be the path's, as a profile's slug never changes
         if data.get("slug", slug) != slug:
             raise InvalidProfile(
                 {"slug": "a profile's slug cannot change; create a new profile instead"},

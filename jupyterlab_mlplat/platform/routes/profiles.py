@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyterlab_mlplat.adapters.kube.manifests import pod_preview
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.api.profiles import (
+    SLUG_PATH,
     PodPreview,
     ProfileFields,
     ProfileList,
@@ -50,6 +51,7 @@ class ProfileHandler(PlatformHandler):
         "Replace a profile, from the revision the editor read.",
         {200: (ProfileRecord, "Saved; the revision went up by one.")},
         body=ProfileUpdate,
+        path=SLUG_PATH,
         role=ADMIN,
         errors={409: "Somebody saved it since `revision`."},
     )
@@ -68,6 +70,7 @@ class ProfileHandler(PlatformHandler):
         "Delete a profile. Running servers keep running.",
         {204: (None, "Deleted.")},
         query=[Query("revision", "The revision the editor read.", required=True, type="integer")],
+        path=SLUG_PATH,
         role=ADMIN,
         errors={409: "Changed since `revision`, or the last one."},
     )

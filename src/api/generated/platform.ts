@@ -352,7 +352,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "page_token_invalid" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -552,6 +552,7 @@ export interface components {
             allowed_groups: string[];
             /**
              * Cpu Guarantee
+             * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
              * @default 0.5
              */
             cpu_guarantee: string;
@@ -593,6 +594,7 @@ export interface components {
             image: string;
             /**
              * Mem Guarantee
+             * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
              * @default 1Gi
              */
             mem_guarantee: string;
@@ -611,7 +613,10 @@ export interface components {
              */
             order: number;
             quota: components["schemas"]["Quota"];
-            /** Slug */
+            /**
+             * Slug
+             * @description A DNS label (lower-case letters, digits, '-'), not a reserved name.
+             */
             slug: string;
             /** Tolerations */
             tolerations: components["schemas"]["Toleration"][];
@@ -626,6 +631,7 @@ export interface components {
             allowed_groups?: string[];
             /**
              * Cpu Guarantee
+             * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
              * @default 0.5
              */
             cpu_guarantee: string;
@@ -667,6 +673,7 @@ export interface components {
             image: string;
             /**
              * Mem Guarantee
+             * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
              * @default 1Gi
              */
             mem_guarantee: string;
@@ -685,7 +692,10 @@ export interface components {
              */
             order: number;
             quota?: components["schemas"]["QuotaInput"];
-            /** Slug */
+            /**
+             * Slug
+             * @description A DNS label (lower-case letters, digits, '-'), not a reserved name.
+             */
             slug: string;
             /** Tolerations */
             tolerations?: components["schemas"]["TolerationInput"][];
@@ -718,15 +728,20 @@ export interface components {
         };
         /**
          * ProfileUpdate
-         * @description A replacement of one profile; ``revision`` is the one the editor started from.
+         * @description A replacement of one profile; ``revision`` is the one the editor started from. The
+         *     profile is the one the path names: a slug in its fields must be the path's.
          */
         ProfileUpdate: {
-            /** Profile */
+            /**
+             * ProfileChanges
+             * @description A profile's fields; the slug is the path's.
+             */
             profile: {
                 /** Allowed Groups */
                 allowed_groups?: string[];
                 /**
                  * Cpu Guarantee
+                 * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
                  * @default 0.5
                  */
                 cpu_guarantee: string;
@@ -768,6 +783,7 @@ export interface components {
                 image: string;
                 /**
                  * Mem Guarantee
+                 * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
                  * @default 1Gi
                  */
                 mem_guarantee: string;
@@ -786,8 +802,11 @@ export interface components {
                  */
                 order: number;
                 quota?: components["schemas"]["QuotaInput"];
-                /** Slug */
-                slug: string;
+                /**
+                 * Slug
+                 * @description Optional: the path names the profile. When sent, it is the path's slug: a profile's slug never changes (another is refused, reason `slug_fixed`).
+                 */
+                slug?: string;
                 /** Tolerations */
                 tolerations?: components["schemas"]["TolerationInput"][];
             };
@@ -901,17 +920,20 @@ export interface components {
             /**
              * Effect
              * @default null
+             * @enum {unknown}
              */
-            effect: string | null;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" | null;
             /** Key */
             key: string;
             /**
              * Operator
              * @default Equal
+             * @enum {string}
              */
-            operator: string;
+            operator: "Equal" | "Exists";
             /**
              * Value
+             * @description None (or empty) with the operator Exists.
              * @default null
              */
             value: string | null;
@@ -921,17 +943,20 @@ export interface components {
             /**
              * Effect
              * @default null
+             * @enum {unknown}
              */
-            effect: string | null;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" | null;
             /** Key */
             key: string;
             /**
              * Operator
              * @default Equal
+             * @enum {string}
              */
-            operator: string;
+            operator: "Equal" | "Exists";
             /**
              * Value
+             * @description None (or empty) with the operator Exists.
              * @default null
              */
             value: string | null;

@@ -544,7 +544,7 @@ export interface components {
         BranchBody: {
             /**
              * Name
-             * @description The branch to create or switch to, e.g. `feature/tuning`.
+             * @description The branch to create or switch to, e.g. `feature/tuning`: a name git takes, of letters, digits, '.', '_', '-' and '/'.
              */
             name: string;
             /**
@@ -621,7 +621,7 @@ export interface components {
             files: string[];
             /**
              * Message
-             * @description At most 65536 characters; no control characters but tab and line ends.
+             * @description Not blank; at most 65536 characters; no control characters but tab and line ends.
              */
             message: string;
             /**
@@ -679,7 +679,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "page_token_invalid" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -908,7 +908,7 @@ export interface components {
         NewMergeRequestBody: {
             /**
              * Description
-             * @description At most 65536 characters.
+             * @description At most 65536 characters; no control characters but tab and line ends.
              * @default
              */
             description: string;
@@ -925,7 +925,7 @@ export interface components {
             target_branch: string;
             /**
              * Title
-             * @description At most 255 characters, one line.
+             * @description Not blank; at most 255 characters, one line without control characters.
              */
             title: string;
         };
@@ -996,6 +996,7 @@ export interface components {
             allowed_groups: string[];
             /**
              * Cpu Guarantee
+             * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
              * @default 0.5
              */
             cpu_guarantee: string;
@@ -1037,6 +1038,7 @@ export interface components {
             image: string;
             /**
              * Mem Guarantee
+             * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
              * @default 1Gi
              */
             mem_guarantee: string;
@@ -1055,7 +1057,10 @@ export interface components {
              */
             order: number;
             quota: components["schemas"]["Quota"];
-            /** Slug */
+            /**
+             * Slug
+             * @description A DNS label (lower-case letters, digits, '-'), not a reserved name.
+             */
             slug: string;
             /** Tolerations */
             tolerations: components["schemas"]["Toleration"][];
@@ -1070,6 +1075,7 @@ export interface components {
             allowed_groups?: string[];
             /**
              * Cpu Guarantee
+             * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
              * @default 0.5
              */
             cpu_guarantee: string;
@@ -1111,6 +1117,7 @@ export interface components {
             image: string;
             /**
              * Mem Guarantee
+             * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
              * @default 1Gi
              */
             mem_guarantee: string;
@@ -1129,7 +1136,10 @@ export interface components {
              */
             order: number;
             quota?: components["schemas"]["QuotaInput"];
-            /** Slug */
+            /**
+             * Slug
+             * @description A DNS label (lower-case letters, digits, '-'), not a reserved name.
+             */
             slug: string;
             /** Tolerations */
             tolerations?: components["schemas"]["TolerationInput"][];
@@ -1162,15 +1172,20 @@ export interface components {
         };
         /**
          * ProfileUpdate
-         * @description A replacement of one profile; ``revision`` is the one the editor started from.
+         * @description A replacement of one profile; ``revision`` is the one the editor started from. The
+         *     profile is the one the path names: a slug in its fields must be the path's.
          */
         ProfileUpdate: {
-            /** Profile */
+            /**
+             * ProfileChanges
+             * @description A profile's fields; the slug is the path's.
+             */
             profile: {
                 /** Allowed Groups */
                 allowed_groups?: string[];
                 /**
                  * Cpu Guarantee
+                 * @description Cores (2, 0.5) or millicores (500m), at most 1024 cores; at most the limit.
                  * @default 0.5
                  */
                 cpu_guarantee: string;
@@ -1212,6 +1227,7 @@ export interface components {
                 image: string;
                 /**
                  * Mem Guarantee
+                 * @description Bytes with an optional unit (512Mi, 4Gi, 1G), at most 64Ti; at most the limit.
                  * @default 1Gi
                  */
                 mem_guarantee: string;
@@ -1230,8 +1246,11 @@ export interface components {
                  */
                 order: number;
                 quota?: components["schemas"]["QuotaInput"];
-                /** Slug */
-                slug: string;
+                /**
+                 * Slug
+                 * @description Optional: the path names the profile. When sent, it is the path's slug: a profile's slug never changes (another is refused, reason `slug_fixed`).
+                 */
+                slug?: string;
                 /** Tolerations */
                 tolerations?: components["schemas"]["TolerationInput"][];
             };
@@ -1581,17 +1600,20 @@ export interface components {
             /**
              * Effect
              * @default null
+             * @enum {unknown}
              */
-            effect: string | null;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" | null;
             /** Key */
             key: string;
             /**
              * Operator
              * @default Equal
+             * @enum {string}
              */
-            operator: string;
+            operator: "Equal" | "Exists";
             /**
              * Value
+             * @description None (or empty) with the operator Exists.
              * @default null
              */
             value: string | null;
@@ -1601,17 +1623,20 @@ export interface components {
             /**
              * Effect
              * @default null
+             * @enum {unknown}
              */
-            effect: string | null;
+            effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" | null;
             /** Key */
             key: string;
             /**
              * Operator
              * @default Equal
+             * @enum {string}
              */
-            operator: string;
+            operator: "Equal" | "Exists";
             /**
              * Value
+             * @description None (or empty) with the operator Exists.
              * @default null
              */
             value: string | null;
@@ -2065,7 +2090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such object. */
+            /** @description No such folder or repository, or no branch of that name to switch to (`git_no_such_branch`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +2099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A conflicting change; reload and retry. */
+            /** @description Uncommitted changes the switch would overwrite. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2145,7 +2170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such object. */
+            /** @description No such folder or repository, or a file to commit that is neither there nor known to git (`git_no_such_file`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2154,7 +2179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A conflicting change; reload and retry. */
+            /** @description Nothing to commit, or unresolved conflicts. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,7 +2418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A conflicting change; reload and retry. */
+            /** @description The repository has no remote yet (`git_no_remote`): publish it first. Or the branch is not pushed, or one is already open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,7 +2733,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A conflicting change; reload and retry. */
+            /** @description The repository has no remote yet (`git_no_remote`): publish it first. Or local changes or conflicts stop the pull. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2813,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A conflicting change; reload and retry. */
+            /** @description The repository has no remote yet (`git_no_remote`): publish it first. Or GitLab has commits the branch lacks. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3201,7 +3226,7 @@ export interface operations {
                 filter?: string;
                 /** @description 50 by default. */
                 max_results?: number;
-                /** @description The `next_page_token` of the previous page. */
+                /** @description The `next_page_token` of the previous page; any other value is refused (`page_token_invalid`). */
                 page_token?: string;
             };
             header?: never;
@@ -3370,7 +3395,7 @@ export interface operations {
                 column?: string[];
                 /** @description 25 by default. */
                 max_results?: number;
-                /** @description The `next_page_token` of the previous page. */
+                /** @description The `next_page_token` of the previous page; any other value is refused (`page_token_invalid`). */
                 page_token?: string;
             };
             header?: never;
