@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import random
 import shutil
 import signal
 import socket
@@ -58,9 +60,44 @@ def give_to_home_owner(path: Path, home: Path) -> None:
         os.chown(entry, owner.st_uid, owner.st_gid)
 
 
+#: the blocks this process holds (base port → the locked file): kept until the process exits,
+#: so a block handed out stays this process's, and is handed out again once its ports are free
+_CLAIMED: dict[int, int] = {}
+
+
+def _claim(base: int) -> bool:
+    """Whether this process holds ``base``'s block: a lock on a file under the temp folder,
+    which every test process of this machine takes before it uses a block."""
+    if base in _CLAIMED:
+        return True
+    folder = Path(tempfile.gettempdir()) / "mlplat-test-ports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(folder / f"{base}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _CLAIMED[base] = fd
+    return True
+
+
 def free_port_block(start: int) -> int:
-    """A hub port whose whole block (proxy API, hub API, platform) is free right now."""
-    for base in range(start, start + 10_000, 211):
+    """A hub port whose whole block (proxy API, hub API, platform) is free right now and no
+    other test process holds.
+
+    Two test runs starting workbenches at once used to probe the same first block and both
+    take it (one proxy then failed with EADDRINUSE): each block is now claimed with a lock
+    file first, and the blocks of other processes are tried in a random order, so runs rarely
+    even contend. The blocks this process holds come first, in order, so asking again from a
+    block's own port gives that block while it is free."""
+    blocks = list(range(start, start + 10_000, 211))
+    own = [base for base in blocks if base in _CLAIMED]
+    others = [base for base in blocks if base not in _CLAIMED]
+    random.shuffle(others)
+    for base in own + others:
+        if not _claim(base):
+            continue
         try:
             for offset in PORT_OFFSETS:
                 with socket.socket() as probe:
