@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field
 
 from jupyterlab_mlplat.core.git.records import Branch
+from jupyterlab_mlplat.core.git.rules import BRANCH, COMMIT_MESSAGE, LINES, MERGE_REQUEST_TITLE
+from jupyterlab_mlplat.core.git.service import MAX_COMMIT_MESSAGE, MAX_TITLE
 
 from .base import FromCore, Wire
 from .gitlab import ProjectBody
@@ -35,7 +37,13 @@ class CommitBody(FolderBody):
         "no name in it over 255).",
     )
     message: str = Field(
-        description="At most 65536 characters; no control characters but tab and line ends."
+        description="Not blank; at most 65536 characters; no control characters but tab and "
+        "line ends.",
+        json_schema_extra={
+            "pattern": f"^{COMMIT_MESSAGE}$",
+            "minLength": 1,
+            "maxLength": MAX_COMMIT_MESSAGE,
+        },
     )
     clear_outputs: bool = Field(
         default=True,
@@ -52,7 +60,11 @@ class PushBody(FolderBody):
 
 
 class BranchBody(FolderBody):
-    name: str = Field(description="The branch to create or switch to, e.g. `feature/tuning`.")
+    name: str = Field(
+        description="The branch to create or switch to, e.g. `feature/tuning`: a name git "
+        "takes, of letters, digits, '.', '_', '-' and '/'.",
+        json_schema_extra={"pattern": f"^{BRANCH}$", "minLength": 1, "maxLength": 200},
+    )
 
 
 class PublishBody(FolderBody):
@@ -64,8 +76,19 @@ class PublishBody(FolderBody):
 
 
 class NewMergeRequestBody(FolderBody):
-    title: str = Field(description="At most 255 characters, one line.")
-    description: str = Field(default="", description="At most 65536 characters.")
+    title: str = Field(
+        description="Not blank; at most 255 characters, one line without control characters.",
+        json_schema_extra={
+            "pattern": f"^{MERGE_REQUEST_TITLE}$",
+            "minLength": 1,
+            "maxLength": MAX_TITLE,
+        },
+    )
+    description: str = Field(
+        default="",
+        description="At most 65536 characters; no control characters but tab and line ends.",
+        json_schema_extra={"pattern": f"^{LINES}$", "maxLength": MAX_COMMIT_MESSAGE},
+    )
     target_branch: str = "main"
 
 

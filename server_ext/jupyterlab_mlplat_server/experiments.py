@@ -31,13 +31,25 @@ from jupyterlab_mlplat.core.experiments.records import (
     Sort,
 )
 from jupyterlab_mlplat.core.experiments.rules import artifact_delivery
-from jupyterlab_mlplat.core.experiments.service import ARTIFACT_FILE, ARTIFACT_FOLDER, RUN_ID
+from jupyterlab_mlplat.core.experiments.service import (
+    ARTIFACT_FILE,
+    ARTIFACT_FOLDER,
+    EXPERIMENT_ID,
+    PAGE_TOKEN,
+    RUN_ID,
+)
 
 from .base import SidebarHandler
 
-_PAGE_TOKEN = Query("page_token", "The `next_page_token` of the previous page.")
+_PAGE_TOKEN = Query(
+    "page_token",
+    "The `next_page_token` of the previous page; any other value is refused "
+    "(`page_token_invalid`).",
+    pattern=f"^{PAGE_TOKEN}$",
+)
 #: the run ids the service takes, as the document states them
 _RUN_PATH = {"run_id": f"^{RUN_ID}$"}
+_EXPERIMENT_PATH = {"experiment_id": f"^{EXPERIMENT_ID}$"}
 _BINARY = ("application/octet-stream", {"type": "string", "format": "binary"})
 
 
@@ -83,6 +95,7 @@ class PrivacyHandler(SidebarHandler):
         "Make an experiment private (hidden from everybody else) or shared again; owner only.",
         {200: (ExperimentPrivacy, "The value stored.")},
         body=PrivacyBody,
+        path=_EXPERIMENT_PATH,
     )
     @tornado.web.authenticated
     async def post(self, experiment_id: str) -> None:
@@ -95,6 +108,7 @@ class RunListHandler(SidebarHandler):
     @operation(
         "One page of an experiment's runs, sorted, with only the chosen param/metric columns.",
         {200: (RunsPageBody, "The runs, the columns available and whether any is active.")},
+        path=_EXPERIMENT_PATH,
         query=[
             Query(
                 "sort",

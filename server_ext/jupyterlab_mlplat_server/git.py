@@ -38,6 +38,7 @@ from jupyterlab_mlplat.core.git.service import GitWorkspace
 
 from .base import SidebarHandler
 
+_NO_REMOTE = "The repository has no remote yet (`git_no_remote`): publish it first."
 FOLDER = Query("path", "The folder shown, relative to the server root ('' is the root).")
 
 
@@ -84,6 +85,11 @@ class CommitHandler(GitHandler):
         "running MLflow runs are tagged with the commit.",
         {201: (CommitResultBody, "Committed; the runs tagged and the new status.")},
         body=CommitBody,
+        errors={
+            404: "No such folder or repository, or a file to commit that is neither there nor "
+            "known to git (`git_no_such_file`).",
+            409: "Nothing to commit, or unresolved conflicts.",
+        },
     )
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -99,6 +105,7 @@ class PullHandler(GitHandler):
         "Pull the current branch from GitLab (a merge; conflicts are left as git leaves them).",
         {200: (PullResultBody, "Pulled; the files in conflict, if any, and the new status.")},
         body=FolderBody,
+        errors={409: _NO_REMOTE + " Or local changes or conflicts stop the pull."},
     )
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -112,6 +119,7 @@ class PushHandler(GitHandler):
         "Push the current branch to GitLab (setting its upstream).",
         {200: (RepoStatusBody, "Pushed; the new status.")},
         body=PushBody,
+        errors={409: _NO_REMOTE + " Or GitLab has commits the branch lacks."},
     )
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -147,6 +155,11 @@ class CheckoutHandler(GitHandler):
         "Switch to a branch; uncommitted changes it would overwrite stop it.",
         {200: (RepoStatusBody, "Switched; the new status.")},
         body=BranchBody,
+        errors={
+            404: "No such folder or repository, or no branch of that name to switch to "
+            "(`git_no_such_branch`).",
+            409: "Uncommitted changes the switch would overwrite.",
+        },
     )
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -222,6 +235,7 @@ class MergeRequestsHandler(GitHandler):
         "Open a merge request of the current branch, once GitLab has all its commits.",
         {201: (MergeRequestBody, "Opened.")},
         body=NewMergeRequestBody,
+        errors={409: _NO_REMOTE + " Or the branch is not pushed, or one is already open."},
     )
     @tornado.web.authenticated
     async def post(self) -> None:

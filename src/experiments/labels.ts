@@ -159,6 +159,10 @@ export const reasonLabels: ReasonLabels = {
     ),
   page_size_out_of_range: (trans, params) =>
     trans.__('A page holds 1 to %1 runs.', param(params, 'limit')),
+  page_token_invalid: trans =>
+    trans.__(
+      'This page of the list cannot be found any more: go back to the first page.'
+    ),
   experiment_id_invalid: (trans, params) =>
     trans.__('“%1” is not an experiment ID.', param(params, 'experiment_id')),
   run_id_invalid: (trans, params) =>

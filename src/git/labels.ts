@@ -249,6 +249,11 @@ export const reasonLabels: ReasonLabels = {
   // Commits and branches
   git_commit_message_missing: trans =>
     trans.__('Write a commit message: say what changed and why.'),
+  git_no_such_file: (trans, params) =>
+    trans.__(
+      'There is no file “%1” to commit, nor one git knows.',
+      param(params, 'path')
+    ),
   git_no_files_selected: trans =>
     trans.__('Select at least one file to commit.'),
   git_unreadable_notebook: (trans, params) =>
@@ -260,6 +265,8 @@ export const reasonLabels: ReasonLabels = {
       '“%1” is not a branch name git accepts (letters, digits, “.”, “_”, “-”, “/”).',
       param(params, 'name')
     ),
+  git_no_such_branch: (trans, params) =>
+    trans.__('There is no branch “%1”.', param(params, 'name')),
   git_branch_exists: (trans, params) =>
     trans.__('A branch named “%1” already exists.', param(params, 'name')),
   git_detached_head: trans =>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -21,6 +22,7 @@ from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_mlplat.core.experiments.service import PAGE_TOKEN
 from tests.workbench import Hub
 
 MLFLOW_SCOPES = ["access:services!service=mlflow"]
@@ -168,6 +170,53 @@ async def test_runs_are_paged_on_the_server(jp_fetch: Any, seeded: Seeded) -> No
     )
     ids = [r["id"] for r in first["runs"] + second["runs"]]
     assert sorted(ids) == sorted(seeded.runs.values())
+
+
+async def test_page_tokens_are_the_ones_handed_out_and_others_a_400(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    """A made-up page token is the client's mistake about ``page_token``, never MLflow's 500
+    passed on as a 503; a token past the end is an empty page."""
+    first = await get(jp_fetch, "experiments", params={"max_results": "1"})
+    assert re.fullmatch(PAGE_TOKEN, first["next_page_token"])
+    second = await get(
+        jp_fetch,
+        "experiments",
+        params={"max_results": "1", "page_token": first["next_page_token"]},
+    )
+    assert second["experiments"] and second["experiments"] != first["experiments"]
+    beyond = await get(
+        jp_fetch, "experiments", seeded.experiment, "runs", params={"page_token": "999999999"}
+    )
+    assert (beyond["runs"], beyond["next_page_token"]) == ([], None)
+    # MLflow's own spelling of a token, garbage, what MLflow answered 500 to, and a zero
+    for token in ("eyJvZmZzZXQiOiAxfQ==", "x", "MQ==", "0", "-1", "1" * 10, ""):
+        for parts in (("experiments",), ("experiments", seeded.experiment, "runs")):
+            code, body = await refusal(jp_fetch, *parts, params={"page_token": token})
+            assert (code, body["reason"], body["params"]) == (
+                400,
+                "page_token_invalid",
+                {"field": "page_token"},
+            ), (parts, token)
+
+
+async def test_an_experiment_id_that_is_no_number_is_a_400_and_a_large_one_not_found(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    for experiment in ("abc", "1.5", "-1"):
+        code, body = await refusal(jp_fetch, "experiments", experiment, "runs")
+        assert (code, body["reason"]) == (400, "experiment_id_invalid"), experiment
+        code, body = await refusal(
+            jp_fetch,
+            "experiments",
+            experiment,
+            "private",
+            method="POST",
+            body=json.dumps({"private": True}),
+        )
+        assert (code, body["reason"]) == (400, "experiment_id_invalid"), experiment
+    code, body = await refusal(jp_fetch, "experiments", "9" * 19, "runs")
+    assert (code, body["reason"]) == (404, "experiment_not_found")
 
 
 async def test_a_run_page_has_everything_and_a_link_to_the_mlflow_ui(

@@ -5,6 +5,7 @@ server with our extension)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,91 @@ async def test_a_deeply_nested_commit_is_a_400_naming_the_body(jp_fetch: Any, re
     assert answer["reason"] == "body_too_deep"
     assert answer["params"] == {"limit": 32}
     assert _state(repo) == before
+
+
+def _documented(schema: str, field: str) -> dict[str, Any]:
+    document = Path(__file__).resolve().parents[2] / "src" / "api" / "openapi" / "sidebar.json"
+    schemas = json.loads(document.read_text())["components"]["schemas"]
+    return dict(schemas[schema]["properties"][field])
+
+
+async def test_the_document_says_which_branch_names_and_messages_are_taken(
+    jp_fetch: Any, repo: Path
+) -> None:
+    """What the committed document calls a valid branch name or commit message is taken, and
+    what it does not is refused with a 400 naming the field, so a client (or schemathesis)
+    reading the document is never surprised."""
+    name = _documented("BranchBody", "name")
+    assert name["minLength"] == 1
+    for candidate, taken in [
+        ("feature/tuning", True),
+        ("v1.0_rc-2", True),
+        ("", False),
+        ("-x", False),
+        (".hidden", False),
+        ("a/.b", False),
+        ("a..b", False),
+        ("a.lock", False),
+        ("a.lock/b", False),
+        ("a//b", False),
+        ("a/", False),
+        ("a.", False),
+        ("HEAD", False),
+        ("with space", False),
+    ]:
+        assert (re.search(name["pattern"], candidate) is not None) is taken, candidate
+        status, body = await _call(
+            jp_fetch, "POST", "branches", json.dumps({"path": "churn", "name": candidate}).encode()
+        )
+        if taken:
+            assert status == 201, (candidate, body)
+            _git(repo, "switch", "-q", "main")
+        else:
+            assert (status, body["reason"]) == (400, "git_bad_branch_name"), candidate
+
+    message = _documented("CommitBody", "message")
+    assert (message["minLength"], message["maxLength"]) == (1, MAX_COMMIT_MESSAGE)
+    blank = ["", " ", "\t\n\r", "\u00a0\u2003\u3000", "\u2028\u2029"]
+    for candidate in blank:
+        assert re.search(message["pattern"], candidate) is None, repr(candidate)
+        status, body = await _call(
+            jp_fetch,
+            "POST",
+            "commit",
+            json.dumps({"path": "churn", "files": ["train.py"], "message": candidate}).encode(),
+        )
+        assert (status, body["reason"]) == (400, "git_commit_message_missing"), repr(candidate)
+    for candidate in ("fix", " \ufeff ", "\u05e9\u05dc\u05d5\u05dd\n\nbody"):
+        assert re.search(message["pattern"], candidate) is not None, repr(candidate)
+    # every character str.strip() drops is a space to the document too, and no other
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    controls = set(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+    for char in spaces:
+        assert re.search(message["pattern"], f"{char}{char}") is None, hex(ord(char))
+    assert re.search(message["pattern"], "x\x1b") is None  # controls are refused anyway
+    assert all(re.search(message["pattern"], c) is None for c in controls)
+
+
+async def test_the_document_says_which_merge_request_titles_are_taken(
+    jp_fetch: Any, repo: Path
+) -> None:
+    """A title with a control character is refused as the document says; a description may
+    span lines; a blank title is not a title."""
+    title = _documented("NewMergeRequestBody", "title")
+    description = _documented("NewMergeRequestBody", "description")
+    assert (title["minLength"], title["maxLength"]) == (1, 255)
+    for candidate in ("S\x16", "two\nlines", "tab\there", "\x85"):
+        assert re.search(title["pattern"], candidate) is None, repr(candidate)
+        status, body = await _call(
+            jp_fetch,
+            "POST",
+            "merge-requests",
+            json.dumps({"path": "churn", "title": candidate}).encode(),
+        )
+        assert (status, body["reason"], body["params"]["rule"]) == (400, "text_invalid", "control")
+    for candidate in ("", " ", "   "):
+        assert re.search(title["pattern"], candidate) is None, repr(candidate)
+    for candidate in ("Deeper trees", "\u00a0x", "\u05e9\u05dc\u05d5\u05dd"):
+        assert re.search(title["pattern"], candidate) is not None, repr(candidate)
+    assert re.search(description["pattern"], "why:\n\tbecause\r\n") is not None
+    assert re.search(description["pattern"], "bell\x07") is None

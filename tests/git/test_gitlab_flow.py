@@ -315,9 +315,25 @@ async def test_paths_outside_the_home_and_missing_remotes_are_refused(
     )
     assert status == 403
     assert body["reason"] == "git_outside_repository"
-    status, body = await sidebar.call("POST", "push", {"path": "solo"})
-    assert status == 400 and "no remote" in body["message"]
-    assert body["reason"] == "git_no_remote"
+    (jp_root_dir / "solo" / "a.py").write_text("a = 1\n")
+    status, _ = await sidebar.call(
+        "POST", "commit", {"path": "solo", "files": ["a.py"], "message": "m"}
+    )
+    assert status == 201
+    for route, body in (
+        ("push", {"path": "solo"}),
+        ("pull", {"path": "solo"}),
+        ("merge-requests", {"path": "solo", "title": "t"}),
+    ):
+        status, answer = await sidebar.call("POST", route, body)
+        assert (status, answer["reason"]) == (409, "git_no_remote"), route
+        assert "no remote" in answer["message"]
+    status, answer = await sidebar.call("POST", "checkout", {"path": "solo", "name": "nope"})
+    assert (status, answer["reason"], answer["params"]) == (
+        404,
+        "git_no_such_branch",
+        {"name": "nope"},
+    )
     status, body = await sidebar.call("POST", "branches", {"path": "solo", "name": "a..b"})
     assert (status, body["reason"], body["params"]) == (
         400,

@@ -174,10 +174,41 @@ async def test_a_commit_needs_a_message_and_files(git: GitWorkspace, home: Path)
 
 
 @pytest.mark.asyncio
-async def test_remote_operations_without_a_remote_say_so(git: GitWorkspace) -> None:
+async def test_remote_operations_without_a_remote_are_a_conflict(
+    git: GitWorkspace, home: Path
+) -> None:
+    """No remote is the repository's state (publish it first), not a wrong request: 409."""
     await git.init("project")
-    with pytest.raises(InvalidInput, match="no remote"):
-        await git.push("project")
+    (home / "project" / "a.py").write_text("a = 1\n")
+    await git.commit("project", ["a.py"], "start", clear_outputs=False)
+    for attempt in (
+        git.push("project"),
+        git.pull("project"),
+        git.open_merge_request("project", title="t", description="", target_branch="main"),
+    ):
+        with pytest.raises(Conflict, match="no remote") as refused:
+            await attempt
+        assert refused.value.reason == "git_no_remote"
+
+
+@pytest.mark.asyncio
+async def test_switching_to_a_branch_that_is_not_there_is_not_found(
+    git: GitWorkspace, home: Path
+) -> None:
+    await git.init("project")
+    (home / "project" / "a.py").write_text("a = 1\n")
+    await git.commit("project", ["a.py"], "start", clear_outputs=False)
+    _git(home / "project", "tag", "v1")
+    commit = _git(home / "project", "rev-parse", "--short", "HEAD").strip()
+    # no such name at all; a tag and a commit are no branches either
+    for name in ("nope", "v1", commit):
+        with pytest.raises(NotFound) as missing:
+            await git.switch("project", name)
+        assert (missing.value.reason, missing.value.params) == (
+            "git_no_such_branch",
+            {"name": name},
+        )
+    assert (await git.status("project")).branch == "main"
 
 
 def test_credentials_in_urls_are_redacted() -> None:
@@ -193,3 +224,19 @@ async def test_jupyter_checkpoints_are_never_changes(git: GitWorkspace, home: Pa
     (home / "project" / ".ipynb_checkpoints" / "nb-checkpoint.ipynb").write_text("{}")
     (home / "project" / "nb.ipynb").write_bytes(_notebook(("a", "x", [])))
     assert [f.path for f in (await git.status("project")).files] == ["nb.ipynb"]
+
+
+@pytest.mark.asyncio
+async def test_committing_a_file_that_is_not_there_is_not_found(
+    git: GitWorkspace, home: Path
+) -> None:
+    await git.init("project")
+    (home / "project" / "a.py").write_text("a = 1\n")
+    with pytest.raises(NotFound) as missing:
+        await git.commit("project", ["a.py", "gone.py"], "start", clear_outputs=False)
+    assert (missing.value.reason, missing.value.params) == ("git_no_such_file", {"path": "gone.py"})
+    # a deleted file git knows is a change to commit, not a missing one
+    await git.commit("project", ["a.py"], "start", clear_outputs=False)
+    (home / "project" / "a.py").unlink()
+    await git.commit("project", ["a.py"], "remove a", clear_outputs=False)
+    assert _git(home / "project", "ls-files") == ""

@@ -7,6 +7,8 @@ typed errors in one table.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -84,6 +86,28 @@ def _error(status: int, body: bytes, *, missing: NotFound | None) -> PlatformErr
     if kind is MLflowUnavailable:
         return MLflowUnavailable("MLflow is temporarily unavailable; try again in a moment.")
     return kind(message)
+
+
+def _to_mlflow_token(token: str) -> str:
+    """The core's page token (rows before the page) as MLflow writes one
+    (``SearchUtils.create_page_token``: base64 of ``{"offset": n}``)."""
+    return base64.b64encode(json.dumps({"offset": int(token)}).encode()).decode()
+
+
+def _from_mlflow_token(token: str | None) -> str | None:
+    """MLflow's ``next_page_token`` as the core's: its offset in decimal digits."""
+    if not token:
+        return None
+    try:
+        offset = json.loads(base64.b64decode(token, validate=True)).get("offset")
+    except (binascii.Error, ValueError, AttributeError):
+        offset = None
+    if type(offset) is not int or offset < 1:
+        raise MLflowFailed(
+            "MLflow handed out a page token of a form this workbench does not know.",
+            params={"status": 200},
+        )
+    return str(offset)
 
 
 def _run_missing(run_id: str) -> RunNotFound:
@@ -196,11 +220,11 @@ class MlflowTracker(Tracker):
         if name_contains:
             payload["filter"] = f"name ILIKE {_sql_literal('%' + name_contains + '%')}"
         if page_token:
-            payload["page_token"] = page_token
+            payload["page_token"] = _to_mlflow_token(page_token)
         answer = await self._json("POST", "experiments/search", payload=payload)
         return Page(
             [_experiment(e) for e in answer.get("experiments", [])],
-            answer.get("next_page_token") or None,
+            _from_mlflow_token(answer.get("next_page_token")),
         )
 
     async def search_runs(
@@ -219,7 +243,7 @@ class MlflowTracker(Tracker):
             "run_view_type": "ACTIVE_ONLY",
         }
         if page_token:
-            payload["page_token"] = page_token
+            payload["page_token"] = _to_mlflow_token(page_token)
         if filter_string:
             payload["filter"] = filter_string
         answer = await self._json(
@@ -232,7 +256,8 @@ class MlflowTracker(Tracker):
             ),
         )
         return Page(
-            [_run(r) for r in answer.get("runs", [])], answer.get("next_page_token") or None
+            [_run(r) for r in answer.get("runs", [])],
+            _from_mlflow_token(answer.get("next_page_token")),
         )
 
     async def get_run(self, run_id: str) -> RunData:

@@ -34,6 +34,12 @@ class PageSizeOutOfRange(InvalidInput):
     reason = "page_size_out_of_range"
 
 
+class PageTokenInvalid(InvalidInput):
+    """``params.field`` (``page_token``): not a ``next_page_token`` this API hands out."""
+
+    reason = "page_token_invalid"
+
+
 class RunIdInvalid(InvalidInput):
     """``params.run_id``: not a run id (letters, digits, ``-`` and ``_``)."""
 

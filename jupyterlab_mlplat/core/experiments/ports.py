@@ -16,6 +16,10 @@ class Tracker(Protocol):
 
     Every method raises the core's typed errors: ``NotFound`` for a missing experiment, run or
     artifact, ``Forbidden`` when the tracker refuses, ``Unavailable`` when it does not answer.
+
+    A page token, taken and handed out, is how many rows come before the page, in decimal
+    digits (``service.PAGE_TOKEN``): the sidebar API can then say which tokens it takes, and a
+    made-up one is refused before any tracker sees it.
     """
 
     async def search_experiments(

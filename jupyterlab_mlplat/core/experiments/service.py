@@ -28,6 +28,7 @@ from .errors import (
     NotYourExperiment,
     NotYourRun,
     PageSizeOutOfRange,
+    PageTokenInvalid,
     RunIdInvalid,
     TooFewRunsToCompare,
     TooManyRunsToCompare,
@@ -98,6 +99,33 @@ def _detail(run: RunData, me: str) -> RunDetail:
     return RunDetail(**vars(row), tags=dict(run.tags), artifact_uri=run.artifact_uri)
 
 
+#: a page token as the sidebar API documents it (anchored) and the service checks it: how many
+#: rows come before the page, as the tracker counts them (see ``ports.Tracker``)
+PAGE_TOKEN = r"[1-9][0-9]{0,8}"  # noqa: S105  (a pattern, not a secret)
+
+
+def checked_experiment_id(value: str) -> str:
+    if re.fullmatch(EXPERIMENT_ID, value) is None:
+        raise ExperimentIdInvalid(
+            f"{value[:100]!r} is not an experiment id",
+            "experiment_id",
+            params={"experiment_id": value[:100]},
+        )
+    return value
+
+
+def _page_token(value: str | None) -> str | None:
+    """A token of a later page, checked before the tracker sees it: a wrong one is the
+    client's mistake, never the tracker's failure."""
+    if value is not None and re.fullmatch(PAGE_TOKEN, value) is None:
+        raise PageTokenInvalid(
+            "page_token must be the next_page_token of the previous page",
+            "page_token",
+            params={"field": "page_token"},
+        )
+    return value
+
+
 def _page_size(max_results: int) -> int:
     if not 1 <= max_results <= MAX_PAGE:
         raise PageSizeOutOfRange(
@@ -132,6 +160,9 @@ def notebook_artifact_path(notebook_path: str) -> str:
 #: MLflow's ids: digits, letters, '-', '_' (the sidebar API documents it, anchored, as the
 #: pattern of every run id it takes)
 RUN_ID = r"[0-9a-zA-Z_-]{1,64}"
+#: an experiment id as the sidebar API documents it (anchored) and the service checks it: MLflow's
+#: tracking store numbers experiments (ids past its largest are answered as not found)
+EXPERIMENT_ID = r"[0-9]{1,19}"
 _RUN_ID = re.compile(RUN_ID)
 
 
@@ -155,7 +186,9 @@ class ExperimentService:
         self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
     ) -> Page[ExperimentRow]:
         page = await self._tracker.search_experiments(
-            name_contains.strip(), max_results=_page_size(max_results), page_token=page_token
+            name_contains.strip(),
+            max_results=_page_size(max_results),
+            page_token=_page_token(page_token),
         )
         return Page(
             [
@@ -174,7 +207,9 @@ class ExperimentService:
         max_results: int = 25,
         page_token: str | None = None,
     ) -> RunsPage:
+        experiment_id = checked_experiment_id(experiment_id)
         size = _page_size(max_results)
+        page_token = _page_token(page_token)
         order_by = [sort.order_by()]
         if not (sort.kind == "attribute" and sort.key == "start_time"):
             order_by.append("attributes.start_time DESC")  # stable pages among equal values
@@ -233,6 +268,7 @@ class ExperimentService:
     async def set_private(self, experiment_id: str, private: bool) -> bool:
         """Only the owner may (MLflow refuses anyone else); hides it from everybody else.
         Returns the value stored."""
+        checked_experiment_id(experiment_id)
         try:
             await self._tracker.set_experiment_tag(experiment_id, TAG_PRIVATE, privacy_tag(private))
         except Forbidden:

@@ -23,10 +23,30 @@ from jupyterlab_mlplat.core.kernel.errors import (
 
 from .records import ChangedFile, GitResult, RepoStatus
 
-_BRANCH = re.compile(r"^(?!/|.*(\.\.|//|@\{|\\|\.lock$|/$|\.$))[A-Za-z0-9._/-]{1,200}$")
+#: a branch name git takes (``git check-ref-format --branch``), narrowed to plain characters:
+#: no component starting with '.' or ending with '.lock', no '..' or '//', no '-' or '/' first,
+#: no '/' or '.' last, not ``HEAD``. The documents carry it as the name's pattern.
+BRANCH = r"(?!-|/|\.|HEAD$|.*(?:\.\.|//|/\.|\.lock/|\.lock$|/$|\.$))[A-Za-z0-9._/-]{1,200}"
+_BRANCH = re.compile(BRANCH)
+#: characters no commit message holds: C0 and C1 controls but tab and line ends (as
+#: ``naming.text(lines=True)`` checks), and what ``str.isspace`` calls a space, spelled out so the
+#: documents' regex engines read the same set
+_MESSAGE_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SPACE = r"\t\n\r\x0b\x0c\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: a commit message: no control characters but tab and line ends, and something besides spaces
+COMMIT_MESSAGE = rf"[^{_MESSAGE_CONTROL}]*[^{_MESSAGE_CONTROL}{_SPACE}][^{_MESSAGE_CONTROL}]*"
+#: text over lines (a merge request's description): no control characters but tab and line ends
+LINES = rf"[^{_MESSAGE_CONTROL}]*"
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+#: a merge request's title: one line without control characters (``naming.text``), not blank as
+#: the platform's GitLab service checks it (``core.gitlab.service.TITLE``; tab and line ends are
+#: controls here, so only the space is left to check)
+MERGE_REQUEST_TITLE = rf"[^{_CONTROL}]*[^{_CONTROL} ][^{_CONTROL}]*"
 _CREDENTIALS_IN_URL = re.compile(r"(https?://)[^/@\s]+@")
 #: git lists the files a checkout or merge would overwrite one per line, indented by a tab
 _LISTED_FILE = re.compile(r"^\t(.+)$", re.MULTILINE)
+#: ``git add`` naming a path that matches nothing
+_UNMATCHED = re.compile(r"pathspec '(.*)' did not match any files?")
 
 
 # ---- errors a person should be told apart
@@ -60,6 +80,12 @@ class CommitMessageMissing(InvalidInput):
     reason = "git_commit_message_missing"
 
 
+class NoSuchFile(NotFound):
+    """``params.path``: a file to commit that is neither in the folder nor known to git."""
+
+    reason = "git_no_such_file"
+
+
 class NoFilesSelected(InvalidInput):
     reason = "git_no_files_selected"
 
@@ -72,6 +98,12 @@ class BadBranchName(InvalidInput):
     reason = "git_bad_branch_name"
 
 
+class NoSuchBranch(NotFound):
+    """``params.name``: no local branch, nor a remote one to track, has this name."""
+
+    reason = "git_no_such_branch"
+
+
 class BranchExists(Conflict):
     reason = "git_branch_exists"
 
@@ -80,7 +112,9 @@ class NothingToCommit(Conflict):
     reason = "git_nothing_to_commit"
 
 
-class NoRemote(InvalidInput):
+class NoRemote(Conflict):
+    """The repository has no remote yet: a state to change (publish it), not a wrong request."""
+
     reason = "git_no_remote"
 
 
@@ -155,7 +189,7 @@ def redact(text: str) -> str:
 
 
 def branch_name(name: str) -> str:
-    if not _BRANCH.match(name or "") or name.startswith("-"):
+    if _BRANCH.fullmatch(name or "") is None:
         raise BadBranchName(
             f"{name!r} is not a branch name git accepts (letters, digits, '.', '_', '-', '/').",
             "name",
@@ -227,6 +261,11 @@ def git_failure(result: GitResult, command: str, *, unmerged: Sequence[str] = ()
             f"git cannot {doing}: resolve the conflicts in {join_files(unmerged)} and commit "
             "them first.",
             params={"command": command, "files": join_files(unmerged)},
+        )
+    if unmatched := _UNMATCHED.search(said):
+        path = unmatched.group(1)
+        return NoSuchFile(
+            f"There is no file {path!r} to commit, nor one git knows.", params={"path": path[:200]}
         )
     if "nothing to commit" in lowered or "no changes added to commit" in lowered:
         return NothingToCommit("Nothing to commit: the selected files have no changes.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,7 @@ from .records import (
     Visibility,
 )
 from .rules import (
+    COMMIT_MESSAGE,
     AlreadyARepository,
     BranchExists,
     BranchNotPushed,
@@ -46,6 +48,7 @@ from .rules import (
     NoCommits,
     NoFilesSelected,
     NoRemote,
+    NoSuchBranch,
     NoSuchFolder,
     NotARepository,
     NoTokenSaved,
@@ -171,7 +174,7 @@ class GitWorkspace:
         outputs while the files on disk keep theirs. The person's running experiments are
         tagged with the new commit; the new status comes back with it."""
         text(message, field="message", limit=MAX_COMMIT_MESSAGE, lines=True, bidi=True)
-        if not message.strip():
+        if re.fullmatch(COMMIT_MESSAGE, message) is None:  # blank: the controls are refused above
             raise CommitMessageMissing(
                 "Write a commit message: say what changed and why.", "message"
             )
@@ -232,6 +235,10 @@ class GitWorkspace:
         repo = await self._repository(relative)
         result = await self._git.run(repo.at, "switch", branch_name(name))
         if result.code != 0:
+            # "invalid reference": no branch, nor a remote one to track; "a branch is expected,
+            # got tag/commit/remote branch": a name that is not a local branch either
+            if any(s in result.stderr for s in ("invalid reference", "a branch is expected")):
+                raise NoSuchBranch(f"There is no branch {name!r}.", params={"name": name})
             raise await self._failure(repo, result, "switch")
         return await self._status(repo)
 
@@ -288,7 +295,7 @@ class GitWorkspace:
         repo = await self._repository(relative)
         remote = await self._remote_url(repo, raw=True)
         if remote is None:
-            raise NoRemote("This repository has no remote. Publish it to GitLab first.", "remote")
+            raise NoRemote("This repository has no remote. Publish it to GitLab first.")
         state = parse_status(
             (await self._run(repo.at, "status", "--porcelain=v2", "--branch", "-z", "-uno")).stdout
         )
@@ -444,7 +451,7 @@ class GitWorkspace:
 
     async def _remote(self, repo: _Repo, *args: str) -> GitResult:
         if await self._remote_url(repo) is None:
-            raise NoRemote("This repository has no remote. Publish it to GitLab first.", "remote")
+            raise NoRemote("This repository has no remote. Publish it to GitLab first.")
         token = await self._host.token()
         if not token:
             raise NoTokenSaved(
