@@ -83,7 +83,8 @@ def separate_accounts(data_dir: Path, env: dict[str, str], code: list[Path]) -> 
     opened = make_traversable([data_dir / "home", Path(sys.prefix), *code, Path(__file__)])
     if opened:
         print(
-            "mlplat-embedded: let every account pass through " + ", ".join(str(p) for p in opened),
+            "mlplat-embedded: the workspaces' and services' accounts may now pass through "
+            "(not list) " + ", ".join(str(p) for p in opened),
             flush=True,
         )
     env["MLPLAT_SERVICE_ACCOUNT"] = service.name

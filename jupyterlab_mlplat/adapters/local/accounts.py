@@ -114,7 +114,8 @@ def make_traversable(paths: Iterable[Path]) -> list[Path]:
     what was changed, for the launcher to say."""
     changed: list[Path] = []
     for path in paths:
-        for folder in [path.resolve(), *path.resolve().parents]:
+        start = path.resolve()
+        for folder in [start, *start.parents] if start.is_dir() else start.parents:
             mode = folder.stat().st_mode
             if not mode & 0o001:
                 folder.chmod((mode & 0o7777) | 0o001)
