@@ -109,6 +109,23 @@ async def test_a_long_commit_message_up_to_the_limit_is_committed(
     assert _git(repo, "log", "-1", "--format=%B").strip() == message.strip()
 
 
+@pytest.mark.parametrize("picked", ["", ".", "./", "sub/.."])
+async def test_a_path_naming_the_whole_repository_commits_nothing(
+    jp_fetch: Any, repo: Path, picked: str
+) -> None:
+    """A commit stages exactly the files picked: a path that names the repository itself would
+    have staged every change and every untracked file in it."""
+    (repo / "sub").mkdir()
+    (repo / "notes.txt").write_text("not for this commit\n")
+    before = _state(repo)
+    body = {**COMMIT, "files": ["train.py", picked]}
+    status, answer = await _call(jp_fetch, "POST", "commit", json.dumps(body).encode())
+    assert status == 400, answer
+    assert answer["reason"] == "git_no_files_selected"
+    assert "whole repository" in answer["message"]
+    assert _state(repo) == before
+
+
 @pytest.mark.parametrize("path", [LONG, "churn\x00", "churn/" + "x" * 300])
 async def test_a_bad_folder_in_a_query_is_a_400_naming_path(
     jp_fetch: Any, repo: Path, path: str

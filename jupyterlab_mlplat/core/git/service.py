@@ -186,8 +186,13 @@ class GitWorkspace:
         top = repo.at
         plain: list[str] = []
         cleared: list[tuple[str, bytes, str]] = []  # path, blob, mode
-        for relative_path in paths:
+        for index, relative_path in enumerate(paths):
             path = self._inside(top, relative_path)
+            if path == ".":  # "" or "." would stage the whole work tree, not what was picked
+                raise NoFilesSelected(
+                    "Select the files to commit: an empty path names the whole repository.",
+                    f"files.{index}",
+                )
             file = top / path
             if clear_outputs and path.endswith(".ipynb") and file.is_file():
                 try:
