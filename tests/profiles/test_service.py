@@ -156,6 +156,16 @@ def test_delete_checks_the_revision_and_keeps_the_last_profile(service: ProfileS
     assert deleted == ["cpu-large", "gpu-1"]
 
 
+def test_a_missing_profile_with_an_impossible_name_is_not_echoed_whole(
+    service: ProfileService,
+) -> None:
+    """A path may carry kilobytes: the answer names what was asked for, shortened."""
+    with pytest.raises(NotFound) as caught:
+        service.delete(ADMIN, "x" * 9000, revision=1)
+    assert len(caught.value.message) < 200
+    assert len(str(caught.value.params["slug"])) <= 63
+
+
 def test_every_change_is_in_the_audit_log_with_what_changed(service: ProfileService) -> None:
     base = next(s for s in service.store.profiles() if s.profile.slug == "gpu-1")
     token = current_request_id.set("req-1")

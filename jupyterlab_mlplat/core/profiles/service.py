@@ -159,8 +159,10 @@ class ProfileService:
     def _current(self, tx: ProfilesTx, slug: str, revision: int) -> StoredProfile:
         current: StoredProfile | None = tx.get_profile(slug)
         if current is None:
+            # a name no profile can have is not echoed whole: a path may be kilobytes long
+            named = slug if len(slug) <= 63 else slug[:60] + "…"
             raise ProfileNotFound(
-                f"There is no profile {slug!r}; it may have been deleted.", params={"slug": slug}
+                f"There is no profile {named!r}; it may have been deleted.", params={"slug": named}
             )
         if current.revision != revision:
             raise ProfileChanged(
