@@ -35,16 +35,23 @@ esac
 """
 
 
-async def head_commit(folder: Path | None) -> str | None:
-    """The commit checked out in ``folder``, or None outside a repository (or without git)."""
+async def head_commit(folder: Path | None, within: Path) -> str | None:
+    """The commit checked out in ``folder``'s repository when that repository lies within
+    ``within`` (the person's own files), else None (also without git). A person's folder may
+    sit inside someone else's checkout, whose commit says nothing of the person's work."""
     if folder is None:
         return None
     try:
-        result = await CliGit().run(folder, "rev-parse", "--verify", "HEAD")
+        result = await CliGit().run(folder, "rev-parse", "--show-toplevel", "--verify", "HEAD")
     except Unavailable:
         return None
-    commit = result.text.strip()
-    return commit if result.code == 0 and commit else None
+    lines = result.text.splitlines()
+    if result.code != 0 or len(lines) != 2:
+        return None
+    top, commit = lines
+    if not Path(os.path.realpath(top)).is_relative_to(os.path.realpath(within)):  # noqa: ASYNC240
+        return None
+    return commit
 
 
 class CliGit(GitRunner):

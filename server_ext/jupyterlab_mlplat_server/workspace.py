@@ -34,7 +34,7 @@ class JupyterWorkspace:
         return str(model["content"]).encode()
 
     async def commit_of(self, path: str) -> str | None:
-        return await head_commit(self._folder_inside_root(path))
+        return await head_commit(self._folder_inside_root(path), Path(self._contents.root_dir))
 
     def _folder_inside_root(self, path: str) -> Path | None:
         root = Path(self._contents.root_dir).resolve()

@@ -390,6 +390,7 @@ def test_runs_started_in_a_notebook_kernel_name_their_notebook_and_commit(
         "MLFLOW_TRACKING_TOKEN": seeded.tokens["alice"],
         "JPY_SESSION_NAME": str(project / "model.ipynb"),
         "MLPLAT_SERVER_ROOT": str(tmp_path / "home"),
+        "HOME": str(tmp_path / "home"),  # the repository is the person's: inside their home
     }
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

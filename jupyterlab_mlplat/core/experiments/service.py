@@ -87,7 +87,8 @@ def _row(run: RunData, me: str, columns: Columns | None) -> RunRow:
         duration_ms=_duration(run),
         user=run.user,
         source_notebook=run.tags.get(TAG_SOURCE_NOTEBOOK),
-        git_commit=run.tags.get(TAG_GIT_COMMIT),
+        # "" when the notebook was in no repository of the person's (it outvotes MLflow's guess)
+        git_commit=run.tags.get(TAG_GIT_COMMIT) or None,
         params=params,
         metrics=metrics,
         can_write=may_change_run(run, me),
