@@ -84,7 +84,12 @@ class PlatformKubeSpawner(ProfileSpawnerMixin, KubeSpawner):
         return {p.slug: headroom(p, nodes) for p in profiles}
 
     async def load_user_options(self) -> None:
-        """KubeSpawner applies the chosen profile; we refuse it first if it breaks a quota."""
+        """KubeSpawner applies the chosen profile; we refuse it first if it breaks a quota or
+        the page marks it "cannot start now" (no node has room, from the same node figures).
+        Unlike the embedded machine, the scheduler is the last word here: a pod admitted on a
+        stale figure waits as Pending instead of overfilling a node."""
         profiles = await self.allowed_profiles()
-        self.enforce_quota(self.chosen_profile(profiles))
+        profile = self.chosen_profile(profiles)
+        self.enforce_quota(profile)
+        self.enforce_headroom(profile, (await self.headroom([profile])).get(profile.slug))
         await super().load_user_options()

@@ -28,6 +28,8 @@ from jupyterlab_mlplat.core.profiles.capacity import (
 )
 from jupyterlab_mlplat.core.profiles.rules import Profile, default_profile, load_profiles_file
 
+from .language import Translate, english, translator_for
+
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -127,7 +129,9 @@ class ProfileSpawnerMixin(LoggingConfigurable):
     """Mixed into both spawners: which profiles a person may start, and whether they may now.
 
     The spawner class provides ``headroom(profiles)`` (the cluster's or this machine's) and
-    ``override_for(profile)`` (the traits a profile sets on it).
+    ``override_for(profile)`` (the traits a profile sets on it). The spawn page shows a profile
+    that cannot start as disabled with its reason, and the start refuses it with the same
+    reason (``enforce_headroom``): the page is only a hint, a request can name any profile.
     """
 
     mlplat_gpus = Int(0, help="GPUs of the running profile; quotas count it.")
@@ -149,13 +153,24 @@ class ProfileSpawnerMixin(LoggingConfigurable):
     def override_for(self, profile: Profile) -> dict[str, Any]:
         raise NotImplementedError
 
+    def page_translator(self) -> Translate:
+        """The spawn page's language: the browser's, from the request JupyterHub is serving."""
+        return translator_for(getattr(self, "handler", None))
+
     async def platform_profile_list(self, _spawner: Any = None) -> list[dict[str, Any]]:
-        """The profiles in KubeSpawner's ``profile_list`` shape, with what the page shows."""
+        """The profiles in KubeSpawner's ``profile_list`` shape, with what the page shows.
+
+        The default is the admins' default when it can start, else the first that can: the
+        page never preselects a profile it shows disabled.
+        """
         profiles = await self.allowed_profiles()
         if not profiles:
             raise refusal(403, "No workspace profile is open to your groups; ask a platform admin.")
         rooms = await self.headroom(profiles)
-        chosen = default_profile(profiles).slug
+        startable = [p for p in profiles if _startable(rooms.get(p.slug))]
+        chosen = default_profile(startable).slug if startable else None
+        _ = self.page_translator()
+        page = page_texts(_, [rooms.get(p.slug) for p in profiles])
         return [
             {
                 "slug": p.slug,
@@ -163,7 +178,7 @@ class ProfileSpawnerMixin(LoggingConfigurable):
                 "description": p.description,
                 "default": p.slug == chosen,
                 "kubespawner_override": self.override_for(p),
-                "mlplat": describe(p, rooms.get(p.slug)),
+                "mlplat": {**describe(p, rooms.get(p.slug), _), "page": page},
             }
             for p in profiles
         ]
@@ -186,6 +201,18 @@ class ProfileSpawnerMixin(LoggingConfigurable):
         except QuotaExceeded as err:
             raise refusal(403, err.message) from None
         self.mlplat_gpus = profile.gpu
+
+    def enforce_headroom(self, profile: Profile, room: Headroom | None) -> None:
+        """Refuse a start the spawn page marks "cannot start now", with the page's reason and
+        what to do. An unknown headroom (the cluster's nodes could not be read) refuses
+        nothing: the scheduler still decides, and a person is not locked out by a hiccup."""
+        if room is None or room.can_start:
+            return
+        raise refusal(
+            403,
+            f"The {profile.display_name} profile cannot start now: {room.reason}. "
+            f"{advice(room, english)}",
+        )
 
     # the GPU count must survive a hub restart for quotas to count running servers
     def get_state(self) -> dict[str, Any]:
@@ -217,22 +244,65 @@ def render_profile_form(
     )
 
 
-def describe(profile: Profile, room: Headroom | None) -> dict[str, Any]:
-    """What the spawn page shows of a profile: plain values, escaped by the template."""
+def _startable(room: Headroom | None) -> bool:
+    return room is None or room.can_start
+
+
+#: what to do about a profile that cannot start, by whether waiting can help
+ASK_ADMIN = "No server of this size fits here: ask a platform admin for a smaller profile."
+WAIT = "Wait until other servers stop, or stop one of yours, then reload this page."
+NONE_CAN_START = "None of the workspace profiles open to you can start now."
+
+
+def advice(room: Headroom, _: Translate) -> str:
+    return _(ASK_ADMIN) if room.lasting else _(WAIT)
+
+
+def page_texts(_: Translate, rooms: Sequence[Headroom | None]) -> dict[str, str]:
+    """The page's own words (KubeSpawner renders the template with the profile list alone, so
+    they travel with each profile), and what to do when nothing can start."""
+    blocked = [r for r in rooms if r is not None and not r.can_start]
+    nothing = bool(rooms) and len(blocked) == len(rooms)
     return {
-        "image": profile.image,
-        "cpu": f"{profile.cpu_guarantee} to {profile.cpu_limit}",
-        "memory": f"{profile.mem_guarantee} to {profile.mem_limit}",
-        "gpu": profile.gpu,
-        "gpu_resource": profile.gpu_resource,
-        "can_start": room.can_start if room else None,
-        "headroom": _headroom_text(profile, room),
+        "image": _("Image"),
+        "cpu": _("CPU"),
+        "memory": _("Memory"),
+        "gpu": _("GPU"),
+        "none": _("none"),
+        "nothing_can_start": _(NONE_CAN_START) if nothing else "",
+        "what_to_do": (" ".join(dict.fromkeys(advice(r, _) for r in blocked)) if nothing else ""),
     }
 
 
-def _headroom_text(profile: Profile, room: Headroom | None) -> str:
+def describe(profile: Profile, room: Headroom | None, _: Translate = english) -> dict[str, Any]:
+    """What the spawn page shows of a profile: plain values, escaped by the template."""
+    return {
+        "image": profile.image,
+        "cpu": _("{guarantee} to {limit}").format(
+            guarantee=profile.cpu_guarantee, limit=profile.cpu_limit
+        ),
+        "memory": _("{guarantee} to {limit}").format(
+            guarantee=profile.mem_guarantee, limit=profile.mem_limit
+        ),
+        "gpu": profile.gpu,
+        "gpu_resource": profile.gpu_resource,
+        "can_start": room.can_start if room else None,
+        "headroom": _headroom_text(profile, room, _),
+        "advice": advice(room, _) if room is not None and not room.can_start else "",
+    }
+
+
+def _headroom_text(profile: Profile, room: Headroom | None, _: Translate) -> str:
     if room is None:
-        return "capacity unknown"
-    parts = [room.gpu_text] if profile.gpu else []
-    parts.append("can start now" if room.can_start else f"cannot start now: {room.reason}")
+        return _("capacity unknown")
+    parts = (
+        [_("GPU: {free} of {total} free").format(free=room.gpu_free, total=room.gpu_total)]
+        if profile.gpu
+        else []
+    )
+    if room.can_start:
+        parts.append(_("can start now"))
+    else:
+        reason = _(room.why).format(**room.params)
+        parts.append(_("cannot start now: {reason}").format(reason=reason))
     return " · ".join(parts)

@@ -4,7 +4,9 @@ KubeSpawner has ``profile_list``; a local process spawner does not, so this one 
 profiles (read live from the platform) with the same template, checks the same quotas, and
 applies what a local process can honour (environment, the limits as advisory
 ``MEM_LIMIT``/``CPU_LIMIT``). What it cannot enforce — GPUs, node selectors, images — it shows
-rather than pretends.
+rather than pretends. Whether a profile can start is weighed against this machine
+(``core.profiles.capacity.machine_headroom``, docs/capacity.md), and a start the page marks
+"cannot start now" is refused with the same reason.
 
 When the hub runs as root each person's server runs as their own operating-system account
 (``mlplat-alice``) in a home only that account can enter, as The Littlest JupyterHub does; the
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Bool, Unicode, default
+from traitlets import Bool, Float, Unicode, default
 
 from jupyterlab_mlplat.adapters.local.accounts import (
     Account,
@@ -32,7 +34,7 @@ from jupyterlab_mlplat.adapters.local.accounts import (
 )
 from jupyterlab_mlplat.adapters.local.machine import this_machine
 from jupyterlab_mlplat.core.kernel.naming import system_account
-from jupyterlab_mlplat.core.profiles.capacity import Headroom, headroom
+from jupyterlab_mlplat.core.profiles.capacity import Headroom, machine_headroom
 from jupyterlab_mlplat.core.profiles.resources import pod_resources, profile_environment
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
@@ -71,6 +73,20 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
         "defaults to whether it does. Off, every server runs as the hub's user (single-trust)."
     ).tag(config=True)
 
+    cpu_allocation_ratio = Float(
+        16.0,
+        help="How far the CPU guarantees of all running servers may add up beyond this "
+        "machine's CPUs, e.g. 16: a shared CPU only slows down, and idle notebooks use little. "
+        "A single server is never promised more than the machine has.",
+    ).tag(config=True)
+
+    memory_allocation_ratio = Float(
+        1.5,
+        help="How far the memory guarantees of all running servers may add up beyond this "
+        "machine's memory, e.g. 1.5 (1.0 to promise no more than there is). A server also "
+        "starts only when its guarantee is free at that moment.",
+    ).tag(config=True)
+
     @default("own_accounts")
     def _own_accounts_default(self) -> bool:
         return separate_accounts_possible()
@@ -90,7 +106,8 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
     async def render_profiles_form(self) -> str:
         """The spawn page: one choice per profile this user's groups may start."""
         profile_list = await self.platform_profile_list()
-        trust = None if self.own_accounts else SINGLE_TRUST.format(account=self.account_name)
+        _ = self.page_translator()
+        trust = None if self.own_accounts else _(SINGLE_TRUST).format(account=self.account_name)
         return render_profile_form(profile_list, self.user_options or {}, trust_note=trust)
 
     def options_from_form(self, formdata: dict[str, list[str]]) -> dict[str, Any]:
@@ -100,21 +117,34 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
         return local_limits(profile)
 
     async def headroom(self, profiles: Sequence[Profile]) -> dict[str, Headroom]:
+        return self.machine_headroom(profiles)
+
+    def machine_headroom(self, profiles: Sequence[Profile]) -> dict[str, Headroom]:
+        """This machine against what the hub's other servers were guaranteed.
+
+        Synchronous on purpose: ``start`` weighs the profile and records the new server's own
+        guarantees with no ``await`` between, so two starts at once cannot both take the last
+        room. Servers still starting count (``active``); their guarantees are set in ``start``.
+        """
         promised = [
             (other.cpu_guarantee or 0.0, other.mem_guarantee or 0)
             for user in self.user.settings["users"].values()
             for other in user.spawners.values()
             if other is not self and other.active
         ]
-        machine = this_machine(promised)
-        # a GPU profile runs here on the CPU, so only CPU and memory decide
-        return {p.slug: headroom(p.model_copy(update={"gpu": 0}), [machine]) for p in profiles}
+        machine = this_machine(
+            promised,
+            cpu_ratio=self.cpu_allocation_ratio,
+            memory_ratio=self.memory_allocation_ratio,
+        )
+        return {p.slug: machine_headroom(p, machine) for p in profiles}
 
     async def platform_profile_list(self, _spawner: Any = None) -> list[dict[str, Any]]:
         entries = await super().platform_profile_list(_spawner)
+        _ = self.page_translator()
         for entry in entries:
             if entry["mlplat"]["gpu"]:
-                entry["mlplat"]["note"] = NO_LOCAL_GPU
+                entry["mlplat"]["note"] = _(NO_LOCAL_GPU)
         return entries
 
     def make_preexec_fn(self, name: str) -> Callable[[], None]:
@@ -156,6 +186,8 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
     async def start(self) -> Any:
         profile = self.chosen_profile(await self.allowed_profiles())
         self.enforce_quota(profile)
+        # no await from here until the guarantees are set: see machine_headroom
+        self.enforce_headroom(profile, self.machine_headroom([profile])[profile.slug])
         self.log.info("starting %s with profile %s", self.user.name, profile.slug)
         self.environment = {**self.environment, **profile_environment(profile)}
         for name, value in local_limits(profile).items():

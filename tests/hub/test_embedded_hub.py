@@ -1,10 +1,18 @@
 """The embedded workbench's real JupyterHub: demo users log in with the generated password, hub
-groups become platform roles through custom scopes, and the spawn page offers the profiles."""
+groups become platform roles through custom scopes, and the spawn page offers the profiles,
+keeping what it says of each: a profile it marks "cannot start now" the hub refuses."""
 
 from __future__ import annotations
 
-import pytest
+import contextlib
+import time
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
+import requests
+
+from jupyterlab_mlplat.adapters.local.machine import usable_cpus
 from tests.workbench import Hub
 
 # what every user server's token carries (hub_config/jupyterhub_config.py); the custom scopes of
@@ -79,3 +87,142 @@ def test_the_spawn_page_offers_the_workspace_profiles(hub: Hub) -> None:
     for name in ("Small CPU", "Large CPU", "One GPU"):
         assert name in page.text
     assert 'value="cpu-small" checked' in page.text
+
+
+# ---- "cannot start now" is kept: the page disables it, the hub's API refuses it
+
+PLATFORM_SCOPES = ["access:services!service=mlplat", "custom:mlplat:admin"]
+
+
+def _xsrf(session: requests.Session) -> dict[str, str]:
+    return {"X-XSRFToken": session.cookies.get("_xsrf", "")}
+
+
+def _platform(hub: Hub, token: str, method: str, path: str, body: Any = None) -> Any:
+    response = requests.request(
+        method,
+        f"{hub.url}/services/mlplat/api/v1/{path}",
+        json=body,
+        headers={"Authorization": f"token {token}"},
+        timeout=30,
+    )
+    assert response.ok, response.text
+    return response.json() if response.content else None
+
+
+@contextlib.contextmanager
+def _extra_profile(hub: Hub, **fields: Any) -> Iterator[str]:
+    """A profile an admin adds through the platform for one test, and deletes afterwards."""
+    adam = hub.token(hub.login("adam"), "adam", PLATFORM_SCOPES)
+    profile = {"image": "quay.io/jupyter/scipy-notebook:2026-11-16", "order": 50, **fields}
+    created = _platform(hub, adam, "POST", "profiles", profile)
+    try:
+        yield profile["slug"]
+    finally:
+        _platform(hub, adam, "DELETE", f"profiles/{profile['slug']}?revision={created['revision']}")
+
+
+def _profile_block(page: str, slug: str) -> str:
+    """One profile's label on the spawn page, from its opening tag to its closing one."""
+    start = page.index(f'data-profile="{slug}"')
+    return page[start : page.index("</label>", start)]
+
+
+def _wait_ready(session: requests.Session, hub: Hub, user: str) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        model = session.get(f"{hub.url}/hub/api/users/{user}", headers=_xsrf(session)).json()
+        if model["servers"].get("", {}).get("ready"):
+            return
+        assert time.monotonic() < deadline, model
+        time.sleep(0.5)
+
+
+def _stop(session: requests.Session, hub: Hub, user: str) -> None:
+    session.delete(f"{hub.url}/hub/api/users/{user}/server", headers=_xsrf(session), timeout=60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        model = session.get(f"{hub.url}/hub/api/users/{user}", headers=_xsrf(session)).json()
+        if "" not in model["servers"]:
+            return
+        time.sleep(0.5)
+
+
+def test_a_profile_that_cannot_start_is_refused_by_the_hubs_api_with_its_reason(
+    hub: Hub,
+) -> None:
+    with _extra_profile(
+        hub, slug="too-big", display_name="Too big", cpu_guarantee="1024", cpu_limit="1024"
+    ):
+        session = hub.login("alice")
+        page = session.get(f"{hub.url}/hub/spawn", timeout=30).text
+        block = _profile_block(page, "too-big")
+        assert " disabled" in block
+        reason = (
+            f"this machine has {usable_cpus().normalize():f} CPU and the profile is promised 1024"
+        )
+        assert f"cannot start now: {reason}" in block
+
+        refused = session.post(
+            f"{hub.url}/hub/api/users/alice/server",
+            json={"profile": "too-big"},
+            headers=_xsrf(session),
+            timeout=60,
+        )
+        assert refused.status_code == 403, refused.text
+        message = refused.json()["message"]
+        assert message == (
+            f"The Too big profile cannot start now: {reason}. "
+            "No server of this size fits here: ask a platform admin for a smaller profile."
+        )
+        model = session.get(f"{hub.url}/hub/api/users/alice", headers=_xsrf(session)).json()
+        assert "" not in model["servers"] or not model["servers"][""].get("ready")
+
+        # the form, posted by hand past the disabled choice: the same reason on the hub's page
+        form = session.post(
+            f"{hub.url}/hub/spawn/alice",
+            data={"profile": "too-big", "_xsrf": session.cookies.get("_xsrf", "")},
+            timeout=60,
+        )
+        assert form.status_code == 403
+        assert "cannot start now: this machine has" in form.text
+        assert "Traceback" not in form.text
+
+
+def test_a_small_profile_starts_while_a_server_holding_every_core_runs(hub: Hub) -> None:
+    """The report: with one big server running, every profile said "cannot start now", Small
+    CPU included, on a machine with room for it."""
+    every_core = f"{usable_cpus().normalize():f}"
+    with _extra_profile(
+        hub,
+        slug="every-core",
+        display_name="Every core",
+        cpu_guarantee=every_core,
+        cpu_limit=every_core,
+        mem_guarantee="1Gi",
+        mem_limit="2Gi",
+    ):
+        alice, rita = hub.login("alice"), hub.login("rita")
+        started = alice.post(
+            f"{hub.url}/hub/api/users/alice/server",
+            json={"profile": "every-core"},
+            headers=_xsrf(alice),
+            timeout=60,
+        )
+        assert started.status_code in (201, 202), started.text
+        try:
+            _wait_ready(alice, hub, "alice")
+            page = rita.get(f"{hub.url}/hub/spawn", timeout=30).text
+            small = _profile_block(page, "cpu-small")
+            assert "can start now" in small and " disabled" not in small
+            second = rita.post(
+                f"{hub.url}/hub/api/users/rita/server",
+                json={"profile": "cpu-small"},
+                headers=_xsrf(rita),
+                timeout=60,
+            )
+            assert second.status_code in (201, 202), second.text
+            _wait_ready(rita, hub, "rita")
+        finally:
+            _stop(rita, hub, "rita")
+            _stop(alice, hub, "alice")

@@ -1,5 +1,6 @@
-"""The embedded spawner renders profiles as text, filters them by group, applies limits, and
-falls back to the shipped profiles (saying so in the log) when the platform does not answer."""
+"""The embedded spawner renders profiles as text, filters them by group, applies limits, refuses
+what this machine cannot hold as the page says, and falls back to the shipped profiles (saying so
+in the log) when the platform does not answer."""
 
 from __future__ import annotations
 
@@ -46,9 +47,14 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _spawner(tmp_path: Path, groups: list[str], profile: str | None = None) -> Any:
+def _spawner(
+    tmp_path: Path,
+    groups: list[str],
+    profile: str | None = None,
+    profiles: dict[str, Any] = PROFILES,
+) -> Any:
     path = tmp_path / "profiles.yaml"
-    path.write_text(yaml.safe_dump(PROFILES))
+    path.write_text(yaml.safe_dump(profiles))
     config = Config()
     config.ProfileSource.fallback_file = str(path)
     # a real platform URL where nothing listens: the spawner must fall back, not fail
@@ -158,3 +164,74 @@ def test_a_server_gets_its_home_and_account_from_the_spawner_not_from_passwd(
     env = spawner.user_env({"HOME": "/root", "USER": "root"})
     assert env["HOME"] == str(tmp_path / "home" / "alice")
     assert env["USER"] == env["LOGNAME"] == "mlplat-alice"
+    # git stops at the home: a repository around the data directory is never the person's
+    assert env["GIT_CEILING_DIRECTORIES"] == str(tmp_path / "home")
+
+
+#: a profile no machine running these tests has room for, beside one every machine has
+TOO_BIG = {
+    "slug": "too-big",
+    "display_name": "Too big",
+    "image": "img:3",
+    "cpu_guarantee": "1024",
+    "cpu_limit": "1024",
+}
+SIZES = {"profiles": [{**PROFILES["profiles"][0], "default": True}, TOO_BIG]}
+RUSSIAN = SimpleNamespace(request=SimpleNamespace(headers={"Accept-Language": "ru-RU,ru;q=0.9"}))
+
+
+def _radio(form: str, slug: str) -> str:
+    start = form.index(f'value="{slug}"')
+    return form[start : form.index(">", start)]
+
+
+@pytest.mark.asyncio
+async def test_a_profile_that_cannot_start_is_shown_disabled_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    form = await _spawner(tmp_path, ["data-scientists"], profiles=SIZES).render_profiles_form()
+    assert "disabled" in _radio(form, "too-big")
+    assert "disabled" not in _radio(form, "open") and "checked" in _radio(form, "open")
+    assert "cannot start now: this machine has" in form
+    assert "and the profile is promised 1024" in form
+    assert "ask a platform admin for a smaller profile" in form
+    assert 'class="mlplat-blocked"' not in form  # another profile can start: the Start button stays
+
+
+@pytest.mark.asyncio
+async def test_the_start_refuses_what_the_page_marks_cannot_start_with_the_same_reason(
+    tmp_path: Path,
+) -> None:
+    spawner = _spawner(tmp_path, ["data-scientists"], profile="too-big", profiles=SIZES)
+    with pytest.raises(web.HTTPError) as refused:
+        await spawner.start()
+    assert refused.value.status_code == 403
+    message = refused.value.jupyterhub_message  # type: ignore[attr-defined]
+    assert message.startswith("The Too big profile cannot start now: this machine has ")
+    assert "and the profile is promised 1024. No server of this size fits here" in message
+    assert spawner.cpu_guarantee is None  # refused before anything was promised
+
+
+@pytest.mark.asyncio
+async def test_a_person_whose_only_profile_cannot_start_is_told_what_to_do(
+    tmp_path: Path,
+) -> None:
+    only_big = {"profiles": [TOO_BIG]}
+    form = await _spawner(tmp_path, ["data-scientists"], profiles=only_big).render_profiles_form()
+    assert "None of the workspace profiles open to you can start now." in form
+    assert "ask a platform admin" in form
+    assert "checked" not in _radio(form, "too-big") and "disabled" in _radio(form, "too-big")
+    # the page hides JupyterHub's Start button when this block is on it
+    assert 'class="mlplat-blocked"' in form
+    assert "#spawn_form:has(.mlplat-blocked) .feedback-container { display: none; }" in form
+
+
+@pytest.mark.asyncio
+async def test_the_profile_list_speaks_the_browsers_language(tmp_path: Path) -> None:
+    spawner = _spawner(tmp_path, ["data-scientists"], profiles=SIZES)
+    spawner.handler = RUSSIAN
+    spawner.own_accounts = False
+    form = await spawner.render_profiles_form()
+    assert "нельзя запустить сейчас: у этой машины" in form  # noqa: RUF001
+    assert "Образ" in form and "Память" in form
+    assert "Single-trust" not in form

@@ -1,18 +1,22 @@
-"""Headroom mirrors the scheduler's filters; quotas name the limit a start would break."""
+"""Headroom mirrors the scheduler's filters on a cluster and keeps the machine's promises
+embedded; quotas name the limit a start would break."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from jupyterlab_mlplat.core.profiles.capacity import (
+    Machine,
     Node,
     QuotaExceeded,
     RunningServer,
     Taint,
     check_quota,
     headroom,
+    machine_headroom,
 )
 from jupyterlab_mlplat.core.profiles.rules import Profile, validate_profile
 
@@ -121,3 +125,71 @@ def test_servers_per_user() -> None:
 
 def test_no_quota_means_no_limit() -> None:
     check_quota(CPU, "alice", ["g"], [_running("alice", ("g",), 0)] * 50)
+
+
+# ---- the embedded workbench: one machine that reserves nothing for its processes
+
+SMALL = _profile(display_name="Small CPU", cpu_guarantee="0.5", mem_guarantee="1Gi")
+LARGE = _profile(
+    display_name="Large CPU",
+    cpu_guarantee="4",
+    cpu_limit="8",
+    mem_guarantee="16Gi",
+    mem_limit="32Gi",
+)
+TWO_CORES = Machine(cpus=Decimal(2), memory=24 * GIB, memory_available=20 * GIB)
+
+
+def test_a_profile_promised_more_than_the_machine_has_never_starts_and_says_ask_an_admin() -> None:
+    room = machine_headroom(LARGE, TWO_CORES)
+    assert not room.can_start and room.lasting
+    assert room.reason == "this machine has 2 CPU and the profile is promised 4"
+    small_memory = Machine(cpus=Decimal(8), memory=8 * GIB, memory_available=8 * GIB)
+    assert machine_headroom(LARGE, small_memory).reason == (
+        "this machine has 8.0 GiB of memory and the profile is promised 16.0 GiB"
+    )
+
+
+def test_a_small_profile_starts_while_a_server_holding_every_core_runs() -> None:
+    """The rita case: what runs was guaranteed the whole machine, yet a shared CPU only slows
+    down; a scheduler's sum over the bare machine would say "no node has 0.5 CPU free"."""
+    busy = replace(TWO_CORES, cpu_promised=Decimal(2), memory_promised=2 * GIB)
+    assert machine_headroom(SMALL, busy).can_start
+    # thirty people on two cores, as the workbench is meant to hold
+    thirty = replace(TWO_CORES, cpu_promised=Decimal("14.5"), memory_promised=29 * GIB)
+    assert machine_headroom(SMALL, thirty).can_start
+
+
+def test_guarantees_add_up_only_to_the_machine_times_its_ratio() -> None:
+    full_cpu = replace(TWO_CORES, cpu_promised=Decimal(32))
+    room = machine_headroom(SMALL, full_cpu)
+    assert not room.can_start and not room.lasting
+    assert room.reason == (
+        "the running servers are promised 32 of the 32 CPU this machine shares out, "
+        "and the profile needs 0.5 more"
+    )
+    full_memory = replace(TWO_CORES, memory_promised=36 * GIB)
+    assert "of memory this machine shares out" in machine_headroom(SMALL, full_memory).reason
+    strict = replace(TWO_CORES, cpu_ratio=Decimal(1), cpu_promised=Decimal("1.75"))
+    assert not machine_headroom(SMALL, strict).can_start
+
+
+def test_memory_in_use_by_anything_on_the_machine_counts() -> None:
+    crowded = replace(TWO_CORES, memory_available=GIB // 2)
+    room = machine_headroom(SMALL, crowded)
+    assert not room.can_start and not room.lasting
+    assert room.reason == "only 0.5 GiB of memory is free now and the profile is promised 1.0 GiB"
+
+
+def test_gpus_and_node_selectors_do_not_decide_on_one_machine() -> None:
+    small_gpu = _profile(**{**GPU.model_dump(), "cpu_guarantee": "1", "mem_guarantee": "1Gi"})
+    assert small_gpu.gpu and small_gpu.node_selector
+    assert machine_headroom(small_gpu, TWO_CORES).can_start
+
+
+def test_a_reason_is_a_template_with_params_for_translation() -> None:
+    room = headroom(CPU, [Node("c", Decimal("0.5"), 64 * GIB)])
+    assert room.why == "no node has {cpu} CPU free"
+    assert dict(room.params) == {"cpu": "1"}
+    assert not room.lasting
+    assert headroom(GPU, [CPU_NODE]).lasting  # no node may take it: waiting cannot help

@@ -1,8 +1,14 @@
 """Whether a profile can start now, and whether a person may start it: headroom and quotas.
 
-Both are answered from plain snapshots — the nodes with what is already requested on them, and
-the servers that run — so the same rules serve Kubernetes (nodes from the API) and the embedded
-workbench (this machine as the only node).
+Both are answered from plain snapshots — the nodes with what is already requested on them, the
+machine with what it has and has promised, and the servers that run — so the spawn page, the
+spawners' refusal at start and the tests share one decision. Kubernetes is answered as its
+scheduler would (``headroom``); the embedded workbench, whose processes share one machine that
+reserves nothing for them, by ``machine_headroom`` (docs/capacity.md says why the two differ).
+
+A "cannot start" answer carries its reason as an English template with parameters, so the hub
+can show it in the person's language, and whether waiting can help (``lasting``): a profile no
+node or machine could ever hold needs an admin, a busy one needs time or a stopped server.
 """
 
 from __future__ import annotations
@@ -38,15 +44,24 @@ class Node:
 
 @dataclass(frozen=True)
 class Headroom:
-    """What the spawn page says about one profile."""
+    """What the spawn page says about one profile, and what a start is refused with."""
 
     can_start: bool
-    #: why not, for a person: "no node has 16 GiB of memory free"
-    reason: str = ""
+    #: why not, as an English template the hub translates: "no node has {memory} of memory free"
+    why: str = ""
+    #: the values ``why`` names, already written for a person ("16.0 GiB")
+    params: Mapping[str, str] = field(default_factory=dict)
     gpu_free: int = 0
     gpu_total: int = 0
     #: how many nodes could take the profile at all (labels and taints), whatever their load
     eligible_nodes: int = 0
+    #: True when waiting cannot help: the profile is bigger than anything there is
+    lasting: bool = False
+
+    @property
+    def reason(self) -> str:
+        """Why not, in English: "no node has 16.0 GiB of memory free"."""
+        return self.why.format(**self.params)
 
     @property
     def gpu_text(self) -> str:
@@ -86,11 +101,11 @@ def headroom(profile: Profile, nodes: Iterable[Node]) -> Headroom:
     gpu_free = sum(n.extended.get(profile.gpu_resource, (0, 0))[0] for n in eligible)
     gpu_total = sum(n.extended.get(profile.gpu_resource, (0, 0))[1] for n in eligible)
 
-    def answer(can_start: bool, reason: str = "") -> Headroom:
-        return Headroom(can_start, reason, gpu_free, gpu_total, len(eligible))
+    def answer(can_start: bool, why: str = "", lasting: bool = False, **params: str) -> Headroom:
+        return Headroom(can_start, why, params, gpu_free, gpu_total, len(eligible), lasting)
 
     if not eligible:
-        return answer(False, "no node matches this profile's node selector and taints")
+        return answer(False, "no node matches this profile's node selector and taints", True)
     fits = [
         n
         for n in eligible
@@ -103,14 +118,107 @@ def headroom(profile: Profile, nodes: Iterable[Node]) -> Headroom:
     if profile.gpu and max(n.extended.get(profile.gpu_resource, (0, 0))[0] for n in eligible) < (
         profile.gpu
     ):
-        reason = f"no node has {profile.gpu} free {profile.gpu_resource}"
-    elif max(n.cpu_free for n in eligible) < cpu:
-        reason = f"no node has {cpu} CPU free"
-    elif max(n.memory_free for n in eligible) < memory:
-        reason = f"no node has {_gib(memory)} of memory free"
-    else:
-        reason = "no single node has all of this profile's CPU, memory and GPU free"
-    return answer(False, reason)
+        return answer(
+            False,
+            "no node has {gpu} free {resource}",
+            gpu=str(profile.gpu),
+            resource=profile.gpu_resource,
+        )
+    if max(n.cpu_free for n in eligible) < cpu:
+        return answer(False, "no node has {cpu} CPU free", cpu=str(cpu))
+    if max(n.memory_free for n in eligible) < memory:
+        return answer(False, "no node has {memory} of memory free", memory=_gib(memory))
+    return answer(False, "no single node has all of this profile's CPU, memory and GPU free")
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The one machine of the embedded workbench, as ``machine_headroom`` weighs it.
+
+    ``cpus`` and ``memory`` are what the operating system lets the workbench use (its CPU
+    affinity and control-group limits, physical memory); ``memory_available`` is what the
+    kernel could hand out right now; ``cpu_promised``/``memory_promised`` are the guarantees
+    of the hub's servers that run or are starting. The ratios say how far the guarantees may
+    add up beyond the machine (see ``machine_headroom``).
+    """
+
+    cpus: Decimal
+    memory: int
+    memory_available: int
+    cpu_promised: Decimal = Decimal(0)
+    memory_promised: int = 0
+    cpu_ratio: Decimal = Decimal(16)
+    memory_ratio: Decimal = Decimal("1.5")
+
+
+def _cores(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def machine_headroom(profile: Profile, machine: Machine) -> Headroom:
+    """Can one more server of ``profile`` start on this machine now?
+
+    Local processes share the machine: nothing reserves CPU or memory for them, and an idle
+    notebook uses a small part of what its profile guarantees. Summing guarantees against the
+    bare machine, as the Kubernetes scheduler does against a node, would let a two-core
+    machine hold four Small servers where thirty people work well; ignoring guarantees would
+    let one person start a server promised more than the machine has. So three rules, each
+    one a promise the machine can keep:
+
+    1. one server alone gets its guarantee: it is no more than the machine's CPUs and memory
+       (else no wait helps: ``lasting``, ask an admin);
+    2. the guarantees of all servers stay within the machine times an allocation ratio
+       (16 for CPU, which only slows down when shared; 1.5 for memory, which does not
+       stretch), as hosts of shared virtual machines do;
+    3. the memory it is promised is free now, whatever else runs on the machine.
+
+    GPUs, node selectors and tolerations mean nothing to a local process and are not weighed.
+    """
+    cpu = cpu_cores(profile.cpu_guarantee)
+    memory = memory_bytes(profile.mem_guarantee)
+
+    def refuse(why: str, lasting: bool = False, **params: str) -> Headroom:
+        return Headroom(False, why, params, eligible_nodes=1, lasting=lasting)
+
+    if cpu > machine.cpus:
+        return refuse(
+            "this machine has {cpus} CPU and the profile is promised {cpu}",
+            True,
+            cpus=_cores(machine.cpus),
+            cpu=_cores(cpu),
+        )
+    if memory > machine.memory:
+        return refuse(
+            "this machine has {memory} of memory and the profile is promised {need}",
+            True,
+            memory=_gib(machine.memory),
+            need=_gib(memory),
+        )
+    cpu_shares = machine.cpus * machine.cpu_ratio
+    if machine.cpu_promised + cpu > cpu_shares:
+        return refuse(
+            "the running servers are promised {promised} of the {shares} CPU this machine "
+            "shares out, and the profile needs {cpu} more",
+            promised=_cores(machine.cpu_promised),
+            shares=_cores(cpu_shares),
+            cpu=_cores(cpu),
+        )
+    memory_shares = int(machine.memory * machine.memory_ratio)
+    if machine.memory_promised + memory > memory_shares:
+        return refuse(
+            "the running servers are promised {promised} of the {shares} of memory this "
+            "machine shares out, and the profile needs {need} more",
+            promised=_gib(machine.memory_promised),
+            shares=_gib(memory_shares),
+            need=_gib(memory),
+        )
+    if machine.memory_available < memory:
+        return refuse(
+            "only {available} of memory is free now and the profile is promised {need}",
+            available=_gib(machine.memory_available),
+            need=_gib(memory),
+        )
+    return Headroom(True, eligible_nodes=1)
 
 
 @dataclass(frozen=True)
