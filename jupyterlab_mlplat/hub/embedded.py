@@ -91,9 +91,25 @@ def separate_accounts(data_dir: Path, env: dict[str, str], code: list[Path]) -> 
     return f"each workspace runs as its own account (mlplat-<name>); services as {service.name}"
 
 
+def default_data_dir(as_root: bool) -> Path:
+    """Where the workbench keeps its state unless told otherwise: never inside the source tree.
+    People's homes live in it, and a home inside a checkout made the checkout's commit look like
+    theirs (to git, to MLflow). As root the machine's place for a service's state, otherwise the
+    person's data folder (XDG)."""
+    if as_root:
+        return Path("/var/lib/mlplat")
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "mlplat"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get("MLPLAT_DATA_DIR", "var"))
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("MLPLAT_DATA_DIR") or default_data_dir(privileged()),
+        help="all state (default $MLPLAT_DATA_DIR, else /var/lib/mlplat as root, else "
+        "$XDG_DATA_HOME/mlplat)",
+    )
     parser.add_argument("--config", default=os.environ.get("MLPLAT_HUB_CONFIG", ""))
     parser.add_argument("--port", type=int, default=int(os.environ.get("MLPLAT_HUB_PORT", 8000)))
     args = parser.parse_args(argv)

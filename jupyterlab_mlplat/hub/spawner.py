@@ -178,6 +178,9 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
         env["USER"] = env["LOGNAME"] = self.account_name
         env["HOME"] = self.home_dir
         env["SHELL"] = "/bin/bash"
+        # git in the workspace (the Git tab, kernels, MLflow's tags) never climbs out of the
+        # home into a repository around it, such as a checkout the data directory sits in
+        env["GIT_CEILING_DIRECTORIES"] = str(Path(self.home_dir).parent)
         return env
 
     async def move_certs(self, paths: dict[str, str]) -> dict[str, str]:
