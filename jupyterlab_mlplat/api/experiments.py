@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from pydantic import Field, StrictBool
 
 from jupyterlab_mlplat.core.experiments.records import (
+    MAX_RUN_CHARTS,
     ArtifactFile,
     Comparison,
     ExperimentRow,
+    MetricHistories,
     MetricPoint,
     RunDetail,
     RunsPage,
@@ -175,6 +177,22 @@ class MetricHistory(Wire):
     @classmethod
     def of(cls, key: str, points: Sequence[MetricPoint]) -> MetricHistory:
         return cls(key=key, history=_points(points))
+
+
+class MetricHistoriesBody(Wire):
+    """``GET mlflow/runs/{run_id}/metric-histories``"""
+
+    histories: dict[str, list[MetricPointBody]] = Field(
+        description=f"metric key → history, for the run's first {MAX_RUN_CHARTS} metrics by name."
+    )
+    total: int = Field(description="How many metrics the run has.")
+
+    @classmethod
+    def of(cls, result: MetricHistories) -> MetricHistoriesBody:
+        return cls(
+            histories={key: _points(points) for key, points in result.histories.items()},
+            total=result.total,
+        )
 
 
 class ArtifactFileBody(FromCore):

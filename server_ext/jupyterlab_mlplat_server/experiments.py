@@ -13,6 +13,7 @@ from jupyterlab_mlplat.api.experiments import (
     ExperimentPage,
     ExperimentPrivacy,
     LoggedNotebook,
+    MetricHistoriesBody,
     MetricHistory,
     MlflowConfig,
     NotebookBody,
@@ -169,6 +170,18 @@ class MetricHistoryHandler(SidebarHandler):
         self.write_model(MetricHistory.of(key, history))
 
 
+class MetricHistoriesHandler(SidebarHandler):
+    @operation(
+        "The histories a run page charts, in one answer: its first metrics by name.",
+        {200: (MetricHistoriesBody, "The histories, and how many metrics the run has.")},
+        path=_RUN_PATH,
+    )
+    @tornado.web.authenticated
+    async def get(self, run_id: str) -> None:
+        result = await self.services.experiments.metric_histories(run_id)
+        self.write_model(MetricHistoriesBody.of(result))
+
+
 class ArtifactListHandler(SidebarHandler):
     @operation(
         "The files and folders of a run's artifacts at `path` (the root by default).",
@@ -270,6 +283,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     (rf"{_M}/experiments/(?P<experiment_id>[^/]+)/private", PrivacyHandler),
     (rf"{_M}/runs/{_RUN}", RunHandler),
     (rf"{_M}/runs/{_RUN}/metric-history", MetricHistoryHandler),
+    (rf"{_M}/runs/{_RUN}/metric-histories", MetricHistoriesHandler),
     (rf"{_M}/runs/{_RUN}/artifacts", ArtifactListHandler),
     (rf"{_M}/runs/{_RUN}/artifact", ArtifactHandler),
     (rf"{_M}/runs/{_RUN}/notebook", NotebookHandler),

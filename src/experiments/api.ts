@@ -8,6 +8,7 @@ import {
   IExperimentPage,
   IExperimentPrivacy,
   IExperimentQuery,
+  IMetricHistories,
   IMetricHistory,
   IMlflowAPI,
   IMlflowConfig,
@@ -79,6 +80,12 @@ export class MlflowClient implements IMlflowAPI {
     return this._get<IMetricHistory>(
       `mlflow/runs/${segment(runId)}/metric-history`,
       new URLSearchParams({ key })
+    );
+  }
+
+  metricHistories(runId: string): Promise<IMetricHistories> {
+    return this._get<IMetricHistories>(
+      `mlflow/runs/${segment(runId)}/metric-histories`
     );
   }
 

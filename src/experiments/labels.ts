@@ -1,5 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { param, ReasonLabels } from '../shell/errors';
+import { uiLocale } from '../shell/labels';
 
 /*
  * Display texts of MLflow values. Each label is a literal `trans.__()` call
@@ -59,22 +60,39 @@ export function formatDuration(
 }
 
 /**
- * A timestamp in the browser's locale; empty when MLflow has none. The
- * short form (no seconds, short date) fits a sidebar table column.
+ * A timestamp in the UI language's format; empty when MLflow has none.
+ *
+ * `long` (the run page, tooltips) gives date and time with seconds. `short`
+ * fits a narrow sidebar column: the time alone for today, day and month for
+ * this year, a numeric date before that — the tooltip has the full one.
  */
 export function formatTime(
   ms: number | null | undefined,
-  short = false
+  short = false,
+  now: Date = new Date()
 ): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) {
     return '';
   }
-  return short
-    ? new Date(ms).toLocaleString(undefined, {
-        dateStyle: 'short',
-        timeStyle: 'short'
-      })
-    : new Date(ms).toLocaleString();
+  const locale = uiLocale();
+  const date = new Date(ms);
+  if (!short) {
+    return new Intl.DateTimeFormat(locale, {
+      dateStyle: 'medium',
+      timeStyle: 'medium'
+    }).format(date);
+  }
+  const sameYear = date.getFullYear() === now.getFullYear();
+  const sameDay =
+    sameYear &&
+    date.getMonth() === now.getMonth() &&
+    date.getDate() === now.getDate();
+  const options: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: '2-digit', minute: '2-digit' }
+    : sameYear
+      ? { day: 'numeric', month: 'short' }
+      : { day: '2-digit', month: '2-digit', year: '2-digit' };
+  return new Intl.DateTimeFormat(locale, options).format(date);
 }
 
 /** A metric value short enough for a table cell, exact in its title. */

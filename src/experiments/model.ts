@@ -18,10 +18,13 @@ import { TabModel } from '../shell/tabModel';
  * What the Experiments tab shows: the experiment list or one experiment's
  * runs, with paging, sort, chosen columns and the runs picked for comparing.
  *
- * One poll keeps it fresh, but only when that is worth a request: while a
- * run on the page is still going (its metrics move) or while MLflow is down
- * (to notice it coming back). It stands by whenever the sidebar or the tab is
- * hidden, so a workbench left open does not keep MLflow busy.
+ * One poll keeps it fresh, but only when that is worth a request: while the
+ * experiment list is shown (a tracking cell or a console may create an
+ * experiment at any time, and nobody should have to reopen the panel to see
+ * it; the list is asked for at most every `listInterval`), while a run on the
+ * page is still going (its metrics move) or while MLflow is down (to notice
+ * it coming back). It stands by whenever the sidebar or the tab is hidden, so
+ * a workbench left open does not keep MLflow busy.
  */
 export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
   constructor(options: ExperimentsModel.IOptions) {
@@ -35,9 +38,10 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
       selection: []
     });
     this._api = options.api;
+    this._listInterval = options.listInterval ?? ExperimentsModel.LIST_INTERVAL;
     this._poll = new Poll({
       auto: options.auto ?? true,
-      factory: () => this._load(),
+      factory: () => this._tick(),
       frequency: {
         ...ExperimentsModel.DEFAULT_FREQUENCY,
         ...options.frequency
@@ -124,7 +128,8 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
         pageTokens: [null],
         page: null,
         sort: ExperimentsModel.DEFAULT_SORT,
-        columns: this._columns.get(experiment.id) ?? []
+        columns: this._columns.get(experiment.id) ?? [],
+        pageColumns: []
       }
     });
     return this.refresh();
@@ -240,6 +245,9 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
       !visible &&
       runs.sort.kind === column.kind &&
       runs.sort.key === column.key;
+    // The chooser shows the choice at once; the table keeps drawing the
+    // columns its page was fetched with (`pageColumns`) until the page with
+    // the new column's values is in, so a new column is never blank.
     this._update({
       runs: {
         ...runs,
@@ -334,8 +342,10 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
       case 'unavailable':
         return true;
       case 'ready':
+        if (view === 'list') {
+          return true;
+        }
         return (
-          view === 'runs' &&
           !!runs?.page &&
           (runs.page.active ||
             runs.page.runs.some(run => ExperimentsModel.isActive(run.status)))
@@ -353,6 +363,23 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
     if (this._state.status.kind !== 'disabled') {
       void this.refresh();
     }
+  }
+
+  /**
+   * One tick of the poll. The list changes seldom, so it is asked for only
+   * once `listInterval` has passed since its last answer; everything else is
+   * asked for on every tick the poll makes.
+   */
+  private _tick(): Promise<void> {
+    const { status, view } = this._state;
+    if (
+      status.kind === 'ready' &&
+      view === 'list' &&
+      Date.now() - this._listLoadedAt < this._listInterval
+    ) {
+      return Promise.resolve();
+    }
+    return this._load();
   }
 
   /**
@@ -395,17 +422,25 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
         this._update({
           busy: false,
           status: { kind: 'ready' },
-          runs: { ...this._state.runs, page },
+          runs: { ...this._state.runs, page, pageColumns: runs.columns },
           selection: this._state.selection.map(run => fresh.get(run.id) ?? run)
         });
       } else {
+        // A refresh keeps every row "Show more" added (up to the largest
+        // page the server gives), so the list does not shrink under the
+        // reader's eyes.
+        const shown = list.experiments?.length ?? 0;
         const page = await this._api.experiments({
           filter: list.filter,
-          maxResults: ExperimentsModel.EXPERIMENTS_PAGE_SIZE
+          maxResults: Math.min(
+            ExperimentsModel.MAX_EXPERIMENTS_PAGE,
+            Math.max(ExperimentsModel.EXPERIMENTS_PAGE_SIZE, shown)
+          )
         });
         if (stale()) {
           return;
         }
+        this._listLoadedAt = Date.now();
         this._update({
           busy: false,
           status: { kind: 'ready' },
@@ -436,6 +471,8 @@ export class ExperimentsModel extends TabModel<ExperimentsModel.IState> {
   }
 
   private _api: IMlflowAPI;
+  private _listInterval: number;
+  private _listLoadedAt = 0;
   private _columns = new Map<string, IRunColumn[]>();
   private _poll: Poll;
   private _search: Debouncer;
@@ -451,6 +488,8 @@ export namespace ExperimentsModel {
     frequency?: Partial<IPoll.Frequency>;
     /** How long typing must pause before the list is searched (ms). */
     searchDelay?: number;
+    /** How often the shown experiment list is asked for again (ms). */
+    listInterval?: number;
   }
 
   /**
@@ -464,7 +503,15 @@ export namespace ExperimentsModel {
   };
 
   export const SEARCH_DELAY = 300;
+  /**
+   * The experiment list is asked for again every 10 s while it is shown:
+   * soon enough for an experiment made from a notebook, seldom enough that
+   * thirty open sidebars cost MLflow a few searches a second.
+   */
+  export const LIST_INTERVAL = 10 * 1000;
   export const EXPERIMENTS_PAGE_SIZE = 50;
+  /** The largest page of experiments the server gives. */
+  export const MAX_EXPERIMENTS_PAGE = 200;
   export const RUNS_PAGE_SIZE = 25;
   export const COMPARE_MIN = 2;
   export const COMPARE_MAX = 5;
@@ -506,7 +553,13 @@ export namespace ExperimentsModel {
     /** Null until the first answer for this experiment. */
     page: IRunPage | null;
     sort: IRunSort;
+    /** The chosen param and metric columns. */
     columns: IRunColumn[];
+    /**
+     * The columns `page` was fetched with: the table draws these, so a
+     * column just chosen appears with its values, never blank.
+     */
+    pageColumns: IRunColumn[];
   }
 
   export interface IState {

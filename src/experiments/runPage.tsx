@@ -21,12 +21,13 @@ import { mlplatIcon } from '../shell/icons';
 import {
   IArtifactContent,
   IArtifactFile,
+  IMetricHistories,
   IMetricPoint,
   IMlflowAPI,
   IRunDetail
 } from './types';
 import { ISeries, MetricChart } from '../shell/charts';
-import { useLoad } from './hooks';
+import { Loaded, useLoad } from './hooks';
 import {
   formatDuration,
   formatMetric,
@@ -37,7 +38,10 @@ import {
 import { ReadOnlyMark } from './runsTable';
 import { LoadFailure } from './status';
 
-/** Charts drawn at once on a run page; more would fetch too many histories. */
+/**
+ * Charts drawn at once on a run page; more would fetch too many histories.
+ * The server picks them (`metric-histories`); this is its limit, for text.
+ */
 export const MAX_RUN_CHARTS = 12;
 
 /** Artifacts larger than this are offered for download only. */
@@ -113,7 +117,17 @@ export interface IRunViewProps extends IRunPageOptions {
 /** Everything about one run; exported for tests. */
 export function RunView(props: IRunViewProps): JSX.Element {
   const { api, runId, commands, trans } = props;
-  const [loaded, reload] = useLoad(() => api.run(runId), [api, runId]);
+  const [loaded, reloadRun] = useLoad(() => api.run(runId), [api, runId]);
+  // Asked for with the run, not after it: the first chart waits for one
+  // round trip, not two (the server knows which metrics the page charts).
+  const [histories, reloadHistories] = useLoad(
+    () => api.metricHistories(runId),
+    [api, runId]
+  );
+  const reload = () => {
+    reloadRun();
+    reloadHistories();
+  };
 
   React.useEffect(() => {
     if (loaded.kind === 'ready') {
@@ -232,7 +246,12 @@ export function RunView(props: IRunViewProps): JSX.Element {
         empty={trans.__('No metrics logged.')}
         trans={trans}
       />
-      <MetricHistories api={api} run={run} trans={trans} />
+      <MetricHistories
+        run={run}
+        loaded={histories}
+        reload={reloadHistories}
+        trans={trans}
+      />
 
       <KeyValueSection
         title={trans.__('Tags')}
@@ -285,36 +304,34 @@ function KeyValueSection(props: IKeyValueSectionProps): JSX.Element {
 }
 
 interface IMetricHistoriesProps {
-  api: IMlflowAPI;
   run: IRunDetail;
+  loaded: Loaded<IMetricHistories>;
+  reload: () => void;
   trans: TranslationBundle;
 }
 
-/** A line chart of each metric's history (the first few metrics). */
+/**
+ * A chart of each metric's history (the first few metrics): a line for a
+ * history, a bar for a value logged once.
+ */
 function MetricHistories(props: IMetricHistoriesProps): JSX.Element | null {
-  const { api, run, trans } = props;
-  const keys = React.useMemo(
-    () => Object.keys(run.metrics).sort().slice(0, MAX_RUN_CHARTS),
-    [run]
-  );
-  const [loaded, reload] = useLoad(
-    () =>
-      Promise.all(
-        keys.map(key => api.metricHistory(run.id, key).then(h => h.history))
-      ),
-    [api, run, keys]
-  );
-  if (keys.length === 0) {
+  const { run, loaded, reload, trans } = props;
+  if (Object.keys(run.metrics).length === 0) {
     return null;
   }
-  const total = Object.keys(run.metrics).length;
+  const keys =
+    loaded.kind === 'ready' ? Object.keys(loaded.value.histories).sort() : [];
+  const total =
+    loaded.kind === 'ready'
+      ? loaded.value.total
+      : Object.keys(run.metrics).length;
   return (
     <section
       className="jp-mlplat-charts-section"
       aria-label={trans.__('Metric history')}
     >
       <h3>{trans.__('Metric history')}</h3>
-      {total > keys.length && (
+      {loaded.kind === 'ready' && total > keys.length && (
         <p className="jp-mlplat-empty">
           {trans.__(
             'Charts of the first %1 metrics of %2; open the run in MLflow for all of them.',
@@ -327,12 +344,12 @@ function MetricHistories(props: IMetricHistoriesProps): JSX.Element | null {
         <LoadingNote text={trans.__('Loading metric history…')} />
       ) : loaded.kind === 'ready' ? (
         <div className="jp-mlplat-charts">
-          {keys.map((key, index) => (
+          {keys.map(key => (
             <HistoryChart
               key={key}
               metric={key}
               label={run.name || run.id}
-              points={loaded.value[index]}
+              points={loaded.value.histories[key]}
               trans={trans}
             />
           ))}

@@ -212,8 +212,13 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     );
   };
 
-  const paramColumns = columns.filter(c => c.kind === 'param');
-  const metricColumns = columns.filter(c => c.kind === 'metric');
+  // The table draws the columns its page was fetched with, less any just
+  // hidden: a column just chosen appears with its values, never blank.
+  const shown = runs.pageColumns.filter(c =>
+    columns.some(chosen => chosen.kind === c.kind && chosen.key === c.key)
+  );
+  const paramColumns = shown.filter(c => c.kind === 'param');
+  const metricColumns = shown.filter(c => c.kind === 'metric');
 
   return (
     <section
@@ -303,7 +308,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         <div className="jp-mlplat-table-scroll">
           <table
             id={tableId}
-            className="jp-mlplat-table"
+            className={
+              shown.length === 0
+                ? 'jp-mlplat-table jp-mlplat-table-fit'
+                : 'jp-mlplat-table'
+            }
             aria-label={trans.__('Runs')}
             aria-busy={busy}
           >
@@ -318,20 +327,27 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                   kind: 'attribute',
                   key: 'run_name'
                 })}
-                {sortHeader(trans.__('Status'), {
-                  kind: 'attribute',
-                  key: 'status'
-                })}
-                {sortHeader(trans.__('Started'), {
-                  kind: 'attribute',
-                  key: 'start_time'
-                })}
-                <th scope="col">{trans.__('Duration')}</th>
-                {sortHeader(trans.__('User'), {
-                  kind: 'attribute',
-                  key: 'user'
-                })}
-                <th scope="col">{trans.__('Notebook')}</th>
+                {sortHeader(
+                  trans.__('Status'),
+                  { kind: 'attribute', key: 'status' },
+                  'jp-mlplat-col-wide'
+                )}
+                {sortHeader(
+                  trans.__('Started'),
+                  { kind: 'attribute', key: 'start_time' },
+                  'jp-mlplat-col-started'
+                )}
+                <th scope="col" className="jp-mlplat-col-wide">
+                  {trans.__('Duration')}
+                </th>
+                {sortHeader(
+                  trans.__('User'),
+                  { kind: 'attribute', key: 'user' },
+                  'jp-mlplat-col-wide'
+                )}
+                <th scope="col" className="jp-mlplat-col-wide">
+                  {trans.__('Notebook')}
+                </th>
                 {paramColumns.map(column =>
                   sortHeader(column.key, column, 'jp-mlplat-col-param')
                 )}
@@ -398,9 +414,21 @@ interface IRunRowProps {
   trans: TranslationBundle;
 }
 
-/** One run; every MLflow string in it is rendered as text. */
+/**
+ * One run; every MLflow string in it is rendered as text.
+ *
+ * In the default sidebar width the status, duration, user and notebook
+ * columns give way (a CSS container query hides `jp-mlplat-col-wide`) and
+ * their values move under the name and the start time (`jp-mlplat-narrow`),
+ * so nothing is cut off; a wider sidebar shows them as columns again.
+ */
 function RunRow(props: IRunRowProps): JSX.Element {
   const { run, checked, model, commands, trans } = props;
+  const status = runStatusLabel(run.status, trans);
+  const notebook = run.source_notebook
+    ? PathExt.basename(run.source_notebook)
+    : '';
+  const duration = formatDuration(run.duration_ms, trans);
   return (
     <tr
       className={`jp-mlplat-run jp-mlplat-run-${run.status.toLowerCase()}`}
@@ -415,33 +443,55 @@ function RunRow(props: IRunRowProps): JSX.Element {
         />
       </td>
       <td className="jp-mlplat-col-name">
-        <RunLink
-          run={run}
-          commands={commands}
-          trans={trans}
-          className="jp-mlplat-run-name"
-        />
-        {!run.can_write && (
-          <ReadOnlyMark
-            trans={trans}
-            title={trans.__('MLflow does not let you change this run.')}
+        <span className="jp-mlplat-run-line">
+          <span
+            className={`jp-mlplat-narrow jp-mlplat-status-dot jp-mlplat-run-status-${run.status.toLowerCase()}`}
+            role="img"
+            aria-label={status}
+            title={status}
           />
-        )}
+          <RunLink
+            run={run}
+            commands={commands}
+            trans={trans}
+            className="jp-mlplat-run-name"
+          />
+          {!run.can_write && (
+            <ReadOnlyMark
+              trans={trans}
+              title={trans.__('MLflow does not let you change this run.')}
+            />
+          )}
+        </span>
+        <span
+          className="jp-mlplat-narrow jp-mlplat-run-meta"
+          title={run.source_notebook ?? undefined}
+        >
+          {notebook ? `${run.user} · ${notebook}` : run.user}
+        </span>
       </td>
-      <td>
+      <td className="jp-mlplat-col-wide">
         <span
           className={`jp-mlplat-run-status jp-mlplat-run-status-${run.status.toLowerCase()}`}
         >
-          {runStatusLabel(run.status, trans)}
+          {status}
         </span>
       </td>
-      <td title={formatTime(run.start_time)}>
+      <td className="jp-mlplat-col-started" title={formatTime(run.start_time)}>
         {formatTime(run.start_time, true)}
+        {duration && (
+          <span className="jp-mlplat-narrow jp-mlplat-run-meta">
+            {duration}
+          </span>
+        )}
       </td>
-      <td>{formatDuration(run.duration_ms, trans)}</td>
-      <td>{run.user}</td>
-      <td title={run.source_notebook ?? undefined}>
-        {run.source_notebook ? PathExt.basename(run.source_notebook) : ''}
+      <td className="jp-mlplat-col-wide">{duration}</td>
+      <td className="jp-mlplat-col-wide">{run.user}</td>
+      <td
+        className="jp-mlplat-col-wide"
+        title={run.source_notebook ?? undefined}
+      >
+        {notebook}
       </td>
       {props.paramColumns.map(column => (
         <td key={`param:${column.key}`} className="jp-mlplat-col-param">

@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, InputGroup } from '@jupyterlab/ui-components';
+import { Button, InputGroup, refreshIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
@@ -140,15 +140,28 @@ function ExperimentList(props: IExperimentListProps): JSX.Element {
       className="jp-mlplat-experiment-list"
       aria-label={trans.__('Experiments')}
     >
-      <InputGroup
-        type="search"
-        className="jp-mlplat-search"
-        rightIcon="ui-components:search"
-        aria-label={trans.__('Search experiments')}
-        placeholder={trans.__('Search experiments by name')}
-        value={filter}
-        onChange={event => void model.setFilter(event.currentTarget.value)}
-      />
+      <div className="jp-mlplat-list-toolbar">
+        <InputGroup
+          type="search"
+          className="jp-mlplat-search"
+          rightIcon="ui-components:search"
+          aria-label={trans.__('Search experiments')}
+          placeholder={trans.__('Search experiments by name')}
+          value={filter}
+          onChange={event => void model.setFilter(event.currentTarget.value)}
+        />
+        <Button
+          small
+          minimal
+          title={trans.__('Reload the experiments from MLflow')}
+          onClick={() => void model.refresh()}
+        >
+          <span aria-hidden="true">
+            <refreshIcon.react tag="span" />
+          </span>
+          {trans.__('Refresh')}
+        </Button>
+      </div>
       {experiments === null ? (
         <LoadingNote text={trans.__('Loading experiments…')} />
       ) : experiments.length === 0 ? (

@@ -46,6 +46,7 @@ export type IMetricPoint = Schemas['MetricPointBody'];
 
 /** `GET mlflow/runs/{run_id}/metric-history?key=` */
 export type IMetricHistory = Schemas['MetricHistory'];
+export type IMetricHistories = Schemas['MetricHistoriesBody'];
 
 /** A file of a run; `path` is relative to the run's artifact root. */
 export type IArtifactFile = Schemas['ArtifactFileBody'];
@@ -120,6 +121,8 @@ export interface IMlflowAPI {
   ): Promise<IExperimentPrivacy>;
   run(runId: string): Promise<IRunDetail>;
   metricHistory(runId: string, key: string): Promise<IMetricHistory>;
+  /** The histories a run page charts (its first metrics by name), at once. */
+  metricHistories(runId: string): Promise<IMetricHistories>;
   artifacts(runId: string, path: string): Promise<IArtifactListing>;
   artifact(runId: string, path: string): Promise<IArtifactContent>;
   /** A plain link the browser can follow to save the file. */

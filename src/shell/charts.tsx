@@ -1,5 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
+  BarController,
+  BarElement,
+  CategoryScale,
   Chart,
   ChartConfiguration,
   Legend,
@@ -7,6 +10,7 @@ import {
   LineController,
   LineElement,
   PointElement,
+  PointStyle,
   Tooltip
 } from 'chart.js';
 import * as React from 'react';
@@ -19,11 +23,15 @@ export interface IChartPoint {
   timestamp?: number;
 }
 
-// Only the parts of Chart.js a line chart needs, so the bundle stays small.
+// Only the parts of Chart.js a line and a bar chart need, so the bundle
+// stays small.
 Chart.register(
   LineController,
   LineElement,
   PointElement,
+  BarController,
+  BarElement,
+  CategoryScale,
   LinearScale,
   Legend,
   Tooltip
@@ -42,6 +50,8 @@ export interface IXYPoint {
 }
 
 export type LineChartConfig = ChartConfiguration<'line', IXYPoint[]>;
+export type BarChartConfig = ChartConfiguration<'bar', number[], string>;
+export type MetricChartConfig = LineChartConfig | BarChartConfig;
 
 /** The theme colours a chart is drawn with. */
 export interface IChartTheme {
@@ -76,6 +86,83 @@ export function chartTheme(element: Element = document.body): IChartTheme {
 /** Dash patterns told apart without colour (one per line, reused in order). */
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
 
+/** Point markers, so lines that lie on each other still show every run. */
+const MARKERS: PointStyle[] = ['circle', 'rect', 'triangle', 'rectRot', 'star'];
+
+/**
+ * Whether a metric was logged once (or not at all) in every series: a line
+ * of one point says nothing and Chart.js draws it on a made-up −1..1 axis,
+ * so such a metric is drawn as bars, one per series.
+ */
+export function isSingleValued(series: readonly ISeries[]): boolean {
+  return series.every(line => line.points.length <= 1);
+}
+
+/**
+ * The configuration a metric's chart is drawn with: bars for values logged
+ * once, lines for histories.
+ */
+export function metricChartConfig(
+  series: readonly ISeries[],
+  theme: IChartTheme,
+  trans: TranslationBundle
+): MetricChartConfig {
+  return isSingleValued(series)
+    ? barChartConfig(series, theme)
+    : lineChartConfig(series, theme, trans);
+}
+
+/**
+ * One bar per series (a run), its height the single logged value; a series
+ * without the metric gets no bar. The axis starts at zero unless a value is
+ * negative, so bar lengths compare honestly.
+ */
+export function barChartConfig(
+  series: readonly ISeries[],
+  theme: IChartTheme
+): BarChartConfig {
+  const colors = series.map(
+    (_, index) => theme.lines[index % theme.lines.length]
+  );
+  return {
+    type: 'bar',
+    data: {
+      labels: series.map(line => line.label),
+      datasets: [
+        {
+          label: '',
+          data: series.map(line => line.points[0]?.value ?? NaN),
+          backgroundColor: colors,
+          borderColor: colors,
+          borderWidth: 1,
+          maxBarThickness: 48
+        }
+      ]
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      plugins: {
+        legend: { display: false },
+        tooltip: { enabled: true }
+      },
+      scales: {
+        x: {
+          type: 'category',
+          ticks: { color: theme.text },
+          grid: { display: false }
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          ticks: { color: theme.text },
+          grid: { color: theme.grid }
+        }
+      }
+    }
+  };
+}
+
 /**
  * The Chart.js configuration of one metric's chart: one line per series,
  * x = step, y = value. Kept pure so tests check what is drawn without a
@@ -102,8 +189,12 @@ export function lineChartConfig(
           borderColor: color,
           backgroundColor: color,
           borderDash: DASHES[index % DASHES.length],
-          borderWidth: 2,
-          pointRadius: line.points.length > 50 ? 0 : 2,
+          // Later lines are thinner and drawn on top: where two runs logged
+          // the same values, the wider line shows around the thinner one.
+          borderWidth: Math.max(1, 3 - index * 0.5),
+          pointStyle: MARKERS[index % MARKERS.length],
+          pointRadius: line.points.length > 50 ? 0 : 3,
+          pointHoverRadius: 5,
           tension: 0
         };
       })
@@ -117,8 +208,8 @@ export function lineChartConfig(
       plugins: {
         legend: {
           display: series.length > 1,
-          // A line sample shows each run's dash pattern, not a filled box.
-          labels: { color: theme.text, usePointStyle: true, pointStyle: 'line' }
+          // Each run's marker in its colour, as on the lines.
+          labels: { color: theme.text, usePointStyle: true }
         },
         tooltip: { enabled: true }
       },
@@ -147,16 +238,18 @@ export interface IMetricChartProps {
 }
 
 /**
- * A line chart of one metric. The canvas is an image to assistive
- * technology, labelled with the metric and how many lines it draws; the
- * numbers are in the tables next to it.
+ * A chart of one metric: lines of its history, or bars when it was logged
+ * once. The canvas is an image to assistive technology, labelled with the
+ * metric and what it draws; the numbers are in the tables next to it. The
+ * figure is `aria-busy` until the chart is drawn (benchmarks wait on it).
  */
 export function MetricChart(props: IMetricChartProps): JSX.Element {
   const { metric, series, trans } = props;
   const canvasRef = React.useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = React.useState(false);
   const config = React.useMemo(
     () =>
-      lineChartConfig(
+      metricChartConfig(
         series,
         chartTheme(canvasRef.current ?? document.body),
         trans
@@ -169,27 +262,32 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     // No 2D context (a test DOM, a locked-down browser): the figure keeps
     // its caption and label, and nothing is drawn.
     if (!canvas || !canvas.getContext('2d')) {
+      setDrawn(true);
       return;
     }
-    const chart = new Chart(canvas, config);
+    const chart = new Chart(canvas, config as ChartConfiguration);
+    setDrawn(true);
     return () => chart.destroy();
   }, [config]);
 
   const points = series.reduce((sum, line) => sum + line.points.length, 0);
+  const label =
+    config.type === 'bar'
+      ? trans.__('Bar chart of %1, one bar for each run', metric)
+      : trans.__(
+          'Line chart of %1: %2 lines, %3 points',
+          metric,
+          config.data.datasets.length,
+          points
+        );
   return (
-    <figure className="jp-mlplat-chart">
+    <figure
+      className={`jp-mlplat-chart jp-mlplat-chart-${config.type}`}
+      aria-busy={!drawn}
+    >
       <figcaption className="jp-mlplat-chart-caption">{metric}</figcaption>
       <div className="jp-mlplat-chart-canvas">
-        <canvas
-          ref={canvasRef}
-          role="img"
-          aria-label={trans.__(
-            'Line chart of %1: %2 lines, %3 points',
-            metric,
-            config.data.datasets.length,
-            points
-          )}
-        />
+        <canvas ref={canvasRef} role="img" aria-label={label} />
       </div>
     </figure>
   );

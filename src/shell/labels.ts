@@ -55,14 +55,35 @@ export function modeLabel(
   }
 }
 
-/** An ISO time in the browser's locale; as sent when it does not parse. */
+/**
+ * The locale dates are written in: JupyterLab's UI language, which its
+ * translation plugin puts on `<html lang>` (as JupyterLab's own `Time`
+ * helpers read it), not the browser's, so a Russian UI in an English
+ * browser shows Russian dates. Falls back to English, like JupyterLab.
+ */
+export function uiLocale(): string {
+  const lang =
+    typeof document === 'undefined' ? '' : document.documentElement.lang;
+  if (lang) {
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([lang]).length
+        ? lang
+        : 'en';
+    } catch {
+      return 'en';
+    }
+  }
+  return 'en';
+}
+
+/** An ISO time in the UI language's format; as sent when it does not parse. */
 export function formatDateTime(iso: string): string {
   const time = Date.parse(iso);
   return Number.isFinite(time)
-    ? new Date(time).toLocaleString(undefined, {
+    ? new Intl.DateTimeFormat(uiLocale(), {
         dateStyle: 'short',
         timeStyle: 'short'
-      })
+      }).format(new Date(time))
     : iso;
 }
 

@@ -53,6 +53,13 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
     event.preventDefault();
   };
 
+  // The strip scrolls rather than wraps: keep the selected tab in sight.
+  React.useEffect(() => {
+    refs.current
+      .get(current?.id ?? '')
+      ?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [current?.id]);
+
   if (!current) {
     return <div className="jp-mlplat-tabs" />;
   }
@@ -86,6 +93,7 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
               aria-selected={isSelected}
               aria-controls={panelId(tab.id)}
               tabIndex={isSelected ? 0 : -1}
+              title={tab.label}
               onClick={() => onSelect(tab.id)}
               onKeyDown={event => onKeyDown(event, index)}
             >

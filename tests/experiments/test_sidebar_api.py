@@ -235,6 +235,20 @@ async def test_a_run_page_has_everything_and_a_link_to_the_mlflow_ui(
 
 
 async def test_artifacts_are_listed_previewed_and_html_is_never_rendered(
+async def test_a_run_page_gets_every_history_it_charts_in_one_request(
+    jp_fetch: Any, seeded: Seeded
+) -> None:
+    """The run page asks once, together with the run: one round trip to its first chart."""
+    run_id = seeded.runs["mid"]
+    answer = await get(jp_fetch, "runs", run_id, "metric-histories")
+    assert answer["total"] == 2
+    assert sorted(answer["histories"]) == ["rmse", "val/loss: top 5"]
+    assert [p["step"] for p in answer["histories"]["rmse"]] == [0, 1, 2]
+    assert answer["histories"]["rmse"][-1]["value"] == pytest.approx(0.5)
+    code, body = await refusal(jp_fetch, "runs", "no.such.run", "metric-histories")
+    assert (code, body["reason"]) == (400, "run_id_invalid")
+
+
     jp_fetch: Any, seeded: Seeded
 ) -> None:
     run_id = seeded.runs["high"]

@@ -38,6 +38,9 @@ SORT_SPEC = "(?:" + "|".join(SORTABLE_ATTRIBUTES) + "|(?:metric|param):[^`]+)"
 MAX_PAGE = 200
 MIN_COMPARE = 2
 MAX_COMPARE = 5
+#: a run page charts this many metrics at most (the first by name); more would keep the tracker
+#: busy for one page view, and the run's page in MLflow shows them all
+MAX_RUN_CHARTS = 12
 
 
 @dataclass(frozen=True)
@@ -224,3 +227,11 @@ class Comparison:
     param_keys: list[str]
     metric_keys: list[str]
     histories: dict[str, dict[str, list[MetricPoint]]]
+
+
+@dataclass(frozen=True)
+class MetricHistories:
+    """The histories a run page charts: the run's first metrics by name, and how many it has."""
+
+    histories: dict[str, list[MetricPoint]]
+    total: int

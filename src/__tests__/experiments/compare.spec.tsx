@@ -2,7 +2,12 @@ import { act, render, screen, within } from '@testing-library/react';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { chartTheme, lineChartConfig } from '../../shell/charts';
+import {
+  chartTheme,
+  isSingleValued,
+  lineChartConfig,
+  metricChartConfig
+} from '../../shell/charts';
 import {
   comparisonRows,
   comparisonSeries,
@@ -90,6 +95,27 @@ describe('comparisonSeries and lineChartConfig', () => {
     expect(new Set(datasets.map(d => JSON.stringify(d.borderDash))).size).toBe(
       3
     );
+    // and its own marker and width, so lines on top of each other still
+    // show every run; the legend names each
+    expect(new Set(datasets.map(d => d.pointStyle)).size).toBe(3);
+    expect(new Set(datasets.map(d => d.borderWidth)).size).toBe(3);
+    expect(config.options?.plugins?.legend?.display).toBe(true);
+  });
+
+  it('draws a metric every run logged once as bars, one per run', () => {
+    const series = comparisonSeries(comparison(), 'auc');
+    expect(isSingleValued(series)).toBe(true);
+    const config = metricChartConfig(series, chartTheme(), english);
+    expect(config.type).toBe('bar');
+    expect(config.data.labels).toEqual(['run-a', 'run-b', 'run-c']);
+    expect(config.data.datasets[0].data).toEqual([0.9, NaN, NaN]);
+    expect(
+      metricChartConfig(
+        comparisonSeries(comparison(), 'loss'),
+        chartTheme(),
+        english
+      ).type
+    ).toBe('line');
   });
 
   it('keeps a line (empty) for a run that never logged the metric', () => {
@@ -146,7 +172,7 @@ describe('CompareView', () => {
 
     const charts = screen.getAllByRole('img');
     expect(charts.map(c => c.getAttribute('aria-label'))).toEqual([
-      'Line chart of auc: 3 lines, 1 points',
+      'Bar chart of auc, one bar for each run',
       'Line chart of loss: 3 lines, 4 points'
     ]);
   });

@@ -322,12 +322,77 @@ describe('ExperimentsModel', () => {
     expect(model.isPolling).toBe(false);
   });
 
-  it('does not poll the experiment list', async () => {
-    polling();
+  it('refreshes the shown experiment list, at most every listInterval', async () => {
+    // Given a list shown in the sidebar, refreshed every 40 ms
+    model = new ExperimentsModel({
+      api,
+      frequency: { interval: 10, backoff: false, max: 50 },
+      searchDelay: 10,
+      listInterval: 40
+    });
+    model.panelVisible = true;
+    model.tabVisible = true;
     await until(model, s => s.status.kind === 'ready');
-    const calls = api.callsOf('experiments').length;
-    await sleep(80);
-    expect(api.callsOf('experiments').length).toBe(calls);
+    expect(model.isPolling).toBe(true);
+
+    // When an experiment is created elsewhere
+    api.experimentPages = [
+      {
+        experiments: [experiment(), experiment({ id: '9', name: 'new' })],
+        next_page_token: null
+      }
+    ];
+
+    // Then it shows up without reopening anything, and the poll's 10 ms
+    // ticks did not each ask MLflow
+    const before = api.callsOf('experiments').length;
+    await until(model, s => s.list.experiments?.length === 2);
+    await sleep(100);
+    const asked = api.callsOf('experiments').length - before;
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(asked).toBeLessThanOrEqual(5);
+
+    // And nothing is asked while the tab is hidden
+    model.tabVisible = false;
+    await sleep(20);
+    const hidden = api.callsOf('experiments').length;
+    await sleep(100);
+    expect(api.callsOf('experiments').length).toBe(hidden);
+  });
+
+  it('keeps the rows "Show more" added when the list refreshes', async () => {
+    manual();
+    const many = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        experiment({ id: String(from + i), name: `e${from + i}` })
+      );
+    api.experimentPages = [
+      { experiments: many(0, 50), next_page_token: '50' },
+      { experiments: many(50, 10), next_page_token: null }
+    ];
+    await model.refresh();
+    await model.loadMoreExperiments();
+    api.experimentPages = [{ experiments: many(0, 60), next_page_token: null }];
+    await model.refresh();
+    const last = api.callsOf('experiments').pop()?.[0] as {
+      maxResults: number;
+    };
+    expect(last.maxResults).toBe(60);
+    expect(model.state.list.experiments).toHaveLength(60);
+  });
+
+  it('shows a chosen column only once its values are in', async () => {
+    manual();
+    await model.openExperiment(experiment());
+    expect(model.state.runs?.pageColumns).toEqual([]);
+    const chosen = model.setColumnVisible({ kind: 'metric', key: 'auc' }, true);
+    // The chooser has it at once; the page still is the one without it
+    expect(model.state.runs?.columns).toEqual([{ kind: 'metric', key: 'auc' }]);
+    expect(model.state.runs?.pageColumns).toEqual([]);
+    await chosen;
+    expect(model.state.runs?.pageColumns).toEqual([
+      { kind: 'metric', key: 'auc' }
+    ]);
   });
 
   it('shows a 503 as unavailable and recovers by itself', async () => {
@@ -349,7 +414,8 @@ describe('ExperimentsModel', () => {
     });
     const back = await until(model, s => s.status.kind === 'ready');
     expect(back.list.experiments).toEqual([experiment()]);
-    expect(model.isPolling).toBe(false);
+    // and goes on refreshing the list it shows, as it does when all is well
+    expect(model.isPolling).toBe(true);
   });
 
   it('keeps a 404 as an error and does not retry it alone', async () => {

@@ -7,6 +7,7 @@ import {
   IExperimentPrivacy,
   IExperimentQuery,
   ILoggedNotebook,
+  IMetricHistories,
   IMetricHistory,
   IMetricPoint,
   IMlflowAPI,
@@ -144,6 +145,30 @@ export class ScriptedMlflow implements IMlflowAPI {
   metricHistory(runId: string, key: string): Promise<IMetricHistory> {
     this.calls.push({ method: 'metricHistory', args: [runId, key] });
     return Promise.resolve({ key, history: this.histories[key] ?? [] });
+  }
+
+  metricHistories(runId: string): Promise<IMetricHistories> {
+    // As the server: the run's metrics, the first 12 by name
+    const run = this.runs_[0];
+    const all = [
+      ...new Set([
+        ...Object.keys(this.histories),
+        ...(run instanceof Error ? [] : Object.keys(run.metrics))
+      ])
+    ].sort();
+    const keys = all.slice(0, 12);
+    return this._answer(
+      'metricHistories',
+      [runId],
+      [
+        {
+          histories: Object.fromEntries(
+            keys.map(key => [key, this.histories[key] ?? []])
+          ),
+          total: all.length
+        }
+      ]
+    );
   }
 
   artifacts(runId: string, path: string): Promise<IArtifactListing> {

@@ -81,10 +81,11 @@ describe('RunView', () => {
     expect(link.getAttribute('rel')).toBe('noopener noreferrer');
   });
 
-  it('draws a history chart for each metric', async () => {
+  it('asks for every history at once, with the run, and charts each metric', async () => {
     const api = new ScriptedMlflow();
     api.runs_ = [runDetail({ metrics: { auc: 0.9, loss: 0.2 } })];
     api.histories = {
+      auc: [{ step: 0, value: 0.9, timestamp: 1 }],
       loss: [
         { step: 0, value: 0.5, timestamp: 1 },
         { step: 1, value: 0.2, timestamp: 2 }
@@ -92,14 +93,18 @@ describe('RunView', () => {
     };
     await renderRun(api);
 
-    expect(api.callsOf('metricHistory')).toEqual([
-      ['r1', 'auc'],
-      ['r1', 'loss']
+    // One request for all histories, sent before the run's answer was in
+    expect(api.callsOf('metricHistories')).toEqual([['r1']]);
+    expect(api.callsOf('metricHistory')).toEqual([]);
+    expect(api.calls.map(c => c.method).slice(0, 2)).toEqual([
+      'run',
+      'metricHistories'
     ]);
+    // A value logged once is a bar, a history a line
     expect(
       screen.getAllByRole('img').map(c => c.getAttribute('aria-label'))
     ).toEqual([
-      'Line chart of auc: 1 lines, 0 points',
+      'Bar chart of auc, one bar for each run',
       'Line chart of loss: 1 lines, 2 points'
     ]);
   });

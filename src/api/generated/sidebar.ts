@@ -392,6 +392,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mlflow/runs/{run_id}/metric-histories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        /** The histories a run page charts, in one answer: its first metrics by name. */
+        get: operations["getMetricHistories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mlflow/runs/{run_id}/metric-history": {
         parameters: {
             query?: never;
@@ -846,6 +865,24 @@ export interface components {
         MergeRequestList: {
             /** Merge Requests */
             merge_requests: components["schemas"]["MergeRequestBody"][];
+        };
+        /**
+         * MetricHistoriesBody
+         * @description ``GET mlflow/runs/{run_id}/metric-histories``
+         */
+        MetricHistoriesBody: {
+            /**
+             * Histories
+             * @description metric key → history, for the run's first 12 metrics by name.
+             */
+            histories: {
+                [key: string]: components["schemas"]["MetricPointBody"][];
+            };
+            /**
+             * Total
+             * @description How many metrics the run has.
+             */
+            total: number;
         };
         /**
          * MetricHistory
@@ -3655,6 +3692,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ArtifactListing"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMetricHistories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The histories, and how many metrics the run has. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricHistoriesBody"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
