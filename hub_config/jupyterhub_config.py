@@ -209,6 +209,15 @@ c.EmbeddedProfileSpawner.home_dir_template = str(data_dir / "home" / "{username}
 nice = shutil.which("nice")
 c.Spawner.cmd = [*([nice, "-n", "10"] if nice else []), str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
+# what a workspace loads: JupyterLab, terminals and ours, not the extensions that came along with
+# JupyterLab's install but serve nobody here. jupyter_lsp looks for language servers (none is
+# installed; the lab's LSP features are off by default) and runs `npm prefix -g` at every start;
+# notebook_shim carries classic-notebook configuration and server extensions over, and there are
+# none (bench/server_start.py, tests/hub/test_server_start.py)
+c.Spawner.args = [
+    "--ServerApp.jpserver_extensions=jupyter_lsp=False",
+    "--ServerApp.jpserver_extensions=notebook_shim=False",
+]
 # 30 servers starting at once on 2 cores take ~100 s each (bench/README.md); allow a margin
 c.Spawner.http_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
 c.Spawner.start_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))

@@ -7,6 +7,7 @@ in-process on SQLite for the one user of this server, who then holds every role.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import socket
@@ -187,7 +188,7 @@ class MLPlatformServerApp(ExtensionApp):
             mode=self.mode,
             user=self.user_name,
             mlflow_ui_url=self.mlflow_ui_url or None,
-            openapi=document(__version__),
+            openapi=functools.partial(document, __version__),
         )
 
     def _start_in_process_platform(self) -> PlatformClient:

@@ -7,6 +7,7 @@ params, fields, request id), so the sidebar translates both alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -52,7 +53,8 @@ class SidebarServices:
     mode: Literal["hub", "standalone"]
     user: str
     mlflow_ui_url: str | None
-    openapi: dict[str, Any]
+    #: built when first asked for: only tools read it, and every server start would pay for it
+    openapi: Callable[[], dict[str, Any]]
 
     @property
     def experiments(self) -> ExperimentService:

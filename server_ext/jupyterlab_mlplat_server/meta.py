@@ -40,7 +40,7 @@ class OpenAPIHandler(SidebarHandler):
     @operation("This API's OpenAPI document.", {200: (("application/json", {}), "The document.")})
     @tornado.web.authenticated
     def get(self) -> None:
-        self.finish(json.dumps(self.services.openapi))
+        self.finish(json.dumps(self.services.openapi()))
 
 
 class UnknownRouteHandler(SidebarHandler):

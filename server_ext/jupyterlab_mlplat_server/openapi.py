@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from jupyterlab_mlplat.api import openapi
@@ -23,6 +24,7 @@ def handlers() -> list[tuple[str, type[SidebarHandler]]]:
     return [(rf"/{NAMESPACE}/{path}", handler) for path, handler in ROUTES]
 
 
+@functools.cache
 def document(version: str) -> dict[str, Any]:
     return openapi.document(
         title="jupyterlab-mlplat sidebar API",

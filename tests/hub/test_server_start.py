@@ -1,0 +1,128 @@
+"""A person's server loads at start what people use there, and nothing that only costs time.
+
+In a spawn storm every CPU-second of a server's start is paid once per person on the same cores
+(bench/server_start.py, bench/README.md). Timings are noisy on a shared machine, so these tests
+guard where the seconds went instead: the modules and server extensions that cost the most and
+serve nobody at start. Each runs in a real subprocess, the server as the embedded hub starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.standins import singleuser
+
+#: what a server under the hub never needs at start: the compiled IRI grammar of jsonschema's
+#: format checkers (1.1 CPU-s), the platform's own database layer, GitLab and MLflow clients
+NEVER_AT_START = (
+    "rfc3987_syntax",
+    "lark",
+    "gitlab",
+    "mlflow",
+    "psycopg",
+    "kubernetes",
+    "jupyterlab_mlplat.platform",
+    "jupyterlab_mlplat.adapters.sql",
+    "jupyterlab_mlplat.gateways",
+)
+#: server extensions installed with JupyterLab that serve nobody in a workspace: jupyter_lsp
+#: (no language server is installed; it runs `npm prefix -g` at start), notebook_shim
+UNUSED = ("jupyter_lsp", "notebook_shim")
+#: and what people use, which must stay
+USED = ("jupyterlab", "jupyter_server_terminals", "jupyterlab_mlplat_server")
+
+#: runs the server's own entry point; when it exits, writes the modules it imported and the
+#: server extensions it had enabled
+DUMP_MODULES = """
+import atexit, json, runpy, sys
+out = sys.argv.pop(1)
+
+def dump():
+    from jupyter_server.serverapp import ServerApp
+    extensions = ServerApp.instance().extension_manager.extensions
+    enabled = sorted(name for name, package in extensions.items() if package.enabled)
+    with open(out, "w") as file:
+        json.dump({"modules": sorted(sys.modules), "extensions": enabled}, file)
+
+atexit.register(dump)
+sys.argv[0] = "jupyterhub-singleuser"
+runpy.run_module("jupyterhub.singleuser", run_name="__main__", alter_sys=True)
+"""
+
+
+def loaded(names: set[str], package: str) -> bool:
+    return any(name == package or name.startswith(f"{package}.") for name in names)
+
+
+def test_our_server_extension_imports_nothing_a_start_does_not_need() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, jupyterlab_mlplat_server; print(json.dumps(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=singleuser.ROOT,
+    )
+    names = set(json.loads(out.stdout.splitlines()[-1]))
+    assert [p for p in NEVER_AT_START if loaded(names, p)] == []
+
+
+def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
+    tmp_path: Path,
+) -> None:
+    token = singleuser.new_token()
+    home = tmp_path / "home"
+    home.mkdir()
+    modules = tmp_path / "started.json"
+    with singleuser.hub_api(token) as hub_url:
+        launch = singleuser.environment(hub_url, home, token)
+        command = singleuser.command()
+        server = command.index(str(singleuser.VENV_BIN / "jupyterhub-singleuser"))
+        command[server : server + 1] = [sys.executable, "-c", DUMP_MODULES, str(modules)]
+        auth = {"Authorization": f"token {token}"}
+        with (tmp_path / "server.log").open("wb") as log:
+            proc = subprocess.Popen(
+                command, env=launch.env, cwd=home, stdout=log, stderr=subprocess.STDOUT
+            )
+            try:
+                status = wait_for_status(proc, f"{launch.url}api/status", auth, tmp_path)
+                assert "started" in status
+                # what people use answers: the lab, terminals, our sidebar's API
+                for path in ("lab", "api/terminals", "jupyterlab-mlplat/openapi.json"):
+                    answer = requests.get(f"{launch.url}{path}", headers=auth, timeout=30)
+                    assert answer.status_code == 200, (path, answer.text[:300])
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(30)
+    started = json.loads(modules.read_text())
+    assert [p for p in NEVER_AT_START if loaded(set(started["modules"]), p)] == []
+    extensions = set(started["extensions"])
+    assert set(USED) <= extensions
+    assert extensions.isdisjoint(UNUSED)
+
+
+def wait_for_status(
+    proc: subprocess.Popen[bytes], url: str, auth: dict[str, str], tmp_path: Path
+) -> dict[str, object]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
+        try:
+            answer = requests.get(url, headers=auth, timeout=10)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+            continue
+        if answer.status_code == 200:
+            return dict(answer.json())
+        time.sleep(0.1)
+    raise AssertionError(f"no answer from {url}: {(tmp_path / 'server.log').read_text()[-3000:]}")
