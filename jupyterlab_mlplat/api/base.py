@@ -18,6 +18,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     FieldProblem,
     TextInvalid,
 )
+from jupyterlab_mlplat.core.kernel.fields import pydantic_problem
 
 W = TypeVar("W", bound=BaseModel)
 
@@ -116,6 +117,15 @@ def parse_body(raw: bytes | None, model: type[W]) -> W:
         if first["type"] == "json_invalid":
             raise BodyNotJson("The request body is not valid JSON.", "body") from None
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise BodyInvalid(f"{where}: {first['msg']}", where, params={"field": where}) from None
+        # pydantic's wording never reaches a client: a field reason with its values, and our
+        # English; the form and the label of ``body_invalid`` translate the reason
+        said, problem = pydantic_problem(first["type"], first.get("ctx"))
+        raise BodyInvalid(
+            f"{where}: {said}",
+            where,
+            params={"field": where, "problem": problem.reason, **problem.params},
+            fields={where: said},
+            field_reasons={where: problem},
+        ) from None
     except (ValueError, RecursionError):
         raise BodyNotJson("The request body is not valid JSON.", "body") from None

@@ -186,7 +186,9 @@ class TextInvalid(InvalidInput):
 
 
 class BodyInvalid(InvalidInput):
-    """A field of the body has the wrong shape; ``params.field`` names it by its path."""
+    """A field of the body has the wrong shape; ``params.field`` names it by its path,
+    ``params.problem`` is its field reason (``field_too_small``) and the rest of ``params`` are
+    the values that reason names (``ge``)."""
 
     reason = "body_invalid"
 

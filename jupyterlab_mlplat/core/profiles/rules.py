@@ -37,6 +37,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     Param,
     declare_field_reasons,
 )
+from jupyterlab_mlplat.core.kernel.fields import pydantic_problem
 from jupyterlab_mlplat.core.kernel.naming import DNS_LABEL_MAX, RESERVED, dns_label, text_problem
 
 _CPU = re.compile(r"^([0-9]+(\.[0-9]+)?|[0-9]+m)$")
@@ -752,25 +753,6 @@ class Profile(BaseModel):
         return ", ".join(parts)
 
 
-#: pydantic's own error types → our field reasons (with the context keys they keep)
-_PYDANTIC_FIELD_REASONS = {
-    "missing": "field_required",
-    "extra_forbidden": "field_unknown",
-    "int_parsing": "field_not_integer",
-    "int_type": "field_not_integer",
-    "int_from_float": "field_not_integer",
-    "bool_parsing": "field_not_boolean",
-    "bool_type": "field_not_boolean",
-    "string_type": "field_not_text",
-    "string_too_short": "field_too_short",
-    "string_too_long": "field_too_long",
-    "greater_than_equal": "field_too_small",
-    "less_than_equal": "field_too_large",
-    "too_long": "field_too_many",
-    "dict_type": "field_not_object",
-    "list_type": "field_not_list",
-    "model_type": "field_not_object",
-}
 #: the checks of this module that are ours, by the reason code they raise
 PROFILE_FIELD_REASONS = (
     "toleration_key_missing",
@@ -803,7 +785,7 @@ PROFILE_FIELD_REASONS = (
     "cpu_too_large",
     "memory_too_large",
 )
-declare_field_reasons(*PROFILE_FIELD_REASONS, *_PYDANTIC_FIELD_REASONS.values(), "field_invalid")
+declare_field_reasons(*PROFILE_FIELD_REASONS)
 
 
 class InvalidProfile(InvalidInput):
@@ -837,35 +819,39 @@ def _scalar(value: Any) -> Param:
     return value if isinstance(value, str | int | float) else str(value)
 
 
-#: the rules that relate two fields (raised for the whole profile), by the field a form shows
-#: them at: the guarantee, which is what an editor raises past the limit
-CROSS_FIELD_REASONS = {
-    "cpu_guarantee_above_limit": "cpu_guarantee",
-    "memory_guarantee_above_limit": "mem_guarantee",
+#: the rules that relate two fields (raised for the whole profile), by the fields they are about:
+#: the problem is told at each (``params.fields`` lists them all), so a form shows it beside both,
+#: whichever of the two the editor changed
+CROSS_FIELD_REASONS: dict[str, tuple[str, ...]] = {
+    "cpu_guarantee_above_limit": ("cpu_guarantee", "cpu_limit"),
+    "memory_guarantee_above_limit": ("mem_guarantee", "mem_limit"),
 }
 
 
 def field_errors(err: ValidationError) -> tuple[dict[str, str], dict[str, FieldProblem]]:
     """pydantic's errors as ``{"tolerations.0.key": "message"}`` and as reason codes with
-    params; the first error per field wins."""
+    params; the first error per field wins. Our own checks keep their message; pydantic's
+    generic ones get ours (``core/kernel/fields.py``), never pydantic's wording."""
     fields: dict[str, str] = {}
     problems: dict[str, FieldProblem] = {}
     for item in err.errors():
-        where = ".".join(str(p) for p in item["loc"]) or CROSS_FIELD_REASONS.get(
-            item["type"], "profile"
-        )
-        if where in fields:
-            continue
         kind = item["type"]
-        message = str(item["msg"]).removeprefix("Value error, ")
-        if kind == "missing":
-            message = "this field is required"
-        elif kind == "extra_forbidden":
-            message = "this field is not part of a profile"
-        reason = kind if kind in PROFILE_FIELD_REASONS else _PYDANTIC_FIELD_REASONS.get(kind)
-        params = {k: _scalar(v) for k, v in (item.get("ctx") or {}).items() if k != "error"}
-        fields[where] = message
-        problems[where] = FieldProblem(reason or "field_invalid", params)
+        where = ".".join(str(p) for p in item["loc"])
+        paths = (where,) if where else CROSS_FIELD_REASONS.get(kind, ("profile",))
+        if kind in PROFILE_FIELD_REASONS:
+            message = str(item["msg"]).removeprefix("Value error, ")
+            params = {k: _scalar(v) for k, v in (item.get("ctx") or {}).items() if k != "error"}
+            if len(paths) > 1:  # one problem of several fields: each names them all
+                params["fields"] = ",".join(paths)
+            problem = FieldProblem(kind, params)
+        else:
+            message, problem = pydantic_problem(kind, item.get("ctx"))
+            if kind == "extra_forbidden":
+                message = "this field is not part of a profile"
+        for path in paths:
+            if path not in fields:
+                fields[path] = message
+                problems[path] = problem
     return fields, problems
 
 

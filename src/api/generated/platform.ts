@@ -373,7 +373,7 @@ export interface components {
              * Reason
              * @enum {string}
              */
-            reason: "cpu_guarantee_above_limit" | "cpu_quantity" | "cpu_too_large" | "env_name" | "env_reserved" | "env_value_control" | "env_value_too_long" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_large" | "field_too_long" | "field_too_many" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "memory_too_large" | "node_label" | "slug_fixed" | "slug_invalid" | "text_bidi" | "text_control" | "toleration_effect" | "toleration_exists_value" | "toleration_key" | "toleration_key_missing" | "toleration_operator" | "toleration_value" | "unknown_groups";
+            reason: "cpu_guarantee_above_limit" | "cpu_quantity" | "cpu_too_large" | "env_name" | "env_reserved" | "env_value_control" | "env_value_too_long" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_few" | "field_too_large" | "field_too_long" | "field_too_many" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "memory_too_large" | "node_label" | "slug_fixed" | "slug_invalid" | "text_bidi" | "text_control" | "toleration_effect" | "toleration_exists_value" | "toleration_key" | "toleration_key_missing" | "toleration_operator" | "toleration_value" | "unknown_groups";
         };
         /**
          * GitCredential
