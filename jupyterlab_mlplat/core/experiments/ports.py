@@ -40,6 +40,10 @@ class Tracker(Protocol):
 
     async def metric_history(self, run_id: str, key: str) -> list[MetricPoint]: ...
 
+    async def metric_histories(self, run_ids: list[str], key: str) -> dict[str, list[MetricPoint]]:
+        """One metric's history for each of several runs, in as few calls as the tracker
+        allows (a comparison charts every metric of every run)."""
+
     async def list_artifacts(self, run_id: str, path: str) -> list[ArtifactFile]: ...
 
     async def read_artifact(self, run_id: str, path: str) -> tuple[bytes, str]:
