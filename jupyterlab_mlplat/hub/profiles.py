@@ -297,7 +297,7 @@ def _headroom_text(profile: Profile, room: Headroom | None, _: Translate) -> str
         return _("capacity unknown")
     parts = (
         [_("GPU: {free} of {total} free").format(free=room.gpu_free, total=room.gpu_total)]
-        if profile.gpu
+        if profile.gpu and room.gpus_counted
         else []
     )
     if room.can_start:

@@ -82,6 +82,7 @@ async def test_form_shows_only_allowed_profiles_as_escaped_text(tmp_path: Path) 
     gpu_form = await _spawner(tmp_path, ["gpu-users"]).render_profiles_form()
     assert 'value="gpu"' in gpu_form
     assert "machine&#39;s CPU" in gpu_form
+    assert "GPU: 0 of 0 free" not in gpu_form  # none is given here, so none is counted
 
 
 @pytest.mark.asyncio

@@ -57,6 +57,8 @@ class Headroom:
     eligible_nodes: int = 0
     #: True when waiting cannot help: the profile is bigger than anything there is
     lasting: bool = False
+    #: False where GPUs are not given at all (one machine's local processes): no GPU figures
+    gpus_counted: bool = True
 
     @property
     def reason(self) -> str:
@@ -178,7 +180,7 @@ def machine_headroom(profile: Profile, machine: Machine) -> Headroom:
     memory = memory_bytes(profile.mem_guarantee)
 
     def refuse(why: str, lasting: bool = False, **params: str) -> Headroom:
-        return Headroom(False, why, params, eligible_nodes=1, lasting=lasting)
+        return Headroom(False, why, params, eligible_nodes=1, lasting=lasting, gpus_counted=False)
 
     if cpu > machine.cpus:
         return refuse(
@@ -218,7 +220,7 @@ def machine_headroom(profile: Profile, machine: Machine) -> Headroom:
             available=_gib(machine.memory_available),
             need=_gib(memory),
         )
-    return Headroom(True, eligible_nodes=1)
+    return Headroom(True, eligible_nodes=1, gpus_counted=False)
 
 
 @dataclass(frozen=True)
