@@ -201,22 +201,13 @@ export function RunView(props: IRunViewProps): JSX.Element {
           <dt>{trans.__('Notebook')}</dt>
           <dd>
             {run.source_notebook ? (
-              <>
-                <span className="jp-mlplat-code">{run.source_notebook}</span>
-                {canOpen && (
-                  <Button
-                    small
-                    minimal
-                    onClick={() =>
-                      void commands.execute(OPEN_FILE_COMMAND, {
-                        path: run.source_notebook as string
-                      })
-                    }
-                  >
-                    {trans.__('Open notebook')}
-                  </Button>
-                )}
-              </>
+              <NotebookFact
+                api={api}
+                path={run.source_notebook}
+                canOpen={canOpen}
+                commands={commands}
+                trans={trans}
+              />
             ) : (
               trans.__('Not recorded')
             )}
@@ -300,6 +291,61 @@ function KeyValueSection(props: IKeyValueSectionProps): JSX.Element {
         </table>
       )}
     </section>
+  );
+}
+
+interface INotebookFactProps {
+  api: IMlflowAPI;
+  path: string;
+  canOpen: boolean;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}
+
+/**
+ * The run's notebook and a button to open it; or, when the file is no longer
+ * there (renamed, moved or deleted since the run), a note that says so.
+ * Opening a missing file would only fail in the background.
+ */
+function NotebookFact(props: INotebookFactProps): JSX.Element {
+  const { api, path, canOpen, commands, trans } = props;
+  const [gone, setGone] = React.useState(false);
+  React.useEffect(() => {
+    let current = true;
+    setGone(false);
+    api.notebookExists(path).then(
+      exists => current && setGone(!exists),
+      () => undefined // unknown: keep offering to open it
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, path]);
+  const open = async () => {
+    // checked again: the file may have gone since the page was drawn
+    if (!(await api.notebookExists(path).catch(() => true))) {
+      setGone(true);
+      return;
+    }
+    await commands.execute(OPEN_FILE_COMMAND, { path });
+  };
+  return (
+    <>
+      <span className="jp-mlplat-code">{path}</span>
+      {gone ? (
+        <span className="jp-mlplat-notebook-gone" role="status">
+          {trans.__(
+            'This notebook is no longer there: it was renamed, moved or deleted since the run.'
+          )}
+        </span>
+      ) : (
+        canOpen && (
+          <Button small minimal onClick={() => void open()}>
+            {trans.__('Open notebook')}
+          </Button>
+        )
+      )}
+    </>
   );
 }
 
