@@ -1,4 +1,4 @@
-import { ServerConnection } from '@jupyterlab/services';
+import { Drive, ServerConnection } from '@jupyterlab/services';
 
 import type { components } from '../api/generated/sidebar';
 import { apiURL, requestAPI, requestRaw, segment } from '../api/request';
@@ -131,6 +131,24 @@ export class MlflowClient implements IMlflowAPI {
       },
       this._serverSettings
     );
+  }
+
+  async notebookExists(path: string): Promise<boolean> {
+    // Jupyter's own contents API, through its client: the file as JupyterLab
+    // would open it, without its content.
+    const drive = new Drive({ serverSettings: this._serverSettings });
+    try {
+      await drive.get(path, { content: false });
+      return true;
+    } catch (error) {
+      if (
+        error instanceof ServerConnection.ResponseError &&
+        error.response.status === 404
+      ) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   compare(runIds: readonly string[]): Promise<IRunComparison> {

@@ -128,5 +128,10 @@ export interface IMlflowAPI {
   /** A plain link the browser can follow to save the file. */
   artifactDownloadUrl(runId: string, path: string): string;
   logNotebook(runId: string, notebookPath: string): Promise<ILoggedNotebook>;
+  /**
+   * Whether a file is still where a run says its notebook was: a notebook
+   * renamed, moved or deleted since the run is not opened but named gone.
+   */
+  notebookExists(path: string): Promise<boolean>;
   compare(runIds: readonly string[]): Promise<IRunComparison>;
 }

@@ -202,6 +202,13 @@ export class ScriptedMlflow implements IMlflowAPI {
     return this._answer('logNotebook', [runId, notebookPath], this.logged);
   }
 
+  /** Files that are gone; any other path exists. */
+  goneFiles = new Set<string>();
+
+  notebookExists(path: string): Promise<boolean> {
+    return this._answer('notebookExists', [path], [!this.goneFiles.has(path)]);
+  }
+
   compare(runIds: readonly string[]): Promise<IRunComparison> {
     return this._answer('compare', [runIds], this.comparisons);
   }
