@@ -99,7 +99,11 @@ export function addExperimentCommands(
           if (!name) {
             return null;
           }
-          insertTrackingCell(panel, name);
+          insertTrackingCell(
+            panel,
+            name,
+            trans.__('named after this notebook’s folder; edit freely')
+          );
           Notification.success(
             trans.__(
               'Tracking cell added: run it to log this notebook to the experiment “%1”.',
@@ -358,13 +362,17 @@ export function addExperimentCommands(
  * Put the tracking cell after the notebook's leading Markdown, or rewrite
  * the tracking cell already there (tracking twice must not stack cells).
  */
-export function insertTrackingCell(panel: NotebookPanel, name: string): number {
+export function insertTrackingCell(
+  panel: NotebookPanel,
+  name: string,
+  comment?: string
+): number {
   const notebook = panel.content;
   const shared = notebook.model?.sharedModel;
   if (!shared) {
     throw new Error('The notebook is not loaded');
   }
-  const source = trackingCellSource(name);
+  const source = trackingCellSource(name, comment);
   const cells = shared.cells;
   const existing = cells.findIndex(
     cell => cell.cell_type === 'code' && isTrackingCell(cell.getSource())

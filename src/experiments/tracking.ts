@@ -62,18 +62,27 @@ export function pythonStringLiteral(text: string): string {
   return `${out}"`;
 }
 
-/** The comment after `set_experiment`, telling where the default came from. */
+/**
+ * The comment after `set_experiment`, telling where the default came from;
+ * the command passes it in the UI language (this English is the fallback).
+ */
 export const TRACKING_COMMENT =
-  "# named after this notebook's folder; edit freely";
+  'named after this notebook’s folder; edit freely';
 
-/** The code cell that points MLflow at the experiment and turns on autologging. */
-export function trackingCellSource(experimentName: string): string {
+/**
+ * The code cell that points MLflow at the experiment and turns on
+ * autologging. The comment is kept to one line, so it cannot add code.
+ */
+export function trackingCellSource(
+  experimentName: string,
+  comment: string = TRACKING_COMMENT
+): string {
+  const said = comment.replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
   return [
     'import mlflow',
     '',
-    `mlflow.set_experiment(${pythonStringLiteral(
-      experimentName
-    )})  ${TRACKING_COMMENT}`,
+    `mlflow.set_experiment(${pythonStringLiteral(experimentName)})` +
+      (said ? `  # ${said}` : ''),
     'mlflow.autolog()'
   ].join('\n');
 }

@@ -63,10 +63,25 @@ describe('trackingCellSource', () => {
         'import mlflow',
         '',
         'mlflow.set_experiment("alice/churn")  ' +
-          "# named after this notebook's folder; edit freely",
+          '# named after this notebook’s folder; edit freely',
         'mlflow.autolog()'
       ].join('\n')
     );
+  });
+
+  it('writes the comment it is given, in the UI language, on one line', () => {
+    const source = trackingCellSource(
+      'alice/churn',
+      'названо по папке блокнота;\nimport os'
+    );
+    expect(source.split('\n')).toEqual([
+      'import mlflow',
+      '',
+      'mlflow.set_experiment("alice/churn")  ' +
+        '# названо по папке блокнота; import os',
+      'mlflow.autolog()'
+    ]);
+    expect(isTrackingCell(source)).toBe(true);
   });
 
   it('quotes the name as a Python literal', () => {
