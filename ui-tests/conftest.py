@@ -121,3 +121,36 @@ def show_panel(page: Page) -> Locator:
 @pytest.fixture
 def panel_of() -> Callable[[Page], Locator]:
     return show_panel
+
+
+@pytest.fixture
+def set_language(workbench: Workbench) -> Callable[[Page, str, str], Locator]:
+    """Switch a person's JupyterLab to a language (``ru_RU``, ``en``) as Settings → Language
+    does, through the setting it writes, and reload the page with the panel open. A test that
+    switches puts ``en`` back when done: the setting outlives the page."""
+
+    def set_(page: Page, user: str, locale: str) -> Locator:
+        said = page.evaluate(
+            """async ([url, locale]) => {
+                const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
+                const answer = await fetch(url, {
+                    method: 'PUT',
+                    headers: {
+                        'Content-Type': 'application/json',
+                        'X-XSRFToken': decodeURIComponent(xsrf),
+                    },
+                    body: JSON.stringify({raw: JSON.stringify({locale})}),
+                });
+                return answer.status;
+            }""",
+            [
+                f"{workbench.url}/user/{user}/lab/api/settings/"
+                "@jupyterlab/translation-extension:plugin",
+                locale,
+            ],
+        )
+        assert said == 204, f"the language setting was refused ({said})"
+        page.goto(f"{workbench.url}/user/{user}/lab?reset")
+        return show_panel(page)
+
+    return set_

@@ -103,14 +103,14 @@ def test_adam_edits_a_profile_and_alice_sees_it_on_the_spawn_page(
     # an invalid CPU limit: the message sits under the input, and a save stores nothing
     cpu_limit = editor.get_by_label("CPU limit", exact=True)
     cpu_limit.fill("lots")
-    expect(cpu_limit).to_have_accessible_description(re.compile("'lots' is not a CPU quantity"))
+    expect(cpu_limit).to_have_accessible_description(re.compile("“lots” is not a CPU quantity"))
     expect(editor.get_by_role("region", name="Pod preview")).to_contain_text(
         "No pod: the profile is not valid yet."
     )
     editor.get_by_role("button", name="Save").click()
     summary = editor.get_by_role("alert")
     expect(summary).to_contain_text("Not saved: fix these and save again.")
-    expect(summary).to_contain_text("CPU limit: 'lots' is not a CPU quantity")
+    expect(summary).to_contain_text("CPU limit: “lots” is not a CPU quantity")
     expect(summary).to_be_focused()
     screenshot("adam-profile-not-saved")
     summary.get_by_role("button", name="CPU limit").click()
@@ -151,6 +151,87 @@ def test_adam_edits_a_profile_and_alice_sees_it_on_the_spawn_page(
         spawn_page.screenshot(path=str(screenshot_path("alice-spawn-after-edit")))
     finally:
         alice.close()
+
+
+#: what adam reads in each language (JupyterLab's Settings → Language)
+WORDS = {
+    "en": {
+        "locale": "en",
+        "admin": "Admin",
+        "list": "Profile list",
+        "editor": "Edit “Large CPU”",
+        "quota": "Servers per user",
+        "guarantee": "CPU guarantee",
+        "limit": "CPU limit",
+        "at_least_1": "Enter 1 or more.",
+        "above": "The CPU guarantee is above the CPU limit.",
+    },
+    "ru": {
+        "locale": "ru_RU",
+        "admin": "Администрирование",
+        "list": "Список профилей",
+        "editor": "Изменение «Large CPU»",
+        "quota": "Серверов на пользователя",
+        "guarantee": "Гарантия CPU",
+        "limit": "Лимит CPU",
+        "at_least_1": "Значение должно быть не меньше 1.",
+        "above": "Гарантия CPU больше лимита CPU.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_field_error_shows_at_its_field_in_the_ui_language(
+    page: Page,
+    open_panel: OpenPanel,
+    set_language: Callable[[Page, str, str], Locator],
+    screenshot: Shot,
+    large_cpu: tuple[Platform, dict[str, Any]],
+    language: str,
+) -> None:
+    """A quota of 0 and a CPU guarantee above the limit: each message in the form's own words,
+    translated, under the input it is about (both inputs, for a rule relating two), in the one
+    style of a field's message; pydantic's English never shows."""
+    words = WORDS[language]
+    platform, before = large_cpu
+    open_panel("adam")
+    panel = set_language(page, "adam", words["locale"])
+    try:
+        panel.get_by_role("tab", name=words["admin"]).click()
+        profiles = panel.get_by_role("list", name=words["list"])
+        expect(profiles).to_be_visible(timeout=30_000)
+        profiles.get_by_role("listitem").filter(has_text="cpu-large").get_by_role(
+            "button", name="Large CPU"
+        ).click()
+        editor = panel.get_by_role("region", name=words["editor"])
+        expect(editor).to_be_visible()
+        field_errors = editor.locator(".jp-mlplat-form-fields .jp-mlplat-field-error")
+
+        # a quota of 0: told at the quota, as the form says it
+        quota = editor.get_by_label(words["quota"], exact=True)
+        quota.fill("0")
+        expect(quota).to_have_accessible_description(words["at_least_1"])
+        expect(quota).to_have_attribute("aria-invalid", "true")
+        expect(field_errors).to_have_text([words["at_least_1"]])
+        expect(editor).not_to_contain_text("Input should")
+        quota.evaluate("input => input.scrollIntoView({block: 'center'})")
+        screenshot(f"adam-profile-quota-zero-{language}")
+        quota.fill("")
+        expect(field_errors).to_have_count(0)
+
+        # the limit lowered under the guarantee (4): told at both inputs, not only in the preview
+        guarantee = editor.get_by_label(words["guarantee"], exact=True)
+        limit = editor.get_by_label(words["limit"], exact=True)
+        limit.fill("2")
+        for field in (guarantee, limit):
+            expect(field).to_have_accessible_description(words["above"])
+            expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field_errors).to_have_text([words["above"], words["above"]])
+        limit.evaluate("input => input.scrollIntoView({block: 'center'})")
+        screenshot(f"adam-profile-guarantee-above-limit-{language}")
+        assert platform.record("cpu-large")["revision"] == before["revision"]
+    finally:
+        set_language(page, "adam", "en")
 
 
 def _sign_in_without_a_server(page: Page, workbench: Workbench, user: str) -> None:

@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { IProfile } from './types';
 import { IDraftProblem } from './draft';
-import { param, ReasonLabels } from '../shell/errors';
+import { genericFieldReasonLabels, param, ReasonLabels } from '../shell/errors';
 
 /*
  * Display texts of the profile editor. Each label is a literal `trans.__()`
@@ -138,37 +138,13 @@ export function groupsSummary(
 
 /**
  * Labels of the field reasons of a refused profile, shown next to each
- * input (`core/profiles/rules.py`: `PROFILE_FIELD_REASONS`, and
- * `_PYDANTIC_FIELD_REASONS` with pydantic's own params `min_length`,
- * `max_length` and `ge`).
+ * input (`core/profiles/rules.py`: `PROFILE_FIELD_REASONS`, and the generic
+ * ones of `core/kernel/fields.py`).
  */
 export const fieldReasonLabels: ReasonLabels = {
-  // Any field
-  field_required: trans => trans.__('This field is required.'),
+  // Any field (a profile's unknown field is told as such)
+  ...genericFieldReasonLabels,
   field_unknown: trans => trans.__('This field is not part of a profile.'),
-  field_not_integer: trans => trans.__('Enter a whole number.'),
-  field_not_boolean: trans => trans.__('This must be true or false.'),
-  field_not_text: trans => trans.__('This must be text.'),
-  field_not_list: trans => trans.__('This must be a list.'),
-  field_not_object: trans =>
-    trans.__('This must be an object (names with values).'),
-  field_too_short: (trans, params) =>
-    trans.__('Too short: at least %1 characters.', param(params, 'min_length')),
-  field_too_long: (trans, params) =>
-    trans.__('Too long: at most %1 characters.', param(params, 'max_length')),
-  field_too_small: (trans, params) =>
-    trans.__('Enter %1 or more.', param(params, 'ge')),
-  field_too_large: (trans, params) =>
-    trans.__('Enter %1 or less.', param(params, 'le')),
-  field_too_many: (trans, params) =>
-    trans.__('Too many entries: at most %1.', param(params, 'max_length')),
-  text_control: trans =>
-    trans.__('Control characters (such as NUL) are not allowed here.'),
-  text_bidi: trans =>
-    trans.__(
-      'Bidirectional control characters are not allowed here: they make text read differently from what it is.'
-    ),
-  field_invalid: trans => trans.__('This value is not valid.'),
 
   // The profile's own rules
   slug_invalid: (trans, params) =>

@@ -433,14 +433,23 @@ export namespace ProfilesModel {
     editor: IEditor | null;
   }
 
-  /** The message of an input, when the editor should show it now. */
+  /**
+   * The message of an input, when the editor should show it now: after a
+   * save, or once the admin changed that input, or another input the same
+   * problem names (a guarantee above its limit is told at both, whichever
+   * of the two was lowered or raised).
+   */
   export function shownError(editor: IEditor, path: string): string | null {
     const message = editor.fields[path];
     if (message === undefined) {
       return null;
     }
+    const named = editor.fieldReasons?.[path]?.params?.fields;
+    const paths = typeof named === 'string' ? named.split(',') : [path];
     return editor.submitted ||
-      editor.touched.includes(sectionOf(path) as DraftField)
+      [path, ...paths].some(p =>
+        editor.touched.includes(sectionOf(p) as DraftField)
+      )
       ? message
       : null;
   }

@@ -25,6 +25,42 @@ export function param(params: ErrorParams, name: string): string {
 }
 
 /**
+ * The generic field reasons (`core/kernel/fields.py`: pydantic's error types
+ * as our reasons, with pydantic's own params `min_length`, `max_length`, `ge`
+ * and `le`, and the text rules of `core/kernel/naming.py`): a form shows them
+ * next to its inputs, and `body_invalid` names one for a field of a request.
+ */
+export const genericFieldReasonLabels: ReasonLabels = {
+  field_required: trans => trans.__('This field is required.'),
+  field_unknown: trans => trans.__('This field is not expected here.'),
+  field_not_integer: trans => trans.__('Enter a whole number.'),
+  field_not_boolean: trans => trans.__('This must be true or false.'),
+  field_not_text: trans => trans.__('This must be text.'),
+  field_not_list: trans => trans.__('This must be a list.'),
+  field_not_object: trans =>
+    trans.__('This must be an object (names with values).'),
+  field_too_short: (trans, params) =>
+    trans.__('Too short: at least %1 characters.', param(params, 'min_length')),
+  field_too_long: (trans, params) =>
+    trans.__('Too long: at most %1 characters.', param(params, 'max_length')),
+  field_too_small: (trans, params) =>
+    trans.__('Enter %1 or more.', param(params, 'ge')),
+  field_too_large: (trans, params) =>
+    trans.__('Enter %1 or less.', param(params, 'le')),
+  field_too_many: (trans, params) =>
+    trans.__('Too many entries: at most %1.', param(params, 'max_length')),
+  field_too_few: (trans, params) =>
+    trans.__('Too few entries: at least %1.', param(params, 'min_length')),
+  text_control: trans =>
+    trans.__('Control characters (such as NUL) are not allowed here.'),
+  text_bidi: trans =>
+    trans.__(
+      'Bidirectional control characters are not allowed here: they make text read differently from what it is.'
+    ),
+  field_invalid: trans => trans.__('This value is not valid.')
+};
+
+/**
  * The reasons every server may answer with: the generic ones of the core
  * (`core/kernel/errors.py`), those of the HTTP layer, and those about the
  * request itself, the caller's token and the services behind the sidebar.
@@ -102,11 +138,7 @@ export const genericReasonLabels: ReasonLabels = {
       param(params, 'limit')
     ),
   text_invalid: (trans, params) => textInvalid(trans, params),
-  body_invalid: (trans, params) =>
-    trans.__(
-      'The field “%1” of the request is not valid.',
-      param(params, 'field')
-    ),
+  body_invalid: (trans, params) => bodyInvalid(trans, params),
   query_not_integer: (trans, params) =>
     trans.__(
       'The query parameter “%1” must be a whole number.',
@@ -117,8 +149,24 @@ export const genericReasonLabels: ReasonLabels = {
       'The server has no API route %1: the page and the server are of different versions. Reload JupyterLab.',
       param(params, 'path')
     ),
-  name_invalid: (trans, params) => nameInvalid(trans, params)
+  name_invalid: (trans, params) => nameInvalid(trans, params),
+
+  // A field of a form, wherever it is shown
+  ...genericFieldReasonLabels
 };
+
+/** A field of a request of the wrong shape, with what is wrong when the server said. */
+function bodyInvalid(trans: TranslationBundle, params: ErrorParams): string {
+  const field = param(params, 'field');
+  const problem = genericFieldReasonLabels[param(params, 'problem')];
+  return problem
+    ? trans.__(
+        'The field “%1” of the request is not valid: %2',
+        field,
+        problem(trans, params)
+      )
+    : trans.__('The field “%1” of the request is not valid.', field);
+}
 
 /** Text no field may hold, by the rule it broke. */
 function textInvalid(trans: TranslationBundle, params: ErrorParams): string {
@@ -259,7 +307,10 @@ export function describeError(
 
 /**
  * Every field message of a refused form in the user's language: those with
- * a reason through its label, the others as the server wrote them.
+ * a reason through its label, the others as the server wrote them. A field
+ * reason's label is always preferred, in English too: the labels are the
+ * sentences of the form, and the server's text is only for clients that
+ * know no reasons (pydantic's wording must never show).
  */
 export function describeFields(
   trans: TranslationBundle,
@@ -281,7 +332,8 @@ export function describeFields(
         reason: ref?.reason ?? null,
         params: ref?.params ?? null
       },
-      registry
+      registry,
+      true
     );
     if (text) {
       described[path] = text;
@@ -293,7 +345,8 @@ export function describeFields(
 function describeReason(
   trans: TranslationBundle,
   text: IServerText,
-  registry: ReasonRegistry
+  registry: ReasonRegistry,
+  preferLabel = false
 ): string | null {
   const message = text.message || null;
   const label = text.reason ? registry.get(text.reason) : undefined;
@@ -302,7 +355,7 @@ function describeReason(
   }
   const params = text.params ?? {};
   const translated = label(trans, params);
-  if (message && translated === label(english, params)) {
+  if (!preferLabel && message && translated === label(english, params)) {
     return message;
   }
   return translated || message;

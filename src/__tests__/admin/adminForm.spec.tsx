@@ -10,7 +10,9 @@ import { Notification } from '@jupyterlab/apputils';
 import { waitForDialog } from '@jupyterlab/testing';
 import * as React from 'react';
 
+import { reasonLabels as adminReasonLabels } from '../../admin/labels';
 import { ProfilesModel } from '../../admin/model';
+import { reasonLabels } from '../../shell/errors';
 import { AdminTab } from '../../admin/tab';
 import { PlatformRequestError } from '../../api/request';
 import { ProfileBody } from '../../admin/types';
@@ -25,6 +27,9 @@ import {
 import { english, unavailable } from '../shell/fixtures';
 
 const models: ProfilesModel[] = [];
+// As the Admin tab's plugin does: the sidebar's registry knows its reasons
+const registered = reasonLabels.add(adminReasonLabels);
+afterAll(() => registered.dispose());
 afterEach(() => models.splice(0).forEach(model => model.dispose()));
 beforeEach(() => Notification.dismiss());
 
@@ -326,11 +331,83 @@ describe('ProfileEditor', () => {
     ];
     await clickSave(model);
 
-    // In English the server's own sentence is kept; other languages translate the reason
-    expect(description(screen.getByLabelText('GPUs'))).toContain('at most 64');
+    // The reason's label, in English too: the form's own sentences
+    expect(description(screen.getByLabelText('GPUs'))).toBe(
+      'Enter 64 or less. | Whole GPUs; 0 for none.'
+    );
     expect(
       screen.getByRole('group', { name: 'Environment variables' }).textContent
-    ).toContain('LD_PRELOAD is set by the platform');
+    ).toContain(
+      'LD_PRELOAD is set by the platform or changes how programs load: a profile may not set it.'
+    );
+  });
+
+  it('shows a quota of 0 at its input in the form’s words, never pydantic’s', async () => {
+    const api = new ScriptedProfiles();
+    const model = await renderEditor(api);
+    api.previews = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'http://localhost/jupyterlab-mlplat/profiles/preview',
+        serverMessage: 'field quota.servers_per_user: enter 1 or more',
+        reason: 'profile_invalid',
+        fields: {
+          'quota.servers_per_user': 'Input should be greater than or equal to 1'
+        },
+        fieldReasons: {
+          'quota.servers_per_user': {
+            reason: 'field_too_small',
+            params: { ge: 1 }
+          }
+        }
+      })
+    ];
+
+    const quota = screen.getByLabelText('Servers per user');
+    await type(model, quota, '0');
+
+    expect(quota.getAttribute('aria-invalid')).toBe('true');
+    expect(description(quota)).toBe('Enter 1 or more.');
+    const shown = quota.nextElementSibling as HTMLElement;
+    expect(shown.className).toBe('jp-mlplat-field-error');
+    expect(document.body.textContent).not.toContain('Input should');
+  });
+
+  it('tells a guarantee above its limit at both inputs, whichever was changed', async () => {
+    const api = new ScriptedProfiles();
+    const model = await renderEditor(api);
+    const fields = 'cpu_guarantee,cpu_limit';
+    const problem = {
+      reason: 'cpu_guarantee_above_limit',
+      params: { fields }
+    };
+    api.previews = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'http://localhost/jupyterlab-mlplat/profiles/preview',
+        serverMessage: 'field cpu_guarantee: the CPU guarantee is above …',
+        reason: 'profile_invalid',
+        fields: {
+          cpu_guarantee: 'the CPU guarantee is above the CPU limit',
+          cpu_limit: 'the CPU guarantee is above the CPU limit'
+        },
+        fieldReasons: { cpu_guarantee: problem, cpu_limit: problem }
+      })
+    ];
+
+    // Only the limit is lowered; the guarantee is the other field named
+    await type(model, screen.getByLabelText('CPU limit'), '2');
+
+    for (const label of ['CPU guarantee', 'CPU limit']) {
+      const input = screen.getByLabelText(label);
+      expect(input.getAttribute('aria-invalid')).toBe('true');
+      expect(description(input)).toBe(
+        'The CPU guarantee is above the CPU limit.'
+      );
+      expect((input.nextElementSibling as HTMLElement).className).toBe(
+        'jp-mlplat-field-error'
+      );
+    }
   });
 
   it('saves the edits with the revision, says so, and returns to the list', async () => {

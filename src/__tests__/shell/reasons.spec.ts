@@ -32,8 +32,12 @@ const ALL_LABELS: ReasonLabels[] = [
   adminReasons
 ];
 
+/** The label the running sidebar uses: a tab's label wins over the shell's. */
 function labelOf(reason: string): ReasonLabel | undefined {
-  return ALL_LABELS.map(labels => labels[reason]).find(label => !!label);
+  return [...ALL_LABELS]
+    .reverse()
+    .map(labels => labels[reason])
+    .find(label => !!label);
 }
 
 /** The registry of a running sidebar: the shell's labels and every tab's. */
@@ -342,5 +346,40 @@ describe('describeError', () => {
         'Часть отправленных данных неверна: исправьте их и попробуйте снова.',
       image: 'bad image'
     });
+  });
+
+  it('shows a field by its reason in English too, never the server’s words', () => {
+    const fields = describeFields(
+      english,
+      {
+        'quota.servers_per_user': 'Input should be greater than or equal to 1'
+      },
+      {
+        'quota.servers_per_user': {
+          reason: 'field_too_small',
+          params: { ge: 1 }
+        }
+      },
+      sidebarRegistry()
+    );
+    expect(fields).toEqual({ 'quota.servers_per_user': 'Enter 1 or more.' });
+  });
+
+  it('tells a field of a request of the wrong shape with its problem, in Russian', async () => {
+    const error = new PlatformRequestError({
+      status: 400,
+      url: 'x',
+      serverMessage: 'files: too few entries: at least 1',
+      reason: 'body_invalid',
+      params: { field: 'files', problem: 'field_too_few', min_length: 1 }
+    });
+    expect(
+      describeError(await shippedRussian(), error, sidebarRegistry())
+    ).toBe(
+      'Поле запроса «files» заполнено неверно: Слишком мало записей: не меньше 1.'
+    );
+    expect(describeError(english, error, sidebarRegistry())).toBe(
+      'files: too few entries: at least 1'
+    );
   });
 });
