@@ -1,5 +1,8 @@
 """Compile the translations (.po, edited by people) into the .json JupyterLab loads.
 
+Every catalogue of a language is compiled: ``jupyterlab_mlplat.po`` (the sidebar, loaded by
+JupyterLab) and ``jupyterlab_mlplat_hub.po`` (the hub's spawn page, read by the hub).
+
     .venv/bin/python scripts/compile-locale.py
 
 The jest test src/__tests__/i18n.spec.tsx fails when a trans.__() string has no translation or
@@ -16,13 +19,14 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = "jupyterlab_mlplat"
 
-for po_path in sorted((ROOT / "jupyterlab_mlplat" / "locale").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+for po_path in sorted((ROOT / "jupyterlab_mlplat" / "locale").glob(f"*/LC_MESSAGES/{DOMAIN}*.po")):
+    domain = po_path.stem
     with po_path.open("rb") as fh:
-        catalog = read_po(fh, domain=DOMAIN)
+        catalog = read_po(fh, domain=domain)
     language = str(catalog.locale).replace("_", "-") if catalog.locale else po_path.parts[-3]
     out: dict[str, object] = {
         "": {
-            "domain": DOMAIN,
+            "domain": domain,
             "language": language,
             "plural_forms": catalog.plural_forms,
             "version": catalog.version,

@@ -3,8 +3,10 @@
 JupyterHub's own pages are English only, but what we add to them (the profile list, why a
 profile cannot start, what to do) is ours to translate. The hub has no language setting of its
 own and JupyterLab's is not known before the server runs, so the browser's ``Accept-Language``
-decides. The texts come from the one catalogue the sidebar uses (``locale/<lang>/LC_MESSAGES``,
-compiled to JSON by ``scripts/compile-locale.py``), so a translator edits one file.
+decides. The texts come from the hub's own catalogue beside the sidebar's
+(``locale/<lang>/LC_MESSAGES/jupyterlab_mlplat_hub.po``, compiled to JSON by
+``scripts/compile-locale.py``): JupyterLab loads the sidebar's into every browser, and the hub's
+words would only weigh it down there.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 LOCALE = Path(__file__).resolve().parents[1] / "locale"
-DOMAIN = "jupyterlab_mlplat"
+DOMAIN = "jupyterlab_mlplat_hub"
 
 Translate = Callable[[str], str]
 

@@ -4,8 +4,11 @@ in the log) when the platform does not answer."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,9 +19,16 @@ from tornado import web
 from traitlets.config import Config
 
 from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.profiles.capacity import Machine, Node, headroom, machine_headroom
 from jupyterlab_mlplat.core.profiles.rules import parse_profiles
-from jupyterlab_mlplat.hub.profiles import ProfileSource
-from jupyterlab_mlplat.hub.spawner import EmbeddedProfileSpawner, local_limits
+from jupyterlab_mlplat.hub.language import DOMAIN, LOCALE
+from jupyterlab_mlplat.hub.profiles import ProfileSource, describe, page_texts
+from jupyterlab_mlplat.hub.spawner import (
+    NO_LOCAL_GPU,
+    SINGLE_TRUST,
+    EmbeddedProfileSpawner,
+    local_limits,
+)
 from tests.platform.conftest import SECRET, start_platform
 
 PROFILES = {
@@ -236,3 +246,46 @@ async def test_the_profile_list_speaks_the_browsers_language(tmp_path: Path) -> 
     assert "нельзя запустить сейчас: у этой машины" in form  # noqa: RUF001
     assert "Образ" in form and "Память" in form
     assert "Single-trust" not in form
+
+
+def test_every_word_the_spawn_page_can_say_has_its_russian() -> None:
+    """Ask the page's words for every reason either kind of headroom gives, remembering what
+    was asked, and find each in the hub's Russian catalogue."""
+    asked: list[str] = []
+
+    def remember(text: str) -> str:
+        asked.append(text)
+        return text
+
+    gib = 2**30
+    small = parse_profiles({"profiles": [{**TOO_BIG, "cpu_guarantee": "1", "cpu_limit": "1"}]})[0]
+    gpu = parse_profiles({"profiles": [{**TOO_BIG, "gpu": 1, "node_selector": {"gpu": "yes"}}]})[0]
+    roomy = Machine(cpus=Decimal(2), memory=8 * gib, memory_available=8 * gib)
+    node = Node("n", Decimal(4), 8 * gib, labels={"gpu": "yes"})
+    rooms = [
+        machine_headroom(small, roomy),
+        machine_headroom(parse_profiles(SIZES)[1], roomy),
+        machine_headroom(small.model_copy(update={"mem_guarantee": "64Gi"}), roomy),
+        machine_headroom(small, replace(roomy, cpu_promised=Decimal(32))),
+        machine_headroom(small, replace(roomy, memory_promised=12 * gib)),
+        machine_headroom(small, replace(roomy, memory_available=0)),
+        headroom(gpu, []),
+        headroom(gpu, [node]),
+        headroom(small.model_copy(update={"cpu_guarantee": "8"}), [Node("n", Decimal(4), gib)]),
+        headroom(small.model_copy(update={"mem_guarantee": "4Gi"}), [Node("n", Decimal(4), gib)]),
+        headroom(small, [Node("a", Decimal(4), gib // 2), Node("b", Decimal("0.5"), 8 * gib)]),
+        None,
+    ]
+    whys = {room.why for room in rooms if room is not None and room.why}
+    assert len(whys) == 10  # every reason there is
+    for room in rooms:
+        describe(gpu, room, remember)
+        describe(small, room, remember)
+    page_texts(remember, rooms)
+    page_texts(remember, [r for r in rooms if r is not None and not r.can_start])
+    remember(NO_LOCAL_GPU)
+    remember(SINGLE_TRUST)
+    russian = json.loads((LOCALE / "ru_RU" / "LC_MESSAGES" / f"{DOMAIN}.json").read_text())
+    missing = sorted({text for text in asked if text and not russian.get(text)})
+    assert missing == []
+    assert set(russian) - {""} == {text for text in asked if text}  # and nothing else
