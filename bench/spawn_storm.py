@@ -277,7 +277,8 @@ def all_processes() -> dict[int, Proc]:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         cmdline = raw.replace(b"\0", b" ").decode(errors="replace").strip()
-        ticks = int(fields[11]) + int(fields[12])
+        # with the children it has waited for: each JupyterLab start runs `node` for ~0.5 CPU-s
+        ticks = sum(int(f) for f in fields[11:15])
         procs[pid] = Proc(pid, int(fields[1]), ticks, cmdline, fields[0] == "Z")
     return procs
 
