@@ -45,17 +45,25 @@ export type Loaded<T> =
   | PlatformModel.IUnavailable
   | PlatformModel.IError;
 
-/** Load something when a key changes; the answer of an old key is dropped. */
+/**
+ * Load something when a key changes; the answer of an old key is dropped.
+ * `first`, when given, is the answer of the first load, already asked for
+ * (a page that starts its requests before it is drawn); a reload asks anew.
+ */
 export function useLoad<T>(
   load: () => Promise<T>,
-  deps: React.DependencyList
+  deps: React.DependencyList,
+  first?: Promise<T>
 ): [Loaded<T>, () => void] {
   const [state, setState] = React.useState<Loaded<T>>({ kind: 'loading' });
   const [generation, setGeneration] = React.useState(0);
+  const firstUsed = React.useRef(false);
   React.useEffect(() => {
     let current = true;
     setState({ kind: 'loading' });
-    load().then(
+    const reuse = first && !firstUsed.current;
+    firstUsed.current = true;
+    (reuse ? first : load()).then(
       value => current && setState({ kind: 'ready', value }),
       error => current && setState(PlatformModel.stateFromError(error))
     );

@@ -62,6 +62,15 @@ export class RunPage extends ReactWidget {
   constructor(options: IRunPageOptions) {
     super();
     this._options = options;
+    // Asked for now, not once React has drawn the page a frame or two
+    // later: the click on a run starts its requests at once.
+    this._prefetched = {
+      run: options.api.run(options.runId),
+      histories: options.api.metricHistories(options.runId)
+    };
+    // A failure is shown by the view; never an unhandled rejection here.
+    this._prefetched.run.catch(() => undefined);
+    this._prefetched.histories.catch(() => undefined);
     this.addClass('jp-mlplat-page');
     this.addClass('jp-mlplat-run-page');
   }
@@ -74,6 +83,7 @@ export class RunPage extends ReactWidget {
     return (
       <RunView
         {...this._options}
+        prefetched={this._prefetched}
         onLoaded={run => {
           // The tab shows the run's name once MLflow has told it.
           const parent = this.parent;
@@ -86,6 +96,7 @@ export class RunPage extends ReactWidget {
   }
 
   private _options: IRunPageOptions;
+  private _prefetched: IRunViewProps['prefetched'];
 }
 
 /**
@@ -112,17 +123,27 @@ export function runPageId(runId: string): string {
 
 export interface IRunViewProps extends IRunPageOptions {
   onLoaded?: (run: IRunDetail) => void;
+  /** The first answers, already asked for by the page. */
+  prefetched?: {
+    run: Promise<IRunDetail>;
+    histories: Promise<IMetricHistories>;
+  };
 }
 
 /** Everything about one run; exported for tests. */
 export function RunView(props: IRunViewProps): JSX.Element {
   const { api, runId, commands, trans } = props;
-  const [loaded, reloadRun] = useLoad(() => api.run(runId), [api, runId]);
+  const [loaded, reloadRun] = useLoad(
+    () => api.run(runId),
+    [api, runId],
+    props.prefetched?.run
+  );
   // Asked for with the run, not after it: the first chart waits for one
   // round trip, not two (the server knows which metrics the page charts).
   const [histories, reloadHistories] = useLoad(
     () => api.metricHistories(runId),
-    [api, runId]
+    [api, runId],
+    props.prefetched?.histories
   );
   const reload = () => {
     reloadRun();

@@ -230,6 +230,49 @@ export function lineChartConfig(
   };
 }
 
+/**
+ * Charts waiting to be drawn, one per animation frame. A run page of ten
+ * metrics used to create ten Chart.js charts in one task, so the first
+ * appeared only when the last was done (hundreds of ms on a busy machine);
+ * queued, the first is drawn in the next frame and the page stays
+ * responsive while the others follow.
+ */
+const drawQueue: (() => void)[] = [];
+let drawScheduled = false;
+
+function drawNext(): void {
+  drawScheduled = false;
+  const draw = drawQueue.shift();
+  draw?.();
+  if (drawQueue.length > 0) {
+    scheduleDraw();
+  }
+}
+
+function scheduleDraw(): void {
+  if (drawScheduled) {
+    return;
+  }
+  drawScheduled = true;
+  if (typeof requestAnimationFrame === 'function') {
+    requestAnimationFrame(drawNext);
+  } else {
+    setTimeout(drawNext, 0);
+  }
+}
+
+/** Queue a chart's drawing; the returned function takes it out again. */
+function queueDraw(draw: () => void): () => void {
+  drawQueue.push(draw);
+  scheduleDraw();
+  return () => {
+    const index = drawQueue.indexOf(draw);
+    if (index >= 0) {
+      drawQueue.splice(index, 1);
+    }
+  };
+}
+
 export interface IMetricChartProps {
   /** The metric key, as the figure's caption (text, never HTML). */
   metric: string;
@@ -265,9 +308,15 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       setDrawn(true);
       return;
     }
-    const chart = new Chart(canvas, config as ChartConfiguration);
-    setDrawn(true);
-    return () => chart.destroy();
+    let chart: Chart | null = null;
+    const cancel = queueDraw(() => {
+      chart = new Chart(canvas, config as ChartConfiguration);
+      setDrawn(true);
+    });
+    return () => {
+      cancel();
+      chart?.destroy();
+    };
   }, [config]);
 
   const points = series.reduce((sum, line) => sum + line.points.length, 0);

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { RunView } from '../../experiments/runPage';
+import { RunPage, RunView } from '../../experiments/runPage';
 import { PlatformRequestError } from '../../api/request';
 import { english } from '../shell/fixtures';
 import { runDetail, ScriptedMlflow } from './fixtures';
@@ -37,6 +37,22 @@ async function renderRun(
   await flush();
   return loaded;
 }
+
+describe('RunPage', () => {
+  it('asks for the run and its histories as soon as it is made, before it is drawn', () => {
+    const api = new ScriptedMlflow();
+    const page = new RunPage({
+      api,
+      runId: 'r1',
+      commands: new CommandRegistry(),
+      trans: english
+    });
+    // Not attached, not rendered: the requests are already out
+    expect(page.isAttached).toBe(false);
+    expect(api.calls.map(c => c.method)).toEqual(['run', 'metricHistories']);
+    page.dispose();
+  });
+});
 
 describe('RunView', () => {
   it('shows params, metrics, tags and where the run came from', async () => {
