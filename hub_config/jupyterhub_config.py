@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from jupyterlab_mlplat.hub.groups import RoleGroups
+from jupyterlab_mlplat.hub.tether import tethered
 
 here = Path(__file__).resolve().parent
 data_dir = Path(os.environ["MLPLAT_DATA_DIR"])
@@ -230,3 +231,16 @@ c.Spawner.environment = {
     "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
     "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
 }
+
+# --- whatever stops the hub (SIGTERM, SIGKILL, a crash) stops everything it started: the proxy,
+# the services and the people's servers each run under a tether bound to this process
+# (jupyterlab_mlplat/hub/tether.py), which also ends what they leave behind
+c.ConfigurableHTTPProxy.command = tethered(c.ConfigurableHTTPProxy.command, parent=os.getpid())
+for service in c.JupyterHub.services:
+    if service.get("command"):
+        service["command"] = tethered(service["command"], parent=os.getpid())
+c.Spawner.cmd = tethered(c.Spawner.cmd, parent=os.getpid())
+# JupyterHub 6's periodic service check reads a service's server after its stop removed it and
+# prints an AttributeError traceback when it fires during shutdown; a service that exits is
+# restarted by the hub's own poll, so the check would only add a log line
+c.JupyterHub.service_check_interval = 0

@@ -32,6 +32,41 @@ class Workbench:
     password: str
     data_dir: Path
     log: Path
+    #: the launcher, which execs JupyterHub: the hub's own process
+    hub_pid: int = 0
+
+
+def processes_of(data_dir: Path) -> dict[int, str]:
+    """Every process of the workbench in ``data_dir`` (pid → command line), found from outside
+    without any help of the workbench: its working directory lies in the data directory, or its
+    command line or environment names it. Every process of a run does one of these (the hub
+    and the proxy work in hub/, the services in their folders, the servers and their kernels in
+    the people's homes), so a census before and after a stop shows what was left behind."""
+    marker = str(data_dir).encode()
+    found: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        proc = Path("/proc", entry)
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if cmdline and (
+                os.readlink(proc / "cwd").encode().startswith(marker)
+                or marker in cmdline
+                or marker in (proc / "environ").read_bytes()
+            ):
+                found[int(entry)] = cmdline.replace(b"\0", b" ").decode(errors="replace")[:160]
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def wait_until_gone(data_dir: Path, timeout: float) -> dict[int, str]:
+    """The processes of the workbench still there after ``timeout`` seconds (none, at best)."""
+    deadline = time.monotonic() + timeout
+    while (left := processes_of(data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
 
 
 @contextlib.contextmanager
@@ -136,9 +171,9 @@ def running_workbench(
                 pytest.fail(f"the workbench did not start:\n{log.read_text()[-4000:]}")
             time.sleep(0.5)
         password = (data_dir / "secrets" / "demo-password").read_text().strip()
-        yield Workbench(url, password, data_dir, log)
+        yield Workbench(url, password, data_dir, log, process.pid)
     finally:
-        _stop(process)
+        _stop(process, data_dir)
 
 
 class Hub:
@@ -184,14 +219,27 @@ class Hub:
         )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the hub, its proxy, the platform and the user servers together."""
+#: seconds a workbench gets to stop everything after SIGTERM (issue: "in ≤ 10 s")
+STOP_TIMEOUT = 10.0
+
+
+def _stop(process: subprocess.Popen[bytes], data_dir: Path) -> None:
+    """Stop the workbench as a person does (SIGTERM to the hub) and check that nothing of it is
+    left: a teardown that leaves processes behind fails, after killing them, so one test's
+    leftovers never slow or confuse the next."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    left = wait_until_gone(data_dir, timeout=5)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"the workbench left processes behind: {left}"
 
 
 def embedded_hub(

@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     os.chdir(data_dir / "hub")
     # exec, not a child: signals from the terminal or a supervisor reach JupyterHub directly
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)])  # noqa: S606
+    hub = [sys.executable, "-m", "jupyterlab_mlplat.hub.app", "-f", str(config)]
+    os.execv(sys.executable, hub)  # noqa: S606
 
 
 if __name__ == "__main__":
