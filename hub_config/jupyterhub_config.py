@@ -146,6 +146,11 @@ mlflow_env = {
         if name in os.environ
     },
 }
+# MLflow answers in Python, one request at a time per process (its interpreter lock): 15-20 ms
+# of CPU for a search or a run through its permission engine. With one worker 30 people's
+# sidebars queued behind each other on one core (bench/sidebar_load.py, bench/README.md). One
+# worker per core, at most 4: more only adds memory (~300 MB each) and contention.
+mlflow_workers = int(os.environ.get("MLPLAT_MLFLOW_WORKERS", "0")) or min(os.cpu_count() or 1, 4)
 c.JupyterHub.services += [
     as_service(
         {
@@ -159,7 +164,7 @@ c.JupyterHub.services += [
                 "--serve-artifacts",
                 f"--artifacts-destination={mlflow_artifacts}",
                 f"--static-prefix={mlflow_prefix}",
-                "--workers=1",
+                f"--workers={mlflow_workers}",
                 f"--allowed-hosts=127.0.0.1:{port['MLFLOW_SERVER']},localhost:{port['MLFLOW_SERVER']}",
             ],
             "environment": mlflow_env,
