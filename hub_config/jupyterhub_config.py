@@ -215,13 +215,13 @@ c.EmbeddedProfileSpawner.home_dir_template = str(data_dir / "home" / "{username}
 nice = shutil.which("nice")
 c.Spawner.cmd = [*([nice, "-n", "10"] if nice else []), str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-# what a workspace loads: JupyterLab, terminals and ours, not the extensions that came along with
-# JupyterLab's install but serve nobody here. jupyter_lsp looks for language servers (none is
-# installed; the lab's LSP features are off by default) and runs `npm prefix -g` at every start;
-# notebook_shim carries classic-notebook configuration and server extensions over, and there are
-# none (bench/server_start.py, tests/hub/test_server_start.py)
+# what a workspace does at start: JupyterLab, terminals and ours, not work that serves nobody
+# here. jupyter_lsp searches for language servers at every start (running `npm prefix -g`), and
+# none is installed; it stays loaded, for the lab asks it which servers there are. notebook_shim
+# carries classic-notebook configuration and server extensions over, and there are none
+# (bench/server_start.py, tests/hub/test_server_start.py)
 c.Spawner.args = [
-    "--ServerApp.jpserver_extensions=jupyter_lsp=False",
+    "--LanguageServerManager.autodetect=False",
     "--ServerApp.jpserver_extensions=notebook_shim=False",
 ]
 # 30 servers starting at once on 2 cores take ~100 s each (bench/README.md); allow a margin

@@ -107,10 +107,10 @@ c.ProfileSource.token = env["MLPLAT_SPAWNER_TOKEN"]
 c.ProfileSource.fallback_file = str(here / "profiles.yaml")
 c.KubeSpawner.namespace = env.get("MLPLAT_K8S_NAMESPACE", "mlplat-users")
 c.KubeSpawner.cmd = ["jupyterhub-singleuser"]
-# as in the embedded configuration: JupyterLab, terminals and ours, not the server extensions
-# that come with JupyterLab's install and only cost each start (bench/server_start.py)
+# as in the embedded configuration: no search for language servers at each start, and not
+# notebook_shim (bench/server_start.py)
 c.KubeSpawner.args = [
-    "--ServerApp.jpserver_extensions=jupyter_lsp=False",
+    "--LanguageServerManager.autodetect=False",
     "--ServerApp.jpserver_extensions=notebook_shim=False",
 ]
 c.KubeSpawner.default_url = "/lab"

@@ -32,14 +32,13 @@ NEVER_AT_START = (
     "jupyterlab_mlplat.adapters.sql",
     "jupyterlab_mlplat.gateways",
 )
-#: server extensions installed with JupyterLab that serve nobody in a workspace: jupyter_lsp
-#: (no language server is installed; it runs `npm prefix -g` at start), notebook_shim
-UNUSED = ("jupyter_lsp", "notebook_shim")
-#: and what people use, which must stay
-USED = ("jupyterlab", "jupyter_server_terminals", "jupyterlab_mlplat_server")
+#: a server extension installed with JupyterLab that serves nobody in a workspace
+UNUSED = ("notebook_shim",)
+#: and what people use, which must stay (the lab asks jupyter_lsp which language servers exist)
+USED = ("jupyterlab", "jupyter_server_terminals", "jupyterlab_mlplat_server", "jupyter_lsp")
 
-#: runs the server's own entry point; when it exits, writes the modules it imported and the
-#: server extensions it had enabled
+#: runs the server's own entry point; when it exits, writes the modules it imported, the server
+#: extensions it had enabled and whether jupyter_lsp searched for language servers
 DUMP_MODULES = """
 import atexit, json, runpy, sys
 out = sys.argv.pop(1)
@@ -48,8 +47,16 @@ def dump():
     from jupyter_server.serverapp import ServerApp
     extensions = ServerApp.instance().extension_manager.extensions
     enabled = sorted(name for name, package in extensions.items() if package.enabled)
+    lsp = getattr(ServerApp.instance(), "language_server_manager", None)
     with open(out, "w") as file:
-        json.dump({"modules": sorted(sys.modules), "extensions": enabled}, file)
+        json.dump(
+            {
+                "modules": sorted(sys.modules),
+                "extensions": enabled,
+                "lsp_autodetect": lsp.autodetect if lsp else None,
+            },
+            file,
+        )
 
 atexit.register(dump)
 sys.argv[0] = "jupyterhub-singleuser"
@@ -98,7 +105,8 @@ def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
                 status = wait_for_status(proc, f"{launch.url}api/status", auth, tmp_path)
                 assert "started" in status
                 # what people use answers: the lab, terminals, our sidebar's API
-                for path in ("lab", "api/terminals", "jupyterlab-mlplat/openapi.json"):
+                used = ("lab", "api/terminals", "lsp/status", "jupyterlab-mlplat/openapi.json")
+                for path in used:
                     answer = requests.get(f"{launch.url}{path}", headers=auth, timeout=30)
                     assert answer.status_code == 200, (path, answer.text[:300])
             finally:
@@ -109,6 +117,8 @@ def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
     extensions = set(started["extensions"])
     assert set(USED) <= extensions
     assert extensions.isdisjoint(UNUSED)
+    # no language server is installed: searching for them ran `npm prefix -g` at every start
+    assert started["lsp_autodetect"] is False
 
 
 def wait_for_status(
