@@ -804,14 +804,16 @@ class InvalidProfile(InvalidInput):
         first_field, first_message = next(iter(fields.items()))
         prefix = f"profile #{index + 1}, " if index is not None else ""
         summary = f"{prefix}field {first_field}: {first_message}"
-        if len(fields) > 1:
-            summary += f" (and {len(fields) - 1} more)"
+        # a rule relating two fields is told at both, yet is one thing to fix
+        count = len({id(p) for p in problems.values()}) if problems else len(fields)
+        if count > 1:
+            summary += f" (and {count - 1} more)"
         super().__init__(
             summary,
             first_field,
             fields=fields,
             field_reasons=problems,
-            params={"field": first_field, "count": len(fields)},
+            params={"field": first_field, "count": count},
         )
 
 
