@@ -41,12 +41,14 @@ WORDS = {
         "ask_admin": "ask a platform admin for a smaller profile",
         "can": "can start now",
         "none": "None of the workspace profiles open to you can start now.",
+        "refused": "The Too big profile cannot start now: this machine has",
     },
     "ru-RU": {
         "cannot": "нельзя запустить сейчас: у этой машины",  # noqa: RUF001
         "ask_admin": "попросите администратора платформы о профиле поменьше",  # noqa: RUF001
         "can": "можно запустить сейчас",
         "none": "Сейчас нельзя запустить ни один из доступных вам профилей рабочей среды.",
+        "refused": "Профиль Too big нельзя запустить сейчас: у этой машины",  # noqa: RUF001
     },
 }
 
@@ -148,6 +150,18 @@ def test_a_profile_that_cannot_start_is_disabled_with_its_reason(
         expect(small).to_contain_text(words["can"])
         expect(page.get_by_role("button", name="Start")).to_be_visible()
         _keep(page, f"spawn-page-cannot-start-{locale}")
+
+        # a page loaded before the machine filled up still offers the choice: the hub refuses
+        # the start and says why on its spawn page, which stays in the browser's language
+        page.evaluate("document.getElementById('profile-item-too-big').disabled = false")
+        blocked.get_by_role("radio").check()
+        page.get_by_role("button", name="Start").click()
+        error = page.locator(".spawn-error-msg")
+        expect(error).to_contain_text(words["refused"])
+        expect(error).to_contain_text(words["ask_admin"])
+        expect(page).to_have_url(re.compile(r"/hub/spawn"))
+        expect(small).to_contain_text(words["can"])
+        _keep(page, f"spawn-page-refused-{locale}")
     finally:
         page.context.close()
 

@@ -69,12 +69,14 @@ def preferred(accept_language: str) -> str | None:
     return None
 
 
-def translator_for(handler: Any) -> Translate:
-    """The translation of the request ``handler`` serves (JupyterHub sets ``spawner.handler``
-    before it renders the spawn page); English without one."""
+def language_of(handler: Any) -> str | None:
+    """The catalogue folder the request ``handler`` serves asks for, None for English."""
     request = getattr(handler, "request", None)
-    header = request.headers.get("Accept-Language", "") if request is not None else ""
-    folder = preferred(header)
+    return preferred(request.headers.get("Accept-Language", "") if request is not None else "")
+
+
+def translator(folder: str | None) -> Translate:
+    """The translation into the catalogue ``folder`` (``ru_RU``); English for None."""
     if folder is None:
         return english
     catalogue = _catalogue(folder)

@@ -28,7 +28,7 @@ from jupyterlab_mlplat.core.profiles.capacity import (
 )
 from jupyterlab_mlplat.core.profiles.rules import Profile, default_profile, load_profiles_file
 
-from .language import Translate, english, translator_for
+from .language import Translate, english, language_of, translator
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -153,9 +153,18 @@ class ProfileSpawnerMixin(LoggingConfigurable):
     def override_for(self, profile: Profile) -> dict[str, Any]:
         raise NotImplementedError
 
+    #: the catalogue folder of the person's last request, None for English
+    _page_language: str | None = None
+
     def page_translator(self) -> Translate:
-        """The spawn page's language: the browser's, from the request JupyterHub is serving."""
-        return translator_for(getattr(self, "handler", None))
+        """The spawn page's language: the browser's, from the request JupyterHub is serving
+        (it sets ``handler`` while it renders the page and while it starts the server). When
+        a start fails, the hub renders the page again after it cleared ``handler``: the
+        language of the request before is kept for that."""
+        handler = getattr(self, "handler", None)
+        if handler is not None:
+            self._page_language = language_of(handler)
+        return translator(self._page_language)
 
     async def platform_profile_list(self, _spawner: Any = None) -> list[dict[str, Any]]:
         """The profiles in KubeSpawner's ``profile_list`` shape, with what the page shows.
@@ -208,11 +217,7 @@ class ProfileSpawnerMixin(LoggingConfigurable):
         nothing: the scheduler still decides, and a person is not locked out by a hiccup."""
         if room is None or room.can_start:
             return
-        raise refusal(
-            403,
-            f"The {profile.display_name} profile cannot start now: {room.reason}. "
-            f"{advice(room, english)}",
-        )
+        raise refusal(403, cannot_start(profile, room, self.page_translator()))
 
     # the GPU count must survive a hub restart for quotas to count running servers
     def get_state(self) -> dict[str, Any]:
@@ -256,6 +261,16 @@ NONE_CAN_START = "None of the workspace profiles open to you can start now."
 
 def advice(room: Headroom, _: Translate) -> str:
     return _(ASK_ADMIN) if room.lasting else _(WAIT)
+
+
+def cannot_start(profile: Profile, room: Headroom, _: Translate = english) -> str:
+    """What a refused start says: the page's reason and what to do, in the requester's
+    language (English for an API client that names none)."""
+    return _("The {profile} profile cannot start now: {reason}. {advice}").format(
+        profile=profile.display_name,
+        reason=_(room.why).format(**room.params),
+        advice=advice(room, _),
+    )
 
 
 def page_texts(_: Translate, rooms: Sequence[Headroom | None]) -> dict[str, str]:

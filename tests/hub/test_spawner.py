@@ -22,7 +22,7 @@ from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.profiles.capacity import Machine, Node, headroom, machine_headroom
 from jupyterlab_mlplat.core.profiles.rules import parse_profiles
 from jupyterlab_mlplat.hub.language import DOMAIN, LOCALE
-from jupyterlab_mlplat.hub.profiles import ProfileSource, describe, page_texts
+from jupyterlab_mlplat.hub.profiles import ProfileSource, cannot_start, describe, page_texts
 from jupyterlab_mlplat.hub.spawner import (
     NO_LOCAL_GPU,
     SINGLE_TRUST,
@@ -248,6 +248,23 @@ async def test_the_profile_list_speaks_the_browsers_language(tmp_path: Path) -> 
     assert "Single-trust" not in form
 
 
+@pytest.mark.asyncio
+async def test_a_start_from_a_russian_browser_is_refused_in_russian_and_the_page_after_too(
+    tmp_path: Path,
+) -> None:
+    """JupyterHub sets ``handler`` while it starts a server and clears it before it renders
+    the spawn page again with the error."""
+    spawner = _spawner(tmp_path, ["data-scientists"], profile="too-big", profiles=SIZES)
+    spawner.handler = RUSSIAN
+    with pytest.raises(web.HTTPError) as refused:
+        await spawner.start()
+    message = refused.value.jupyterhub_message  # type: ignore[attr-defined]
+    assert message.startswith("Профиль Too big нельзя запустить сейчас: у этой машины ")  # noqa: RUF001
+    assert message.endswith("попросите администратора платформы о профиле поменьше.")  # noqa: RUF001
+    spawner.handler = None
+    assert "нельзя запустить сейчас" in await spawner.render_profiles_form()
+
+
 def test_every_word_the_spawn_page_can_say_has_its_russian() -> None:
     """Ask the page's words for every reason either kind of headroom gives, remembering what
     was asked, and find each in the hub's Russian catalogue."""
@@ -281,6 +298,8 @@ def test_every_word_the_spawn_page_can_say_has_its_russian() -> None:
     for room in rooms:
         describe(gpu, room, remember)
         describe(small, room, remember)
+        if room is not None and not room.can_start:
+            cannot_start(small, room, remember)
     page_texts(remember, rooms)
     page_texts(remember, [r for r in rooms if r is not None and not r.can_start])
     remember(NO_LOCAL_GPU)
