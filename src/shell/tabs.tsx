@@ -73,6 +73,12 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
         className="jp-mlplat-tablist"
         role="tablist"
         aria-label={trans.__('ML Platform sections')}
+        onWheel={event => {
+          // A mouse wheel scrolls the one-row strip sideways.
+          if (event.deltaY !== 0 && event.deltaX === 0) {
+            event.currentTarget.scrollLeft += event.deltaY;
+          }
+        }}
       >
         {tabs.map((tab, index) => {
           const isSelected = tab.id === current.id;
