@@ -224,6 +224,9 @@ c.Spawner.args = [
     "--LanguageServerManager.autodetect=False",
     "--ServerApp.jpserver_extensions=notebook_shim=False",
 ]
+# the lab is prebuilt and people cannot rebuild it, as workspace/labconfig/page_config.json tells
+# it; otherwise every page load asks whether a build is due, which runs node twice (~0.9 CPU-s)
+workspace_config = str(here / "workspace")
 # 30 servers starting at once on 2 cores take ~100 s each (bench/README.md); allow a margin
 c.Spawner.http_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
 c.Spawner.start_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
@@ -235,6 +238,7 @@ c.Spawner.environment = {
     "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port['HUB']}{mlflow_prefix}",
     "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
     "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
+    "JUPYTER_CONFIG_PATH": workspace_config,
 }
 
 # --- whatever stops the hub (SIGTERM, SIGKILL, a crash) stops everything it started: the proxy,

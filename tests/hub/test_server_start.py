@@ -9,6 +9,7 @@ serve nobody at start. Each runs in a real subprocess, the server as the embedde
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -109,6 +110,9 @@ def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
                 for path in used:
                     answer = requests.get(f"{launch.url}{path}", headers=auth, timeout=30)
                     assert answer.status_code == 200, (path, answer.text[:300])
+                # the lab is prebuilt: a page does not ask whether to rebuild (node, twice)
+                page = page_config(requests.get(f"{launch.url}lab", headers=auth, timeout=30).text)
+                assert (page["buildCheck"], page["buildAvailable"]) == (False, False)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(30)
@@ -119,6 +123,15 @@ def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
     assert extensions.isdisjoint(UNUSED)
     # no language server is installed: searching for them ran `npm prefix -g` at every start
     assert started["lsp_autodetect"] is False
+
+
+def page_config(html: str) -> dict[str, object]:
+    """The configuration JupyterLab's page hands the front end."""
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, html[:500]
+    return dict(json.loads(found[1]))
 
 
 def wait_for_status(

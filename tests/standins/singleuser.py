@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_CONFIG = ROOT / "hub_config" / "jupyterhub_config.py"
+#: the configuration folder the embedded hub gives its servers (``JUPYTER_CONFIG_PATH``)
+WORKSPACE_CONFIG = ROOT / "hub_config" / "workspace"
 VENV_BIN = Path(sys.executable).parent
 USER = "bench"
 
@@ -172,6 +174,7 @@ def environment(hub_url: str, home: Path, token: str, user: str = USER) -> Launc
             "MLFLOW_TRACKING_URI": f"{hub_url}/services/mlflow",
             "MLFLOW_TRACKING_TOKEN": token,
             "MLPLAT_MLFLOW_UI_URL": "/services/mlflow/",
+            "JUPYTER_CONFIG_PATH": str(WORKSPACE_CONFIG),
             "USER": user,
             "LOGNAME": user,
             "HOME": str(home),
