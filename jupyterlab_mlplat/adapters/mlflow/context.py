@@ -41,7 +41,7 @@ from jupyterlab_mlplat.core.experiments.records import (
 )
 
 #: how long a run's start may wait for the server's answer before the launch-time name is used
-SESSIONS_TIMEOUT = 2.0
+SESSIONS_TIMEOUT = 5.0
 
 
 def notebook_path(session_name: str, root: str | None) -> str:

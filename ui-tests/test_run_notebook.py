@@ -1,0 +1,166 @@
+"""A notebook renamed before its first run: the run names it by its new name and opens it; once
+the file is gone the run page says so, in English and in Russian, instead of failing silently."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.workbench import give_to_home_owner
+
+pytestmark = pytest.mark.browser
+
+EXPERIMENT = "alice/renamed-before-run"
+TRAINING = f"""\
+import mlflow
+
+mlflow.set_experiment({EXPERIMENT!r})
+with mlflow.start_run(run_name="after-rename"):
+    mlflow.log_metric("rmse", 0.5)
+print("logged after rename")
+"""
+
+WORDS = {
+    "en": {
+        "experiments": "Experiments",
+        "search": "Search experiments",
+        "runs": "Runs",
+        "overview": "Overview",
+        "gone": "This notebook is no longer there: it was renamed, moved or deleted since the run.",
+    },
+    "ru": {
+        "experiments": "Эксперименты",
+        "search": "Поиск экспериментов",
+        "runs": "Запуски",
+        "overview": "Обзор",
+        "gone": "Этого блокнота здесь больше нет: после запуска его переименовали, переместили "  # noqa: RUF001
+        "или удалили.",
+    },
+}
+
+
+def _notebook(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "train",
+        "metadata": {},
+        "outputs": [],
+        "source": TRAINING,
+    }
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [cell],
+                "metadata": {"kernelspec": kernel},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+
+
+def _session_paths(page: Page, url: str) -> list[str]:
+    """The notebooks of alice's sessions, as her server knows them."""
+    sessions = page.evaluate(
+        """async url => {
+            const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
+            const answer = await fetch(url, {
+                headers: {'X-XSRFToken': decodeURIComponent(xsrf)},
+            });
+            return answer.json();
+        }""",
+        f"{url}/user/alice/api/sessions",
+    )
+    return [s["path"] for s in sessions] if isinstance(sessions, list) else []
+
+
+def _run_page(page: Page, panel: Locator, words: dict[str, str]) -> Locator:
+    """The run's page, opened from the runs table of its experiment."""
+    panel.get_by_role("tab", name=words["experiments"]).click()
+    panel.get_by_role("searchbox", name=words["search"]).fill(EXPERIMENT)
+    panel.get_by_role("button", name=EXPERIMENT).click()
+    runs = panel.get_by_role("table", name=words["runs"])
+    runs.get_by_role("button", name="after-rename").click()
+    overview = page.get_by_role("region", name=words["overview"])
+    expect(overview).to_be_visible(timeout=30_000)
+    return overview
+
+
+def test_a_notebook_renamed_before_its_first_run_is_named_and_opened_then_said_to_be_gone(
+    page: Page,
+    workbench: Any,
+    open_panel: Callable[[str], Locator],
+    panel_of: Callable[[Page], Locator],
+    set_language: Callable[[Page, str, str], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    home = workbench.data_dir / "home" / "alice"
+    _notebook(home / "Untitled.ipynb")
+    give_to_home_owner(home / "Untitled.ipynb", home)
+    open_panel("alice")
+    page.goto(f"{workbench.url}/user/alice/lab/tree/Untitled.ipynb?reset")
+    expect(page.locator(".jp-Cell").first).to_contain_text("after-rename", timeout=60_000)
+    # its kernel is running before the rename, as when a new notebook is named later
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_attached(
+        timeout=60_000
+    )
+
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name="Rename Notebook…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox").fill("churn-model.ipynb")
+    dialog.get_by_role("button", name="Rename").click()
+    expect(page.get_by_role("tab", name="churn-model.ipynb")).to_be_visible(timeout=30_000)
+    # JupyterLab tells the server's session of the new name right after the file's rename
+    for _ in range(60):
+        if _session_paths(page, workbench.url) == ["churn-model.ipynb"]:
+            break
+        page.wait_for_timeout(500)
+    # JupyterLab renames a session with two concurrent requests (path, name); seen once in five
+    # runs on a loaded machine, the second answer carried the old path back to the document
+    tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tabLabel").all_inner_texts()
+    assert _session_paths(page, workbench.url) == ["churn-model.ipynb"], f"tabs: {tabs}"
+
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    expect(
+        page.locator(".jp-OutputArea-output").filter(has_text="logged after rename")
+    ).to_be_visible(timeout=120_000)
+
+    panel = panel_of(page)
+    overview = _run_page(page, panel, WORDS["en"])
+    expect(overview).to_contain_text("churn-model.ipynb")
+    expect(overview).not_to_contain_text("Untitled")
+    screenshot("run-notebook-renamed-en")
+    page.get_by_role("tab", name="churn-model.ipynb").get_by_title("Close").click()
+    page.get_by_role("dialog").get_by_role("button", name="Discard").click()
+    expect(page.get_by_role("tab", name="churn-model.ipynb")).to_have_count(0)
+    overview.get_by_role("button", name="Open notebook").click()
+    expect(page.get_by_role("tab", name="churn-model.ipynb")).to_be_visible(timeout=30_000)
+
+    # the notebook goes away (renamed, moved or deleted outside the page)
+    page.get_by_role("tab", name="churn-model.ipynb").get_by_title("Close").click()
+    discard = page.get_by_role("dialog").get_by_role("button", name="Discard")
+    if discard.count():
+        discard.click()
+    (home / "churn-model.ipynb").unlink()
+    for language, locale in (("en", "en"), ("ru", "ru_RU")):
+        words = WORDS[language]
+        panel = set_language(page, "alice", locale)
+        try:
+            overview = _run_page(page, panel, words)
+            expect(overview).to_contain_text("churn-model.ipynb")
+            expect(overview.get_by_role("status")).to_have_text(words["gone"])
+            expect(overview.get_by_role("button")).to_have_count(0)
+            screenshot(f"run-notebook-gone-{language}")
+        finally:
+            if language != "en":
+                set_language(page, "alice", "en")
