@@ -16,8 +16,10 @@ times (closed in between); the first view of all is reported apart (cold caches)
         [--labextension DIR]   # a built lab extension to measure instead of the installed one
 
 ``--labextension`` takes a folder holding a built ``jupyterlab-mlplat`` lab extension (for
-example one built from an older commit), put first on ``JUPYTER_PATH`` so JupyterLab loads it:
-that is how "before" and "after" are measured against the same server and fixture.
+example one built from an older commit), put first on ``JUPYTER_PATH`` so JupyterLab loads it.
+Given twice, both builds are served by two JupyterLabs against the same MLflow and fixture,
+and every run page is viewed in one and then the other: "before" and "after" share the
+machine's load, which here is other people's builds and tests.
 
 The machine is shared: ``uptime`` is printed before and after. Figures are printed, never
 asserted: this is not a test.
@@ -229,10 +231,17 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100, help="steps of each metric")
     parser.add_argument("--mlflow-port", type=int, default=45600)
     parser.add_argument("--lab-port", type=int, default=45601)
-    parser.add_argument("--labextension", type=Path, help="a built lab extension to measure")
+    parser.add_argument(
+        "--labextension",
+        type=Path,
+        action="append",
+        help="a built lab extension to measure (twice: both, their views interleaved)",
+    )
     args = parser.parse_args()
 
-    for port in (args.mlflow_port, args.lab_port):
+    builds: list[Path | None] = list(args.labextension or [None])
+    ports = [args.lab_port + i for i in range(len(builds))]
+    for port in (args.mlflow_port, *ports):
         if not port_is_free(port):
             sys.exit(f"port {port} is in use; pick others (--mlflow-port/--lab-port)")
     STATE.mkdir(parents=True, exist_ok=True)
@@ -250,26 +259,34 @@ def main() -> None:
         say("MLflow ready")
         runs = fill(mlflow, args.runs, args.steps)
         say(f"fixture: {len(runs)} runs x {len(METRICS)} metrics x {args.steps} steps")
-        lab = Http(args.lab_port, {"Authorization": f"token {token}"})
-        service = start_lab(args.mlflow_port, args.lab_port, token, tmp, logs, args.labextension)
-        services.append(service)
-        wait_until(service, lambda: lab.request("GET", "/api/status")[0] == 200, 180)
-        say("JupyterLab ready")
+        for index, (build, port) in enumerate(zip(builds, ports, strict=True)):
+            lab = Http(port, {"Authorization": f"token {token}"})
+            service = start_lab(args.mlflow_port, port, token, tmp / f"lab{index}", logs, build)
+            services.append(service)
+            wait_until(service, lambda lab=lab: lab.request("GET", "/api/status")[0] == 200, 180)
+        say(f"JupyterLab ready ({len(builds)} build(s))")
 
-        views: list[dict[str, Any]] = []
+        views: list[list[dict[str, Any]]] = [[] for _ in builds]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_context(viewport={"width": 1400, "height": 850}).new_page()
-            open_runs(page, f"http://127.0.0.1:{args.lab_port}/lab?reset&token={token}")
+            pages = []
+            for port in ports:
+                page = browser.new_context(viewport={"width": 1400, "height": 850}).new_page()
+                open_runs(page, f"http://127.0.0.1:{port}/lab?reset&token={token}")
+                pages.append(page)
+            # each run page is viewed in every build in turn, so the machine's load (shared
+            # with others) weighs on every build alike
             for round_ in range(args.rounds):
                 for run_id, name in runs:
-                    result = page.evaluate(MEASURE, [run_id, name])
-                    if "error" in result or result["chart"] is None:
-                        sys.exit(f"no chart for {name}: {result}")
-                    views.append({"round": round_, "run": name, **result})
-                    page.locator(CLOSE).click()
-                    expect(page.locator(f"#jp-mlplat-run-{run_id}")).to_have_count(0)
-                    page.wait_for_timeout(200)
+                    for index, page in enumerate(pages):
+                        page.bring_to_front()
+                        result = page.evaluate(MEASURE, [run_id, name])
+                        if "error" in result or result["chart"] is None:
+                            sys.exit(f"no chart for {name}: {result}")
+                        views[index].append({"round": round_, "run": name, **result})
+                        page.locator(CLOSE).click()
+                        expect(page.locator(f"#jp-mlplat-run-{run_id}")).to_have_count(0)
+                        page.wait_for_timeout(200)
             browser.close()
     finally:
         for service in reversed(services):
@@ -277,7 +294,9 @@ def main() -> None:
         mlflow.close()
         shutil.rmtree(tmp, ignore_errors=True)
     say(f"load after: {uptime()}")
-    report(views)
+    for build, measured in zip(builds, views, strict=True):
+        print(f"\n=== {build or 'the installed lab extension'}")
+        report(measured)
 
 
 def report(views: list[dict[str, Any]]) -> None:

@@ -249,6 +249,33 @@ async def test_a_run_page_gets_every_history_it_charts_in_one_request(
     assert (code, body["reason"]) == (400, "run_id_invalid")
 
 
+async def test_a_run_page_s_two_requests_read_the_run_from_mlflow_once(
+    jp_fetch: Any, embedded_hub: Hub, seeded: Seeded
+) -> None:
+    """The run page asks for the run and its histories at once; both need the run, and MLflow
+    (one worker) is asked for it once. Read from MLflow's own access log."""
+    run_id = seeded.runs["high"]
+    before = embedded_hub.log.stat().st_size
+    run, histories = await asyncio.gather(
+        get(jp_fetch, "runs", run_id), get(jp_fetch, "runs", run_id, "metric-histories")
+    )
+    assert run["run"]["id"] == run_id
+    assert sorted(histories["histories"]) == sorted(run["run"]["metrics"])
+
+    def asked(path: str) -> int:
+        with embedded_hub.log.open("rb") as log:
+            log.seek(before)
+            text = log.read().decode(errors="replace")
+        return len(re.findall(rf"\"GET /services/mlflow/[a-z-]+/2\.0/mlflow/{path}\?", text))
+
+    for _ in range(50):  # MLflow's access log reaches the file a moment later
+        if asked("metrics/get-history") >= 2:
+            break
+        await asyncio.sleep(0.2)
+    assert asked("metrics/get-history") == 2  # one per metric
+    assert asked("runs/get") == 1
+
+
 async def test_artifacts_are_listed_previewed_and_html_is_never_rendered(
     jp_fetch: Any, seeded: Seeded
 ) -> None:

@@ -184,6 +184,10 @@ class ExperimentService:
         self._workspace = workspace
         #: per first page shown: the last row's sort value and the next page's token
         self._first_pages: dict[tuple[str, tuple[str, ...], int], tuple[float, str | None]] = {}
+        #: reads of a run under way: a run page asks for the run and for its histories at once,
+        #: and both need the run; they share one tracker call (nothing is kept once it answers,
+        #: so no answer is ever older than the request that received it)
+        self._reading: dict[str, asyncio.Future[RunData]] = {}
 
     async def experiments(
         self, name_contains: str = "", *, max_results: int = 50, page_token: str | None = None
@@ -282,7 +286,17 @@ class ExperimentService:
         return private
 
     async def run(self, run: str) -> RunDetail:
-        return _detail(await self._tracker.get_run(run_id(run)), self._user)
+        return _detail(await self._get_run(run_id(run)), self._user)
+
+    async def _get_run(self, run: str) -> RunData:
+        """The tracker's answer for a run, shared by the reads of it that are under way."""
+        pending = self._reading.get(run)
+        if pending is None:
+            pending = asyncio.ensure_future(self._tracker.get_run(run))
+            self._reading[run] = pending
+            pending.add_done_callback(lambda _: self._reading.pop(run, None))
+        # one caller giving up (a closed page) does not cancel the others' read
+        return await asyncio.shield(pending)
 
     async def metric_history(self, run: str, key: str) -> list[MetricPoint]:
         if not key:
@@ -293,7 +307,7 @@ class ExperimentService:
         """Everything a run page charts, in one answer: the histories of the run's first
         ``MAX_RUN_CHARTS`` metrics by name, fetched from the tracker concurrently. A page that
         asked for each history itself waited on one browser round trip per metric."""
-        data = await self._tracker.get_run(run_id(run))
+        data = await self._get_run(run_id(run))
         keys = sorted(data.metrics)[:MAX_RUN_CHARTS]
         series = await asyncio.gather(*(self._tracker.metric_history(data.id, k) for k in keys))
         return MetricHistories(dict(zip(keys, series, strict=True)), len(data.metrics))
