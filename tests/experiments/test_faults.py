@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
+from jupyterlab_mlplat.core.experiments.errors import MLflowUnavailable
+
 
 @pytest.fixture
 def extension_config(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -46,3 +49,16 @@ async def test_mlflow_down_is_503_with_a_message(jp_fetch: Any) -> None:
     assert "not reachable" in message
     assert message != "t"
     assert body["reason"] == "mlflow_unavailable"
+
+
+async def test_mlflow_that_does_not_answer_in_time_is_unavailable_not_a_failure() -> None:
+    """Under load MLflow (or the gateway's queue before it) may not answer within the tracker's
+    time: that is the same 'not reachable right now' as a closed port, never an unexpected
+    error. A real socket that takes the connection and never answers."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        tracker = MlflowTracker(f"http://127.0.0.1:{port}/services/mlflow", "t", timeout=0.5)
+        with pytest.raises(MLflowUnavailable):
+            await tracker.search_experiments("", max_results=5, page_token=None)

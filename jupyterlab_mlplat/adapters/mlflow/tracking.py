@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from jupyterlab_mlplat.core.experiments.errors import (
     ArtifactNotFound,
@@ -195,7 +195,9 @@ class MlflowTracker(Tracker):
         )
         try:
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, HTTPClientError):
+            # tornado raises its own HTTPTimeoutError (an HTTPClientError, not a TimeoutError)
+            # when MLflow, or the queue before it, does not answer in time: busy, not broken
             response = None
         if response is None or response.code == 599:
             raise MLflowUnavailable(
