@@ -2,11 +2,11 @@
 
 Each test starts the real workbench through its launcher (as root when the suite runs as root:
 services as their account, the person's server as theirs), starts alice's server with a kernel
-in it — the deepest process tree a person makes — and stops the hub: with SIGTERM (what Ctrl-C
-and a service manager send) everything must be gone within ten seconds with no traceback in the
-log; with SIGKILL (or a crash, which the hub cannot clean up after either) nothing may be left.
-Processes are counted from outside by the data directory they work in or name
-(``processes_of``), so the census does not rely on the mechanism under test.
+in it — the deepest process tree a person makes — and stops the hub: by Ctrl-C or SIGTERM (what
+a terminal and a service manager send) everything must be gone within ten seconds with no
+traceback in the log; with SIGKILL (or a crash, which the hub cannot clean up after either)
+nothing may be left. Processes are counted from outside by the data directory they work in or
+name (``processes_of``), so the census does not rely on the mechanism under test.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -101,18 +101,29 @@ def _census(data_dir: Path) -> dict[int, str]:
     return running
 
 
-def test_sigterm_stops_everything_within_ten_seconds_without_a_traceback(
-    workbench: Workbench,
+def _ctrl_c(pid: int) -> None:
+    """What a terminal does on Ctrl-C: SIGINT to its foreground process group, the launcher's."""
+    os.killpg(pid, signal.SIGINT)
+
+
+def _sigterm(pid: int) -> None:
+    """What a service manager (systemd, a supervisor) does."""
+    os.kill(pid, signal.SIGTERM)
+
+
+@pytest.mark.parametrize("stop", [_sigterm, _ctrl_c], ids=["sigterm", "ctrl-c"])
+def test_a_stop_ends_everything_within_ten_seconds_without_a_traceback(
+    workbench: Workbench, stop: Callable[[int], None]
 ) -> None:
     _server_with_a_kernel(workbench)
     before = _census(workbench.data_dir)
     began = time.monotonic()
-    os.kill(workbench.hub_pid, signal.SIGTERM)
+    stop(workbench.hub_pid)
     left = wait_until_gone(workbench.data_dir, timeout=STOP_TIMEOUT)
     took = time.monotonic() - began
     log = workbench.log.read_text()
     stopping = log[log.find("Received signal") :]
-    assert not left, f"still running {STOP_TIMEOUT:g} s after SIGTERM: {left}\n{stopping}"
+    assert not left, f"still running {STOP_TIMEOUT:g} s after the stop: {left}\n{stopping}"
     assert "Traceback" not in log, log[log.index("Traceback") - 2000 :][:5000]
     print(f"{len(before)} processes stopped in {took:.1f} s (load {os.getloadavg()[0]:.1f})")
 
@@ -127,9 +138,12 @@ def test_a_hub_killed_or_crashed_leaves_no_process_behind(
     cmdline = Path(f"/proc/{workbench.hub_pid}/cmdline").read_bytes()
     assert b"jupyterlab_mlplat.hub.app" in cmdline, "the launcher's process is the hub's"
     before = _census(workbench.data_dir)
+    began = time.monotonic()
     os.kill(workbench.hub_pid, how)
     left = wait_until_gone(workbench.data_dir, timeout=STOP_TIMEOUT)
     assert not left, f"left behind by a hub stopped with {how.name}: {left} (of {before})"
+    took = time.monotonic() - began
+    print(f"{len(before)} processes gone in {took:.1f} s (load {os.getloadavg()[0]:.1f})")
 
 
 def test_the_tether_ends_a_tree_that_escaped_into_its_own_session(tmp_path: Path) -> None:
