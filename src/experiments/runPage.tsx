@@ -272,7 +272,13 @@ export function RunView(props: IRunViewProps): JSX.Element {
         trans={trans}
       />
 
-      <ArtifactBrowser api={api} runId={run.id} trans={trans} />
+      {/* Listed once the charts' histories are in: MLflow answers one
+          request at a time, and the charts come first. */}
+      {histories.kind === 'loading' ? (
+        <LoadingNote text={trans.__('Loading artifacts…')} />
+      ) : (
+        <ArtifactBrowser api={api} runId={run.id} trans={trans} />
+      )}
     </article>
   );
 }
