@@ -240,3 +240,20 @@ async def test_committing_a_file_that_is_not_there_is_not_found(
     (home / "project" / "a.py").unlink()
     await git.commit("project", ["a.py"], "remove a", clear_outputs=False)
     assert _git(home / "project", "ls-files") == ""
+
+
+@pytest.mark.asyncio
+async def test_a_home_inside_someone_elses_checkout_is_no_repository_of_its_own(
+    git: GitWorkspace, home: Path
+) -> None:
+    """A home that sits in a checkout (the workbench's own, once): the Git tab shows the home as
+    outside any repository, never the checkout's branch and changes, and offers git init."""
+    checkout = home.parent
+    _git(checkout, "init", "-q", "-b", "main")
+    (checkout / "README").write_text("the workbench's code\n")
+    _git(checkout, "add", "README")
+    _git(checkout, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "code")
+    for folder in ("", "project"):
+        status = await git.status(folder)
+        assert status.repository is None, folder
+    assert (await git.init("project")).repository == "project"
