@@ -37,9 +37,10 @@ drop_to_service = [
     *(shutil.which("setpriv") or "setpriv", "--init-groups"),
     *(f"--reuid={service_account}", f"--regid={service_account}", "--"),
 ]
+# (tied to the hub by a tether started after setpriv, so that it too runs as the service account)
 c.ConfigurableHTTPProxy.command = [
     *(drop_to_service if service_account else []),
-    os.environ["MLPLAT_CHP"],
+    *tethered([os.environ["MLPLAT_CHP"]], parent=os.getpid()),
 ]
 c.ConfigurableHTTPProxy.pid_file = str(data_dir / "hub" / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{data_dir / 'hub' / 'jupyterhub.sqlite'}"
@@ -241,10 +242,9 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": workspace_config,
 }
 
-# --- whatever stops the hub (SIGTERM, SIGKILL, a crash) stops everything it started: the proxy,
-# the services and the people's servers each run under a tether bound to this process
+# --- whatever stops the hub (SIGTERM, SIGKILL, a crash) stops everything it started: the proxy
+# (above), the services and the people's servers each run under a tether bound to this process
 # (jupyterlab_mlplat/hub/tether.py), which also ends what they leave behind
-c.ConfigurableHTTPProxy.command = tethered(c.ConfigurableHTTPProxy.command, parent=os.getpid())
 for service in c.JupyterHub.services:
     if service.get("command"):
         service["command"] = tethered(service["command"], parent=os.getpid())
