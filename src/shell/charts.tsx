@@ -1,18 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  ChartConfiguration,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  PointStyle,
-  Tooltip
-} from 'chart.js';
+import type { Chart, ChartConfiguration, PointStyle } from 'chart.js';
 import * as React from 'react';
 
 /** One point of a line: a metric's value at a step (MLflow's shape). */
@@ -23,19 +10,38 @@ export interface IChartPoint {
   timestamp?: number;
 }
 
-// Only the parts of Chart.js a line and a bar chart need, so the bundle
-// stays small.
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  Legend,
-  Tooltip
-);
+let chartJs: Promise<typeof Chart> | null = null;
+
+/**
+ * Chart.js, loaded when it is first needed: it is half of the extension's
+ * code, and a page that shows no chart should not fetch it at start (a lazy
+ * chunk; tests/layout/test_bundle.py). A run page asks for it as it asks for
+ * its data, so both arrive together. Only the parts a line and a bar chart
+ * need are registered.
+ */
+export function loadChartJs(): Promise<typeof Chart> {
+  if (!chartJs) {
+    chartJs = import('chart.js').then(module => {
+      module.Chart.register(
+        module.LineController,
+        module.LineElement,
+        module.PointElement,
+        module.BarController,
+        module.BarElement,
+        module.CategoryScale,
+        module.LinearScale,
+        module.Legend,
+        module.Tooltip
+      );
+      return module.Chart;
+    });
+    // a failed load is tried again by the next chart
+    chartJs.catch(() => {
+      chartJs = null;
+    });
+  }
+  return chartJs;
+}
 
 /** One line of a chart, e.g. a run's history of one metric. */
 export interface ISeries {
@@ -189,11 +195,12 @@ export function lineChartConfig(
           borderColor: color,
           backgroundColor: color,
           borderDash: DASHES[index % DASHES.length],
-          // Later lines are thinner and drawn on top: where two runs logged
-          // the same values, the wider line shows around the thinner one.
-          borderWidth: Math.max(1, 3 - index * 0.5),
+          // Chart.js draws the first dataset on top: each later line is
+          // wider, with larger markers, so where runs logged the same values
+          // every line still shows around the ones drawn over it.
+          borderWidth: 1.5 + index * 0.75,
           pointStyle: MARKERS[index % MARKERS.length],
-          pointRadius: line.points.length > 50 ? 0 : 3,
+          pointRadius: line.points.length > 50 ? 0 : 3 + index * 1.5,
           pointHoverRadius: 5,
           tension: 0
         };
@@ -309,11 +316,20 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       return;
     }
     let chart: Chart | null = null;
-    const cancel = queueDraw(() => {
-      chart = new Chart(canvas, config as ChartConfiguration);
-      setDrawn(true);
-    });
+    let cancel = (): void => undefined;
+    let gone = false;
+    loadChartJs()
+      .then(ChartJs => {
+        if (!gone) {
+          cancel = queueDraw(() => {
+            chart = new ChartJs(canvas, config as ChartConfiguration);
+            setDrawn(true);
+          });
+        }
+      })
+      .catch(() => setDrawn(true)); // the caption and the tables still say it
     return () => {
+      gone = true;
       cancel();
       chart?.destroy();
     };

@@ -99,6 +99,9 @@ describe('comparisonSeries and lineChartConfig', () => {
     // show every run; the legend names each
     expect(new Set(datasets.map(d => d.pointStyle)).size).toBe(3);
     expect(new Set(datasets.map(d => d.borderWidth)).size).toBe(3);
+    // Chart.js draws the first on top: the ones under it are wider
+    const widths = datasets.map(d => d.borderWidth as number);
+    expect(widths).toEqual([...widths].sort((a, b) => a - b));
     expect(config.options?.plugins?.legend?.display).toBe(true);
   });
 
