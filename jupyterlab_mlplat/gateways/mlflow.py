@@ -28,7 +28,7 @@ from urllib.parse import quote, urlparse
 import tornado.ioloop
 import tornado.web
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Int, List, Unicode, default
 from traitlets.config import Application
 
@@ -219,7 +219,9 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         )
         try:
             response = await AsyncHTTPClient().fetch(upstream, raise_error=False)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, HTTPClientError):
+            # tornado's own HTTPTimeoutError (an HTTPClientError) is how a busy MLflow shows:
+            # a request that waited past the connect timeout in this client's queue
             response = None
         if response is None or response.code == 599:
             self.set_status(503)

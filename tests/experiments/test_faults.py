@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from typing import Any
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from jupyterhub.services.auth import HubOAuth
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
 from jupyterlab_mlplat.core.experiments.errors import MLflowUnavailable
+from jupyterlab_mlplat.gateways.mlflow import MlflowGatewayApp
 
 
 @pytest.fixture
@@ -62,3 +65,35 @@ async def test_mlflow_that_does_not_answer_in_time_is_unavailable_not_a_failure(
         tracker = MlflowTracker(f"http://127.0.0.1:{port}/services/mlflow", "t", timeout=0.5)
         with pytest.raises(MLflowUnavailable):
             await tracker.search_experiments("", max_results=5, page_token=None)
+
+
+async def test_the_gateway_answers_503_when_mlflow_is_too_busy_to_take_the_request() -> None:
+    """Under load the gateway's HTTP client keeps requests past its tenth in a queue and fails
+    them after its connect timeout (20 s) with tornado's HTTPTimeoutError, which is not an
+    OSError nor a TimeoutError: that is MLflow being busy, a clean 503, never an unexpected
+    exception. The health probe needs no hub identity; MLflow is a real socket that takes
+    connections and never answers."""
+    with socket.socket() as mlflow:
+        mlflow.bind(("127.0.0.1", 0))
+        mlflow.listen(64)
+        gateway = MlflowGatewayApp(
+            upstream_url=f"http://127.0.0.1:{mlflow.getsockname()[1]}",
+            gateway_secret="s",
+            base_url="/services/mlflow/",
+        )
+        app = gateway.make_tornado_app(
+            hub_auth=HubOAuth(api_token="t", api_url="http://127.0.0.1:1/hub/api/")
+        )
+        server = app.listen(0, "127.0.0.1")
+        port = next(iter(server._sockets.values())).getsockname()[1]
+        client = AsyncHTTPClient(force_instance=True, max_clients=20)
+        url = f"http://127.0.0.1:{port}/services/mlflow/health"
+        waiting = [client.fetch(url, raise_error=False, request_timeout=60) for _ in range(11)]
+        done, _ = await asyncio.wait(waiting, timeout=40, return_when=asyncio.FIRST_COMPLETED)
+        mlflow.close()  # the rest, held in its backlog, are reset
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), 20)
+        server.stop()
+        client.close()
+    assert done, "the queued request was not answered"
+    assert [a.code for a in answers] == [503] * 11
+    assert {json.loads(a.body)["error_code"] for a in answers} == {"TEMPORARILY_UNAVAILABLE"}
