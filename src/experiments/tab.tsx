@@ -3,6 +3,7 @@ import { Button, InputGroup, refreshIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
+import { loadChartJs } from '../shell/charts';
 import { CommandIDs } from './commandIds';
 import { LoadingNote, LoadStatus } from '../shell/status';
 import { useCommand, useExperimentsState } from './hooks';
@@ -29,6 +30,11 @@ export function ExperimentsTab(props: IExperimentsTabProps): JSX.Element {
 
   React.useEffect(() => {
     model.tabVisible = true;
+    // Chart.js is a lazy chunk; fetched while the tab is looked at, it is
+    // there before the first run page needs it.
+    const idle =
+      window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 0));
+    idle(() => void loadChartJs().catch(() => undefined));
     return () => {
       model.tabVisible = false;
     };
