@@ -198,7 +198,7 @@ export function lineChartConfig(
           // Chart.js draws the first dataset on top: each later line is
           // wider, with larger markers, so where runs logged the same values
           // every line still shows around the ones drawn over it.
-          borderWidth: 1.5 + index * 0.75,
+          borderWidth: 1.5 + index * 1.25,
           pointStyle: MARKERS[index % MARKERS.length],
           pointRadius: line.points.length > 50 ? 0 : 3 + index * 1.5,
           pointHoverRadius: 5,
