@@ -186,3 +186,30 @@ def test_runs_table_and_tabs_fit_the_sidebar_and_dates_follow_the_ui_language(
         if page.get_by_role("tab", name="ML-платформа").count():
             _switch_language(page, "English")
             expect(page.get_by_role("tab", name="ML Platform")).to_be_visible(timeout=60_000)
+
+
+def test_a_comparison_tells_overlapping_runs_apart_and_draws_single_values_as_bars(
+    page: Page, workbench: Any, open_panel: Callable[[str], Locator]
+) -> None:
+    mlflow = Mlflow(workbench, "alice")
+    name = f"alice/overlap-{secrets.token_hex(2)}"
+    experiment = mlflow.experiment(name)
+    same = [0.9, 0.6, 0.4, 0.3, 0.25]
+    for run, accuracy in (("twin-a", 0.91), ("twin-b", 0.87)):
+        mlflow.run(experiment, run, {"accuracy": [accuracy], "loss": same})
+    panel = open_panel("alice")
+    panel.get_by_role("tab", name="Experiments").click()
+    panel.get_by_role("searchbox", name="Search experiments").fill(name)
+    panel.get_by_role("button", name=name).click()
+    panel.get_by_role("checkbox", name="Select run twin-a").check()
+    panel.get_by_role("checkbox", name="Select run twin-b").check()
+    panel.get_by_role("button", name=re.compile("^Compare")).click()
+    comparison = page.get_by_label("Comparison of 2 runs")
+    bar = comparison.locator("figure.jp-mlplat-chart-bar", has_text="accuracy")
+    expect(bar.locator("canvas")).to_be_visible(timeout=30_000)
+    line = comparison.locator("figure.jp-mlplat-chart-line", has_text="loss")
+    expect(line.locator("canvas")).to_have_attribute(
+        "aria-label", "Line chart of loss: 2 lines, 10 points"
+    )
+    line.scroll_into_view_if_needed()
+    _shot(page, "compare-overlapping-runs-en")
