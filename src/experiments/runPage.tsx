@@ -26,7 +26,7 @@ import {
   IMlflowAPI,
   IRunDetail
 } from './types';
-import { ISeries, MetricChart } from '../shell/charts';
+import { ISeries, loadChartJs, MetricChart } from '../shell/charts';
 import { Loaded, useLoad } from './hooks';
 import {
   formatDuration,
@@ -71,6 +71,8 @@ export class RunPage extends ReactWidget {
     // A failure is shown by the view; never an unhandled rejection here.
     this._prefetched.run.catch(() => undefined);
     this._prefetched.histories.catch(() => undefined);
+    // Chart.js is a lazy chunk: fetched while the data is on its way
+    loadChartJs().catch(() => undefined);
     this.addClass('jp-mlplat-page');
     this.addClass('jp-mlplat-run-page');
   }
