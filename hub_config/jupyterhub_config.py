@@ -212,7 +212,8 @@ c.ProfileSource.token = (secrets_dir / "spawner-token").read_text().strip()
 c.ProfileSource.fallback_file = str(here / "profiles.yaml")
 c.EmbeddedProfileSpawner.home_dir_template = str(data_dir / "home" / "{username}")
 # servers start at a lower priority: during a spawn storm on a small machine the hub, the
-# platform and the proxy stay responsive (bench/spawn_storm.py)
+# platform and the proxy stay responsive (bench/spawn_storm.py); once a server answers, the
+# spawner gives it the default priority back (adapters/local/priority.py)
 nice = shutil.which("nice")
 c.Spawner.cmd = [*([nice, "-n", "10"] if nice else []), str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"

@@ -33,6 +33,7 @@ from jupyterlab_mlplat.adapters.local.accounts import (
     separate_accounts_possible,
 )
 from jupyterlab_mlplat.adapters.local.machine import this_machine
+from jupyterlab_mlplat.adapters.local.priority import restore_priority
 from jupyterlab_mlplat.core.kernel.naming import system_account
 from jupyterlab_mlplat.core.profiles.capacity import Headroom, machine_headroom
 from jupyterlab_mlplat.core.profiles.resources import pod_resources, profile_environment
@@ -201,7 +202,27 @@ class EmbeddedProfileSpawner(ProfileSpawnerMixin, LocalProcessSpawner):
             # single-trust by choice while the hub runs as root; jupyter refuses root otherwise
             self.log.warning("%s's server runs as root: own_accounts is off", self.user.name)
             self.args = [*self.args, "--ServerApp.allow_root=True"]
-        return await super().start()
+        url = await super().start()
+        if os.getuid() == 0:
+            self._priority_task = asyncio.ensure_future(self._restore_priority_when_up(url))
+        return url
+
+    async def _restore_priority_when_up(self, url: Any) -> None:
+        """The server starts under ``nice`` (hub_config) so that a spawn storm leaves the hub
+        responsive; once it listens it gets the default priority back, so the person's sidebar
+        and kernels do not wait behind every busy process (adapters/local/priority.py)."""
+        host, port = url  # LocalProcessSpawner answers (ip, port)
+        deadline = asyncio.get_running_loop().time() + self.http_timeout
+        while asyncio.get_running_loop().time() < deadline and self.pid:
+            try:
+                _, writer = await asyncio.open_connection(host or "127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.5)
+                continue
+            writer.close()
+            changed = await asyncio.to_thread(restore_priority, self.pid)
+            self.log.debug("%s's server answers; %d processes at nice 0", self.user.name, changed)
+            return
 
     def _prepare_account(self) -> Account:
         """The person's account and home, made on their first spawn; a home from before
