@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
+import { addIcon, Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { LoadingNote } from '../shell/status';
@@ -7,6 +7,7 @@ import { IProfileRecord } from './types';
 import { formatDateTime } from '../shell/labels';
 import { groupsSummary, resourceSummary } from './labels';
 import { ProfilesModel } from './model';
+import { RefreshButton } from '../shell/refresh';
 
 export interface IProfileListProps {
   model: ProfilesModel;
@@ -43,17 +44,11 @@ export function ProfileList(props: IProfileListProps): JSX.Element {
           </span>
           {trans.__('New profile')}
         </Button>
-        <Button
-          small
-          minimal
+        <RefreshButton
+          trans={trans}
           title={trans.__('Read the profiles again')}
           onClick={() => void model.refresh()}
-        >
-          <span aria-hidden="true">
-            <refreshIcon.react tag="span" />
-          </span>
-          {trans.__('Refresh')}
-        </Button>
+        />
       </div>
       {profiles === null ? (
         <LoadingNote text={trans.__('Loading profiles…')} />

@@ -1,6 +1,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
@@ -12,6 +12,7 @@ import { LoadFailure } from './status';
 import { useLoad } from './hooks';
 import { formatMetric } from './labels';
 import { RunLink } from './runsTable';
+import { RefreshButton } from '../shell/refresh';
 
 /** One line of the comparison table: a param or metric across the runs. */
 export interface IComparisonRow {
@@ -187,12 +188,7 @@ export function CompareView(props: IComparePageOptions): JSX.Element {
           {trans.__('Only rows that differ')}
         </label>
         <span className="jp-mlplat-page-actions">
-          <Button small minimal onClick={reload}>
-            <span aria-hidden="true">
-              <refreshIcon.react tag="span" />
-            </span>
-            {trans.__('Refresh')}
-          </Button>
+          <RefreshButton trans={trans} onClick={reload} />
         </span>
       </header>
       <div className="jp-mlplat-table-scroll">

@@ -9,8 +9,7 @@ import {
   fileIcon,
   folderIcon,
   launchIcon,
-  ReactWidget,
-  refreshIcon
+  ReactWidget
 } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
@@ -37,6 +36,7 @@ import {
 } from './labels';
 import { ReadOnlyMark } from './runsTable';
 import { LoadFailure } from './status';
+import { RefreshButton } from '../shell/refresh';
 
 /**
  * Charts drawn at once on a run page; more would fetch too many histories.
@@ -188,12 +188,7 @@ export function RunView(props: IRunViewProps): JSX.Element {
           />
         )}
         <span className="jp-mlplat-page-actions">
-          <Button small minimal onClick={reload}>
-            <span aria-hidden="true">
-              <refreshIcon.react tag="span" />
-            </span>
-            {trans.__('Refresh')}
-          </Button>
+          <RefreshButton trans={trans} onClick={reload} />
           {mlflowUrl && (
             <a
               className="jp-mlplat-external"

@@ -5,8 +5,7 @@ import {
   Button,
   caretLeftIcon,
   caretRightIcon,
-  lockIcon,
-  refreshIcon
+  lockIcon
 } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
@@ -22,6 +21,7 @@ import {
   runStatusLabel
 } from './labels';
 import { ExperimentsModel } from './model';
+import { RefreshButton } from '../shell/refresh';
 
 export interface IRunLinkProps {
   run: { id: string; name: string };
@@ -277,17 +277,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             ? trans.__('Selected: %1', selection.length)
             : ''}
         </span>
-        <Button
-          small
-          minimal
+        <RefreshButton
+          trans={trans}
           title={trans.__('Reload the runs from MLflow')}
           onClick={() => void model.refresh()}
-        >
-          <span aria-hidden="true">
-            <refreshIcon.react tag="span" />
-          </span>
-          {trans.__('Refresh')}
-        </Button>
+        />
         <ColumnChooser
           model={model}
           available={page?.columns ?? { params: [], metrics: [] }}

@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, InputGroup, refreshIcon } from '@jupyterlab/ui-components';
+import { Button, InputGroup } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
@@ -10,6 +10,7 @@ import { useCommand, useExperimentsState } from './hooks';
 import { mlflowErrorTitle } from './labels';
 import { ExperimentsModel } from './model';
 import { PrivateMark, ReadOnlyMark, RunsTable } from './runsTable';
+import { RefreshButton } from '../shell/refresh';
 
 export interface IExperimentsTabProps {
   model: ExperimentsModel;
@@ -156,17 +157,11 @@ function ExperimentList(props: IExperimentListProps): JSX.Element {
           value={filter}
           onChange={event => void model.setFilter(event.currentTarget.value)}
         />
-        <Button
-          small
-          minimal
+        <RefreshButton
+          trans={trans}
           title={trans.__('Reload the experiments from MLflow')}
           onClick={() => void model.refresh()}
-        >
-          <span aria-hidden="true">
-            <refreshIcon.react tag="span" />
-          </span>
-          {trans.__('Refresh')}
-        </Button>
+        />
       </div>
       {experiments === null ? (
         <LoadingNote text={trans.__('Loading experiments…')} />
