@@ -101,3 +101,17 @@ def test_the_run_page_link_needs_the_mlflow_ui() -> None:
         rules.run_ui_url("/services/mlflow/", "1", "r") == "/services/mlflow/#/experiments/1/runs/r"
     )
     assert rules.run_ui_url(None, "1", "r") is None
+
+
+def test_git_tags_that_name_no_repository_are_not_listed() -> None:
+    tags = {
+        "mlflow.source.git.commit": "",
+        "mlflow.source.git.branch": "",
+        "mlflow.source.git.repoURL": "",
+        "team": "",
+        "mlflow.user": "alice",
+    }
+    assert rules.shown_tags(tags) == {"team": "", "mlflow.user": "alice"}
+    assert rules.shown_tags({"mlflow.source.git.commit": "abc"}) == {
+        "mlflow.source.git.commit": "abc"
+    }

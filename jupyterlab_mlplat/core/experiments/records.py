@@ -19,6 +19,7 @@ RunStatus = Literal["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"]
 TAG_SOURCE_NOTEBOOK = "mlplat.source_notebook"
 TAG_GIT_COMMIT = "mlflow.source.git.commit"
 TAG_GIT_REPO = "mlflow.source.git.repoURL"
+TAG_GIT_BRANCH = "mlflow.source.git.branch"
 TAG_USER = "mlflow.user"
 TAG_OWNER = "mlplat.owner"
 #: "true" on an experiment only its owner may read

@@ -18,13 +18,31 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from .records import TAG_OWNER, TAG_PRIVATE, TAG_USER, Experiment, RunData
+from .records import (
+    TAG_GIT_BRANCH,
+    TAG_GIT_COMMIT,
+    TAG_GIT_REPO,
+    TAG_OWNER,
+    TAG_PRIVATE,
+    TAG_USER,
+    Experiment,
+    RunData,
+)
 
 #: tags a client never writes itself: who made a run or an experiment (stamped by the gateway
 #: at creation) and whether an experiment is private (set only through the privacy route, which
 #: changes who may read it first)
 OWNER_TAGS = frozenset({TAG_USER, TAG_OWNER})
 PROTECTED_TAGS = OWNER_TAGS | {TAG_PRIVATE}
+#: written empty by the kernel when the notebook is in no repository of the person's: an empty
+#: value stops MLflow's own guess (the workbench's checkout), and says nothing worth a row
+_GIT_TAGS = frozenset({TAG_GIT_COMMIT, TAG_GIT_BRANCH, TAG_GIT_REPO})
+
+
+def shown_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """A run's tags as its page lists them: every one, but the git tags that name nothing."""
+    return {key: value for key, value in tags.items() if value or key not in _GIT_TAGS}
+
 
 _TRUE = "true"
 _FALSE = "false"

@@ -55,7 +55,7 @@ from .records import (
     RunsPage,
     Sort,
 )
-from .rules import may_change_experiment, may_change_run, privacy_tag
+from .rules import may_change_experiment, may_change_run, privacy_tag, shown_tags
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ def _row(run: RunData, me: str, columns: Columns | None) -> RunRow:
 
 def _detail(run: RunData, me: str) -> RunDetail:
     row = _row(run, me, None)
-    return RunDetail(**vars(row), tags=dict(run.tags), artifact_uri=run.artifact_uri)
+    return RunDetail(**vars(row), tags=shown_tags(run.tags), artifact_uri=run.artifact_uri)
 
 
 #: a page token as the sidebar API documents it (anchored) and the service checks it: how many
