@@ -88,6 +88,10 @@ def forwarded_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
     }
 
 
+class _Unreachable(Exception):
+    """MLflow gave no answer to a call the gateway makes itself."""
+
+
 class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -184,7 +188,13 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
                 self._refuse(decision.status, decision.error_code, decision.message)
                 return
             if isinstance(decision, ChangePrivacy):
-                refused = await self._apply_privacy(user, decision.experiment_id, decision.private)
+                try:
+                    refused = await self._apply_privacy(
+                        user, decision.experiment_id, decision.private
+                    )
+                except _Unreachable:
+                    self._unavailable(user)
+                    return
                 if refused:
                     self._refuse(403, "PERMISSION_DENIED", refused)
                     return
@@ -224,15 +234,7 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             # a request that waited past the connect timeout in this client's queue
             response = None
         if response is None or response.code == 599:
-            self.set_status(503)
-            self.set_header("Content-Type", "application/json")
-            self.finish(
-                {
-                    "error_code": "TEMPORARILY_UNAVAILABLE",
-                    "message": "The MLflow server is not answering; it may be restarting.",
-                }
-            )
-            log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
+            self._unavailable(user)
             return
         if privacy_change is not None and 200 <= response.code < 300:
             await self._record_privacy(user, privacy_change)
@@ -299,11 +301,29 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             body=json.dumps(payload) if payload is not None else None,
             request_timeout=60,
         )
-        response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        try:
+            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        except (OSError, TimeoutError, HTTPClientError):  # tornado raises its 599s regardless
+            raise _Unreachable from None
+        if response.code == 599:
+            raise _Unreachable
         try:
             return response.code, json.loads(response.body or b"{}")
         except ValueError:
             return response.code, {}
+
+    def _unavailable(self, user: str) -> None:
+        """MLflow did not answer (down, restarting, or this client's queue timed out): a 503
+        the client can retry, never a 500 with a traceback."""
+        self.set_status(503)
+        self.set_header("Content-Type", "application/json")
+        self.finish(
+            {
+                "error_code": "TEMPORARILY_UNAVAILABLE",
+                "message": "The MLflow server is not answering; it may be restarting.",
+            }
+        )
+        log.warning("MLflow upstream unreachable for %s %s", self.request.method, user)
 
     async def _apply_privacy(self, owner: str, experiment_id: str, private: bool) -> str | None:
         """Before an experiment is flagged private (or public), deny (or restore) every other

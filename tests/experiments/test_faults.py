@@ -97,3 +97,27 @@ async def test_the_gateway_answers_503_when_mlflow_is_too_busy_to_take_the_reque
     assert done, "the queued request was not answered"
     assert [a.code for a in answers] == [503] * 11
     assert {json.loads(a.body)["error_code"] for a in answers} == {"TEMPORARILY_UNAVAILABLE"}
+
+
+async def test_a_call_the_gateway_makes_itself_to_an_absent_mlflow_is_unreachable() -> None:
+    """Making an experiment private, the gateway itself lists MLflow's users and changes their
+    access; MLflow not answering there (tornado raises its 599s even with raise_error=False)
+    escaped as a 500 with a traceback. It is now the same 503 as any request MLflow does not
+    answer (``_Unreachable`` → ``_unavailable``). A real client against a closed port."""
+    from types import SimpleNamespace
+
+    from jupyterlab_mlplat.gateways import mlflow as gateway
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    handler = SimpleNamespace(
+        upstream=f"http://127.0.0.1:{port}", prefix="/", secret="s", request_id="r"
+    )
+    with pytest.raises(gateway._Unreachable):
+        await gateway.MlflowProxyHandler._upstream_json(
+            handler,  # type: ignore[arg-type]
+            "alice",
+            "GET",
+            "api/2.0/mlflow/users/list",
+        )
