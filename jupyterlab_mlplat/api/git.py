@@ -34,7 +34,11 @@ class CommitBody(FolderBody):
     files: list[str] = Field(
         min_length=1,
         description="Paths relative to the repository's top folder (each at most 4096 bytes, "
-        "no name in it over 255).",
+        "no name in it over 255), each naming a file or folder in it, not the top folder "
+        "itself ('', '.', 'sub/..': refused, reason `git_no_files_selected`).",
+        # a path that names the top would stage every change; the service refuses all its
+        # spellings, the document the ones a client would send by mistake
+        json_schema_extra={"items": {"type": "string", "minLength": 1, "pattern": r"^(?!\.?/*$)"}},
     )
     message: str = Field(
         description="Not blank; at most 65536 characters; no control characters but tab and "

@@ -635,7 +635,7 @@ export interface components {
             clear_outputs: boolean;
             /**
              * Files
-             * @description Paths relative to the repository's top folder (each at most 4096 bytes, no name in it over 255).
+             * @description Paths relative to the repository's top folder (each at most 4096 bytes, no name in it over 255), each naming a file or folder in it, not the top folder itself ('', '.', 'sub/..': refused, reason `git_no_files_selected`).
              */
             files: string[];
             /**
