@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
+import json
 import os
 import random
 import shutil
@@ -13,12 +15,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -263,3 +268,45 @@ def embedded_hub(
     return running_workbench(
         command, data_dir, port, env={"MLPLAT_CHP": chp, **(env or {})}, timeout=180
     )
+
+
+async def run_in_kernel(
+    url: str, headers: dict[str, str], code: str, *, user: str = "alice"
+) -> str:
+    """Run ``code`` in the kernel whose channels are at ``url``, as JupyterLab does; its stdout."""
+    connection = await websocket_connect(HTTPRequest(url, headers=headers), max_message_size=2**28)
+    msg_id = uuid.uuid4().hex
+    connection.write_message(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": user,
+                    "session": uuid.uuid4().hex,
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": False},
+            }
+        )
+    )
+    out: list[str] = []
+    try:
+        while True:
+            raw = await asyncio.wait_for(connection.read_message(), 180)
+            assert raw is not None, "the kernel's channel closed"
+            message = json.loads(raw)
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["header"]["msg_type"]
+            if kind == "stream":
+                out.append(message["content"]["text"])
+            elif kind == "error":
+                pytest.fail("\n".join(message["content"]["traceback"]))
+            elif kind == "execute_reply":
+                return "".join(out)
+    finally:
+        connection.close()

@@ -10,57 +10,14 @@ import time
 import uuid
 from typing import Any
 
-import pytest
 import requests
 from mlflow import MlflowClient
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
 
 from tests.hub.test_isolation import _spawn, _stop
-from tests.workbench import Hub, give_to_home_owner
+from tests.workbench import Hub, give_to_home_owner, run_in_kernel
 
 MLFLOW_SCOPES = ["access:services!service=mlflow"]
 EMPTY_NOTEBOOK = json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}})
-
-
-async def _execute(url: str, headers: dict[str, str], code: str) -> str:
-    """Run ``code`` in the kernel whose channels are at ``url``, as JupyterLab does; its stdout."""
-    connection = await websocket_connect(HTTPRequest(url, headers=headers))
-    msg_id = uuid.uuid4().hex
-    connection.write_message(
-        json.dumps(
-            {
-                "header": {
-                    "msg_id": msg_id,
-                    "msg_type": "execute_request",
-                    "username": "alice",
-                    "session": uuid.uuid4().hex,
-                    "version": "5.3",
-                },
-                "parent_header": {},
-                "metadata": {},
-                "channel": "shell",
-                "content": {"code": code, "silent": False, "store_history": False},
-            }
-        )
-    )
-    out: list[str] = []
-    try:
-        while True:
-            raw = await asyncio.wait_for(connection.read_message(), 180)
-            assert raw is not None, "the kernel's channel closed"
-            message = json.loads(raw)
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = message["header"]["msg_type"]
-            if kind == "stream":
-                out.append(message["content"]["text"])
-            elif kind == "error":
-                pytest.fail("\n".join(message["content"]["traceback"]))
-            elif kind == "execute_reply":
-                return "".join(out)
-    finally:
-        connection.close()
 
 
 def test_a_run_in_a_hub_server_names_the_notebook_as_renamed_before_it(
@@ -105,7 +62,7 @@ def test_a_run_in_a_hub_server_names_the_notebook_as_renamed_before_it(
         channels = f"{api}/kernels/{session['kernel']['id']}/channels".replace("http", "ws", 1)
         started = time.monotonic()
         out = asyncio.run(
-            _execute(
+            run_in_kernel(
                 channels,
                 headers,
                 "import mlflow, time\n"

@@ -15,18 +15,15 @@ import os
 import pwd
 import secrets
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
 
 from jupyterlab_mlplat.adapters.local.accounts import SERVICE_ACCOUNT, separate_accounts_possible
 from jupyterlab_mlplat.core.kernel.naming import system_account
-from tests.workbench import ROOT, Hub
+from tests.workbench import ROOT, Hub, run_in_kernel
 
 
 @pytest.fixture(autouse=True)
@@ -118,42 +115,9 @@ async def _execute(hub: Hub, user: str, token: str, code: str) -> str:
     assert kernel.status_code == 201, kernel.text
     kernel_id = kernel.json()["id"]
     url = base.replace("http", "ws", 1) + f"/{kernel_id}/channels"
-    connection = await websocket_connect(HTTPRequest(url, headers=headers), max_message_size=2**28)
-    msg_id = uuid.uuid4().hex
-    connection.write_message(
-        json.dumps(
-            {
-                "header": {
-                    "msg_id": msg_id,
-                    "msg_type": "execute_request",
-                    "username": user,
-                    "session": uuid.uuid4().hex,
-                    "version": "5.3",
-                },
-                "parent_header": {},
-                "metadata": {},
-                "channel": "shell",
-                "content": {"code": code, "silent": False, "store_history": False},
-            }
-        )
-    )
-    out: list[str] = []
     try:
-        while True:
-            raw = await asyncio.wait_for(connection.read_message(), 120)
-            assert raw is not None, "the kernel's channel closed"
-            message = json.loads(raw)
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = message["header"]["msg_type"]
-            if kind == "stream":
-                out.append(message["content"]["text"])
-            elif kind == "error":
-                pytest.fail("\n".join(message["content"]["traceback"]))
-            elif kind == "execute_reply":
-                return "".join(out)
+        return await run_in_kernel(url, headers, code, user=user)
     finally:
-        connection.close()
         await asyncio.to_thread(
             lambda: requests.delete(f"{base}/{kernel_id}", headers=headers, timeout=30)
         )
