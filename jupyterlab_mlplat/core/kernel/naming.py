@@ -84,6 +84,48 @@ def system_account(hub_user: str) -> str:
     return f"{head}-{digest}"
 
 
+#: the longest registered model name we let reach MLflow (its own store keeps 256)
+MODEL_NAME_MAX = 256
+#: the platform's own MLflow identity: it alone writes the catalog's registered models, so no
+#: hub account may carry this name (the hub refuses it at login, the gateway refuses it always)
+PLATFORM_IDENTITY = "mlplat-platform"
+
+
+def model_name(value: str, *, field: str = "name") -> str:
+    """Check a registered model's name as MLflow will take it: not blank, no '/' or ':' (they
+    split ``models:/name/version`` URIs), at most ``MODEL_NAME_MAX`` characters, and no control
+    or bidirectional characters (a name shown in lists must read as what it is)."""
+    shown = value[:100]
+    if not value.strip():
+        raise NameInvalid(
+            f"{field} must not be empty", field, params={"field": field, "rule": "empty"}
+        )
+    if len(value) > MODEL_NAME_MAX:
+        raise NameInvalid(
+            f"{field} must be at most {MODEL_NAME_MAX} characters",
+            field,
+            params={"field": field, "rule": "too_long", "limit": MODEL_NAME_MAX},
+        )
+    if "/" in value or ":" in value or text_problem(value) is not None:
+        raise NameInvalid(
+            f"{field} {shown!r} may not contain '/', ':' or control characters",
+            field,
+            params={"field": field, "rule": "characters", "value": shown},
+        )
+    return value
+
+
+def catalog_name(value: str, *, field: str = "catalog_name") -> str:
+    """Check the name a model gets in the catalog: a DNS-1123 label, because it later names the
+    model's deployments (Kubernetes objects and URLs) as well as ``catalog.<name>`` in MLflow."""
+    return dns_label(value, field=field)
+
+
+def platform_identity(user: str) -> bool:
+    """Whether ``user`` is, however spelled, the platform's own MLflow identity."""
+    return user.strip().casefold() == PLATFORM_IDENTITY
+
+
 def text_problem(value: str, *, lines: bool = False, bidi: bool = False) -> str | None:
     """The rule ``value`` breaks as text people read, or None: ``nul``, ``control`` (tab and
     line ends are allowed when ``lines``), ``bidi`` (unless ``bidi``: free text such as a
