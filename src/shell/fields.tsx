@@ -149,3 +149,103 @@ export function LabelledSelect(props: ILabelledSelectProps): JSX.Element {
     </LabelledField>
   );
 }
+
+/*
+ * Inputs that show their message right under the input and point to it
+ * with aria-describedby, so a screen reader reads the message with the
+ * input it is about (the Admin form, the model card editor).
+ */
+
+/** A message under an input; server text, rendered as text. */
+export function FieldError(props: {
+  id: string;
+  message: string | null;
+}): JSX.Element | null {
+  return props.message ? (
+    <p id={props.id} className="jp-mlplat-field-error">
+      {props.message}
+    </p>
+  ) : null;
+}
+
+/** The ids an input's aria-describedby lists: its message, then its hint. */
+export function describedBy(
+  error: string | null,
+  errorId: string,
+  hint: string | undefined,
+  hintId: string
+): string | undefined {
+  const ids = [error ? errorId : '', hint ? hintId : ''].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+/** Where a platform message points: `cpu_limit`, `tolerations.0.key`. */
+export interface IPathProps {
+  /** Marks the input, so the summary of messages can take the user to it. */
+  path?: string;
+}
+
+export interface ITextFieldProps extends IPathProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+  /** A line under the input saying what goes in it. */
+  hint?: string;
+  placeholder?: string;
+  disabled?: boolean;
+  /** A textarea for longer text. */
+  multiline?: boolean;
+  /** `numeric` brings up a number keyboard but keeps any text typed. */
+  inputMode?: 'numeric' | 'decimal' | 'text';
+  className?: string;
+}
+
+/** A labelled text input with its message and hint. */
+export function TextField(props: ITextFieldProps): JSX.Element {
+  const id = React.useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const common = {
+    id,
+    'data-path': props.path,
+    value: props.value,
+    placeholder: props.placeholder,
+    disabled: props.disabled,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': describedBy(props.error, errorId, props.hint, hintId),
+    spellCheck: false
+  };
+  return (
+    <LabelledField
+      id={id}
+      label={props.label}
+      className={`${props.className ?? ''} ${
+        props.error ? 'jp-mod-invalid' : ''
+      }`}
+    >
+      {props.multiline ? (
+        <textarea
+          {...common}
+          className="jp-mlplat-textarea"
+          rows={3}
+          onChange={event => props.onChange(event.currentTarget.value)}
+        />
+      ) : (
+        <input
+          {...common}
+          type="text"
+          className="jp-mod-styled"
+          inputMode={props.inputMode}
+          onChange={event => props.onChange(event.currentTarget.value)}
+        />
+      )}
+      <FieldError id={errorId} message={props.error} />
+      {props.hint && (
+        <p id={hintId} className="jp-mlplat-field-hint">
+          {props.hint}
+        </p>
+      )}
+    </LabelledField>
+  );
+}
