@@ -69,6 +69,15 @@ export namespace IMLPlatformSidebar {
     panelVisible?: boolean;
   }
 
+  /** A tab's count, as a stateful number with the words it stands for. */
+  export interface IBadge extends IStateful<number> {
+    /**
+     * What the count means, in the user's language ("3 waiting for
+     * review"): the tooltip, and what a screen reader hears with the label.
+     */
+    describe(trans: TranslationBundle, count: number): string;
+  }
+
   export interface ITab {
     /** Unique among the tabs; also names the tab's ids in the DOM. */
     id: string;
@@ -78,6 +87,12 @@ export namespace IMLPlatformSidebar {
     label: string | ((trans: TranslationBundle) => string);
     /** Only users holding this role (e.g. `admin`) see the tab. */
     role?: string;
+    /**
+     * A count drawn beside the label (the publications waiting for a
+     * review, say), hidden while it is 0. Read whenever it changes, so a
+     * tab whose model is not shown can still tell there is work.
+     */
+    badge?: IBadge;
     /** Disposed with the tab. */
     model?: ITabModel;
     /** The tab's content, drawn while it is the selected tab. */

@@ -13,6 +13,7 @@ export interface ITabSpec {
   id: string;
   label: string;
   role?: string;
+  badge?: IMLPlatformSidebar.IBadge;
   render: IMLPlatformSidebar.ITab['render'];
 }
 
@@ -73,6 +74,7 @@ export class TabRegistry implements IDisposable {
         id: tab.id,
         label: typeof tab.label === 'string' ? tab.label : tab.label(trans),
         role: tab.role,
+        badge: tab.badge,
         render: tab.render
       }));
   }

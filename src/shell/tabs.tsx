@@ -1,6 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { IMLPlatformSidebar } from '../tokens';
+import { useModelState } from './hooks';
 import { ITabSpec } from './registry';
 
 export interface IPlatformTabsProps {
@@ -104,6 +106,7 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
               onKeyDown={event => onKeyDown(event, index)}
             >
               {tab.label}
+              {tab.badge && <TabBadge badge={tab.badge} trans={trans} />}
             </button>
           );
         })}
@@ -120,5 +123,28 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
         </React.Fragment>
       </div>
     </div>
+  );
+}
+
+/**
+ * A tab's count beside its label. It follows its own model, so a new count
+ * redraws this badge only; a screen reader hears what the count means
+ * rather than a bare number.
+ */
+function TabBadge(props: {
+  badge: IMLPlatformSidebar.IBadge;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { badge, trans } = props;
+  const count = useModelState(badge);
+  if (!(count > 0)) {
+    return null;
+  }
+  const words = badge.describe(trans, count);
+  return (
+    <span className="jp-mlplat-tab-badge" title={words}>
+      <span aria-hidden="true">{count > 99 ? '99+' : String(count)}</span>
+      <span className="jp-mlplat-tab-badge-words">{words}</span>
+    </span>
   );
 }
