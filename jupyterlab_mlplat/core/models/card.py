@@ -366,7 +366,7 @@ _HEADINGS: dict[str, dict[str, str]] = {
         "none": "Not stated.",
     },
     "ru": {
-        "details": "О модели",
+        "details": "О модели",  # noqa: RUF001
         "task": "Задача",
         "framework": "Фреймворк",
         "license": "Лицензия",
@@ -385,7 +385,7 @@ _HEADINGS: dict[str, dict[str, str]] = {
         "value": "Значение",
         "note": "Примечание",
         "contact": "Контакты",
-        "none": "Не указано.",
+        "none": "Не указано.",  # noqa: RUF001
     },
 }
 
