@@ -39,6 +39,12 @@ export interface IMLPlatformSidebar {
    */
   addReasonLabels(labels: ReasonLabels): IDisposable;
 
+  /**
+   * Show the sidebar with this tab selected (a notification's "Open", say).
+   * A tab the user may not see, or not added, leaves the selection as it is.
+   */
+  showTab(id: string): void;
+
   /** Who is signed in and the platform's health, as the sidebar polls them. */
   readonly platform: IStateful<PlatformModel.State>;
 

@@ -137,6 +137,21 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
   // Re-render when a plugin adds or removes a tab.
   useTabs(tabs);
   const [selected, setSelected] = React.useState<string | null>(null);
+  React.useEffect(() => {
+    // A tab the user may not see keeps the selection where it was.
+    const onSelect = (_: TabRegistry, id: string) => {
+      const roles: readonly string[] | null =
+        model.state.kind === 'ready' ? model.state.identity.roles : null;
+      const tab = tabs.tabs.find(one => one.id === id);
+      if (tab && (!roles || !tab.role || roles.includes(tab.role))) {
+        setSelected(id);
+      }
+    };
+    tabs.selectRequested.connect(onSelect);
+    return () => {
+      tabs.selectRequested.disconnect(onSelect);
+    };
+  }, [tabs, model]);
 
   let body: JSX.Element;
   if (state.kind === 'ready') {

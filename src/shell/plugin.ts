@@ -75,6 +75,10 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     return {
       addTab: tab => tabs.add(tab),
       addReasonLabels: labels => reasonLabels.add(labels),
+      showTab: id => {
+        app.shell.activateById(panel.id);
+        tabs.select(id);
+      },
       platform: model,
       translationDomain: TRANSLATION_DOMAIN,
       whoAmI: async (): Promise<IIdentity> =>

@@ -31,6 +31,16 @@ export class TabRegistry implements IDisposable {
     return this._isDisposed;
   }
 
+  /** Emitted with a tab's id when something asks for that tab to be shown. */
+  get selectRequested(): ISignal<this, string> {
+    return this._selectRequested;
+  }
+
+  /** Ask the strip to select a tab (the view decides whether the user may see it). */
+  select(id: string): void {
+    this._selectRequested.emit(id);
+  }
+
   /** Every tab, in rank order. */
   get tabs(): readonly IMLPlatformSidebar.ITab[] {
     return this._tabs;
@@ -92,6 +102,7 @@ export class TabRegistry implements IDisposable {
   }
 
   private _changed = new Signal<this, void>(this);
+  private _selectRequested = new Signal<this, string>(this);
   private _handles = new Set<ObservableDisposableDelegate>();
   private _isDisposed = false;
   private _tabs: IMLPlatformSidebar.ITab[] = [];

@@ -165,6 +165,30 @@ describe('IMLPlatformSidebar', () => {
     expect(tabNames()).toEqual(['Queue']);
   });
 
+  it('shows the tab a plugin asks for, unless the user may not see it', async () => {
+    await act(async () => {
+      for (const [id, role] of [
+        ['first', undefined],
+        ['queue', 'reviewer'],
+        ['secrets', 'admin']
+      ]) {
+        sidebar.addTab({
+          id: id as string,
+          rank: 1,
+          label: id as string,
+          role,
+          render: () => <p>{id} content</p>
+        });
+      }
+    });
+    expect(screen.getByRole('tabpanel').textContent).toBe('first content');
+    act(() => sidebar.showTab('queue'));
+    expect(screen.getByRole('tabpanel').textContent).toBe('queue content');
+    act(() => sidebar.showTab('secrets'));
+    act(() => sidebar.showTab('nowhere'));
+    expect(screen.getByRole('tabpanel').textContent).toBe('queue content');
+  });
+
   it('disposes every tab with the sidebar', async () => {
     const model = new NotesModel();
     await act(async () => {
