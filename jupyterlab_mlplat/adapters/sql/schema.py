@@ -57,3 +57,71 @@ gitlab_tokens = sa.Table(
     sa.Column("hint", sa.String(8), nullable=False),
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# ---- the catalog (migration 0004). Its search machinery is dialect-specific and lives outside
+# this metadata: ``catalog.py``'s include_object leaves it out of the comparison.
+catalog_entries = sa.Table(
+    "catalog_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(63), nullable=False, unique=True),
+    sa.Column("mlflow_name", sa.String(256), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("card_text", sa.Text, nullable=False),
+    sa.Column("card", sa.JSON, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("tags_text", sa.Text, nullable=False),
+    sa.Column("task", sa.String(100), nullable=False),
+    sa.Column("framework", sa.String(100), nullable=False),
+    sa.Column("team", sa.String(255), nullable=False),
+    sa.Column("license", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("latest_version", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    *(
+        sa.Index(f"ix_catalog_entries_{column}", column)
+        for column in ("task", "framework", "team", "license", "status", "updated_at")
+    ),
+)
+
+catalog_versions = sa.Table(
+    "catalog_versions",
+    metadata,
+    sa.Column(
+        "entry_id",
+        sa.Integer,
+        sa.ForeignKey("catalog_entries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("publication_id", sa.BigInteger, nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_by", sa.String(255), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("deprecated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("metrics", sa.JSON, nullable=False),
+    sa.Column("lineage", sa.JSON, nullable=False),
+    sa.Index("ix_catalog_versions_publication", "publication_id"),
+)
+
+catalog_alias_moves = sa.Table(
+    "catalog_alias_moves",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "entry_id",
+        sa.Integer,
+        sa.ForeignKey("catalog_entries.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("alias", sa.String(255), nullable=False),
+    sa.Column("from_version", sa.Integer, nullable=True),
+    sa.Column("to_version", sa.Integer, nullable=False),
+    sa.Column("moved_by", sa.String(255), nullable=False),
+    sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("publication_id", sa.BigInteger, nullable=True),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Index("ix_catalog_alias_moves_entry", "entry_id", "id"),
+)

@@ -32,6 +32,7 @@ from jupyterlab_mlplat.core.profiles.ports import ProfilesTx
 from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
+from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .schema import audit, gitlab_tokens, profiles, users
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def migrate(engine: sa.Engine) -> str:
         ) from err
 
 
-class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx):
+class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx):
     """One database transaction; it implements the unit of work of every feature."""
 
     def __init__(self, connection: sa.Connection, actor: str = "system") -> None:
@@ -239,7 +240,7 @@ def _stored_profile(row: Any) -> StoredProfile:
     )
 
 
-class SqlStore(MetadataStore):
+class SqlStore(SqlCatalogIndex, MetadataStore):
     """Every feature's store port on a SQLAlchemy engine."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -1,0 +1,495 @@
+"""The catalog in the metadata database: entries, versions, the alias history, and search.
+
+Search is each database's own full-text engine, never a scan in Python: PostgreSQL matches the
+two generated ``tsvector`` columns of migration 0004 with ``websearch_to_tsquery`` in Russian
+and English (stemmed: "модели" finds "модель") and ranks with ``ts_rank``; SQLite matches its
+FTS5 index (every word a prefix) and ranks with ``bm25``. Facets are plain indexed columns,
+counted with ``GROUP BY`` over the same matches, each with its own filter lifted, so a person
+sees what choosing another value would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from jupyterlab_mlplat.core.catalog.errors import CatalogVersionExists, CatalogVersionNotFound
+from jupyterlab_mlplat.core.catalog.ports import CatalogTx
+from jupyterlab_mlplat.core.catalog.records import (
+    FACETS,
+    AliasMove,
+    CatalogEntry,
+    CatalogVersion,
+    EntryCard,
+    EntryStatus,
+    FacetCount,
+    Lineage,
+    SearchHit,
+    SearchResult,
+    VersionState,
+)
+from jupyterlab_mlplat.core.catalog.rules import SearchQuery, Sort, fts5_match
+
+from .schema import catalog_alias_moves, catalog_entries, catalog_versions
+
+#: what migration 0004 builds outside ``schema.metadata``, per dialect (PostgreSQL's columns,
+#: SQLite's FTS5 tables): the comparison of the migrations with the metadata leaves them out
+SEARCH_COLUMNS = frozenset({("catalog_entries", "search_ru"), ("catalog_entries", "search_en")})
+SEARCH_TABLES = frozenset(
+    {
+        "catalog_fts",
+        "catalog_fts_data",
+        "catalog_fts_idx",
+        "catalog_fts_docsize",
+        "catalog_fts_config",
+    }
+)
+
+#: how many values of one facet a search reports, most frequent first
+FACET_VALUES = 50
+#: FTS5's bm25 weights, in the order of the index's columns: name, tags, description, card
+_BM25 = "bm25(catalog_fts, 10.0, 10.0, 4.0, 1.0)"
+_LANGUAGES = (("russian", "search_ru"), ("english", "search_en"))
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """For Alembic's comparison: everything but the search machinery of migration 0004."""
+    if type_ == "table":
+        return name not in SEARCH_TABLES
+    if type_ == "column":
+        return (obj.table.name, name) not in SEARCH_COLUMNS
+    if type_ == "index":
+        return not (name or "").startswith("ix_catalog_entries_search_")
+    return True
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _entry_values(card: EntryCard) -> dict[str, Any]:
+    return {
+        "mlflow_name": card.mlflow_name,
+        "description": card.description,
+        "card_text": card.card_text,
+        "card": dict(card.card),
+        "tags": list(card.tags),
+        "tags_text": " ".join(card.tags),
+        "task": card.task,
+        "framework": card.framework,
+        "team": card.team,
+        "license": card.license,
+    }
+
+
+def _card(row: Any) -> EntryCard:
+    return EntryCard(
+        name=row["name"],
+        mlflow_name=row["mlflow_name"],
+        description=row["description"],
+        card_text=row["card_text"],
+        tags=tuple(row["tags"]),
+        task=row["task"],
+        framework=row["framework"],
+        team=row["team"],
+        license=row["license"],
+        card=dict(row["card"]),
+    )
+
+
+def _lineage(data: Mapping[str, Any]) -> Lineage:
+    return Lineage(
+        source_model=str(data.get("source_model", "")),
+        source_version=int(data.get("source_version", 0)),
+        run_id=str(data.get("run_id", "")),
+        run_name=str(data.get("run_name", "")),
+        experiment_id=str(data.get("experiment_id", "")),
+        commit=str(data.get("commit", "")),
+        repository_url=str(data.get("repository_url", "")),
+        notebook=str(data.get("notebook", "")),
+        params={str(k): str(v) for k, v in dict(data.get("params", {})).items()},
+    )
+
+
+def _lineage_json(lineage: Lineage) -> dict[str, Any]:
+    return {
+        "source_model": lineage.source_model,
+        "source_version": lineage.source_version,
+        "run_id": lineage.run_id,
+        "run_name": lineage.run_name,
+        "experiment_id": lineage.experiment_id,
+        "commit": lineage.commit,
+        "repository_url": lineage.repository_url,
+        "notebook": lineage.notebook,
+        "params": dict(lineage.params),
+    }
+
+
+def _version(row: Any) -> CatalogVersion:
+    return CatalogVersion(
+        version=row["version"],
+        publication_id=row["publication_id"],
+        published_at=_utc(row["published_at"]) or row["published_at"],
+        published_by=row["published_by"],
+        lineage=_lineage(row["lineage"]),
+        state=VersionState(row["state"]),
+        metrics={str(k): float(v) for k, v in dict(row["metrics"]).items()},
+        deprecated_at=_utc(row["deprecated_at"]),
+    )
+
+
+def _move(row: Any) -> AliasMove:
+    return AliasMove(
+        alias=row["alias"],
+        from_version=row["from_version"],
+        to_version=row["to_version"],
+        moved_by=row["moved_by"],
+        moved_at=_utc(row["moved_at"]) or row["moved_at"],
+        publication_id=row["publication_id"],
+        comment=row["comment"],
+    )
+
+
+def read_entry(conn: sa.Connection, name: str, *, lock: bool = False) -> CatalogEntry | None:
+    """The whole entry: its card, versions (newest first) and alias history (newest first)."""
+    query = sa.select(catalog_entries).where(catalog_entries.c.name == name)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    versions = conn.execute(
+        sa.select(catalog_versions)
+        .where(catalog_versions.c.entry_id == row["id"])
+        .order_by(catalog_versions.c.version.desc())
+    ).mappings()
+    moves = conn.execute(
+        sa.select(catalog_alias_moves)
+        .where(catalog_alias_moves.c.entry_id == row["id"])
+        .order_by(catalog_alias_moves.c.id.desc())
+    ).mappings()
+    return CatalogEntry(
+        card=_card(row),
+        status=EntryStatus(row["status"]),
+        created_at=_utc(row["created_at"]) or row["created_at"],
+        updated_at=_utc(row["updated_at"]) or row["updated_at"],
+        aliases={str(k): int(v) for k, v in dict(row["aliases"]).items()},
+        versions=tuple(_version(v) for v in versions),
+        alias_history=tuple(_move(m) for m in moves),
+    )
+
+
+class SqlCatalogTx(CatalogTx):
+    """The catalog's writes, inherited by the store's one transaction class."""
+
+    _conn: sa.Connection
+
+    def _entry_id(self, name: str) -> int:
+        found = self._conn.execute(
+            sa.select(catalog_entries.c.id).where(catalog_entries.c.name == name)
+        ).scalar()
+        if found is None:
+            raise CatalogVersionNotFound(
+                f"The catalog has no model {name!r}.", params={"name": name, "version": 0}
+            )
+        return int(found)
+
+    def catalog_entry_for_update(self, name: str) -> CatalogEntry | None:
+        return read_entry(self._conn, name, lock=True)
+
+    def upsert_catalog_entry(self, card: EntryCard, *, at: datetime) -> None:
+        values = {**_entry_values(card), "updated_at": at}
+        updated = self._conn.execute(
+            sa.update(catalog_entries).where(catalog_entries.c.name == card.name).values(values)
+        )
+        if updated.rowcount == 0:
+            self._conn.execute(
+                sa.insert(catalog_entries).values(
+                    name=card.name,
+                    status=EntryStatus.PUBLISHED.value,
+                    aliases={},
+                    latest_version=None,
+                    created_at=at,
+                    **values,
+                )
+            )
+
+    def add_catalog_version(self, name: str, version: CatalogVersion) -> None:
+        entry_id = self._entry_id(name)
+        taken = self._conn.execute(
+            sa.select(catalog_versions.c.version).where(
+                catalog_versions.c.entry_id == entry_id,
+                catalog_versions.c.version == version.version,
+            )
+        ).first()
+        if taken is not None:
+            raise CatalogVersionExists(
+                f"{name} already lists version {version.version}.",
+                params={"name": name, "version": version.version},
+            )
+        self._conn.execute(
+            sa.insert(catalog_versions).values(
+                entry_id=entry_id,
+                version=version.version,
+                publication_id=version.publication_id,
+                published_at=version.published_at,
+                published_by=version.published_by,
+                state=version.state.value,
+                deprecated_at=version.deprecated_at,
+                metrics=dict(version.metrics),
+                lineage=_lineage_json(version.lineage),
+            )
+        )
+        self._refresh(entry_id, version.published_at)
+
+    def set_catalog_version_state(
+        self, name: str, version: int, state: VersionState, *, at: datetime
+    ) -> None:
+        entry_id = self._entry_id(name)
+        changed = self._conn.execute(
+            sa.update(catalog_versions)
+            .where(catalog_versions.c.entry_id == entry_id, catalog_versions.c.version == version)
+            .values(
+                state=state.value,
+                deprecated_at=at if state is VersionState.DEPRECATED else None,
+            )
+        )
+        if changed.rowcount == 0:
+            raise CatalogVersionNotFound(
+                f"{name} has no version {version}.", params={"name": name, "version": version}
+            )
+        self._refresh(entry_id, at)
+
+    def record_alias_move(self, name: str, move: AliasMove) -> None:
+        entry_id = self._entry_id(name)
+        aliases = self._conn.execute(
+            sa.select(catalog_entries.c.aliases).where(catalog_entries.c.id == entry_id)
+        ).scalar_one()
+        self._conn.execute(
+            sa.update(catalog_entries)
+            .where(catalog_entries.c.id == entry_id)
+            .values(aliases={**dict(aliases), move.alias: move.to_version})
+        )
+        self._conn.execute(
+            sa.insert(catalog_alias_moves).values(
+                entry_id=entry_id,
+                alias=move.alias,
+                from_version=move.from_version,
+                to_version=move.to_version,
+                moved_by=move.moved_by,
+                moved_at=move.moved_at,
+                publication_id=move.publication_id,
+                comment=move.comment,
+            )
+        )
+
+    def _refresh(self, entry_id: int, at: datetime) -> None:
+        """The entry's status and newest version follow its versions."""
+        published = (
+            sa.select(sa.func.count())
+            .select_from(catalog_versions)
+            .where(
+                catalog_versions.c.entry_id == entry_id,
+                catalog_versions.c.state == VersionState.PUBLISHED.value,
+            )
+            .scalar_subquery()
+        )
+        latest = (
+            sa.select(sa.func.max(catalog_versions.c.version))
+            .where(catalog_versions.c.entry_id == entry_id)
+            .scalar_subquery()
+        )
+        self._conn.execute(
+            sa.update(catalog_entries)
+            .where(catalog_entries.c.id == entry_id)
+            .values(
+                status=sa.case(
+                    (published > 0, EntryStatus.PUBLISHED.value),
+                    else_=EntryStatus.DEPRECATED.value,
+                ),
+                latest_version=latest,
+                updated_at=at,
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------- search
+
+
+class _Match:
+    """How one query's text narrows and ranks the entries, in the dialect at hand."""
+
+    def __init__(self, dialect: str, query: SearchQuery) -> None:
+        self.where: list[sa.ColumnElement[bool]] = []
+        self.rank: sa.ColumnElement[Any] = sa.literal(0.0)
+        self.source: sa.FromClause = catalog_entries
+        self.empty = False
+        if not query.terms:
+            return
+        if dialect == "postgresql":
+            self._postgresql(query.text)
+        else:
+            self._fts5(query)
+
+    def _postgresql(self, text: str) -> None:
+        matches: list[sa.ColumnElement[bool]] = []
+        ranks: list[sa.ColumnElement[Any]] = []
+        for config, column_name in _LANGUAGES:
+            column = sa.column(column_name, postgresql.TSVECTOR)
+            tsquery = sa.func.websearch_to_tsquery(
+                sa.cast(sa.literal(config), postgresql.REGCONFIG), sa.literal(text)
+            )
+            matches.append(column.op("@@")(tsquery))
+            ranks.append(sa.func.ts_rank(column, tsquery))
+        self.where.append(sa.or_(*matches))
+        self.rank = ranks[0] + ranks[1]
+
+    def _fts5(self, query: SearchQuery) -> None:
+        expression = fts5_match(query.terms)
+        fts = sa.table("catalog_fts")
+        if not expression:  # only exclusions: everything but what they name
+            unwanted = " OR ".join(
+                f'"{" ".join(t.words)}"' if t.phrase else f'"{t.words[0]}"*' for t in query.terms
+            )
+            excluded: sa.Select[Any] = (
+                sa.select(sa.literal_column("rowid"))
+                .select_from(fts)
+                .where(sa.text("catalog_fts MATCH :unwanted").bindparams(unwanted=unwanted))
+            )
+            self.where.append(catalog_entries.c.id.not_in(excluded))
+            return
+        found = (
+            sa.select(
+                sa.literal_column("rowid").label("rowid"),
+                sa.literal_column(_BM25).label("score"),
+            )
+            .select_from(fts)
+            .where(sa.text("catalog_fts MATCH :expression").bindparams(expression=expression))
+            .subquery("fts")
+        )
+        self.source = catalog_entries.join(found, found.c.rowid == catalog_entries.c.id)
+        self.rank = -found.c.score
+
+
+def _facet_filters(query: SearchQuery, *, lifted: str | None = None) -> list[Any]:
+    return [
+        catalog_entries.c[facet].in_(values)
+        for facet, values in query.facets.items()
+        if facet != lifted
+    ]
+
+
+def _order(query: SearchQuery, rank: sa.ColumnElement[Any]) -> list[Any]:
+    name, updated = catalog_entries.c.name, catalog_entries.c.updated_at
+    if query.sort is Sort.NAME:
+        return [name]
+    if query.sort is Sort.UPDATED or not query.has_text:
+        return [updated.desc(), name]
+    return [rank.desc(), updated.desc(), name]
+
+
+_HIT_COLUMNS = (
+    "name",
+    "mlflow_name",
+    "description",
+    "tags",
+    "task",
+    "framework",
+    "team",
+    "license",
+    "status",
+    "aliases",
+    "latest_version",
+    "updated_at",
+)
+
+
+def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
+    """One page of matches, how many in all, and the facet counts: two statements."""
+    match = _Match(conn.dialect.name, query)
+    hits_query = (
+        sa.select(*(catalog_entries.c[c] for c in _HIT_COLUMNS), match.rank.label("rank"))
+        .select_from(match.source)
+        .where(*match.where, *_facet_filters(query))
+        .order_by(*_order(query, match.rank))
+        .limit(query.page_size)
+        .offset(query.offset)
+    )
+    hits = [
+        SearchHit(
+            name=row["name"],
+            mlflow_name=row["mlflow_name"],
+            description=row["description"],
+            tags=tuple(row["tags"]),
+            task=row["task"],
+            framework=row["framework"],
+            team=row["team"],
+            license=row["license"],
+            status=EntryStatus(row["status"]),
+            aliases={str(k): int(v) for k, v in dict(row["aliases"]).items()},
+            latest_version=row["latest_version"],
+            updated_at=_utc(row["updated_at"]) or row["updated_at"],
+            rank=float(row["rank"] or 0.0),
+        )
+        for row in conn.execute(hits_query).mappings()
+    ]
+    facets = _facet_counts(conn, query, match)
+    # the status facet is counted with every other filter applied: its selected values add
+    # up to the total, which saves counting the matches a third time
+    chosen = query.facets.get("status")
+    total = sum(c.count for c in facets["status"] if not chosen or c.value in chosen)
+    return SearchResult(
+        hits=tuple(hits),
+        total=total,
+        facets={f: tuple(counts[:FACET_VALUES]) for f, counts in facets.items()},
+        page=query.page,
+        page_size=query.page_size,
+    )
+
+
+def _facet_counts(
+    conn: sa.Connection, query: SearchQuery, match: _Match
+) -> dict[str, list[FacetCount]]:
+    selects = [
+        sa.select(
+            sa.literal(facet).label("facet"),
+            catalog_entries.c[facet].label("value"),
+            sa.func.count().label("n"),
+        )
+        .select_from(match.source)
+        .where(*match.where, *_facet_filters(query, lifted=facet))
+        .group_by(catalog_entries.c[facet])
+        for facet in FACETS
+    ]
+    counts: dict[str, list[FacetCount]] = {facet: [] for facet in FACETS}
+    for row in conn.execute(sa.union_all(*selects)).mappings():
+        counts[row["facet"]].append(FacetCount(value=row["value"], count=int(row["n"])))
+    for values in counts.values():
+        values.sort(key=lambda c: (-c.count, c.value))
+    return counts
+
+
+class SqlCatalogIndex:
+    """The catalog's reads for the SQL store (``CatalogIndex``); mixed into ``SqlStore``."""
+
+    engine: sa.Engine
+
+    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
+        raise NotImplementedError
+
+    def search_catalog(self, query: SearchQuery) -> SearchResult:
+        with self._translated(), self.engine.connect() as connection:
+            return search(connection, query)
+
+    def catalog_entry(self, name: str) -> CatalogEntry | None:
+        with self._translated(), self.engine.connect() as connection:
+            return read_entry(connection, name)

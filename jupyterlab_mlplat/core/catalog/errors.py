@@ -1,0 +1,31 @@
+"""The catalog's refusals, each with its own reason the sidebar translates."""
+
+from __future__ import annotations
+
+from jupyterlab_mlplat.core.kernel.errors import Conflict, InvalidInput, NotFound
+
+
+class CatalogEntryNotFound(NotFound):
+    """No published model of that name (``params.name``)."""
+
+    reason = "catalog_entry_not_found"
+
+
+class CatalogVersionNotFound(NotFound):
+    """The catalog model has no such version (``params.name``, ``params.version``)."""
+
+    reason = "catalog_version_not_found"
+
+
+class CatalogQueryInvalid(InvalidInput):
+    """A search the catalog does not take: ``params.rule`` is ``too_long`` (``params.limit``
+    characters), ``too_many_terms`` (``params.limit``), ``facet_value`` (``params.facet``),
+    ``page_too_deep`` (``params.limit`` matches) or ``sort``."""
+
+    reason = "catalog_query_invalid"
+
+
+class CatalogVersionExists(Conflict):
+    """The catalog model already lists this version (``params.name``, ``params.version``)."""
+
+    reason = "catalog_version_exists"

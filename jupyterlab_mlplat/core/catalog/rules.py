@@ -1,0 +1,159 @@
+"""Pure decisions of the catalog: what a search may ask for, and how its text is read.
+
+The same parsed query feeds both databases: PostgreSQL reads ``text`` with
+``websearch_to_tsquery`` in Russian and English, SQLite's FTS5 gets ``fts5_match(terms)``. The
+limits keep one search's work bounded whatever a caller sends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .errors import CatalogQueryInvalid
+from .records import FACETS
+
+
+class Sort(StrEnum):
+    #: best match first (newest first without a query)
+    RELEVANCE = "relevance"
+    #: most recently published first
+    UPDATED = "updated"
+    NAME = "name"
+
+
+#: the longest query text, in characters
+MAX_QUERY = 200
+#: the most words and phrases one query may have
+MAX_TERMS = 16
+#: the most values one facet filter may name, and the longest value
+MAX_FACET_VALUES = 20
+MAX_FACET_VALUE = 100
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+#: how deep paging may reach: deeper pages cost the database more and help nobody
+MAX_OFFSET = 10_000
+
+# a word, a quoted phrase, each possibly excluded with a leading minus
+_TERM = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))')
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    exclude: bool = False
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    terms: tuple[Term, ...] = ()
+    facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def has_text(self) -> bool:
+        return any(not t.exclude for t in self.terms)
+
+
+def parse_terms(text: str) -> tuple[Term, ...]:
+    """Words and quoted phrases, as a search box's user means them; punctuation separates."""
+    if len(text) > MAX_QUERY:
+        raise CatalogQueryInvalid(
+            f"A search may be at most {MAX_QUERY} characters.",
+            "q",
+            params={"rule": "too_long", "limit": MAX_QUERY},
+        )
+    terms: list[Term] = []
+    for minus, phrase, word in _TERM.findall(text):
+        words = tuple(w.lower() for w in _WORD.findall(phrase or word))
+        if words and (word or phrase).lower() != "or":
+            terms.append(Term(words, exclude=bool(minus)))
+    if len(terms) > MAX_TERMS:
+        raise CatalogQueryInvalid(
+            f"A search may have at most {MAX_TERMS} words and phrases.",
+            "q",
+            params={"rule": "too_many_terms", "limit": MAX_TERMS},
+        )
+    return tuple(terms)
+
+
+def search_query(
+    text: str,
+    facets: Mapping[str, Sequence[str]],
+    sort: str | None,
+    page: int,
+    page_size: int,
+) -> SearchQuery:
+    """A search as the caller asked it, or ``CatalogQueryInvalid`` naming what is wrong."""
+    text = " ".join(text.split())
+    chosen: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS:
+        values = tuple(dict.fromkeys(v for v in facets.get(facet, ()) if v))
+        if len(values) > MAX_FACET_VALUES or any(len(v) > MAX_FACET_VALUE for v in values):
+            raise CatalogQueryInvalid(
+                f"A facet filter names at most {MAX_FACET_VALUES} values of at most "
+                f"{MAX_FACET_VALUE} characters.",
+                facet,
+                params={"rule": "facet_value", "facet": facet},
+            )
+        if values:
+            chosen[facet] = values
+    try:
+        order = Sort(sort or Sort.RELEVANCE)
+    except ValueError:
+        raise CatalogQueryInvalid(
+            "Sort by relevance, updated or name.", "sort", params={"rule": "sort"}
+        ) from None
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    page = max(page, 1)
+    if (page - 1) * page_size > MAX_OFFSET:
+        raise CatalogQueryInvalid(
+            f"Results reach only the first {MAX_OFFSET} matches: narrow the search.",
+            "page",
+            params={"rule": "page_too_deep", "limit": MAX_OFFSET},
+        )
+    return SearchQuery(text, parse_terms(text), chosen, order, page, page_size)
+
+
+def fts5_match(terms: Sequence[Term]) -> str:
+    """The FTS5 expression of the terms: every word a prefix, phrases kept, exclusions NOT.
+
+    Every word is quoted, so nothing the caller types is read as FTS5 syntax. FTS5 cannot
+    start with NOT, so a query of exclusions only is left to the caller to answer (nothing)."""
+    wanted = [_fts5_term(t) for t in terms if not t.exclude]
+    if not wanted:
+        return ""
+    unwanted = [_fts5_term(t) for t in terms if t.exclude]
+    expression = " AND ".join(wanted)
+    for term in unwanted:
+        expression = f"({expression}) NOT {term}"
+    return expression
+
+
+def _fts5_term(term: Term) -> str:
+    if not term.phrase:
+        return f'"{term.words[0]}"*'
+    return "(" + " + ".join(f'"{w}"' for w in term.words) + ")"
+
+
+def notebook_snippet(mlflow_name: str, alias: str) -> str:
+    """What a person pastes into a notebook to load the model through the gateway."""
+    return (
+        "import mlflow\n\n"
+        f'model = mlflow.pyfunc.load_model("models:/{mlflow_name}@{alias}")\n'
+        "model.predict(data)\n"
+    )
