@@ -22,6 +22,7 @@ from traitlets import Bool, Float, Type, Unicode, default
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.git import CliGit
+from jupyterlab_mlplat.adapters.mlflow.registry import MlflowRegistry
 from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.ports import Tracker
@@ -29,6 +30,9 @@ from jupyterlab_mlplat.core.experiments.records import ROOT_ENV
 from jupyterlab_mlplat.core.experiments.service import ExperimentService
 from jupyterlab_mlplat.core.git.ports import GitRunner
 from jupyterlab_mlplat.core.git.service import GitWorkspace
+from jupyterlab_mlplat.core.models.ports import Registry
+from jupyterlab_mlplat.core.models.rules import DEFAULT_CATALOG_PREFIX
+from jupyterlab_mlplat.core.models.service import ModelService
 
 from .base import SERVICES_KEY, SidebarServices
 from .git_host import PlatformGitHost
@@ -127,6 +131,19 @@ class MLPlatformServerApp(ExtensionApp):
         "jupyterlab_mlplat.adapters.mlflow.tracking.MlflowTracker (the default).",
     ).tag(config=True)
 
+    registry_class = Type(
+        MlflowRegistry,
+        klass=Registry,
+        help="The model registry client, constructed with (mlflow_url, mlflow_token), e.g. "
+        "jupyterlab_mlplat.adapters.mlflow.registry.MlflowRegistry (the default).",
+    ).tag(config=True)
+
+    catalog_prefix = Unicode(
+        DEFAULT_CATALOG_PREFIX,
+        help="Registered models whose names start with it are the catalog's (written only by "
+        "the platform), e.g. catalog.; the same as the platform's and the gateway's.",
+    ).tag(config=True)
+
     git_runner_class = Type(
         CliGit,
         klass=GitRunner,
@@ -165,7 +182,14 @@ class MLPlatformServerApp(ExtensionApp):
             )
         self.log.info("jupyterlab-mlplat: %s mode, platform at %s", self.mode, client.base_url)
         experiments = None
+        models = None
         if self.mlflow_url:
+            registry_class: Any = self.registry_class  # a Type trait: mypy knows only `type`
+            models = ModelService(
+                registry_class(self.mlflow_url, self.mlflow_token),
+                user=self.user_name,
+                catalog_prefix=self.catalog_prefix,
+            )
             tracker_class: Any = self.tracker_class  # a Type trait: mypy knows only `type`
             tracker = tracker_class(self.mlflow_url, self.mlflow_token)
             workspace = JupyterWorkspace(
@@ -189,6 +213,8 @@ class MLPlatformServerApp(ExtensionApp):
             user=self.user_name,
             mlflow_ui_url=self.mlflow_ui_url or None,
             openapi=functools.partial(document, __version__),
+            models_service=models,
+            catalog_prefix=self.catalog_prefix,
         )
 
     def _start_in_process_platform(self) -> PlatformClient:

@@ -30,6 +30,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     PlatformError,
     TokenRefused,
 )
+from jupyterlab_mlplat.core.models.service import ModelService
 
 NAMESPACE = "jupyterlab-mlplat"
 W = TypeVar("W", bound=BaseModel)
@@ -55,6 +56,9 @@ class SidebarServices:
     mlflow_ui_url: str | None
     #: built when first asked for: only tools read it, and every server start would pay for it
     openapi: Callable[[], dict[str, Any]]
+    #: the person's models (MLflow's registry through the gateway); None without MLflow
+    models_service: ModelService | None = None
+    catalog_prefix: str = "catalog."
 
     @property
     def experiments(self) -> ExperimentService:
@@ -63,6 +67,14 @@ class SidebarServices:
                 "MLflow is not configured for this server (no MLFLOW_TRACKING_URI)."
             )
         return self.experiments_service
+
+    @property
+    def models(self) -> ModelService:
+        if self.models_service is None:
+            raise MLflowNotConfigured(
+                "MLflow is not configured for this server (no MLFLOW_TRACKING_URI)."
+            )
+        return self.models_service
 
 
 class SidebarHandler(ExtensionHandlerMixin, APIHandler):

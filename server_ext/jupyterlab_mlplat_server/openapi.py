@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyterlab_mlplat.api import openapi
 
-from . import experiments, git, meta, profiles
+from . import experiments, git, meta, models, profiles
 from .base import NAMESPACE, SidebarHandler
 
 #: paths relative to the namespace, one list per feature
@@ -16,6 +16,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *profiles.ROUTES,
     *experiments.ROUTES,
     *git.ROUTES,
+    *models.ROUTES,
 ]
 
 

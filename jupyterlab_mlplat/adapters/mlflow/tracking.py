@@ -2,29 +2,18 @@
 
 Async and minimal on purpose: the sidebar's reads go out concurrently and ask only for one page,
 which MLflow's synchronous Python client cannot do. MLflow's answers are mapped to the core's
-typed errors in one table.
+typed errors in one table (``rest.py``, shared with the model registry).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import Any
-from urllib.parse import quote, urlencode
-
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from urllib.parse import quote
 
 from jupyterlab_mlplat.core.experiments.errors import (
     ArtifactNotFound,
     ArtifactStoreNotWritable,
     ExperimentNotFound,
-    MLflowFailed,
-    MLflowForbidden,
-    MLflowNotFound,
-    MLflowRefused,
-    MLflowTokenRefused,
-    MLflowUnavailable,
     RunNotFound,
 )
 from jupyterlab_mlplat.core.experiments.ports import Tracker
@@ -36,88 +25,21 @@ from jupyterlab_mlplat.core.experiments.records import (
     RunData,
 )
 from jupyterlab_mlplat.core.experiments.rules import is_private
-from jupyterlab_mlplat.core.kernel.errors import NotFound, PlatformError
 from jupyterlab_mlplat.core.kernel.paging import Page
 
-#: MLflow error codes → the core's errors (HTTP status decides when the code is unknown)
-ERROR_TABLE: dict[str, type[PlatformError]] = {
-    "RESOURCE_DOES_NOT_EXIST": MLflowNotFound,
-    "NOT_FOUND": MLflowNotFound,
-    "ENDPOINT_NOT_FOUND": MLflowNotFound,
-    "INVALID_PARAMETER_VALUE": MLflowRefused,
-    "BAD_REQUEST": MLflowRefused,
-    "MALFORMED_REQUEST": MLflowRefused,
-    "RESOURCE_ALREADY_EXISTS": MLflowRefused,
-    "PERMISSION_DENIED": MLflowForbidden,
-    "UNAUTHENTICATED": MLflowTokenRefused,
-    "TEMPORARILY_UNAVAILABLE": MLflowUnavailable,
-}
-STATUS_TABLE: dict[int, type[PlatformError]] = {
-    400: MLflowRefused,
-    401: MLflowTokenRefused,
-    403: MLflowForbidden,
-    404: MLflowNotFound,
-    503: MLflowUnavailable,
-}
-HISTORY_PAGE = 25_000
-#: how much of MLflow's own message travels as ``params.said``
-SAID_LIMIT = 300
-
-
-def _error(status: int, body: bytes, *, missing: NotFound | None) -> PlatformError:
-    """The core error for an MLflow answer; ``missing`` is what a read reports when the object
-    is absent or hidden."""
-    try:
-        payload = json.loads(body)
-        code = str(payload.get("error_code", ""))
-        message = str(payload.get("message", "")) or f"MLflow answered {status}"
-    except (ValueError, AttributeError):
-        code, message = "", f"MLflow answered {status}"
-    kind = ERROR_TABLE.get(code) or STATUS_TABLE.get(status)
-    if kind is None:
-        return MLflowFailed(
-            f"MLflow failed ({status}); try again in a moment", params={"status": status}
-        )
-    if missing is not None and kind in (MLflowNotFound, MLflowForbidden):
-        # MLflow's auth answers 403 for a run that does not exist, so an id cannot be probed.
-        return missing
-    if kind is MLflowRefused:
-        return MLflowRefused(message, params={"said": message[:SAID_LIMIT]})
-    if kind is MLflowUnavailable:
-        return MLflowUnavailable("MLflow is temporarily unavailable; try again in a moment.")
-    return kind(message)
-
-
-def _to_mlflow_token(token: str) -> str:
-    """The core's page token (rows before the page) as MLflow writes one
-    (``SearchUtils.create_page_token``: base64 of ``{"offset": n}``)."""
-    return base64.b64encode(json.dumps({"offset": int(token)}).encode()).decode()
-
-
-def _from_mlflow_token(token: str | None) -> str | None:
-    """MLflow's ``next_page_token`` as the core's: its offset in decimal digits."""
-    if not token:
-        return None
-    try:
-        offset = json.loads(base64.b64decode(token, validate=True)).get("offset")
-    except (binascii.Error, ValueError, AttributeError):
-        offset = None
-    if type(offset) is not int or offset < 1:
-        raise MLflowFailed(
-            "MLflow handed out a page token of a form this workbench does not know.",
-            params={"status": 200},
-        )
-    return str(offset)
+from .rest import (
+    HISTORY_PAGE,
+    MlflowRest,
+    from_mlflow_token,
+    int_or_none,
+    to_mlflow_token,
+)
 
 
 def _run_missing(run_id: str) -> RunNotFound:
     return RunNotFound(
         f"run {run_id} does not exist, or is not visible to you", params={"run_id": run_id}
     )
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if value not in (None, "") else None
 
 
 def _run(payload: dict[str, Any]) -> RunData:
@@ -128,8 +50,8 @@ def _run(payload: dict[str, Any]) -> RunData:
         name=info.get("run_name", ""),
         experiment_id=str(info.get("experiment_id", "")),
         status=info.get("status", "RUNNING"),
-        start_time=_int(info.get("start_time")),
-        end_time=_int(info.get("end_time")),
+        start_time=int_or_none(info.get("start_time")),
+        end_time=int_or_none(info.get("end_time")),
         user=info.get("user_id", ""),
         artifact_uri=info.get("artifact_uri", ""),
         params={p["key"]: p.get("value", "") for p in data.get("params", [])},
@@ -146,8 +68,8 @@ def _experiment(payload: dict[str, Any]) -> Experiment:
         owner=tags.get(TAG_OWNER),
         private=is_private(tags),
         lifecycle_stage=payload.get("lifecycle_stage", "active"),
-        creation_time=_int(payload.get("creation_time")),
-        last_update_time=_int(payload.get("last_update_time")),
+        creation_time=int_or_none(payload.get("creation_time")),
+        last_update_time=int_or_none(payload.get("last_update_time")),
     )
 
 
@@ -155,63 +77,9 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-class MlflowTracker(Tracker):
+class MlflowTracker(MlflowRest, Tracker):
     """``core.experiments.ports.Tracker`` on an MLflow tracking server (here: the workbench's
     gateway)."""
-
-    def __init__(self, tracking_uri: str, token: str, *, timeout: float = 30.0) -> None:
-        self.base = tracking_uri.rstrip("/")
-        self._token = token
-        self._timeout = timeout
-
-    def __repr__(self) -> str:  # never show the token
-        return f"MlflowTracker({self.base!r})"
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        query: dict[str, Any] | list[tuple[str, Any]] | None = None,
-        payload: dict[str, Any] | None = None,
-        body: bytes | None = None,
-        content_type: str = "application/json",
-        missing: NotFound | None = None,
-    ) -> tuple[bytes, str]:
-        url = f"{self.base}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
-        headers = {"Authorization": f"Bearer {self._token}"}
-        if payload is not None:
-            body = json.dumps(payload).encode()
-        if body is not None:
-            headers["Content-Type"] = content_type
-        request = HTTPRequest(
-            url,
-            method=method,
-            headers=headers,
-            body=body,
-            connect_timeout=self._timeout,
-            request_timeout=self._timeout,
-            follow_redirects=False,
-        )
-        try:
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except (OSError, TimeoutError, HTTPClientError):
-            # tornado raises its own HTTPTimeoutError (an HTTPClientError, not a TimeoutError)
-            # when MLflow, or the queue before it, does not answer in time: busy, not broken
-            response = None
-        if response is None or response.code == 599:
-            raise MLflowUnavailable(
-                "MLflow is not reachable right now; the workbench retries by itself."
-            )
-        if response.code >= 300:
-            raise _error(response.code, response.body or b"", missing=missing)
-        return response.body or b"", response.headers.get("Content-Type", "")
-
-    async def _json(
-        self, method: str, path: str, *, root: str = "api", **kwargs: Any
-    ) -> dict[str, Any]:
-        body, _ = await self._call(method, f"{root}/2.0/mlflow/{path}", **kwargs)
-        return json.loads(body or b"{}")  # type: ignore[no-any-return]
 
     async def search_experiments(
         self, name_contains: str, *, max_results: int, page_token: str | None
@@ -224,11 +92,11 @@ class MlflowTracker(Tracker):
         if name_contains:
             payload["filter"] = f"name ILIKE {_sql_literal('%' + name_contains + '%')}"
         if page_token:
-            payload["page_token"] = _to_mlflow_token(page_token)
+            payload["page_token"] = to_mlflow_token(page_token)
         answer = await self._json("POST", "experiments/search", payload=payload)
         return Page(
             [_experiment(e) for e in answer.get("experiments", [])],
-            _from_mlflow_token(answer.get("next_page_token")),
+            from_mlflow_token(answer.get("next_page_token")),
         )
 
     async def search_runs(
@@ -247,7 +115,7 @@ class MlflowTracker(Tracker):
             "run_view_type": "ACTIVE_ONLY",
         }
         if page_token:
-            payload["page_token"] = _to_mlflow_token(page_token)
+            payload["page_token"] = to_mlflow_token(page_token)
         if filter_string:
             payload["filter"] = filter_string
         answer = await self._json(
@@ -261,7 +129,7 @@ class MlflowTracker(Tracker):
         )
         return Page(
             [_run(r) for r in answer.get("runs", [])],
-            _from_mlflow_token(answer.get("next_page_token")),
+            from_mlflow_token(answer.get("next_page_token")),
         )
 
     async def get_run(self, run_id: str) -> RunData:
@@ -319,7 +187,7 @@ class MlflowTracker(Tracker):
             "GET", "artifacts/list", query=query, missing=_run_missing(run_id)
         )
         return [
-            ArtifactFile(f["path"], bool(f.get("is_dir")), _int(f.get("file_size")))
+            ArtifactFile(f["path"], bool(f.get("is_dir")), int_or_none(f.get("file_size")))
             for f in answer.get("files", [])
         ]
 

@@ -449,6 +449,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered models the person created, most recently changed first, with their latest versions and each version's key metrics. */
+        get: operations["getModelList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/card-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A new model card for a version, filled in from MLflow: framework and task from its flavour, the run's metrics with their values, the person as owner. */
+        get: operations["getCardDraft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether models can be registered here, and the catalog's prefix. */
+        get: operations["getModelsConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/run-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The models a run logged, newest first: what the run page offers to register. */
+        get: operations["getRunModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version's page: its lineage (commit → notebook → run → version → publications → deployments), signature, flavour, framework and task. */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a version of the person's own model from a run's logged model (the model is created when absent; another person's name is refused, and so is the catalog's prefix). */
+        post: operations["postRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -592,6 +694,37 @@ export interface components {
             /** Branches */
             branches: components["schemas"]["BranchEntry"][];
         };
+        /**
+         * CardDraft
+         * @description ``GET models/{name}/versions/{version}/card``: a card filled in from MLflow.
+         */
+        CardDraft: {
+            card: components["schemas"]["ModelCard"];
+            /**
+             * Markdown
+             * @description The card as model_card.md would hold it.
+             */
+            markdown: string;
+        };
+        /**
+         * CardMetric
+         * @description One metric the author picked from the run, with its value there and a note of theirs.
+         */
+        CardMetric: {
+            /** Key */
+            key: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Value
+             * @description The run's value (filled in from the run when empty).
+             * @default null
+             */
+            value: number | null;
+        };
         /** ChangedFileBody */
         ChangedFileBody: {
             /**
@@ -698,7 +831,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "page_token_invalid" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_invalid" | "catalog_read_only" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "registry_not_configured" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -767,7 +900,7 @@ export interface components {
              * Reason
              * @enum {string}
              */
-            reason: "cpu_guarantee_above_limit" | "cpu_quantity" | "cpu_too_large" | "env_name" | "env_reserved" | "env_value_control" | "env_value_too_long" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_few" | "field_too_large" | "field_too_long" | "field_too_many" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "memory_too_large" | "node_label" | "slug_fixed" | "slug_invalid" | "text_bidi" | "text_control" | "toleration_effect" | "toleration_exists_value" | "toleration_key" | "toleration_key_missing" | "toleration_operator" | "toleration_value" | "unknown_groups";
+            reason: "catalog_name_invalid" | "cpu_guarantee_above_limit" | "cpu_quantity" | "cpu_too_large" | "env_name" | "env_reserved" | "env_value_control" | "env_value_too_long" | "field_invalid" | "field_not_boolean" | "field_not_integer" | "field_not_list" | "field_not_object" | "field_not_text" | "field_required" | "field_too_few" | "field_too_large" | "field_too_long" | "field_too_many" | "field_too_short" | "field_too_small" | "field_unknown" | "gpu_not_whole" | "gpu_resource_name" | "image_reference" | "memory_guarantee_above_limit" | "memory_quantity" | "memory_too_large" | "metric_value_not_finite" | "node_label" | "slug_fixed" | "slug_invalid" | "text_bidi" | "text_control" | "toleration_effect" | "toleration_exists_value" | "toleration_key" | "toleration_key_missing" | "toleration_operator" | "toleration_value" | "unknown_groups";
         };
         /** FolderBody */
         FolderBody: {
@@ -807,6 +940,40 @@ export interface components {
         /** LatestPipeline */
         LatestPipeline: {
             pipeline: components["schemas"]["PipelineBody"] | null;
+        };
+        /**
+         * LineageBody
+         * @description ``GET models/{name}/versions/{version}``: commit → notebook → run → version →
+         *     publications → deployments.
+         */
+        LineageBody: {
+            /** Commit */
+            commit: string;
+            /** Deployments */
+            deployments: string[];
+            model: components["schemas"]["VersionModelBody"] | null;
+            /** Notebook */
+            notebook: string;
+            /** Publications */
+            publications: components["schemas"]["PublicationLinkBody"][];
+            /** Repository */
+            repository: string;
+            /** @description Null when the run is gone or hidden. */
+            run: components["schemas"]["RunSnapshotBody"] | null;
+            version: components["schemas"]["ModelVersionBody"];
+        };
+        /** LoggedModelBody */
+        LoggedModelBody: {
+            /** Artifact Uri */
+            artifact_uri: string;
+            /** Created At */
+            created_at: number | null;
+            /** Model Id */
+            model_id: string;
+            /** Name */
+            name: string;
+            /** Run Id */
+            run_id: string;
         };
         /** LoggedNotebook */
         LoggedNotebook: {
@@ -926,6 +1093,169 @@ export interface components {
              * @description The user MLflow records runs under (the hub user).
              */
             user: string;
+        };
+        /**
+         * ModelCard
+         * @description A model card as its author writes it; every field may be empty while it is a draft
+         *     (``missing_for_submit`` says what a submission needs).
+         */
+        ModelCard: {
+            /**
+             * Catalog Name
+             * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+             * @default
+             */
+            catalog_name: string;
+            /**
+             * Contact
+             * @default
+             */
+            contact: string;
+            /**
+             * Description
+             * @description Overview and intended use (Markdown).
+             * @default
+             */
+            description: string;
+            /**
+             * Evaluation Data
+             * @default
+             */
+            evaluation_data: string;
+            /**
+             * Framework
+             * @default
+             */
+            framework: string;
+            /**
+             * Language
+             * @description The language the card is written in.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "ru";
+            /**
+             * License
+             * @description An SPDX identifier or a short name.
+             * @default
+             */
+            license: string;
+            /**
+             * Limitations
+             * @description Limitations and known failure modes.
+             * @default
+             */
+            limitations: string;
+            /** Metrics */
+            metrics: components["schemas"]["CardMetric"][];
+            /**
+             * Out Of Scope
+             * @description Out-of-scope use.
+             * @default
+             */
+            out_of_scope: string;
+            /** Owners */
+            owners: string[];
+            /**
+             * Risks
+             * @description Risks and ethical considerations.
+             * @default
+             */
+            risks: string;
+            /** Tags */
+            tags: string[];
+            /**
+             * Task
+             * @description Detected from the MLflow flavour; the author may correct it.
+             * @default
+             */
+            task: string;
+            /**
+             * Training Data
+             * @default
+             */
+            training_data: string;
+        };
+        /** ModelRowBody */
+        ModelRowBody: {
+            /**
+             * Aliases
+             * @description Alias → version.
+             */
+            aliases: {
+                [key: string]: string;
+            };
+            /** Created At */
+            created_at: number | null;
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+            /** Updated At */
+            updated_at: number | null;
+            /**
+             * Versions
+             * @description The latest versions, newest first.
+             */
+            versions: components["schemas"]["VersionRowBody"][];
+        };
+        /** ModelVersionBody */
+        ModelVersionBody: {
+            /** Aliases */
+            aliases: string[];
+            /**
+             * Created At
+             * @description Milliseconds since the epoch.
+             */
+            created_at: number | null;
+            /** Created By */
+            created_by: string;
+            /** Description */
+            description: string;
+            /** Model Id */
+            model_id: string;
+            /** Name */
+            name: string;
+            /** Run Id */
+            run_id: string;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+            /** Version */
+            version: string;
+        };
+        /**
+         * ModelsConfig
+         * @description ``GET models/config``
+         */
+        ModelsConfig: {
+            /**
+             * Catalog Prefix
+             * @description Names under it belong to the catalog.
+             */
+            catalog_prefix: string;
+            /**
+             * Enabled
+             * @description False when the server has no MLflow tracking URI.
+             */
+            enabled: boolean;
+            /** User */
+            user: string;
+        };
+        /**
+         * ModelsPage
+         * @description ``GET models``: the registered models the person created.
+         */
+        ModelsPage: {
+            /** Models */
+            models: components["schemas"]["ModelRowBody"][];
+            /** Next Page Token */
+            next_page_token: string | null;
         };
         /** NamespaceBody */
         NamespaceBody: {
@@ -1307,6 +1637,17 @@ export interface components {
             /** Web Url */
             web_url: string;
         };
+        /** PublicationLinkBody */
+        PublicationLinkBody: {
+            /** Catalog Name */
+            catalog_name: string;
+            /** Id */
+            id: string;
+            /** State */
+            state: string;
+            /** Updated At */
+            updated_at: string;
+        };
         /** PublishBody */
         PublishBody: {
             /**
@@ -1425,6 +1766,31 @@ export interface components {
              * @default null
              */
             servers_per_user: number | null;
+        };
+        /**
+         * RegisterBody
+         * @description ``POST models/versions``: a version of the person's model ``name`` from a run.
+         */
+        RegisterBody: {
+            /**
+             * Artifact Path
+             * @description A model logged the MLflow 2 way, as a folder of the run's artifacts.
+             * @default
+             */
+            artifact_path: string;
+            /**
+             * Model Id
+             * @description The run's logged model (m-…); empty: the run's only logged model.
+             * @default
+             */
+            model_id: string;
+            /**
+             * Name
+             * @description The person's registered model (created when absent); MLflow's rules: no '/' or ':', not under the catalog's prefix.
+             */
+            name: string;
+            /** Run Id */
+            run_id: string;
         };
         /** RepoStatusBody */
         RepoStatusBody: {
@@ -1551,6 +1917,14 @@ export interface components {
             user: string;
         };
         /**
+         * RunModels
+         * @description ``GET models/runs/{run_id}``: what a run logged, to pick one to register.
+         */
+        RunModels: {
+            /** Models */
+            models: components["schemas"]["LoggedModelBody"][];
+        };
+        /**
          * RunRowBody
          * @description One row of the runs table; params and metrics hold only the requested columns.
          */
@@ -1586,6 +1960,34 @@ export interface components {
             start_time: number | null;
             /** Status */
             status: string;
+            /** User */
+            user: string;
+        };
+        /** RunSnapshotBody */
+        RunSnapshotBody: {
+            /** Commit */
+            commit: string;
+            /** Experiment Id */
+            experiment_id: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Name */
+            name: string;
+            /**
+             * Notebook
+             * @description The notebook the run came from, relative to the root.
+             */
+            notebook: string;
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Repository */
+            repository: string;
+            /** Run Id */
+            run_id: string;
             /** User */
             user: string;
         };
@@ -1677,6 +2079,38 @@ export interface components {
              * @default null
              */
             value: string | null;
+        };
+        /** VersionModelBody */
+        VersionModelBody: {
+            /** Flavours */
+            flavours: string[];
+            /** Framework */
+            framework: string;
+            /**
+             * Input Example
+             * @description The input example's file, when one was saved.
+             */
+            input_example: string;
+            /**
+             * Signature
+             * @description MLflow's signature: inputs, outputs (JSON).
+             */
+            signature: {
+                [key: string]: string;
+            };
+            /** Task */
+            task: string;
+        };
+        /** VersionRowBody */
+        VersionRowBody: {
+            /**
+             * Metrics
+             * @description The key metrics of the version's run.
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            version: components["schemas"]["ModelVersionBody"];
         };
     };
     responses: never;
@@ -3933,6 +4367,484 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoggedNotebook"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getModelList: {
+        parameters: {
+            query?: {
+                /** @description 20 by default. */
+                max_results?: number;
+                /** @description The `next_page_token` of the previous page. */
+                page_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the person's models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelsPage"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCardDraft: {
+        parameters: {
+            query: {
+                /** @description The registered model's name. */
+                name: string;
+                /** @description The version's number. */
+                version: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The card, and the Markdown model_card.md would hold. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardDraft"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getModelsConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelsConfig"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRunModels: {
+        parameters: {
+            query: {
+                /** @description The run. */
+                run_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's logged models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunModels"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query: {
+                /** @description The registered model's name. */
+                name: string;
+                /** @description The version's number. */
+                version: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version and its chain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterBody"];
+            };
+        };
+        responses: {
+            /** @description The new version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionBody"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */

@@ -1,0 +1,243 @@
+"""A person's models, as the Models tab and the run page use them: register a version from a
+run into the person's own registered model, list what they registered with the metrics that
+matter, and one version's lineage on one page.
+
+Everything here runs as the person (their registry is called with their hub token through the
+MLflow gateway), so MLflow's permissions and the gateway's walls hold for every call; the
+service adds what MLflow does not know: names checked once, the catalog's namespace refused
+early with a reason the sidebar translates, and the chain a version stands in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, PlatformError
+from jupyterlab_mlplat.core.kernel.naming import model_name
+from jupyterlab_mlplat.core.kernel.paging import Page
+
+from .card import MAX_METRICS, CardMetric, ModelCard
+from .errors import (
+    CatalogReadOnly,
+    LoggedModelNotFound,
+    ModelNameTaken,
+    VersionIdInvalid,
+)
+from .ports import Registry
+from .records import (
+    KEY_METRICS,
+    MAX_MODELS_PAGE,
+    Lineage,
+    LoggedModel,
+    ModelRow,
+    ModelVersion,
+    PublicationLink,
+    RegisteredModel,
+    RunSnapshot,
+    VersionRow,
+)
+from .rules import DEFAULT_CATALOG_PREFIX, in_catalog
+
+#: a run id as MLflow writes one (the Experiments tab's pattern)
+RUN_ID = r"[0-9a-zA-Z_-]{1,64}"
+#: a logged model's id (``m-`` and hex in MLflow 3)
+MODEL_ID = r"m-[0-9a-f]{1,64}"
+#: a version number as the sidebar API documents it
+VERSION = r"[1-9][0-9]{0,9}"
+#: a page token: how many models come before the page
+PAGE_TOKEN = r"[1-9][0-9]{0,8}"  # noqa: S105  (a pattern, not a secret)
+#: an artifact path within a run (a model logged the MLflow 2 way)
+MAX_ARTIFACT_PATH = 1024
+#: versions of one model listed with their metrics in "my models"
+VERSIONS_LISTED = 10
+
+
+class RunIdInvalid(InvalidInput):
+    """``params.run_id``: not a run id."""
+
+    reason = "model_run_id_invalid"
+
+
+class ModelIdInvalid(InvalidInput):
+    """``params.model_id``: not a logged model's id (``m-`` and hexadecimal digits)."""
+
+    reason = "logged_model_id_invalid"
+
+
+def checked_version(value: str) -> str:
+    if re.fullmatch(VERSION, value) is None:
+        raise VersionIdInvalid(
+            f"{value[:20]!r} is not a version number", "version", params={"version": value[:20]}
+        )
+    return value
+
+
+def _run_id(value: str) -> str:
+    if re.fullmatch(RUN_ID, value) is None:
+        raise RunIdInvalid(
+            f"{value[:100]!r} is not a run id", "run_id", params={"run_id": value[:100]}
+        )
+    return value
+
+
+def _key_metrics(metrics: dict[str, float]) -> dict[str, float]:
+    return dict(sorted(metrics.items())[:KEY_METRICS])
+
+
+class ModelService:
+    """The person's models; ``registry`` acts as ``user``."""
+
+    def __init__(
+        self, registry: Registry, *, user: str, catalog_prefix: str = DEFAULT_CATALOG_PREFIX
+    ) -> None:
+        self.registry = registry
+        self.user = user
+        self.catalog_prefix = catalog_prefix
+
+    def _own_name(self, name: str) -> str:
+        checked = model_name(name, field="name")
+        if in_catalog(checked, self.catalog_prefix):
+            raise CatalogReadOnly(
+                f"names starting with {self.catalog_prefix!r} belong to the catalog; a model "
+                "gets there through a review",
+                params={"prefix": self.catalog_prefix},
+            )
+        return checked
+
+    async def run_models(self, run_id: str) -> list[LoggedModel]:
+        """The models a run logged: what the run page offers to register."""
+        return await self.registry.run_models(_run_id(run_id))
+
+    async def register(
+        self, run_id: str, name: str, *, model_id: str = "", artifact_path: str = ""
+    ) -> ModelVersion:
+        """A new version of the person's registered model ``name`` (created when absent) from
+        the run's logged model ``model_id`` (or, for a model logged the MLflow 2 way, the
+        run's ``artifact_path``; or the run's only logged model when neither is named)."""
+        name = self._own_name(name)
+        run_id = _run_id(run_id)
+        if model_id and re.fullmatch(MODEL_ID, model_id) is None:
+            raise ModelIdInvalid(
+                f"{model_id[:100]!r} is not a logged model's id",
+                "model_id",
+                params={"model_id": model_id[:100]},
+            )
+        if artifact_path and (
+            len(artifact_path) > MAX_ARTIFACT_PATH
+            or artifact_path.startswith("/")
+            or ".." in artifact_path.split("/")
+        ):
+            raise LoggedModelNotFound(
+                "the artifact path must lie inside the run",
+                params={"run_id": run_id, "model_id": artifact_path[:100]},
+            )
+        if model_id or not artifact_path:
+            logged = await self.registry.run_models(run_id)
+            chosen = [m for m in logged if m.model_id == model_id] if model_id else logged
+            if len(chosen) != 1:
+                raise LoggedModelNotFound(
+                    f"run {run_id} logged no model {model_id!r}"
+                    if model_id
+                    else f"run {run_id} logged {len(logged)} models: name the one to register",
+                    params={"run_id": run_id, "model_id": model_id[:100]},
+                )
+            source, model_id = f"models:/{chosen[0].model_id}", chosen[0].model_id
+        else:
+            source = f"runs:/{run_id}/{artifact_path}"
+        model = await self.registry.ensure_registered_model(name)
+        if model.created_by and model.created_by != self.user:
+            raise ModelNameTaken(
+                f"the registered model {name!r} belongs to {model.created_by}; choose another name",
+                params={"name": name[:256], "owner": model.created_by},
+            )
+        return await self.registry.create_version(
+            name, source=source, run_id=run_id, model_id=model_id
+        )
+
+    async def my_models(self, *, max_results: int, page_token: str | None) -> Page[ModelRow]:
+        """The person's registered models, the latest versions of each with their key
+        metrics; the reads of one page go out together."""
+        if not 1 <= max_results <= MAX_MODELS_PAGE:
+            raise InvalidInput(
+                f"max_results must be between 1 and {MAX_MODELS_PAGE}", "max_results"
+            )
+        if page_token is not None and re.fullmatch(PAGE_TOKEN, page_token) is None:
+            raise InvalidInput(
+                "page_token must be the previous page's next_page_token", "page_token"
+            )
+        page = await self.registry.my_models(
+            self.user, max_results=max_results, page_token=page_token
+        )
+        listed = await asyncio.gather(*(self.registry.versions(m.name) for m in page.items))
+        runs = {v.run_id for versions in listed for v in versions[:VERSIONS_LISTED] if v.run_id}
+        metrics = dict(
+            zip(runs, await asyncio.gather(*(self._metrics(r) for r in runs)), strict=True)
+        )
+        rows = [
+            _model_row(model, versions[:VERSIONS_LISTED], metrics)
+            for model, versions in zip(page.items, listed, strict=True)
+        ]
+        return Page(rows, page.next_page_token)
+
+    async def _metrics(self, run_id: str) -> dict[str, float]:
+        try:
+            return _key_metrics((await self.registry.get_run(run_id)).metrics)
+        except NotFound:  # a deleted run, or one made private since: the version stays listed
+            return {}
+
+    async def _run(self, run_id: str) -> RunSnapshot | None:
+        if not run_id:
+            return None
+        try:
+            return await self.registry.get_run(run_id)
+        except (NotFound, PlatformError) as err:
+            if isinstance(err, NotFound) or err.reason == "mlflow_forbidden":
+                return None
+            raise
+
+    async def lineage(
+        self, name: str, version: str, publications: Sequence[PublicationLink] = ()
+    ) -> Lineage:
+        """commit → notebook → run → version → publications → deployments of one version (the
+        publications as the reviews room reports them)."""
+        found = await self.registry.get_version(model_name(name), checked_version(version))
+        run, model = await asyncio.gather(
+            self._run(found.run_id), self.registry.version_model(found)
+        )
+        return Lineage(
+            commit=run.commit if run else "",
+            repository=run.repository if run else "",
+            notebook=run.notebook if run else "",
+            run=run,
+            version=found,
+            model=model,
+            publications=tuple(publications),
+        )
+
+    async def card_draft(self, name: str, version: str) -> ModelCard:
+        """A new card for a version, filled in from what MLflow knows: framework and task from
+        its flavour, the run's metrics with their values, the person as owner."""
+        lineage = await self.lineage(name, version)
+        metrics = lineage.run.metrics if lineage.run else {}
+        flavour = lineage.model.flavour if lineage.model else None
+        return ModelCard(
+            framework=flavour.framework if flavour else "",
+            task=flavour.task if flavour else "",
+            metrics=[CardMetric(key=k, value=v) for k, v in sorted(metrics.items())[:MAX_METRICS]],
+            owners=[self.user],
+        )
+
+
+def _model_row(
+    model: RegisteredModel, versions: list[ModelVersion], metrics: dict[str, dict[str, float]]
+) -> ModelRow:
+    return ModelRow(
+        name=model.name,
+        description=model.description,
+        created_at=model.created_at,
+        updated_at=model.updated_at,
+        aliases=dict(model.aliases),
+        versions=tuple(VersionRow(v, metrics.get(v.run_id, {})) for v in versions),
+    )
