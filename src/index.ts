@@ -4,6 +4,7 @@ import { adminPlugin } from './admin/plugin';
 import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
 import { experimentsPlugin } from './experiments/plugin';
 import { gitPlugin } from './git/plugin';
+import { modelsPlugin } from './models/plugin';
 import { CommandIDs as ShellCommandIDs } from './shell/commands';
 import { shellPlugin } from './shell/plugin';
 import { upcomingPlugin } from './upcoming/plugin';
@@ -31,6 +32,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   shellPlugin,
   experimentsPlugin,
   gitPlugin,
+  modelsPlugin,
   adminPlugin,
   upcomingPlugin
 ];

@@ -50,6 +50,12 @@ export const MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 /** The JupyterLab command that opens a file in the workspace. */
 const OPEN_FILE_COMMAND = 'docmanager:open';
 
+/**
+ * The Models tab's command that registers a model the run logged (args:
+ * runId, runName); the page offers it only when that tab is installed.
+ */
+export const REGISTER_MODEL_COMMAND = 'mlplat:register-model';
+
 export interface IRunPageOptions {
   api: IMlflowAPI;
   runId: string;
@@ -189,6 +195,24 @@ export function RunView(props: IRunViewProps): JSX.Element {
         )}
         <span className="jp-mlplat-page-actions">
           <RefreshButton trans={trans} onClick={reload} />
+          {commands.hasCommand(REGISTER_MODEL_COMMAND) && (
+            <Button
+              small
+              minimal
+              className="jp-mlplat-register-model"
+              title={trans.__(
+                'Register a model this run logged as a version of one of your registered models'
+              )}
+              onClick={() =>
+                void commands.execute(REGISTER_MODEL_COMMAND, {
+                  runId: run.id,
+                  runName: run.name
+                })
+              }
+            >
+              {trans.__('Register model')}
+            </Button>
+          )}
           {mlflowUrl && (
             <a
               className="jp-mlplat-external"

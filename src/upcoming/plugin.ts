@@ -19,16 +19,6 @@ export function upcomingTabs(): IMLPlatformSidebar.ITab[] {
       React.createElement('p', { className: 'jp-mlplat-not-yet' }, text(trans));
   return [
     {
-      id: 'models',
-      rank: 300,
-      label: trans => trans.__('Models'),
-      render: notYet(trans =>
-        trans.__(
-          'Models are not available yet: this part of the workbench is still being built.'
-        )
-      )
-    },
-    {
       id: 'reviews',
       rank: 400,
       label: trans => trans.__('Reviews'),

@@ -97,9 +97,9 @@ describe('PlatformView', () => {
     expect(experiments.getAttribute('aria-selected')).toBe('true');
 
     // A tab that is not built yet explains itself
-    fireEvent.click(screen.getByRole('tab', { name: 'Models' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Deployments' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Models are not available yet: this part of the workbench is still being built.'
+      'Deployments are not available yet: this part of the workbench is still being built.'
     );
     expect(experiments.getAttribute('aria-selected')).toBe('false');
   });

@@ -6,6 +6,7 @@ import { experimentsTab } from '../../experiments/plugin';
 import { ExperimentsModel } from '../../experiments/model';
 import { gitTab } from '../../git/plugin';
 import { GitModel } from '../../git/model';
+import { modelsTab } from '../../models/plugin';
 import { IMLPlatformSidebar } from '../../tokens';
 import { TabRegistry } from '../../shell/registry';
 import { upcomingTabs } from '../../upcoming/plugin';
@@ -40,6 +41,7 @@ export function productTabs(
       : empty(experimentsTab(stand, new CommandRegistry()))
   );
   tabs.add(options.git ? gitTab(options.git) : empty(gitTab(stand)));
+  tabs.add(empty(modelsTab(stand, new CommandRegistry())));
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
   );

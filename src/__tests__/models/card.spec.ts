@@ -1,0 +1,215 @@
+import {
+  authorActions,
+  CardDraft,
+  cardMarkdown,
+  cardPath,
+  emptyCard,
+  listOf,
+  pickMetric,
+  prefilledCard
+} from '../../models/card';
+import { cardHeadings } from '../../models/labels';
+import { english } from '../shell/fixtures';
+import { publication, refused, ScriptedModels, version } from './fixtures';
+
+function draftOn(api: ScriptedModels, delay = 10): CardDraft {
+  return new CardDraft({
+    api,
+    publication: api.stored,
+    load: () => api.publication(api.stored.id),
+    autosaveDelay: delay
+  });
+}
+
+const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+describe('a card’s first draft', () => {
+  it('takes task and framework from the flavour, the author as owner', () => {
+    const card = prefilledCard(version(), 'alice', 'ru');
+    expect(card).toEqual(
+      expect.objectContaining({
+        task: 'classification',
+        framework: 'scikit-learn',
+        owners: ['alice'],
+        contact: 'alice',
+        language: 'ru',
+        catalog_name: '',
+        metrics: []
+      })
+    );
+  });
+
+  it('picks a run metric with the value the run logged', () => {
+    const run = { f1: 0.88, accuracy: 0.91 };
+    let card = pickMetric(emptyCard(), 'f1', true, run);
+    card = pickMetric(card, 'accuracy', true, run);
+    expect(card.metrics).toEqual([
+      { key: 'accuracy', value: 0.91, note: '' },
+      { key: 'f1', value: 0.88, note: '' }
+    ]);
+    expect(pickMetric(card, 'f1', false, run).metrics.map(m => m.key)).toEqual([
+      'accuracy'
+    ]);
+  });
+
+  it('reads lists typed with commas and names fields as the card does', () => {
+    expect(listOf(' churn, , telecom ,')).toEqual(['churn', 'telecom']);
+    expect(cardPath('card.metrics.0.key')).toBe('metrics.0.key');
+    expect(cardPath('catalog_name')).toBe('catalog_name');
+  });
+
+  it('offers the author the steps of each state', () => {
+    expect(authorActions('draft')).toEqual(['submit']);
+    expect(authorActions('in_review')).toEqual(['withdraw']);
+    expect(authorActions('changes_requested')).toEqual(['resubmit']);
+    expect(authorActions('published')).toEqual([]);
+  });
+
+  it('lays the preview out as sections, a metric table escaped', () => {
+    const text = cardMarkdown(
+      {
+        ...emptyCard(),
+        description: 'Predicts **churn**.',
+        metrics: [{ key: 'a|b', value: 0.123456789, note: 'on | test' }],
+        tags: ['x', 'y']
+      },
+      'churn',
+      cardHeadings(english)
+    );
+    expect(text).toContain('# churn');
+    expect(text).toContain(
+      '## Overview and intended use\n\nPredicts **churn**.'
+    );
+    expect(text).toContain('| a\\|b | 0.123457 | on \\| test |');
+    expect(text).toContain('- **Tags:** x, y');
+    expect(text).not.toContain('Out-of-scope use');
+  });
+});
+
+describe('CardDraft', () => {
+  it('saves once typing pauses, with the revision it read', async () => {
+    const api = new ScriptedModels();
+    const draft = draftOn(api);
+    draft.setCard({ ...draft.state.card, description: 'P' });
+    draft.setCard({ ...draft.state.card, description: 'Pre' });
+    expect(draft.state.dirty).toBe(true);
+    await wait(40);
+
+    expect(api.named('saveCard')).toEqual([
+      ['p1', expect.objectContaining({ description: 'Pre' }), 1]
+    ]);
+    expect(draft.state.dirty).toBe(false);
+    expect(draft.state.publication.revision).toBe(2);
+
+    // the next save names the revision the last one answered
+    draft.setCard({ ...draft.state.card, description: 'Predicts' });
+    await draft.save();
+    expect(api.named('saveCard')[1][2]).toBe(2);
+    draft.dispose();
+  });
+
+  it('keeps text typed while a save was under way, and saves it next', async () => {
+    const api = new ScriptedModels();
+    let release = () => undefined as void;
+    api.gate = new Promise<void>(resolve => (release = resolve));
+    const draft = draftOn(api);
+    draft.setCard({ ...draft.state.card, description: 'one' });
+    const saving = draft.save();
+    draft.setCard({ ...draft.state.card, description: 'one two' });
+    release();
+    api.gate = null;
+    await saving;
+    expect(draft.state.card.description).toBe('one two');
+    expect(draft.state.dirty).toBe(true);
+    await wait(40);
+    expect(api.stored.card.description).toBe('one two');
+    expect(draft.state.dirty).toBe(false);
+    draft.dispose();
+  });
+
+  it('shows a refused field at its field until it changes', async () => {
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', {
+        fields: { 'card.catalog_name': 'bad name' },
+        fieldReasons: {
+          'card.catalog_name': { reason: 'catalog_name_invalid' }
+        },
+        params: { field: 'catalog_name', count: 1 }
+      })
+    ];
+    const draft = draftOn(api, 1000);
+    draft.setCard({ ...draft.state.card, catalog_name: 'Churn!' });
+    expect(await draft.save()).toBe(false);
+    expect(draft.state.fields).toEqual({ catalog_name: 'bad name' });
+    expect(draft.state.fieldReasons).toEqual({
+      catalog_name: { reason: 'catalog_name_invalid' }
+    });
+
+    // another field changes: the message stays; its own field: it goes
+    draft.setCard({ ...draft.state.card, description: 'x' });
+    expect(draft.state.fields).toEqual({ catalog_name: 'bad name' });
+    draft.setCard({ ...draft.state.card, catalog_name: 'churn' });
+    expect(draft.state.fields).toEqual({});
+    expect(await draft.save()).toBe(true);
+    draft.dispose();
+  });
+
+  it('stops at a conflict, keeps what was typed, and reloads on request', async () => {
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(409, 'publication_changed', { params: { by: 'rita' } })
+    ];
+    const draft = draftOn(api, 1000);
+    draft.setCard({ ...draft.state.card, description: 'mine' });
+    expect(await draft.save()).toBe(false);
+    expect(draft.state.conflict).toEqual(
+      expect.objectContaining({ reason: 'publication_changed' })
+    );
+    expect(draft.editable).toBe(false);
+    expect(draft.state.card.description).toBe('mine');
+
+    // no more saves or steps until the author reloads
+    draft.setCard({ ...draft.state.card, description: 'mine too' });
+    expect(draft.state.card.description).toBe('mine');
+    expect(await draft.act('submit')).toBe(false);
+    expect(api.named('act')).toEqual([]);
+
+    api.stored = publication({ revision: 5, state: 'changes_requested' });
+    await draft.reload();
+    expect(draft.state.conflict).toBeNull();
+    expect(draft.state.publication.revision).toBe(5);
+    expect(draft.editable).toBe(true);
+    draft.dispose();
+  });
+
+  it('saves what is typed before it submits, with the saved revision', async () => {
+    const api = new ScriptedModels();
+    const draft = draftOn(api, 1000);
+    draft.setCard({ ...draft.state.card, description: 'Predicts churn.' });
+    expect(await draft.act('submit')).toBe(true);
+
+    expect(api.calls.map(c => c.method)).toEqual(['saveCard', 'act']);
+    expect(api.named('act')).toEqual([['p1', 'submit', 2]]);
+    expect(draft.state.publication.state).toBe('in_review');
+    expect(draft.editable).toBe(false);
+
+    // withdraw from review, no card to save
+    expect(await draft.act('withdraw')).toBe(true);
+    expect(api.named('act')[1]).toEqual(['p1', 'withdraw', 3]);
+    expect(draft.editable).toBe(true);
+    draft.dispose();
+  });
+
+  it('does not submit a card the platform refused to save', async () => {
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', { fields: { x: 'y' } })
+    ];
+    const draft = draftOn(api, 1000);
+    draft.setCard({ ...draft.state.card, description: 'x' });
+    expect(await draft.act('submit')).toBe(false);
+    expect(api.named('act')).toEqual([]);
+    draft.dispose();
+  });
+});

@@ -1,0 +1,496 @@
+import { JSONExt } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+import { Debouncer } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IReasonRef, PlatformRequestError } from '../api/request';
+import { IServerText } from '../shell/errors';
+import {
+  AuthorAction,
+  CardLanguage,
+  ICardMetric,
+  IModelCard,
+  IModelsAPI,
+  IModelVersion,
+  IPublication,
+  PublicationState
+} from './types';
+
+/** An empty card, as a new draft starts. */
+export function emptyCard(language: CardLanguage = 'en'): IModelCard {
+  return {
+    catalog_name: '',
+    description: '',
+    out_of_scope: '',
+    training_data: '',
+    evaluation_data: '',
+    metrics: [],
+    limitations: '',
+    risks: '',
+    owners: [],
+    contact: '',
+    license: '',
+    task: '',
+    framework: '',
+    tags: [],
+    language
+  };
+}
+
+/**
+ * The first draft of a version's card: what the platform already knows
+ * filled in (task and framework detected from the flavour, the author as
+ * owner and contact), so the author writes only what only they know.
+ */
+export function prefilledCard(
+  version: IModelVersion,
+  author: string,
+  language: CardLanguage
+): IModelCard {
+  return {
+    ...emptyCard(language),
+    task: version.task,
+    framework: version.framework,
+    owners: author ? [author] : [],
+    contact: author
+  };
+}
+
+/** The card's language that fits a UI locale: Russian for `ru*`. */
+export function cardLanguageOf(locale: string): CardLanguage {
+  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+/**
+ * The card with a run metric picked (its value as the run logged it) or
+ * dropped; picked metrics keep the run's order of names.
+ */
+export function pickMetric(
+  card: IModelCard,
+  key: string,
+  picked: boolean,
+  runMetrics: { readonly [key: string]: number }
+): IModelCard {
+  const others = card.metrics.filter(metric => metric.key !== key);
+  if (!picked) {
+    return { ...card, metrics: others };
+  }
+  const existing = card.metrics.find(metric => metric.key === key);
+  const metric: ICardMetric = existing ?? {
+    key,
+    value: key in runMetrics ? runMetrics[key] : null,
+    note: ''
+  };
+  return {
+    ...card,
+    metrics: [...others, metric].sort((a, b) => a.key.localeCompare(b.key))
+  };
+}
+
+/** A list typed as text, one entry per comma; blanks dropped. */
+export function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map(item => item.trim())
+    .filter(item => item !== '');
+}
+
+/** The states in which the author edits the card. */
+export function isEditable(state: PublicationState): boolean {
+  return state === 'draft' || state === 'changes_requested';
+}
+
+/** What the author may do in a state, in the order the buttons show. */
+export function authorActions(state: PublicationState): AuthorAction[] {
+  switch (state) {
+    case 'draft':
+      return ['submit'];
+    case 'in_review':
+      return ['withdraw'];
+    case 'changes_requested':
+      return ['resubmit'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The path of a card field in a refused save: the card's own (`metrics.0.key`)
+ * whether the server names it inside the body (`card.metrics.0.key`) or not.
+ */
+export function cardPath(path: string): string {
+  return path.startsWith('card.') ? path.slice('card.'.length) : path;
+}
+
+/** Text a Markdown table cell holds: one line, `|` escaped. */
+function cell(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|');
+}
+
+/** The headings of the preview, in the UI's language. */
+export interface ICardHeadings {
+  description: string;
+  outOfScope: string;
+  trainingData: string;
+  evaluationData: string;
+  metrics: string;
+  metric: string;
+  value: string;
+  note: string;
+  limitations: string;
+  risks: string;
+  details: string;
+  task: string;
+  framework: string;
+  license: string;
+  owners: string;
+  contact: string;
+  tags: string;
+}
+
+/**
+ * The card as one Markdown document for the preview, laid out like the
+ * `model_card.md` a publication writes. The author's text is Markdown as
+ * written; the document is only ever rendered through the sanitizer.
+ */
+export function cardMarkdown(
+  card: IModelCard,
+  title: string,
+  headings: ICardHeadings
+): string {
+  const out: string[] = [`# ${cell(title)}`];
+  const section = (head: string, body: string) => {
+    if (body.trim()) {
+      out.push('', `## ${head}`, '', body.trim());
+    }
+  };
+  section(headings.description, card.description);
+  const details: [string, string][] = [
+    [headings.task, card.task],
+    [headings.framework, card.framework],
+    [headings.license, card.license],
+    [headings.owners, card.owners.join(', ')],
+    [headings.contact, card.contact],
+    [headings.tags, card.tags.join(', ')]
+  ];
+  const listed = details.filter(([, value]) => value.trim());
+  if (listed.length > 0) {
+    out.push('', `## ${headings.details}`, '');
+    out.push(...listed.map(([key, value]) => `- **${key}:** ${cell(value)}`));
+  }
+  section(headings.outOfScope, card.out_of_scope);
+  section(headings.trainingData, card.training_data);
+  section(headings.evaluationData, card.evaluation_data);
+  if (card.metrics.length > 0) {
+    out.push('', `## ${headings.metrics}`, '');
+    out.push(
+      `| ${headings.metric} | ${headings.value} | ${headings.note} |`,
+      '|---|---|---|'
+    );
+    for (const metric of card.metrics) {
+      const value =
+        metric.value === null
+          ? ''
+          : String(Number(metric.value.toPrecision(6)));
+      out.push(`| ${cell(metric.key)} | ${value} | ${cell(metric.note)} |`);
+    }
+  }
+  section(headings.limitations, card.limitations);
+  section(headings.risks, card.risks);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The card of one publication being edited, saved as the author types.
+ *
+ * Every save names the revision the card was read at, so a change made
+ * meanwhile (in another tab, by a reviewer's decision) is never overwritten:
+ * the platform answers 409, editing stops until the author reloads, and
+ * what they typed stays on the screen. A refused field keeps its message
+ * beside its input until that input changes.
+ */
+export class CardDraft implements IDisposable {
+  constructor(options: CardDraft.IOptions) {
+    this._api = options.api;
+    this._load = options.load;
+    this._state = {
+      publication: options.publication,
+      card: options.publication.card,
+      dirty: false,
+      saving: false,
+      acting: null,
+      fields: {},
+      fieldReasons: {},
+      failure: null,
+      conflict: null
+    };
+    this._autosave = new Debouncer(
+      () => this.save(),
+      options.autosaveDelay ?? CardDraft.AUTOSAVE_DELAY
+    );
+  }
+
+  get state(): CardDraft.IState {
+    return this._state;
+  }
+
+  get stateChanged(): ISignal<this, CardDraft.IState> {
+    return this._stateChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Whether the author may change the card now. */
+  get editable(): boolean {
+    const { publication, conflict, acting } = this._state;
+    return isEditable(publication.state) && !conflict && !acting;
+  }
+
+  /** Change the card; it is saved once typing pauses. */
+  setCard(card: IModelCard): void {
+    if (
+      !this.editable ||
+      JSONExt.deepEqual(card as never, this._state.card as never)
+    ) {
+      return;
+    }
+    // the messages of the fields that changed are about text no longer there
+    const fields = { ...this._state.fields };
+    const fieldReasons = { ...this._state.fieldReasons };
+    for (const path of Object.keys({ ...fields, ...fieldReasons })) {
+      if (changedAt(this._state.card, card, path)) {
+        delete fields[path];
+        delete fieldReasons[path];
+      }
+    }
+    this._update({ card, dirty: true, fields, fieldReasons, failure: null });
+    void this._autosave.invoke();
+  }
+
+  /**
+   * Save now what is typed. Resolves true when the card on the platform is
+   * the one on the screen (nothing to save counts), false when it was refused.
+   */
+  async save(): Promise<boolean> {
+    if (this._saving) {
+      // one save at a time: the next starts from the revision this one gets
+      await this._saving;
+    }
+    if (!this._state.dirty || this._state.conflict || this.isDisposed) {
+      return !this._state.dirty;
+    }
+    const card = this._state.card;
+    const { publication } = this._state;
+    this._update({ saving: true });
+    const request = this._api.saveCard(
+      publication.id,
+      card,
+      publication.revision
+    );
+    this._saving = request.then(
+      () => undefined,
+      () => undefined
+    );
+    try {
+      const saved = await request;
+      if (this.isDisposed) {
+        return false;
+      }
+      // typed on while it was saved: the newer text is still to save
+      const dirty = !JSONExt.deepEqual(
+        card as never,
+        this._state.card as never
+      );
+      this._update({
+        publication: saved,
+        saving: false,
+        dirty,
+        fields: dirty ? this._state.fields : {},
+        fieldReasons: dirty ? this._state.fieldReasons : {}
+      });
+      if (dirty) {
+        void this._autosave.invoke();
+      }
+      return !dirty;
+    } catch (error) {
+      this._refused(error);
+      return false;
+    } finally {
+      this._saving = null;
+    }
+  }
+
+  /**
+   * Submit, withdraw or resubmit: what is typed is saved first, then the
+   * step is asked for with the revision the save answered.
+   */
+  async act(action: AuthorAction): Promise<boolean> {
+    if (this._state.acting || this._state.conflict) {
+      return false;
+    }
+    this._autosave.stop();
+    if (isEditable(this._state.publication.state) && !(await this.save())) {
+      return false;
+    }
+    const { publication } = this._state;
+    this._update({ acting: action, failure: null });
+    try {
+      const next = await this._api.act(
+        publication.id,
+        action,
+        publication.revision
+      );
+      this._update({
+        acting: null,
+        publication: next,
+        card: next.card,
+        dirty: false
+      });
+      return true;
+    } catch (error) {
+      this._update({ acting: null });
+      this._refused(error);
+      return false;
+    }
+  }
+
+  /** Read the publication again, dropping what was not saved. */
+  async reload(): Promise<void> {
+    this._autosave.stop();
+    try {
+      const publication = await this._load();
+      this._update({
+        publication,
+        card: publication.card,
+        dirty: false,
+        saving: false,
+        fields: {},
+        fieldReasons: {},
+        failure: null,
+        conflict: null
+      });
+    } catch (error) {
+      this._update({ failure: serverText(error) });
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._autosave.dispose();
+    Signal.clearData(this);
+  }
+
+  private _refused(error: unknown): void {
+    if (error instanceof PlatformRequestError && error.status === 409) {
+      this._autosave.stop();
+      this._update({ saving: false, conflict: serverText(error) });
+      return;
+    }
+    if (
+      error instanceof PlatformRequestError &&
+      error.status === 400 &&
+      (error.fields || error.fieldReasons)
+    ) {
+      const fields: { [path: string]: string } = {};
+      const fieldReasons: { [path: string]: IReasonRef } = {};
+      for (const [path, message] of Object.entries(error.fields ?? {})) {
+        fields[cardPath(path)] = message;
+      }
+      for (const [path, ref] of Object.entries(error.fieldReasons ?? {})) {
+        fieldReasons[cardPath(path)] = ref;
+      }
+      this._update({
+        saving: false,
+        fields,
+        fieldReasons,
+        failure: serverText(error)
+      });
+      return;
+    }
+    this._update({ saving: false, failure: serverText(error) });
+  }
+
+  private _update(patch: Partial<CardDraft.IState>): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._state = { ...this._state, ...patch };
+    this._stateChanged.emit(this._state);
+  }
+
+  private _api: IModelsAPI;
+  private _autosave: Debouncer;
+  private _isDisposed = false;
+  private _load: () => Promise<IPublication>;
+  private _saving: Promise<void> | null = null;
+  private _state: CardDraft.IState;
+  private _stateChanged = new Signal<this, CardDraft.IState>(this);
+}
+
+export namespace CardDraft {
+  export interface IOptions {
+    api: IModelsAPI;
+    publication: IPublication;
+    /** Reads the publication again (after a conflict). */
+    load: () => Promise<IPublication>;
+    autosaveDelay?: number;
+  }
+
+  /** A pause in typing this long saves the card. */
+  export const AUTOSAVE_DELAY = 1000;
+
+  export interface IState {
+    /** The publication as the platform last answered. */
+    publication: IPublication;
+    /** The card on the screen. */
+    card: IModelCard;
+    /** Typed but not saved yet. */
+    dirty: boolean;
+    saving: boolean;
+    acting: AuthorAction | null;
+    /** The messages of refused fields, by the card's paths. */
+    fields: { [path: string]: string };
+    fieldReasons: { [path: string]: IReasonRef };
+    /** The last refusal that is not about one field. */
+    failure: IServerText | null;
+    /** Somebody changed the publication since it was read (409). */
+    conflict: IServerText | null;
+  }
+}
+
+/** Whether the value at a field path differs between two cards. */
+function changedAt(a: IModelCard, b: IModelCard, path: string): boolean {
+  const at = (card: IModelCard) =>
+    path
+      .split('.')
+      .reduce<unknown>(
+        (value, key) =>
+          value !== null && typeof value === 'object'
+            ? (value as Record<string, unknown>)[key]
+            : undefined,
+        card
+      );
+  return !JSONExt.deepEqual((at(a) ?? null) as never, (at(b) ?? null) as never);
+}
+
+/** The message, reason and values of a failure, as the views show them. */
+function serverText(error: unknown): IServerText {
+  if (error instanceof PlatformRequestError) {
+    return {
+      message: error.serverMessage,
+      reason: error.reason,
+      params: error.params
+    };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,14 @@
+/**
+ * Command ids of the Models tab. The run page of the Experiments tab shows
+ * "Register model" when `registerModel` exists, knowing only its id.
+ */
+export enum CommandIDs {
+  registerModel = 'mlplat:register-model',
+  openVersion = 'mlplat:open-model-version'
+}
+
+/** The Experiments tab's command that opens a run's page (args: runId, name). */
+export const OPEN_RUN_COMMAND = 'mlplat:open-run';
+
+/** JupyterLab's command that opens a file of the workspace. */
+export const OPEN_FILE_COMMAND = 'docmanager:open';

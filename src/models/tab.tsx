@@ -1,0 +1,176 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { caretDownIcon, caretRightIcon } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { useModelState } from '../shell/hooks';
+import { RefreshButton } from '../shell/refresh';
+import { LoadStatus } from '../shell/status';
+import { CommandIDs } from './commandIds';
+import { formatValue, formatWhen, publicationStateLabel } from './labels';
+import { ModelsModel } from './model';
+import { IModelVersionSummary, IRegisteredModel } from './types';
+
+export interface IModelsTabProps {
+  model: ModelsModel;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}
+
+/**
+ * The Models tab: the person's own registered models, each with its
+ * versions, their key metrics and where their publication stands. A
+ * version opens its page (lineage, card, publication).
+ */
+export function ModelsTab(props: IModelsTabProps): JSX.Element {
+  const { model, commands, trans } = props;
+  const state = useModelState(model);
+  const models = state.models;
+  return (
+    <div className="jp-mlplat-models" aria-busy={state.busy}>
+      <div className="jp-mlplat-toolbar">
+        <h3 className="jp-mlplat-section-title">{trans.__('My models')}</h3>
+        <RefreshButton
+          trans={trans}
+          title={trans.__('Read your registered models again from MLflow')}
+          onClick={() => void model.refresh()}
+        />
+      </div>
+      {state.status.kind !== 'ready' && (
+        <LoadStatus
+          state={state.status}
+          loading={trans.__('Loading your models…')}
+          unavailable={trans.__('The model registry is unavailable')}
+          error={() => trans.__('Could not read your models')}
+          onRetry={() => void model.refresh()}
+          trans={trans}
+        />
+      )}
+      {models && models.length === 0 && (
+        <p className="jp-mlplat-empty">
+          {trans.__(
+            'You have no registered models yet. Open a run in the Experiments tab and register its model, or call mlflow.register_model(…) in a notebook.'
+          )}
+        </p>
+      )}
+      {models && models.length > 0 && (
+        <ul className="jp-mlplat-model-list" aria-label={trans.__('My models')}>
+          {models.map(registered => (
+            <ModelItem
+              key={registered.name}
+              registered={registered}
+              commands={commands}
+              trans={trans}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ModelItem(props: {
+  registered: IRegisteredModel;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { registered, commands, trans } = props;
+  const [open, setOpen] = React.useState(true);
+  const Caret = open ? caretDownIcon : caretRightIcon;
+  return (
+    <li className="jp-mlplat-model">
+      <button
+        type="button"
+        className="jp-mlplat-link jp-mlplat-model-name"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true">
+          <Caret.react tag="span" />
+        </span>
+        {registered.name}
+      </button>
+      <span className="jp-mlplat-model-count">
+        {trans._n('%1 version', '%1 versions', registered.versions.length)}
+      </span>
+      {open && (
+        <table
+          className="jp-mlplat-table jp-mlplat-versions"
+          aria-label={trans.__('Versions of %1', registered.name)}
+        >
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Version')}</th>
+              <th scope="col">{trans.__('Key metrics')}</th>
+              <th scope="col">{trans.__('Publication')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {registered.versions.map(version => (
+              <VersionRow
+                key={version.version}
+                version={version}
+                commands={commands}
+                trans={trans}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </li>
+  );
+}
+
+function VersionRow(props: {
+  version: IModelVersionSummary;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { version, commands, trans } = props;
+  const metrics = Object.entries(version.metrics).sort(([a], [b]) =>
+    a.localeCompare(b)
+  );
+  return (
+    <tr>
+      <td>
+        <button
+          type="button"
+          className="jp-mlplat-link"
+          title={formatWhen(version.created_at)}
+          onClick={() =>
+            void commands.execute(CommandIDs.openVersion, {
+              name: version.name,
+              version: version.version
+            })
+          }
+        >
+          {trans.__('v%1', version.version)}
+        </button>
+      </td>
+      <td className="jp-mlplat-key-metrics">
+        {metrics.length === 0 ? (
+          <span className="jp-mlplat-empty">—</span>
+        ) : (
+          metrics.map(([key, value]) => (
+            <span
+              key={key}
+              className="jp-mlplat-key-metric"
+              title={String(value)}
+            >
+              {key} = {formatValue(value)}
+            </span>
+          ))
+        )}
+      </td>
+      <td>
+        <span
+          className={`jp-mlplat-publication-state jp-mlplat-publication-${
+            version.publication_state ?? 'none'
+          }`}
+        >
+          {publicationStateLabel(version.publication_state, trans)}
+        </span>
+      </td>
+    </tr>
+  );
+}

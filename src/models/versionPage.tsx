@@ -1,0 +1,533 @@
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { errorText } from '../shell/errors';
+import { mlplatIcon } from '../shell/icons';
+import { safeHttpUrl } from '../shell/labels';
+import { PlatformModel } from '../shell/model';
+import { RefreshButton } from '../shell/refresh';
+import { LoadingNote, LoadStatus } from '../shell/status';
+import { CardDraft, cardLanguageOf, isEditable, prefilledCard } from './card';
+import { CardEditor } from './cardEditor';
+import { OPEN_FILE_COMMAND, OPEN_RUN_COMMAND } from './commandIds';
+import {
+  decisionLabel,
+  formatValue,
+  formatWhen,
+  publicationStateLabel
+} from './labels';
+import { uiLocale } from '../shell/labels';
+import { IModelsAPI, IModelVersion, IPublication } from './types';
+
+export interface IVersionPageOptions {
+  api: IModelsAPI;
+  name: string;
+  version: string;
+  commands: CommandRegistry;
+  rendermime: IRenderMimeRegistry;
+  /** The signed-in person: the author of a card they start. */
+  userName: () => Promise<string>;
+  trans: TranslationBundle;
+}
+
+/** A version's page in the main area; one per version. */
+export function createVersionPage(
+  options: IVersionPageOptions
+): MainAreaWidget<ReactWidget> {
+  const content = ReactWidget.create(<VersionView {...options} />);
+  content.addClass('jp-mlplat-page');
+  content.addClass('jp-mlplat-version-page');
+  const widget = new MainAreaWidget({ content });
+  widget.id = versionPageId(options.name, options.version);
+  widget.title.label = `${options.name} v${options.version}`;
+  widget.title.caption = options.trans.__(
+    'Version %2 of the model %1',
+    options.name,
+    options.version
+  );
+  widget.title.icon = mlplatIcon;
+  widget.title.closable = true;
+  return widget;
+}
+
+/** The DOM id of a version's page; model names may hold any character. */
+export function versionPageId(name: string, version: string): string {
+  const safe = Array.from(`${name}\u0000${version}`)
+    .map(c => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)}_`))
+    .join('');
+  return `jp-mlplat-version-${safe}`;
+}
+
+type Loaded<T> =
+  | { kind: 'loading' }
+  | { kind: 'ready'; value: T }
+  | PlatformModel.IUnavailable
+  | PlatformModel.IError;
+
+/** Everything about one version, its lineage first; exported for tests. */
+export function VersionView(props: IVersionPageOptions): JSX.Element {
+  const { api, name, version, trans } = props;
+  const [loaded, setLoaded] = React.useState<Loaded<IModelVersion>>({
+    kind: 'loading'
+  });
+  const [generation, setGeneration] = React.useState(0);
+  React.useEffect(() => {
+    let current = true;
+    setLoaded({ kind: 'loading' });
+    api.version(name, version).then(
+      value => current && setLoaded({ kind: 'ready', value }),
+      error => current && setLoaded(PlatformModel.stateFromError(error))
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, name, version, generation]);
+  const reload = () => setGeneration(generation + 1);
+
+  if (loaded.kind !== 'ready') {
+    return (
+      <LoadStatus
+        state={loaded}
+        loading={trans.__('Loading the model version…')}
+        unavailable={trans.__('The model registry is unavailable')}
+        error={() => trans.__('Could not read the model version')}
+        onRetry={reload}
+        trans={trans}
+      />
+    );
+  }
+  const detail = loaded.value;
+  return (
+    <article
+      className="jp-mlplat-version-view"
+      aria-label={trans.__('Version %2 of the model %1', name, version)}
+    >
+      <header className="jp-mlplat-page-header">
+        <h2 className="jp-mlplat-page-title">
+          {trans.__('%1, version %2', detail.name, detail.version)}
+        </h2>
+        <span className="jp-mlplat-page-actions">
+          <RefreshButton trans={trans} onClick={reload} />
+        </span>
+      </header>
+      <Lineage {...props} detail={detail} />
+      <RunFacts detail={detail} trans={trans} />
+      <PublicationSection {...props} detail={detail} onChanged={reload} />
+    </article>
+  );
+}
+
+interface IDetailProps extends IVersionPageOptions {
+  detail: IModelVersion;
+}
+
+/**
+ * commit → notebook → run → version → publication → deployments: one chain,
+ * each link opening the thing it names; a link the version lacks says so.
+ */
+function Lineage(props: IDetailProps): JSX.Element {
+  const { detail, commands, trans } = props;
+  const commitUrl = safeHttpUrl(detail.commit_url);
+  const latest = detail.publications[0] ?? null;
+  const notRecorded = (
+    <span className="jp-mlplat-empty">{trans.__('Not recorded')}</span>
+  );
+  const step = (kind: string, label: string, body: React.ReactNode) => (
+    <li className={`jp-mlplat-lineage-step jp-mlplat-lineage-${kind}`}>
+      <span className="jp-mlplat-lineage-label">{label}</span>
+      <span className="jp-mlplat-lineage-value">{body}</span>
+    </li>
+  );
+  return (
+    <section aria-label={trans.__('Lineage')}>
+      <h3>{trans.__('Lineage')}</h3>
+      <ol className="jp-mlplat-lineage">
+        {step(
+          'commit',
+          trans.__('Commit'),
+          detail.commit ? (
+            commitUrl ? (
+              <a
+                className="jp-mlplat-external jp-mlplat-code"
+                href={commitUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+                title={trans.__('Open commit %1 on GitLab', detail.commit)}
+              >
+                <span aria-hidden="true">
+                  <launchIcon.react tag="span" />
+                </span>
+                {detail.commit.slice(0, 12)}
+              </a>
+            ) : (
+              <span className="jp-mlplat-code" title={detail.commit}>
+                {detail.commit.slice(0, 12)}
+              </span>
+            )
+          ) : (
+            notRecorded
+          )
+        )}
+        {step(
+          'notebook',
+          trans.__('Notebook'),
+          detail.notebook ? (
+            <button
+              type="button"
+              className="jp-mlplat-link jp-mlplat-code"
+              title={trans.__('Open the notebook %1', detail.notebook)}
+              onClick={() =>
+                void commands
+                  .execute(OPEN_FILE_COMMAND, { path: detail.notebook })
+                  .catch(() => undefined)
+              }
+            >
+              {detail.notebook}
+            </button>
+          ) : (
+            notRecorded
+          )
+        )}
+        {step(
+          'run',
+          trans.__('Run'),
+          detail.run ? (
+            <button
+              type="button"
+              className="jp-mlplat-link"
+              title={trans.__('Open the run page of %1', detail.run.run_id)}
+              disabled={!commands.hasCommand(OPEN_RUN_COMMAND)}
+              onClick={() =>
+                void commands.execute(OPEN_RUN_COMMAND, {
+                  runId: detail.run!.run_id,
+                  name: detail.run!.name
+                })
+              }
+            >
+              {detail.run.name || detail.run.run_id}
+            </button>
+          ) : (
+            notRecorded
+          )
+        )}
+        {step(
+          'version',
+          trans.__('Version'),
+          <span title={detail.source}>
+            {trans.__('%1, version %2', detail.name, detail.version)}
+          </span>
+        )}
+        {step(
+          'publication',
+          trans.__('Publication'),
+          latest ? (
+            <a
+              className="jp-mlplat-link"
+              href={`#${publicationAnchor(detail)}`}
+              onClick={event => {
+                event.preventDefault();
+                document
+                  .getElementById(publicationAnchor(detail))
+                  ?.scrollIntoView({ block: 'start' });
+              }}
+            >
+              {publicationStateLabel(latest.state, trans)}
+            </a>
+          ) : (
+            <span className="jp-mlplat-empty">
+              {publicationStateLabel(null, trans)}
+            </span>
+          )
+        )}
+        {step(
+          'deployments',
+          trans.__('Deployments'),
+          detail.deployments.length === 0 ? (
+            <span className="jp-mlplat-empty">
+              {trans.__('Not deployed anywhere')}
+            </span>
+          ) : (
+            <ul>
+              {detail.deployments.map(deployment => (
+                <li key={deployment.name}>
+                  {deployment.name} ({deployment.stage}, {deployment.status})
+                </li>
+              ))}
+            </ul>
+          )
+        )}
+      </ol>
+    </section>
+  );
+}
+
+function publicationAnchor(detail: IModelVersion): string {
+  return `${versionPageId(detail.name, detail.version)}-publication`;
+}
+
+/** The run's params and metrics, as the reviewers will see them. */
+function RunFacts(props: {
+  detail: IModelVersion;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { detail, trans } = props;
+  if (!detail.run) {
+    return null;
+  }
+  const rows = (entries: [string, string][]) =>
+    entries
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => (
+        <tr key={key}>
+          <th scope="row">{key}</th>
+          <td>{value}</td>
+        </tr>
+      ));
+  const metrics = Object.entries(detail.run.metrics).map(
+    ([key, value]) => [key, formatValue(value)] as [string, string]
+  );
+  const params = Object.entries(detail.run.params);
+  return (
+    <section aria-label={trans.__('Run')}>
+      <h3>{trans.__('Metrics and parameters of the run')}</h3>
+      {metrics.length + params.length === 0 ? (
+        <p className="jp-mlplat-empty">
+          {trans.__('The run logged no metrics or parameters.')}
+        </p>
+      ) : (
+        <table className="jp-mlplat-table jp-mlplat-kv">
+          <tbody>
+            {rows(metrics)}
+            {rows(params)}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The version's publication: its state, the reviewers' decisions and the
+ * model card (edited while it is the author's turn); or, when the version
+ * was never submitted, a button to start its card.
+ */
+function PublicationSection(
+  props: IDetailProps & { onChanged: () => void }
+): JSX.Element {
+  const { api, detail, trans } = props;
+  const latest = detail.publications[0] ?? null;
+  const [loaded, setLoaded] = React.useState<Loaded<IPublication> | null>(null);
+  const [starting, setStarting] = React.useState<string | null>(null);
+  const [generation, setGeneration] = React.useState(0);
+  React.useEffect(() => {
+    if (!latest) {
+      setLoaded(null);
+      return;
+    }
+    let current = true;
+    setLoaded({ kind: 'loading' });
+    api.publication(latest.id).then(
+      value => current && setLoaded({ kind: 'ready', value }),
+      error => current && setLoaded(PlatformModel.stateFromError(error))
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, latest?.id, generation]);
+
+  const start = async () => {
+    setStarting('');
+    try {
+      const author = await props.userName();
+      await api.createPublication(
+        detail.name,
+        detail.version,
+        prefilledCard(detail, author, cardLanguageOf(uiLocale()))
+      );
+      setStarting(null);
+      props.onChanged();
+    } catch (error) {
+      setStarting(errorText(trans, error));
+    }
+  };
+
+  let body: React.ReactNode;
+  if (!latest) {
+    body = (
+      <>
+        <p className="jp-mlplat-empty">
+          {trans.__(
+            'This version was never submitted. Write its model card, then submit it for publication in the catalog.'
+          )}
+        </p>
+        <Button
+          type="button"
+          className="jp-mlplat-card-start"
+          disabled={starting === ''}
+          onClick={() => void start()}
+        >
+          {trans.__('Write a model card')}
+        </Button>
+        {starting && (
+          <p className="jp-mlplat-field-error" role="alert">
+            {starting}
+          </p>
+        )}
+      </>
+    );
+  } else if (!loaded || loaded.kind !== 'ready') {
+    body = (
+      <LoadStatus
+        state={loaded ?? { kind: 'loading' }}
+        loading={trans.__('Loading the publication…')}
+        unavailable={trans.__('The platform is unavailable')}
+        error={() => trans.__('Could not read the publication')}
+        onRetry={() => setGeneration(generation + 1)}
+        trans={trans}
+      />
+    );
+  } else {
+    body = (
+      <PublicationView
+        {...props}
+        publication={loaded.value}
+        reload={() => api.publication(loaded.value.id)}
+      />
+    );
+  }
+  return (
+    <section
+      id={publicationAnchor(detail)}
+      className="jp-mlplat-publication"
+      aria-label={trans.__('Publication')}
+    >
+      <h3>{trans.__('Publication')}</h3>
+      {body}
+    </section>
+  );
+}
+
+/** One publication: state, decisions, and its card in the editor. */
+function PublicationView(
+  props: IDetailProps & {
+    publication: IPublication;
+    reload: () => Promise<IPublication>;
+  }
+): JSX.Element {
+  const { api, detail, trans } = props;
+  const [draft, setDraft] = React.useState<CardDraft | null>(null);
+  React.useEffect(() => {
+    const created = new CardDraft({
+      api,
+      publication: props.publication,
+      load: props.reload
+    });
+    setDraft(created);
+    return () => {
+      // what is typed is saved before the page goes
+      void created.save().finally(() => created.dispose());
+    };
+  }, [api, props.publication]);
+  const [state, setState] = React.useState(props.publication.state);
+  React.useEffect(() => {
+    if (!draft) {
+      return;
+    }
+    const follow = (_: CardDraft, next: CardDraft.IState) =>
+      setState(next.publication.state);
+    draft.stateChanged.connect(follow);
+    return () => {
+      draft.stateChanged.disconnect(follow);
+    };
+  }, [draft]);
+  if (!draft) {
+    return <LoadingNote text={trans.__('Loading the publication…')} />;
+  }
+  const publication = draft.state.publication;
+  return (
+    <>
+      <dl className="jp-mlplat-facts">
+        <dt>{trans.__('State')}</dt>
+        <dd>
+          <span
+            className={`jp-mlplat-publication-state jp-mlplat-publication-${state}`}
+          >
+            {publicationStateLabel(state, trans)}
+          </span>
+        </dd>
+        {publication.updated_at && (
+          <>
+            <dt>{trans.__('Last change')}</dt>
+            <dd>
+              {publication.updated_by
+                ? trans.__(
+                    '%1 by %2',
+                    formatWhen(publication.updated_at),
+                    publication.updated_by
+                  )
+                : formatWhen(publication.updated_at)}
+            </dd>
+          </>
+        )}
+        {publication.error && (
+          <>
+            <dt>{trans.__('Publishing failed')}</dt>
+            <dd className="jp-mlplat-field-error">{publication.error}</dd>
+          </>
+        )}
+      </dl>
+      <Reviews publication={publication} trans={trans} />
+      {!isEditable(state) && state !== 'in_review' && (
+        <p className="jp-mlplat-field-hint">
+          {trans.__('The card cannot be changed in this state.')}
+        </p>
+      )}
+      <CardEditor
+        draft={draft}
+        runMetrics={detail.run?.metrics ?? {}}
+        title={detail.name}
+        rendermime={props.rendermime}
+        trans={trans}
+      />
+    </>
+  );
+}
+
+/** The reviewers' decisions, each with its comment, as text. */
+function Reviews(props: {
+  publication: IPublication;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { publication, trans } = props;
+  return (
+    <section
+      className="jp-mlplat-reviews-list"
+      aria-label={trans.__('Reviews')}
+    >
+      <h4>{trans.__('Reviews')}</h4>
+      {publication.reviews.length === 0 ? (
+        <p className="jp-mlplat-empty">{trans.__('No reviews yet.')}</p>
+      ) : (
+        <ul>
+          {publication.reviews.map((review, index) => (
+            <li key={index} className="jp-mlplat-review">
+              <strong>{decisionLabel(review.decision, trans)}</strong>{' '}
+              {trans.__(
+                '%1, %2',
+                review.reviewer,
+                formatWhen(review.created_at)
+              )}
+              {review.comment && (
+                <p className="jp-mlplat-review-comment">{review.comment}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
