@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { adminPlugin } from './admin/plugin';
+import { catalogPlugin } from './catalog/plugin';
 import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
 import { experimentsPlugin } from './experiments/plugin';
 import { gitPlugin } from './git/plugin';
@@ -33,6 +34,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   experimentsPlugin,
   gitPlugin,
   modelsPlugin,
+  catalogPlugin,
   adminPlugin,
   upcomingPlugin
 ];

@@ -44,6 +44,7 @@ describe('jupyterlab-mlplat:plugin', () => {
       'jupyterlab-mlplat:plugin',
       'jupyterlab-mlplat:experiments',
       'jupyterlab-mlplat:git',
+      'jupyterlab-mlplat:catalog',
       'jupyterlab-mlplat:admin',
       'jupyterlab-mlplat:upcoming'
     ]);

@@ -1,6 +1,7 @@
 import { CommandRegistry } from '@lumino/commands';
 
 import { adminTab } from '../../admin/plugin';
+import { catalogTab } from '../../catalog/plugin';
 import { ProfilesModel } from '../../admin/model';
 import { experimentsTab } from '../../experiments/plugin';
 import { ExperimentsModel } from '../../experiments/model';
@@ -42,6 +43,7 @@ export function productTabs(
   );
   tabs.add(options.git ? gitTab(options.git) : empty(gitTab(stand)));
   tabs.add(empty(modelsTab(stand, new CommandRegistry())));
+  tabs.add(empty(catalogTab(stand, null, null)));
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
   );

@@ -1,0 +1,67 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import * as React from 'react';
+
+import { IMLPlatformSidebar } from '../tokens';
+import { CatalogClient } from './api';
+import { reasonLabels } from './labels';
+import { CatalogModel } from './model';
+import { insertIntoNotebook } from './snippet';
+import { CatalogTab } from './tab';
+
+/** After Models and Reviews: what their work ends in. */
+export const CATALOG_RANK = 450;
+
+/** The Catalog tab as the sidebar adds it. */
+export function catalogTab(
+  model: CatalogModel,
+  rendermime: IRenderMimeRegistry | null,
+  notebooks: INotebookTracker | null
+): IMLPlatformSidebar.ITab {
+  return {
+    id: 'catalog',
+    rank: CATALOG_RANK,
+    label: trans => trans.__('Catalog'),
+    model,
+    render: ({ trans, identity }) =>
+      React.createElement(CatalogTab, {
+        model,
+        identity,
+        rendermime,
+        insertCode: source => insertIntoNotebook(notebooks, source),
+        trans
+      })
+  };
+}
+
+/**
+ * The catalog of published models, for everyone: full-text search with
+ * facets, a page per model with its card, versions, lineage and alias
+ * history, the code that loads it, and the reviewers' deprecate and
+ * move-the-champion actions.
+ */
+export const catalogPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-mlplat:catalog',
+  description:
+    'The Catalog tab of the ML Platform sidebar: search published models, read their cards and load them in a notebook.',
+  autoStart: true,
+  requires: [IMLPlatformSidebar],
+  optional: [IRenderMimeRegistry, INotebookTracker],
+  activate: (
+    app: JupyterFrontEnd,
+    sidebar: IMLPlatformSidebar,
+    rendermime: IRenderMimeRegistry | null,
+    notebooks: INotebookTracker | null
+  ) => {
+    const model = new CatalogModel({
+      api: new CatalogClient(app.serviceManager.serverSettings)
+    });
+    const labels = sidebar.addReasonLabels(reasonLabels);
+    const tab = sidebar.addTab(catalogTab(model, rendermime, notebooks));
+    tab.disposed.connect(() => labels.dispose());
+  }
+};

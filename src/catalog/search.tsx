@@ -1,0 +1,242 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { Button, InputGroup } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { RefreshButton } from '../shell/refresh';
+import { LoadingNote } from '../shell/status';
+import {
+  facetLabel,
+  facetValueLabel,
+  sortLabel,
+  statusLabel,
+  taskLabel
+} from './labels';
+import { CatalogModel } from './model';
+import { CHAMPION } from './snippet';
+import { CatalogSort, FACETS, FacetName, ICatalogHit } from './types';
+
+const SORTS: CatalogSort[] = ['relevance', 'updated', 'name'];
+
+export interface ICatalogSearchProps {
+  model: CatalogModel;
+  state: CatalogModel.IState;
+  trans: TranslationBundle;
+}
+
+/** The search: a text box searched as one types, sort, facets, hits and pages. */
+export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
+  const { model, state, trans } = props;
+  const { query, results } = state;
+  const pages = CatalogModel.pageCount(state);
+  return (
+    <section
+      className="jp-mlplat-catalog-search"
+      aria-label={trans.__('Search the catalog')}
+    >
+      <div className="jp-mlplat-list-toolbar">
+        <InputGroup
+          type="search"
+          className="jp-mlplat-search"
+          rightIcon="ui-components:search"
+          aria-label={trans.__('Search the catalog')}
+          placeholder={trans.__('Search names, descriptions, cards and tags')}
+          value={query.text}
+          onChange={event => void model.setText(event.currentTarget.value)}
+        />
+        <RefreshButton
+          trans={trans}
+          title={trans.__('Search the catalog again')}
+          onClick={() => void model.refresh()}
+        />
+      </div>
+      <label className="jp-mlplat-catalog-sort">
+        {trans.__('Sort by')}{' '}
+        <select
+          className="jp-mod-styled"
+          value={query.sort}
+          onChange={event =>
+            void model.setSort(event.currentTarget.value as CatalogSort)
+          }
+        >
+          {SORTS.map(sort => (
+            <option key={sort} value={sort}>
+              {sortLabel(sort, trans)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {results && <Facets model={model} state={state} trans={trans} />}
+      {results === null ? (
+        <LoadingNote text={trans.__('Searching the catalog…')} />
+      ) : results.hits.length === 0 ? (
+        <p className="jp-mlplat-empty">
+          {query.text.trim()
+            ? trans.__('No model in the catalog matches “%1”.', query.text)
+            : trans.__(
+                'The catalog is empty: a model appears here once a review publishes it.'
+              )}
+        </p>
+      ) : (
+        <>
+          <p className="jp-mlplat-catalog-total" role="status">
+            {trans.__('Models found: %1', results.total)}
+          </p>
+          <ul
+            className="jp-mlplat-catalog-hits"
+            aria-label={trans.__('Catalog models')}
+            aria-busy={state.busy}
+          >
+            {results.hits.map(hit => (
+              <Hit key={hit.name} hit={hit} model={model} trans={trans} />
+            ))}
+          </ul>
+        </>
+      )}
+      {results && pages > 1 && (
+        <nav className="jp-mlplat-pager" aria-label={trans.__('Pages')}>
+          <Button
+            small
+            minimal
+            disabled={query.page <= 1}
+            onClick={() => void model.setPage(query.page - 1)}
+          >
+            {trans.__('Previous')}
+          </Button>
+          <span className="jp-mlplat-page-number">
+            {trans.__('Page %1 of %2', query.page, pages)}
+          </span>
+          <Button
+            small
+            minimal
+            disabled={query.page >= pages}
+            onClick={() => void model.setPage(query.page + 1)}
+          >
+            {trans.__('Next')}
+          </Button>
+        </nav>
+      )}
+    </section>
+  );
+}
+
+/** Each facet with its values and counts; a checked value narrows the hits. */
+function Facets(props: ICatalogSearchProps): JSX.Element | null {
+  const { model, state, trans } = props;
+  const counts = state.results?.facets ?? {};
+  const chosen = state.query.facets;
+  const shown = FACETS.filter(
+    facet => (counts[facet] ?? []).length > 0 || (chosen[facet] ?? []).length
+  );
+  if (shown.length === 0) {
+    return null;
+  }
+  const anyChosen = FACETS.some(facet => (chosen[facet] ?? []).length > 0);
+  return (
+    <div className="jp-mlplat-facets">
+      {shown.map(facet => (
+        <Facet
+          key={facet}
+          facet={facet}
+          counts={counts[facet] ?? []}
+          chosen={chosen[facet] ?? []}
+          onToggle={value => void model.toggleFacet(facet, value)}
+          trans={trans}
+        />
+      ))}
+      {anyChosen && (
+        <Button small minimal onClick={() => void model.clearFacets()}>
+          {trans.__('Clear filters')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function Facet(props: {
+  facet: FacetName;
+  counts: { value: string; count: number }[];
+  chosen: string[];
+  onToggle: (value: string) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { facet, counts, chosen, onToggle, trans } = props;
+  // A chosen value stays on screen even when no hit has it any more.
+  const values = [
+    ...counts,
+    ...chosen
+      .filter(value => !counts.some(item => item.value === value))
+      .map(value => ({ value, count: 0 }))
+  ];
+  return (
+    <fieldset className="jp-mlplat-facet">
+      <legend>{facetLabel(facet, trans)}</legend>
+      {values.map(({ value, count }) => (
+        <label key={value} className="jp-mlplat-facet-value">
+          <input
+            type="checkbox"
+            checked={chosen.includes(value)}
+            onChange={() => onToggle(value)}
+          />
+          <span className="jp-mlplat-facet-name">
+            {facetValueLabel(facet, value, trans)}
+          </span>
+          <span className="jp-mlplat-facet-count">{count}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** One hit: its name opens the model page. */
+function Hit(props: {
+  hit: ICatalogHit;
+  model: CatalogModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { hit, model, trans } = props;
+  const facts = [
+    hit.task ? taskLabel(hit.task, trans) : null,
+    hit.framework,
+    hit.team,
+    hit.license
+  ].filter((fact): fact is string => !!fact);
+  return (
+    <li className="jp-mlplat-catalog-hit">
+      <div className="jp-mlplat-catalog-hit-title">
+        <button
+          type="button"
+          className="jp-mlplat-link jp-mlplat-catalog-name"
+          title={trans.__('Open the page of this model')}
+          onClick={() => void model.openModel(hit.name)}
+        >
+          {hit.name}
+        </button>
+        {hit.status !== 'published' && (
+          <span className="jp-mlplat-catalog-status">
+            {statusLabel(hit.status, trans)}
+          </span>
+        )}
+        {hit.aliases[CHAMPION] !== undefined && (
+          <span className="jp-mlplat-catalog-champion">
+            {trans.__('champion: v%1', hit.aliases[CHAMPION])}
+          </span>
+        )}
+      </div>
+      {hit.description && (
+        <p className="jp-mlplat-catalog-description">{hit.description}</p>
+      )}
+      {facts.length > 0 && (
+        <p className="jp-mlplat-catalog-facts">{facts.join(' · ')}</p>
+      )}
+      {hit.tags.length > 0 && (
+        <ul className="jp-mlplat-tags" aria-label={trans.__('Tags')}>
+          {hit.tags.map(tag => (
+            <li key={tag} className="jp-mlplat-tag">
+              {tag}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}

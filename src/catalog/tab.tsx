@@ -1,0 +1,71 @@
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { useModelState } from '../shell/hooks';
+import { LoadStatus } from '../shell/status';
+import { IIdentity } from '../shell/types';
+import { CatalogModel } from './model';
+import { ModelPage } from './modelPage';
+import { CatalogSearch } from './search';
+
+export interface ICatalogTabProps {
+  model: CatalogModel;
+  identity: IIdentity;
+  rendermime: IRenderMimeRegistry | null;
+  /** Put code into the active notebook's next cell; false without a notebook. */
+  insertCode: (source: string) => boolean;
+  trans: TranslationBundle;
+}
+
+/**
+ * The Catalog tab: every published model, searched by what its card says,
+ * and one model's page. While mounted it tells the model it is shown, so it
+ * reads the catalog again each time someone comes back to it.
+ */
+export function CatalogTab(props: ICatalogTabProps): JSX.Element {
+  const { model, trans } = props;
+  const state = useModelState(model);
+
+  React.useEffect(() => {
+    model.tabVisible = true;
+    return () => {
+      model.tabVisible = false;
+    };
+  }, [model]);
+
+  if (state.view === 'model' && state.page) {
+    return (
+      <div className="jp-mlplat-catalog-tab">
+        <ModelPage {...props} page={state.page} />
+      </div>
+    );
+  }
+  return (
+    <div className="jp-mlplat-catalog-tab">
+      {state.status.kind !== 'ready' && state.results === null ? (
+        <LoadStatus
+          state={state.status}
+          loading={trans.__('Searching the catalog…')}
+          unavailable={trans.__('The catalog is unavailable — retrying')}
+          error={() => trans.__('The catalog could not be searched')}
+          onRetry={() => void model.refresh()}
+          trans={trans}
+        />
+      ) : (
+        <>
+          {state.status.kind !== 'ready' && (
+            <LoadStatus
+              state={state.status}
+              unavailable={trans.__('The catalog is unavailable — retrying')}
+              error={() => trans.__('The catalog could not be searched')}
+              onRetry={() => void model.refresh()}
+              trans={trans}
+            />
+          )}
+          <CatalogSearch model={model} state={state} trans={trans} />
+        </>
+      )}
+    </div>
+  );
+}
