@@ -72,6 +72,9 @@ else:
         g: {"users": [u for u, ug in demo_users.items() if ug == g]} for g in groups
     }
 
+# the platform's own MLflow identity writes the catalog: no person may sign in under its name
+c.Authenticator.blocked_users = {"mlplat-platform"}
+
 # --- groups → roles → custom scopes: the platform derives roles from these scopes
 load_subconfig(str(here / "roles.py"))
 
@@ -93,7 +96,15 @@ c.JupyterHub.services = [
                     else []
                 ),
                 *(f"--PlatformApp.known_groups={g}" for g in groups),
+                # MLflow itself, not the gateway: the platform writes the catalog as its own
+                # identity (mlplat-platform) with the secret the gateway uses
+                f"--PlatformApp.mlflow_url=http://127.0.0.1:{port['MLFLOW_SERVER']}/services/mlflow",
             ],
+            "environment": {
+                "MLPLAT_MLFLOW_GATEWAY_SECRET": (secrets_dir / "mlflow-gateway-secret")
+                .read_text()
+                .strip()
+            },
             "oauth_no_confirm": True,
         },
         data_dir / "platform",

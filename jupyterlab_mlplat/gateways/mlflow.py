@@ -23,7 +23,7 @@ import logging
 import os
 import zlib
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qsl, quote, urlparse
 
 import tornado.ioloop
 import tornado.web
@@ -45,11 +45,19 @@ from jupyterlab_mlplat.core.experiments.rules import (
     canonical_path,
     decide,
     header_forwarded,
+    mlflow_endpoint,
     privacy_acl,
     upstream_error,
 )
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
 from jupyterlab_mlplat.core.kernel.identity import Role, roles_from_scopes
+from jupyterlab_mlplat.core.models.rules import (
+    DEFAULT_CATALOG_PREFIX,
+    RegistryRefusal,
+    RegistryStamp,
+    is_platform_identity,
+    registry_decision,
+)
 
 log = logging.getLogger("mlplat.mlflow_gateway")
 
@@ -102,8 +110,10 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
         prefix: str,
         events: PlatformClient | None = None,
         artifact_roots: tuple[str, ...] = (),
+        catalog_prefix: str = DEFAULT_CATALOG_PREFIX,
     ) -> None:
         self.upstream = upstream
+        self.catalog_prefix = catalog_prefix
         self.secret = secret
         self.prefix = prefix
         self.events = events
@@ -148,14 +158,26 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             else:
                 self.redirect(self.get_login_url())
             return
+        if is_platform_identity(self.user.get("name", "")):
+            # the platform's own MLflow identity writes the catalog; a hub account of that name
+            # would hold its rights, so none is let through, however it got made
+            self._refuse(
+                403,
+                "PERMISSION_DENIED",
+                "This account name is reserved for the platform itself.",
+                reason="platform_identity_reserved",
+            )
 
     def _deny(self, message: str) -> None:
         self._refuse(403, "PERMISSION_DENIED", message)
 
-    def _refuse(self, status: int, error_code: str, message: str) -> None:
+    def _refuse(self, status: int, error_code: str, message: str, *, reason: str = "") -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish({"error_code": error_code, "message": message})
+        answer = {"error_code": error_code, "message": message}
+        if reason:  # our reason code beside MLflow's, for the sidebar to translate
+            answer["reason"] = reason
+        self.finish(answer)
 
     def _is_admin(self) -> bool:
         """A hub admin, or a holder of the platform's admin scope (the admins group)."""
@@ -173,6 +195,25 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
             self._refuse(400, "BAD_REQUEST", str(unclear))
             return
         privacy_change: ChangePrivacy | None = None
+        stamped: bytes | None = None
+        endpoint = mlflow_endpoint(path, self.prefix)
+        if user and endpoint is not None:
+            # the registry's walls first: a catalog name is refused however the rest is spelled
+            registry = registry_decision(
+                self.request.method or "",
+                endpoint,
+                body,
+                parse_qsl(self.request.query, keep_blank_values=True),
+                user,
+                prefix=self.catalog_prefix,
+            )
+            if isinstance(registry, RegistryRefusal):
+                self._refuse(
+                    registry.status, registry.error_code, registry.message, reason=registry.reason
+                )
+                return
+            if isinstance(registry, RegistryStamp):
+                stamped = registry.body
         if user:
             decision = decide(
                 self.request.method or "",
@@ -202,6 +243,8 @@ class MlflowProxyHandler(HubOAuthenticated, tornado.web.RequestHandler):
                 privacy_change = decision
             elif isinstance(decision, Forward) and decision.body is not None:
                 body = decision.body
+            elif stamped is not None:
+                body = stamped
         query = self.request.query
         uri = quote(path, safe=_PATH_SAFE) + (f"?{query}" if query else "")
         headers = forwarded_headers(list(self.request.headers.get_all()))
@@ -435,6 +478,17 @@ class MlflowGatewayApp(Application):
         "empty: only mlflow-artifacts:/ locations.",
     ).tag(config=True)
 
+    catalog_prefix = Unicode(
+        DEFAULT_CATALOG_PREFIX,
+        help="Registered models whose names start with it are the catalog's: people may read "
+        "them, and only the platform writes them (every write naming one is refused here), "
+        "e.g. catalog.; the platform's catalog_prefix. Defaults to $MLPLAT_CATALOG_PREFIX.",
+    ).tag(config=True)
+
+    @default("catalog_prefix")
+    def _catalog_prefix_default(self) -> str:
+        return os.environ.get("MLPLAT_CATALOG_PREFIX", DEFAULT_CATALOG_PREFIX)
+
     @default("artifact_roots")
     def _artifact_roots_default(self) -> list[str]:
         raw = os.environ.get("MLPLAT_MLFLOW_ARTIFACTS_ROOT", "")
@@ -482,6 +536,7 @@ class MlflowGatewayApp(Application):
                         "prefix": prefix,
                         "events": self._events(),
                         "artifact_roots": tuple(self.artifact_roots),
+                        "catalog_prefix": self.catalog_prefix,
                     },
                 ),
             ],

@@ -26,7 +26,9 @@ from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
+from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
@@ -175,6 +177,42 @@ class PlatformApp(Application):
         help="The organisation's GitLab, e.g. https://gitlab.example.org. Empty: no GitLab "
         "features (the Git tab still commits locally).",
     ).tag(config=True)
+    mlflow_url = Unicode(
+        help="MLflow's own server, reached directly (not through the gateway), where the "
+        "platform reads submitted versions as their authors and writes the catalog as "
+        "mlplat-platform, e.g. http://127.0.0.1:8102/services/mlflow. Defaults to "
+        "$MLPLAT_MLFLOW_UPSTREAM (with the gateway's prefix); empty: publishing is off.",
+    ).tag(config=True)
+
+    @default("mlflow_url")
+    def _mlflow_url_default(self) -> str:
+        upstream = os.environ.get("MLPLAT_MLFLOW_UPSTREAM", "").rstrip("/")
+        return f"{upstream}/services/mlflow" if upstream else ""
+
+    mlflow_secret_file = Unicode(
+        "",
+        help="File holding the secret MLflow's auth function shares with the gateway, with "
+        "which the platform asserts its own identity (and an author's, to read a submission), "
+        "e.g. /srv/mlplat/secrets/mlflow-gateway-secret. Empty: $MLPLAT_MLFLOW_GATEWAY_SECRET.",
+    ).tag(config=True)
+
+    catalog_prefix = Unicode(
+        "catalog.",
+        help="The namespace of the catalog's registered models in MLflow, e.g. catalog. "
+        "(catalog.churn); the gateway refuses people's writes under it. Keep it equal to the "
+        "gateway's and the user servers' catalog_prefix.",
+    ).tag(config=True)
+
+    def platform_registry(self) -> PlatformMlflowRegistry | None:
+        """The registry as the platform's own MLflow identity, or None without MLflow."""
+        secret = os.environ.get(SECRET_ENV, "")
+        if self.mlflow_secret_file:
+            secret = Path(self.mlflow_secret_file).read_text().strip()
+        if not self.mlflow_url or not secret:
+            self.log.info("no MLflow for the platform: publishing to the catalog is off")
+            return None
+        return PlatformMlflowRegistry(self.mlflow_url, secret)
+
     token_key_file = Unicode(
         help="File holding the key that encrypts people's GitLab tokens at rest, e.g. "
         "/etc/mlplat/token.key (created, mode 0600, when missing). Defaults to "
