@@ -1,13 +1,19 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Token } from '@lumino/coreutils';
 import { IDisposable, IObservableDisposable } from '@lumino/disposable';
+import { ISignal } from '@lumino/signaling';
 
 import type { ReasonLabels } from './shell/errors';
 import type { IStateful } from './shell/hooks';
 import type { PlatformModel } from './shell/model';
-import type { IIdentity } from './shell/types';
+import type { IIdentity, IPlatformNotification } from './shell/types';
 
 export type { ReasonLabel, ReasonLabels } from './shell/errors';
+export type {
+  INotificationList,
+  INotificationsAPI,
+  IPlatformNotification
+} from './shell/types';
 export type { IStateful } from './shell/hooks';
 export type {
   IHealth,
@@ -44,6 +50,14 @@ export interface IMLPlatformSidebar {
    * A tab the user may not see, or not added, leaves the selection as it is.
    */
   showTab(id: string): void;
+
+  /**
+   * The signed-in person's notifications (submissions, decisions,
+   * publishes), read while the lab is open and announced once each with
+   * JupyterLab's Notification API; tabs list them and refresh it after an
+   * action that may have sent one.
+   */
+  readonly notifications: INotificationFeed;
 
   /** Who is signed in and the platform's health, as the sidebar polls them. */
   readonly platform: IStateful<PlatformModel.State>;
@@ -103,6 +117,22 @@ export namespace IMLPlatformSidebar {
     model?: ITabModel;
     /** The tab's content, drawn while it is the selected tab. */
     render: (props: ITabProps) => JSX.Element | null;
+  }
+}
+
+/** The notification feed as tabs see it (`shell/notifications.ts`). */
+export interface INotificationFeed extends IStateful<INotificationFeed.IState> {
+  /** The notifications not announced before, oldest first, once each. */
+  readonly arrived: ISignal<unknown, IPlatformNotification[]>;
+  /** Read now; resolves once read (or failed). */
+  refresh(): Promise<void>;
+}
+
+export namespace INotificationFeed {
+  export interface IState {
+    /** Newest first. */
+    items: IPlatformNotification[];
+    status: { kind: string };
   }
 }
 

@@ -1,4 +1,9 @@
 /** Command ids of the shell; each feature keeps its own next to its plugin. */
 export enum CommandIDs {
-  open = 'mlplat:open'
+  open = 'mlplat:open',
+  /**
+   * Open a publication (`{id}`): what a notification's Open runs. The
+   * Reviews plugin registers it; without it Open shows the sidebar.
+   */
+  openPublication = 'mlplat:open-publication'
 }

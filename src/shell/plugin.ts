@@ -4,6 +4,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
 
 import { IMLPlatformSidebar } from '../tokens';
@@ -13,9 +14,13 @@ import { TRANSLATION_DOMAIN } from './domain';
 import { reasonLabels } from './errors';
 import { mlplatIcon } from './icons';
 import { PlatformModel } from './model';
+import { announce, NotificationFeed } from './notifications';
 import { PlatformPanel } from './panel';
 import { TabRegistry } from './registry';
 import { IIdentity } from './types';
+
+/** Where the id of the newest announced notification is kept. */
+const SEEN_KEY = 'jupyterlab-mlplat:notifications';
 
 /** Below the file browser, running sessions and table of contents; above extensions. */
 export const SIDEBAR_RANK = 600;
@@ -32,12 +37,13 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
   autoStart: true,
   provides: IMLPlatformSidebar,
   requires: [ITranslator],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     translator: ITranslator,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    stateDB: IStateDB | null = null
   ): IMLPlatformSidebar => {
     const trans = translator.load(TRANSLATION_DOMAIN);
     const platform = new PlatformClient(app.serviceManager.serverSettings);
@@ -47,10 +53,31 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     panel.id = 'jp-mlplat-sidebar';
     panel.title.icon = mlplatIcon;
     panel.title.caption = trans.__('ML Platform');
+    const feed = new NotificationFeed({ api: platform, auto: false });
     panel.disposed.connect(() => {
       tabs.dispose();
       model.dispose();
+      feed.dispose();
     });
+    feed.arrived.connect((_, items) => {
+      announce(items, trans, item => {
+        if (app.commands.hasCommand(CommandIDs.openPublication)) {
+          void app.commands.execute(CommandIDs.openPublication, {
+            id: item.publication_id
+          });
+        } else {
+          app.shell.activateById(panel.id);
+        }
+      });
+      void stateDB?.save(SEEN_KEY, { seen: feed.seen });
+    });
+    // What was announced before a reload is not announced again.
+    void (stateDB?.fetch(SEEN_KEY) ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .then(saved => {
+        const seen = (saved as { seen?: unknown } | undefined)?.seen;
+        feed.start(typeof seen === 'number' ? seen : null);
+      });
 
     app.shell.add(panel, 'left', { rank: SIDEBAR_RANK });
     if (restorer) {
@@ -80,6 +107,7 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
         tabs.select(id);
       },
       platform: model,
+      notifications: feed,
       translationDomain: TRANSLATION_DOMAIN,
       whoAmI: async (): Promise<IIdentity> =>
         model.state.kind === 'ready'

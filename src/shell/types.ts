@@ -27,6 +27,33 @@ export type IHealthCheck = Schemas['CheckBody'];
 export type IHealth = Schemas['SidebarHealth'];
 
 /**
+ * One notification of the signed-in person: a submission (to reviewers), a
+ * decision or a publish (to the author). `kind` is `submitted`, `decided`,
+ * `published` or `publish_failed`; `action` the step that sent it.
+ */
+export interface IPlatformNotification {
+  id: number;
+  kind: string;
+  publication_id: number;
+  model_name: string;
+  version: string;
+  actor: string;
+  action: string;
+  comment: string;
+  at: string;
+}
+
+/** `GET notifications?after=`: those newer than `after`, newest first. */
+export interface INotificationList {
+  notifications: IPlatformNotification[];
+}
+
+/** Where the notification feed reads from. */
+export interface INotificationsAPI {
+  notifications(after: number | null): Promise<INotificationList>;
+}
+
+/**
  * The calls the front-end makes. The model depends on this interface, not on
  * `fetch`, so tests hand it canned answers without patching globals.
  */

@@ -1,0 +1,142 @@
+import { Notification } from '@jupyterlab/apputils';
+
+import { PlatformRequestError } from '../../api/request';
+import {
+  announce,
+  NotificationFeed,
+  notificationText
+} from '../../shell/notifications';
+import {
+  INotificationList,
+  INotificationsAPI,
+  IPlatformNotification
+} from '../../shell/types';
+import { english } from './fixtures';
+
+export function notification(
+  overrides: Partial<IPlatformNotification> = {}
+): IPlatformNotification {
+  return {
+    id: 1,
+    kind: 'submitted',
+    publication_id: 7,
+    model_name: 'churn',
+    version: '3',
+    actor: 'alice',
+    action: 'submit',
+    comment: '',
+    at: '2026-12-03T09:00:00Z',
+    ...overrides
+  };
+}
+
+/** A server that keeps a list and answers `after` as the platform does. */
+class Inbox implements INotificationsAPI {
+  items: IPlatformNotification[] = [];
+  fail: PlatformRequestError | null = null;
+  asked: (number | null)[] = [];
+  async notifications(after: number | null): Promise<INotificationList> {
+    this.asked.push(after);
+    if (this.fail) {
+      throw this.fail;
+    }
+    return {
+      notifications: this.items
+        .filter(item => after === null || item.id > after)
+        .sort((a, b) => b.id - a.id)
+    };
+  }
+}
+
+function feedOf(inbox: Inbox, seen: number | null = null) {
+  const feed = new NotificationFeed({ api: inbox, auto: false });
+  const arrived: number[][] = [];
+  feed.arrived.connect((_, items) => arrived.push(items.map(i => i.id)));
+  feed.start(seen);
+  return { feed, arrived };
+}
+
+describe('NotificationFeed', () => {
+  it('asks only for what is newer and announces each notification once', async () => {
+    const inbox = new Inbox();
+    inbox.items = [notification({ id: 1 }), notification({ id: 2 })];
+    const { feed, arrived } = feedOf(inbox);
+    await feed.refresh();
+    expect(feed.state.items.map(i => i.id)).toEqual([2, 1]);
+    inbox.items.push(notification({ id: 5, kind: 'decided' }));
+    await feed.refresh();
+    await feed.refresh();
+    expect(inbox.asked).toEqual([null, 2, 5]);
+    expect(feed.state.items.map(i => i.id)).toEqual([5, 2, 1]);
+    expect(arrived).toEqual([[1, 2], [5]]);
+    feed.dispose();
+  });
+
+  it('does not announce again what a reload had announced', async () => {
+    const inbox = new Inbox();
+    inbox.items = [notification({ id: 3 }), notification({ id: 4 })];
+    const { feed, arrived } = feedOf(inbox, 3);
+    await feed.refresh();
+    expect(feed.state.items).toHaveLength(2);
+    expect(arrived).toEqual([[4]]);
+    expect(feed.seen).toBe(4);
+    feed.dispose();
+  });
+
+  it('keeps what it holds when the platform is away', async () => {
+    const inbox = new Inbox();
+    inbox.items = [notification({ id: 1 })];
+    const { feed } = feedOf(inbox);
+    await feed.refresh();
+    inbox.fail = new PlatformRequestError({ status: 503, url: 'x' });
+    await feed.refresh();
+    expect(feed.state.status.kind).toBe('unavailable');
+    expect(feed.state.items).toHaveLength(1);
+    feed.dispose();
+  });
+});
+
+describe('announce', () => {
+  afterEach(() => Notification.dismiss());
+
+  it('pops up each with an Open action, the newest few of a burst', () => {
+    const opened: number[] = [];
+    const items = [1, 2, 3, 4, 5].map(id =>
+      notification({
+        id,
+        publication_id: 100 + id,
+        kind: 'decided',
+        action: 'approve',
+        actor: 'rita',
+        comment: 'Looks good'
+      })
+    );
+    announce(items, english, item => opened.push(item.publication_id));
+    const shown = Notification.manager.notifications;
+    expect(shown).toHaveLength(4);
+    const texts = shown.map(n => n.message);
+    expect(texts).toContain('rita approved churn version 3. “Looks good”');
+    expect(texts).toContain(
+      '2 more notifications: see the Reviews or Models tab.'
+    );
+    const approval = shown.find(n => n.type === 'success')!;
+    approval.options.actions![0].callback(new MouseEvent('click'));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toBeGreaterThan(102);
+  });
+
+  it('says each kind in words', () => {
+    expect(notificationText(notification(), english)).toBe(
+      'alice sent churn version 3 for review.'
+    );
+    expect(
+      notificationText(
+        notification({ kind: 'decided', action: 'reject', actor: 'rita' }),
+        english
+      )
+    ).toBe('rita rejected churn version 3.');
+    expect(notificationText(notification({ kind: 'published' }), english)).toBe(
+      'churn version 3 is published in the catalog.'
+    );
+  });
+});

@@ -1,0 +1,301 @@
+import { Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { IDisposable } from '@lumino/disposable';
+import { IPoll, Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { PlatformModel } from './model';
+import {
+  INotificationList,
+  INotificationsAPI,
+  IPlatformNotification
+} from './types';
+
+/**
+ * The platform's notifications of the signed-in person (a submission for a
+ * reviewer, a decision or a publish for an author), read while the lab is
+ * open — whichever tab is shown, and with the sidebar closed — so nobody
+ * has to look for news.
+ *
+ * One feed for the whole lab: the Reviews and Models tabs list what it
+ * holds, and only it announces, so a notification pops up once. What was
+ * announced is remembered (`seen`), so a reload does not announce it again.
+ */
+export class NotificationFeed implements IDisposable {
+  constructor(options: NotificationFeed.IOptions) {
+    this._api = options.api;
+    this._seen = options.seen ?? null;
+    this._poll = new Poll({
+      auto: options.auto ?? true,
+      factory: () => this._refresh(),
+      frequency: {
+        ...NotificationFeed.DEFAULT_FREQUENCY,
+        ...options.frequency
+      },
+      name: 'jupyterlab-mlplat:notifications',
+      // A lab in a hidden browser tab reads nothing; it catches up when shown.
+      standby: 'when-hidden'
+    });
+  }
+
+  /** The latest state; replaced on every change, never mutated. */
+  get state(): NotificationFeed.IState {
+    return this._state;
+  }
+
+  get stateChanged(): ISignal<this, NotificationFeed.IState> {
+    return this._stateChanged;
+  }
+
+  /**
+   * The notifications newer than the last one announced, oldest first: each
+   * is emitted once, then `seen` moves past it.
+   */
+  get arrived(): ISignal<this, IPlatformNotification[]> {
+    return this._arrived;
+  }
+
+  /** The id of the newest notification announced; null before the first. */
+  get seen(): number | null {
+    return this._seen;
+  }
+
+  get isDisposed(): boolean {
+    return this._poll.isDisposed;
+  }
+
+  /**
+   * Start reading, announcing only what is newer than `seen` (the newest id
+   * announced before a reload), or everything kept when null.
+   */
+  start(seen: number | null): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._seen = seen;
+    void this._poll.start();
+  }
+
+  /** Read now (after an action that may have sent one); resolves when read. */
+  async refresh(): Promise<void> {
+    if (this.isDisposed) {
+      return;
+    }
+    await this._poll.refresh();
+    await this._poll.tick.catch(() => undefined);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  /** One tick: what came since the newest one held. Rejects to back off. */
+  private async _refresh(): Promise<void> {
+    const items = this._state.items;
+    const after = items.length > 0 ? items[0].id : null;
+    let answer: INotificationList;
+    try {
+      answer = await this._api.notifications(after);
+    } catch (error) {
+      if (!this.isDisposed) {
+        this._setState({
+          ...this._state,
+          status: PlatformModel.stateFromError(error)
+        });
+      }
+      throw error;
+    }
+    if (this.isDisposed) {
+      return;
+    }
+    const known = new Set(items.map(item => item.id));
+    const fresh = answer.notifications.filter(item => !known.has(item.id));
+    const merged = [...fresh, ...items]
+      .sort((a, b) => b.id - a.id)
+      .slice(0, NotificationFeed.KEPT);
+    this._setState({ items: merged, status: { kind: 'ready' } });
+    const seen = this._seen;
+    const unseen = fresh
+      .filter(item => seen === null || item.id > seen)
+      .sort((a, b) => a.id - b.id);
+    if (unseen.length > 0) {
+      this._seen = unseen[unseen.length - 1].id;
+      this._arrived.emit(unseen);
+    }
+  }
+
+  private _setState(state: NotificationFeed.IState): void {
+    this._state = state;
+    this._stateChanged.emit(state);
+  }
+
+  private _api: INotificationsAPI;
+  private _arrived = new Signal<this, IPlatformNotification[]>(this);
+  private _poll: Poll;
+  private _seen: number | null;
+  private _state: NotificationFeed.IState = {
+    items: [],
+    status: { kind: 'loading' }
+  };
+  private _stateChanged = new Signal<this, NotificationFeed.IState>(this);
+}
+
+export namespace NotificationFeed {
+  export interface IOptions {
+    api: INotificationsAPI;
+    /** The newest id already announced (kept across reloads by the plugin). */
+    seen?: number | null;
+    /** Start polling at once (false in tests, which call `refresh`). */
+    auto?: boolean;
+    frequency?: Partial<IPoll.Frequency>;
+  }
+
+  export interface IState {
+    /** Newest first, at most `KEPT`. */
+    items: IPlatformNotification[];
+    /** Whether the last read worked; the items stay across failures. */
+    status:
+      | { kind: 'loading' }
+      | { kind: 'ready' }
+      | Exclude<PlatformModel.State, { kind: 'ready' } | { kind: 'loading' }>;
+  }
+
+  /** A notification takes half a minute at most to show; slower while failing. */
+  export const DEFAULT_FREQUENCY: IPoll.Frequency = {
+    interval: 30 * 1000,
+    backoff: true,
+    max: 5 * 60 * 1000
+  };
+
+  /** The notifications a list shows; older ones are in the tabs' histories. */
+  export const KEPT = 50;
+
+  /** At most this many pop up at once (after a weekend away); the rest are counted. */
+  export const ANNOUNCED = 3;
+}
+
+/**
+ * What a notification says, in the user's language. Names and comments
+ * are the server's text and are interpolated as text, never as markup.
+ */
+export function notificationText(
+  item: IPlatformNotification,
+  trans: TranslationBundle
+): string {
+  const model = item.model_name;
+  const version = item.version;
+  switch (item.kind) {
+    case 'submitted':
+      return trans.__(
+        '%1 sent %2 version %3 for review.',
+        item.actor,
+        model,
+        version
+      );
+    case 'decided':
+      switch (item.action) {
+        case 'approve':
+          return trans.__(
+            '%1 approved %2 version %3.',
+            item.actor,
+            model,
+            version
+          );
+        case 'request_changes':
+          return trans.__(
+            '%1 asked for changes to %2 version %3.',
+            item.actor,
+            model,
+            version
+          );
+        case 'reject':
+          return trans.__(
+            '%1 rejected %2 version %3.',
+            item.actor,
+            model,
+            version
+          );
+        default:
+          return trans.__(
+            '%1 reviewed %2 version %3.',
+            item.actor,
+            model,
+            version
+          );
+      }
+    case 'published':
+      return trans.__(
+        '%1 version %2 is published in the catalog.',
+        model,
+        version
+      );
+    case 'publish_failed':
+      return trans.__(
+        'Publishing %1 version %2 failed; a reviewer or an administrator can retry it.',
+        model,
+        version
+      );
+    default:
+      return trans.__('News about %1 version %2.', model, version);
+  }
+}
+
+/**
+ * Announce new notifications with JupyterLab's Notification API, each with
+ * an action that opens its publication. A burst (a weekend's worth) shows
+ * the newest few and one line counting the rest, rather than a wall.
+ */
+export function announce(
+  items: readonly IPlatformNotification[],
+  trans: TranslationBundle,
+  open: (item: IPlatformNotification) => void
+): string[] {
+  const shown = items.slice(-NotificationFeed.ANNOUNCED);
+  const ids = shown.map(item => {
+    const comment = item.comment.trim();
+    const text = comment
+      ? trans.__('%1 “%2”', notificationText(item, trans), clip(comment))
+      : notificationText(item, trans);
+    return Notification.emit(
+      text,
+      item.kind === 'publish_failed'
+        ? 'warning'
+        : item.kind === 'decided' && item.action !== 'approve'
+          ? 'warning'
+          : item.kind === 'published' ||
+              (item.kind === 'decided' && item.action === 'approve')
+            ? 'success'
+            : 'info',
+      {
+        autoClose: false,
+        actions: [
+          {
+            label: trans.__('Open'),
+            caption: trans.__('Open the publication'),
+            callback: () => open(item)
+          }
+        ]
+      }
+    );
+  });
+  const rest = items.length - shown.length;
+  if (rest > 0) {
+    ids.push(
+      Notification.info(
+        trans.__('%1 more notifications: see the Reviews or Models tab.', rest),
+        { autoClose: 10000 }
+      )
+    );
+  }
+  return ids;
+}
+
+/** A comment as a notification quotes it: one line, not a page. */
+function clip(text: string): string {
+  const line = text.split(/\s+/).join(' ');
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
