@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { formatMetric } from './labels';
-import { CardMarkdown } from './markdown';
+import { SanitizedMarkdown } from '../shell/markdown';
 import { IModelCard } from './types';
 
 type Section = Exclude<
@@ -48,7 +48,8 @@ function sectionTitle(section: Section, trans: TranslationBundle): string {
 
 /**
  * A published model card: each section its author's Markdown, drawn only
- * through JupyterLab's sanitizer; the short fields and metrics as text.
+ * through JupyterLab's sanitizer (as text when JupyterLab has no renderers);
+ * the short fields and metrics as text.
  */
 export function ModelCardView(props: {
   card: IModelCard;
@@ -65,11 +66,15 @@ export function ModelCardView(props: {
       {sections.map(section => (
         <section key={section} className="jp-mlplat-card-section">
           <h5>{sectionTitle(section, trans)}</h5>
-          <CardMarkdown
-            className="jp-mlplat-card-text"
-            source={card[section]}
-            rendermime={rendermime}
-          />
+          {rendermime ? (
+            <SanitizedMarkdown
+              className="jp-mlplat-card-text"
+              source={card[section]}
+              rendermime={rendermime}
+            />
+          ) : (
+            <pre className="jp-mlplat-card-text">{card[section]}</pre>
+          )}
         </section>
       ))}
       {card.metrics.length > 0 && (
