@@ -10,6 +10,11 @@ import {
   ICatalogSearchPage
 } from './types';
 
+/** What a step needs of a publication's page: its revision. */
+interface IPublicationRevision {
+  publication: { revision: number };
+}
+
 /**
  * The catalog through the server extension, which asks the platform for the
  * person. Every URL of the Catalog tab is built here.
@@ -36,26 +41,39 @@ export class CatalogClient implements ICatalogAPI {
     );
   }
 
-  deprecate(name: string, action: ICatalogAction): Promise<ICatalogModel> {
-    return this._post(
-      `catalog/models/${segment(name)}/versions/${segment(
-        String(action.version)
-      )}/deprecate`,
-      { comment: action.comment }
+  deprecate(action: ICatalogAction): Promise<void> {
+    return this._step(action, 'deprecate');
+  }
+
+  moveChampion(action: ICatalogAction): Promise<void> {
+    return this._step(action, 'champion');
+  }
+
+  /**
+   * One step of the publication that published a version. The step carries
+   * the publication's revision, read just before: the catalog page does not
+   * show the publication, and a step taken meanwhile by someone else still
+   * makes this one a 409 that names it.
+   */
+  private async _step(
+    action: ICatalogAction,
+    step: 'deprecate' | 'champion'
+  ): Promise<void> {
+    const path = `reviews/publications/${segment(String(action.publicationId))}`;
+    const page = await requestAPI<IPublicationRevision>(
+      path,
+      { method: 'GET' },
+      this._serverSettings
     );
-  }
-
-  moveChampion(name: string, action: ICatalogAction): Promise<ICatalogModel> {
-    return this._post(`catalog/models/${segment(name)}/champion`, {
-      version: action.version,
-      comment: action.comment
-    });
-  }
-
-  private _post(endPoint: string, body: object): Promise<ICatalogModel> {
-    return requestAPI<ICatalogModel>(
-      endPoint,
-      { method: 'POST', body: JSON.stringify(body) },
+    await requestAPI<unknown>(
+      `${path}/${step}`,
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          revision: page.publication.revision,
+          comment: action.comment
+        })
+      },
       this._serverSettings
     );
   }

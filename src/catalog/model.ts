@@ -130,15 +130,13 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
   }
 
   /** Deprecate a published version, with the reviewer's comment. */
-  deprecate(version: number, comment: string): Promise<boolean> {
-    return this._act(name => this._api.deprecate(name, { version, comment }));
+  deprecate(publicationId: number, comment: string): Promise<boolean> {
+    return this._act(() => this._api.deprecate({ publicationId, comment }));
   }
 
   /** Move the champion back to an earlier published version, with a comment. */
-  moveChampion(version: number, comment: string): Promise<boolean> {
-    return this._act(name =>
-      this._api.moveChampion(name, { version, comment })
-    );
+  moveChampion(publicationId: number, comment: string): Promise<boolean> {
+    return this._act(() => this._api.moveChampion({ publicationId, comment }));
   }
 
   protected _shown(): void {
@@ -206,13 +204,10 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
   }
 
   /**
-   * Run one reviewer's action on the page's model; its answer (the model as
-   * it is now) replaces the page. False when it was refused: the page keeps
-   * the reason to show it.
+   * Run one reviewer's action on the page's model, then read the model as
+   * it is now. False when it was refused: the page keeps the reason to show.
    */
-  private async _act(
-    call: (name: string) => Promise<ICatalogModel>
-  ): Promise<boolean> {
+  private async _act(call: () => Promise<void>): Promise<boolean> {
     const page = this._state.page;
     if (!page || page.acting) {
       return false;
@@ -220,7 +215,8 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
     const ticket = ++this._modelTicket;
     this._setPage(ticket, page.name, { acting: true, actionError: null });
     try {
-      const model = await call(page.name);
+      await call();
+      const model = await this._api.model(page.name);
       this._setPage(ticket, page.name, {
         model,
         acting: false,

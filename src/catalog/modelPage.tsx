@@ -220,6 +220,7 @@ function UseInNotebook(
 interface IPending {
   kind: 'deprecate' | 'champion';
   version: number;
+  publicationId: number;
 }
 
 function Versions(
@@ -270,7 +271,11 @@ function Versions(
                   small
                   disabled={page.acting}
                   onClick={() =>
-                    setPending({ kind: 'deprecate', version: version.version })
+                    setPending({
+                      kind: 'deprecate',
+                      version: version.version,
+                      publicationId: version.publication_id
+                    })
                   }
                 >
                   {trans.__('Deprecate…')}
@@ -280,7 +285,11 @@ function Versions(
                     small
                     disabled={page.acting}
                     onClick={() =>
-                      setPending({ kind: 'champion', version: version.version })
+                      setPending({
+                        kind: 'champion',
+                        version: version.version,
+                        publicationId: version.publication_id
+                      })
                     }
                   >
                     {trans.__('Make champion again…')}
@@ -297,8 +306,11 @@ function Versions(
                 onConfirm={async comment => {
                   const done =
                     pending.kind === 'deprecate'
-                      ? await model.deprecate(pending.version, comment)
-                      : await model.moveChampion(pending.version, comment);
+                      ? await model.deprecate(pending.publicationId, comment)
+                      : await model.moveChampion(
+                          pending.publicationId,
+                          comment
+                        );
                   if (done) {
                     setPending(null);
                   }

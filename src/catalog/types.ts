@@ -162,9 +162,12 @@ export interface ICatalogModel {
   deployments: ICatalogDeployment[];
 }
 
-/** What a reviewer's action on a version carries. */
+/**
+ * What a reviewer's action on a published version carries: the publication
+ * that published it (the actions are the publication's steps) and why.
+ */
 export interface ICatalogAction {
-  version: number;
+  publicationId: number;
   comment: string;
 }
 
@@ -176,7 +179,7 @@ export interface ICatalogAPI {
   search(query: ICatalogQuery): Promise<ICatalogSearchPage>;
   model(name: string): Promise<ICatalogModel>;
   /** Deprecate a published version (reviewers, admins). */
-  deprecate(name: string, action: ICatalogAction): Promise<ICatalogModel>;
+  deprecate(action: ICatalogAction): Promise<void>;
   /** Move the champion back to an earlier published version (reviewers, admins). */
-  moveChampion(name: string, action: ICatalogAction): Promise<ICatalogModel>;
+  moveChampion(action: ICatalogAction): Promise<void>;
 }

@@ -115,20 +115,18 @@ describe('CatalogModel', () => {
   it('deprecates and moves the champion with the comment, showing the new state', async () => {
     const { api, model } = setup();
     await model.openModel('churn');
-    api.actions = [catalogModel({ aliases: { champion: 1 } })];
-    expect(await model.moveChampion(1, 'v2 misbehaves')).toBe(true);
+    api.models = [catalogModel({ aliases: { champion: 1 } })];
+    expect(await model.moveChampion(11, 'v2 misbehaves')).toBe(true);
     expect(model.state.page?.model?.aliases.champion).toBe(1);
-    expect(await model.deprecate(2, 'bias found')).toBe(true);
+    expect(await model.deprecate(12, 'bias found')).toBe(true);
     expect(api.calls).toEqual([
       {
         kind: 'champion',
-        name: 'churn',
-        action: { version: 1, comment: 'v2 misbehaves' }
+        action: { publicationId: 11, comment: 'v2 misbehaves' }
       },
       {
         kind: 'deprecate',
-        name: 'churn',
-        action: { version: 2, comment: 'bias found' }
+        action: { publicationId: 12, comment: 'bias found' }
       }
     ]);
   });

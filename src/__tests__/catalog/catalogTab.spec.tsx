@@ -214,7 +214,7 @@ describe('CatalogTab', () => {
       name: 'Move the champion'
     });
     expect((confirm as HTMLButtonElement).disabled).toBe(true);
-    api.actions = [catalogModel({ aliases: { champion: 1 } })];
+    api.models = [catalogModel({ aliases: { champion: 1 } })];
     await act(async () => {
       fireEvent.change(within(form).getByRole('textbox'), {
         target: { value: 'v2 misbehaves' }
@@ -226,8 +226,7 @@ describe('CatalogTab', () => {
     expect(api.calls).toEqual([
       {
         kind: 'champion',
-        name: 'churn',
-        action: { version: 1, comment: 'v2 misbehaves' }
+        action: { publicationId: 11, comment: 'v2 misbehaves' }
       }
     ]);
     expect(screen.queryByRole('form')).toBeNull();

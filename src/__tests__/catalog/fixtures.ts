@@ -132,7 +132,9 @@ export function catalogModel(
 type Answer<T> = T | Error;
 
 function next<T>(answers: Answer<T>[]): Promise<T> {
-  const answer = answers.length > 1 ? answers.shift()! : answers[0];
+  const answer = (
+    answers.length > 1 ? answers.shift() : answers[0]
+  ) as Answer<T>;
   return answer instanceof Error
     ? Promise.reject(answer)
     : Promise.resolve(answer);
@@ -142,9 +144,9 @@ function next<T>(answers: Answer<T>[]): Promise<T> {
 export class ScriptedCatalog implements ICatalogAPI {
   searches: Answer<ICatalogSearchPage>[] = [searchPage()];
   models: Answer<ICatalogModel>[] = [catalogModel()];
-  actions: Answer<ICatalogModel>[] = [catalogModel()];
+  actions: Answer<void>[] = [undefined];
   queries: ICatalogQuery[] = [];
-  calls: { kind: string; name: string; action: ICatalogAction }[] = [];
+  calls: { kind: string; action: ICatalogAction }[] = [];
 
   search(query: ICatalogQuery): Promise<ICatalogSearchPage> {
     this.queries.push(query);
@@ -155,13 +157,13 @@ export class ScriptedCatalog implements ICatalogAPI {
     return next(this.models);
   }
 
-  deprecate(name: string, action: ICatalogAction): Promise<ICatalogModel> {
-    this.calls.push({ kind: 'deprecate', name, action });
+  deprecate(action: ICatalogAction): Promise<void> {
+    this.calls.push({ kind: 'deprecate', action });
     return next(this.actions);
   }
 
-  moveChampion(name: string, action: ICatalogAction): Promise<ICatalogModel> {
-    this.calls.push({ kind: 'champion', name, action });
+  moveChampion(action: ICatalogAction): Promise<void> {
+    this.calls.push({ kind: 'champion', action });
     return next(this.actions);
   }
 }
