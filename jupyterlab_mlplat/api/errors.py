@@ -77,6 +77,7 @@ def all_reasons() -> list[str]:
     from jupyterlab_mlplat.core.gitlab import service as _gitlab  # noqa: F401
     from jupyterlab_mlplat.core.profiles import capacity as _capacity  # noqa: F401
     from jupyterlab_mlplat.core.profiles import service as _profiles  # noqa: F401
+    from jupyterlab_mlplat.core.reviews import service as _reviews  # noqa: F401
 
     return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
 

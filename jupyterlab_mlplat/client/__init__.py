@@ -10,9 +10,10 @@ from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
 from .profiles import ProfileCalls
+from .reviews import ReviewCalls
 
 __all__ = ["PlatformClient"]
 
 
-class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls):
+class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls):
     """Every call of the platform API, for one token."""

@@ -30,6 +30,7 @@ from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
+from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
@@ -38,6 +39,7 @@ from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
+from jupyterlab_mlplat.core.reviews.service import ReviewService
 
 from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
@@ -229,6 +231,16 @@ class PlatformApp(Application):
         "usually the groups allowed to log in. Empty: any name is accepted.",
     ).tag(config=True)
 
+    approvals_required = Int(
+        1,
+        help="How many distinct reviewers must approve a submission before it is published, "
+        "e.g. 2. Never the author.",
+    ).tag(config=True)
+    champion_alias = Unicode(
+        "champion",
+        help="The alias publishing moves on the catalog's registered model, e.g. champion.",
+    ).tag(config=True)
+
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
 
@@ -323,6 +335,14 @@ class PlatformApp(Application):
                 gitlab_url=self.gitlab_url,
             ),
             experiment_events=ExperimentEvents(store),
+            # no registry yet: creating and submitting publications answer "MLflow not configured"
+            reviews=ReviewService(
+                store,
+                None,
+                ModelCardRules(),
+                approvals_required=self.approvals_required,
+                alias=self.champion_alias,
+            ),
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
         )

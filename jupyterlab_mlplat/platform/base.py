@@ -33,6 +33,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore
 from jupyterlab_mlplat.core.profiles.service import ProfileService
+from jupyterlab_mlplat.core.reviews.service import ReviewService
 
 from .auth import PlatformAuthenticator
 from .observability import Metrics
@@ -53,6 +54,7 @@ class Services:
     profiles: ProfileService
     gitlab: GitLabAccounts
     experiment_events: ExperimentEvents
+    reviews: ReviewService
     metrics: Metrics
     openapi: dict[str, Any]
 

@@ -125,3 +125,74 @@ catalog_alias_moves = sa.Table(
     sa.Column("comment", sa.Text, nullable=False),
     sa.Index("ix_catalog_alias_moves_entry", "entry_id", "id"),
 )
+
+# ---- publications and reviews (migration 0005)
+publications = sa.Table(
+    "publications",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column("model_name", sa.String(256), nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("team", sa.String(255), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("card", sa.JSON, nullable=False),
+    # the card's catalog name, kept in a column so the champion of a name is one indexed read
+    sa.Column("catalog_name", sa.String(63), nullable=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("snapshot", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("last_action", sa.String(32), nullable=False),
+    sa.Column("publish_error", sa.Text, nullable=True),
+    sa.Column("catalog_version", sa.String(64), nullable=True),
+    sa.Column("champion", sa.Boolean, nullable=False),
+    sa.Index("ix_publications_state", "state", "updated_at"),
+    sa.Index("ix_publications_author", "author", "updated_at"),
+    sa.Index("ix_publications_version", "model_name", "version"),
+    sa.Index("ix_publications_catalog", "catalog_name", "champion"),
+)
+
+publication_steps = sa.Table(
+    "publication_steps",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "publication_id",
+        AuditId,
+        sa.ForeignKey("publications.id", name="fk_publication_steps_publication"),
+        nullable=False,
+    ),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_publication_steps_publication", "publication_id", "id"),
+)
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column("recipient", sa.String(255), nullable=True),
+    sa.Column("recipient_role", sa.String(32), nullable=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column(
+        "publication_id",
+        AuditId,
+        sa.ForeignKey("publications.id", name="fk_notifications_publication"),
+        nullable=False,
+    ),
+    sa.Column("model_name", sa.String(256), nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_notifications_recipient", "recipient", "id"),
+    sa.Index("ix_notifications_role", "recipient_role", "id"),
+)

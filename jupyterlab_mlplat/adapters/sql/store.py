@@ -33,6 +33,7 @@ from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
 from .catalog import SqlCatalogIndex, SqlCatalogTx
+from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def migrate(engine: sa.Engine) -> str:
         ) from err
 
 
-class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx):
+class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx, SqlReviewsTx):
     """One database transaction; it implements the unit of work of every feature."""
 
     def __init__(self, connection: sa.Connection, actor: str = "system") -> None:
@@ -240,7 +241,7 @@ def _stored_profile(row: Any) -> StoredProfile:
     )
 
 
-class SqlStore(SqlCatalogIndex, MetadataStore):
+class SqlStore(SqlCatalogIndex, SqlReviewsIndex, MetadataStore):
     """Every feature's store port on a SQLAlchemy engine."""
 
     def __init__(self, engine: sa.Engine) -> None:

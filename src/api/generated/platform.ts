@@ -198,6 +198,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications newer than `after`, oldest first. */
+        get: operations["getNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -282,6 +299,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own publications, newest change first. */
+        get: operations["getPublications"];
+        put?: never;
+        /** Start a publication of one of the caller's model versions: a draft with its card. */
+        post: operations["postPublications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue (reviewers and admins): in review, and approved ones to publish. */
+        get: operations["getQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        /** A publication's page: card, snapshot, steps, the champion's metrics beside it, and what the caller may do. */
+        get: operations["getPublication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Save the card (the author, while a draft or after changes were requested). */
+        put: operations["putCard"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/champion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the catalog model's champion alias back to this published version (reviewers, admins), with a comment. */
+        post: operations["postChampion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, request changes or reject, with a comment (reviewers; never the author). The last approval needed publishes it.
+         * @description Needs the `reviewer` role.
+         */
+        post: operations["postDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a published version out of use (reviewers, admins). */
+        post: operations["postDeprecate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an approved publication again after MLflow failed (reviewers, admins). */
+        post: operations["postPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send it to review (or again, after changes): the platform snapshots the version and its run as the author; the author's server sends the code diff. */
+        post: operations["postSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take it back from review to a draft (the author). */
+        post: operations["postWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -303,6 +510,120 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Action
+         * @enum {string}
+         */
+        Action: "create" | "save_card" | "submit" | "withdraw" | "resubmit" | "approve" | "request_changes" | "reject" | "publish" | "deprecate" | "make_champion";
+        /**
+         * CardMetric
+         * @description One metric the author picked from the run, with its value there and a note of theirs.
+         */
+        CardMetric: {
+            /** Key */
+            key: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Value
+             * @description The run's value (filled in from the run when empty).
+             * @default null
+             */
+            value: number | null;
+        };
+        /** CardUpdate */
+        CardUpdate: {
+            /**
+             * ModelCard
+             * @description A model card as its author writes it; every field may be empty while it is a draft
+             *     (``missing_for_submit`` says what a submission needs).
+             */
+            card: {
+                /**
+                 * Catalog Name
+                 * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+                 * @default
+                 */
+                catalog_name: string;
+                /**
+                 * Contact
+                 * @default
+                 */
+                contact: string;
+                /**
+                 * Description
+                 * @description Overview and intended use (Markdown).
+                 * @default
+                 */
+                description: string;
+                /**
+                 * Evaluation Data
+                 * @default
+                 */
+                evaluation_data: string;
+                /**
+                 * Framework
+                 * @default
+                 */
+                framework: string;
+                /**
+                 * Language
+                 * @description The language the card is written in.
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "ru";
+                /**
+                 * License
+                 * @description An SPDX identifier or a short name.
+                 * @default
+                 */
+                license: string;
+                /**
+                 * Limitations
+                 * @description Limitations and known failure modes.
+                 * @default
+                 */
+                limitations: string;
+                /** Metrics */
+                metrics?: components["schemas"]["CardMetric"][];
+                /**
+                 * Out Of Scope
+                 * @description Out-of-scope use.
+                 * @default
+                 */
+                out_of_scope: string;
+                /** Owners */
+                owners?: string[];
+                /**
+                 * Risks
+                 * @description Risks and ethical considerations.
+                 * @default
+                 */
+                risks: string;
+                /** Tags */
+                tags?: string[];
+                /**
+                 * Task
+                 * @description Detected from the MLflow flavour; the author may correct it.
+                 * @default
+                 */
+                task: string;
+                /**
+                 * Training Data
+                 * @default
+                 */
+                training_data: string;
+            };
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -315,6 +636,80 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "failing";
+        };
+        /** CommentBody */
+        CommentBody: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /** DecisionBody */
+        DecisionBody: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "approve" | "request_changes" | "reject";
+            /**
+             * Comment
+             * @description Why; required to request changes or to reject.
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /** DiffBody */
+        DiffBody: {
+            /**
+             * Base Commit
+             * @default null
+             */
+            base_commit: string | null;
+            /**
+             * Computed By
+             * @default author_workspace
+             * @constant
+             */
+            computed_by: "author_workspace";
+            /**
+             * Head Commit
+             * @default null
+             */
+            head_commit: string | null;
+            /** Text */
+            text: string;
+        };
+        /** DiffBody */
+        DiffBodyInput: {
+            /**
+             * Base Commit
+             * @default null
+             */
+            base_commit: string | null;
+            /**
+             * Computed By
+             * @default author_workspace
+             * @constant
+             */
+            computed_by: "author_workspace";
+            /**
+             * Head Commit
+             * @default null
+             */
+            head_commit: string | null;
+            /** Text */
+            text: string;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -352,13 +747,56 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_invalid" | "catalog_read_only" | "conflict" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "query_not_integer" | "quota_exceeded" | "registry_not_configured" | "remote_not_a_project" | "remote_not_on_gitlab" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "already_approved" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "diff_too_large" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_integer" | "quota_exceeded" | "registry_not_configured" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "transition_not_allowed" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
              * @default null
              */
             request_id: string | null;
+        };
+        /** FactsBody */
+        FactsBody: {
+            /** Commit */
+            commit: string | null;
+            /** Experiment Id */
+            experiment_id: string | null;
+            /** Flavors */
+            flavors: string[];
+            /** Framework */
+            framework: string | null;
+            /** Input Example */
+            input_example: string | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Notebook */
+            notebook: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Repository */
+            repository: string | null;
+            /** Run Id */
+            run_id: string | null;
+            /** Run Name */
+            run_name: string | null;
+            /** Signature */
+            signature: {
+                [key: string]: unknown;
+            } | null;
+            /** Source */
+            source: string;
+            /** Task */
+            task: string | null;
+            /** Version */
+            version: string;
         };
         /**
          * FieldReason
@@ -496,6 +934,20 @@ export interface components {
             /** Merge Requests */
             merge_requests: components["schemas"]["MergeRequestBody"][];
         };
+        /** MetricRow */
+        MetricRow: {
+            /** Candidate */
+            candidate: number | null;
+            /** Champion */
+            champion: number | null;
+            /**
+             * Difference
+             * @description candidate minus champion, when both exist.
+             */
+            difference: number | null;
+            /** Key */
+            key: string;
+        };
         /** NamespaceBody */
         NamespaceBody: {
             /** Id */
@@ -509,6 +961,43 @@ export interface components {
         NamespaceList: {
             /** Namespaces */
             namespaces: components["schemas"]["NamespaceBody"][];
+        };
+        /** NotificationBody */
+        NotificationBody: {
+            action: components["schemas"]["Action"];
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["NotificationKind"];
+            /** Model Name */
+            model_name: string;
+            /** Publication Id */
+            publication_id: number;
+            /** Version */
+            version: string;
+        };
+        /**
+         * NotificationKind
+         * @enum {string}
+         */
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed";
+        /** NotificationList */
+        NotificationList: {
+            /**
+             * Last Id
+             * @description Send it as `after` to get only newer ones.
+             */
+            last_id: number;
+            /** Notifications */
+            notifications: components["schemas"]["NotificationBody"][];
         };
         /** PipelineBody */
         PipelineBody: {
@@ -842,6 +1331,207 @@ export interface components {
              */
             visibility: "private" | "internal" | "public";
         };
+        /** PublicationBody */
+        PublicationBody: {
+            /** Approvals */
+            approvals: string[];
+            /** Author */
+            author: string;
+            /** Card */
+            card: {
+                [key: string]: unknown;
+            };
+            /** Catalog Name */
+            catalog_name: string | null;
+            /** Catalog Version */
+            catalog_version: string | null;
+            /** Champion */
+            champion: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            last_action: components["schemas"]["Action"];
+            /** Model Name */
+            model_name: string;
+            /** Publish Error */
+            publish_error: string | null;
+            /** Revision */
+            revision: number;
+            /** Round */
+            round: number;
+            snapshot: components["schemas"]["SnapshotBody"] | null;
+            state: components["schemas"]["State"];
+            /** Steps */
+            steps: components["schemas"]["StepBody"][];
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: string;
+        };
+        /** PublicationCreate */
+        PublicationCreate: {
+            /**
+             * ModelCard
+             * @description A model card as its author writes it; every field may be empty while it is a draft
+             *     (``missing_for_submit`` says what a submission needs).
+             */
+            card?: {
+                /**
+                 * Catalog Name
+                 * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+                 * @default
+                 */
+                catalog_name: string;
+                /**
+                 * Contact
+                 * @default
+                 */
+                contact: string;
+                /**
+                 * Description
+                 * @description Overview and intended use (Markdown).
+                 * @default
+                 */
+                description: string;
+                /**
+                 * Evaluation Data
+                 * @default
+                 */
+                evaluation_data: string;
+                /**
+                 * Framework
+                 * @default
+                 */
+                framework: string;
+                /**
+                 * Language
+                 * @description The language the card is written in.
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "ru";
+                /**
+                 * License
+                 * @description An SPDX identifier or a short name.
+                 * @default
+                 */
+                license: string;
+                /**
+                 * Limitations
+                 * @description Limitations and known failure modes.
+                 * @default
+                 */
+                limitations: string;
+                /** Metrics */
+                metrics?: components["schemas"]["CardMetric"][];
+                /**
+                 * Out Of Scope
+                 * @description Out-of-scope use.
+                 * @default
+                 */
+                out_of_scope: string;
+                /** Owners */
+                owners?: string[];
+                /**
+                 * Risks
+                 * @description Risks and ethical considerations.
+                 * @default
+                 */
+                risks: string;
+                /** Tags */
+                tags?: string[];
+                /**
+                 * Task
+                 * @description Detected from the MLflow flavour; the author may correct it.
+                 * @default
+                 */
+                task: string;
+                /**
+                 * Training Data
+                 * @default
+                 */
+                training_data: string;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Version */
+            version: string;
+        };
+        /** PublicationList */
+        PublicationList: {
+            /**
+             * Count
+             * @description How many are listed (the Reviews tab's badge).
+             */
+            count: number;
+            /** Publications */
+            publications: components["schemas"]["PublicationSummary"][];
+        };
+        /** PublicationPageBody */
+        PublicationPageBody: {
+            /**
+             * Allowed
+             * @description What the caller may do now.
+             */
+            allowed: components["schemas"]["Action"][];
+            /** Approvals Required */
+            approvals_required: number;
+            /** @description The catalog model's current champion this version would replace. */
+            champion: components["schemas"]["PublicationBody"] | null;
+            /** Metrics */
+            metrics: components["schemas"]["MetricRow"][];
+            publication: components["schemas"]["PublicationBody"];
+        };
+        /** PublicationSummary */
+        PublicationSummary: {
+            /** Author */
+            author: string;
+            /** Catalog Name */
+            catalog_name: string | null;
+            /** Catalog Version */
+            catalog_version: string | null;
+            /** Champion */
+            champion: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            last_action: components["schemas"]["Action"];
+            /** Model Name */
+            model_name: string;
+            /** Publish Error */
+            publish_error: string | null;
+            /** Revision */
+            revision: number;
+            /** Round */
+            round: number;
+            state: components["schemas"]["State"];
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: string;
+        };
         /**
          * Quota
          * @description Limits checked when a server of this profile starts; ``None`` means no limit.
@@ -902,11 +1592,65 @@ export interface components {
              */
             servers_per_user: number | null;
         };
+        /** RevisionBody */
+        RevisionBody: {
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "data_scientist" | "reviewer" | "admin" | "instructor";
+        /** SnapshotBody */
+        SnapshotBody: {
+            diff: components["schemas"]["DiffBody"] | null;
+            facts: components["schemas"]["FactsBody"];
+            /**
+             * Taken At
+             * Format: date-time
+             */
+            taken_at: string;
+        };
+        /**
+         * State
+         * @enum {string}
+         */
+        State: "draft" | "in_review" | "changes_requested" | "approved" | "published" | "rejected" | "deprecated";
+        /** StepBody */
+        StepBody: {
+            action: components["schemas"]["Action"];
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            /** Round */
+            round: number;
+            state: components["schemas"]["State"];
+        };
+        /** SubmitBody */
+        SubmitBody: {
+            /**
+             * @description What changed in the code since the champion's commit, computed by the author's server (the sidebar API fills it; a direct caller may leave it out).
+             * @default null
+             */
+            diff: components["schemas"]["DiffBodyInput"] | null;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** TokenBody */
         TokenBody: {
             /**
@@ -1875,6 +2619,86 @@ export interface operations {
             };
         };
     };
+    getNotifications: {
+        parameters: {
+            query?: {
+                /** @description The last id the caller has seen. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Notifications; `last_id` is the next `after`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getOpenAPI: {
         parameters: {
             query?: never;
@@ -2274,6 +3098,893 @@ export interface operations {
                 };
             };
             /** @description Changed since `revision`, or the last one. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPublications: {
+        parameters: {
+            query?: {
+                /** @description Only those of one registered model. */
+                model_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Publications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft, revision 1. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The version already has an open publication. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue, oldest first; `count` is the badge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only reviewers or admins see the queue. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationPageBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardUpdate"];
+            };
+        };
+        responses: {
+            /** @description Saved; the new revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postChampion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            /** @description It is the champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Decided; published when it was the last approval. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postDeprecate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            /** @description Deprecated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevisionBody"];
+            };
+        };
+        responses: {
+            /** @description Published. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitBody"];
+            };
+        };
+        responses: {
+            /** @description In review. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevisionBody"];
+            };
+        };
+        responses: {
+            /** @description A draft again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,1 @@
+"""Publications: the card under review, the state machine, decisions, publishing, notifications."""
