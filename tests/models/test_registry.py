@@ -1,0 +1,182 @@
+"""Models through the real gateway and MLflow 3.17.2: a person's sandbox, the catalog the
+platform alone writes, and every wall between them tried from the other side.
+
+Driven with MLflow's own client, unchanged, the way code in a person's notebook calls it, and
+with our adapters (the sidebar's, as the person; the platform's, straight to MLflow)."""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import mlflow
+import pytest
+import requests
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints on import
+    warnings.simplefilter("ignore")
+    import mlflow.pyfunc
+
+from jupyterlab_mlplat.adapters.mlflow.registry import MlflowRegistry, PlatformMlflowRegistry
+from jupyterlab_mlplat.core.experiments.errors import MLflowForbidden
+from jupyterlab_mlplat.core.models.errors import CatalogReadOnly, ModelNameTaken
+from jupyterlab_mlplat.core.models.records import CARD_FILE, TAG_CREATED_BY
+from jupyterlab_mlplat.core.models.service import ModelService
+from tests.workbench import Hub
+
+SCOPES = ["access:services!service=mlflow"]
+#: logging and loading a model, MLflow warns about pip, type hints and its own deprecations
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning"),
+    pytest.mark.asyncio,
+]
+
+
+class Doubler(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
+    def predict(self, context: object, model_input: list[float]) -> list[float]:
+        return [2 * x for x in model_input]
+
+
+@pytest.fixture(scope="module")
+def hub(embedded_hub: Hub) -> Hub:
+    return embedded_hub
+
+
+@pytest.fixture(scope="module")
+def tokens(hub: Hub) -> dict[str, str]:
+    return {user: hub.token(hub.login(user), user, SCOPES) for user in ("alice", "rita")}
+
+
+@pytest.fixture
+def as_user(hub: Hub, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    def switch(user: str) -> MlflowClient:
+        monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", tokens[user])
+        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
+        return MlflowClient(tracking_uri=f"{hub.url}/services/mlflow")
+
+    monkeypatch.setenv("USER", "mallory")
+    yield switch
+    mlflow.set_tracking_uri(None)
+
+
+def _platform(hub: Hub) -> PlatformMlflowRegistry:
+    port = urlparse(hub.url).port
+    assert port is not None
+    secret = (hub.data_dir / "secrets" / "mlflow-gateway-secret").read_text().strip()
+    return PlatformMlflowRegistry(f"http://127.0.0.1:{port + 102}/services/mlflow", secret)
+
+
+def _logged_model(suffix: str) -> tuple[str, str]:
+    mlflow.set_experiment(f"alice/models-{suffix}")
+    with mlflow.start_run() as run:
+        mlflow.log_metric("auc", 0.91)
+        info = mlflow.pyfunc.log_model(name="model", python_model=Doubler())
+    return run.info.run_id, info.model_id
+
+
+def _refused(call: object) -> MlflowException:
+    with pytest.raises(MlflowException) as caught:
+        call()  # type: ignore[operator]
+    assert caught.value.get_http_status_code() == 403
+    return caught.value
+
+
+async def test_a_notebooks_register_model_lands_in_the_persons_sandbox(
+    hub: Hub, as_user: object, tokens: dict[str, str]
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    alice = as_user("alice")  # type: ignore[operator]
+    run_id, model_id = _logged_model(suffix)
+    name = f"churn-{suffix}"
+    version = mlflow.register_model(f"models:/{model_id}", name)
+    assert version.version == "1"
+    stored = alice.get_model_version(name, "1")
+    assert stored.tags[TAG_CREATED_BY] == "alice"
+    assert stored.run_id == run_id
+
+    # nobody else adds versions to it: MLflow's own permissions
+    rita = as_user("rita")  # type: ignore[operator]
+    _refused(lambda: rita.create_model_version(name, f"models:/{model_id}", run_id=run_id))
+
+    # ... nor does the sidebar let rita register under alice's name
+    registry = MlflowRegistry(f"{hub.url}/services/mlflow", tokens["rita"])
+    with pytest.raises(ModelNameTaken):
+        await ModelService(registry, user="rita").register(run_id, name, model_id=model_id)
+
+
+async def test_the_catalog_is_written_by_the_platform_alone(
+    hub: Hub, as_user: object, tokens: dict[str, str], tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    alice = as_user("alice")  # type: ignore[operator]
+    run_id, model_id = _logged_model(suffix)
+    service = ModelService(
+        MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"]), user="alice"
+    )
+    mine = await service.register(run_id, f"sandbox-{suffix}", model_id=model_id)
+    catalog = f"catalog.churn-{suffix}"
+
+    # a person cannot make, or claim, a catalog name: the gateway refuses every spelling
+    for spelled in (catalog, catalog.upper(), f" {catalog}"):
+        refused = _refused(lambda n=spelled: alice.create_registered_model(n))
+        assert "catalog" in refused.message
+    with pytest.raises(CatalogReadOnly):
+        await service.register(run_id, catalog, model_id=model_id)
+    raw = requests.delete(  # noqa: ASYNC210  (a test's one raw call, spelled by hand)
+        f"{hub.url}/services/mlflow/api/2.0/mlflow/registered-models/delete",
+        params={"name": catalog},
+        headers={"Authorization": f"Bearer {tokens['alice']}"},
+        timeout=30,
+    )
+    assert raw.status_code == 403 and raw.json()["reason"] == "catalog_read_only"
+
+    # the platform copies the version in, once however often it is asked, and moves the alias
+    platform = _platform(hub)
+    first = await platform.copy_to_catalog(mine, catalog, publication_id="7")
+    again = await platform.copy_to_catalog(mine, catalog, publication_id="7")
+    assert first.version == again.version == "1"
+    await platform.set_alias(catalog, "champion", first.version)
+    written = await platform.write_card(mine, "# churn\n", author="alice")
+    assert written.endswith(CARD_FILE)
+
+    # alice reads it, loads the champion, and cannot move the alias (the gateway) ...
+    assert alice.get_model_version_by_alias(catalog, "champion").version == "1"
+    loaded = mlflow.pyfunc.load_model(f"models:/{catalog}@champion")
+    assert list(loaded.predict([1.0, 2.0])) == [2.0, 4.0]
+    _refused(lambda: alice.set_registered_model_alias(catalog, "champion", "1"))
+    _refused(lambda: alice.delete_registered_model_alias(catalog, "champion"))
+    # ... nor could she without the gateway: MLflow's permissions give her READ only
+    with pytest.raises(MLflowForbidden):
+        await platform.as_author("alice").set_alias(catalog, "champion", "1")
+
+    # the card lies next to the version's artifacts
+    path = mlflow.artifacts.download_artifacts(
+        f"models:/{mine.name}/{mine.version}/{CARD_FILE}", dst_path=str(tmp_path)
+    )
+    assert Path(path).read_text() == "# churn\n"  # noqa: ASYNC240
+
+
+async def test_my_models_and_a_versions_lineage(
+    hub: Hub, as_user: object, tokens: dict[str, str]
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    as_user("alice")  # type: ignore[operator]
+    run_id, model_id = _logged_model(suffix)
+    service = ModelService(
+        MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"]), user="alice"
+    )
+    assert [m.model_id for m in await service.run_models(run_id)] == [model_id]
+    version = await service.register(run_id, f"lineage-{suffix}")  # the run's only model
+    page = await service.my_models(max_results=100, page_token=None)
+    row = next(m for m in page.items if m.name == f"lineage-{suffix}")
+    assert row.versions[0].metrics == {"auc": 0.91}
+    lineage = await service.lineage(version.name, version.version)
+    assert lineage.run is not None and lineage.run.run_id == run_id
+    assert lineage.model is not None and "python_function" in lineage.model.flavour.flavours
+    draft = await service.card_draft(version.name, version.version)
+    assert [m.key for m in draft.metrics] == ["auc"] and draft.owners == ["alice"]
