@@ -26,6 +26,7 @@ from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
@@ -215,6 +216,11 @@ class PlatformApp(Application):
             return None
         return PlatformMlflowRegistry(self.mlflow_url, secret)
 
+    def catalog_publisher(self) -> CatalogPublisher | None:
+        """The reviews room's registry: snapshots read as authors, publishing as the platform."""
+        registry = self.platform_registry()
+        return CatalogPublisher(registry) if registry is not None else None
+
     token_key_file = Unicode(
         help="File holding the key that encrypts people's GitLab tokens at rest, e.g. "
         "/etc/mlplat/token.key (created, mode 0600, when missing). Defaults to "
@@ -335,11 +341,11 @@ class PlatformApp(Application):
                 gitlab_url=self.gitlab_url,
             ),
             experiment_events=ExperimentEvents(store),
-            # no registry yet: creating and submitting publications answer "MLflow not configured"
             reviews=ReviewService(
                 store,
-                None,
+                self.catalog_publisher(),
                 ModelCardRules(),
+                catalog_prefix=self.catalog_prefix,
                 approvals_required=self.approvals_required,
                 alias=self.champion_alias,
             ),

@@ -22,6 +22,7 @@ with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints 
     warnings.simplefilter("ignore")
     import mlflow.pyfunc
 
+from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import MlflowRegistry, PlatformMlflowRegistry
 from jupyterlab_mlplat.core.experiments.errors import MLflowForbidden
 from jupyterlab_mlplat.core.models.errors import CatalogReadOnly, ModelNameTaken
@@ -180,3 +181,37 @@ async def test_my_models_and_a_versions_lineage(
     assert lineage.model is not None and "python_function" in lineage.model.flavour.flavours
     draft = await service.card_draft(version.name, version.version)
     assert [m.key for m in draft.metrics] == ["auc"] and draft.owners == ["alice"]
+
+
+async def test_publishing_reads_as_the_author_and_writes_as_the_platform(
+    hub: Hub, as_user: object, tokens: dict[str, str], tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    alice = as_user("alice")  # type: ignore[operator]
+    run_id, _ = _logged_model(suffix)
+    registry = MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"])
+    mine = await ModelService(registry, user="alice").register(run_id, f"pub-{suffix}")
+    publisher = CatalogPublisher(_platform(hub))
+
+    facts = await publisher.version_facts("alice", mine.name, mine.version)
+    assert (facts.owner, facts.run_id, facts.metrics) == ("alice", run_id, {"auc": 0.91})
+    assert facts.flavors and "python_function" in facts.flavors
+
+    catalog = f"catalog.pub-{suffix}"
+    for _ in range(2):  # a retried publish makes no second copy
+        copy = await publisher.publish_copy(
+            facts,
+            author="alice",
+            catalog_model=catalog,
+            publication_id=42,
+            card_markdown="---\nlicense: mit\n---\n# pub\n",
+            alias="champion",
+        )
+    assert (copy.catalog_model, copy.catalog_version, copy.alias) == (catalog, "1", "champion")
+    assert [v.version for v in alice.search_model_versions(f"name = '{catalog}'")] == ["1"]
+    stored = alice.get_model_version(catalog, "1")
+    assert stored.tags[TAG_CREATED_BY] == "mlplat-platform"
+    card = mlflow.artifacts.download_artifacts(
+        f"models:/{catalog}@champion/{CARD_FILE}", dst_path=str(tmp_path)
+    )
+    assert "license: mit" in Path(card).read_text()  # noqa: ASYNC240
