@@ -17,7 +17,6 @@ import {
 } from './labels';
 import { ModelCardView } from './card';
 import { CatalogModel } from './model';
-import { CHAMPION, loadSnippet } from './snippet';
 import {
   FacetName,
   IAliasMove,
@@ -160,12 +159,15 @@ function Facts(props: {
   );
 }
 
-/** The code that loads the champion, with Copy and Insert into the notebook. */
+/**
+ * The code that loads the champion, as the catalog writes it (the one
+ * place it is written), with Copy and Insert into the notebook.
+ */
 function UseInNotebook(
   props: IModelPageProps & { entry: ICatalogModel }
 ): JSX.Element {
   const { entry, insertCode, trans } = props;
-  const code = loadSnippet(entry.mlflow_name);
+  const code = entry.snippet.trimEnd();
   const [said, setSaid] = React.useState<string | null>(null);
   return (
     <section
@@ -173,7 +175,7 @@ function UseInNotebook(
       aria-label={trans.__('Use in a notebook')}
     >
       <h4>{trans.__('Use in a notebook')}</h4>
-      {entry.aliases[CHAMPION] === undefined ? (
+      {entry.champion_version === null ? (
         <p className="jp-mlplat-empty">
           {trans.__('No version is the champion now: nothing to load.')}
         </p>
@@ -229,7 +231,7 @@ function Versions(
   const { entry, model, page, identity, trans } = props;
   const [pending, setPending] = React.useState<IPending | null>(null);
   const curator = canCurate(identity);
-  const champion = entry.aliases[CHAMPION] ?? null;
+  const champion = entry.champion_version;
   return (
     <section
       className="jp-mlplat-catalog-versions"

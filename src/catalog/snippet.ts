@@ -1,21 +1,7 @@
 import { INotebookTracker } from '@jupyterlab/notebook';
 
-/** The alias a notebook loads: the one the review moves on publication. */
+/** The alias a review moves on publication, and a notebook loads. */
 export const CHAMPION = 'champion';
-
-/**
- * The code that loads a catalog model in a notebook, as the model page shows
- * it. It goes through the workspace's MLflow (the gateway) as the person,
- * who may read every catalog model. The URI is written as a JSON string,
- * which Python reads as the same literal whatever the name holds.
- */
-export function loadSnippet(
-  registeredModel: string,
-  alias: string = CHAMPION
-): string {
-  const uri = JSON.stringify(`models:/${registeredModel}@${alias}`);
-  return `import mlflow\n\nmodel = mlflow.pyfunc.load_model(${uri})`;
-}
 
 /**
  * Put code in a new cell right after the active cell of the notebook last

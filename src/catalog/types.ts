@@ -155,11 +155,15 @@ export interface ICatalogModel {
   status: string;
   card: IModelCard;
   aliases: { [alias: string]: number };
+  /** The version the champion alias loads. */
+  champion_version: number | null;
   created_at: string;
   updated_at: string;
   versions: ICatalogVersion[];
   alias_history: IAliasMove[];
   deployments: ICatalogDeployment[];
+  /** Python that loads the champion in a notebook (through the gateway, as the person). */
+  snippet: string;
 }
 
 /**

@@ -115,7 +115,9 @@ describe('CatalogModel', () => {
   it('deprecates and moves the champion with the comment, showing the new state', async () => {
     const { api, model } = setup();
     await model.openModel('churn');
-    api.models = [catalogModel({ aliases: { champion: 1 } })];
+    api.models = [
+      catalogModel({ aliases: { champion: 1 }, champion_version: 1 })
+    ];
     expect(await model.moveChampion(11, 'v2 misbehaves')).toBe(true);
     expect(model.state.page?.model?.aliases.champion).toBe(1);
     expect(await model.deprecate(12, 'bias found')).toBe(true);

@@ -154,7 +154,7 @@ describe('CatalogTab', () => {
     expect(screen.queryAllByRole('link')).toHaveLength(0);
   });
 
-  it('inserts the snippet that loads the champion into the notebook', async () => {
+  it('inserts the catalog’s snippet that loads the champion into the notebook', async () => {
     const { model, inserted } = await setup();
     await openChurn(model);
     const code =
@@ -214,7 +214,9 @@ describe('CatalogTab', () => {
       name: 'Move the champion'
     });
     expect((confirm as HTMLButtonElement).disabled).toBe(true);
-    api.models = [catalogModel({ aliases: { champion: 1 } })];
+    api.models = [
+      catalogModel({ aliases: { champion: 1 }, champion_version: 1 })
+    ];
     await act(async () => {
       fireEvent.change(within(form).getByRole('textbox'), {
         target: { value: 'v2 misbehaves' }

@@ -110,6 +110,7 @@ export function catalogModel(
     status: 'published',
     card: card(),
     aliases: { champion: 2 },
+    champion_version: 2,
     created_at: '2026-11-30T10:00:00Z',
     updated_at: '2026-12-01T10:00:00Z',
     versions: [version(2), version(1)],
@@ -125,6 +126,8 @@ export function catalogModel(
       }
     ],
     deployments: [],
+    snippet:
+      'import mlflow\n\nmodel = mlflow.pyfunc.load_model("models:/catalog.churn@champion")\n',
     ...overrides
   };
 }

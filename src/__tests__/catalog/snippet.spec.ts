@@ -1,7 +1,7 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { YNotebook } from '@jupyter/ydoc';
 
-import { insertIntoNotebook, loadSnippet } from '../../catalog/snippet';
+import { insertIntoNotebook } from '../../catalog/snippet';
 
 // yjs warns about reads of cells before they join the document, which the
 // shared model does on purpose when it builds a cell; keep the log clean.
@@ -31,20 +31,6 @@ function tracker(activeCellIndex: number) {
     content
   };
 }
-
-describe('loadSnippet', () => {
-  it('loads the champion of the catalog model through MLflow', () => {
-    expect(loadSnippet('catalog.churn')).toBe(
-      'import mlflow\n\nmodel = mlflow.pyfunc.load_model("models:/catalog.churn@champion")'
-    );
-  });
-
-  it('keeps whatever a name holds inside the string literal', () => {
-    expect(loadSnippet('catalog.a"); import os; ("')).toContain(
-      '"models:/catalog.a\\"); import os; (\\"@champion"'
-    );
-  });
-});
 
 describe('insertIntoNotebook', () => {
   it('puts the code in a new cell after the active one and activates it', () => {
