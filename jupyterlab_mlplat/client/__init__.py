@@ -6,6 +6,7 @@ the same the platform writes, so the two cannot drift apart silently.
 
 from __future__ import annotations
 
+from .catalog import CatalogCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
@@ -15,5 +16,7 @@ from .reviews import ReviewCalls
 __all__ = ["PlatformClient"]
 
 
-class PlatformClient(MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls):
+class PlatformClient(
+    MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls, CatalogCalls
+):
     """Every call of the platform API, for one token."""

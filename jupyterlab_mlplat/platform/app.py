@@ -33,6 +33,7 @@ from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
@@ -341,6 +342,7 @@ class PlatformApp(Application):
                 gitlab_url=self.gitlab_url,
             ),
             experiment_events=ExperimentEvents(store),
+            catalog=CatalogService(store, champion_alias=self.champion_alias),
             reviews=ReviewService(
                 store,
                 self.catalog_publisher(),

@@ -22,6 +22,7 @@ from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_fa
 from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
@@ -54,6 +55,7 @@ class Services:
     profiles: ProfileService
     gitlab: GitLabAccounts
     experiment_events: ExperimentEvents
+    catalog: CatalogService
     reviews: ReviewService
     metrics: Metrics
     openapi: dict[str, Any]

@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyterlab_mlplat.api import openapi
 
-from . import experiments, git, meta, models, profiles
+from . import catalog, experiments, git, meta, models, profiles
 from .base import NAMESPACE, SidebarHandler
 
 #: paths relative to the namespace, one list per feature
@@ -17,6 +17,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *experiments.ROUTES,
     *git.ROUTES,
     *models.ROUTES,
+    *catalog.ROUTES,
 ]
 
 

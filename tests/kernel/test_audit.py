@@ -23,6 +23,8 @@ from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.catalog.records import EntryCard
+from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
@@ -36,7 +38,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ADAM = Identity("adam", ("admins",), roles=(Role.ADMIN,))
 ALICE = Identity("alice", ("data-scientists",))
 GATEWAY = Identity("mlflow", roles=(), kind="service", grants=frozenset({RECORD_EVENTS_SCOPE}))
-SERVICES = (AccountService, ProfileService, GitLabAccounts, HealthService, ExperimentEvents)
+SERVICES = (
+    AccountService,
+    ProfileService,
+    GitLabAccounts,
+    HealthService,
+    ExperimentEvents,
+    CatalogService,
+)
 
 
 @dataclass
@@ -195,6 +204,10 @@ READS = {
     "GitLabAccounts.latest_pipeline": "reads GitLab",
     "GitLabAccounts.gitlab": "the configured client",
     "HealthService.report": "checks liveness; no store of its own",
+    # the catalog is written only by publishing (core/reviews), in the publication's transaction
+    "CatalogService.search": "reads the catalog",
+    "CatalogService.entry": "reads one catalog model",
+    "CatalogService.alias_history": "reads one catalog model's alias moves",
 }
 
 
@@ -241,9 +254,11 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
     world.gitlab.save_token(ALICE, world.token)
     before = len(world.store.audit_entries(limit=1000))
     name = method.split(".")[1]
-    target = {"ProfileService": world.profiles, "GitLabAccounts": world.gitlab}.get(
-        method.split(".")[0]
-    )
+    target = {
+        "ProfileService": world.profiles,
+        "GitLabAccounts": world.gitlab,
+        "CatalogService": CatalogService(world.store),
+    }.get(method.split(".")[0])
     assert target is not None
     fn = getattr(target, name)
     args: tuple[Any, ...] = (ALICE,)
@@ -251,8 +266,22 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         world.gitlab.create_project(ALICE, "analysis")
         before = len(world.store.audit_entries(limit=1000))
         args = (ALICE, world.remote, "main")
+    if name in ("entry", "alias_history"):
+        _published(world, "churn")
+        before = len(world.store.audit_entries(limit=1000))
+        args = (ALICE, "churn")
     fn(*args)
     assert len(world.store.audit_entries(limit=1000)) == before
+
+
+def _published(world: World, name: str) -> None:
+    """A catalog model, as publishing leaves it (its own audit record is not the read's)."""
+    at = datetime(2026, 12, 3, tzinfo=UTC)
+    with world.store.transaction("mlplat-platform") as tx:
+        tx.upsert_catalog_entry(
+            EntryCard(name, f"catalog.{name}", "", "", (), "", "", "", ""), at=at
+        )
+        tx.audit("publication.published", "publication", "1")
 
 
 def test_a_failed_change_writes_no_audit_record(world: World) -> None:

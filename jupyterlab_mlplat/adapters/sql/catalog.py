@@ -424,6 +424,7 @@ def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
         .limit(query.page_size)
         .offset(query.offset)
     )
+    rows = [] if query.beyond_reach else conn.execute(hits_query).mappings().all()
     hits = [
         SearchHit(
             name=row["name"],
@@ -440,7 +441,7 @@ def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
             updated_at=_utc(row["updated_at"]) or row["updated_at"],
             rank=float(row["rank"] or 0.0),
         )
-        for row in conn.execute(hits_query).mappings()
+        for row in rows
     ]
     facets = _facet_counts(conn, query, match)
     # the status facet is counted with every other filter applied: its selected values add

@@ -18,9 +18,9 @@ class CatalogVersionNotFound(NotFound):
 
 
 class CatalogQueryInvalid(InvalidInput):
-    """A search the catalog does not take: ``params.rule`` is ``too_long`` (``params.limit``
-    characters), ``too_many_terms`` (``params.limit``), ``facet_value`` (``params.facet``),
-    ``page_too_deep`` (``params.limit`` matches) or ``sort``."""
+    """A search the catalog does not take; ``params.field`` names the parameter and
+    ``params.rule`` says why: ``too_long`` (``params.limit`` characters), ``control`` (a
+    control character), ``too_many`` (values; ``params.limit``) or ``sort`` (not a known one)."""
 
     reason = "catalog_query_invalid"
 

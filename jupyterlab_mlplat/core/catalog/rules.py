@@ -24,17 +24,20 @@ class Sort(StrEnum):
     NAME = "name"
 
 
-#: the longest query text, in characters
+#: the longest query text, in characters: it bounds the words a query can have
 MAX_QUERY = 200
-#: the most words and phrases one query may have
-MAX_TERMS = 16
 #: the most values one facet filter may name, and the longest value
 MAX_FACET_VALUES = 20
 MAX_FACET_VALUE = 100
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-#: how deep paging may reach: deeper pages cost the database more and help nobody
+#: how deep paging may reach: deeper pages cost the database more and help nobody, so a page
+#: that starts further answers no hits (the total and the facets are still counted)
 MAX_OFFSET = 10_000
+MAX_PAGE = MAX_OFFSET + 1
+#: what no query text or facet value may hold: C0 and C1 control characters
+CONTROLS = r"\x00-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROLS}]")
 
 # a word, a quoted phrase, each possibly excluded with a leading minus
 _TERM = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))')
@@ -65,29 +68,37 @@ class SearchQuery:
         return (self.page - 1) * self.page_size
 
     @property
+    def beyond_reach(self) -> bool:
+        return self.offset >= MAX_OFFSET
+
+    @property
     def has_text(self) -> bool:
         return any(not t.exclude for t in self.terms)
 
 
+def _checked(value: str, field: str, limit: int) -> str:
+    if len(value) > limit:
+        raise CatalogQueryInvalid(
+            f"{field} may be at most {limit} characters.",
+            field,
+            params={"rule": "too_long", "field": field, "limit": limit},
+        )
+    if _CONTROL.search(value):
+        raise CatalogQueryInvalid(
+            f"{field} may not contain control characters.",
+            field,
+            params={"rule": "control", "field": field},
+        )
+    return value
+
+
 def parse_terms(text: str) -> tuple[Term, ...]:
     """Words and quoted phrases, as a search box's user means them; punctuation separates."""
-    if len(text) > MAX_QUERY:
-        raise CatalogQueryInvalid(
-            f"A search may be at most {MAX_QUERY} characters.",
-            "q",
-            params={"rule": "too_long", "limit": MAX_QUERY},
-        )
     terms: list[Term] = []
     for minus, phrase, word in _TERM.findall(text):
         words = tuple(w.lower() for w in _WORD.findall(phrase or word))
         if words and (word or phrase).lower() != "or":
             terms.append(Term(words, exclude=bool(minus)))
-    if len(terms) > MAX_TERMS:
-        raise CatalogQueryInvalid(
-            f"A search may have at most {MAX_TERMS} words and phrases.",
-            "q",
-            params={"rule": "too_many_terms", "limit": MAX_TERMS},
-        )
     return tuple(terms)
 
 
@@ -98,34 +109,30 @@ def search_query(
     page: int,
     page_size: int,
 ) -> SearchQuery:
-    """A search as the caller asked it, or ``CatalogQueryInvalid`` naming what is wrong."""
-    text = " ".join(text.split())
+    """A search as the caller asked it, or ``CatalogQueryInvalid`` naming what is wrong. Every
+    refusal is a rule the API's document states of one parameter, so a search valid by the
+    document is answered."""
+    text = " ".join(_checked(text, "q", MAX_QUERY).split())
     chosen: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
-        values = tuple(dict.fromkeys(v for v in facets.get(facet, ()) if v))
-        if len(values) > MAX_FACET_VALUES or any(len(v) > MAX_FACET_VALUE for v in values):
+        given = facets.get(facet, ())
+        if len(given) > MAX_FACET_VALUES:
             raise CatalogQueryInvalid(
-                f"A facet filter names at most {MAX_FACET_VALUES} values of at most "
-                f"{MAX_FACET_VALUE} characters.",
+                f"{facet} may name at most {MAX_FACET_VALUES} values.",
                 facet,
-                params={"rule": "facet_value", "facet": facet},
+                params={"rule": "too_many", "field": facet, "limit": MAX_FACET_VALUES},
             )
+        values = tuple(dict.fromkeys(_checked(v, facet, MAX_FACET_VALUE) for v in given if v))
         if values:
             chosen[facet] = values
     try:
         order = Sort(sort or Sort.RELEVANCE)
     except ValueError:
         raise CatalogQueryInvalid(
-            "Sort by relevance, updated or name.", "sort", params={"rule": "sort"}
+            "Sort by relevance, updated or name.", "sort", params={"rule": "sort", "field": "sort"}
         ) from None
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page = max(page, 1)
-    if (page - 1) * page_size > MAX_OFFSET:
-        raise CatalogQueryInvalid(
-            f"Results reach only the first {MAX_OFFSET} matches: narrow the search.",
-            "page",
-            params={"rule": "page_too_deep", "limit": MAX_OFFSET},
-        )
+    page = min(max(page, 1), MAX_PAGE)
     return SearchQuery(text, parse_terms(text), chosen, order, page, page_size)
 
 

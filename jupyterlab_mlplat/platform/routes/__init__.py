@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
-from . import experiments, gitlab, meta, profiles, reviews
+from . import catalog, experiments, gitlab, meta, profiles, reviews
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *meta.ROUTES,
     *profiles.ROUTES,
     *gitlab.ROUTES,
     *experiments.ROUTES,
+    *catalog.ROUTES,
     *reviews.ROUTES,
 ]

@@ -21,6 +21,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** A catalog model's page: its card, versions with metrics and lineage, the alias history, deployments and the code that loads it in a notebook. */
+        get: operations["getCatalogModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/models/{name}/alias-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Every move of the model's aliases (who, when, from which version to which, through which publication), newest first. */
+        get: operations["getCatalogAliasHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the catalog: full text in Russian and English over names, descriptions, model cards and tags, filtered by facets; one page of hits with every facet's counts. */
+        get: operations["getCatalogSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/experiments/{experiment_id}/privacy-events": {
         parameters: {
             query?: never;
@@ -515,11 +570,61 @@ export interface components {
          * @enum {string}
          */
         Action: "create" | "save_card" | "submit" | "withdraw" | "resubmit" | "approve" | "request_changes" | "reject" | "publish" | "deprecate" | "make_champion";
+        /** AliasHistory */
+        AliasHistory: {
+            /**
+             * Moves
+             * @description Newest first.
+             */
+            moves: components["schemas"]["AliasMoveBody"][];
+        };
+        /** AliasMoveBody */
+        AliasMoveBody: {
+            /** Alias */
+            alias: string;
+            /** Comment */
+            comment: string;
+            /** From Version */
+            from_version: number | null;
+            /**
+             * Moved At
+             * Format: date-time
+             */
+            moved_at: string;
+            /** Moved By */
+            moved_by: string;
+            /**
+             * Publication Id
+             * @description The publication that moved it; null when moved back by hand.
+             */
+            publication_id: number | null;
+            /** To Version */
+            to_version: number;
+        };
         /**
          * CardMetric
          * @description One metric the author picked from the run, with its value there and a note of theirs.
          */
         CardMetric: {
+            /** Key */
+            key: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Value
+             * @description The run's value (filled in from the run when empty).
+             * @default null
+             */
+            value: number | null;
+        };
+        /**
+         * CardMetric
+         * @description One metric the author picked from the run, with its value there and a note of theirs.
+         */
+        CardMetricInput: {
             /** Key */
             key: string;
             /**
@@ -589,7 +694,7 @@ export interface components {
                  */
                 limitations: string;
                 /** Metrics */
-                metrics?: components["schemas"]["CardMetric"][];
+                metrics?: components["schemas"]["CardMetricInput"][];
                 /**
                  * Out Of Scope
                  * @description Out-of-scope use.
@@ -623,6 +728,241 @@ export interface components {
              * @description The revision the page showed: a stale one is refused (409).
              */
             revision: number;
+        };
+        /**
+         * CatalogDeployment
+         * @description A deployment serving a version of the model (deployments come with a later release).
+         */
+        CatalogDeployment: {
+            /** Name */
+            name: string;
+            /** Stage */
+            stage: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /** CatalogFacetCount */
+        CatalogFacetCount: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: string;
+        };
+        /**
+         * CatalogFacets
+         * @description Per facet, each value's number of matches with that facet's own filter lifted (the 50
+         *     most frequent values).
+         */
+        CatalogFacets: {
+            /** Framework */
+            framework: components["schemas"]["CatalogFacetCount"][];
+            /** License */
+            license: components["schemas"]["CatalogFacetCount"][];
+            /** Status */
+            status: components["schemas"]["CatalogFacetCount"][];
+            /** Task */
+            task: components["schemas"]["CatalogFacetCount"][];
+            /** Team */
+            team: components["schemas"]["CatalogFacetCount"][];
+        };
+        /** CatalogHit */
+        CatalogHit: {
+            /**
+             * Aliases
+             * @description Where each alias points (`{"champion": 3}`).
+             */
+            aliases: {
+                [key: string]: number;
+            };
+            /** Description */
+            description: string;
+            /** Framework */
+            framework: string;
+            /** Latest Version */
+            latest_version: number | null;
+            /** License */
+            license: string;
+            /**
+             * Mlflow Name
+             * @description The registered model in MLflow, `catalog.<name>`.
+             */
+            mlflow_name: string;
+            /**
+             * Name
+             * @description The catalog name (a DNS-1123 label).
+             */
+            name: string;
+            /**
+             * Rank
+             * @description Relevance to `q`; comparable within one answer only.
+             */
+            rank: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "published" | "deprecated";
+            /** Tags */
+            tags: string[];
+            /** Task */
+            task: string;
+            /**
+             * Team
+             * @description The hub group of the model's author.
+             */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CatalogLineage
+         * @description Where a version came from, as recorded when it was published.
+         */
+        CatalogLineage: {
+            /** Commit */
+            commit: string;
+            /** Experiment Id */
+            experiment_id: string;
+            /** Notebook */
+            notebook: string;
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Repository Url */
+            repository_url: string;
+            /** Run Id */
+            run_id: string;
+            /** Run Name */
+            run_name: string;
+            /**
+             * Source Model
+             * @description The author's registered model it was copied from.
+             */
+            source_model: string;
+            /** Source Version */
+            source_version: number;
+        };
+        /**
+         * CatalogModel
+         * @description A catalog model's page: card, versions with their metrics and lineage, the alias
+         *     history, deployments, and the code that loads it in a notebook.
+         */
+        CatalogModel: {
+            /**
+             * Alias History
+             * @description Newest first.
+             */
+            alias_history: components["schemas"]["AliasMoveBody"][];
+            /** Aliases */
+            aliases: {
+                [key: string]: number;
+            };
+            /** @description The model card as last published. */
+            card: components["schemas"]["ModelCard"];
+            /**
+             * Champion Version
+             * @description The version the champion alias loads.
+             */
+            champion_version: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deployments */
+            deployments: components["schemas"]["CatalogDeployment"][];
+            /** Description */
+            description: string;
+            /** Framework */
+            framework: string;
+            /** License */
+            license: string;
+            /** Mlflow Name */
+            mlflow_name: string;
+            /** Name */
+            name: string;
+            /**
+             * Snippet
+             * @description Python that loads the champion in a notebook.
+             */
+            snippet: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "published" | "deprecated";
+            /** Tags */
+            tags: string[];
+            /** Task */
+            task: string;
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Versions
+             * @description Newest first.
+             */
+            versions: components["schemas"]["CatalogVersionBody"][];
+        };
+        /** CatalogSearchPage */
+        CatalogSearchPage: {
+            facets: components["schemas"]["CatalogFacets"];
+            /** Hits */
+            hits: components["schemas"]["CatalogHit"][];
+            /**
+             * Page
+             * @description One-based.
+             */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /**
+             * Total
+             * @description How many entries match in all (every page).
+             */
+            total: number;
+        };
+        /** CatalogVersionBody */
+        CatalogVersionBody: {
+            /** Deprecated At */
+            deprecated_at: string | null;
+            lineage: components["schemas"]["CatalogLineage"];
+            /**
+             * Metrics
+             * @description The key metrics the card picked.
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Publication Id */
+            publication_id: number;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Published By */
+            published_by: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "published" | "deprecated";
+            /**
+             * Version
+             * @description The version of `catalog.<name>`.
+             */
+            version: number;
         };
         /** CheckBody */
         CheckBody: {
@@ -947,6 +1287,88 @@ export interface components {
             difference: number | null;
             /** Key */
             key: string;
+        };
+        /**
+         * ModelCard
+         * @description A model card as its author writes it; every field may be empty while it is a draft
+         *     (``missing_for_submit`` says what a submission needs).
+         */
+        ModelCard: {
+            /**
+             * Catalog Name
+             * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+             * @default
+             */
+            catalog_name: string;
+            /**
+             * Contact
+             * @default
+             */
+            contact: string;
+            /**
+             * Description
+             * @description Overview and intended use (Markdown).
+             * @default
+             */
+            description: string;
+            /**
+             * Evaluation Data
+             * @default
+             */
+            evaluation_data: string;
+            /**
+             * Framework
+             * @default
+             */
+            framework: string;
+            /**
+             * Language
+             * @description The language the card is written in.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "ru";
+            /**
+             * License
+             * @description An SPDX identifier or a short name.
+             * @default
+             */
+            license: string;
+            /**
+             * Limitations
+             * @description Limitations and known failure modes.
+             * @default
+             */
+            limitations: string;
+            /** Metrics */
+            metrics: components["schemas"]["CardMetric"][];
+            /**
+             * Out Of Scope
+             * @description Out-of-scope use.
+             * @default
+             */
+            out_of_scope: string;
+            /** Owners */
+            owners: string[];
+            /**
+             * Risks
+             * @description Risks and ethical considerations.
+             * @default
+             */
+            risks: string;
+            /** Tags */
+            tags: string[];
+            /**
+             * Task
+             * @description Detected from the MLflow flavour; the author may correct it.
+             * @default
+             */
+            task: string;
+            /**
+             * Training Data
+             * @default
+             */
+            training_data: string;
         };
         /** NamespaceBody */
         NamespaceBody: {
@@ -1434,7 +1856,7 @@ export interface components {
                  */
                 limitations: string;
                 /** Metrics */
-                metrics?: components["schemas"]["CardMetric"][];
+                metrics?: components["schemas"]["CardMetricInput"][];
                 /**
                  * Out Of Scope
                  * @description Out-of-scope use.
@@ -1730,6 +2152,257 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    getCatalogModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModel"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No published model of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCatalogAliasHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The moves. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasHistory"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No published model of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCatalogSearch: {
+        parameters: {
+            query?: {
+                /** @description Words and "quoted phrases" to look for in names, descriptions, cards and tags; -word excludes. Russian and English words match in any of their forms. */
+                q?: string;
+                /** @description Only entries with one of these values of task. */
+                task?: string[];
+                /** @description Only entries with one of these values of framework. */
+                framework?: string[];
+                /** @description Only entries with one of these values of team. */
+                team?: string[];
+                /** @description Only entries with one of these values of license. */
+                license?: string[];
+                /** @description Only entries with one of these values of status. */
+                status?: string[];
+                /** @description relevance (newest first without q), updated (newest first) or name. */
+                sort?: "relevance" | "updated" | "name";
+                /** @description One-based. Pages past the first 10,000 matches are empty. */
+                page?: number;
+                /** @description Hits a page (default 20). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogSearchPage"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

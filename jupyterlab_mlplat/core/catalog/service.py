@@ -1,0 +1,49 @@
+"""The catalog's reads: search with facets, a model's page, its alias history.
+
+Everything published is readable by every signed-in caller, which is why the reads take the
+caller's identity and do not use it yet: external systems will read through API keys (issue
+13), and whatever those may see is decided here, in one place, not in the routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from jupyterlab_mlplat.core.kernel.identity import Identity
+
+from .errors import CatalogEntryNotFound
+from .ports import CatalogIndex
+from .records import AliasMove, CatalogEntry, SearchResult
+from .rules import PAGE_SIZE, search_query
+
+#: the alias a catalog model is loaded by, unless the platform is configured otherwise
+CHAMPION = "champion"
+
+
+class CatalogService:
+    def __init__(self, index: CatalogIndex, *, champion_alias: str = CHAMPION) -> None:
+        self.index = index
+        self.champion_alias = champion_alias
+
+    def search(
+        self,
+        who: Identity,
+        text: str = "",
+        facets: Mapping[str, Sequence[str]] | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = PAGE_SIZE,
+    ) -> SearchResult:
+        query = search_query(text, facets or {}, sort, page, page_size)
+        return self.index.search_catalog(query)
+
+    def entry(self, who: Identity, name: str) -> CatalogEntry:
+        found = self.index.catalog_entry(name)
+        if found is None:
+            raise CatalogEntryNotFound(
+                f"The catalog has no model named {name!r}.", params={"name": name}
+            )
+        return found
+
+    def alias_history(self, who: Identity, name: str) -> tuple[AliasMove, ...]:
+        return self.entry(who, name).alias_history
