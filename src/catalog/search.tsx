@@ -31,7 +31,7 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
   return (
     <section
       className="jp-mlplat-catalog-search"
-      aria-label={trans.__('Search the catalog')}
+      aria-label={trans.__('Catalog search')}
     >
       <div className="jp-mlplat-list-toolbar">
         <InputGroup
