@@ -23,6 +23,7 @@ from traitlets import Bool, Float, Type, Unicode, default
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.git import CliGit
 from jupyterlab_mlplat.adapters.mlflow.registry import MlflowRegistry
+from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.ports import Tracker
@@ -239,6 +240,7 @@ class MLPlatformServerApp(ExtensionApp):
         self.handlers.extend([*handlers(), UNKNOWN_ROUTE])
 
     async def stop_extension(self) -> None:
+        await close_connections()
         if self._platform_server is not None:
             self._platform_server.stop()
         if self._platform is not None:

@@ -8,13 +8,15 @@ identity headers straight to MLflow).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
 from typing import Any
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+import aiohttp
 
 from jupyterlab_mlplat.core.experiments.errors import (
     MLflowFailed,
@@ -101,6 +103,39 @@ def int_or_none(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+#: connections to MLflow one process keeps open at most; more calls wait for one (tornado's
+#: client, used before, also let 10 through at a time)
+MAX_CONNECTIONS = 10
+#: seconds an idle connection is kept: under the 5 s after which the hub's proxy and MLflow's
+#: server close one, so that a call never goes out on a connection the other side just closed
+KEEP_ALIVE_S = 4.0
+_pools: WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = WeakKeyDictionary()
+
+
+def _pool() -> aiohttp.ClientSession:
+    """This event loop's connections to MLflow, kept open between calls.
+
+    A sidebar request costs its person's server one or more MLflow calls; opening a connection
+    for each (name lookup in a thread, connect, a new stream) was most of the server's CPU per
+    request (bench/sidebar_load.py), and the proxy and the gateway paid for each accept too.
+    Shared by every adapter instance (the platform makes one per author it acts as)."""
+    loop = asyncio.get_running_loop()
+    session = _pools.get(loop)
+    if session is None or session.closed:
+        connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEP_ALIVE_S)
+        # no cookies: every call carries its caller's own headers, never another's session
+        session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        _pools[loop] = session
+    return session
+
+
+async def close_connections() -> None:
+    """Close this event loop's connections to MLflow (a server stopping)."""
+    session = _pools.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
+
+
 class MlflowRest:
     """One MLflow server, called with a person's hub token (``token``) or, by a subclass, with
     other headers (``_auth_headers``)."""
@@ -133,29 +168,28 @@ class MlflowRest:
             body = json.dumps(payload).encode()
         if body is not None:
             headers["Content-Type"] = content_type
-        request = HTTPRequest(
-            url,
-            method=method,
-            headers=headers,
-            body=body,
-            connect_timeout=self._timeout,
-            request_timeout=self._timeout,
-            follow_redirects=False,
-            allow_nonstandard_methods=True,  # MLflow reads a DELETE's body (alias, tags)
-        )
         try:
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except (OSError, TimeoutError, HTTPClientError):
-            # tornado raises its own HTTPTimeoutError (an HTTPClientError, not a TimeoutError)
-            # when MLflow, or the queue before it, does not answer in time: busy, not broken
-            response = None
-        if response is None or response.code == 599:
+            # MLflow reads a DELETE's body too (alias, tags); aiohttp sends any method's body
+            async with _pool().request(
+                method,
+                url,
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=self._timeout, sock_connect=self._timeout),
+            ) as response:
+                status = response.status
+                answer = await response.read()
+                content_type = response.headers.get("Content-Type", "")
+        except (OSError, TimeoutError, aiohttp.ClientError):
+            # refused, reset, or not answered in time (MLflow, or the queue before it, busy):
+            # not reachable right now, never an unexpected failure
             raise MLflowUnavailable(
                 "MLflow is not reachable right now; the workbench retries by itself."
-            )
-        if response.code >= 300:
-            raise mlflow_error(response.code, response.body or b"", missing=missing)
-        return response.body or b"", response.headers.get("Content-Type", "")
+            ) from None
+        if status >= 300:
+            raise mlflow_error(status, answer, missing=missing)
+        return answer, content_type
 
     async def _json(
         self, method: str, path: str, *, root: str = "api", **kwargs: Any
