@@ -207,3 +207,23 @@ def test_a_search_out_of_bounds_says_which_rule(
     with pytest.raises(CatalogQueryInvalid) as caught:
         search_query(text, facets, sort, 1, 20)
     assert caught.value.params["rule"] == rule
+
+
+def test_counts_kept_for_searches_without_words_follow_every_publication(
+    catalog: SqlStore,
+) -> None:
+    def teams() -> dict[str, int]:
+        return {c.value: c.count for c in find(catalog).facets["team"]}
+
+    def statuses(**facets: list[str]) -> dict[str, int]:
+        return {c.value: c.count for c in find(catalog, **facets).facets["status"]}
+
+    assert teams()["transport"] == 2
+    assert statuses(team=["transport"]) == {"published": 2}
+    later = T0 + timedelta(days=1)
+    publish(catalog, card("bus-delays", "Bus delays", team="transport"), at=later)
+    assert teams()["transport"] == 3
+    with catalog.transaction("rita") as tx:
+        tx.set_catalog_version_state("bus-delays", 1, VersionState.DEPRECATED, at=later)
+    assert statuses(team=["transport"]) == {"published": 2, "deprecated": 1}
+    assert find(catalog).total == 5

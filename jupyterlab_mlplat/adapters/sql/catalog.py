@@ -10,6 +10,10 @@ sees what choosing another value would give.
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -55,6 +59,24 @@ FACET_VALUES = 50
 #: FTS5's bm25 weights, in the order of the index's columns: name, tags, description, card
 _BM25 = "bm25(catalog_fts, 10.0, 10.0, 4.0, 1.0)"
 _LANGUAGES = (("russian", "search_ru"), ("english", "search_en"))
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-z]")
+
+
+def _languages(query: SearchQuery) -> tuple[tuple[str, str], ...]:
+    """The columns a query's words are looked up in. Both columns hold every word of every
+    entry; they differ in which words they stem: Russian ones in ``search_ru``, English ones
+    in ``search_en`` (PostgreSQL's ``russian`` configuration also stems Latin words as
+    English, the ``english`` one keeps Cyrillic words as written). So a query in one script
+    reads the column that stems it, and matching and ranking a second column would only double
+    the work a search does per match; a query mixing scripts reads both."""
+    words = " ".join(w for term in query.terms for w in term.words)
+    cyrillic, latin = bool(_CYRILLIC.search(words)), bool(_LATIN.search(words))
+    if cyrillic and not latin:
+        return _LANGUAGES[:1]
+    if latin and not cyrillic:
+        return _LANGUAGES[1:]
+    return _LANGUAGES
 
 
 def include_object(
@@ -336,14 +358,15 @@ class _Match:
         if not query.terms:
             return
         if dialect == "postgresql":
-            self._postgresql(query.text)
+            self._postgresql(query)
         else:
             self._fts5(query)
 
-    def _postgresql(self, text: str) -> None:
+    def _postgresql(self, query: SearchQuery) -> None:
         matches: list[sa.ColumnElement[bool]] = []
         ranks: list[sa.ColumnElement[Any]] = []
-        for config, column_name in _LANGUAGES:
+        text = query.text
+        for config, column_name in _languages(query):
             column = sa.column(column_name, postgresql.TSVECTOR)
             tsquery = sa.func.websearch_to_tsquery(
                 sa.cast(sa.literal(config), postgresql.REGCONFIG), sa.literal(text)
@@ -351,7 +374,7 @@ class _Match:
             matches.append(column.op("@@")(tsquery))
             ranks.append(sa.func.ts_rank(column, tsquery))
         self.where.append(sa.or_(*matches))
-        self.rank = ranks[0] + ranks[1]
+        self.rank = sum(ranks[1:], ranks[0])
 
     def _fts5(self, query: SearchQuery) -> None:
         expression = fts5_match(query.terms)
@@ -413,8 +436,52 @@ _HIT_COLUMNS = (
 )
 
 
-def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
-    """One page of matches, how many in all, and the facet counts: two statements."""
+#: facet counts are a function of the query and of the catalog's content; the catalog changes
+#: only when something is published or deprecated, so counts of searches without words (the
+#: tab's first page, a click on a facet: each a pass over every entry) are kept until then
+FacetCounts = dict[str, list[FacetCount]]
+_CACHE_SIZE = 256
+#: a change the generation probe cannot see (a clock set back) still shows within this time
+_CACHE_SECONDS = 60.0
+
+
+class FacetCache:
+    """Counts of searches without words, valid while the catalog's generation stays."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Any, float, FacetCounts]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], generation: Any) -> FacetCounts | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] != generation or found[1] < time.monotonic():
+                return None
+            self._entries.move_to_end(key)
+            return found[2]
+
+    def put(self, key: tuple[Any, ...], generation: Any, counts: FacetCounts) -> None:
+        with self._lock:
+            self._entries[key] = (generation, time.monotonic() + _CACHE_SECONDS, counts)
+            self._entries.move_to_end(key)
+            while len(self._entries) > _CACHE_SIZE:
+                self._entries.popitem(last=False)
+
+
+def _generation(conn: sa.Connection) -> tuple[Any, ...]:
+    """What changes whenever an entry is added or its card, versions or status change: the
+    newest ``updated_at`` and the highest id, each one step down an index."""
+    row = conn.execute(
+        sa.select(sa.func.max(catalog_entries.c.updated_at), sa.func.max(catalog_entries.c.id))
+    ).one()
+    return tuple(row)
+
+
+def search(
+    conn: sa.Connection, query: SearchQuery, cache: FacetCache | None = None
+) -> SearchResult:
+    """One page of matches, how many in all, and the facet counts: two statements, or one
+    when the counts of a search without words are known."""
     match = _Match(conn.dialect.name, query)
     hits_query = (
         sa.select(*(catalog_entries.c[c] for c in _HIT_COLUMNS), match.rank.label("rank"))
@@ -443,9 +510,17 @@ def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
         )
         for row in rows
     ]
-    facets = _facet_counts(conn, query, match)
+    if cache is not None and not query.terms:
+        key = tuple(sorted(query.facets.items()))
+        generation = _generation(conn)
+        facets = cache.get(key, generation)
+        if facets is None:
+            facets = _facet_counts(conn, query, match)
+            cache.put(key, generation, facets)
+    else:
+        facets = _facet_counts(conn, query, match)
     # the status facet is counted with every other filter applied: its selected values add
-    # up to the total, which saves counting the matches a third time
+    # up to the total, which saves counting the matches once more
     chosen = query.facets.get("status")
     total = sum(c.count for c in facets["status"] if not chosen or c.value in chosen)
     return SearchResult(
@@ -457,26 +532,60 @@ def search(conn: sa.Connection, query: SearchQuery) -> SearchResult:
     )
 
 
-def _facet_counts(
-    conn: sa.Connection, query: SearchQuery, match: _Match
-) -> dict[str, list[FacetCount]]:
-    selects = [
-        sa.select(
-            sa.literal(facet).label("facet"),
-            catalog_entries.c[facet].label("value"),
-            sa.func.count().label("n"),
-        )
-        .select_from(match.source)
-        .where(*match.where, *_facet_filters(query, lifted=facet))
-        .group_by(catalog_entries.c[facet])
-        for facet in FACETS
-    ]
-    counts: dict[str, list[FacetCount]] = {facet: [] for facet in FACETS}
-    for row in conn.execute(sa.union_all(*selects)).mappings():
-        counts[row["facet"]].append(FacetCount(value=row["value"], count=int(row["n"])))
+def _facet_counts(conn: sa.Connection, query: SearchQuery, match: _Match) -> FacetCounts:
+    counts: FacetCounts = {facet: [] for facet in FACETS}
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(_grouping_sets(query, match)).mappings()
+    else:
+        rows = conn.execute(_union_of_groups(query, match)).mappings()
+    for row in rows:
+        if row["n"]:
+            counts[row["facet"]].append(FacetCount(value=row["value"], count=int(row["n"])))
     for values in counts.values():
         values.sort(key=lambda c: (-c.count, c.value))
     return counts
+
+
+def _grouping_sets(query: SearchQuery, match: _Match) -> sa.Select[Any]:
+    """Every facet's counts in one pass over the matches (PostgreSQL): one grouping set per
+    facet, each counting only the rows its own lifted filter lets through."""
+    columns = [catalog_entries.c[f] for f in FACETS]
+    counted = []
+    for facet in FACETS:
+        others = _facet_filters(query, lifted=facet)
+        count = sa.func.count()
+        counted.append((count.filter(sa.and_(*others)) if others else count).label(f"n_{facet}"))
+    grouped = (
+        sa.select(*columns, *counted)
+        .select_from(match.source)
+        .where(*match.where)
+        .group_by(sa.func.grouping_sets(*(sa.tuple_(c) for c in columns)))
+        .subquery("grouped")
+    )
+    # each row belongs to one grouping set: the one facet column that is not null (none is)
+    which = sa.case(
+        *((grouped.c[f].is_not(None), sa.literal(f)) for f in FACETS), else_=sa.literal("")
+    )
+    value = sa.func.coalesce(*(grouped.c[f] for f in FACETS))
+    n = sa.case(*((grouped.c[f].is_not(None), grouped.c[f"n_{f}"]) for f in FACETS), else_=0)
+    return sa.select(which.label("facet"), value.label("value"), n.label("n"))
+
+
+def _union_of_groups(query: SearchQuery, match: _Match) -> sa.CompoundSelect[Any]:
+    """The same counts as one GROUP BY per facet (SQLite has no grouping sets)."""
+    return sa.union_all(
+        *(
+            sa.select(
+                sa.literal(facet).label("facet"),
+                catalog_entries.c[facet].label("value"),
+                sa.func.count().label("n"),
+            )
+            .select_from(match.source)
+            .where(*match.where, *_facet_filters(query, lifted=facet))
+            .group_by(catalog_entries.c[facet])
+            for facet in FACETS
+        )
+    )
 
 
 class SqlCatalogIndex:
@@ -487,9 +596,13 @@ class SqlCatalogIndex:
     def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
         raise NotImplementedError
 
+    _facet_cache: FacetCache | None = None
+
     def search_catalog(self, query: SearchQuery) -> SearchResult:
+        if self._facet_cache is None:
+            self._facet_cache = FacetCache()
         with self._translated(), self.engine.connect() as connection:
-            return search(connection, query)
+            return search(connection, query, self._facet_cache)
 
     def catalog_entry(self, name: str) -> CatalogEntry | None:
         with self._translated(), self.engine.connect() as connection:
