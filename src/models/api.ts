@@ -3,48 +3,63 @@ import { ServerConnection } from '@jupyterlab/services';
 import { requestAPI, segment } from '../api/request';
 import {
   AuthorAction,
-  ILoggedModels,
+  ICardDraftAnswer,
+  ILineage,
   IModelCard,
-  IModelList,
   IModelsAPI,
-  IModelVersion,
-  IModelVersionSummary,
+  IModelsPage,
+  IModelVersionBody,
   IPublication,
-  IRegisterBody
+  IPublicationPage,
+  IRegisterBody,
+  IRunModels
 } from './types';
 
 /**
  * The person's registered models (MLflow's registry, called as the person)
  * and the publications of their versions (the platform), through the
- * server extension. Every URL of the Models tab is built here.
+ * server extension. Every URL of the Models tab is built here; a model's
+ * name travels in the query, since it may hold any character but `/`.
  */
 export class ModelsClient implements IModelsAPI {
   constructor(serverSettings?: ServerConnection.ISettings) {
     this._serverSettings = serverSettings ?? ServerConnection.makeSettings();
   }
 
-  models(): Promise<IModelList> {
-    return this._call<IModelList>('models');
-  }
-
-  version(name: string, version: string): Promise<IModelVersion> {
-    return this._call<IModelVersion>(
-      `models/${segment(name)}/versions/${segment(version)}`
+  models(): Promise<IModelsPage> {
+    return this._get<IModelsPage>(
+      'models',
+      new URLSearchParams({ max_results: String(ModelsClient.PAGE_SIZE) })
     );
   }
 
-  loggedModels(runId: string): Promise<ILoggedModels> {
-    return this._call<ILoggedModels>(
-      `models/runs/${segment(runId)}/logged-models`
+  lineage(name: string, version: string): Promise<ILineage> {
+    return this._get<ILineage>(
+      'models/version',
+      new URLSearchParams({ name, version })
     );
   }
 
-  register(body: IRegisterBody): Promise<IModelVersionSummary> {
-    return this._call<IModelVersionSummary>('models/versions', 'POST', body);
+  cardDraft(name: string, version: string): Promise<ICardDraftAnswer> {
+    return this._get<ICardDraftAnswer>(
+      'models/card-draft',
+      new URLSearchParams({ name, version })
+    );
   }
 
-  publication(id: IPublication['id']): Promise<IPublication> {
-    return this._call<IPublication>(`publications/${segment(String(id))}`);
+  runModels(runId: string): Promise<IRunModels> {
+    return this._get<IRunModels>(
+      'models/run-models',
+      new URLSearchParams({ run_id: runId })
+    );
+  }
+
+  register(body: IRegisterBody): Promise<IModelVersionBody> {
+    return this._send<IModelVersionBody>('models/versions', 'POST', body);
+  }
+
+  publication(id: number): Promise<IPublicationPage> {
+    return this._get<IPublicationPage>(`publications/${segment(String(id))}`);
   }
 
   createPublication(
@@ -52,48 +67,67 @@ export class ModelsClient implements IModelsAPI {
     version: string,
     card: IModelCard
   ): Promise<IPublication> {
-    return this._call<IPublication>('publications', 'POST', {
-      name,
+    return this._send<IPublication>('publications', 'POST', {
+      model_name: name,
       version,
       card
     });
   }
 
   saveCard(
-    id: IPublication['id'],
+    id: number,
     card: IModelCard,
     revision: number
   ): Promise<IPublication> {
-    return this._call<IPublication>(
+    return this._send<IPublication>(
       `publications/${segment(String(id))}/card`,
       'PUT',
-      { card, revision }
+      { revision, card }
     );
   }
 
   act(
-    id: IPublication['id'],
+    id: number,
     action: AuthorAction,
     revision: number
   ): Promise<IPublication> {
-    return this._call<IPublication>(
-      `publications/${segment(String(id))}/${segment(action)}`,
+    // a resubmission is a submission after changes were requested
+    const verb = action === 'withdraw' ? 'withdraw' : 'submit';
+    return this._send<IPublication>(
+      `publications/${segment(String(id))}/${verb}`,
       'POST',
-      { revision, comment: '' }
+      { revision }
     );
   }
 
-  private _call<T>(
+  private _get<T>(
     endPoint: string,
-    method: 'GET' | 'POST' | 'PUT' = 'GET',
-    body?: unknown
+    query: URLSearchParams | null = null
   ): Promise<T> {
     return requestAPI<T>(
       endPoint,
-      body === undefined ? { method } : { method, body: JSON.stringify(body) },
+      { method: 'GET' },
+      this._serverSettings,
+      query
+    );
+  }
+
+  private _send<T>(
+    endPoint: string,
+    method: 'POST' | 'PUT',
+    body: unknown
+  ): Promise<T> {
+    return requestAPI<T>(
+      endPoint,
+      { method, body: JSON.stringify(body) },
       this._serverSettings
     );
   }
 
   private _serverSettings: ServerConnection.ISettings;
+}
+
+export namespace ModelsClient {
+  /** Models listed at once in the tab. */
+  export const PAGE_SIZE = 100;
 }

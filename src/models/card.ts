@@ -11,7 +11,6 @@ import {
   ICardMetric,
   IModelCard,
   IModelsAPI,
-  IModelVersion,
   IPublication,
   PublicationState
 } from './types';
@@ -38,22 +37,15 @@ export function emptyCard(language: CardLanguage = 'en'): IModelCard {
 }
 
 /**
- * The first draft of a version's card: what the platform already knows
- * filled in (task and framework detected from the flavour, the author as
- * owner and contact), so the author writes only what only they know.
+ * The first draft of a version's card: what the platform filled in from
+ * MLflow (task and framework from the flavour, the run's metrics, the
+ * author as owner), in the language the author's workbench speaks.
  */
-export function prefilledCard(
-  version: IModelVersion,
-  author: string,
+export function startingCard(
+  drafted: IModelCard,
   language: CardLanguage
 ): IModelCard {
-  return {
-    ...emptyCard(language),
-    task: version.task,
-    framework: version.framework,
-    owners: author ? [author] : [],
-    contact: author
-  };
+  return { ...drafted, language };
 }
 
 /** The card's language that fits a UI locale: Russian for `ru*`. */
@@ -408,6 +400,12 @@ export class CardDraft implements IDisposable {
       }
       for (const [path, ref] of Object.entries(error.fieldReasons ?? {})) {
         fieldReasons[cardPath(path)] = ref;
+      }
+      if (error.reason === 'card_incomplete') {
+        // what a submission needs: each field says so, in the user's language
+        for (const path of Object.keys(fields)) {
+          fieldReasons[path] ??= { reason: 'field_required' };
+        }
       }
       this._update({
         saving: false,

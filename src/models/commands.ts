@@ -18,7 +18,6 @@ export interface IModelCommandsOptions {
   model: ModelsModel;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
-  userName: () => Promise<string>;
   /** Answers the register dialog (tests). */
   ask?: IRegisterOptions['ask'];
 }
@@ -42,7 +41,6 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
         version,
         commands,
         rendermime: options.rendermime,
-        userName: options.userName,
         trans
       });
       pages.set(id, page);

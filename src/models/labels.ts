@@ -32,8 +32,6 @@ export function publicationStateLabel(
       return trans.__('Rejected');
     case 'deprecated':
       return trans.__('Deprecated');
-    case 'withdrawn':
-      return trans.__('Withdrawn');
     default:
       return state;
   }
@@ -182,6 +180,13 @@ export const reasonLabels: ReasonLabels = {
       param(params, 'name'),
       param(params, 'version')
     ),
+  model_run_id_invalid: (trans, params) =>
+    trans.__('“%1” is not a run ID.', param(params, 'run_id')),
+  logged_model_id_invalid: (trans, params) =>
+    trans.__(
+      '“%1” is not the ID of a logged model (m- and hexadecimal digits).',
+      param(params, 'model_id')
+    ),
   registry_not_configured: trans =>
     trans.__(
       'This workbench has no MLflow model registry. Ask an administrator to set up MLflow.'
@@ -201,5 +206,36 @@ export const reasonLabels: ReasonLabels = {
     trans.__(
       'A catalog name uses only lowercase letters, digits and “-”, starts and ends with a letter or digit, is at most 63 characters, and is not a reserved word.'
     ),
-  metric_value_not_finite: trans => trans.__('Enter a finite number.')
+  metric_value_not_finite: trans => trans.__('Enter a finite number.'),
+
+  // Sending a version for publication
+  card_incomplete: (trans, params) =>
+    trans.__(
+      'Fill in the card before you submit it: %1.',
+      cardFieldNames(param(params, 'fields'), trans)
+    ),
+  not_your_model: (trans, params) =>
+    trans.__(
+      'Only %1, who created this registered model, may submit its versions.',
+      param(params, 'owner')
+    )
 };
+
+/** The card's fields named in a message, in the user's language. */
+function cardFieldNames(fields: string, trans: TranslationBundle): string {
+  return fields
+    .split(',')
+    .map(field => field.trim())
+    .filter(Boolean)
+    .map(field => {
+      switch (field) {
+        case 'catalog_name':
+          return trans.__('Name in the catalog');
+        case 'description':
+          return trans.__('Overview and intended use');
+        default:
+          return field;
+      }
+    })
+    .join(', ');
+}

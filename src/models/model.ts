@@ -1,6 +1,6 @@
 import { PlatformModel } from '../shell/model';
 import { TabModel } from '../shell/tabModel';
-import { IModelsAPI, IRegisteredModel } from './types';
+import { IModelRow, IModelsAPI } from './types';
 
 /**
  * What the Models tab shows: the person's own registered models with their
@@ -80,6 +80,6 @@ export namespace ModelsModel {
       | PlatformModel.IError;
     busy: boolean;
     /** Null until the first answer. */
-    models: IRegisteredModel[] | null;
+    models: IModelRow[] | null;
   }
 }

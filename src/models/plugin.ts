@@ -58,8 +58,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       shell: app.shell,
       model,
       rendermime,
-      trans,
-      userName: async () => (await sidebar.whoAmI()).name
+      trans
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(modelsTab(model, app.commands));

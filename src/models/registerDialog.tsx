@@ -9,7 +9,7 @@ import { FieldError, LabelledField } from '../shell/fields';
 import {
   ILoggedModel,
   IModelsAPI,
-  IModelVersionSummary,
+  IModelVersionBody,
   IRegisterBody
 } from './types';
 
@@ -61,6 +61,7 @@ export function placeRefusal(
     case 'platform_identity_reserved':
       return { ...placed, nameError: text };
     case 'logged_model_not_found':
+    case 'logged_model_id_invalid':
       return { ...placed, modelError: text };
     default:
       if (
@@ -80,7 +81,7 @@ export function loggedModelLabel(model: ILoggedModel): string {
 }
 
 /** The form of the dialog; its value is read when the dialog is accepted. */
-class RegisterBody
+export class RegisterBody
   extends ReactWidget
   implements Dialog.IBodyWidget<IRegisterForm>
 {
@@ -209,10 +210,7 @@ export interface IRegisterOptions {
   myModels: string[];
   trans: TranslationBundle;
   /** Answer the dialog (tests); JupyterLab's dialog otherwise. */
-  ask?: (
-    body: Dialog.IBodyWidget<IRegisterForm> & ReactWidget,
-    title: string
-  ) => Promise<IRegisterForm | null>;
+  ask?: (body: RegisterBody, title: string) => Promise<IRegisterForm | null>;
 }
 
 /**
@@ -223,9 +221,9 @@ export interface IRegisterOptions {
  */
 export async function registerModel(
   options: IRegisterOptions
-): Promise<IModelVersionSummary | null> {
+): Promise<IModelVersionBody | null> {
   const { api, runId, trans } = options;
-  const logged = (await api.loggedModels(runId)).models;
+  const logged = (await api.runModels(runId)).models;
   const ask = options.ask ?? askInDialog(trans);
   const title = trans.__(
     'Register a model of run %1',
@@ -265,6 +263,7 @@ export async function registerModel(
     const body: IRegisterBody = {
       run_id: runId,
       model_id: form.modelId,
+      artifact_path: '',
       name: form.name.trim()
     };
     try {
@@ -277,7 +276,7 @@ export async function registerModel(
 
 function askInDialog(trans: TranslationBundle) {
   return async (
-    body: Dialog.IBodyWidget<IRegisterForm> & ReactWidget,
+    body: RegisterBody,
     title: string
   ): Promise<IRegisterForm | null> => {
     const result = await showDialog<IRegisterForm>({

@@ -7,9 +7,9 @@ import { useModelState } from '../shell/hooks';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { CommandIDs } from './commandIds';
-import { formatValue, formatWhen, publicationStateLabel } from './labels';
+import { formatValue, formatWhen } from './labels';
 import { ModelsModel } from './model';
-import { IModelVersionSummary, IRegisteredModel } from './types';
+import { IModelRow, IVersionRow } from './types';
 
 export interface IModelsTabProps {
   model: ModelsModel;
@@ -70,7 +70,7 @@ export function ModelsTab(props: IModelsTabProps): JSX.Element {
 }
 
 function ModelItem(props: {
-  registered: IRegisteredModel;
+  registered: IModelRow;
   commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element {
@@ -91,7 +91,7 @@ function ModelItem(props: {
         {registered.name}
       </button>
       <span className="jp-mlplat-model-count">
-        {trans._n('%1 version', '%1 versions', registered.versions.length)}
+        {trans.__('Versions: %1', registered.versions.length)}
       </span>
       {open && (
         <table
@@ -102,14 +102,14 @@ function ModelItem(props: {
             <tr>
               <th scope="col">{trans.__('Version')}</th>
               <th scope="col">{trans.__('Key metrics')}</th>
-              <th scope="col">{trans.__('Publication')}</th>
+              <th scope="col">{trans.__('Registered')}</th>
             </tr>
           </thead>
           <tbody>
-            {registered.versions.map(version => (
-              <VersionRow
-                key={version.version}
-                version={version}
+            {registered.versions.map(row => (
+              <VersionItem
+                key={row.version.version}
+                row={row}
                 commands={commands}
                 trans={trans}
               />
@@ -121,13 +121,14 @@ function ModelItem(props: {
   );
 }
 
-function VersionRow(props: {
-  version: IModelVersionSummary;
+function VersionItem(props: {
+  row: IVersionRow;
   commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { version, commands, trans } = props;
-  const metrics = Object.entries(version.metrics).sort(([a], [b]) =>
+  const { row, commands, trans } = props;
+  const version = row.version;
+  const metrics = Object.entries(row.metrics).sort(([a], [b]) =>
     a.localeCompare(b)
   );
   return (
@@ -136,7 +137,6 @@ function VersionRow(props: {
         <button
           type="button"
           className="jp-mlplat-link"
-          title={formatWhen(version.created_at)}
           onClick={() =>
             void commands.execute(CommandIDs.openVersion, {
               name: version.name,
@@ -162,14 +162,8 @@ function VersionRow(props: {
           ))
         )}
       </td>
-      <td>
-        <span
-          className={`jp-mlplat-publication-state jp-mlplat-publication-${
-            version.publication_state ?? 'none'
-          }`}
-        >
-          {publicationStateLabel(version.publication_state, trans)}
-        </span>
+      <td className="jp-mlplat-version-created">
+        {formatWhen(version.created_at)}
       </td>
     </tr>
   );

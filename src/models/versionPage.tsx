@@ -11,7 +11,7 @@ import { safeHttpUrl } from '../shell/labels';
 import { PlatformModel } from '../shell/model';
 import { RefreshButton } from '../shell/refresh';
 import { LoadingNote, LoadStatus } from '../shell/status';
-import { CardDraft, cardLanguageOf, isEditable, prefilledCard } from './card';
+import { CardDraft, cardLanguageOf, isEditable, startingCard } from './card';
 import { CardEditor } from './cardEditor';
 import { OPEN_FILE_COMMAND, OPEN_RUN_COMMAND } from './commandIds';
 import {
@@ -21,7 +21,7 @@ import {
   publicationStateLabel
 } from './labels';
 import { uiLocale } from '../shell/labels';
-import { IModelsAPI, IModelVersion, IPublication } from './types';
+import { ILineage, IModelsAPI, IPublication } from './types';
 
 export interface IVersionPageOptions {
   api: IModelsAPI;
@@ -29,8 +29,6 @@ export interface IVersionPageOptions {
   version: string;
   commands: CommandRegistry;
   rendermime: IRenderMimeRegistry;
-  /** The signed-in person: the author of a card they start. */
-  userName: () => Promise<string>;
   trans: TranslationBundle;
 }
 
@@ -71,14 +69,14 @@ type Loaded<T> =
 /** Everything about one version, its lineage first; exported for tests. */
 export function VersionView(props: IVersionPageOptions): JSX.Element {
   const { api, name, version, trans } = props;
-  const [loaded, setLoaded] = React.useState<Loaded<IModelVersion>>({
+  const [loaded, setLoaded] = React.useState<Loaded<ILineage>>({
     kind: 'loading'
   });
   const [generation, setGeneration] = React.useState(0);
   React.useEffect(() => {
     let current = true;
     setLoaded({ kind: 'loading' });
-    api.version(name, version).then(
+    api.lineage(name, version).then(
       value => current && setLoaded({ kind: 'ready', value }),
       error => current && setLoaded(PlatformModel.stateFromError(error))
     );
@@ -108,7 +106,7 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
     >
       <header className="jp-mlplat-page-header">
         <h2 className="jp-mlplat-page-title">
-          {trans.__('%1, version %2', detail.name, detail.version)}
+          {trans.__('%1, version %2', name, version)}
         </h2>
         <span className="jp-mlplat-page-actions">
           <RefreshButton trans={trans} onClick={reload} />
@@ -122,7 +120,7 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
 }
 
 interface IDetailProps extends IVersionPageOptions {
-  detail: IModelVersion;
+  detail: ILineage;
 }
 
 /**
@@ -131,7 +129,7 @@ interface IDetailProps extends IVersionPageOptions {
  */
 function Lineage(props: IDetailProps): JSX.Element {
   const { detail, commands, trans } = props;
-  const commitUrl = safeHttpUrl(detail.commit_url);
+  const commitUrl = safeHttpUrl(commitPage(detail.repository, detail.commit));
   const latest = detail.publications[0] ?? null;
   const notRecorded = (
     <span className="jp-mlplat-empty">{trans.__('Not recorded')}</span>
@@ -156,7 +154,10 @@ function Lineage(props: IDetailProps): JSX.Element {
                 href={commitUrl}
                 target="_blank"
                 rel="noopener noreferrer"
-                title={trans.__('Open commit %1 on GitLab', detail.commit)}
+                title={trans.__(
+                  'Open commit %1 in its repository',
+                  detail.commit
+                )}
               >
                 <span aria-hidden="true">
                   <launchIcon.react tag="span" />
@@ -217,8 +218,8 @@ function Lineage(props: IDetailProps): JSX.Element {
         {step(
           'version',
           trans.__('Version'),
-          <span title={detail.source}>
-            {trans.__('%1, version %2', detail.name, detail.version)}
+          <span title={detail.version.source}>
+            {trans.__('%1, version %2', props.name, props.version)}
           </span>
         )}
         {step(
@@ -253,9 +254,7 @@ function Lineage(props: IDetailProps): JSX.Element {
           ) : (
             <ul>
               {detail.deployments.map(deployment => (
-                <li key={deployment.name}>
-                  {deployment.name} ({deployment.stage}, {deployment.status})
-                </li>
+                <li key={deployment}>{deployment}</li>
               ))}
             </ul>
           )
@@ -265,13 +264,43 @@ function Lineage(props: IDetailProps): JSX.Element {
   );
 }
 
-function publicationAnchor(detail: IModelVersion): string {
-  return `${versionPageId(detail.name, detail.version)}-publication`;
+function publicationAnchor(detail: ILineage): string {
+  return `${versionPageId(detail.version.name, detail.version.version)}-publication`;
+}
+
+/**
+ * The page of a commit in the repository the run recorded: GitLab's
+ * `<project>/-/commit/<sha>`, from an https or an scp-like (`git@host:path`)
+ * remote; null when the remote is neither or no commit was recorded.
+ */
+export function commitPage(repository: string, commit: string): string | null {
+  if (!repository || !/^[0-9a-f]{7,64}$/i.test(commit)) {
+    return null;
+  }
+  let base = repository.trim();
+  const scp = /^[\w.-]+@([\w.-]+):(.+)$/.exec(base);
+  if (scp) {
+    base = `https://${scp[1]}/${scp[2]}`;
+  }
+  if (!/^https?:\/\//i.test(base)) {
+    return null;
+  }
+  try {
+    const url = new URL(base);
+    url.username = '';
+    url.password = '';
+    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\.git$/, '');
+    url.search = '';
+    url.hash = '';
+    return `${url.href.replace(/\/+$/, '')}/-/commit/${commit}`;
+  } catch {
+    return null;
+  }
 }
 
 /** The run's params and metrics, as the reviewers will see them. */
 function RunFacts(props: {
-  detail: IModelVersion;
+  detail: ILineage;
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { detail, trans } = props;
@@ -330,8 +359,8 @@ function PublicationSection(
     }
     let current = true;
     setLoaded({ kind: 'loading' });
-    api.publication(latest.id).then(
-      value => current && setLoaded({ kind: 'ready', value }),
+    api.publication(Number(latest.id)).then(
+      page => current && setLoaded({ kind: 'ready', value: page.publication }),
       error => current && setLoaded(PlatformModel.stateFromError(error))
     );
     return () => {
@@ -342,11 +371,11 @@ function PublicationSection(
   const start = async () => {
     setStarting('');
     try {
-      const author = await props.userName();
+      const drafted = await api.cardDraft(props.name, props.version);
       await api.createPublication(
-        detail.name,
-        detail.version,
-        prefilledCard(detail, author, cardLanguageOf(uiLocale()))
+        props.name,
+        props.version,
+        startingCard(drafted.card, cardLanguageOf(uiLocale()))
       );
       setStarting(null);
       props.onChanged();
@@ -391,11 +420,12 @@ function PublicationSection(
       />
     );
   } else {
+    const id = loaded.value.id;
     body = (
       <PublicationView
         {...props}
         publication={loaded.value}
-        reload={() => api.publication(loaded.value.id)}
+        reload={() => api.publication(id).then(page => page.publication)}
       />
     );
   }
@@ -473,10 +503,12 @@ function PublicationView(
             </dd>
           </>
         )}
-        {publication.error && (
+        {publication.publish_error && (
           <>
             <dt>{trans.__('Publishing failed')}</dt>
-            <dd className="jp-mlplat-field-error">{publication.error}</dd>
+            <dd className="jp-mlplat-field-error">
+              {publication.publish_error}
+            </dd>
           </>
         )}
       </dl>
@@ -489,7 +521,7 @@ function PublicationView(
       <CardEditor
         draft={draft}
         runMetrics={detail.run?.metrics ?? {}}
-        title={detail.name}
+        title={props.name}
         rendermime={props.rendermime}
         trans={trans}
       />
@@ -497,32 +529,34 @@ function PublicationView(
   );
 }
 
+/** The decisions a reviewer takes, among the steps of a publication. */
+const DECISIONS = ['approve', 'request_changes', 'reject'];
+
 /** The reviewers' decisions, each with its comment, as text. */
 function Reviews(props: {
   publication: IPublication;
   trans: TranslationBundle;
 }): JSX.Element {
   const { publication, trans } = props;
+  const decisions = publication.steps.filter(step =>
+    DECISIONS.includes(step.action)
+  );
   return (
     <section
       className="jp-mlplat-reviews-list"
       aria-label={trans.__('Reviews')}
     >
       <h4>{trans.__('Reviews')}</h4>
-      {publication.reviews.length === 0 ? (
+      {decisions.length === 0 ? (
         <p className="jp-mlplat-empty">{trans.__('No reviews yet.')}</p>
       ) : (
         <ul>
-          {publication.reviews.map((review, index) => (
-            <li key={index} className="jp-mlplat-review">
-              <strong>{decisionLabel(review.decision, trans)}</strong>{' '}
-              {trans.__(
-                '%1, %2',
-                review.reviewer,
-                formatWhen(review.created_at)
-              )}
-              {review.comment && (
-                <p className="jp-mlplat-review-comment">{review.comment}</p>
+          {decisions.map(step => (
+            <li key={step.id} className="jp-mlplat-review">
+              <strong>{decisionLabel(step.action, trans)}</strong>{' '}
+              {trans.__('%1, %2', step.actor, formatWhen(step.at))}
+              {step.comment && (
+                <p className="jp-mlplat-review-comment">{step.comment}</p>
               )}
             </li>
           ))}

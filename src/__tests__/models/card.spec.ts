@@ -6,17 +6,17 @@ import {
   emptyCard,
   listOf,
   pickMetric,
-  prefilledCard
+  startingCard
 } from '../../models/card';
 import { cardHeadings } from '../../models/labels';
 import { english } from '../shell/fixtures';
-import { publication, refused, ScriptedModels, version } from './fixtures';
+import { publication, refused, ScriptedModels } from './fixtures';
 
 function draftOn(api: ScriptedModels, delay = 10): CardDraft {
   return new CardDraft({
     api,
     publication: api.stored,
-    load: () => api.publication(api.stored.id),
+    load: async () => (await api.publication(api.stored.id)).publication,
     autosaveDelay: delay
   });
 }
@@ -24,19 +24,10 @@ function draftOn(api: ScriptedModels, delay = 10): CardDraft {
 const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('a card’s first draft', () => {
-  it('takes task and framework from the flavour, the author as owner', () => {
-    const card = prefilledCard(version(), 'alice', 'ru');
-    expect(card).toEqual(
-      expect.objectContaining({
-        task: 'classification',
-        framework: 'scikit-learn',
-        owners: ['alice'],
-        contact: 'alice',
-        language: 'ru',
-        catalog_name: '',
-        metrics: []
-      })
-    );
+  it('is the card the platform filled in, in the workbench’s language', () => {
+    const api = new ScriptedModels();
+    const card = startingCard(api.drafted.card, 'ru');
+    expect(card).toEqual({ ...api.drafted.card, language: 'ru' });
   });
 
   it('picks a run metric with the value the run logged', () => {
@@ -96,7 +87,7 @@ describe('CardDraft', () => {
     await wait(40);
 
     expect(api.named('saveCard')).toEqual([
-      ['p1', expect.objectContaining({ description: 'Pre' }), 1]
+      [1, expect.objectContaining({ description: 'Pre' }), 1]
     ]);
     expect(draft.state.dirty).toBe(false);
     expect(draft.state.publication.revision).toBe(2);
@@ -190,14 +181,36 @@ describe('CardDraft', () => {
     expect(await draft.act('submit')).toBe(true);
 
     expect(api.calls.map(c => c.method)).toEqual(['saveCard', 'act']);
-    expect(api.named('act')).toEqual([['p1', 'submit', 2]]);
+    expect(api.named('act')).toEqual([[1, 'submit', 2]]);
     expect(draft.state.publication.state).toBe('in_review');
     expect(draft.editable).toBe(false);
 
     // withdraw from review, no card to save
     expect(await draft.act('withdraw')).toBe(true);
-    expect(api.named('act')[1]).toEqual(['p1', 'withdraw', 3]);
+    expect(api.named('act')[1]).toEqual([1, 'withdraw', 3]);
     expect(draft.editable).toBe(true);
+    draft.dispose();
+  });
+
+  it('marks each field a submission still needs', async () => {
+    const api = new ScriptedModels();
+    api.failures.act = [
+      refused(400, 'card_incomplete', {
+        params: { fields: 'catalog_name, description' },
+        fields: {
+          catalog_name: 'needed before submitting',
+          description: 'needed before submitting'
+        }
+      })
+    ];
+    const draft = draftOn(api, 1000);
+    expect(await draft.act('submit')).toBe(false);
+    expect(draft.state.fieldReasons).toEqual({
+      catalog_name: { reason: 'field_required' },
+      description: { reason: 'field_required' }
+    });
+    expect(draft.state.failure?.reason).toBe('card_incomplete');
+    expect(draft.state.publication.state).toBe('draft');
     draft.dispose();
   });
 

@@ -2,29 +2,40 @@ import { PlatformRequestError } from '../../api/request';
 import { emptyCard } from '../../models/card';
 import {
   AuthorAction,
-  ILoggedModels,
+  ICardDraftAnswer,
+  ILineage,
   IModelCard,
-  IModelList,
   IModelsAPI,
-  IModelVersion,
-  IModelVersionSummary,
+  IModelsPage,
+  IModelVersionBody,
   IPublication,
-  IRegisterBody
+  IPublicationPage,
+  IRegisterBody,
+  IRunModels
 } from '../../models/types';
 
-export function version(overrides: Partial<IModelVersion> = {}): IModelVersion {
+export function modelVersion(
+  overrides: Partial<IModelVersionBody> = {}
+): IModelVersionBody {
   return {
     name: 'churn',
     version: '3',
-    status: 'READY',
-    created_at: 1_700_000_000_000,
+    run_id: 'run-1',
     source: 'models:/m-abc',
-    flavours: ['python_function', 'sklearn'],
-    task: 'classification',
-    framework: 'scikit-learn',
-    commit: '0123456789abcdef0123',
-    commit_url:
-      'https://gitlab.example/alice/churn/-/commit/0123456789abcdef0123',
+    created_by: 'alice',
+    created_at: 1_700_000_000_000,
+    status: 'READY',
+    description: '',
+    model_id: 'm-abc',
+    tags: {},
+    aliases: [],
+    ...overrides
+  };
+}
+
+export function lineage(overrides: Partial<ILineage> = {}): ILineage {
+  return {
+    commit: '0123456789abcdef0123456789abcdef01234567',
     repository: 'https://gitlab.example/alice/churn.git',
     notebook: 'work/train.ipynb',
     run: {
@@ -33,7 +44,18 @@ export function version(overrides: Partial<IModelVersion> = {}): IModelVersion {
       name: 'bold-fox',
       user: 'alice',
       params: { C: '0.5' },
-      metrics: { accuracy: 0.91234567, f1: 0.88 }
+      metrics: { accuracy: 0.91234567, f1: 0.88 },
+      notebook: 'work/train.ipynb',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      repository: 'https://gitlab.example/alice/churn.git'
+    },
+    version: modelVersion(),
+    model: {
+      framework: 'scikit-learn',
+      task: 'classification',
+      flavours: ['python_function', 'sklearn'],
+      signature: {},
+      input_example: ''
     },
     publications: [],
     deployments: [],
@@ -45,17 +67,21 @@ export function publication(
   overrides: Partial<IPublication> = {}
 ): IPublication {
   return {
-    id: 'p1',
-    name: 'churn',
+    id: 1,
+    model_name: 'churn',
     version: '3',
     author: 'alice',
     state: 'draft',
     revision: 1,
-    card: emptyCard(),
-    reviews: [],
+    catalog_name: null,
+    round: 1,
     updated_at: '2026-12-01T10:00:00Z',
     updated_by: 'alice',
-    error: null,
+    last_action: 'create',
+    publish_error: null,
+    card: emptyCard(),
+    approvals: [],
+    steps: [],
     ...overrides
   };
 }
@@ -80,17 +106,28 @@ export function refused(
  */
 export class ScriptedModels implements IModelsAPI {
   calls: { method: string; args: unknown[] }[] = [];
-  list: IModelList = { models: [] };
-  detail: IModelVersion = version();
-  logged: ILoggedModels = {
+  list: IModelsPage = { models: [], next_page_token: null };
+  detail: ILineage = lineage();
+  logged: IRunModels = {
     models: [
       {
         model_id: 'm-abc',
         name: 'model',
         run_id: 'run-1',
+        artifact_uri: 'models:/m-abc',
         created_at: null
       }
     ]
+  };
+  drafted: ICardDraftAnswer = {
+    card: {
+      ...emptyCard(),
+      task: 'classification',
+      framework: 'scikit-learn',
+      owners: ['alice'],
+      metrics: [{ key: 'f1', value: 0.88, note: '' }]
+    },
+    markdown: ''
   };
   stored: IPublication = publication();
   /** Errors the next calls of a method throw, in order. */
@@ -98,44 +135,52 @@ export class ScriptedModels implements IModelsAPI {
   /** Holds saves until released (for saves that overlap typing). */
   gate: Promise<void> | null = null;
 
-  async models(): Promise<IModelList> {
+  async models(): Promise<IModelsPage> {
     this._record('models');
     return this.list;
   }
-  async version(name: string, v: string): Promise<IModelVersion> {
-    this._record('version', name, v);
+  async lineage(name: string, version: string): Promise<ILineage> {
+    this._record('lineage', name, version);
     return this.detail;
   }
-  async loggedModels(runId: string): Promise<ILoggedModels> {
-    this._record('loggedModels', runId);
+  async cardDraft(name: string, version: string): Promise<ICardDraftAnswer> {
+    this._record('cardDraft', name, version);
+    return this.drafted;
+  }
+  async runModels(runId: string): Promise<IRunModels> {
+    this._record('runModels', runId);
     return this.logged;
   }
-  async register(body: IRegisterBody): Promise<IModelVersionSummary> {
+  async register(body: IRegisterBody): Promise<IModelVersionBody> {
     this._record('register', body);
-    return {
-      name: body.name,
-      version: '1',
-      run_id: body.run_id,
-      created_at: null,
-      metrics: {},
-      publication_state: null
-    };
+    return modelVersion({ name: body.name, version: '1', run_id: body.run_id });
   }
-  async publication(id: IPublication['id']): Promise<IPublication> {
+  async publication(id: number): Promise<IPublicationPage> {
     this._record('publication', id);
-    return this.stored;
+    return { publication: this.stored, allowed: [], approvals_required: 1 };
   }
   async createPublication(
     name: string,
-    v: string,
+    version: string,
     card: IModelCard
   ): Promise<IPublication> {
-    this._record('createPublication', name, v, card);
-    this.stored = publication({ name, version: v, card });
+    this._record('createPublication', name, version, card);
+    this.stored = publication({ model_name: name, version, card });
+    this.detail = {
+      ...this.detail,
+      publications: [
+        {
+          id: String(this.stored.id),
+          state: 'draft',
+          catalog_name: '',
+          updated_at: ''
+        }
+      ]
+    };
     return this.stored;
   }
   async saveCard(
-    id: IPublication['id'],
+    id: number,
     card: IModelCard,
     revision: number
   ): Promise<IPublication> {
@@ -151,7 +196,7 @@ export class ScriptedModels implements IModelsAPI {
     return this.stored;
   }
   async act(
-    id: IPublication['id'],
+    id: number,
     action: AuthorAction,
     revision: number
   ): Promise<IPublication> {

@@ -1,0 +1,238 @@
+import { CommandRegistry } from '@lumino/commands';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
+import * as React from 'react';
+
+import { reasonLabels } from '../../models/labels';
+import { commitPage, VersionView } from '../../models/versionPage';
+import { reasonLabels as registry } from '../../shell/errors';
+import { english } from '../shell/fixtures';
+import { labRendermime } from '../shell/rendermime';
+import { lineage, publication, refused, ScriptedModels } from './fixtures';
+
+/** The commands the page runs, recorded instead of opening anything. */
+function recordingCommands(): {
+  commands: CommandRegistry;
+  ran: [string, ReadonlyPartialJSONObject][];
+} {
+  const commands = new CommandRegistry();
+  const ran: [string, ReadonlyPartialJSONObject][] = [];
+  for (const id of ['mlplat:open-run', 'docmanager:open']) {
+    commands.addCommand(id, { execute: args => void ran.push([id, args]) });
+  }
+  return { commands, ran };
+}
+
+function renderPage(api: ScriptedModels, commands = recordingCommands()) {
+  render(
+    <VersionView
+      api={api}
+      name="churn"
+      version="3"
+      commands={commands.commands}
+      rendermime={labRendermime()}
+      trans={english}
+    />
+  );
+  return commands.ran;
+}
+
+describe('commitPage', () => {
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+  it('is GitLab’s commit page of an https or scp-like remote', () => {
+    expect(commitPage('https://gitlab.example/a/b.git', sha)).toBe(
+      `https://gitlab.example/a/b/-/commit/${sha}`
+    );
+    expect(commitPage('https://oauth2:tok@gitlab.example/a/b/', sha)).toBe(
+      `https://gitlab.example/a/b/-/commit/${sha}`
+    );
+    expect(commitPage('git@gitlab.example:a/b.git', sha)).toBe(
+      `https://gitlab.example/a/b/-/commit/${sha}`
+    );
+  });
+  it('is nothing for another remote or no commit', () => {
+    expect(commitPage('/home/alice/repo', sha)).toBeNull();
+    expect(commitPage('javascript:alert(1)//', sha)).toBeNull();
+    expect(commitPage('https://gitlab.example/a/b.git', '')).toBeNull();
+  });
+});
+
+describe('the version page', () => {
+  // as the plugin adds them to the running sidebar
+  const labels = registry.add(reasonLabels);
+  afterAll(() => labels.dispose());
+
+  it('shows the lineage, each link opening what it names', async () => {
+    const api = new ScriptedModels();
+    const ran = renderPage(api);
+    const chain = await screen.findByRole('region', { name: 'Lineage' });
+
+    const commit = within(chain).getByRole('link', { name: /0123456789ab/ });
+    expect(commit.getAttribute('href')).toBe(
+      'https://gitlab.example/alice/churn/-/commit/0123456789abcdef0123456789abcdef01234567'
+    );
+    expect(commit.getAttribute('target')).toBe('_blank');
+
+    fireEvent.click(
+      within(chain).getByRole('button', { name: 'work/train.ipynb' })
+    );
+    fireEvent.click(within(chain).getByRole('button', { name: 'bold-fox' }));
+    await waitFor(() => expect(ran.length).toBe(2));
+    expect(ran).toEqual([
+      ['docmanager:open', { path: 'work/train.ipynb' }],
+      ['mlplat:open-run', { runId: 'run-1', name: 'bold-fox' }]
+    ]);
+    expect(within(chain).getByText('Not submitted')).toBeTruthy();
+    expect(within(chain).getByText('Not deployed anywhere')).toBeTruthy();
+  });
+
+  it('says what the version lacks instead of a dead link', async () => {
+    const api = new ScriptedModels();
+    api.detail = lineage({
+      commit: '',
+      repository: '',
+      notebook: '',
+      run: null
+    });
+    renderPage(api);
+    const chain = await screen.findByRole('region', { name: 'Lineage' });
+    expect(within(chain).getAllByText('Not recorded')).toHaveLength(3);
+    expect(within(chain).queryByRole('link')).toBeNull();
+  });
+
+  it('starts a card filled in by the platform, then edits it', async () => {
+    const api = new ScriptedModels();
+    renderPage(api);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Write a model card' })
+    );
+    await screen.findByRole('form', { name: 'Model card' });
+    expect(api.named('createPublication')).toEqual([
+      ['churn', '3', { ...api.drafted.card, language: 'en' }]
+    ]);
+    expect((screen.getByLabelText('Task') as HTMLInputElement).value).toBe(
+      'classification'
+    );
+    // the picked metric carries the run's value
+    const metrics = screen.getByRole('group', { name: 'Metrics' });
+    const f1 = within(metrics).getByRole('checkbox', { name: 'f1' });
+    expect((f1 as HTMLInputElement).checked).toBe(true);
+    expect(metrics.textContent).toContain('0.88');
+    expect(
+      screen.getByRole('button', { name: 'Submit for publication' })
+    ).toBeTruthy();
+  });
+
+  it('draws the preview through the sanitizer: scripts and javascript: links do nothing', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication();
+    api.detail = lineage({
+      publications: [
+        { id: '1', state: 'draft', catalog_name: '', updated_at: '' }
+      ]
+    });
+    (window as any).pwned = false;
+    renderPage(api);
+    const description = await screen.findByLabelText(
+      'Overview and intended use'
+    );
+    fireEvent.change(description, {
+      target: {
+        value:
+          'Predicts **churn**. <script>window.pwned = true</script>' +
+          '<img src="x" onerror="window.pwned = true">' +
+          ' [click](javascript:window.pwned=true)'
+      }
+    });
+    const preview = screen.getByRole('region', { name: 'Preview of the card' });
+    await waitFor(() =>
+      expect(preview.querySelector('strong')?.textContent).toBe('churn')
+    );
+    expect(preview.querySelector('script')).toBeNull();
+    expect(preview.querySelector('[onerror]')).toBeNull();
+    for (const link of Array.from(preview.querySelectorAll('a'))) {
+      expect(link.getAttribute('href') ?? '').not.toMatch(/javascript:/i);
+    }
+    expect((window as any).pwned).toBe(false);
+  });
+
+  it('shows a refused field beside its input', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication();
+    api.detail = lineage({
+      publications: [
+        { id: '1', state: 'draft', catalog_name: '', updated_at: '' }
+      ]
+    });
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', {
+        params: { field: 'catalog_name', count: 1 },
+        fields: { 'card.catalog_name': 'bad' },
+        fieldReasons: {
+          'card.catalog_name': { reason: 'catalog_name_invalid' }
+        }
+      })
+    ];
+    renderPage(api);
+    const name = await screen.findByLabelText('Name in the catalog');
+    fireEvent.change(name, { target: { value: 'Churn!' } });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Submit for publication' })
+    );
+    await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
+    const message = document.getElementById(
+      name.getAttribute('aria-describedby')!.split(' ')[0]
+    );
+    expect(message?.textContent).toMatch(/^A catalog name uses only lowercase/);
+    expect(api.named('act')).toEqual([]);
+  });
+
+  it('offers Withdraw in review and Resubmit after changes were requested', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication({
+      state: 'changes_requested',
+      steps: [
+        {
+          id: 4,
+          round: 1,
+          actor: 'rita',
+          action: 'request_changes',
+          state: 'changes_requested',
+          comment: 'Say what data it was trained on.',
+          at: '2026-12-02T09:00:00Z'
+        }
+      ]
+    });
+    api.detail = lineage({
+      publications: [
+        {
+          id: '1',
+          state: 'changes_requested',
+          catalog_name: '',
+          updated_at: ''
+        }
+      ]
+    });
+    renderPage(api);
+    const reviews = await screen.findByRole('region', { name: 'Reviews' });
+    expect(reviews.textContent).toContain('Requested changes');
+    expect(reviews.textContent).toContain('Say what data it was trained on.');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Resubmit' }));
+    await screen.findByRole('button', { name: 'Withdraw' });
+    expect(api.named('act')).toEqual([[1, 'resubmit', 1]]);
+    expect(
+      (
+        screen.getByLabelText(
+          'Overview and intended use'
+        ) as HTMLTextAreaElement
+      ).disabled
+    ).toBe(true);
+  });
+});
