@@ -7,13 +7,10 @@ import {
   ICatalogAPI,
   ICatalogModel,
   ICatalogQuery,
-  ICatalogSearchPage
+  ICatalogSearchPage,
+  ICommentBody,
+  IPublicationPage
 } from './types';
-
-/** What a step needs of a publication's page: its revision. */
-interface IPublicationRevision {
-  publication: { revision: number };
-}
 
 /**
  * The catalog through the server extension, which asks the platform for the
@@ -59,8 +56,8 @@ export class CatalogClient implements ICatalogAPI {
     action: ICatalogAction,
     step: 'deprecate' | 'champion'
   ): Promise<void> {
-    const path = `reviews/publications/${segment(String(action.publicationId))}`;
-    const page = await requestAPI<IPublicationRevision>(
+    const path = `publications/${segment(String(action.publicationId))}`;
+    const page = await requestAPI<IPublicationPage>(
       path,
       { method: 'GET' },
       this._serverSettings
@@ -72,7 +69,7 @@ export class CatalogClient implements ICatalogAPI {
         body: JSON.stringify({
           revision: page.publication.revision,
           comment: action.comment
-        })
+        } satisfies ICommentBody)
       },
       this._serverSettings
     );

@@ -122,10 +122,10 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
 /** Each facet with its values and counts; a checked value narrows the hits. */
 function Facets(props: ICatalogSearchProps): JSX.Element | null {
   const { model, state, trans } = props;
-  const counts = state.results?.facets ?? {};
+  const counts = (facet: FacetName) => state.results?.facets[facet] ?? [];
   const chosen = state.query.facets;
   const shown = FACETS.filter(
-    facet => (counts[facet] ?? []).length > 0 || (chosen[facet] ?? []).length
+    facet => counts(facet).length > 0 || (chosen[facet] ?? []).length
   );
   if (shown.length === 0) {
     return null;
@@ -137,7 +137,7 @@ function Facets(props: ICatalogSearchProps): JSX.Element | null {
         <Facet
           key={facet}
           facet={facet}
-          counts={counts[facet] ?? []}
+          counts={counts(facet)}
           chosen={chosen[facet] ?? []}
           onToggle={value => void model.toggleFacet(facet, value)}
           trans={trans}

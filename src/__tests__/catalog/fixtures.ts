@@ -24,6 +24,7 @@ export function hit(overrides: Partial<ICatalogHit> = {}): ICatalogHit {
     aliases: { champion: 2 },
     latest_version: 2,
     updated_at: '2026-12-01T10:00:00Z',
+    rank: 0,
     ...overrides
   };
 }
