@@ -30,6 +30,12 @@ with status 1. All servers are stopped through the hub's API, then the stack; no
 run may be left over (checked, and ended by id if one is).
 
     .venv/bin/python bench/spawn_storm.py [--users 30] [--stack embedded|kubernetes|both]
+        [--small-profile]
+
+On one machine the embedded hub refuses the 36th ``cpu-small`` server (its capacity check: 1 GiB
+guaranteed each, at most 1.5 x the machine's memory promised). ``--small-profile`` lets more
+people in through the product itself: an admin of the run signs in and creates a workspace
+profile with a 0.25 GiB guarantee through the platform's admin API, and everyone spawns that.
 
 Figures are printed, never asserted (only the success of every spawn is).
 """
@@ -64,6 +70,7 @@ if str(ROOT) not in sys.path:  # the stacks are started by the tests' own helper
 
 import pytest  # noqa: E402  (the helpers report a missing tool with pytest.skip/fail)
 import requests  # noqa: E402
+import yaml  # noqa: E402
 
 from jupyterlab_mlplat.core.profiles.rules import cpu_cores, load_profiles_file, memory_bytes  # noqa: E402
 from tests.e2e.cluster import NAMESPACE, PASSWORD, cluster_hub  # noqa: E402
@@ -74,6 +81,10 @@ STATE = ROOT / ".state" / "bench-spawn-storm"
 PG_DIR = ROOT / ".state" / "bench-postgres"
 PROFILE = "cpu-small"
 GROUPS = ["data-scientists"]
+#: who creates the small benchmark profile (``--small-profile``): an admin by their group
+ADMIN, ADMIN_GROUPS = "benchadmin", ["admins"]
+#: the profile ``--small-profile`` creates: ``cpu-small`` with a quarter of its guarantees
+SMALL_PROFILE = {"slug": "bench-small", "cpu_guarantee": "0.25", "mem_guarantee": "256Mi"}
 #: every process this run starts inherits it (the leftover check looks for it)
 MARKER = "MLPLAT_BENCH_SPAWN_STORM"
 #: one HTTP request of a person, under a storm on two cores
@@ -189,6 +200,54 @@ def spawn_and_open(url: str, outcome: Outcome, timeout: float) -> None:
         raise Problem(f"/user/{user}/api/status answered {status.status_code}: {status.text}")
     outcome.ready_at = time.perf_counter()
     outcome.ready_s = outcome.ready_at - started
+
+
+def hub_token(url: str, outcome: Outcome, note: str) -> str:
+    """A token of the signed-in person's own, with their scopes (what the sidebar's server and
+    the Admin tab act with)."""
+    session = outcome.session
+    assert session is not None
+    response = session.post(
+        f"{url}/hub/api/users/{outcome.user}/tokens",
+        json={"note": note},
+        headers=xsrf(session),
+        timeout=REQUEST_TIMEOUT,
+    )
+    if response.status_code != 201:
+        raise Problem(f"token for {outcome.user}: {response.status_code} {response.text[:200]}")
+    return str(response.json()["token"])
+
+
+def create_small_profile(url: str) -> str:
+    """The benchmark's admin signs in and creates ``SMALL_PROFILE`` through the platform's admin
+    API, as the Admin tab would; returns its slug for everyone to spawn.
+
+    Why not a higher allocation ratio or a bypass: the capacity check is what the product does
+    for any profile; a profile with a smaller guarantee is how an admin fits more people on one
+    machine."""
+    admin = Outcome(ADMIN)
+    sign_in(url, admin)
+    token = hub_token(url, admin, "spawn benchmark: the small profile")
+    assert admin.session is not None
+    admin.session.close()
+    seed = yaml.safe_load((ROOT / "hub_config" / "profiles.yaml").read_text())["profiles"]
+    fields = dict(next(p for p in seed if p["slug"] == "cpu-small"))
+    fields.update(SMALL_PROFILE)
+    fields.update(
+        display_name="Benchmark small CPU",
+        description="Made by a benchmark run: cpu-small with a quarter of its guarantees.",
+        default=False,
+        order=99,
+    )
+    response = requests.post(
+        f"{url}/services/mlplat/api/v1/profiles",
+        json=fields,
+        headers={"Authorization": f"token {token}"},
+        timeout=REQUEST_TIMEOUT,
+    )
+    if response.status_code != 201:
+        raise Problem(f"creating the small profile: {response.status_code} {response.text[:300]}")
+    return str(SMALL_PROFILE["slug"])
 
 
 def attempt(outcome: Outcome, step: Callable[[], None]) -> None:
@@ -403,6 +462,7 @@ def embedded_stack(state: Path, users: list[str]) -> Iterator[Stack]:
     url = f"http://127.0.0.1:{port}"
     client = OIDCClient("jupyterhub", secrets.token_urlsafe(24), [f"{url}/hub/oauth_callback"])
     people = [OIDCUser(u, PASSWORD.format(user=u), GROUPS) for u in users]
+    people.append(OIDCUser(ADMIN, PASSWORD.format(user=ADMIN), ADMIN_GROUPS))
     started = time.monotonic()
     with OIDCProvider(people, [client]) as oidc:
         env = {
@@ -431,6 +491,7 @@ def embedded_stack(state: Path, users: list[str]) -> Iterator[Stack]:
 @contextlib.contextmanager
 def kubernetes_stack(state: Path, users: list[str]) -> Iterator[Stack]:
     people = {user: GROUPS for user in users}
+    people[ADMIN] = ADMIN_GROUPS
     started = time.monotonic()
     with cluster_hub(state, people=people, gpu_nodes=0) as hub:
         extra = extra_nodes(len(users))
@@ -558,7 +619,10 @@ def stop_everyone(stack: Stack, run: Run) -> None:
         run.outcomes.append(Outcome(f"(stop, {run.mode})", error=str(problem)))
 
 
-def bench_stack(name: str, users: int, timeout: float, peer: bool) -> tuple[list[Run], Stack]:
+def bench_stack(
+    name: str, users: int, timeout: float, peer: bool, small: bool = False
+) -> tuple[list[Run], Stack]:
+    global PROFILE
     state = STATE / name
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
@@ -570,6 +634,9 @@ def bench_stack(name: str, users: int, timeout: float, peer: bool) -> tuple[list
     say(f"== {name}: starting the stack ({state})")
     with start(state, everyone) as stack:
         say(f"{name}: hub, proxy, platform and OIDC provider up in {stack.hub_started_s:.1f} s")
+        if small:
+            PROFILE = create_small_profile(stack.url)
+            say(f"{name}: everyone spawns {PROFILE}, made by {ADMIN} through the admin API")
         warm = Outcome("warmup")
         attempt(warm, lambda: sign_in(stack.url, warm))
         if not warm.error:
@@ -814,6 +881,12 @@ def main() -> None:
     parser.add_argument(
         "--no-peer", action="store_true", help="skip the one-by-one run on the same hub"
     )
+    parser.add_argument(
+        "--small-profile",
+        action="store_true",
+        help="an admin creates a profile with a 0.25 GiB guarantee first, and everyone spawns "
+        "it (more than ~35 people on one machine)",
+    )
     args = parser.parse_args()
     stacks = ["embedded", "kubernetes"] if args.stack == "both" else [args.stack]
 
@@ -826,7 +899,9 @@ def main() -> None:
     try:
         for name in stacks:
             try:
-                runs, stack = bench_stack(name, args.users, args.timeout, not args.no_peer)
+                runs, stack = bench_stack(
+                    name, args.users, args.timeout, not args.no_peer, args.small_profile
+                )
             except (pytest.fail.Exception, pytest.skip.Exception, Problem) as error:
                 say(f"{name}: the stack did not run: {error}")
                 failed = True
