@@ -6,6 +6,7 @@ import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
 import { experimentsPlugin } from './experiments/plugin';
 import { gitPlugin } from './git/plugin';
 import { modelsPlugin } from './models/plugin';
+import { reviewsPlugin } from './reviews/plugin';
 import { CommandIDs as ShellCommandIDs } from './shell/commands';
 import { shellPlugin } from './shell/plugin';
 import { upcomingPlugin } from './upcoming/plugin';
@@ -34,6 +35,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   experimentsPlugin,
   gitPlugin,
   modelsPlugin,
+  reviewsPlugin,
   catalogPlugin,
   adminPlugin,
   upcomingPlugin

@@ -2,8 +2,9 @@
 export enum CommandIDs {
   open = 'mlplat:open',
   /**
-   * Open a publication (`{id}`): what a notification's Open runs. The
-   * Reviews plugin registers it; without it Open shows the sidebar.
+   * Open a publication (`{id, kind, modelName, version}`): what a notification's
+   * Open runs. The Reviews plugin registers it; without it Open shows the
+   * sidebar.
    */
   openPublication = 'mlplat:open-publication'
 }

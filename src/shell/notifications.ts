@@ -96,10 +96,23 @@ export class NotificationFeed implements IDisposable {
   /** One tick: what came since the newest one held. Rejects to back off. */
   private async _refresh(): Promise<void> {
     const items = this._state.items;
-    const after = items.length > 0 ? items[0].id : null;
-    let answer: INotificationList;
+    let after = items.length > 0 ? items[0].id : null;
+    const fetched: IPlatformNotification[] = [];
     try {
-      answer = await this._api.notifications(after);
+      // Pages come oldest first: a person back after a week reads up to now
+      // in one tick, so what is announced is the newest, not the oldest.
+      for (let page = 0; page < NotificationFeed.PAGES; page++) {
+        const answer: INotificationList = await this._api.notifications(after);
+        fetched.push(...answer.notifications);
+        const last = Math.max(
+          answer.last_id ?? -1,
+          ...answer.notifications.map(item => item.id)
+        );
+        if (answer.notifications.length === 0 || last <= (after ?? -1)) {
+          break;
+        }
+        after = last;
+      }
     } catch (error) {
       if (!this.isDisposed) {
         this._setState({
@@ -113,7 +126,7 @@ export class NotificationFeed implements IDisposable {
       return;
     }
     const known = new Set(items.map(item => item.id));
-    const fresh = answer.notifications.filter(item => !known.has(item.id));
+    const fresh = fetched.filter(item => !known.has(item.id));
     const merged = [...fresh, ...items]
       .sort((a, b) => b.id - a.id)
       .slice(0, NotificationFeed.KEPT);
@@ -173,6 +186,9 @@ export namespace NotificationFeed {
 
   /** The notifications a list shows; older ones are in the tabs' histories. */
   export const KEPT = 50;
+
+  /** Pages read in one tick at most (the platform's page is 50). */
+  export const PAGES = 10;
 
   /** At most this many pop up at once (after a weekend away); the rest are counted. */
   export const ANNOUNCED = 3;

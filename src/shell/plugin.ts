@@ -63,7 +63,10 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
       announce(items, trans, item => {
         if (app.commands.hasCommand(CommandIDs.openPublication)) {
           void app.commands.execute(CommandIDs.openPublication, {
-            id: item.publication_id
+            id: item.publication_id,
+            kind: item.kind,
+            modelName: item.model_name,
+            version: item.version
           });
         } else {
           app.shell.activateById(panel.id);

@@ -43,9 +43,13 @@ export interface IPlatformNotification {
   at: string;
 }
 
-/** `GET notifications?after=`: those newer than `after`, newest first. */
+/**
+ * `GET notifications?after=`: those newer than `after`, oldest first, a
+ * page at a time; `last_id` is the next `after`.
+ */
 export interface INotificationList {
   notifications: IPlatformNotification[];
+  last_id?: number;
 }
 
 /** Where the notification feed reads from. */

@@ -19,17 +19,6 @@ export function upcomingTabs(): IMLPlatformSidebar.ITab[] {
       React.createElement('p', { className: 'jp-mlplat-not-yet' }, text(trans));
   return [
     {
-      id: 'reviews',
-      rank: 400,
-      label: trans => trans.__('Reviews'),
-      role: 'reviewer',
-      render: notYet(trans =>
-        trans.__(
-          'Reviews are not available yet: this part of the workbench is still being built.'
-        )
-      )
-    },
-    {
       id: 'deployments',
       rank: 500,
       label: trans => trans.__('Deployments'),

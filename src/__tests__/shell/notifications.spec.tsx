@@ -30,20 +30,24 @@ export function notification(
   };
 }
 
-/** A server that keeps a list and answers `after` as the platform does. */
+/** A server that keeps a list and pages it as the platform does: oldest first. */
 class Inbox implements INotificationsAPI {
   items: IPlatformNotification[] = [];
   fail: PlatformRequestError | null = null;
   asked: (number | null)[] = [];
+  limit = 50;
   async notifications(after: number | null): Promise<INotificationList> {
     this.asked.push(after);
     if (this.fail) {
       throw this.fail;
     }
+    const page = this.items
+      .filter(item => item.id > (after ?? 0))
+      .sort((a, b) => a.id - b.id)
+      .slice(0, this.limit);
     return {
-      notifications: this.items
-        .filter(item => after === null || item.id > after)
-        .sort((a, b) => b.id - a.id)
+      notifications: page,
+      last_id: page.length > 0 ? page[page.length - 1].id : (after ?? 0)
     };
   }
 }
@@ -64,11 +68,23 @@ describe('NotificationFeed', () => {
     await feed.refresh();
     expect(feed.state.items.map(i => i.id)).toEqual([2, 1]);
     inbox.items.push(notification({ id: 5, kind: 'decided' }));
+    inbox.asked = [];
     await feed.refresh();
+    expect(inbox.asked).toEqual([2, 5]);
     await feed.refresh();
-    expect(inbox.asked).toEqual([null, 2, 5]);
     expect(feed.state.items.map(i => i.id)).toEqual([5, 2, 1]);
     expect(arrived).toEqual([[1, 2], [5]]);
+    feed.dispose();
+  });
+
+  it('reads every page in one tick, so a burst announces the newest', async () => {
+    const inbox = new Inbox();
+    inbox.limit = 2;
+    inbox.items = [1, 2, 3, 4, 5].map(id => notification({ id }));
+    const { feed, arrived } = feedOf(inbox);
+    await feed.refresh();
+    expect(feed.state.items.map(i => i.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(arrived).toEqual([[1, 2, 3, 4, 5]]);
     feed.dispose();
   });
 

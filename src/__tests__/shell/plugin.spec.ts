@@ -44,6 +44,8 @@ describe('jupyterlab-mlplat:plugin', () => {
       'jupyterlab-mlplat:plugin',
       'jupyterlab-mlplat:experiments',
       'jupyterlab-mlplat:git',
+      'jupyterlab-mlplat:models',
+      'jupyterlab-mlplat:reviews',
       'jupyterlab-mlplat:catalog',
       'jupyterlab-mlplat:admin',
       'jupyterlab-mlplat:upcoming'

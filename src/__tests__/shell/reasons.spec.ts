@@ -11,6 +11,7 @@ import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
+import { reasonLabels as reviewReasons } from '../../reviews/labels';
 import { reasonLabels as modelReasons } from '../../models/labels';
 import { TRANSLATION_DOMAIN } from '../../shell/domain';
 import {
@@ -30,6 +31,7 @@ const ALL_LABELS: ReasonLabels[] = [
   genericReasonLabels,
   experimentReasons,
   gitReasons,
+  reviewReasons,
   modelReasons,
   adminReasons
 ];

@@ -8,6 +8,7 @@ import { ExperimentsModel } from '../../experiments/model';
 import { gitTab } from '../../git/plugin';
 import { GitModel } from '../../git/model';
 import { modelsTab } from '../../models/plugin';
+import { reviewsTab } from '../../reviews/plugin';
 import { IMLPlatformSidebar } from '../../tokens';
 import { TabRegistry } from '../../shell/registry';
 import { upcomingTabs } from '../../upcoming/plugin';
@@ -43,6 +44,16 @@ export function productTabs(
   );
   tabs.add(options.git ? gitTab(options.git) : empty(gitTab(stand)));
   tabs.add(empty(modelsTab(stand, new CommandRegistry())));
+  tabs.add(
+    empty(
+      reviewsTab({
+        model: { badge: undefined } as never,
+        feed: stand,
+        rendermime: stand,
+        commands: new CommandRegistry()
+      })
+    )
+  );
   tabs.add(empty(catalogTab(stand, null, null)));
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))

@@ -1,0 +1,316 @@
+import {
+  act,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { reasonLabels } from '../../reviews/labels';
+import { ReviewsModel } from '../../reviews/model';
+import { commitURL, splitDiff } from '../../reviews/parts';
+import { ReviewsTab } from '../../reviews/tab';
+import { NotificationFeed } from '../../shell/notifications';
+import { reasonLabels as registry } from '../../shell/errors';
+import { shippedPO } from '../shell/catalogue';
+import { english } from '../shell/fixtures';
+import { labRendermime } from '../shell/rendermime';
+import {
+  changedMeanwhile,
+  ownWork,
+  page,
+  publication,
+  ScriptedReviews
+} from './fixtures';
+
+/** The Russian the lab shows, from the shipped catalogue. */
+function russian(): TranslationBundle {
+  const po = shippedPO();
+  const __ = (msgid: string, ...args: unknown[]) => {
+    let text = po.get(msgid) || msgid;
+    args.forEach((arg, i) => {
+      text = text.replace(`%${i + 1}`, String(arg));
+    });
+    return text;
+  };
+  return { __ } as unknown as TranslationBundle;
+}
+
+function setup(
+  api = new ScriptedReviews(),
+  me = 'rita',
+  trans: TranslationBundle = english
+) {
+  const model = new ReviewsModel({ api, me });
+  const feed = new NotificationFeed({
+    api: { notifications: async () => ({ notifications: [] }) },
+    auto: false
+  });
+  const view = render(
+    <ReviewsTab
+      model={model}
+      feed={feed}
+      me={me}
+      rendermime={labRendermime()}
+      trans={trans}
+      onOpenRun={null}
+    />
+  );
+  return { api, model, feed, view };
+}
+
+describe('ReviewsModel', () => {
+  it('counts on the badge what waits for somebody else', async () => {
+    const api = new ScriptedReviews();
+    api.queues = [
+      {
+        publications: [
+          publication({ id: 1, author: 'alice' }),
+          publication({ id: 2, author: 'rita' }),
+          publication({ id: 3, author: 'bob' })
+        ],
+        count: 3
+      }
+    ];
+    const model = new ReviewsModel({ api, me: 'rita' });
+    const counts: number[] = [];
+    model.badge.stateChanged.connect((_, count) => counts.push(count));
+    await model.refresh();
+    expect(model.badge.state).toBe(2);
+    expect(counts).toEqual([2]);
+    model.dispose();
+  });
+
+  it('sends the decision with the revision its page showed', async () => {
+    const api = new ScriptedReviews();
+    const model = new ReviewsModel({ api, me: 'rita' });
+    await model.open(7);
+    model.setComment('  Checked the holdout.  ');
+    expect(await model.decide('approve')).toBe(true);
+    expect(api.sent).toEqual([
+      {
+        id: 7,
+        body: {
+          revision: 4,
+          action: 'approve',
+          comment: 'Checked the holdout.'
+        }
+      }
+    ]);
+    expect(model.state.page?.done).toBe('approve');
+    expect(model.state.page?.comment).toBe('');
+    model.dispose();
+  });
+
+  it('keeps the comment when another reviewer acted first', async () => {
+    const api = new ScriptedReviews();
+    api.decisions = [changedMeanwhile()];
+    const model = new ReviewsModel({ api, me: 'bob' });
+    await model.open(7);
+    model.setComment('Needs a fairness check.');
+    expect(await model.decide('request_changes')).toBe(false);
+    expect(model.state.page?.failure?.reason).toBe('publication_changed');
+    expect(model.state.page?.comment).toBe('Needs a fairness check.');
+    model.dispose();
+  });
+});
+
+describe('ReviewsTab', () => {
+  afterEach(() => registry.add({}));
+
+  it('lists the queue and opens a publication from it', async () => {
+    const { model } = setup();
+    await act(() => model.refresh());
+    const queue = screen.getByRole('list', { name: 'Review queue' });
+    fireEvent.click(
+      within(queue).getByRole('button', { name: /churn-alice version 3/ })
+    );
+    await screen.findByRole('heading', { name: 'churn-alice version 3' });
+    model.dispose();
+  });
+
+  it('shows the card, the metrics against the champion, the lineage and the diff', async () => {
+    const { model } = setup();
+    await act(() => model.open(7));
+    // The card, through the sanitizer: Markdown, not text with stars
+    await waitFor(() =>
+      expect(
+        document.querySelector('.jp-mlplat-card strong')?.textContent
+      ).toBe('churn')
+    );
+    // Metrics side by side, the differences marked and said
+    const metrics = document.querySelector('.jp-mlplat-metrics-table')!;
+    const auc = within(metrics as HTMLElement).getByRole('row', {
+      name: /auc/
+    });
+    expect(auc.textContent).toContain('0.91');
+    expect(auc.textContent).toContain('0.88');
+    expect(auc.textContent).toContain('▲ +0.03');
+    expect(auc.textContent).toContain('higher: better');
+    const loss = within(metrics as HTMLElement).getByRole('row', {
+      name: /log_loss/
+    });
+    expect(loss.textContent).toContain('higher: worse');
+    expect(loss.className).toContain('jp-mlplat-metric-worse');
+    expect(
+      within(metrics as HTMLElement).getByRole('row', { name: /f1/ })
+        .textContent
+    ).toContain('only the champion has it');
+    // Signature and example
+    expect(screen.getByRole('table', { name: 'Inputs' }).textContent).toContain(
+      'tenure'
+    );
+    expect(
+      document.querySelector('.jp-mlplat-signature pre')?.textContent
+    ).toContain('"tenure"');
+    // Lineage: the commit links to GitLab
+    const commit = screen.getByRole('link', { name: 'abcdef12' });
+    expect(commit.getAttribute('href')).toBe(
+      'https://gitlab.example/alice/churn/-/commit/abcdef1234567890'
+    );
+    expect(screen.getByText('churn.ipynb')).toBeTruthy();
+    // Code changes since the champion's commit
+    expect(
+      document.querySelector('.jp-mlplat-diff-added')?.textContent
+    ).toContain('+C = 1.0');
+    expect(screen.getByText('+1 −1')).toBeTruthy();
+    model.dispose();
+  });
+
+  it('approves with a comment; request changes waits for one', async () => {
+    const { model, api } = setup();
+    await act(() => model.open(7));
+    const requestChanges = screen.getByRole('button', {
+      name: 'Request changes'
+    }) as HTMLButtonElement;
+    expect(requestChanges.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Comment'), {
+      target: { value: 'Good work' }
+    });
+    expect(requestChanges.disabled).toBe(false);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    });
+    expect(api.sent[0].body.action).toBe('approve');
+    await screen.findByText('Approved. The author is told.');
+    model.dispose();
+  });
+
+  it('says who acted first and offers a reload; the comment stays', async () => {
+    const api = new ScriptedReviews();
+    api.decisions = [changedMeanwhile()];
+    registry.add(reasonLabels);
+    const { model } = setup(api, 'bob');
+    await act(() => model.open(7));
+    fireEvent.change(screen.getByLabelText('Comment'), {
+      target: { value: 'Fine' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    });
+    const alert = await screen.findByRole('alert');
+    // In English the server's own sentence is the more precise one
+    expect(alert.textContent).toContain(
+      'rita approved it since your page read it'
+    );
+    api.pages = [
+      page({
+        publication: publication({ state: 'approved', approvals: ['rita'] }),
+        allowed: []
+      })
+    ];
+    await act(async () => {
+      fireEvent.click(
+        within(alert).getByRole('button', { name: 'Reload the publication' })
+      );
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(
+      screen.getByText('It is approved: there is nothing to decide.')
+    ).toBeTruthy();
+    // What was typed is kept for the reviewer to reuse
+    expect(model.state.page?.comment).toBe('Fine');
+    model.dispose();
+  });
+
+  it('says the conflict in Russian', async () => {
+    const api = new ScriptedReviews();
+    api.decisions = [changedMeanwhile()];
+    registry.add(reasonLabels);
+    const { model } = setup(api, 'bob', russian());
+    await act(() => model.open(7));
+    fireEvent.change(screen.getByLabelText('Комментарий'), {
+      target: { value: 'Хорошо' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Одобрить' }));
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('rita одобрил(а) её только что.');
+    expect(
+      within(alert).getByRole('button', { name: 'Перечитать публикацию' })
+    ).toBeTruthy();
+    model.dispose();
+  });
+
+  it('offers no decision on your own work, and says why', async () => {
+    const api = new ScriptedReviews();
+    api.pages = [page({ allowed: [] })];
+    const { model } = setup(api, 'alice');
+    await act(() => model.open(7));
+    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+    expect(
+      screen.getByText(
+        'This is your own work: nobody reviews their own. Another reviewer must decide.'
+      )
+    ).toBeTruthy();
+    model.dispose();
+  });
+
+  it('translates the refusal of own work', async () => {
+    const api = new ScriptedReviews();
+    api.decisions = [ownWork()];
+    registry.add(reasonLabels);
+    const { model } = setup(api, 'alice', russian());
+    await act(() => model.open(7));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Одобрить' }));
+    });
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Это ваша собственная работа'
+    );
+    model.dispose();
+  });
+});
+
+describe('parts', () => {
+  it('links commits only on http(s) hosts', () => {
+    expect(
+      commitURL('git@gitlab.example:alice/churn.git', 'abcdef1')
+    ).toBeNull();
+    expect(commitURL('javascript:alert(1)//', 'abcdef1')).toBeNull();
+    expect(
+      commitURL('https://token:x@gitlab.example/alice/churn.git', 'abcdef1')
+    ).toBe('https://gitlab.example/alice/churn/-/commit/abcdef1');
+    expect(commitURL('https://gitlab.example/a/b', 'not a sha')).toBeNull();
+  });
+
+  it('splits a diff by file and counts its lines', () => {
+    const files = splitDiff(
+      [
+        'diff --git a/a.py b/a.py',
+        '+x',
+        'diff --git a/n.ipynb b/n.ipynb',
+        '-y',
+        '-z'
+      ].join('\n')
+    );
+    expect(files.map(f => [f.path, f.added, f.removed])).toEqual([
+      ['a.py', 1, 0],
+      ['n.ipynb', 0, 2]
+    ]);
+  });
+});
