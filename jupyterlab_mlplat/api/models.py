@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX
+from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX, MODEL_NAME_PATTERN
 from jupyterlab_mlplat.core.kernel.paging import Page
 from jupyterlab_mlplat.core.models.card import ModelCard
 from jupyterlab_mlplat.core.models.records import (
@@ -29,6 +29,7 @@ class RegisterBody(Wire):
         "'/' or ':', not under the catalog's prefix.",
         min_length=1,
         max_length=MODEL_NAME_MAX,
+        json_schema_extra={"pattern": MODEL_NAME_PATTERN},
     )
     model_id: str = Field(
         default="",

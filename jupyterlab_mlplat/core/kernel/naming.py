@@ -91,12 +91,21 @@ MODEL_NAME_MAX = 256
 PLATFORM_IDENTITY = "mlplat-platform"
 
 
+#: a registered model's name as the documents state it (``model_name`` checks the same): no
+#: '/', ':', control or bidirectional character, and not only spaces
+_NOT_IN_MODEL_NAME = "/:\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+MODEL_NAME_PATTERN = (
+    f"^[^{_NOT_IN_MODEL_NAME}]*[^{_NOT_IN_MODEL_NAME}\\s\\ufeff][^{_NOT_IN_MODEL_NAME}]*$"
+)
+_BLANK = re.compile(r"^[\s\ufeff]*$")
+
+
 def model_name(value: str, *, field: str = "name") -> str:
     """Check a registered model's name as MLflow will take it: not blank, no '/' or ':' (they
     split ``models:/name/version`` URIs), at most ``MODEL_NAME_MAX`` characters, and no control
     or bidirectional characters (a name shown in lists must read as what it is)."""
     shown = value[:100]
-    if not value.strip():
+    if _BLANK.match(value):
         raise NameInvalid(
             f"{field} must not be empty", field, params={"field": field, "rule": "empty"}
         )
@@ -106,7 +115,14 @@ def model_name(value: str, *, field: str = "name") -> str:
             field,
             params={"field": field, "rule": "too_long", "limit": MODEL_NAME_MAX},
         )
-    if "/" in value or ":" in value or text_problem(value) is not None:
+    if (
+        "/" in value
+        or ":" in value
+        or text_problem(value) is not None
+        # MLflow keeps a model's files under its name: it refuses names a path would rewrite
+        or value == "."
+        or value.startswith("..")
+    ):
         raise NameInvalid(
             f"{field} {shown!r} may not contain '/', ':' or control characters",
             field,

@@ -14,7 +14,12 @@ import asyncio
 import re
 from collections.abc import Sequence
 
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, PlatformError
+from jupyterlab_mlplat.core.kernel.errors import (
+    InvalidInput,
+    NameInvalid,
+    NotFound,
+    PlatformError,
+)
 from jupyterlab_mlplat.core.kernel.naming import model_name
 from jupyterlab_mlplat.core.kernel.paging import Page
 
@@ -23,6 +28,7 @@ from .errors import (
     CatalogReadOnly,
     LoggedModelNotFound,
     ModelNameTaken,
+    ModelVersionNotFound,
     VersionIdInvalid,
 )
 from .ports import Registry
@@ -82,6 +88,29 @@ def _run_id(value: str) -> str:
     return value
 
 
+def _readable(name: str, version: str) -> str:
+    """A name asked for in a read: one MLflow could never hold names no version (404), not a
+    mistake in the request."""
+    try:
+        return model_name(name)
+    except NameInvalid:
+        raise ModelVersionNotFound(
+            f"version {version[:20]} of {name[:100]!r} does not exist, or is not visible to you",
+            params={"name": name[:256], "version": version[:20]},
+        ) from None
+
+
+#: a folder of a run's artifacts a version may be registered from: the characters MLflow's
+#: artifact stores and the gateway take in a path, with no way out of the run
+_ARTIFACT_SEGMENT = re.compile(r"[\w .~@+=,-]+")
+
+
+def _artifact_path_inside(path: str) -> bool:
+    return len(path) <= MAX_ARTIFACT_PATH and all(
+        _ARTIFACT_SEGMENT.fullmatch(part) and part not in (".", "..") for part in path.split("/")
+    )
+
+
 def _key_metrics(metrics: dict[str, float]) -> dict[str, float]:
     return dict(sorted(metrics.items())[:KEY_METRICS])
 
@@ -124,17 +153,13 @@ class ModelService:
                 "model_id",
                 params={"model_id": model_id[:100]},
             )
-        if artifact_path and (
-            len(artifact_path) > MAX_ARTIFACT_PATH
-            or artifact_path.startswith("/")
-            or ".." in artifact_path.split("/")
-        ):
+        if artifact_path and not _artifact_path_inside(artifact_path):
             raise LoggedModelNotFound(
                 "the artifact path must lie inside the run",
                 params={"run_id": run_id, "model_id": artifact_path[:100]},
             )
         if model_id or not artifact_path:
-            logged = await self.registry.run_models(run_id)
+            logged = await self.registry.run_models(run_id)  # the run first: it must exist
             chosen = [m for m in logged if m.model_id == model_id] if model_id else logged
             if len(chosen) != 1:
                 raise LoggedModelNotFound(
@@ -145,6 +170,7 @@ class ModelService:
                 )
             source, model_id = f"models:/{chosen[0].model_id}", chosen[0].model_id
         else:
+            await self.registry.get_run(run_id)  # a missing run is 404 before anything is made
             source = f"runs:/{run_id}/{artifact_path}"
         model = await self.registry.ensure_registered_model(name)
         if model.created_by and model.created_by != self.user:
@@ -202,7 +228,7 @@ class ModelService:
     ) -> Lineage:
         """commit → notebook → run → version → publications → deployments of one version (the
         publications as the reviews room reports them)."""
-        found = await self.registry.get_version(model_name(name), checked_version(version))
+        found = await self.registry.get_version(_readable(name, version), checked_version(version))
         run, model = await asyncio.gather(
             self._run(found.run_id), self.registry.version_model(found)
         )
