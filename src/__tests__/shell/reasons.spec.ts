@@ -9,6 +9,7 @@ import {
 
 import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
+import { reasonLabels as catalogReasons } from '../../catalog/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
 import { reasonLabels as reviewReasons } from '../../reviews/labels';
@@ -33,6 +34,7 @@ const ALL_LABELS: ReasonLabels[] = [
   gitReasons,
   reviewReasons,
   modelReasons,
+  catalogReasons,
   adminReasons
 ];
 
