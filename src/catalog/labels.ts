@@ -121,15 +121,14 @@ export const reasonLabels: ReasonLabels = {
           'A search may be at most %1 characters.',
           param(params, 'limit')
         );
-      case 'too_many_terms':
+      case 'too_many':
         return trans.__(
-          'A search may have at most %1 words and phrases.',
+          'Pick at most %1 values of one filter.',
           param(params, 'limit')
         );
-      case 'page_too_deep':
+      case 'control':
         return trans.__(
-          'Only the first %1 matches can be paged through: narrow the search.',
-          param(params, 'limit')
+          'A search may not hold control characters (such as NUL).'
         );
       default:
         return trans.__(
