@@ -6,6 +6,9 @@ A decision declares the reviewer role, checked before the body is read, as on th
 
 from __future__ import annotations
 
+import logging
+from pathlib import PurePosixPath
+
 import tornado.web
 
 from jupyterlab_mlplat.api.openapi import Query, operation
@@ -15,6 +18,7 @@ from jupyterlab_mlplat.api.reviews import (
     CardUpdate,
     CommentBody,
     DecisionBody,
+    DiffBody,
     NotificationList,
     PublicationBody,
     PublicationCreate,
@@ -23,10 +27,17 @@ from jupyterlab_mlplat.api.reviews import (
     RevisionBody,
     SidebarSubmitBody,
 )
+from jupyterlab_mlplat.client import PlatformClient
+from jupyterlab_mlplat.core.git.service import GitWorkspace
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.models.service import ModelService
+from jupyterlab_mlplat.core.reviews.records import MAX_DIFF
 from jupyterlab_mlplat.core.reviews.rules import publication_id as checked_id
 
 from .base import SidebarHandler
 from .profiles import RoleFirst
+
+log = logging.getLogger(__name__)
 
 _ERRORS = {
     403: "Not the author, not a reviewer, or the author deciding on their own work.",
@@ -61,7 +72,7 @@ class PublicationsHandler(SidebarHandler):
         self.write_model(await created, 201)
 
 
-class QueueHandler(SidebarHandler):
+class ReviewQueueHandler(SidebarHandler):
     @operation(
         "The review queue (reviewers and admins); `count` is the tab's badge.",
         {200: (PublicationList, "The queue, oldest first.")},
@@ -85,7 +96,7 @@ class PublicationHandler(SidebarHandler):
         self.write_model(await self.client.publication(checked_id(publication_id)))
 
 
-class CardHandler(SidebarHandler):
+class PublicationCardHandler(SidebarHandler):
     @operation(
         "Save the card (the author, while a draft or after changes were requested).",
         {200: (PublicationBody, "Saved; the new revision.")},
@@ -100,9 +111,49 @@ class CardHandler(SidebarHandler):
         self.write_model(await saved)
 
 
-class SubmitHandler(SidebarHandler):
+class Submissions:
+    """Submitting from the author's own server, the only place that can read the author's
+    repository: the diff from the champion's commit to the candidate's goes along."""
+
+    def __init__(
+        self, client: PlatformClient, git: GitWorkspace, models: ModelService | None
+    ) -> None:
+        self.client, self.git, self.models = client, git, models
+
+    async def submit(self, publication_id: int, revision: int) -> PublicationBody:
+        page = await self.client.publication(publication_id)
+        diff = await self._diff(page)
+        return await self.client.submit_publication(publication_id, revision, diff)
+
+    async def _diff(self, page: PublicationPageBody) -> DiffBody | None:
+        """The diff, or None when it cannot be told (no commit, no repository here): the
+        submission goes on, and its page says there is no diff."""
+        if self.models is None:
+            return None
+        candidate = page.publication
+        champion = page.champion.snapshot if page.champion else None
+        base = champion.facts.commit if champion else None
+        try:
+            lineage = await self.models.lineage(candidate.model_name, candidate.version)
+            if not lineage.commit or not lineage.notebook:
+                return None
+            folder = str(PurePosixPath(lineage.notebook).parent)
+            text = await self.git.diff_between(
+                "" if folder == "." else folder, base, lineage.commit
+            )
+        except PlatformError as err:
+            log.info("no diff for publication %s: %s", candidate.id, err.reason)
+            return None
+        if len(text) > MAX_DIFF:
+            note = f"\n… cut at {MAX_DIFF} characters by the author's workspace\n"
+            text = text[: MAX_DIFF - len(note)] + note
+        return DiffBody(base_commit=base, head_commit=lineage.commit, text=text)
+
+
+class PublicationSubmitHandler(SidebarHandler):
     @operation(
-        "Send it to review (or again, after changes): the platform snapshots the version and "
+        "Send it to review (or again, after changes): this server computes the diff of the code "
+        "from the champion's commit to the candidate's; the platform snapshots the version and "
         "its run as the author.",
         {200: (PublicationBody, "In review.")},
         body=SidebarSubmitBody,
@@ -112,8 +163,8 @@ class SubmitHandler(SidebarHandler):
     @tornado.web.authenticated
     async def post(self, publication_id: str) -> None:
         body = self.parse(SidebarSubmitBody)
-        sent = self.client.submit_publication(checked_id(publication_id), body.revision, None)
-        self.write_model(await sent)
+        submissions = Submissions(self.client, self.services.git, self.services.models_service)
+        self.write_model(await submissions.submit(checked_id(publication_id), body.revision))
 
 
 class _Step(SidebarHandler):
@@ -128,7 +179,7 @@ class _Step(SidebarHandler):
         self.write_model(await done)
 
 
-class WithdrawHandler(_Step):
+class PublicationWithdrawHandler(_Step):
     verb = "withdraw"
 
     @operation(
@@ -143,7 +194,7 @@ class WithdrawHandler(_Step):
         await self._forward(publication_id, self.parse(RevisionBody))
 
 
-class DecisionHandler(RoleFirst):
+class PublicationDecisionHandler(RoleFirst):
     @operation(
         "Approve, request changes or reject, with a comment (reviewers; never the author). "
         "The last approval needed publishes it.",
@@ -162,7 +213,7 @@ class DecisionHandler(RoleFirst):
         self.write_model(await done)
 
 
-class PublishHandler(_Step):
+class PublicationPublishHandler(_Step):
     verb = "publish"
 
     @operation(
@@ -177,7 +228,7 @@ class PublishHandler(_Step):
         await self._forward(publication_id, self.parse(RevisionBody))
 
 
-class DeprecateHandler(_Step):
+class PublicationDeprecateHandler(_Step):
     verb = "deprecate"
 
     @operation(
@@ -192,7 +243,7 @@ class DeprecateHandler(_Step):
         await self._forward(publication_id, self.parse(CommentBody))
 
 
-class ChampionHandler(_Step):
+class PublicationChampionHandler(_Step):
     verb = "champion"
 
     @operation(
@@ -226,14 +277,14 @@ class NotificationsHandler(SidebarHandler):
 _ID = r"(?P<publication_id>[^/]+)"
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     ("publications", PublicationsHandler),
-    ("publications/queue", QueueHandler),
+    ("publications/queue", ReviewQueueHandler),
     (f"publications/{_ID}", PublicationHandler),
-    (f"publications/{_ID}/card", CardHandler),
-    (f"publications/{_ID}/submit", SubmitHandler),
-    (f"publications/{_ID}/withdraw", WithdrawHandler),
-    (f"publications/{_ID}/decisions", DecisionHandler),
-    (f"publications/{_ID}/publish", PublishHandler),
-    (f"publications/{_ID}/deprecate", DeprecateHandler),
-    (f"publications/{_ID}/champion", ChampionHandler),
+    (f"publications/{_ID}/card", PublicationCardHandler),
+    (f"publications/{_ID}/submit", PublicationSubmitHandler),
+    (f"publications/{_ID}/withdraw", PublicationWithdrawHandler),
+    (f"publications/{_ID}/decisions", PublicationDecisionHandler),
+    (f"publications/{_ID}/publish", PublicationPublishHandler),
+    (f"publications/{_ID}/deprecate", PublicationDeprecateHandler),
+    (f"publications/{_ID}/champion", PublicationChampionHandler),
     ("notifications", NotificationsHandler),
 ]

@@ -8,6 +8,7 @@ can add a state change that skips the audit log unnoticed.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import subprocess
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from cryptography.fernet import Fernet
 from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.catalog.records import EntryCard
 from jupyterlab_mlplat.core.catalog.service import CatalogService
@@ -32,6 +34,9 @@ from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
 from jupyterlab_mlplat.core.kernel.identity import RECORD_EVENTS_SCOPE, Identity, Role
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
+from jupyterlab_mlplat.core.reviews.records import Action, Publication
+from jupyterlab_mlplat.core.reviews.service import ReviewService
+from tests.reviews.conftest import CARD, RITA, MemoryRegistry
 from tests.standins.gitlab.server import FakeGitLab, git_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +50,7 @@ SERVICES = (
     HealthService,
     ExperimentEvents,
     CatalogService,
+    ReviewService,
 )
 
 
@@ -105,6 +111,43 @@ def _with_project(world: World) -> None:
         ["-C", str(work), "push", "-q", url, "HEAD:feature"],
     ):
         subprocess.run(["git", *args], env=env, check=True, capture_output=True)
+
+
+_REVIEWS: dict[SqlStore, ReviewService] = {}
+
+
+def _reviews(world: World) -> ReviewService:
+    """The reviews service on the world's store, with a registry answering as MLflow would."""
+    if world.store not in _REVIEWS:
+        _REVIEWS[world.store] = ReviewService(world.store, MemoryRegistry(), ModelCardRules())
+    return _REVIEWS[world.store]
+
+
+def _draft(world: World, version: str = "2") -> Publication:
+    return asyncio.run(_reviews(world).create(ALICE, "churn-model", version, CARD))
+
+
+def _in_review(world: World, version: str = "2") -> Publication:
+    draft = _draft(world, version)
+    return asyncio.run(_reviews(world).submit(ALICE, draft.id, draft.revision))
+
+
+def _published_version(world: World, version: str) -> Publication:
+    sent = _in_review(world, version)
+    return asyncio.run(_reviews(world).decide(RITA, sent.id, sent.revision, Action.APPROVE))
+
+
+def _approved_unpublished(world: World) -> None:
+    sent = _in_review(world)
+    registry = _reviews(world).registry
+    assert isinstance(registry, MemoryRegistry)
+    registry.fail_publish = 1
+    asyncio.run(_reviews(world).decide(RITA, sent.id, sent.revision, Action.APPROVE))
+
+
+def _latest(world: World) -> Publication:
+    (latest, *_) = world.store.publications()
+    return latest
 
 
 #: method → (setup, the call, expected action, object type, object id, actor)
@@ -190,6 +233,79 @@ CHANGES: dict[str, Change] = {
         "alice/analysis!1",
         "alice",
     ),
+    "ReviewService.create": (
+        lambda w: None,
+        _draft,
+        "publication.created",
+        "publication",
+        "1",
+        "alice",
+    ),
+    "ReviewService.save_card": (
+        _draft,
+        lambda w: _reviews(w).save_card(ALICE, 1, 1, {**CARD, "license": "apache-2.0"}),
+        "publication.card_saved",
+        "publication",
+        "1",
+        "alice",
+    ),
+    "ReviewService.submit": (
+        _draft,
+        lambda w: asyncio.run(_reviews(w).submit(ALICE, 1, 1)),
+        "publication.submitted",
+        "publication",
+        "1",
+        "alice",
+    ),
+    "ReviewService.withdraw": (
+        _in_review,
+        lambda w: _reviews(w).withdraw(ALICE, 1, _latest(w).revision),
+        "publication.withdrawn",
+        "publication",
+        "1",
+        "alice",
+    ),
+    "ReviewService.decide": (
+        _in_review,
+        lambda w: asyncio.run(
+            _reviews(w).decide(RITA, 1, _latest(w).revision, Action.REJECT, "label leak")
+        ),
+        "publication.rejected",
+        "publication",
+        "1",
+        "rita",
+    ),
+    "ReviewService.publish": (
+        _approved_unpublished,
+        lambda w: asyncio.run(_reviews(w).publish(ADAM, 1, _latest(w).revision)),
+        "publication.published",
+        "publication",
+        "1",
+        "adam",
+    ),
+    "ReviewService.deprecate": (
+        lambda w: _published_version(w, "2"),
+        lambda w: _reviews(w).deprecate(RITA, 1, _latest(w).revision, "drifts"),
+        "publication.deprecated",
+        "publication",
+        "1",
+        "rita",
+    ),
+    "ReviewService.make_champion": (
+        lambda w: (_published_version(w, "1"), _published_version(w, "2")),
+        lambda w: asyncio.run(
+            _reviews(w).make_champion(
+                ADAM,
+                1,
+                w.store.publication(1).revision,
+                "v2 drifts",  # type: ignore[union-attr]
+            )
+        ),
+        "publication.made_champion",
+        "publication",
+        "1",
+        "adam",
+    ),
 }
 
 #: methods that change nothing shared (reads, checks, or a copy made once at start-up)
@@ -204,6 +320,10 @@ READS = {
     "GitLabAccounts.latest_pipeline": "reads GitLab",
     "GitLabAccounts.gitlab": "the configured client",
     "HealthService.report": "checks liveness; no store of its own",
+    "ReviewService.queue": "reads the review queue",
+    "ReviewService.mine": "reads the person's publications",
+    "ReviewService.page": "reads one publication",
+    "ReviewService.notifications": "reads the person's notifications",
     # the catalog is written only by publishing (core/reviews), in the publication's transaction
     "CatalogService.search": "reads the catalog",
     "CatalogService.entry": "reads one catalog model",
@@ -258,6 +378,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         "ProfileService": world.profiles,
         "GitLabAccounts": world.gitlab,
         "CatalogService": CatalogService(world.store),
+        "ReviewService": _reviews(world),
     }.get(method.split(".")[0])
     assert target is not None
     fn = getattr(target, name)
@@ -270,7 +391,13 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         _published(world, "churn")
         before = len(world.store.audit_entries(limit=1000))
         args = (ALICE, "churn")
-    fn(*args)
+    kwargs: dict[str, Any] = {}
+    if isinstance(target, ReviewService):
+        _in_review(world)
+        before = len(world.store.audit_entries(limit=1000))
+        args = {"queue": (RITA,), "page": (RITA, 1)}.get(name, (ALICE,))
+        kwargs = {"after": 0, "limit": 50} if name == "notifications" else {}
+    fn(*args, **kwargs)
     assert len(world.store.audit_entries(limit=1000)) == before
 
 

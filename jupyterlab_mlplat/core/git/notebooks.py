@@ -91,3 +91,30 @@ def without_outputs(raw: bytes) -> bytes:
             cell["outputs"] = []
             cell["execution_count"] = None
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def cell_sources(raw: bytes | None) -> list[str]:
+    """A notebook as lines a reviewer reads: each cell's source under a ``# %% [type]`` marker
+    (the percent format), outputs and metadata left out; an unreadable file as no lines."""
+    lines: list[str] = []
+    for cell in _cells(raw) or []:
+        lines.append(f"# %% [{cell.get('cell_type', '')}]\n")
+        lines.extend(
+            line if line.endswith("\n") else line + "\n"
+            for line in _source(cell).splitlines(keepends=True)
+        )
+    return lines
+
+
+def notebook_diff(path: str, before: bytes | None, after: bytes | None) -> str:
+    """One notebook's change between two commits: the cells counted, then a unified diff of the
+    cells' sources (what a reviewer judges; outputs are results, not code)."""
+    counted = notebook_changes(before, after)
+    head = (
+        f"notebook {path}: {counted.added} cell(s) added, {counted.removed} removed, "
+        f"{counted.edited} edited\n"
+    )
+    if not counted.readable:
+        return head.replace(": ", ": not readable as a notebook; ", 1)
+    body = difflib.unified_diff(cell_sources(before), cell_sources(after), f"a/{path}", f"b/{path}")
+    return head + "".join(body)

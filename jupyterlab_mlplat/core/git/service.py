@@ -26,7 +26,7 @@ from jupyterlab_mlplat.core.gitlab.records import MergeRequest, Pipeline
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
 from jupyterlab_mlplat.core.kernel.naming import file_path, text
 
-from .notebooks import notebook_changes, without_outputs
+from .notebooks import notebook_changes, notebook_diff, without_outputs
 from .ports import CommitLineage, GitHost, GitRunner
 from .records import (
     Branch,
@@ -67,6 +67,9 @@ from .rules import (
 )
 
 __all__ = ["GitWorkspace", "redact"]
+
+#: git's empty tree: the base of a diff when there is no earlier commit to compare with
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 log = logging.getLogger(__name__)
 
@@ -356,6 +359,39 @@ class GitWorkspace:
                 f"{relative!r} is outside this repository.", params={"path": relative[:200]}
             )
         return lexical.relative_to(top).as_posix()
+
+    async def diff_between(self, relative: str, base: str | None, head: str) -> str:
+        """What changed from commit ``base`` to ``head`` in the repository holding
+        ``relative``, as a reviewer reads it: each notebook as its cells' sources (outputs left
+        out) with the cells counted, every other file as git's unified diff. Without ``base``
+        (no champion yet) everything ``head`` holds is new."""
+        repo = await self._repository(relative)
+        assert repo.top is not None
+        old = base or _EMPTY_TREE
+        revs = ("--end-of-options", old, head)
+        code = await self._git.run(
+            repo.top,
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "-M",
+            *revs,
+            "--",
+            ".",
+            ":(exclude)*.ipynb",
+        )
+        if code.code != 0:
+            raise git_failure(code, "diff")
+        names = await self._git.run(repo.top, "diff", "--name-only", "-z", *revs, "--", "*.ipynb")
+        notebooks = [n.decode(errors="replace") for n in names.stdout.split(b"\0") if n]
+        parts = []
+        if notebooks:
+            request = "".join(f"{old}:{p}\n{head}:{p}\n" for p in notebooks).encode()
+            answer = await self._git.run(repo.top, "cat-file", "--batch", stdin=request)
+            blobs = parse_blobs(answer.stdout if answer.code == 0 else b"", 2 * len(notebooks))
+            for i, path in enumerate(notebooks):
+                parts.append(notebook_diff(path, blobs[2 * i], blobs[2 * i + 1]))
+        return "".join(parts) + code.text
 
     # ---- helpers
     async def _open(self, relative: str) -> _Repo:

@@ -606,6 +606,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's notifications newer than `after`, oldest first. */
+        get: operations["getNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -690,10 +707,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's own publications, newest change first. */
+        get: operations["getPublications"];
+        put?: never;
+        /** Start a publication of one of the person's model versions: a draft with its card. */
+        post: operations["postPublications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue (reviewers and admins); `count` is the tab's badge. */
+        get: operations["getReviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        /** A publication's page: card, snapshot, steps, the champion's metrics beside it, and what the person may do. */
+        get: operations["getPublication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Save the card (the author, while a draft or after changes were requested). */
+        put: operations["putPublicationCard"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/champion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the catalog model's champion back to this published version (reviewers, admins), with a comment. */
+        post: operations["postPublicationChampion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, request changes or reject, with a comment (reviewers; never the author). The last approval needed publishes it.
+         * @description Needs the `reviewer` role.
+         */
+        post: operations["postPublicationDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a published version out of use (reviewers, admins). */
+        post: operations["postPublicationDeprecate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an approved publication again after MLflow failed (reviewers, admins). */
+        post: operations["postPublicationPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send it to review (or again, after changes): this server computes the diff of the code from the champion's commit to the candidate's; the platform snapshots the version and its run as the author. */
+        post: operations["postPublicationSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publication_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take it back from review to a draft (the author). */
+        post: operations["postPublicationWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Action
+         * @enum {string}
+         */
+        Action: "create" | "save_card" | "submit" | "withdraw" | "resubmit" | "approve" | "request_changes" | "reject" | "publish" | "deprecate" | "make_champion";
         /** AliasHistory */
         AliasHistory: {
             /**
@@ -810,6 +1022,115 @@ export interface components {
              * @default null
              */
             value: number | null;
+        };
+        /**
+         * CardMetric
+         * @description One metric the author picked from the run, with its value there and a note of theirs.
+         */
+        CardMetricInput: {
+            /** Key */
+            key: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Value
+             * @description The run's value (filled in from the run when empty).
+             * @default null
+             */
+            value: number | null;
+        };
+        /** CardUpdate */
+        CardUpdate: {
+            /**
+             * ModelCard
+             * @description A model card as its author writes it; every field may be empty while it is a draft
+             *     (``missing_for_submit`` says what a submission needs).
+             */
+            card: {
+                /**
+                 * Catalog Name
+                 * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+                 * @default
+                 */
+                catalog_name: string;
+                /**
+                 * Contact
+                 * @default
+                 */
+                contact: string;
+                /**
+                 * Description
+                 * @description Overview and intended use (Markdown).
+                 * @default
+                 */
+                description: string;
+                /**
+                 * Evaluation Data
+                 * @default
+                 */
+                evaluation_data: string;
+                /**
+                 * Framework
+                 * @default
+                 */
+                framework: string;
+                /**
+                 * Language
+                 * @description The language the card is written in.
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "ru";
+                /**
+                 * License
+                 * @description An SPDX identifier or a short name.
+                 * @default
+                 */
+                license: string;
+                /**
+                 * Limitations
+                 * @description Limitations and known failure modes.
+                 * @default
+                 */
+                limitations: string;
+                /** Metrics */
+                metrics?: components["schemas"]["CardMetricInput"][];
+                /**
+                 * Out Of Scope
+                 * @description Out-of-scope use.
+                 * @default
+                 */
+                out_of_scope: string;
+                /** Owners */
+                owners?: string[];
+                /**
+                 * Risks
+                 * @description Risks and ethical considerations.
+                 * @default
+                 */
+                risks: string;
+                /** Tags */
+                tags?: string[];
+                /**
+                 * Task
+                 * @description Detected from the MLflow flavour; the author may correct it.
+                 * @default
+                 */
+                task: string;
+                /**
+                 * Training Data
+                 * @default
+                 */
+                training_data: string;
+            };
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
         };
         /**
          * CatalogDeployment
@@ -1079,6 +1400,19 @@ export interface components {
              */
             status: "ok" | "failing";
         };
+        /** CommentBody */
+        CommentBody: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** CommitBody */
         CommitBody: {
             /**
@@ -1115,6 +1449,46 @@ export interface components {
             linked_runs: string[];
             /** @description The repository after the commit. */
             status: components["schemas"]["RepoStatusBody"];
+        };
+        /** DecisionBody */
+        DecisionBody: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "approve" | "request_changes" | "reject";
+            /**
+             * Comment
+             * @description Why; required to request changes or to reject.
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /** DiffBody */
+        DiffBody: {
+            /**
+             * Base Commit
+             * @default null
+             */
+            base_commit: string | null;
+            /**
+             * Computed By
+             * @default author_workspace
+             * @constant
+             */
+            computed_by: "author_workspace";
+            /**
+             * Head Commit
+             * @default null
+             */
+            head_commit: string | null;
+            /** Text */
+            text: string;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -1207,6 +1581,49 @@ export interface components {
             id: string;
             /** Private */
             private: boolean;
+        };
+        /** FactsBody */
+        FactsBody: {
+            /** Commit */
+            commit: string | null;
+            /** Experiment Id */
+            experiment_id: string | null;
+            /** Flavors */
+            flavors: string[];
+            /** Framework */
+            framework: string | null;
+            /** Input Example */
+            input_example: string | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Notebook */
+            notebook: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Repository */
+            repository: string | null;
+            /** Run Id */
+            run_id: string | null;
+            /** Run Name */
+            run_name: string | null;
+            /** Signature */
+            signature: {
+                [key: string]: unknown;
+            } | null;
+            /** Source */
+            source: string;
+            /** Task */
+            task: string | null;
+            /** Version */
+            version: string;
         };
         /**
          * FieldReason
@@ -1393,6 +1810,20 @@ export interface components {
             timestamp: number;
             /** Value */
             value: number;
+        };
+        /** MetricRow */
+        MetricRow: {
+            /** Candidate */
+            candidate: number | null;
+            /** Champion */
+            champion: number | null;
+            /**
+             * Difference
+             * @description candidate minus champion, when both exist.
+             */
+            difference: number | null;
+            /** Key */
+            key: string;
         };
         /**
          * MlflowConfig
@@ -1646,6 +2077,43 @@ export interface components {
             readable: boolean;
             /** Removed */
             removed: number;
+        };
+        /** NotificationBody */
+        NotificationBody: {
+            action: components["schemas"]["Action"];
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["NotificationKind"];
+            /** Model Name */
+            model_name: string;
+            /** Publication Id */
+            publication_id: number;
+            /** Version */
+            version: string;
+        };
+        /**
+         * NotificationKind
+         * @enum {string}
+         */
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed";
+        /** NotificationList */
+        NotificationList: {
+            /**
+             * Last Id
+             * @description Send it as `after` to get only newer ones.
+             */
+            last_id: number;
+            /** Notifications */
+            notifications: components["schemas"]["NotificationBody"][];
         };
         /** PipelineBody */
         PipelineBody: {
@@ -1958,6 +2426,143 @@ export interface components {
             /** Web Url */
             web_url: string;
         };
+        /** PublicationBody */
+        PublicationBody: {
+            /** Approvals */
+            approvals: string[];
+            /** Author */
+            author: string;
+            /** Card */
+            card: {
+                [key: string]: unknown;
+            };
+            /** Catalog Name */
+            catalog_name: string | null;
+            /** Catalog Version */
+            catalog_version: string | null;
+            /** Champion */
+            champion: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            last_action: components["schemas"]["Action"];
+            /** Model Name */
+            model_name: string;
+            /** Publish Error */
+            publish_error: string | null;
+            /** Revision */
+            revision: number;
+            /** Round */
+            round: number;
+            snapshot: components["schemas"]["SnapshotBody"] | null;
+            state: components["schemas"]["State"];
+            /** Steps */
+            steps: components["schemas"]["StepBody"][];
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: string;
+        };
+        /** PublicationCreate */
+        PublicationCreate: {
+            /**
+             * ModelCard
+             * @description A model card as its author writes it; every field may be empty while it is a draft
+             *     (``missing_for_submit`` says what a submission needs).
+             */
+            card?: {
+                /**
+                 * Catalog Name
+                 * @description The model's name in the catalog (catalog.<name> in MLflow, and its deployments' names): a DNS label — lower-case letters, digits, '-'.
+                 * @default
+                 */
+                catalog_name: string;
+                /**
+                 * Contact
+                 * @default
+                 */
+                contact: string;
+                /**
+                 * Description
+                 * @description Overview and intended use (Markdown).
+                 * @default
+                 */
+                description: string;
+                /**
+                 * Evaluation Data
+                 * @default
+                 */
+                evaluation_data: string;
+                /**
+                 * Framework
+                 * @default
+                 */
+                framework: string;
+                /**
+                 * Language
+                 * @description The language the card is written in.
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "ru";
+                /**
+                 * License
+                 * @description An SPDX identifier or a short name.
+                 * @default
+                 */
+                license: string;
+                /**
+                 * Limitations
+                 * @description Limitations and known failure modes.
+                 * @default
+                 */
+                limitations: string;
+                /** Metrics */
+                metrics?: components["schemas"]["CardMetricInput"][];
+                /**
+                 * Out Of Scope
+                 * @description Out-of-scope use.
+                 * @default
+                 */
+                out_of_scope: string;
+                /** Owners */
+                owners?: string[];
+                /**
+                 * Risks
+                 * @description Risks and ethical considerations.
+                 * @default
+                 */
+                risks: string;
+                /** Tags */
+                tags?: string[];
+                /**
+                 * Task
+                 * @description Detected from the MLflow flavour; the author may correct it.
+                 * @default
+                 */
+                task: string;
+                /**
+                 * Training Data
+                 * @default
+                 */
+                training_data: string;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Version */
+            version: string;
+        };
         /** PublicationLinkBody */
         PublicationLinkBody: {
             /** Catalog Name */
@@ -1968,6 +2573,70 @@ export interface components {
             state: string;
             /** Updated At */
             updated_at: string;
+        };
+        /** PublicationList */
+        PublicationList: {
+            /**
+             * Count
+             * @description How many are listed (the Reviews tab's badge).
+             */
+            count: number;
+            /** Publications */
+            publications: components["schemas"]["PublicationSummary"][];
+        };
+        /** PublicationPageBody */
+        PublicationPageBody: {
+            /**
+             * Allowed
+             * @description What the caller may do now.
+             */
+            allowed: components["schemas"]["Action"][];
+            /** Approvals Required */
+            approvals_required: number;
+            /** @description The catalog model's current champion this version would replace. */
+            champion: components["schemas"]["PublicationBody"] | null;
+            /** Metrics */
+            metrics: components["schemas"]["MetricRow"][];
+            publication: components["schemas"]["PublicationBody"];
+        };
+        /** PublicationSummary */
+        PublicationSummary: {
+            /** Author */
+            author: string;
+            /** Catalog Name */
+            catalog_name: string | null;
+            /** Catalog Version */
+            catalog_version: string | null;
+            /** Champion */
+            champion: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            last_action: components["schemas"]["Action"];
+            /** Model Name */
+            model_name: string;
+            /** Publish Error */
+            publish_error: string | null;
+            /** Revision */
+            revision: number;
+            /** Round */
+            round: number;
+            state: components["schemas"]["State"];
+            /** Team */
+            team: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: string;
         };
         /** PublishBody */
         PublishBody: {
@@ -2146,6 +2815,14 @@ export interface components {
              * @description `origin/main`; null before the first push.
              */
             upstream: string | null;
+        };
+        /** RevisionBody */
+        RevisionBody: {
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
         };
         /**
          * Role
@@ -2346,6 +3023,50 @@ export interface components {
             status: "ok" | "failing";
             /** Version */
             version: string;
+        };
+        /**
+         * SidebarSubmitBody
+         * @description The sidebar sends only the revision: its server computes the diff itself.
+         */
+        SidebarSubmitBody: {
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /** SnapshotBody */
+        SnapshotBody: {
+            diff: components["schemas"]["DiffBody"] | null;
+            facts: components["schemas"]["FactsBody"];
+            /**
+             * Taken At
+             * Format: date-time
+             */
+            taken_at: string;
+        };
+        /**
+         * State
+         * @enum {string}
+         */
+        State: "draft" | "in_review" | "changes_requested" | "approved" | "published" | "rejected" | "deprecated";
+        /** StepBody */
+        StepBody: {
+            action: components["schemas"]["Action"];
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Id */
+            id: number;
+            /** Round */
+            round: number;
+            state: components["schemas"]["State"];
         };
         /** TokenBody */
         TokenBody: {
@@ -5477,6 +6198,86 @@ export interface operations {
             };
         };
     };
+    getNotifications: {
+        parameters: {
+            query?: {
+                /** @description The last id the person has seen. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Notifications; `last_id` is the next `after`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getOpenAPI: {
         parameters: {
             query?: never;
@@ -5930,6 +6731,893 @@ export interface operations {
                 };
             };
             /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPublications: {
+        parameters: {
+            query?: {
+                /** @description Only those of one registered model. */
+                model_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Publications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft, revision 1. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The version already has an open publication. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getReviewQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only reviewers or admins see the queue. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationPageBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putPublicationCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardUpdate"];
+            };
+        };
+        responses: {
+            /** @description Saved; the new revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationChampion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            /** @description It is the champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Decided; published when it was the last approval. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationDeprecate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            /** @description Deprecated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevisionBody"];
+            };
+        };
+        responses: {
+            /** @description Published. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SidebarSubmitBody"];
+            };
+        };
+        responses: {
+            /** @description In review. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MLflow failed or did not answer; a publish stays approved and may be retried. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postPublicationWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevisionBody"];
+            };
+        };
+        responses: {
+            /** @description A draft again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author, not a reviewer, or the author deciding on their own work. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such publication, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision is stale (who did what since is named), or the action does not apply in the publication's state (the allowed ones are named). */
             409: {
                 headers: {
                     [name: string]: unknown;
