@@ -28,29 +28,15 @@ export type IHealth = Schemas['SidebarHealth'];
 
 /**
  * One notification of the signed-in person: a submission (to reviewers), a
- * decision or a publish (to the author). `kind` is `submitted`, `decided`,
- * `published` or `publish_failed`; `action` the step that sent it.
+ * decision or a publish (to the author); `action` is the step that sent it.
  */
-export interface IPlatformNotification {
-  id: number;
-  kind: string;
-  publication_id: number;
-  model_name: string;
-  version: string;
-  actor: string;
-  action: string;
-  comment: string;
-  at: string;
-}
+export type IPlatformNotification = Schemas['NotificationBody'];
 
 /**
  * `GET notifications?after=`: those newer than `after`, oldest first, a
  * page at a time; `last_id` is the next `after`.
  */
-export interface INotificationList {
-  notifications: IPlatformNotification[];
-  last_id?: number;
-}
+export type INotificationList = Schemas['NotificationList'];
 
 /** Where the notification feed reads from. */
 export interface INotificationsAPI {

@@ -46,7 +46,7 @@ function setup(
 ) {
   const model = new ReviewsModel({ api, me });
   const feed = new NotificationFeed({
-    api: { notifications: async () => ({ notifications: [] }) },
+    api: { notifications: async () => ({ notifications: [], last_id: 0 }) },
     auto: false
   });
   const view = render(
