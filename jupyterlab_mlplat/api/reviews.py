@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, GetJsonSchemaHandler
+from pydantic import ConfigDict, Field, GetJsonSchemaHandler, RootModel
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX, MODEL_NAME_PATTERN
 from jupyterlab_mlplat.core.models.card import ModelCard, validate_card
 from jupyterlab_mlplat.core.reviews.records import (
     MAX_COMMENT,
@@ -67,11 +68,17 @@ Revision = Annotated[
     int, Field(ge=1, description="The revision the page showed: a stale one is refused (409).")
 ]
 Comment = Annotated[str, Field(max_length=MAX_COMMENT)]
+#: a comment that says something: not empty, not only spaces (the service strips it)
+Reason = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT, pattern=r"\S")]
 
 
 # ---------------------------------------------------------------- requests
 class PublicationCreate(Wire):
-    model_name: str = Field(min_length=1, max_length=256)
+    model_name: str = Field(
+        min_length=1,
+        max_length=MODEL_NAME_MAX,
+        json_schema_extra={"pattern": MODEL_NAME_PATTERN},
+    )
     version: str = Field(json_schema_extra={"pattern": f"^{PUBLICATION_ID}$"})
     card: CardObject = Field(default_factory=dict)
 
@@ -110,17 +117,47 @@ class SidebarSubmitBody(Wire):
     revision: Revision
 
 
-class DecisionBody(Wire):
+class Approval(Wire):
     revision: Revision
-    action: Literal["approve", "request_changes", "reject"]
-    comment: Comment = Field(
-        default="", description="Why; required to request changes or to reject."
-    )
+    action: Literal["approve"]
+    comment: Comment = ""
+
+
+class ChangesRequest(Wire):
+    revision: Revision
+    action: Literal["request_changes", "reject"]
+    comment: Reason = Field(description="Why: required to request changes or to reject.")
+
+
+class DecisionBody(RootModel[Annotated[Approval | ChangesRequest, Field(discriminator="action")]]):
+    """Approve (a comment optional), or request changes or reject (saying why)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @property
+    def revision(self) -> int:
+        return self.root.revision
+
+    @property
+    def action(self) -> str:
+        return self.root.action
+
+    @property
+    def comment(self) -> str:
+        return self.root.comment
+
+    def wire(self) -> dict[str, Any]:
+        return self.root.model_dump()
 
 
 class CommentBody(Wire):
     revision: Revision
     comment: Comment = ""
+
+
+class ReasonBody(Wire):
+    revision: Revision
+    comment: Reason = Field(description="Why the champion moves back.")
 
 
 # ---------------------------------------------------------------- answers

@@ -24,6 +24,7 @@ from jupyterlab_mlplat.api.reviews import (
     PublicationCreate,
     PublicationList,
     PublicationPageBody,
+    ReasonBody,
     RevisionBody,
     SidebarSubmitBody,
 )
@@ -172,7 +173,9 @@ class _Step(SidebarHandler):
 
     verb = ""
 
-    async def _forward(self, publication_id: str, body: RevisionBody | CommentBody) -> None:
+    async def _forward(
+        self, publication_id: str, body: RevisionBody | CommentBody | ReasonBody
+    ) -> None:
         done = self.client.publication_action(
             checked_id(publication_id), self.verb, body.model_dump()
         )
@@ -250,13 +253,13 @@ class PublicationChampionHandler(_Step):
         "Move the catalog model's champion back to this published version (reviewers, "
         "admins), with a comment.",
         {200: (PublicationBody, "It is the champion.")},
-        body=CommentBody,
+        body=ReasonBody,
         path=ID_PATH,
         errors={**_ERRORS, **_MLFLOW},
     )
     @tornado.web.authenticated
     async def post(self, publication_id: str) -> None:
-        await self._forward(publication_id, self.parse(CommentBody))
+        await self._forward(publication_id, self.parse(ReasonBody))
 
 
 class NotificationsHandler(SidebarHandler):

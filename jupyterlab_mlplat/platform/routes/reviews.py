@@ -19,6 +19,7 @@ from jupyterlab_mlplat.api.reviews import (
     PublicationCreate,
     PublicationList,
     PublicationPageBody,
+    ReasonBody,
     RevisionBody,
     SubmitBody,
 )
@@ -221,12 +222,12 @@ class ChampionHandler(PlatformHandler):
         "Move the catalog model's champion alias back to this published version (reviewers, "
         "admins), with a comment.",
         {200: (PublicationBody, "It is the champion.")},
-        body=CommentBody,
+        body=ReasonBody,
         path=ID_PATH,
         errors={**_ERRORS, **_MLFLOW},
     )
     async def post(self, publication_id: str) -> None:
-        body = self.parse(CommentBody)
+        body = self.parse(ReasonBody)
         moved = await self.services.reviews.make_champion(
             self.identity, checked_id(publication_id), body.revision, body.comment
         )

@@ -601,6 +601,24 @@ export interface components {
             /** To Version */
             to_version: number;
         };
+        /** Approval */
+        Approval: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "approve";
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /**
          * CardMetric
          * @description One metric the author picked from the run, with its value there and a note of theirs.
@@ -964,6 +982,24 @@ export interface components {
              */
             version: number;
         };
+        /** ChangesRequest */
+        ChangesRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "reject" | "request_changes";
+            /**
+             * Comment
+             * @description Why: required to request changes or to reject.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -990,25 +1026,11 @@ export interface components {
              */
             revision: number;
         };
-        /** DecisionBody */
-        DecisionBody: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "approve" | "request_changes" | "reject";
-            /**
-             * Comment
-             * @description Why; required to request changes or to reject.
-             * @default
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
+        /**
+         * DecisionBody
+         * @description Approve (a comment optional), or request changes or reject (saying why).
+         */
+        DecisionBody: components["schemas"]["Approval"] | components["schemas"]["ChangesRequest"];
         /** DiffBody */
         DiffBody: {
             /**
@@ -2013,6 +2035,19 @@ export interface components {
              * @default null
              */
             servers_per_user: number | null;
+        };
+        /** ReasonBody */
+        ReasonBody: {
+            /**
+             * Comment
+             * @description Why the champion moves back.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
         };
         /** RevisionBody */
         RevisionBody: {
@@ -4196,7 +4231,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CommentBody"];
+                "application/json": components["schemas"]["ReasonBody"];
             };
         };
         responses: {
@@ -4276,7 +4311,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DecisionBody"];
             };

@@ -937,6 +937,24 @@ export interface components {
             /** To Version */
             to_version: number;
         };
+        /** Approval */
+        Approval: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "approve";
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** ArtifactFileBody */
         ArtifactFileBody: {
             /** File Size */
@@ -1387,6 +1405,24 @@ export interface components {
              */
             worktree: string;
         };
+        /** ChangesRequest */
+        ChangesRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "reject" | "request_changes";
+            /**
+             * Comment
+             * @description Why: required to request changes or to reject.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -1450,25 +1486,11 @@ export interface components {
             /** @description The repository after the commit. */
             status: components["schemas"]["RepoStatusBody"];
         };
-        /** DecisionBody */
-        DecisionBody: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "approve" | "request_changes" | "reject";
-            /**
-             * Comment
-             * @description Why; required to request changes or to reject.
-             * @default
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
+        /**
+         * DecisionBody
+         * @description Approve (a comment optional), or request changes or reject (saying why).
+         */
+        DecisionBody: components["schemas"]["Approval"] | components["schemas"]["ChangesRequest"];
         /** DiffBody */
         DiffBody: {
             /**
@@ -2756,6 +2778,19 @@ export interface components {
              * @default null
              */
             servers_per_user: number | null;
+        };
+        /** ReasonBody */
+        ReasonBody: {
+            /**
+             * Comment
+             * @description Why the champion moves back.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
         };
         /**
          * RegisterBody
@@ -7156,7 +7191,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CommentBody"];
+                "application/json": components["schemas"]["ReasonBody"];
             };
         };
         responses: {
@@ -7236,7 +7271,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DecisionBody"];
             };
