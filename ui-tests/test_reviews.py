@@ -24,6 +24,14 @@ BASE = "1111111aaaaaaa2222222bbbbbbb3333333ccccc"
 HEAD = "4444444ddddddd5555555eeeeeee6666666fffff"
 DIFF = "\n".join(
     [
+        "notebook train.ipynb: 1 cell(s) added, 0 removed, 1 edited",
+        "--- a/train.ipynb",
+        "+++ b/train.ipynb",
+        "@@ -1,2 +1,3 @@",
+        " import mlflow",
+        "-mlflow.autolog()",
+        "+mlflow.sklearn.autolog()",
+        "+print(clf.score(X, y))",
         "diff --git a/train.py b/train.py",
         "--- a/train.py",
         "+++ b/train.py",
@@ -182,6 +190,7 @@ def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
     changes = article.get_by_role("region", name="Code changes since the champion")
     expect(changes.get_by_text("+clf = LogisticRegression(max_iter=300)")).to_be_visible()
     expect(changes).to_contain_text(BASE[:8])
+    expect(changes.get_by_text("Cells: 1 added, 0 removed, 1 edited")).to_be_visible()
     lineage = article.get_by_role("region", name="Lineage")
     expect(lineage).to_contain_text(f"{submitted['model']} version {submitted['version']}")
     screenshot("rita-publication-en")

@@ -553,25 +553,54 @@ interface IFileDiff {
   lines: string[];
   added: number;
   removed: number;
+  /** A notebook's cells counted (added, removed, edited); null for other files. */
+  cells: { added: number; removed: number; edited: number } | null;
+  /** A notebook the author's workspace could not read as one. */
+  unreadable: boolean;
 }
 
-/** A unified diff split by file, each with its added and removed line counts. */
+/**
+ * The author's diff split by file: git's `diff --git` parts, and the
+ * notebook parts `core/git` writes (`notebook PATH: N cell(s) added, …`,
+ * then a unified diff of the cells' sources), each with its lines counted.
+ */
 export function splitDiff(text: string): IFileDiff[] {
   const files: IFileDiff[] = [];
   let current: IFileDiff | null = null;
+  const start = (path: string): IFileDiff => {
+    const file: IFileDiff = {
+      path,
+      lines: [],
+      added: 0,
+      removed: 0,
+      cells: null,
+      unreadable: false
+    };
+    files.push(file);
+    return file;
+  };
   for (const line of text.split('\n')) {
-    const header = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
-    if (header || !current) {
-      current = {
-        path: header ? header[2] : '',
-        lines: [],
-        added: 0,
-        removed: 0
+    const git = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
+    if (git) {
+      current = start(git[2]);
+      continue;
+    }
+    const notebook =
+      /^notebook (.+?): (not readable as a notebook; )?(\d+) cell\(s\) added, (\d+) removed, (\d+) edited$/.exec(
+        line
+      );
+    if (notebook) {
+      current = start(notebook[1]);
+      current.unreadable = !!notebook[2];
+      current.cells = {
+        added: +notebook[3],
+        removed: +notebook[4],
+        edited: +notebook[5]
       };
-      files.push(current);
-      if (header) {
-        continue;
-      }
+      continue;
+    }
+    if (!current) {
+      current = start('');
     }
     if (line.startsWith('+') && !line.startsWith('+++')) {
       current.added++;
@@ -580,7 +609,25 @@ export function splitDiff(text: string): IFileDiff[] {
     }
     current.lines.push(line);
   }
-  return files.filter(file => file.path || file.lines.some(l => l.trim()));
+  return files.filter(
+    file => file.path || file.lines.some(line => line.trim())
+  );
+}
+
+/** A notebook's counted cells in the user's words, as the Git tab says them. */
+function cellsText(file: IFileDiff, trans: TranslationBundle): string | null {
+  if (file.unreadable) {
+    return trans.__('Not a notebook the author’s workspace could read.');
+  }
+  if (!file.cells) {
+    return null;
+  }
+  return trans.__(
+    'Cells: %1 added, %2 removed, %3 edited',
+    file.cells.added,
+    file.cells.removed,
+    file.cells.edited
+  );
 }
 
 function lineKind(line: string): string {
@@ -651,7 +698,8 @@ export function CodeChanges(props: {
                     {file.path || trans.__('(changes)')}
                   </span>{' '}
                   <span className="jp-mlplat-diff-count">
-                    {trans.__('+%1 −%2', file.added, file.removed)}
+                    {cellsText(file, trans) ??
+                      trans.__('+%1 −%2', file.added, file.removed)}
                   </span>
                 </summary>
                 <pre className="jp-mlplat-code jp-mlplat-diff-text">

@@ -298,19 +298,25 @@ describe('parts', () => {
     expect(commitURL('https://gitlab.example/a/b', 'not a sha')).toBeNull();
   });
 
-  it('splits a diff by file and counts its lines', () => {
+  it('splits a diff by file, notebooks by their counted cells', () => {
     const files = splitDiff(
       [
+        'notebook train.ipynb: 1 cell(s) added, 0 removed, 2 edited',
+        '--- a/train.ipynb',
+        '+++ b/train.ipynb',
+        '@@ -1 +1,2 @@',
+        '+import mlflow',
         'diff --git a/a.py b/a.py',
         '+x',
-        'diff --git a/n.ipynb b/n.ipynb',
+        'diff --git a/b.py b/b.py',
         '-y',
         '-z'
       ].join('\n')
     );
-    expect(files.map(f => [f.path, f.added, f.removed])).toEqual([
-      ['a.py', 1, 0],
-      ['n.ipynb', 0, 2]
+    expect(files.map(f => [f.path, f.added, f.removed, f.cells])).toEqual([
+      ['train.ipynb', 1, 0, { added: 1, removed: 0, edited: 2 }],
+      ['a.py', 1, 0, null],
+      ['b.py', 0, 2, null]
     ]);
   });
 });
