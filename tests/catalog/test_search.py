@@ -198,6 +198,7 @@ def test_an_unknown_name_is_its_own_not_found(catalog: SqlStore) -> None:
         ("a\x00b", {}, None, "control"),
         ("", {"team": ["a\nb"]}, None, "control"),
         ("", {"team": [str(i) for i in range(21)]}, None, "too_many"),
+        ("", {"license": ["MIT", "MIT"]}, None, "duplicate"),
         ("", {}, "popularity", "sort"),
     ],
 )

@@ -20,7 +20,8 @@ class CatalogVersionNotFound(NotFound):
 class CatalogQueryInvalid(InvalidInput):
     """A search the catalog does not take; ``params.field`` names the parameter and
     ``params.rule`` says why: ``too_long`` (``params.limit`` characters), ``control`` (a
-    control character), ``too_many`` (values; ``params.limit``) or ``sort`` (not a known one)."""
+    control character), ``too_many`` (values; ``params.limit``), ``duplicate`` (a facet value
+    named twice) or ``sort`` (not a known one)."""
 
     reason = "catalog_query_invalid"
 

@@ -122,7 +122,13 @@ def search_query(
                 facet,
                 params={"rule": "too_many", "field": facet, "limit": MAX_FACET_VALUES},
             )
-        values = tuple(dict.fromkeys(_checked(v, facet, MAX_FACET_VALUE) for v in given if v))
+        if len(set(given)) != len(given):
+            raise CatalogQueryInvalid(
+                f"{facet} names a value twice.",
+                facet,
+                params={"rule": "duplicate", "field": facet},
+            )
+        values = tuple(_checked(v, facet, MAX_FACET_VALUE) for v in given if v)
         if values:
             chosen[facet] = values
     try:
