@@ -17,11 +17,34 @@ from jupyterlab_mlplat.api.models import (
     RunModels,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX
-from jupyterlab_mlplat.core.models.records import MAX_MODELS_PAGE
+from jupyterlab_mlplat.core.models.ports import Publications
+from jupyterlab_mlplat.core.models.records import MAX_MODELS_PAGE, PublicationLink
 from jupyterlab_mlplat.core.models.service import PAGE_TOKEN, RUN_ID, VERSION
 
 from .base import SidebarHandler
+
+
+class PlatformPublications(Publications):
+    """The lineage's publications, asked of the platform as the person (their own only)."""
+
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+
+    async def of_version(self, name: str, version: str) -> list[PublicationLink]:
+        listed = await self.client.my_publications(model_name=name)
+        return [
+            PublicationLink(
+                id=str(p.id),
+                state=str(p.state),
+                catalog_name=p.catalog_name or "",
+                updated_at=p.updated_at.isoformat(),
+            )
+            for p in listed.publications
+            if p.version == version
+        ]
+
 
 _NAME = Query("name", "The registered model's name.", required=True)
 _VERSION = Query("version", "The version's number.", required=True, pattern=f"^{VERSION}$")

@@ -7,7 +7,14 @@ from typing import Protocol, runtime_checkable
 
 from jupyterlab_mlplat.core.kernel.paging import Page
 
-from .records import LoggedModel, ModelVersion, RegisteredModel, RunSnapshot, VersionModel
+from .records import (
+    LoggedModel,
+    ModelVersion,
+    PublicationLink,
+    RegisteredModel,
+    RunSnapshot,
+    VersionModel,
+)
 
 
 @runtime_checkable
@@ -69,3 +76,11 @@ class PlatformRegistry(Registry, Protocol):
     async def delete_alias(self, name: str, alias: str) -> None: ...
 
     async def deprecate(self, name: str, version: str) -> None: ...
+
+
+@runtime_checkable
+class Publications(Protocol):
+    """The publications of a person's versions, as the platform's reviews room keeps them (the
+    lineage's link after the version)."""
+
+    async def of_version(self, name: str, version: str) -> list[PublicationLink]: ...

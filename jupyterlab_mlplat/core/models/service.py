@@ -19,6 +19,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     NameInvalid,
     NotFound,
     PlatformError,
+    Unavailable,
 )
 from jupyterlab_mlplat.core.kernel.naming import model_name
 from jupyterlab_mlplat.core.kernel.paging import Page
@@ -31,7 +32,7 @@ from .errors import (
     ModelVersionNotFound,
     VersionIdInvalid,
 )
-from .ports import Registry
+from .ports import Publications, Registry
 from .records import (
     KEY_METRICS,
     MAX_MODELS_PAGE,
@@ -119,11 +120,17 @@ class ModelService:
     """The person's models; ``registry`` acts as ``user``."""
 
     def __init__(
-        self, registry: Registry, *, user: str, catalog_prefix: str = DEFAULT_CATALOG_PREFIX
+        self,
+        registry: Registry,
+        *,
+        user: str,
+        catalog_prefix: str = DEFAULT_CATALOG_PREFIX,
+        publications: Publications | None = None,
     ) -> None:
         self.registry = registry
         self.user = user
         self.catalog_prefix = catalog_prefix
+        self.publications = publications
 
     def _own_name(self, name: str) -> str:
         checked = model_name(name, field="name")
@@ -223,14 +230,22 @@ class ModelService:
                 return None
             raise
 
-    async def lineage(
-        self, name: str, version: str, publications: Sequence[PublicationLink] = ()
-    ) -> Lineage:
+    async def _publications(self, name: str, version: str) -> Sequence[PublicationLink]:
+        if self.publications is None:
+            return ()
+        try:
+            return await self.publications.of_version(name, version)
+        except Unavailable:  # the platform restarting: the chain shows without that link
+            return ()
+
+    async def lineage(self, name: str, version: str) -> Lineage:
         """commit → notebook → run → version → publications → deployments of one version (the
         publications as the reviews room reports them)."""
         found = await self.registry.get_version(_readable(name, version), checked_version(version))
-        run, model = await asyncio.gather(
-            self._run(found.run_id), self.registry.version_model(found)
+        run, model, publications = await asyncio.gather(
+            self._run(found.run_id),
+            self.registry.version_model(found),
+            self._publications(found.name, found.version),
         )
         return Lineage(
             commit=run.commit if run else "",
