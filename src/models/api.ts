@@ -10,6 +10,7 @@ import {
   IModelsPage,
   IModelVersionBody,
   IPublication,
+  IPublicationList,
   IPublicationPage,
   IRegisterBody,
   IRunModels
@@ -56,6 +57,13 @@ export class ModelsClient implements IModelsAPI {
 
   register(body: IRegisterBody): Promise<IModelVersionBody> {
     return this._send<IModelVersionBody>('models/versions', 'POST', body);
+  }
+
+  publicationsOf(name: string): Promise<IPublicationList> {
+    return this._get<IPublicationList>(
+      'publications',
+      new URLSearchParams({ model_name: name })
+    );
   }
 
   publication(id: number): Promise<IPublicationPage> {

@@ -7,7 +7,7 @@ import { ITranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
-import { IMLPlatformSidebar } from '../tokens';
+import { IMLPlatformSidebar, INotificationFeed } from '../tokens';
 import { ModelsClient } from './api';
 import { addModelCommands } from './commands';
 import { reasonLabels } from './labels';
@@ -20,7 +20,8 @@ export const MODELS_RANK = 300;
 /** The Models tab as the sidebar adds it. */
 export function modelsTab(
   model: ModelsModel,
-  commands: CommandRegistry
+  commands: CommandRegistry,
+  notifications: INotificationFeed | null = null
 ): IMLPlatformSidebar.ITab {
   return {
     id: 'models',
@@ -28,7 +29,7 @@ export function modelsTab(
     label: trans => trans.__('Models'),
     model,
     render: ({ trans }) =>
-      React.createElement(ModelsTab, { model, commands, trans })
+      React.createElement(ModelsTab, { model, commands, notifications, trans })
   };
 }
 
@@ -61,7 +62,9 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       trans
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
-    const tab = sidebar.addTab(modelsTab(model, app.commands));
+    const tab = sidebar.addTab(
+      modelsTab(model, app.commands, sidebar.notifications)
+    );
     tab.disposed.connect(() => {
       commands.dispose();
       labels.dispose();

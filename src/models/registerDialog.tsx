@@ -4,7 +4,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { PlatformRequestError } from '../api/request';
-import { describeError, param } from '../shell/errors';
+import { describeError, describeFields, param } from '../shell/errors';
 import { FieldError, LabelledField } from '../shell/fields';
 import {
   ILoggedModel,
@@ -54,15 +54,22 @@ export function placeRefusal(
   }
   const text =
     describeError(trans, error) ?? trans.__('The model was not registered.');
+  // A message beside an input is the form's own sentence (the label of its
+  // reason), in English too, as every form of the sidebar shows it.
+  const atField = () =>
+    reason
+      ? (describeFields(trans, { field: text }, { field: { reason, params } })
+          .field ?? text)
+      : text;
   switch (reason) {
     case 'name_invalid':
     case 'model_name_taken':
     case 'catalog_read_only':
     case 'platform_identity_reserved':
-      return { ...placed, nameError: text };
+      return { ...placed, nameError: atField() };
     case 'logged_model_not_found':
     case 'logged_model_id_invalid':
-      return { ...placed, modelError: text };
+      return { ...placed, modelError: atField() };
     default:
       if (
         error instanceof PlatformRequestError &&

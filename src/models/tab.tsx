@@ -4,6 +4,8 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
+import { notificationText } from '../shell/notifications';
+import { INotificationFeed } from '../tokens';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { CommandIDs } from './commandIds';
@@ -13,6 +15,8 @@ import { IModelRow, IVersionRow } from './types';
 
 export interface IModelsTabProps {
   model: ModelsModel;
+  /** The lab's notification feed: the news about the person's versions. */
+  notifications: INotificationFeed | null;
   commands: CommandRegistry;
   trans: TranslationBundle;
 }
@@ -36,6 +40,9 @@ export function ModelsTab(props: IModelsTabProps): JSX.Element {
           onClick={() => void model.refresh()}
         />
       </div>
+      {props.notifications && (
+        <News feed={props.notifications} commands={commands} trans={trans} />
+      )}
       {state.status.kind !== 'ready' && (
         <LoadStatus
           state={state.status}
@@ -102,7 +109,6 @@ function ModelItem(props: {
             <tr>
               <th scope="col">{trans.__('Version')}</th>
               <th scope="col">{trans.__('Key metrics')}</th>
-              <th scope="col">{trans.__('Registered')}</th>
             </tr>
           </thead>
           <tbody>
@@ -137,6 +143,7 @@ function VersionItem(props: {
         <button
           type="button"
           className="jp-mlplat-link"
+          title={trans.__('Registered %1', formatWhen(version.created_at))}
           onClick={() =>
             void commands.execute(CommandIDs.openVersion, {
               name: version.name,
@@ -162,9 +169,63 @@ function VersionItem(props: {
           ))
         )}
       </td>
-      <td className="jp-mlplat-version-created">
-        {formatWhen(version.created_at)}
-      </td>
     </tr>
+  );
+}
+
+/** What happened to the person's submissions, newest first; at most this many. */
+const NEWS_SHOWN = 8;
+
+/** The kinds of notification that are news for an author. */
+const AUTHOR_NEWS = ['decided', 'published', 'publish_failed'];
+
+/**
+ * The reviewers' decisions on the person's versions and their publishing,
+ * as the lab's notification feed holds them; each opens its version.
+ */
+function News(props: {
+  feed: INotificationFeed;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { commands, trans } = props;
+  const state = useModelState(props.feed);
+  const items = state.items
+    .filter(item => AUTHOR_NEWS.includes(item.kind))
+    .slice(0, NEWS_SHOWN);
+  if (items.length === 0) {
+    return null;
+  }
+  return (
+    <section
+      className="jp-mlplat-models-news"
+      aria-label={trans.__('News about your models')}
+    >
+      <h3 className="jp-mlplat-section-title">
+        {trans.__('News about your models')}
+      </h3>
+      <ul>
+        {items.map(item => (
+          <li key={item.id}>
+            <button
+              type="button"
+              className="jp-mlplat-link"
+              title={formatWhen(item.at)}
+              onClick={() =>
+                void commands.execute(CommandIDs.openVersion, {
+                  name: item.model_name,
+                  version: item.version
+                })
+              }
+            >
+              {notificationText(item, trans)}
+            </button>
+            {item.comment && (
+              <p className="jp-mlplat-review-comment">{item.comment}</p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -123,6 +123,18 @@ export interface IPublication {
   steps: IPublicationStep[];
 }
 
+/** One of the person's publications, as a list shows it. */
+export type IPublicationSummary = Omit<
+  IPublication,
+  'card' | 'steps' | 'approvals'
+>;
+
+/** `GET publications?model_name=`: the person's own, newest change first. */
+export interface IPublicationList {
+  publications: IPublicationSummary[];
+  count: number;
+}
+
 /** A publication's page: the publication and what the caller may do now. */
 export interface IPublicationPage {
   publication: IPublication;
@@ -145,6 +157,8 @@ export interface IModelsAPI {
   cardDraft(name: string, version: string): Promise<ICardDraftAnswer>;
   runModels(runId: string): Promise<IRunModels>;
   register(body: IRegisterBody): Promise<IModelVersionBody>;
+  /** The person's publications of one registered model. */
+  publicationsOf(name: string): Promise<IPublicationList>;
   publication(id: number): Promise<IPublicationPage>;
   /** Start the publication of a version with its first card. */
   createPublication(

@@ -76,7 +76,7 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
   React.useEffect(() => {
     let current = true;
     setLoaded({ kind: 'loading' });
-    api.lineage(name, version).then(
+    versionAndPublications(api, name, version).then(
       value => current && setLoaded({ kind: 'ready', value }),
       error => current && setLoaded(PlatformModel.stateFromError(error))
     );
@@ -85,6 +85,9 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
     };
   }, [api, name, version, generation]);
   const reload = () => setGeneration(generation + 1);
+  // the publication's state as its editor last saw it, for the chain
+  const [liveState, setLiveState] = React.useState<string | null>(null);
+  React.useEffect(() => setLiveState(null), [loaded]);
 
   if (loaded.kind !== 'ready') {
     return (
@@ -112,9 +115,14 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
           <RefreshButton trans={trans} onClick={reload} />
         </span>
       </header>
-      <Lineage {...props} detail={detail} />
+      <Lineage {...props} detail={detail} liveState={liveState} />
       <RunFacts detail={detail} trans={trans} />
-      <PublicationSection {...props} detail={detail} onChanged={reload} />
+      <PublicationSection
+        {...props}
+        detail={detail}
+        onChanged={reload}
+        onState={setLiveState}
+      />
     </article>
   );
 }
@@ -127,7 +135,9 @@ interface IDetailProps extends IVersionPageOptions {
  * commit → notebook → run → version → publication → deployments: one chain,
  * each link opening the thing it names; a link the version lacks says so.
  */
-function Lineage(props: IDetailProps): JSX.Element {
+function Lineage(
+  props: IDetailProps & { liveState: string | null }
+): JSX.Element {
   const { detail, commands, trans } = props;
   const commitUrl = safeHttpUrl(commitPage(detail.repository, detail.commit));
   const latest = detail.publications[0] ?? null;
@@ -236,7 +246,7 @@ function Lineage(props: IDetailProps): JSX.Element {
                   ?.scrollIntoView({ block: 'start' });
               }}
             >
-              {publicationStateLabel(latest.state, trans)}
+              {publicationStateLabel(props.liveState ?? latest.state, trans)}
             </a>
           ) : (
             <span className="jp-mlplat-empty">
@@ -262,6 +272,38 @@ function Lineage(props: IDetailProps): JSX.Element {
       </ol>
     </section>
   );
+}
+
+/**
+ * A version's lineage with its publications as the platform lists the
+ * person's own (newest first): the registry's chain names only those it
+ * knows of, the platform knows them all. Without the platform the chain
+ * keeps what the registry said.
+ */
+export async function versionAndPublications(
+  api: IModelsAPI,
+  name: string,
+  version: string
+): Promise<ILineage> {
+  const [detail, mine] = await Promise.all([
+    api.lineage(name, version),
+    api.publicationsOf(name).catch(() => null)
+  ]);
+  const links = new Map(detail.publications.map(link => [link.id, link]));
+  for (const summary of mine?.publications ?? []) {
+    if (summary.version === version) {
+      links.set(String(summary.id), {
+        id: String(summary.id),
+        state: summary.state,
+        catalog_name: summary.catalog_name ?? '',
+        updated_at: summary.updated_at
+      });
+    }
+  }
+  const publications = [...links.values()].sort(
+    (a, b) => Number(b.id) - Number(a.id)
+  );
+  return { ...detail, publications };
 }
 
 function publicationAnchor(detail: ILineage): string {
@@ -345,7 +387,10 @@ function RunFacts(props: {
  * was never submitted, a button to start its card.
  */
 function PublicationSection(
-  props: IDetailProps & { onChanged: () => void }
+  props: IDetailProps & {
+    onChanged: () => void;
+    onState: (state: string) => void;
+  }
 ): JSX.Element {
   const { api, detail, trans } = props;
   const latest = detail.publications[0] ?? null;
@@ -444,6 +489,7 @@ function PublicationSection(
 /** One publication: state, decisions, and its card in the editor. */
 function PublicationView(
   props: IDetailProps & {
+    onState: (state: string) => void;
     publication: IPublication;
     reload: () => Promise<IPublication>;
   }
@@ -467,8 +513,10 @@ function PublicationView(
     if (!draft) {
       return;
     }
-    const follow = (_: CardDraft, next: CardDraft.IState) =>
+    const follow = (_: CardDraft, next: CardDraft.IState) => {
       setState(next.publication.state);
+      props.onState(next.publication.state);
+    };
     draft.stateChanged.connect(follow);
     return () => {
       draft.stateChanged.disconnect(follow);

@@ -9,6 +9,7 @@ import {
   IModelsPage,
   IModelVersionBody,
   IPublication,
+  IPublicationList,
   IPublicationPage,
   IRegisterBody,
   IRunModels
@@ -130,6 +131,8 @@ export class ScriptedModels implements IModelsAPI {
     markdown: ''
   };
   stored: IPublication = publication();
+  /** Whether the platform lists `stored` among the person's publications. */
+  listed = false;
   /** Errors the next calls of a method throw, in order. */
   failures: { [method: string]: Error[] } = {};
   /** Holds saves until released (for saves that overlap typing). */
@@ -155,6 +158,15 @@ export class ScriptedModels implements IModelsAPI {
     this._record('register', body);
     return modelVersion({ name: body.name, version: '1', run_id: body.run_id });
   }
+  async publicationsOf(name: string): Promise<IPublicationList> {
+    this._record('publicationsOf', name);
+    // as the platform lists them: without the card, the steps, the approvals
+    const { card, steps, approvals, ...summary } = this.stored;
+    void [card, steps, approvals];
+    return this.listed
+      ? { publications: [summary], count: 1 }
+      : { publications: [], count: 0 };
+  }
   async publication(id: number): Promise<IPublicationPage> {
     this._record('publication', id);
     return { publication: this.stored, allowed: [], approvals_required: 1 };
@@ -166,17 +178,7 @@ export class ScriptedModels implements IModelsAPI {
   ): Promise<IPublication> {
     this._record('createPublication', name, version, card);
     this.stored = publication({ model_name: name, version, card });
-    this.detail = {
-      ...this.detail,
-      publications: [
-        {
-          id: String(this.stored.id),
-          state: 'draft',
-          catalog_name: '',
-          updated_at: ''
-        }
-      ]
-    };
+    this.listed = true;
     return this.stored;
   }
   async saveCard(

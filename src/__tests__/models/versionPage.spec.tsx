@@ -10,7 +10,11 @@ import {
 import * as React from 'react';
 
 import { reasonLabels } from '../../models/labels';
-import { commitPage, VersionView } from '../../models/versionPage';
+import {
+  commitPage,
+  versionAndPublications,
+  VersionView
+} from '../../models/versionPage';
 import { reasonLabels as registry } from '../../shell/errors';
 import { english } from '../shell/fixtures';
 import { labRendermime } from '../shell/rendermime';
@@ -60,6 +64,39 @@ describe('commitPage', () => {
     expect(commitPage('/home/alice/repo', sha)).toBeNull();
     expect(commitPage('javascript:alert(1)//', sha)).toBeNull();
     expect(commitPage('https://gitlab.example/a/b.git', '')).toBeNull();
+  });
+});
+
+describe('versionAndPublications', () => {
+  it('takes the platform’s publications of this version, newest first', async () => {
+    const api = new ScriptedModels();
+    api.publicationsOf = async () => ({
+      count: 3,
+      publications: [
+        { ...publication({ id: 4, version: '2' }) },
+        { ...publication({ id: 7, version: '3', state: 'in_review' }) },
+        { ...publication({ id: 5, version: '3', state: 'rejected' }) }
+      ]
+    });
+    const detail = await versionAndPublications(api, 'churn', '3');
+    expect(detail.publications.map(p => [p.id, p.state])).toEqual([
+      ['7', 'in_review'],
+      ['5', 'rejected']
+    ]);
+  });
+
+  it('keeps the registry’s chain when the platform does not answer', async () => {
+    const api = new ScriptedModels();
+    api.detail = lineage({
+      publications: [
+        { id: '2', state: 'draft', catalog_name: '', updated_at: '' }
+      ]
+    });
+    api.publicationsOf = async () => {
+      throw refused(503, 'platform_unreachable');
+    };
+    const detail = await versionAndPublications(api, 'churn', '3');
+    expect(detail.publications.map(p => p.id)).toEqual(['2']);
   });
 });
 
