@@ -77,70 +77,32 @@ export type CardTextField =
 
 /*
  * Publications (the platform's `api/reviews.py`, through the server
- * extension): described here after `PublicationBody` and its steps.
+ * extension). The platform keeps a card as the core validated it, so the
+ * card of an answer is a `ModelCard`.
  */
 
 /** A publication's state (`core/reviews/records.py`). */
-export type PublicationState =
-  | 'draft'
-  | 'in_review'
-  | 'changes_requested'
-  | 'approved'
-  | 'published'
-  | 'rejected'
-  | 'deprecated';
+export type PublicationState = Schemas['State'];
 
 /** One step taken on a publication: a save, a submission, a decision. */
-export interface IPublicationStep {
-  id: number;
-  round: number;
-  actor: string;
-  action: string;
-  state: PublicationState;
-  comment: string;
-  /** ISO time. */
-  at: string;
-}
+export type IPublicationStep = Schemas['StepBody'];
 
 /** A publication of a version: the card under review and its state. */
-export interface IPublication {
-  id: number;
-  model_name: string;
-  version: string;
-  author: string;
-  state: PublicationState;
-  /** Raised by every change; every action names the one its page showed. */
-  revision: number;
-  catalog_name: string | null;
-  round: number;
-  updated_at: string;
-  updated_by: string;
-  last_action: string;
-  /** Why the last publish failed, while the publication waits for a retry. */
-  publish_error: string | null;
+export type IPublication = Omit<Schemas['PublicationBody'], 'card'> & {
   card: IModelCard;
-  approvals: string[];
-  steps: IPublicationStep[];
-}
+};
 
 /** One of the person's publications, as a list shows it. */
-export type IPublicationSummary = Omit<
-  IPublication,
-  'card' | 'steps' | 'approvals'
->;
+export type IPublicationSummary = Schemas['PublicationSummary'];
 
 /** `GET publications?model_name=`: the person's own, newest change first. */
-export interface IPublicationList {
-  publications: IPublicationSummary[];
-  count: number;
-}
+export type IPublicationList = Schemas['PublicationList'];
 
-/** A publication's page: the publication and what the caller may do now. */
-export interface IPublicationPage {
-  publication: IPublication;
-  allowed: string[];
-  approvals_required: number;
-}
+/** `GET publications/{id}`: the publication and what the caller may do now. */
+export type IPublicationPage = Omit<
+  Schemas['PublicationPageBody'],
+  'publication' | 'champion'
+> & { publication: IPublication };
 
 /** What the author may do to a publication. */
 export type AuthorAction = 'submit' | 'withdraw' | 'resubmit';

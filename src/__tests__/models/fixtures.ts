@@ -75,7 +75,12 @@ export function publication(
     state: 'draft',
     revision: 1,
     catalog_name: null,
+    catalog_version: null,
+    champion: false,
+    team: 'data-scientists',
+    snapshot: null,
     round: 1,
+    created_at: '2026-12-01T09:00:00Z',
     updated_at: '2026-12-01T10:00:00Z',
     updated_by: 'alice',
     last_action: 'create',
@@ -169,7 +174,12 @@ export class ScriptedModels implements IModelsAPI {
   }
   async publication(id: number): Promise<IPublicationPage> {
     this._record('publication', id);
-    return { publication: this.stored, allowed: [], approvals_required: 1 };
+    return {
+      publication: this.stored,
+      allowed: [],
+      approvals_required: 1,
+      metrics: []
+    };
   }
   async createPublication(
     name: string,
