@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
@@ -52,7 +54,7 @@ def server_token(hub: Hub, user: str) -> str:
         model = requests.get(f"{hub.url}/hub/api/users/{user}", headers=headers, timeout=10)
         if model.json().get("servers", {}).get("", {}).get("ready"):
             return token
-        asyncio.run(asyncio.sleep(0.5))
+        time.sleep(0.5)
     raise AssertionError(f"{user}'s server did not start:\n{hub.log.read_text()[-3000:]}")
 
 
@@ -72,7 +74,11 @@ class Kernel:
     def run(self, code: str) -> str:
         """The cell's stdout; an error in the cell fails the test with its traceback."""
         url = self.base.replace("http", "ws", 1) + f"/{self.id}/channels"
-        return asyncio.run(run_in_kernel(url, self.headers, code, user=self.user))
+        # in a thread of its own: a browser test's thread already runs Playwright's event loop
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(
+                asyncio.run, run_in_kernel(url, self.headers, code, user=self.user)
+            ).result()
 
     def close(self) -> None:
         requests.delete(f"{self.base}/{self.id}", headers=self.headers, timeout=30)
