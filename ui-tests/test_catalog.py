@@ -200,8 +200,11 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     expect(older.locator(".jp-mlplat-catalog-champion")).to_have_text("champion")
     expect(newer.locator(".jp-mlplat-catalog-champion")).to_have_count(0)
     history = model.get_by_role("region", name="Alias history")
-    expect(history.get_by_role("row").nth(1)).to_contain_text("rita")
-    expect(history.get_by_role("row").nth(1)).to_contain_text("v2 → v1")
+    newest = history.get_by_role("listitem").first
+    expect(newest).to_contain_text("champion: v2 → v1")
+    expect(newest).to_contain_text("rita")
+    expect(newest).to_contain_text("moved by hand")
+    expect(newest).to_contain_text("Version 2 misroutes night buses.")
 
     newer.get_by_role("button", name="Deprecate…").click()
     form = newer.get_by_role("form", name="Deprecate version 2")

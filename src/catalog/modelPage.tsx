@@ -479,36 +479,33 @@ function AliasHistory(props: {
       {history.length === 0 ? (
         <p className="jp-mlplat-empty">{trans.__('No alias has moved yet.')}</p>
       ) : (
-        <div className="jp-mlplat-table-scroll">
-          <table className="jp-mlplat-table">
-            <thead>
-              <tr>
-                <th>{trans.__('When')}</th>
-                <th>{trans.__('Who')}</th>
-                <th>{trans.__('Alias')}</th>
-                <th>{trans.__('From → to')}</th>
-                <th>{trans.__('Through')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((move, index) => (
-                <tr key={index}>
-                  <td>{formatDateTime(move.moved_at)}</td>
-                  <td>{move.moved_by}</td>
-                  <td>{move.alias}</td>
-                  <td>
-                    {version(move.from_version)} → {version(move.to_version)}
-                  </td>
-                  <td title={move.comment}>
-                    {move.publication_id
-                      ? trans.__('publication %1', move.publication_id)
-                      : trans.__('a reviewer’s move')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ol className="jp-mlplat-catalog-moves">
+          {history.map((move, index) => (
+            <li key={index} className="jp-mlplat-catalog-move">
+              <span className="jp-mlplat-catalog-move-what">
+                {trans.__(
+                  '%1: %2 → %3',
+                  move.alias,
+                  version(move.from_version),
+                  version(move.to_version)
+                )}
+              </span>
+              <span className="jp-mlplat-catalog-move-who">
+                {trans.__(
+                  '%1, %2, %3',
+                  move.moved_by,
+                  formatDateTime(move.moved_at),
+                  move.publication_id !== null
+                    ? trans.__('through publication %1', move.publication_id)
+                    : trans.__('moved by hand')
+                )}
+              </span>
+              {move.comment && (
+                <q className="jp-mlplat-catalog-move-comment">{move.comment}</q>
+              )}
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );

@@ -131,8 +131,11 @@ describe('CatalogTab', () => {
     ).toBe('champion');
     expect(within(page).getAllByText('alice-churn, version 1')).toHaveLength(1);
     const history = within(page).getByRole('region', { name: 'Alias history' });
-    expect(within(history).getByText('v1 → v2')).toBeTruthy();
-    expect(within(history).getByText('publication 12')).toBeTruthy();
+    expect(within(history).getByText('champion: v1 → v2')).toBeTruthy();
+    expect(
+      within(history).getByText(/^rita, .*, through publication 12$/)
+    ).toBeTruthy();
+    expect(within(history).getByText('better recall')).toBeTruthy();
     expect(
       within(page).getByText('No deployment serves this model yet.')
     ).toBeTruthy();
