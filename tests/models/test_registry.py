@@ -43,12 +43,12 @@ class Doubler(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
         return [2 * x for x in model_input]
 
 
-@pytest.fixture(scope="module")
-def hub(embedded_hub: Hub) -> Hub:
-    return embedded_hub
+@pytest.fixture
+def hub(mlflow_hub: Hub) -> Hub:
+    return mlflow_hub
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tokens(hub: Hub) -> dict[str, str]:
     return {user: hub.token(hub.login(user), user, SCOPES) for user in ("alice", "rita")}
 
