@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, GetJsonSchemaHandler, RootModel
+from pydantic import Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -117,37 +117,12 @@ class SidebarSubmitBody(Wire):
     revision: Revision
 
 
-class Approval(Wire):
+class DecisionBody(Wire):
+    """Approve, request changes or reject, each with a comment that says something."""
+
     revision: Revision
-    action: Literal["approve"]
-    comment: Comment = ""
-
-
-class ChangesRequest(Wire):
-    revision: Revision
-    action: Literal["request_changes", "reject"]
-    comment: Reason = Field(description="Why: required to request changes or to reject.")
-
-
-class DecisionBody(RootModel[Annotated[Approval | ChangesRequest, Field(discriminator="action")]]):
-    """Approve (a comment optional), or request changes or reject (saying why)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    @property
-    def revision(self) -> int:
-        return self.root.revision
-
-    @property
-    def action(self) -> str:
-        return self.root.action
-
-    @property
-    def comment(self) -> str:
-        return self.root.comment
-
-    def wire(self) -> dict[str, Any]:
-        return self.root.model_dump()
+    action: Literal["approve", "request_changes", "reject"]
+    comment: Reason = Field(description="Why: every decision says it.")
 
 
 class CommentBody(Wire):

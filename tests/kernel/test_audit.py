@@ -285,7 +285,7 @@ CHANGES: dict[str, Change] = {
     ),
     "ReviewService.deprecate": (
         lambda w: _published_version(w, "2"),
-        lambda w: _reviews(w).deprecate(RITA, 1, _latest(w).revision, "drifts"),
+        lambda w: asyncio.run(_reviews(w).deprecate(RITA, 1, _latest(w).revision, "drifts")),
         "publication.deprecated",
         "publication",
         "1",

@@ -48,6 +48,7 @@ class MemoryRegistry:
     published: dict[int, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     cards: dict[str, str] = field(default_factory=dict)
+    deprecated: set[str] = field(default_factory=set)
 
     async def version_facts(self, author: str, model_name: str, version: str) -> VersionFacts:
         if model_name != "churn-model" or version not in ("1", "2", "3"):
@@ -85,6 +86,9 @@ class MemoryRegistry:
 
     async def move_alias(self, catalog_model: str, alias: str, version: str) -> None:
         self.aliases[alias] = version
+
+    async def deprecate_copy(self, catalog_model: str, version: str) -> None:
+        self.deprecated.add(version)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.api.reviews import ModelCardRules
-from jupyterlab_mlplat.core.models.records import TAG_PUBLICATION
+from jupyterlab_mlplat.core.models.records import TAG_DEPRECATED, TAG_PUBLICATION
 from jupyterlab_mlplat.core.reviews.errors import PublishFailed
 from jupyterlab_mlplat.core.reviews.records import Action, State
 from jupyterlab_mlplat.core.reviews.service import ReviewService
@@ -98,6 +98,8 @@ def test_a_failed_publish_stays_approved_and_the_retry_publishes_once(
         assert again is not None
         done = asyncio.run(up.publish(ADAM, draft.id, again.revision))
         assert done.state is State.PUBLISHED and done.publish_error is None
+        gone = asyncio.run(up.deprecate(RITA, draft.id, done.revision, "superseded"))
+        assert gone.state is State.DEPRECATED
     finally:
         store.close()
 
@@ -107,3 +109,4 @@ def test_a_failed_publish_stays_approved_and_the_retry_publishes_once(
     assert champion.tags[TAG_PUBLICATION] == str(draft.id)
     copies = client.search_model_versions(f"name='catalog.{catalog_name}'")
     assert [c.version for c in copies] == [done.catalog_version]  # one copy, however retried
+    assert copies[0].tags[TAG_DEPRECATED] == "true"

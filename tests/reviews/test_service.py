@@ -221,8 +221,15 @@ def test_deprecate_and_move_the_champion_back(world: World) -> None:
     assert entry.alias_history[0].comment == "v2 drifts"  # newest first
     fresh_second = world.store.publication(second.id)
     assert fresh_second is not None
-    gone = world.reviews.deprecate(RITA, second.id, fresh_second.revision, "drifts")
+    gone = run(world.reviews.deprecate(RITA, second.id, fresh_second.revision, "drifts"))
     assert gone.state is State.DEPRECATED
+    assert world.registry.deprecated == {"2"}
+    deprecated = world.store.catalog_entry("churn")
+    assert deprecated is not None
+    assert {v.version: str(v.state) for v in deprecated.versions} == {
+        1: "published",
+        2: "deprecated",
+    }
 
 
 def test_refusals_before_anything_is_stored(world: World) -> None:

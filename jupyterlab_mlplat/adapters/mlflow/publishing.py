@@ -82,6 +82,9 @@ class CatalogPublisher(ReviewsRegistry):
     async def move_alias(self, catalog_model: str, alias: str, version: str) -> None:
         await self.registry.set_alias(catalog_model, alias, version)
 
+    async def deprecate_copy(self, catalog_model: str, version: str) -> None:
+        await self.registry.deprecate(catalog_model, version)
+
 
 async def _none() -> None:
     return None

@@ -152,6 +152,9 @@ class Registry(Protocol):
 
     async def move_alias(self, catalog_model: str, alias: str, version: str) -> None: ...
 
+    async def deprecate_copy(self, catalog_model: str, version: str) -> None:
+        """Mark the catalog's version deprecated in MLflow (a tag people's code can read)."""
+
 
 @runtime_checkable
 class CardRules(Protocol):

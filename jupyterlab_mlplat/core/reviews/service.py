@@ -390,8 +390,25 @@ class ReviewService:
             )
         return self._reread(approved.id)
 
-    def deprecate(
+    async def deprecate(
         self, identity: Identity, publication_id: int, revision: int, comment: str = ""
+    ) -> Publication:
+        """Take a published version out of use: tagged deprecated on the catalog's model in
+        MLflow first (idempotent, so a failure leaves nothing to undo), then recorded."""
+        current = self._visible(identity, self.store.publication(publication_id))
+        rules.check(current.state, Action.DEPRECATE, identity, current.author)
+        if current.revision != revision:
+            raise _changed(current, revision)
+        if current.catalog_version is not None:
+            await self._registry().deprecate_copy(
+                self.catalog_prefix + _catalog_name(current), current.catalog_version
+            )
+        return await asyncio.to_thread(
+            self._deprecated, identity, publication_id, revision, comment
+        )
+
+    def _deprecated(
+        self, identity: Identity, publication_id: int, revision: int, comment: str
     ) -> Publication:
         with self.store.transaction(identity.name) as tx:
             current = self._current(tx, identity, publication_id, revision)

@@ -205,12 +205,8 @@ class DeprecateHandler(PlatformHandler):
     )
     async def post(self, publication_id: str) -> None:
         body = self.parse(CommentBody)
-        done = await self.run(
-            self.services.reviews.deprecate,
-            self.identity,
-            checked_id(publication_id),
-            body.revision,
-            body.comment,
+        done = await self.services.reviews.deprecate(
+            self.identity, checked_id(publication_id), body.revision, body.comment
         )
         self.send_model(PublicationBody.of(done))
 
@@ -246,8 +242,10 @@ class NotificationsHandler(PlatformHandler):
         ],
     )
     async def get(self) -> None:
-        after = self.int_argument("after") if self.get_query_argument("after", "") else 0
-        limit = self.int_argument("limit") if self.get_query_argument("limit", "") else 50
+        sent = self.get_query_argument
+        after = 0 if sent("after", None) is None else self.int_argument("after")
+        limit = 50 if sent("limit", None) is None else self.int_argument("limit")
+
         found = await self.run(
             self.services.reviews.notifications, self.identity, after=after, limit=limit
         )
