@@ -55,9 +55,3 @@ class RegistrationFailed(Conflict):
     (its status is FAILED_REGISTRATION)."""
 
     reason = "model_registration_failed"
-
-
-class RegistryNotConfigured(NotFound):
-    """This server or the platform has no MLflow to keep models in."""
-
-    reason = "registry_not_configured"

@@ -30,6 +30,7 @@ from .errors import (
     LoggedModelNotFound,
     ModelNameTaken,
     ModelVersionNotFound,
+    RegistrationFailed,
     VersionIdInvalid,
 )
 from .ports import Publications, Registry
@@ -185,9 +186,15 @@ class ModelService:
                 f"the registered model {name!r} belongs to {model.created_by}; choose another name",
                 params={"name": name[:256], "owner": model.created_by},
             )
-        return await self.registry.create_version(
+        created = await self.registry.create_version(
             name, source=source, run_id=run_id, model_id=model_id
         )
+        if created.status == "FAILED_REGISTRATION":  # a registry that copies files may fail so
+            raise RegistrationFailed(
+                f"MLflow could not register version {created.version} of {name!r}",
+                params={"name": name[:256], "version": created.version},
+            )
+        return created
 
     async def my_models(self, *, max_results: int, page_token: str | None) -> Page[ModelRow]:
         """The person's registered models, the latest versions of each with their key

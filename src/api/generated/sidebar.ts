@@ -937,6 +937,24 @@ export interface components {
             /** To Version */
             to_version: number;
         };
+        /** Approval */
+        Approval: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "approve";
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** ArtifactFileBody */
         ArtifactFileBody: {
             /** File Size */
@@ -1387,6 +1405,24 @@ export interface components {
              */
             worktree: string;
         };
+        /** ChangesRequest */
+        ChangesRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "reject" | "request_changes";
+            /**
+             * Comment
+             * @description Why: required to request changes or to reject.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -1452,25 +1488,9 @@ export interface components {
         };
         /**
          * DecisionBody
-         * @description Approve, request changes or reject, each with a comment that says something.
+         * @description Approve (a comment optional), or request changes or reject (saying why).
          */
-        DecisionBody: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "approve" | "request_changes" | "reject";
-            /**
-             * Comment
-             * @description Why: every decision says it.
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
+        DecisionBody: components["schemas"]["Approval"] | components["schemas"]["ChangesRequest"];
         /** DiffBody */
         DiffBody: {
             /**
@@ -1528,7 +1548,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "already_approved" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "diff_too_large" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_integer" | "quota_exceeded" | "registry_not_configured" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "transition_not_allowed" | "unavailable" | "unknown_route";
+            reason: "admin_only" | "already_approved" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "diff_too_large" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "transition_not_allowed" | "unavailable" | "unknown_route";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -7251,7 +7271,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DecisionBody"];
             };
