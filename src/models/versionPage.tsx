@@ -156,7 +156,7 @@ function Lineage(
       <ol className="jp-mlplat-lineage">
         {step(
           'commit',
-          trans.__('Commit'),
+          trans.__('Git commit'),
           detail.commit ? (
             commitUrl ? (
               <a
