@@ -601,24 +601,6 @@ export interface components {
             /** To Version */
             to_version: number;
         };
-        /** Approval */
-        Approval: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            action: "approve";
-            /**
-             * Comment
-             * @default
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
         /**
          * CardMetric
          * @description One metric the author picked from the run, with its value there and a note of theirs.
@@ -982,24 +964,6 @@ export interface components {
              */
             version: number;
         };
-        /** ChangesRequest */
-        ChangesRequest: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            action: "reject" | "request_changes";
-            /**
-             * Comment
-             * @description Why: required to request changes or to reject.
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -1028,9 +992,25 @@ export interface components {
         };
         /**
          * DecisionBody
-         * @description Approve (a comment optional), or request changes or reject (saying why).
+         * @description Approve, request changes or reject, each with a comment that says something.
          */
-        DecisionBody: components["schemas"]["Approval"] | components["schemas"]["ChangesRequest"];
+        DecisionBody: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "approve" | "request_changes" | "reject";
+            /**
+             * Comment
+             * @description Why: every decision says it.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** DiffBody */
         DiffBody: {
             /**
@@ -4311,7 +4291,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["DecisionBody"];
             };

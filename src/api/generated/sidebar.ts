@@ -937,24 +937,6 @@ export interface components {
             /** To Version */
             to_version: number;
         };
-        /** Approval */
-        Approval: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            action: "approve";
-            /**
-             * Comment
-             * @default
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
         /** ArtifactFileBody */
         ArtifactFileBody: {
             /** File Size */
@@ -1405,24 +1387,6 @@ export interface components {
              */
             worktree: string;
         };
-        /** ChangesRequest */
-        ChangesRequest: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            action: "reject" | "request_changes";
-            /**
-             * Comment
-             * @description Why: required to request changes or to reject.
-             */
-            comment: string;
-            /**
-             * Revision
-             * @description The revision the page showed: a stale one is refused (409).
-             */
-            revision: number;
-        };
         /** CheckBody */
         CheckBody: {
             /**
@@ -1488,9 +1452,25 @@ export interface components {
         };
         /**
          * DecisionBody
-         * @description Approve (a comment optional), or request changes or reject (saying why).
+         * @description Approve, request changes or reject, each with a comment that says something.
          */
-        DecisionBody: components["schemas"]["Approval"] | components["schemas"]["ChangesRequest"];
+        DecisionBody: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "approve" | "request_changes" | "reject";
+            /**
+             * Comment
+             * @description Why: every decision says it.
+             */
+            comment: string;
+            /**
+             * Revision
+             * @description The revision the page showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
         /** DiffBody */
         DiffBody: {
             /**
@@ -7271,7 +7251,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["DecisionBody"];
             };
