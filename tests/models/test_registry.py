@@ -215,3 +215,11 @@ async def test_publishing_reads_as_the_author_and_writes_as_the_platform(
         f"models:/{catalog}@champion/{CARD_FILE}", dst_path=str(tmp_path)
     )
     assert "license: mit" in Path(card).read_text()  # noqa: ASYNC240
+
+    # taken out of use: tagged deprecated, the alias removed; a person can do neither
+    platform = _platform(hub)
+    await platform.deprecate(catalog, "1")
+    await platform.delete_alias(catalog, "champion")
+    assert alice.get_model_version(catalog, "1").tags["mlplat.deprecated"] == "true"
+    assert alice.get_registered_model(catalog).aliases == {}
+    _refused(lambda: alice.set_model_version_tag(catalog, "1", "mlplat.deprecated", "false"))
