@@ -112,7 +112,7 @@ class SearchArguments:
     def query_string(self) -> str:
         pairs: list[tuple[str, str | int]] = [("q", self.text)] if self.text else []
         pairs += [(f, v) for f, values in self.facets.items() for v in values]
-        if self.sort:
+        if self.sort is not None:
             pairs.append(("sort", self.sort))
         pairs += [("page", self.page), ("page_size", self.page_size)]
         return urlencode(pairs)

@@ -130,6 +130,11 @@ async def test_the_catalog_tab_searches_and_opens_a_model(
     )
     assert json.loads(history.body)["moves"][0]["publication_id"] == 1
 
+    # the sidebar forwards the search as it read it: an empty sort is the platform's to refuse
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch("jupyterlab-mlplat", "catalog", "search", params={"sort": ""})
+    assert refused.value.code == 400
+
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", "catalog", "models", "nope")
     assert caught.value.code == 404

@@ -200,6 +200,7 @@ def test_an_unknown_name_is_its_own_not_found(catalog: SqlStore) -> None:
         ("", {"team": [str(i) for i in range(21)]}, None, "too_many"),
         ("", {"license": ["MIT", "MIT"]}, None, "duplicate"),
         ("", {}, "popularity", "sort"),
+        ("", {}, "", "sort"),
     ],
 )
 def test_a_search_out_of_bounds_says_which_rule(

@@ -132,7 +132,7 @@ def search_query(
         if values:
             chosen[facet] = values
     try:
-        order = Sort(sort or Sort.RELEVANCE)
+        order = Sort(Sort.RELEVANCE if sort is None else sort)
     except ValueError:
         raise CatalogQueryInvalid(
             "Sort by relevance, updated or name.", "sort", params={"rule": "sort", "field": "sort"}
