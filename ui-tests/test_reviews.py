@@ -157,6 +157,19 @@ def _open(panel: Locator, page: Page, model: str, version: str) -> Locator:
     return article
 
 
+def _widen_sidebar(page: Page, by: int = 320) -> None:
+    """Drag the sidebar's edge as a reviewer does to read a page side by side."""
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first
+    box = handle.bounding_box()
+    if box is None:
+        return
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + by, y, steps=5)
+    page.mouse.up()
+
+
 def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
     page: Page,
     submitted: dict[str, Any],
@@ -176,6 +189,7 @@ def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
     screenshot("rita-review-queue-en")
 
     article = _open(panel, page, submitted["model"], submitted["version"])
+    _widen_sidebar(page)
     # the card, through the sanitizer: Markdown drawn, nothing of its script run
     expect(article.locator(".jp-mlplat-card strong", has_text="species")).to_be_visible()
     assert page.evaluate("window.__mlplatPwned") is None

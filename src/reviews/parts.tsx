@@ -210,39 +210,43 @@ export function MetricsCompare(props: {
           {trans.__('The run logged no metrics.')}
         </p>
       ) : (
-        <table className="jp-mlplat-table jp-mlplat-metrics-table">
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('Metric')}</th>
-              <th scope="col">{trans.__('This version')}</th>
-              <th scope="col">{trans.__('Champion')}</th>
-              <th scope="col">{trans.__('Difference')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(row => {
-              const diff = differenceOf(row, trans);
-              return (
-                <tr key={row.key} className={`jp-mlplat-metric-${diff.kind}`}>
-                  <th scope="row">{row.key}</th>
-                  <td>{numberText(row.candidate)}</td>
-                  <td>{numberText(row.champion)}</td>
-                  <td>
-                    {diff.mark && (
-                      <span
-                        aria-hidden="true"
-                        className="jp-mlplat-metric-mark"
-                      >
-                        {diff.mark}{' '}
+        <div className="jp-mlplat-table-scroll">
+          <table className="jp-mlplat-table jp-mlplat-metrics-table">
+            <thead>
+              <tr>
+                <th scope="col">{trans.__('Metric')}</th>
+                <th scope="col">{trans.__('This version')}</th>
+                <th scope="col">{trans.__('Champion')}</th>
+                <th scope="col">{trans.__('Difference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(row => {
+                const diff = differenceOf(row, trans);
+                return (
+                  <tr key={row.key} className={`jp-mlplat-metric-${diff.kind}`}>
+                    <th scope="row">{row.key}</th>
+                    <td>{numberText(row.candidate)}</td>
+                    <td>{numberText(row.champion)}</td>
+                    <td>
+                      {diff.mark && (
+                        <span
+                          aria-hidden="true"
+                          className="jp-mlplat-metric-mark"
+                        >
+                          {diff.mark}{' '}
+                        </span>
+                      )}
+                      <span className="jp-mlplat-metric-words">
+                        {diff.words}
                       </span>
-                    )}
-                    <span className="jp-mlplat-metric-words">{diff.words}</span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </PageSection>
   );
