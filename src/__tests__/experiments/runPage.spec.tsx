@@ -234,3 +234,22 @@ describe('RunView', () => {
     expect(alert.textContent).toContain("Run 'r1' not found");
   });
 });
+
+describe('Register model on the run page', () => {
+  it('is not offered without the Models tab', async () => {
+    await renderRun(new ScriptedMlflow());
+    expect(screen.queryByRole('button', { name: 'Register model' })).toBeNull();
+  });
+
+  it('runs the Models tab’s command with the run', async () => {
+    const commands = new CommandRegistry();
+    const ran: unknown[] = [];
+    commands.addCommand('mlplat:register-model', {
+      execute: args => void ran.push(args)
+    });
+    const api = new ScriptedMlflow();
+    await renderRun(api, commands);
+    fireEvent.click(screen.getByRole('button', { name: 'Register model' }));
+    expect(ran).toEqual([{ runId: 'r1', runName: runDetail().name }]);
+  });
+});
