@@ -73,11 +73,11 @@ class PublicationsHandler(SidebarHandler):
         self.write_model(await created, 201)
 
 
-class ReviewQueueHandler(SidebarHandler):
+class ReviewQueueHandler(RoleFirst):
     @operation(
-        "The review queue (reviewers and admins); `count` is the tab's badge.",
+        "The review queue (reviewers); `count` is the tab's badge.",
         {200: (PublicationList, "The queue, oldest first.")},
-        errors={403: "Only reviewers or admins see the queue."},
+        role="reviewer",
     )
     @tornado.web.authenticated
     async def get(self) -> None:

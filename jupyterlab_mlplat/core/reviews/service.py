@@ -46,7 +46,6 @@ from .errors import (
     PublicationOpen,
     PublishFailed,
     ReviewerOnly,
-    ReviewerOrAdminOnly,
     TransitionNotAllowed,
 )
 from .ports import CardRules, Registry, ReviewsStore, ReviewsTx
@@ -111,8 +110,9 @@ class ReviewService:
     # ------------------------------------------------------------------ reading
     def queue(self, identity: Identity) -> list[Publication]:
         """What reviewers have to do: submissions in review, and approved ones whose publish
-        failed and waits for a retry; oldest first."""
-        _require_steward(identity)
+        failed and waits for a retry; oldest first. The Reviews tab is the review role's."""
+        if not identity.has(Role.REVIEWER):
+            raise ReviewerOnly("Only reviewers see the review queue.")
         found = self.store.publications(states=(State.IN_REVIEW, State.APPROVED))
         return sorted(found, key=lambda p: (p.updated_at, p.id))
 
@@ -631,11 +631,6 @@ def _may_see(identity: Identity, publication: Publication) -> bool:
         or identity.has(Role.REVIEWER)
         or identity.has(Role.ADMIN)
     )
-
-
-def _require_steward(identity: Identity) -> None:
-    if not (identity.has(Role.REVIEWER) or identity.has(Role.ADMIN)):
-        raise ReviewerOrAdminOnly("Only reviewers or admins see the review queue.")
 
 
 def _changed(current: Publication, yours: int) -> PublicationChanged:

@@ -67,9 +67,9 @@ class QueueHandler(PlatformHandler):
     route_name = "publications_queue"
 
     @operation(
-        "The review queue (reviewers and admins): in review, and approved ones to publish.",
+        "The review queue (reviewers): in review, and approved ones to publish again.",
         {200: (PublicationList, "The queue, oldest first; `count` is the badge.")},
-        errors={403: "Only reviewers or admins see the queue."},
+        role="reviewer",
     )
     async def get(self) -> None:
         found = await self.run(self.services.reviews.queue, self.identity)

@@ -379,7 +379,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The review queue (reviewers and admins): in review, and approved ones to publish. */
+        /**
+         * The review queue (reviewers): in review, and approved ones to publish again.
+         * @description Needs the `reviewer` role.
+         */
         get: operations["getQueue"];
         put?: never;
         post?: never;
@@ -4002,7 +4005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only reviewers or admins see the queue. */
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -732,7 +732,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The review queue (reviewers and admins); `count` is the tab's badge. */
+        /**
+         * The review queue (reviewers); `count` is the tab's badge.
+         * @description Needs the `reviewer` role.
+         */
         get: operations["getReviewQueue"];
         put?: never;
         post?: never;
@@ -6962,7 +6965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only reviewers or admins see the queue. */
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
             403: {
                 headers: {
                     [name: string]: unknown;
