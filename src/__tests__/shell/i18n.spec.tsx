@@ -145,9 +145,9 @@ describe('PlatformView in Russian', () => {
     expect(screen.getByText('Рецензент')).toBeTruthy();
     expect(screen.getByText('Администратор')).toBeTruthy();
     expect(screen.getByRole('tab', { name: 'Эксперименты' })).toBeTruthy();
-    fireEvent.click(screen.getByRole('tab', { name: 'Модели' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Развёртывания' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Модели пока недоступны: эта часть рабочей среды ещё в разработке.'
+      'Развёртывания пока недоступны: эта часть рабочей среды ещё в разработке.'
     );
     expect(screen.queryByText('Experiments')).toBeNull();
   });
