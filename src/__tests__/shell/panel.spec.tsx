@@ -68,6 +68,7 @@ describe('PlatformView', () => {
       'Experiments',
       'Git',
       'Models',
+      'Catalog',
       'Deployments',
       'Instructions'
     ]);
