@@ -69,7 +69,9 @@ Revision = Annotated[
 ]
 Comment = Annotated[str, Field(max_length=MAX_COMMENT)]
 #: a comment that says something: not empty, not only spaces (the service strips it)
-Reason = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT, pattern=r"\S")]
+#: a character that is not a space, and (as in every text) no NUL
+_SAYS_SOMETHING = "^[^\x00]*[^\\s\x00][^\x00]*$"
+Reason = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT, pattern=_SAYS_SOMETHING)]
 
 
 # ---------------------------------------------------------------- requests
