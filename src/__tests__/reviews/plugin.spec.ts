@@ -1,0 +1,98 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ServerConnection } from '@jupyterlab/services';
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import { ObservableDisposableDelegate } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+
+import { reviewsPlugin } from '../../reviews/plugin';
+import { CommandIDs } from '../../shell/commands';
+import { IMLPlatformSidebar } from '../../tokens';
+import { identity } from '../shell/fixtures';
+import { labRendermime } from '../shell/rendermime';
+
+/** The sidebar as the plugin sees it, recording what it is asked to show. */
+function fakeSidebar(roles: string[]) {
+  const shown: string[] = [];
+  const tabs: IMLPlatformSidebar.ITab[] = [];
+  const sidebar = {
+    addTab: (tab: IMLPlatformSidebar.ITab) => {
+      tabs.push(tab);
+      return new ObservableDisposableDelegate(() => tab.model?.dispose());
+    },
+    addReasonLabels: () => new ObservableDisposableDelegate(() => undefined),
+    showTab: (id: string) => shown.push(id),
+    whoAmI: async () => identity({ name: 'rita', roles: roles as never }),
+    translationDomain: 'jupyterlab_mlplat',
+    notifications: {
+      state: { items: [], status: { kind: 'ready' } },
+      stateChanged: new Signal({}),
+      arrived: new Signal({}),
+      refresh: async () => undefined
+    }
+  } as unknown as IMLPlatformSidebar;
+  return { sidebar, shown, tabs };
+}
+
+function activate(roles: string[]) {
+  const commands = new CommandRegistry();
+  const opened: unknown[] = [];
+  commands.addCommand('mlplat:open-model-version', {
+    execute: args => {
+      opened.push(args);
+    }
+  });
+  const app = {
+    commands,
+    serviceManager: {
+      // Nothing answers here: the test looks only at where Open goes.
+      serverSettings: ServerConnection.makeSettings({
+        baseUrl: 'http://127.0.0.1:9/'
+      })
+    }
+  } as unknown as JupyterFrontEnd;
+  const fake = fakeSidebar(roles);
+  void reviewsPlugin.activate(
+    app,
+    fake.sidebar,
+    nullTranslator,
+    labRendermime()
+  );
+  return { commands, opened, ...fake };
+}
+
+describe('reviewsPlugin', () => {
+  it('adds the Reviews tab for reviewers, with its count on the strip', () => {
+    const { tabs } = activate(['reviewer']);
+    expect(tabs).toHaveLength(1);
+    expect(tabs[0].role).toBe('reviewer');
+    expect(tabs[0].badge?.state).toBe(0);
+    tabs[0].model?.dispose();
+  });
+
+  it('opens a submission on the review page of a reviewer', async () => {
+    const { commands, shown, opened, tabs } = activate(['reviewer']);
+    await commands.execute(CommandIDs.openPublication, {
+      id: 7,
+      kind: 'submitted',
+      modelName: 'churn',
+      version: '3'
+    });
+    expect(shown).toEqual(['reviews']);
+    expect(opened).toEqual([]);
+    tabs[0].model?.dispose();
+  });
+
+  it("opens a decision on the author's version page", async () => {
+    const { commands, shown, opened, tabs } = activate(['data_scientist']);
+    await commands.execute(CommandIDs.openPublication, {
+      id: 7,
+      kind: 'decided',
+      modelName: 'churn',
+      version: '3'
+    });
+    expect(opened).toEqual([{ name: 'churn', version: '3' }]);
+    expect(shown).toEqual([]);
+    tabs[0].model?.dispose();
+  });
+});
