@@ -181,6 +181,10 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("rita")
+    # a notebook to insert the snippet into: the launcher's first card is a new notebook
+    page.locator(".jp-LauncherCard", has_text="Python 3").first.click()
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    expect(cells).to_have_count(1, timeout=60_000)
     tab = _catalog(panel, "Catalog")
     tab.get_by_role("searchbox", name="Search the catalog").fill("demand buses")
     tab.get_by_role("button", name=published.curated).click()
@@ -188,6 +192,13 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     versions = model.get_by_role("region", name="Versions")
     expect(versions.locator(".jp-mlplat-catalog-version")).to_have_count(2, timeout=30_000)
     newer, older = versions.locator(".jp-mlplat-catalog-version").all()
+
+    model.get_by_role("button", name="Insert into the notebook").click()
+    expect(model.get_by_text("Inserted after the active cell.")).to_be_visible()
+    expect(cells).to_have_count(2)
+    expect(cells.nth(1)).to_contain_text(
+        f'mlflow.pyfunc.load_model("models:/catalog.{published.curated}@champion")'
+    )
     expect(newer.locator(".jp-mlplat-catalog-champion")).to_have_text("champion")
 
     older.get_by_role("button", name="Make champion again…").click()
