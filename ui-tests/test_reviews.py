@@ -125,7 +125,7 @@ def submitted(workbench: Any) -> dict[str, Any]:
     }
 
 
-def _api(page: Page, url: str, user: str, path: str, method: str = "GET", body: Any = None):
+def _api(page: Page, url: str, user: str, path: str, method: str = "GET", body: Any = None) -> Any:
     """Call the sidebar API from the person's lab, as the tab does (their cookie, XSRF)."""
     return page.evaluate(
         """async ([url, method, body]) => {
