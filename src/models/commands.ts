@@ -3,9 +3,16 @@ import { MainAreaWidget, Notification } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
-import { DisposableSet, IDisposable } from '@lumino/disposable';
+import {
+  DisposableDelegate,
+  DisposableSet,
+  IDisposable
+} from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
 
 import { errorText } from '../shell/errors';
+import { IPlatformNotification } from '../shell/types';
+import { INotificationFeed } from '../tokens';
 import { mlplatIcon } from '../shell/icons';
 import { CommandIDs } from './commandIds';
 import { ModelsModel } from './model';
@@ -18,6 +25,8 @@ export interface IModelCommandsOptions {
   model: ModelsModel;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
+  /** The lab's notifications: news of a version refreshes its open page. */
+  notifications?: INotificationFeed | null;
   /** Answers the register dialog (tests). */
   ask?: IRegisterOptions['ask'];
 }
@@ -31,25 +40,48 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
   const disposables = new DisposableSet();
   const pages = new Map<string, MainAreaWidget>();
 
+  const outdated = new Map<string, Signal<unknown, void>>();
   const openVersion = (name: string, version: string) => {
     const id = versionPageId(name, version);
     let page = pages.get(id);
     if (!page || page.isDisposed) {
+      const signal = new Signal<unknown, void>(model);
       page = createVersionPage({
         api: model.api,
         name,
         version,
         commands,
         rendermime: options.rendermime,
-        trans
+        trans,
+        outdated: signal
       });
       pages.set(id, page);
-      page.disposed.connect(() => pages.delete(id));
+      outdated.set(id, signal);
+      page.disposed.connect(() => {
+        pages.delete(id);
+        outdated.delete(id);
+      });
       shell.add(page, 'main');
     }
     shell.activateById(page.id);
     return page;
   };
+
+  // A reviewer's decision or a publish changes the open page of its version.
+  const onNews = (_: unknown, items: IPlatformNotification[]) => {
+    for (const item of items) {
+      if (item.kind !== 'submitted') {
+        outdated.get(versionPageId(item.model_name, item.version))?.emit();
+      }
+    }
+  };
+  if (options.notifications) {
+    const feed = options.notifications;
+    feed.arrived.connect(onNews);
+    disposables.add(
+      new DisposableDelegate(() => feed.arrived.disconnect(onNews))
+    );
+  }
 
   disposables.add(
     commands.addCommand(CommandIDs.openVersion, {

@@ -59,7 +59,8 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       shell: app.shell,
       model,
       rendermime,
-      trans
+      trans,
+      notifications: sidebar.notifications
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(

@@ -3,6 +3,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
+import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { errorText } from '../shell/errors';
@@ -30,6 +31,11 @@ export interface IVersionPageOptions {
   commands: CommandRegistry;
   rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
+  /**
+   * Emits when the page should read the version again: news about its
+   * publication arrived (a reviewer decided, it was published).
+   */
+  outdated?: ISignal<unknown, void>;
 }
 
 /** A version's page in the main area; one per version. */
@@ -85,6 +91,13 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
     };
   }, [api, name, version, generation]);
   const reload = () => setGeneration(generation + 1);
+  React.useEffect(() => {
+    const again = () => setGeneration(current => current + 1);
+    props.outdated?.connect(again);
+    return () => {
+      props.outdated?.disconnect(again);
+    };
+  }, [props.outdated]);
   // the publication's state as its editor last saw it, for the chain
   const [liveState, setLiveState] = React.useState<string | null>(null);
   React.useEffect(() => setLiveState(null), [loaded]);

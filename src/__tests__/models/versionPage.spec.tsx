@@ -1,6 +1,8 @@
 import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import {
+  act,
   fireEvent,
   render,
   screen,
@@ -271,5 +273,34 @@ describe('the version page', () => {
         ) as HTMLTextAreaElement
       ).disabled
     ).toBe(true);
+  });
+});
+
+describe('a version page and the news', () => {
+  it('reads the version again when news of it arrives', async () => {
+    const api = new ScriptedModels();
+    const outdated = new Signal<unknown, void>({});
+    render(
+      <VersionView
+        api={api}
+        name="churn"
+        version="3"
+        commands={new CommandRegistry()}
+        rendermime={labRendermime()}
+        trans={english}
+        outdated={outdated}
+      />
+    );
+    await screen.findByRole('region', { name: 'Lineage' });
+    expect(api.named('lineage')).toHaveLength(1);
+
+    api.stored = publication({ state: 'approved' });
+    api.listed = true;
+    act(() => outdated.emit());
+    const chain = await screen.findByRole('region', { name: 'Lineage' });
+    await waitFor(() =>
+      expect(within(chain).getByText('Approved')).toBeTruthy()
+    );
+    expect(api.named('lineage')).toHaveLength(2);
   });
 });
