@@ -6,7 +6,7 @@ sidebar's Catalog tab, so an external system and the tab read one shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -95,12 +95,21 @@ class SearchArguments:
     @classmethod
     def read(
         cls,
-        one: Callable[[str], str | None],
-        many: Callable[[str], list[str]],
+        query: Mapping[str, list[bytes]],
         integer: Callable[[str, int], int],
     ) -> SearchArguments:
-        """From a request: ``one(name)`` a parameter or None, ``many(name)`` all its values,
-        ``integer(name, default)`` a whole number within the bounds the document declares."""
+        """From a request's query arguments as sent, and ``integer(name, default)``: a whole
+        number within the bounds the document declares. Text is read as sent, not through
+        tornado's ``get_argument``, which turns control characters into spaces: the rules
+        refuse them, as the document says."""
+
+        def many(name: str) -> list[str]:
+            return [v.decode("utf-8", "replace") for v in query.get(name, [])]
+
+        def one(name: str) -> str | None:
+            values = many(name)
+            return values[-1] if values else None
+
         return cls(
             text=one("q") or "",
             facets={f: values for f in FACETS if (values := many(f))},

@@ -27,11 +27,7 @@ class CatalogSearchHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        search = SearchArguments.read(
-            lambda name: self.get_argument(name, None, strip=False),
-            lambda name: self.get_arguments(name, strip=False),
-            self.int_argument,
-        )
+        search = SearchArguments.read(self.request.query_arguments, self.int_argument)
         self.write_model(await self.client.catalog_search(search))
 
 

@@ -77,6 +77,8 @@ async def test_a_model_page_has_card_versions_lineage_aliases_and_a_snippet(
         ("api/v1/catalog/models/nope/alias-history", 404, "catalog_entry_not_found"),
         (search(sort="popularity"), 400, "catalog_query_invalid"),
         (search(q="x" * 201), 400, "catalog_query_invalid"),
+        (search(team=["a\x00b"]), 400, "catalog_query_invalid"),
+        (search(q="\x1b[31m"), 400, "catalog_query_invalid"),
         (search(page="0"), 400, "query_not_integer"),
         (search(page_size="101"), 400, "query_not_integer"),
     ],
@@ -130,10 +132,12 @@ async def test_the_catalog_tab_searches_and_opens_a_model(
     )
     assert json.loads(history.body)["moves"][0]["publication_id"] == 1
 
-    # the sidebar forwards the search as it read it: an empty sort is the platform's to refuse
-    with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch("jupyterlab-mlplat", "catalog", "search", params={"sort": ""})
-    assert refused.value.code == 400
+    # the sidebar forwards the search as it read it: an empty sort, a control character are
+    # the platform's to refuse
+    for params in ({"sort": ""}, {"task": "a\x00b"}):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch("jupyterlab-mlplat", "catalog", "search", params=params)
+        assert refused.value.code == 400
 
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-mlplat", "catalog", "models", "nope")

@@ -30,11 +30,7 @@ class CatalogReadHandler(PlatformHandler):
             raw = self.get_query_argument(name, None)
             return default if raw is None else declared_query(type(self), "get", name).integer(raw)
 
-        return SearchArguments.read(
-            lambda name: self.get_query_argument(name, None, strip=False),
-            lambda name: self.get_query_arguments(name, strip=False),
-            integer,
-        )
+        return SearchArguments.read(self.request.query_arguments, integer)
 
 
 class CatalogSearchHandler(CatalogReadHandler):
