@@ -294,8 +294,11 @@ async def run_in_kernel(
         )
     )
     out: list[str] = []
+    # the reply comes on the shell channel, the output on iopub: neither waits for the other,
+    # so the cell is done once both the reply and iopub's "idle" after it have come
+    replied = idle = False
     try:
-        while True:
+        while not (replied and idle):
             raw = await asyncio.wait_for(connection.read_message(), 180)
             assert raw is not None, "the kernel's channel closed"
             message = json.loads(raw)
@@ -307,6 +310,9 @@ async def run_in_kernel(
             elif kind == "error":
                 pytest.fail("\n".join(message["content"]["traceback"]))
             elif kind == "execute_reply":
-                return "".join(out)
+                replied = True
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
+        return "".join(out)
     finally:
         connection.close()
