@@ -76,6 +76,8 @@ def all_reasons() -> list[str]:
     from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401
     from jupyterlab_mlplat.core.git import service as _git  # noqa: F401
     from jupyterlab_mlplat.core.gitlab import service as _gitlab  # noqa: F401
+    from jupyterlab_mlplat.core.models import card as _card  # noqa: F401
+    from jupyterlab_mlplat.core.models import service as _models  # noqa: F401
     from jupyterlab_mlplat.core.profiles import capacity as _capacity  # noqa: F401
     from jupyterlab_mlplat.core.profiles import service as _profiles  # noqa: F401
     from jupyterlab_mlplat.core.reviews import service as _reviews  # noqa: F401
