@@ -55,10 +55,12 @@ def test_the_snippet_of_the_model_page_loads_the_champion_in_a_persons_kernel(
         snippet = entry["snippet"]
         assert f'mlflow.pyfunc.load_model("models:/catalog.{name}@champion")' in snippet
 
-        kernel.run(DATA_CELL + "import json\n")
+        # the snippet as the page shows it, first in the kernel: it needs nothing defined before
         started = time.monotonic()
-        kernel.run(snippet)
+        shown = kernel.run(snippet)
         took = time.monotonic() - started
+        assert "sepal" in shown.lower(), shown  # the input schema, printed
+        kernel.run(DATA_CELL + "import json\n")
         # the loaded champion is the published copy of alice's version, and it predicts
         out = kernel.run("print('CLASSES=' + json.dumps([int(c) for c in model.predict(data)]))")
         classes = json.loads(next(x[8:] for x in out.splitlines() if x.startswith("CLASSES=")))

@@ -164,9 +164,12 @@ def _fts5_term(term: Term) -> str:
 
 
 def notebook_snippet(mlflow_name: str, alias: str) -> str:
-    """What a person pastes into a notebook to load the model through the gateway."""
+    """What a person pastes into a notebook to load the model through the gateway. It runs as
+    it stands in a fresh kernel: the call to ``predict`` names data the notebook does not have
+    yet, so it stays a comment under the input schema that says what the data must be."""
     return (
         "import mlflow\n\n"
         f'model = mlflow.pyfunc.load_model("models:/{mlflow_name}@{alias}")\n'
-        "model.predict(data)\n"
+        "print(model.metadata.get_input_schema())  # what predict() takes\n"
+        "# predictions = model.predict(data)\n"
     )
