@@ -426,7 +426,7 @@ function Lineage(props: {
   }
   if (lineage.commit) {
     rows.push([
-      trans.__('Commit'),
+      trans.__('Git commit'),
       repository ? (
         <a href={repository} target="_blank" rel="noopener noreferrer">
           {lineage.commit.slice(0, 12)}

@@ -419,7 +419,7 @@ export function LineageChain(props: {
     <PageSection title={trans.__('Lineage')} className="jp-mlplat-lineage">
       <ol className="jp-mlplat-chain">
         <li className="jp-mlplat-chain-link">
-          <span className="jp-mlplat-chain-kind">{trans.__('Commit')}</span>
+          <span className="jp-mlplat-chain-kind">{trans.__('Git commit')}</span>
           {facts?.commit ? (
             link ? (
               <a href={link} target="_blank" rel="noopener noreferrer">
