@@ -199,7 +199,7 @@ function DecisionForm(
             value={page.comment}
             disabled={busy}
             placeholder={trans.__(
-              'What you checked, and what must change (needed to request changes or to reject)'
+              'What you checked, and what must change: every decision says why'
             )}
             onChange={event => model.setComment(event.currentTarget.value)}
           />
@@ -208,7 +208,12 @@ function DecisionForm(
               <button
                 type="button"
                 className="jp-mod-styled jp-mod-accept"
-                disabled={busy}
+                disabled={busy || !hasComment}
+                title={
+                  hasComment
+                    ? undefined
+                    : trans.__('Write what you checked first.')
+                }
                 onClick={() => decide('approve')}
               >
                 {trans.__('Approve')}
@@ -241,13 +246,16 @@ function DecisionForm(
               </button>
             )}
           </div>
-          {!hasComment && (allowed('request_changes') || allowed('reject')) && (
-            <p className="jp-mlplat-field-hint">
-              {trans.__(
-                'Requesting changes or rejecting needs a comment that says why.'
-              )}
-            </p>
-          )}
+          {!hasComment &&
+            (allowed('approve') ||
+              allowed('request_changes') ||
+              allowed('reject')) && (
+              <p className="jp-mlplat-field-hint">
+                {trans.__(
+                  'Every decision needs a comment that says why: the author reads it.'
+                )}
+              </p>
+            )}
         </>
       )}
       {allowed('publish') && (
