@@ -117,7 +117,10 @@ class VersionModelBody(Wire):
     task: str
     flavours: list[str]
     signature: dict[str, str] = Field(description="MLflow's signature: inputs, outputs (JSON).")
-    input_example: str = Field(description="The input example's file, when one was saved.")
+    input_example: str = Field(
+        description="The logged input example as MLflow saved it (JSON text, cut at 16,000 "
+        "characters); empty when none was saved."
+    )
 
     @classmethod
     def of(cls, model: VersionModel) -> VersionModelBody:

@@ -55,6 +55,8 @@ from .rest import MlflowRest, from_mlflow_token, int_or_none, to_mlflow_token
 PROXIED = "mlflow-artifacts:/"
 #: versions of one model read for its page (MLflow's own page limit for version search)
 MAX_VERSIONS = 200
+#: characters of a logged input example kept for reviewers (MLflow's own examples are a few rows)
+INPUT_EXAMPLE_LIMIT = 16_000
 
 
 def _tags(items: Any) -> dict[str, str]:
@@ -221,14 +223,32 @@ class MlflowRegistry(MlflowRest, Registry):
         }
         example = spec.get("saved_input_example_info") or {}
         flavours = spec.get("flavors") if isinstance(spec.get("flavors"), dict) else {}
+        example_file = str(example.get("artifact_path", "")) if isinstance(example, dict) else ""
         return VersionModel(
             flavour=flavour_of(flavours or {}, signature),
             artifact_uri=str(spec.get("artifact_path", "") or ""),
             signature=signature,
-            input_example=str(example.get("artifact_path", ""))
-            if isinstance(example, dict)
-            else "",
+            input_example=await self._input_example(version, example_file),
         )
+
+    async def _input_example(self, version: ModelVersion, file: str) -> str:
+        """The logged input example's text, which reviewers read beside the signature; its file
+        name alone told them nothing. A large example is cut (it is a sample, not the data)."""
+        if not file or "/" in file or file.startswith("."):
+            return ""  # MLflow writes it beside MLmodel; anything else is not ours to follow
+        try:
+            raw, _ = await self._call(
+                "GET",
+                "model-versions/get-artifact",
+                query={"name": version.name, "version": version.version, "path": file},
+                missing=MLflowNotFound("no input example"),
+            )
+        except MLflowNotFound:
+            return ""
+        text = raw[: INPUT_EXAMPLE_LIMIT + 1].decode("utf-8", errors="replace")
+        if len(text) > INPUT_EXAMPLE_LIMIT:
+            return text[:INPUT_EXAMPLE_LIMIT] + "\n…"
+        return text
 
     async def get_run(self, run_id: str) -> RunSnapshot:
         answer = await self._json(

@@ -3148,7 +3148,7 @@ export interface components {
             framework: string;
             /**
              * Input Example
-             * @description The input example's file, when one was saved.
+             * @description The logged input example as MLflow saved it (JSON text, cut at 16,000 characters); empty when none was saved.
              */
             input_example: string;
             /**
