@@ -90,6 +90,11 @@ def published(workbench: Any) -> Published:
     return names
 
 
+def _page(page: Page) -> Locator:
+    """Where a catalog model's page opens: the main area, beside the notebooks."""
+    return page.locator("#jp-main-dock-panel")
+
+
 def _catalog(panel: Locator, label: str) -> Locator:
     panel.get_by_role("tab", name=label).click()
     return panel.get_by_role("tabpanel")
@@ -116,7 +121,7 @@ def test_the_catalog_finds_a_model_by_a_word_of_its_russian_card(
         screenshot("alice-catalog-search-ru")
 
         hits.get_by_role("button", name=published.russian).click()
-        model = tab.get_by_role("article", name=f"Модель каталога {published.russian}")
+        model = _page(page).get_by_role("article", name=f"Модель каталога {published.russian}")
         expect(model.get_by_text("Описание и назначение")).to_be_visible()
         expect(model.get_by_text("Прогнозирует отток абонентов", exact=False)).to_be_visible()
         expect(
@@ -150,7 +155,7 @@ def test_a_cards_script_links_and_handlers_do_nothing(
     expect(tab.get_by_role("button", name=published.hostile)).to_be_visible()
     screenshot("alice-catalog-search-en")
     tab.get_by_role("button", name=published.hostile).click()
-    model = tab.get_by_role("article", name=f"Catalog model {published.hostile}")
+    model = _page(page).get_by_role("article", name=f"Catalog model {published.hostile}")
     card = model.locator(".jp-mlplat-card-text").first
     # the Markdown is drawn (bold, a link that stays a link) ...
     expect(card.locator("strong", has_text="Bold words")).to_be_visible(timeout=30_000)
@@ -183,12 +188,13 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     panel = open_panel("rita")
     # a notebook to insert the snippet into: the launcher's first card is a new notebook
     page.locator(".jp-LauncherCard", has_text="Python 3").first.click()
-    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    # the notebook's cells whether or not it is in front: the model's page opens over it
+    cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     expect(cells).to_have_count(1, timeout=60_000)
     tab = _catalog(panel, "Catalog")
     tab.get_by_role("searchbox", name="Search the catalog").fill("demand buses")
     tab.get_by_role("button", name=published.curated).click()
-    model = tab.get_by_role("article", name=f"Catalog model {published.curated}")
+    model = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     versions = model.get_by_role("region", name="Versions")
     expect(versions.locator(".jp-mlplat-catalog-version")).to_have_count(2, timeout=30_000)
     newer, older = versions.locator(".jp-mlplat-catalog-version").all()

@@ -150,24 +150,12 @@ def _open(panel: Locator, page: Page, model: str, version: str) -> Locator:
     _reviews_tab(panel).click()
     queue = panel.get_by_role("list", name="Review queue")
     queue.get_by_role("button", name=re.compile(f"^{re.escape(model)} version {version}")).click()
-    article = panel.get_by_role("article")
+    # the page opens in the main area, beside the notebooks; the tab keeps the queue
+    article = page.locator("#jp-main-dock-panel").get_by_role("article")
     expect(article.get_by_role("heading", name=f"{model} version {version}")).to_be_visible(
         timeout=30_000
     )
     return article
-
-
-def _widen_sidebar(page: Page, by: int = 320) -> None:
-    """Drag the sidebar's edge as a reviewer does to read a page side by side."""
-    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first
-    box = handle.bounding_box()
-    if box is None:
-        return
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + by, y, steps=5)
-    page.mouse.up()
 
 
 def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
@@ -189,7 +177,6 @@ def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
     screenshot("rita-review-queue-en")
 
     article = _open(panel, page, submitted["model"], submitted["version"])
-    _widen_sidebar(page)
     # the card, through the sanitizer: Markdown drawn, nothing of its script run
     expect(article.locator(".jp-mlplat-card strong", has_text="species")).to_be_visible()
     assert page.evaluate("window.__mlplatPwned") is None
@@ -310,7 +297,7 @@ def test_rita_reviews_in_russian(
         queue.get_by_role(
             "button", name=re.compile(f"^{re.escape(submitted['own_model'])}")
         ).click()
-        article = panel.get_by_role("article")
+        article = page.locator("#jp-main-dock-panel").get_by_role("article")
         expect(article.get_by_text("Это ваша собственная работа", exact=False)).to_be_visible(
             timeout=30_000
         )

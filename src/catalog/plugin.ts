@@ -4,12 +4,14 @@ import {
 } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ITranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IMLPlatformSidebar } from '../tokens';
 import { CatalogClient } from './api';
 import { reasonLabels } from './labels';
 import { CatalogModel } from './model';
+import { followCatalogPage } from './pageWidget';
 import { insertIntoNotebook } from './snippet';
 import { CatalogTab } from './tab';
 
@@ -17,24 +19,13 @@ import { CatalogTab } from './tab';
 export const CATALOG_RANK = 450;
 
 /** The Catalog tab as the sidebar adds it. */
-export function catalogTab(
-  model: CatalogModel,
-  rendermime: IRenderMimeRegistry | null,
-  notebooks: INotebookTracker | null
-): IMLPlatformSidebar.ITab {
+export function catalogTab(model: CatalogModel): IMLPlatformSidebar.ITab {
   return {
     id: 'catalog',
     rank: CATALOG_RANK,
     label: trans => trans.__('Catalog'),
     model,
-    render: ({ trans, identity }) =>
-      React.createElement(CatalogTab, {
-        model,
-        identity,
-        rendermime,
-        insertCode: source => insertIntoNotebook(notebooks, source),
-        trans
-      })
+    render: ({ trans }) => React.createElement(CatalogTab, { model, trans })
   };
 }
 
@@ -49,11 +40,12 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'The Catalog tab of the ML Platform sidebar: search published models, read their cards and load them in a notebook.',
   autoStart: true,
-  requires: [IMLPlatformSidebar],
+  requires: [IMLPlatformSidebar, ITranslator],
   optional: [IRenderMimeRegistry, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLPlatformSidebar,
+    translator: ITranslator,
     rendermime: IRenderMimeRegistry | null,
     notebooks: INotebookTracker | null
   ) => {
@@ -61,7 +53,15 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       api: new CatalogClient(app.serviceManager.serverSettings)
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
-    const tab = sidebar.addTab(catalogTab(model, rendermime, notebooks));
+    const tab = sidebar.addTab(catalogTab(model));
     tab.disposed.connect(() => labels.dispose());
+    followCatalogPage({
+      model,
+      whoAmI: () => sidebar.whoAmI(),
+      rendermime,
+      insertCode: source => insertIntoNotebook(notebooks, source),
+      trans: translator.load(sidebar.translationDomain),
+      shell: app.shell
+    });
   }
 };

@@ -1,26 +1,18 @@
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
 import { LoadStatus } from '../shell/status';
-import { IIdentity } from '../shell/types';
 import { CatalogModel } from './model';
-import { ModelPage } from './modelPage';
 import { CatalogSearch } from './search';
 
 export interface ICatalogTabProps {
   model: CatalogModel;
-  identity: IIdentity;
-  rendermime: IRenderMimeRegistry | null;
-  /** Put code into the active notebook's next cell; false without a notebook. */
-  insertCode: (source: string) => boolean;
   trans: TranslationBundle;
 }
 
 /**
- * The Catalog tab: every published model, searched by what its card says,
- * and one model's page. While mounted it tells the model it is shown, so it
+ * The Catalog tab: every published model, searched by what its card says. While mounted it tells the model it is shown, so it
  * reads the catalog again each time someone comes back to it.
  */
 export function CatalogTab(props: ICatalogTabProps): JSX.Element {
@@ -34,13 +26,7 @@ export function CatalogTab(props: ICatalogTabProps): JSX.Element {
     };
   }, [model]);
 
-  if (state.view === 'model' && state.page) {
-    return (
-      <div className="jp-mlplat-catalog-tab">
-        <ModelPage {...props} page={state.page} />
-      </div>
-    );
-  }
+  // An open model is on its own page in the main area (pageWidget.tsx).
   return (
     <div className="jp-mlplat-catalog-tab">
       {state.status.kind !== 'ready' && state.results === null ? (

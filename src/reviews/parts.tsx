@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { SanitizedMarkdown } from '../shell/markdown';
-import { whenText } from '../shell/notificationList';
+import { formatDateTime } from '../shell/labels';
 import { actionLabel, stateLabel } from './labels';
 import {
   ICodeDiff,
@@ -746,7 +746,7 @@ export function History(props: {
               <p>
                 <strong>{step.actor}</strong> {actionLabel(step.action, trans)}{' '}
                 <time dateTime={step.at} className="jp-mlplat-review-hint">
-                  {whenText(step.at)}
+                  {formatDateTime(step.at)}
                 </time>
               </p>
               {step.comment.trim() && (

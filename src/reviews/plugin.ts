@@ -2,8 +2,9 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { ITranslator } from '@jupyterlab/translation';
+import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
@@ -12,6 +13,7 @@ import { IMLPlatformSidebar, INotificationFeed } from '../tokens';
 import { ReviewsClient } from './api';
 import { reasonLabels } from './labels';
 import { ReviewsModel } from './model';
+import { createReviewPage, reviewTitle } from './pageWidget';
 import { ReviewsTab } from './tab';
 
 /** After the Models tab: what others sent for the reviewer to judge. */
@@ -40,7 +42,7 @@ export interface IReviewsTabOptions {
 export function reviewsTab(
   options: IReviewsTabOptions
 ): IMLPlatformSidebar.ITab {
-  const { model, commands } = options;
+  const { model } = options;
   return {
     id: 'reviews',
     rank: REVIEWS_RANK,
@@ -53,13 +55,55 @@ export function reviewsTab(
         model,
         feed: options.feed,
         me: identity.name,
+        trans
+      })
+  };
+}
+
+/**
+ * Keeps the main-area review page in step with the publication the model
+ * has open: opened (or brought forward) when one opens, closed when it
+ * closes, and closing the page closes the publication.
+ */
+export function followReviewPage(
+  options: IReviewsTabOptions & {
+    shell: JupyterFrontEnd.IShell;
+    trans: TranslationBundle;
+    me: () => string;
+  }
+): void {
+  const { model, commands, shell, trans } = options;
+  let widget: MainAreaWidget | null = null;
+  let shown: number | null = null;
+  model.stateChanged.connect((_, state) => {
+    const page = state.page;
+    if (!page) {
+      shown = null;
+      widget?.dispose();
+      return;
+    }
+    if (!widget) {
+      widget = createReviewPage({
+        model,
+        me: options.me(),
         rendermime: options.rendermime,
         trans,
         onOpenRun: commands.hasCommand(OPEN_RUN)
           ? (runId, name) => void commands.execute(OPEN_RUN, { runId, name })
           : null
-      })
-  };
+      });
+      widget.disposed.connect(() => {
+        widget = null;
+        model.close();
+      });
+      shell.add(widget, 'main');
+    }
+    widget.title.label = reviewTitle(page, trans);
+    if (page.id !== shown) {
+      shown = page.id;
+      shell.activateById(widget.id);
+    }
+  });
 }
 
 /**
@@ -92,6 +136,15 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
     tab.disposed.connect(() => labels.dispose());
+    followReviewPage({
+      model,
+      feed: sidebar.notifications,
+      rendermime,
+      commands: app.commands,
+      shell: app.shell,
+      trans,
+      me: () => model.state.me ?? ''
+    });
 
     // Only reviewers have a queue to count.
     void sidebar

@@ -1,27 +1,24 @@
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
-import { NotificationList, whenText } from '../shell/notificationList';
+import { formatDateTime } from '../shell/labels';
+import { NotificationList } from '../shell/notificationList';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { INotificationFeed } from '../tokens';
 import { stateLabel } from './labels';
 import { ReviewsModel } from './model';
-import { PublicationView } from './page';
 import { IPublicationSummary } from './types';
 
 export interface IReviewsTabProps {
   model: ReviewsModel;
   feed: INotificationFeed;
   me: string;
-  rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
-  onOpenRun: ((runId: string, name: string) => void) | null;
 }
 
-/** The Reviews tab: the queue and the notifications, or one publication. */
+/** The Reviews tab: the queue and the notifications. */
 export function ReviewsTab(props: IReviewsTabProps): JSX.Element {
   const { model, trans } = props;
   const state = useModelState(model);
@@ -33,18 +30,7 @@ export function ReviewsTab(props: IReviewsTabProps): JSX.Element {
     };
   }, [model]);
 
-  if (state.page) {
-    return (
-      <PublicationView
-        model={model}
-        page={state.page}
-        me={props.me}
-        rendermime={props.rendermime}
-        trans={trans}
-        onOpenRun={props.onOpenRun}
-      />
-    );
-  }
+  // An open publication is on its own page in the main area (pageWidget.tsx).
   return (
     <div className="jp-mlplat-reviews-tab">
       <div className="jp-mlplat-review-bar">
@@ -113,7 +99,7 @@ function Queue(props: {
                 'by %1 · to catalog.%2 · %3',
                 item.author,
                 item.catalog_name ?? '',
-                whenText(item.updated_at)
+                formatDateTime(item.updated_at)
               )}
             </span>
           </button>

@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { INotificationFeed } from '../tokens';
 import { useModelState } from './hooks';
+import { formatDateTime } from './labels';
 import { notificationText } from './notifications';
 import { IPlatformNotification } from './types';
 
@@ -52,7 +53,7 @@ export function NotificationList(props: INotificationListProps): JSX.Element {
               )}
               <div className="jp-mlplat-notification-foot">
                 <time dateTime={item.at} className="jp-mlplat-notification-at">
-                  {whenText(item.at)}
+                  {formatDateTime(item.at)}
                 </time>
                 <button
                   type="button"
@@ -73,10 +74,4 @@ export function NotificationList(props: INotificationListProps): JSX.Element {
       )}
     </section>
   );
-}
-
-/** A server time in the reader's own format; as sent when it is not a time. */
-export function whenText(at: string): string {
-  const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? at : date.toLocaleString();
 }

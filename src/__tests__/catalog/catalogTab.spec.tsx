@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import * as React from 'react';
 
 import { CatalogModel } from '../../catalog/model';
+import { CatalogPage } from '../../catalog/pageWidget';
 import { CatalogTab } from '../../catalog/tab';
 import { IIdentity } from '../../shell/types';
 import { english, identity } from '../shell/fixtures';
@@ -31,14 +32,19 @@ async function setup(
       return true;
     });
   await act(async () => {
+    // the search in the sidebar and the model's page in the main area, as the lab shows them
+    const who = options.who ?? identity();
     render(
-      <CatalogTab
-        model={model}
-        identity={options.who ?? identity()}
-        rendermime={null}
-        insertCode={insertCode}
-        trans={english}
-      />
+      <>
+        <CatalogTab model={model} trans={english} />
+        <CatalogPage
+          model={model}
+          whoAmI={async () => who}
+          rendermime={null}
+          insertCode={insertCode}
+          trans={english}
+        />
+      </>
     );
   });
   await act(() => model.refresh());

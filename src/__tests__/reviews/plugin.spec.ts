@@ -4,6 +4,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { ObservableDisposableDelegate } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 
 import { reviewsPlugin } from '../../reviews/plugin';
 import { CommandIDs } from '../../shell/commands';
@@ -42,8 +43,16 @@ function activate(roles: string[]) {
       opened.push(args);
     }
   });
+  // the main area, recording the pages the plugin adds and brings forward
+  const main: Widget[] = [];
+  const activated: string[] = [];
+  const shell = {
+    add: (widget: Widget) => main.push(widget),
+    activateById: (id: string) => activated.push(id)
+  };
   const app = {
     commands,
+    shell,
     serviceManager: {
       // Nothing answers here: the test looks only at where Open goes.
       serverSettings: ServerConnection.makeSettings({
@@ -58,7 +67,7 @@ function activate(roles: string[]) {
     nullTranslator,
     labRendermime()
   );
-  return { commands, opened, ...fake };
+  return { commands, opened, main, activated, ...fake };
 }
 
 describe('reviewsPlugin', () => {
@@ -80,6 +89,39 @@ describe('reviewsPlugin', () => {
     });
     expect(shown).toEqual(['reviews']);
     expect(opened).toEqual([]);
+    tabs[0].model?.dispose();
+  });
+
+  it('shows an open publication in the main area, and closing one closes the other', async () => {
+    const { commands, main, activated, tabs } = activate(['reviewer']);
+    const model = tabs[0].model as unknown as {
+      state: { page: { id: number } | null };
+      close(): void;
+    };
+    await commands.execute(CommandIDs.openPublication, {
+      id: 7,
+      kind: 'submitted'
+    });
+    expect(main).toHaveLength(1);
+    expect(activated).toEqual([main[0].id]);
+    // a second publication reuses the page and brings it forward
+    await commands.execute(CommandIDs.openPublication, {
+      id: 8,
+      kind: 'submitted'
+    });
+    expect(main).toHaveLength(1);
+    expect(activated).toEqual([main[0].id, main[0].id]);
+    // closing the page closes the publication ...
+    main[0].dispose();
+    expect(model.state.page).toBeNull();
+    // ... and closing the publication (Back to the queue) closes the page
+    await commands.execute(CommandIDs.openPublication, {
+      id: 7,
+      kind: 'submitted'
+    });
+    expect(main).toHaveLength(2);
+    model.close();
+    expect(main[1].isDisposed).toBe(true);
     tabs[0].model?.dispose();
   });
 

@@ -12,6 +12,7 @@ import * as React from 'react';
 import { reasonLabels } from '../../reviews/labels';
 import { ReviewsModel } from '../../reviews/model';
 import { commitURL, splitDiff } from '../../reviews/parts';
+import { ReviewPage } from '../../reviews/pageWidget';
 import { ReviewsTab } from '../../reviews/tab';
 import { NotificationFeed } from '../../shell/notifications';
 import { reasonLabels as registry } from '../../shell/errors';
@@ -49,15 +50,18 @@ function setup(
     api: { notifications: async () => ({ notifications: [], last_id: 0 }) },
     auto: false
   });
+  // the tab in the sidebar and the review page in the main area, as the lab shows them
   const view = render(
-    <ReviewsTab
-      model={model}
-      feed={feed}
-      me={me}
-      rendermime={labRendermime()}
-      trans={trans}
-      onOpenRun={null}
-    />
+    <>
+      <ReviewsTab model={model} feed={feed} me={me} trans={trans} />
+      <ReviewPage
+        model={model}
+        me={me}
+        rendermime={labRendermime()}
+        trans={trans}
+        onOpenRun={null}
+      />
+    </>
   );
   return { api, model, feed, view };
 }

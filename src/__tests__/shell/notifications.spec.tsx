@@ -1,4 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
+import { render, screen } from '@testing-library/react';
+import * as React from 'react';
 
 import { PlatformRequestError } from '../../api/request';
 import {
@@ -6,6 +8,7 @@ import {
   NotificationFeed,
   notificationText
 } from '../../shell/notifications';
+import { NotificationList } from '../../shell/notificationList';
 import {
   INotificationList,
   INotificationsAPI,
@@ -154,5 +157,25 @@ describe('announce', () => {
     expect(notificationText(notification({ kind: 'published' }), english)).toBe(
       'churn version 3 is published in the catalog.'
     );
+  });
+});
+
+describe('NotificationList', () => {
+  afterEach(() => {
+    document.documentElement.lang = '';
+  });
+
+  it('dates each notification in the UI language, not the browser’s', async () => {
+    document.documentElement.lang = 'ru';
+    const inbox = new Inbox();
+    inbox.items = [notification({ id: 1 })];
+    const { feed } = feedOf(inbox);
+    await feed.refresh();
+    render(
+      <NotificationList feed={feed} trans={english} onOpen={() => null} />
+    );
+    // Russian short dates are day.month.year; the browser's default here is 12/3/2026
+    expect(screen.getByText(/03\.12\.2026/)).toBeTruthy();
+    feed.dispose();
   });
 });

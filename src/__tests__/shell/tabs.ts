@@ -54,7 +54,7 @@ export function productTabs(
       })
     )
   );
-  tabs.add(empty(catalogTab(stand, null, null)));
+  tabs.add(empty(catalogTab(stand)));
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
   );
