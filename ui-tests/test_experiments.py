@@ -86,7 +86,7 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     screenshot("alice-tracked-notebook")
 
     panel.get_by_role("searchbox", name="Search experiments").fill("alice/churn")
-    panel.get_by_role("button", name="alice/churn").click()
+    panel.get_by_role("button", name="alice/churn", exact=True).click()
     runs = panel.get_by_role("table", name="Runs")
     expect(runs.get_by_role("checkbox")).to_have_count(2, timeout=30_000)
     expect(runs).to_contain_text("alice")

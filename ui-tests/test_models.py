@@ -68,7 +68,15 @@ def _notebook(path: Path) -> None:
                         "source": "# Churn model",
                     }
                 ],
-                "metadata": {},
+                # as JupyterLab saves one: without a kernelspec the lab asks which kernel
+                # to start (a dialog over the page) whenever the person has one running
+                "metadata": {
+                    "kernelspec": {
+                        "name": "python3",
+                        "display_name": "Python 3 (ipykernel)",
+                        "language": "python",
+                    }
+                },
                 "nbformat": 4,
                 "nbformat_minor": 5,
             }
