@@ -1,0 +1,1 @@
+"""API keys: how external systems call deployments and read the catalog."""

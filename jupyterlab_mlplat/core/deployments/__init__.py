@@ -1,0 +1,1 @@
+"""Deployments: model versions served, split, shadowed, rolled back and watched."""
