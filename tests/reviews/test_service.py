@@ -253,3 +253,17 @@ def test_notifications_reach_reviewers_and_the_author(world: World) -> None:
         ("decided", "reject", "label leak", "rita")
     ]
     assert world.reviews.notifications(ALICE, after=mine[-1].id, limit=50) == []
+
+
+def test_the_queue_lists_the_longest_waiting_first_and_lists_carry_no_snapshot(
+    world: World,
+) -> None:
+    first, second, third = (submitted(world, version) for version in ("1", "2", "3"))
+    assert [p.id for p in world.reviews.queue(RITA)] == [first.id, second.id, third.id]
+    # past a page the queue keeps those that waited longest (newest first cut them off)
+    kept = world.store.publications(states=(State.IN_REVIEW,), oldest_first=True, limit=2)
+    assert [p.id for p in kept] == [first.id, second.id]
+    assert all(p.snapshot is None for p in world.reviews.queue(RITA))
+    # the page still has the snapshot reviewers judge
+    page = world.reviews.page(RITA, first.id)
+    assert page.publication.snapshot is not None and page.publication.snapshot.diff is not None

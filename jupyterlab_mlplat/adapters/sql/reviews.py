@@ -94,7 +94,7 @@ def _publication(row: Any, steps: Sequence[Step] = ()) -> Publication:
         revision=row["revision"],
         card=dict(row["card"]),
         round=row["round"],
-        snapshot=snapshot_of(row["snapshot"]),
+        snapshot=snapshot_of(row["snapshot"]) if "snapshot" in row else None,
         created_at=_utc(row["created_at"]),
         updated_at=_utc(row["updated_at"]),
         updated_by=row["updated_by"],
@@ -142,15 +142,21 @@ def list_publications(
     author: str | None = None,
     model_name: str | None = None,
     limit: int = 200,
+    oldest_first: bool = False,
 ) -> list[Publication]:
-    query = sa.select(publications)
+    # a list never needs the snapshot (the code diff alone may be 400 KB a row): reading and
+    # parsing it for every row made a queue of a few hundred submissions slow
+    query = sa.select(*(c for c in publications.c if c.name != "snapshot"))
     if states:
         query = query.where(publications.c.state.in_([str(s) for s in states]))
     if author is not None:
         query = query.where(publications.c.author == author)
     if model_name is not None:
         query = query.where(publications.c.model_name == model_name)
-    query = query.order_by(publications.c.updated_at.desc(), publications.c.id.desc())
+    if oldest_first:
+        query = query.order_by(publications.c.updated_at, publications.c.id)
+    else:
+        query = query.order_by(publications.c.updated_at.desc(), publications.c.id.desc())
     return [_publication(row) for row in conn.execute(query.limit(limit)).mappings()]
 
 
@@ -364,10 +370,16 @@ class SqlReviewsIndex:
         author: str | None = None,
         model_name: str | None = None,
         limit: int = 200,
+        oldest_first: bool = False,
     ) -> list[Publication]:
         with self._translated(), self.engine.connect() as connection:
             return list_publications(
-                connection, states=states, author=author, model_name=model_name, limit=limit
+                connection,
+                states=states,
+                author=author,
+                model_name=model_name,
+                limit=limit,
+                oldest_first=oldest_first,
             )
 
     def notifications(

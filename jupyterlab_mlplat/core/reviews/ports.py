@@ -114,8 +114,10 @@ class ReviewsStore(Transactional[ReviewsTx], Protocol):
         author: str | None = None,
         model_name: str | None = None,
         limit: int = 200,
+        oldest_first: bool = False,
     ) -> list[Publication]:
-        """Newest change first, without steps (the queue and lists)."""
+        """Newest change first (or oldest, for the queue), without steps and without the
+        snapshot (the queue and lists)."""
         ...
 
     def notifications(

@@ -85,6 +85,8 @@ AUDIT_ACTION = {
 PUBLISH_FAILED = "publication.publish_failed"
 #: the longest MLflow error a publication keeps for its page
 MAX_ERROR = 2_000
+#: the longest queue one page lists (the oldest first): more is a backlog no page shows whole
+QUEUE_LIMIT = 500
 
 
 class ReviewService:
@@ -113,8 +115,11 @@ class ReviewService:
         failed and waits for a retry; oldest first. The Reviews tab is the review role's."""
         if not identity.has(Role.REVIEWER):
             raise ReviewerOnly("Only reviewers see the review queue.")
-        found = self.store.publications(states=(State.IN_REVIEW, State.APPROVED))
-        return sorted(found, key=lambda p: (p.updated_at, p.id))
+        # oldest first from the database, so the submissions that waited longest are the ones
+        # listed when the queue is longer than a page (newest first cut them off)
+        return self.store.publications(
+            states=(State.IN_REVIEW, State.APPROVED), oldest_first=True, limit=QUEUE_LIMIT
+        )
 
     def mine(self, identity: Identity, model_name: str | None = None) -> list[Publication]:
         return self.store.publications(author=identity.name, model_name=model_name)
