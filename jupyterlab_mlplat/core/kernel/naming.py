@@ -84,6 +84,28 @@ def system_account(hub_user: str) -> str:
     return f"{head}-{digest}"
 
 
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
+LABEL_VALUE_MAX = 63
+
+
+def label_value(text: str) -> str:
+    """Any text (a hub name, a model name) as a Kubernetes label value, for selecting and
+    showing, never for deciding who owns what.
+
+    Label values allow only 63 letters, digits, ``-``, ``_`` and ``.`` with alphanumeric ends,
+    while hub names come from the login; folding alone could make two people's values equal,
+    so whenever it changed the text a digest of the text is added (``Anna.K@city`` →
+    ``Anna.K-city-1f0c2a9b``), as ``system_account`` does.
+    """
+    if len(text) <= LABEL_VALUE_MAX and _LABEL_VALUE.match(text) and not _DIGESTED.search(text):
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    folded = re.sub(r"[^-A-Za-z0-9_.]+", "-", text)
+    head = re.sub(r"^[^A-Za-z0-9]+", "", folded[: LABEL_VALUE_MAX - len(digest) - 1])
+    head = re.sub(r"[^A-Za-z0-9]+$", "", head)
+    return f"{head}-{digest}" if head else digest
+
+
 #: the longest registered model name we let reach MLflow (its own store keeps 256)
 MODEL_NAME_MAX = 256
 #: the platform's own MLflow identity: it alone writes the catalog's registered models, so no
