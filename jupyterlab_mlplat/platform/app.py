@@ -28,6 +28,7 @@ from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
+from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
@@ -137,9 +138,51 @@ class PlatformApp(Application):
     object_store_class = Type(
         LocalObjectStore,
         klass=ObjectStore,
-        help="Object store backend, constructed with object_store_dir, e.g. "
-        "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore (the default).",
+        help="Object store backend, e.g. "
+        "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore (the default, a folder: "
+        "object_store_dir) or jupyterlab_mlplat.adapters.s3.S3ObjectStore (a bucket of MinIO "
+        "or any S3: the s3_* settings).",
     ).tag(config=True)
+
+    s3_endpoint = Unicode(
+        "",
+        help="The S3 server of S3ObjectStore, a bare URL, e.g. https://minio.mlplat:9000.",
+    ).tag(config=True)
+    s3_bucket = Unicode(
+        "mlplat", help="The bucket S3ObjectStore keeps objects in, e.g. mlplat (must exist)."
+    ).tag(config=True)
+    s3_prefix = Unicode(
+        "",
+        help="A key prefix inside the bucket, so several platforms can share one, e.g. prod.",
+    ).tag(config=True)
+    s3_region = Unicode("", help="The S3 region, e.g. us-east-1 (empty: asked of the server).").tag(
+        config=True
+    )
+    s3_access_key_file = Unicode(
+        "",
+        help="File holding the S3 access key id, readable by the platform alone, e.g. "
+        "/etc/mlplat/secrets/s3-access-key.",
+    ).tag(config=True)
+    s3_secret_key_file = Unicode(
+        "",
+        help="File holding the S3 secret key, readable by the platform alone, e.g. "
+        "/etc/mlplat/secrets/s3-secret-key.",
+    ).tag(config=True)
+
+    def object_store(self) -> ObjectStore:
+        """The configured object store: a bucket when the class is the S3 store, else the
+        class constructed with ``object_store_dir``."""
+        object_store_class: Any = self.object_store_class
+        if issubclass(object_store_class, S3ObjectStore):
+            return object_store_class.from_files(  # type: ignore[no-any-return]
+                self.s3_endpoint,
+                self.s3_bucket,
+                access_key_file=self.s3_access_key_file,
+                secret_key_file=self.s3_secret_key_file,
+                region=self.s3_region or None,
+                prefix=self.s3_prefix,
+            )
+        return object_store_class(self.object_store_dir)  # type: ignore[no-any-return]
 
     gitlab_class = Type(
         GitLabApi,
@@ -319,11 +362,10 @@ class PlatformApp(Application):
         self.log.info("metadata database: %s", redact_url(self.db_url))
         # Type traits: mypy knows them only as `type`; the klass check made them our ports
         store_class: Any = self.store_class
-        object_store_class: Any = self.object_store_class
         gitlab_class: Any = self.gitlab_class
         cipher_class: Any = self.cipher_class
         store = store_class.from_url(self.db_url)  # every feature's store port at once
-        objects: ObjectStore = object_store_class(self.object_store_dir)
+        objects = self.object_store()
         profiles = ProfileService(store, known_groups=self.known_groups)
         if self.profiles_seed_file and profiles.seed(load_profiles_file(self.profiles_seed_file)):
             self.log.info("workspace profiles seeded from %s", self.profiles_seed_file)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.naming import object_key
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
 
 
@@ -20,10 +21,7 @@ class LocalObjectStore(ObjectStore):
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        posix = PurePosixPath(key)
-        if not key or posix.is_absolute() or ".." in posix.parts or "\x00" in key:
-            raise InvalidInput(f"object key {key!r} must be a relative path without '..'", "key")
-        path = (self.root / posix).resolve()
+        path = (self.root / object_key(key)).resolve()
         if not path.is_relative_to(self.root):
             raise InvalidInput(f"object key {key!r} leaves the object store", "key")
         return path
@@ -50,6 +48,21 @@ class LocalObjectStore(ObjectStore):
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def keys(self, prefix: str) -> list[str]:
+        canonical = object_key(prefix, prefix=True)
+        # the folder holding the prefix's last part, then a filter on the whole key: a prefix
+        # need not end at a folder (``drift/churn/3/2026-``)
+        folder = self.root / canonical.rpartition("/")[0]
+        if not folder.resolve().is_relative_to(self.root) or not folder.is_dir():
+            return []
+        found = []
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.name.startswith(".incoming-"):
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(canonical):
+                    found.append(key)
+        return sorted(found)
 
     def ping(self) -> None:
         if not os.access(self.root, os.W_OK):

@@ -8,7 +8,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from jupyterlab_mlplat.core.kernel.errors import NameInvalid, TextInvalid, declare_field_reasons
+from jupyterlab_mlplat.core.kernel.errors import (
+    InvalidInput,
+    NameInvalid,
+    TextInvalid,
+    declare_field_reasons,
+)
 
 _DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL_MAX = 63
@@ -215,3 +220,30 @@ def file_path(value: str, *, field: str) -> str:
     if any(len(part) > FILE_NAME_MAX for part in encoded.split(b"/")):
         raise _text_invalid(field, "name_too_long", FILE_NAME_MAX)
     return value
+
+
+#: the longest object key S3 accepts (bytes of UTF-8)
+OBJECT_KEY_MAX = 1024
+
+
+def object_key(key: str, *, prefix: bool = False) -> str:
+    """The canonical form of an object store key (``a//b/./c`` → ``a/b/c``), refused when it is
+    absolute, climbs with ``..``, holds NUL or is too long. Every object store goes through
+    here, so a key built from user text names the same object, and only an object of the
+    store, whichever store holds it. ``prefix`` accepts the empty key and keeps a trailing
+    ``/`` (a folder to list)."""
+    if "\x00" in key:
+        raise InvalidInput(f"object key {key[:100]!r} holds NUL", "key")
+    if key.startswith("/") or key.startswith("\\"):
+        raise InvalidInput(f"object key {key[:100]!r} must be a relative path", "key")
+    parts = [part for part in key.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise InvalidInput(f"object key {key[:100]!r} must not contain '..'", "key")
+    canonical = "/".join(parts)
+    if prefix and canonical and key.endswith("/"):
+        canonical += "/"
+    if not canonical and not prefix:
+        raise InvalidInput("object key must not be empty", "key")
+    if len(canonical.encode()) > OBJECT_KEY_MAX:
+        raise InvalidInput(f"object key must be at most {OBJECT_KEY_MAX} bytes", "key")
+    return canonical

@@ -20,6 +20,10 @@ class ObjectStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix`` (``drift/churn/3/``), sorted: what a job reads back of
+        what another part wrote (the gateway's request samples)."""
+
     def ping(self) -> None:
         """Raise ``Unavailable`` when objects cannot be written."""
 
