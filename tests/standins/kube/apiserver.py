@@ -18,8 +18,15 @@ What is emulated, and why it matters to the code under test:
 * pods are deleted gracefully (``deletionTimestamp`` first, removal after the kubelet stopped
   the process), which is the window in which spawners see a terminating pod.
 
-Not emulated: API groups other than core/v1, RBAC, admission webhooks, server-side apply,
-``dryRun``, deletecollection, pagination (``limit`` is ignored and lists are never continued).
+Served: core/v1, apps/v1 Deployments (with ``scale``), autoscaling/v2
+HorizontalPodAutoscalers, apiextensions.k8s.io/v1 CustomResourceDefinitions and the custom
+resources of every CRD created (validated against its ``openAPIV3Schema`` with unknown fields
+refused; see :mod:`tests.standins.kube.kserve_crd` for KServe's), with discovery under
+``/apis``. RBAC only as refusals a test asks for (:meth:`KubeAPI.forbid`). With the kubelet,
+:mod:`tests.standins.kube.controllers` runs Deployments, InferenceServices and Services.
+
+Not emulated: ReplicaSets and other groups, admission webhooks, server-side apply, ``dryRun``,
+deletecollection, pagination (``limit`` is ignored and lists are never continued).
 
 Use::
 
@@ -37,6 +44,7 @@ import base64
 import collections
 import contextlib
 import copy
+import dataclasses
 import functools
 import json
 import logging
@@ -80,6 +88,19 @@ class Kind:
     #: writes to the main resource keep the stored status; only ``/status`` changes it
     has_status: bool
     short_names: tuple[str, ...] = ()
+    #: the API group ("" for core) and version the kind is served under
+    group: str = ""
+    version: str = "v1"
+    #: a custom resource's schema (from its CRD), checked instead of kubernetes_validate's
+    schema: Any = dataclasses.field(default=None, compare=False, repr=False)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def custom(self) -> bool:
+        return self.schema is not None
 
 
 KINDS = {
@@ -94,16 +115,36 @@ KINDS = {
         Kind("ConfigMap", "configmaps", True, False, ("cm",)),
         Kind("ServiceAccount", "serviceaccounts", True, False, ("sa",)),
         Kind("Event", "events", True, False, ("ev",)),
+        Kind("Deployment", "deployments", True, True, ("deploy",), "apps"),
+        Kind(
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscalers",
+            True,
+            True,
+            ("hpa",),
+            "autoscaling",
+            "v2",
+        ),
+        Kind(
+            "CustomResourceDefinition",
+            "customresourcedefinitions",
+            False,
+            True,
+            ("crd", "crds"),
+            "apiextensions.k8s.io",
+        ),
     )
 }
 #: DELETE of these answers the object (as the real apiserver and the clients' return types do)
 DELETE_RETURNS_OBJECT = {"pods", "persistentvolumeclaims", "services", "serviceaccounts"}
+#: the verbs a request needs, as RBAC names them (for :meth:`KubeAPI.forbid`)
+_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 
 
-def kind_info(kind: str) -> Kind:
+def kind_info(kind: str, kinds: dict[str, Kind] | None = None) -> Kind:
     """Look a resource up by plural (``pods``), kind (``Pod``) or short name (``po``)."""
     wanted = kind.lower()
-    for info in KINDS.values():
+    for info in (kinds or KINDS).values():
         if wanted in (info.plural, info.kind.lower(), *info.short_names):
             return info
     raise KeyError(f"unknown kind {kind!r}")
@@ -403,7 +444,8 @@ def _problems(info: Kind, obj: Obj) -> Iterator[str]:
                 f'metadata.labels: Invalid value: "{value}": a valid label must be an empty '
                 "string or consist of alphanumerics, '-', '_' or '.' (at most 63 characters)"
             )
-    yield from _quantity_problems(obj, "")
+    if info.plural != "customresourcedefinitions":  # a schema names "limits" as a field
+        yield from _quantity_problems(obj, "")
     spec = obj.get("spec") or {}
     if info.plural == "pods":
         containers = spec.get("containers") or []
@@ -448,7 +490,7 @@ def validate(info: Kind, obj: Obj) -> list[str]:
     """Every reason a cluster would answer 422 for this object (empty if it is valid)."""
     problems = []
     try:
-        validator = _schema_validator(obj["kind"], obj["apiVersion"])
+        validator = info.schema or _schema_validator(obj["kind"], obj["apiVersion"])
     except (KeyError, FileNotFoundError):
         return [f"no schema for {obj.get('apiVersion')}/{obj.get('kind')}"]
     error = jsonschema.exceptions.best_match(validator.iter_errors(obj))
@@ -478,6 +520,8 @@ class Store:
 
     def __init__(self, api: KubeAPI) -> None:
         self.api = api
+        #: the built-in kinds and those of the CRDs created since
+        self.kinds: dict[str, Kind] = dict(KINDS)
         self.objects: dict[tuple[str, str, str], Obj] = {}
         self.rv = 0
         self.history: collections.deque[Event] = collections.deque(maxlen=20_000)
@@ -488,7 +532,7 @@ class Store:
         self.terminate_pod: Callable[[Obj], None] | None = None
 
     def get(self, plural: str, namespace: str, name: str) -> Obj:
-        info = KINDS[plural]
+        info = self.kinds[plural]
         key = (plural, namespace if info.namespaced else "", name)
         if key not in self.objects:
             raise not_found(info, name)
@@ -539,14 +583,18 @@ class Store:
         return obj
 
     def create(self, plural: str, namespace: str, body: Obj) -> Obj:
-        info = KINDS[plural]
+        info = self.kinds[plural]
         obj = copy.deepcopy(body)
         if not isinstance(obj, dict):
             raise ApiError(400, "BadRequest", "the body must be a JSON object")
-        obj.setdefault("apiVersion", "v1")
+        obj.setdefault("apiVersion", info.api_version)
         obj.setdefault("kind", info.kind)
-        if (obj["apiVersion"], obj["kind"]) != ("v1", info.kind):
-            raise ApiError(400, "BadRequest", f"expected v1 {info.kind}, got {obj['kind']}")
+        if (obj["apiVersion"], obj["kind"]) != (info.api_version, info.kind):
+            raise ApiError(
+                400,
+                "BadRequest",
+                f"expected {info.api_version} {info.kind}, got {obj['apiVersion']} {obj['kind']}",
+            )
         meta = obj.setdefault("metadata", {})
         if info.namespaced:
             if meta.setdefault("namespace", namespace) != namespace:
@@ -579,12 +627,63 @@ class Store:
             meta["generation"] = 1
         with contextlib.suppress(AttributeError, TypeError, KeyError):
             _defaults_on_create(info, obj, self)  # a malformed object: validation will say why
-        return self._commit(info, obj, None)
+        created = self._commit(info, obj, None)
+        if plural == "customresourcedefinitions":
+            self._install(created)
+        return created
+
+    def _install(self, crd: Obj) -> None:
+        """A CRD makes its kind servable (every served version, checked against its
+        ``openAPIV3Schema`` with unknown fields refused) and is Established at once."""
+        from tests.standins.kube.kserve_crd import structural_validator
+
+        spec, names = crd["spec"], crd["spec"]["names"]
+        for version in spec["versions"]:
+            if not version.get("served", True):
+                continue
+            schema = structural_validator(version["schema"]["openAPIV3Schema"])
+            self.kinds[names["plural"]] = Kind(
+                names["kind"],
+                names["plural"],
+                spec["scope"] == "Namespaced",
+                "status" in (version.get("subresources") or {}),
+                tuple(names.get("shortNames") or ()),
+                spec["group"],
+                version["name"],
+                schema,
+            )
+
+        def established(obj: Obj) -> None:
+            obj["status"] = {
+                "acceptedNames": dict(names),
+                "storedVersions": [v["name"] for v in spec["versions"] if v.get("storage")],
+                "conditions": [
+                    {
+                        "type": t,
+                        "status": "True",
+                        "reason": r,
+                        "message": m,
+                        "lastTransitionTime": now(),
+                    }
+                    for t, r, m in (
+                        ("NamesAccepted", "NoConflicts", "no conflicts found"),
+                        ("Established", "InitialNamesAccepted", "the initial names are accepted"),
+                    )
+                ],
+            }
+
+        self.update("customresourcedefinitions", "", crd["metadata"]["name"], established)
+
+    def _uninstall(self, crd: Obj) -> None:
+        plural = crd["spec"]["names"]["plural"]
+        for kind, ns, name in [k for k in self.objects if k[0] == plural]:
+            self.remove(kind, ns, name)
+        self.kinds.pop(plural, None)
 
     def _live_namespace(self, namespace: str) -> None:
         ns = self.objects.get(("namespaces", "", namespace))
         if ns is None:
-            raise not_found(KINDS["namespaces"], namespace)
+            raise not_found(self.kinds["namespaces"], namespace)
         if "deletionTimestamp" in ns["metadata"]:
             raise ApiError(
                 403,
@@ -596,7 +695,7 @@ class Store:
     def write(self, plural: str, namespace: str, name: str, new: Obj, subresource: str = "") -> Obj:
         """Replace an object by ``new`` as PUT (and PATCH, once applied) do: server-owned metadata
         is kept, and the status changes only through ``/status`` (the spec only without it)."""
-        info = KINDS[plural]
+        info = self.kinds[plural]
         old = self.get(plural, namespace, name)
         if not isinstance(new, dict):
             raise ApiError(400, "BadRequest", "the body must be a JSON object")
@@ -675,7 +774,7 @@ class Store:
     def update(self, plural: str, namespace: str, name: str, change: Callable[[Obj], None]) -> Obj:
         """For the emulated controllers (kubelet, scheduler): change a copy of the stored object
         in place, including status and spec, and commit it with the usual validation."""
-        info = KINDS[plural]
+        info = self.kinds[plural]
         old = self.get(plural, namespace, name)
         new = copy.deepcopy(old)
         change(new)
@@ -722,9 +821,11 @@ class Store:
 
     def remove(self, plural: str, namespace: str, name: str) -> Obj:
         """Really delete: DELETED to the watches, and the objects it owned collected."""
-        info = KINDS[plural]
+        info = self.kinds[plural]
         obj = self.get(plural, namespace, name)
         ns = namespace if info.namespaced else ""
+        if plural == "customresourcedefinitions":
+            self._uninstall(obj)
         del self.objects[(plural, ns, name)]
         self.rv += 1
         obj = copy.deepcopy(obj)
@@ -779,12 +880,29 @@ def _defaults_on_create(info: Kind, obj: Obj, store: Store) -> None:
         spec = obj.setdefault("spec", {})
         spec.setdefault("type", "ClusterIP")
         if spec.get("clusterIP") != "None" and spec["type"] != "ExternalName":
-            spec["clusterIP"] = f"10.96.{store.rv // 250 % 250}.{store.rv % 250 + 1}"
+            # with a service proxy (controllers.ServiceProxy) the address is a loopback one
+            # it listens on; otherwise an address nothing answers, as outside a cluster
+            allocate = store.api.allocate_cluster_ip
+            ip = allocate(obj) if allocate else None
+            spec["clusterIP"] = ip or f"10.96.{store.rv // 250 % 250}.{store.rv % 250 + 1}"
             spec["clusterIPs"] = [spec["clusterIP"]]
         for port in spec.get("ports", []):
             port.setdefault("protocol", "TCP")
             port.setdefault("targetPort", port.get("port"))
         obj["status"] = {"loadBalancer": {}}
+    elif info.plural == "deployments":
+        spec = obj.setdefault("spec", {})
+        spec.setdefault("replicas", 1)
+        spec.setdefault("revisionHistoryLimit", 10)
+        spec.setdefault("progressDeadlineSeconds", 600)
+        spec.setdefault(
+            "strategy",
+            {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"},
+            },
+        )
+        obj["status"] = {}
     elif info.plural == "secrets" and "stringData" in obj:
         data = obj.setdefault("data", {})
         for key, value in obj.pop("stringData").items():
@@ -841,8 +959,15 @@ class KubeAPI:
         self.received: list[Request] = []
         #: requests the emulator itself failed on (500): a bug here, not in the code under test
         self.failures: list[str] = []
+        #: (verb, resource) pairs RBAC refuses, e.g. ("create", "deployments") (:meth:`forbid`)
+        self.forbidden: set[tuple[str, str]] = set()
+        #: gives a new Service its cluster IP (set by a service proxy that listens there)
+        self.allocate_cluster_ip: Callable[[Obj], str | None] | None = None
         self.store = Store(self)
         self.kubelet: Kubelet | None = None
+        #: the Deployment and InferenceService controllers and the service proxy (with the
+        #: kubelet)
+        self._controllers: list[Any] = []
         self._want_kubelet, self._kubelet_dir = kubelet, kubelet_dir
         self._namespaces = namespaces
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -872,9 +997,11 @@ class KubeAPI:
                     {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
                 )
             if self._want_kubelet:
+                from tests.standins.kube import controllers
                 from tests.standins.kube.kubelet import Kubelet
 
-                Kubelet(self, work_dir=self._kubelet_dir).start()  # sets self.kubelet
+                kubelet = Kubelet(self, work_dir=self._kubelet_dir).start()  # sets self.kubelet
+                self._controllers = self.call(controllers.start, self, kubelet)
         except BaseException:
             self.stop()
             raise
@@ -903,6 +1030,11 @@ class KubeAPI:
         if self.loop is None or self._thread is None:
             return
         try:
+            if self._controllers:
+                from tests.standins.kube import controllers
+
+                self.call(controllers.stop, self._controllers)
+                self._controllers = []
             if self.kubelet is not None:
                 self.kubelet.stop()
                 self.kubelet = None
@@ -954,13 +1086,13 @@ class KubeAPI:
 
     def objects(self, kind: str, namespace: str | None = None) -> list[Obj]:
         """Copies of the stored objects of a kind (``Pod``, ``pods`` or ``po``)."""
-        plural = kind_info(kind).plural
+        plural = kind_info(kind, self.store.kinds).plural
         found: list[Obj] = self.call(lambda: copy.deepcopy(self.store.select(plural, namespace)))
         return found
 
     def create(self, obj: Obj) -> Obj:
         """Create an object directly (validated like any other), e.g. a namespace or a secret."""
-        info = kind_info(obj["kind"])
+        info = kind_info(obj["kind"], self.store.kinds)
         namespace = obj.get("metadata", {}).get("namespace", "default") if info.namespaced else ""
         created: Obj = self.call(
             lambda: copy.deepcopy(self.store.create(info.plural, namespace, obj))
@@ -1015,6 +1147,25 @@ class KubeAPI:
         }
         return self.create(node)
 
+    def forbid(self, verb: str, resource: str) -> None:
+        """Refuse ``verb`` (get, list, watch, create, update, patch, delete) on ``resource``
+        (``deployments``, ``pods/log``) with 403, worded as RBAC words it: a service account
+        missing a permission."""
+        self.forbidden.add((verb, resource))
+
+    def _authorize(self, verb: str, info: Kind, namespace: str, sub: str = "") -> None:
+        resource = f"{info.plural}/{sub}" if sub else info.plural
+        if (verb, resource) in self.forbidden:
+            where = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
+            raise ApiError(
+                403,
+                "Forbidden",
+                f"{resource}{'.' + info.group if info.group else ''} is forbidden: "
+                'User "system:serviceaccount:mlplat:mlplat-platform" '
+                f'cannot {verb} resource "{resource}" in API group "{info.group}"{where}',
+                kind=info.plural,
+            )
+
     # -- HTTP --
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -1058,18 +1209,38 @@ class KubeAPI:
                     ],
                 }
             )
+        kinds = self.store.kinds
         if path == "/apis":
-            return _json({"kind": "APIGroupList", "apiVersion": "v1", "groups": []})
-        if path == "/api/v1":
-            return _json(_resource_list())
-        parts = path.split("/")[3:] if path.startswith("/api/v1/") else []
-        if parts[:1] == ["namespaces"] and len(parts) >= 3 and parts[2] in KINDS:
+            groups = sorted({(k.group, k.version) for k in kinds.values() if k.group})
+            return _json(
+                {
+                    "kind": "APIGroupList",
+                    "apiVersion": "v1",
+                    "groups": [_api_group(group, version) for group, version in groups],
+                }
+            )
+        if path.startswith("/api/v1"):
+            group, version, rest = "", "v1", path.removeprefix("/api/v1")
+        elif match := re.fullmatch(r"/apis/([^/]+)(?:/([^/]+))?(/.*)?", path):
+            group, version, rest = match[1], match[2] or "", match[3] or ""
+            served = [k for k in kinds.values() if k.group == group]
+            if not served or (version and version not in {k.version for k in served}):
+                raise ApiError(404, "NotFound", "the server could not find the requested resource")
+            if not version:
+                return _json(_api_group(group, served[0].version))
+        else:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        here = {p: k for p, k in kinds.items() if (k.group, k.version) == (group, version)}
+        if not rest:
+            return _json(_resource_list(here, f"{group}/{version}" if group else version))
+        parts = rest.split("/")[1:]
+        if parts[:1] == ["namespaces"] and len(parts) >= 3 and parts[2] in here:
             namespace, parts = parts[1], parts[2:]
         else:
             namespace = ""
-        if not parts or parts[0] not in KINDS or len(parts) > 3:
+        if not parts or parts[0] not in here or len(parts) > 3:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
-        info = KINDS[parts[0]]
+        info = here[parts[0]]
         if info.namespaced and len(parts) > 1 and not namespace:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if len(parts) == 1:
@@ -1087,6 +1258,9 @@ class KubeAPI:
         self, request: web.Request, info: Kind, namespace: str
     ) -> web.StreamResponse:
         query = request.query
+        watching = query.get("watch", "").lower() in ("true", "1")
+        verb = _VERBS.get(request.method, "watch" if watching else "list")
+        self._authorize(verb, info, namespace)
         if request.method == "POST":
             body = await self._body(request)
             self.received.append(Request("create", info.kind, body))
@@ -1104,7 +1278,7 @@ class KubeAPI:
             )
 
         scope = namespace if info.namespaced and namespace else None
-        if query.get("watch", "").lower() in ("true", "1"):
+        if watching:
             return await self._watch(request, info, scope, matches)
         items = [
             {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
@@ -1114,7 +1288,7 @@ class KubeAPI:
         return _json(
             {
                 "kind": f"{info.kind}List",
-                "apiVersion": "v1",
+                "apiVersion": info.api_version,
                 "metadata": {"resourceVersion": str(self.store.rv)},
                 "items": items,
             }
@@ -1173,11 +1347,24 @@ class KubeAPI:
         self, request: web.Request, info: Kind, namespace: str, name: str, sub: str
     ) -> web.StreamResponse:
         store, method = self.store, request.method
-        if sub not in ("", "status", "log") or (sub == "log" and info.plural != "pods"):
+        if (
+            sub not in ("", "status", "log", "scale")
+            or (sub == "log" and info.plural != "pods")
+            or (sub == "scale" and info.plural != "deployments")
+        ):
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        self._authorize(
+            _VERBS.get(method, "get"), info, namespace, sub if sub in ("log", "scale") else ""
+        )
+        if sub == "scale":
+            return await self._scale(request, info, namespace, name)
         if sub == "log":
             store.get(info.plural, namespace, name)
             text = self.kubelet.log_text(namespace, name) if self.kubelet else ""
+            tail = request.query.get("tailLines", "")
+            if tail.isdigit():
+                lines = text.splitlines(keepends=True)
+                text = "".join(lines[-int(tail) :]) if int(tail) else ""
             return web.Response(text=text)
         if sub == "status" and not info.has_status:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
@@ -1200,7 +1387,7 @@ class KubeAPI:
             if grace is None and isinstance(body, dict):
                 grace = body.get("gracePeriodSeconds")
             obj = store.delete(info.plural, namespace, name, None if grace is None else int(grace))
-            if info.plural in DELETE_RETURNS_OBJECT:
+            if info.plural in DELETE_RETURNS_OBJECT or info.custom:
                 return _json(obj)
             details = {"name": name, "kind": info.plural, "uid": obj["metadata"]["uid"]}
             return _json(
@@ -1213,6 +1400,40 @@ class KubeAPI:
                 }
             )
         raise ApiError(405, "MethodNotAllowed", f"{method} is not supported here")
+
+    async def _scale(
+        self, request: web.Request, info: Kind, namespace: str, name: str
+    ) -> web.StreamResponse:
+        """The ``scale`` subresource (autoscaling/v1 Scale) of a Deployment: reads and sets
+        ``spec.replicas`` alone."""
+        if request.method in ("PUT", "PATCH"):
+            body = await self._body(request)
+            self.received.append(Request(f"{request.method.lower()}/scale", info.kind, body))
+            replicas = ((body or {}).get("spec") or {}).get("replicas")
+            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+                raise ApiError(422, "Invalid", "spec.replicas: must be a non-negative integer")
+            current = self.store.get(info.plural, namespace, name)
+            changed = copy.deepcopy(current)
+            changed["spec"]["replicas"] = replicas
+            self.store.write(info.plural, namespace, name, changed)
+        elif request.method != "GET":
+            raise ApiError(405, "MethodNotAllowed", f"{request.method} is not supported here")
+        obj = self.store.get(info.plural, namespace, name)
+        meta = obj["metadata"]
+        return _json(
+            {
+                "kind": "Scale",
+                "apiVersion": "autoscaling/v1",
+                "metadata": {
+                    "name": name,
+                    "namespace": namespace,
+                    "uid": meta["uid"],
+                    "resourceVersion": meta["resourceVersion"],
+                },
+                "spec": {"replicas": obj["spec"].get("replicas", 1)},
+                "status": {"replicas": (obj.get("status") or {}).get("replicas", 0)},
+            }
+        )
 
 
 async def _send(response: web.StreamResponse, type_: str, obj: Obj) -> None:
@@ -1235,8 +1456,20 @@ def _for_watch(
     return (event.type, event.object) if now_matches else None
 
 
-def _resource_list() -> Obj:
-    """Discovery, for clients that look before they ask (kubectl, the dynamic client)."""
+def _api_group(group: str, version: str) -> Obj:
+    group_version = {"groupVersion": f"{group}/{version}", "version": version}
+    return {
+        "kind": "APIGroup",
+        "apiVersion": "v1",
+        "name": group,
+        "versions": [group_version],
+        "preferredVersion": group_version,
+    }
+
+
+def _resource_list(kinds: dict[str, Kind], group_version: str) -> Obj:
+    """Discovery, for clients that look before they ask (kubectl, the dynamic client, code
+    that checks whether a CRD is installed)."""
 
     def entry(name: str, info: Kind, verbs: list[str], singular: str = "") -> Obj:
         return {
@@ -1247,14 +1480,14 @@ def _resource_list() -> Obj:
             "verbs": verbs,
         }
 
-    resources = [entry("pods/log", KINDS["pods"], ["get"])]
-    for info in KINDS.values():
+    resources = [entry("pods/log", kinds["pods"], ["get"])] if "pods" in kinds else []
+    for info in kinds.values():
         verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]
         main = entry(info.plural, info, verbs, info.kind.lower())
         resources.append({**main, "shortNames": list(info.short_names)})
         if info.has_status:
             resources.append(entry(f"{info.plural}/status", info, ["get", "patch", "update"]))
-    return {"kind": "APIResourceList", "groupVersion": "v1", "resources": resources}
+    return {"kind": "APIResourceList", "groupVersion": group_version, "resources": resources}
 
 
 def wait_until(

@@ -18,9 +18,19 @@ so data written by one pod is there for the next.
 
 It runs on the API server's event loop and sees the store's events directly (a listener, not a
 watch over HTTP): scheduling decisions are then atomic, which a test asserting on exact resource
-accounting needs. Simplifications: no container restarts (a process that exits makes the pod
-Succeeded or Failed whatever its restartPolicy), only the first container runs, no probes
-(a started container is Ready at once, as without a readinessProbe).
+accounting needs.
+
+Pods a controller owns (a Deployment's replicas) restart as the real kubelet restarts them
+under ``restartPolicy: Always``: the exit is kept as ``lastState.terminated`` (its message the
+log's tail with ``terminationMessagePolicy: FallbackToLogsOnError``), ``restartCount`` grows
+and the container waits in ``CrashLoopBackOff`` with a doubling back-off (from
+:attr:`Kubelet.backoff`, shorter than the real 10 s). An ``httpGet`` readinessProbe is
+followed: the container is Ready only while the probe answers 2xx/3xx.
+
+Simplifications: a bare pod (no controller) is not restarted (a process that exits makes it
+Succeeded or Failed whatever its restartPolicy, which the spawner tests rely on), only the first
+container runs, liveness and startup probes are not run, probes poll at most every
+``probe_period`` seconds whatever their ``periodSeconds``.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import asyncio
 import base64
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import re
@@ -207,12 +218,16 @@ class Kubelet:
         work_dir: str | Path | None = None,
         env: dict[str, str] | None = None,
         kill_timeout: float = 3.0,
+        backoff: float = 0.5,
+        max_backoff: float = 5.0,
+        probe_period: float = 0.2,
     ) -> None:
         self.api, self.store = api, api.store
         self._temporary = work_dir is None
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="kubelet-"))
         self.env = dict(env or {})
         self.kill_timeout = kill_timeout
+        self.backoff, self.max_backoff, self.probe_period = backoff, max_backoff, probe_period
         #: the pods' processes by pod uid (a pod re-created under the same name is another pod)
         self.processes: dict[str, asyncio.subprocess.Process] = {}
         self._started: set[str] = set()
@@ -404,25 +419,118 @@ class Kubelet:
             self._terminated(key, uid, 128, "StartError", str(error), started)
             self._event(pod, "Warning", "Failed", f"Error: {error}", "kubelet")
             return
-        self.processes[uid] = process
-        pod = self._get(key)
-        if self._stopping or pod is None or pod["metadata"]["uid"] != uid:
-            await self._kill(process, 0)  # deleted or stopped while the process was starting
-            return
-        self.store.update("pods", *key, lambda p: _running(p, ip, started, process.pid))
-        self._event(
-            pod,
-            "Normal",
-            "Started",
-            f"Started container {pod['spec']['containers'][0]['name']}",
-            "kubelet",
-        )
-        code = await process.wait()
-        pod = self._get(key)
-        if pod and pod["metadata"]["uid"] == uid and "deletionTimestamp" not in pod["metadata"]:
+        restarts = 0
+        while True:
+            self.processes[uid] = process
+            pod = self._get(key)
+            if self._stopping or pod is None or pod["metadata"]["uid"] != uid:
+                await self._kill(process, 0)  # deleted or stopped while the process was starting
+                return
+            container = pod["spec"]["containers"][0]
+            probed = bool((container.get("readinessProbe") or {}).get("httpGet"))
+            running = functools.partial(
+                _running,
+                ip=ip,
+                started=started,
+                pid=process.pid,
+                ready=not probed,
+                restarts=restarts,
+            )
+            self.store.update("pods", *key, running)
+            message = f"Started container {container['name']}"
+            self._event(pod, "Normal", "Started", message, "kubelet")
+            if probed:
+                self._spawn(self._probe(key, uid, process, ip))
+            code = await process.wait()
+            pod = self._get(key)
+            if not (
+                pod
+                and pod["metadata"]["uid"] == uid
+                and "deletionTimestamp" not in pod["metadata"]
+                and not self._stopping
+            ):
+                return
             exit_code = code if code >= 0 else 128 - code
             reason = "Completed" if code == 0 else "Error"
-            self._terminated(key, uid, exit_code, reason, "", started)
+            message = ""
+            if code != 0 and container.get("terminationMessagePolicy") == "FallbackToLogsOnError":
+                message = _log_tail(self.log_text(*key))
+            if not _restarts(pod, code):
+                self._terminated(key, uid, exit_code, reason, message, started)
+                return
+            delay = min(self.backoff * 2**restarts, self.max_backoff)
+            restarts += 1
+            last = {
+                "exitCode": exit_code,
+                "reason": reason,
+                "startedAt": started,
+                "finishedAt": now(),
+                **({"message": message} if message else {}),
+            }
+            crash = functools.partial(_crash_loop, last=last, restarts=restarts, delay=delay)
+            self.store.update("pods", *key, crash)
+            self._event(
+                pod, "Warning", "BackOff", "Back-off restarting failed container", "kubelet"
+            )
+            await asyncio.sleep(delay)
+            if self._stopping or (pod := self._get(key)) is None or pod["metadata"]["uid"] != uid:
+                return
+            started = now()
+            try:
+                with log_path.open("ab") as output:
+                    process = await asyncio.create_subprocess_exec(
+                        *argv,
+                        env=env,
+                        cwd=cwd,
+                        stdin=subprocess.DEVNULL,
+                        stdout=output,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+            except OSError as error:
+                self._terminated(key, uid, 128, "StartError", str(error), started)
+                return
+
+    async def _probe(
+        self, key: tuple[str, str], uid: str, process: asyncio.subprocess.Process, ip: str
+    ) -> None:
+        """The readinessProbe's httpGet against the pod's address while the process lives:
+        Ready after ``successThreshold`` answers, not Ready after ``failureThreshold`` misses."""
+        import aiohttp
+
+        pod = self._get(key)
+        if pod is None:
+            return
+        container = pod["spec"]["containers"][0]
+        probe = container["readinessProbe"]
+        get = probe["httpGet"]
+        port = get.get("port", _port(container))
+        if isinstance(port, str) and not port.isdigit():
+            named = {p.get("name"): p["containerPort"] for p in container.get("ports") or []}
+            port = named.get(port, _port(container))
+        url = f"{get.get('scheme', 'HTTP').lower()}://{ip}:{port}{get.get('path', '/')}"
+        period = min(float(probe.get("periodSeconds", 10)), self.probe_period)
+        failures_allowed = int(probe.get("failureThreshold", 3))
+        ready, failures = False, 0
+        timeout = aiohttp.ClientTimeout(total=float(probe.get("timeoutSeconds", 1)))
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            while process.returncode is None and not self._stopping:
+                try:
+                    async with session.get(url, allow_redirects=False) as response:
+                        ok = 200 <= response.status < 400
+                except (aiohttp.ClientError, TimeoutError, OSError):
+                    ok = False
+                failures = 0 if ok else failures + 1
+                change = (ok and not ready) or (ready and failures >= failures_allowed)
+                if change:
+                    ready = ok
+                    current = self._get(key)
+                    if current is None or current["metadata"]["uid"] != uid:
+                        return
+                    if process.returncode is not None:
+                        return
+                    self.store.update("pods", *key, functools.partial(_set_ready, ready=ready))
+                await asyncio.sleep(period)
 
     async def _terminate(self, key: tuple[str, str], uid: str, grace: float) -> None:
         """Graceful deletion: stop the process within the grace period, then remove the pod."""
@@ -763,7 +871,9 @@ def _container_status(container: Obj, state: Obj) -> Obj:
     }
 
 
-def _running(pod: Obj, ip: str, started: str, pid: int) -> None:
+def _running(
+    pod: Obj, ip: str, started: str, pid: int, ready: bool = True, restarts: int = 0
+) -> None:
     status = pod["status"]
     status.update(
         phase="Running",
@@ -773,14 +883,74 @@ def _running(pod: Obj, ip: str, started: str, pid: int) -> None:
         hostIPs=[{"ip": "127.0.0.1"}],
         startTime=started,
     )
-    status["conditions"] = [
-        _condition(t, "True")
-        for t in ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready")
-    ] + [_condition("PodScheduled", "True")]
+    last = [(c.get("lastState") or {}) for c in status.get("containerStatuses") or []]
+    status["conditions"] = (
+        [_condition(t, "True") for t in ("PodReadyToStartContainers", "Initialized")]
+        + [
+            _condition(t, "True" if ready else "False", "" if ready else "ContainersNotReady")
+            for t in ("ContainersReady", "Ready")
+        ]
+        + [_condition("PodScheduled", "True")]
+    )
     status["containerStatuses"] = [
         {
             **_container_status(c, {"running": {"startedAt": started}}),
             "containerID": f"emulated://{pid}",
+            "ready": ready,
+            "restartCount": restarts,
+            **({"lastState": last[i]} if i < len(last) and last[i] else {}),
         }
-        for c in pod["spec"]["containers"]
+        for i, c in enumerate(pod["spec"]["containers"])
     ]
+
+
+def _restarts(pod: Obj, code: int) -> bool:
+    """Whether the kubelet starts the container again: only pods a controller owns here."""
+    owned = any(o.get("controller") for o in pod["metadata"].get("ownerReferences") or [])
+    policy = pod["spec"].get("restartPolicy", "Always")
+    return owned and (policy == "Always" or (policy == "OnFailure" and code != 0))
+
+
+def _log_tail(text: str) -> str:
+    """What FallbackToLogsOnError keeps: the last 80 lines, at most 2048 bytes."""
+    tail = "".join(text.splitlines(keepends=True)[-80:]).encode()[-2048:]
+    return tail.decode(errors="replace").strip()
+
+
+def _crash_loop(pod: Obj, last: Obj, restarts: int, delay: float) -> None:
+    status = pod["status"]
+    for container, entry in zip(
+        pod["spec"]["containers"], status.get("containerStatuses") or [], strict=False
+    ):
+        message = (
+            f"back-off {delay:g}s restarting failed container={container['name']} "
+            f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
+            f"({pod['metadata']['uid']})"
+        )
+        entry.update(
+            state={"waiting": {"reason": "CrashLoopBackOff", "message": message}},
+            lastState={"terminated": last},
+            restartCount=restarts,
+            ready=False,
+            started=False,
+        )
+        entry.pop("containerID", None)
+    _set_conditions(status, False)
+
+
+def _set_ready(pod: Obj, ready: bool) -> None:
+    for entry in pod["status"].get("containerStatuses") or []:
+        entry["ready"] = ready
+    _set_conditions(pod["status"], ready)
+
+
+def _set_conditions(status: Obj, ready: bool) -> None:
+    value = "True" if ready else "False"
+    for condition in status.get("conditions") or []:
+        if condition["type"] in ("Ready", "ContainersReady") and condition["status"] != value:
+            condition["status"] = value
+            condition["lastTransitionTime"] = now()
+            if not ready:
+                condition["reason"] = "ContainersNotReady"
+            else:
+                condition.pop("reason", None)
