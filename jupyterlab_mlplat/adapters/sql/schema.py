@@ -196,3 +196,30 @@ notifications = sa.Table(
     sa.Index("ix_notifications_recipient", "recipient", "id"),
     sa.Index("ix_notifications_role", "recipient_role", "id"),
 )
+
+# ---- API keys (migration 0006)
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("deployments", sa.JSON, nullable=False),
+    sa.Column("catalog_read", sa.Boolean, nullable=False),
+    sa.Column("rate_limit", sa.Float, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_used_from", sa.String(255), nullable=True),
+    sa.Column(
+        "replaced_by",
+        AuditId,
+        sa.ForeignKey("api_keys.id", name="fk_api_keys_replaced_by"),
+        nullable=True,
+    ),
+    sa.UniqueConstraint("prefix", name="uq_api_keys_prefix"),
+    sa.Index("ix_api_keys_owner", "owner", "id"),
+)

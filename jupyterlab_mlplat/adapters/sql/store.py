@@ -32,6 +32,7 @@ from jupyterlab_mlplat.core.profiles.ports import ProfilesTx
 from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
+from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
@@ -127,7 +128,7 @@ def migrate(engine: sa.Engine) -> str:
         ) from err
 
 
-class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx, SqlReviewsTx):
+class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx, SqlReviewsTx, SqlApiKeysTx):
     """One database transaction; it implements the unit of work of every feature."""
 
     def __init__(self, connection: sa.Connection, actor: str = "system") -> None:
@@ -241,7 +242,7 @@ def _stored_profile(row: Any) -> StoredProfile:
     )
 
 
-class SqlStore(SqlCatalogIndex, SqlReviewsIndex, MetadataStore):
+class SqlStore(SqlCatalogIndex, SqlReviewsIndex, SqlApiKeysIndex, MetadataStore):
     """Every feature's store port on a SQLAlchemy engine."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 #: every key starts with it, so secret scanners and people recognise one
 KEY_PREFIX = "mlp_"
+
+
+class KeyState(StrEnum):
+    """Where a key is at one moment (the service decides it with its clock)."""
+
+    ACTIVE = "active"
+    #: replaced by rotation, still working until its overlap ends
+    ROTATING = "rotating"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -48,3 +59,20 @@ class IssuedKey:
 
     key: ApiKey
     secret: str
+
+
+@dataclass(frozen=True)
+class ListedKey:
+    """A key as lists show it: with its state at the moment of listing."""
+
+    key: ApiKey
+    state: KeyState
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A key with the digest of its secret, as the store hands it to the check alone: the
+    digest never leaves the service."""
+
+    key: ApiKey
+    digest: str

@@ -30,7 +30,9 @@ SCOPE_FOR_ROLE: dict[Role, str] = {
 READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"
 #: held by the MLflow gateway, which records what people changed in MLflow (privacy)
 RECORD_EVENTS_SCOPE = "custom:mlplat:record-events"
-SERVICE_GRANTS = frozenset({READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE})
+#: held by the deployments' gateway, which asks the platform whether an API key may call
+CHECK_KEYS_SCOPE = "custom:mlplat:check-keys"
+SERVICE_GRANTS = frozenset({READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE, CHECK_KEYS_SCOPE})
 
 #: display order, so every client lists roles the same way
 ROLE_ORDER: tuple[Role, ...] = (Role.DATA_SCIENTIST, Role.REVIEWER, Role.ADMIN, Role.INSTRUCTOR)
