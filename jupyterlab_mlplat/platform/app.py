@@ -19,13 +19,14 @@ import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
 import tornado.web
-from traitlets import Bool, Int, List, Type, Unicode, default
+from traitlets import Bool, Float, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
@@ -35,6 +36,8 @@ from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, curren
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
+from jupyterlab_mlplat.core.deployments.ports import Deployer
+from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
@@ -48,6 +51,7 @@ from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
 from .base import Services
 from .observability import Metrics
+from .reconciler import Reconciler
 from .routes import ROUTES
 from .routes.meta import NoRouteHandler
 
@@ -291,6 +295,55 @@ class PlatformApp(Application):
         help="The alias publishing moves on the catalog's registered model, e.g. champion.",
     ).tag(config=True)
 
+    deployer_class = Type(
+        "jupyterlab_mlplat.adapters.local.processes.LocalProcessDeployer",
+        klass=Deployer,
+        allow_none=True,
+        help="Where deployments' workloads run, constructed with parent=<this app> and "
+        "files=<the platform's model files, None without MLflow>, e.g. "
+        "jupyterlab_mlplat.adapters.local.processes.LocalProcessDeployer (the default: local "
+        "processes, embedded) or jupyterlab_mlplat.adapters.kube.deployer.KubeDeployer. None: "
+        "deployments are recorded but nothing runs them.",
+    ).tag(config=True)
+    reconcile_seconds = Float(
+        5.0,
+        help="How often the reconciler compares every deployment with its backend, in "
+        "seconds, e.g. 10; it also runs right after each change.",
+    ).tag(config=True)
+    reconcile_pending_seconds = Float(
+        0.5,
+        help="How often it looks again while a workload is starting, in seconds, e.g. 1: the "
+        "route follows a new workload as soon as it is ready.",
+    ).tag(config=True)
+    drain_seconds = Float(
+        10.0,
+        help="How long a workload the route no longer uses keeps running, so requests already "
+        "sent to it finish, in seconds, e.g. 30.",
+    ).tag(config=True)
+
+    def model_sources(self) -> MlflowModelSources | None:
+        """The registry as deployments read it: a version's files and owner."""
+        registry = self.platform_registry()
+        return MlflowModelSources(registry) if registry is not None else None
+
+    def make_deployer(self) -> Deployer | None:
+        """The configured backend, or None when there is none (or it cannot be loaded)."""
+        try:
+            deployer_class: Any = self.deployer_class
+        except Exception as err:  # an import error of a configured class: say which, run on
+            self.log.error("deployments backend unavailable: %s", type(err).__name__)
+            return None
+        if deployer_class is None:
+            return None
+        registry = self.platform_registry()
+        files = None
+        if registry is not None:
+            from jupyterlab_mlplat.adapters.mlflow.artifacts import MlflowModelFiles
+
+            files = MlflowModelFiles(registry)
+        deployer: Deployer = deployer_class(parent=self, files=files)
+        return deployer
+
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
 
@@ -367,6 +420,11 @@ class PlatformApp(Application):
         store = store_class.from_url(self.db_url)  # every feature's store port at once
         objects = self.object_store()
         profiles = ProfileService(store, known_groups=self.known_groups)
+        deployments = DeploymentService(
+            store, self.model_sources(), catalog_prefix=self.catalog_prefix
+        )
+        if deployments.seed_sizes():
+            self.log.info("deployment sizes seeded: small, medium, large")
         if self.profiles_seed_file and profiles.seed(load_profiles_file(self.profiles_seed_file)):
             self.log.info("workspace profiles seeded from %s", self.profiles_seed_file)
         return Services(
@@ -393,6 +451,7 @@ class PlatformApp(Application):
                 approvals_required=self.approvals_required,
                 alias=self.champion_alias,
             ),
+            deployments=deployments,
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
         )
@@ -409,12 +468,38 @@ class PlatformApp(Application):
             xsrf_cookies=False,  # token-authenticated API, no cookies
         )
 
+    reconciler: Reconciler | None = None
+
     def listen(self, sockets: list[socket.socket] | None = None) -> tornado.httpserver.HTTPServer:
         server = tornado.httpserver.HTTPServer(self.make_tornado_app(), xheaders=True)
         server.add_sockets(sockets or tornado.netutil.bind_sockets(self.port, self.ip))
+        self.start_reconciler()
         return server
 
+    def start_reconciler(self) -> None:
+        """Run the deployments' backend and its reconciler on this thread's event loop."""
+        assert self.services is not None, "initialize() first"
+        if self.reconciler is not None:
+            return
+        deployer = self.make_deployer()
+        service = self.services.deployments
+        service.deployer = deployer
+        if deployer is None:
+            self.log.warning("no deployments backend: deployments are recorded, never run")
+            return
+        self.reconciler = Reconciler(
+            service,
+            deployer,
+            interval=self.reconcile_seconds,
+            pending_interval=self.reconcile_pending_seconds,
+            drain=self.drain_seconds,
+        )
+        self.reconciler.start()
+
     def close(self) -> None:
+        if self.reconciler is not None:
+            self.reconciler.stop()
+            self.reconciler = None
         if self.services is not None:
             self.services.store.close()
 

@@ -23,6 +23,7 @@ from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operat
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
+from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
@@ -57,6 +58,7 @@ class Services:
     experiment_events: ExperimentEvents
     catalog: CatalogService
     reviews: ReviewService
+    deployments: DeploymentService
     metrics: Metrics
     openapi: dict[str, Any]
 

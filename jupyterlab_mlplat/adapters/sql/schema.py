@@ -223,3 +223,76 @@ api_keys = sa.Table(
     sa.UniqueConstraint("prefix", name="uq_api_keys_prefix"),
     sa.Index("ix_api_keys_owner", "owner", "id"),
 )
+
+# ---- deployments (migration 0007)
+deployment_sizes = sa.Table(
+    "deployment_sizes",
+    metadata,
+    sa.Column("name", sa.String(63), primary_key=True),
+    sa.Column("title", sa.String(100), nullable=False),
+    sa.Column("cpu", sa.String(16), nullable=False),
+    sa.Column("memory", sa.String(24), nullable=False),
+    sa.Column("replicas", sa.Integer, nullable=False),
+    sa.Column("max_replicas", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+)
+
+deployments = sa.Table(
+    "deployments",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("model_name", sa.String(256), nullable=False),
+    sa.Column("size", sa.String(63), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("spec", sa.JSON, nullable=False),
+    sa.Column("served", sa.JSON, nullable=True),
+    sa.Column("route", sa.JSON, nullable=False),
+    sa.Column("phase", sa.String(16), nullable=False),
+    sa.Column("workloads", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("last_change", sa.String(16), nullable=False),
+    sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+    sa.Column("route_sequence", sa.BigInteger, nullable=False),
+    sa.Index(
+        "uq_deployments_live_name",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("stopped_at IS NULL"),
+        postgresql_where=sa.text("stopped_at IS NULL"),
+    ),
+    sa.Index("ix_deployments_owner", "owner", "name"),
+    sa.Index("ix_deployments_route_sequence", "route_sequence"),
+)
+
+deployment_revisions = sa.Table(
+    "deployment_revisions",
+    metadata,
+    sa.Column(
+        "deployment_id",
+        AuditId,
+        sa.ForeignKey("deployments.id", name="fk_deployment_revisions_deployment"),
+        primary_key=True,
+    ),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("spec", sa.JSON, nullable=False),
+    sa.Column("change", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("restored", sa.Integer, nullable=True),
+)
+
+deployment_sequence = sa.Table(
+    "deployment_sequence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)

@@ -34,6 +34,7 @@ from jupyterlab_mlplat.core.profiles.rules import Profile
 
 from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
 from .catalog import SqlCatalogIndex, SqlCatalogTx
+from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 
@@ -128,7 +129,15 @@ def migrate(engine: sa.Engine) -> str:
         ) from err
 
 
-class _SqlTransaction(AccountsTx, ProfilesTx, GitLabTx, SqlCatalogTx, SqlReviewsTx, SqlApiKeysTx):
+class _SqlTransaction(
+    AccountsTx,
+    ProfilesTx,
+    GitLabTx,
+    SqlCatalogTx,
+    SqlReviewsTx,
+    SqlApiKeysTx,
+    SqlDeploymentsTx,
+):
     """One database transaction; it implements the unit of work of every feature."""
 
     def __init__(self, connection: sa.Connection, actor: str = "system") -> None:
@@ -242,7 +251,9 @@ def _stored_profile(row: Any) -> StoredProfile:
     )
 
 
-class SqlStore(SqlCatalogIndex, SqlReviewsIndex, SqlApiKeysIndex, MetadataStore):
+class SqlStore(
+    SqlCatalogIndex, SqlReviewsIndex, SqlApiKeysIndex, SqlDeploymentsIndex, MetadataStore
+):
     """Every feature's store port on a SQLAlchemy engine."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -73,20 +73,6 @@ class ServedVersion:
 
 
 @dataclass(frozen=True)
-class DeploymentSpec:
-    """What a person asked to be served; every change makes a new revision of it, and a
-    rollback makes the previous revision's spec current again."""
-
-    model_name: str
-    versions: tuple[ServedVersion, ...]
-    size: str
-    resources: Resources
-
-    def served(self, traffic: Traffic) -> ServedVersion | None:
-        return next((v for v in self.versions if v.traffic is traffic), None)
-
-
-@dataclass(frozen=True)
 class ModelSource:
     """Where a replica fetches the version's files: the artifact location MLflow gives for it
     (``mlflow-artifacts:/…``, ``s3://…``, or a local folder), never a path from user text."""
@@ -96,6 +82,26 @@ class ModelSource:
     uri: str
     #: the MLflow flavour the model server loads it with (``sklearn``, ``python_function``)
     flavor: str = "python_function"
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    """What a person asked to be served; every change makes a new revision of it, and a
+    rollback makes the previous revision's spec current again."""
+
+    model_name: str
+    versions: tuple[ServedVersion, ...]
+    size: str
+    resources: Resources
+    #: where each served version's files are, resolved once when the version entered the spec
+    #: (so a rollback serves exactly what was served, whatever happened in MLflow since)
+    sources: tuple[ModelSource, ...] = ()
+
+    def served(self, traffic: Traffic) -> ServedVersion | None:
+        return next((v for v in self.versions if v.traffic is traffic), None)
+
+    def source(self, version: str) -> ModelSource | None:
+        return next((s for s in self.sources if s.version == version), None)
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,17 @@ class WorkloadStatus:
 
 
 @dataclass(frozen=True)
+class RouteTarget:
+    """Where the gateway sends a share of a deployment's requests."""
+
+    version: str
+    traffic: Traffic
+    #: the share of live requests (a shadow's is 0: it gets copies)
+    percent: int
+    url: str
+
+
+@dataclass(frozen=True)
 class Deployment:
     name: str
     owner: str
@@ -140,3 +157,72 @@ class Deployment:
     updated_at: datetime
     phase: Phase = Phase.PENDING
     workloads: tuple[WorkloadStatus, ...] = ()
+    #: who made the current revision, and which change it was (a 409 names both)
+    updated_by: str = ""
+    last_change: str = ""
+    #: set once the owner (or an admin) deleted it; its workloads are being stopped
+    deleted_at: datetime | None = None
+    #: raised whenever its route changes (the gateway's feed reads changes since a number)
+    route_sequence: int = 0
+    #: raised whenever anything its page shows changes (spec, phase, a workload's status), so
+    #: a page polls cheaply with ``?since=``
+    sequence: int = 0
+    #: where the gateway sends its requests now (only ready workloads)
+    route: tuple[RouteTarget, ...] = ()
+    #: the last spec that was routed in full: while a change rolls out, the route keeps its
+    #: ready workloads for the versions whose new workload is not ready yet
+    served: DeploymentSpec | None = None
+
+
+class Change(StrEnum):
+    """What made a revision of a deployment's spec."""
+
+    CREATE = "create"
+    TRAFFIC = "traffic"
+    PROMOTE = "promote"
+    ROLLBACK = "rollback"
+    RESIZE = "resize"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class DeploymentRevision:
+    """One revision of a deployment's spec: who made it, when, and with which change. History
+    is never rewritten: a rollback is a new revision carrying an older revision's spec."""
+
+    revision: int
+    spec: DeploymentSpec
+    change: Change
+    actor: str
+    at: datetime
+    #: for a rollback, the revision whose spec it brought back
+    restored: int | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the gateway routes a deployment now: only ready workloads. While a change rolls
+    out it keeps the previous spec's ready workloads for the versions whose new workload is not
+    ready yet, so no request fails during a canary shift or a rollback."""
+
+    name: str
+    owner: str
+    stage: Stage
+    model_name: str
+    revision: int
+    targets: tuple[RouteTarget, ...]
+    #: the deployment's ``route_sequence`` when this route was made
+    sequence: int = 0
+    #: False once the deployment was deleted: the gateway forgets it
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class VersionFound:
+    """A model version as the registry shows it to whoever deploys it."""
+
+    #: who owns the registered model (its sandbox's owner; the platform for the catalog)
+    owner: str
+    source: ModelSource
+    #: MLflow's registration status (``READY`` once the files are in place)
+    status: str = "READY"

@@ -32,7 +32,11 @@ READ_PROFILES_SCOPE = "custom:mlplat:read-profiles"
 RECORD_EVENTS_SCOPE = "custom:mlplat:record-events"
 #: held by the deployments' gateway, which asks the platform whether an API key may call
 CHECK_KEYS_SCOPE = "custom:mlplat:check-keys"
-SERVICE_GRANTS = frozenset({READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE, CHECK_KEYS_SCOPE})
+#: held by the deployments' gateway, which reads where each deployment's requests go
+ROUTE_DEPLOYMENTS_SCOPE = "custom:mlplat:route-deployments"
+SERVICE_GRANTS = frozenset(
+    {READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE, CHECK_KEYS_SCOPE, ROUTE_DEPLOYMENTS_SCOPE}
+)
 
 #: display order, so every client lists roles the same way
 ROLE_ORDER: tuple[Role, ...] = (Role.DATA_SCIENTIST, Role.REVIEWER, Role.ADMIN, Role.INSTRUCTOR)

@@ -164,6 +164,37 @@ def catalog_name(value: str, *, field: str = "catalog_name") -> str:
     return dns_label(value, field=field)
 
 
+#: the longest deployment name: its workloads are ``{name}-v{version}``, which must stay a
+#: DNS-1123 label (63) with room for a ten-digit MLflow version
+DEPLOYMENT_NAME_MAX = 40
+#: an MLflow model version as a deployment names it (a whole number from 1)
+MODEL_VERSION_PATTERN = "^[1-9][0-9]{0,9}$"
+_MODEL_VERSION = re.compile(MODEL_VERSION_PATTERN)
+
+
+def deployment_name(value: str, *, field: str = "name") -> str:
+    """Check a deployment's name: a DNS-1123 label short enough to name its workloads, its
+    Kubernetes objects and its URL."""
+    if len(value) > DEPLOYMENT_NAME_MAX:
+        raise NameInvalid(
+            f"{field} must be at most {DEPLOYMENT_NAME_MAX} characters",
+            field,
+            params={"field": field, "rule": "too_long", "limit": DEPLOYMENT_NAME_MAX},
+        )
+    return dns_label(value, field=field)
+
+
+def model_version(value: str, *, field: str = "version") -> str:
+    """Check a model version a deployment serves: MLflow's whole number from 1."""
+    if not _MODEL_VERSION.fullmatch(value):
+        raise NameInvalid(
+            f"{field} must be a model version number like 3",
+            field,
+            params={"field": field, "rule": "characters", "value": value[:100]},
+        )
+    return value
+
+
 def platform_identity(user: str) -> bool:
     """Whether ``user`` is, however spelled, the platform's own MLflow identity."""
     return user.strip().casefold() == PLATFORM_IDENTITY

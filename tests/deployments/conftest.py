@@ -1,0 +1,160 @@
+"""A deployment's world for the core service's own tests: the platform's store on SQLite and
+on PostgreSQL, a registry answering as MLflow would for a few versions, a catalog with one
+published and one deprecated version, and a backend double implementing the ``Deployer`` port
+(its readiness is set by the test). The HTTP tests against the real MLflow, the real local
+backend and the real model server are ``test_api.py``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.core.catalog.records import (
+    CatalogVersion,
+    EntryCard,
+    Lineage,
+    VersionState,
+)
+from jupyterlab_mlplat.core.deployments.records import (
+    ModelSource,
+    Phase,
+    VersionFound,
+    Workload,
+    WorkloadStatus,
+)
+from jupyterlab_mlplat.core.deployments.service import DeploymentService
+from jupyterlab_mlplat.core.kernel.errors import NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.identity import (
+    ROUTE_DEPLOYMENTS_SCOPE,
+    Identity,
+    Role,
+)
+
+ALICE = Identity("alice", ("data-scientists",))
+BOB = Identity("bob", ("data-scientists",))
+ADAM = Identity("adam", ("admins",), roles=(Role.DATA_SCIENTIST, Role.ADMIN))
+GATEWAY = Identity(
+    "invocations", roles=(), kind="service", grants=frozenset({ROUTE_DEPLOYMENTS_SCOPE})
+)
+
+
+@dataclass
+class MemorySources:
+    """What MLflow answers: alice's ``churn-model`` 1..3, bob's ``bob-model`` 1, and the
+    catalog's ``catalog.churn`` 1..3 (which of them are published is the catalog's rows)."""
+
+    down: bool = False
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def own_version(self, user: str, model_name: str, version: str) -> VersionFound:
+        self.asked.append((user, model_name, version))
+        if self.down:
+            raise Unavailable("MLflow did not answer")
+        owners = {"churn-model": "alice", "bob-model": "bob", "catalog.churn": "mlplat-platform"}
+        if model_name not in owners or version not in ("1", "2", "3"):
+            raise NotFound(f"no version {version} of {model_name}")
+        return _found(owners[model_name], model_name, version)
+
+    async def catalog_version(self, model_name: str, version: str) -> VersionFound:
+        self.asked.append(("mlplat-platform", model_name, version))
+        if model_name != "catalog.churn" or version not in ("1", "2", "3"):
+            raise NotFound(f"no version {version} of {model_name}")
+        return _found("mlplat-platform", model_name, version)
+
+
+def _found(owner: str, model_name: str, version: str) -> VersionFound:
+    uri = f"mlflow-artifacts:/1/models/m-{model_name}-{version}/artifacts"
+    return VersionFound(owner, ModelSource(model_name, version, uri, "sklearn"))
+
+
+@dataclass
+class FakeBackend:
+    """The ``Deployer`` port as a test double: it 'runs' what it is given, and reports a
+    workload ready only once the test says so (``make_ready``)."""
+
+    ready: set[str] = field(default_factory=set)
+    failing: str | None = None
+    running: dict[str, dict[str, Workload]] = field(default_factory=dict)
+    applied: list[tuple[str, list[str]]] = field(default_factory=list)
+    closed: bool = False
+
+    def make_ready(self, *names: str) -> None:
+        self.ready.update(names)
+
+    async def apply(self, deployment: str, workloads: Sequence[Workload]) -> None:
+        if self.failing:
+            raise Unavailable(self.failing)
+        self.applied.append((deployment, sorted(w.name for w in workloads)))
+        self.running[deployment] = {w.name: w for w in workloads}
+
+    async def observe(self, deployment: str) -> list[WorkloadStatus]:
+        now = datetime.now(UTC)
+        return [
+            WorkloadStatus(
+                name=name,
+                phase=Phase.READY if name in self.ready else Phase.PENDING,
+                replicas=w.resources.replicas,
+                ready_replicas=w.resources.replicas if name in self.ready else 0,
+                url=f"http://127.0.0.1:9/{name}" if name in self.ready else None,
+                observed_at=now,
+            )
+            for name, w in self.running.get(deployment, {}).items()
+        ]
+
+    async def logs(self, workload: str, *, tail: int = 200) -> str:
+        for running in self.running.values():
+            if workload in running:
+                return f"{workload} started"
+        raise NotFound(f"no workload {workload}")
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class World:
+    store: SqlStore
+    sources: MemorySources
+    backend: FakeBackend
+    service: DeploymentService
+
+    def run(self, coro: object) -> object:
+        return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def publish_churn(store: SqlStore) -> None:
+    """The catalog's ``churn``: version 1 published, version 2 deprecated, 3 never."""
+    at = datetime(2026, 12, 3, tzinfo=UTC)
+    with store.transaction("mlplat-platform") as tx:
+        tx.upsert_catalog_entry(
+            EntryCard("churn", "catalog.churn", "", "", (), "", "", "", ""), at=at
+        )
+        for number, state in ((1, VersionState.PUBLISHED), (2, VersionState.PUBLISHED)):
+            tx.add_catalog_version(
+                "churn",
+                CatalogVersion(
+                    version=number,
+                    publication_id=number,
+                    published_at=at,
+                    published_by="rita",
+                    lineage=Lineage("churn-model", number),
+                    state=state,
+                ),
+            )
+        tx.set_catalog_version_state("churn", 2, VersionState.DEPRECATED, at=at)
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    store = SqlStore.from_url(database_url)
+    sources, backend = MemorySources(), FakeBackend()
+    service = DeploymentService(store, sources, backend)
+    service.seed_sizes()
+    publish_churn(store)
+    yield World(store, sources, backend, service)
+    store.close()
