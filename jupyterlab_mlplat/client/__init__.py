@@ -6,6 +6,7 @@ the same the platform writes, so the two cannot drift apart silently.
 
 from __future__ import annotations
 
+from .apikeys import ApiKeyCalls
 from .catalog import CatalogCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
@@ -17,6 +18,6 @@ __all__ = ["PlatformClient"]
 
 
 class PlatformClient(
-    MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls, CatalogCalls
+    MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls, CatalogCalls, ApiKeyCalls
 ):
     """Every call of the platform API, for one token."""

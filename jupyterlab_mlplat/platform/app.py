@@ -23,18 +23,21 @@ from traitlets import Bool, Float, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
-from jupyterlab_mlplat.adapters.cipher import FernetCipher
+from jupyterlab_mlplat.adapters.cipher import FernetCipher, key_from_file
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
+from jupyterlab_mlplat.adapters.sql.apikeys import SqlDeploymentOwners
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.apikeys.ports import DeploymentOwners
+from jupyterlab_mlplat.core.apikeys.service import ApiKeyService, NobodyOwnsDeployments
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.ports import Deployer
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
@@ -344,6 +347,48 @@ class PlatformApp(Application):
         deployer: Deployer = deployer_class(parent=self, files=files)
         return deployer
 
+    apikey_pepper_file = Unicode(
+        help="File holding the pepper the digests of API keys are keyed with (HMAC-SHA-256), "
+        "e.g. /etc/mlplat/apikey-pepper.key (created, mode 0600, when missing). Defaults to "
+        "data_dir/secrets/apikey-pepper.key. Losing or replacing it revokes every key; keep it "
+        "out of database backups, and shared by every platform process.",
+    ).tag(config=True)
+
+    @default("apikey_pepper_file")
+    def _apikey_pepper_file_default(self) -> str:
+        return str(Path(self.data_dir) / "secrets" / "apikey-pepper.key")
+
+    apikeys_per_person = Int(
+        10,
+        help="How many active API keys one person may hold (revoked, expired and rotated "
+        "ones do not count), e.g. 20.",
+    ).tag(config=True)
+    apikeys_max_days = Int(
+        365,
+        help="How far ahead an API key's expiry may be, in days, e.g. 90. A key made without "
+        "an expiry gets this one.",
+    ).tag(config=True)
+    apikeys_max_overlap_seconds = Int(
+        86_400,
+        help="How long, at most, a rotated key keeps working beside its successor, in seconds, "
+        "e.g. 3600.",
+    ).tag(config=True)
+    apikeys_default_rate_limit = Float(
+        10.0,
+        help="Requests per second the gateway lets through with a key made without its own "
+        "rate limit, e.g. 50.",
+    ).tag(config=True)
+    apikeys_max_rate_limit = Float(
+        1_000.0,
+        help="The highest rate limit a person may give a key, requests per second, e.g. 200.",
+    ).tag(config=True)
+
+    def deployment_owners(self, store: Any) -> DeploymentOwners:
+        """Who owns a deployment, read from the deployments' table of a SQL store."""
+        if isinstance(store, SqlStore):
+            return SqlDeploymentOwners(store.engine)
+        return NobodyOwnsDeployments()
+
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
 
@@ -454,6 +499,16 @@ class PlatformApp(Application):
             deployments=deployments,
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
+            apikeys=ApiKeyService(
+                store,
+                self.deployment_owners(store),
+                pepper=key_from_file(Path(self.apikey_pepper_file)),
+                max_keys_per_person=self.apikeys_per_person,
+                max_days=self.apikeys_max_days,
+                max_overlap_seconds=self.apikeys_max_overlap_seconds,
+                default_rate_limit=self.apikeys_default_rate_limit,
+                max_rate_limit=self.apikeys_max_rate_limit,
+            ),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:

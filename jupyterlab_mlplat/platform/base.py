@@ -22,6 +22,9 @@ from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_fa
 from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.apikeys.errors import KeyNotAccepted
+from jupyterlab_mlplat.core.apikeys.rules import looks_like_key
+from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
@@ -61,6 +64,7 @@ class Services:
     deployments: DeploymentService
     metrics: Metrics
     openapi: dict[str, Any]
+    apikeys: ApiKeyService
 
 
 class PlatformHandler(RequestHandler):
@@ -70,6 +74,9 @@ class PlatformHandler(RequestHandler):
     allows_services = False
     #: for verbs a route does not declare (tornado answers them 405): authenticate first
     requires_auth = True
+    #: whether an API key (``mlp_…``, with ``catalog_read``) may call this route: only the
+    #: catalog's public reads; everywhere else a key is refused before it is even looked up
+    accepts_api_keys = False
 
     request_id = "-"
     _identity: Identity | None = None
@@ -97,7 +104,11 @@ class PlatformHandler(RequestHandler):
         self.set_default_headers()
         op = operation_of(type(self), (self.request.method or "").lower())
         if op.authenticated if op is not None else self.requires_auth:
-            self._identity = await self.services.authenticator.authenticate(self._token())
+            token = self._token()
+            if looks_like_key(token):  # never shown to the hub: it is not the hub's secret
+                self._identity = await self._key_caller(token or "")
+            else:
+                self._identity = await self.services.authenticator.authenticate(token)
             if self._identity.kind == "service" and not self.allows_services:
                 raise TokenLacksAccess("This route is for people, not for hub services.")
             if op is not None and op.grant and not self._identity.may(op.grant):
@@ -116,6 +127,15 @@ class PlatformHandler(RequestHandler):
         if scheme.lower() in ("token", "bearer") and value.strip():
             return value.strip()
         return None
+
+    async def _key_caller(self, secret: str) -> Identity:
+        if not self.accepts_api_keys:
+            raise KeyNotAccepted(
+                "API keys may read the catalog and call deployments, nothing else; this route "
+                "takes a person's JupyterHub token."
+            )
+        address = self.request.remote_ip or ""
+        return await self.run(self.services.apikeys.catalog_reader, secret, address)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work (database, disk) off the event loop, keeping the request id."""

@@ -1,9 +1,9 @@
 """The catalog as a public read API: search with facets, sorting and paging; a model's page;
 its alias history. Every signed-in caller may read it.
 
-External systems will call these routes with API keys (issue 13); until then they take hub
-tokens. ``CatalogReadHandler`` is where that door opens: the authenticator will recognise a
-key, and the service decides what a key may read.
+External systems call these routes with API keys (``Authorization: Bearer mlp_…``, a key with
+``catalog_read``) as well as hub tokens. ``CatalogReadHandler`` is where that door opens: the
+handler base recognises a key, the keys service decides whether it may read.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ _NOT_FOUND = {404: "No published model of that name."}
 
 
 class CatalogReadHandler(PlatformHandler):
-    """The base of the catalog's public reads."""
+    """The base of the catalog's public reads: hub tokens, and API keys with ``catalog_read``
+    (read as the key's owner)."""
+
+    accepts_api_keys = True
 
     def search_arguments(self) -> SearchArguments:
         def integer(name: str, default: int) -> int:
