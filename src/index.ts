@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { adminPlugin } from './admin/plugin';
 import { catalogPlugin } from './catalog/plugin';
+import { deploymentsPlugin } from './deployments/plugin';
 import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
 import { experimentsPlugin } from './experiments/plugin';
 import { gitPlugin } from './git/plugin';
@@ -37,6 +38,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   modelsPlugin,
   reviewsPlugin,
   catalogPlugin,
+  deploymentsPlugin,
   adminPlugin,
   upcomingPlugin
 ];

@@ -19,16 +19,6 @@ export function upcomingTabs(): IMLPlatformSidebar.ITab[] {
       React.createElement('p', { className: 'jp-mlplat-not-yet' }, text(trans));
   return [
     {
-      id: 'deployments',
-      rank: 500,
-      label: trans => trans.__('Deployments'),
-      render: notYet(trans =>
-        trans.__(
-          'Deployments are not available yet: this part of the workbench is still being built.'
-        )
-      )
-    },
-    {
       id: 'instructions',
       rank: 600,
       label: trans => trans.__('Instructions'),

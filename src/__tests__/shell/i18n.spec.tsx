@@ -145,9 +145,10 @@ describe('PlatformView in Russian', () => {
     expect(screen.getByText('Рецензент')).toBeTruthy();
     expect(screen.getByText('Администратор')).toBeTruthy();
     expect(screen.getByRole('tab', { name: 'Эксперименты' })).toBeTruthy();
-    fireEvent.click(screen.getByRole('tab', { name: 'Развёртывания' }));
+    expect(screen.getByRole('tab', { name: 'Развёртывания' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('tab', { name: 'Инструкции' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Развёртывания пока недоступны: эта часть рабочей среды ещё в разработке.'
+      'Инструкции пока недоступны: эта часть рабочей среды ещё в разработке.'
     );
     expect(screen.queryByText('Experiments')).toBeNull();
   });

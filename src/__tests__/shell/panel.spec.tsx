@@ -98,9 +98,9 @@ describe('PlatformView', () => {
     expect(experiments.getAttribute('aria-selected')).toBe('true');
 
     // A tab that is not built yet explains itself
-    fireEvent.click(screen.getByRole('tab', { name: 'Deployments' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Instructions' }));
     expect(screen.getByRole('tabpanel').textContent).toBe(
-      'Deployments are not available yet: this part of the workbench is still being built.'
+      'Instructions are not available yet: this part of the workbench is still being built.'
     );
     expect(experiments.getAttribute('aria-selected')).toBe('false');
   });

@@ -2,6 +2,7 @@ import { CommandRegistry } from '@lumino/commands';
 
 import { adminTab } from '../../admin/plugin';
 import { catalogTab } from '../../catalog/plugin';
+import { deploymentsTab } from '../../deployments/plugin';
 import { ProfilesModel } from '../../admin/model';
 import { experimentsTab } from '../../experiments/plugin';
 import { ExperimentsModel } from '../../experiments/model';
@@ -55,6 +56,9 @@ export function productTabs(
     )
   );
   tabs.add(empty(catalogTab(stand)));
+  tabs.add(
+    empty(deploymentsTab(stand, { gatewayBase: '', versionsOf: stand }))
+  );
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
   );

@@ -1,0 +1,463 @@
+import {
+  act,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { PlatformRequestError } from '../../api/request';
+import {
+  createBody,
+  deployVersion,
+  IDeployForm,
+  nameProblem,
+  placeRefusal,
+  suggestedName
+} from '../../deployments/deployDialog';
+import { reasonLabels } from '../../deployments/labels';
+import { DeploymentsModel, rollbackTarget } from '../../deployments/model';
+import {
+  curlLine,
+  exampleRow,
+  invocationsUrl,
+  payloadOf,
+  startingForm
+} from '../../deployments/request';
+import { DeploymentsTab } from '../../deployments/tab';
+import { describeError, reasonLabels as registry } from '../../shell/errors';
+import { shippedPO } from '../shell/catalogue';
+import { english } from '../shell/fixtures';
+import {
+  changedMeanwhile,
+  deployment,
+  revision,
+  ScriptedDeployments,
+  withCanary
+} from './fixtures';
+
+/** The Russian the lab shows, from the shipped catalogue. */
+function russian(): TranslationBundle {
+  const po = shippedPO();
+  const __ = (msgid: string, ...args: unknown[]) => {
+    let text = po.get(msgid) || msgid;
+    args.forEach((arg, i) => {
+      text = text.replace(`%${i + 1}`, String(arg));
+    });
+    return text;
+  };
+  return { __ } as unknown as TranslationBundle;
+}
+
+// the labels the plugin adds to the sidebar's registry
+beforeAll(() => registry.add(reasonLabels));
+
+const models: DeploymentsModel[] = [];
+afterEach(() => models.splice(0).forEach(model => model.dispose()));
+
+function newModel(api = new ScriptedDeployments()): DeploymentsModel {
+  const model = new DeploymentsModel({ api, me: 'alice' });
+  models.push(model);
+  return model;
+}
+
+function setup(
+  api = new ScriptedDeployments(),
+  trans: TranslationBundle = english,
+  confirm: (title: string) => Promise<boolean> = async () => true
+) {
+  const model = newModel(api);
+  // the sidebar says when its panel is shown; the tab says when it is selected
+  model.panelVisible = true;
+  const view = render(
+    <DeploymentsTab
+      model={model}
+      trans={trans}
+      gatewayBase="https://ml.example/services/deployments"
+      versionsOf={() => api.versionsOf()}
+      confirm={confirm}
+    />
+  );
+  return { api, model, view };
+}
+
+describe('DeploymentsModel', () => {
+  it('reads the list when the tab comes into view, and not before', async () => {
+    const api = new ScriptedDeployments();
+    const model = newModel(api);
+    expect(api.listed).toEqual([]);
+
+    model.panelVisible = true;
+    model.tabVisible = true;
+    await waitFor(() => expect(model.state.items).toHaveLength(1));
+    expect(api.listed).toEqual([false]);
+  });
+
+  it('lets only an admin see everyone’s deployments', async () => {
+    const api = new ScriptedDeployments();
+    const model = newModel(api);
+    model.setIdentity('alice', false);
+    model.setShowAll(true);
+    expect(model.state.showAll).toBe(false);
+
+    model.setIdentity('root', true);
+    model.setShowAll(true);
+    await waitFor(() => expect(api.listed).toContain(true));
+    expect(model.state.showAll).toBe(true);
+  });
+
+  it('sends the canary with the revision the page showed, keeping the shadow', async () => {
+    const api = new ScriptedDeployments();
+    const shadowed = deployment({
+      spec: {
+        ...deployment().spec,
+        versions: [
+          { version: '3', traffic: 'primary', percent: 100 },
+          { version: '2', traffic: 'shadow', percent: 0 }
+        ]
+      }
+    });
+    api.gets = [shadowed];
+    api.lists = [{ deployments: [shadowed] }];
+    const model = newModel(api);
+    await model.refresh();
+    await model.open('churn-staging');
+
+    expect(await model.setCanary('4', 20)).toBe(true);
+    expect(api.sent).toEqual([
+      [
+        'traffic',
+        'churn-staging',
+        {
+          revision: 1,
+          canary: { version: '4', percent: 20 },
+          shadow: { version: '2' }
+        }
+      ]
+    ]);
+    expect(model.state.open!.data!.revision).toBe(2);
+    expect(model.state.open!.done).toBe('canary');
+    // the list shows the change too
+    expect(model.state.items![0].revision).toBe(2);
+  });
+
+  it('keeps a 409 on screen and reads the deployment as it is now', async () => {
+    const api = new ScriptedDeployments();
+    api.changes = [changedMeanwhile()];
+    api.gets = [deployment(), withCanary(30)];
+    const model = newModel(api);
+    await model.open('churn-staging');
+
+    expect(await model.setCanary('4', 20)).toBe(false);
+    const open = model.state.open!;
+    expect(open.failure!.status).toBe(409);
+    expect(
+      reasonLabels.deployment_changed(english, open.failure!.params!)
+    ).toBe(
+      'bob changed the traffic meanwhile (revision 3). Nothing of yours was applied: look at the deployment as it is now, then try again.'
+    );
+    expect(describeError(russian(), open.failure)).toBe(
+      'Тем временем bob изменил(а) трафик (ревизия 3). Ваши изменения не применены: посмотрите, каким развёртывание стало, и попробуйте снова.'
+    );
+    // what bob did is what the page shows now
+    expect(open.data!.spec.versions[1]).toEqual({
+      version: '4',
+      traffic: 'canary',
+      percent: 30
+    });
+  });
+
+  it('names the revision a rollback returns to', () => {
+    const current = withCanary();
+    expect(rollbackTarget(current, null)).toBeNull();
+    expect(rollbackTarget(current, [revision(2), revision(1)])?.revision).toBe(
+      1
+    );
+  });
+
+  it('closes a deleted deployment and reads the list again', async () => {
+    const api = new ScriptedDeployments();
+    const model = newModel(api);
+    await model.open('churn-staging');
+    api.lists = [{ deployments: [] }];
+
+    expect(await model.remove()).toBe(true);
+    expect(api.sent).toEqual([['delete', 'churn-staging', { revision: 1 }]]);
+    expect(model.state.open).toBeNull();
+    expect(model.state.items).toEqual([]);
+  });
+
+  it('reads a version’s log tail', async () => {
+    const model = newModel();
+    await model.open('churn-staging');
+    await model.readLogs('3');
+    expect(model.state.open!.logs).toEqual({
+      version: '3',
+      status: { kind: 'ready' },
+      text: 'ready on :41234\n'
+    });
+  });
+});
+
+describe('Try it', () => {
+  const facts = new ScriptedDeployments().modelFacts[0] as {
+    signature: { [key: string]: string };
+    input_example: string;
+  };
+
+  it('builds the form from the signature, filled in from the example', () => {
+    const form = startingForm(facts);
+    expect(form.columns).toEqual([
+      { name: 'tenure', type: 'double' },
+      { name: 'plan', type: 'string' }
+    ]);
+    expect(form.row).toEqual({ tenure: '3.5', plan: 'basic' });
+    expect(payloadOf({ ...form, row: { tenure: '12', plan: 'pro' } })).toEqual({
+      dataframe_split: { columns: ['tenure', 'plan'], data: [[12, 'pro']] }
+    });
+  });
+
+  it('reads every shape MLflow saves an example in', () => {
+    expect(exampleRow('{"a": [1, 2], "b": ["x", "y"]}')).toEqual({
+      a: 1,
+      b: 'x'
+    });
+    expect(exampleRow('[{"a": 1}]')).toEqual({ a: 1 });
+    expect(
+      exampleRow('{"dataframe_split": {"columns": ["a"], "data": [[7]]}}')
+    ).toEqual({ a: 7 });
+    expect(exampleRow('not json')).toEqual({});
+  });
+
+  it('falls back to JSON for a tensor model', () => {
+    const form = startingForm({
+      signature: {
+        inputs:
+          '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 4]}}]'
+      },
+      input_example: '[[5.1, 3.5, 1.4, 0.2]]'
+    });
+    expect(form.columns).toEqual([]);
+    expect(JSON.parse(form.json)).toEqual({ inputs: [[5.1, 3.5, 1.4, 0.2]] });
+  });
+
+  it('writes a curl line with a placeholder key, quoted for a shell', () => {
+    const url = invocationsUrl(
+      'https://ml.example/services/deployments/',
+      'churn'
+    );
+    expect(url).toBe(
+      'https://ml.example/services/deployments/api/v1/deployments/churn/invocations'
+    );
+    const line = curlLine(url, { inputs: ["it's"] });
+    expect(line).toContain('Authorization: Bearer mlp_…');
+    expect(line).toContain("-d '{\"inputs\":[\"it'\\''s\"]}'");
+  });
+
+  it('sends the row typed and shows the answer with its latency', async () => {
+    const { api } = setup();
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const tenure = await screen.findByLabelText('tenure');
+    fireEvent.change(tenure, { target: { value: '24' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+
+    expect(await screen.findByText('Answer in 4.2 ms (HTTP 200)')).toBeTruthy();
+    expect(api.sent).toContainEqual([
+      'invoke',
+      'churn-staging',
+      {
+        dataframe_split: { columns: ['tenure', 'plan'], data: [[24, 'basic']] }
+      }
+    ]);
+  });
+
+  it('shows the model server’s 400 in its words', async () => {
+    const api = new ScriptedDeployments();
+    api.invocations = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'x',
+        serverMessage: 'column "tenure": could not convert "abc" to double',
+        reason: 'bad_request'
+      })
+    ];
+    setup(api);
+    fireEvent.click(await screen.findByText('churn-staging'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Send' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'column "tenure": could not convert "abc" to double'
+    );
+  });
+});
+
+describe('DeploymentsTab', () => {
+  it('lists deployments with their phase and traffic', async () => {
+    setup();
+    const list = await screen.findByRole('list', { name: 'Deployments' });
+    const item = within(list).getByRole('listitem');
+    expect(item.textContent).toContain('churn-staging');
+    expect(item.textContent).toContain('version 3: 100 %');
+    expect(item.querySelector('[data-phase="ready"]')?.textContent).toBe(
+      'ready'
+    );
+  });
+
+  it('asks before a rollback, naming the revision it returns to', async () => {
+    const api = new ScriptedDeployments();
+    api.gets = [withCanary()];
+    api.lists = [{ deployments: [withCanary()] }];
+    api.histories = [{ revisions: [revision(2), revision(1)] }];
+    api.changes = [deployment({ revision: 3, last_change: 'rollback' })];
+    const asked: string[] = [];
+    setup(api, english, async (title: string) => {
+      asked.push(title);
+      return true;
+    });
+    fireEvent.click(await screen.findByText('churn-staging'));
+    await screen.findByText('History');
+    fireEvent.click(screen.getByRole('button', { name: 'Roll back' }));
+
+    await waitFor(() =>
+      expect(api.sent).toContainEqual([
+        'rollback',
+        'churn-staging',
+        { revision: 2 }
+      ])
+    );
+    expect(asked).toEqual(['Roll back “churn-staging” to revision 1?']);
+    expect(await screen.findByText('Rolled back: revision 3.')).toBeTruthy();
+  });
+
+  it('applies a canary from the slider', async () => {
+    const { api } = setup();
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const canary = await screen.findByRole('group', { name: 'Canary' });
+    await waitFor(() =>
+      expect(within(canary).getByLabelText('Version')).toBeTruthy()
+    );
+    fireEvent.change(within(canary).getByLabelText('Share of traffic'), {
+      target: { value: '20' }
+    });
+    await act(async () => {
+      fireEvent.click(
+        within(canary).getByRole('button', { name: 'Apply canary' })
+      );
+    });
+    expect(api.sent[0]).toEqual([
+      'traffic',
+      'churn-staging',
+      { revision: 1, canary: { version: '4', percent: 20 }, shadow: null }
+    ]);
+  });
+
+  it('speaks Russian', async () => {
+    setup(new ScriptedDeployments(), russian());
+    expect(await screen.findByText('Мои развёртывания')).toBeTruthy();
+    expect(await screen.findByText('готово')).toBeTruthy();
+    expect(screen.getByText('версия 3: 100 %')).toBeTruthy();
+  });
+});
+
+describe('the deploy dialog', () => {
+  it('checks the name as it is typed', () => {
+    expect(nameProblem('churn-v3', english)).toBeNull();
+    expect(nameProblem('Churn', english)).toMatch(/lowercase/);
+    expect(nameProblem('-churn', english)).toMatch(/lowercase/);
+    expect(nameProblem('a'.repeat(41), english)).toBe('At most 40 characters.');
+    expect(nameProblem('default', english)).toMatch(/reserved/);
+    expect(suggestedName('catalog.Churn_Model', '12')).toBe('churn-model-v12');
+    expect(nameProblem(suggestedName('x'.repeat(80), '1'), english)).toBeNull();
+  });
+
+  it('places a taken name beside the name, and deploys when it is changed', async () => {
+    const api = new ScriptedDeployments();
+    api.creates = [
+      new PlatformRequestError({
+        status: 409,
+        url: 'x',
+        serverMessage: 'taken',
+        reason: 'deployment_name_taken',
+        params: { name: 'churn-alice-v3', owner: 'bob' }
+      }),
+      deployment()
+    ];
+    const forms: IDeployForm[] = [];
+    const created = await deployVersion({
+      api,
+      target: { modelName: 'churn-alice', version: '3', published: false },
+      trans: english,
+      ask: async body => {
+        const form = body.getValue();
+        forms.push(form);
+        return forms.length === 1 ? form : { ...form, name: 'churn-mine' };
+      }
+    });
+    expect(created?.name).toBe('churn-staging');
+    expect(forms[0]).toMatchObject({
+      name: 'churn-alice-v3',
+      stage: 'staging',
+      size: 'small'
+    });
+    expect(forms[1].nameError).toBe(
+      'The name “churn-alice-v3” is taken: bob has a deployment of that name. Choose another.'
+    );
+    expect(api.sent.map(([, name]) => name)).toEqual([
+      'churn-alice-v3',
+      'churn-mine'
+    ]);
+  });
+
+  it('sends production the catalog version of a published own version', () => {
+    const form: IDeployForm = {
+      name: 'churn',
+      stage: 'production',
+      size: 'large',
+      nameError: null,
+      sizeError: null,
+      stageError: null,
+      failure: null
+    };
+    const target = {
+      modelName: 'churn-alice',
+      version: '3',
+      published: true,
+      production: { modelName: 'catalog.churn', version: '2' }
+    };
+    expect(createBody(form, target)).toEqual({
+      name: 'churn',
+      stage: 'production',
+      model_name: 'catalog.churn',
+      version: '2',
+      size: 'large'
+    });
+    expect(createBody({ ...form, stage: 'staging' }, target).model_name).toBe(
+      'churn-alice'
+    );
+  });
+
+  it('says an unpublished version cannot go to production, beside the stage', () => {
+    const placed = placeRefusal(
+      {
+        name: 'x',
+        stage: 'production',
+        size: 'small',
+        nameError: null,
+        sizeError: null,
+        stageError: null,
+        failure: null
+      },
+      new PlatformRequestError({
+        status: 409,
+        url: 'x',
+        reason: 'version_not_published',
+        params: { model_name: 'churn', version: '5', state: 'missing' }
+      }),
+      english
+    );
+    expect(placed.stageError).toMatch(/not published in the catalog/);
+  });
+});

@@ -1,0 +1,262 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { ErrorParams } from '../api/request';
+import { param, ReasonLabels } from '../shell/errors';
+import { Phase, Stage, Traffic } from './types';
+
+/*
+ * Each label is a literal `trans.__()` call so gettext extraction (and the
+ * catalogue test) can see it.
+ */
+
+/** A phase as its badge says it; unknown ones as sent. */
+export function phaseLabel(phase: string, trans: TranslationBundle): string {
+  switch (phase as Phase) {
+    case 'pending':
+      return trans.__('pending');
+    case 'ready':
+      return trans.__('ready');
+    case 'failed':
+      return trans.__('failed');
+    case 'stopped':
+      return trans.__('stopped');
+    default:
+      return phase;
+  }
+}
+
+export function stageLabel(stage: string, trans: TranslationBundle): string {
+  switch (stage as Stage) {
+    case 'staging':
+      return trans.__('staging');
+    case 'production':
+      return trans.__('production');
+    default:
+      return stage;
+  }
+}
+
+/** What a served version does with the traffic. */
+export function trafficLabel(
+  traffic: string,
+  trans: TranslationBundle
+): string {
+  switch (traffic as Traffic) {
+    case 'primary':
+      return trans.__('primary');
+    case 'canary':
+      return trans.__('canary');
+    case 'shadow':
+      return trans.__('shadow');
+    default:
+      return traffic;
+  }
+}
+
+/** A change of the spec, as a verb of the history. */
+export function revisionActionLabel(
+  action: string,
+  trans: TranslationBundle
+): string {
+  switch (action) {
+    case 'create':
+      return trans.__('deployed it');
+    case 'traffic':
+      return trans.__('changed the traffic');
+    case 'promote':
+      return trans.__('promoted the canary');
+    case 'rollback':
+      return trans.__('rolled it back');
+    case 'resize':
+      return trans.__('changed the size');
+    case 'delete':
+      return trans.__('deleted it');
+    default:
+      return action;
+  }
+}
+
+/** A size as the select offers it: its title and what each replica gets. */
+export function sizeOptionLabel(
+  size: {
+    title: string;
+    name: string;
+    resources: { cpu: string; memory: string; replicas: number };
+  },
+  trans: TranslationBundle
+): string {
+  return trans.__(
+    '%1 — %2 CPU, %3 memory, %4 replicas',
+    size.title || size.name,
+    size.resources.cpu,
+    size.resources.memory,
+    size.resources.replicas
+  );
+}
+
+/** A field of a size, as the Admin form names it. */
+export function sizeFieldLabel(
+  field: string,
+  trans: TranslationBundle
+): string {
+  switch (field) {
+    case 'cpu':
+      return trans.__('CPU per replica');
+    case 'memory':
+      return trans.__('Memory per replica');
+    case 'replicas':
+      return trans.__('Replicas');
+    case 'max_replicas':
+      return trans.__('Most replicas');
+    default:
+      return field;
+  }
+}
+
+/**
+ * The reasons of `core/deployments/errors.py` in the user's language; the
+ * English message stays the fallback for a reason this version does not
+ * know.
+ */
+export const reasonLabels: ReasonLabels = {
+  deployment_not_found: (trans, params) =>
+    param(params, 'name')
+      ? trans.__(
+          'There is no deployment “%1”, or you may not see it.',
+          param(params, 'name')
+        )
+      : trans.__('This deployment does not exist, or you may not see it.'),
+  drift_since_invalid: (trans, params) =>
+    trans.__(
+      '“%1” is not a date or a time: use ISO 8601, e.g. 2026-12-01T12:00:00Z.',
+      param(params, 'value')
+    ),
+  deployment_name_taken: (trans, params) =>
+    param(params, 'owner')
+      ? trans.__(
+          'The name “%1” is taken: %2 has a deployment of that name. Choose another.',
+          param(params, 'name'),
+          param(params, 'owner')
+        )
+      : trans.__(
+          'The name “%1” is taken by another deployment. Choose another.',
+          param(params, 'name')
+        ),
+  deployment_changed: (trans, params) => changedMeanwhile(trans, params),
+  deployment_stopping: (trans, params) =>
+    trans.__(
+      'The deployment “%1” was deleted and is being stopped: it cannot be changed any more.',
+      param(params, 'name')
+    ),
+  version_not_published: (trans, params) =>
+    param(params, 'state') === 'deprecated'
+      ? trans.__(
+          'Version %2 of “%1” is deprecated: production serves only published versions.',
+          param(params, 'model_name'),
+          param(params, 'version')
+        )
+      : trans.__(
+          'Version %2 of “%1” is not published in the catalog: only published versions go to production. Deploy it to staging, or submit it for review.',
+          param(params, 'model_name'),
+          param(params, 'version')
+        ),
+  version_not_ready: (trans, params) =>
+    trans.__(
+      'MLflow has not finished registering this version (status %1): try again in a moment.',
+      param(params, 'status')
+    ),
+  no_previous_revision: trans =>
+    trans.__(
+      'There is no earlier revision to return to: this is the first one.'
+    ),
+  no_canary: trans =>
+    trans.__('There is no canary to promote: set a canary first.'),
+  deployment_version_repeated: (trans, params) =>
+    trans.__(
+      'Version %1 is served already: a canary or a shadow must be another version than the primary, and than each other.',
+      param(params, 'version')
+    ),
+  deployment_logs_not_found: (trans, params) =>
+    trans.__(
+      'Version %1 is not served by this deployment, or has written no log yet.',
+      param(params, 'version')
+    ),
+  size_not_found: (trans, params) =>
+    trans.__(
+      'There is no deployment size “%1”: an administrator may have removed it. Choose another.',
+      param(params, 'size')
+    ),
+  size_name_taken: (trans, params) =>
+    trans.__(
+      'A deployment size named “%1” exists already.',
+      param(params, 'size')
+    ),
+  size_changed: (trans, params) =>
+    trans.__(
+      '%1 saved this size while you were editing it (revision %2, yours %3). Reload it and make your change again.',
+      param(params, 'by'),
+      param(params, 'revision'),
+      param(params, 'yours')
+    ),
+  size_in_use: (trans, params) =>
+    trans.__(
+      'The size “%1” is used by %2 deployments: give them another size first.',
+      param(params, 'size'),
+      param(params, 'count')
+    ),
+  size_invalid: (trans, params) => sizeInvalid(trans, params)
+};
+
+/** A size's resources that break a rule, by the rule. */
+function sizeInvalid(trans: TranslationBundle, params: ErrorParams): string {
+  const field = sizeFieldLabel(param(params, 'field'), trans);
+  switch (param(params, 'rule')) {
+    case 'quantity':
+      return trans.__(
+        '%1: not a Kubernetes quantity (for example 500m or 2 for CPU, 512Mi or 4Gi for memory).',
+        field
+      );
+    case 'too_large':
+      return trans.__('%1: more than a deployment may be given.', field);
+    case 'below_replicas':
+      return trans.__('%1: must be at least the number of replicas.', field);
+    default:
+      return trans.__('%1: not valid.', field);
+  }
+}
+
+/**
+ * The 409 of a stale page: who changed what since, then that nothing was
+ * changed and the page shows the deployment as it is now.
+ */
+function changedMeanwhile(
+  trans: TranslationBundle,
+  params: ErrorParams
+): string {
+  const by = param(params, 'by');
+  const revision = param(params, 'revision');
+  const what = param(params, 'change')
+    ? revisionActionLabel(param(params, 'change'), trans)
+    : '';
+  let said: string;
+  if (by && what) {
+    said = trans.__(
+      '%1 %2 meanwhile (revision %3).',
+      by,
+      what,
+      revision || '?'
+    );
+  } else if (by) {
+    said = trans.__(
+      '%1 changed this deployment meanwhile (revision %2).',
+      by,
+      revision || '?'
+    );
+  } else {
+    said = trans.__('Somebody changed this deployment meanwhile.');
+  }
+  return trans.__(
+    '%1 Nothing of yours was applied: look at the deployment as it is now, then try again.',
+    said
+  );
+}
