@@ -26,6 +26,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 
@@ -55,6 +56,8 @@ class Metrics:
     work on every scrape beyond what is registered here)."""
 
     def __init__(self) -> None:
+        # the *_created series double a scrape's size and say nothing a restart count does not
+        disable_created_metrics()
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "mlplat_serving_requests",

@@ -74,7 +74,8 @@ def mlflow_input(model: Model, body: bytes, content_type: str) -> tuple[Any, dic
 def _from_json(model: Model, payload: Any) -> tuple[Any, dict[str, Any] | None]:
     if not isinstance(payload, dict):
         raise BadInput(
-            "the body must be a JSON object with one of " + ", ".join(FORMATS), "unknown_format"
+            "the body must be a JSON object with exactly one of " + ", ".join(FORMATS),
+            "unknown_format",
         )
     keys = [k for k in payload if k in FORMATS]
     others = [k for k in payload if k not in FORMATS and k != "params"]
