@@ -123,9 +123,10 @@ def model_uri(source: ModelSource, settings: KubeSettings) -> str:
 
 
 def workload_labels(workload: Workload, settings: KubeSettings) -> dict[str, str]:
+    """The labels of the workload's pods: fixed for its life, so that nothing but a change of
+    what runs (a new template) replaces its pods."""
     return {
         **settings.labels,
-        **workload.labels,
         "app.kubernetes.io/name": APP_NAME,
         "app.kubernetes.io/instance": workload.name,
         "app.kubernetes.io/component": "model-server",
@@ -135,6 +136,12 @@ def workload_labels(workload: Workload, settings: KubeSettings) -> dict[str, str
         "mlplat/model": label_value(workload.source.model_name),
         "mlplat/version": label_value(workload.source.version),
     }
+
+
+def object_labels(workload: Workload, settings: KubeSettings) -> dict[str, str]:
+    """The labels of the objects themselves: the pods' plus the workload's own (its role in
+    the deployment, which a promotion changes without touching the pods)."""
+    return {**workload.labels, **workload_labels(workload, settings)}
 
 
 def workload_selector(workload: Workload) -> dict[str, str]:
@@ -152,7 +159,7 @@ def _metadata(workload: Workload, settings: KubeSettings, name: str) -> dict[str
     return {
         "name": name,
         "namespace": settings.namespace,
-        "labels": workload_labels(workload, settings),
+        "labels": object_labels(workload, settings),
     }
 
 
