@@ -72,7 +72,6 @@ def all_reasons() -> list[str]:
 
     The features are imported here so that their error classes are declared whoever asks.
     """
-    from jupyterlab_mlplat.core.apikeys import service as _apikeys  # noqa: F401
     from jupyterlab_mlplat.core.catalog import service as _catalog  # noqa: F401
     from jupyterlab_mlplat.core.deployments import service as _deployments  # noqa: F401
     from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401
