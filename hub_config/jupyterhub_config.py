@@ -13,7 +13,15 @@ here = Path(__file__).resolve().parent
 data_dir = Path(os.environ["MLPLAT_DATA_DIR"])
 port = {
     name: int(os.environ[f"MLPLAT_{name}_PORT"])
-    for name in ("HUB", "PROXY_API", "HUB_API", "PLATFORM", "MLFLOW_SERVER", "MLFLOW")
+    for name in (
+        "HUB",
+        "PROXY_API",
+        "HUB_API",
+        "PLATFORM",
+        "MLFLOW_SERVER",
+        "MLFLOW",
+        "DEPLOYMENTS",
+    )
 }
 venv_bin = Path(sys.executable).parent
 secrets_dir = data_dir / "secrets"
@@ -213,6 +221,37 @@ c.JupyterHub.load_roles = [
         "name": "mlplat-mlflow-gateway",
         "services": ["mlflow"],
         "scopes": ["access:services!service=mlplat", "custom:mlplat:record-events"],
+    },
+]
+
+# --- the deployments' invocations gateway (the data plane): external systems call models with
+# API keys, people with their hub token. It asks the platform where each deployment runs and
+# whose keys are valid (the two scopes below), and keeps drift samples in the platform's objects.
+c.JupyterHub.services += [
+    as_service(
+        {
+            "name": "deployments",
+            "display": False,
+            "url": f"http://127.0.0.1:{port['DEPLOYMENTS']}",
+            "command": [str(venv_bin / "mlplat-invocations")],
+            "environment": {
+                "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
+                "MLPLAT_OBJECT_STORE_DIR": str(data_dir / "platform" / "objects"),
+            },
+        },
+        data_dir / "platform",
+    ),
+]
+c.JupyterHub.load_roles = [
+    *c.JupyterHub.load_roles,
+    {
+        "name": "mlplat-invocations",
+        "services": ["deployments"],
+        "scopes": [
+            "access:services!service=mlplat",
+            "custom:mlplat:route-deployments",
+            "custom:mlplat:check-keys",
+        ],
     },
 ]
 

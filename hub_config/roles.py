@@ -18,12 +18,24 @@ c.JupyterHub.custom_scopes = {
     "custom:mlplat:record-events": {
         "description": "Record in the audit log what people changed in MLflow (the MLflow gateway)."
     },
+    "custom:mlplat:route-deployments": {
+        "description": "Read where every deployment's ready workloads answer (the invocations "
+        "gateway)."
+    },
+    "custom:mlplat:check-keys": {
+        "description": "Check the API keys external systems call with (the invocations gateway)."
+    },
 }
 c.JupyterHub.load_roles = [
-    # every user may use the platform service and MLflow
+    # every user may use the platform service, MLflow, and call deployments with their token
     {
         "name": "user",
-        "scopes": ["self", "access:services!service=mlplat", "access:services!service=mlflow"],
+        "scopes": [
+            "self",
+            "access:services!service=mlplat",
+            "access:services!service=mlflow",
+            "access:services!service=deployments",
+        ],
     },
     {
         "name": "mlplat-reviewer",
@@ -51,6 +63,7 @@ c.Spawner.server_token_scopes = [
     "read:users:groups!user",
     "access:services!service=mlplat",
     "access:services!service=mlflow",
+    "access:services!service=deployments",
     "custom:mlplat:review",
     "custom:mlplat:admin",
     "custom:mlplat:instruct",

@@ -28,7 +28,7 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parents[1]
 
 #: the hub's port and the offsets mlplat-embedded derives the others from
-PORT_OFFSETS = (0, 1, 81, 101, 102, 103)
+PORT_OFFSETS = (0, 1, 81, 101, 102, 103, 104)
 
 
 @dataclass

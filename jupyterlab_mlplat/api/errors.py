@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jupyterlab_mlplat.core.deployments.routing import ModelServerFailed, RateLimited
 from jupyterlab_mlplat.core.kernel import errors as kernel
 from jupyterlab_mlplat.core.kernel.errors import (
     Conflict,
@@ -44,6 +45,9 @@ STATUS_FOR_ERROR: dict[type[PlatformError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unavailable: 503,
+    # the invocations gateway: a key past its rate, and a model server's own failure
+    RateLimited: 429,
+    ModelServerFailed: 502,
 }
 
 #: the challenge every 401 carries: both APIs take ``Authorization: token …`` or ``Bearer …``
@@ -72,6 +76,7 @@ def all_reasons() -> list[str]:
 
     The features are imported here so that their error classes are declared whoever asks.
     """
+    from jupyterlab_mlplat.core.apikeys import service as _apikeys  # noqa: F401
     from jupyterlab_mlplat.core.catalog import service as _catalog  # noqa: F401
     from jupyterlab_mlplat.core.deployments import service as _deployments  # noqa: F401
     from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401

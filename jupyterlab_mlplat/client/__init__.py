@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .apikeys import ApiKeyCalls
 from .catalog import CatalogCalls
-from .drift import DriftCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
@@ -19,13 +18,6 @@ __all__ = ["PlatformClient"]
 
 
 class PlatformClient(
-    MetaCalls,
-    ProfileCalls,
-    GitLabCalls,
-    ExperimentCalls,
-    ReviewCalls,
-    CatalogCalls,
-    ApiKeyCalls,
-    DriftCalls,
+    MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls, CatalogCalls, ApiKeyCalls
 ):
     """Every call of the platform API, for one token."""

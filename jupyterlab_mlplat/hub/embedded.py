@@ -43,6 +43,8 @@ DEFAULT_PORTS = {
     "platform": 8101,
     "mlflow_server": 8102,
     "mlflow": 8103,
+    # the deployments' invocations gateway (gateways/invocations.py)
+    "deployments": 8104,
 }
 
 

@@ -62,10 +62,7 @@ export function ReviewsTab(props: IReviewsTabProps): JSX.Element {
       <NotificationList
         feed={props.feed}
         trans={trans}
-        filter={item => item.publication_id !== null}
-        onOpen={item =>
-          item.publication_id !== null && void model.open(item.publication_id)
-        }
+        onOpen={item => void model.open(item.publication_id)}
       />
     </div>
   );

@@ -178,10 +178,9 @@ def list_notifications(
             model_name=row["model_name"],
             version=row["version"],
             actor=row["actor"],
-            action=Action(row["action"]) if row["action"] is not None else None,
+            action=Action(row["action"]),
             comment=row["comment"],
             at=_utc(row["at"]),
-            deployment=row["deployment"],
         )
         for row in conn.execute(query).mappings()
     ]
@@ -343,8 +342,7 @@ class SqlReviewsTx(ReviewsTx):
                     "model_name": note.model_name,
                     "version": note.version,
                     "actor": self.actor,
-                    "action": str(note.action) if note.action is not None else None,
-                    "deployment": note.deployment,
+                    "action": str(note.action),
                     "comment": note.comment,
                     "at": at,
                 }

@@ -35,7 +35,6 @@ from jupyterlab_mlplat.core.profiles.rules import Profile
 from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
-from .drift import SqlDriftIndex, SqlDriftTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 
@@ -138,7 +137,6 @@ class _SqlTransaction(
     SqlReviewsTx,
     SqlApiKeysTx,
     SqlDeploymentsTx,
-    SqlDriftTx,
 ):
     """One database transaction; it implements the unit of work of every feature."""
 
@@ -254,12 +252,7 @@ def _stored_profile(row: Any) -> StoredProfile:
 
 
 class SqlStore(
-    SqlCatalogIndex,
-    SqlReviewsIndex,
-    SqlApiKeysIndex,
-    SqlDeploymentsIndex,
-    SqlDriftIndex,
-    MetadataStore,
+    SqlCatalogIndex, SqlReviewsIndex, SqlApiKeysIndex, SqlDeploymentsIndex, MetadataStore
 ):
     """Every feature's store port on a SQLAlchemy engine."""
 

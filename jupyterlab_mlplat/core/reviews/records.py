@@ -195,9 +195,6 @@ class NotificationKind(StrEnum):
     DECIDED = "decided"
     PUBLISHED = "published"
     PUBLISH_FAILED = "publish_failed"
-    #: a deployment's requests drifted from its version's reference (``core/deployments/
-    #: drift_service.py``): no publication; ``deployment`` names it, ``comment`` the features
-    DRIFTED = "drifted"
 
 
 @dataclass(frozen=True)
@@ -208,16 +205,13 @@ class Notification:
     recipient: str | None
     recipient_role: str | None
     kind: NotificationKind
-    #: None for news of a deployment (``drifted``)
-    publication_id: int | None
+    publication_id: int
     model_name: str
     version: str
     actor: str
-    #: the publication's action; None for news of a deployment
-    action: Action | None
+    action: Action
     comment: str
     at: datetime
-    deployment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,9 +219,8 @@ class NewNotification:
     recipient: str | None
     recipient_role: str | None
     kind: NotificationKind
-    publication_id: int | None
+    publication_id: int
     model_name: str
     version: str
-    action: Action | None = None
+    action: Action
     comment: str = ""
-    deployment: str | None = None

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
-from . import (
-    apikeys,
-    catalog,
-    deployments,
-    drift,
-    experiments,
-    gitlab,
-    meta,
-    profiles,
-    reviews,
-)
+from . import apikeys, catalog, deployments, experiments, gitlab, meta, profiles, reviews
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *meta.ROUTES,
@@ -23,7 +13,6 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *experiments.ROUTES,
     *catalog.ROUTES,
     *reviews.ROUTES,
-    *drift.ROUTES,
-    *deployments.ROUTES,
     *apikeys.ROUTES,
+    *deployments.ROUTES,
 ]

@@ -1,0 +1,403 @@
+"""The invocations gateway end to end over real HTTP: model servers as processes, the control
+plane's routes and the hub's token check as a stand-in of their wire shapes (conftest.py).
+
+Each test reads Given / When / Then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import PREFIX, ControlStandin, eventually, person
+
+pytestmark = pytest.mark.asyncio
+
+KEY = "mlp_abcd1234_" + "s" * 40
+COLUMNS = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
+#: two iris flowers, of class 0 and 1 (the constant model says 0 for both)
+ROWS = {
+    "dataframe_split": {"columns": COLUMNS, "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]}
+}
+ANSWER = {"predictions": [0, 1]}
+
+
+@pytest.fixture
+def churn(control: ControlStandin, model_servers):  # type: ignore[no-untyped-def]
+    """alice's deployment ``churn`` served by version 1, and her key that may call it."""
+    v1 = model_servers("churn", "1")
+    control.route("churn", "alice", [("1", "primary", 100, v1.url)])
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    return v1
+
+
+async def test_a_key_gets_the_model_servers_answer_in_both_protocols(churn, gateway_factory):
+    gateway = await gateway_factory()
+
+    status, headers, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+    assert (status, answer) == (200, ANSWER)
+    assert headers["X-Model-Version"] == "1"
+    assert len(headers["X-Request-Id"]) >= 8
+
+    v2 = {
+        "inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [6.2, 2.9, 4.3, 1.3]}]
+    }
+    status, _, answer = await gateway.call("churn", v2, auth=f"Bearer {KEY}", protocol="v2")
+    assert status == 200, answer
+    assert answer["outputs"][0]["data"] == [1]
+
+    # the hub's prefix reaches the same paths, and the v2 metadata and readiness answer
+    status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}", prefix=PREFIX)
+    assert status == 200
+    for path in ("/v2/models/churn", "/v2/models/churn/ready"):
+        async with gateway.http.get(
+            gateway.url + path, headers={"Authorization": f"Bearer {KEY}"}
+        ) as response:
+            assert response.status == 200, path
+
+
+async def test_a_callers_request_id_is_kept_and_a_forged_one_replaced(churn, gateway_factory):
+    gateway = await gateway_factory()
+    _, headers, _ = await gateway.call(
+        "churn", ROWS, auth=f"Bearer {KEY}", headers={"X-Request-Id": "client-id-0001"}
+    )
+    assert headers["X-Request-Id"] == "client-id-0001"
+    _, headers, _ = await gateway.call(
+        "churn", ROWS, auth=f"Bearer {KEY}", headers={"X-Request-Id": "bad id\tforged"}
+    )
+    assert headers["X-Request-Id"] != "bad id\tforged"
+
+
+async def test_without_credentials_the_answer_is_401_with_a_challenge(churn, gateway_factory):
+    gateway = await gateway_factory()
+    for auth in (None, "Basic abc", "Bearer "):
+        status, headers, answer = await gateway.call("churn", ROWS, auth=auth)
+        assert status == 401
+        assert answer["reason"] == "token_missing"
+        assert "Bearer" in headers["WWW-Authenticate"]
+
+
+async def test_unknown_and_revoked_keys_are_refused_within_the_cache_bound(
+    churn, control: ControlStandin, gateway_factory
+):
+    gateway = await gateway_factory(key_cache_seconds=1.0)
+
+    status, _, answer = await gateway.call("churn", ROWS, auth="Bearer mlp_nope0000_" + "x" * 40)
+    assert (status, answer["reason"]) == (401, "key_unknown")
+
+    # Given the key works
+    assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[0] == 200
+    # When its owner revokes it on the platform
+    control.keys[KEY] = "key_revoked"
+    revoked_at = time.monotonic()
+
+    # Then within the cache's bound it is refused with the platform's reason
+    async def refused() -> bool:
+        status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        return status == 401 and answer["reason"] == "key_revoked"
+
+    await eventually(refused, within=3.0)
+    assert time.monotonic() - revoked_at <= 1.0 + 1.0
+
+    control.keys[KEY] = "key_expired"
+    await eventually(refused_with(gateway, "key_expired"), within=3.0)
+
+
+def refused_with(gateway, reason: str):  # type: ignore[no-untyped-def]
+    async def check() -> bool:
+        status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        return status == 401 and answer["reason"] == reason
+
+    return check
+
+
+async def test_a_flood_of_checks_of_one_key_costs_the_platform_one_call(
+    churn, control: ControlStandin, gateway_factory
+):
+    gateway = await gateway_factory()
+    answers = await asyncio.gather(
+        *(gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(50))
+    )
+    assert {a[0] for a in answers} == {200}
+    assert control.checks == 1
+
+
+async def test_a_key_out_of_scope_is_403(
+    churn, control: ControlStandin, gateway_factory, model_servers
+):
+    gateway = await gateway_factory()
+    other = model_servers("fraud", "1")
+    control.route("fraud", "alice", [("1", "primary", 100, other.url)])
+
+    # alice's key does not name fraud
+    status, _, answer = await gateway.call("fraud", ROWS, auth=f"Bearer {KEY}")
+    assert (status, answer["reason"]) == (403, "key_out_of_scope")
+    # bob's key names alice's churn: it acts as bob, who does not own it
+    control.key("mlp_bob00000_" + "b" * 40, "bob", ["churn"], key_id=2)
+    status, _, answer = await gateway.call("churn", ROWS, auth="Bearer mlp_bob00000_" + "b" * 40)
+    assert (status, answer["reason"]) == (403, "key_out_of_scope")
+    # a name in no key's scope says nothing of whether the deployment exists
+    status, _, answer = await gateway.call("no-such", ROWS, auth=f"Bearer {KEY}")
+    assert (status, answer["reason"]) == (403, "key_out_of_scope")
+
+
+async def test_a_flood_gets_429_with_retry_after(churn, control: ControlStandin, gateway_factory):
+    control.key(KEY, "alice", ["churn"], key_id=1, rate_limit=5)
+    gateway = await gateway_factory(rate_burst_seconds=1.0)
+    answers = [await gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(12)]
+    statuses = Counter(a[0] for a in answers)
+    assert statuses[200] == 5
+    assert statuses[429] == 7
+    _, headers, answer = next(a for a in answers if a[0] == 429)
+    assert answer["reason"] == "rate_limited"
+    assert answer["params"]["rate_limit"] == 5
+    assert int(headers["Retry-After"]) >= 1
+    # after waiting, the key gets through again
+    await asyncio.sleep(0.25)
+    assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[0] == 200
+
+
+async def test_a_canary_gets_its_share(control: ControlStandin, model_servers, gateway_factory):
+    v1, v2 = model_servers("churn", "1"), model_servers("churn", "2")
+    control.route("churn", "alice", [("1", "primary", 80, v1.url), ("2", "canary", 20, v2.url)])
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    gateway = await gateway_factory()
+    n = 600
+    versions: Counter[str] = Counter()
+    for start in range(0, n, 50):
+        answers = await asyncio.gather(
+            *(gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(min(50, n - start)))
+        )
+        versions.update(a[1]["X-Model-Version"] for a in answers if a[0] == 200)
+    assert sum(versions.values()) == n
+    # binomial(600, 0.2): sd ≈ 9.8 requests; ±5 points is ±3 sd
+    assert 0.15 <= versions["2"] / n <= 0.25, versions
+
+
+async def test_a_rollout_reaches_the_gateway_through_the_feed(
+    churn, control: ControlStandin, model_servers, gateway_factory
+):
+    gateway = await gateway_factory(route_poll_seconds=0.2)
+    assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[1]["X-Model-Version"] == "1"
+    v2 = model_servers("churn", "2")
+    control.route("churn", "alice", [("2", "primary", 100, v2.url)], revision=2)
+
+    async def on_v2() -> bool:
+        _, headers, _ = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        return headers.get("X-Model-Version") == "2"
+
+    assert await eventually(on_v2, within=3.0) <= 1.0
+    # deleted: the gateway forgets it
+    control.delete("churn")
+
+    async def gone() -> bool:
+        status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        return status == 404 and answer["reason"] == "deployment_not_found"
+
+    await eventually(gone, within=3.0)
+
+
+async def test_shadow_answers_are_compared_and_never_returned(
+    control: ControlStandin, model_servers, gateway_factory
+):
+    v1 = model_servers("churn", "1")
+    same, other = model_servers("churn", "2"), model_servers("churn", "3", "constant")
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    gateway = await gateway_factory()
+
+    # Given version 2 (the same model) shadows version 1
+    control.route("churn", "alice", [("1", "primary", 100, v1.url), ("2", "shadow", 0, same.url)])
+    for _ in range(20):
+        status, headers, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        assert (status, headers["X-Model-Version"]) == (200, "1")
+        assert answer == ANSWER
+    # Then its copies were answered and agreed
+    await eventually(lambda: _metric(gateway, 'outcome="agree"', "2", 20.0))
+
+    # Given version 3 (a model that always says 0) shadows instead
+    control.route(
+        "churn", "alice", [("1", "primary", 100, v1.url), ("3", "shadow", 0, other.url)], revision=2
+    )
+    await asyncio.sleep(0.5)
+    for _ in range(10):
+        status, headers, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        assert answer == ANSWER  # never the shadow's [0, 0]
+    await eventually(lambda: _metric(gateway, 'outcome="disagree"', "3", 10.0))
+    text = await gateway.metrics()
+    assert 'mlplat_gateway_shadow_agreement_ratio{deployment="churn",version="3"} 0.0' in text
+    assert 'mlplat_gateway_shadow_agreement_ratio{deployment="churn",version="2"} 1.0' in text
+    assert 'mlplat_gateway_shadow_duration_seconds_count{deployment="churn",version="3"}' in text
+
+
+async def _metric(gateway, needle: str, version: str, value: float) -> bool:  # type: ignore[no-untyped-def]
+    text = await gateway.metrics()
+    line = (
+        f'mlplat_gateway_shadow_requests_total{{deployment="churn",{needle},version="{version}"}}'
+    )
+    return any(
+        row.startswith(line) and float(row.split()[-1]) >= value for row in text.splitlines()
+    )
+
+
+async def test_shadow_copies_beyond_the_limit_are_dropped_and_counted(
+    control: ControlStandin, model_servers, gateway_factory
+):
+    v1, v2 = model_servers("churn", "1"), model_servers("churn", "2")
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    control.route("churn", "alice", [("1", "primary", 100, v1.url), ("2", "shadow", 0, v2.url)])
+    gateway = await gateway_factory(shadow_concurrency=1)
+    answers = await asyncio.gather(
+        *(gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(40))
+    )
+    assert {a[0] for a in answers} == {200}
+    await asyncio.sleep(0.3)
+    assert 'outcome="dropped"' in await gateway.metrics()
+
+
+async def test_a_target_killed_mid_load_fails_no_request(
+    control: ControlStandin, model_servers, gateway_factory
+):
+    v1, v2 = model_servers("churn", "1"), model_servers("churn", "2")
+    control.route("churn", "alice", [("1", "primary", 50, v1.url), ("2", "canary", 50, v2.url)])
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    gateway = await gateway_factory()
+
+    statuses: Counter[int] = Counter()
+    stop = asyncio.Event()
+
+    async def load() -> None:
+        while not stop.is_set():
+            status, _, _ = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+            statuses[status] += 1
+
+    workers = [asyncio.create_task(load()) for _ in range(8)]
+    await asyncio.sleep(0.5)
+    v2.kill()  # the route still names it: the gateway must find out by itself
+    await asyncio.sleep(1.0)
+    stop.set()
+    await asyncio.gather(*workers)
+    assert statuses[200] > 50
+    assert set(statuses) == {200}, statuses
+    assert "mlplat_gateway_retries_total" in await gateway.metrics()
+
+
+async def test_model_server_errors(churn, control: ControlStandin, gateway_factory, model_servers):
+    gateway = await gateway_factory()
+    auth = f"Bearer {KEY}"
+    # the client's mistakes: the model server's 400 passes through as it was written
+    status, _, answer = await gateway.call("churn", {"rows": [[1, 2, 3, 4]]}, auth=auth)
+    assert (status, answer["error_code"], answer["reason"]) == (
+        400,
+        "BAD_REQUEST",
+        "unknown_format",
+    )
+    assert "'rows'" in answer["message"]
+    status, _, answer = await gateway.call("churn", b"{not json", auth=auth)
+    assert (status, answer["reason"]) == (400, "malformed_json")
+    wrong = {"dataframe_split": {"columns": COLUMNS[:3], "data": [[5.1, 3.5, 1.4]]}}
+    status, _, answer = await gateway.call("churn", wrong, auth=auth)
+    assert (status, answer["reason"]) == (400, "missing_column")
+    assert COLUMNS[3] in answer["message"]
+    # the model server's own failure: 502, without its text
+    failing = model_servers("churn", "9", failing=True)
+    control.route("churn", "alice", [("9", "primary", 100, failing.url)], revision=2)
+    await asyncio.sleep(0.5)
+    status, _, answer = await gateway.call("churn", {"explode": True}, auth=auth)
+    assert (status, answer["reason"]) == (502, "model_server_failed")
+    assert answer["params"]["status"] == 500
+    assert "Traceback" not in json.dumps(answer)
+    # nothing ready
+    control.route("churn", "alice", [], revision=3)
+    await asyncio.sleep(0.5)
+    status, _, answer = await gateway.call("churn", ROWS, auth=auth)
+    assert (status, answer["reason"]) == (503, "deployment_not_ready")
+
+
+async def test_every_target_down_is_503_not_500(churn, control: ControlStandin, gateway_factory):
+    gateway = await gateway_factory()
+    churn.kill()
+    status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+    assert (status, answer["reason"]) == (503, "model_server_unreachable")
+    assert answer["request_id"]
+
+
+async def test_bad_paths_and_names(churn, gateway_factory):
+    gateway = await gateway_factory()
+    status, _, answer = await gateway.call("Churn_1", ROWS, auth=f"Bearer {KEY}")
+    assert (status, answer["reason"]) == (400, "deployment_name_invalid")
+    async with gateway.http.get(gateway.url + "/api/v1/nothing") as response:
+        assert response.status == 404
+        assert (await response.json())["reason"] == "unknown_route"
+    async with gateway.http.get(gateway.url + "/api/v1/deployments/churn/invocations") as response:
+        assert response.status == 405
+        assert (await response.json())["reason"] == "method_not_allowed"
+    # /metrics is the operator's: not under the hub's prefix
+    async with gateway.http.get(gateway.url + PREFIX + "metrics") as response:
+        assert response.status == 404
+
+
+async def test_people_call_their_own_deployments_with_a_hub_token(
+    churn, control: ControlStandin, gateway_factory
+):
+    control.people.update(
+        {
+            "alice-token": person("alice"),
+            "bob-token": person("bob"),
+            "adam-token": person("adam", admin=True),
+            "rita-token": {**person("rita"), "scopes": ["read:users!user=rita"]},
+        }
+    )
+    gateway = await gateway_factory()
+    assert (await gateway.call("churn", ROWS, auth="token alice-token"))[0] == 200
+    assert (await gateway.call("churn", ROWS, auth="Bearer alice-token"))[0] == 200
+    assert (await gateway.call("churn", ROWS, auth="token adam-token"))[0] == 200
+    status, _, answer = await gateway.call("churn", ROWS, auth="token bob-token")
+    assert (status, answer["reason"]) == (404, "deployment_not_found")
+    status, _, answer = await gateway.call("churn", ROWS, auth="token rita-token")
+    assert (status, answer["reason"]) == (403, "token_lacks_access")
+    status, headers, answer = await gateway.call("churn", ROWS, auth="token wrong")
+    assert (status, answer["reason"]) == (401, "token_refused")
+    assert "WWW-Authenticate" in headers
+
+
+async def test_metrics_by_deployment_version_and_status(churn, gateway_factory):
+    gateway = await gateway_factory()
+    await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+    await gateway.call("churn", {"rows": []}, auth=f"Bearer {KEY}")
+    await gateway.call("churn", ROWS, auth=None)
+    text = await gateway.metrics()
+    assert 'mlplat_gateway_requests_total{deployment="churn",status="200",version="1"} 1.0' in text
+    assert 'mlplat_gateway_requests_total{deployment="churn",status="400",version="1"} 1.0' in text
+    assert 'mlplat_gateway_requests_total{deployment="",status="401",version=""} 1.0' in text
+    assert 'mlplat_gateway_request_duration_seconds_bucket{deployment="churn",le="0.005"' in text
+    assert 'mlplat_gateway_in_flight{deployment="churn"} 0.0' in text
+
+
+async def test_requests_are_sampled_for_drift_into_the_object_store(
+    churn, gateway_factory, tmp_path: Path
+):
+    gateway = await gateway_factory(
+        drift_sample_rate=1.0, drift_flush_rows=5, drift_flush_seconds=0.5
+    )
+    for i in range(7):
+        body = {"dataframe_split": {"columns": COLUMNS, "data": [[float(i), 3.5, 1.4, 0.2]]}}
+        await gateway.call("churn", body, auth=f"Bearer {KEY}")
+    await gateway.call("churn", {"rows": []}, auth=f"Bearer {KEY}")  # refused: not sampled
+    folder = tmp_path / "objects" / "drift" / "churn" / "1"
+
+    async def written() -> bool:
+        return sum(len(p.read_text().splitlines()) for p in folder.glob("*.jsonl")) == 7
+
+    await eventually(written, within=5.0)
+    files = sorted(folder.glob("*.jsonl"))
+    assert len(files) >= 2  # 5 rows at once (or about), the rest after half a second
+    lines = [json.loads(line) for f in files for line in f.read_text().splitlines()]
+    assert [line["payload"]["dataframe_split"]["data"][0][0] for line in lines] == list(range(7))
+    assert {line["protocol"] for line in lines} == {"mlflow"}
+    assert all(line["time"].endswith("+00:00") and line["request_id"] for line in lines)
+    assert 'outcome="written"' in await gateway.metrics()
