@@ -32,6 +32,13 @@ export interface IModelPageProps {
   rendermime: IRenderMimeRegistry | null;
   /** Put code into the active notebook's next cell; false without a notebook. */
   insertCode: (source: string) => boolean;
+  /**
+   * Deploy a published version to production (the Deployments tab's
+   * command); null without that tab.
+   */
+  deploy?: ((mlflowName: string, version: number) => void) | null;
+  /** Whether `deploy` can run now (the Deployments tab is loaded). */
+  canDeploy?: () => boolean;
   trans: TranslationBundle;
 }
 
@@ -267,6 +274,25 @@ function Versions(
             </p>
             <Metrics metrics={version.metrics} trans={trans} />
             <Lineage lineage={version.lineage} trans={trans} />
+            {props.deploy &&
+              props.canDeploy?.() &&
+              version.state === 'published' && (
+                <div className="jp-mlplat-toolbar">
+                  <Button
+                    small
+                    className="jp-mlplat-catalog-deploy"
+                    title={trans.__(
+                      'Serve version %1 in production',
+                      version.version
+                    )}
+                    onClick={() =>
+                      props.deploy!(entry.mlflow_name, version.version)
+                    }
+                  >
+                    {trans.__('Deploy…')}
+                  </Button>
+                </div>
+              )}
             {curator && version.state === 'published' && (
               <div className="jp-mlplat-toolbar">
                 <Button

@@ -19,6 +19,10 @@ export interface ICatalogPageProps {
   rendermime: IRenderMimeRegistry | null;
   /** Put code into the active notebook's next cell; false without a notebook. */
   insertCode: (source: string) => boolean;
+  /** Deploy a published version (the Deployments tab's command), when there. */
+  deploy?: ((mlflowName: string, version: number) => void) | null;
+  /** Whether `deploy` can run now (the Deployments tab is loaded). */
+  canDeploy?: () => boolean;
   trans: TranslationBundle;
 }
 

@@ -15,6 +15,12 @@ import { followCatalogPage } from './pageWidget';
 import { insertIntoNotebook } from './snippet';
 import { CatalogTab } from './tab';
 
+/**
+ * The Deployments tab's command that deploys a version (args: modelName,
+ * version, published), known by id only.
+ */
+const DEPLOY_COMMAND = 'mlplat:deploy-model-version';
+
 /** After Models and Reviews: what their work ends in. */
 export const CATALOG_RANK = 450;
 
@@ -60,6 +66,14 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       whoAmI: () => sidebar.whoAmI(),
       rendermime,
       insertCode: source => insertIntoNotebook(notebooks, source),
+      // the Deployments tab's plugin may load after this one, or not at all
+      canDeploy: () => app.commands.hasCommand(DEPLOY_COMMAND),
+      deploy: (mlflowName, version) =>
+        void app.commands.execute(DEPLOY_COMMAND, {
+          modelName: mlflowName,
+          version: String(version),
+          published: true
+        }),
       trans: translator.load(sidebar.translationDomain),
       shell: app.shell
     });

@@ -319,7 +319,7 @@ function VersionPicker(props: {
           id={id}
           type="text"
           inputMode="numeric"
-          className="jp-mod-styled jp-mlplat-deploy-version"
+          className="jp-mod-styled jp-mlplat-deploy-version-input"
           value={value}
           disabled={busy}
           placeholder={trans.__('version number')}

@@ -12,3 +12,10 @@ export const OPEN_RUN_COMMAND = 'mlplat:open-run';
 
 /** JupyterLab's command that opens a file of the workspace. */
 export const OPEN_FILE_COMMAND = 'docmanager:open';
+
+/**
+ * The Deployments tab's command that deploys a version (args: modelName,
+ * version, published, productionModelName, productionVersion); the version
+ * page shows "Deploy…" when it exists.
+ */
+export const DEPLOY_COMMAND = 'mlplat:deploy-model-version';

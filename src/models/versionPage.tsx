@@ -14,7 +14,11 @@ import { RefreshButton } from '../shell/refresh';
 import { LoadingNote, LoadStatus } from '../shell/status';
 import { CardDraft, cardLanguageOf, isEditable, startingCard } from './card';
 import { CardEditor } from './cardEditor';
-import { OPEN_FILE_COMMAND, OPEN_RUN_COMMAND } from './commandIds';
+import {
+  DEPLOY_COMMAND,
+  OPEN_FILE_COMMAND,
+  OPEN_RUN_COMMAND
+} from './commandIds';
 import {
   decisionLabel,
   formatValue,
@@ -125,6 +129,7 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
           {trans.__('%1, version %2', name, version)}
         </h2>
         <span className="jp-mlplat-page-actions">
+          <DeployButton {...props} detail={detail} />
           <RefreshButton trans={trans} onClick={reload} />
         </span>
       </header>
@@ -142,6 +147,59 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
 
 interface IDetailProps extends IVersionPageOptions {
   detail: ILineage;
+}
+
+/**
+ * Deploy this version (the Deployments tab's command, when its plugin is
+ * there). A published version may also go to production, as the catalog
+ * version it became, read from its publication when asked.
+ */
+function DeployButton(props: IDetailProps): JSX.Element | null {
+  const { api, commands, detail, name, version, trans } = props;
+  const [failure, setFailure] = React.useState<string | null>(null);
+  if (!commands.hasCommand(DEPLOY_COMMAND)) {
+    return null;
+  }
+  const published =
+    detail.publications.find(link => link.state === 'published') ?? null;
+  const deploy = async () => {
+    setFailure(null);
+    try {
+      const catalog = published
+        ? (await api.publication(Number(published.id))).publication
+        : null;
+      await commands.execute(DEPLOY_COMMAND, {
+        modelName: name,
+        version,
+        published: !!catalog?.catalog_version,
+        ...(catalog?.catalog_version
+          ? {
+              productionModelName: catalog.catalog_name ?? '',
+              productionVersion: catalog.catalog_version
+            }
+          : {})
+      });
+    } catch (error) {
+      setFailure(errorText(trans, error));
+    }
+  };
+  return (
+    <>
+      <Button
+        small
+        className="jp-mlplat-version-deploy"
+        title={trans.__('Serve this version behind an endpoint')}
+        onClick={() => void deploy()}
+      >
+        {trans.__('Deploy…')}
+      </Button>
+      {failure && (
+        <span className="jp-mlplat-field-error" role="alert">
+          {failure}
+        </span>
+      )}
+    </>
+  );
 }
 
 /**

@@ -304,3 +304,39 @@ describe('a version page and the news', () => {
     expect(api.named('lineage')).toHaveLength(2);
   });
 });
+
+describe('Deploy… on the version page', () => {
+  it('is there only with the Deployments tab’s command', async () => {
+    renderPage(new ScriptedModels());
+    await screen.findByRole('heading', { name: 'churn, version 3' });
+    expect(screen.queryByRole('button', { name: 'Deploy…' })).toBeNull();
+  });
+
+  it('deploys a published version, to production as its catalog version', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication({
+      state: 'published',
+      catalog_name: 'churn-public',
+      catalog_version: '2'
+    });
+    api.listed = true;
+    const recording = recordingCommands();
+    recording.commands.addCommand('mlplat:deploy-model-version', {
+      execute: args => void recording.ran.push(['deploy', args])
+    });
+    renderPage(api, recording);
+    fireEvent.click(await screen.findByRole('button', { name: 'Deploy…' }));
+    await waitFor(() =>
+      expect(recording.ran).toContainEqual([
+        'deploy',
+        {
+          modelName: 'churn',
+          version: '3',
+          published: true,
+          productionModelName: 'churn-public',
+          productionVersion: '2'
+        }
+      ])
+    );
+  });
+});
