@@ -249,13 +249,22 @@ class PublicationPageBody(Wire):
 class NotificationBody(FromCore):
     id: int
     kind: NotificationKind
-    publication_id: int
+    publication_id: int | None = Field(
+        description="The publication it is about; null for news of a deployment (drifted)."
+    )
     model_name: str
     version: str
     actor: str
-    action: Action
-    comment: str
+    action: Action | None = Field(
+        description="The publication's action; null for news of a deployment."
+    )
+    comment: str = Field(
+        description="The reviewer's comment; for `drifted`, the drifted features, by comma."
+    )
     at: datetime
+    deployment: str | None = Field(
+        default=None, description="The deployment it is about (`drifted`), else null."
+    )
 
 
 class NotificationList(Wire):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .apikeys import ApiKeyCalls
 from .catalog import CatalogCalls
+from .drift import DriftCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
@@ -18,6 +19,13 @@ __all__ = ["PlatformClient"]
 
 
 class PlatformClient(
-    MetaCalls, ProfileCalls, GitLabCalls, ExperimentCalls, ReviewCalls, CatalogCalls, ApiKeyCalls
+    MetaCalls,
+    ProfileCalls,
+    GitLabCalls,
+    ExperimentCalls,
+    ReviewCalls,
+    CatalogCalls,
+    ApiKeyCalls,
+    DriftCalls,
 ):
     """Every call of the platform API, for one token."""

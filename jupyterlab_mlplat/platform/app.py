@@ -24,6 +24,7 @@ from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher, key_from_file
+from jupyterlab_mlplat.adapters.drift import MlflowDriftReferences, ScipyDriftStatistics
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
@@ -39,6 +40,8 @@ from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.apikeys.ports import DeploymentOwners
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService, NobodyOwnsDeployments
 from jupyterlab_mlplat.core.catalog.service import CatalogService
+from jupyterlab_mlplat.core.deployments.drift import DriftSettings
+from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
 from jupyterlab_mlplat.core.deployments.ports import Deployer
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
@@ -53,6 +56,7 @@ from jupyterlab_mlplat.core.reviews.service import ReviewService
 from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
 from .base import Services
+from .drift import DriftJob
 from .observability import Metrics
 from .reconciler import Reconciler
 from .routes import ROUTES
@@ -383,6 +387,50 @@ class PlatformApp(Application):
         help="The highest rate limit a person may give a key, requests per second, e.g. 200.",
     ).tag(config=True)
 
+    drift_interval_minutes = Float(
+        10.0,
+        help="How often the drift job compares each served version's sampled requests with "
+        "its reference, in minutes, e.g. 60. 0 turns the job off.",
+    ).tag(config=True)
+    drift_p_value = Float(
+        0.05, help="A feature drifted when its test's p-value is below this, e.g. 0.01."
+    ).tag(config=True)
+    drift_share = Float(
+        0.5,
+        help="A drift report is drifted (and the owner told) when this share of the features "
+        "drifted, e.g. 0.3.",
+    ).tag(config=True)
+    drift_min_rows = Int(
+        30,
+        help="Sampled rows a window waits for before it is compared, e.g. 100 (a quiet "
+        "deployment is compared after a day with what it has).",
+    ).tag(config=True)
+    drift_reference_artifact = Unicode(
+        "drift_reference.json",
+        help="A run artifact holding a dataset sample to compare requests with, preferred to "
+        "the model's input example, e.g. drift_reference.json as mlflow.log_table writes it.",
+    ).tag(config=True)
+
+    def drift_service(self, store: Any, objects: ObjectStore) -> DriftService:
+        """The drift job's service: references from MLflow as the deployment's owner."""
+        registry = self.platform_registry()
+        references: Any = (
+            MlflowDriftReferences(registry, reference_artifact=self.drift_reference_artifact)
+            if registry is not None
+            else _NoReferences()
+        )
+        return DriftService(
+            store,
+            objects,
+            store,
+            references,
+            ScipyDriftStatistics(),
+            DriftSettings(
+                p_value=self.drift_p_value, share=self.drift_share, min_rows=self.drift_min_rows
+            ),
+            catalog_prefix=self.catalog_prefix,
+        )
+
     def deployment_owners(self, store: Any) -> DeploymentOwners:
         """Who owns a deployment, read from the deployments' table of a SQL store."""
         if isinstance(store, SqlStore):
@@ -509,6 +557,7 @@ class PlatformApp(Application):
                 default_rate_limit=self.apikeys_default_rate_limit,
                 max_rate_limit=self.apikeys_max_rate_limit,
             ),
+            drift=self.drift_service(store, objects),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:
@@ -529,7 +578,16 @@ class PlatformApp(Application):
         server = tornado.httpserver.HTTPServer(self.make_tornado_app(), xheaders=True)
         server.add_sockets(sockets or tornado.netutil.bind_sockets(self.port, self.ip))
         self.start_reconciler()
+        self.start_drift_job()
         return server
+
+    drift_job: DriftJob | None = None
+
+    def start_drift_job(self) -> None:
+        assert self.services is not None, "initialize() first"
+        if self.drift_job is None:
+            interval = 60.0 * self.drift_interval_minutes
+            self.drift_job = DriftJob(self.services.drift, interval).start()
 
     def start_reconciler(self) -> None:
         """Run the deployments' backend and its reconciler on this thread's event loop."""
@@ -552,6 +610,9 @@ class PlatformApp(Application):
         self.reconciler.start()
 
     def close(self) -> None:
+        if self.drift_job is not None:
+            self.drift_job.stop()
+            self.drift_job = None
         if self.reconciler is not None:
             self.reconciler.stop()
             self.reconciler = None
@@ -577,6 +638,13 @@ class PlatformApp(Application):
         finally:
             server.stop()
             self.close()
+
+
+class _NoReferences:
+    """Without MLflow no version has a reference: every report says so."""
+
+    async def reference(self, owner: str, model_name: str, version: str) -> Reference | None:
+        return None
 
 
 def _excepthook(typ: type[BaseException], value: BaseException, tb: Any) -> None:

@@ -26,6 +26,7 @@ from jupyterlab_mlplat.core.apikeys.errors import KeyNotAccepted
 from jupyterlab_mlplat.core.apikeys.rules import looks_like_key
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
+from jupyterlab_mlplat.core.deployments.drift_service import DriftService
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
@@ -65,6 +66,7 @@ class Services:
     metrics: Metrics
     openapi: dict[str, Any]
     apikeys: ApiKeyService
+    drift: DriftService
 
 
 class PlatformHandler(RequestHandler):

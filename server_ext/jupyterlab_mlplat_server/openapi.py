@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyterlab_mlplat.api import openapi
 
-from . import apikeys, catalog, experiments, git, meta, models, profiles, reviews
+from . import apikeys, catalog, drift, experiments, git, meta, models, profiles, reviews
 from .base import NAMESPACE, SidebarHandler
 
 #: paths relative to the namespace, one list per feature
@@ -20,6 +20,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *catalog.ROUTES,
     *reviews.ROUTES,
     *apikeys.ROUTES,
+    *drift.ROUTES,
 ]
 
 

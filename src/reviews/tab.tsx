@@ -62,7 +62,10 @@ export function ReviewsTab(props: IReviewsTabProps): JSX.Element {
       <NotificationList
         feed={props.feed}
         trans={trans}
-        onOpen={item => void model.open(item.publication_id)}
+        filter={item => item.publication_id !== null}
+        onOpen={item =>
+          item.publication_id !== null && void model.open(item.publication_id)
+        }
       />
     </div>
   );

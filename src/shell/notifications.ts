@@ -255,6 +255,13 @@ export function notificationText(
         model,
         version
       );
+    case 'drifted':
+      return trans.__(
+        'Requests to deployment %1 (%2 version %3) drifted from its reference data.',
+        item.deployment ?? '',
+        model,
+        version
+      );
     default:
       return trans.__('News about %1 version %2.', model, version);
   }
@@ -278,7 +285,7 @@ export function announce(
       : notificationText(item, trans);
     return Notification.emit(
       text,
-      item.kind === 'publish_failed'
+      item.kind === 'publish_failed' || item.kind === 'drifted'
         ? 'warning'
         : item.kind === 'decided' && item.action !== 'approve'
           ? 'warning'

@@ -19,6 +19,9 @@ import { PlatformPanel } from './panel';
 import { TabRegistry } from './registry';
 import { IIdentity } from './types';
 
+/** The Deployments tab's command that opens one (its plugin may be absent). */
+const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
+
 /** Where the id of the newest announced notification is kept. */
 const SEEN_KEY = 'jupyterlab-mlplat:notifications';
 
@@ -61,6 +64,17 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     });
     feed.arrived.connect((_, items) => {
       announce(items, trans, item => {
+        // News of a deployment (drift) opens it in the Deployments tab, if loaded.
+        if (item.kind === 'drifted') {
+          if (item.deployment && app.commands.hasCommand(OPEN_DEPLOYMENT)) {
+            void app.commands.execute(OPEN_DEPLOYMENT, {
+              name: item.deployment
+            });
+          } else {
+            app.shell.activateById(panel.id);
+          }
+          return;
+        }
         if (app.commands.hasCommand(CommandIDs.openPublication)) {
           void app.commands.execute(CommandIDs.openPublication, {
             id: item.publication_id,

@@ -178,9 +178,10 @@ def list_notifications(
             model_name=row["model_name"],
             version=row["version"],
             actor=row["actor"],
-            action=Action(row["action"]),
+            action=Action(row["action"]) if row["action"] is not None else None,
             comment=row["comment"],
             at=_utc(row["at"]),
+            deployment=row["deployment"],
         )
         for row in conn.execute(query).mappings()
     ]
@@ -342,7 +343,8 @@ class SqlReviewsTx(ReviewsTx):
                     "model_name": note.model_name,
                     "version": note.version,
                     "actor": self.actor,
-                    "action": str(note.action),
+                    "action": str(note.action) if note.action is not None else None,
+                    "deployment": note.deployment,
                     "comment": note.comment,
                     "at": at,
                 }

@@ -185,14 +185,15 @@ notifications = sa.Table(
         "publication_id",
         AuditId,
         sa.ForeignKey("publications.id", name="fk_notifications_publication"),
-        nullable=False,
+        nullable=True,  # none for news of a deployment (0008)
     ),
     sa.Column("model_name", sa.String(256), nullable=False),
     sa.Column("version", sa.String(64), nullable=False),
     sa.Column("actor", sa.String(255), nullable=False),
-    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(32), nullable=True),
     sa.Column("comment", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("deployment", sa.String(40), nullable=True),
     sa.Index("ix_notifications_recipient", "recipient", "id"),
     sa.Index("ix_notifications_role", "recipient_role", "id"),
 )
@@ -295,4 +296,26 @@ deployment_sequence = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+# ---- drift reports (migration 0008)
+drift_reports = sa.Table(
+    "drift_reports",
+    metadata,
+    sa.Column("id", AuditId, primary_key=True, autoincrement=True),
+    sa.Column("deployment", sa.String(40), nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("window_start", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("window_end", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_sample", sa.String(1024), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("reference", sa.String(32), nullable=False),
+    sa.Column("reference_rows", sa.Integer, nullable=False),
+    sa.Column("features", sa.JSON, nullable=False),
+    sa.Column("drifted_share", sa.Float, nullable=False),
+    sa.Column("drifted", sa.Boolean, nullable=False),
+    sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_drift_reports_version", "deployment", "version", "id"),
+    sa.Index("ix_drift_reports_at", "deployment", "computed_at"),
 )

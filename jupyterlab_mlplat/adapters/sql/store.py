@@ -35,6 +35,7 @@ from jupyterlab_mlplat.core.profiles.rules import Profile
 from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
+from .drift import SqlDriftIndex, SqlDriftTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 
@@ -137,6 +138,7 @@ class _SqlTransaction(
     SqlReviewsTx,
     SqlApiKeysTx,
     SqlDeploymentsTx,
+    SqlDriftTx,
 ):
     """One database transaction; it implements the unit of work of every feature."""
 
@@ -252,7 +254,12 @@ def _stored_profile(row: Any) -> StoredProfile:
 
 
 class SqlStore(
-    SqlCatalogIndex, SqlReviewsIndex, SqlApiKeysIndex, SqlDeploymentsIndex, MetadataStore
+    SqlCatalogIndex,
+    SqlReviewsIndex,
+    SqlApiKeysIndex,
+    SqlDeploymentsIndex,
+    SqlDriftIndex,
+    MetadataStore,
 ):
     """Every feature's store port on a SQLAlchemy engine."""
 

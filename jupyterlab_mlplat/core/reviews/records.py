@@ -195,6 +195,9 @@ class NotificationKind(StrEnum):
     DECIDED = "decided"
     PUBLISHED = "published"
     PUBLISH_FAILED = "publish_failed"
+    #: a deployment's requests drifted from its version's reference (``core/deployments/
+    #: drift_service.py``): no publication; ``deployment`` names it, ``comment`` the features
+    DRIFTED = "drifted"
 
 
 @dataclass(frozen=True)
@@ -205,13 +208,16 @@ class Notification:
     recipient: str | None
     recipient_role: str | None
     kind: NotificationKind
-    publication_id: int
+    #: None for news of a deployment (``drifted``)
+    publication_id: int | None
     model_name: str
     version: str
     actor: str
-    action: Action
+    #: the publication's action; None for news of a deployment
+    action: Action | None
     comment: str
     at: datetime
+    deployment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,8 +225,9 @@ class NewNotification:
     recipient: str | None
     recipient_role: str | None
     kind: NotificationKind
-    publication_id: int
+    publication_id: int | None
     model_name: str
     version: str
-    action: Action
+    action: Action | None = None
     comment: str = ""
+    deployment: str | None = None

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
-from . import apikeys, catalog, deployments, experiments, gitlab, meta, profiles, reviews
+from . import (
+    apikeys,
+    catalog,
+    deployments,
+    drift,
+    experiments,
+    gitlab,
+    meta,
+    profiles,
+    reviews,
+)
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *meta.ROUTES,
@@ -13,6 +23,7 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *experiments.ROUTES,
     *catalog.ROUTES,
     *reviews.ROUTES,
-    *apikeys.ROUTES,
+    *drift.ROUTES,
     *deployments.ROUTES,
+    *apikeys.ROUTES,
 ]

@@ -1,0 +1,138 @@
+"""A drift job's world: the real metadata store (SQLite, PostgreSQL), a real object store (a
+folder, or a bucket of a real S3 server), deployments made through the control plane's own
+store, and request samples written in the gateway's format."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from jupyterlab_mlplat.adapters.drift import ScipyDriftStatistics
+from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
+from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.core.deployments.drift import DriftSettings
+from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
+from jupyterlab_mlplat.core.deployments.records import (
+    DeploymentSpec,
+    Resources,
+    ServedVersion,
+    Stage,
+    Traffic,
+)
+from jupyterlab_mlplat.core.deployments.routing import drift_key
+from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+
+ACCESS, SECRET = "drift-access", "drift-secret-never-shown"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def objects(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    if request.param == "local":
+        return LocalObjectStore(tmp_path / "objects")
+    endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = f"drift-{uuid.uuid4().hex[:10]}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=ACCESS,
+        aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+    ).create_bucket(Bucket=bucket)
+    return S3ObjectStore(endpoint, bucket, access_key=ACCESS, secret_key=SECRET)
+
+
+@dataclass
+class FixedReferences:
+    """The ``ReferenceSource`` port with references set by the test (MLflow's reading of an
+    input example is ``test_references.py``'s, against a real MLflow)."""
+
+    known: dict[tuple[str, str], Reference] = field(default_factory=dict)
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def reference(self, owner: str, model_name: str, version: str) -> Reference | None:
+        self.asked.append((owner, model_name, version))
+        return self.known.get((model_name, version))
+
+
+def normal_rows(n: int, mean: float, seed: int, pro: float = 0.5) -> list[dict[str, Any]]:
+    """``x`` from normal(mean, 1); ``plan`` "pro" with probability ``pro``, else "basic"."""
+    rng = random.Random(seed)
+    return [
+        {"x": rng.gauss(mean, 1.0), "plan": "pro" if rng.random() < pro else "basic"}
+        for _ in range(n)
+    ]
+
+
+@dataclass
+class World:
+    store: SqlStore
+    objects: ObjectStore
+    references: FixedReferences
+    service: DriftService
+    batches: int = 0
+
+    def deploy(self, name: str, owner: str = "alice", model: str = "churn-model") -> None:
+        spec = DeploymentSpec(
+            model_name=model,
+            versions=(ServedVersion("1", Traffic.PRIMARY, 100),),
+            size="small",
+            resources=Resources(),
+        )
+        with self.store.transaction(owner) as tx:
+            tx.insert_deployment(name, owner, Stage.STAGING, spec, datetime.now(UTC))
+
+    def sample(self, name: str, version: str, rows: list[dict[str, Any]], *, ago: float = 0) -> str:
+        """One object of samples as the gateway writes it: a JSON line per request (here,
+        requests of 10 rows in the MLflow scoring protocol's ``dataframe_split``)."""
+        self.batches += 1
+        at = datetime.now(UTC) - timedelta(seconds=ago)
+        lines = []
+        for start in range(0, len(rows), 10):
+            chunk = rows[start : start + 10]
+            columns = list(chunk[0])
+            payload = {
+                "dataframe_split": {"columns": columns, "data": [list(r.values()) for r in chunk]}
+            }
+            lines.append(json.dumps({"at": at.isoformat(), "payload": payload}))
+        key = drift_key(name, version, at, self.batches)
+        self.objects.put(key, ("\n".join(lines) + "\n").encode())
+        return key
+
+
+@pytest.fixture
+def world(database_url: str, objects: ObjectStore) -> Iterator[World]:
+    store = SqlStore.from_url(database_url)
+    references = FixedReferences()
+    service = DriftService(
+        store,
+        objects,
+        store,
+        references,
+        ScipyDriftStatistics(),
+        DriftSettings(min_rows=30),
+    )
+    yield World(store, objects, references, service)
+    store.close()
