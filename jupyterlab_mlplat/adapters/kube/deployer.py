@@ -95,6 +95,12 @@ class KubeDeployments(LoggingConfigurable):
         help="MLflow server's --artifacts-destination, so mlflow-artifacts:/ locations are read "
         "from the store directly, e.g. s3://mlflow/.",
     ).tag(config=True)
+    run_as_user = Int(
+        1000,
+        allow_none=True,
+        help="User id the model servers run as (not root), e.g. 1000; None: the image's own "
+        "(which must then be a numeric non-root USER).",
+    ).tag(config=True)
     labels = Dict(
         value_trait=Unicode(),
         help="Labels added to every object, e.g. {'team': 'data'}.",
@@ -196,6 +202,7 @@ class KubeDeployer:
             labels=dict(self.options.labels),
             node_selector=dict(self.options.node_selector),
             tolerations=tuple(dict(t) for t in self.options.tolerations),
+            run_as_user=self.options.run_as_user,
         )
 
     @property

@@ -104,6 +104,8 @@ class KubeSettings:
     tolerations: tuple[Mapping[str, Any], ...] = ()
     #: the interpreter in the image that runs the model server
     python: str = "python"
+    #: the (non-root) user the model server runs as, None for the image's own
+    run_as_user: int | None = 1000
 
 
 def model_uri(source: ModelSource, settings: KubeSettings) -> str:
@@ -221,10 +223,12 @@ def model_container(workload: Workload, settings: KubeSettings) -> dict[str, Any
         "livenessProbe": _probe("/v2/health/live", period=10, failures=3),
         "readinessProbe": _probe("/v2/health/ready", period=2, failures=2),
         "terminationMessagePolicy": "FallbackToLogsOnError",
+        # what the restricted Pod Security Standard asks, and a read-only root file system
         "securityContext": {
             "allowPrivilegeEscalation": False,
             "readOnlyRootFilesystem": True,
             "runAsNonRoot": True,
+            **({"runAsUser": settings.run_as_user} if settings.run_as_user is not None else {}),
             "capabilities": {"drop": ["ALL"]},
             "seccompProfile": {"type": "RuntimeDefault"},
         },

@@ -961,6 +961,8 @@ class KubeAPI:
         self.failures: list[str] = []
         #: (verb, resource) pairs RBAC refuses, e.g. ("create", "deployments") (:meth:`forbid`)
         self.forbidden: set[tuple[str, str]] = set()
+        #: when set, only what these RBAC rules allow is allowed (:meth:`restrict`)
+        self.rules: list[Obj] | None = None
         #: gives a new Service its cluster IP (set by a service proxy that listens there)
         self.allocate_cluster_ip: Callable[[Obj], str | None] | None = None
         self.store = Store(self)
@@ -1153,9 +1155,25 @@ class KubeAPI:
         missing a permission."""
         self.forbidden.add((verb, resource))
 
+    def restrict(self, rules: list[Obj]) -> None:
+        """Allow only what these rules (a Role's ``rules``) allow, as if every client held
+        that Role alone: a test proves a Role is all the code needs. Discovery stays open,
+        as ``system:discovery`` keeps it for every account."""
+        self.rules = rules
+
+    def _allowed(self, verb: str, group: str, resource: str) -> bool:
+        if self.rules is None:
+            return True
+        return any(
+            (group in rule.get("apiGroups", []) or "*" in rule.get("apiGroups", []))
+            and (resource in rule.get("resources", []) or "*" in rule.get("resources", []))
+            and (verb in rule.get("verbs", []) or "*" in rule.get("verbs", []))
+            for rule in self.rules
+        )
+
     def _authorize(self, verb: str, info: Kind, namespace: str, sub: str = "") -> None:
         resource = f"{info.plural}/{sub}" if sub else info.plural
-        if (verb, resource) in self.forbidden:
+        if (verb, resource) in self.forbidden or not self._allowed(verb, info.group, resource):
             where = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
             raise ApiError(
                 403,
@@ -1353,9 +1371,7 @@ class KubeAPI:
             or (sub == "scale" and info.plural != "deployments")
         ):
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
-        self._authorize(
-            _VERBS.get(method, "get"), info, namespace, sub if sub in ("log", "scale") else ""
-        )
+        self._authorize(_VERBS.get(method, "get"), info, namespace, sub)
         if sub == "scale":
             return await self._scale(request, info, namespace, name)
         if sub == "log":
