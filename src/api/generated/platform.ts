@@ -257,6 +257,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deployments/{name}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** The deployment's drift reports since a time, oldest first (each served version, each window of sampled requests). */
+        get: operations["getDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deployments/{name}/logs": {
         parameters: {
             query?: never;
@@ -1547,6 +1566,85 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** DriftReportBody */
+        DriftReportBody: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Drifted
+             * @description Whether the share reached the threshold.
+             */
+            drifted: boolean;
+            /**
+             * Drifted Share
+             * @description The share of the features that drifted, 0..1.
+             */
+            drifted_share: number;
+            /** Features */
+            features: components["schemas"]["FeatureDriftBody"][];
+            /** Id */
+            id: number;
+            /**
+             * Reference
+             * @description input_example, dataset, or empty without one.
+             */
+            reference: string;
+            /** Reference Rows */
+            reference_rows: number;
+            /**
+             * Rows
+             * @description Requests' rows compared.
+             */
+            rows: number;
+            /** @description compared, or why nothing was compared: no_reference (the run logged no input example nor dataset sample), no_common_features, no_rows. */
+            status: components["schemas"]["ReportStatus"];
+            /** Version */
+            version: string;
+            /**
+             * Window End
+             * @description The last sampled request's time.
+             */
+            window_end: string | null;
+            /**
+             * Window Start
+             * @description The first sampled request's time.
+             */
+            window_start: string | null;
+        };
+        /** DriftReportList */
+        DriftReportList: {
+            /** Deployment */
+            deployment: string;
+            /** Model Name */
+            model_name: string;
+            /**
+             * Reports
+             * @description Oldest first, at most 1,000.
+             */
+            reports: components["schemas"]["DriftReportBody"][];
+            thresholds: components["schemas"]["DriftThresholds"];
+        };
+        /** DriftThresholds */
+        DriftThresholds: {
+            /**
+             * Min Rows
+             * @description Rows a window waits for before it is compared.
+             */
+            min_rows: number;
+            /**
+             * P Value
+             * @description A feature drifted when its p-value is below this.
+             */
+            p_value: number;
+            /**
+             * Share
+             * @description A report drifted when this share of features drifted.
+             */
+            share: number;
+        };
         /** ErrorBody */
         ErrorBody: {
             /**
@@ -1583,7 +1681,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "apikeys_query_invalid" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_taken" | "deployment_not_found" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "transition_not_allowed" | "unavailable" | "unknown_route" | "version_not_published" | "version_not_ready";
+            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "apikeys_query_invalid" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_invalid" | "deployment_name_taken" | "deployment_not_found" | "deployment_not_ready" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "drift_since_invalid" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_out_of_scope" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_server_failed" | "model_server_unreachable" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "rate_limited" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "transition_not_allowed" | "unavailable" | "unknown_route" | "version_not_published" | "version_not_ready";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -1634,6 +1732,32 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** FeatureDriftBody */
+        FeatureDriftBody: {
+            /** Current Rows */
+            current_rows: number;
+            /**
+             * Drifted
+             * @description Whether the p-value is below the threshold.
+             */
+            drifted: boolean;
+            /** Feature */
+            feature: string;
+            kind: components["schemas"]["FeatureKind"];
+            /** P Value */
+            p_value: number;
+            /** Reference Rows */
+            reference_rows: number;
+            /** Statistic */
+            statistic: number;
+            /** @description ks: two-sample Kolmogorov-Smirnov; chi2: chi-square. */
+            test: components["schemas"]["StatTest"];
+        };
+        /**
+         * FeatureKind
+         * @enum {string}
+         */
+        FeatureKind: "numeric" | "categorical";
         /**
          * FieldReason
          * @description What is wrong with one field, as a reason code to translate and its values.
@@ -1964,7 +2088,8 @@ export interface components {
         };
         /** NotificationBody */
         NotificationBody: {
-            action: components["schemas"]["Action"];
+            /** @description The publication's action; null for news of a deployment. */
+            action: components["schemas"]["Action"] | null;
             /** Actor */
             actor: string;
             /**
@@ -1972,15 +2097,27 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Comment */
+            /**
+             * Comment
+             * @description The reviewer's comment; for `drifted`, the drifted features, by comma.
+             */
             comment: string;
+            /**
+             * Deployment
+             * @description The deployment it is about (`drifted`), else null.
+             * @default null
+             */
+            deployment: string | null;
             /** Id */
             id: number;
             kind: components["schemas"]["NotificationKind"];
             /** Model Name */
             model_name: string;
-            /** Publication Id */
-            publication_id: number;
+            /**
+             * Publication Id
+             * @description The publication it is about; null for news of a deployment (drifted).
+             */
+            publication_id: number | null;
             /** Version */
             version: string;
         };
@@ -1988,7 +2125,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "submitted" | "decided" | "published" | "publish_failed";
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted";
         /** NotificationList */
         NotificationList: {
             /**
@@ -2611,6 +2748,12 @@ export interface components {
              */
             revision: number;
         };
+        /**
+         * ReportStatus
+         * @description What a report could say; the UI translates each (``drift_<status>``).
+         * @enum {string}
+         */
+        ReportStatus: "compared" | "no_reference" | "no_common_features" | "no_rows";
         /** ResourcesBody */
         ResourcesBody: {
             /** Cpu */
@@ -2861,6 +3004,12 @@ export interface components {
          * @enum {string}
          */
         Stage: "staging" | "production";
+        /**
+         * StatTest
+         * @description The statistical test a feature was compared with.
+         * @enum {string}
+         */
+        StatTest: "ks" | "chi2";
         /**
          * State
          * @enum {string}
@@ -4376,6 +4525,87 @@ export interface operations {
                 };
             };
             /** @description The revision is stale (who changed what since is named), or the deployment is stopping. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getDrift: {
+        parameters: {
+            query?: {
+                /** @description An ISO 8601 date or time, e.g. 2026-12-01T00:00:00Z. */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports and the thresholds they were judged by. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportList"];
+                };
+            };
+            /** @description since is not a date or a time. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
             409: {
                 headers: {
                     [name: string]: unknown;
