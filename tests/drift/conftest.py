@@ -1,6 +1,6 @@
 """A drift job's world: the real metadata store (SQLite, PostgreSQL), a real object store (a
 folder, or a bucket of a real S3 server), deployments made through the control plane's own
-store, and request samples written in the gateway's format."""
+store, and request samples written by the invocations gateway's own sampler."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,8 @@ from jupyterlab_mlplat.core.deployments.records import (
     Stage,
     Traffic,
 )
-from jupyterlab_mlplat.core.deployments.routing import drift_key
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+from jupyterlab_mlplat.gateways.invocations import DriftSampler, GatewayMetrics
 
 ACCESS, SECRET = "drift-access", "drift-secret-never-shown"
 
@@ -93,6 +93,7 @@ class World:
     references: FixedReferences
     service: DriftService
     batches: int = 0
+    seen: set[str] = field(default_factory=set)
 
     def deploy(self, name: str, owner: str = "alice", model: str = "churn-model") -> None:
         spec = DeploymentSpec(
@@ -104,21 +105,20 @@ class World:
         with self.store.transaction(owner) as tx:
             tx.insert_deployment(name, owner, Stage.STAGING, spec, datetime.now(UTC))
 
-    def sample(self, name: str, version: str, rows: list[dict[str, Any]], *, ago: float = 0) -> str:
-        """One object of samples as the gateway writes it: a JSON line per request (here,
-        requests of 10 rows in the MLflow scoring protocol's ``dataframe_split``)."""
-        self.batches += 1
-        at = datetime.now(UTC) - timedelta(seconds=ago)
-        lines = []
+    async def sample(self, name: str, version: str, rows: list[dict[str, Any]]) -> str:
+        """One object of samples written by the gateway's own sampler (every request kept):
+        requests of 10 rows each in the MLflow scoring protocol's ``dataframe_split``."""
+        sampler = DriftSampler(self.objects, GatewayMetrics(), rate=1.0, rows=10**6, seconds=3600)
+        sampler._n = self.batches  # numbers go on across this world's objects, as in one gateway
         for start in range(0, len(rows), 10):
             chunk = rows[start : start + 10]
-            columns = list(chunk[0])
-            payload = {
-                "dataframe_split": {"columns": columns, "data": [list(r.values()) for r in chunk]}
-            }
-            lines.append(json.dumps({"at": at.isoformat(), "payload": payload}))
-        key = drift_key(name, version, at, self.batches)
-        self.objects.put(key, ("\n".join(lines) + "\n").encode())
+            split = {"columns": list(chunk[0]), "data": [list(r.values()) for r in chunk]}
+            body = json.dumps({"dataframe_split": split}).encode()
+            sampler.offer(name, version, "mlflow", body, f"req-{start}")
+        await sampler.flush(everything=True)
+        self.batches = sampler._n
+        [key] = [k for k in self.objects.keys(f"drift/{name}/{version}/") if k not in self.seen]
+        self.seen.add(key)
         return key
 
 

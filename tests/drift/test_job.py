@@ -5,11 +5,14 @@ normal(0, 1) sample it does not; the owner is told once per crossing."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from jupyterlab_mlplat.core.deployments.drift import ReportStatus, StatTest
 from jupyterlab_mlplat.core.deployments.drift_service import Reference
 from jupyterlab_mlplat.core.reviews.records import NotificationKind
+from jupyterlab_mlplat.platform.drift import DriftJob
 from tests.drift.conftest import World, normal_rows
 
 pytestmark = pytest.mark.asyncio
@@ -24,8 +27,8 @@ def _reference(world: World, model: str = "churn-model", version: str = "1") -> 
 async def test_shifted_requests_drift_and_the_owner_is_told_once(world: World) -> None:
     world.deploy("churn-api")
     _reference(world)
-    world.sample("churn-api", "1", normal_rows(100, 2.0, seed=2, pro=0.9))
-    world.sample("churn-api", "1", normal_rows(100, 2.0, seed=3, pro=0.9))
+    await world.sample("churn-api", "1", normal_rows(100, 2.0, seed=2, pro=0.9))
+    await world.sample("churn-api", "1", normal_rows(100, 2.0, seed=3, pro=0.9))
 
     summary = await world.service.run_once()
 
@@ -47,7 +50,7 @@ async def test_shifted_requests_drift_and_the_owner_is_told_once(world: World) -
     assert len(audit) == 1 and audit[0].detail["features"] == ["x", "plan"]
 
     # still drifted in the next window: a new report, no second notification
-    world.sample("churn-api", "1", normal_rows(60, 2.0, seed=4, pro=0.9))
+    await world.sample("churn-api", "1", normal_rows(60, 2.0, seed=4, pro=0.9))
     summary = await world.service.run_once()
     assert (summary.reports, summary.notified) == (1, 0)
     assert len(world.store.notifications("alice", [], after=0, limit=10)) == 1
@@ -62,7 +65,7 @@ async def test_shifted_requests_drift_and_the_owner_is_told_once(world: World) -
 async def test_requests_like_the_reference_do_not_drift(world: World) -> None:
     world.deploy("calm-api")
     _reference(world)
-    world.sample("calm-api", "1", normal_rows(200, 0.0, seed=7))
+    await world.sample("calm-api", "1", normal_rows(200, 0.0, seed=7))
 
     summary = await world.service.run_once()
 
@@ -75,7 +78,7 @@ async def test_requests_like_the_reference_do_not_drift(world: World) -> None:
 
 async def test_without_a_reference_the_report_says_so(world: World) -> None:
     world.deploy("blind-api", model="no-example")
-    world.sample("blind-api", "1", normal_rows(40, 0.0, seed=8))
+    await world.sample("blind-api", "1", normal_rows(40, 0.0, seed=8))
 
     summary = await world.service.run_once()
 
@@ -88,9 +91,9 @@ async def test_without_a_reference_the_report_says_so(world: World) -> None:
 async def test_a_window_waits_for_enough_rows(world: World) -> None:
     world.deploy("quiet-api")
     _reference(world)
-    world.sample("quiet-api", "1", normal_rows(10, 2.0, seed=9))
+    await world.sample("quiet-api", "1", normal_rows(10, 2.0, seed=9))
     assert (await world.service.run_once()).reports == 0
-    world.sample("quiet-api", "1", normal_rows(20, 2.0, seed=10))
+    await world.sample("quiet-api", "1", normal_rows(20, 2.0, seed=10))
     assert (await world.service.run_once()).reports == 1
     report = world.store.last_drift_report("quiet-api", "1")
     assert report is not None and report.rows == 30
@@ -99,7 +102,24 @@ async def test_a_window_waits_for_enough_rows(world: World) -> None:
 async def test_a_broken_sample_object_does_not_stop_the_job(world: World) -> None:
     world.deploy("messy-api")
     _reference(world)
-    key = world.sample("messy-api", "1", normal_rows(40, 0.0, seed=11))
+    key = await world.sample("messy-api", "1", normal_rows(40, 0.0, seed=11))
     world.objects.put(key.replace(".jsonl", "0.jsonl"), b"\xff\xfe not json\n")
     summary = await world.service.run_once()
     assert (summary.reports, summary.failed) == (1, 0)
+
+
+async def test_the_platforms_job_runs_passes_until_stopped(world: World) -> None:
+    world.deploy("timed-api")
+    _reference(world)
+    await world.sample("timed-api", "1", normal_rows(40, 2.0, seed=12))
+    job = DriftJob(world.service, 0.05).start()
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        if job.passes >= 2:
+            break
+    job.stop()
+    passes = job.passes
+    assert passes >= 2
+    assert [r.rows for r in world.store.drift_reports("timed-api", since=None, limit=5)] == [40]
+    await asyncio.sleep(0.2)
+    assert job.passes == passes  # stopped

@@ -113,9 +113,9 @@ def test_the_job_with_mlflows_reference(
     )
     world = World(store, objects, None, service)  # type: ignore[arg-type]
     world.deploy("drifting", model=versions["sample"])
-    world.sample("drifting", "1", normal_rows(200, 2.0, seed=3, pro=0.95))
+    asyncio.run(world.sample("drifting", "1", normal_rows(200, 2.0, seed=3, pro=0.95)))
     world.deploy("blind", model=versions["bare"])
-    world.sample("blind", "1", normal_rows(50, 0.0, seed=4))
+    asyncio.run(world.sample("blind", "1", normal_rows(50, 0.0, seed=4)))
     try:
         summary = asyncio.run(service.run_once())
         assert (summary.reports, summary.notified, summary.failed) == (2, 1, 0)

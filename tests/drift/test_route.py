@@ -68,7 +68,7 @@ async def test_the_owner_and_admins_read_the_reports_others_get_404(
     service = app.services.drift
     world = World(app.services.store, service.objects, None, service)  # type: ignore[arg-type]
     world.deploy("churn-api")
-    world.sample("churn-api", "1", normal_rows(40, 2.0, seed=1))
+    await world.sample("churn-api", "1", normal_rows(40, 2.0, seed=1))
     await service.run_once()  # without MLflow: a report that says there is no reference
 
     status, body = await _get(url + "deployments/churn-api/drift", "alice-token")
