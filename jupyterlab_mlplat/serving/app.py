@@ -57,7 +57,7 @@ class Metrics:
 
     def __init__(self) -> None:
         # the *_created series double a scrape's size and say nothing a restart count does not
-        disable_created_metrics()
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "mlplat_serving_requests",

@@ -165,6 +165,13 @@ def _load_sklearn(
         predict_fn=getattr(estimator, fn_name),
     )
     model.wants_frame = not _arrays_answer_alike(model, path)
+    if not model.wants_frame:
+        # Every batch this model gets is then a float array decoded from JSON or checked CSV,
+        # which cannot hold NaN or infinity, so scikit-learn's own scan for them (a fifth of
+        # a one-row call) is skipped; this process serves this one model only.
+        import sklearn
+
+        sklearn.set_config(assume_finite=True)
     return model
 
 

@@ -34,6 +34,7 @@ from .schema import (
     castable,
     check_names,
     instance_rows,
+    matrix_batch,
     records_rows,
     rows_batch,
     split_rows,
@@ -304,7 +305,7 @@ def _v2_columns(sig: Signature, tensors: list[tuple[str, np.ndarray[Any, Any]]])
                 "or one input per column",
                 "wrong_shape",
             )
-        return rows_batch(columns, array.tolist(), f"input {name!r}")
+        return matrix_batch(columns, array, f"input {name!r}")
     by_name = dict(tensors)
     check_names(names, {c.name for c in columns if not c.required}, by_name.keys(), "inputs")
     lengths = set()

@@ -245,6 +245,21 @@ def rows_batch(columns: Sequence[Column], rows: object, what: str = "data") -> B
     return Batch(len(rows), columns=_walk(columns, rows, what))
 
 
+def matrix_batch(columns: Sequence[Column], array: np.ndarray[Any, Any], what: str) -> Batch:
+    """A 2-D array already decoded (a v2 tensor) checked against ``columns`` without going
+    back through Python lists when every column is numeric."""
+    if (
+        array.ndim == 2
+        and array.shape[1] == len(columns)
+        and array.dtype.kind in "iuf"
+        and all(c.type in NUMERIC and c.required for c in columns)
+    ):
+        integral = [i for i, c in enumerate(columns) if c.type in INTEGRAL]
+        if array.dtype.kind in "iu" or not integral or np.all(np.mod(array[:, integral], 1) == 0):
+            return Batch(len(array), matrix=array.astype(np.float64, copy=False))
+    return rows_batch(columns, array.tolist(), what)
+
+
 def _walk(columns: Sequence[Column], rows: list[Any], what: str) -> dict[str, np.ndarray[Any, Any]]:
     """Value by value: slower, and names the first row and column that do not fit."""
     width = len(columns)
