@@ -826,3 +826,7 @@ class InvocationsGatewayApp(Application):
 
 def main(argv: list[str] | None = None) -> None:
     InvocationsGatewayApp.launch_instance(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -204,7 +204,40 @@ export const reasonLabels: ReasonLabels = {
       param(params, 'size'),
       param(params, 'count')
     ),
-  size_invalid: (trans, params) => sizeInvalid(trans, params)
+  size_invalid: (trans, params) => sizeInvalid(trans, params),
+  // the invocations gateway's answers (Try it, and external callers)
+  deployment_name_invalid: (trans, params) =>
+    trans.__(
+      '“%1” is not a deployment name: lower-case letters, digits and “-”.',
+      param(params, 'value')
+    ),
+  deployment_not_ready: (trans, params) =>
+    trans.__(
+      'The deployment “%1” has no ready model server yet: try again in a moment.',
+      param(params, 'name')
+    ),
+  key_out_of_scope: (trans, params) =>
+    trans.__(
+      'This API key may not call the deployment “%1”: add it to the key’s deployments.',
+      param(params, 'deployment')
+    ),
+  rate_limited: (trans, params) =>
+    trans.__(
+      'Too many requests with this API key (its limit is %1 a second): try again in %2 s.',
+      param(params, 'rate_limit'),
+      param(params, 'retry_after')
+    ),
+  model_server_unreachable: (trans, params) =>
+    trans.__(
+      'No model server of the deployment “%1” answered: it may be restarting. Try again in a moment.',
+      param(params, 'name')
+    ),
+  model_server_failed: (trans, params) =>
+    trans.__(
+      'The model server of the deployment “%1” failed (%2): look at its log.',
+      param(params, 'name'),
+      param(params, 'status')
+    )
 };
 
 /** A size's resources that break a rule, by the rule. */
