@@ -94,3 +94,12 @@ async def test_the_owner_and_admins_read_the_reports_others_get_404(
     status, bad = await _get(url + "deployments/churn-api/drift?since=yesterday", "alice-token")
     assert status == 400 and bad["reason"] == "drift_since_invalid"
     assert "Traceback" not in json.dumps(bad)
+
+
+@pytest.mark.parametrize("name", ["nul%00byte", "x" * 300, "UPPER", "a%2Fb", "..", "%E2%80%AE"])
+async def test_a_name_no_deployment_can_have_is_not_found(
+    platform: tuple[PlatformApp, str], name: str
+) -> None:
+    _, url = platform
+    status, body = await _get(url + f"deployments/{name}/drift", "alice-token")
+    assert status == 404 and body["reason"] in ("deployment_not_found", "unknown_route")

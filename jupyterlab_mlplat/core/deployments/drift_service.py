@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
-from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
+from jupyterlab_mlplat.core.kernel.naming import deployment_name
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
 from jupyterlab_mlplat.core.reviews.records import NewNotification, NotificationKind
 
@@ -160,7 +161,7 @@ class DriftService:
     ) -> tuple[Watched, list[DriftReport]]:
         """The deployment's reports for its chart: its owner's and admins' only; anyone else
         is told it is not there (a name says nothing about whose it is)."""
-        found = self.deployments.deployment(name)
+        found = self.deployments.deployment(name) if _may_name(name) else None
         mine = found is not None and found.owner == identity.name
         if found is None or identity.kind != "user" or not (mine or identity.has(Role.ADMIN)):
             raise DeploymentNotFound(
@@ -327,6 +328,16 @@ class DriftService:
             drifted=drifted,
         )
         return stored, bool(crossed)
+
+
+def _may_name(name: str) -> bool:
+    """Whether a deployment could be called so: any other text (NUL, a path, 10 kB) names
+    none, and never reaches the database."""
+    try:
+        deployment_name(name)
+    except InvalidInput:
+        return False
+    return True
 
 
 def _drift_note(
