@@ -294,3 +294,26 @@ def test_an_api_that_does_not_answer_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(Unavailable, match="does not answer"):
         run(deployer.observe("iris"))
     run(deployer.close())
+
+
+def test_an_autoscalers_replica_count_is_kept_until_the_size_drops_it(
+    cluster: KubeAPI, deployer: KubeDeployer, kubeconfig: Path
+) -> None:
+    apps = client.AppsV1Api(config.new_client_from_config(str(kubeconfig)))
+
+    def replicas() -> int:
+        return int(apps.read_namespaced_deployment("iris-v1", NAMESPACE).spec.replicas)
+
+    run(deployer.apply("iris", [workload("1", replicas=1, max_replicas=4)]))
+    # the autoscaler chose three
+    apps.patch_namespaced_deployment_scale("iris-v1", NAMESPACE, {"spec": {"replicas": 3}})
+    run(deployer.apply("iris", [workload("1", cpu="200m", replicas=1, max_replicas=4)]))
+    assert replicas() == 3
+    assert apps.read_namespaced_deployment("iris-v1", NAMESPACE).spec.template.spec.containers[
+        0
+    ].resources.requests == {"cpu": "200m", "memory": "256Mi"}
+    # a size without an autoscaler: its own count again
+    run(deployer.apply("iris", [workload("1", cpu="200m", replicas=1, max_replicas=1)]))
+    assert replicas() == 1
+    assert objects(cluster, "horizontalpodautoscalers") == []
+    run(deployer.apply("iris", []))

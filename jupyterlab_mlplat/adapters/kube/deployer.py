@@ -34,7 +34,7 @@ from traitlets.config import LoggingConfigurable
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from jupyterlab_mlplat.core.deployments.records import Phase, Workload, WorkloadStatus
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 from . import manifests
 from .manifests import KubeSettings
@@ -215,7 +215,13 @@ class KubeDeployer:
                 try:
                     config.load_incluster_config(client_configuration=configuration)
                 except config.ConfigException:
-                    config.load_kube_config(client_configuration=configuration)
+                    try:
+                        config.load_kube_config(client_configuration=configuration)
+                    except (config.ConfigException, OSError) as err:
+                        raise Unavailable(
+                            "no Kubernetes configuration: the platform runs outside a cluster "
+                            "and has no kubeconfig (set KubeDeployments.kubeconfig)"
+                        ) from err
                 configuration.verify_ssl = self.options.verify_ssl
                 self._api = client.ApiClient(configuration)
         return self._api
@@ -275,7 +281,13 @@ class KubeDeployer:
                 raise InvalidInput(str(err), "source", params={"workload": workload.name}) from err
             wanted[workload.name] = objects
         ours = self._ours(deployment, kserve=kserve)
-        autoscaled = {name for kind, name in ours if kind == "HorizontalPodAutoscaler"}
+        # an autoscaler that stays owns the replica count (one going away gives it back)
+        autoscaled = {
+            name
+            for kind, name in ours
+            if kind == "HorizontalPodAutoscaler"
+            and any(o["kind"] == kind for o in wanted.get(name, []))
+        }
         for objects in wanted.values():
             for obj in objects:
                 self._put(_with_hash(obj), autoscaled)
@@ -285,7 +297,14 @@ class KubeDeployer:
                 self._delete(kind, name)
 
     def _put(self, obj: dict[str, Any], autoscaled: set[str]) -> None:
-        """Create the object, or replace it when what the platform built changed."""
+        """Create the object, or replace it when what the platform built changed; once more
+        when someone else (an autoscaler, a controller) wrote it in between."""
+        try:
+            self._put_once(obj, autoscaled)
+        except Conflict:
+            self._put_once(obj, autoscaled)
+
+    def _put_once(self, obj: dict[str, Any], autoscaled: set[str]) -> None:
         kind, name = obj["kind"], obj["metadata"]["name"]
         api = _Kind(kind, self.api, self.options.namespace)
         current = self._read(api.resource, api.read, name)
@@ -296,7 +315,14 @@ class KubeDeployer:
         annotations = (
             meta.get("annotations") if isinstance(meta, dict) else meta.annotations
         ) or {}
-        if annotations.get(SPEC_HASH) == obj["metadata"]["annotations"][SPEC_HASH]:
+        scaled_by_others = (
+            kind == "Deployment"
+            and name not in autoscaled
+            and current.spec.replicas != obj["spec"]["replicas"]
+        )
+        if annotations.get(SPEC_HASH) == obj["metadata"]["annotations"][SPEC_HASH] and not (
+            scaled_by_others  # by an autoscaler gone now, or by hand: the size decides
+        ):
             return
         body = json.loads(json.dumps(obj))
         body["metadata"]["resourceVersion"] = (
@@ -575,6 +601,8 @@ def _translated(verb: str, resource: str, namespace: str) -> Iterator[None]:
         message = _api_message(err)
         if err.status == 404:
             raise NotFound(message, params={"resource": resource}) from None
+        if err.status == 409:
+            raise Conflict(message, params={"resource": resource}) from None
         if err.status in (401, 403):
             raise Unavailable(
                 f"the platform's service account may not {verb} {resource} in namespace "
