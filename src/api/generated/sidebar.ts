@@ -115,6 +115,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/deployments/{name}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** The deployment's drift reports since a time, oldest first, for its chart. */
+        get: operations["getDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/git/account": {
         parameters: {
             query?: never;
@@ -1623,6 +1642,85 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** DriftReportBody */
+        DriftReportBody: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Drifted
+             * @description Whether the share reached the threshold.
+             */
+            drifted: boolean;
+            /**
+             * Drifted Share
+             * @description The share of the features that drifted, 0..1.
+             */
+            drifted_share: number;
+            /** Features */
+            features: components["schemas"]["FeatureDriftBody"][];
+            /** Id */
+            id: number;
+            /**
+             * Reference
+             * @description input_example, dataset, or empty without one.
+             */
+            reference: string;
+            /** Reference Rows */
+            reference_rows: number;
+            /**
+             * Rows
+             * @description Requests' rows compared.
+             */
+            rows: number;
+            /** @description compared, or why nothing was compared: no_reference (the run logged no input example nor dataset sample), no_common_features, no_rows. */
+            status: components["schemas"]["ReportStatus"];
+            /** Version */
+            version: string;
+            /**
+             * Window End
+             * @description The last sampled request's time.
+             */
+            window_end: string | null;
+            /**
+             * Window Start
+             * @description The first sampled request's time.
+             */
+            window_start: string | null;
+        };
+        /** DriftReportList */
+        DriftReportList: {
+            /** Deployment */
+            deployment: string;
+            /** Model Name */
+            model_name: string;
+            /**
+             * Reports
+             * @description Oldest first, at most 1,000.
+             */
+            reports: components["schemas"]["DriftReportBody"][];
+            thresholds: components["schemas"]["DriftThresholds"];
+        };
+        /** DriftThresholds */
+        DriftThresholds: {
+            /**
+             * Min Rows
+             * @description Rows a window waits for before it is compared.
+             */
+            min_rows: number;
+            /**
+             * P Value
+             * @description A feature drifted when its p-value is below this.
+             */
+            p_value: number;
+            /**
+             * Share
+             * @description A report drifted when this share of features drifted.
+             */
+            share: number;
+        };
         /** ErrorBody */
         ErrorBody: {
             /**
@@ -1758,6 +1856,32 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** FeatureDriftBody */
+        FeatureDriftBody: {
+            /** Current Rows */
+            current_rows: number;
+            /**
+             * Drifted
+             * @description Whether the p-value is below the threshold.
+             */
+            drifted: boolean;
+            /** Feature */
+            feature: string;
+            kind: components["schemas"]["FeatureKind"];
+            /** P Value */
+            p_value: number;
+            /** Reference Rows */
+            reference_rows: number;
+            /** Statistic */
+            statistic: number;
+            /** @description ks: two-sample Kolmogorov-Smirnov; chi2: chi-square. */
+            test: components["schemas"]["StatTest"];
+        };
+        /**
+         * FeatureKind
+         * @enum {string}
+         */
+        FeatureKind: "numeric" | "categorical";
         /**
          * FieldReason
          * @description What is wrong with one field, as a reason code to translate and its values.
@@ -2238,7 +2362,8 @@ export interface components {
         };
         /** NotificationBody */
         NotificationBody: {
-            action: components["schemas"]["Action"];
+            /** @description The publication's action; null for news of a deployment. */
+            action: components["schemas"]["Action"] | null;
             /** Actor */
             actor: string;
             /**
@@ -2246,15 +2371,27 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Comment */
+            /**
+             * Comment
+             * @description The reviewer's comment; for `drifted`, the drifted features, by comma.
+             */
             comment: string;
+            /**
+             * Deployment
+             * @description The deployment it is about (`drifted`), else null.
+             * @default null
+             */
+            deployment: string | null;
             /** Id */
             id: number;
             kind: components["schemas"]["NotificationKind"];
             /** Model Name */
             model_name: string;
-            /** Publication Id */
-            publication_id: number;
+            /**
+             * Publication Id
+             * @description The publication it is about; null for news of a deployment (drifted).
+             */
+            publication_id: number | null;
             /** Version */
             version: string;
         };
@@ -2262,7 +2399,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "submitted" | "decided" | "published" | "publish_failed";
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted";
         /** NotificationList */
         NotificationList: {
             /**
@@ -2987,6 +3124,12 @@ export interface components {
              */
             upstream: string | null;
         };
+        /**
+         * ReportStatus
+         * @description What a report could say; the UI translates each (``drift_<status>``).
+         * @enum {string}
+         */
+        ReportStatus: "compared" | "no_reference" | "no_common_features" | "no_rows";
         /** RevisionBody */
         RevisionBody: {
             /**
@@ -3224,6 +3367,12 @@ export interface components {
              */
             taken_at: string;
         };
+        /**
+         * StatTest
+         * @description The statistical test a feature was compared with.
+         * @enum {string}
+         */
+        StatTest: "ks" | "chi2";
         /**
          * State
          * @enum {string}
@@ -3884,6 +4033,87 @@ export interface operations {
                 };
             };
             /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getDrift: {
+        parameters: {
+            query?: {
+                /** @description An ISO 8601 date or time, e.g. 2026-12-01T00:00:00Z. */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports and the thresholds they were judged by. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportList"];
+                };
+            };
+            /** @description since is not a date or a time. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment, or not the person's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
