@@ -317,3 +317,36 @@ def test_an_autoscalers_replica_count_is_kept_until_the_size_drops_it(
     assert replicas() == 1
     assert objects(cluster, "horizontalpodautoscalers") == []
     run(deployer.apply("iris", []))
+
+
+def test_a_missing_secret_fails_the_workload_naming_it(cluster: KubeAPI, kubeconfig: Path) -> None:
+    deployer = KubeDeployer(
+        api_client=config.new_client_from_config(str(kubeconfig)),
+        namespace=NAMESPACE,
+        image="registry.example/jupyterlab-mlplat:test",
+        s3_secret_name="no-such-secret",
+    )
+    run(deployer.apply("iris", [workload("1")]))
+
+    def failed() -> WorkloadStatus | None:
+        status = observed(deployer, "iris").get("iris-v1")
+        return status if status and status.phase is Phase.FAILED else None
+
+    status = until(failed, 20, what="the workload failed")
+    assert status.last_error.startswith("CreateContainerConfigError: ")
+    assert "no-such-secret" in status.last_error
+    run(deployer.apply("iris", []))
+    run(deployer.close())
+
+
+def test_a_size_no_node_can_hold_stays_pending_and_says_why(deployer: KubeDeployer) -> None:
+    run(deployer.apply("iris", [workload("1", cpu="64")]))
+
+    def explained() -> WorkloadStatus | None:
+        status = observed(deployer, "iris").get("iris-v1")
+        return status if status and status.last_error else None
+
+    status = until(explained, 20, what="the scheduler's explanation")
+    assert status.phase is Phase.PENDING
+    assert "Insufficient cpu" in status.last_error
+    run(deployer.apply("iris", []))
