@@ -6,9 +6,13 @@ import { LoadStatus } from '../shell/status';
 import { ProfilesModel } from './model';
 import { ProfileEditor } from './profileForm';
 import { ProfileList } from './profileList';
+import { SizesModel } from './sizes';
+import { SizesSection } from './sizesSection';
 
 export interface IAdminTabProps {
   model: ProfilesModel;
+  /** The deployment sizes, below the profiles; absent in tests of profiles alone. */
+  sizes?: SizesModel | null;
   trans: TranslationBundle;
 }
 
@@ -55,5 +59,10 @@ export function AdminTab(props: IAdminTabProps): JSX.Element {
       />
     );
   }
-  return <ProfileList model={model} state={state} trans={trans} />;
+  return (
+    <>
+      <ProfileList model={model} state={state} trans={trans} />
+      {props.sizes && <SizesSection model={props.sizes} trans={trans} />}
+    </>
+  );
 }

@@ -49,8 +49,20 @@ export class DeploymentsClient implements IDeploymentsAPI, ISizesAPI {
     );
   }
 
-  get(name: string): Promise<IDeployment> {
-    return this._call<IDeployment>(this._path(name), 'GET');
+  async get(name: string, since?: number): Promise<IDeployment | null> {
+    if (since === undefined) {
+      return this._call<IDeployment>(this._path(name), 'GET');
+    }
+    // 204: nothing changed since the sequence the page shows
+    const response = await requestRaw(
+      this._path(name),
+      { method: 'GET' },
+      this._serverSettings,
+      new URLSearchParams({ since: String(since) })
+    );
+    return response.status === 204
+      ? null
+      : ((await response.json()) as IDeployment);
   }
 
   create(body: ICreateBody): Promise<IDeployment> {
@@ -73,9 +85,8 @@ export class DeploymentsClient implements IDeploymentsAPI, ISizesAPI {
     });
   }
 
-  async remove(name: string, revision: number): Promise<void> {
-    // 204 has no body to decode
-    await requestRaw(
+  remove(name: string, revision: number): Promise<IDeployment> {
+    return requestAPI<IDeployment>(
       this._path(name),
       { method: 'DELETE' },
       this._serverSettings,

@@ -301,7 +301,7 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
     const open = this._state.open;
     await Promise.all([
       this._readList(),
-      open && !open.busy ? this._readOpen(open.name) : Promise.resolve()
+      open && !open.busy ? this._readOpen(open.name, true) : Promise.resolve()
     ]);
   }
 
@@ -320,13 +320,23 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
     }
   }
 
-  private async _readOpen(name: string): Promise<void> {
+  /**
+   * Read the open deployment; a poll asks only for what changed after the
+   * sequence shown (the platform answers 204 when nothing did).
+   */
+  private async _readOpen(name: string, cheap = false): Promise<void> {
     const ticket = ++this._readTicket;
+    const shown = this._state.open?.data;
+    const since = cheap && shown?.name === name ? shown.sequence : undefined;
     try {
-      const data = await this._api.get(name);
+      const data = await this._api.get(name, since);
       if (ticket === this._readTicket && this._state.open?.name === name) {
-        this._patchOpen({ status: { kind: 'ready' }, data });
-        this._replaceItem(data);
+        if (data) {
+          this._patchOpen({ status: { kind: 'ready' }, data });
+          this._replaceItem(data);
+        } else {
+          this._patchOpen({ status: { kind: 'ready' } });
+        }
       }
     } catch (error) {
       if (ticket === this._readTicket && this._state.open?.name === name) {

@@ -194,12 +194,17 @@ export interface IModelFacts {
  */
 export interface IDeploymentsAPI {
   list(all: boolean): Promise<IDeploymentList>;
-  get(name: string): Promise<IDeployment>;
+  /**
+   * A deployment; with `since` (the `sequence` the page shows), null when
+   * nothing changed after it.
+   */
+  get(name: string, since?: number): Promise<IDeployment | null>;
   create(body: ICreateBody): Promise<IDeployment>;
   setTraffic(name: string, body: ITrafficBody): Promise<IDeployment>;
   promote(name: string, revision: number): Promise<IDeployment>;
   rollback(name: string, revision: number): Promise<IDeployment>;
-  remove(name: string, revision: number): Promise<void>;
+  /** Delete it: the answer is the deployment, stopping. */
+  remove(name: string, revision: number): Promise<IDeployment>;
   revisions(name: string): Promise<IRevisionList>;
   logs(name: string, version: string, tail: number): Promise<ILogTail>;
   /** Call the deployment through the gateway as the person. */

@@ -170,6 +170,22 @@ describe('DeploymentsModel', () => {
     });
   });
 
+  it('polls the open deployment for changes after the sequence it shows', async () => {
+    const api = new ScriptedDeployments();
+    api.gets = [
+      deployment(),
+      null,
+      deployment({ sequence: 9, phase: 'failed' })
+    ];
+    const model = newModel(api);
+    await model.open('churn-staging');
+    await model.refresh(); // nothing changed: 204
+    expect(model.state.open!.data!.phase).toBe('ready');
+    await model.refresh();
+    expect(model.state.open!.data!.phase).toBe('failed');
+    expect(api.asked).toEqual([undefined, 4, 4]);
+  });
+
   it('names the revision a rollback returns to', () => {
     const current = withCanary();
     expect(rollbackTarget(current, null)).toBeNull();

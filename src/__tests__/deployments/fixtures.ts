@@ -118,10 +118,10 @@ function next<T>(answers: Answer<T>[]): Promise<T> {
 /** The deployments API as a script: each call takes its next answer, the last repeats. */
 export class ScriptedDeployments implements IDeploymentsAPI {
   lists: Answer<IDeploymentList>[] = [{ deployments: [deployment()] }];
-  gets: Answer<IDeployment>[] = [deployment()];
+  gets: Answer<IDeployment | null>[] = [deployment()];
   changes: Answer<IDeployment>[] = [withCanary()];
   creates: Answer<IDeployment>[] = [deployment()];
-  removes: Answer<void>[] = [undefined];
+  removes: Answer<IDeployment>[] = [deployment({ deleted: true })];
   histories: Answer<IRevisionList>[] = [{ revisions: [revision(1)] }];
   logTails: Answer<ILogTail>[] = [
     { workload: 'churn-staging-v3', version: '3', text: 'ready on :41234\n' }
@@ -168,7 +168,11 @@ export class ScriptedDeployments implements IDeploymentsAPI {
     return next(this.lists);
   }
 
-  get(): Promise<IDeployment> {
+  /** Every `since` the deployment was read with. */
+  asked: (number | undefined)[] = [];
+
+  get(name: string, since?: number): Promise<IDeployment | null> {
+    this.asked.push(since);
     return next(this.gets);
   }
 
@@ -192,7 +196,7 @@ export class ScriptedDeployments implements IDeploymentsAPI {
     return next(this.changes);
   }
 
-  remove(name: string, revision: number): Promise<void> {
+  remove(name: string, revision: number): Promise<IDeployment> {
     this.sent.push(['delete', name, { revision }]);
     return next(this.removes);
   }
