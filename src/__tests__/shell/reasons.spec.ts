@@ -9,6 +9,7 @@ import {
 
 import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
+import { reasonLabels as apiKeyReasons } from '../../apikeys/labels';
 import { reasonLabels as catalogReasons } from '../../catalog/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
@@ -35,7 +36,8 @@ const ALL_LABELS: ReasonLabels[] = [
   reviewReasons,
   modelReasons,
   catalogReasons,
-  adminReasons
+  adminReasons,
+  apiKeyReasons
 ];
 
 /** The label the running sidebar uses: a tab's label wins over the shell's. */
