@@ -217,10 +217,18 @@ def test_a_deployment_runs_scales_changes_version_and_goes(
     assert set(assert_sent_valid(cluster)) == {"Deployment", "Service", "HorizontalPodAutoscaler"}
 
 
+def install_kserve(kube: KubeAPI) -> None:
+    kube.create(json.loads(json.dumps(inferenceservice_crd())))
+
+
+@pytest.mark.parametrize("kserve", [False, True], ids=["deployment", "kserve"])
 def test_a_model_that_cannot_load_restarts_and_says_why(
-    cluster: KubeAPI, deployer: KubeDeployer
+    cluster: KubeAPI, deployer: KubeDeployer, kserve: bool
 ) -> None:
+    if kserve:
+        install_kserve(cluster)
     run(deployer.apply("bad", [workload("1", model="bad")]))
+    assert objects(cluster, "inferenceservices" if kserve else "deployments") == ["bad-v1"]
 
     def failed() -> WorkloadStatus | None:
         status = observed(deployer, "bad").get("bad-v1")
