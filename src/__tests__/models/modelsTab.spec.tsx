@@ -98,7 +98,8 @@ describe('the Models tab', () => {
         actor: 'rita',
         action: 'request_changes',
         comment: 'Name the training data.',
-        at: '2026-12-02T10:00:00Z'
+        at: '2026-12-02T10:00:00Z',
+        deployment: null
       },
       {
         id: 8,
@@ -109,7 +110,8 @@ describe('the Models tab', () => {
         actor: 'bob',
         action: 'submit',
         comment: '',
-        at: '2026-12-02T09:00:00Z'
+        at: '2026-12-02T09:00:00Z',
+        deployment: null
       }
     ];
     const { model, opened } = setUp(api, feedOf(news));

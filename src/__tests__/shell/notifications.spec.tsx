@@ -29,6 +29,7 @@ export function notification(
     action: 'submit',
     comment: '',
     at: '2026-12-03T09:00:00Z',
+    deployment: null,
     ...overrides
   };
 }
@@ -130,7 +131,7 @@ describe('announce', () => {
         comment: 'Looks good'
       })
     );
-    announce(items, english, item => opened.push(item.publication_id));
+    announce(items, english, item => opened.push(item.publication_id ?? -1));
     const shown = Notification.manager.notifications;
     expect(shown).toHaveLength(4);
     const texts = shown.map(n => n.message);
@@ -157,6 +158,29 @@ describe('announce', () => {
     expect(notificationText(notification({ kind: 'published' }), english)).toBe(
       'churn version 3 is published in the catalog.'
     );
+  });
+
+  it('says a deployment drifted, as a warning naming the features', () => {
+    const drifted = notification({
+      kind: 'drifted',
+      publication_id: null,
+      action: null,
+      actor: 'mlplat-platform',
+      deployment: 'churn-api',
+      comment: 'age, plan'
+    });
+    expect(notificationText(drifted, english)).toBe(
+      'Requests to deployment churn-api (churn version 3) drifted from its reference data.'
+    );
+    const opened: (string | null | undefined)[] = [];
+    announce([drifted], english, item => opened.push(item.deployment));
+    const [shown] = Notification.manager.notifications.slice(-1);
+    expect(shown.type).toBe('warning');
+    expect(shown.message).toBe(
+      'Requests to deployment churn-api (churn version 3) drifted from its reference data. “age, plan”'
+    );
+    shown.options.actions?.[0].callback(new MouseEvent('click'));
+    expect(opened).toEqual(['churn-api']);
   });
 });
 
