@@ -40,8 +40,11 @@ def test_the_kustomization_lists_every_manifest() -> None:
 def test_the_platform_reads_the_secrets_the_readme_names() -> None:
     platform = next(d for n, d in _documents() if n.endswith("Deployment/mlplat-platform"))
     text = yaml.safe_dump(platform)
-    for key in ("db-url", "hub-api-token", "token-key"):
+    for key in ("db-url", "hub-api-token", "token-key", "mlplat-objects-s3"):
         assert key in text
+    # the object store is the S3 one, with its keys as files
+    assert "jupyterlab_mlplat.adapters.s3.S3ObjectStore" in text
+    assert "--PlatformApp.s3_secret_key_file=/etc/mlplat/s3/secret-key" in text
     assert "/services/mlplat/api/v1/health" in text
 
 
