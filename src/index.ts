@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { adminPlugin } from './admin/plugin';
+import { apiKeysPlugin } from './apikeys/plugin';
 import { catalogPlugin } from './catalog/plugin';
 import { deploymentsPlugin } from './deployments/plugin';
 import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
@@ -38,6 +39,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   modelsPlugin,
   reviewsPlugin,
   catalogPlugin,
+  apiKeysPlugin,
   deploymentsPlugin,
   adminPlugin,
   upcomingPlugin

@@ -141,3 +141,27 @@ export const IMLPlatformSidebar = new Token<IMLPlatformSidebar>(
   'jupyterlab-mlplat:IMLPlatformSidebar',
   'The ML Platform sidebar: lets a plugin add a tab and read who is signed in.'
 );
+
+/**
+ * A person's API keys as a panel other tabs embed (the Deployments tab
+ * shows it beside the deployments the keys call). Its plugin provides it;
+ * a tab that finds none shows no keys.
+ */
+export interface IMLPlatformApiKeys {
+  render(props: IMLPlatformApiKeys.IProps): JSX.Element;
+}
+
+export namespace IMLPlatformApiKeys {
+  export interface IProps {
+    trans: TranslationBundle;
+    /** The person's own deployments: the names a new key may call. */
+    deployments: string[];
+    /** Admins may list everybody's keys. */
+    admin: boolean;
+  }
+}
+
+export const IMLPlatformApiKeys = new Token<IMLPlatformApiKeys>(
+  'jupyterlab-mlplat:IMLPlatformApiKeys',
+  'The API keys panel: a person lists, creates, rotates and revokes the keys external systems call with.'
+);

@@ -10,7 +10,7 @@ import { IDisposable } from '@lumino/disposable';
 import * as React from 'react';
 
 import { errorText } from '../shell/errors';
-import { IMLPlatformSidebar } from '../tokens';
+import { IMLPlatformApiKeys, IMLPlatformSidebar } from '../tokens';
 import { DeploymentsClient } from './api';
 import { CommandIDs } from './commandIds';
 import { deployVersion, IDeployOptions } from './deployDialog';
@@ -172,10 +172,12 @@ export const deploymentsPlugin: JupyterFrontEndPlugin<void> = {
     'The Deployments tab of the ML Platform sidebar: deploy model versions, watch their status, change their traffic, roll back and try them.',
   autoStart: true,
   requires: [IMLPlatformSidebar, ITranslator],
+  optional: [IMLPlatformApiKeys],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLPlatformSidebar,
-    translator: ITranslator
+    translator: ITranslator,
+    keys: IMLPlatformApiKeys | null
   ) => {
     const trans = translator.load(sidebar.translationDomain);
     const client = new DeploymentsClient(app.serviceManager.serverSettings);
@@ -184,7 +186,11 @@ export const deploymentsPlugin: JupyterFrontEndPlugin<void> = {
     const tab = sidebar.addTab(
       deploymentsTab(model, {
         gatewayBase: gatewayBase(),
-        versionsOf: name => client.versionsOf(name)
+        versionsOf: name => client.versionsOf(name),
+        renderKeys: keys
+          ? (deployments, trans, admin) =>
+              keys.render({ deployments, trans, admin })
+          : null
       })
     );
     const commands = addDeployCommands({

@@ -19,8 +19,14 @@ export interface IDeploymentsTabProps {
   gatewayBase: string;
   /** The versions of a model the person may pick for a canary or a shadow. */
   versionsOf: (modelName: string) => Promise<string[]>;
-  /** The API keys panel, scoped to these deployments; absent without the plugin. */
-  renderKeys?: ((deployments: string[]) => React.ReactNode) | null;
+  /** The API keys panel, scoped to these deployments; absent without its plugin. */
+  renderKeys?:
+    | ((
+        deployments: string[],
+        trans: TranslationBundle,
+        admin: boolean
+      ) => React.ReactNode)
+    | null;
   confirm?: (title: string, body: string, accept: string) => Promise<boolean>;
 }
 
@@ -87,7 +93,12 @@ export function DeploymentsTab(props: IDeploymentsTabProps): JSX.Element {
           className="jp-mlplat-deploy-keys"
           aria-label={trans.__('API keys')}
         >
-          {props.renderKeys(mine.map(item => item.name))}
+          <h3 className="jp-mlplat-review-heading">{trans.__('API keys')}</h3>
+          {props.renderKeys(
+            mine.map(item => item.name),
+            trans,
+            state.admin
+          )}
         </section>
       )}
     </div>

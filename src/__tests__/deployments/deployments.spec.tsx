@@ -370,6 +370,32 @@ describe('DeploymentsTab', () => {
     ]);
   });
 
+  it('embeds the API keys panel, scoped to the person’s own deployments', async () => {
+    const api = new ScriptedDeployments();
+    api.lists = [
+      {
+        deployments: [deployment(), deployment({ name: 'bobs', owner: 'bob' })]
+      }
+    ];
+    const model = newModel(api);
+    model.panelVisible = true;
+    const scoped: string[][] = [];
+    render(
+      <DeploymentsTab
+        model={model}
+        trans={english}
+        gatewayBase=""
+        versionsOf={async () => []}
+        renderKeys={deployments => {
+          scoped.push(deployments);
+          return <p>the keys panel</p>;
+        }}
+      />
+    );
+    expect(await screen.findByText('the keys panel')).toBeTruthy();
+    expect(scoped[scoped.length - 1]).toEqual(['churn-staging']);
+  });
+
   it('speaks Russian', async () => {
     setup(new ScriptedDeployments(), russian());
     expect(await screen.findByText('Мои развёртывания')).toBeTruthy();

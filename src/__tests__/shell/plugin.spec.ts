@@ -47,6 +47,7 @@ describe('jupyterlab-mlplat:plugin', () => {
       'jupyterlab-mlplat:models',
       'jupyterlab-mlplat:reviews',
       'jupyterlab-mlplat:catalog',
+      'jupyterlab-mlplat:apikeys',
       'jupyterlab-mlplat:deployments',
       'jupyterlab-mlplat:admin',
       'jupyterlab-mlplat:upcoming'
