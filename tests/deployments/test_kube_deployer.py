@@ -207,7 +207,8 @@ def test_a_deployment_runs_scales_changes_version_and_goes(
     assert predict(status.url or "") == CLASSES
 
     logs = run(deployer.logs("iris-v2", tail=50))
-    assert logs.strip(), "the model server's output"
+    assert "mlplat-serving: INFO model iris version 2 (sklearn) ready in" in logs, logs
+    assert len(run(deployer.logs("iris-v2", tail=1)).splitlines()) == 1
     with pytest.raises(NotFound):
         run(deployer.logs("iris-v9"))
 

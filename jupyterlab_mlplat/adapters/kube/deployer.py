@@ -491,7 +491,9 @@ class KubeDeployer:
         parts = []
         for pod in sorted(pods, key=lambda p: p.metadata.name):
             try:
-                text = self._call(
+                # the raw answer: the client's own decoding of a log turns it into the
+                # repr of its bytes ("b'...\\n'")
+                answer = self._call(
                     "get",
                     "pods/log",
                     core.read_namespaced_pod_log,
@@ -499,11 +501,13 @@ class KubeDeployer:
                     self.options.namespace,
                     container=manifests.CONTAINER,
                     tail_lines=tail,
+                    _preload_content=False,
                 )
+                text = answer.data.decode("utf-8", errors="replace")
             except (NotFound, InvalidInput):  # not started yet: nothing to show of it
                 continue
             header = f"==> {pod.metadata.name} <==\n" if len(pods) > 1 else ""
-            parts.append(header + (text or ""))
+            parts.append(header + text)
         return "\n".join(parts)
 
     def _exists(self, workload: str) -> bool:
