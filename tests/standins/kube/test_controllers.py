@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,27 @@ def test_apps_and_autoscaling_objects_are_validated(
         autoscaling.read_namespaced_horizontal_pod_autoscaler("web", "default").spec.max_replicas
         == 3
     )
+
+
+def test_readiness_follows_the_probe(kube: KubeAPI, api_client: client.ApiClient) -> None:
+    """http.server serves its working directory (the pod's home): /ready answers once the
+    file is there, and the pod is Ready only while it does."""
+    apps, v1 = client.AppsV1Api(api_client), client.CoreV1Api(api_client)
+    probe = {
+        "httpGet": {"path": "/ready", "port": "http"},
+        "periodSeconds": 1,
+        "failureThreshold": 2,
+    }
+    apps.create_namespaced_deployment("default", web_deployment(replicas=1, readinessProbe=probe))
+    pod = wait_until(
+        lambda: next((p for p in pods(v1) if p.status.phase == "Running"), None), 20, what="running"
+    )
+    uid = pod.metadata.uid
+    assert kube.kubelet is not None
+    home = kube.kubelet.work_dir / "pods" / f"default_{pod.metadata.name}_{uid[:8]}" / "home"
+    time.sleep(0.5)
+    assert ready_replicas(apps) == 0
+    (home / "ready").write_text("yes")
+    wait_until(lambda: ready_replicas(apps) == 1, 10, what="ready once /ready answers")
+    (home / "ready").unlink()
+    wait_until(lambda: ready_replicas(apps) == 0, 10, what="unready once it does not")
