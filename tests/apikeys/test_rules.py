@@ -4,6 +4,7 @@ that every change writes exactly one audit record in its transaction, never a se
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,11 @@ import pytest
 
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.apikeys import rules
-from jupyterlab_mlplat.core.apikeys.errors import KeyExpiryInvalid, KeyOverlapTooLong
+from jupyterlab_mlplat.core.apikeys.errors import (
+    KeyExpiryInvalid,
+    KeyLimitReached,
+    KeyOverlapTooLong,
+)
 from jupyterlab_mlplat.core.apikeys.records import ApiKey, KeyScopes, KeyState
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService, NobodyOwnsDeployments
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
@@ -96,3 +101,24 @@ def test_every_change_is_one_audit_record_without_a_secret(
     for secret in secrets:
         assert secret[13:] not in repr(new)
         assert keys.digest(secret) not in repr(new)
+
+
+def test_creations_at_once_never_pass_the_limit(database_url: str) -> None:
+    store = SqlStore.from_url(database_url)
+    keys = ApiKeyService(
+        store, NobodyOwnsDeployments(), pepper=b"p" * 32, max_keys_per_person=4, now=lambda: NOW
+    )
+    keys.create(ALICE, "first")
+
+    def one(i: int) -> str:
+        try:
+            keys.create(ALICE, f"k{i}")
+            return "made"
+        except KeyLimitReached:
+            return "refused"
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(one, range(8)))
+    assert sorted(results) == ["made"] * 3 + ["refused"] * 5
+    assert len(keys.mine(ALICE)) == 4
+    store.close()

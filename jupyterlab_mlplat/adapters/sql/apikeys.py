@@ -15,6 +15,8 @@ from jupyterlab_mlplat.core.apikeys.records import ApiKey, KeyScopes, StoredKey
 
 from .schema import api_keys
 
+#: the first key of the keys' advisory locks on PostgreSQL (the migration that made the table)
+_LOCK_FEATURE = 6
 #: every column but the digest, which only the check reads
 _PUBLIC = [column for column in api_keys.c if column.name != "digest"]
 
@@ -107,6 +109,19 @@ class SqlApiKeysTx(ApiKeysTx):
     def prefix_taken(self, prefix: str) -> bool:
         query = sa.select(api_keys.c.id).where(api_keys.c.prefix == prefix)
         return self._conn.execute(query).first() is not None
+
+    def lock_keys_of(self, owner: str) -> None:
+        if self._conn.dialect.name == "postgresql":
+            # a lock of the owner's name for this transaction (rows not yet inserted cannot
+            # be locked); the first number keeps it apart from other features' locks
+            self._conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:feature, hashtext(:owner))"),
+                {"feature": _LOCK_FEATURE, "owner": owner},
+            )
+        else:  # SQLite: a write takes the database's write lock until the transaction ends
+            self._conn.execute(
+                sa.update(api_keys).where(api_keys.c.owner == owner).values(name=api_keys.c.name)
+            )
 
     def active_key_count(self, owner: str, now: datetime) -> int:
         query = (

@@ -37,6 +37,11 @@ class ApiKeysTx(UnitOfWork):
     def prefix_taken(self, prefix: str) -> bool: ...
 
     @abstractmethod
+    def lock_keys_of(self, owner: str) -> None:
+        """Make the owner's other key-making transactions wait until this one ends, so two
+        creations at once cannot both pass the limit."""
+
+    @abstractmethod
     def active_key_count(self, owner: str, now: datetime) -> int:
         """The owner's keys that are neither revoked, expired nor replaced by rotation."""
 

@@ -119,6 +119,7 @@ class ApiKeyService:
         rate = rules.rate_limit(rate_limit, self.default_rate_limit, self.max_rate_limit)
         self._check_owned(identity, scopes)
         with self.store.transaction(identity.name) as tx:
+            tx.lock_keys_of(identity.name)
             if tx.active_key_count(identity.name, now) >= self.max_keys_per_person:
                 raise KeyLimitReached(
                     f"You already have {self.max_keys_per_person} active API keys; revoke one "
