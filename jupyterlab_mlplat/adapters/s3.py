@@ -25,7 +25,7 @@ from minio.helpers import check_bucket_name
 
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
 from jupyterlab_mlplat.core.kernel.naming import object_key
-from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+from jupyterlab_mlplat.core.kernel.storage import ObjectStore, ObjectStoreSettings
 
 log = logging.getLogger("mlplat.s3")
 T = TypeVar("T")
@@ -114,6 +114,17 @@ class S3ObjectStore(ObjectStore):
             secret_key=read_secret_file(secret_key_file),
             region=region,
             prefix=prefix,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: ObjectStoreSettings) -> S3ObjectStore:
+        return cls.from_files(
+            settings.endpoint,
+            settings.bucket,
+            access_key_file=settings.access_key_file,
+            secret_key_file=settings.secret_key_file,
+            region=settings.region or None,
+            prefix=settings.prefix,
         )
 
     def _name(self, key: str) -> str:

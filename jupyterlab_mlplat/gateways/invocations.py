@@ -80,7 +80,7 @@ from jupyterlab_mlplat.core.deployments.routing import (
     shadow_target,
 )
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
-from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+from jupyterlab_mlplat.core.kernel.storage import ObjectStore, ObjectStoreSettings
 
 from .invocations_control import (
     ControlPlane,
@@ -746,7 +746,9 @@ class InvocationsGatewayApp(Application):
         "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore",
         klass=ObjectStore,
         help="Where drift samples go: the platform's object store (the same class and "
-        "folder), e.g. jupyterlab_mlplat.adapters.local.objects.LocalObjectStore.",
+        "folder, or bucket: the s3_* settings), e.g. "
+        "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore or "
+        "jupyterlab_mlplat.adapters.s3.S3ObjectStore.",
     ).tag(config=True)
     object_store_dir = Unicode(
         help="The platform's object store folder (its object_store_dir), e.g. "
@@ -756,6 +758,23 @@ class InvocationsGatewayApp(Application):
     @default("object_store_dir")
     def _object_store_dir_default(self) -> str:
         return os.environ.get("MLPLAT_OBJECT_STORE_DIR", "")
+
+    # the S3 store's settings, named as the platform's (PlatformApp.s3_*): one config file
+    # gives both the same bucket
+    s3_endpoint = Unicode(
+        "", help="The S3 server of S3ObjectStore, a bare URL, e.g. https://minio.mlplat:9000."
+    ).tag(config=True)
+    s3_bucket = Unicode("mlplat", help="The platform's bucket, e.g. mlplat.").tag(config=True)
+    s3_prefix = Unicode("", help="The platform's key prefix in the bucket, e.g. prod.").tag(
+        config=True
+    )
+    s3_region = Unicode("", help="The S3 region, e.g. us-east-1.").tag(config=True)
+    s3_access_key_file = Unicode(
+        "", help="File holding the S3 access key id, e.g. /etc/mlplat/s3/access-key."
+    ).tag(config=True)
+    s3_secret_key_file = Unicode(
+        "", help="File holding the S3 secret key, e.g. /etc/mlplat/s3/secret-key."
+    ).tag(config=True)
 
     @default("log_format")
     def _log_format_default(self) -> str:
@@ -778,9 +797,18 @@ class InvocationsGatewayApp(Application):
                 )
             )
         store: ObjectStore | None = None
-        if self.object_store_dir and self.drift_sample_rate > 0:
-            store_class: Any = self.object_store_class
-            store = store_class(self.object_store_dir)
+        store_class: Any = self.object_store_class
+        settings = ObjectStoreSettings(
+            folder=self.object_store_dir,
+            endpoint=self.s3_endpoint,
+            bucket=self.s3_bucket,
+            prefix=self.s3_prefix,
+            region=self.s3_region,
+            access_key_file=self.s3_access_key_file,
+            secret_key_file=self.s3_secret_key_file,
+        )
+        if (settings.folder or settings.endpoint) and self.drift_sample_rate > 0:
+            store = store_class.from_settings(settings)
         else:
             self.log.info("no object store configured: no drift samples are kept")
         return Invocations(

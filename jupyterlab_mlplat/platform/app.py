@@ -30,7 +30,6 @@ from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
-from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
 from jupyterlab_mlplat.adapters.sql.apikeys import SqlDeploymentOwners
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
@@ -48,7 +47,7 @@ from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
-from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore
+from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore, ObjectStoreSettings
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from jupyterlab_mlplat.core.reviews.service import ReviewService
@@ -181,19 +180,20 @@ class PlatformApp(Application):
     ).tag(config=True)
 
     def object_store(self) -> ObjectStore:
-        """The configured object store: a bucket when the class is the S3 store, else the
-        class constructed with ``object_store_dir``."""
-        object_store_class: Any = self.object_store_class
-        if issubclass(object_store_class, S3ObjectStore):
-            return object_store_class.from_files(  # type: ignore[no-any-return]
-                self.s3_endpoint,
-                self.s3_bucket,
+        """The configured object store: the class opened on the settings it needs (the folder,
+        or the bucket and its key files)."""
+        store_class: Any = self.object_store_class
+        return store_class.from_settings(  # type: ignore[no-any-return]
+            ObjectStoreSettings(
+                folder=self.object_store_dir,
+                endpoint=self.s3_endpoint,
+                bucket=self.s3_bucket,
+                prefix=self.s3_prefix,
+                region=self.s3_region,
                 access_key_file=self.s3_access_key_file,
                 secret_key_file=self.s3_secret_key_file,
-                region=self.s3_region or None,
-                prefix=self.s3_prefix,
             )
-        return object_store_class(self.object_store_dir)  # type: ignore[no-any-return]
+        )
 
     gitlab_class = Type(
         GitLabApi,

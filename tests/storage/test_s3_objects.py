@@ -206,3 +206,29 @@ def test_the_platform_selects_the_s3_store_by_configuration(
     store.ping()
     default = PlatformApp(data_dir=str(tmp_path)).object_store()
     assert isinstance(default, LocalObjectStore) and default.root == (tmp_path / "objects")
+
+
+def test_the_gateway_writes_its_samples_where_the_platform_reads_them(
+    tmp_path: Path, s3_server: str, bucket: str
+) -> None:
+    """One config file for both: the same s3_* settings open the same bucket."""
+    from traitlets.config import Config
+
+    from jupyterlab_mlplat.gateways.invocations import InvocationsGatewayApp
+    from jupyterlab_mlplat.platform.app import PlatformApp
+
+    (tmp_path / "access").write_text(ACCESS)
+    (tmp_path / "secret").write_text(SECRET)
+    config = Config()
+    for app in ("PlatformApp", "InvocationsGatewayApp"):
+        config[app].object_store_class = "jupyterlab_mlplat.adapters.s3.S3ObjectStore"
+        config[app].s3_endpoint = s3_server
+        config[app].s3_bucket = bucket
+        config[app].s3_access_key_file = str(tmp_path / "access")
+        config[app].s3_secret_key_file = str(tmp_path / "secret")
+    gateway = InvocationsGatewayApp(config=config).build(control=object())  # type: ignore[arg-type]
+    written = gateway.sampler.store
+    assert isinstance(written, S3ObjectStore)
+    written.put("drift/churn/1/20261203T120000.000000Z-1.jsonl", b"{}\n")
+    platform = PlatformApp(config=config, data_dir=str(tmp_path)).object_store()
+    assert platform.keys("drift/churn/1/") == ["drift/churn/1/20261203T120000.000000Z-1.jsonl"]

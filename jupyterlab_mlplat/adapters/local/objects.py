@@ -12,13 +12,17 @@ from pathlib import Path
 
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
 from jupyterlab_mlplat.core.kernel.naming import object_key
-from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+from jupyterlab_mlplat.core.kernel.storage import ObjectStore, ObjectStoreSettings
 
 
 class LocalObjectStore(ObjectStore):
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def from_settings(cls, settings: ObjectStoreSettings) -> LocalObjectStore:
+        return cls(settings.folder)
 
     def _path(self, key: str) -> Path:
         path = (self.root / object_key(key)).resolve()

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from .audit import AuditRecord
 
 
+@dataclass(frozen=True)
+class ObjectStoreSettings:
+    """What a composition root (the platform, the invocations gateway) configures for its
+    object store; each store class takes what it needs (a folder, or a bucket and its keys),
+    so both roots open the same objects from the same settings."""
+
+    folder: str = ""
+    endpoint: str = ""
+    bucket: str = ""
+    prefix: str = ""
+    region: str = ""
+    #: files holding the keys, never the keys: they stay out of configuration and logs
+    access_key_file: str = ""
+    secret_key_file: str = ""
+
+
 @runtime_checkable
 class ObjectStore(Protocol):
     """Artifacts and files the platform keeps (MinIO in production, a folder embedded)."""
+
+    @classmethod
+    def from_settings(cls, settings: ObjectStoreSettings) -> ObjectStore:
+        """The store the settings name (``Unavailable`` when its credentials cannot be read)."""
+        ...
 
     def put(self, key: str, data: bytes) -> None: ...
 
