@@ -359,3 +359,11 @@ def test_a_size_no_node_can_hold_stays_pending_and_says_why(deployer: KubeDeploy
     assert status.phase is Phase.PENDING
     assert "Insufficient cpu" in status.last_error
     run(deployer.apply("iris", []))
+
+
+def test_without_an_image_nothing_is_sent(cluster: KubeAPI, kubeconfig: Path) -> None:
+    deployer = KubeDeployer(api_client=config.new_client_from_config(str(kubeconfig)))
+    with pytest.raises(Unavailable, match=r"KubeDeployments\.image"):
+        run(deployer.apply("iris", [workload("1")]))
+    assert cluster.received == []
+    run(deployer.close())

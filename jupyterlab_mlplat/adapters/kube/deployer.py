@@ -189,6 +189,11 @@ class KubeDeployer:
     # -- configuration --
 
     def settings(self) -> KubeSettings:
+        if not self.options.image:
+            raise Unavailable(
+                "the cluster's deployments have no model server image: set "
+                "KubeDeployments.image (an image with jupyterlab-mlplat installed)"
+            )
         return KubeSettings(
             namespace=self.options.namespace,
             image=self.options.image,

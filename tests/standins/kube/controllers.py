@@ -87,9 +87,8 @@ def _keep_transition_times(old: list[Obj], new: list[Obj]) -> list[Obj]:
         previous = before.get(condition["type"])
         if previous and previous["status"] == condition["status"]:
             condition["lastTransitionTime"] = previous["lastTransitionTime"]
-            for field in ("lastUpdateTime",):
-                if field in previous:
-                    condition[field] = previous[field]
+            if "lastUpdateTime" in previous:
+                condition["lastUpdateTime"] = previous["lastUpdateTime"]
     return new
 
 
