@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .apikeys import ApiKeyCalls
 from .catalog import CatalogCalls
+from .deployments import DeploymentCalls
 from .drift import DriftCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
@@ -25,6 +26,7 @@ class PlatformClient(
     ExperimentCalls,
     ReviewCalls,
     CatalogCalls,
+    DeploymentCalls,
     ApiKeyCalls,
     DriftCalls,
 ):

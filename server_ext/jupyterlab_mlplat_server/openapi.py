@@ -7,7 +7,18 @@ from typing import Any
 
 from jupyterlab_mlplat.api import openapi
 
-from . import apikeys, catalog, drift, experiments, git, meta, models, profiles, reviews
+from . import (
+    apikeys,
+    catalog,
+    deployments,
+    drift,
+    experiments,
+    git,
+    meta,
+    models,
+    profiles,
+    reviews,
+)
 from .base import NAMESPACE, SidebarHandler
 
 #: paths relative to the namespace, one list per feature
@@ -19,6 +30,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *models.ROUTES,
     *catalog.ROUTES,
     *reviews.ROUTES,
+    *deployments.ROUTES,
     *apikeys.ROUTES,
     *drift.ROUTES,
 ]

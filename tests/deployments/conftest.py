@@ -7,11 +7,16 @@ backend and the real model server are ``test_api.py``."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Sequence
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+import requests
+import tornado.netutil
 
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.catalog.records import (
@@ -28,12 +33,15 @@ from jupyterlab_mlplat.core.deployments.records import (
     WorkloadStatus,
 )
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
-from jupyterlab_mlplat.core.kernel.errors import NotFound, Unavailable
+from jupyterlab_mlplat.core.kernel.errors import NotFound, NoToken, TokenRefused, Unavailable
 from jupyterlab_mlplat.core.kernel.identity import (
+    READ_PROFILES_SCOPE,
     ROUTE_DEPLOYMENTS_SCOPE,
     Identity,
     Role,
 )
+from jupyterlab_mlplat.platform.app import PlatformApp
+from jupyterlab_mlplat.platform.auth import PlatformAuthenticator
 
 ALICE = Identity("alice", ("data-scientists",))
 BOB = Identity("bob", ("data-scientists",))
@@ -158,3 +166,93 @@ def world(database_url: str) -> Iterator[World]:
     publish_churn(store)
     yield World(store, sources, backend, service)
     store.close()
+
+
+# ---------------------------------------------------------------- a real platform, for HTTP
+RITA = Identity("rita", ("reviewers",), roles=(Role.DATA_SCIENTIST, Role.REVIEWER))
+#: the embedded workbench's other person with models of their own (it has no bob)
+IVAN = Identity("ivan", ("instructors",), roles=(Role.DATA_SCIENTIST, Role.INSTRUCTOR))
+#: a hub service holding another grant than the route's (the hub's spawner reads profiles)
+SPAWNER = Identity(
+    "mlplat-spawner", roles=(), kind="service", grants=frozenset({READ_PROFILES_SCOPE})
+)
+#: who each test token belongs to, as JupyterHub would answer for it
+PEOPLE: dict[str, Identity] = {
+    f"token-{who.name}": who for who in (ALICE, IVAN, ADAM, RITA, GATEWAY, SPAWNER)
+}
+
+
+class TokenTable(PlatformAuthenticator):
+    """Identities as the hub vouches for them, without a hub: each test token is one person
+    (or hub service) of ``PEOPLE``. Only how a caller is identified is swapped (the
+    platform's ``authenticator_class`` trait); every route, rule and store is the real one."""
+
+    async def authenticate(self, token: str | None) -> Identity:
+        if not token:
+            raise NoToken("no token")
+        found = PEOPLE.get(token)
+        if found is None:
+            raise TokenRefused("unknown token")
+        return found
+
+
+@dataclass
+class PlatformThread:
+    """The real platform application (routes, store, reviews, deployments, reconciler and
+    its backend) serving on a real socket from a thread with its own event loop, so tests
+    call it with plain HTTP while the reconciler runs."""
+
+    app: PlatformApp
+    url: str
+    thread: threading.Thread
+    stop: Callable[[], None]
+
+    def call(self, method: str, path: str, who: str, body: Any = None, expect: int = 200) -> Any:
+        answer = requests.request(
+            method,
+            f"{self.url}{path}",
+            json=body,
+            headers={"Authorization": f"token token-{who}"},
+            timeout=60,
+        )
+        assert answer.status_code == expect, f"{method} {path}: {answer.status_code} {answer.text}"
+        return answer.json() if answer.content else None
+
+
+def start_platform_thread(app: PlatformApp) -> PlatformThread:
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+    port = sockets[0].getsockname()[1]
+    ready, failed = threading.Event(), []
+    loop = asyncio.new_event_loop()
+    stopping = asyncio.Event()
+
+    async def serve() -> None:
+        server = app.listen(sockets)
+        ready.set()
+        await stopping.wait()
+        server.stop()
+        if app.reconciler is not None:
+            await app.reconciler.aclose()
+            app.reconciler = None
+        app.close()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(serve())
+        except BaseException as err:  # surfaced by the fixture, not lost in the thread
+            failed.append(err)
+            ready.set()
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run, name="platform", daemon=True)
+    thread.start()
+    assert ready.wait(60), "the platform did not start"
+    assert not failed, failed
+
+    def stop() -> None:
+        loop.call_soon_threadsafe(stopping.set)
+        thread.join(60)
+
+    return PlatformThread(app, f"http://127.0.0.1:{port}/services/mlplat/api/v1/", thread, stop)
