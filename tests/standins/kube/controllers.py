@@ -386,7 +386,7 @@ class ServiceProxy:
         uid = service["metadata"]["uid"]
         ports = [int(p["port"]) for p in spec.get("ports") or []]
         try:
-            return self.kubelet._allocate_ip(uid, ports[0] if ports else 80)
+            return self.kubelet.allocate_address(uid, ports[0] if ports else 80)
         except OSError:
             return None
 
@@ -395,13 +395,9 @@ class ServiceProxy:
             return
         uid = event.object["metadata"]["uid"]
         if event.type == "ADDED" and event.object["spec"].get("clusterIP", "").startswith("127."):
-            task = asyncio.get_running_loop().create_task(self._listen(event.object))
-            self.kubelet._tasks.add(task)
-            task.add_done_callback(self.kubelet._tasks.discard)
+            self.kubelet.spawn(self._listen(event.object))
         elif event.type == "DELETED":
-            task = asyncio.get_running_loop().create_task(self._close(uid))
-            self.kubelet._tasks.add(task)
-            task.add_done_callback(self.kubelet._tasks.discard)
+            self.kubelet.spawn(self._close(uid))
 
     async def _listen(self, service: Obj) -> None:
         uid, ip = service["metadata"]["uid"], service["spec"]["clusterIP"]
@@ -423,8 +419,7 @@ class ServiceProxy:
             server.close()
             with contextlib.suppress(Exception):
                 await server.wait_closed()
-        with contextlib.suppress(KeyError):
-            self.kubelet._ips.pop(uid)[1].close()
+        self.kubelet.release_address(uid)
 
     def _endpoint(self, namespace: str, name: str, port: Obj) -> tuple[str, int] | None:
         try:

@@ -56,6 +56,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
+
 from tests.standins.kube.apiserver import ApiError, Event, Obj, field_value, now, parse_quantity
 
 if TYPE_CHECKING:
@@ -496,8 +498,6 @@ class Kubelet:
     ) -> None:
         """The readinessProbe's httpGet against the pod's address while the process lives:
         Ready after ``successThreshold`` answers, not Ready after ``failureThreshold`` misses."""
-        import aiohttp
-
         pod = self._get(key)
         if pod is None:
             return
@@ -760,6 +760,18 @@ class Kubelet:
         except ApiError:
             return False
         return True
+
+    def allocate_address(self, uid: str, port: int) -> str:
+        """A loopback address for ``uid`` (a pod, or a Service of the service proxy)."""
+        return self._allocate_ip(uid, port)
+
+    def release_address(self, uid: str) -> None:
+        with contextlib.suppress(KeyError):
+            self._ips.pop(uid)[1].close()  # releases the address's lock
+
+    def spawn(self, coroutine: Any) -> None:
+        """Run ``coroutine`` on the API's loop, stopped (cancelled) with the kubelet."""
+        self._spawn(coroutine)
 
     def _allocate_ip(self, uid: str, port: int) -> str:
         """A loopback address of its own for the pod: locked against every other kubelet on the
