@@ -7,6 +7,7 @@ import {
   IDeployment,
   IDeploymentList,
   IDeploymentsAPI,
+  IDriftReportList,
   IInvocation,
   ILogTail,
   IModelFacts,
@@ -136,6 +137,10 @@ export class DeploymentsClient implements IDeploymentsAPI, ISizesAPI {
       signature: lineage.model?.signature ?? {},
       input_example: lineage.model?.input_example ?? ''
     };
+  }
+
+  drift(name: string): Promise<IDriftReportList> {
+    return this._call<IDriftReportList>(this._path(name, 'drift'), 'GET');
   }
 
   async versionsOf(modelName: string): Promise<string[]> {

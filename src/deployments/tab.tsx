@@ -6,6 +6,7 @@ import { useModelState } from '../shell/hooks';
 import { formatDateTime } from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
+import { DriftSection } from './charts';
 import { Controls, History } from './controls';
 import { phaseLabel, stageLabel, trafficLabel } from './labels';
 import { DeploymentsModel, served } from './model';
@@ -303,6 +304,7 @@ function DeploymentView(
         trans={trans}
         formatWhen={formatDateTime}
       />
+      <DriftSection api={model.api} name={data.name} trans={trans} />
       {primary && (
         <TryIt
           api={model.api}

@@ -8,6 +8,8 @@
  * platform's `api/deployments.py` copies them onto the wire).
  * ---------------------------------------------------------------------- */
 
+import type { components } from '../api/generated/sidebar';
+
 /** `staging` takes any version the person owns; `production` published ones only. */
 export type Stage = 'staging' | 'production';
 
@@ -188,6 +190,14 @@ export interface IModelFacts {
   input_example: string;
 }
 
+type Schemas = components['schemas'];
+
+/** One comparison of a served version's requests with its reference. */
+export type IDriftReport = Schemas['DriftReportBody'];
+
+/** `GET deployments/{name}/drift`: the reports, oldest first, and the thresholds. */
+export type IDriftReportList = Schemas['DriftReportList'];
+
 /**
  * The calls of the Deployments tab and the deploy dialog; tests pass a
  * scripted server, the lab the server extension.
@@ -211,6 +221,8 @@ export interface IDeploymentsAPI {
   invoke(name: string, payload: unknown): Promise<IInvocation>;
   /** The signature and input example of a served version. */
   facts(modelName: string, version: string): Promise<IModelFacts>;
+  /** The drift reports of the deployment's served versions, oldest first. */
+  drift(name: string): Promise<IDriftReportList>;
   /** The versions of a model the person may serve (newest first). */
   versionsOf(modelName: string): Promise<string[]>;
   sizes(): Promise<ISizeList>;

@@ -27,7 +27,9 @@ import {
   payloadOf,
   startingForm
 } from '../../deployments/request';
+import { driftSeries } from '../../deployments/charts';
 import { DeploymentsTab } from '../../deployments/tab';
+import { IDriftReport } from '../../deployments/types';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
 import { shippedPO } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
@@ -307,6 +309,71 @@ describe('Try it', () => {
     expect(alert.textContent).toContain(
       'column "tenure": could not convert "abc" to double'
     );
+  });
+});
+
+describe('drift', () => {
+  function report(
+    id: number,
+    version: string,
+    share: number,
+    status: IDriftReport['status'] = 'compared'
+  ): IDriftReport {
+    return {
+      id,
+      version,
+      status,
+      window_start: '2026-12-03T09:00:00Z',
+      window_end: '2026-12-03T10:00:00Z',
+      computed_at: '2026-12-03T10:00:00Z',
+      rows: 120,
+      reference: 'input_example',
+      reference_rows: 5,
+      drifted_share: share,
+      drifted: share >= 0.5,
+      features: []
+    };
+  }
+
+  it('draws one line per version of the comparisons that compared', () => {
+    const series = driftSeries(
+      [
+        report(1, '3', 0),
+        report(2, '3', 0.5),
+        report(3, '4', 0, 'no_rows'),
+        report(4, '4', 0.25)
+      ],
+      english
+    );
+    expect(series).toEqual([
+      {
+        label: 'version 3',
+        points: [
+          { step: 1, value: 0 },
+          { step: 2, value: 0.5 }
+        ]
+      },
+      { label: 'version 4', points: [{ step: 3, value: 0.25 }] }
+    ]);
+  });
+
+  it('says what the latest comparison found', async () => {
+    const api = new ScriptedDeployments();
+    api.drifts = [
+      {
+        deployment: 'churn-staging',
+        model_name: 'churn-alice',
+        thresholds: { share: 0.5, p_value: 0.05, min_rows: 50 },
+        reports: [report(1, '3', 0.5)]
+      }
+    ];
+    setup(api);
+    fireEvent.click(await screen.findByText('churn-staging'));
+    expect(
+      await screen.findByText(
+        /Version 3 drifted: 50 % of its features \(120 requests against 5 reference rows\)/
+      )
+    ).toBeTruthy();
   });
 });
 

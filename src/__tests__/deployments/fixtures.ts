@@ -4,6 +4,7 @@ import {
   IDeployment,
   IDeploymentList,
   IDeploymentsAPI,
+  IDriftReportList,
   IInvocation,
   ILogTail,
   IModelFacts,
@@ -157,6 +158,14 @@ export class ScriptedDeployments implements IDeploymentsAPI {
     }
   ];
   versionLists: Answer<string[]>[] = [['4', '3', '2']];
+  drifts: Answer<IDriftReportList>[] = [
+    {
+      deployment: 'churn-staging',
+      model_name: 'churn-alice',
+      thresholds: { share: 0.5, p_value: 0.05, min_rows: 50 },
+      reports: []
+    }
+  ];
 
   /** Every call that changes something, in order: [verb, name, body]. */
   sent: [string, string, unknown][] = [];
@@ -216,6 +225,10 @@ export class ScriptedDeployments implements IDeploymentsAPI {
 
   facts(): Promise<IModelFacts> {
     return next(this.modelFacts);
+  }
+
+  drift(): Promise<IDriftReportList> {
+    return next(this.drifts);
   }
 
   versionsOf(): Promise<string[]> {
