@@ -177,6 +177,11 @@ def test_a_deployment_runs_scales_changes_version_and_goes(
     print(f"deploy -> ready on the stand-in: {time.monotonic() - started:.1f} s")
     assert status.url and status.url.startswith("http://127.")
     assert predict(status.url) == CLASSES
+    # the Open Inference Protocol too, under the deployment's name (the gateway's path)
+    v2 = {"inputs": [{"name": "x", "shape": [3, 4], "datatype": "FP64", "data": ROWS}]}
+    answer = requests.post(f"{status.url}/v2/models/iris/infer", json=v2, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["outputs"][0]["data"] == CLASSES
     assert (status.replicas, status.ready_replicas, status.restarts) == (1, 1, 0)
     assert objects(cluster, "deployments") == ["iris-v1"]
     assert objects(cluster, "services") == ["iris-v1"]
