@@ -27,15 +27,23 @@ from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.catalog.records import EntryCard
 from jupyterlab_mlplat.core.catalog.service import CatalogService
+from jupyterlab_mlplat.core.deployments.records import Resources, Stage
+from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
-from jupyterlab_mlplat.core.kernel.identity import RECORD_EVENTS_SCOPE, Identity, Role
+from jupyterlab_mlplat.core.kernel.identity import (
+    RECORD_EVENTS_SCOPE,
+    ROUTE_DEPLOYMENTS_SCOPE,
+    Identity,
+    Role,
+)
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from jupyterlab_mlplat.core.reviews.records import Action, Publication
 from jupyterlab_mlplat.core.reviews.service import ReviewService
+from tests.deployments.conftest import FakeBackend, MemorySources
 from tests.reviews.conftest import CARD, RITA, MemoryRegistry
 from tests.standins.gitlab.server import FakeGitLab, git_env
 
@@ -43,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ADAM = Identity("adam", ("admins",), roles=(Role.ADMIN,))
 ALICE = Identity("alice", ("data-scientists",))
 GATEWAY = Identity("mlflow", roles=(), kind="service", grants=frozenset({RECORD_EVENTS_SCOPE}))
+GATEWAY_GRANTS = frozenset({ROUTE_DEPLOYMENTS_SCOPE})
 SERVICES = (
     AccountService,
     ProfileService,
@@ -51,6 +60,7 @@ SERVICES = (
     ExperimentEvents,
     CatalogService,
     ReviewService,
+    DeploymentService,
 )
 
 
@@ -143,6 +153,33 @@ def _approved_unpublished(world: World) -> None:
     assert isinstance(registry, MemoryRegistry)
     registry.fail_publish = 1
     asyncio.run(_reviews(world).decide(RITA, sent.id, sent.revision, Action.APPROVE))
+
+
+_DEPLOYMENTS: dict[SqlStore, DeploymentService] = {}
+
+
+def _deployments(world: World) -> DeploymentService:
+    """The deployments service on the world's store, with its sizes seeded (audited as
+    'system', before the change a test looks at), a registry answering as MLflow would and a
+    backend double."""
+    if world.store not in _DEPLOYMENTS:
+        service = DeploymentService(world.store, MemorySources(), FakeBackend())
+        service.seed_sizes()
+        _DEPLOYMENTS[world.store] = service
+    return _DEPLOYMENTS[world.store]
+
+
+def _deployed(world: World) -> None:
+    asyncio.run(
+        _deployments(world).create(ALICE, "churn-api", Stage.STAGING, "churn-model", "1", "small")
+    )
+
+
+def _with_canary(world: World) -> None:
+    _deployed(world)
+    asyncio.run(
+        _deployments(world).set_traffic(ALICE, "churn-api", 1, canary=("2", 20), shadow=None)
+    )
 
 
 def _latest(world: World) -> Publication:
@@ -306,6 +343,82 @@ CHANGES: dict[str, Change] = {
         "1",
         "adam",
     ),
+    "DeploymentService.create": (
+        lambda w: _deployments(w) and None,
+        _deployed,
+        "deployment.created",
+        "deployment",
+        "churn-api",
+        "alice",
+    ),
+    "DeploymentService.set_traffic": (
+        _deployed,
+        lambda w: asyncio.run(
+            _deployments(w).set_traffic(ALICE, "churn-api", 1, canary=("2", 20), shadow="3")
+        ),
+        "deployment.traffic_changed",
+        "deployment",
+        "churn-api",
+        "alice",
+    ),
+    "DeploymentService.promote": (
+        _with_canary,
+        lambda w: _deployments(w).promote(ADAM, "churn-api", 2),
+        "deployment.promoted",
+        "deployment",
+        "churn-api",
+        "adam",
+    ),
+    "DeploymentService.rollback": (
+        _with_canary,
+        lambda w: _deployments(w).rollback(ALICE, "churn-api", 2),
+        "deployment.rolled_back",
+        "deployment",
+        "churn-api",
+        "alice",
+    ),
+    "DeploymentService.resize": (
+        _deployed,
+        lambda w: _deployments(w).resize(ALICE, "churn-api", 1, "large"),
+        "deployment.resized",
+        "deployment",
+        "churn-api",
+        "alice",
+    ),
+    "DeploymentService.delete": (
+        _deployed,
+        lambda w: _deployments(w).delete(ALICE, "churn-api", 1),
+        "deployment.deleted",
+        "deployment",
+        "churn-api",
+        "alice",
+    ),
+    "DeploymentService.create_size": (
+        lambda w: _deployments(w) and None,
+        lambda w: _deployments(w).create_size(ADAM, "tiny", "Tiny", Resources("250m", "256Mi")),
+        "deployment_size.created",
+        "deployment_size",
+        "tiny",
+        "adam",
+    ),
+    "DeploymentService.update_size": (
+        lambda w: _deployments(w) and None,
+        lambda w: _deployments(w).update_size(
+            ADAM, "small", 1, "Small", Resources("500m", "768Mi")
+        ),
+        "deployment_size.updated",
+        "deployment_size",
+        "small",
+        "adam",
+    ),
+    "DeploymentService.delete_size": (
+        lambda w: _deployments(w) and None,
+        lambda w: _deployments(w).delete_size(ADAM, "large", 1),
+        "deployment_size.deleted",
+        "deployment_size",
+        "large",
+        "adam",
+    ),
 }
 
 #: methods that change nothing shared (reads, checks, or a copy made once at start-up)
@@ -328,6 +441,20 @@ READS = {
     "CatalogService.search": "reads the catalog",
     "CatalogService.entry": "reads one catalog model",
     "CatalogService.alias_history": "reads one catalog model's alias moves",
+    "DeploymentService.sizes": "reads the sizes",
+    "DeploymentService.mine": "reads the person's deployments",
+    "DeploymentService.get": "reads one deployment",
+    "DeploymentService.changed_since": "reads one deployment when it changed",
+    "DeploymentService.revisions": "reads one deployment's history",
+    "DeploymentService.route": "reads one route, for the invocations gateway",
+    "DeploymentService.routes_since": "reads the routes changed since, for the gateway",
+    "DeploymentService.to_reconcile": "reads what the reconciler drives",
+    "DeploymentService.logs": "asks the backend for a log tail; stores nothing",
+    "DeploymentService.seed_sizes": "start-up copy of the shipped sizes, audited as 'system'",
+    "DeploymentService.observed": "stores what the backend reports (statuses, the route "
+    "that follows): no person's change, so no audit record, or every few seconds one",
+    "DeploymentService.stopped": "the reconciler's note that a deleted deployment's "
+    "workloads are gone; the deletion itself was audited",
 }
 
 
@@ -379,6 +506,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         "GitLabAccounts": world.gitlab,
         "CatalogService": CatalogService(world.store),
         "ReviewService": _reviews(world),
+        "DeploymentService": _deployments(world),
     }.get(method.split(".")[0])
     assert target is not None
     fn = getattr(target, name)
@@ -392,6 +520,18 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         before = len(world.store.audit_entries(limit=1000))
         args = (ALICE, "churn")
     kwargs: dict[str, Any] = {}
+    if isinstance(target, DeploymentService):
+        _deployed(world)
+        before = len(world.store.audit_entries(limit=1000))
+        gateway = Identity("deployments", roles=(), kind="service", grants=GATEWAY_GRANTS)
+        args = {
+            "get": (ALICE, "churn-api"),
+            "changed_since": (ALICE, "churn-api", 0),
+            "revisions": (ALICE, "churn-api"),
+            "route": (gateway, "churn-api"),
+            "routes_since": (gateway, 0),
+            "to_reconcile": (),
+        }.get(name, (ALICE,))
     if isinstance(target, ReviewService):
         _in_review(world)
         before = len(world.store.audit_entries(limit=1000))
