@@ -210,6 +210,8 @@ async def test_the_check_answers_the_gateway_and_refuses_everyone_else(
         )
         assert refused["reason"] == "token_lacks_access"
 
+    bad = await check(platform, secret, 400, address="10.0.0.1\x1b[2J")
+    assert (bad["reason"], bad["params"]["field"]) == ("text_invalid", "address")
     for wrong in ("", "mlp_", "nonsense", secret[:-1], secret + "x", secret.upper()):
         refused = await check(platform, wrong, 401)
         assert refused["reason"] == "key_unknown", wrong

@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.errors import RoleRequired
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
@@ -182,6 +183,7 @@ class ApiKeyService:
     def check(self, secret: str, address: str) -> ApiKey:
         """The key a secret belongs to, if it may be used now (``KeyUnknown``, ``KeyRevoked``,
         ``KeyExpired`` otherwise); notes its last use."""
+        naming.text(address, field="address", limit=255)  # kept, and shown in lists as text
         prefix = rules.prefix_of(secret)
         stored = self.store.api_key_by_prefix(prefix) if prefix is not None else None
         if stored is None or not hmac.compare_digest(stored.digest, self.digest(secret)):
@@ -271,7 +273,7 @@ class ApiKeyService:
         if last is not None and now - last < self.use_interval:
             return
         self._last_written[key.id] = now
-        self.store.record_key_use(key.id, now, address[:255], now - self.use_interval)
+        self.store.record_key_use(key.id, now, address, now - self.use_interval)
 
 
 def _detail(key: ApiKey) -> dict[str, Any]:
