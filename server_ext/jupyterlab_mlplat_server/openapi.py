@@ -14,6 +14,7 @@ from . import (
     drift,
     experiments,
     git,
+    invocations,
     meta,
     models,
     profiles,
@@ -33,6 +34,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *deployments.ROUTES,
     *apikeys.ROUTES,
     *drift.ROUTES,
+    *invocations.ROUTES,
 ]
 
 
