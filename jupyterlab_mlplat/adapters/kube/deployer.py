@@ -295,24 +295,27 @@ class KubeDeployer:
         }
         for objects in wanted.values():
             for obj in objects:
-                self._put(_with_hash(obj), autoscaled)
+                key = (obj["kind"], obj["metadata"]["name"])
+                self._put(_with_hash(obj), ours.get(key), autoscaled)
         keep = {(obj["kind"], name) for name, objects in wanted.items() for obj in objects}
         for kind, name in ours:
             if (kind, name) not in keep:
                 self._delete(kind, name)
 
-    def _put(self, obj: dict[str, Any], autoscaled: set[str]) -> None:
-        """Create the object, or replace it when what the platform built changed; once more
-        when someone else (an autoscaler, a controller) wrote it in between."""
+    def _put(self, obj: dict[str, Any], current: Any, autoscaled: set[str]) -> None:
+        """Create the object, or replace it when what the platform built changed; read and
+        tried once more when someone else (an autoscaler, a controller) wrote it since it was
+        listed."""
         try:
-            self._put_once(obj, autoscaled)
+            self._put_once(obj, current, autoscaled)
         except Conflict:
-            self._put_once(obj, autoscaled)
+            api = _Kind(obj["kind"], self.api, self.options.namespace)
+            current = self._read(api.resource, api.read, obj["metadata"]["name"])
+            self._put_once(obj, current, autoscaled)
 
-    def _put_once(self, obj: dict[str, Any], autoscaled: set[str]) -> None:
+    def _put_once(self, obj: dict[str, Any], current: Any, autoscaled: set[str]) -> None:
         kind, name = obj["kind"], obj["metadata"]["name"]
         api = _Kind(kind, self.api, self.options.namespace)
-        current = self._read(api.resource, api.read, name)
         if current is None:
             self._call("create", api.resource, api.create, obj)
             return
@@ -341,11 +344,12 @@ class KubeDeployer:
             body["spec"]["replicas"] = max(current.spec.replicas or 0, body["spec"]["replicas"])
         self._call("update", api.resource, api.replace, name, body)
 
-    def _ours(self, deployment: str, *, kserve: bool) -> list[tuple[str, str]]:
-        """Every object the platform made for the deployment (not those a controller made:
-        KServe's predictor Deployment carries the same labels and belongs to KServe)."""
+    def _ours(self, deployment: str, *, kserve: bool) -> dict[tuple[str, str], Any]:
+        """Every object the platform made for the deployment, by kind and name (not those a
+        controller made: KServe's predictor Deployment carries the same labels and belongs to
+        KServe). One list per kind: an unchanged workload then costs no further request."""
         selector = manifests.deployment_selector(deployment)
-        found: list[tuple[str, str]] = []
+        found: dict[tuple[str, str], Any] = {}
         kinds = ["Deployment", "Service", "HorizontalPodAutoscaler"]
         if kserve:
             kinds.append("InferenceService")
@@ -357,9 +361,8 @@ class KubeDeployer:
                     meta.get("ownerReferences") if isinstance(meta, dict) else meta.owner_references
                 )
                 name = meta["name"] if isinstance(meta, dict) else meta.name
-                if owners:
-                    continue
-                found.append((kind, name))
+                if not owners:
+                    found[(kind, name)] = item
         return found
 
     def _delete(self, kind: str, name: str) -> None:
