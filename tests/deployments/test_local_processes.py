@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -32,7 +33,6 @@ import pytest_asyncio
 import requests
 import yaml
 
-from jupyterlab_mlplat.adapters.local.accounts import make_traversable
 from jupyterlab_mlplat.adapters.local.processes import (
     LocalProcessDeployer,
     WorkloadInvalid,
@@ -83,9 +83,28 @@ def _save(folder: Path, kind: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def reachable() -> Iterator[Path]:
+    """A folder the model servers' account may pass through. Not under pytest's own temporary
+    folder: every pytest session (other people's too, as root) makes that 0700 again."""
+    root = Path(tempfile.mkdtemp(prefix="mlplat-deployer-test-"))
+    root.chmod(0o711)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def place(reachable: Path) -> Path:
+    """This test's own folder in ``reachable``."""
+    folder = reachable / uuid.uuid4().hex[:8]
+    folder.mkdir(mode=0o711)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def models(reachable: Path) -> dict[str, Any]:
     """Two versions and a broken one, in folders the model servers' account may read."""
-    root = tmp_path_factory.mktemp("models")
+    root = reachable / "models"
+    root.mkdir()
     found: dict[str, Any] = {}
     for name in ("logistic", "constant"):
         found[f"{name}_request"] = _save(root / name, name)
@@ -100,7 +119,6 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _open_to_all(root: Path) -> None:
-    make_traversable([root])
     root.chmod(0o755)
     for top, dirs, files in os.walk(root):
         for name in dirs:
@@ -119,9 +137,9 @@ def account() -> Iterator[str]:
 
 
 @pytest_asyncio.fixture(loop_scope="function")
-async def deployer(tmp_path: Path, account: str) -> AsyncIterator[LocalProcessDeployer]:
+async def deployer(place: Path, account: str) -> AsyncIterator[LocalProcessDeployer]:
     made = LocalProcessDeployer(
-        **folders(tmp_path),
+        **folders(place),
         account=account,
         restart_delays=[0.2, 0.4, 0.8],
         grace_seconds=3.0,
@@ -133,15 +151,14 @@ async def deployer(tmp_path: Path, account: str) -> AsyncIterator[LocalProcessDe
         await close_connections()
 
 
-def folders(tmp_path: Path) -> dict[str, str]:
+def folders(place: Path) -> dict[str, str]:
     """The platform's private data folder (a secret in it), and the deployments' folder the
     model servers' account may pass through (as the embedded workbench lays them out)."""
-    data = tmp_path / "platform"
+    data = place / "platform"
     data.mkdir(mode=0o700)
     (data / "secret").write_text("platform-only")
-    deployments = tmp_path / "deployments"
-    deployments.mkdir()
-    make_traversable([deployments])
+    deployments = place / "deployments"
+    deployments.mkdir(mode=0o711)
     return {"data_dir": str(data), "deployments_dir": str(deployments)}
 
 
@@ -162,7 +179,7 @@ async def wait_for(
     name: str,
     check: Any,
     *,
-    within: float = 30.0,
+    within: float = 60.0,
 ) -> WorkloadStatus:
     deadline = time.monotonic() + within
     seen: WorkloadStatus | None = None
@@ -390,7 +407,9 @@ async def test_an_empty_list_stops_everything_and_close_leaves_nothing(
     assert not await gone(starting)
 
 
-def test_no_replica_outlives_a_killed_platform(models: dict[str, Any], tmp_path: Path) -> None:
+def test_no_replica_outlives_a_killed_platform(
+    models: dict[str, Any], place: Path, account: str
+) -> None:
     """The platform killed with SIGKILL: its replicas stop by themselves (the tether's
     parent-death signal), whatever account they run as."""
     script = textwrap.dedent(
@@ -400,7 +419,7 @@ def test_no_replica_outlives_a_killed_platform(models: dict[str, Any], tmp_path:
         from jupyterlab_mlplat.core.deployments.records import ModelSource, Resources, Workload
 
         async def main():
-            deployer = LocalProcessDeployer(**{folders(tmp_path)!r}, account="")
+            deployer = LocalProcessDeployer(**{folders(place)!r}, account={account!r})
             source = ModelSource("alice-iris", "1", {str(models["logistic"])!r})
             await deployer.apply("iris", [Workload("iris-v1", "iris", "alice", source,
                                                    Resources(replicas=2, memory="1Gi"))])
@@ -544,11 +563,11 @@ def _register(url: str, secret: str, folder: Path) -> str:
 
 @pytest.mark.asyncio
 async def test_files_fetched_from_mlflow_as_the_platform(
-    mlflow_server: tuple[str, str], models: dict[str, Any], tmp_path: Path, account: str
+    mlflow_server: tuple[str, str], models: dict[str, Any], place: Path, account: str
 ) -> None:
     url, secret = mlflow_server
     uri = _register(url, secret, models["logistic"])
-    places = folders(tmp_path)
+    places = folders(place)
     files = MlflowModelFiles(PlatformMlflowRegistry(url, secret))
     deployer = LocalProcessDeployer(**places, account=account, files=files)
     try:

@@ -583,16 +583,19 @@ class LocalProcessDeployer:
         process = replica.process
         if process is not None and process.returncode is None:
             tree = _tree(process.pid)
-            with contextlib.suppress(ProcessLookupError):
+            # PermissionError: a platform that may not signal the servers' account (no
+            # CAP_KILL) waits, and its tree ends with it by the tether's parent-death signal
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 process.send_signal(signal.SIGTERM)
             try:
                 # the tether gives its command the grace period, then ends its tree (1 s)
                 await asyncio.wait_for(process.wait(), self.settings.grace_seconds + 2.0)
             except TimeoutError:
                 tree = [*tree, *_tree(process.pid)]
-                with contextlib.suppress(ProcessLookupError):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     process.kill()
-                await process.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(process.wait(), 5.0)
             _kill_left(tree)
         if replica.task is not None:
             with contextlib.suppress(asyncio.CancelledError):
