@@ -1,4 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
+import type { components } from '../api/generated/sidebar';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -17,20 +18,10 @@ import { NotLoaded } from '../shell/status';
  * remove here; people pick one when they deploy.
  * ---------------------------------------------------------------------- */
 
-export interface ISizeResources {
-  cpu: string;
-  memory: string;
-  replicas: number;
-  max_replicas: number;
-}
+type Schemas = components['schemas'];
 
 /** `GET deployment-sizes`: one size. */
-export interface IDeploymentSize {
-  name: string;
-  title: string;
-  resources: ISizeResources;
-  revision: number;
-}
+export type IDeploymentSize = Schemas['SizeBody'];
 
 /**
  * What the form sends: `name` only when adding one. Numbers the admin typed

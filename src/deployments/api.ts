@@ -12,10 +12,7 @@ import {
   ILogTail,
   IModelFacts,
   IRevisionList,
-  ISize,
-  ISizeBody,
   ISizeList,
-  ISizesAPI,
   ITrafficBody
 } from './types';
 
@@ -36,7 +33,7 @@ const CATALOG_PREFIX = 'catalog.';
  * holds no credential of either. Every URL of the tab is built here; a
  * deployment's name is a DNS-1123 label, still encoded as a segment.
  */
-export class DeploymentsClient implements IDeploymentsAPI, ISizesAPI {
+export class DeploymentsClient implements IDeploymentsAPI {
   constructor(serverSettings?: ServerConnection.ISettings) {
     this._serverSettings = serverSettings ?? ServerConnection.makeSettings();
   }
@@ -165,26 +162,6 @@ export class DeploymentsClient implements IDeploymentsAPI, ISizesAPI {
 
   sizes(): Promise<ISizeList> {
     return this._call<ISizeList>('deployment-sizes', 'GET');
-  }
-
-  createSize(body: ISizeBody): Promise<ISize> {
-    return this._call<ISize>('deployment-sizes', 'POST', body);
-  }
-
-  updateSize(name: string, body: ISizeBody, revision: number): Promise<ISize> {
-    return this._call<ISize>(`deployment-sizes/${segment(name)}`, 'PUT', {
-      ...body,
-      revision
-    });
-  }
-
-  async deleteSize(name: string, revision: number): Promise<void> {
-    await requestRaw(
-      `deployment-sizes/${segment(name)}`,
-      { method: 'DELETE' },
-      this._serverSettings,
-      new URLSearchParams({ revision: String(revision) })
-    );
   }
 
   private _path(name: string, ...rest: string[]): string {

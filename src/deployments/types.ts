@@ -10,167 +10,71 @@
 
 import type { components } from '../api/generated/sidebar';
 
+type Schemas = components['schemas'];
+
 /** `staging` takes any version the person owns; `production` published ones only. */
-export type Stage = 'staging' | 'production';
+export type Stage = Schemas['Stage'];
 
 /** What a served version does with the live traffic. */
-export type Traffic = 'primary' | 'canary' | 'shadow';
+export type Traffic = Schemas['Traffic'];
 
 /** A workload's state as its backend reports it (and a deployment's, summed up). */
-export type Phase = 'pending' | 'ready' | 'failed' | 'stopped';
+export type Phase = Schemas['Phase'];
 
 /** What each replica is given (Kubernetes quantities). */
-export interface IResources {
-  cpu: string;
-  memory: string;
-  replicas: number;
-  /** Above `replicas` an autoscaler may add replicas (cluster only). */
-  max_replicas: number;
-}
+export type IResources = Schemas['ResourcesBody'];
 
 /** A named choice of resources that admins manage. */
-export interface ISize {
-  name: string;
-  title: string;
-  resources: IResources;
-  revision: number;
-}
+export type ISize = Schemas['SizeBody'];
 
 /** `GET deployment-sizes` */
-export interface ISizeList {
-  sizes: ISize[];
-}
+export type ISizeList = Schemas['SizeList'];
 
-/**
- * What an admin sends to add (with `name`) or change a size. Numbers the
- * admin typed that are not numbers travel as the text typed, so the
- * platform (the one validator) says what is wrong with them.
- */
-export interface ISizeBody {
-  name?: string;
-  title: string;
-  cpu: string;
-  memory: string;
-  replicas: number | string;
-  max_replicas: number | string;
-}
-
-export interface IServedVersion {
-  version: string;
-  traffic: Traffic;
-  /** Primary and canary add up to 100; a shadow has 0. */
-  percent: number;
-}
+/** A served version and its share of the traffic (a shadow's is 0). */
+export type IServedVersion = Schemas['ServedVersionBody'];
 
 /** One served version as its backend runs it. */
-export interface IWorkloadStatus {
-  name: string;
-  phase: Phase;
-  replicas: number;
-  ready_replicas: number;
-  restarts: number;
-  /** One line a person can act on; "" when none. */
-  last_error: string;
-  observed_at: string | null;
-}
+export type IWorkloadStatus = Schemas['WorkloadBody'];
 
 /** Where a served version's files are, resolved when it entered the spec. */
-export interface IModelSource {
-  model_name: string;
-  version: string;
-  uri: string;
-  flavor: string;
-}
+export type IModelSource = Schemas['ModelSourceBody'];
 
 /** What a person asked to be served; every change makes a new revision. */
-export interface IDeploymentSpec {
-  model_name: string;
-  versions: IServedVersion[];
-  size: string;
-  resources: IResources;
-  sources: IModelSource[];
-}
+export type IDeploymentSpec = Schemas['SpecBody'];
 
 /** Where requests go now: only ready workloads. */
-export interface IRouteShare {
-  version: string;
-  traffic: Traffic;
-  percent: number;
-}
+export type IRouteShare = Schemas['RouteShare'];
 
-export interface IDeployment {
-  name: string;
-  owner: string;
-  stage: Stage;
-  model_name: string;
-  /** Compare-and-set: every change names the revision it was made against. */
-  revision: number;
-  spec: IDeploymentSpec;
-  phase: Phase;
-  workloads: IWorkloadStatus[];
-  /** Where requests go now; while a change rolls out, the previous spec's ready versions. */
-  route: IRouteShare[];
-  created_at: string;
-  updated_at: string;
-  /** Who made the current revision, and with which change. */
-  updated_by: string;
-  last_change: string;
-  /** Deleted: its workloads are being stopped. */
-  deleted: boolean;
-  /** Raised whenever anything the page shows changes. */
-  sequence: number;
-}
+/**
+ * A deployment's page: spec, revision (sent back with a change), phase,
+ * each workload's status, the route, and the `sequence` a poll sends as
+ * `since`.
+ */
+export type IDeployment = Schemas['DeploymentBody'];
 
 /** `GET deployments` (`?all=true` for an admin: everyone's). */
-export interface IDeploymentList {
-  deployments: IDeployment[];
-}
+export type IDeploymentList = Schemas['DeploymentList'];
 
 /** What made a revision. */
-export type Change =
-  'create' | 'traffic' | 'promote' | 'rollback' | 'resize' | 'delete';
+export type Change = Schemas['Change'];
 
-/** One change of a deployment's spec: who, when, what. */
-export interface IRevision {
-  revision: number;
-  change: Change;
-  actor: string;
-  at: string;
-  spec: IDeploymentSpec;
-  /** For a rollback: the revision it brought back. */
-  restored: number | null;
-}
+/** One change of a deployment's spec: who, when, what (a rollback: which it restored). */
+export type IRevision = Schemas['RevisionEntry'];
 
 /** `GET deployments/{name}/revisions`, newest first. */
-export interface IRevisionList {
-  revisions: IRevision[];
-}
+export type IRevisionList = Schemas['RevisionList'];
 
 /** `GET deployments/{name}/logs?version=&tail=` */
-export interface ILogTail {
-  workload: string;
-  version: string;
-  text: string;
-}
+export type ILogTail = Schemas['LogsBody'];
 
 /** `POST deployments` */
-export interface ICreateBody {
-  name: string;
-  stage: Stage;
-  model_name: string;
-  version: string;
-  size: string;
-}
+export type ICreateBody = Schemas['DeploymentCreate'];
 
 /**
  * `PUT deployments/{name}/traffic`: the canary and the shadow as they
  * should be after the change; a missing one is cleared.
  */
-export interface ITrafficBody {
-  revision: number;
-  canary?: { version: string; percent: number } | null;
-  shadow?: { version: string } | null;
-}
+export type ITrafficBody = Schemas['TrafficUpdate'];
 
 /** The answer of a model through the gateway, and how long it took. */
 export interface IInvocation {
@@ -189,8 +93,6 @@ export interface IModelFacts {
   /** The logged input example (JSON text); empty when none. */
   input_example: string;
 }
-
-type Schemas = components['schemas'];
 
 /** One comparison of a served version's requests with its reference. */
 export type IDriftReport = Schemas['DriftReportBody'];
@@ -226,12 +128,4 @@ export interface IDeploymentsAPI {
   /** The versions of a model the person may serve (newest first). */
   versionsOf(modelName: string): Promise<string[]>;
   sizes(): Promise<ISizeList>;
-}
-
-/** The Admin tab's calls on sizes. */
-export interface ISizesAPI {
-  sizes(): Promise<ISizeList>;
-  createSize(body: ISizeBody): Promise<ISize>;
-  updateSize(name: string, body: ISizeBody, revision: number): Promise<ISize>;
-  deleteSize(name: string, revision: number): Promise<void>;
 }
