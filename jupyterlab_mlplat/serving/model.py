@@ -53,6 +53,9 @@ class Model:
     wants_frame: bool = True
     #: whether ``predict_fn`` takes ``params=`` (pyfunc models)
     takes_params: bool = False
+    #: the column order the model was fitted with, when the signature lists them in another
+    #: (scikit-learn refuses a DataFrame whose columns are not in its fitted order)
+    frame_order: list[str] | None = None
     mlflow_version: str = ""
     load_seconds: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -82,8 +85,10 @@ class Model:
         import pandas as pd
 
         if batch.matrix is not None:
-            return pd.DataFrame(batch.matrix, columns=list(self.signature.names))
-        return pd.DataFrame(batch.columns)
+            frame = pd.DataFrame(batch.matrix, columns=list(self.signature.names))
+        else:
+            frame = pd.DataFrame(batch.columns)
+        return frame[self.frame_order] if self.frame_order else frame
 
 
 def load(path: Path, *, name: str, version: str) -> Model:
@@ -164,6 +169,11 @@ def _load_sklearn(
         signature=signature,
         predict_fn=getattr(estimator, fn_name),
     )
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if fitted is not None:
+        order = [str(n) for n in fitted]
+        if order != list(signature.names) and sorted(order) == sorted(signature.names):
+            model.frame_order = order
     model.wants_frame = not _arrays_answer_alike(model, path)
     if not model.wants_frame:
         # Every batch this model gets is then a float array decoded from JSON or checked CSV,
@@ -181,13 +191,19 @@ def _arrays_answer_alike(model: Model, path: Path) -> bool:
     sig = model.signature
     if not sig.numeric:
         return False
+    # an array is read by position: only when the model was fitted on the signature's columns
+    # in the signature's order (or on an array, where position is all there is)
+    fitted = getattr(getattr(model.predict_fn, "__self__", None), "feature_names_in_", None)
+    if fitted is not None and [str(n) for n in fitted] != list(sig.names):
+        return False
     import pandas as pd
 
     rows = _example_rows(path, sig.names) or [[0.0] * len(sig.names)]
     matrix = np.array(rows, dtype=np.float64)
     warnings.filterwarnings("ignore", message=NAMES_WARNING, category=UserWarning)
     try:
-        by_frame = model.predict_fn(pd.DataFrame(matrix, columns=list(sig.names)))
+        frame = pd.DataFrame(matrix, columns=list(sig.names))
+        by_frame = model.predict_fn(frame[model.frame_order] if model.frame_order else frame)
         by_array = model.predict_fn(matrix)
         return bool(np.array_equal(np.asarray(by_frame), np.asarray(by_array)))
     except Exception:  # the model refuses arrays (or the example): keep DataFrames
