@@ -11,6 +11,7 @@ import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
 import { reasonLabels as apiKeyReasons } from '../../apikeys/labels';
 import { reasonLabels as catalogReasons } from '../../catalog/labels';
+import { reasonLabels as deploymentReasons } from '../../deployments/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
 import { reasonLabels as reviewReasons } from '../../reviews/labels';
@@ -37,7 +38,8 @@ const ALL_LABELS: ReasonLabels[] = [
   modelReasons,
   catalogReasons,
   adminReasons,
-  apiKeyReasons
+  apiKeyReasons,
+  deploymentReasons
 ];
 
 /** The label the running sidebar uses: a tab's label wins over the shell's. */
