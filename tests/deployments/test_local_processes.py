@@ -33,6 +33,7 @@ import pytest_asyncio
 import requests
 import yaml
 
+from jupyterlab_mlplat.adapters.local.accounts import ensure_account, hand_over
 from jupyterlab_mlplat.adapters.local.processes import (
     LocalProcessDeployer,
     WorkloadInvalid,
@@ -444,6 +445,83 @@ def test_no_replica_outlives_a_killed_platform(
     finally:
         if platform.poll() is None:
             platform.kill()
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="making accounts needs root")
+def test_a_platform_holding_only_three_powers_runs_servers_that_hold_none(
+    models: dict[str, Any], place: Path, account: str
+) -> None:
+    """The embedded workbench as root (hub_config/): the platform runs as the services'
+    account keeping only CAP_SETUID, CAP_SETGID and CAP_KILL; its model servers run as the
+    models' account with no capability at all and no_new_privs, and stop with ``close()``."""
+    platform = ensure_account(f"{account}p", system=True, comment="test platform")
+    models_account = ensure_account(account, system=True, comment="test models")
+    try:
+        places = folders(place)
+        hand_over(Path(places["data_dir"]), platform, 0o700)
+        hand_over(Path(places["deployments_dir"]), platform, 0o755)
+        hand_over(Path(places["deployments_dir"]) / "home", models_account, 0o700)
+        script = textwrap.dedent(
+            f"""
+            import asyncio
+            from jupyterlab_mlplat.adapters.local.processes import LocalProcessDeployer
+            from jupyterlab_mlplat.core.deployments.records import (
+                ModelSource, Phase, Resources, Workload)
+
+            async def main():
+                deployer = LocalProcessDeployer(**{places!r}, account={account!r})
+                source = ModelSource("alice-iris", "1", {str(models["logistic"])!r})
+                await deployer.apply("iris", [Workload("iris-v1", "iris", "alice", source,
+                                                       Resources(memory="1Gi"))])
+                while True:
+                    [status] = await deployer.observe("iris")
+                    if status.phase in (Phase.READY, Phase.FAILED):
+                        break
+                    await asyncio.sleep(0.1)
+                print(status.phase.value, status.url, status.last_error, flush=True)
+                input()
+                await deployer.close()
+
+            asyncio.run(main())
+            """
+        )
+        powers = "+setuid,+setgid,+kill"
+        run = subprocess.Popen(
+            [
+                "setpriv", f"--reuid={platform.uid}", f"--regid={platform.gid}",
+                "--init-groups", f"--inh-caps={powers}", f"--ambient-caps={powers}", "--",
+                sys.executable, "-c", script,
+            ],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd="/",
+        )  # fmt: skip
+        try:
+            assert run.stdout is not None and run.stdin is not None
+            phase, url, *error = run.stdout.readline().split()
+            assert phase == "ready", error
+            [server] = [
+                p
+                for p in psutil.Process(run.pid).children(recursive=True)
+                if p.cmdline()[1:3] == ["-m", "jupyterlab_mlplat.serving"]
+            ]
+            status = dict(
+                line.split(":", 1) for line in Path(f"/proc/{server.pid}/status").read_text()
+                .splitlines()
+            )  # fmt: skip
+            assert status["Uid"].split()[0] == str(models_account.uid)
+            for capabilities in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+                assert int(status[capabilities], 16) == 0, capabilities
+            assert status["NoNewPrivs"].strip() == "1"
+            assert requests.get(f"{url}/v2/health/ready", timeout=5).status_code == 200
+            started = psutil.Process(run.pid).children(recursive=True)
+            run.stdin.write("\n")
+            run.stdin.flush()
+            assert run.wait(30) == 0
+            assert not asyncio.run(gone(started))
+        finally:
+            if run.poll() is None:
+                run.kill()
+    finally:
+        subprocess.run(["userdel", platform.name], capture_output=True, check=False)
 
 
 @pytest.mark.asyncio

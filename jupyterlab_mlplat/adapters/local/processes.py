@@ -296,7 +296,7 @@ class LocalProcessDeployer:
         self._chores: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._account: Account | None = None
-        self._account_checked = False
+        self._warned = False
         self._folder_locks: dict[Path, asyncio.Lock] = {}
         self._closed = False
 
@@ -458,7 +458,13 @@ class LocalProcessDeployer:
         loop = asyncio.get_running_loop()
         while not replica.stop_requested.is_set():
             started = loop.time()
-            error = await self._run_once(replica)
+            try:
+                error = await self._run_once(replica)
+            except Exception as err:  # a bug of ours must not leave the replica unsupervised
+                self.log.error(
+                    "deployer: starting %s failed: %s", replica.spec.name, type(err).__name__
+                )
+                error = f"the platform could not start the model server ({type(err).__name__})"
             if replica.stop_requested.is_set():
                 return
             ran = loop.time() - started
@@ -483,13 +489,19 @@ class LocalProcessDeployer:
         replica.port = free_port()
         replica.last_stderr = ""
         try:
+            command = self._command(spec, folder, replica.port)
+            environment = self._environment(spec.resources)
+        except OSError as err:  # the account or its home could not be made
+            return f"cannot prepare the model server's account: {err.strerror or err}"
+        try:
             process = await asyncio.create_subprocess_exec(
-                *self._command(spec, folder, replica.port),
+                *command,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env=self._environment(spec.resources),
-                cwd=self._home(),
+                env=environment,
+                # not the home: the platform enters the folder before the account changes
+                cwd="/",
                 # a terminal's Ctrl-C reaches the platform, which stops the replicas itself
                 start_new_session=True,
             )
@@ -662,22 +674,24 @@ class LocalProcessDeployer:
         }
 
     def _run_as(self) -> Account | None:
-        if not self._account_checked:
-            self._account_checked = True
-            if self.settings.account and _can_change_account():
-                self._account = ensure_account(
-                    self.settings.account, system=True, comment="jupyterlab-mlplat model servers"
-                )
-            else:
-                self.log.warning(
-                    "model servers run as this platform's own account (%s): a model can read "
-                    "what the platform can; start the platform as root for an account of "
-                    "their own",
-                    "no account configured"
-                    if not self.settings.account
-                    else "cannot change accounts",
-                )
-        return self._account
+        """The models' account, or None when the platform cannot change accounts. An account
+        that cannot be made raises (``OSError``) every time: never a fallback to the
+        platform's own account."""
+        if self._account is not None:
+            return self._account
+        if self.settings.account and _can_change_account():
+            self._account = ensure_account(
+                self.settings.account, system=True, comment="jupyterlab-mlplat model servers"
+            )
+            return self._account
+        if not self._warned:
+            self._warned = True
+            self.log.warning(
+                "model servers run as this platform's own account (%s): a model can read "
+                "what the platform can; start the platform as root for an account of their own",
+                "cannot change accounts" if self.settings.account else "no account configured",
+            )
+        return None
 
     def _home(self) -> Path:
         home = Path(self.settings.deployments_dir) / "home"
