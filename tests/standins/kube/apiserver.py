@@ -457,6 +457,19 @@ def _problems(info: Kind, obj: Obj) -> Iterator[str]:
                 yield f'spec.containers[{index}].name: Invalid value: "{container_name}"'
             if names.count(container_name) > 1:
                 yield f'spec.containers[{index}].name: Duplicate value: "{container_name}"'
+    if info.plural == "services":
+        for index, port in enumerate(spec.get("ports") or []):
+            port_name = port.get("name")
+            if port_name is not None and not (
+                re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", port_name)
+                and len(port_name) <= 15
+                and re.search("[a-z]", port_name)
+                and "--" not in port_name
+            ):
+                yield (
+                    f'spec.ports[{index}].name: Invalid value: "{port_name}": must be no more '
+                    "than 15 characters, lower-case letters, digits and '-' (IANA_SVC_NAME)"
+                )
     if info.plural == "secrets":
         for key, value in (obj.get("data") or {}).items():
             try:
@@ -736,6 +749,7 @@ class Store:
                 new.pop("status", None)
                 if "status" in old:
                     new["status"] = copy.deepcopy(old["status"])
+            _keep_immutable(info, old, new)
             if "spec" in new and new.get("spec") != old.get("spec"):
                 meta["generation"] = old["metadata"].get("generation", 0) + 1
         return self._commit(info, new, old)
@@ -846,6 +860,37 @@ class Store:
         emptied = not any(k[1] == namespace for k in self.objects if k[0] != "namespaces")
         if ns and "deletionTimestamp" in ns["metadata"] and emptied:
             self.remove("namespaces", "", namespace)
+
+
+def _keep_immutable(info: Kind, old: Obj, new: Obj) -> None:
+    """What an update may not change: a Deployment's selector, a Service's cluster IP (an
+    update that leaves it out keeps the allocated one, as the apiserver does since 1.20)."""
+    old_spec, new_spec = old.get("spec") or {}, new.get("spec")
+    if not isinstance(new_spec, dict):
+        return
+    name = old["metadata"]["name"]
+    if info.plural == "deployments" and new_spec.get("selector") != old_spec.get("selector"):
+        raise ApiError(
+            422,
+            "Invalid",
+            f'Deployment.apps "{name}" is invalid: spec.selector: Invalid value: '
+            f"{json.dumps(new_spec.get('selector'))}: field is immutable",
+            name=name,
+            kind="Deployment",
+        )
+    if info.plural == "services" and old_spec.get("clusterIP"):
+        for field in ("clusterIP", "clusterIPs"):
+            if not new_spec.get(field) and old_spec.get(field):
+                new_spec[field] = copy.deepcopy(old_spec[field])
+        if new_spec["clusterIP"] != old_spec["clusterIP"]:
+            raise ApiError(
+                422,
+                "Invalid",
+                f'Service "{name}" is invalid: spec.clusterIPs[0]: Invalid value: '
+                f'["{new_spec["clusterIP"]}"]: may not change once set',
+                name=name,
+                kind="Service",
+            )
 
 
 def _without_rv(obj: Obj) -> Obj:

@@ -245,3 +245,29 @@ def test_readiness_follows_the_probe(kube: KubeAPI, api_client: client.ApiClient
     wait_until(lambda: ready_replicas(apps) == 1, 10, what="ready once /ready answers")
     (home / "ready").unlink()
     wait_until(lambda: ready_replicas(apps) == 0, 10, what="unready once it does not")
+
+
+def test_what_an_update_may_not_change(kube: KubeAPI, api_client: client.ApiClient) -> None:
+    apps, v1 = client.AppsV1Api(api_client), client.CoreV1Api(api_client)
+    apps.create_namespaced_deployment("default", web_deployment(replicas=0))
+    moved = web_deployment(replicas=0)
+    moved["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+    moved["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+    with pytest.raises(ApiException) as refused:
+        apps.replace_namespaced_deployment("web", "default", moved)
+    assert refused.value.status == 422
+    assert "field is immutable" in json.loads(refused.value.body)["message"]
+
+    service = {"metadata": {"name": "web"}, "spec": {"selector": LABELS, "ports": [{"port": 80}]}}
+    created = v1.create_namespaced_service("default", service)
+    current = v1.read_namespaced_service("web", "default")
+    again = {
+        **service,
+        "metadata": {"name": "web", "resourceVersion": current.metadata.resource_version},
+    }
+    kept = v1.replace_namespaced_service("web", "default", again)  # no clusterIP: it is kept
+    assert kept.spec.cluster_ip == created.spec.cluster_ip
+    long_name = {"metadata": {"name": "named"}, "spec": {"ports": [{"name": "x" * 16, "port": 80}]}}
+    with pytest.raises(ApiException) as refused:
+        v1.create_namespaced_service("default", long_name)
+    assert refused.value.status == 422
