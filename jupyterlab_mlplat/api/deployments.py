@@ -29,6 +29,10 @@ from jupyterlab_mlplat.core.deployments.rules import (
     MAX_REPLICAS,
     MAX_TITLE,
     MEMORY_PATTERN,
+    NAME_PATTERN,
+    NEW_SIZE_NAME_PATTERN,
+    SIZE_NAME_PATTERN,
+    TITLE_PATTERN,
 )
 from jupyterlab_mlplat.core.kernel.naming import (
     DEPLOYMENT_NAME_MAX,
@@ -39,9 +43,6 @@ from jupyterlab_mlplat.core.kernel.naming import (
 
 from .base import FromCore, Wire
 
-#: a deployment's name as the documents state it (``naming.deployment_name`` checks the same)
-NAME_PATTERN = f"^[a-z0-9](?:[-a-z0-9]{{0,{DEPLOYMENT_NAME_MAX - 2}}}[a-z0-9])?$"
-SIZE_NAME_PATTERN = "^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$"
 NAME_PATH = {"name": NAME_PATTERN}
 SIZE_PATH = {"size": SIZE_NAME_PATTERN}
 #: the most lines of a workload's log one answer carries
@@ -113,7 +114,9 @@ class SizeChange(Wire):
 
 
 class SizeFields(Wire):
-    title: str = Field(default="", max_length=MAX_TITLE)
+    title: str = Field(
+        default="", max_length=MAX_TITLE, json_schema_extra={"pattern": TITLE_PATTERN}
+    )
     cpu: str = Field(
         description="CPU per replica, a Kubernetes quantity (`500m`, `2`).",
         json_schema_extra={"maxLength": 10, "pattern": CPU_PATTERN},
@@ -127,7 +130,8 @@ class SizeFields(Wire):
         default=1,
         ge=1,
         le=MAX_REPLICAS,
-        description="Up to how many replicas an autoscaler may add (clusters only).",
+        description="Up to how many replicas an autoscaler may add (clusters only); below "
+        "`replicas` it is `replicas` (no autoscaling).",
     )
 
     def resources(self) -> Resources:
@@ -135,7 +139,9 @@ class SizeFields(Wire):
 
 
 class SizeCreate(SizeFields):
-    name: SizeName
+    name: str = Field(
+        min_length=1, max_length=63, json_schema_extra={"pattern": NEW_SIZE_NAME_PATTERN}
+    )
 
 
 class SizeUpdate(SizeFields):

@@ -367,20 +367,23 @@ def test_sizes_are_seeded_and_admins_manage_them(world: World) -> None:
     assert made.revision == 1
     saved = world.service.update_size(ADAM, "tiny", 1, "Tiny", Resources("250m", "384Mi", 1, 2))
     assert (saved.revision, saved.resources.memory) == (2, "384Mi")
+    grown = world.service.update_size(ADAM, "tiny", 2, "Tiny", Resources("250m", "384Mi", 3, 2))
+    assert (grown.revision, grown.resources.max_replicas) == (3, 3)  # no autoscaling, not wrong
     with pytest.raises(SizeChanged) as stale:
         world.service.update_size(ADAM, "tiny", 1, "Tiny", Resources("1", "1Gi", 1, 1))
     assert stale.value.params["by"] == "adam"
     for resources, field in (
         (Resources("0", "1Gi", 1, 1), "cpu"),
         (Resources("1", "1Zi", 1, 1), "memory"),
-        (Resources("1", "1Gi", 3, 2), "max_replicas"),
+        (Resources("1", "1Gi", 51, 51), "replicas"),
+        (Resources("1", "1Ti", 1, 1), "memory"),
         (Resources("1000", "1Gi", 1, 1), "cpu"),
     ):
         with pytest.raises(SizeInvalid) as bad:
-            world.service.update_size(ADAM, "tiny", 2, "Tiny", resources)
+            world.service.update_size(ADAM, "tiny", 3, "Tiny", resources)
         assert bad.value.params["field"] == field
     staging(world)
     with pytest.raises(SizeInUse):
         world.service.delete_size(ADAM, "small", 1)
-    world.service.delete_size(ADAM, "tiny", 2)
+    world.service.delete_size(ADAM, "tiny", 3)
     assert "tiny" not in [s.name for s in world.service.sizes(ALICE)]

@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from jupyterlab_mlplat.core.kernel import naming
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NameInvalid
 
 from .errors import FlagInvalid, NoCanary, SameVersion, SizeInvalid
 from .records import (
@@ -45,13 +45,28 @@ DEFAULT_SIZES: tuple[Size, ...] = (
     Size("medium", "Medium", Resources(cpu="1", memory="1Gi", replicas=2, max_replicas=4)),
     Size("large", "Large", Resources(cpu="2", memory="4Gi", replicas=2, max_replicas=8)),
 )
-#: bounds of what a size may ask for: a typo must not ask the cluster for 2000 cores
-MAX_CPU = Decimal(64)
-MAX_MEMORY = 512 * 2**30
+#: what a size may ask for, as the documents state it (the patterns bound the quantities, so
+#: a typo cannot ask the cluster for a million cores): CPU above 0 and below 1000 cores,
+#: memory a whole number of at most six digits with a unit up to Gi
 MAX_REPLICAS = 50
 MAX_TITLE = 100
-CPU_PATTERN = r"^(?:[1-9][0-9]{0,5}m|[0-9]{1,3}(?:\.[0-9]{1,3})?)$"
-MEMORY_PATTERN = r"^[1-9][0-9]{0,12}(?:Ki|Mi|Gi|Ti|K|M|G|T)?$"
+CPU_PATTERN = (
+    r"^(?:[1-9][0-9]{0,5}m|[1-9][0-9]{0,2}(?:\.[0-9]{1,3})?"
+    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+)
+MEMORY_PATTERN = r"^[1-9][0-9]{0,5}(?:Ki|Mi|Gi|K|M|G)?$"
+#: a title people read: no control or bidirectional character (``naming.text`` checks it)
+TITLE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+#: names the platform's routes take (``/api/v1/deployments/routes``), besides naming's
+RESERVED_NAMES = frozenset({"routes"})
+_NOT_RESERVED = "(?!(?:" + "|".join(sorted(naming.RESERVED | RESERVED_NAMES)) + ")$)"
+#: a deployment's name as the documents state it (``deployment_name`` checks the same)
+NAME_PATTERN = (
+    f"^{_NOT_RESERVED}[a-z0-9](?:[-a-z0-9]{{0,{naming.DEPLOYMENT_NAME_MAX - 2}}}[a-z0-9])?$"
+)
+#: a size's name: a DNS-1123 label; a new one is not a reserved word either
+SIZE_NAME_PATTERN = "^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$"
+NEW_SIZE_NAME_PATTERN = f"^{_NOT_RESERVED}" + SIZE_NAME_PATTERN[1:]
 _MEMORY_UNITS = {
     "": 1,
     "K": 10**3,
@@ -67,7 +82,25 @@ _MEMORY_UNITS = {
 
 # ---------------------------------------------------------------- names
 def deployment_name(raw: str) -> str:
-    return naming.deployment_name(raw, field="name")
+    naming.deployment_name(raw, field="name")
+    if raw in RESERVED_NAMES:
+        raise NameInvalid(
+            f"name {raw!r} is reserved; choose another",
+            "name",
+            params={"field": "name", "rule": "reserved", "value": raw},
+        )
+    return raw
+
+
+def size_name(raw: str, *, field: str = "size") -> str:
+    """The name of a size to look up: a DNS-1123 label (so nothing else reaches a query)."""
+    if len(raw) > naming.DNS_LABEL_MAX or not re.fullmatch(SIZE_NAME_PATTERN, raw):
+        raise NameInvalid(
+            f"{field} must name a deployment size",
+            field,
+            params={"field": field, "rule": "characters", "value": raw[:100]},
+        )
+    return raw
 
 
 def workload_name(deployment: str, version: str) -> str:
@@ -319,22 +352,24 @@ def size(name: str, title: str, resources: Resources, revision: int = 1) -> Size
     """A size as admins may define it: a DNS-1123 name, plain text for a title, quantities
     Kubernetes takes, within bounds, and at least as many replicas at most as at least."""
     naming.dns_label(name, field="name")
+    if name in RESERVED_NAMES:
+        raise NameInvalid(
+            f"name {name!r} is reserved; choose another",
+            "name",
+            params={"field": "name", "rule": "reserved", "value": name},
+        )
     naming.text(title, field="title", limit=MAX_TITLE)
-    if cpu_cores(resources.cpu) <= 0 or cpu_cores(resources.cpu) > MAX_CPU:
-        raise _size_invalid("cpu", "too_large", f"cpu must be above 0 and at most {MAX_CPU}")
-    if memory_bytes(resources.memory) > MAX_MEMORY:
-        raise _size_invalid("memory", "too_large", "memory must be at most 512Gi")
+    cpu_cores(resources.cpu)
+    memory_bytes(resources.memory)
     if not 1 <= resources.replicas <= MAX_REPLICAS:
         raise _size_invalid("replicas", "too_large", f"replicas must be 1 to {MAX_REPLICAS}")
-    if resources.max_replicas > MAX_REPLICAS:
+    if not 1 <= resources.max_replicas <= MAX_REPLICAS:
         raise _size_invalid(
-            "max_replicas", "too_large", f"max_replicas must be at most {MAX_REPLICAS}"
+            "max_replicas", "too_large", f"max_replicas must be 1 to {MAX_REPLICAS}"
         )
-    if resources.max_replicas < resources.replicas:
-        raise _size_invalid(
-            "max_replicas", "below_replicas", "max_replicas must be at least replicas"
-        )
-    return Size(name=name, title=title or name, resources=resources, revision=revision)
+    # fewer at most than at least means no autoscaling, not a mistake to refuse
+    grown = replace(resources, max_replicas=max(resources.max_replicas, resources.replicas))
+    return Size(name=name, title=title or name, resources=grown, revision=revision)
 
 
 def _size_invalid(field: str, rule: str, message: str) -> SizeInvalid:

@@ -23,7 +23,6 @@ from jupyterlab_mlplat.core.catalog.records import VersionState
 from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.errors import (
-    NameInvalid,
     RoleRequired,
     TokenLacksAccess,
     Unavailable,
@@ -71,8 +70,6 @@ AUDIT_ACTION = {
     Change.RESIZE: "deployment.resized",
     Change.DELETE: "deployment.deleted",
 }
-#: names the platform's own routes take (``/api/v1/deployments/routes``)
-RESERVED_NAMES = frozenset({"routes"})
 #: the most routes one read of the feed returns
 ROUTES_PAGE = 500
 
@@ -222,10 +219,10 @@ class DeploymentService:
         """A new deployment of one version: the caller's own for staging, a published one of
         the catalog for production. The version's files are resolved now and kept with the
         spec; the reconciler starts its workload right after."""
-        _checked_name(name)
+        rules.deployment_name(name)
         naming.model_name(model_name, field="model_name")
         naming.model_version(version, field="version")
-        naming.dns_label(size, field="size")
+        rules.size_name(size)
         existing = await asyncio.to_thread(self.store.deployment, name)
         if existing is not None:
             raise _taken(existing)
@@ -301,7 +298,7 @@ class DeploymentService:
         return self._change(identity, name, revision, Change.ROLLBACK, None)
 
     def resize(self, identity: Identity, name: str, revision: int, size: str) -> Deployment:
-        naming.dns_label(size, field="size")
+        rules.size_name(size)
         return self._change(identity, name, revision, Change.RESIZE, None, size=size)
 
     def delete(self, identity: Identity, name: str, revision: int) -> Deployment:
@@ -514,17 +511,6 @@ class DeploymentService:
         found = self.store.deployment(name)
         assert found is not None, "changed inside this request"
         return found
-
-
-def _checked_name(name: str) -> str:
-    rules.deployment_name(name)
-    if name in RESERVED_NAMES:
-        raise NameInvalid(
-            f"name {name!r} is reserved; choose another",
-            "name",
-            params={"field": "name", "rule": "reserved", "value": name},
-        )
-    return name
 
 
 def _may_see(identity: Identity, found: Deployment) -> bool:

@@ -2916,7 +2916,7 @@ export interface components {
             cpu: string;
             /**
              * Max Replicas
-             * @description Up to how many replicas an autoscaler may add (clusters only).
+             * @description Up to how many replicas an autoscaler may add (clusters only); below `replicas` it is `replicas` (no autoscaling).
              * @default 1
              */
             max_replicas: number;
@@ -2952,7 +2952,7 @@ export interface components {
             cpu: string;
             /**
              * Max Replicas
-             * @description Up to how many replicas an autoscaler may add (clusters only).
+             * @description Up to how many replicas an autoscaler may add (clusters only); below `replicas` it is `replicas` (no autoscaling).
              * @default 1
              */
             max_replicas: number;
