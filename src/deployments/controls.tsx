@@ -136,7 +136,7 @@ export function Controls(props: IControlsProps): JSX.Element {
         </Button>
         <Button
           small
-          disabled={busy || data.revision <= 1}
+          disabled={busy || (open.revisions !== null && !target)}
           onClick={() => void rollback()}
         >
           {trans.__('Roll back')}

@@ -401,8 +401,10 @@ export function served(
 }
 
 /**
- * The revision a rollback returns to: the one before the current, as the
- * history lists it; null when there is none (or the history is unread).
+ * The revision a rollback returns to, as the platform chooses it: the one
+ * before the revision the current spec came from (a rollback's spec came
+ * from the revision it restored, so rolling back a rollback steps further
+ * back); null when there is none, or the history is unread.
  */
 export function rollbackTarget(
   current: IDeployment,
@@ -411,11 +413,12 @@ export function rollbackTarget(
   if (!revisions) {
     return null;
   }
-  return (
-    revisions
-      .filter(revision => revision.revision < current.revision)
-      .sort((a, b) => b.revision - a.revision)[0] ?? null
-  );
+  const latest = revisions.find(entry => entry.revision === current.revision);
+  const origin =
+    latest?.change === 'rollback' && latest.restored
+      ? latest.restored
+      : current.revision;
+  return revisions.find(entry => entry.revision === origin - 1) ?? null;
 }
 
 export namespace DeploymentsModel {

@@ -194,6 +194,19 @@ describe('DeploymentsModel', () => {
     expect(rollbackTarget(current, [revision(2), revision(1)])?.revision).toBe(
       1
     );
+    // rolling back a rollback steps further back, as the platform does
+    const history = [
+      revision(4, { change: 'rollback', restored: 2 }),
+      revision(3),
+      revision(2),
+      revision(1)
+    ];
+    expect(rollbackTarget(deployment({ revision: 4 }), history)?.revision).toBe(
+      1
+    );
+    expect(
+      rollbackTarget(deployment({ revision: 1 }), [revision(1)])
+    ).toBeNull();
   });
 
   it('closes a deleted deployment and reads the list again', async () => {
