@@ -161,6 +161,30 @@ class GatewayMetrics:
             registry=r,
         )
         self._agreement: dict[tuple[str, str], list[int]] = {}
+        # each series' child, found once: labels() validates and locks on every call
+        self._children: dict[tuple[str, ...], Any] = {}
+
+    def answered(self, deployment: str, version: str, status: int, seconds: float) -> None:
+        """One request's answer, counted (and timed, when its deployment is known)."""
+        key: tuple[str, ...] = ("answered", deployment, version, str(status))
+        counted = self._children.get(key)
+        if counted is None:
+            counted = self._children[key] = self.requests.labels(deployment, version, str(status))
+        counted.inc()
+        if deployment:
+            key = ("latency", deployment, version)
+            timed = self._children.get(key)
+            if timed is None:
+                timed = self._children[key] = self.latency.labels(deployment, version)
+            timed.observe(seconds)
+
+    def flying(self, deployment: str) -> Any:
+        """The in-flight gauge of a deployment."""
+        key = ("flying", deployment)
+        gauge = self._children.get(key)
+        if gauge is None:
+            gauge = self._children[key] = self.in_flight.labels(deployment)
+        return gauge
 
     def shadow_outcome(self, deployment: str, version: str, outcome: str) -> None:
         self.shadow.labels(deployment, version, outcome).inc()
@@ -321,6 +345,8 @@ class Invocations:
             connector=connector,
             timeout=self.timeout,
             auto_decompress=False,
+            # nobody's cookies travel between callers and model servers
+            cookie_jar=aiohttp.DummyCookieJar(),
             skip_auto_headers=("User-Agent", "Accept-Encoding"),
         )
         with suppress(PlatformError):  # the first routes now, if the platform is up
@@ -367,9 +393,8 @@ class Invocations:
             response = await self._forward(request, route, protocol, body, rid, labels)
         except PlatformError as err:
             response = self._refusal(err, rid, request)
-        self.metrics.requests.labels(labels[0], labels[1], str(response.status)).inc()
-        if labels[0]:
-            self.metrics.latency.labels(*labels).observe(time.perf_counter() - started)
+        deployment, version = labels
+        self.metrics.answered(deployment, version, response.status, time.perf_counter() - started)
         return response
 
     def _admit(self, grant: KeyGrant) -> None:
@@ -409,7 +434,7 @@ class Invocations:
                 params={"name": name},
             )
         failed: list[str] = []
-        gauge = self.metrics.in_flight.labels(name)
+        gauge = self.metrics.flying(name)
         gauge.inc()
         try:
             while True:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -23,12 +22,11 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from jupyterhub.services.auth import HubAuth
-from pydantic import ValidationError
 from tornado.web import HTTPError
 
 from jupyterlab_mlplat.api.deployments import MAX_ROUTES, RouteBody, RouteFeed
-from jupyterlab_mlplat.api.errors import ErrorBody, error_for
-from jupyterlab_mlplat.client.transport import Transport, _Unreachable
+from jupyterlab_mlplat.api.errors import error_for
+from jupyterlab_mlplat.client.apikeys import ApiKeysClient
 from jupyterlab_mlplat.core.apikeys.records import KEY_PREFIX
 from jupyterlab_mlplat.core.deployments.errors import DeploymentNotFound
 from jupyterlab_mlplat.core.deployments.records import Route, RouteTarget, Stage, Traffic
@@ -184,21 +182,26 @@ class KeyCache:
 
     The bound: a key revoked, expired or re-scoped on the platform is refused (or re-scoped)
     here at most ``seconds`` (default 2 s) plus one platform answer later; an ``expires_at``
-    that passes is honoured at once. Refusals are kept as long, so a flood with a revoked key
-    costs the platform one check per ``seconds``. At most ``limit`` checks run at once; the
-    cache holds at most ``size`` digests (the oldest go first)."""
+    that passes is honoured at once. A kept answer that has just gone stale keeps being used
+    while the platform is asked again in the background (up to ``stale`` seconds), so a busy
+    key's requests never wait for that check. Refusals are kept as long, so a flood with a
+    revoked key costs the platform one check per ``seconds``. At most ``limit`` checks run at
+    once; the cache holds at most ``size`` digests (the oldest go first)."""
 
     def __init__(
         self,
         control: ControlPlane,
         *,
         seconds: float = 2.0,
+        stale: float | None = None,
         limit: int = 16,
         size: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.control = control
         self.seconds = seconds
+        #: how long past ``seconds`` a kept answer serves while it is checked again
+        self.stale = 5 * seconds if stale is None else stale
         self.size = size
         self.clock = clock
         self._known: OrderedDict[bytes, tuple[float, KeyGrant | PlatformError]] = OrderedDict()
@@ -208,19 +211,35 @@ class KeyCache:
     async def grant(self, secret: str, address: str) -> KeyGrant:
         digest = hashlib.sha256(secret.encode("utf-8", "surrogateescape")).digest()
         known = self._known.get(digest)
-        if known is not None and self.clock() < known[0]:
-            answer = known[1]
+        if known is not None:
+            until, answer = known
+            now = self.clock()
+            if now >= until:
+                if now >= until + self.stale:  # too old to serve: wait for the platform
+                    return await self._asked(digest, secret, address)
+                self._asked_later(digest, secret, address)
             if isinstance(answer, PlatformError):
                 raise _copy(answer)
-            if answer.expired(datetime.now(UTC)):
+            if answer.expires_at is not None and answer.expired(datetime.now(UTC)):
                 raise _expired()
             return answer
+        return await self._asked(digest, secret, address)
+
+    def _checked(self, digest: bytes, secret: str, address: str) -> asyncio.Future[KeyGrant]:
+        """The platform's check of this secret: one at a time per secret, shared."""
         pending = self._checking.get(digest)
         if pending is None:
             pending = asyncio.ensure_future(self._check(digest, secret, address))
             self._checking[digest] = pending
             pending.add_done_callback(lambda _: self._checking.pop(digest, None))
-        return await asyncio.shield(pending)
+        return pending
+
+    async def _asked(self, digest: bytes, secret: str, address: str) -> KeyGrant:
+        return await asyncio.shield(self._checked(digest, secret, address))
+
+    def _asked_later(self, digest: bytes, secret: str, address: str) -> None:
+        """Check again in the background; its answer (or failure) lands in the cache."""
+        self._checked(digest, secret, address).add_done_callback(_retrieved)
 
     async def _check(self, digest: bytes, secret: str, address: str) -> KeyGrant:
         async with self._slots:
@@ -237,6 +256,12 @@ class KeyCache:
         self._known.move_to_end(digest)
         while len(self._known) > self.size:
             self._known.popitem(last=False)
+
+
+def _retrieved(done: asyncio.Future[KeyGrant]) -> None:
+    """A background check's refusal is kept by ``_check``; nobody awaits it here."""
+    if not done.cancelled():
+        done.exception()
 
 
 def refusal(status: int, message: str, reason: str, params: Any = None) -> PlatformError:
@@ -329,10 +354,10 @@ def route_from_wire(body: dict[str, Any]) -> Route:
 # ---------------------------------------------------------------- the platform over HTTP
 
 
-class PlatformControl(Transport):
-    """The control plane's routes for the gateway, over the platform client's transport (its
-    error table: a refusal keeps the platform's reason; an unreachable platform is
-    ``Unavailable``)."""
+class PlatformControl(ApiKeysClient):
+    """The control plane's routes for the gateway, over the platform client (its transport's
+    error table: a refusal keeps the platform's reason, ``key_unknown``, ``key_revoked`` and
+    ``key_expired`` among them; an unreachable platform is ``Unavailable``)."""
 
     async def route(self, name: str) -> Route:
         body = await self._get(f"api/v1/deployments/{quote(name, safe='')}/route", RouteBody)
@@ -348,35 +373,15 @@ class PlatformControl(Transport):
                 return cursor, changed, []
 
     async def check_key(self, secret: str, address: str) -> KeyGrant:
-        request = self._request(
-            "POST", "api/v1/apikeys/check", {"secret": secret, "address": address}
+        answer = await self.check(secret, address)
+        return KeyGrant(
+            id=answer.id,
+            prefix=answer.prefix,
+            owner=answer.owner,
+            deployments=frozenset(answer.scopes.deployments),
+            rate_limit=answer.rate_limit,
+            expires_at=answer.expires_at,
         )
-        try:
-            status, raw = await self._fetch(request)
-        except _Unreachable as err:
-            raise self._unreachable(err) from None
-        if status == 401:  # the key's refusal: its reason as the platform wrote it
-            try:
-                answer = ErrorBody.model_validate_json(raw)
-            except ValidationError:
-                raise self._not_understood() from None
-            raise refusal(401, answer.message, answer.reason, answer.params)
-        if status != 200:
-            raise self._error(status, raw)
-        try:
-            body = json.loads(raw)
-            scopes = body["scopes"]
-            expires = body.get("expires_at")
-            return KeyGrant(
-                id=int(body["id"]),
-                prefix=str(body["prefix"]),
-                owner=str(body["owner"]),
-                deployments=frozenset(str(d) for d in scopes.get("deployments") or ()),
-                rate_limit=float(body["rate_limit"]),
-                expires_at=datetime.fromisoformat(expires) if expires else None,
-            )
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise self._not_understood() from None
 
 
 def _route(body: RouteBody) -> Route:

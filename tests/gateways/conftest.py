@@ -233,6 +233,36 @@ def start_model_server(command: list[str], port: int, version: str) -> ModelServ
     raise RuntimeError("the model server did not get ready")
 
 
+def stop(server: ModelServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def serving_command(models: dict[str, str], name: str, version: str, model: str) -> list[str]:
+    return [sys.executable, "-m", "jupyterlab_mlplat.serving", "--model-uri", models[model],
+            "--name", name, "--version", version]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def pool(models: dict[str, str]) -> Iterator[dict[str, ModelServer]]:
+    """Versions 1 and 2 (the same fitted model) and 3 (the constant one) of ``churn``, for
+    the tests that do not stop them: started once, as starting one takes seconds."""
+    started: dict[str, ModelServer] = {}
+    try:
+        for version, model in (("1", "iris"), ("2", "iris"), ("3", "constant")):
+            port = free_port()
+            command = [*serving_command(models, "churn", version, model), "--port", str(port)]
+            started[version] = start_model_server(command, port, version)
+        yield started
+    finally:
+        for server in started.values():
+            stop(server)
+
+
 @pytest.fixture
 def model_servers(models: dict[str, str]) -> Iterator[Callable[..., ModelServer]]:
     """Starts the real model server (``python -m jupyterlab_mlplat.serving``, as the deployers
@@ -248,21 +278,14 @@ def model_servers(models: dict[str, str]) -> Iterator[Callable[..., ModelServer]
             command = [sys.executable, "-m", "tests.gateways.standin_model"]
             command += [f"--port={port}", f"--name={name}", f"--version={version}"]
         else:
-            command = [sys.executable, "-m", "jupyterlab_mlplat.serving"]
-            command += ["--model-uri", models[model], "--name", name, "--version", version]
-            command += ["--port", str(port)]
+            command = [*serving_command(models, name, version, model), "--port", str(port)]
         server = start_model_server(command, port, version)
         started.append(server)
         return server
 
     yield start
     for server in started:
-        if server.process.poll() is None:
-            server.process.terminate()
-            try:
-                server.process.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(server)
 
 
 @pytest_asyncio.fixture

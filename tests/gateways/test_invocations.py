@@ -28,9 +28,9 @@ ANSWER = {"predictions": [0, 1]}
 
 
 @pytest.fixture
-def churn(control: ControlStandin, model_servers):  # type: ignore[no-untyped-def]
+def churn(control: ControlStandin, pool):  # type: ignore[no-untyped-def]
     """alice's deployment ``churn`` served by version 1, and her key that may call it."""
-    v1 = model_servers("churn", "1")
+    v1 = pool["1"]
     control.route("churn", "alice", [("1", "primary", 100, v1.url)])
     control.key(KEY, "alice", ["churn"], key_id=1)
     return v1
@@ -127,11 +127,9 @@ async def test_a_flood_of_checks_of_one_key_costs_the_platform_one_call(
     assert control.checks == 1
 
 
-async def test_a_key_out_of_scope_is_403(
-    churn, control: ControlStandin, gateway_factory, model_servers
-):
+async def test_a_key_out_of_scope_is_403(churn, control: ControlStandin, gateway_factory, pool):
     gateway = await gateway_factory()
-    other = model_servers("fraud", "1")
+    other = pool["2"]
     control.route("fraud", "alice", [("1", "primary", 100, other.url)])
 
     # alice's key does not name fraud
@@ -162,8 +160,8 @@ async def test_a_flood_gets_429_with_retry_after(churn, control: ControlStandin,
     assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[0] == 200
 
 
-async def test_a_canary_gets_its_share(control: ControlStandin, model_servers, gateway_factory):
-    v1, v2 = model_servers("churn", "1"), model_servers("churn", "2")
+async def test_a_canary_gets_its_share(control: ControlStandin, pool, gateway_factory):
+    v1, v2 = pool["1"], pool["2"]
     control.route("churn", "alice", [("1", "primary", 80, v1.url), ("2", "canary", 20, v2.url)])
     control.key(KEY, "alice", ["churn"], key_id=1)
     gateway = await gateway_factory()
@@ -180,11 +178,11 @@ async def test_a_canary_gets_its_share(control: ControlStandin, model_servers, g
 
 
 async def test_a_rollout_reaches_the_gateway_through_the_feed(
-    churn, control: ControlStandin, model_servers, gateway_factory
+    churn, control: ControlStandin, pool, gateway_factory
 ):
     gateway = await gateway_factory(route_poll_seconds=0.2)
     assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[1]["X-Model-Version"] == "1"
-    v2 = model_servers("churn", "2")
+    v2 = pool["2"]
     control.route("churn", "alice", [("2", "primary", 100, v2.url)], revision=2)
 
     async def on_v2() -> bool:
@@ -203,10 +201,9 @@ async def test_a_rollout_reaches_the_gateway_through_the_feed(
 
 
 async def test_shadow_answers_are_compared_and_never_returned(
-    control: ControlStandin, model_servers, gateway_factory
+    control: ControlStandin, pool, gateway_factory
 ):
-    v1 = model_servers("churn", "1")
-    same, other = model_servers("churn", "2"), model_servers("churn", "3", "constant")
+    v1, same, other = pool["1"], pool["2"], pool["3"]
     control.key(KEY, "alice", ["churn"], key_id=1)
     gateway = await gateway_factory()
 
@@ -245,9 +242,9 @@ async def _metric(gateway, needle: str, version: str, value: float) -> bool:  # 
 
 
 async def test_shadow_copies_beyond_the_limit_are_dropped_and_counted(
-    control: ControlStandin, model_servers, gateway_factory
+    control: ControlStandin, pool, gateway_factory
 ):
-    v1, v2 = model_servers("churn", "1"), model_servers("churn", "2")
+    v1, v2 = pool["1"], pool["2"]
     control.key(KEY, "alice", ["churn"], key_id=1)
     control.route("churn", "alice", [("1", "primary", 100, v1.url), ("2", "shadow", 0, v2.url)])
     gateway = await gateway_factory(shadow_concurrency=1)
@@ -318,9 +315,15 @@ async def test_model_server_errors(churn, control: ControlStandin, gateway_facto
     assert (status, answer["reason"]) == (503, "deployment_not_ready")
 
 
-async def test_every_target_down_is_503_not_500(churn, control: ControlStandin, gateway_factory):
+async def test_every_target_down_is_503_not_500(
+    control: ControlStandin, gateway_factory, model_servers
+):
+    alone = model_servers("churn", "1")
+    control.route("churn", "alice", [("1", "primary", 100, alone.url)])
+    control.key(KEY, "alice", ["churn"], key_id=1)
     gateway = await gateway_factory()
-    churn.kill()
+    assert (await gateway.call("churn", ROWS, auth=f"Bearer {KEY}"))[0] == 200
+    alone.kill()
     status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
     assert (status, answer["reason"]) == (503, "model_server_unreachable")
     assert answer["request_id"]

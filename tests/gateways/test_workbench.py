@@ -1,0 +1,126 @@
+"""The gateway as the embedded workbench runs it: a hub service of its own (``deployments``)
+behind the hub's proxy, asking the real platform for routes and keys, in front of the model
+server the platform's local backend started for alice's registered version.
+
+Given alice's version deployed to staging through the platform and an API key she made for
+it; when an external system calls through the hub's public URL with the key, and people call
+with their hub tokens; then the model answers, ivan is told there is no such deployment, a
+key for nothing of hers is refused, and a revoked key stops working within the cache's bound.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+from typing import Any
+
+import mlflow
+import pytest
+import requests
+
+with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints on import
+    warnings.simplefilter("ignore")
+    import mlflow.sklearn
+
+from tests.workbench import Hub
+
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore::UserWarning",
+        "ignore::FutureWarning",
+        "ignore:Operation with range is deprecated",
+    )
+]
+
+COLUMNS = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
+ROW = {"dataframe_split": {"columns": COLUMNS, "data": [[5.1, 3.5, 1.4, 0.2]]}}
+SCOPES = [
+    "access:services!service=mlplat",
+    "access:services!service=mlflow",
+    "access:services!service=deployments",
+]
+
+
+def register(hub: Hub, token: str, user: str, name: str) -> None:
+    """One version of a small classifier in ``user``'s registered model ``name``, logged and
+    registered through the MLflow gateway as ``user``."""
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = load_iris(return_X_y=True, as_frame=True)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MLFLOW_TRACKING_TOKEN", token)
+        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
+        try:
+            mlflow.set_experiment(f"{user}/{name}")
+            with mlflow.start_run():
+                model = LogisticRegression(max_iter=300).fit(x, y)
+                mlflow.sklearn.log_model(
+                    model, name="model", registered_model_name=name, input_example=x.head(2)
+                )
+        finally:
+            mlflow.set_tracking_uri("")
+
+
+def call(method: str, url: str, auth: str, body: Any = None) -> requests.Response:
+    return requests.request(method, url, json=body, headers={"Authorization": auth}, timeout=60)
+
+
+def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> None:
+    hub = embedded_hub
+    alice = hub.token(hub.login("alice"), "alice", SCOPES)
+    ivan = hub.token(hub.login("ivan"), "ivan", SCOPES)
+    model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gw-{uuid.uuid4().hex[:6]}"
+    register(hub, alice, "alice", model)
+    platform = f"{hub.url}/services/mlplat/api/v1"
+    gateway = f"{hub.url}/services/deployments/api/v1/deployments/{name}/invocations"
+
+    body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
+    created = call("POST", f"{platform}/deployments", f"token {alice}", body)
+    assert created.status_code == 201, created.text
+    deadline = time.monotonic() + 180
+    while (page := call("GET", f"{platform}/deployments/{name}", f"token {alice}").json())[
+        "phase"
+    ] != "ready":
+        problems = [w["last_error"] for w in page["workloads"] if w["last_error"]]
+        assert page["phase"] != "failed" and time.monotonic() < deadline, problems
+        time.sleep(0.5)
+    made = call(
+        "POST", f"{platform}/apikeys", f"token {alice}", {"name": "ext", "deployments": [name]}
+    )
+    assert made.status_code == 201, made.text
+    secret, key_id = made.json()["secret"], made.json()["key"]["id"]
+    other = call("POST", f"{platform}/apikeys", f"token {alice}", {"name": "none"})
+    assert other.status_code == 201, other.text
+
+    # an external system, with the key, through the hub's public URL
+    answer = call("POST", gateway, f"Bearer {secret}", ROW)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"predictions": [0]}
+    assert answer.headers["X-Model-Version"] == "1"
+    # people with their hub tokens: the owner answers, someone else is told nothing exists
+    assert call("POST", gateway, f"token {alice}", ROW).status_code == 200
+    refused = call("POST", gateway, f"token {ivan}", ROW)
+    assert (refused.status_code, refused.json()["reason"]) == (404, "deployment_not_found")
+    # a key that names none of her deployments
+    refused = call("POST", gateway, f"Bearer {other.json()['secret']}", ROW)
+    assert (refused.status_code, refused.json()["reason"]) == (403, "key_out_of_scope")
+    # the model server's word on a bad payload reaches the caller
+    refused = call("POST", gateway, f"Bearer {secret}", {"rows": [[1, 2, 3, 4]]})
+    assert (refused.status_code, refused.json()["reason"]) == (400, "unknown_format")
+    # no credentials
+    refused = requests.post(gateway, json=ROW, timeout=30)
+    assert refused.status_code == 401
+    assert "WWW-Authenticate" in refused.headers
+
+    # revoked: refused within the gateway's cache (2 s) and one platform answer
+    assert call("DELETE", f"{platform}/apikeys/{key_id}", f"token {alice}").status_code == 200
+    revoked_at = time.monotonic()
+    while (answer := call("POST", gateway, f"Bearer {secret}", ROW)).status_code == 200:
+        assert time.monotonic() - revoked_at < 5, "the revoked key still works"
+        time.sleep(0.1)
+    assert (answer.status_code, answer.json()["reason"]) == (401, "key_revoked")
+
+    revision = page["revision"]
+    call("DELETE", f"{platform}/deployments/{name}?revision={revision}", f"token {alice}")
