@@ -52,8 +52,10 @@ from .records import (
     DeploymentRevision,
     DeploymentSpec,
     ModelSource,
+    Phase,
     Resources,
     Route,
+    RouteTarget,
     Size,
     Stage,
     WorkloadStatus,
@@ -381,12 +383,16 @@ class DeploymentService:
     def observed(self, name: str, statuses: Sequence[WorkloadStatus]) -> Deployment | None:
         """Record what the backend says of a deployment's workloads: their statuses, the phase
         and the route that follows from them (written only when something changed). The
-        backend's report is not a person's change: nothing is audited."""
+        backend's report is not a person's change: nothing is audited. Most reports change
+        nothing; they are answered from a plain read, without taking the deployment's lock."""
+        seen = tuple(sorted(statuses, key=lambda s: s.name))
+        quick = self.store.deployment(name)
+        if quick is None or not _rerouted(quick, seen):
+            return quick
         with self.store.transaction("mlplat-reconciler") as tx:
             current = tx.deployment_for_update(name)
             if current is None:
                 return None
-            seen = tuple(sorted(statuses, key=lambda s: s.name))
             before = tuple(sorted(current.workloads, key=lambda s: s.name))
             if _same_statuses(before, seen):
                 self._reroute(tx, current)
@@ -407,15 +413,7 @@ class DeploymentService:
         found: Deployment,
         workloads: Sequence[WorkloadStatus] | None = None,
     ) -> None:
-        statuses = {s.name: s for s in found.workloads}
-        if found.deleted_at is not None:
-            route: tuple[Any, ...] = ()
-            served = found.served
-        else:
-            served_versions = found.served.versions if found.served else ()
-            route, complete = rules.route_targets(found.name, found.spec, served_versions, statuses)
-            served = found.spec if complete else found.served
-        phase = rules.phase(found, statuses)
+        route, served, phase = _routing(found)
         if (
             workloads is None
             and route == found.route
@@ -567,6 +565,27 @@ def _changed(current: Deployment, yours: int) -> DeploymentChanged:
             "yours": yours,
         },
     )
+
+
+def _routing(
+    found: Deployment,
+) -> tuple[tuple[RouteTarget, ...], DeploymentSpec | None, Phase]:
+    """The route, the spec served in full and the phase that follow from the workloads."""
+    statuses = {s.name: s for s in found.workloads}
+    if found.deleted_at is not None:
+        return (), found.served, rules.phase(found, statuses)
+    served_versions = found.served.versions if found.served else ()
+    route, complete = rules.route_targets(found.name, found.spec, served_versions, statuses)
+    return route, found.spec if complete else found.served, rules.phase(found, statuses)
+
+
+def _rerouted(found: Deployment, seen: Sequence[WorkloadStatus]) -> bool:
+    """Whether a report of ``seen`` would change anything stored for ``found``."""
+    before = tuple(sorted(found.workloads, key=lambda s: s.name))
+    if not _same_statuses(before, seen):
+        return True
+    route, served, phase = _routing(found)
+    return route != found.route or served != found.served or phase is not found.phase
 
 
 def _same_statuses(a: Sequence[WorkloadStatus], b: Sequence[WorkloadStatus]) -> bool:
