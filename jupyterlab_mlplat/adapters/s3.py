@@ -165,13 +165,17 @@ class S3ObjectStore(ObjectStore):
         name = self._name(key)
         self._call("delete", lambda: self._client.remove_object(self.bucket, name))
 
-    def keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str, *, start_after: str = "") -> list[str]:
         canonical = object_key(prefix, prefix=True)
         full = f"{self.prefix}/{canonical}" if self.prefix else canonical
         cut = len(self.prefix) + 1 if self.prefix else 0
+        # the server skips what sorts before: a prefix that grows all day is not listed whole
+        after = (f"{self.prefix}/{start_after}" if self.prefix else start_after) or None
 
         def listed() -> list[str]:
-            found = self._client.list_objects(self.bucket, prefix=full or None, recursive=True)
+            found = self._client.list_objects(
+                self.bucket, prefix=full or None, recursive=True, start_after=after
+            )
             return sorted(o.object_name[cut:] for o in found if o.object_name and not o.is_dir)
 
         return self._call("list", listed)

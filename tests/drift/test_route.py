@@ -43,7 +43,12 @@ class TokenTable(PlatformAuthenticator):
 async def platform(tmp_path: Path, database_url: str) -> AsyncIterator[tuple[PlatformApp, str]]:
     sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
     app = PlatformApp(
-        data_dir=str(tmp_path), db_url=database_url, base_url="/", authenticator_class=TokenTable
+        data_dir=str(tmp_path),
+        db_url=database_url,
+        base_url="/",
+        authenticator_class=TokenTable,
+        # deployments recorded, never run: no reconciler (these tests are about drift)
+        deployer_class=None,
     )
     app.drift_interval_minutes = 0
     app.services = app.build_services()

@@ -18,6 +18,7 @@ from jupyterlab_mlplat.core.deployments.drift import (
     StatTest,
     comparisons,
     due,
+    listing_start,
     new_samples,
     newly_drifted,
     parse_since,
@@ -79,6 +80,10 @@ def test_new_samples_follow_the_gateways_names_in_time_then_batch_order() -> Non
     ordered = new_samples(keys, None)
     assert ordered == [keys[2], keys[1], keys[0]]
     assert new_samples(keys, keys[1]) == [keys[0]]
+    # listed again from the last one's instant: its batch 10 sorts before it as text
+    start = listing_start(keys[1])
+    assert all(k > start for k in keys[:3]) and start.endswith("Z")
+    assert listing_start(None) == "" and listing_start("drift/churn/3/other.txt") == ""
 
 
 def test_a_window_waits_for_rows_unless_it_is_old() -> None:

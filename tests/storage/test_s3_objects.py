@@ -83,6 +83,14 @@ def test_put_get_list_delete(store: ObjectStore) -> None:
         "drift/churn/31/20261203T120000Z-1.jsonl",
     ]
     assert store.keys("nothing/here/") == []
+    assert store.keys("drift/churn/3/", start_after="drift/churn/3/20261203T120000Z") == [
+        "drift/churn/3/20261203T120000Z-1.jsonl",
+        "drift/churn/3/20261203T120500Z-2.jsonl",
+    ]
+    assert store.keys("drift/", start_after="drift/churn/3/20261203T120000Z-1.jsonl") == [
+        "drift/churn/3/20261203T120500Z-2.jsonl",
+        "drift/churn/31/20261203T120000Z-1.jsonl",
+    ]
     store.delete("models/a/card.md")
     with pytest.raises(NotFound):
         store.get("models/a/card.md")

@@ -53,7 +53,7 @@ class LocalObjectStore(ObjectStore):
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str, *, start_after: str = "") -> list[str]:
         canonical = object_key(prefix, prefix=True)
         # the folder holding the prefix's last part, then a filter on the whole key: a prefix
         # need not end at a folder (``drift/churn/3/2026-``)
@@ -64,7 +64,7 @@ class LocalObjectStore(ObjectStore):
         for path in folder.rglob("*"):
             if path.is_file() and not path.name.startswith(".incoming-"):
                 key = path.relative_to(self.root).as_posix()
-                if key.startswith(canonical):
+                if key.startswith(canonical) and key > start_after:
                     found.append(key)
         return sorted(found)
 

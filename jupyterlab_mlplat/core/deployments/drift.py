@@ -196,6 +196,15 @@ def new_samples(keys: Iterable[str], last_sample: str | None) -> list[str]:
     return [k for k in ours if _order(k) > after]
 
 
+def listing_start(last_sample: str | None) -> str:
+    """Where to list a version's samples from after its last report: just before the last
+    object's instant, so its later batches of that same instant are listed again (as text,
+    batch 10 sorts before batch 9; ``new_samples`` then orders and filters them)."""
+    if not last_sample or sample_time(last_sample) is None:
+        return ""
+    return last_sample.rpartition("Z-")[0] + "Z"
+
+
 def due(keys: Sequence[str], rows: int, settings: DriftSettings, now: datetime) -> bool:
     """Whether a window of new samples (``keys``, oldest first, holding ``rows`` rows) is
     compared now: enough rows, or its oldest sample has waited long enough."""

@@ -35,6 +35,7 @@ from .drift import (
     due,
     feature_drift,
     is_drifted,
+    listing_start,
     new_samples,
     newly_drifted,
     rows_of_samples,
@@ -228,10 +229,11 @@ class DriftService:
 
     def _window(self, deployment: Watched, version: str) -> tuple[list[str], list[Row]] | None:
         last = self.store.last_drift_report(deployment.name, version)
-        keys = new_samples(
-            self.objects.keys(samples_prefix(deployment.name, version)),
-            last.last_sample if last else None,
-        )[:MAX_OBJECTS]
+        last_sample = last.last_sample if last else None
+        listed = self.objects.keys(
+            samples_prefix(deployment.name, version), start_after=listing_start(last_sample)
+        )
+        keys = new_samples(listed, last_sample)[:MAX_OBJECTS]
         rows: list[Row] = []
         for key in keys:
             found, unreadable = rows_of_samples(self.objects.get(key).decode("utf-8", "replace"))

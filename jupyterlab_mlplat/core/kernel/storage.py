@@ -42,9 +42,10 @@ class ObjectStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
-    def keys(self, prefix: str) -> list[str]:
-        """Every key under ``prefix`` (``drift/churn/3/``), sorted: what a job reads back of
-        what another part wrote (the gateway's request samples)."""
+    def keys(self, prefix: str, *, start_after: str = "") -> list[str]:
+        """Every key under ``prefix`` (``drift/churn/3/``) that sorts after ``start_after``,
+        sorted: what a job reads back of what another part wrote (the gateway's request
+        samples), without listing again what it read before."""
 
     def ping(self) -> None:
         """Raise ``Unavailable`` when objects cannot be written."""
