@@ -113,14 +113,14 @@ function SizeList(props: {
           <div className="jp-mlplat-profile-resources">
             {size.resources.max_replicas > size.resources.replicas
               ? trans.__(
-                  '%1 CPU, %2 memory per replica; %3 replicas, up to %4',
+                  '%1 CPU, %2 memory per replica; replicas: %3, up to %4',
                   size.resources.cpu,
                   size.resources.memory,
                   size.resources.replicas,
                   size.resources.max_replicas
                 )
               : trans.__(
-                  '%1 CPU, %2 memory per replica; %3 replicas',
+                  '%1 CPU, %2 memory per replica; replicas: %3',
                   size.resources.cpu,
                   size.resources.memory,
                   size.resources.replicas

@@ -86,7 +86,7 @@ export function sizeOptionLabel(
   trans: TranslationBundle
 ): string {
   return trans.__(
-    '%1 — %2 CPU, %3 memory, %4 replicas',
+    '%1 — %2 CPU, %3 memory, replicas: %4',
     size.title || size.name,
     size.resources.cpu,
     size.resources.memory,

@@ -273,7 +273,7 @@ function DeploymentView(
         <dt>{trans.__('Size')}</dt>
         <dd>
           {trans.__(
-            '%1: %2 CPU, %3 memory, %4 replicas',
+            '%1: %2 CPU, %3 memory, replicas: %4',
             data.spec.size,
             data.spec.resources.cpu,
             data.spec.resources.memory,
