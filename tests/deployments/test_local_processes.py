@@ -10,6 +10,7 @@ from /proc, so a replica left behind fails the test that left it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import pwd
@@ -143,6 +144,7 @@ async def deployer(place: Path, account: str) -> AsyncIterator[LocalProcessDeplo
         **folders(place),
         account=account,
         restart_delays=[0.2, 0.4, 0.8],
+        drain_seconds=1.0,
         grace_seconds=3.0,
     )
     try:
@@ -337,6 +339,8 @@ async def test_a_changed_workload_is_replaced_without_a_gap(
         async with aiohttp.ClientSession() as session:
             while not stop.is_set():
                 [status] = await deployer.observe("iris")
+                if status.ready_replicas < 1 or status.phase is not Phase.READY:
+                    failures.append(f"not ready: {status}")
                 try:
                     async with session.post(
                         f"{status.url}/invocations", json=models["logistic_request"]
@@ -349,6 +353,11 @@ async def test_a_changed_workload_is_replaced_without_a_gap(
                 await asyncio.sleep(0.01)
 
     caller = asyncio.create_task(call())
+    # When only its labels change (a canary shift or a rollback writes its traffic role there)
+    relabelled = dataclasses.replace(workload(models["logistic"]), labels={"traffic": "retiring"})
+    await deployer.apply("iris", [relabelled])
+    # Then nothing restarts
+    assert list(servers()) == [p.pid for p in old]
     # When its resources change
     await deployer.apply("iris", [workload(models["logistic"], memory="2Gi")])
     # Then the new replica takes over once ready, the old one stops, and no call failed

@@ -19,8 +19,10 @@ Supervision, per replica, in an asyncio task of the platform's loop:
 - after ``crash_loop_after`` crashes in a row it is ``failed`` (Kubernetes' CrashLoopBackOff):
   it is still restarted at the longest delay, so a fixed dependency heals it;
 - a changed workload (its source or resources) is replaced without a gap: a new generation of
-  replicas starts, the old one keeps serving (its URL is reported) until every new replica is
-  ready, then stops. A change of the number of replicas alone adds or stops replicas;
+  replicas starts, the old one keeps serving (its URL and its ready replicas are reported)
+  until every new replica is ready, and stops ``drain_seconds`` later (a control plane may
+  still route to it meanwhile). A change of the number of replicas alone adds or stops
+  replicas; its labels or owner change nothing that runs;
 - stopping is SIGTERM to the tether (which passes it on and gives the server the grace period),
   then SIGKILL to what is left of the replica's process tree.
 
@@ -195,12 +197,14 @@ class _Workload:
     retiring: list[_Replica] = field(default_factory=list)
 
 
-def _same_but_replicas(a: Workload, b: Workload) -> bool:
-    """Whether ``b`` differs from ``a`` at most in its number of replicas."""
+def _same_process(a: Workload, b: Workload) -> bool:
+    """Whether replicas of ``a`` can serve as replicas of ``b``: what a process is started
+    with (the files, the resources) is the same. The number of replicas, the owner and the
+    labels (the traffic role a control plane writes there changes with a canary shift or a
+    rollback) do not change a running process, so they never restart one."""
 
     def key(w: Workload) -> tuple[Any, ...]:
-        r = w.resources
-        return (w.deployment, w.owner, w.source, r.cpu, r.memory, sorted(w.labels.items()))
+        return (w.deployment, w.source, w.resources.cpu, w.resources.memory)
 
     return key(a) == key(b)
 
@@ -261,6 +265,12 @@ class LocalDeployments(LoggingConfigurable):
         "starts over), e.g. 30.",
     ).tag(config=True)
 
+    drain_seconds = Float(
+        10.0,
+        help="Seconds the replicas a replacement took over from keep running once the new ones "
+        "are ready, so that requests routed to them meanwhile still succeed, e.g. 10.",
+    ).tag(config=True)
+
     crash_loop_after = Int(
         3, help="Crashes in a row after which a replica is reported failed, e.g. 3."
     ).tag(config=True)
@@ -299,6 +309,7 @@ class LocalProcessDeployer:
         self._warned = False
         self._folder_locks: dict[Path, asyncio.Lock] = {}
         self._closed = False
+        self._closing = asyncio.Event()
 
     # ------------------------------------------------------------------ the port
     async def apply(self, deployment: str, workloads: Sequence[Workload]) -> None:
@@ -324,7 +335,7 @@ class LocalProcessDeployer:
                 self._scale(state, workload)
             elif state.spec == workload:
                 continue
-            elif _same_but_replicas(state.spec, workload):
+            elif _same_process(state.spec, workload):
                 state.spec = workload
                 self._scale(state, workload)
             else:
@@ -356,6 +367,7 @@ class LocalProcessDeployer:
     async def close(self) -> None:
         """Stop every replica (SIGTERM, then SIGKILL after the grace period) and wait."""
         self._closed = True
+        self._closing.set()
         replicas = [r for s in self._workloads.values() for r in (*s.current, *s.retiring)]
         self._workloads.clear()
         await self._stop_all(replicas)
@@ -383,7 +395,9 @@ class LocalProcessDeployer:
             name=state.spec.name,
             phase=phase,
             replicas=len(current),
-            ready_replicas=len(ready),
+            # while a replacement starts, the replicas it replaces still serve: they count, so
+            # that a control plane keeps routing to the URL reported
+            ready_replicas=len(serving),
             restarts=sum(r.restarts for r in current),
             last_error=errors[-1].last_error if errors else "",
             url=serving[0].url if serving else None,
@@ -441,7 +455,12 @@ class LocalProcessDeployer:
             return
         if all(r.ready for r in state.current):
             retiring, state.retiring = state.retiring, []
-            self._chore(self._stop_all(retiring))
+            self._chore(self._retire(retiring))
+
+    async def _retire(self, replicas: Sequence[_Replica]) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), self.settings.drain_seconds)
+        await self._stop_all(replicas)
 
     def _chore(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
