@@ -11,6 +11,7 @@ the routes are the invocations gateway's alone.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import tempfile
@@ -24,8 +25,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import mlflow
+import psycopg
 import pytest
 import requests
+import sqlalchemy as sa
 
 with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints on import
     warnings.simplefilter("ignore")
@@ -44,7 +47,8 @@ pytestmark = [
     )
 ]
 
-ROW = {
+POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
+ROW: dict[str, Any] = {
     "dataframe_split": {
         "columns": [
             "sepal length (cm)",
@@ -90,17 +94,43 @@ def models(embedded_hub: Hub) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
+def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for one module's platform (SQLite, or a fresh PostgreSQL database): its URL,
+    then, when resumed, the database dropped."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'platform.sqlite'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL: run through scripts/test or set MLPLAT_TEST_POSTGRES_URL")
+    name = f"mlplat_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.engine.make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
 def platform(
-    embedded_hub: Hub, models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    embedded_hub: Hub,
+    models: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PlatformThread]:
+    db_url = _database(request.param, tmp_path_factory)
     data_dir = tmp_path_factory.mktemp("platform")
     hub_port = urlparse(embedded_hub.url).port
     assert hub_port is not None
     secret_file = embedded_hub.data_dir / "secrets" / "mlflow-gateway-secret"
     app = PlatformApp(
         data_dir=str(data_dir),
-        db_url=f"sqlite:///{data_dir / 'platform.sqlite'}",
+        db_url=next(db_url),
         base_url="/services/mlplat/",
         authenticator_class=TokenTable,
         # MLflow itself, as the platform calls it (not through the gateway)
@@ -120,6 +150,7 @@ def platform(
     yield running
     running.stop()
     shutil.rmtree(models_dir, ignore_errors=True)
+    next(db_url, None)  # drops a PostgreSQL database
 
 
 def _until(platform: PlatformThread, name: str, test: Any, seconds: float = 90.0) -> Any:
