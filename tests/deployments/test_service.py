@@ -387,3 +387,43 @@ def test_sizes_are_seeded_and_admins_manage_them(world: World) -> None:
         world.service.delete_size(ADAM, "small", 1)
     world.service.delete_size(ADAM, "tiny", 3)
     assert "tiny" not in [s.name for s in world.service.sizes(ALICE)]
+
+
+def test_the_running_reconciler_wakes_on_a_change_and_drains_what_the_route_left(
+    world: World,
+) -> None:
+    async def scenario() -> None:
+        reconciler = Reconciler(
+            world.service, world.backend, interval=30.0, pending_interval=0.05, drain=0.5
+        )
+        reconciler.start()
+        try:
+            created = await world.service.create(
+                ALICE, "churn-api", Stage.STAGING, "churn-model", "1", "small"
+            )
+            await _eventually(lambda: world.backend.running.get("churn-api"))  # woken at once
+            world.backend.make_ready("churn-api-v1", "churn-api-v2")
+            split = await world.service.set_traffic(
+                ALICE, "churn-api", created.revision, canary=("2", 50), shadow=None
+            )
+            await _eventually(lambda: len(world.service.get(ALICE, "churn-api").route) == 2)
+            promoted = await asyncio.to_thread(
+                world.service.promote, ALICE, "churn-api", split.revision
+            )
+            assert [t.version for t in promoted.route] == ["2"]
+            # v1 left the route: it keeps running for the drain, then it goes
+            await asyncio.sleep(0.2)
+            assert "churn-api-v1" in world.backend.running["churn-api"]
+            await _eventually(lambda: "churn-api-v1" not in world.backend.running["churn-api"])
+        finally:
+            await reconciler.aclose()
+        assert world.backend.closed and world.service.on_change is None
+
+    run(scenario())
+
+
+async def _eventually(test: Any, seconds: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not test():
+        assert asyncio.get_running_loop().time() < deadline, "it did not happen in time"
+        await asyncio.sleep(0.02)
