@@ -284,6 +284,8 @@ c.Spawner.http_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
 c.Spawner.start_timeout = int(os.environ.get("MLPLAT_SPAWN_TIMEOUT", "300"))
 c.Spawner.environment = {
     "MLPLAT_PLATFORM_URL": f"{platform_url}/services/mlplat/",
+    # the Deployments tab's Try it calls the invocations gateway as the person, directly
+    "MLPLAT_GATEWAY_URL": f"http://127.0.0.1:{port['DEPLOYMENTS']}/",
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
     # MLflow clients in the user's kernels log as the user: the server's own hub token. The
     # public URL (through the hub's proxy), so the run links MLflow prints open in a browser.

@@ -117,6 +117,16 @@ class MLPlatformServerApp(ExtensionApp):
     def _mlflow_token_default(self) -> str:
         return os.environ.get("MLFLOW_TRACKING_TOKEN", "")
 
+    gateway_url = Unicode(
+        help="The deployments' invocations gateway as this server reaches it, for the "
+        "Deployments tab's Try it, e.g. http://127.0.0.1:8104/ (the hub's deployments "
+        "service). Defaults to $MLPLAT_GATEWAY_URL; without one Try it answers 503."
+    ).tag(config=True)
+
+    @default("gateway_url")
+    def _gateway_url_default(self) -> str:
+        return os.environ.get("MLPLAT_GATEWAY_URL", "")
+
     mlflow_ui_url = Unicode(
         help="Where people open the MLflow UI in a browser, e.g. /services/mlflow/. Defaults "
         "to $MLPLAT_MLFLOW_UI_URL."

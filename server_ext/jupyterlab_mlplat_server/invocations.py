@@ -38,27 +38,20 @@ class Answer:
 class GatewayCaller:
     """Calls ``POST {gateway}/api/v1/deployments/{name}/invocations`` with a hub token.
 
-    ``gateway`` is the hub's ``deployments`` service beside the platform's (its URL with
-    ``/services/mlplat/`` made ``/services/deployments/``); empty in standalone mode, where
-    no gateway runs."""
+    ``gateway`` is the hub's ``deployments`` service as this server reaches it (the
+    extension's ``gateway_url``); empty in standalone mode, where no gateway runs."""
 
     gateway: str
     token: str
 
-    @classmethod
-    def beside(cls, platform_url: str, token: str) -> GatewayCaller:
-        if not platform_url:
-            return cls("", token)
-        base = platform_url if platform_url.endswith("/") else platform_url + "/"
-        return cls(urljoin(base, "../deployments/"), token)
-
     async def invoke(self, name: str, body: bytes) -> Answer:
         if not self.gateway:
             raise Unavailable(
-                "no deployments gateway runs in standalone mode",
+                "no deployments gateway is configured (standalone mode)",
                 params={"service": "deployments"},
             )
-        url = urljoin(self.gateway, f"api/v1/deployments/{quote(name, safe='')}/invocations")
+        base = self.gateway if self.gateway.endswith("/") else self.gateway + "/"
+        url = urljoin(base, f"api/v1/deployments/{quote(name, safe='')}/invocations")
         request = HTTPRequest(
             url,
             method="POST",
@@ -116,9 +109,7 @@ class InvocationsHandler(SidebarHandler):
 
     def caller(self) -> GatewayCaller:
         app = self.extensionapp
-        return GatewayCaller.beside(
-            getattr(app, "platform_url", ""), getattr(app, "platform_token", "")
-        )
+        return GatewayCaller(getattr(app, "gateway_url", ""), getattr(app, "platform_token", ""))
 
 
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [

@@ -2,8 +2,9 @@
 beside the platform) with its own hub token and hands the answer back as it came; an absent
 gateway is a 503 with a reason, never a traceback.
 
-The gateway here is a stand-in speaking its HTTP (the real one, with a real model server, is
-tests/gateways'; the browser test drives this route against the real stack)."""
+The gateway (the extension's ``gateway_url``) is a stand-in speaking its HTTP (the real one,
+with a real model server, is tests/gateways'; the browser test drives this route against the
+real stack)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def hub_port() -> int:
 def extension_config(hub_port: int) -> dict[str, Any]:
     return {
         "platform_url": f"http://127.0.0.1:{hub_port}/services/mlplat/",
+        "gateway_url": f"http://127.0.0.1:{hub_port}/services/deployments/",
         "platform_token": SERVER_TOKEN,
         "request_timeout": 2.0,
     }
@@ -125,6 +127,7 @@ async def test_the_model_servers_refusal_comes_back_as_it_said_it(
 
 
 async def test_no_gateway_is_a_503_with_a_reason(jp_fetch: Any) -> None:
+    """Configured, but nothing answers there (the stand-in is not started)."""
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch(
             "jupyterlab-mlplat",
