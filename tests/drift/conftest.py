@@ -25,6 +25,7 @@ from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
 from jupyterlab_mlplat.core.deployments.records import (
+    Change,
     DeploymentSpec,
     Resources,
     ServedVersion,
@@ -104,6 +105,23 @@ class World:
         )
         with self.store.transaction(owner) as tx:
             tx.insert_deployment(name, owner, Stage.STAGING, spec, datetime.now(UTC))
+
+    def stop(self, name: str) -> None:
+        """Delete the deployment and mark its workloads gone, as the control plane does: the
+        name is free again."""
+        found = self.store.deployment(name)
+        assert found is not None
+        now = datetime.now(UTC)
+        with self.store.transaction(found.owner) as tx:
+            assert tx.save_spec(
+                name,
+                expected_revision=found.revision,
+                spec=found.spec,
+                change=Change.DELETE,
+                at=now,
+                deleted=True,
+            )
+            tx.mark_stopped(name, now)
 
     async def sample(self, name: str, version: str, rows: list[dict[str, Any]]) -> str:
         """One object of samples written by the gateway's own sampler (every request kept):

@@ -9,8 +9,9 @@ import asyncio
 
 import pytest
 
-from jupyterlab_mlplat.core.deployments.drift import ReportStatus, StatTest
+from jupyterlab_mlplat.core.deployments.drift import DriftSettings, ReportStatus, StatTest
 from jupyterlab_mlplat.core.deployments.drift_service import Reference
+from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.records import NotificationKind
 from jupyterlab_mlplat.platform.drift import DriftJob
 from tests.drift.conftest import World, normal_rows
@@ -123,3 +124,33 @@ async def test_the_platforms_job_runs_passes_until_stopped(world: World) -> None
     assert [r.rows for r in world.store.drift_reports("timed-api", since=None, limit=5)] == [40]
     await asyncio.sleep(0.2)
     assert job.passes == passes  # stopped
+
+
+async def test_a_name_taken_again_starts_with_no_reports_and_no_samples(world: World) -> None:
+    world.deploy("again-api")
+    _reference(world)
+    await world.sample("again-api", "1", normal_rows(40, 2.0, seed=13))
+    assert (await world.service.run_once()).notified == 1
+    await world.sample("again-api", "1", normal_rows(40, 2.0, seed=14))  # never compared
+    world.stop("again-api")
+    world.deploy("again-api")
+    await world.sample("again-api", "1", normal_rows(40, 2.0, seed=15))
+
+    summary = await world.service.run_once()
+
+    # only the new deployment's samples, and its first crossing is told again
+    assert (summary.reports, summary.notified) == (1, 1)
+    _, reports = world.service.reports(Identity("alice"), "again-api")
+    assert [r.rows for r in reports] == [40]
+
+
+async def test_a_large_reference_is_cut_evenly(world: World) -> None:
+    world.service.settings = DriftSettings(min_rows=30, max_rows=100)
+    world.deploy("big-api")
+    world.references.known[("churn-model", "1")] = Reference(
+        "dataset", tuple(normal_rows(1_000, 0.0, seed=16))
+    )
+    await world.sample("big-api", "1", normal_rows(40, 0.0, seed=17))
+    await world.service.run_once()
+    report = world.store.last_drift_report("big-api", "1")
+    assert report is not None and report.reference_rows == 100 and report.rows == 40

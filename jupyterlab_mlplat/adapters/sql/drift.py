@@ -112,12 +112,19 @@ class SqlDriftIndex:
         raise NotImplementedError
 
     def last_drift_report(
-        self, deployment: str, version: str, *, compared: bool = False
+        self,
+        deployment: str,
+        version: str,
+        *,
+        compared: bool = False,
+        since: datetime | None = None,
     ) -> DriftReport | None:
         d = drift_reports.c
         query = sa.select(drift_reports).where(d.deployment == deployment, d.version == version)
         if compared:
             query = query.where(d.status == str(ReportStatus.COMPARED))
+        if since is not None:
+            query = query.where(d.computed_at >= since)
         query = query.order_by(d.id.desc()).limit(1)
         with self._translated(), self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()

@@ -51,6 +51,9 @@ log = logging.getLogger("mlplat.drift")
 MAX_OBJECTS = 500
 #: the most reports one chart reads
 MAX_REPORTS = 1_000
+#: the references held between passes (a dataset sample may be large: each is cut to the
+#: settings' ``max_rows``)
+MAX_REFERENCES = 64
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class Watched:
     model_name: str
     #: the versions it serves now (primary, canary, shadow)
     versions: tuple[str, ...]
+    #: when it was made: reports and samples from before belong to an earlier deployment of
+    #: the same name (names are freed when a deployment stops)
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,15 @@ class DriftTx(UnitOfWork):
 
 class DriftStore(Transactional[DriftTx], Protocol):
     def last_drift_report(
-        self, deployment: str, version: str, *, compared: bool = False
+        self,
+        deployment: str,
+        version: str,
+        *,
+        compared: bool = False,
+        since: datetime | None = None,
     ) -> DriftReport | None:
-        """The newest report of the version (only one with features when ``compared``)."""
+        """The newest report of the version (only one with features when ``compared``;
+        only one computed from ``since`` on)."""
         ...
 
     def drift_reports(
@@ -186,6 +198,7 @@ class DriftService:
             owner=found.owner,
             model_name=name,
             versions=tuple(dict.fromkeys(v.version for v in found.spec.versions)),
+            created_at=found.created_at,
         )
 
     # ------------------------------------------------------------------ the job
@@ -228,12 +241,16 @@ class DriftService:
         return await asyncio.to_thread(self._finish, deployment, version, keys, rows, reference)
 
     def _window(self, deployment: Watched, version: str) -> tuple[list[str], list[Row]] | None:
-        last = self.store.last_drift_report(deployment.name, version)
+        born = deployment.created_at
+        last = self.store.last_drift_report(deployment.name, version, since=born)
         last_sample = last.last_sample if last else None
         listed = self.objects.keys(
             samples_prefix(deployment.name, version), start_after=listing_start(last_sample)
         )
-        keys = new_samples(listed, last_sample)[:MAX_OBJECTS]
+        keys = new_samples(listed, last_sample)
+        if born is not None:  # an earlier deployment's samples under the same name
+            keys = [k for k in keys if (sample_time(k) or born) >= born]
+        keys = keys[:MAX_OBJECTS]
         rows: list[Row] = []
         for key in keys:
             found, unreadable = rows_of_samples(self.objects.get(key).decode("utf-8", "replace"))
@@ -253,7 +270,9 @@ class DriftService:
             )
             if found is None:
                 return None  # asked again next time: the run may log one yet
-            self._references[key] = found
+            if len(self._references) >= MAX_REFERENCES:  # the longest-held goes
+                del self._references[next(iter(self._references))]
+            self._references[key] = _bounded(found, self.settings.max_rows)
         return self._references[key]
 
     def _finish(
@@ -306,7 +325,9 @@ class DriftService:
     ) -> tuple[DriftReport, bool]:
         drifted = is_drifted(report, self.settings)
         previous = (
-            self.store.last_drift_report(deployment.name, report.version, compared=True)
+            self.store.last_drift_report(
+                deployment.name, report.version, compared=True, since=deployment.created_at
+            )
             if report.features
             else None
         )
@@ -330,6 +351,16 @@ class DriftService:
             drifted=drifted,
         )
         return stored, bool(crossed)
+
+
+def _bounded(reference: Reference, limit: int) -> Reference:
+    """At most ``limit`` rows, evenly spread over the reference (a sorted dataset keeps its
+    range)."""
+    rows = reference.rows
+    if len(rows) <= limit:
+        return reference
+    step = len(rows) / limit
+    return replace(reference, rows=tuple(rows[int(i * step)] for i in range(limit)))
 
 
 def _may_name(name: str) -> bool:
