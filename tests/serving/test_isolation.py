@@ -8,9 +8,11 @@ way the server does, so a lazy import counts too.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.serving.conftest import ROWS
 
@@ -49,3 +51,28 @@ def test_the_server_imports_only_itself_and_no_mlflow(models: dict[str, str]) ->
     assert outside == []
     assert "jupyterlab_mlplat.serving.app" in seen["ours"]
     assert seen["mlflow"] == []
+
+
+def test_no_module_of_the_server_names_one_of_ours_outside_it() -> None:
+    """The same fence read from the source, so an import on a path the probe above does not
+    take (another flavour, an error branch) counts too."""
+    root = Path(__file__).resolve().parents[2] / "jupyterlab_mlplat" / "serving"
+    wrong = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 1:
+                wrong.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            wrong += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] == "jupyterlab_mlplat"
+                and not n.startswith("jupyterlab_mlplat.serving")
+            ]
+    assert wrong == []
