@@ -6,15 +6,17 @@ normal(0, 1) sample it does not; the owner is told once per crossing."""
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
+from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings, ReportStatus, StatTest
 from jupyterlab_mlplat.core.deployments.drift_service import Reference
 from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.records import NotificationKind
 from jupyterlab_mlplat.platform.drift import DriftJob
-from tests.drift.conftest import World, normal_rows
+from tests.drift.conftest import SECRET, World, normal_rows
 
 pytestmark = pytest.mark.asyncio
 
@@ -154,3 +156,20 @@ async def test_a_large_reference_is_cut_evenly(world: World) -> None:
     await world.service.run_once()
     report = world.store.last_drift_report("big-api", "1")
     assert report is not None and report.reference_rows == 100 and report.rows == 40
+
+
+async def test_an_object_store_that_does_not_answer_fails_the_pass_not_the_job(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.deploy("down-api")
+    _reference(world)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    world.service.objects = S3ObjectStore(
+        f"http://127.0.0.1:{port}", "drift", access_key="k", secret_key=SECRET, retries=0
+    )
+    summary = await world.service.run_once()
+    assert (summary.reports, summary.failed) == (0, 1)
+    assert "down-api" in caplog.text and "unavailable" in caplog.text
+    assert SECRET not in caplog.text
