@@ -199,9 +199,6 @@ export function DeployFields(props: {
   const nameError = form.nameError ?? (form.name ? live : null);
   return (
     <div className="jp-mlplat-deploy-form">
-      <p className="jp-mlplat-field-hint">
-        {trans.__('Version %2 of “%1”', target.modelName, target.version)}
-      </p>
       {form.failure && (
         <p className="jp-mlplat-field-error" role="alert">
           {form.failure}
