@@ -1,0 +1,170 @@
+"""The Deployments tab in Chromium, on the embedded workbench's real stack (the platform's
+reconciler starting the real model server as a local process, the invocations gateway): alice
+deploys her version to staging from its page, sees it ready, tries it, sends 20 % to a canary
+of her next version, and rolls back to the revision before; the same tab in Russian. Each step
+is photographed into ui-tests/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Locator, Page, expect
+
+from tests.publishing import PLATFORM_SCOPES, Kernel, register_in_kernel, server_token
+from tests.workbench import Hub
+
+pytestmark = pytest.mark.browser
+
+#: a model server starts in a few seconds; a loaded machine takes longer
+READY_TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="module")
+def versions(workbench: Any) -> Iterator[dict[str, str]]:
+    """Two versions of one of alice's models, trained and registered in her own kernel."""
+    uid = uuid.uuid4().hex[:6]
+    model = f"alice-iris-{uid}"
+
+    def train() -> list[str]:
+        hub = Hub(workbench)
+        kernel = Kernel(hub, "alice", server_token(hub, "alice"))
+        try:
+            return [register_in_kernel(kernel, model, f"alice/deploy-{uid}") for _ in range(2)]
+        finally:
+            kernel.close()
+
+    # in a thread of its own: Playwright's sync API keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        first, second = pool.submit(train).result()
+    names = {"model": model, "first": first, "second": second, "deployment": f"iris-{uid}"}
+    yield names
+    # whatever a failed test left running is stopped
+    hub = Hub(workbench)
+    token = hub.token(hub.login("alice"), "alice", PLATFORM_SCOPES)
+    headers = {"Authorization": f"token {token}"}
+    url = f"{hub.url}/services/mlplat/api/v1/deployments/{names['deployment']}"
+    found = requests.get(url, headers=headers, timeout=30)
+    if found.status_code == 200:
+        requests.delete(
+            url, params={"revision": found.json()["revision"]}, headers=headers, timeout=30
+        )
+
+
+def _version_page(panel: Locator, page: Page, model: str, version: str) -> Locator:
+    panel.get_by_role("tab", name=re.compile("^(Models|Модели)")).click()
+    models = panel.get_by_role("tabpanel")
+    models.get_by_role("button", name=re.compile("^(Refresh|Обновить)")).click()
+    table = models.get_by_role("table", name=re.compile(re.escape(model)))
+    table.get_by_role("button", name=f"v{version}").click()
+    view = page.locator(".jp-mlplat-version-view").filter(has_text=model)
+    expect(view).to_be_visible(timeout=30_000)
+    return view
+
+
+def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
+    page: Page,
+    versions: dict[str, str],
+    open_panel: Callable[[str], Locator],
+    set_language: Callable[[Page, str, str], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    panel = open_panel("alice")
+    # the sidebar as wide as a person drags it to read a deployment
+    page.evaluate(
+        "() => { const p = document.querySelector('#jp-left-stack');"
+        " if (p) { p.parentElement.style.minWidth = '460px'; } }"
+    )
+    name = versions["deployment"]
+
+    # Given alice's version page, When she deploys it to staging
+    view = _version_page(panel, page, versions["model"], versions["first"])
+    view.get_by_role("button", name="Deploy…").click()
+    dialog = page.get_by_role("dialog")
+    field = dialog.get_by_label("Name")
+    field.fill("Iris!")
+    expect(dialog.get_by_text(re.compile("Only lowercase letters"))).to_be_visible()
+    field.fill(name)
+    expect(dialog.get_by_label("Stage")).to_have_value("staging")
+    screenshot("deployments-dialog-en")
+    dialog.get_by_role("button", name="Deploy", exact=True).click()
+
+    # Then the Deployments tab shows it, and it becomes ready
+    tab = panel.get_by_role("tabpanel")
+    expect(tab.get_by_role("heading", name=re.compile(re.escape(name)))).to_be_visible(
+        timeout=30_000
+    )
+    title = tab.locator(".jp-mlplat-page-title")
+    expect(title.locator("[data-phase]")).to_have_attribute(
+        "data-phase", "ready", timeout=READY_TIMEOUT
+    )
+    screenshot("deployments-ready-en")
+
+    # When she tries it with the example's row, Then the model answers with its latency
+    tryit = tab.get_by_role("region", name="Try it")
+    tryit.get_by_role("button", name="Send").click()
+    said = tryit.locator(".jp-mlplat-try-answer, [role='alert']")
+    expect(said.first).to_be_visible(timeout=30_000)
+    tryit.scroll_into_view_if_needed()
+    screenshot("deployments-try-it-en")
+    assert tryit.get_by_role("alert").count() == 0, tryit.get_by_role("alert").inner_text()
+    expect(tryit.get_by_text(re.compile(r"Answer in [\d.]+ ms \(HTTP 200\)"))).to_be_visible()
+    expect(tryit.locator(".jp-mlplat-try-answer pre")).to_contain_text("predictions")
+    expect(tryit.locator(".jp-mlplat-try-curl pre")).to_contain_text("Bearer mlp_…")
+
+    # When she sends 20 % to version 2 as a canary
+    canary = tab.get_by_role("group", name="Canary")
+    canary.get_by_label("Version").select_option(versions["second"])
+    canary.get_by_label("Share of traffic").fill("20")
+    expect(canary.locator("output")).to_have_text("20 %")
+    canary.get_by_role("button", name="Apply canary").click()
+    expect(tab.get_by_text("Traffic changed: revision 2.")).to_be_visible(timeout=30_000)
+    expect(tab.locator(".jp-mlplat-traffic-canary")).to_have_text("canary: 20 %")
+    expect(tab.locator(".jp-mlplat-traffic-primary")).to_have_text("primary: 80 %")
+    canary.scroll_into_view_if_needed()
+    screenshot("deployments-canary-en")
+
+    # When she rolls back, Then she is asked, naming the revision it returns to
+    tab.get_by_role("button", name="Roll back").click()
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text(f"Roll back “{name}” to revision 1?")
+    screenshot("deployments-rollback-en")
+    confirm.get_by_role("button", name="Roll back").click()
+    expect(tab.get_by_text("Rolled back: revision 3.")).to_be_visible(timeout=30_000)
+    expect(tab.locator(".jp-mlplat-traffic-canary")).to_have_count(0)
+    expect(tab.locator(".jp-mlplat-traffic-primary")).to_have_text("primary: 100 %")
+
+    # The same tab in Russian
+    panel = set_language(page, "alice", "ru_RU")
+    try:
+        panel.get_by_role("tab", name="Развёртывания").click()
+        tab = panel.get_by_role("tabpanel")
+        tab.get_by_role("button", name=re.compile(re.escape(name))).click()
+        expect(tab.get_by_role("heading", name=re.compile(re.escape(name)))).to_be_visible(
+            timeout=30_000
+        )
+        expect(tab.get_by_role("group", name="Канареечная версия")).to_be_visible()
+        expect(tab.get_by_text("Обслуживаемые версии")).to_be_visible()
+        screenshot("deployments-ready-ru")
+        tab.get_by_role("button", name="Отправить").click()
+        expect(tab.get_by_text(re.compile(r"Ответ за [\d.]+ мс \(HTTP 200\)"))).to_be_visible(
+            timeout=30_000
+        )
+        tab.get_by_role("region", name="Попробовать").scroll_into_view_if_needed()
+        screenshot("deployments-try-it-ru")
+
+        # And she deletes it, after a confirmation
+        tab.get_by_role("button", name="Удалить").click()
+        page.get_by_role("dialog").get_by_role("button", name="Удалить").click()
+        expect(tab.get_by_role("button", name=re.compile(re.escape(name)))).to_have_count(
+            0, timeout=30_000
+        )
+        screenshot("deployments-list-ru")
+    finally:
+        set_language(page, "alice", "en")
