@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from jupyterlab_mlplat.adapters.local.accounts import ensure_account, hand_over
 from jupyterlab_mlplat.hub.groups import RoleGroups
 from jupyterlab_mlplat.hub.tether import tethered
 
@@ -28,6 +29,8 @@ secrets_dir = data_dir / "secrets"
 # set by mlplat-embedded when it runs as root: the services run as this unprivileged account,
 # each person's workspace as their own (docs/security.md); unset, all run as the hub's user
 service_account = os.environ.get("MLPLAT_SERVICE_ACCOUNT", "")
+# the account deployed models run as, when the hub runs as root (deployments, below)
+MODELS_ACCOUNT = "mlplat-models"
 
 
 def as_service(service: dict, home: Path) -> dict:
@@ -122,6 +125,31 @@ c.JupyterHub.services = [
         "api_token": (secrets_dir / "spawner-token").read_text().strip(),
     },
 ]
+
+# --- deployments: the platform runs each replica of a deployed model as a local process
+# (jupyterlab_mlplat/adapters/local/processes.py), the versions' files and the servers' home
+# under data_dir/deployments. Models are code: as root, they run as an account of their own
+# that reads nothing of the platform's. To start them so, the platform keeps three of root's
+# powers (changing accounts, signalling them: CAP_SETUID, CAP_SETGID, CAP_KILL) and no
+# other; the deployer hands none of them on (no capabilities, no_new_privs in every server).
+deployments_dir = data_dir / "deployments"
+platform_service = c.JupyterHub.services[0]
+platform_service["command"].append(f"--LocalDeployments.deployments_dir={deployments_dir}")
+if service_account:
+    services_account = ensure_account(
+        service_account, system=True, comment="jupyterlab-mlplat services"
+    )
+    models_account = ensure_account(
+        MODELS_ACCOUNT, system=True, comment="jupyterlab-mlplat model servers"
+    )
+    hand_over(deployments_dir, services_account, 0o755)
+    hand_over(deployments_dir / "models", services_account, 0o755)
+    hand_over(deployments_dir / "home", models_account, 0o700)
+    # setpriv changes the account, keeping the three powers (at the end of this file, before
+    # the tether, which then runs as the services' account too, as the proxy's does)
+    del platform_service["user"]
+    platform_service["environment"]["HOME"] = str(data_dir / "platform")
+    platform_service["command"].append(f"--LocalDeployments.account={MODELS_ACCOUNT}")
 
 # --- MLflow: the tracking server on loopback, and the gateway that puts it behind the hub login.
 # MLflow's auth app enforces permissions (creators manage, everybody reads); its
@@ -302,6 +330,13 @@ for service in c.JupyterHub.services:
     if service.get("command"):
         service["command"] = tethered(service["command"], parent=os.getpid())
 c.Spawner.cmd = tethered(c.Spawner.cmd, parent=os.getpid())
+if service_account:  # the platform's three powers (deployments, above)
+    powers = "+setuid,+setgid,+kill"
+    platform_service["command"] = [
+        *drop_to_service[:-1],
+        *(f"--inh-caps={powers}", f"--ambient-caps={powers}", "--"),
+        *platform_service["command"],
+    ]
 # JupyterHub 6's periodic service check reads a service's server after its stop removed it and
 # prints an AttributeError traceback when it fires during shutdown; a service that exits is
 # restarted by the hub's own poll, so the check would only add a log line
