@@ -37,18 +37,16 @@ import yaml
 from jupyterlab_mlplat.adapters.local.accounts import ensure_account, hand_over
 from jupyterlab_mlplat.adapters.local.processes import (
     LocalProcessDeployer,
-    WorkloadInvalid,
-    WorkloadNotFound,
     safe_segment,
 )
 from jupyterlab_mlplat.adapters.mlflow.artifacts import (
     MlflowModelFiles,
-    ModelFilesRefused,
     _segments,
 )
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV, SECRET_HEADER, USER_HEADER
+from jupyterlab_mlplat.core.deployments.errors import LogsUnavailable
 from jupyterlab_mlplat.core.deployments.records import (
     ModelSource,
     Phase,
@@ -56,6 +54,7 @@ from jupyterlab_mlplat.core.deployments.records import (
     Workload,
     WorkloadStatus,
 )
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput
 
 AS_ROOT = os.geteuid() == 0
 SERVING = Path(__file__).resolve().parents[2] / "jupyterlab_mlplat" / "serving" / "__main__.py"
@@ -318,7 +317,7 @@ async def test_a_new_version_replaces_the_old_one(
     assert [s.name for s in await deployer.observe("iris")] == ["iris-v2"]
     assert await invoke(str(status.url), models["constant_request"]) == [2, 2, 2]
     assert not await gone(old)
-    with pytest.raises(WorkloadNotFound):
+    with pytest.raises(LogsUnavailable):
         await deployer.logs("iris-v1")
 
 
@@ -474,7 +473,8 @@ def test_a_platform_holding_only_three_powers_runs_servers_that_hold_none(
             f"""
             import asyncio
             from jupyterlab_mlplat.adapters.local.processes import LocalProcessDeployer
-            from jupyterlab_mlplat.core.deployments.records import (
+            from jupyterlab_mlplat.core.deployments.errors import LogsUnavailable
+from jupyterlab_mlplat.core.deployments.records import (
                 ModelSource, Phase, Resources, Workload)
 
             async def main():
@@ -535,18 +535,18 @@ def test_a_platform_holding_only_three_powers_runs_servers_that_hold_none(
 
 @pytest.mark.asyncio
 async def test_workloads_it_cannot_run_are_refused(deployer: LocalProcessDeployer) -> None:
-    with pytest.raises(WorkloadInvalid):
+    with pytest.raises(InvalidInput):
         await deployer.apply("iris", [workload("/nonexistent", memory="lots")])
-    with pytest.raises(WorkloadInvalid):  # no MLflow to fetch from
+    with pytest.raises(InvalidInput):  # no MLflow to fetch from
         await deployer.apply("iris", [workload("mlflow-artifacts:/1/2/artifacts/model")])
-    with pytest.raises(WorkloadInvalid):  # another deployment's workload
+    with pytest.raises(InvalidInput):  # another deployment's workload
         await deployer.apply("other", [workload("/nonexistent")])
-    with pytest.raises(WorkloadNotFound):
+    with pytest.raises(LogsUnavailable):
         await deployer.logs("iris-v9")
     assert await deployer.observe("iris") == []
     assert safe_segment("../x") == "%2E.%2Fx" and safe_segment("catalog.churn") == "catalog.churn"
     for bad in ("1/../2", "/1//2", "1/./2", "%2e%2e/x"):
-        with pytest.raises(ModelFilesRefused):
+        with pytest.raises(InvalidInput):
             _segments(bad)
 
 

@@ -76,6 +76,7 @@ import psutil
 from traitlets import Float, Int, List, Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from jupyterlab_mlplat.core.deployments.errors import LogsUnavailable
 from jupyterlab_mlplat.core.deployments.records import (
     ModelSource,
     Phase,
@@ -83,7 +84,7 @@ from jupyterlab_mlplat.core.deployments.records import (
     Workload,
     WorkloadStatus,
 )
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, PlatformError
+from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError, Unavailable
 from jupyterlab_mlplat.core.profiles.rules import cpu_cores, memory_bytes
 
 from .accounts import Account, ensure_account
@@ -108,18 +109,6 @@ THREAD_VARIABLES = (
     "NUMEXPR_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS",
 )
-
-
-class WorkloadNotFound(NotFound):
-    """``logs`` of a workload this backend does not run."""
-
-    reason = "workload_not_found"
-
-
-class WorkloadInvalid(InvalidInput):
-    """A workload the local backend cannot run (a person can act on the message)."""
-
-    reason = "workload_invalid"
 
 
 class ModelFiles(Protocol):
@@ -314,12 +303,14 @@ class LocalProcessDeployer:
     # ------------------------------------------------------------------ the port
     async def apply(self, deployment: str, workloads: Sequence[Workload]) -> None:
         if self._closed:
-            raise WorkloadInvalid("the deployer is closed", params={"deployment": deployment})
+            raise Unavailable(
+                "the deployments backend is stopping", params={"deployment": deployment}
+            )
         wanted = {w.name: w for w in workloads}
         for workload in workloads:
             self._check(deployment, workload)
         if len(wanted) != len(workloads):
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 "two workloads of one deployment share a name",
                 params={"deployment": deployment},
             )
@@ -352,8 +343,9 @@ class LocalProcessDeployer:
     async def logs(self, workload: str, *, tail: int = 200) -> str:
         state = self._workloads.get(workload)
         if state is None:
-            raise WorkloadNotFound(
-                f"no workload {workload!r} runs here", params={"workload": workload[:100]}
+            raise LogsUnavailable(
+                f"no workload {workload!r} runs here",
+                params={"version": workload.rpartition("-v")[2][:50]},
             )
         replicas = state.current or state.retiring
         if len(replicas) == 1:
@@ -408,21 +400,21 @@ class LocalProcessDeployer:
     def _check(self, deployment: str, workload: Workload) -> None:
         params = {"workload": workload.name[:100]}
         if workload.deployment != deployment:
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 f"workload {workload.name!r} belongs to deployment {workload.deployment!r}",
                 params=params,
             )
         other = self._workloads.get(workload.name)
         if other is not None and other.spec.deployment != deployment:
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 f"workload {workload.name!r} is already run for another deployment", params=params
             )
         if workload.resources.replicas < 0:
-            raise WorkloadInvalid("a workload cannot have fewer than 0 replicas", params=params)
+            raise InvalidInput("a workload cannot have fewer than 0 replicas", params=params)
         self._limits(workload.resources)  # a quantity it cannot read is refused now
         source = workload.source
         if local_folder(source.uri) is None and self.files is None:
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 "this workbench has no MLflow to fetch the model's files from",
                 params={**params, "location": source.uri[:200]},
             )
@@ -639,12 +631,12 @@ class LocalProcessDeployer:
             memory = memory_bytes(resources.memory)
             cores = cpu_cores(resources.cpu)
         except (InvalidInput, decimal.InvalidOperation, ValueError):
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 "the workload's resources are not Kubernetes quantities (cpu 500m, memory 512Mi)",
                 params={"cpu": resources.cpu[:50], "memory": resources.memory[:50]},
             ) from None
         if memory <= 0 or cores <= 0:
-            raise WorkloadInvalid(
+            raise InvalidInput(
                 "a workload needs some CPU and some memory",
                 params={"cpu": resources.cpu[:50], "memory": resources.memory[:50]},
             )

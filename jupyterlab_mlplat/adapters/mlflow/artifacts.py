@@ -40,17 +40,11 @@ MAX_FILES = 10_000
 CHUNK = 1 << 20
 
 
-class ModelFilesRefused(InvalidInput):
-    """A version's files live where the platform does not fetch from (not MLflow's proxy)."""
-
-    reason = "model_files_refused"
-
-
 def _segments(path: str) -> list[str]:
     """``path`` as its segments, refused when one would leave the folder it names."""
     parts = unquote(path).strip("/").split("/")
     if not parts or any(p in ("", ".", "..") or "\x00" in p for p in parts):
-        raise ModelFilesRefused(
+        raise InvalidInput(
             "the model version's artifact location is not a plain path",
             params={"location": path[:200]},
         )
@@ -61,7 +55,7 @@ def _plain_name(name: str) -> str:
     """One entry of a listing: a single segment, never a path of its own."""
     base = name.rsplit("/", 1)[-1]
     if base in ("", ".", "..") or "\x00" in base or "\\" in base:
-        raise ModelFilesRefused(
+        raise InvalidInput(
             "MLflow listed a file name the platform will not write", params={"name": base[:100]}
         )
     return base
@@ -90,7 +84,7 @@ class MlflowModelFiles:
             )
             uri = str(answer.get("artifact_uri", ""))
         if not uri.startswith(PROXIED):
-            raise ModelFilesRefused(
+            raise InvalidInput(
                 "the version's files are not kept behind MLflow's artifact proxy, where the "
                 "platform fetches them; register the model through the workbench's MLflow",
                 params={"location": uri[:200]},
@@ -120,13 +114,13 @@ class MlflowModelFiles:
         self, root: list[str], folder: Path, *, depth: int, counted: list[int]
     ) -> None:
         if depth > MAX_DEPTH:
-            raise ModelFilesRefused("the model's files are nested too deep", params={})
+            raise InvalidInput("the model's files are nested too deep", params={})
         folder.mkdir(mode=0o700)  # noqa: ASYNC240  (local, cheap)
         for entry in await self._list(root):
             name = _plain_name(str(entry.get("path", "")))
             counted[0] += 1
             if counted[0] > MAX_FILES:
-                raise ModelFilesRefused("the model holds too many files", params={})
+                raise InvalidInput("the model holds too many files", params={})
             if entry.get("is_dir"):
                 await self._download_tree(
                     [*root, name], folder / name, depth=depth + 1, counted=counted
