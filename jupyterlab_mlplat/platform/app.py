@@ -587,7 +587,8 @@ class PlatformApp(Application):
         assert self.services is not None, "initialize() first"
         if self.drift_job is None:
             interval = 60.0 * self.drift_interval_minutes
-            self.drift_job = DriftJob(self.services.drift, interval).start()
+            services = self.services
+            self.drift_job = DriftJob(services.drift, interval, services.metrics).start()
 
     def start_reconciler(self) -> None:
         """Run the deployments' backend and its reconciler on this thread's event loop."""

@@ -11,12 +11,17 @@ from tornado.ioloop import IOLoop
 
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService, RunSummary
 
+from .observability import Metrics
+
 log = logging.getLogger("mlplat.drift")
 
 
 class DriftJob:
-    def __init__(self, service: DriftService, interval: float) -> None:
+    def __init__(
+        self, service: DriftService, interval: float, metrics: Metrics | None = None
+    ) -> None:
         self.service = service
+        self.metrics = metrics
         #: seconds between the end of a pass and the start of the next
         self.interval = interval
         self._task: asyncio.Task[object] | None = None
@@ -48,6 +53,8 @@ class DriftJob:
             return None
         finally:
             self.passes += 1
+        if self.metrics is not None:
+            self._count(self.metrics, summary)
         if summary.reports or summary.failed:
             log.info(
                 "drift pass: %d report(s), %d owner(s) told, %d version(s) failed",
@@ -62,3 +69,12 @@ class DriftJob:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
+
+    @staticmethod
+    def _count(metrics: Metrics, summary: RunSummary) -> None:
+        metrics.drift_failures.inc(summary.failed)
+        for report in summary.stored:
+            metrics.drift_reports.labels(str(report.status)).inc()
+            if report.features:
+                labels = metrics.drift_share.labels(report.deployment, report.version)
+                labels.set(report.drifted_share)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class Metrics:
@@ -20,5 +20,23 @@ class Metrics:
             "mlplat_http_request_duration_seconds",
             "Time to answer an HTTP request",
             ["route", "method"],
+            registry=self.registry,
+        )
+        # the drift job (platform/drift.py): what each pass found
+        self.drift_share = Gauge(
+            "mlplat_drift_share",
+            "Share of the features that drifted in a served version's latest drift report",
+            ["deployment", "version"],
+            registry=self.registry,
+        )
+        self.drift_reports = Counter(
+            "mlplat_drift_reports",
+            "Drift reports stored, by status (compared, no_reference, ...)",
+            ["status"],
+            registry=self.registry,
+        )
+        self.drift_failures = Counter(
+            "mlplat_drift_check_failures",
+            "Served versions whose drift could not be checked in a pass (store or MLflow down)",
             registry=self.registry,
         )

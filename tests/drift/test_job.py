@@ -16,6 +16,7 @@ from jupyterlab_mlplat.core.deployments.drift_service import Reference
 from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.records import NotificationKind
 from jupyterlab_mlplat.platform.drift import DriftJob
+from jupyterlab_mlplat.platform.observability import Metrics
 from tests.drift.conftest import SECRET, World, normal_rows
 
 pytestmark = pytest.mark.asyncio
@@ -115,7 +116,8 @@ async def test_the_platforms_job_runs_passes_until_stopped(world: World) -> None
     world.deploy("timed-api")
     _reference(world)
     await world.sample("timed-api", "1", normal_rows(40, 2.0, seed=12))
-    job = DriftJob(world.service, 0.05).start()
+    metrics = Metrics()
+    job = DriftJob(world.service, 0.05, metrics).start()
     for _ in range(100):
         await asyncio.sleep(0.05)
         if job.passes >= 2:
@@ -124,6 +126,10 @@ async def test_the_platforms_job_runs_passes_until_stopped(world: World) -> None
     passes = job.passes
     assert passes >= 2
     assert [r.rows for r in world.store.drift_reports("timed-api", since=None, limit=5)] == [40]
+    sample = metrics.registry.get_sample_value
+    # x drifted (normal(2, 1)), plan did not
+    assert sample("mlplat_drift_share", {"deployment": "timed-api", "version": "1"}) == 0.5
+    assert sample("mlplat_drift_reports_total", {"status": "compared"}) == 1.0
     await asyncio.sleep(0.2)
     assert job.passes == passes  # stopped
 

@@ -139,6 +139,8 @@ class RunSummary:
     reports: int = 0
     notified: int = 0
     failed: int = 0
+    #: the reports stored, for the job's metrics
+    stored: tuple[DriftReport, ...] = ()
 
 
 class DriftService:
@@ -226,6 +228,7 @@ class DriftService:
                         summary,
                         reports=summary.reports + 1,
                         notified=summary.notified + (1 if outcome[1] else 0),
+                        stored=(*summary.stored, outcome[0]),
                     )
         return summary
 
