@@ -134,6 +134,7 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
     tab.get_by_role("button", name="Roll back").click()
     confirm = page.get_by_role("dialog")
     expect(confirm).to_contain_text(f"Roll back “{name}” to revision 1?")
+    expect(confirm).to_contain_text("made by alice: version 1 (primary, 100 %)")
     screenshot("deployments-rollback-en")
     confirm.get_by_role("button", name="Roll back").click()
     expect(tab.get_by_text("Rolled back: revision 3.")).to_be_visible(timeout=30_000)
@@ -162,9 +163,9 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
         # And she deletes it, after a confirmation
         tab.get_by_role("button", name="Удалить").click()
         page.get_by_role("dialog").get_by_role("button", name="Удалить").click()
-        expect(tab.get_by_role("button", name=re.compile(re.escape(name)))).to_have_count(
-            0, timeout=30_000
-        )
+        # back on the list, which no longer holds it
+        expect(tab.get_by_role("heading", name="Мои развёртывания")).to_be_visible(timeout=30_000)
+        expect(tab.get_by_role("button", name=re.compile(re.escape(name)))).to_have_count(0)
         screenshot("deployments-list-ru")
     finally:
         set_language(page, "alice", "en")

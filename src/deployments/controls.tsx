@@ -52,10 +52,10 @@ export function Controls(props: IControlsProps): JSX.Element {
   const rollback = async () => {
     const body = target
       ? trans.__(
-          'Return to revision %1 (%2): %3. The change is a new revision; nothing of the history is lost.',
+          'Return to revision %1, made by %2: %3. The change is a new revision; nothing of the history is lost.',
           target.revision,
-          revisionSummary(target, trans),
-          target.actor
+          target.actor,
+          revisionSummary(target, trans)
         )
       : trans.__(
           'Return to the revision before %1. The change is a new revision; nothing of the history is lost.',
@@ -338,9 +338,9 @@ export function revisionSummary(
   return revision.spec.versions
     .map(v =>
       v.traffic === 'shadow'
-        ? trans.__('version %1 %2', v.version, trafficLabel(v.traffic, trans))
+        ? trans.__('version %1 (%2)', v.version, trafficLabel(v.traffic, trans))
         : trans.__(
-            'version %1 %2 %3 %',
+            'version %1 (%2, %3 %)',
             v.version,
             trafficLabel(v.traffic, trans),
             v.percent
