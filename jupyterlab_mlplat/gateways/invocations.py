@@ -801,6 +801,10 @@ class InvocationsGatewayApp(Application):
         "", help="File holding the S3 secret key, e.g. /etc/mlplat/s3/secret-key."
     ).tag(config=True)
 
+    @default("log_level")
+    def _log_level_default(self) -> int:
+        return logging.INFO  # a route's changes and every refusal are worth a line
+
     @default("log_format")
     def _log_format_default(self) -> str:
         return LOG_FORMAT.replace(" req=%(request_id)s", "")
@@ -810,6 +814,8 @@ class InvocationsGatewayApp(Application):
         if control is None:
             if not self.platform_url:
                 raise SystemExit(f"{self.name}: set MLPLAT_PLATFORM_URL (the platform service)")
+            if not self.platform_token:
+                raise SystemExit(f"{self.name}: set JUPYTERHUB_API_TOKEN (this service's token)")
             control = PlatformControl(self.platform_url, self.platform_token, timeout=5.0)
         people = None
         if self.hub_api_url:
@@ -855,6 +861,11 @@ class InvocationsGatewayApp(Application):
         )
 
     async def serve(self) -> None:
+        # the data plane's own lines go where the application's go, in its format and level
+        for handler in self.log.handlers:
+            log.addHandler(handler)
+        log.setLevel(self.log.level)
+        log.propagate = False
         app = make_app(self.build(), self.base_url)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()

@@ -80,6 +80,7 @@ class RouteTable:
         self.routes: dict[str, Route] = {}
         self._missing: dict[str, float] = {}
         self._fetching: dict[str, asyncio.Future[Route]] = {}
+        self._rechecked: dict[str, float] = {}
         self.cursor = 0
         #: monotonic time of the last answer of the feed (0: never)
         self.fresh_at = 0.0
@@ -87,11 +88,22 @@ class RouteTable:
     async def get(self, name: str) -> Route:
         route = self.routes.get(name)
         if route is not None:
-            return route
+            if route.targets or not self._recheck_due(name):
+                return route
+            # nothing ready as the feed last said: ask now (once a period), rather than refuse
+            # until the feed brings the change (a deployment becoming ready is the common case)
+            return await self.refresh(name)
         until = self._missing.get(name)
         if until is not None and time.monotonic() < until:
             raise DeploymentNotFound(f"There is no deployment {name!r}.", params={"name": name})
         return await self.refresh(name)
+
+    def _recheck_due(self, name: str) -> bool:
+        now = time.monotonic()
+        if now - self._rechecked.get(name, 0.0) < self.poll_seconds:
+            return False
+        self._rechecked[name] = now
+        return True
 
     async def refresh(self, name: str) -> Route:
         """Ask the platform now (one call for every request waiting on the same name)."""
@@ -115,7 +127,24 @@ class RouteTable:
                 return known
             raise
         self._missing.pop(name, None)
-        self.routes[name] = route
+        return self._keep(route)
+
+    def _keep(self, route: Route) -> Route:
+        """Keep a route unless a newer one is known already (a feed answer that was under way
+        while a fetch brought a newer route must not put the older one back)."""
+        known = self.routes.get(route.name)
+        if known is not None and known.sequence > route.sequence:
+            return known
+        if known is None or known.targets != route.targets:
+            shares = " ".join(f"{t.version}:{t.traffic}:{t.percent}" for t in route.targets)
+            log.info(
+                "route %s revision %d (%d): %s",
+                route.name,
+                route.revision,
+                route.sequence,
+                shares or "nothing ready",
+            )
+        self.routes[route.name] = route
         return route
 
     def apply(self, cursor: int, changed: list[Route], removed: list[str]) -> None:
@@ -123,7 +152,7 @@ class RouteTable:
             if not route.active:  # deleted: its name may be taken again by someone else
                 self.routes.pop(route.name, None)
                 continue
-            self.routes[route.name] = route
+            self._keep(route)
             self._missing.pop(route.name, None)
         for name in removed:
             self.routes.pop(name, None)
