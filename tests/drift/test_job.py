@@ -108,6 +108,7 @@ async def test_a_broken_sample_object_does_not_stop_the_job(world: World) -> Non
     _reference(world)
     key = await world.sample("messy-api", "1", normal_rows(40, 0.0, seed=11))
     world.objects.put(key.replace(".jsonl", "0.jsonl"), b"\xff\xfe not json\n")
+    world.objects.put(key.replace(".jsonl", "1.jsonl"), b"[" * 200_000 + b"]" * 200_000)
     summary = await world.service.run_once()
     assert (summary.reports, summary.failed) == (1, 0)
 

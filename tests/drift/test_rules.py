@@ -73,6 +73,16 @@ def test_sample_lines_are_read_and_bad_ones_counted() -> None:
     assert rows == ROWS and unreadable == 2
 
 
+def test_a_poison_sample_is_counted_not_fatal() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    tensor = {"name": "x", "shape": [1], "datatype": "FP64", "data": [[[[[[1.5]]]]]]}
+    text = "\n".join(
+        [deep, json.dumps({"payload": {"inputs": [tensor]}}), '{"payload": "{not json"}']
+    )
+    rows, unreadable = rows_of_samples(text)
+    assert rows == [{"x": 1.5}] and unreadable == 2
+
+
 def test_new_samples_follow_the_gateways_names_in_time_then_batch_order() -> None:
     at = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
     keys = [drift_key("churn", "3", at, n) for n in (10, 9, 1)] + ["drift/churn/3/other.txt"]

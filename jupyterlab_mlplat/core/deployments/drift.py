@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -273,10 +273,22 @@ def _tensors(inputs: Sequence[Mapping[str, Any]]) -> list[Row]:
 
 
 def _flatten(data: list[Any]) -> list[Any]:
+    """A nested list's leaves in order, without recursion (a request nested 10,000 deep is
+    data, not a reason to stop the job)."""
     out: list[Any] = []
-    for item in data:
-        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    stack: list[Iterator[Any]] = [iter(data)]
+    while stack:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+        elif isinstance(item, list):
+            stack.append(iter(item))
+        else:
+            out.append(item)
     return out
+
+
+_END = object()
 
 
 def rows_of_request(body: Any) -> list[Row]:
@@ -327,7 +339,7 @@ def rows_of_samples(text: str) -> tuple[list[Row], int]:
             continue
         try:
             sample = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
             unreadable += 1
             continue
         if isinstance(sample, Mapping):
@@ -337,7 +349,7 @@ def rows_of_samples(text: str) -> tuple[list[Row], int]:
                 if isinstance(sample, str):  # a payload kept as the text it arrived as
                     try:
                         sample = json.loads(sample)
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         unreadable += 1
                         continue
         found = rows_of_request(sample)

@@ -223,6 +223,15 @@ class DriftService:
                     )
                     summary = replace(summary, failed=summary.failed + 1)
                     continue
+                except Exception as err:  # one version's bug stops no other
+                    log.error(
+                        "drift of %s version %s failed: %s",
+                        deployment.name,
+                        version,
+                        type(err).__name__,  # the type only: a message may quote the data
+                    )
+                    summary = replace(summary, failed=summary.failed + 1)
+                    continue
                 if outcome is not None:
                     summary = replace(
                         summary,
