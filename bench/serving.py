@@ -252,6 +252,16 @@ def running(target: Target) -> Iterator[float | None]:
         log.close()
 
 
+#: CPU seconds each server's process had used when it first answered: on a shared machine the
+#: wall time to the first answer mostly measures the others' load, this what the start costs
+START_CPU: dict[str, list[float]] = {}
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def first_answer(target: Target, proc: subprocess.Popen[bytes], started: float) -> float:
     import urllib.error
     import urllib.request
@@ -266,6 +276,7 @@ def first_answer(target: Target, proc: subprocess.Popen[bytes], started: float) 
         try:
             with urllib.request.urlopen(request, timeout=2) as answer:  # noqa: S310
                 if answer.status == 200:
+                    START_CPU.setdefault(target.name, []).append(_cpu_seconds(proc.pid))
                     return time.perf_counter() - started
         except (urllib.error.URLError, OSError):
             pass
@@ -523,8 +534,10 @@ def main() -> None:
             if seconds is not None:
                 tries.append(seconds)
                 starts[target.name] = statistics.median(tries)
+                cpu = ", ".join(f"{x:.2f}" for x in START_CPU.get(target.name, []))
                 print(f"{target.name}: first good answer after "
-                      f"{', '.join(f'{x:.2f}' for x in tries)} s", flush=True)  # fmt: skip
+                      f"{', '.join(f'{x:.2f}' for x in tries)} s (CPU {cpu} s)",
+                      flush=True)  # fmt: skip
             live.append(target)
         for round_ in range(args.rounds):
             for conns in args.connections:
@@ -600,9 +613,9 @@ def report(
         p50 = opens["ours"].p50
         goals.append((f"ours p50 <= 3 ms at {args.rate:g} req/s", p50 <= 3, f"{p50:.2f} ms"))
     if "ours" in starts:
-        goals.append(
-            ("deploy -> first good answer <= 3 s", starts["ours"] <= 3, f"{starts['ours']:.2f} s")
-        )
+        cpu = statistics.median(START_CPU.get("ours", [0.0]))
+        figure = f"{starts['ours']:.2f} s (the process's CPU by then: {cpu:.2f} s)"
+        goals.append(("deploy -> first good answer <= 3 s", starts["ours"] <= 3, figure))
     gateway = rps("gateway")
     if gateway and kserve:
         goals.append(
