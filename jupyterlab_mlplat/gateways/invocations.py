@@ -571,7 +571,9 @@ class Invocations:
         if isinstance(err, RateLimited):
             headers["Retry-After"] = str(err.params.get("retry_after", 1))
         # one line per refusal; a flood of 429s is the client's business, not the log's
-        level = logging.DEBUG if status == 429 else (logging.WARNING if status >= 500 else 20)
+        level = logging.WARNING if status >= 500 else logging.INFO
+        if status == 429:
+            level = logging.DEBUG
         log.log(level, "%s %s: %d %s req=%s", request.method, request.path, status, err.reason, rid)
         return web.json_response(body, status=status, headers=headers)
 

@@ -88,7 +88,9 @@ class RouteTable:
     async def get(self, name: str) -> Route:
         route = self.routes.get(name)
         if route is not None:
-            if route.targets or not self._recheck_due(name):
+            if route.targets:
+                return route
+            if name not in self._fetching and not self._recheck_due(name):
                 return route
             # nothing ready as the feed last said: ask now (once a period), rather than refuse
             # until the feed brings the change (a deployment becoming ready is the common case)

@@ -5,6 +5,7 @@ platform is away."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
@@ -83,6 +84,16 @@ async def test_an_empty_route_is_asked_again_once_a_period() -> None:
     assert platform.fetched == 1
     # while it stays ready, no more calls
     await table.get("churn")
+    assert platform.fetched == 1
+
+
+async def test_callers_of_an_empty_route_wait_for_the_same_check() -> None:
+    platform = Platform({"churn": route(sequence=1)})
+    table = RouteTable(platform, poll_seconds=60)
+    await table.poll_once()
+    platform.routes["churn"] = route("1", sequence=2)
+    found = await asyncio.gather(*(table.get("churn") for _ in range(10)))
+    assert {r.targets[0].version for r in found} == {"1"}
     assert platform.fetched == 1
 
 

@@ -10,9 +10,13 @@ key for nothing of hers is refused, and a revoked key stops working within the c
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 import uuid
 import warnings
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import mlflow
@@ -42,9 +46,9 @@ SCOPES = [
 ]
 
 
-def register(hub: Hub, token: str, user: str, name: str) -> None:
-    """One version of a small classifier in ``user``'s registered model ``name``, logged and
-    registered through the MLflow gateway as ``user``."""
+def register(hub: Hub, token: str, user: str, name: str, versions: int = 1) -> None:
+    """``versions`` versions of a small classifier in ``user``'s registered model ``name``,
+    logged and registered through the MLflow gateway as ``user``."""
     from sklearn.datasets import load_iris
     from sklearn.linear_model import LogisticRegression
 
@@ -54,17 +58,32 @@ def register(hub: Hub, token: str, user: str, name: str) -> None:
         mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
         try:
             mlflow.set_experiment(f"{user}/{name}")
-            with mlflow.start_run():
-                model = LogisticRegression(max_iter=300).fit(x, y)
-                mlflow.sklearn.log_model(
-                    model, name="model", registered_model_name=name, input_example=x.head(2)
-                )
+            for c in range(versions):
+                with mlflow.start_run():
+                    model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
+                    mlflow.sklearn.log_model(
+                        model, name="model", registered_model_name=name, input_example=x.head(2)
+                    )
         finally:
             mlflow.set_tracking_uri("")
 
 
 def call(method: str, url: str, auth: str, body: Any = None) -> requests.Response:
     return requests.request(method, url, json=body, headers={"Authorization": auth}, timeout=60)
+
+
+def until_ready(platform: str, name: str, alice: str, test: Any = None) -> dict[str, Any]:
+    """The deployment's page once it is ready (and ``test`` holds for it)."""
+    deadline = time.monotonic() + 180
+    while True:
+        page: dict[str, Any] = call(
+            "GET", f"{platform}/deployments/{name}", f"token {alice}"
+        ).json()
+        if page["phase"] == "ready" and (test is None or test(page)):
+            return page
+        problems = [w["last_error"] for w in page["workloads"] if w["last_error"]]
+        assert page["phase"] != "failed" and time.monotonic() < deadline, problems
+        time.sleep(0.5)
 
 
 def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> None:
@@ -79,13 +98,7 @@ def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> Non
     body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
     created = call("POST", f"{platform}/deployments", f"token {alice}", body)
     assert created.status_code == 201, created.text
-    deadline = time.monotonic() + 180
-    while (page := call("GET", f"{platform}/deployments/{name}", f"token {alice}").json())[
-        "phase"
-    ] != "ready":
-        problems = [w["last_error"] for w in page["workloads"] if w["last_error"]]
-        assert page["phase"] != "failed" and time.monotonic() < deadline, problems
-        time.sleep(0.5)
+    page = until_ready(platform, name, alice)
     made = call(
         "POST", f"{platform}/apikeys", f"token {alice}", {"name": "ext", "deployments": [name]}
     )
@@ -123,4 +136,88 @@ def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> Non
     assert (answer.status_code, answer.json()["reason"]) == (401, "key_revoked")
 
     revision = page["revision"]
+    call("DELETE", f"{platform}/deployments/{name}?revision={revision}", f"token {alice}")
+
+
+class Load:
+    """A stream of requests through the gateway from a few threads, counting every answer."""
+
+    def __init__(self, url: str, secret: str, threads: int = 4) -> None:
+        self.url, self.secret = url, secret
+        self.answered: Counter[str] = Counter()
+        self.failed: list[str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+
+    def __enter__(self) -> Load:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(60)
+
+    def _run(self) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.secret}"
+        while not self._stop.is_set():
+            try:
+                answer = session.post(self.url, json=ROW, timeout=30)
+            except requests.RequestException as err:
+                self.failed.append(type(err).__name__)
+                continue
+            if answer.status_code == 200:
+                self.answered[answer.headers["X-Model-Version"]] += 1
+            else:
+                self.failed.append(f"{answer.status_code} {answer.text[:200]}")
+
+
+def test_no_request_through_the_gateway_fails_across_a_canary_shift_and_a_rollback(
+    embedded_hub: Hub,
+) -> None:
+    hub = embedded_hub
+    alice = hub.token(hub.login("alice"), "alice", SCOPES)
+    model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gr-{uuid.uuid4().hex[:6]}"
+    register(hub, alice, "alice", model, versions=2)
+    platform = f"{hub.url}/services/mlplat/api/v1"
+    body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
+    assert call("POST", f"{platform}/deployments", f"token {alice}", body).status_code == 201
+    until_ready(platform, name, alice)
+    made = call(
+        "POST",
+        f"{platform}/apikeys",
+        f"token {alice}",
+        {"name": "load", "deployments": [name], "rate_limit": 1000},
+    )
+    gateway = f"{hub.url}/services/deployments/api/v1/deployments/{name}/invocations"
+
+    with Load(gateway, made.json()["secret"]) as load:
+        time.sleep(1)
+        shift = {"revision": 1, "canary": {"version": "2", "percent": 20}}
+        changed = call("PUT", f"{platform}/deployments/{name}/traffic", f"token {alice}", shift)
+        assert changed.status_code == 200, changed.text
+        shifted = until_ready(platform, name, alice, lambda p: len(p["route"]) == 2)
+        time.sleep(3)
+        back = call(
+            "POST",
+            f"{platform}/deployments/{name}/rollback",
+            f"token {alice}",
+            {"revision": shifted["revision"]},
+        )
+        assert back.status_code == 200, back.text
+        until_ready(
+            platform, name, alice, lambda p: [w["name"] for w in p["workloads"]] == [f"{name}-v1"]
+        )
+        time.sleep(2)
+
+    if load.failed:  # what the gateway saw, for whoever reads the failure
+        page = call("GET", f"{platform}/deployments/{name}", f"token {alice}").json()
+        seen = [line for line in hub.log.read_text().splitlines() if "invocations" in line]
+        detail = {"answered": load.answered, "page": page, "gateway": seen[-40:]}
+        Path("/tmp/f-e2e-detail.json").write_text(json.dumps(detail, indent=1, default=str))
+    assert load.failed == [], (len(load.failed), load.failed[:3], load.answered)
+    assert load.answered["1"] > 0 and load.answered["2"] > 0, load.answered
+    revision = back.json()["revision"]
     call("DELETE", f"{platform}/deployments/{name}?revision={revision}", f"token {alice}")
