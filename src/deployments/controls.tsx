@@ -12,8 +12,8 @@ export interface IControlsProps {
   model: DeploymentsModel;
   open: DeploymentsModel.IOpen;
   data: IDeployment;
-  /** The versions of the deployment's model the person may pick. */
-  versions: string[];
+  /** The versions of the deployment's model the person may pick; null while read. */
+  versions: string[] | null;
   trans: TranslationBundle;
   /** Ask before a change that cannot be taken back (tests answer it). */
   confirm?: (title: string, body: string, accept: string) => Promise<boolean>;
@@ -45,7 +45,7 @@ export function Controls(props: IControlsProps): JSX.Element {
   const primary = served(data.spec, 'primary');
   const canary = served(data.spec, 'canary');
   const shadow = served(data.spec, 'shadow');
-  const others = props.versions.filter(v => v !== primary?.version);
+  const others = props.versions?.filter(v => v !== primary?.version) ?? null;
   const busy = open.busy !== null;
   const target = rollbackTarget(data, open.revisions);
 
@@ -171,16 +171,15 @@ export function Controls(props: IControlsProps): JSX.Element {
 /** Pick a version and its share (1–99 %), apply; or clear the canary. */
 function CanaryControl(props: {
   current: { version: string; percent: number } | null;
-  versions: string[];
+  versions: string[] | null;
   busy: boolean;
   trans: TranslationBundle;
   onApply: (version: string, percent: number) => void;
   onClear: () => void;
 }): JSX.Element {
-  const { current, versions, busy, trans } = props;
-  const [picked, setVersion] = React.useState(
-    current?.version ?? versions[0] ?? ''
-  );
+  const { current, busy, trans } = props;
+  const versions = props.versions ?? [];
+  const [picked, setVersion] = React.useState(current?.version ?? '');
   const version = pickable(picked, versions);
   const [percent, setPercent] = React.useState(current?.percent ?? 10);
   const versionId = React.useId();
@@ -191,7 +190,7 @@ function CanaryControl(props: {
       <VersionPicker
         id={versionId}
         value={version}
-        versions={versions}
+        versions={props.versions}
         busy={busy}
         trans={trans}
         onChange={setVersion}
@@ -234,14 +233,15 @@ function CanaryControl(props: {
 /** Pick a version that gets a copy of every request; or clear the shadow. */
 function ShadowControl(props: {
   current: string | null;
-  versions: string[];
+  versions: string[] | null;
   busy: boolean;
   trans: TranslationBundle;
   onApply: (version: string) => void;
   onClear: () => void;
 }): JSX.Element {
-  const { current, versions, busy, trans } = props;
-  const [picked, setVersion] = React.useState(current ?? versions[0] ?? '');
+  const { current, busy, trans } = props;
+  const versions = props.versions ?? [];
+  const [picked, setVersion] = React.useState(current ?? '');
   const version = pickable(picked, versions);
   const versionId = React.useId();
   return (
@@ -255,7 +255,7 @@ function ShadowControl(props: {
       <VersionPicker
         id={versionId}
         value={version}
-        versions={versions}
+        versions={props.versions}
         busy={busy}
         trans={trans}
         onChange={setVersion}
@@ -293,7 +293,7 @@ function pickable(picked: string, versions: string[]): string {
 function VersionPicker(props: {
   id: string;
   value: string;
-  versions: string[];
+  versions: string[] | null;
   busy: boolean;
   trans: TranslationBundle;
   onChange: (version: string) => void;
@@ -302,7 +302,14 @@ function VersionPicker(props: {
   return (
     <div className="jp-mlplat-deploy-row">
       <label htmlFor={id}>{trans.__('Version')}</label>
-      {versions.length > 0 ? (
+      {versions === null ? (
+        <HTMLSelect
+          id={id}
+          className="jp-mlplat-select"
+          disabled
+          options={[{ value: '', label: '…' }]}
+        />
+      ) : versions.length > 0 ? (
         <HTMLSelect
           id={id}
           className="jp-mlplat-select"

@@ -94,7 +94,6 @@ export function DeploymentsTab(props: IDeploymentsTabProps): JSX.Element {
           className="jp-mlplat-deploy-keys"
           aria-label={trans.__('API keys')}
         >
-          <h3 className="jp-mlplat-review-heading">{trans.__('API keys')}</h3>
           {props.renderKeys(
             mine.map(item => item.name),
             trans,
@@ -204,14 +203,15 @@ function DeploymentView(
     </Button>
   );
   const modelName = data?.spec.model_name ?? null;
-  const [versions, setVersions] = React.useState<string[]>([]);
+  // null while the registry is asked: the pickers wait rather than offer a text input
+  const [versions, setVersions] = React.useState<string[] | null>(null);
   React.useEffect(() => {
     let live = true;
     if (modelName) {
       props
         .versionsOf(modelName)
         .then(found => live && setVersions(found))
-        .catch(() => undefined);
+        .catch(() => live && setVersions([]));
     }
     return () => {
       live = false;
