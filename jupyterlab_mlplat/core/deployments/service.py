@@ -99,7 +99,9 @@ class DeploymentService:
         return self.store.sizes()
 
     def seed_sizes(self, sizes: Sequence[Size] = rules.DEFAULT_SIZES) -> bool:
-        """The first start's sizes, when there are none; later starts keep what admins did."""
+        """The shipped sizes, when there are none: the migration that made the table seeds
+        them, so this writes (audited as 'system') only after admins deleted every size or on
+        a database migrated before the seed. Later starts keep what admins did."""
         if self.store.sizes():
             return False
         with self.store.transaction("system") as tx:

@@ -8,6 +8,8 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,6 +19,26 @@ branch_labels = None
 depends_on = None
 
 RowId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+#: small, medium, large (``core/deployments/rules.py::DEFAULT_SIZES``, copied: a migration
+#: stays as it was written, whatever the code says later)
+SEEDED_SIZES = (
+    ("small", "Small", "500m", "512Mi", 1, 1),
+    ("medium", "Medium", "1", "1Gi", 2, 4),
+    ("large", "Large", "2", "4Gi", 2, 8),
+)
+sizes = sa.table(
+    "deployment_sizes",
+    sa.column("name", sa.String),
+    sa.column("title", sa.String),
+    sa.column("cpu", sa.String),
+    sa.column("memory", sa.String),
+    sa.column("replicas", sa.Integer),
+    sa.column("max_replicas", sa.Integer),
+    sa.column("revision", sa.Integer),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+    sa.column("updated_by", sa.String),
+)
 
 
 def upgrade() -> None:
@@ -89,6 +111,26 @@ def upgrade() -> None:
         sa.Column("value", sa.BigInteger, nullable=False),
     )
     op.execute("INSERT INTO deployment_sequence (id, value) VALUES (1, 0)")
+    # the sizes a fresh platform offers (admins change them later): part of the schema, so a
+    # first start writes no audit record of its own
+    at = datetime.now(UTC)
+    op.bulk_insert(
+        sizes,
+        [
+            {
+                "name": name,
+                "title": title,
+                "cpu": cpu,
+                "memory": memory,
+                "replicas": replicas,
+                "max_replicas": most,
+                "revision": 1,
+                "updated_at": at,
+                "updated_by": "system",
+            }
+            for name, title, cpu, memory, replicas, most in SEEDED_SIZES
+        ],
+    )
 
 
 def downgrade() -> None:
