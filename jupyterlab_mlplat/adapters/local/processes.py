@@ -172,6 +172,10 @@ class _Replica:
     last_stderr: str = ""
     stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    #: the replica's processes (tether, server, what it started) once it answered
+    tree: list[psutil.Process] = field(default_factory=list)
+    #: when it last became ready (the event loop's clock), None before
+    ready_at: float | None = None
 
     @property
     def url(self) -> str:
@@ -468,7 +472,6 @@ class LocalProcessDeployer:
     async def _supervise(self, replica: _Replica) -> None:
         loop = asyncio.get_running_loop()
         while not replica.stop_requested.is_set():
-            started = loop.time()
             try:
                 error = await self._run_once(replica)
             except Exception as err:  # a bug of ours must not leave the replica unsupervised
@@ -478,8 +481,13 @@ class LocalProcessDeployer:
                 error = f"the platform could not start the model server ({type(err).__name__})"
             if replica.stop_requested.is_set():
                 return
-            ran = loop.time() - started
-            replica.streak = 1 if ran >= self.settings.stable_seconds else replica.streak + 1
+            # stable: it served a while (a server that loads slowly and then fails is not)
+            stable = (
+                replica.ready_at is not None
+                and loop.time() - replica.ready_at >= self.settings.stable_seconds
+            )
+            replica.streak = 1 if stable else replica.streak + 1
+            replica.ready_at = None
             replica.last_error = error[:ERROR_MAX]
             replica.error_at = time.time()
             replica.log.append(f"[deployer] {replica.last_error}")
@@ -499,6 +507,7 @@ class LocalProcessDeployer:
             return f"cannot write the model's files: {err.strerror}"
         replica.port = free_port()
         replica.last_stderr = ""
+        replica.tree = []
         try:
             command = self._command(spec, folder, replica.port)
             environment = self._environment(spec.resources)
@@ -524,9 +533,11 @@ class LocalProcessDeployer:
             asyncio.create_task(self._read(process.stderr, replica, stderr=True)),
         ]
         probe = asyncio.create_task(self._probe(replica, process))
-        code = await process.wait()
+        code = await _exited(process)
         replica.ready = False
         probe.cancel()
+        # what the tether could not end (it was killed): the tree seen once the server was up
+        _kill_left(replica.tree)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*readers, return_exceptions=True), 2.0)
         for reader in readers:
@@ -589,6 +600,8 @@ class LocalProcessDeployer:
             try:
                 async with self._session.get(url, timeout=timeout) as answer:
                     if answer.status == 200:
+                        replica.tree = _tree(process.pid)
+                        replica.ready_at = asyncio.get_running_loop().time()
                         replica.ready = True
                         self._became_ready(replica)
                         return
@@ -612,13 +625,13 @@ class LocalProcessDeployer:
                 process.send_signal(signal.SIGTERM)
             try:
                 # the tether gives its command the grace period, then ends its tree (1 s)
-                await asyncio.wait_for(process.wait(), self.settings.grace_seconds + 2.0)
+                await asyncio.wait_for(_exited(process), self.settings.grace_seconds + 2.0)
             except TimeoutError:
                 tree = [*tree, *_tree(process.pid)]
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     process.kill()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(process.wait(), 5.0)
+                    await asyncio.wait_for(_exited(process), 5.0)
             _kill_left(tree)
         if replica.task is not None:
             with contextlib.suppress(asyncio.CancelledError):
@@ -742,6 +755,19 @@ class LocalProcessDeployer:
         while folder != root.parent:
             folder.chmod(0o755)
             folder = folder.parent
+
+
+async def _exited(process: asyncio.subprocess.Process) -> int:
+    """The exit status of ``process`` as soon as it exits. Not ``process.wait()``: Python 3.11
+    answers that only once every pipe is closed, and a server whose tether was killed keeps
+    them open."""
+    waiting = asyncio.ensure_future(process.wait())
+    try:
+        while process.returncode is None:
+            await asyncio.wait({waiting}, timeout=0.25)
+    finally:
+        waiting.cancel()
+    return process.returncode
 
 
 def _tree(pid: int) -> list[psutil.Process]:
