@@ -375,7 +375,7 @@ class PlatformApp(Application):
     apikeys_max_overlap_seconds = Int(
         86_400,
         help="How long, at most, a rotated key keeps working beside its successor, in seconds, "
-        "e.g. 3600.",
+        "e.g. 3600. At most 86400, the ceiling the API's document states.",
     ).tag(config=True)
     apikeys_default_rate_limit = Float(
         10.0,
@@ -384,7 +384,8 @@ class PlatformApp(Application):
     ).tag(config=True)
     apikeys_max_rate_limit = Float(
         1_000.0,
-        help="The highest rate limit a person may give a key, requests per second, e.g. 200.",
+        help="The highest rate limit a person may give a key, requests per second, e.g. 200; "
+        "at most 1000, the ceiling the API's document states.",
     ).tag(config=True)
 
     drift_interval_minutes = Float(

@@ -64,15 +64,16 @@ _COLUMN_V2 = {
 }
 
 
+#: numpy dtype → v2 datatype, looked up per response (building the name costs more)
+_V2_OF_DTYPE = {np.dtype(v): k for k, v in V2_DATATYPES.items() if k != "BYTES"}
+
+
 def v2_datatype(dtype: np.dtype[Any]) -> str:
     """The v2 datatype of a numpy dtype (strings and objects travel as BYTES)."""
-    if dtype.kind == "b":
-        return "BOOL"
-    if dtype.kind in "iuf":
-        return {"float16": "FP16", "float32": "FP32", "float64": "FP64"}.get(
-            dtype.name, dtype.name.upper()
-        )
-    return "BYTES"
+    found = _V2_OF_DTYPE.get(dtype)
+    if found is None and dtype.byteorder not in "=|":
+        found = _V2_OF_DTYPE.get(dtype.newbyteorder("="))
+    return found or "BYTES"
 
 
 @dataclass(frozen=True)
