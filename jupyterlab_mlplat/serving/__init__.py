@@ -7,7 +7,7 @@ image needs only the serving dependencies and a change to the platform cannot sl
 data plane (``tests/serving/test_isolation.py`` holds the fence).
 
     python -m jupyterlab_mlplat.serving --model-uri URI --name NAME [--version V]
-        [--host 127.0.0.1] [--port 8080] [--cache-dir DIR]
+        [--host 127.0.0.1] [--port 8080] [--cache-dir DIR] [--max-body-bytes N]
 
 It speaks the MLflow scoring protocol (``/invocations``, ``/ping``, ``/health``, ``/version``),
 the Open Inference Protocol v2 (``/v2/...``) and Prometheus (``/metrics``). Its stack was chosen

@@ -1,11 +1,12 @@
 """``python -m jupyterlab_mlplat.serving``: the command line every deployer builds.
 
     python -m jupyterlab_mlplat.serving --model-uri URI --name NAME [--version V]
-        [--host 127.0.0.1] [--port 8080] [--cache-dir DIR]
+        [--host 127.0.0.1] [--port 8080] [--cache-dir DIR] [--max-body-bytes N]
 
 A model that cannot be loaded ends the process with exit status 1 and ONE line on stderr,
 ``mlplat-serving: cannot load model: <why>``, which the deployers show as the workload's last
-error; nothing else is written before it.
+error; nothing else is written before it. A port already taken ends it with status 3 and
+uvicorn's one line. ``--max-body-bytes`` (16 MiB by default) bounds a request body (413 above).
 """
 
 from __future__ import annotations
