@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest_asyncio
+import tornado.httpserver
 import tornado.netutil
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
@@ -59,6 +60,8 @@ SHOWN_TO_HUB: list[str] = []
 OWNERS = {"bobs-model": "bob", "alices-model": "alice"}
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 PER_PERSON = 4
+#: lower than the documents' ceilings, as a platform may configure them
+MAX_OVERLAP, MAX_RATE = 3600, 100.0
 
 
 class People(PlatformAuthenticator):
@@ -106,11 +109,15 @@ class Platform:
             pepper=key_from_file(Path(self.app.apikey_pepper_file)),
             max_keys_per_person=PER_PERSON,
             max_days=self.app.apikeys_max_days,
-            max_overlap_seconds=self.app.apikeys_max_overlap_seconds,
+            max_overlap_seconds=MAX_OVERLAP,
+            max_rate_limit=MAX_RATE,
             now=self.clock,
         )
         self.app.services = replace(services, apikeys=self.keys)
-        self.server = self.app.listen(sockets)
+        # the routes alone: the deployments' reconciler and drift job (``listen``) have
+        # nothing to do with keys and would hold connections past each test
+        self.server = tornado.httpserver.HTTPServer(self.app.make_tornado_app(), xheaders=True)
+        self.server.add_sockets(sockets)
         self.url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/services/mlplat/"
 
     async def fetch(

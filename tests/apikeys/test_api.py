@@ -65,21 +65,25 @@ async def test_a_key_is_shown_once_and_stored_only_as_a_digest(platform: Platfor
 BAD: list[tuple[dict[str, Any], str, str]] = [
     # (body, the field named, the reason)
     ({"name": ""}, "name", "body_invalid"),
-    ({"name": "   "}, "name", "name_invalid"),
+    ({"name": "   "}, "name", "body_invalid"),
     ({"name": "x" * 101}, "name", "body_invalid"),
-    ({"name": "tab\there"}, "name", "text_invalid"),
+    ({"name": "tab\there"}, "name", "body_invalid"),
+    ({"name": "rtl\u202eevil"}, "name", "body_invalid"),
     ({"name": "ok", "scope": "all"}, "scope", "body_invalid"),
     ({"name": "ok", "expires_at": "2027-02-01T00:00:00Z"}, "expires_at", "key_expiry_invalid"),
     ({"name": "ok", "expires_at": "2029-03-01T00:00:00Z"}, "expires_at", "key_expiry_invalid"),
     ({"name": "ok", "expires_at": "2027-06-01T00:00:00"}, "expires_at", "body_invalid"),
     ({"name": "ok", "expires_at": "next week"}, "expires_at", "body_invalid"),
-    ({"name": "ok", "deployments": ["Bad_Name"]}, "deployments.0", "name_invalid"),
-    ({"name": "ok", "deployments": ["ok-one", "x" * 64]}, "deployments.1", "name_invalid"),
+    ({"name": "ok", "deployments": ["Bad_Name"]}, "deployments.0", "body_invalid"),
+    ({"name": "ok", "deployments": ["default"]}, "deployments.0", "name_invalid"),
+    ({"name": "ok", "deployments": ["ok-one", "x" * 64]}, "deployments.1", "body_invalid"),
     ({"name": "ok", "deployments": ["bobs-model"]}, "deployments.0", "key_deployment_not_yours"),
     ({"name": "ok", "deployments": "alices-model"}, "deployments", "body_invalid"),
     ({"name": "ok", "catalog_read": "maybe"}, "catalog_read", "body_invalid"),
-    ({"name": "ok", "rate_limit": 0}, "rate_limit", "key_rate_limit_invalid"),
-    ({"name": "ok", "rate_limit": 1e9}, "rate_limit", "key_rate_limit_invalid"),
+    ({"name": "ok", "rate_limit": 0}, "rate_limit", "body_invalid"),
+    ({"name": "ok", "rate_limit": 500}, "rate_limit", "key_rate_limit_invalid"),
+    ({"name": "ok", "rate_limit": 1e9}, "rate_limit", "body_invalid"),
+    ({"name": "ok", "catalog_read": "true"}, "catalog_read", "body_invalid"),
 ]
 
 
@@ -123,14 +127,15 @@ async def test_someone_elses_key_is_not_found(platform: Platform) -> None:
 async def test_an_admin_lists_every_key_and_revokes_anothers(platform: Platform) -> None:
     alices = (await platform.create())["key"]
     bobs = (await platform.create(token="bob-token"))["key"]
-    everyone = await platform.call("GET", "api/v1/apikeys?all=TRUE", token="adam-token")
+    everyone = await platform.call("GET", "api/v1/apikeys?all=true", token="adam-token")
     assert {k["id"] for k in everyone["keys"]} == {alices["id"], bobs["id"]}
     mine = await platform.call("GET", "api/v1/apikeys", token="adam-token")
     assert mine["keys"] == []
     refused = await platform.call("GET", "api/v1/apikeys?all=true", expect=403)
     assert (refused["reason"], refused["params"]) == ("role_required", {"role": "admin"})
-    odd = await platform.call("GET", "api/v1/apikeys?all=yes", expect=400)
-    assert (odd["reason"], odd["params"]["name"]) == ("apikeys_query_invalid", "all")
+    for spelling in ("yes", "TRUE", ""):
+        odd = await platform.call("GET", f"api/v1/apikeys?all={spelling}", expect=400)
+        assert (odd["reason"], odd["params"]["name"]) == ("apikeys_query_invalid", "all")
 
     revoked = await platform.call("DELETE", f"api/v1/apikeys/{alices['id']}", token="adam-token")
     assert revoked["state"] == "revoked" and revoked["revoked_at"] is not None
@@ -156,8 +161,12 @@ async def test_rotation_keeps_the_old_secret_working_for_the_overlap_only(
 ) -> None:
     old = await platform.create(name="scoring", deployments=["alices-model"], rate_limit=5)
     path = f"api/v1/apikeys/{old['key']['id']}/rotate"
-    too_long = await platform.call("POST", path, {"overlap_seconds": 86_401}, 400)
-    assert (too_long["reason"], too_long["params"]["limit"]) == ("key_overlap_too_long", 86_400)
+    too_long = await platform.call("POST", path, {"overlap_seconds": 3601}, 400)
+    assert (too_long["reason"], too_long["params"]["limit"]) == ("key_overlap_too_long", 3600)
+    beyond = await platform.call("POST", path, {"overlap_seconds": 86_401}, 400)
+    assert (beyond["reason"], beyond["params"]["le"]) == ("body_invalid", 86_400)
+    text = await platform.call("POST", path, {"overlap_seconds": "60"}, 400)
+    assert text["params"]["field"] == "overlap_seconds"
     negative = await platform.call("POST", path, {"overlap_seconds": -1}, 400)
     assert negative["params"]["field"] == "overlap_seconds"
 
@@ -211,7 +220,7 @@ async def test_the_check_answers_the_gateway_and_refuses_everyone_else(
         assert refused["reason"] == "token_lacks_access"
 
     bad = await check(platform, secret, 400, address="10.0.0.1\x1b[2J")
-    assert (bad["reason"], bad["params"]["field"]) == ("text_invalid", "address")
+    assert (bad["reason"], bad["params"]["field"]) == ("body_invalid", "address")
     for wrong in ("", "mlp_", "nonsense", secret[:-1], secret + "x", secret.upper()):
         refused = await check(platform, wrong, 401)
         assert refused["reason"] == "key_unknown", wrong

@@ -55,7 +55,7 @@ async def test_refusals_keep_their_reasons_and_fields(jp_fetch: Any) -> None:
     code, body = await _refused(jp_fetch, "apikeys", method="POST", body=json.dumps(bad))
     assert (code, body["reason"], body["params"]["field"]) == (
         400,
-        "name_invalid",
+        "body_invalid",
         "deployments.0",
     )
     past = {"name": "x", "expires_at": "2001-01-01T00:00:00Z"}

@@ -26,6 +26,9 @@ KEY_ID = r"[1-9][0-9]{0,17}"
 NAME_MAX = 100
 #: the most deployments one key may name; a key for more is a key for too much
 MAX_DEPLOYMENTS = 50
+#: the ceilings the documents state; the platform's traits may set lower limits
+RATE_LIMIT_CEILING = 1_000.0
+OVERLAP_CEILING = 86_400
 #: the random part of a prefix: lower-case letters and digits, so it never holds the ``_``
 #: that separates it from the secret, and reads aloud unambiguously enough to find a key
 PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -143,9 +146,10 @@ def state_of(key: ApiKey, now: datetime) -> KeyState:
 
 
 def flag(raw: str | None, *, name: str) -> bool:
-    """A yes/no query parameter: ``true`` or ``false`` however capitalised (absent: false);
-    anything else is a 400 rather than a silent no."""
-    value = (raw or "false").strip().lower()
+    """A yes/no query parameter: exactly ``true`` or ``false`` (absent: false); anything else
+    ("TRUE", "1", "") is a 400 rather than a silent no, so no spelling is read one way here
+    and another way elsewhere."""
+    value = "false" if raw is None else raw
     if value not in ("true", "false"):
         raise ApiKeysQueryInvalid(
             f"The query parameter {name!r} must be true or false.",

@@ -81,9 +81,10 @@ class ApiKeyService:
         self._pepper = pepper
         self.max_keys_per_person = max_keys_per_person
         self.max_days = max_days
-        self.max_overlap_seconds = max_overlap_seconds
-        self.default_rate_limit = default_rate_limit
-        self.max_rate_limit = max_rate_limit
+        # the documents state the ceilings: a platform may allow less, never more
+        self.max_overlap_seconds = min(max_overlap_seconds, rules.OVERLAP_CEILING)
+        self.max_rate_limit = min(max_rate_limit, rules.RATE_LIMIT_CEILING)
+        self.default_rate_limit = min(default_rate_limit, self.max_rate_limit)
         self.use_interval = timedelta(seconds=use_interval)
         self._now = now
         #: when this process last wrote each key's use (the database is asked only after that)

@@ -1002,7 +1002,7 @@ export interface components {
             name: string;
             /**
              * Rate Limit
-             * @description Requests per second the gateway lets through (null: default).
+             * @description Requests per second the gateway lets through (null: the platform's default; the platform may allow less than this document's maximum).
              * @default null
              */
             rate_limit: number | null;
