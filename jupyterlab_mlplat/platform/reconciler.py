@@ -65,6 +65,8 @@ class Reconciler:
         #: per deployment: workloads no longer needed, kept until the time given
         self._draining: dict[str, dict[str, tuple[Workload, float]]] = {}
         self._pending = False
+        #: per deployment: the backend's last error, logged once until it changes or heals
+        self._errors: dict[str, str] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -133,6 +135,7 @@ class Reconciler:
             if name not in known:  # stopped since, or its rows are gone
                 self._applied.pop(name, None)
                 self._draining.pop(name, None)
+                self._errors.pop(name, None)
 
     async def reconcile(self, deployment: Deployment) -> Deployment | None:
         """Bring one deployment's backend in line with its spec and record what runs."""
@@ -149,6 +152,8 @@ class Reconciler:
             statuses = self._failed(deployment, wanted, err)
         else:
             self._applied[name] = {w.name: w for w in wanted}
+            if self._errors.pop(name, None) is not None:
+                log.info("deployment %s: the backend answers again", name)
         if applied and deployment.deleted_at is not None and not statuses:
             await asyncio.to_thread(self.service.stopped, name)
             self._applied.pop(name, None)
@@ -159,10 +164,9 @@ class Reconciler:
             return None
         if updated.route != deployment.route:
             self._wake.set()  # the route moved: what retires may go now
-        if any(s.phase is Phase.PENDING for s in updated.workloads) or (
-            updated.phase is Phase.PENDING
-        ):
-            self._pending = True
+        starting = any(s.phase is Phase.PENDING for s in updated.workloads)
+        if applied and (starting or updated.phase is Phase.PENDING):
+            self._pending = True  # a failing backend is asked again at the usual pace
         return updated
 
     def _wanted(self, deployment: Deployment) -> list[Workload]:
@@ -191,15 +195,18 @@ class Reconciler:
         phase kept (a backend that does not answer may still be serving)."""
         if isinstance(err, PlatformError):
             said = err.message.splitlines()[0][:MAX_ERROR] if err.message else err.reason
-            log.warning("deployment %s: the backend refused: %s", deployment.name, said)
+            if self._errors.get(deployment.name) != said:
+                log.warning("deployment %s: the backend refused: %s", deployment.name, said)
         else:
             said = f"the deployments backend failed ({type(err).__name__})"
-            log.error(
-                "deployment %s: backend failed: %s at %s",
-                deployment.name,
-                type(err).__name__,
-                where_it_failed(err.__traceback__),
-            )
+            if self._errors.get(deployment.name) != said:
+                log.error(
+                    "deployment %s: backend failed: %s at %s",
+                    deployment.name,
+                    type(err).__name__,
+                    where_it_failed(err.__traceback__),
+                )
+        self._errors[deployment.name] = said
         known = {s.name: s for s in deployment.workloads}
         failed = isinstance(err, InvalidInput)
         found = []

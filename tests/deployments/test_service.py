@@ -5,6 +5,7 @@ rolls out, rollback twice, deletion freeing the name, sizes, and who sees what."
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
@@ -331,15 +332,31 @@ def test_delete_empties_the_route_stops_the_workloads_and_frees_the_name(world: 
     assert (last.name, last.active, last.revision) == ("churn-api", True, 1)
 
 
-def test_a_failing_backend_is_the_workloads_last_error_not_a_crash(world: World) -> None:
+def test_a_failing_backend_is_the_workloads_last_error_not_a_crash(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="mlplat.reconciler")
     staging(world)
     world.backend.failing = "the cluster did not answer"
-    reconcile(world)
+    reconciler = reconcile(world)
+    run(reconciler.reconcile_all())
+    run(reconciler.reconcile_all())
     (workload,) = world.service.get(ALICE, "churn-api").workloads
     assert (workload.name, workload.phase, workload.last_error) == (
         "churn-api-v1",
         Phase.PENDING,
         "the cluster did not answer",
+    )
+    said = [r.getMessage() for r in caplog.records if r.name == "mlplat.reconciler"]
+    assert said == ["deployment churn-api: the backend refused: the cluster did not answer"]
+
+    world.backend.failing = None  # it heals: the error goes, and the log says so once
+    world.backend.make_ready("churn-api-v1")
+    run(reconciler.reconcile_all())
+    healed = world.service.get(ALICE, "churn-api")
+    assert (healed.phase, healed.workloads[0].last_error) == (Phase.READY, "")
+    assert [r.getMessage() for r in caplog.records if r.name == "mlplat.reconciler"][-1] == (
+        "deployment churn-api: the backend answers again"
     )
 
 
