@@ -169,3 +169,44 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
         screenshot("deployments-list-ru")
     finally:
         set_language(page, "alice", "en")
+
+
+def test_an_admin_adds_a_deployment_size_and_a_bad_quantity_is_said_beside_it(
+    page: Page,
+    open_panel: Callable[[str], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    panel = open_panel("adam")
+    panel.get_by_role("tab", name="Admin").click()
+    sizes = panel.get_by_role("region", name="Deployment sizes")
+    # the sizes the platform is seeded with
+    listed = sizes.get_by_role("list", name="Size list")
+    expect(listed).to_be_visible(timeout=30_000)
+    expect(listed.get_by_role("listitem")).to_have_count(3)
+    name = f"gpu-{uuid.uuid4().hex[:4]}"
+
+    # When adam adds a size with a CPU that is no quantity
+    sizes.get_by_role("button", name="New size").click()
+    form = sizes.get_by_role("form", name="New deployment size")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Title").fill("For the big ones")
+    form.get_by_label("CPU per replica").fill("lots")
+    form.get_by_role("button", name="Add").click()
+    # Then the form stays, the message beside the CPU
+    cpu = form.get_by_label("CPU per replica")
+    expect(cpu).to_have_attribute("aria-invalid", "true", timeout=30_000)
+    screenshot("deployments-admin-size-refused-en")
+
+    # When he corrects it, Then the size is listed
+    cpu.fill("4")
+    form.get_by_label("Memory per replica").fill("8Gi")
+    form.get_by_role("button", name="Add").click()
+    added = listed.get_by_role("listitem").filter(has_text=name)
+    expect(added).to_contain_text("4 CPU, 8Gi memory per replica; replicas: 1")
+    screenshot("deployments-admin-sizes-en")
+
+    # And deleted again, after a confirmation
+    added.get_by_role("button", name="For the big ones").click()
+    sizes.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(listed.get_by_role("listitem").filter(has_text=name)).to_have_count(0, timeout=30_000)
