@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import mlflow
 import pytest
@@ -221,3 +222,49 @@ def test_no_request_through_the_gateway_fails_across_a_canary_shift_and_a_rollba
     assert load.answered["1"] > 0 and load.answered["2"] > 0, load.answered
     revision = back.json()["revision"]
     call("DELETE", f"{platform}/deployments/{name}?revision={revision}", f"token {alice}")
+
+
+def test_a_shadow_gets_copies_through_the_gateway_and_never_answers(embedded_hub: Hub) -> None:
+    hub = embedded_hub
+    alice = hub.token(hub.login("alice"), "alice", SCOPES)
+    model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gs-{uuid.uuid4().hex[:6]}"
+    register(hub, alice, "alice", model, versions=2)
+    platform = f"{hub.url}/services/mlplat/api/v1"
+    body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
+    assert call("POST", f"{platform}/deployments", f"token {alice}", body).status_code == 201
+    until_ready(platform, name, alice)
+    shadow = {"revision": 1, "shadow": {"version": "2"}}
+    changed = call("PUT", f"{platform}/deployments/{name}/traffic", f"token {alice}", shadow)
+    assert changed.status_code == 200, changed.text
+    until_ready(platform, name, alice, lambda p: len(p["route"]) == 2)
+    gateway = f"{hub.url}/services/deployments/api/v1/deployments/{name}/invocations"
+    time.sleep(1)  # the gateway's feed (0.5 s) brings the shadow
+
+    answers = [call("POST", gateway, f"token {alice}", ROW) for _ in range(20)]
+    assert {(a.status_code, a.headers["X-Model-Version"]) for a in answers} == {(200, "1")}
+
+    # the operator's metrics, on the gateway's own port (never through the hub's proxy)
+    port = urlparse(hub.url).port
+    assert port is not None
+    metrics_url = f"http://127.0.0.1:{port + 104}/metrics"
+    assert requests.get(f"{hub.url}/services/deployments/metrics", timeout=10).status_code != 200
+
+    def copies() -> float:
+        text = requests.get(metrics_url, timeout=10).text
+        return sum(
+            float(line.split()[-1])
+            for line in text.splitlines()
+            if line.startswith("mlplat_gateway_shadow_requests_total{")
+            and f'deployment="{name}"' in line
+            and 'version="2"' in line
+            and ('outcome="agree"' in line or 'outcome="disagree"' in line)
+        )
+
+    deadline = time.monotonic() + 10
+    while copies() < 20 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert copies() >= 20
+    text = requests.get(metrics_url, timeout=10).text
+    assert f'mlplat_gateway_shadow_agreement_ratio{{deployment="{name}",version="2"}}' in text
+    assert f'mlplat_gateway_requests_total{{deployment="{name}",status="200",version="1"}}' in text
+    call("DELETE", f"{platform}/deployments/{name}?revision=2", f"token {alice}")
