@@ -20,6 +20,10 @@
 #   MLPLAT_PLATFORM_EXTERNAL   1 when the platform runs as its own Deployment (then
 #                              MLPLAT_PLATFORM_API_TOKEN is its hub token)
 #   MLPLAT_SPAWNER_TOKEN       the spawner's token for reading profiles from the platform
+#   MLPLAT_DEPLOYMENTS_URL     http://127.0.0.1:8104      the invocations gateway (service
+#                              `deployments`); unset: no gateway. Hub-managed unless
+#                              MLPLAT_DEPLOYMENTS_EXTERNAL is 1 (then MLPLAT_DEPLOYMENTS_API_TOKEN
+#                              is its hub token and it runs as its own Deployment)
 #   MLPLAT_GITLAB_URL          https://gitlab.example.org     the organisation's GitLab
 #   MLPLAT_K8S_NAMESPACE       mlplat-users                  where user pods go
 #   MLPLAT_HOME_SIZE           10Gi                          each user's volume
@@ -99,6 +103,31 @@ c.JupyterHub.load_roles = [
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
     },
 ]
+
+# --- the deployments' invocations gateway (docs/deployments-gateway.md), when it is configured:
+# it asks the platform for routes and key checks with the two scopes below
+if env.get("MLPLAT_DEPLOYMENTS_URL"):
+    gateway = {"name": "deployments", "display": False, "url": env["MLPLAT_DEPLOYMENTS_URL"]}
+    if env.get("MLPLAT_DEPLOYMENTS_EXTERNAL"):
+        gateway["api_token"] = env["MLPLAT_DEPLOYMENTS_API_TOKEN"]
+    else:
+        gateway["command"] = [str(venv_bin / "mlplat-invocations")]
+        gateway["environment"] = {
+            "MLPLAT_PLATFORM_URL": f"{platform_url.rstrip('/')}/services/mlplat/"
+        }
+    c.JupyterHub.services.append(gateway)
+    c.JupyterHub.load_roles = [
+        *c.JupyterHub.load_roles,
+        {
+            "name": "mlplat-invocations",
+            "services": ["deployments"],
+            "scopes": [
+                "access:services!service=mlplat",
+                "custom:mlplat:route-deployments",
+                "custom:mlplat:check-keys",
+            ],
+        },
+    ]
 
 # --- user servers: pods from the live profiles, a volume per user, the platform's environment
 c.JupyterHub.spawner_class = "jupyterlab_mlplat.hub.kube.PlatformKubeSpawner"
