@@ -83,6 +83,13 @@ export class DeploymentsClient implements IDeploymentsAPI {
     });
   }
 
+  resize(name: string, revision: number, size: string): Promise<IDeployment> {
+    return this._call<IDeployment>(this._path(name, 'size'), 'PUT', {
+      revision,
+      size
+    });
+  }
+
   remove(name: string, revision: number): Promise<IDeployment> {
     return requestAPI<IDeployment>(
       this._path(name),

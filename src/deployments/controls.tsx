@@ -4,9 +4,9 @@ import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { DoneNote, FailureNote, Progress } from '../shell/notes';
-import { revisionActionLabel, trafficLabel } from './labels';
+import { revisionActionLabel, sizeOptionLabel, trafficLabel } from './labels';
 import { DeploymentsModel, rollbackTarget, served } from './model';
-import { IDeployment, IRevision } from './types';
+import { IDeployment, IRevision, ISize } from './types';
 
 export interface IControlsProps {
   model: DeploymentsModel;
@@ -118,6 +118,13 @@ export function Controls(props: IControlsProps): JSX.Element {
         onApply={version => void model.setShadow(version)}
         onClear={() => void model.clearShadow()}
       />
+      <SizeControl
+        key={`size-${data.revision}`}
+        model={model}
+        current={data.spec.size}
+        busy={busy}
+        trans={trans}
+      />
       <div className="jp-mlplat-toolbar">
         <Button
           small
@@ -165,6 +172,55 @@ export function Controls(props: IControlsProps): JSX.Element {
         </DoneNote>
       )}
     </section>
+  );
+}
+
+/** Another of the sizes admins manage, for every replica. */
+function SizeControl(props: {
+  model: DeploymentsModel;
+  current: string;
+  busy: boolean;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, current, busy, trans } = props;
+  const [sizes, setSizes] = React.useState<ISize[] | null>(null);
+  const [picked, setPicked] = React.useState(current);
+  const id = React.useId();
+  React.useEffect(() => {
+    let live = true;
+    model
+      .loadSizes()
+      .then(found => live && setSizes(found))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [model]);
+  if (!sizes || sizes.length < 2) {
+    return null;
+  }
+  return (
+    <div className="jp-mlplat-deploy-row">
+      <label htmlFor={id}>{trans.__('Size')}</label>
+      <HTMLSelect
+        id={id}
+        className="jp-mlplat-select"
+        value={picked}
+        disabled={busy}
+        options={sizes.map(size => ({
+          value: size.name,
+          label: sizeOptionLabel(size, trans)
+        }))}
+        onChange={event => setPicked(event.currentTarget.value)}
+      />
+      <Button
+        small
+        disabled={busy || picked === current}
+        onClick={() => void model.resize(picked)}
+      >
+        {trans.__('Change size')}
+      </Button>
+    </div>
   );
 }
 
@@ -369,6 +425,8 @@ function busyText(
       return trans.__('Promoting the canary…');
     case 'rollback':
       return trans.__('Rolling back…');
+    case 'resize':
+      return trans.__('Changing the size…');
     case 'delete':
       return trans.__('Deleting…');
   }
@@ -387,6 +445,8 @@ function doneText(
       return trans.__('Promoted: revision %1.', data.revision);
     case 'rollback':
       return trans.__('Rolled back: revision %1.', data.revision);
+    case 'resize':
+      return trans.__('Size changed: revision %1.', data.revision);
     case 'delete':
       return trans.__('Deleted.');
   }

@@ -164,6 +164,13 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
     );
   }
 
+  /** Give every replica another of the sizes admins manage. */
+  resize(size: string): Promise<boolean> {
+    return this._act('resize', (name, revision) =>
+      this._api.resize(name, revision, size)
+    );
+  }
+
   /** Stop the deployment and remove it. */
   async remove(): Promise<boolean> {
     const done = await this._act('delete', async (name, revision) => {
@@ -431,7 +438,8 @@ export namespace DeploymentsModel {
   }
 
   /** What is being sent. */
-  export type Busy = 'canary' | 'shadow' | 'promote' | 'rollback' | 'delete';
+  export type Busy =
+    'canary' | 'shadow' | 'promote' | 'rollback' | 'resize' | 'delete';
 
   export interface ILogs {
     version: string;

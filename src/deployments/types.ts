@@ -115,6 +115,8 @@ export interface IDeploymentsAPI {
   setTraffic(name: string, body: ITrafficBody): Promise<IDeployment>;
   promote(name: string, revision: number): Promise<IDeployment>;
   rollback(name: string, revision: number): Promise<IDeployment>;
+  /** Give every replica another size: a new revision. */
+  resize(name: string, revision: number, size: string): Promise<IDeployment>;
   /** Delete it: the answer is the deployment, stopping. */
   remove(name: string, revision: number): Promise<IDeployment>;
   revisions(name: string): Promise<IRevisionList>;

@@ -450,6 +450,21 @@ describe('DeploymentsTab', () => {
     ]);
   });
 
+  it('gives the replicas another size, naming the revision shown', async () => {
+    const { api } = setup();
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const select = await screen.findByLabelText('Size');
+    fireEvent.change(select, { target: { value: 'large' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Change size' }));
+    });
+    expect(api.sent).toContainEqual([
+      'resize',
+      'churn-staging',
+      { revision: 1, size: 'large' }
+    ]);
+  });
+
   it('embeds the API keys panel, scoped to the person’s own deployments', async () => {
     const api = new ScriptedDeployments();
     api.lists = [

@@ -205,6 +205,11 @@ export class ScriptedDeployments implements IDeploymentsAPI {
     return next(this.changes);
   }
 
+  resize(name: string, revision: number, size: string): Promise<IDeployment> {
+    this.sent.push(['resize', name, { revision, size }]);
+    return next(this.changes);
+  }
+
   remove(name: string, revision: number): Promise<IDeployment> {
     this.sent.push(['delete', name, { revision }]);
     return next(this.removes);
