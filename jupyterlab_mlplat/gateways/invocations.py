@@ -375,7 +375,7 @@ class Invocations:
             name = deployment_name(request.match_info["name"])
             caller = await caller_for(
                 request.headers.get("Authorization"),
-                request.remote or "",
+                caller_address(request),
                 self.keys,
                 self.people,
             )
@@ -589,6 +589,20 @@ class Invocations:
         return web.json_response(
             {"status": "ok", "routes": len(self.routes.routes), "feed_age_seconds": age}
         )
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def caller_address(request: web.Request) -> str:
+    """Where the call came from, for the key's "last used from": behind the hub's proxy (a
+    connection from loopback) the address the proxy appended last to ``X-Forwarded-For``;
+    anything a client wrote before it is not trusted."""
+    remote = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if remote in _LOOPBACK and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()[:64] or remote
+    return remote
 
 
 def _upstream_path(protocol: str, name: str, path: str) -> str:
