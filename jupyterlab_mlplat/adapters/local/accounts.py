@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tenacity import retry, retry_if_result, stop_after_delay, wait_random
+
 log = logging.getLogger("mlplat.accounts")
 
 #: the account the hub's services run as
@@ -27,8 +29,24 @@ SERVICE_ACCOUNT = "mlplat"
 NO_LOGIN = "/usr/sbin/nologin"
 
 # useradd takes a lock on /etc/passwd and gives up when it is held: thirty people signing in at
-# once would fail each other's first spawn, so one account is made at a time
+# once would fail each other's first spawn, so one account is made at a time in this process;
+# another process (a second hub on the machine, or a deployer) may still hold the file's lock,
+# so a refused useradd is tried again for a few seconds before it is an error
 _lock = threading.Lock()
+
+
+@retry(
+    stop=stop_after_delay(10),
+    wait=wait_random(0.05, 0.3),
+    retry=retry_if_result(bool),
+    retry_error_callback=lambda state: state.outcome.result() if state.outcome else "",
+)
+def _useradd(command: list[str], name: str) -> str:
+    """Why ``useradd`` failed ("" when the account exists afterwards, made here or not)."""
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    if run.returncode and not _exists(name):
+        return run.stderr.strip() or f"useradd exited {run.returncode}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -69,9 +87,9 @@ def ensure_account(name: str, *, system: bool, comment: str) -> Account:
             command = ["useradd", "--user-group", "--no-create-home", "--home-dir", "/nonexistent"]
             command += ["--shell", NO_LOGIN, "--comment", comment]
             command += ["--system"] if system else []
-            result = subprocess.run([*command, name], capture_output=True, text=True, check=False)
-            if result.returncode != 0 and not _exists(name):
-                raise OSError(f"useradd {name} failed: {result.stderr.strip()}")
+            failure = _useradd([*command, name], name)
+            if failure:
+                raise OSError(f"useradd {name} failed: {failure}")
             log.info("made the account %s", name)
         entry = pwd.getpwnam(name)
     return Account(name, entry.pw_uid, entry.pw_gid)
