@@ -1,7 +1,11 @@
 """The Models tab in Chromium: alice registers the model a run logged from its run page (a name
 the catalog owns is refused beside the name), finds it in her models, follows the lineage chain
 of the version (commit on GitLab, notebook, run), and writes its card, whose preview runs no
-script, link or handler the card holds; the same pages in Russian."""
+script, link or handler the card holds; the same pages in Russian. The last test carries the
+same submission through to the catalog, all of it in the browser: rita sees the badge and
+approves it, alice is told, and the catalog finds it by a Russian word of the card alice wrote.
+(The Reviews and Catalog tests look at each of those pages closely, on publications they set
+up through the API.)"""
 
 from __future__ import annotations
 
@@ -53,6 +57,10 @@ HOSTILE = (
     '<img src="x" onerror="window.__mlplatPwned=\'onerror\'">\n\n'
     '<a href="#" onclick="window.__mlplatPwned=\'onclick\'">handler</a>\n'
 )
+
+
+#: the card's limitations, in Russian: the catalog finds "абонент" in "абонентов"
+LIMITATIONS_RU = "Обучена на данных абонентов за два года; сезонность учтена не полностью."
 
 
 def _notebook(path: Path) -> None:
@@ -219,6 +227,8 @@ def test_alice_writes_the_card_whose_preview_runs_nothing_and_submits_it(
     expect(catalog_name).not_to_have_attribute("aria-invalid", "true", timeout=30_000)
 
     form.get_by_label("Overview and intended use").fill(HOSTILE)
+    # a Russian sentence the catalog will find in another form of its words (the last test)
+    form.get_by_label("Limitations and known failure modes").fill(LIMITATIONS_RU)
     metrics.get_by_role("checkbox", name="f1_macro").check()
     expect(form.get_by_text("All changes saved")).to_be_visible(timeout=30_000)
 
@@ -261,5 +271,65 @@ def test_alice_writes_the_card_whose_preview_runs_nothing_and_submits_it(
         ).to_be_visible(timeout=30_000)
         screenshot("alice-register-refused-ru")
         dialog.get_by_role("button", name="Отмена").click()
+    finally:
+        set_language(page, "alice", "en")
+
+
+def test_the_submission_goes_through_review_to_the_catalog(
+    page: Page,
+    logged: dict[str, str],
+    open_panel: Callable[[str], Locator],
+    set_language: Callable[[Page, str, str], Locator],
+    screenshot: Callable[[str], Path],
+) -> None:
+    model, catalog_name = logged["model"], f"churn-{logged['model'][-6:]}"
+    panel = open_panel("rita")
+    tab = panel.get_by_role("tab", name=re.compile("^Reviews"))
+    expect(tab.locator(".jp-mlplat-tab-badge")).to_be_visible(timeout=30_000)
+    tab.click()
+    queue = panel.get_by_role("list", name="Review queue")
+    queue.get_by_role("button", name=re.compile(f"^{re.escape(model)} version 1")).click()
+    article = page.locator("#jp-main-dock-panel").get_by_role("article")
+    expect(article.get_by_role("heading", name=f"{model} version 1")).to_be_visible(timeout=30_000)
+    # alice's card as she wrote it, through the sanitizer; her metrics; the lineage
+    expect(article.locator(".jp-mlplat-card strong", has_text="churn")).to_be_visible()
+    expect(article.get_by_text(LIMITATIONS_RU)).to_be_visible()
+    assert page.evaluate("window.__mlplatPwned") is None
+    metrics = article.get_by_role("region", name="Metrics against the champion")
+    no_champion = metrics.get_by_text("The catalog model has no champion yet", exact=False)
+    expect(no_champion).to_be_visible()
+    expect(metrics.get_by_role("row", name=re.compile("^f1_macro"))).to_be_visible()
+    expect(article.get_by_role("region", name="Lineage")).to_contain_text(logged["run"])
+    decision = article.get_by_role("region", name="Your decision")
+    decision.get_by_label("Comment").fill("Clear card, good metrics. Approved.")
+    decision.get_by_role("button", name="Approve").click()
+    expect(article.get_by_text("Approved. The author is told.")).to_be_visible(timeout=60_000)
+    expect(article.get_by_text("It is published: there is nothing to decide.")).to_be_visible(
+        timeout=60_000
+    )
+    screenshot("flow-rita-approved-en")
+
+    page.context.clear_cookies()  # rita signs out; alice signs in in the same browser
+    panel = open_panel("alice")
+    toast = page.locator(".Toastify__toast").filter(has_text=f"rita approved {model} version 1.")
+    expect(toast).to_be_visible(timeout=60_000)
+    view = _version_page(panel, page, model)
+    expect(view.locator(".jp-mlplat-publication-state")).to_have_text("Published", timeout=30_000)
+
+    panel = set_language(page, "alice", "ru_RU")
+    try:
+        panel.get_by_role("tab", name="Каталог").click()
+        catalog = panel.get_by_role("tabpanel")
+        catalog.get_by_role("searchbox", name="Поиск по каталогу").fill("абонент")
+        hits = catalog.get_by_role("list", name="Модели каталога")
+        hits.get_by_role("button", name=catalog_name).click()
+        found = page.locator("#jp-main-dock-panel").get_by_role(
+            "article", name=f"Модель каталога {catalog_name}"
+        )
+        expect(found.get_by_text(LIMITATIONS_RU)).to_be_visible(timeout=30_000)
+        expect(
+            found.get_by_text(f'"models:/catalog.{catalog_name}@champion"', exact=False)
+        ).to_be_visible()
+        screenshot("flow-alice-catalog-ru")
     finally:
         set_language(page, "alice", "en")
