@@ -208,10 +208,24 @@ async def invoke(url: str, body: dict[str, Any]) -> list[Any]:
         return (await answer.json())["predictions"]  # type: ignore[no-any-return]
 
 
+#: the processes under pytest before the running test began: in a whole run other tests keep
+#: long-lived ones there (the gateways' model servers, hubs, the Kubernetes stand-in's pods),
+#: and a test here counts only what its deployer started
+_BEFORE: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _only_this_tests_processes() -> None:
+    _BEFORE.clear()
+    _BEFORE.update(p.pid for p in psutil.Process().children(recursive=True))
+
+
 def servers() -> dict[int, psutil.Process]:
-    """Every model server under this test process, by pid."""
+    """Every model server this test's deployer started, by pid."""
     found = {}
     for child in psutil.Process().children(recursive=True):
+        if child.pid in _BEFORE:
+            continue
         try:
             if child.cmdline()[1:3] == ["-m", "jupyterlab_mlplat.serving"]:
                 found[child.pid] = child
@@ -221,8 +235,12 @@ def servers() -> dict[int, psutil.Process]:
 
 
 def tree() -> list[psutil.Process]:
-    """Every process this test process started that is still there (tethers and servers)."""
-    return [p for p in psutil.Process().children(recursive=True) if p.is_running()]
+    """Every process this test started that is still there (tethers and servers)."""
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.pid not in _BEFORE and p.is_running()
+    ]
 
 
 async def gone(processes: list[psutil.Process], within: float = 12.0) -> list[psutil.Process]:
