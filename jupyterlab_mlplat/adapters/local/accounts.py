@@ -38,7 +38,9 @@ _lock = threading.Lock()
 @retry(
     stop=stop_after_delay(10),
     wait=wait_random(0.05, 0.3),
-    retry=retry_if_result(bool),
+    # only a held lock ("cannot lock /etc/passwd; try again later"): any other refusal (a name
+    # useradd does not take) is said at once
+    retry=retry_if_result(lambda failure: "lock" in failure),
     retry_error_callback=lambda state: state.outcome.result() if state.outcome else "",
 )
 def _useradd(command: list[str], name: str) -> str:
