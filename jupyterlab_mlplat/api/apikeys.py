@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictInt
+from pydantic import AwareDatetime, Field, StrictBool
 
 from jupyterlab_mlplat.core.apikeys.records import ApiKey, IssuedKey, KeyState, ListedKey
 from jupyterlab_mlplat.core.apikeys.rules import (
@@ -24,7 +24,7 @@ from jupyterlab_mlplat.core.apikeys.rules import (
 )
 from jupyterlab_mlplat.core.kernel.naming import DNS_LABEL_MAX
 
-from .base import FromCore, Wire
+from .base import FromCore, WholeNumber, Wire
 
 ID_PATH = {"key_id": f"^{KEY_ID}$"}
 #: what no text of a key may hold (``core/kernel/naming.py``'s rules): control characters, and
@@ -67,7 +67,7 @@ class ApiKeyCreate(Wire):
 
 
 class RotateBody(Wire):
-    overlap_seconds: StrictInt = Field(
+    overlap_seconds: WholeNumber = Field(
         ge=0,
         le=OVERLAP_CEILING,
         description="How long the old secret keeps working (bounded by the platform, a day by "

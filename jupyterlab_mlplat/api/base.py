@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import from_json
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError, from_json
 
 from jupyterlab_mlplat.core.kernel import naming as _naming  # noqa: F401  (its field reasons)
 from jupyterlab_mlplat.core.kernel.errors import (
@@ -21,6 +21,20 @@ from jupyterlab_mlplat.core.kernel.errors import (
 from jupyterlab_mlplat.core.kernel.fields import pydantic_problem
 
 W = TypeVar("W", bound=BaseModel)
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, (bool, str)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+#: a body's integer as JSON Schema means it: ``327.0`` is one (any client may send it so), while
+#: ``true`` and ``"327"`` are not (pydantic's lax ``int`` takes both, ``StrictInt`` refuses 327.0)
+JSON_INTEGER = BeforeValidator(_json_number)
+#: (beside a ``Field`` in one ``Annotated``, put the ``Field`` first: with the validator first,
+#: pydantic 2.14 documents the bounds as ``ge``/``le``, not JSON Schema's minimum/maximum)
+WholeNumber = Annotated[int, JSON_INTEGER]
 
 #: the largest JSON body any route takes; bigger ones are refused before parsing
 MAX_BODY = 1024 * 1024

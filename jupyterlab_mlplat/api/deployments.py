@@ -41,7 +41,7 @@ from jupyterlab_mlplat.core.kernel.naming import (
     MODEL_VERSION_PATTERN,
 )
 
-from .base import FromCore, Wire
+from .base import JSON_INTEGER, FromCore, WholeNumber, Wire
 
 NAME_PATH = {"name": NAME_PATTERN}
 SIZE_PATH = {"size": SIZE_NAME_PATTERN}
@@ -51,7 +51,9 @@ MAX_LOG_LINES = 2000
 MAX_ROUTES = 500
 
 Revision = Annotated[
-    int, Field(ge=1, description="The revision the page showed: a stale one is refused (409).")
+    int,
+    Field(ge=1, description="The revision the page showed: a stale one is refused (409)."),
+    JSON_INTEGER,
 ]
 Version = Annotated[
     str,
@@ -89,7 +91,9 @@ class DeploymentCreate(Wire):
 
 class CanaryBody(Wire):
     version: Version
-    percent: int = Field(ge=CANARY_MIN, le=CANARY_MAX, description="Its share of live requests.")
+    percent: WholeNumber = Field(
+        ge=CANARY_MIN, le=CANARY_MAX, description="Its share of live requests."
+    )
 
 
 class ShadowBody(Wire):
@@ -125,8 +129,8 @@ class SizeFields(Wire):
         description="Memory per replica, a Kubernetes quantity (`512Mi`, `4Gi`).",
         json_schema_extra={"maxLength": 16, "pattern": MEMORY_PATTERN},
     )
-    replicas: int = Field(default=1, ge=1, le=MAX_REPLICAS)
-    max_replicas: int = Field(
+    replicas: WholeNumber = Field(default=1, ge=1, le=MAX_REPLICAS)
+    max_replicas: WholeNumber = Field(
         default=1,
         ge=1,
         le=MAX_REPLICAS,

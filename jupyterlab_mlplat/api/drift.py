@@ -18,6 +18,11 @@ from jupyterlab_mlplat.core.deployments.drift import (
 from jupyterlab_mlplat.core.deployments.drift_service import Watched
 
 from .base import FromCore, Wire
+from .openapi import Query
+
+#: the charts' ``?since=``: both APIs parse it with ``parse_since``, which takes any RFC 3339
+#: date-time as the document promises (and a bare date)
+SINCE = Query("since", "An ISO 8601 date or time, e.g. 2026-12-01T00:00:00Z.", format="date-time")
 
 
 class FeatureDriftBody(FromCore):

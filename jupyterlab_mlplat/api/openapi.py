@@ -46,6 +46,8 @@ class Query:
     #: a string's pattern (JSON-schema regex, anchored) or its only values, as the service checks
     pattern: str | None = None
     enum: tuple[str, ...] = ()
+    #: a string's JSON-schema format (``date-time``) when the service parses it as one
+    format: str | None = None
     #: for a repeated parameter: how many distinct values it takes
     min_items: int | None = None
     max_items: int | None = None
@@ -61,6 +63,8 @@ class Query:
             one["minimum"], one["maximum"] = self.bounds
         if self.pattern is not None:
             one["pattern"] = self.pattern
+        if self.format is not None:
+            one["format"] = self.format
         if self.enum:
             one["enum"] = list(self.enum)
         if not self.repeated:

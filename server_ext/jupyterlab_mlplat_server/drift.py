@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import tornado.web
 
-from jupyterlab_mlplat.api.drift import DriftReportList
-from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.api.drift import SINCE, DriftReportList
+from jupyterlab_mlplat.api.openapi import operation
 from jupyterlab_mlplat.core.deployments.drift import parse_since
 
 from .base import SidebarHandler
@@ -16,7 +16,7 @@ class DriftHandler(SidebarHandler):
     @operation(
         "The deployment's drift reports since a time, oldest first, for its chart.",
         {200: (DriftReportList, "The reports and the thresholds they were judged by.")},
-        query=[Query("since", "An ISO 8601 date or time, e.g. 2026-12-01T00:00:00Z.")],
+        query=[SINCE],
         errors={
             400: "since is not a date or a time.",
             404: "No such deployment, or not the person's to see.",

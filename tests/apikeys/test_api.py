@@ -169,8 +169,12 @@ async def test_rotation_keeps_the_old_secret_working_for_the_overlap_only(
     assert text["params"]["field"] == "overlap_seconds"
     negative = await platform.call("POST", path, {"overlap_seconds": -1}, 400)
     assert negative["params"]["field"] == "overlap_seconds"
+    for not_whole in (True, 60.5):
+        refused = await platform.call("POST", path, {"overlap_seconds": not_whole}, 400)
+        assert refused["params"]["field"] == "overlap_seconds"
 
-    new = await platform.call("POST", path, {"overlap_seconds": 600}, 201)
+    # 600.0 is a whole number to JSON Schema, and some clients write every number so
+    new = await platform.call("POST", path, {"overlap_seconds": 600.0}, 201)
     assert new["secret"] != old["secret"] and SECRET.match(new["secret"])
     assert new["key"]["scopes"] == old["key"]["scopes"]
     assert (new["key"]["name"], new["key"]["rate_limit"]) == ("scoring", 5)

@@ -1,6 +1,7 @@
 """The sidebar API does what its OpenAPI document says, as schemathesis checks it (every
 operation, every check), inside a real Jupyter server in hub mode: the platform behind it trusts
-the embedded hub's tokens, MLflow is the workbench's behind its gateway, GitLab a stand-in."""
+the embedded hub's tokens, MLflow is the workbench's behind its gateway, Try it calls the
+workbench's invocations gateway, GitLab a stand-in."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def extension_config(
         "request_timeout": 10.0,
         "mlflow_url": f"{embedded_hub.url}/services/mlflow",
         "mlflow_token": person.token,
+        "gateway_url": f"{embedded_hub.url}/services/deployments/",
         "user_name": person.user,
     }
 

@@ -132,3 +132,12 @@ def test_since_is_an_iso_time() -> None:
     assert parse_since(None) is None
     with pytest.raises(DriftSinceInvalid):
         parse_since("yesterday")
+
+
+def test_since_takes_every_rfc_3339_time_the_document_promises() -> None:
+    """The document says ``format: date-time``: each spelling RFC 3339 allows is taken."""
+    assert parse_since("2026-12-01t12:00:00z") == datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert parse_since("2026-12-01T23:59:60Z") == datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)
+    assert parse_since("2026-12-01T14:00:00+02:00") == datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert parse_since("0001-01-01T00:00:00+01:00") == datetime.min.replace(tzinfo=UTC)
+    assert parse_since("9999-12-31T23:59:59-05:00") == datetime.max.replace(tzinfo=UTC)

@@ -122,3 +122,19 @@ def test_an_unreachable_database_is_unavailable_not_a_crash() -> None:
         migrate(store.engine)
     assert "secret" not in str(refused.value)
     assert "127.0.0.1:9" in str(refused.value)
+
+
+def test_closing_leaves_no_connection_open_and_opens_none(database_url: str) -> None:
+    """A request or background pass still holding a connection when the platform stops: its
+    connection is closed as it comes back, and nothing opens a new one after (before, each was
+    left to the garbage collector, open, and PostgreSQL kept a backend per connection)."""
+    store = SqlStore.from_url(database_url)
+    with store.engine.connect() as held:
+        held.execute(sa.text("SELECT 1"))
+        raw = held.connection.dbapi_connection
+        store.close()
+        held.execute(sa.text("SELECT 1"))  # what was running finishes
+    with pytest.raises(store.engine.dialect.dbapi.Error):
+        raw.cursor().execute("SELECT 1")
+    with pytest.raises(Unavailable, match="closed"):
+        store.ping()

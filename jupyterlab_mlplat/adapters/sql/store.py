@@ -265,6 +265,23 @@ class SqlStore(
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._closed = False
+        sa.event.listen(engine, "checkin", self._close_when_closed)
+        sa.event.listen(engine, "connect", self._refuse_when_closed)
+
+    def _close_when_closed(self, dbapi_connection: Any, _record: Any) -> None:
+        """A connection a thread still held when the store closed is closed as it comes back
+        (``dispose`` closes only the idle ones; the rest would be left to the garbage
+        collector, open)."""
+        if self._closed and dbapi_connection is not None:
+            dbapi_connection.close()
+
+    def _refuse_when_closed(self, dbapi_connection: Any, _record: Any) -> None:
+        """No new connection once closed: a request or background pass still running while
+        the platform stops is told so instead of opening a connection nobody will close."""
+        if self._closed:
+            dbapi_connection.close()
+            raise Unavailable("The metadata database is closed: the platform is stopping.")
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> SqlStore:
@@ -320,4 +337,5 @@ class SqlStore(
             return _SqlTransaction(connection).gitlab_token(user)
 
     def close(self) -> None:
+        self._closed = True
         self.engine.dispose()

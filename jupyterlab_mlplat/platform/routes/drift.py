@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jupyterlab_mlplat.api.drift import DriftReportList
-from jupyterlab_mlplat.api.openapi import Query, operation
+from jupyterlab_mlplat.api.drift import SINCE, DriftReportList
+from jupyterlab_mlplat.api.openapi import operation
 from jupyterlab_mlplat.core.deployments.drift import parse_since
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
@@ -15,7 +15,7 @@ class DriftHandler(PlatformHandler):
         "The deployment's drift reports since a time, oldest first (each served version, each "
         "window of sampled requests).",
         {200: (DriftReportList, "The reports and the thresholds they were judged by.")},
-        query=[Query("since", "An ISO 8601 date or time, e.g. 2026-12-01T00:00:00Z.")],
+        query=[SINCE],
         errors={
             400: "since is not a date or a time.",
             404: "No such deployment, or not the caller's to see.",
