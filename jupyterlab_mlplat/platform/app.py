@@ -30,14 +30,12 @@ from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
-from jupyterlab_mlplat.adapters.sql.apikeys import SqlDeploymentOwners
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
-from jupyterlab_mlplat.core.apikeys.ports import DeploymentOwners
-from jupyterlab_mlplat.core.apikeys.service import ApiKeyService, NobodyOwnsDeployments
+from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
@@ -432,12 +430,6 @@ class PlatformApp(Application):
             catalog_prefix=self.catalog_prefix,
         )
 
-    def deployment_owners(self, store: Any) -> DeploymentOwners:
-        """Who owns a deployment, read from the deployments' table of a SQL store."""
-        if isinstance(store, SqlStore):
-            return SqlDeploymentOwners(store.engine)
-        return NobodyOwnsDeployments()
-
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
 
@@ -550,7 +542,7 @@ class PlatformApp(Application):
             openapi=openapi.document(__version__, self.base_url),
             apikeys=ApiKeyService(
                 store,
-                self.deployment_owners(store),
+                store,  # who owns a deployment: the deployments' store answers (owner_of)
                 pepper=key_from_file(Path(self.apikey_pepper_file)),
                 max_keys_per_person=self.apikeys_per_person,
                 max_days=self.apikeys_max_days,

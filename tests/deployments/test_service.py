@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from jupyterlab_mlplat.core.apikeys.errors import KeyDeploymentNotYours
+from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
 from jupyterlab_mlplat.core.deployments.errors import (
     DeploymentChanged,
     DeploymentNameTaken,
@@ -330,6 +332,25 @@ def test_delete_empties_the_route_stops_the_workloads_and_frees_the_name(world: 
     assert [r.revision for r in world.service.revisions(ALICE, "churn-api")] == [1]
     last = world.service.routes_since(GATEWAY, 0)[-1]
     assert (last.name, last.active, last.revision) == ("churn-api", True, 1)
+
+
+def test_the_store_says_who_deployed_under_a_name_last_for_the_keys(world: World) -> None:
+    """The API keys' ``DeploymentOwners`` port is the deployments' store itself: a key may
+    name only its maker's deployments, read from the same rows the deployments write."""
+    keys = ApiKeyService(world.store, world.store, pepper=b"p" * 32)
+    assert world.store.owner_of("churn-api") is None
+    created = staging(world)
+    assert world.store.owner_of("churn-api") == "alice"
+    with pytest.raises(KeyDeploymentNotYours):
+        keys.create(BOB, "bobs", ["churn-api"])
+    assert keys.create(ALICE, "mine", ["churn-api"]).secret
+    reconciler = reconcile(world)
+    world.service.delete(ALICE, "churn-api", created.revision)
+    run(reconciler.reconcile_all())
+    assert world.store.owner_of("churn-api") == "alice"  # stopped, still the last one's
+    run(world.service.create(BOB, "churn-api", Stage.STAGING, "bob-model", "1", "small"))
+    assert world.store.owner_of("churn-api") == "bob"
+    assert keys.create(BOB, "bobs", ["churn-api"]).secret
 
 
 def test_a_failing_backend_is_the_workloads_last_error_not_a_crash(

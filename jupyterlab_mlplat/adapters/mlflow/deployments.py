@@ -8,7 +8,6 @@ import asyncio
 
 from jupyterlab_mlplat.core.deployments.ports import ModelSources
 from jupyterlab_mlplat.core.deployments.records import ModelSource, VersionFound
-from jupyterlab_mlplat.core.models.records import ModelVersion
 
 from .registry import PlatformMlflowRegistry
 
@@ -33,7 +32,7 @@ class MlflowModelSources(ModelSources):
         model, logged, location = await asyncio.gather(
             reader.get_registered_model(model_name),
             reader.version_model(found),
-            _location(reader, found),
+            reader.download_uri(found),
         )
         flavours = logged.flavour.flavours if logged else ()
         flavor = next((f for f in NATIVE_FLAVOURS if f in flavours), "python_function")
@@ -42,9 +41,3 @@ class MlflowModelSources(ModelSources):
             source=ModelSource(found.name, found.version, uri=location, flavor=flavor),
             status=found.status,
         )
-
-
-async def _location(reader: PlatformMlflowRegistry, found: ModelVersion) -> str:
-    """Where MLflow keeps the files (its download URI: ``mlflow-artifacts:/…``), which a
-    ``models:/`` source of MLflow 3 only points at."""
-    return await reader._download_uri(found)

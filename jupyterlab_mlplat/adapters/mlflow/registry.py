@@ -374,7 +374,10 @@ class PlatformMlflowRegistry(MlflowRegistry, PlatformRegistry):
         created = await self._json("POST", "model-versions/create", payload=payload)
         return _version(created["model_version"])
 
-    async def _download_uri(self, version: ModelVersion) -> str:
+    async def download_uri(self, version: ModelVersion) -> str:
+        """Where MLflow keeps the version's files (``mlflow-artifacts:/…``), as this registry's
+        identity may read it: a ``models:/`` source of MLflow 3 only points there, and the
+        model card and a deployment's files are written and fetched at that place."""
         answer = await self._json(
             "GET",
             "model-versions/get-download-uri",
@@ -385,7 +388,7 @@ class PlatformMlflowRegistry(MlflowRegistry, PlatformRegistry):
 
     async def write_card(self, version: ModelVersion, markdown: str, *, author: str) -> str:
         author_registry = self.as_author(author)
-        location = await author_registry._download_uri(version)
+        location = await author_registry.download_uri(version)
         if not location.startswith(PROXIED):
             raise ArtifactStoreNotWritable(
                 f"version {version.version} of {version.name!r} keeps its artifacts where the "

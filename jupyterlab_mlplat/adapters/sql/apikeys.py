@@ -1,6 +1,6 @@
 """API keys in the metadata database: the keys unit of work the one ``_SqlTransaction`` of
-``store.py`` inherits, the reads outside a transaction (the check's lookup by prefix), and who
-owns a deployment, read from the deployments' table once it exists."""
+``store.py`` inherits, and the reads outside a transaction (the check's lookup by prefix). Who
+owns a deployment is the deployments' store's to say (``SqlDeploymentsIndex.owner_of``)."""
 
 from __future__ import annotations
 
@@ -183,21 +183,3 @@ class SqlApiKeysIndex:
         )
         with self._translated(), self.engine.begin() as connection:
             connection.execute(query)
-
-
-class SqlDeploymentOwners:
-    """``DeploymentOwners`` read from the deployments' table (``name``, ``owner``), which the
-    deployments feature adds; until its migration has run nobody owns any name."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    def owner_of(self, name: str) -> str | None:
-        with self.engine.connect() as connection:
-            if not sa.inspect(connection).has_table("deployments"):
-                return None
-            query = sa.text(
-                "SELECT owner FROM deployments WHERE name = :name ORDER BY id DESC LIMIT 1"
-            )
-            owner = connection.execute(query, {"name": name}).scalar()
-        return str(owner) if owner is not None else None

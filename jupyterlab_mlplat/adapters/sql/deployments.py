@@ -470,6 +470,14 @@ class SqlDeploymentsIndex:
         with self._translated(), self.engine.connect() as connection:
             return str(connection.execute(query).scalar() or "")
 
+    def owner_of(self, name: str) -> str | None:
+        """The owner of the newest deployment of that name, stopped ones too: a name stays its
+        last deployer's for new keys until somebody else deploys under it."""
+        query = sa.select(d.owner).where(d.name == name).order_by(d.id.desc()).limit(1)
+        with self._translated(), self.engine.connect() as connection:
+            owner = connection.execute(query).scalar()
+        return str(owner) if owner is not None else None
+
 
 def _cost(resources: Resources) -> tuple[Decimal, int, int]:
     """Small sizes first, as a person reads a menu."""

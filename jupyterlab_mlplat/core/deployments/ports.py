@@ -150,6 +150,11 @@ class DeploymentsStore(Transactional[DeploymentsTx], Protocol):
         """Who saved the size last (a conflict names them)."""
         ...
 
+    def owner_of(self, name: str) -> str | None:
+        """Who deployed under that name last, or None when nobody ever did: the API keys'
+        ``DeploymentOwners`` port, so a key names only its maker's deployments."""
+        ...
+
     def catalog_entry(self, name: str) -> CatalogEntry | None:
         """The catalog's model of that name, with its versions (published or deprecated)."""
         ...
