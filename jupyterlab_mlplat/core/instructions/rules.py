@@ -202,9 +202,12 @@ def check_content(content: ArticleContent, limits: Limits) -> ArticleContent:
     return content
 
 
-def texts(content: ArticleContent) -> Iterable[str]:
-    """Every text of the article, both languages: what its length and its search count."""
-    parts: list[Text] = [content.title, content.summary, content.introduction, content.conclusion]
+def texts(content: ArticleContent, *, title: bool = True) -> Iterable[str]:
+    """Every text of the article, both languages: what its length and its search count
+    (``title=False``: all but the article's title)."""
+    parts: list[Text] = [content.summary, content.introduction, content.conclusion]
+    if title:
+        parts.insert(0, content.title)
     for task in content.tasks:
         parts.extend((task.title, task.body, task.check, task.help))
     for part in parts:
@@ -212,21 +215,22 @@ def texts(content: ArticleContent) -> Iterable[str]:
         yield part.ru
 
 
-def with_task_keys(tasks: Iterable[Task]) -> tuple[Task, ...]:
+def with_task_keys(tasks: Iterable[Task], *, taken: Iterable[str] = ()) -> tuple[Task, ...]:
     """Tasks as saved: a task sent without a key (a new one, ``key=""``) gets the first free
     ``tN``; keys sent are kept, so a reader's ticks follow the task through reordering and
-    rewording."""
+    rewording. ``taken``: the keys the article had before, never given to a new task (a
+    reader's tick of a deleted task must not tick its successor)."""
     listed = list(tasks)
-    taken = {t.key for t in listed if t.key}
+    used = {t.key for t in listed if t.key} | set(taken)
     counter = 1
     keyed: list[Task] = []
     for task in listed:
         if task.key:
             keyed.append(task)
             continue
-        while f"t{counter}" in taken:
+        while f"t{counter}" in used:
             counter += 1
-        taken.add(f"t{counter}")
+        used.add(f"t{counter}")
         keyed.append(replace(task, key=f"t{counter}"))
     return tuple(keyed)
 
