@@ -319,3 +319,32 @@ drift_reports = sa.Table(
     sa.Index("ix_drift_reports_version", "deployment", "version", "id"),
     sa.Index("ix_drift_reports_at", "deployment", "computed_at"),
 )
+
+# ---- deployment traffic (migration 0009)
+#: one column per latency bucket of core/deployments/traffic.py, the slowest last
+TRAFFIC_LATENCY_COLUMNS = (
+    "ms_1", "ms_2", "ms_3", "ms_5", "ms_10", "ms_25", "ms_50", "ms_100", "ms_250", "ms_500",
+    "ms_1000", "ms_2500", "ms_10000", "ms_over",
+)  # fmt: skip
+deployment_traffic = sa.Table(
+    "deployment_traffic",
+    metadata,
+    sa.Column(
+        "deployment_id",
+        AuditId,
+        sa.ForeignKey("deployments.id", name="fk_deployment_traffic_deployment"),
+        primary_key=True,
+    ),
+    sa.Column("version", sa.String(64), primary_key=True),
+    sa.Column("minute", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("gateway", sa.String(64), primary_key=True),
+    sa.Column("deployment", sa.String(40), nullable=False),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("requests", sa.Integer, nullable=False),
+    sa.Column("client_errors", sa.Integer, nullable=False),
+    sa.Column("server_errors", sa.Integer, nullable=False),
+    sa.Column("rate_limited", sa.Integer, nullable=False),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in TRAFFIC_LATENCY_COLUMNS),
+    sa.Index("ix_deployment_traffic_minute", "minute"),
+    sa.Index("ix_deployment_traffic_owner", "owner", "minute"),
+)

@@ -38,6 +38,7 @@ from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .drift import SqlDriftIndex, SqlDriftTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
+from .traffic import SqlTrafficIndex, SqlTrafficTx
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class _SqlTransaction(
     SqlApiKeysTx,
     SqlDeploymentsTx,
     SqlDriftTx,
+    SqlTrafficTx,
 ):
     """One database transaction; it implements the unit of work of every feature."""
 
@@ -259,6 +261,7 @@ class SqlStore(
     SqlApiKeysIndex,
     SqlDeploymentsIndex,
     SqlDriftIndex,
+    SqlTrafficIndex,
     MetadataStore,
 ):
     """Every feature's store port on a SQLAlchemy engine."""

@@ -34,8 +34,16 @@ RECORD_EVENTS_SCOPE = "custom:mlplat:record-events"
 CHECK_KEYS_SCOPE = "custom:mlplat:check-keys"
 #: held by the deployments' gateway, which reads where each deployment's requests go
 ROUTE_DEPLOYMENTS_SCOPE = "custom:mlplat:route-deployments"
+#: held by the deployments' gateway, which reports each deployment's traffic minute by minute
+REPORT_TRAFFIC_SCOPE = "custom:mlplat:report-traffic"
 SERVICE_GRANTS = frozenset(
-    {READ_PROFILES_SCOPE, RECORD_EVENTS_SCOPE, CHECK_KEYS_SCOPE, ROUTE_DEPLOYMENTS_SCOPE}
+    {
+        READ_PROFILES_SCOPE,
+        RECORD_EVENTS_SCOPE,
+        CHECK_KEYS_SCOPE,
+        ROUTE_DEPLOYMENTS_SCOPE,
+        REPORT_TRAFFIC_SCOPE,
+    }
 )
 
 #: display order, so every client lists roles the same way
