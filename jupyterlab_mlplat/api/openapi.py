@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
-from jupyterlab_mlplat.core.kernel.errors import QueryNotInteger
+from jupyterlab_mlplat.core.kernel.errors import QueryNotBoolean, QueryNotInteger
 
 from .errors import WWW_AUTHENTICATE, ErrorBody, FieldReason
 
@@ -89,6 +89,19 @@ class Query:
                 params={"name": self.name, "minimum": low, "maximum": high},
             )
         return int(raw)
+
+    def flag(self, raw: str | None) -> bool:
+        """A yes/no parameter: exactly ``true`` or ``false``, absent is false; anything else
+        ("True", "1", "") is a 400 rather than a silent no, so no spelling is read one way by
+        one route and another way by the next."""
+        value = "false" if raw is None else raw
+        if value not in ("true", "false"):
+            raise QueryNotBoolean(
+                f"The query parameter {self.name!r} must be true or false.",
+                self.name,
+                params={"name": self.name, "value": value[:40]},
+            )
+        return value == "true"
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,10 @@ class PlatformHandler(RequestHandler):
         declared = declared_query(type(self), (self.request.method or "").lower(), name)
         return declared.integer(self.get_query_argument(name, ""))
 
+    def flag_argument(self, name: str) -> bool:
+        declared = declared_query(type(self), (self.request.method or "").lower(), name)
+        return declared.flag(self.get_query_argument(name, None))
+
     def send_model(self, body: BaseModel, status: int = 200) -> None:
         self.set_status(status)
         self.finish(body.model_dump_json())

@@ -15,7 +15,6 @@ from jupyterlab_mlplat.api.apikeys import (
     RotateBody,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
-from jupyterlab_mlplat.core.apikeys.rules import flag
 from jupyterlab_mlplat.core.apikeys.rules import key_id as checked_id
 
 from .base import SidebarHandler
@@ -31,7 +30,7 @@ class ApiKeysHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        everyone = flag(self.get_argument("all", None), name="all")
+        everyone = self.flag_argument("all")
         self.write_model(await self.client.api_keys(everyone=everyone))
 
     @operation(

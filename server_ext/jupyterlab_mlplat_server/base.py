@@ -131,6 +131,11 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
             return default
         return declared_query(type(self), (self.request.method or "").lower(), name).integer(raw)
 
+    def flag_argument(self, name: str) -> bool:
+        """The yes/no parameter as declared: ``true`` or ``false``, false when not sent."""
+        raw = self.get_argument(name, None)
+        return declared_query(type(self), (self.request.method or "").lower(), name).flag(raw)
+
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")

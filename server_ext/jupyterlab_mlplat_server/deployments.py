@@ -25,7 +25,6 @@ from jupyterlab_mlplat.api.deployments import (
     TrafficUpdate,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
-from jupyterlab_mlplat.core.deployments.rules import flag
 from jupyterlab_mlplat.core.kernel.naming import MODEL_VERSION_PATTERN
 
 from .base import SidebarHandler
@@ -53,7 +52,7 @@ class DeploymentsHandler(SidebarHandler):
     )
     @tornado.web.authenticated
     async def get(self) -> None:
-        everyone = flag(self.get_argument("all", "false"), "all")
+        everyone = self.flag_argument("all")
         self.write_model(await self.client.deployments(everyone=everyone))
 
     @operation(

@@ -55,11 +55,6 @@ export const reasonLabels: ReasonLabels = {
       '“%1” is not an API key number: they are whole numbers from 1.',
       param(params, 'value')
     ),
-  apikeys_query_invalid: (trans, params) =>
-    trans.__(
-      'The query parameter “%1” must be true or false.',
-      param(params, 'name')
-    ),
   key_limit_reached: (trans, params) =>
     trans.__(
       'You already have %1 active API keys: revoke one you no longer use first.',

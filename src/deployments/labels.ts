@@ -205,11 +205,6 @@ export const reasonLabels: ReasonLabels = {
       param(params, 'count')
     ),
   size_invalid: (trans, params) => sizeInvalid(trans, params),
-  query_not_boolean: (trans, params) =>
-    trans.__(
-      'The query parameter “%1” must be true or false.',
-      param(params, 'field')
-    ),
   // the invocations gateway's answers (Try it, and external callers)
   deployment_name_invalid: (trans, params) =>
     trans.__(

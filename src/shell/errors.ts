@@ -144,6 +144,11 @@ export const genericReasonLabels: ReasonLabels = {
       'The query parameter “%1” must be a whole number.',
       param(params, 'name')
     ),
+  query_not_boolean: (trans, params) =>
+    trans.__(
+      'The query parameter “%1” must be true or false.',
+      param(params, 'name')
+    ),
   unknown_route: (trans, params) =>
     trans.__(
       'The server has no API route %1: the page and the server are of different versions. Reload JupyterLab.',

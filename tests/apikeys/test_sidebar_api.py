@@ -50,7 +50,11 @@ async def test_refusals_keep_their_reasons_and_fields(jp_fetch: Any) -> None:
     code, body = await _refused(jp_fetch, "apikeys", "7", method="DELETE")
     assert (code, body["reason"], body["params"]) == (404, "apikey_not_found", {"id": 7})
     code, body = await _refused(jp_fetch, "apikeys", params={"all": "maybe"})
-    assert (code, body["reason"]) == (400, "apikeys_query_invalid")
+    assert (code, body["reason"], body["params"]) == (
+        400,
+        "query_not_boolean",
+        {"name": "all", "value": "maybe"},
+    )
     bad = {"name": "x", "deployments": ["Not_A_Label"]}
     code, body = await _refused(jp_fetch, "apikeys", method="POST", body=json.dumps(bad))
     assert (code, body["reason"], body["params"]["field"]) == (

@@ -261,9 +261,12 @@ def test_who_may_see_and_deploy_what(platform: PlatformThread, models: dict[str,
     assert platform.call("GET", "deployments?all=true", "ivan", expect=403)["reason"] == (
         "role_required"
     )
-    assert platform.call("GET", "deployments?all=True", "ivan", expect=400)["reason"] == (
-        "query_not_boolean"
-    )
+    for spelling in ("True", "1", ""):
+        odd = platform.call("GET", f"deployments?all={spelling}", "ivan", expect=400)
+        assert (odd["reason"], odd["params"]) == (
+            "query_not_boolean",
+            {"name": "all", "value": spelling},
+        )
 
     # the routes are the invocations gateway's: not a person's, not another service's
     for who, reason in (("alice", "token_lacks_access"), ("mlplat-spawner", "token_lacks_access")):

@@ -57,7 +57,11 @@ async def test_refusals_keep_their_reasons(jp_fetch: Any) -> None:
     code, body = await _refused(jp_fetch, "deployments", "a%2F..%2Fb")  # one segment, refused
     assert code in (400, 404), body
     code, body = await _refused(jp_fetch, "deployments", params={"all": "True"})
-    assert (code, body["reason"]) == (400, "query_not_boolean")
+    assert (code, body["reason"], body["params"]) == (
+        400,
+        "query_not_boolean",
+        {"name": "all", "value": "True"},
+    )
     code, body = await _refused(jp_fetch, "deployments", "churn-api", method="DELETE")
     assert (code, body["reason"]) == (400, "query_not_integer")
     bad = {"revision": 1, "canary": {"version": "2", "percent": 100}}

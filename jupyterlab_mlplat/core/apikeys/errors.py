@@ -93,9 +93,3 @@ class KeyScopeMissing(Forbidden):
     """The key lacks the scope the route needs: ``params.scope`` (``catalog_read``)."""
 
     reason = "key_scope_missing"
-
-
-class ApiKeysQueryInvalid(InvalidInput):
-    """``params.name``: a query parameter that is ``true`` or ``false``; ``params.value``."""
-
-    reason = "apikeys_query_invalid"

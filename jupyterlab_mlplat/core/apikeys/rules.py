@@ -13,7 +13,6 @@ from jupyterlab_mlplat.core.kernel.errors import NameInvalid
 
 from .errors import (
     ApiKeyIdInvalid,
-    ApiKeysQueryInvalid,
     KeyExpiryInvalid,
     KeyOverlapTooLong,
     KeyRateLimitInvalid,
@@ -143,17 +142,3 @@ def state_of(key: ApiKey, now: datetime) -> KeyState:
     if key.replaced_by is not None:
         return KeyState.ROTATING
     return KeyState.ACTIVE
-
-
-def flag(raw: str | None, *, name: str) -> bool:
-    """A yes/no query parameter: exactly ``true`` or ``false`` (absent: false); anything else
-    ("TRUE", "1", "") is a 400 rather than a silent no, so no spelling is read one way here
-    and another way elsewhere."""
-    value = "false" if raw is None else raw
-    if value not in ("true", "false"):
-        raise ApiKeysQueryInvalid(
-            f"The query parameter {name!r} must be true or false.",
-            name,
-            params={"name": name, "value": (raw or "")[:40]},
-        )
-    return value == "true"

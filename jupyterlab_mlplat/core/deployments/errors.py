@@ -105,9 +105,3 @@ class LogsUnavailable(NotFound):
     (``params.version``)."""
 
     reason = "deployment_logs_not_found"
-
-
-class FlagInvalid(InvalidInput):
-    """A yes/no query parameter (``params.field``) was neither ``true`` nor ``false``."""
-
-    reason = "query_not_boolean"

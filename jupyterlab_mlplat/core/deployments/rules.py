@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NameInvalid
 
-from .errors import FlagInvalid, NoCanary, SameVersion, SizeInvalid
+from .errors import NoCanary, SameVersion, SizeInvalid
 from .records import (
     Deployment,
     DeploymentSpec,
@@ -107,18 +107,6 @@ def workload_name(deployment: str, version: str) -> str:
     """``{deployment}-v{version}``: a DNS-1123 label (the name is at most 40 characters and a
     version at most ten digits)."""
     return naming.dns_label(f"{deployment}-v{version}", field="workload")
-
-
-def flag(raw: str, name: str) -> bool:
-    """A yes/no query parameter, exactly ``true`` or ``false``: anything else is refused, so
-    no spelling ("True", "1") is read one way here and another way elsewhere."""
-    if raw not in ("true", "false"):
-        raise FlagInvalid(
-            f"The query parameter {name!r} must be true or false.",
-            name,
-            params={"field": name},
-        )
-    return raw == "true"
 
 
 # ---------------------------------------------------------------- specs

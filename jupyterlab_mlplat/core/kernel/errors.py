@@ -199,6 +199,13 @@ class QueryNotInteger(InvalidInput):
     reason = "query_not_integer"
 
 
+class QueryNotBoolean(InvalidInput):
+    """``params.name``: the yes/no query parameter that was neither ``true`` nor ``false``;
+    ``params.value``: what was sent (its start)."""
+
+    reason = "query_not_boolean"
+
+
 class UnknownRoute(NotFound):
     """A route this server does not have: the page is older or newer than the server."""
 

@@ -18,7 +18,6 @@ from jupyterlab_mlplat.api.apikeys import (
     RotateBody,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
-from jupyterlab_mlplat.core.apikeys.rules import flag
 from jupyterlab_mlplat.core.apikeys.rules import key_id as checked_id
 from jupyterlab_mlplat.core.kernel.identity import CHECK_KEYS_SCOPE
 from jupyterlab_mlplat.platform.base import PlatformHandler
@@ -35,7 +34,7 @@ class ApiKeysHandler(PlatformHandler):
         query=[Query("all", "`true`: every person's keys (admins only).", enum=("true", "false"))],
     )
     async def get(self) -> None:
-        everyone = flag(self.get_query_argument("all", None), name="all")
+        everyone = self.flag_argument("all")
         found = await self.run(self.services.apikeys.mine, self.identity, everyone=everyone)
         self.send_model(ApiKeyList.of(found))
 

@@ -30,7 +30,6 @@ from jupyterlab_mlplat.api.deployments import (
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.core.deployments.records import Stage
-from jupyterlab_mlplat.core.deployments.rules import flag
 from jupyterlab_mlplat.core.kernel.identity import ROUTE_DEPLOYMENTS_SCOPE
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
@@ -58,7 +57,7 @@ class DeploymentsHandler(PlatformHandler):
         query=[Query("all", "Everyone's (admins only).", enum=("true", "false"))],
     )
     async def get(self) -> None:
-        everyone = flag(self.get_query_argument("all", "false"), "all")
+        everyone = self.flag_argument("all")
         found = await self.run(self.services.deployments.mine, self.identity, everyone=everyone)
         self.send_model(DeploymentList.of(found))
 
