@@ -20,8 +20,13 @@ import sqlalchemy as sa
 from tests.workbench import Hub, workbench_dir
 from tests.workbench import embedded_hub as embedded_hub_running
 
-# the Kubernetes stand-in's fixtures serve its own tests and the spawner's (tests/hub)
-pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.standins.kube.fixtures"]
+# the Kubernetes stand-in's fixtures serve its own tests and the spawner's (tests/hub); MLflow
+# behind the hub in both flavours serves experiments, models and deployments (one per session)
+pytest_plugins = [
+    "pytest_jupyter.jupyter_server",
+    "tests.standins.kube.fixtures",
+    "tests.mlflow_hubs",
+]
 
 POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
 

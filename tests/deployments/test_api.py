@@ -18,24 +18,24 @@ import tempfile
 import threading
 import time
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import mlflow
 import psycopg
 import pytest
 import requests
 import sqlalchemy as sa
 
-with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints on import
-    warnings.simplefilter("ignore")
-    import mlflow.sklearn
-
 from jupyterlab_mlplat.platform.app import PlatformApp
-from tests.deployments.conftest import PlatformThread, TokenTable, start_platform_thread
+from tests.deployments.conftest import (
+    ROW,
+    PlatformThread,
+    TokenTable,
+    register_versions,
+    start_platform_thread,
+)
 from tests.workbench import Hub
 
 pytestmark = [
@@ -48,40 +48,6 @@ pytestmark = [
 ]
 
 POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
-ROW: dict[str, Any] = {
-    "dataframe_split": {
-        "columns": [
-            "sepal length (cm)",
-            "sepal width (cm)",
-            "petal length (cm)",
-            "petal width (cm)",
-        ],
-        "data": [[5.1, 3.5, 1.4, 0.2]],
-    }
-}
-
-
-def _register(hub: Hub, user: str, name: str, versions: int) -> None:
-    """``versions`` versions of a small classifier in ``user``'s registered model ``name``,
-    logged and registered through the MLflow gateway as ``user``."""
-    from sklearn.datasets import load_iris
-    from sklearn.linear_model import LogisticRegression
-
-    token = hub.token(hub.login(user), user, ["access:services!service=mlflow"])
-    x, y = load_iris(return_X_y=True, as_frame=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("MLFLOW_TRACKING_TOKEN", token)
-        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
-        try:
-            mlflow.set_experiment(f"{user}/{name}")
-            for c in range(versions):
-                with mlflow.start_run():
-                    model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
-                    mlflow.sklearn.log_model(
-                        model, name="model", registered_model_name=name, input_example=x.head(2)
-                    )
-        finally:
-            mlflow.set_tracking_uri("")
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +55,8 @@ def models(embedded_hub: Hub) -> dict[str, str]:
     """alice's model with two versions, and ivan's with one."""
     suffix = uuid.uuid4().hex[:6]
     found = {"alice": f"dep-{suffix}", "ivan": f"ivandep-{suffix}"}
-    _register(embedded_hub, "alice", found["alice"], 2)
-    _register(embedded_hub, "ivan", found["ivan"], 1)
+    register_versions(embedded_hub, "alice", found["alice"], 2)
+    register_versions(embedded_hub, "ivan", found["ivan"], 1)
     return found
 
 

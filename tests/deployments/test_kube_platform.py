@@ -21,13 +21,16 @@ import requests
 from traitlets.config import Config
 
 from jupyterlab_mlplat.platform.app import PlatformApp
-from tests.deployments.conftest import PlatformThread, TokenTable, start_platform_thread
-from tests.deployments.test_api import ROW, _register
-from tests.experiments.conftest import BUCKET, cluster_hub, s3_endpoint
+from tests.deployments.conftest import (
+    ROW,
+    PlatformThread,
+    TokenTable,
+    register_versions,
+    start_platform_thread,
+)
+from tests.mlflow_hubs import BUCKET
 from tests.standins.kube.apiserver import KubeAPI
 from tests.workbench import Hub
-
-__all__ = ["cluster_hub", "s3_endpoint"]  # the fixtures, used here by name
 
 pytestmark = [
     pytest.mark.postgres,
@@ -44,7 +47,7 @@ NAMESPACE = "mlplat-models"
 @pytest.fixture(scope="module")
 def model(cluster_hub: Hub) -> str:
     name = f"kdep-{uuid.uuid4().hex[:6]}"
-    _register(cluster_hub, "alice", name, 1)
+    register_versions(cluster_hub, "alice", name, 1)
     return name
 
 

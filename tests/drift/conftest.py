@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from jupyterlab_mlplat.adapters.drift import ScipyDriftStatistics
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
@@ -38,22 +36,11 @@ from jupyterlab_mlplat.gateways.invocations import DriftSampler, GatewayMetrics
 ACCESS, SECRET = "drift-access", "drift-secret-never-shown"
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture(params=["local", "s3"])
 def objects(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     if request.param == "local":
         return LocalObjectStore(tmp_path / "objects")
-    endpoint = request.getfixturevalue("s3_endpoint")
+    endpoint = request.getfixturevalue("s3_endpoint")  # the session's S3 server (mlflow_hubs)
     bucket = f"drift-{uuid.uuid4().hex[:10]}"
     boto3.client(
         "s3",

@@ -1,6 +1,9 @@
-"""MLflow behind the real hub, in both flavours the product supports.
+"""MLflow behind the real hub, in both flavours the product supports, for every directory that
+needs it (experiments, models, deployments): a pytest plugin the root conftest names, so each
+session-scoped server starts once however many directories ask for it.
 
-embedded: the workbench's MLflow on SQLite with a local artifact folder.
+embedded: the workbench's MLflow on SQLite with a local artifact folder (``embedded_hub``,
+          the root conftest's).
 cluster:  MLflow on the real PostgreSQL with artifacts in a real S3 server (moto_server).
 """
 
@@ -16,14 +19,24 @@ import pytest
 import sqlalchemy as sa
 from moto.server import ThreadedMotoServer
 
-from tests.conftest import POSTGRES_URL
 from tests.workbench import Hub, embedded_hub, free_port_block, workbench_dir
 
+#: the cluster flavour's artifact bucket (in the S3 server of ``s3_endpoint``)
 BUCKET = "mlplat-artifacts"
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("MLPLAT_TEST_POSTGRES_URL is not set under CI: scripts/test starts it")
+        pytest.skip("no PostgreSQL: run through scripts/test")
+    return url
 
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
+    """A real S3 server (moto) with ``BUCKET``; tests make buckets of their own beside it."""
     port = free_port_block(33000)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -41,16 +54,13 @@ def s3_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def cluster_hub(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[Hub]:
-    if not POSTGRES_URL:
-        if os.environ.get("CI"):
-            pytest.fail("MLPLAT_TEST_POSTGRES_URL is not set under CI: scripts/test starts it")
-        pytest.skip("no PostgreSQL: run through scripts/test")
+    postgres = _postgres_url()
     name = f"mlflow_{uuid.uuid4().hex[:10]}"
-    admin = sa.engine.make_url(POSTGRES_URL).set(drivername="postgresql")
+    admin = sa.engine.make_url(postgres).set(drivername="postgresql")
     with psycopg.connect(admin.render_as_string(False), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     env = {
-        "MLPLAT_MLFLOW_BACKEND_URI": sa.engine.make_url(POSTGRES_URL)
+        "MLPLAT_MLFLOW_BACKEND_URI": sa.engine.make_url(postgres)
         .set(database=name)
         .render_as_string(False),
         "MLPLAT_MLFLOW_ARTIFACTS": f"s3://{BUCKET}/",
