@@ -54,6 +54,9 @@ class ClusterHub:
     log: Path
     spawner_token: str
     sessions: dict[str, requests.Session] = field(default_factory=dict)
+    #: the hub's own API (``…/hub/api``) and the platform service, as services reach them
+    api_url: str = ""
+    platform_url: str = ""
 
     def login(self, user: str) -> requests.Session:
         """A browser-like session signed in through the OIDC provider (kept per user)."""
@@ -158,8 +161,14 @@ def _require(what: str, ok: bool, hint: str) -> None:
 
 @contextlib.contextmanager
 def cluster_hub(
-    state_dir: Path, *, people: dict[str, list[str]] | None = None, gpu_nodes: int = 1
+    state_dir: Path,
+    *,
+    people: dict[str, list[str]] | None = None,
+    gpu_nodes: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Iterator[ClusterHub]:
+    """The hub of ``hub_config/jupyterhub_config_cluster.py``; ``env`` adds to (or overrides)
+    the variables it is configured with here."""
     postgres_url = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")
     _require("PostgreSQL", bool(postgres_url), "run through scripts/test")
     chp = os.environ.get("MLPLAT_CHP") or shutil.which("configurable-http-proxy") or ""
@@ -189,18 +198,20 @@ def cluster_hub(
                 taints=[{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}],
             )
         kubeconfig = kube.write_kubeconfig(state_dir / "kubeconfig.yaml", namespace=NAMESPACE)
-        env = {
+        hub_api = f"http://127.0.0.1:{_free_port()}"
+        platform_url = f"http://127.0.0.1:{_free_port()}"
+        variables = {
             **os.environ,
             "KUBECONFIG": str(kubeconfig),
             "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32),
             "MLPLAT_CHP": chp,
             "MLPLAT_STATE_DIR": str(state_dir),
             "MLPLAT_PUBLIC_URL": url,
-            "MLPLAT_HUB_API_URL": f"http://127.0.0.1:{_free_port()}",
+            "MLPLAT_HUB_API_URL": hub_api,
             "MLPLAT_PROXY_API_URL": f"http://127.0.0.1:{_free_port()}",
             "MLPLAT_HUB_DB_URL": hub_db,
             "MLPLAT_PLATFORM_DB_URL": platform_db,
-            "MLPLAT_PLATFORM_URL": f"http://127.0.0.1:{_free_port()}",
+            "MLPLAT_PLATFORM_URL": platform_url,
             "MLPLAT_OIDC_AUTHORIZE_URL": oidc.authorize_url,
             "MLPLAT_OIDC_TOKEN_URL": oidc.token_url,
             "MLPLAT_OIDC_USERDATA_URL": oidc.userdata_url,
@@ -210,6 +221,7 @@ def cluster_hub(
             "MLPLAT_SPAWNER_TOKEN": spawner_token,
             "MLPLAT_K8S_NAMESPACE": NAMESPACE,
             "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+            **(env or {}),
         }
         log = state_dir / "hub.log"
         config = ROOT / "hub_config" / "jupyterhub_config_cluster.py"
@@ -217,12 +229,20 @@ def cluster_hub(
             process = subprocess.Popen(
                 [sys.executable, "-m", "jupyterhub", "-f", str(config)],
                 cwd=state_dir,
-                env=env,
+                env=variables,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        hub = ClusterHub(url, kube, oidc, log, spawner_token)
+        hub = ClusterHub(
+            url,
+            kube,
+            oidc,
+            log,
+            spawner_token,
+            api_url=f"{hub_api}/hub/api",
+            platform_url=f"{platform_url}/services/mlplat/",
+        )
         try:
             _wait_up(hub, process)
             yield hub
