@@ -7,6 +7,7 @@ import { deploymentsPlugin } from './deployments/plugin';
 import { CommandIDs as ExperimentCommandIDs } from './experiments/commandIds';
 import { experimentsPlugin } from './experiments/plugin';
 import { gitPlugin } from './git/plugin';
+import { instructionsPlugin } from './instructions/plugin';
 import { modelsPlugin } from './models/plugin';
 import { reviewsPlugin } from './reviews/plugin';
 import { CommandIDs as ShellCommandIDs } from './shell/commands';
@@ -41,6 +42,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   catalogPlugin,
   apiKeysPlugin,
   deploymentsPlugin,
+  instructionsPlugin,
   adminPlugin,
   upcomingPlugin
 ];

@@ -8,27 +8,23 @@ import * as React from 'react';
 import { IMLPlatformSidebar } from '../tokens';
 
 /**
- * A tab of a feature still being built, said plainly so nobody mistakes an
- * empty tab for a bug. A feature that ships removes its entry here and
- * adds its own plugin.
+ * The content of a tab of a feature still being built, said plainly so
+ * nobody mistakes an empty tab for a bug.
+ */
+export function notYet(
+  text: (trans: TranslationBundle) => string
+): IMLPlatformSidebar.ITab['render'] {
+  return ({ trans }) =>
+    React.createElement('p', { className: 'jp-mlplat-not-yet' }, text(trans));
+}
+
+/**
+ * The placeholder tabs (`{id, rank, label, render: notYet(...)}`). A
+ * feature that ships removes its entry here and adds its own plugin; every
+ * feature planned so far has shipped.
  */
 export function upcomingTabs(): IMLPlatformSidebar.ITab[] {
-  const notYet =
-    (text: (trans: TranslationBundle) => string) =>
-    ({ trans }: IMLPlatformSidebar.ITabProps) =>
-      React.createElement('p', { className: 'jp-mlplat-not-yet' }, text(trans));
-  return [
-    {
-      id: 'instructions',
-      rank: 600,
-      label: trans => trans.__('Instructions'),
-      render: notYet(trans =>
-        trans.__(
-          'Instructions are not available yet: this part of the workbench is still being built.'
-        )
-      )
-    }
-  ];
+  return [];
 }
 
 /** The tabs of the features that are not built yet. */

@@ -49,6 +49,7 @@ describe('jupyterlab-mlplat:plugin', () => {
       'jupyterlab-mlplat:catalog',
       'jupyterlab-mlplat:apikeys',
       'jupyterlab-mlplat:deployments',
+      'jupyterlab-mlplat:instructions',
       'jupyterlab-mlplat:admin',
       'jupyterlab-mlplat:upcoming'
     ]);

@@ -14,6 +14,7 @@ import { reasonLabels as catalogReasons } from '../../catalog/labels';
 import { reasonLabels as deploymentReasons } from '../../deployments/labels';
 import { reasonLabels as experimentReasons } from '../../experiments/labels';
 import { reasonLabels as gitReasons } from '../../git/labels';
+import { reasonLabels as instructionReasons } from '../../instructions/labels';
 import { reasonLabels as reviewReasons } from '../../reviews/labels';
 import { reasonLabels as modelReasons } from '../../models/labels';
 import { TRANSLATION_DOMAIN } from '../../shell/domain';
@@ -39,7 +40,8 @@ const ALL_LABELS: ReasonLabels[] = [
   catalogReasons,
   adminReasons,
   apiKeyReasons,
-  deploymentReasons
+  deploymentReasons,
+  instructionReasons
 ];
 
 /** The label the running sidebar uses: a tab's label wins over the shell's. */

@@ -7,6 +7,7 @@ import { ProfilesModel } from '../../admin/model';
 import { experimentsTab } from '../../experiments/plugin';
 import { ExperimentsModel } from '../../experiments/model';
 import { gitTab } from '../../git/plugin';
+import { instructionsTab } from '../../instructions/plugin';
 import { GitModel } from '../../git/model';
 import { modelsTab } from '../../models/plugin';
 import { reviewsTab } from '../../reviews/plugin';
@@ -17,7 +18,7 @@ import { upcomingTabs } from '../../upcoming/plugin';
 /**
  * The tabs the extension's plugins add, as a registry: the real tab of
  * each model given, an empty tab of the same name and rank otherwise, and
- * the placeholders of the features not built yet. Nothing disposes the
+ * the placeholders of the features not built yet (none today). Nothing disposes the
  * registry, so the models stay the test's to dispose.
  */
 export function productTabs(
@@ -58,6 +59,16 @@ export function productTabs(
   tabs.add(empty(catalogTab(stand)));
   tabs.add(
     empty(deploymentsTab(stand, { gatewayBase: '', versionsOf: stand }))
+  );
+  tabs.add(
+    empty(
+      instructionsTab({
+        model: stand,
+        rendermime: stand,
+        runner: stand,
+        openFile: () => undefined
+      })
+    )
   );
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
