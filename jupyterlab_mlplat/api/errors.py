@@ -77,6 +77,7 @@ def all_reasons() -> list[str]:
     The features are imported here so that their error classes are declared whoever asks.
     """
     from jupyterlab_mlplat.core.apikeys import service as _apikeys  # noqa: F401
+    from jupyterlab_mlplat.core.audit import service as _audit  # noqa: F401
     from jupyterlab_mlplat.core.catalog import service as _catalog  # noqa: F401
     from jupyterlab_mlplat.core.deployments import service as _deployments  # noqa: F401
     from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401
@@ -84,9 +85,11 @@ def all_reasons() -> list[str]:
     from jupyterlab_mlplat.core.gitlab import service as _gitlab  # noqa: F401
     from jupyterlab_mlplat.core.models import card as _card  # noqa: F401
     from jupyterlab_mlplat.core.models import service as _models  # noqa: F401
+    from jupyterlab_mlplat.core.people import service as _people  # noqa: F401
     from jupyterlab_mlplat.core.profiles import capacity as _capacity  # noqa: F401
     from jupyterlab_mlplat.core.profiles import service as _profiles  # noqa: F401
     from jupyterlab_mlplat.core.reviews import service as _reviews  # noqa: F401
+    from jupyterlab_mlplat.core.settings import service as _settings  # noqa: F401
 
     return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
 

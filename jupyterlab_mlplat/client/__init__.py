@@ -7,14 +7,17 @@ the same the platform writes, so the two cannot drift apart silently.
 from __future__ import annotations
 
 from .apikeys import ApiKeyCalls
+from .audit import AuditCalls
 from .catalog import CatalogCalls
 from .deployments import DeploymentCalls
 from .drift import DriftCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
 from .meta import MetaCalls
+from .people import PeopleCalls
 from .profiles import ProfileCalls
 from .reviews import ReviewCalls
+from .settings import SettingsCalls
 
 __all__ = ["PlatformClient"]
 
@@ -29,5 +32,8 @@ class PlatformClient(
     DeploymentCalls,
     ApiKeyCalls,
     DriftCalls,
+    AuditCalls,
+    SettingsCalls,
+    PeopleCalls,
 ):
     """Every call of the platform API, for one token."""

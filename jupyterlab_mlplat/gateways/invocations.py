@@ -35,6 +35,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -100,6 +101,32 @@ _FORWARDED_HEADERS = ("Content-Type", "Accept")
 #: which version answered: lets a client (and the tests) see the canary split
 VERSION_HEADER = "X-Model-Version"
 _JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """One way to call a deployment, as data: every path takes the one forward path of
+    ``Invocations.answer`` (a workload picked, one retry on another, metrics), and what
+    differs between the protocols is only what this says."""
+
+    #: its name in drift samples (``mlflow``, ``v2``) and in logs
+    name: str
+    method: str
+    #: the gateway's path (at the root and under the hub's prefix)
+    path: str
+    #: the model server's path; ``{name}`` is the deployment's (a DNS label, checked first)
+    upstream: str
+    #: an answer is a prediction: sampled for drift and copied to a shadow
+    predicts: bool
+
+
+#: every path of the data plane to a model (``make_app`` serves exactly these)
+PROTOCOLS = (
+    Protocol("mlflow", "POST", "/api/v1/deployments/{name}/invocations", "/invocations", True),
+    Protocol("v2", "POST", "/v2/models/{name}/infer", "/v2/models/{name}/infer", True),
+    Protocol("v2-metadata", "GET", "/v2/models/{name}", "/v2/models/{name}", False),
+    Protocol("v2-ready", "GET", "/v2/models/{name}/ready", "/v2/models/{name}/ready", False),
+)
 
 
 class GatewayMetrics:
@@ -367,7 +394,7 @@ class Invocations:
             await self.session.close()
 
     # ---- requests
-    async def answer(self, request: web.Request, protocol: str) -> web.StreamResponse:
+    async def answer(self, request: web.Request, protocol: Protocol) -> web.StreamResponse:
         started = time.perf_counter()
         rid = accept_or_mint(request.headers.get(REQUEST_ID_HEADER))
         labels = ["", ""]
@@ -417,16 +444,16 @@ class Invocations:
         self,
         request: web.Request,
         route: Route,
-        protocol: str,
+        protocol: Protocol,
         body: bytes,
         rid: str,
         labels: list[str],
     ) -> web.Response:
         name = route.name
-        path = _upstream_path(protocol, name, request.path)
+        path = protocol.upstream.format(name=name)
         headers = {h: request.headers[h] for h in _FORWARDED_HEADERS if h in request.headers}
         headers[REQUEST_ID_HEADER] = rid
-        method = request.method
+        method = protocol.method
         target = pick(route, random.random())  # noqa: S311 - a traffic split, not a secret
         if target is None:
             raise DeploymentNotReady(
@@ -476,8 +503,8 @@ class Invocations:
                 f"The model server of the deployment {name!r} failed ({status}).",
                 params={"name": name, "status": status},
             )
-        if 200 <= status < 300 and method == "POST":
-            self.sampler.offer(name, target.version, protocol, body, rid)
+        if 200 <= status < 300 and protocol.predicts:
+            self.sampler.offer(name, target.version, protocol.name, body, rid)
             shadow = shadow_target(route)
             if shadow is not None:
                 self._copy_to_shadow(name, shadow, path, body, headers, answer)
@@ -605,21 +632,12 @@ def caller_address(request: web.Request) -> str:
     return remote
 
 
-def _upstream_path(protocol: str, name: str, path: str) -> str:
-    """The model server's path: its own names, never the client's spelling of the rest."""
-    if protocol == "mlflow":
-        return "/invocations"
-    if protocol == "v2":
-        return f"/v2/models/{name}/infer"
-    return f"/v2/models/{name}/ready" if path.endswith("/ready") else f"/v2/models/{name}"
-
-
 def make_app(invocations: Invocations, prefix: str = "/") -> web.Application:
     """The aiohttp application: the data plane's paths at the root and under ``prefix``."""
     app = web.Application(client_max_size=16 * 1024**2)
     app[_KEY] = invocations
 
-    def serve(protocol: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def serve(protocol: Protocol) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handler(request: web.Request) -> web.StreamResponse:
             return await invocations.answer(request, protocol)
 
@@ -627,10 +645,8 @@ def make_app(invocations: Invocations, prefix: str = "/") -> web.Application:
 
     prefixes = {"", "/" + prefix.strip("/") if prefix.strip("/") else ""}
     for base in sorted(prefixes):
-        app.router.add_post(base + "/api/v1/deployments/{name}/invocations", serve("mlflow"))
-        app.router.add_post(base + "/v2/models/{name}/infer", serve("v2"))
-        app.router.add_get(base + "/v2/models/{name}", serve("v2-meta"))
-        app.router.add_get(base + "/v2/models/{name}/ready", serve("v2-meta"))
+        for protocol in PROTOCOLS:
+            app.router.add_route(protocol.method, base + protocol.path, serve(protocol))
     app.router.add_get("/metrics", invocations.metrics_page)
     app.router.add_get("/health", invocations.health)
     app.middlewares.append(_unknown_paths)

@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,6 +27,7 @@ from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher, key_from_file
 from jupyterlab_mlplat.adapters.drift import MlflowDriftReferences, ScipyDriftStatistics
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
+from jupyterlab_mlplat.adapters.hub import HubApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
@@ -36,6 +38,7 @@ from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, curren
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
+from jupyterlab_mlplat.core.audit.service import AuditService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
@@ -46,9 +49,12 @@ from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore, ObjectStoreSettings
+from jupyterlab_mlplat.core.people.service import PeopleService
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from jupyterlab_mlplat.core.reviews.service import ReviewService
+from jupyterlab_mlplat.core.settings.records import HubPolicy
+from jupyterlab_mlplat.core.settings.service import SettingsService
 
 from . import openapi
 from .auth import HubTokenAuthenticator, PlatformAuthenticator
@@ -293,8 +299,41 @@ class PlatformApp(Application):
     approvals_required = Int(
         1,
         help="How many distinct reviewers must approve a submission before it is published, "
-        "e.g. 2. Never the author.",
+        "e.g. 2. Never the author. The default of the live setting admins change in the "
+        "Admin tab (a stored value overrides it until reset).",
     ).tag(config=True)
+    server_idle_timeout = Int(
+        help="Seconds the hub's idle culler lets a server idle before stopping it, e.g. 3600, "
+        "shown read-only in the Admin tab (the hub's configuration sets the culler: "
+        "MLPLAT_IDLE_TIMEOUT on a cluster). 0: no culler. Defaults to $MLPLAT_IDLE_TIMEOUT.",
+    ).tag(config=True)
+
+    @default("server_idle_timeout")
+    def _server_idle_timeout_default(self) -> int:
+        text = os.environ.get("MLPLAT_IDLE_TIMEOUT", "")
+        return int(text) if text.isdigit() else 0
+
+    def hub_directory(self) -> HubApi | None:
+        """The hub's REST API with the platform's own service token (the people view), or
+        None when the platform answers to no hub (standalone)."""
+        url = os.environ.get("JUPYTERHUB_API_URL", "")
+        token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        authenticator: Any = self.authenticator_class
+        under_hub = issubclass(authenticator, HubTokenAuthenticator)
+        return HubApi(url, token) if under_hub and url and token else None
+
+    def settings_service(self, store: Any) -> SettingsService:
+        """Live settings: the traits are the defaults an admin's stored values override."""
+        return SettingsService(
+            store,
+            {
+                "approvals_required": self.approvals_required,
+                "drift_p_value": self.drift_p_value,
+                "drift_share": self.drift_share,
+            },
+            hub=HubPolicy(server_idle_timeout=self.server_idle_timeout),
+        )
+
     champion_alias = Unicode(
         "champion",
         help="The alias publishing moves on the catalog's registered model, e.g. champion.",
@@ -410,7 +449,9 @@ class PlatformApp(Application):
         "the model's input example, e.g. drift_reference.json as mlflow.log_table writes it.",
     ).tag(config=True)
 
-    def drift_service(self, store: Any, objects: ObjectStore) -> DriftService:
+    def drift_service(
+        self, store: Any, objects: ObjectStore, settings: SettingsService | None = None
+    ) -> DriftService:
         """The drift job's service: references from MLflow as the deployment's owner."""
         registry = self.platform_registry()
         references: Any = (
@@ -424,11 +465,21 @@ class PlatformApp(Application):
             store,
             references,
             ScipyDriftStatistics(),
-            DriftSettings(
-                p_value=self.drift_p_value, share=self.drift_share, min_rows=self.drift_min_rows
-            ),
+            self.drift_settings(settings),
             catalog_prefix=self.catalog_prefix,
         )
+
+    def drift_settings(self, settings: SettingsService | None) -> Callable[[], DriftSettings]:
+        """The thresholds at each use: the live settings' values (the traits without them)."""
+
+        def in_force() -> DriftSettings:
+            p_value, share = self.drift_p_value, self.drift_share
+            if settings is not None:
+                p_value = float(settings.value("drift_p_value"))
+                share = float(settings.value("drift_share"))
+            return DriftSettings(p_value=p_value, share=share, min_rows=self.drift_min_rows)
+
+        return in_force
 
     def _service_url(self) -> Any:
         return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8101"))
@@ -506,6 +557,7 @@ class PlatformApp(Application):
         store = store_class.from_url(self.db_url)  # every feature's store port at once
         objects = self.object_store()
         profiles = ProfileService(store, known_groups=self.known_groups)
+        settings = self.settings_service(store)
         deployments = DeploymentService(
             store, self.model_sources(), catalog_prefix=self.catalog_prefix
         )
@@ -516,6 +568,12 @@ class PlatformApp(Application):
         return Services(
             store=store,
             accounts=AccountService(store),
+            audit=AuditService(store),
+            settings=settings,
+            people=PeopleService(
+                self.hub_directory(),
+                admin_url=os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/admin",
+            ),
             health=HealthService(
                 {"database": store.ping, "object_store": objects.ping}, version=__version__
             ),
@@ -534,7 +592,7 @@ class PlatformApp(Application):
                 self.catalog_publisher(),
                 ModelCardRules(),
                 catalog_prefix=self.catalog_prefix,
-                approvals_required=self.approvals_required,
+                approvals_required=lambda: int(settings.value("approvals_required")),
                 alias=self.champion_alias,
             ),
             deployments=deployments,
@@ -550,7 +608,7 @@ class PlatformApp(Application):
                 default_rate_limit=self.apikeys_default_rate_limit,
                 max_rate_limit=self.apikeys_max_rate_limit,
             ),
-            drift=self.drift_service(store, objects),
+            drift=self.drift_service(store, objects, settings),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:

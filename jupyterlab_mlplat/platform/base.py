@@ -25,6 +25,7 @@ from jupyterlab_mlplat.core.accounts.service import AccountService
 from jupyterlab_mlplat.core.apikeys.errors import KeyNotAccepted
 from jupyterlab_mlplat.core.apikeys.rules import looks_like_key
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
+from jupyterlab_mlplat.core.audit.service import AuditService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
@@ -38,8 +39,10 @@ from jupyterlab_mlplat.core.kernel.errors import (
 )
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore
+from jupyterlab_mlplat.core.people.service import PeopleService
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from jupyterlab_mlplat.core.reviews.service import ReviewService
+from jupyterlab_mlplat.core.settings.service import SettingsService
 
 from .auth import PlatformAuthenticator
 from .observability import Metrics
@@ -55,6 +58,9 @@ class Services:
 
     store: MetadataStore
     accounts: AccountService
+    audit: AuditService
+    settings: SettingsService
+    people: PeopleService
     health: HealthService
     authenticator: PlatformAuthenticator
     profiles: ProfileService

@@ -9,6 +9,7 @@ from jupyterlab_mlplat.api import openapi
 
 from . import (
     apikeys,
+    audit,
     catalog,
     deployments,
     drift,
@@ -17,8 +18,10 @@ from . import (
     invocations,
     meta,
     models,
+    people,
     profiles,
     reviews,
+    settings,
 )
 from .base import NAMESPACE, SidebarHandler
 
@@ -33,6 +36,9 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *reviews.ROUTES,
     *deployments.ROUTES,
     *apikeys.ROUTES,
+    *audit.ROUTES,
+    *settings.ROUTES,
+    *people.ROUTES,
     *drift.ROUTES,
     *invocations.ROUTES,
 ]

@@ -25,6 +25,8 @@ ROWS = {
     "dataframe_split": {"columns": COLUMNS, "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]}
 }
 ANSWER = {"predictions": [0, 1]}
+#: the second flower in the Open Inference Protocol v2
+V2 = {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [6.2, 2.9, 4.3, 1.3]}]}
 
 
 @pytest.fixture
@@ -44,21 +46,33 @@ async def test_a_key_gets_the_model_servers_answer_in_both_protocols(churn, gate
     assert headers["X-Model-Version"] == "1"
     assert len(headers["X-Request-Id"]) >= 8
 
-    v2 = {
-        "inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP64", "data": [6.2, 2.9, 4.3, 1.3]}]
-    }
-    status, _, answer = await gateway.call("churn", v2, auth=f"Bearer {KEY}", protocol="v2")
+    status, _, answer = await gateway.call("churn", V2, auth=f"Bearer {KEY}", protocol="v2")
     assert status == 200, answer
     assert answer["outputs"][0]["data"] == [1]
 
-    # the hub's prefix reaches the same paths, and the v2 metadata and readiness answer
+    # the hub's prefix reaches the same paths, and the v2 metadata and readiness are each
+    # the model server's own answer to that path
     status, _, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}", prefix=PREFIX)
     assert status == 200
-    for path in ("/v2/models/churn", "/v2/models/churn/ready"):
-        async with gateway.http.get(
-            gateway.url + path, headers={"Authorization": f"Bearer {KEY}"}
-        ) as response:
-            assert response.status == 200, path
+    for prefix in ("", PREFIX.rstrip("/")):
+        metadata = await _get(gateway, f"{prefix}/v2/models/churn")
+        assert metadata["inputs"] and "ready" not in metadata, metadata
+        assert await _get(gateway, f"{prefix}/v2/models/churn/ready") == {"ready": True}
+    # a verb a path does not take is refused as this API refuses
+    async with gateway.http.post(
+        gateway.url + "/v2/models/churn/ready", headers={"Authorization": f"Bearer {KEY}"}
+    ) as response:
+        assert response.status == 405
+        assert (await response.json())["reason"] == "method_not_allowed"
+
+
+async def _get(gateway, path: str):  # type: ignore[no-untyped-def]
+    async with gateway.http.get(
+        gateway.url + path, headers={"Authorization": f"Bearer {KEY}"}
+    ) as response:
+        assert response.status == 200, path
+        assert response.headers["X-Model-Version"] == "1"
+        return await response.json()
 
 
 async def test_a_callers_request_id_is_kept_and_a_forged_one_replaced(churn, gateway_factory):
@@ -215,6 +229,13 @@ async def test_shadow_answers_are_compared_and_never_returned(
         assert answer == ANSWER
     # Then its copies were answered and agreed
     await eventually(lambda: _metric(gateway, 'outcome="agree"', "2", 20.0))
+    # And a v2 prediction is copied as well, a read of the model's metadata is not
+    for _ in range(5):
+        assert (await gateway.call("churn", V2, auth=f"Bearer {KEY}", protocol="v2"))[0] == 200
+        await _get(gateway, "/v2/models/churn")
+    await eventually(lambda: _metric(gateway, 'outcome="agree"', "2", 25.0))
+    await asyncio.sleep(0.3)
+    assert not await _metric(gateway, 'outcome="agree"', "2", 26.0)
 
     # Given version 3 (a model that always says 0) shadows instead
     control.route(
@@ -391,16 +412,20 @@ async def test_requests_are_sampled_for_drift_into_the_object_store(
         body = {"dataframe_split": {"columns": COLUMNS, "data": [[float(i), 3.5, 1.4, 0.2]]}}
         await gateway.call("churn", body, auth=f"Bearer {KEY}")
     await gateway.call("churn", {"rows": []}, auth=f"Bearer {KEY}")  # refused: not sampled
+    # a v2 prediction is sampled too, under its protocol; the model's metadata is no request
+    assert (await gateway.call("churn", V2, auth=f"Bearer {KEY}", protocol="v2"))[0] == 200
+    await _get(gateway, "/v2/models/churn")
     folder = tmp_path / "objects" / "drift" / "churn" / "1"
 
     async def written() -> bool:
-        return sum(len(p.read_text().splitlines()) for p in folder.glob("*.jsonl")) == 7
+        return sum(len(p.read_text().splitlines()) for p in folder.glob("*.jsonl")) == 8
 
     await eventually(written, within=5.0)
     files = sorted(folder.glob("*.jsonl"))
     assert len(files) >= 2  # 5 rows at once (or about), the rest after half a second
     lines = [json.loads(line) for f in files for line in f.read_text().splitlines()]
-    assert [line["payload"]["dataframe_split"]["data"][0][0] for line in lines] == list(range(7))
-    assert {line["protocol"] for line in lines} == {"mlflow"}
+    mlflow = [line for line in lines if line["protocol"] == "mlflow"]
+    assert [line["payload"]["dataframe_split"]["data"][0][0] for line in mlflow] == list(range(7))
+    assert [line["payload"] for line in lines if line["protocol"] == "v2"] == [V2]
     assert all(line["time"].endswith("+00:00") and line["request_id"] for line in lines)
     assert 'outcome="written"' in await gateway.metrics()

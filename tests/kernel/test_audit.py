@@ -25,6 +25,8 @@ from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.audit.records import AuditFilter
+from jupyterlab_mlplat.core.audit.service import AuditService
 from jupyterlab_mlplat.core.catalog.records import EntryCard
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.records import Resources, Stage
@@ -43,6 +45,7 @@ from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
 from jupyterlab_mlplat.core.profiles.service import ProfileService
 from jupyterlab_mlplat.core.reviews.records import Action, Publication
 from jupyterlab_mlplat.core.reviews.service import ReviewService
+from jupyterlab_mlplat.core.settings.service import SettingsService
 from tests.deployments.conftest import FakeBackend, MemorySources
 from tests.reviews.conftest import CARD, RITA, MemoryRegistry
 from tests.standins.gitlab.server import FakeGitLab, git_env
@@ -53,6 +56,8 @@ ALICE = Identity("alice", ("data-scientists",))
 GATEWAY = Identity("mlflow", roles=(), kind="service", grants=frozenset({RECORD_EVENTS_SCOPE}))
 GATEWAY_GRANTS = frozenset({ROUTE_DEPLOYMENTS_SCOPE})
 SERVICES = (
+    AuditService,
+    SettingsService,
     AccountService,
     ProfileService,
     GitLabAccounts,
@@ -121,6 +126,13 @@ def _with_project(world: World) -> None:
         ["-C", str(work), "push", "-q", url, "HEAD:feature"],
     ):
         subprocess.run(["git", *args], env=env, check=True, capture_output=True)
+
+
+def _settings(world: World) -> SettingsService:
+    """Live settings on the world's store, with the platform's default traits."""
+    return SettingsService(
+        world.store, {"approvals_required": 1, "drift_p_value": 0.05, "drift_share": 0.5}
+    )
 
 
 _REVIEWS: dict[SqlStore, ReviewService] = {}
@@ -421,8 +433,34 @@ CHANGES: dict[str, Change] = {
     ),
 }
 
+#: the admin console's changes: an export of the log, a live setting
+CHANGES.update({
+    "AuditService.export": (
+        lambda w: None,
+        lambda w: list(AuditService(w.store).export(ADAM, AuditFilter(actor="alice"))),
+        "audit.exported",
+        "audit",
+        "log",
+        "adam",
+    ),
+    "SettingsService.change": (
+        lambda w: None,
+        lambda w: _settings(w).change(ADAM, "approvals_required", 2, 0),
+        "setting.changed",
+        "setting",
+        "approvals_required",
+        "adam",
+    ),
+})  # fmt: skip
+
 #: methods that change nothing shared (reads, checks, or a copy made once at start-up)
 READS = {
+    "AuditService.page": "reads the log",
+    "AuditService.actions": "reads the log's actions",
+    "SettingsService.settings": "reads the settings",
+    "SettingsService.value": "the value in force, which the features read at each use",
+    "SettingsService.reader": "a function the features call for the value in force",
+    "ReviewService.approvals_required": "the live setting, asked at each decision",
     "ProfileService.visible_to": "reads",
     "ProfileService.preview": "validates without saving",
     "ProfileService.seed": "start-up copy of the shipped file, audited as 'system' (tested below)",
@@ -506,6 +544,8 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         "GitLabAccounts": world.gitlab,
         "CatalogService": CatalogService(world.store),
         "ReviewService": _reviews(world),
+        "AuditService": AuditService(world.store),
+        "SettingsService": _settings(world),
     }.get(method.split(".")[0])
     if method.startswith("DeploymentService."):  # made here: its sizes are seeded, audited
         target = _deployments(world)
@@ -538,6 +578,8 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         before = len(world.store.audit_entries(limit=1000))
         args = {"queue": (RITA,), "page": (RITA, 1)}.get(name, (ALICE,))
         kwargs = {"after": 0, "limit": 50} if name == "notifications" else {}
+    if isinstance(target, AuditService | SettingsService):
+        args = (ADAM, AuditFilter()) if name == "page" else (ADAM,)
     fn(*args, **kwargs)
     assert len(world.store.audit_entries(limit=1000)) == before
 

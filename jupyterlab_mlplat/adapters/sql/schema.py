@@ -348,3 +348,16 @@ deployment_traffic = sa.Table(
     sa.Index("ix_deployment_traffic_minute", "minute"),
     sa.Index("ix_deployment_traffic_owner", "owner", "minute"),
 )
+
+# ---- the admin console (migration 0011): live settings, and the audit log's filter indexes
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+)
+sa.Index("ix_audit_actor", audit.c.actor, audit.c.id)
+sa.Index("ix_audit_action", audit.c.action, audit.c.id)

@@ -33,11 +33,13 @@ from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
 from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
+from .audit import SqlAuditIndex, audit_record
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .drift import SqlDriftIndex, SqlDriftTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
+from .settings import SqlSettingsIndex, SqlSettingsTx
 from .traffic import SqlTrafficIndex, SqlTrafficTx
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ class _SqlTransaction(
     SqlApiKeysTx,
     SqlDeploymentsTx,
     SqlDriftTx,
+    SqlSettingsTx,
     SqlTrafficTx,
 ):
     """One database transaction; it implements the unit of work of every feature."""
@@ -261,6 +264,8 @@ class SqlStore(
     SqlApiKeysIndex,
     SqlDeploymentsIndex,
     SqlDriftIndex,
+    SqlAuditIndex,
+    SqlSettingsIndex,
     SqlTrafficIndex,
     MetadataStore,
 ):
@@ -317,19 +322,7 @@ class SqlStore(
         query = sa.select(audit).order_by(audit.c.id.desc()).limit(limit)
         with self._translated(), self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
-        return [
-            AuditRecord(
-                id=row["id"],
-                at=_utc(row["at"]),
-                actor=row["actor"],
-                action=row["action"],
-                object_type=row["object_type"],
-                object_id=row["object_id"],
-                detail=dict(row["detail"]),
-                request_id=row["request_id"],
-            )
-            for row in rows
-        ]
+        return [audit_record(row) for row in rows]
 
     def profiles(self) -> list[StoredProfile]:
         with self._translated(), self.engine.connect() as connection:

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.times import parse_instant
 
 #: where the gateway writes a deployment's samples
 SAMPLES_ROOT = "drift"
@@ -127,30 +128,19 @@ class DriftSinceInvalid(InvalidInput):
     reason = "drift_since_invalid"
 
 
-#: RFC 3339's leap second, which Python's datetime cannot hold: read as the second before it
-_LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
-
-
 def parse_since(text: str | None) -> datetime | None:
     """The ``since`` of a chart: an ISO 8601 date or time, or any RFC 3339 date-time the
-    document promises to take (lower-case ``t``/``z``, a leap second); UTC when it names no
-    zone, and a time whose zone carries it past the calendar's ends reads as that end."""
+    document promises to take (``kernel.times.parse_instant``)."""
     if text is None or not text.strip():
         return None
     try:
-        at = datetime.fromisoformat(_LEAP_SECOND.sub(r"\g<1>59", text.strip().upper()))
+        return parse_instant(text)
     except ValueError:
         raise DriftSinceInvalid(
             "since must be an ISO 8601 date or time, e.g. 2026-12-01T12:00:00Z",
             "since",
             params={"value": text[:40]},
         ) from None
-    if at.tzinfo is None:
-        return at.replace(tzinfo=UTC)
-    try:
-        return at.astimezone(UTC)
-    except OverflowError:
-        return (datetime.min if at.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def is_drifted(report: NewDriftReport, settings: DriftSettings) -> bool:

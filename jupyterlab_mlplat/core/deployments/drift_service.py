@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -151,7 +151,7 @@ class DriftService:
         deployments: DeploymentDirectory,
         references: ReferenceSource,
         statistics: DriftStatistics,
-        settings: DriftSettings | None = None,
+        settings: DriftSettings | Callable[[], DriftSettings] | None = None,
         *,
         catalog_prefix: str = "catalog.",
         actor: str = "mlplat-platform",
@@ -165,6 +165,16 @@ class DriftService:
         self.settings = settings or DriftSettings()
         self.actor = actor
         self._references: dict[tuple[str, str], Reference] = {}
+
+    @property
+    def settings(self) -> DriftSettings:
+        """The thresholds in force now: a function (the admin console's live settings) is
+        asked at each use, so a change applies to the next pass and the next chart."""
+        return self._settings()
+
+    @settings.setter
+    def settings(self, value: DriftSettings | Callable[[], DriftSettings]) -> None:
+        self._settings: Callable[[], DriftSettings] = value if callable(value) else (lambda: value)
 
     @staticmethod
     def _now() -> datetime:

@@ -96,7 +96,7 @@ class ReviewService:
         registry: Registry | None,
         cards: CardRules,
         *,
-        approvals_required: int = 1,
+        approvals_required: int | Callable[[], int] = 1,
         alias: str = CHAMPION,
         catalog_prefix: str = "catalog.",
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -104,10 +104,21 @@ class ReviewService:
         self.store = store
         self.registry = registry
         self.cards = cards
-        self.approvals_required = max(1, approvals_required)
+        self.approvals_required = approvals_required
         self.alias = alias
         self.catalog_prefix = catalog_prefix
         self._now = now
+
+    @property
+    def approvals_required(self) -> int:
+        """How many reviewers must approve, read at each use: a function (the admin console's
+        live setting) is asked every time, so a change applies to the next decision."""
+        found = self._approvals()
+        return max(1, int(found))
+
+    @approvals_required.setter
+    def approvals_required(self, value: int | Callable[[], int]) -> None:
+        self._approvals: Callable[[], int] = value if callable(value) else (lambda: value)
 
     # ------------------------------------------------------------------ reading
     def queue(self, identity: Identity) -> list[Publication]:
@@ -296,6 +307,7 @@ class ReviewService:
         action: Action,
         comment: str,
     ) -> Publication:
+        required = self.approvals_required  # once, before the transaction: in force now
         with self.store.transaction(identity.name) as tx:
             current = self._current(tx, identity, publication_id, revision)
             found = rules.check(current.state, action, identity, current.author)
@@ -308,7 +320,7 @@ class ReviewService:
                         params={"by": identity.name},
                     )
                 approvals += 1
-            state = rules.state_after(found, approvals, self.approvals_required)
+            state = rules.state_after(found, approvals, required)
             moved = self._update(tx, current, action, state, comment=said)
             tx.notify([_note(moved, NotificationKind.DECIDED, action, comment=said)], self._now())
             self._audit(
@@ -317,7 +329,7 @@ class ReviewService:
                 moved,
                 comment=said,
                 approvals=approvals,
-                approvals_required=self.approvals_required,
+                approvals_required=required,
             )
         return self._reread(publication_id)
 

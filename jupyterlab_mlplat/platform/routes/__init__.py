@@ -6,14 +6,17 @@ from jupyterlab_mlplat.platform.base import PlatformHandler
 
 from . import (
     apikeys,
+    audit,
     catalog,
     deployments,
     drift,
     experiments,
     gitlab,
     meta,
+    people,
     profiles,
     reviews,
+    settings,
 )
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
@@ -26,4 +29,7 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *drift.ROUTES,
     *deployments.ROUTES,
     *apikeys.ROUTES,
+    *audit.ROUTES,
+    *settings.ROUTES,
+    *people.ROUTES,
 ]

@@ -1,0 +1,33 @@
+"""The wire shape of the hub's people as the admin console lists them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from jupyterlab_mlplat.core.kernel.identity import Role
+from jupyterlab_mlplat.core.people.records import People
+
+from .base import FromCore, Wire
+
+
+class PersonBody(FromCore):
+    name: str
+    groups: list[str] = Field(description="Hub groups (on a cluster, from the sign-in provider).")
+    hub_roles: list[str] = Field(description="Hub roles, held directly or through a group.")
+    roles: list[Role] = Field(description="The platform roles these confer.")
+    hub_admin: bool = Field(description="Whether the hub makes them a hub administrator.")
+    last_activity: datetime | None
+
+
+class PeopleBody(Wire):
+    people: list[PersonBody] = Field(description="Everybody the hub knows, by name.")
+    admin_url: str = Field(description="The hub's admin page, where people are changed.")
+
+    @classmethod
+    def of(cls, found: People) -> PeopleBody:
+        return cls(
+            people=[PersonBody.model_validate(p) for p in found.people],
+            admin_url=found.admin_url,
+        )
