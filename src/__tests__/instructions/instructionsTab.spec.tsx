@@ -130,7 +130,7 @@ describe('the Instructions tab', () => {
     // the article's image is read through the sidebar's route
     await waitFor(() =>
       expect(host.querySelector('img')?.getAttribute('src')).toMatch(
-        new RegExp(`^/images-of/track/images/a{32}\\.png`)
+        new RegExp('^/images-of/track/images/a{32}\\.png')
       )
     );
     expect((window as any).pwned).toBe(false);
