@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import Field, StrictFloat, StrictInt
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from jupyterlab_mlplat.core.settings.records import HubPolicy, Kind, Setting
 
@@ -65,8 +67,16 @@ class SettingsList(Wire):
         )
 
 
+def _json_number(value: Any) -> Any:
+    if isinstance(value, bool | str):  # pydantic's lax float takes both; JSON Schema does not
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
 class SettingChange(Wire):
-    value: StrictInt | StrictFloat | None = Field(
-        description="The new value within the setting's bounds; null: back to the default."
-    )
+    value: Annotated[
+        float | None,
+        Field(description="The new value within the setting's bounds; null: the default."),
+        BeforeValidator(_json_number),
+    ]
     revision: WholeNumber = Field(ge=0, description="The revision the admin's page showed.")
