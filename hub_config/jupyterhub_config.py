@@ -279,6 +279,7 @@ c.JupyterHub.load_roles = [
             "access:services!service=mlplat",
             "custom:mlplat:route-deployments",
             "custom:mlplat:check-keys",
+            "custom:mlplat:report-traffic",
         ],
     },
 ]

@@ -25,6 +25,10 @@ c.JupyterHub.custom_scopes = {
     "custom:mlplat:check-keys": {
         "description": "Check the API keys external systems call with (the invocations gateway)."
     },
+    "custom:mlplat:report-traffic": {
+        "description": "Report each deployment's requests, errors and latency per minute (the "
+        "invocations gateway)."
+    },
 }
 c.JupyterHub.load_roles = [
     # every user may use the platform service, MLflow, and call deployments with their token

@@ -18,6 +18,7 @@ from .people import PeopleCalls
 from .profiles import ProfileCalls
 from .reviews import ReviewCalls
 from .settings import SettingsCalls
+from .traffic import TrafficCalls
 
 __all__ = ["PlatformClient"]
 
@@ -35,5 +36,6 @@ class PlatformClient(
     AuditCalls,
     SettingsCalls,
     PeopleCalls,
+    TrafficCalls,
 ):
     """Every call of the platform API, for one token."""

@@ -91,6 +91,7 @@ from .invocations_control import (
     RouteTable,
     caller_for,
 )
+from .invocations_traffic import TrafficReporter, TrafficSink, gateway_id
 
 log = logging.getLogger("mlplat.invocations")
 
@@ -343,6 +344,9 @@ class Invocations:
         drift_rate: float = 0.1,
         drift_rows: int = 500,
         drift_seconds: float = 10.0,
+        traffic_seconds: float = 5.0,
+        traffic_buffer: int = 100_000,
+        gateway: str = "",
     ) -> None:
         self.control = control
         self.routes = RouteTable(control, poll_seconds=poll_seconds)
@@ -351,6 +355,13 @@ class Invocations:
         self.metrics = GatewayMetrics()
         self.sampler = DriftSampler(
             store, self.metrics, rate=drift_rate, rows=drift_rows, seconds=drift_seconds
+        )
+        self.traffic = TrafficReporter(
+            control if isinstance(control, TrafficSink) else None,
+            self.metrics.registry,
+            gateway=gateway or gateway_id(),
+            seconds=traffic_seconds,
+            limit=traffic_buffer,
         )
         self.burst_seconds = burst_seconds
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
@@ -381,6 +392,7 @@ class Invocations:
         self._loops = [
             asyncio.create_task(self.routes.follow()),
             asyncio.create_task(self.sampler.run()),
+            asyncio.create_task(self.traffic.run()),
         ]
 
     async def stop(self) -> None:
@@ -390,6 +402,7 @@ class Invocations:
             with suppress(asyncio.CancelledError, Exception):
                 await task
         await self.sampler.flush(everything=True)
+        await self.traffic.send(everything=True)
         if self.session is not None:
             await self.session.close()
 
@@ -421,7 +434,10 @@ class Invocations:
         except PlatformError as err:
             response = self._refusal(err, rid, request)
         deployment, version = labels
-        self.metrics.answered(deployment, version, response.status, time.perf_counter() - started)
+        took = time.perf_counter() - started
+        self.metrics.answered(deployment, version, response.status, took)
+        if deployment:
+            self.traffic.count(deployment, version, response.status, took)
         return response
 
     def _admit(self, grant: KeyGrant) -> None:
@@ -460,6 +476,7 @@ class Invocations:
                 f"The deployment {name!r} has no ready model server yet; retry in a moment.",
                 params={"name": name},
             )
+        labels[1] = target.version  # counted for the version it went to, answered or not
         failed: list[str] = []
         gauge = self.metrics.flying(name)
         gauge.inc()
@@ -486,6 +503,7 @@ class Invocations:
                         ) from None
                     self.metrics.retries.labels(name).inc()
                     target = retry
+                    labels[1] = target.version
                 except TimeoutError:
                     raise ModelServerUnreachable(
                         f"The model server of the deployment {name!r} did not answer in "
@@ -723,8 +741,9 @@ class InvocationsGatewayApp(Application):
         return os.environ.get("MLPLAT_PLATFORM_URL", "")
 
     platform_token = Unicode(
-        help="This service's token for the platform (scopes custom:mlplat:route-deployments "
-        "and custom:mlplat:check-keys). Defaults to $JUPYTERHUB_API_TOKEN."
+        help="This service's token for the platform (scopes custom:mlplat:route-deployments, "
+        "custom:mlplat:check-keys and custom:mlplat:report-traffic). Defaults to "
+        "$JUPYTERHUB_API_TOKEN."
     ).tag(config=True)
 
     @default("platform_token")
@@ -798,6 +817,24 @@ class InvocationsGatewayApp(Application):
     drift_flush_rows = Int(500, help="…or once it holds this many samples, e.g. 500.").tag(
         config=True
     )
+    traffic_report_seconds = Float(
+        5.0,
+        help="How often closed minutes of traffic counts (requests, errors, latency per "
+        "deployment and version) are sent to the platform, for the Deployments tab's charts, "
+        "e.g. 10.",
+    ).tag(config=True)
+    traffic_buffer_minutes = Int(
+        100_000,
+        help="How many closed minutes (one per deployment, version and minute) wait while "
+        "the platform does not take them; beyond, the oldest are dropped (and counted), e.g. "
+        "100000.",
+    ).tag(config=True)
+    gateway_id = Unicode(
+        help="This process's name in the platform's traffic rows (letters, digits, . _ : -, "
+        "at most 64), e.g. gateway-0. Unique per process: two processes with one name "
+        "replace each other's minutes. Defaults to the host, the process id and a random tail."
+    ).tag(config=True)
+
     object_store_class = Type(
         # named, not imported: the gateway is configured with a backend, it does not know one
         "jupyterlab_mlplat.adapters.local.objects.LocalObjectStore",
@@ -890,6 +927,9 @@ class InvocationsGatewayApp(Application):
             drift_rate=self.drift_sample_rate,
             drift_rows=self.drift_flush_rows,
             drift_seconds=self.drift_flush_seconds,
+            traffic_seconds=self.traffic_report_seconds,
+            traffic_buffer=self.traffic_buffer_minutes,
+            gateway=self.gateway_id,
         )
 
     async def serve(self) -> None:

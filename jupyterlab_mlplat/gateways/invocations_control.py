@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,11 +26,14 @@ from tornado.web import HTTPError
 
 from jupyterlab_mlplat.api.deployments import MAX_ROUTES, RouteBody, RouteFeed
 from jupyterlab_mlplat.api.errors import error_for
+from jupyterlab_mlplat.api.traffic import TrafficMinuteBody, TrafficReport
 from jupyterlab_mlplat.client.apikeys import ApiKeysClient
+from jupyterlab_mlplat.client.traffic import TrafficCalls
 from jupyterlab_mlplat.core.apikeys.records import KEY_PREFIX
 from jupyterlab_mlplat.core.deployments.errors import DeploymentNotFound
 from jupyterlab_mlplat.core.deployments.records import Route, RouteTarget, Stage, Traffic
 from jupyterlab_mlplat.core.deployments.routing import KeyGrant
+from jupyterlab_mlplat.core.deployments.traffic import TrafficMinute, TrafficReceipt
 from jupyterlab_mlplat.core.kernel.errors import (
     HubUnavailable,
     NotAuthenticated,
@@ -385,10 +388,18 @@ def route_from_wire(body: dict[str, Any]) -> Route:
 # ---------------------------------------------------------------- the platform over HTTP
 
 
-class PlatformControl(ApiKeysClient):
+class PlatformControl(ApiKeysClient, TrafficCalls):
     """The control plane's routes for the gateway, over the platform client (its transport's
     error table: a refusal keeps the platform's reason, ``key_unknown``, ``key_revoked`` and
     ``key_expired`` among them; an unreachable platform is ``Unavailable``)."""
+
+    async def report_traffic(
+        self, gateway: str, minutes: Sequence[TrafficMinute]
+    ) -> TrafficReceipt:
+        """Closed minutes to the platform (scope ``custom:mlplat:report-traffic``)."""
+        body = [TrafficMinuteBody.of(m) for m in minutes]
+        answer = await self.send_traffic_report(TrafficReport(gateway=gateway, minutes=body))
+        return TrafficReceipt(stored=answer.stored, unknown=answer.unknown, expired=answer.expired)
 
     async def route(self, name: str) -> Route:
         body = await self._get(f"api/v1/deployments/{quote(name, safe='')}/route", RouteBody)

@@ -44,6 +44,8 @@ from jupyterlab_mlplat.core.deployments.drift import DriftSettings
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService, Reference
 from jupyterlab_mlplat.core.deployments.ports import Deployer
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
+from jupyterlab_mlplat.core.deployments.traffic import TrafficSettings
+from jupyterlab_mlplat.core.deployments.traffic_service import TrafficService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
@@ -64,6 +66,7 @@ from .observability import Metrics
 from .reconciler import Reconciler
 from .routes import ROUTES
 from .routes.meta import NoRouteHandler
+from .traffic import TrafficPruneJob
 
 #: loggers whose lines should carry the request id and go where the platform logs
 _OWN_LOGGERS = ("mlplat", "jupyterlab_mlplat", "tornado.access", "tornado.application")
@@ -449,6 +452,18 @@ class PlatformApp(Application):
         "the model's input example, e.g. drift_reference.json as mlflow.log_table writes it.",
     ).tag(config=True)
 
+    traffic_retention_days = Int(
+        30,
+        help="How long the deployments' traffic (requests, errors and latency per minute, "
+        "which the invocations gateway reports) is kept, in days, e.g. 90. Older minutes are "
+        "deleted every traffic_prune_minutes.",
+    ).tag(config=True)
+    traffic_prune_minutes = Float(
+        60.0,
+        help="How often traffic minutes past the retention are deleted, in minutes, e.g. 360. "
+        "0 turns the deletion off.",
+    ).tag(config=True)
+
     def drift_service(
         self, store: Any, objects: ObjectStore, settings: SettingsService | None = None
     ) -> DriftService:
@@ -609,6 +624,9 @@ class PlatformApp(Application):
                 max_rate_limit=self.apikeys_max_rate_limit,
             ),
             drift=self.drift_service(store, objects, settings),
+            traffic=TrafficService(
+                store, store, TrafficSettings(retention_days=self.traffic_retention_days)
+            ),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:
@@ -630,6 +648,7 @@ class PlatformApp(Application):
         server.add_sockets(sockets or tornado.netutil.bind_sockets(self.port, self.ip))
         self.start_reconciler()
         self.start_drift_job()
+        self.start_traffic_job()
         return server
 
     drift_job: DriftJob | None = None
@@ -640,6 +659,14 @@ class PlatformApp(Application):
             interval = 60.0 * self.drift_interval_minutes
             services = self.services
             self.drift_job = DriftJob(services.drift, interval, services.metrics).start()
+
+    traffic_job: TrafficPruneJob | None = None
+
+    def start_traffic_job(self) -> None:
+        assert self.services is not None, "initialize() first"
+        if self.traffic_job is None:
+            interval = 60.0 * self.traffic_prune_minutes
+            self.traffic_job = TrafficPruneJob(self.services.traffic, interval).start()
 
     def start_reconciler(self) -> None:
         """Run the deployments' backend and its reconciler on this thread's event loop."""
@@ -665,6 +692,9 @@ class PlatformApp(Application):
         if self.drift_job is not None:
             self.drift_job.stop()
             self.drift_job = None
+        if self.traffic_job is not None:
+            self.traffic_job.stop()
+            self.traffic_job = None
         if self.reconciler is not None:
             self.reconciler.stop()
             self.reconciler = None

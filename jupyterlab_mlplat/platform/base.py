@@ -29,6 +29,7 @@ from jupyterlab_mlplat.core.audit.service import AuditService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
+from jupyterlab_mlplat.core.deployments.traffic_service import TrafficService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
@@ -73,6 +74,7 @@ class Services:
     openapi: dict[str, Any]
     apikeys: ApiKeyService
     drift: DriftService
+    traffic: TrafficService
 
 
 class PlatformHandler(RequestHandler):

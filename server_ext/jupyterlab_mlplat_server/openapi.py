@@ -22,6 +22,7 @@ from . import (
     profiles,
     reviews,
     settings,
+    traffic,
 )
 from .base import NAMESPACE, SidebarHandler
 
@@ -40,6 +41,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *settings.ROUTES,
     *people.ROUTES,
     *drift.ROUTES,
+    *traffic.ROUTES,
     *invocations.ROUTES,
 ]
 

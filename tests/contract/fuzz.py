@@ -55,6 +55,9 @@ KEY_BODIES = {
     ),
     "postRotate": frozenset({"key_overlap_too_long"}),
 }
+#: A traffic chart's range: what no document can state of two instants and a step (since before
+#: until, since within the retention counted back from now, at most MAX_POINTS steps).
+RANGE_QUERIES = {"getTrafficSeries": frozenset({"traffic_range_invalid"})}
 #: schemathesis' default for positive_data_acceptance, and a 400 for the operations above
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
@@ -65,11 +68,15 @@ def refused_only_for_a_cross_field_rule(ctx: Any, response: Any, case: Any) -> b
     the answer names each such rule at a field."""
     operation_id = case.operation.definition.raw.get("operationId")
     meta = case.meta
-    if operation_id not in (*PROFILE_BODIES, *KEY_BODIES) or meta is None:
+    if operation_id not in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES) or meta is None:
         return None
     if response.status_code != 400 or not meta.generation.mode.is_positive:
         return None
     body = response.json()
+    if operation_id in RANGE_QUERIES:
+        if body.get("reason") not in RANGE_QUERIES[operation_id]:
+            raise AssertionError(f"a range valid by the document was refused: {body}")
+        return None
     if operation_id in KEY_BODIES:
         if body.get("reason") not in KEY_BODIES[operation_id]:
             raise AssertionError(f"a key valid by the document was refused: {body}")
@@ -116,7 +123,7 @@ def run(document: str, base_url: str, token: str, *, max_examples: int) -> Repor
                         "positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "400"]}
                     },
                 }
-                for operation_id in (*PROFILE_BODIES, *KEY_BODIES)
+                for operation_id in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES)
             ],
         }
     )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from jupyterlab_mlplat.api.traffic import TrafficMinuteBody, TrafficReport
 from jupyterlab_mlplat.core.deployments.traffic import (
     BUCKETS,
     LATENCY_BOUNDS_MS,
@@ -182,3 +183,10 @@ def test_minutes_past_the_retention_are_counted_not_kept() -> None:
     old = _minute(minute=datetime(2026, 10, 1, tzinfo=UTC))
     kept, expired = checked_report([old, _minute()], now=NOW, settings=TrafficSettings())
     assert (kept, expired) == ([_minute()], 1)
+
+
+def test_a_report_travels_as_the_platforms_own_wire_model() -> None:
+    at = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+    report = TrafficReport(gateway="gw-1", minutes=[TrafficMinuteBody.of(_minute(minute=at))])
+    again = TrafficReport.model_validate_json(report.model_dump_json())
+    assert again.records() == [_minute(minute=at)]

@@ -17,6 +17,7 @@ from . import (
     profiles,
     reviews,
     settings,
+    traffic,
 )
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
@@ -27,6 +28,7 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *catalog.ROUTES,
     *reviews.ROUTES,
     *drift.ROUTES,
+    *traffic.ROUTES,
     *deployments.ROUTES,
     *apikeys.ROUTES,
     *audit.ROUTES,
