@@ -119,6 +119,8 @@ class Operation:
     errors: dict[int, str] = field(default_factory=dict)
     #: the pattern of a path parameter the service checks (JSON-schema regex, anchored)
     path: dict[str, str] = field(default_factory=dict)
+    #: a body that is a file's bytes, not JSON (an uploaded image): what it must be
+    upload: str = ""
 
 
 def operation(
@@ -133,6 +135,7 @@ def operation(
     authenticated: bool = True,
     errors: dict[int, str] | None = None,
     path: dict[str, str] | None = None,
+    upload: str = "",
 ) -> Callable[[F], F]:
     """Declare what a handler verb takes and answers; the documents are built from this."""
 
@@ -148,6 +151,7 @@ def operation(
             authenticated=authenticated,
             errors=dict(errors or {}),
             path=dict(path or {}),
+            upload=upload,
         )
         return fn
 
@@ -258,7 +262,7 @@ def document(
                 if isinstance(response, type):
                     models[response.__name__] = response
                     answers.add(response.__name__)
-            if op.authenticated or op.body is not None or op.query:
+            if op.authenticated or op.body is not None or op.query or op.upload:
                 for status, text in sorted({**_STANDARD_ERRORS, **op.errors}.items()):
                     if not op.authenticated and status in (401, 403):
                         continue
@@ -288,6 +292,16 @@ def document(
                 }
                 if op.body_description:
                     spec["requestBody"]["description"] = op.body_description
+            if op.upload:
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": op.upload,
+                    "content": {
+                        "application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                }
             # a path parameter the verb checks is described here, over the path's plain string
             parameters = [
                 {

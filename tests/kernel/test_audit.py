@@ -21,7 +21,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from jupyterlab_mlplat.adapters.cipher import FernetCipher
+from jupyterlab_mlplat.adapters.documents import NbformatNotebooks, PillowImages
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
+from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
@@ -34,6 +36,8 @@ from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.instructions.records import ArticleContent, Task, Text
+from jupyterlab_mlplat.core.instructions.service import InstructionService
 from jupyterlab_mlplat.core.kernel.audit import AuditRecord, current_request_id
 from jupyterlab_mlplat.core.kernel.identity import (
     RECORD_EVENTS_SCOPE,
@@ -47,6 +51,7 @@ from jupyterlab_mlplat.core.reviews.records import Action, Publication
 from jupyterlab_mlplat.core.reviews.service import ReviewService
 from jupyterlab_mlplat.core.settings.service import SettingsService
 from tests.deployments.conftest import FakeBackend, MemorySources
+from tests.instructions.conftest import notebook, png
 from tests.reviews.conftest import CARD, RITA, MemoryRegistry
 from tests.standins.gitlab.server import FakeGitLab, git_env
 
@@ -66,6 +71,7 @@ SERVICES = (
     CatalogService,
     ReviewService,
     DeploymentService,
+    InstructionService,
 )
 
 
@@ -192,6 +198,38 @@ def _with_canary(world: World) -> None:
     asyncio.run(
         _deployments(world).set_traffic(ALICE, "churn-api", 1, canary=("2", 20), shadow=None)
     )
+
+
+_INSTRUCTIONS: dict[SqlStore, InstructionService] = {}
+IVAN = Identity("ivan", ("instructors",), roles=(Role.DATA_SCIENTIST, Role.INSTRUCTOR))
+GUIDE = ArticleContent(title=Text("Guide", "Руководство"), tasks=(Task("", Text("One")),))
+
+
+def _instructions(world: World) -> InstructionService:
+    """The instructions service on the world's store, its images in a local object store."""
+    if world.store not in _INSTRUCTIONS:
+        _INSTRUCTIONS[world.store] = InstructionService(
+            world.store,
+            LocalObjectStore(world.tmp / "objects"),
+            PillowImages(),
+            NbformatNotebooks(),
+            startable=lambda who: [s.profile.slug for s in world.profiles.visible_to(who)],
+        )
+    return _INSTRUCTIONS[world.store]
+
+
+def _article(world: World) -> None:
+    _instructions(world).create(IVAN, "guide", GUIDE)
+
+
+def _article_published(world: World) -> None:
+    _article(world)
+    _instructions(world).publish(IVAN, "guide", 1)
+
+
+def _article_with_notebook(world: World) -> None:
+    _article(world)
+    _instructions(world).attach_notebook(IVAN, "guide", "intro.ipynb", notebook())
 
 
 def _latest(world: World) -> Publication:
@@ -433,6 +471,82 @@ CHANGES: dict[str, Change] = {
     ),
 }
 
+_INSTRUCTION_CHANGES: dict[str, Change] = {
+    "InstructionService.create": (
+        lambda w: None,
+        _article,
+        "article.created",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.save": (
+        _article,
+        lambda w: _instructions(w).save(IVAN, "guide", 1, ArticleContent(GUIDE.title, minutes=3)),
+        "article.saved",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.publish": (
+        _article,
+        lambda w: _instructions(w).publish(IVAN, "guide", 1),
+        "article.published",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.unpublish": (
+        _article_published,
+        lambda w: _instructions(w).unpublish(IVAN, "guide", 2),
+        "article.unpublished",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.delete": (
+        _article,
+        lambda w: _instructions(w).delete(IVAN, "guide", 1),
+        "article.deleted",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.upload_image": (
+        _article,
+        lambda w: _instructions(w).upload_image(IVAN, "guide", png()),
+        "article.image_uploaded",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.attach_notebook": (
+        _article,
+        lambda w: _instructions(w).attach_notebook(IVAN, "guide", "intro.ipynb", notebook()),
+        "article.notebook_attached",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.remove_notebook": (
+        _article_with_notebook,
+        lambda w: _instructions(w).remove_notebook(IVAN, "guide"),
+        "article.notebook_removed",
+        "article",
+        "guide",
+        "ivan",
+    ),
+    "InstructionService.seed": (
+        lambda w: None,
+        lambda w: _instructions(w).seed([("starter-guide", GUIDE)]),
+        "articles.seeded",
+        "article",
+        "*",
+        "system",
+    ),
+}
+CHANGES.update(_INSTRUCTION_CHANGES)
+
 #: the admin console's changes: an export of the log, a live setting
 CHANGES.update({
     "AuditService.export": (
@@ -491,6 +605,15 @@ READS = {
     "DeploymentService.seed_sizes": "start-up copy of the shipped sizes, audited as 'system'",
     "DeploymentService.observed": "stores what the backend reports (statuses, the route "
     "that follows): no person's change, so no audit record, or every few seconds one",
+    "InstructionService.articles": "reads the articles a person may see",
+    "InstructionService.read": "reads one article as a person reads it",
+    "InstructionService.source": "reads one article as its editor opens it",
+    "InstructionService.revisions": "reads one article's revisions",
+    "InstructionService.revision": "reads one revision of an article",
+    "InstructionService.image": "reads one image of an article",
+    "InstructionService.notebook": "reads an article's example notebook",
+    "InstructionService.tick": "a person's own tick on a task: their progress is no shared "
+    "object, so no audit record (a click a task would fill the log)",
     "DeploymentService.stopped": "the reconciler's note that a deleted deployment's "
     "workloads are gone; the deletion itself was audited",
 }
@@ -546,6 +669,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         "ReviewService": _reviews(world),
         "AuditService": AuditService(world.store),
         "SettingsService": _settings(world),
+        "InstructionService": _instructions(world),
     }.get(method.split(".")[0])
     if method.startswith("DeploymentService."):  # made here: its sizes are seeded, audited
         target = _deployments(world)
@@ -573,6 +697,15 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
             "routes_since": (gateway, 0),
             "to_reconcile": (),
         }.get(name, (ALICE,))
+    if isinstance(target, InstructionService):
+        _article_with_notebook(world)
+        image = target.upload_image(IVAN, "guide", png())
+        before = len(world.store.audit_entries(limit=1000))
+        args = {
+            "articles": (ALICE,),
+            "revision": (IVAN, "guide", 1),
+            "image": (IVAN, "guide", image.id),
+        }.get(name, (IVAN, "guide"))
     if isinstance(target, ReviewService):
         _in_review(world)
         before = len(world.store.audit_entries(limit=1000))

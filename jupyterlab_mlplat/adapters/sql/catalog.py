@@ -10,7 +10,6 @@ sees what choosing another value would give.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -20,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from jupyterlab_mlplat.core.catalog.errors import CatalogVersionExists, CatalogVersionNotFound
 from jupyterlab_mlplat.core.catalog.ports import CatalogTx
@@ -37,59 +35,18 @@ from jupyterlab_mlplat.core.catalog.records import (
     SearchResult,
     VersionState,
 )
-from jupyterlab_mlplat.core.catalog.rules import SearchQuery, Sort, fts5_match
+from jupyterlab_mlplat.core.catalog.rules import SearchQuery, Sort
 
+from .fulltext import FullText
+from .fulltext import include_object as include_object
 from .schema import catalog_alias_moves, catalog_entries, catalog_versions
 
-#: what migration 0004 builds outside ``schema.metadata``, per dialect (PostgreSQL's columns,
-#: SQLite's FTS5 tables): the comparison of the migrations with the metadata leaves them out
-SEARCH_COLUMNS = frozenset({("catalog_entries", "search_ru"), ("catalog_entries", "search_en")})
-SEARCH_TABLES = frozenset(
-    {
-        "catalog_fts",
-        "catalog_fts_data",
-        "catalog_fts_idx",
-        "catalog_fts_docsize",
-        "catalog_fts_config",
-    }
-)
+#: the search machinery of migration 0004 (``fulltext.py``); FTS5's bm25 weights are in the
+#: order of the index's columns: name, tags, description, card
+SEARCH = FullText(catalog_entries, "catalog_fts", (10.0, 10.0, 4.0, 1.0))
 
 #: how many values of one facet a search reports, most frequent first
 FACET_VALUES = 50
-#: FTS5's bm25 weights, in the order of the index's columns: name, tags, description, card
-_BM25 = "bm25(catalog_fts, 10.0, 10.0, 4.0, 1.0)"
-_LANGUAGES = (("russian", "search_ru"), ("english", "search_en"))
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_LATIN = re.compile("[a-z]")
-
-
-def _languages(query: SearchQuery) -> tuple[tuple[str, str], ...]:
-    """The columns a query's words are looked up in. Both columns hold every word of every
-    entry; they differ in which words they stem: Russian ones in ``search_ru``, English ones
-    in ``search_en`` (PostgreSQL's ``russian`` configuration also stems Latin words as
-    English, the ``english`` one keeps Cyrillic words as written). So a query in one script
-    reads the column that stems it, and matching and ranking a second column would only double
-    the work a search does per match; a query mixing scripts reads both."""
-    words = " ".join(w for term in query.terms for w in term.words)
-    cyrillic, latin = bool(_CYRILLIC.search(words)), bool(_LATIN.search(words))
-    if cyrillic and not latin:
-        return _LANGUAGES[:1]
-    if latin and not cyrillic:
-        return _LANGUAGES[1:]
-    return _LANGUAGES
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    """For Alembic's comparison: everything but the search machinery of migration 0004."""
-    if type_ == "table":
-        return name not in SEARCH_TABLES
-    if type_ == "column":
-        return (obj.table.name, name) not in SEARCH_COLUMNS
-    if type_ == "index":
-        return not (name or "").startswith("ix_catalog_entries_search_")
-    return True
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -351,56 +308,10 @@ class _Match:
     """How one query's text narrows and ranks the entries, in the dialect at hand."""
 
     def __init__(self, dialect: str, query: SearchQuery) -> None:
-        self.where: list[sa.ColumnElement[bool]] = []
-        self.rank: sa.ColumnElement[Any] = sa.literal(0.0)
-        self.source: sa.FromClause = catalog_entries
-        self.empty = False
-        if not query.terms:
-            return
-        if dialect == "postgresql":
-            self._postgresql(query)
-        else:
-            self._fts5(query)
-
-    def _postgresql(self, query: SearchQuery) -> None:
-        matches: list[sa.ColumnElement[bool]] = []
-        ranks: list[sa.ColumnElement[Any]] = []
-        text = query.text
-        for config, column_name in _languages(query):
-            column = sa.column(column_name, postgresql.TSVECTOR)
-            tsquery = sa.func.websearch_to_tsquery(
-                sa.cast(sa.literal(config), postgresql.REGCONFIG), sa.literal(text)
-            )
-            matches.append(column.op("@@")(tsquery))
-            ranks.append(sa.func.ts_rank(column, tsquery))
-        self.where.append(sa.or_(*matches))
-        self.rank = sum(ranks[1:], ranks[0])
-
-    def _fts5(self, query: SearchQuery) -> None:
-        expression = fts5_match(query.terms)
-        fts = sa.table("catalog_fts")
-        if not expression:  # only exclusions: everything but what they name
-            unwanted = " OR ".join(
-                f'"{" ".join(t.words)}"' if t.phrase else f'"{t.words[0]}"*' for t in query.terms
-            )
-            excluded: sa.Select[Any] = (
-                sa.select(sa.literal_column("rowid"))
-                .select_from(fts)
-                .where(sa.text("catalog_fts MATCH :unwanted").bindparams(unwanted=unwanted))
-            )
-            self.where.append(catalog_entries.c.id.not_in(excluded))
-            return
-        found = (
-            sa.select(
-                sa.literal_column("rowid").label("rowid"),
-                sa.literal_column(_BM25).label("score"),
-            )
-            .select_from(fts)
-            .where(sa.text("catalog_fts MATCH :expression").bindparams(expression=expression))
-            .subquery("fts")
-        )
-        self.source = catalog_entries.join(found, found.c.rowid == catalog_entries.c.id)
-        self.rank = -found.c.score
+        found = SEARCH.match(dialect, query.text, query.terms)
+        self.where: list[sa.ColumnElement[bool]] = found.where
+        self.rank: sa.ColumnElement[Any] = found.rank
+        self.source: sa.FromClause = found.source
 
 
 def _facet_filters(query: SearchQuery, *, lifted: str | None = None) -> list[Any]:

@@ -349,6 +349,74 @@ deployment_traffic = sa.Table(
     sa.Index("ix_deployment_traffic_owner", "owner", "minute"),
 )
 
+# ---- instructions (migration 0010). Their search machinery is dialect-specific and lives outside
+# this metadata: ``instructions.py``'s SEARCH names it for the comparison.
+instruction_articles = sa.Table(
+    "instruction_articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("slug", sa.String(63), nullable=False, unique=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, unique=True),
+    sa.Column("content", sa.JSON, nullable=False),
+    sa.Column("search_title", sa.Text, nullable=False),
+    sa.Column("search_body", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("notebook", sa.JSON, nullable=True),
+    sa.Column("starter", sa.Boolean, nullable=False),
+)
+_ARTICLE = "instruction_articles.id"
+instruction_revisions = sa.Table(
+    "instruction_revisions",
+    metadata,
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey(_ARTICLE, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("by", sa.String(255), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("content", sa.JSON, nullable=False),
+)
+instruction_images = sa.Table(
+    "instruction_images",
+    metadata,
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey(_ARTICLE, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("image_id", sa.String(40), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploaded_by", sa.String(255), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+)
+instruction_progress = sa.Table(
+    "instruction_progress",
+    metadata,
+    sa.Column("user_name", sa.String(255), primary_key=True),
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey(_ARTICLE, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("task", sa.String(32), primary_key=True),
+    sa.Column("done_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_instruction_progress_article", "article_id"),
+)
+instruction_seeds = sa.Table(
+    "instruction_seeds",
+    metadata,
+    sa.Column("slug", sa.String(63), primary_key=True),
+    sa.Column("seeded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # ---- the admin console (migration 0011): live settings, and the audit log's filter indexes
 settings = sa.Table(
     "settings",

@@ -37,6 +37,7 @@ from .audit import SqlAuditIndex, audit_record
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .drift import SqlDriftIndex, SqlDriftTx
+from .instructions import SqlInstructionsIndex, SqlInstructionsTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 from .settings import SqlSettingsIndex, SqlSettingsTx
@@ -142,6 +143,7 @@ class _SqlTransaction(
     SqlApiKeysTx,
     SqlDeploymentsTx,
     SqlDriftTx,
+    SqlInstructionsTx,
     SqlSettingsTx,
     SqlTrafficTx,
 ):
@@ -264,6 +266,7 @@ class SqlStore(
     SqlApiKeysIndex,
     SqlDeploymentsIndex,
     SqlDriftIndex,
+    SqlInstructionsIndex,
     SqlAuditIndex,
     SqlSettingsIndex,
     SqlTrafficIndex,

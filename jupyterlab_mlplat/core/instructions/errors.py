@@ -3,7 +3,30 @@ in the reader's language."""
 
 from __future__ import annotations
 
-from jupyterlab_mlplat.core.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from collections.abc import Mapping
+
+from jupyterlab_mlplat.core.kernel.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Param,
+)
+
+
+class _FieldInvalid(InvalidInput):
+    """A refusal of one field: it is named in ``params.field`` and in ``fields`` (the editor
+    shows the message beside it)."""
+
+    def __init__(
+        self, message: str, field: str | None = None, *, params: Mapping[str, Param] | None = None
+    ) -> None:
+        named = dict(params or {})
+        if field is not None:
+            named.setdefault("field", field)
+        super().__init__(
+            message, field, params=named, fields={field: message} if field is not None else None
+        )
 
 
 class ArticleNotFound(NotFound):
@@ -38,7 +61,7 @@ class InstructorOnly(Forbidden):
     reason = "instructor_only"
 
 
-class ArticleInvalid(InvalidInput):
+class ArticleInvalid(_FieldInvalid):
     """A field of the article breaks a rule: ``params.field`` (its path, ``tasks.1.title.ru``),
     ``params.rule`` (``empty`` — a title in neither language; ``too_long``/``too_many`` with
     ``params.limit``; ``duplicate`` — a task key or a group named twice; ``missing`` — an
@@ -47,45 +70,45 @@ class ArticleInvalid(InvalidInput):
     reason = "article_invalid"
 
 
-class ArticleTooLong(InvalidInput):
+class ArticleTooLong(_FieldInvalid):
     """All the texts of the article together are longer than ``params.limit`` characters."""
 
     reason = "article_too_long"
 
 
-class UnknownProductAction(InvalidInput):
+class UnknownProductAction(_FieldInvalid):
     """A Markdown text links to a product action that does not exist: ``params.field``,
     ``params.action`` (the link), ``params.known`` (the actions, comma-separated)."""
 
     reason = "unknown_product_action"
 
 
-class NextArticleUnknown(InvalidInput):
+class NextArticleUnknown(_FieldInvalid):
     """``next_article`` names ``params.slug``, which is no article (or the article itself)."""
 
     reason = "next_article_unknown"
 
 
-class PositionTaken(InvalidInput):
+class PositionTaken(_FieldInvalid):
     """``position`` ``params.position`` is already the place of ``params.slug``."""
 
     reason = "position_taken"
 
 
-class AudienceUnknown(InvalidInput):
-    """``params.field`` (``groups`` or ``profiles``) names ``params.value``, which the platform
-    does not know."""
+class AudienceUnknown(_FieldInvalid):
+    """``params.field`` (``groups.0``, ``profiles.2``) names ``params.value``, which the
+    platform does not know."""
 
     reason = "audience_unknown"
 
 
-class TaskUnknown(InvalidInput):
+class TaskUnknown(_FieldInvalid):
     """Progress names ``params.task``, which is no task of the article."""
 
     reason = "task_unknown"
 
 
-class ImageInvalid(InvalidInput):
+class ImageInvalid(_FieldInvalid):
     """The upload is not an image an article may carry: ``params.rule`` is ``empty``,
     ``not_an_image`` (not PNG, JPEG, GIF or WebP by its first bytes), ``svg`` (refused: it is a
     document that may carry scripts), ``truncated`` (its header does not say its size),
@@ -101,7 +124,7 @@ class ImageNotFound(NotFound):
     reason = "image_not_found"
 
 
-class NotebookInvalid(InvalidInput):
+class NotebookInvalid(_FieldInvalid):
     """The example notebook is refused: ``params.rule`` is ``too_large`` (``params.limit``
     bytes), ``not_json``, ``not_nbformat4`` (not a version 4 notebook) or ``name`` (the file
     name must end in ``.ipynb`` and be a plain name)."""
@@ -121,7 +144,7 @@ class RevisionNotFound(NotFound):
     reason = "revision_not_found"
 
 
-class LanguageInvalid(InvalidInput):
+class LanguageInvalid(_FieldInvalid):
     """``lang`` is ``en`` or ``ru``: ``params.value`` is neither."""
 
     reason = "language_invalid"

@@ -19,6 +19,7 @@ from .errors import (
     ArticleTooLong,
     ImageInvalid,
     NotebookInvalid,
+    RevisionNotFound,
     UnknownProductAction,
 )
 from .records import (
@@ -364,3 +365,25 @@ def notebook_name(value: str) -> str:
         )
     naming.text(value, field="name", limit=NOTEBOOK_NAME_MAX)
     return value
+
+
+def revision_number(raw: str) -> int:
+    """A revision's number as a path carries it: digits only, else no such revision."""
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
+        raise RevisionNotFound("The article has no such revision.", params={"number": raw[:20]})
+    return int(raw)
+
+
+#: how many numbered names a copy tries before giving up
+MAX_COPIES = 100
+
+
+def copy_names(name: str) -> Iterable[str]:
+    """Where a copy of the example notebook ``name`` may go in a home, in order: the name,
+    then ``stem-1.ipynb`` …; the name is checked again (it came from the platform), and is a
+    plain file name, so a copy lands at the home's top and nowhere else."""
+    name = naming.file_path(notebook_name(name), field="name")
+    yield name
+    stem = name[: -len(".ipynb")]
+    for number in range(1, MAX_COPIES):
+        yield f"{stem}-{number}.ipynb"

@@ -441,7 +441,7 @@ class InstructionService:
                 raise AudienceUnknown(
                     f"{field} names {value[:80]!r}, which does not exist.",
                     f"{field}.{index}",
-                    params={"field": field, "value": value[:80]},
+                    params={"field": f"{field}.{index}", "value": value[:80]},
                 )
 
     def _readable(self, identity: Identity, slug: str) -> Article:
