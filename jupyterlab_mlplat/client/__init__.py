@@ -13,6 +13,7 @@ from .deployments import DeploymentCalls
 from .drift import DriftCalls
 from .experiments import ExperimentCalls
 from .gitlab import GitLabCalls
+from .instructions import InstructionCalls
 from .meta import MetaCalls
 from .people import PeopleCalls
 from .profiles import ProfileCalls
@@ -29,6 +30,7 @@ class PlatformClient(
     GitLabCalls,
     ExperimentCalls,
     ReviewCalls,
+    InstructionCalls,
     CatalogCalls,
     DeploymentCalls,
     ApiKeyCalls,

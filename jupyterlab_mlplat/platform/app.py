@@ -25,6 +25,7 @@ from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.adapters.cipher import FernetCipher, key_from_file
+from jupyterlab_mlplat.adapters.documents import NbformatNotebooks, PillowImages
 from jupyterlab_mlplat.adapters.drift import MlflowDriftReferences, ScipyDriftStatistics
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.hub import HubApi
@@ -50,6 +51,10 @@ from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.ports import Cipher, GitLab
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.instructions.records import MAX_ARTICLE_CHARS, MAX_TASKS
+from jupyterlab_mlplat.core.instructions.rules import Limits
+from jupyterlab_mlplat.core.instructions.service import InstructionService
+from jupyterlab_mlplat.core.instructions.starter import starter_set
 from jupyterlab_mlplat.core.kernel.storage import MetadataStore, ObjectStore, ObjectStoreSettings
 from jupyterlab_mlplat.core.people.service import PeopleService
 from jupyterlab_mlplat.core.profiles.rules import load_profiles_file
@@ -90,6 +95,10 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
         handler.request.path,
         1000.0 * handler.request.request_time(),
     )
+
+
+#: the starter set shipped in the package (docs/instructions.md)
+STARTER_FOLDER = Path(__file__).resolve().parent.parent / "instructions" / "starter"
 
 
 class PlatformApp(Application):
@@ -561,6 +570,65 @@ class PlatformApp(Application):
             logger.setLevel(self.log.level)
             logger.propagate = False
 
+    instructions_max_tasks = Int(
+        MAX_TASKS,
+        help=f"The most tasks one instruction article may hold (at most {MAX_TASKS}), e.g. 20.",
+    ).tag(config=True)
+    instructions_max_chars = Int(
+        MAX_ARTICLE_CHARS,
+        help="The most characters all texts of one instruction article may hold together, both "
+        f"languages (at most {MAX_ARTICLE_CHARS}), e.g. 200000.",
+    ).tag(config=True)
+    instructions_image_max_bytes = Int(
+        5 * 1024 * 1024,
+        help="The largest image an instruction article may carry, in bytes, e.g. 2097152.",
+    ).tag(config=True)
+    instructions_image_max_side = Int(
+        8000,
+        help="The longest side an instruction image's header may declare, in pixels, e.g. 4000.",
+    ).tag(config=True)
+    instructions_notebook_max_bytes = Int(
+        10 * 1024 * 1024,
+        help="The largest example notebook an instruction article may offer, in bytes, "
+        "e.g. 5242880.",
+    ).tag(config=True)
+    instructions_starter = Bool(
+        True,
+        help="Load the shipped starter articles (jupyterlab_mlplat/instructions/starter) on "
+        "start: each once ever, never over an instructor's edit. False, e.g., for a platform "
+        "whose instructors write everything themselves.",
+    ).tag(config=True)
+
+    def instruction_service(
+        self, store: Any, objects: ObjectStore, profiles: ProfileService
+    ) -> InstructionService:
+        """Articles with the configured limits, the audience of profiles by the profiles' own
+        rule, and the starter set loaded (once per slug)."""
+        limits = Limits(
+            max_tasks=min(self.instructions_max_tasks, MAX_TASKS),
+            max_article_chars=min(self.instructions_max_chars, MAX_ARTICLE_CHARS),
+            max_image_bytes=self.instructions_image_max_bytes,
+            max_image_side=self.instructions_image_max_side,
+            max_notebook_bytes=self.instructions_notebook_max_bytes,
+        )
+        service = InstructionService(
+            store,
+            objects,
+            PillowImages(),
+            NbformatNotebooks(),
+            startable=lambda who: [s.profile.slug for s in profiles.visible_to(who)],
+            known_profiles=lambda: [s.profile.slug for s in store.profiles()],
+            known_groups=self.known_groups,
+            limits=limits,
+        )
+        if self.instructions_starter:
+            folder = STARTER_FOLDER
+            files = {f.name: f.read_text("utf-8") for f in sorted(folder.glob("*.md"))}
+            loaded = service.seed(starter_set(files))
+            if loaded:
+                self.log.info("starter articles loaded: %s", ", ".join(loaded))
+        return service
+
     def build_services(self) -> Services:
         """Open the stores (migrating the database) and wire the core services to them."""
         Path(self.data_dir).mkdir(parents=True, exist_ok=True)
@@ -611,6 +679,7 @@ class PlatformApp(Application):
                 alias=self.champion_alias,
             ),
             deployments=deployments,
+            instructions=self.instruction_service(store, objects, profiles),
             metrics=Metrics(),
             openapi=openapi.document(__version__, self.base_url),
             apikeys=ApiKeyService(

@@ -33,6 +33,7 @@ from jupyterlab_mlplat.core.deployments.traffic_service import TrafficService
 from jupyterlab_mlplat.core.experiments.service import ExperimentEvents
 from jupyterlab_mlplat.core.gitlab.service import GitLabAccounts
 from jupyterlab_mlplat.core.health.service import HealthService
+from jupyterlab_mlplat.core.instructions.service import InstructionService
 from jupyterlab_mlplat.core.kernel.errors import (
     PlatformError,
     RoleRequired,
@@ -69,6 +70,7 @@ class Services:
     experiment_events: ExperimentEvents
     catalog: CatalogService
     reviews: ReviewService
+    instructions: InstructionService
     deployments: DeploymentService
     metrics: Metrics
     openapi: dict[str, Any]
