@@ -206,7 +206,13 @@ c.KubeSpawner.storage_capacity = env.get("MLPLAT_HOME_SIZE", "10Gi")
 c.KubeSpawner.pvc_name_template = "home-{user_server}"
 c.KubeSpawner.volumes = [{"name": "home", "persistentVolumeClaim": {"claimName": "{pvc_name}"}}]
 c.KubeSpawner.volume_mounts = [{"name": "home", "mountPath": "/home/jovyan"}]
-c.KubeSpawner.extra_labels = {"app.kubernetes.io/part-of": "jupyterlab-mlplat"}
+c.KubeSpawner.extra_labels = {
+    "app.kubernetes.io/part-of": "jupyterlab-mlplat",
+    # a person's server talks to the hub's API: Zero to JupyterHub's hub NetworkPolicy admits
+    # pods with this label (from mlplat-users too, with interNamespaceAccessLabels: accept in
+    # deploy/z2jh/values.yaml). Set here because this replaces the chart's extra_labels.
+    "hub.jupyter.org/network-access-hub": "true",
+}
 c.KubeSpawner.start_timeout = 300
 c.KubeSpawner.http_timeout = 120
 c.KubeSpawner.environment = {"MLPLAT_PLATFORM_URL": platform_api}

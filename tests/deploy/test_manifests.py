@@ -31,6 +31,7 @@ from jupyterlab_mlplat.platform.app import PlatformApp
 ROOT = Path(__file__).resolve().parents[2]
 KUSTOMIZE = ROOT / "deploy" / "kustomize"
 MODELS = ROOT / "deploy" / "models"
+USERS = ROOT / "deploy" / "users"
 CLUSTER_CONFIG = ROOT / "hub_config" / "jupyterhub_config_cluster.py"
 #: kustomize/'s namespace transformer puts everything there
 NAMESPACE = "mlplat"
@@ -89,6 +90,37 @@ def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
 def test_every_manifest_is_valid_for_kubernetes(name: str, manifest: dict[str, object]) -> None:
     version = kubernetes_validate.latest_version()
     kubernetes_validate.validate(manifest, version, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "manifest"), _documents(USERS), ids=[n for n, _ in _documents(USERS)]
+)
+def test_the_hubs_rights_in_the_users_namespace_are_valid(
+    name: str, manifest: dict[str, object]
+) -> None:
+    kubernetes_validate.validate(manifest, kubernetes_validate.latest_version(), strict=True)
+
+
+def test_the_hub_may_spawn_where_the_workspaces_run() -> None:
+    """KubeSpawner works in MLPLAT_K8S_NAMESPACE, not the chart's: the binding gives the chart's
+    hub account the Role there (tests/e2e/test_cluster_services.py spawns under exactly it)."""
+    kustomization = yaml.safe_load((USERS / "kustomization.yaml").read_text())
+    assert set(kustomization["resources"]) == {p.name for p in USERS.glob("*.yaml")} - {
+        "kustomization.yaml"
+    }
+    assert "namespace" not in kustomization
+    (binding,) = _kind("RoleBinding", USERS).values()
+    role = _kind("Role", USERS)[binding["roleRef"]["name"]]
+    users = _values()["hub"]["extraEnv"]["MLPLAT_K8S_NAMESPACE"]
+    assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == users
+    headroom = _kind("ClusterRoleBinding")["mlplat-hub-headroom"]["subjects"]
+    assert (
+        binding["subjects"]
+        == headroom
+        == [{"kind": "ServiceAccount", "name": "hub", "namespace": NAMESPACE}]
+    )
+    # the workspaces reach the hub's API from their namespace
+    assert _values()["hub"]["networkPolicy"]["interNamespaceAccessLabels"] == "accept"
 
 
 def test_the_kustomization_lists_every_manifest() -> None:

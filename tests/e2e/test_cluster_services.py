@@ -25,6 +25,7 @@ from typing import Any
 import boto3
 import pytest
 import requests
+import yaml
 from moto.server import ThreadedMotoServer
 from traitlets.config import Config, PyFileConfigLoader
 
@@ -33,6 +34,18 @@ from tests.e2e.manifests import local_command, manifest, running
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_CONFIG = ROOT / "hub_config" / "jupyterhub_config_cluster.py"
+
+
+def hub_rules() -> list[dict[str, Any]]:
+    """What deploy/ lets the hub's account do: the Role in the users' namespace
+    (deploy/users) and the headroom's read-only ClusterRole (deploy/kustomize)."""
+    rules: list[dict[str, Any]] = []
+    for path, kind in (
+        (ROOT / "deploy" / "users" / "hub-rbac.yaml", "Role"),
+        (ROOT / "deploy" / "kustomize" / "hub-headroom-rbac.yaml", "ClusterRole"),
+    ):
+        rules += next(d for d in yaml.safe_load_all(path.read_text()) if d["kind"] == kind)["rules"]
+    return rules
 
 
 # --- the configuration, loaded alone -------------------------------------------------------
@@ -88,6 +101,8 @@ def test_without_mlflow_or_a_gateway_nothing_points_at_them(
     environment = config.KubeSpawner.environment
     assert set(environment) == {"MLPLAT_PLATFORM_URL"}
     assert config.Authenticator.blocked_users == {"mlplat-platform"}
+    # the chart's hub NetworkPolicy admits workspaces by this label (ours replace its labels)
+    assert config.KubeSpawner.extra_labels["hub.jupyter.org/network-access-hub"] == "true"
 
 
 def test_external_services_are_registered_with_their_tokens_and_scopes(
@@ -385,6 +400,11 @@ def test_a_workspace_logs_to_mlflow_as_its_person_and_reaches_the_gateway(
     stack: Stack, tmp_path: Path
 ) -> None:
     hub = stack.hub
+    # the hub holds only the rights deploy/ gives its account (the spawn page's headroom, the
+    # quotas, KubeSpawner's pod, claim and events)
+    hub.kube.restrict(hub_rules())
+    page = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=60)
+    assert page.status_code == 200 and "cpu-small" in page.text
     started = hub.spawn("alice", "cpu-small")
     assert started.status_code in (201, 202), started.text
     try:
@@ -435,6 +455,7 @@ def test_a_workspace_logs_to_mlflow_as_its_person_and_reaches_the_gateway(
         assert tried.json()["reason"] == "deployment_not_found"
     finally:
         hub.stop("alice")
+        hub.kube.restrict(None)  # type: ignore[arg-type]
 
 
 def test_no_secret_reaches_a_log(stack: Stack) -> None:
