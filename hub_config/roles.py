@@ -52,6 +52,13 @@ c.JupyterHub.load_roles = [
         "groups": list(groups.instructors),
         "scopes": ["custom:mlplat:instruct"],
     },
+    # the platform reads who is who for the admin console's people view (read-only): users
+    # with their groups and last activity, and the roles of users and groups with their scopes
+    {
+        "name": "mlplat-platform",
+        "services": ["mlplat"],
+        "scopes": ["list:users", "read:users", "list:groups", "read:groups", "read:roles"],
+    },
     # the spawner reads the live profiles from the platform with this service's token
     {
         "name": "mlplat-spawner",

@@ -1,7 +1,7 @@
 """JupyterHub's REST API as the platform reads it with its own service token: users, groups
 and roles for the admin console's people view. Read-only; the platform's hub role grants
-``list:users``, ``read:users``, ``list:groups``, ``read:groups`` and ``read:roles``
-(hub_config/roles.py), nothing that changes anybody."""
+``list:users``, ``read:users``, ``list:groups``, ``read:groups`` and ``read:roles`` (the role
+names of users and groups; hub_config/roles.py), nothing that changes anybody."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from jupyterlab_mlplat.core.kernel.errors import Unavailable
 from jupyterlab_mlplat.core.people.errors import HubRefused
-from jupyterlab_mlplat.core.people.records import Directory, HubGroup, HubRole, HubUser
+from jupyterlab_mlplat.core.people.records import Directory, HubGroup, HubUser
 
 #: the hub's paginated answers: ``{"items": [...], "_pagination": {"next": ...}}``
 PAGINATION = "application/jupyterhub-pagination+json"
@@ -90,7 +90,6 @@ class HubApi:
     async def directory(self) -> Directory:
         users = await self._all("users")
         groups = await self._all("groups")
-        roles = await self._all("roles")
         return Directory(
             users=tuple(
                 HubUser(
@@ -104,5 +103,4 @@ class HubApi:
                 if u.get("kind", "user") == "user"
             ),
             groups=tuple(HubGroup(str(g["name"]), _names(g.get("roles"))) for g in groups),
-            roles=tuple(HubRole(str(r["name"]), _names(r.get("scopes"))) for r in roles),
         )

@@ -16,9 +16,13 @@ class PersonBody(FromCore):
     name: str
     groups: list[str] = Field(description="Hub groups (on a cluster, from the sign-in provider).")
     hub_roles: list[str] = Field(description="Hub roles, held directly or through a group.")
-    roles: list[Role] = Field(description="The platform roles these confer.")
     hub_admin: bool = Field(description="Whether the hub makes them a hub administrator.")
     last_activity: datetime | None
+    roles: list[Role] | None = Field(
+        description="The platform roles their token carried when they last used the platform "
+        "(null: never); they follow the hub roles at their next visit."
+    )
+    roles_seen_at: datetime | None = Field(description="When the platform last saw them.")
 
 
 class PeopleBody(Wire):

@@ -655,6 +655,7 @@ class PlatformApp(Application):
             settings=settings,
             people=PeopleService(
                 self.hub_directory(),
+                store,
                 admin_url=os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/admin",
             ),
             health=HealthService(

@@ -37,6 +37,7 @@ from .audit import SqlAuditIndex, audit_record
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .drift import SqlDriftIndex, SqlDriftTx
+from .people import SqlPeopleIndex
 from .instructions import SqlInstructionsIndex, SqlInstructionsTx
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
@@ -269,6 +270,7 @@ class SqlStore(
     SqlInstructionsIndex,
     SqlAuditIndex,
     SqlSettingsIndex,
+    SqlPeopleIndex,
     SqlTrafficIndex,
     MetadataStore,
 ):

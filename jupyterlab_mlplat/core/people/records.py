@@ -15,17 +15,13 @@ class Person:
     groups: tuple[str, ...]
     #: the hub roles held, directly or through a group, sorted
     hub_roles: tuple[str, ...]
-    #: the platform roles those hub roles' scopes confer (``identity.roles_from_scopes``)
-    roles: tuple[Role, ...]
     #: whether the hub itself makes them an administrator of the hub
     hub_admin: bool
     last_activity: datetime | None
-
-
-@dataclass(frozen=True)
-class HubRole:
-    name: str
-    scopes: tuple[str, ...]
+    #: the platform roles their token carried when they last used the platform (the hub's
+    #: API names roles but not their scopes), None if they never did
+    roles: tuple[Role, ...] | None
+    roles_seen_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,6 @@ class Directory:
 
     users: tuple[HubUser, ...]
     groups: tuple[HubGroup, ...]
-    roles: tuple[HubRole, ...]
 
 
 @dataclass(frozen=True)

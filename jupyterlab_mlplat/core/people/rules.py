@@ -1,31 +1,35 @@
-"""Who holds which role, from the hub's three lists: a role is held directly or through a
-group, and the platform's roles are the ones its scopes confer."""
+"""Who is who, from the hub's two lists and the platform's own record: a hub role is held
+directly or through a group; the platform roles are the ones the person's token carried when
+they last used the platform (the hub's REST API names roles, never their scopes)."""
 
 from __future__ import annotations
 
-from jupyterlab_mlplat.core.kernel.identity import roles_from_scopes
+from collections.abc import Iterable
+
+from jupyterlab_mlplat.core.accounts.records import UserRecord
 
 from .records import Directory, Person
 
 
-def people(found: Directory) -> tuple[Person, ...]:
-    """Everybody, by name, each with their hub roles and the platform roles these confer."""
+def people(found: Directory, seen: Iterable[UserRecord]) -> tuple[Person, ...]:
+    """Everybody the hub knows, by name, with their hub roles and platform roles."""
     group_roles = {group.name: group.roles for group in found.groups}
-    role_scopes = {role.name: role.scopes for role in found.roles}
+    records = {user.name: user for user in seen}
     listed = []
     for user in sorted(found.users, key=lambda u: u.name):
         held = set(user.roles)
         for group in user.groups:
             held.update(group_roles.get(group, ()))
-        scopes = {scope for role in held for scope in role_scopes.get(role, ())}
+        record = records.get(user.name)
         listed.append(
             Person(
                 name=user.name,
                 groups=tuple(sorted(user.groups)),
                 hub_roles=tuple(sorted(held)),
-                roles=roles_from_scopes(scopes),
                 hub_admin=user.admin,
                 last_activity=user.last_activity,
+                roles=record.roles if record else None,
+                roles_seen_at=record.last_seen if record else None,
             )
         )
     return tuple(listed)

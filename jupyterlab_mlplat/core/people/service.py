@@ -4,18 +4,23 @@ the hub's admin page instead of editing a copy that would disagree."""
 
 from __future__ import annotations
 
+import asyncio
+
 from jupyterlab_mlplat.core.kernel.errors import RoleRequired
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 from . import rules
 from .errors import NoHub
-from .ports import HubDirectory
+from .ports import HubDirectory, SeenPeople
 from .records import People
 
 
 class PeopleService:
-    def __init__(self, hub: HubDirectory | None, *, admin_url: str = "/hub/admin") -> None:
+    def __init__(
+        self, hub: HubDirectory | None, seen: SeenPeople, *, admin_url: str = "/hub/admin"
+    ) -> None:
         self.hub = hub
+        self.seen = seen
         self.admin_url = admin_url
 
     async def people(self, identity: Identity) -> People:
@@ -23,4 +28,6 @@ class PeopleService:
             raise RoleRequired("Only platform admins may list people.", params={"role": "admin"})
         if self.hub is None:
             raise NoHub("This workbench runs without JupyterHub: there is nobody else to list.")
-        return People(rules.people(await self.hub.directory()), self.admin_url)
+        found = await self.hub.directory()
+        seen = await asyncio.to_thread(self.seen.platform_users)
+        return People(rules.people(found, seen), self.admin_url)
