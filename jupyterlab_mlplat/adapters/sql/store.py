@@ -37,8 +37,8 @@ from .audit import SqlAuditIndex, audit_record
 from .catalog import SqlCatalogIndex, SqlCatalogTx
 from .deployments import SqlDeploymentsIndex, SqlDeploymentsTx
 from .drift import SqlDriftIndex, SqlDriftTx
-from .people import SqlPeopleIndex
 from .instructions import SqlInstructionsIndex, SqlInstructionsTx
+from .people import SqlPeopleIndex
 from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 from .settings import SqlSettingsIndex, SqlSettingsTx
