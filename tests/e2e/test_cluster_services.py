@@ -129,6 +129,11 @@ def test_external_services_are_registered_with_their_tokens_and_scopes(
         "scopes": ["access:services!service=mlplat", "custom:mlplat:record-events"],
     }
     assert roles(config)["mlplat-invocations"]["services"] == ["deployments"]
+    # the same scopes as the embedded hub gives its gateway
+    embedded = (ROOT / "hub_config" / "jupyterhub_config.py").read_text()
+    for scope in roles(config)["mlplat-invocations"]["scopes"]:
+        assert f'"{scope}"' in embedded
+    assert "custom:mlplat:report-traffic" in roles(config)["mlplat-invocations"]["scopes"]
     # every person may call both, and so may their server's token
     assert {"access:services!service=mlflow", "access:services!service=deployments"} <= set(
         roles(config)["user"]["scopes"]
