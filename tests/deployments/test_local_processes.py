@@ -165,13 +165,19 @@ def folders(place: Path) -> dict[str, str]:
 
 
 def workload(
-    folder: Path | str, *, version: str = "1", replicas: int = 1, memory: str = "1Gi"
+    folder: Path | str,
+    *,
+    version: str = "1",
+    replicas: int = 1,
+    memory: str = "1Gi",
+    deployment: str = "iris",
+    model: str = "alice-iris",
 ) -> Workload:
     return Workload(
-        name=f"iris-v{version}",
-        deployment="iris",
+        name=f"{deployment}-v{version}",
+        deployment=deployment,
         owner="alice",
-        source=ModelSource("alice-iris", version, str(folder), flavor="sklearn"),
+        source=ModelSource(model, version, str(folder), flavor="sklearn"),
         resources=Resources(cpu="500m", memory=memory, replicas=replicas),
     )
 
@@ -185,8 +191,9 @@ async def wait_for(
 ) -> WorkloadStatus:
     deadline = time.monotonic() + within
     seen: WorkloadStatus | None = None
+    deployment = name.rpartition("-v")[0]
     while time.monotonic() < deadline:
-        statuses = {s.name: s for s in await deployer.observe("iris")}
+        statuses = {s.name: s for s in await deployer.observe(deployment)}
         seen = statuses.get(name)
         if seen is not None and check(seen):
             return seen
@@ -422,6 +429,45 @@ async def test_a_killed_replica_is_started_again(
 
 
 @pytest.mark.asyncio
+async def test_a_replica_that_stops_answering_is_restarted_and_says_why(
+    models: dict[str, Any], place: Path, account: str
+) -> None:
+    """Alive but answering nothing (a model hung on a lock; here the server is stopped with
+    SIGSTOP): after its missed health checks it is ended and started again."""
+    deployer = LocalProcessDeployer(
+        **folders(place),
+        account=account,
+        restart_delays=[0.2, 0.4, 0.8],
+        grace_seconds=1.0,
+        health_seconds=0.3,
+        health_timeout=1.0,
+        health_failures=3,
+    )
+    try:
+        # Given a ready replica that answers its health checks
+        await deployer.apply("iris", [workload(models["logistic"])])
+        first = await wait_for(deployer, "iris-v1", ready())
+        await asyncio.sleep(2.0)  # six checks or so, all answered
+        [status] = await deployer.observe("iris")
+        assert (status.restarts, status.last_error, status.url) == (0, "", first.url)
+        # When its server stops answering (alive, holding its port)
+        [server] = servers().values()
+        server.suspend()
+        # Then it is ended and replaced, and the status says why
+        status = await wait_for(
+            deployer, "iris-v1", lambda s: s.restarts == 1 and s.ready_replicas == 1
+        )
+        assert status.last_error.startswith("the model server stopped answering its health")
+        assert "3 in a row" in status.last_error and "no answer in 1 s" in status.last_error
+        assert status.url != first.url and status.phase is Phase.READY
+        assert not await gone([server])
+        assert await invoke(str(status.url), models["logistic_request"]) == [0, 0, 0]
+        assert "stopped answering" in await deployer.logs("iris-v1")
+    finally:
+        await deployer.close()
+
+
+@pytest.mark.asyncio
 async def test_an_empty_list_stops_everything_and_close_leaves_nothing(
     deployer: LocalProcessDeployer, models: dict[str, Any]
 ) -> None:
@@ -640,9 +686,9 @@ class socket_free:
         self.sock.close()
 
 
-def _register(url: str, secret: str, folder: Path) -> str:
-    """alice logs the model's files to a run and registers version 1 (through MLflow's REST
-    API and artifact proxy, as the gateway would let her)."""
+def _register(url: str, secret: str, folder: Path, name: str = "alice-iris") -> str:
+    """alice logs the model's files to a run and registers version 1 of ``name`` (through
+    MLflow's REST API and artifact proxy, as the gateway would let her)."""
     alice = {USER_HEADER: "alice", SECRET_HEADER: secret}
     api = f"{url}/api/2.0/mlflow"
 
@@ -663,12 +709,12 @@ def _register(url: str, secret: str, folder: Path) -> str:
             timeout=30,
         )
         assert put.status_code == 200, put.text
-    call("registered-models/create", {"name": "alice-iris"})
+    call("registered-models/create", {"name": name})
     call(
         "model-versions/create",
-        {"name": "alice-iris", "source": f"mlflow-artifacts:/{root}", "run_id": run["run_id"]},
+        {"name": name, "source": f"mlflow-artifacts:/{root}", "run_id": run["run_id"]},
     )
-    return "models:/alice-iris/1"
+    return f"models:/{name}/1"
 
 
 @pytest.mark.asyncio
@@ -700,3 +746,69 @@ async def test_files_fetched_from_mlflow_as_the_platform(
     finally:
         await deployer.close()
         await close_connections()
+
+
+@pytest.mark.asyncio
+async def test_fetched_files_stay_while_a_replica_serves_them_and_go_after(
+    mlflow_server: tuple[str, str], models: dict[str, Any], place: Path, account: str
+) -> None:
+    url, secret = mlflow_server
+    uri = _register(url, secret, models["logistic"], name="alice-kept")
+    places = folders(place)
+    files = MlflowModelFiles(PlatformMlflowRegistry(url, secret))
+    deployer = LocalProcessDeployer(**places, account=account, files=files, drain_seconds=1.0)
+    fetched = Path(places["deployments_dir"]) / "models" / "alice-kept" / "1"
+
+    def served_by(deployment: str, **changes: Any) -> Workload:
+        return workload(uri, deployment=deployment, model="alice-kept", **changes)
+
+    try:
+        # Given the version served by two deployments
+        await deployer.apply("iris", [served_by("iris")])
+        await deployer.apply("copy", [served_by("copy")])
+        first = await wait_for(deployer, "iris-v1", ready())
+        await wait_for(deployer, "copy-v1", ready())
+        assert (fetched / "MLmodel").is_file()
+        # When one is replaced (its resources changed) and its old replica drained
+        old = [p for p in tree() if _serves(p, "iris")]
+        await deployer.apply("iris", [served_by("iris", memory="2Gi")])
+        await wait_for(deployer, "iris-v1", lambda s: s.ready_replicas and s.url != first.url)
+        assert not await gone(old)
+        # Then the files are still there: the new replica and copy's serve them
+        assert (fetched / "MLmodel").is_file()
+        # When one deployment ends, the other still serves them
+        await deployer.apply("iris", [])
+        assert not await gone([p for p in tree() if _serves(p, "iris")])
+        assert (fetched / "MLmodel").is_file()
+        # When the last one ends, they are removed, and the model's folder with them
+        await deployer.apply("copy", [])
+        assert not await gone([p for p in tree() if _serves(p, "copy")])
+        assert await until(lambda: not fetched.parent.exists())
+        # And deployed again, the version is fetched again
+        await deployer.apply("iris", [served_by("iris")])
+        status = await wait_for(deployer, "iris-v1", ready())
+        assert await invoke(str(status.url), models["logistic_request"]) == [0, 0, 0]
+        assert (fetched / "MLmodel").is_file()
+    finally:
+        await deployer.close()
+        await close_connections()
+    # a platform that stops keeps them: it serves them again when it starts
+    assert (fetched / "MLmodel").is_file()
+
+
+async def until(check: Any, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(0.1)
+    return bool(check())
+
+
+def _serves(process: psutil.Process, deployment: str) -> bool:
+    """Whether a process is a model server (or its tether) of ``deployment``."""
+    try:
+        command = process.cmdline()
+    except psutil.Error:
+        return False
+    return "--name" in command and command[command.index("--name") + 1] == deployment

@@ -11,6 +11,10 @@ the model started. ``close()`` stops them all in a clean shutdown.
 Supervision, per replica, in an asyncio task of the platform's loop:
 
 - ``pending`` until the server answers ``GET /v2/health/ready`` with 200, then ``ready``;
+- a ready replica is asked ``GET /v2/health/live`` every ``health_seconds`` (the cluster's
+  liveness probe, ``adapters/kube/manifests.py``): after ``health_failures`` checks in a row
+  unanswered (a model hung on a lock, a stopped process: alive, answering nothing) it is
+  stopped and started again like a replica that exited, its ``last_error`` saying so;
 - a replica that exits is started again after a delay that doubles from
   ``restart_delays[0]`` up to its last entry; a replica that then runs ``stable_seconds`` is
   forgiven its crashes (the delay starts over). Its exit status and the last line it wrote on
@@ -29,7 +33,9 @@ Supervision, per replica, in an asyncio task of the platform's loop:
 Files: a version whose source is in MLflow is fetched once, as the platform, into
 ``deployments_dir/models/<model>/<version>/`` (``adapters/mlflow/artifacts.py``) and that
 folder is the model server's ``--model-uri``: the model server never gets an MLflow
-credential. A source that is a local folder is used as it is.
+credential. A source that is a local folder is used as it is. The fetched folder is removed
+once the last replica using it has stopped (after a replacement's drain, a scale-down, a
+deployment's end); ``close()`` keeps them all, since a restarted platform serves them again.
 
 Isolation. Models are code. When the platform may change accounts (root, or holding
 CAP_SETUID and CAP_SETGID), every replica runs as the unprivileged ``account`` (made on first
@@ -176,6 +182,10 @@ class _Replica:
     tree: list[psutil.Process] = field(default_factory=list)
     #: when it last became ready (the event loop's clock), None before
     ready_at: float | None = None
+    #: when it last answered a health check (the event loop's clock)
+    answered_at: float = 0.0
+    #: why the supervisor ended a replica that stopped answering, empty otherwise
+    hung: str = ""
 
     @property
     def url(self) -> str:
@@ -264,6 +274,22 @@ class LocalDeployments(LoggingConfigurable):
         "are ready, so that requests routed to them meanwhile still succeed, e.g. 10.",
     ).tag(config=True)
 
+    health_seconds = Float(
+        10.0,
+        help="How often a ready replica is asked whether it is alive (GET /v2/health/live), "
+        "e.g. 10; 0: never, and a server that hangs stays ready.",
+    ).tag(config=True)
+
+    health_timeout = Float(2.0, help="Seconds a health check waits for the answer, e.g. 2.").tag(
+        config=True
+    )
+
+    health_failures = Int(
+        3,
+        help="Health checks unanswered in a row after which a replica is restarted (with the "
+        "restart delays of a crash), e.g. 3.",
+    ).tag(config=True)
+
     crash_loop_after = Int(
         3, help="Crashes in a row after which a replica is reported failed, e.g. 3."
     ).tag(config=True)
@@ -296,6 +322,9 @@ class LocalProcessDeployer:
         #: where versions' files come from (a ``ModelFiles``); None: local folders only
         self.files: ModelFiles | None = files
         self._workloads: dict[str, _Workload] = {}
+        #: every replica started and not yet stopped (a retiring one draining too): the users
+        #: of the fetched files
+        self._replicas: set[_Replica] = set()
         self._chores: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._account: Account | None = None
@@ -466,6 +495,7 @@ class LocalProcessDeployer:
     # ------------------------------------------------------------------ one replica
     def _start_replica(self, workload: Workload, index: int) -> _Replica:
         replica = _Replica(workload, index, deque(maxlen=max(self.settings.log_lines, 1)))
+        self._replicas.add(replica)
         replica.task = asyncio.get_running_loop().create_task(self._supervise(replica))
         return replica
 
@@ -481,10 +511,12 @@ class LocalProcessDeployer:
                 error = f"the platform could not start the model server ({type(err).__name__})"
             if replica.stop_requested.is_set():
                 return
-            # stable: it served a while (a server that loads slowly and then fails is not)
+            # stable: it served a while (a server that loads slowly and then fails is not, nor
+            # one that hung: it served only until its last answered health check)
+            served_until = replica.answered_at if replica.hung else loop.time()
             stable = (
                 replica.ready_at is not None
-                and loop.time() - replica.ready_at >= self.settings.stable_seconds
+                and served_until - replica.ready_at >= self.settings.stable_seconds
             )
             replica.streak = 1 if stable else replica.streak + 1
             replica.ready_at = None
@@ -507,6 +539,7 @@ class LocalProcessDeployer:
             return f"cannot write the model's files: {err.strerror}"
         replica.port = free_port()
         replica.last_stderr = ""
+        replica.hung = ""
         replica.tree = []
         try:
             command = self._command(spec, folder, replica.port)
@@ -544,7 +577,7 @@ class LocalProcessDeployer:
             reader.cancel()
         if not replica.stop_requested.is_set():
             replica.restarts += 1
-        return self._exit_line(replica, code)
+        return replica.hung or self._exit_line(replica, code)
 
     @staticmethod
     def _exit_line(replica: _Replica, code: int) -> str:
@@ -601,41 +634,101 @@ class LocalProcessDeployer:
                 async with self._session.get(url, timeout=timeout) as answer:
                     if answer.status == 200:
                         replica.tree = _tree(process.pid)
-                        replica.ready_at = asyncio.get_running_loop().time()
+                        replica.ready_at = replica.answered_at = asyncio.get_running_loop().time()
                         replica.ready = True
                         self._became_ready(replica)
-                        return
+                        break
             except (aiohttp.ClientError, OSError, TimeoutError):
                 pass
             await asyncio.sleep(pause)
             pause = min(pause * 1.5, PROBE_MAX)
+        else:
+            return
+        await self._watch(replica, process)
+
+    async def _watch(self, replica: _Replica, process: asyncio.subprocess.Process) -> None:
+        """Ask a ready replica whether it is alive until it exits; end it once it missed
+        ``health_failures`` checks in a row (its supervisor starts it again)."""
+        settings = self.settings
+        if settings.health_seconds <= 0 or self._session is None:
+            return
+        loop = asyncio.get_running_loop()
+        url = f"{replica.url}/v2/health/live"
+        timeout = aiohttp.ClientTimeout(total=settings.health_timeout)
+        missed = 0
+        while process.returncode is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(replica.stop_requested.wait(), settings.health_seconds)
+                return
+            try:
+                async with self._session.get(url, timeout=timeout) as answer:
+                    why = "" if answer.status == 200 else f"it answered {answer.status}"
+            except TimeoutError:
+                why = f"no answer in {settings.health_timeout:g} s"
+            except (aiohttp.ClientError, OSError) as err:
+                why = f"no connection ({type(err).__name__})"
+            if not why:
+                missed, replica.answered_at = 0, loop.time()
+                continue
+            missed += 1
+            if missed < max(settings.health_failures, 1):
+                continue
+            replica.hung = (
+                f"the model server stopped answering its health checks ({missed} in a row, "
+                f"{why}): restarted"
+            )
+            self.log.warning("deployer: %s replica %d: %s", replica.spec.name, replica.index, why)
+            replica.ready = False
+            await self._end(process)
+            return
 
     async def _stop_all(self, replicas: Sequence[_Replica]) -> None:
         await asyncio.gather(*(self._stop(r) for r in replicas))
+        fetched = {self._fetched_folder(r.spec.source) for r in replicas}
+        for folder in sorted(f for f in fetched if f is not None):
+            await self._release(folder)
+
+    async def _release(self, folder: Path) -> None:
+        """Remove a version's fetched files once no replica uses them (a platform that is
+        closing keeps them: it serves them again when it starts)."""
+        if self._closed:
+            return
+        async with self._folder_locks.setdefault(folder, asyncio.Lock()):
+            if any(self._fetched_folder(r.spec.source) == folder for r in self._replicas):
+                return
+            if await asyncio.to_thread(_remove_fetched, folder):
+                self.log.info("deployer: removed %s, which no replica serves any more", folder)
 
     async def _stop(self, replica: _Replica) -> None:
         replica.ready = False
         replica.stop_requested.set()
-        process = replica.process
-        if process is not None and process.returncode is None:
-            tree = _tree(process.pid)
-            # PermissionError: a platform that may not signal the servers' account (no
-            # CAP_KILL) waits, and its tree ends with it by the tether's parent-death signal
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                process.send_signal(signal.SIGTERM)
-            try:
-                # the tether gives its command the grace period, then ends its tree (1 s)
-                await asyncio.wait_for(_exited(process), self.settings.grace_seconds + 2.0)
-            except TimeoutError:
-                tree = [*tree, *_tree(process.pid)]
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    process.kill()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_exited(process), 5.0)
-            _kill_left(tree)
+        if replica.process is not None:
+            await self._end(replica.process)
         if replica.task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await replica.task
+        self._replicas.discard(replica)
+
+    async def _end(self, process: asyncio.subprocess.Process) -> None:
+        """SIGTERM to the tether, which passes it on and gives the server the grace period;
+        SIGKILL to what is left of the replica's tree after it."""
+        if process.returncode is not None:
+            return
+        tree = _tree(process.pid)
+        # PermissionError: a platform that may not signal the servers' account (no
+        # CAP_KILL) waits, and its tree ends with it by the tether's parent-death signal
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            # the tether gives its command the grace period, then ends its tree (1 s)
+            await asyncio.wait_for(_exited(process), self.settings.grace_seconds + 2.0)
+        except TimeoutError:
+            tree = [*tree, *_tree(process.pid)]
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                process.kill()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_exited(process), 5.0)
+        _kill_left(tree)
 
     # ------------------------------------------------------------------ how a replica starts
     def _limits(self, resources: Resources) -> tuple[int, int]:
@@ -727,19 +820,26 @@ class LocalProcessDeployer:
             home.chmod(0o700)
         return home
 
+    def _fetched_folder(self, source: ModelSource) -> Path | None:
+        """Where a version fetched from MLflow is kept; None for a local folder (used as it
+        is, and never removed)."""
+        if local_folder(source.uri) is not None:
+            return None
+        root = Path(self.settings.deployments_dir) / "models"
+        return root / safe_segment(source.model_name) / safe_segment(source.version)
+
     async def _model_folder(self, source: ModelSource) -> Path:
         folder = local_folder(source.uri)
         if folder is not None:
             return folder
-        assert self.files is not None  # _check refused such a workload
-        root = Path(self.settings.deployments_dir) / "models"
-        dest = root / safe_segment(source.model_name) / safe_segment(source.version)
+        dest = self._fetched_folder(source)
+        assert dest is not None and self.files is not None  # _check refused such a workload
         lock = self._folder_locks.setdefault(dest, asyncio.Lock())
         async with lock:
             if not dest.is_dir():
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 await self.files.fetch(source.model_name, source.version, source.uri, dest)
-                self._share(root, dest)
+                self._share(dest.parent.parent, dest)
         return dest
 
     def _share(self, root: Path, dest: Path) -> None:
@@ -768,6 +868,17 @@ async def _exited(process: asyncio.subprocess.Process) -> int:
     finally:
         waiting.cancel()
     return process.returncode
+
+
+def _remove_fetched(folder: Path) -> bool:
+    """Remove a version's folder, and its model's folder once it holds no other version;
+    whether there was anything to remove."""
+    if not folder.is_dir():
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: another version of the model is kept
+        folder.parent.rmdir()
+    return True
 
 
 def _tree(pid: int) -> list[psutil.Process]:
