@@ -647,6 +647,272 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instructions/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The articles the person may see, by position; with `q`, those that match. */
+        get: operations["getArticles"];
+        put?: never;
+        /**
+         * Write a new article (a draft).
+         * @description Needs the `instructor` role.
+         */
+        post: operations["postArticles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** An article as the person reads it, in their language. */
+        get: operations["getArticle"];
+        /**
+         * Save the article: a new revision.
+         * @description Needs the `instructor` role.
+         */
+        put: operations["putArticle"];
+        post?: never;
+        /**
+         * Delete the article.
+         * @description Needs the `instructor` role.
+         */
+        delete: operations["deleteArticle"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an image for the article (PNG, JPEG, GIF or WebP; SVG is refused).
+         * @description Needs the `instructor` role.
+         */
+        post: operations["postArticleImages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        /** An image of an article the person may read. */
+        get: operations["getArticleImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/notebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** The article's example notebook. */
+        get: operations["getArticleNotebook"];
+        /**
+         * Offer an example notebook with the article.
+         * @description Needs the `instructor` role.
+         */
+        put: operations["putArticleNotebook"];
+        post?: never;
+        /**
+         * Stop offering the example notebook.
+         * @description Needs the `instructor` role.
+         */
+        delete: operations["deleteArticleNotebook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/notebook/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open in my workspace: copy the article's example notebook into the person's home, never over a file they have (`intro.ipynb`, then `intro-1.ipynb` …). */
+        post: operations["postArticleNotebookOpen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Tick or untick one task for the person. */
+        put: operations["putArticleProgress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the article.
+         * @description Needs the `instructor` role.
+         */
+        post: operations["postArticlePublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Every revision of the article, newest first.
+         * @description Needs the `instructor` role.
+         */
+        get: operations["getArticleRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/revisions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One revision of the article, with its content.
+         * @description Needs the `instructor` role.
+         */
+        get: operations["getArticleRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The article as its editor opens it: both languages, state, revision, images.
+         * @description Needs the `instructor` role.
+         */
+        get: operations["getArticleSource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructions/articles/{slug}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the article back to a draft.
+         * @description Needs the `instructor` role.
+         */
+        post: operations["postArticleUnpublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -1428,6 +1694,273 @@ export interface components {
             /** Keys */
             keys: components["schemas"]["ApiKeyBody"][];
         };
+        /**
+         * ArticleContentBody
+         * @description An article as an instructor writes it; every save of it is a revision.
+         */
+        ArticleContentBody: {
+            /** @default everyone */
+            audience: components["schemas"]["Audience"];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            conclusion: components["schemas"]["MarkdownText"];
+            /**
+             * Groups
+             * @description Hub groups, when the audience is `groups`.
+             */
+            groups: string[];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            introduction: components["schemas"]["MarkdownText"];
+            /**
+             * Minutes
+             * @default 10
+             */
+            minutes: number;
+            /**
+             * Next Article
+             * @description The slug of the next article.
+             * @default null
+             */
+            next_article: string | null;
+            /**
+             * Position
+             * @description Place in the list; unique.
+             * @default 0
+             */
+            position: number;
+            /**
+             * Profiles
+             * @description Workspace profiles' slugs, when the audience is `profiles`: the article is for those who may start one of them.
+             */
+            profiles: string[];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            summary: components["schemas"]["SummaryText"];
+            /** Tasks */
+            tasks: components["schemas"]["TaskBody"][];
+            title: components["schemas"]["TitleText"];
+        };
+        /**
+         * ArticleContentBody
+         * @description An article as an instructor writes it; every save of it is a revision.
+         */
+        ArticleContentBodyInput: {
+            /** @default everyone */
+            audience: components["schemas"]["Audience"];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            conclusion: components["schemas"]["MarkdownTextInput"];
+            /**
+             * Groups
+             * @description Hub groups, when the audience is `groups`.
+             */
+            groups?: string[];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            introduction: components["schemas"]["MarkdownTextInput"];
+            /**
+             * Minutes
+             * @default 10
+             */
+            minutes: number;
+            /**
+             * Next Article
+             * @description The slug of the next article.
+             * @default null
+             */
+            next_article: string | null;
+            /**
+             * Position
+             * @description Place in the list; unique.
+             * @default 0
+             */
+            position: number;
+            /**
+             * Profiles
+             * @description Workspace profiles' slugs, when the audience is `profiles`: the article is for those who may start one of them.
+             */
+            profiles?: string[];
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            summary: components["schemas"]["SummaryTextInput"];
+            /** Tasks */
+            tasks?: components["schemas"]["TaskBodyInput"][];
+            title: components["schemas"]["TitleTextInput"];
+        };
+        /** ArticleCreate */
+        ArticleCreate: {
+            content: components["schemas"]["ArticleContentBodyInput"];
+            /**
+             * Slug
+             * @description The article's name in URLs; it never changes.
+             */
+            slug: string;
+        };
+        /** ArticleList */
+        ArticleList: {
+            /**
+             * Articles
+             * @description By position; with `q`, best match first.
+             */
+            articles: components["schemas"]["ArticleSummary"][];
+            /** Count */
+            count: number;
+        };
+        /**
+         * ArticleRevisionBody
+         * @description Publish, unpublish or delete: the revision the editor showed.
+         */
+        ArticleRevisionBody: {
+            /**
+             * Revision
+             * @description The revision the editor showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /**
+         * ArticleSource
+         * @description An article as its editor opens it: both languages, its state and revision.
+         */
+        ArticleSource: {
+            content: components["schemas"]["ArticleContentBody"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Images */
+            images: components["schemas"]["ImageBody"][];
+            notebook: components["schemas"]["NotebookBody"] | null;
+            /** Published At */
+            published_at: string | null;
+            /** Revision */
+            revision: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Starter
+             * @description Shipped with the product; editable like any other.
+             */
+            starter: boolean;
+            state: components["schemas"]["ArticleState"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /**
+         * ArticleState
+         * @enum {string}
+         */
+        ArticleState: "draft" | "published";
+        /** ArticleSummary */
+        ArticleSummary: {
+            audience: components["schemas"]["Audience"];
+            /** Has Notebook */
+            has_notebook: boolean;
+            /** @description The language the title is given in. */
+            language: components["schemas"]["Language"];
+            /** Minutes */
+            minutes: number;
+            /** Position */
+            position: number;
+            progress: components["schemas"]["ProgressBody"];
+            /** Slug */
+            slug: string;
+            /** Starter */
+            starter: boolean;
+            state: components["schemas"]["ArticleState"];
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ArticleUpdate */
+        ArticleUpdate: {
+            content: components["schemas"]["ArticleContentBodyInput"];
+            /**
+             * Revision
+             * @description The revision the editor showed: a stale one is refused (409).
+             */
+            revision: number;
+        };
+        /**
+         * ArticleView
+         * @description An article as a reader reads it: every text in their language, falling back to the
+         *     other one text by text.
+         */
+        ArticleView: {
+            /** Conclusion */
+            conclusion: string;
+            /**
+             * Editable
+             * @description Whether the caller may edit it (instructors).
+             */
+            editable: boolean;
+            /** Introduction */
+            introduction: string;
+            /** @description The language the title is given in. */
+            language: components["schemas"]["Language"];
+            /** Minutes */
+            minutes: number;
+            /** @description The next article, when the reader may see it. */
+            next_article: components["schemas"]["NextArticle"] | null;
+            notebook: components["schemas"]["NotebookBody"] | null;
+            /** Position */
+            position: number;
+            progress: components["schemas"]["ProgressBody"];
+            /** Slug */
+            slug: string;
+            /** Starter */
+            starter: boolean;
+            state: components["schemas"]["ArticleState"];
+            /** Summary */
+            summary: string;
+            /** Tasks */
+            tasks: components["schemas"]["TaskView"][];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** ArtifactFileBody */
         ArtifactFileBody: {
             /** File Size */
@@ -1450,6 +1983,11 @@ export interface components {
             /** Path */
             path: string;
         };
+        /**
+         * Audience
+         * @enum {string}
+         */
+        Audience: "everyone" | "groups" | "profiles";
         /** AuditActions */
         AuditActions: {
             /**
@@ -2263,7 +2801,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "audit_range_invalid" | "audit_time_invalid" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_invalid" | "deployment_name_taken" | "deployment_not_found" | "deployment_not_ready" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "drift_since_invalid" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_out_of_scope" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_server_failed" | "model_server_unreachable" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "people_hub_refused" | "people_no_hub" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "rate_limited" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "setting_changed" | "setting_not_found" | "setting_out_of_range" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "traffic_range_invalid" | "traffic_report_invalid" | "transition_not_allowed" | "unavailable" | "unknown_route" | "version_not_published" | "version_not_ready";
+            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "article_already" | "article_changed" | "article_exists" | "article_invalid" | "article_not_found" | "article_too_long" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "audience_unknown" | "audit_range_invalid" | "audit_time_invalid" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_invalid" | "deployment_name_taken" | "deployment_not_found" | "deployment_not_ready" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "drift_since_invalid" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "image_invalid" | "image_not_found" | "instructor_only" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_out_of_scope" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "language_invalid" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_server_failed" | "model_server_unreachable" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "next_article_unknown" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_invalid" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "people_hub_refused" | "people_no_hub" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "position_taken" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "rate_limited" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "revision_not_found" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "setting_changed" | "setting_not_found" | "setting_out_of_range" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "task_unknown" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "traffic_range_invalid" | "traffic_report_invalid" | "transition_not_allowed" | "unavailable" | "unknown_product_action" | "unknown_route" | "version_not_published" | "version_not_ready";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -2446,6 +2984,39 @@ export interface components {
              */
             server_idle_timeout: number;
         };
+        /** ImageBody */
+        ImageBody: {
+            /** Content Type */
+            content_type: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["ImageKind"];
+            /**
+             * Reference
+             * @description What Markdown writes: `![text](images/<id>)`.
+             */
+            reference: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * ImageKind
+         * @description The only images an article may carry, each recognised by its magic bytes; SVG is not
+         *     one (it is a document that may carry scripts and links, see ``docs/instructions.md``).
+         * @enum {string}
+         */
+        ImageKind: "png" | "jpeg" | "gif" | "webp";
         /**
          * IssuedKeyBody
          * @description The one answer that carries the secret: shown once, stored nowhere.
@@ -2476,6 +3047,11 @@ export interface components {
          * @enum {string}
          */
         Kind: "integer" | "number";
+        /**
+         * Language
+         * @enum {string}
+         */
+        Language: "en" | "ru";
         /** LatestPipeline */
         LatestPipeline: {
             pipeline: components["schemas"]["PipelineBody"] | null;
@@ -2535,6 +3111,42 @@ export interface components {
             version: string;
             /** Workload */
             workload: string;
+        };
+        /**
+         * MarkdownText
+         * @description Markdown in English and Russian. Links may name product actions
+         *     (``mlplat:open-tab/experiments``, see ``core/instructions/rules.py``) and the article's
+         *     images (``images/<id>``).
+         */
+        MarkdownText: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
+        };
+        /**
+         * MarkdownText
+         * @description Markdown in English and Russian. Links may name product actions
+         *     (``mlplat:open-tab/experiments``, see ``core/instructions/rules.py``) and the article's
+         *     images (``images/<id>``).
+         */
+        MarkdownTextInput: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
         };
         /** Me */
         Me: {
@@ -2875,13 +3487,26 @@ export interface components {
              */
             title: string;
         };
-        /**
-         * NotebookBody
-         * @description ``POST mlflow/runs/{run_id}/notebook``: a saved notebook, relative to the server root.
-         */
+        /** NextArticle */
+        NextArticle: {
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+        };
+        /** NotebookBody */
         NotebookBody: {
-            /** Path */
-            path: string;
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string;
         };
         /**
          * NotebookChangesBody
@@ -2955,6 +3580,14 @@ export interface components {
             /** Notifications */
             notifications: components["schemas"]["NotificationBody"][];
         };
+        /**
+         * OpenedNotebook
+         * @description Where the sidebar copied the example notebook, relative to the person's home.
+         */
+        OpenedNotebook: {
+            /** Path */
+            path: string;
+        };
         /** PeopleBody */
         PeopleBody: {
             /**
@@ -2991,9 +3624,14 @@ export interface components {
             name: string;
             /**
              * Roles
-             * @description The platform roles these confer.
+             * @description The platform roles their token carried when they last used the platform (null: never); they follow the hub roles at their next visit.
              */
-            roles: components["schemas"]["Role"][];
+            roles: components["schemas"]["Role"][] | null;
+            /**
+             * Roles Seen At
+             * @description When the platform last saw them.
+             */
+            roles_seen_at: string | null;
         };
         /**
          * Phase
@@ -3298,6 +3936,34 @@ export interface components {
             };
             /** Revision */
             revision: number;
+        };
+        /** ProgressBody */
+        ProgressBody: {
+            /**
+             * Count
+             * @description How many of them (the 2 of “2 of 5 done”).
+             */
+            count: number;
+            /**
+             * Done
+             * @description Keys of the tasks the caller ticked.
+             */
+            done: string[];
+            /**
+             * Total
+             * @description How many tasks the article has.
+             */
+            total: number;
+        };
+        /** ProgressUpdate */
+        ProgressUpdate: {
+            /** Done */
+            done: boolean;
+            /**
+             * Task
+             * @description A task's key.
+             */
+            task: string;
         };
         /** ProjectBody */
         ProjectBody: {
@@ -3732,6 +4398,11 @@ export interface components {
             /** Replicas */
             replicas: number;
         };
+        /**
+         * RevisionAction
+         * @enum {string}
+         */
+        RevisionAction: "create" | "save" | "publish" | "unpublish";
         /** RevisionBody */
         RevisionBody: {
             /**
@@ -3739,6 +4410,26 @@ export interface components {
              * @description The revision the page showed: a stale one is refused (409).
              */
             revision: number;
+        };
+        /** RevisionDetail */
+        RevisionDetail: {
+            action: components["schemas"]["RevisionAction"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /**
+             * Changed
+             * @description Fields that differ from the revision before (`title.ru`, `tasks.1.check.en`; `tasks` when tasks were added, removed or reordered).
+             */
+            changed: string[];
+            content: components["schemas"]["ArticleContentBody"];
+            /** Number */
+            number: number;
+            state: components["schemas"]["ArticleState"];
         };
         /** RevisionEntry */
         RevisionEntry: {
@@ -4219,6 +4910,145 @@ export interface components {
             /** Round */
             round: number;
             state: components["schemas"]["State"];
+        };
+        /** SummaryText */
+        SummaryText: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
+        };
+        /** SummaryText */
+        SummaryTextInput: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
+        };
+        /** TaskBody */
+        TaskBody: {
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            body: components["schemas"]["MarkdownText"];
+            /**
+             * @description Check your work: what the reader should see.
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            check: components["schemas"]["MarkdownText"];
+            /**
+             * @description What to do if it failed.
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            help: components["schemas"]["MarkdownText"];
+            /**
+             * Key
+             * @description Keep the key a task was given (progress follows it); empty for a new task, which is given the first free `tN`.
+             * @default
+             */
+            key: string;
+            title: components["schemas"]["TitleText"];
+        };
+        /** TaskBody */
+        TaskBodyInput: {
+            /**
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            body: components["schemas"]["MarkdownTextInput"];
+            /**
+             * @description Check your work: what the reader should see.
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            check: components["schemas"]["MarkdownTextInput"];
+            /**
+             * @description What to do if it failed.
+             * @default {
+             *       "en": "",
+             *       "ru": ""
+             *     }
+             */
+            help: components["schemas"]["MarkdownTextInput"];
+            /**
+             * Key
+             * @description Keep the key a task was given (progress follows it); empty for a new task, which is given the first free `tN`.
+             * @default
+             */
+            key: string;
+            title: components["schemas"]["TitleTextInput"];
+        };
+        /** TaskView */
+        TaskView: {
+            /** Body */
+            body: string;
+            /** Check */
+            check: string;
+            /** Done */
+            done: boolean;
+            /** Help */
+            help: string;
+            /** Key */
+            key: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * TitleText
+         * @description A title in English and Russian; at least one is written.
+         */
+        TitleText: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
+        };
+        /**
+         * TitleText
+         * @description A title in English and Russian; at least one is written.
+         */
+        TitleTextInput: {
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /**
+             * Ru
+             * @default
+             */
+            ru: string;
         };
         /** TokenBody */
         TokenBody: {
@@ -7974,6 +8804,1370 @@ export interface operations {
                 };
             };
             /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticles: {
+        parameters: {
+            query?: {
+                /** @description The reader's language; a text not written in it is given in the other one. */
+                lang?: "en" | "ru";
+                /** @description Words to find in titles, texts and tasks, in either language. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Articles, each with the person's progress. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postArticles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSource"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An article with this slug exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticle: {
+        parameters: {
+            query?: {
+                /** @description The reader's language; a text not written in it is given in the other one. */
+                lang?: "en" | "ru";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSource"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Somebody saved the article since `revision` (who and when named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteArticle: {
+        parameters: {
+            query: {
+                /** @description The revision the editor showed. */
+                revision: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Somebody saved the article since `revision` (who and when named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postArticleImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image's bytes; its kind is read from them, not from Content-Type. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Kept; Markdown refers to it as `reference`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticleImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, as the kind the platform checked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article or image, or not the person's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticleNotebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notebook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ipynb+json": string;
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article or notebook, or not the person's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putArticleNotebook: {
+        parameters: {
+            query: {
+                /** @description The notebook's file name (`intro.ipynb`). */
+                name: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** @description The notebook's bytes (.ipynb, nbformat 4). */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteArticleNotebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or it offers no notebook. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postArticleNotebookOpen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the copy is, relative to the home. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenedNotebook"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article or notebook, or not the person's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putArticleProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressUpdate"];
+            };
+        };
+        responses: {
+            /** @description The person's progress on the article. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressBody"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postArticlePublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleRevisionBody"];
+            };
+        };
+        responses: {
+            /** @description Published. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSource"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Somebody saved the article since `revision` (who and when named). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticleRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionList"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticleRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionDetail"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article or revision. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getArticleSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSource"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postArticleUnpublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleRevisionBody"];
+            };
+        };
+        responses: {
+            /** @description A draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSource"];
+                };
+            };
+            /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such article, or not one the person may see (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Somebody saved the article since `revision` (who and when named). */
             409: {
                 headers: {
                     [name: string]: unknown;
