@@ -55,9 +55,13 @@ export type TaskField = 'title' | 'body' | 'check' | 'help';
 
 /** One step of the quick start: what to do, how to check it, help when it failed. */
 export interface ITaskDraft {
+  /** The editor's own name of the task (React keys, moves); never sent. */
+  id: string;
   /**
-   * Stable across edits: readers' progress is kept by it, so rewording or
-   * moving a task keeps their tick.
+   * The platform's key, kept across edits: readers' ticks are kept by it,
+   * so rewording or moving a task keeps them. Empty for a new task: the
+   * platform gives it a key no task of the article ever had, so a tick of
+   * a deleted task never lands on a new one.
    */
   key: string;
   title: IText;
@@ -123,7 +127,7 @@ export function setText(
 /** The draft with one language of one text of one task changed. */
 export function setTaskText(
   draft: IArticleDraft,
-  key: string,
+  id: string,
   field: TaskField,
   language: Language,
   value: string
@@ -131,30 +135,25 @@ export function setTaskText(
   return {
     ...draft,
     tasks: draft.tasks.map(task =>
-      task.key === key
+      task.id === id
         ? { ...task, [field]: { ...task[field], [language]: value } }
         : task
     )
   };
 }
 
-/**
- * A key for a new task that no task of the draft has (`task-3`): the
- * server's pattern (lower-case letters, digits and dashes), never reused
- * within the article, so a reader's old tick cannot land on a new task.
- */
-export function newTaskKey(tasks: readonly ITaskDraft[]): string {
-  const taken = new Set(tasks.map(task => task.key));
-  let n = tasks.length + 1;
-  while (taken.has(`task-${n}`)) {
-    n += 1;
-  }
-  return `task-${n}`;
+let ids = 0;
+
+/** A name for a task of the editor that no other task of this page has. */
+export function newTaskId(): string {
+  ids += 1;
+  return `task-${ids}`;
 }
 
 export function addTask(draft: IArticleDraft): IArticleDraft {
   const task: ITaskDraft = {
-    key: newTaskKey(draft.tasks),
+    id: newTaskId(),
+    key: '',
     title: emptyText(),
     body: emptyText(),
     check: emptyText(),
@@ -163,8 +162,8 @@ export function addTask(draft: IArticleDraft): IArticleDraft {
   return { ...draft, tasks: [...draft.tasks, task] };
 }
 
-export function removeTask(draft: IArticleDraft, key: string): IArticleDraft {
-  return { ...draft, tasks: draft.tasks.filter(task => task.key !== key) };
+export function removeTask(draft: IArticleDraft, id: string): IArticleDraft {
+  return { ...draft, tasks: draft.tasks.filter(task => task.id !== id) };
 }
 
 /**
@@ -173,10 +172,10 @@ export function removeTask(draft: IArticleDraft, key: string): IArticleDraft {
  */
 export function moveTask(
   draft: IArticleDraft,
-  key: string,
+  id: string,
   by: number
 ): IArticleDraft {
-  const from = draft.tasks.findIndex(task => task.key === key);
+  const from = draft.tasks.findIndex(task => task.id === id);
   const to = from + by;
   if (from < 0 || to < 0 || to >= draft.tasks.length) {
     return draft;

@@ -76,12 +76,12 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
     }
     const append = (text: string) => (text ? `${text}\n\n${snippet}` : snippet);
     if ('task' in target) {
-      const task = now.tasks.find(one => one.key === target.task);
+      const task = now.tasks.find(one => one.id === target.task);
       if (task) {
         change(
           setTaskText(
             now,
-            task.key,
+            task.id,
             target.field,
             language,
             append(task[target.field][language])
@@ -234,7 +234,9 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
           />
         )
       )}
-      {editor.saved && <DoneNote trans={trans}>{trans.__('Saved.')}</DoneNote>}
+      {editor.justSaved && (
+        <DoneNote trans={trans}>{trans.__('Saved.')}</DoneNote>
+      )}
       {editor.busy === 'save' && <Progress text={trans.__('Saving…')} />}
       <div className="jp-mlplat-editor-actions">
         <Button disabled={busy} onClick={() => void model.save()}>
@@ -359,7 +361,7 @@ function TaskList(props: {
       <h3>{trans.__('Tasks')}</h3>
       {draft.tasks.map((task, index) => (
         <TaskFields
-          key={task.key}
+          key={task.id}
           task={task}
           index={index}
           count={count}
@@ -405,10 +407,10 @@ function TaskFields(props: {
       onFocus={
         name === 'title'
           ? undefined
-          : () => props.onFocus({ task: task.key, field: name })
+          : () => props.onFocus({ task: task.id, field: name })
       }
       onChange={value =>
-        props.onChange(setTaskText(draft, task.key, name, language, value))
+        props.onChange(setTaskText(draft, task.id, name, language, value))
       }
     />
   );
@@ -425,7 +427,7 @@ function TaskFields(props: {
           minimal
           disabled={props.disabled || index === 0}
           aria-label={trans.__('Move task %1 up', index + 1)}
-          onClick={() => props.onChange(moveTask(draft, task.key, -1))}
+          onClick={() => props.onChange(moveTask(draft, task.id, -1))}
         >
           {trans.__('Up')}
         </Button>
@@ -434,7 +436,7 @@ function TaskFields(props: {
           minimal
           disabled={props.disabled || index === props.count - 1}
           aria-label={trans.__('Move task %1 down', index + 1)}
-          onClick={() => props.onChange(moveTask(draft, task.key, 1))}
+          onClick={() => props.onChange(moveTask(draft, task.id, 1))}
         >
           {trans.__('Down')}
         </Button>
@@ -443,7 +445,7 @@ function TaskFields(props: {
           minimal
           disabled={props.disabled}
           aria-label={trans.__('Remove task %1', index + 1)}
-          onClick={() => props.onChange(removeTask(draft, task.key))}
+          onClick={() => props.onChange(removeTask(draft, task.id))}
         >
           {trans.__('Remove')}
         </Button>
@@ -666,7 +668,7 @@ function Preview(props: {
       {md(pickText(draft.introduction, language))}
       <ol className="jp-mlplat-tasks">
         {draft.tasks.map(task => (
-          <li key={task.key} className="jp-mlplat-task">
+          <li key={task.id} className="jp-mlplat-task">
             <p className="jp-mlplat-task-title">
               {pickText(task.title, language)}
             </p>

@@ -192,6 +192,11 @@ export const reasonLabels: ReasonLabels = {
   notebook_invalid: (trans, params) => notebookRule(params, trans),
   notebook_not_found: trans =>
     trans.__('This article offers no example notebook.'),
+  language_invalid: (trans, params) =>
+    trans.__(
+      'The language “%1” is not one articles are written in (English or Russian).',
+      param(params, 'value')
+    ),
   revision_not_found: (trans, params) =>
     trans.__('The article has no revision %1.', param(params, 'number'))
 };

@@ -8,6 +8,7 @@ import { NotLoaded } from '../shell/status';
 import { TabModel } from '../shell/tabModel';
 import {
   emptyDraft,
+  newTaskId,
   IArticleDraft,
   isBlank,
   Language,
@@ -196,8 +197,10 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
     try {
       const source = await this._api.source(slug);
       if (ticket === this._editorTicket) {
+        // nothing typed yet: what is on screen is what is stored (Publish may go)
         this._patchEditor({
           busy: null,
+          saved: true,
           ...InstructionsModel.editorOf(source)
         });
       }
@@ -225,7 +228,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
 
   /** Replace the draft (every keystroke of the editor). */
   setDraft(draft: IArticleDraft): void {
-    this._patchEditor({ draft, saved: false });
+    this._patchEditor({ draft, saved: false, justSaved: false });
   }
 
   /** Which language the editor shows. */
@@ -281,6 +284,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
     if (theirs) {
       this._patchEditor({
         ...InstructionsModel.editorOf(theirs),
+        saved: true,
         conflict: null,
         failure: null
       });
@@ -396,7 +400,12 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
     call: () => Promise<IArticleSource>
   ): Promise<boolean> {
     const ticket = this._editorTicket;
-    this._patchEditor({ busy, failure: null, conflict: null, saved: false });
+    this._patchEditor({
+      busy,
+      failure: null,
+      conflict: null,
+      justSaved: false
+    });
     try {
       const saved = await call();
       if (ticket !== this._editorTicket) {
@@ -406,6 +415,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
       this._patchEditor({
         busy: null,
         saved: true,
+        justSaved: true,
         revision: saved.revision,
         state: saved.state,
         // the slug is fixed once the article exists; the text stays as typed
@@ -470,6 +480,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         failure: null,
         conflict: null,
         saved: false,
+        justSaved: false,
         upload: null,
         revisions: null
       }
@@ -586,8 +597,10 @@ export namespace InstructionsModel {
     busy: EditorBusy | null;
     failure: IFailure | null;
     conflict: IConflict | null;
-    /** The last save went through and nothing was typed since. */
+    /** What is on screen is what the platform stores (nothing typed since). */
     saved: boolean;
+    /** A save (or publish) just went through: the note beside the buttons. */
+    justSaved: boolean;
     upload: { name: string; loaded: number; total: number } | null;
     revisions: {
       status: NotLoaded | { kind: 'ready' };
@@ -670,6 +683,7 @@ export namespace InstructionsModel {
       introduction: { ...content.introduction },
       conclusion: { ...content.conclusion },
       tasks: content.tasks.map(task => ({
+        id: newTaskId(),
         key: task.key,
         title: { ...task.title },
         body: { ...task.body },

@@ -49,6 +49,26 @@ export function content(patch: Partial<IContentBody> = {}): IContentBody {
   };
 }
 
+/**
+ * Tasks as the platform saves them: a task sent without a key gets the
+ * first `tN` no task of the article ever had.
+ */
+function withKeys(body: IContentBody, before: string[]): IContentBody {
+  const used = new Set([...before, ...body.tasks.map(task => task.key)]);
+  let n = 1;
+  const tasks = body.tasks.map(task => {
+    if (task.key) {
+      return task;
+    }
+    while (used.has(`t${n}`)) {
+      n += 1;
+    }
+    used.add(`t${n}`);
+    return { ...task, key: `t${n}` };
+  });
+  return { ...body, tasks };
+}
+
 function read(value: IText, language: 'en' | 'ru'): string {
   const other = language === 'en' ? 'ru' : 'en';
   return value[language].trim() ? value[language] : value[other];
@@ -77,7 +97,7 @@ export class FakeInstructions implements IInstructionsAPI {
     state: 'draft' | 'published' = 'published'
   ): void {
     this._articles.set(slug, {
-      source: this._source(slug, body, state, 1, 'ivan'),
+      source: this._source(slug, withKeys(body, []), state, 1, 'ivan'),
       done: new Set()
     });
   }
@@ -87,7 +107,10 @@ export class FakeInstructions implements IInstructionsAPI {
     const stored = this._articles.get(slug)!;
     stored.source = this._source(
       slug,
-      body,
+      withKeys(
+        body,
+        stored.source.content.tasks.map(task => task.key)
+      ),
       stored.source.state,
       stored.source.revision + 1,
       by

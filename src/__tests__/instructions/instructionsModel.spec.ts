@@ -4,7 +4,6 @@ import {
   emptyDraft,
   languageOf,
   moveTask,
-  newTaskKey,
   parseNames,
   pickText,
   removeTask,
@@ -155,25 +154,26 @@ describe('search', () => {
 });
 
 describe('the draft', () => {
-  it('adds, moves and removes tasks with keys no other task has', () => {
+  it('adds, moves and removes tasks; a new task asks the platform for a key', () => {
     let draft = addTask(addTask(emptyDraft()));
-    expect(draft.tasks.map(task => task.key)).toEqual(['task-1', 'task-2']);
-    draft = removeTask(draft, 'task-1');
+    const [first, second] = draft.tasks.map(task => task.id);
+    expect(first).not.toBe(second);
+    expect(draft.tasks.map(task => task.key)).toEqual(['', '']);
+    draft = removeTask(draft, first);
     draft = addTask(draft);
-    // task-2 is taken: the new one is not given it again
-    expect(draft.tasks.map(task => task.key)).toEqual(['task-2', 'task-3']);
-    expect(newTaskKey(draft.tasks)).toBe('task-4');
-    draft = moveTask(draft, 'task-3', -1);
-    expect(draft.tasks.map(task => task.key)).toEqual(['task-3', 'task-2']);
-    expect(moveTask(draft, 'task-3', -1)).toBe(draft);
-    expect(moveTask(draft, 'task-2', 1)).toBe(draft);
+    const third = draft.tasks[1].id;
+    expect(new Set([first, second, third]).size).toBe(3);
+    draft = moveTask(draft, third, -1);
+    expect(draft.tasks.map(task => task.id)).toEqual([third, second]);
+    expect(moveTask(draft, third, -1)).toBe(draft);
+    expect(moveTask(draft, second, 1)).toBe(draft);
   });
 
   it('keeps both languages of every text', () => {
     let draft = setText(emptyDraft(), 'title', 'en', 'Deploy');
     draft = setText(draft, 'title', 'ru', 'Развёртывание');
     draft = addTask(draft);
-    draft = setTaskText(draft, 'task-1', 'check', 'ru', 'Видно');
+    draft = setTaskText(draft, draft.tasks[0].id, 'check', 'ru', 'Видно');
     expect(draft.title).toEqual({ en: 'Deploy', ru: 'Развёртывание' });
     expect(draft.tasks[0].check).toEqual({ en: '', ru: 'Видно' });
   });
