@@ -375,6 +375,24 @@ def test_the_hub_knows_the_services_that_run_on_their_own(stack: Stack) -> None:
     assert not answer["mlflow"].get("pid") and not answer["deployments"].get("pid")
 
 
+def test_a_person_opens_mlflows_ui_through_the_hub_login(stack: Stack) -> None:
+    """The browser's way in: the gateway's OAuth client, as its manifest names it, is the one
+    the hub registered for the external service (client id, callback under its prefix)."""
+    session = stack.hub.login("rita")
+    page = session.get(f"{stack.hub.url}/services/mlflow/", timeout=60)
+    assert page.status_code == 200, page.text[:2000]
+    assert page.url.startswith(f"{stack.hub.url}/services/mlflow/")
+    assert "<title>MLflow</title>" in page.text
+    # and the API with the cookie the login left, as MLflow's UI calls it
+    experiments = session.get(
+        f"{stack.hub.url}/services/mlflow/ajax-api/2.0/mlflow/experiments/search",
+        params={"max_results": 5},
+        headers={"Sec-Fetch-Site": "same-origin"},
+        timeout=30,
+    )
+    assert experiments.status_code == 200, experiments.text
+
+
 WORKSPACE_CLIENT = """
 import json, os, uuid
 import mlflow
