@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from jupyterlab_mlplat.core.catalog.rules import Term, fts5_match
+from jupyterlab_mlplat.core.kernel.search import Term, fts5_match
 
 _LANGUAGES = (("russian", "search_ru"), ("english", "search_en"))
 _CYRILLIC = re.compile("[\u0400-\u04ff]")

@@ -19,7 +19,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from jupyterlab_mlplat.core.catalog.rules import Term
 from jupyterlab_mlplat.core.instructions.ports import InstructionsTx
 from jupyterlab_mlplat.core.instructions.records import (
     Article,
@@ -34,6 +33,7 @@ from jupyterlab_mlplat.core.instructions.records import (
     Task,
     Text,
 )
+from jupyterlab_mlplat.core.kernel.search import Term
 
 from .fulltext import FullText
 from .schema import (

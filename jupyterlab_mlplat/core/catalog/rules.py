@@ -1,4 +1,5 @@
-"""Pure decisions of the catalog: what a search may ask for, and how its text is read.
+"""Pure decisions of the catalog: what a search may ask for (its text is read by
+``core/kernel/search.py``, shared with the instructions' search).
 
 The same parsed query feeds both databases: PostgreSQL reads ``text`` with
 ``websearch_to_tsquery`` in Russian and English, SQLite's FTS5 gets ``fts5_match(terms)``. The
@@ -11,6 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from jupyterlab_mlplat.core.kernel.search import Term, parse_terms
 
 from .errors import CatalogQueryInvalid
 from .records import FACETS
@@ -38,20 +41,6 @@ MAX_PAGE = MAX_OFFSET + 1
 #: what no query text or facet value may hold: C0 and C1 control characters
 CONTROLS = r"\x00-\x1f\x7f-\x9f"
 _CONTROL = re.compile(f"[{CONTROLS}]")
-
-# a word, a quoted phrase, each possibly excluded with a leading minus
-_TERM = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))')
-_WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class Term:
-    words: tuple[str, ...]
-    exclude: bool = False
-
-    @property
-    def phrase(self) -> bool:
-        return len(self.words) > 1
 
 
 @dataclass(frozen=True)
@@ -92,16 +81,6 @@ def _checked(value: str, field: str, limit: int) -> str:
     return value
 
 
-def parse_terms(text: str) -> tuple[Term, ...]:
-    """Words and quoted phrases, as a search box's user means them; punctuation separates."""
-    terms: list[Term] = []
-    for minus, phrase, word in _TERM.findall(text):
-        words = tuple(w.lower() for w in _WORD.findall(phrase or word))
-        if words and (word or phrase).lower() != "or":
-            terms.append(Term(words, exclude=bool(minus)))
-    return tuple(terms)
-
-
 def search_query(
     text: str,
     facets: Mapping[str, Sequence[str]],
@@ -140,27 +119,6 @@ def search_query(
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page = min(max(page, 1), MAX_PAGE)
     return SearchQuery(text, parse_terms(text), chosen, order, page, page_size)
-
-
-def fts5_match(terms: Sequence[Term]) -> str:
-    """The FTS5 expression of the terms: every word a prefix, phrases kept, exclusions NOT.
-
-    Every word is quoted, so nothing the caller types is read as FTS5 syntax. FTS5 cannot
-    start with NOT, so a query of exclusions only is left to the caller to answer (nothing)."""
-    wanted = [_fts5_term(t) for t in terms if not t.exclude]
-    if not wanted:
-        return ""
-    unwanted = [_fts5_term(t) for t in terms if t.exclude]
-    expression = " AND ".join(wanted)
-    for term in unwanted:
-        expression = f"({expression}) NOT {term}"
-    return expression
-
-
-def _fts5_term(term: Term) -> str:
-    if not term.phrase:
-        return f'"{term.words[0]}"*'
-    return "(" + " + ".join(f'"{w}"' for w in term.words) + ")"
 
 
 def notebook_snippet(mlflow_name: str, alias: str) -> str:

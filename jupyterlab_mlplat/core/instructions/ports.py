@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from jupyterlab_mlplat.core.catalog.rules import Term
 from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
+from jupyterlab_mlplat.core.kernel.search import Term
 
 from .records import (
     Article,

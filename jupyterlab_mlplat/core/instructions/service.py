@@ -17,9 +17,9 @@ import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 
-from jupyterlab_mlplat.core.catalog.rules import parse_terms
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.identity import Identity
+from jupyterlab_mlplat.core.kernel.search import parse_terms
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
 
 from . import rules
