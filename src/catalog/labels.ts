@@ -63,6 +63,12 @@ export function facetValueLabel(
   value: string,
   trans: TranslationBundle
 ): string {
+  if (value === '') {
+    // the card left it empty: said, not drawn as a blank checkbox label
+    return facet === 'license'
+      ? trans.__('No license')
+      : trans.__('Not stated');
+  }
   switch (facet) {
     case 'status':
       return statusLabel(value, trans);
@@ -71,6 +77,20 @@ export function facetValueLabel(
     default:
       return value;
   }
+}
+
+/** An alias of a catalog model in the product's words; others as MLflow names them. */
+export function aliasLabel(alias: string, trans: TranslationBundle): string {
+  return alias === 'champion' ? trans.__('Champion') : alias;
+}
+
+/** Where an alias points, as a hit's badge says it: “Champion: version 2”. */
+export function aliasVersionLabel(
+  alias: string,
+  version: number,
+  trans: TranslationBundle
+): string {
+  return trans.__('%1: version %2', aliasLabel(alias, trans), version);
 }
 
 export function sortLabel(sort: CatalogSort, trans: TranslationBundle): string {

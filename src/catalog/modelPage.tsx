@@ -10,6 +10,7 @@ import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { IIdentity } from '../shell/types';
 import {
+  aliasLabel,
   facetLabel,
   facetValueLabel,
   formatMetric,
@@ -17,6 +18,7 @@ import {
 } from './labels';
 import { ModelCardView } from './card';
 import { CatalogModel } from './model';
+import { CHAMPION } from './snippet';
 import {
   FacetName,
   IAliasMove,
@@ -255,7 +257,7 @@ function Versions(
               </span>
               {version.version === champion && (
                 <span className="jp-mlplat-catalog-champion">
-                  {trans.__('champion')}
+                  {aliasLabel(CHAMPION, trans)}
                 </span>
               )}
             </div>
@@ -495,7 +497,7 @@ function AliasHistory(props: {
 }): JSX.Element {
   const { history, trans } = props;
   const version = (value: number | null) =>
-    value === null ? trans.__('none') : trans.__('v%1', value);
+    value === null ? trans.__('none') : trans.__('version %1', value);
   return (
     <section
       className="jp-mlplat-catalog-aliases"
@@ -511,7 +513,7 @@ function AliasHistory(props: {
               <span className="jp-mlplat-catalog-move-what">
                 {trans.__(
                   '%1: %2 → %3',
-                  move.alias,
+                  aliasLabel(move.alias, trans),
                   version(move.from_version),
                   version(move.to_version)
                 )}

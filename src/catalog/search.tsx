@@ -1,10 +1,12 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, InputGroup } from '@jupyterlab/ui-components';
+import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { Pager } from '../shell/pager';
 import { RefreshButton } from '../shell/refresh';
 import { LoadingNote } from '../shell/status';
 import {
+  aliasVersionLabel,
   facetLabel,
   facetValueLabel,
   sortLabel,
@@ -13,6 +15,7 @@ import {
 } from './labels';
 import { CatalogModel } from './model';
 import { CHAMPION } from './snippet';
+import { markdownText, markWords } from './summary';
 import { CatalogSort, FACETS, FacetName, ICatalogHit } from './types';
 
 const SORTS: CatalogSort[] = ['relevance', 'updated', 'name'];
@@ -50,20 +53,17 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
         />
       </div>
       <label className="jp-mlplat-catalog-sort">
-        {trans.__('Sort by')}{' '}
-        <select
-          className="jp-mod-styled"
+        <span>{trans.__('Sort by')}</span>
+        <HTMLSelect
           value={query.sort}
+          options={SORTS.map(sort => ({
+            value: sort,
+            label: sortLabel(sort, trans)
+          }))}
           onChange={event =>
             void model.setSort(event.currentTarget.value as CatalogSort)
           }
-        >
-          {SORTS.map(sort => (
-            <option key={sort} value={sort}>
-              {sortLabel(sort, trans)}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       {results && <Facets model={model} state={state} trans={trans} />}
       {results === null ? (
@@ -87,33 +87,24 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
             aria-busy={state.busy}
           >
             {results.hits.map(hit => (
-              <Hit key={hit.name} hit={hit} model={model} trans={trans} />
+              <Hit
+                key={hit.name}
+                hit={hit}
+                searched={query.text}
+                model={model}
+                trans={trans}
+              />
             ))}
           </ul>
         </>
       )}
-      {results && pages > 1 && (
-        <nav className="jp-mlplat-pager" aria-label={trans.__('Pages')}>
-          <Button
-            small
-            minimal
-            disabled={query.page <= 1}
-            onClick={() => void model.setPage(query.page - 1)}
-          >
-            {trans.__('Previous')}
-          </Button>
-          <span className="jp-mlplat-page-number">
-            {trans.__('Page %1 of %2', query.page, pages)}
-          </span>
-          <Button
-            small
-            minimal
-            disabled={query.page >= pages}
-            onClick={() => void model.setPage(query.page + 1)}
-          >
-            {trans.__('Next')}
-          </Button>
-        </nav>
+      {results && (
+        <Pager
+          page={query.page}
+          pages={pages}
+          onPage={page => void model.setPage(page)}
+          trans={trans}
+        />
       )}
     </section>
   );
@@ -187,13 +178,23 @@ function Facet(props: {
   );
 }
 
-/** One hit: its name opens the model page. */
+/**
+ * One hit: its name opens the model page. Its summary is the card's
+ * description as plain text (the card's Markdown is drawn only on the
+ * model's page, through the sanitizer), the searched words marked.
+ */
 function Hit(props: {
   hit: ICatalogHit;
+  /** The search's text, whose words the summary marks. */
+  searched: string;
   model: CatalogModel;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { hit, model, trans } = props;
+  const { hit, searched, model, trans } = props;
+  const summary = React.useMemo(
+    () => markdownText(hit.description),
+    [hit.description]
+  );
   const facts = [
     hit.task ? taskLabel(hit.task, trans) : null,
     hit.framework,
@@ -218,12 +219,20 @@ function Hit(props: {
         )}
         {hit.aliases[CHAMPION] !== undefined && (
           <span className="jp-mlplat-catalog-champion">
-            {trans.__('champion: v%1', hit.aliases[CHAMPION])}
+            {aliasVersionLabel(CHAMPION, hit.aliases[CHAMPION], trans)}
           </span>
         )}
       </div>
-      {hit.description && (
-        <p className="jp-mlplat-catalog-description">{hit.description}</p>
+      {summary && (
+        <p className="jp-mlplat-catalog-description">
+          {markWords(summary, searched).map((part, index) =>
+            part.marked ? (
+              <mark key={index}>{part.text}</mark>
+            ) : (
+              <React.Fragment key={index}>{part.text}</React.Fragment>
+            )
+          )}
+        </p>
       )}
       {facts.length > 0 && (
         <p className="jp-mlplat-catalog-facts">{facts.join(' · ')}</p>

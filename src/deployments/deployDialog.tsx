@@ -5,7 +5,12 @@ import * as React from 'react';
 
 import { PlatformRequestError } from '../api/request';
 import { describeError, describeFields, param } from '../shell/errors';
-import { FieldError, LabelledField } from '../shell/fields';
+import { FieldError, LabelledField, NameField } from '../shell/fields';
+import {
+  DEPLOYMENT_NAME_MAX,
+  nameProblem as namingProblem,
+  nameRefusalMessage
+} from '../shell/naming';
 import { sizeOptionLabel, stageLabel } from './labels';
 import {
   ICreateBody,
@@ -16,17 +21,7 @@ import {
 } from './types';
 
 /** At most this long, so `{name}-v{version}` still names a Kubernetes object. */
-export const NAME_MAX = 40;
-
-/** Names Kubernetes and the platform keep for themselves. */
-const RESERVED = new Set([
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'api',
-  'new'
-]);
+export const NAME_MAX = DEPLOYMENT_NAME_MAX;
 
 /**
  * What is wrong with a name as it is typed (the platform's DNS-1123 rules
@@ -36,21 +31,7 @@ export function nameProblem(
   name: string,
   trans: TranslationBundle
 ): string | null {
-  if (name === '') {
-    return trans.__('Give the deployment a name.');
-  }
-  if (name.length > NAME_MAX) {
-    return trans.__('At most %1 characters.', NAME_MAX);
-  }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-    return trans.__(
-      'Only lowercase letters, digits and “-”, starting and ending with a letter or digit.'
-    );
-  }
-  if (RESERVED.has(name)) {
-    return trans.__('“%1” is reserved; choose another.', name);
-  }
-  return null;
+  return namingProblem('deployment', name, trans);
 }
 
 /** A name to start from: the model's name made a DNS-1123 label. */
@@ -111,8 +92,13 @@ export function placeRefusal(
       ? (describeFields(trans, { field: text }, { field: { reason, params } })
           .field ?? text)
       : text;
+  const field = param(params, 'field');
+  if (reason === 'name_invalid' && (field === '' || field === 'name')) {
+    // in the words the name field checks by as one types
+    const said = nameRefusalMessage('deployment', params, trans);
+    return { ...placed, nameError: said ?? atField() };
+  }
   switch (reason) {
-    case 'name_invalid':
     case 'deployment_name_taken':
       return { ...placed, nameError: atField() };
     case 'size_not_found':
@@ -192,11 +178,8 @@ export function DeployFields(props: {
     setForm(next);
     props.onChange(next);
   };
-  const nameId = React.useId();
   const stageId = React.useId();
   const sizeId = React.useId();
-  const live = nameProblem(form.name, trans);
-  const nameError = form.nameError ?? (form.name ? live : null);
   return (
     <div className="jp-mlplat-deploy-form">
       {form.failure && (
@@ -204,33 +187,18 @@ export function DeployFields(props: {
           {form.failure}
         </p>
       )}
-      <LabelledField
-        id={nameId}
+      <NameField
+        kind="deployment"
         label={trans.__('Name')}
-        className={nameError ? 'jp-mod-invalid' : ''}
-      >
-        <input
-          id={nameId}
-          type="text"
-          className="jp-mod-styled"
-          value={form.name}
-          spellCheck={false}
-          autoComplete="off"
-          maxLength={NAME_MAX + 10}
-          aria-invalid={nameError ? true : undefined}
-          aria-describedby={`${nameId}-error ${nameId}-hint`}
-          onChange={event =>
-            change({ name: event.currentTarget.value, nameError: null })
-          }
-        />
-        <FieldError id={`${nameId}-error`} message={nameError} />
-        <p id={`${nameId}-hint`} className="jp-mlplat-field-hint">
-          {trans.__(
-            'Lowercase letters, digits and “-”, at most %1 characters: it names the endpoint’s URL.',
-            NAME_MAX
-          )}
-        </p>
-      </LabelledField>
+        value={form.name}
+        error={form.nameError}
+        hint={trans.__(
+          'Lowercase letters, digits and “-”, at most %1 characters: it names the endpoint’s URL.',
+          NAME_MAX
+        )}
+        onChange={name => change({ name, nameError: null })}
+        trans={trans}
+      />
       <LabelledField
         id={stageId}
         label={trans.__('Stage')}

@@ -27,11 +27,14 @@ export class ModelsClient implements IModelsAPI {
     this._serverSettings = serverSettings ?? ServerConnection.makeSettings();
   }
 
-  models(): Promise<IModelsPage> {
-    return this._get<IModelsPage>(
-      'models',
-      new URLSearchParams({ max_results: String(ModelsClient.PAGE_SIZE) })
-    );
+  models(pageToken: string | null = null): Promise<IModelsPage> {
+    const query = new URLSearchParams({
+      max_results: String(ModelsClient.PAGE_SIZE)
+    });
+    if (pageToken) {
+      query.set('page_token', pageToken);
+    }
+    return this._get<IModelsPage>('models', query);
   }
 
   lineage(name: string, version: string): Promise<ILineage> {
@@ -136,6 +139,6 @@ export class ModelsClient implements IModelsAPI {
 }
 
 export namespace ModelsClient {
-  /** Models listed at once in the tab. */
-  export const PAGE_SIZE = 100;
+  /** Models on one page of the tab, as many as the catalog's hits. */
+  export const PAGE_SIZE = 20;
 }

@@ -4,13 +4,23 @@ import { IModelRow, IModelsAPI } from './types';
 
 /**
  * What the Models tab shows: the person's own registered models with their
- * versions. It reads them when the tab comes into view and when asked (a
- * version registered from a run page asks), never in the background: a
- * registry changes only when the person changes it.
+ * versions, a page at a time. It reads them when the tab comes into view and
+ * when asked (a version registered from a run page asks), never in the
+ * background: a registry changes only when the person changes it.
+ *
+ * MLflow pages with tokens and counts nothing: a page knows only the token
+ * of the next one, so the model keeps the token of every page it has shown
+ * to go back.
  */
 export class ModelsModel extends TabModel<ModelsModel.IState> {
   constructor(options: ModelsModel.IOptions) {
-    super({ status: { kind: 'loading' }, busy: false, models: null });
+    super({
+      status: { kind: 'loading' },
+      busy: false,
+      models: null,
+      page: 1,
+      nextPageToken: null
+    });
     this._api = options.api;
   }
 
@@ -23,22 +33,47 @@ export class ModelsModel extends TabModel<ModelsModel.IState> {
     return this._isDisposed;
   }
 
-  /** Read the list again; resolves once the answer is in the state. */
-  async refresh(): Promise<void> {
+  /** Read the page shown again; resolves once the answer is in the state. */
+  refresh(): Promise<void> {
+    return this._read(this._state.page);
+  }
+
+  /** Go to the page after, or before, the one shown (one-based). */
+  async setPage(page: number): Promise<void> {
+    const current = this._state.page;
+    if (page === current + 1 && this._state.nextPageToken) {
+      this._tokens[current] = this._state.nextPageToken;
+    } else if (page < 1 || page > current) {
+      return;
+    }
+    await this._read(page);
+  }
+
+  /** Read one page; an answer to an older request is dropped. */
+  private async _read(page: number): Promise<void> {
     if (this.isDisposed) {
       return;
     }
     const ticket = ++this._ticket;
     this._update({ busy: true });
     try {
-      const list = await this._api.models();
-      if (ticket === this._ticket) {
-        this._update({
-          busy: false,
-          status: { kind: 'ready' },
-          models: list.models
-        });
+      const list = await this._api.models(this._tokens[page - 1] ?? null);
+      if (ticket !== this._ticket) {
+        return;
       }
+      if (list.models.length === 0 && page > 1) {
+        // the page's models were deleted since: start again from the first
+        this._tokens.length = 1;
+        return this._read(1);
+      }
+      this._tokens.length = page;
+      this._update({
+        busy: false,
+        status: { kind: 'ready' },
+        models: list.models,
+        page,
+        nextPageToken: list.next_page_token ?? null
+      });
     } catch (error) {
       if (ticket === this._ticket) {
         this._update({
@@ -65,6 +100,8 @@ export class ModelsModel extends TabModel<ModelsModel.IState> {
   private _api: IModelsAPI;
   private _isDisposed = false;
   private _ticket = 0;
+  /** The token that reads each page shown so far (the first needs none). */
+  private _tokens: (string | null)[] = [null];
 }
 
 export namespace ModelsModel {
@@ -79,7 +116,11 @@ export namespace ModelsModel {
       | PlatformModel.IUnavailable
       | PlatformModel.IError;
     busy: boolean;
-    /** Null until the first answer. */
+    /** The page shown, null until the first answer. */
     models: IModelRow[] | null;
+    /** One-based. */
+    page: number;
+    /** What reads the next page; null on the last. */
+    nextPageToken: string | null;
   }
 }

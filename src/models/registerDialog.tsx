@@ -3,9 +3,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { PlatformRequestError } from '../api/request';
+import { ErrorParams, PlatformRequestError } from '../api/request';
 import { describeError, describeFields, param } from '../shell/errors';
-import { FieldError, LabelledField } from '../shell/fields';
+import { FieldError, LabelledField, NameField } from '../shell/fields';
+import { nameProblem, nameRefusalMessage } from '../shell/naming';
 import {
   ILoggedModel,
   IModelsAPI,
@@ -43,14 +44,12 @@ export function placeRefusal(
   const reason = error instanceof PlatformRequestError ? error.reason : null;
   const params = (error instanceof PlatformRequestError && error.params) || {};
   // A model name breaks MLflow's rules, not the DNS rules the shell's
-  // generic label describes: said here in the words of this form.
-  if (reason === 'name_invalid' && param(params, 'rule') === 'characters') {
-    return {
-      ...placed,
-      nameError: trans.__(
-        'A model name may not contain “/”, “:” or control characters.'
-      )
-    };
+  // generic label describes: said in the words the name field checks by.
+  if (reason === 'name_invalid' && isNameField(params)) {
+    const said = nameRefusalMessage('model', params, trans);
+    if (said) {
+      return { ...placed, nameError: said };
+    }
   }
   const text =
     describeError(trans, error) ?? trans.__('The model was not registered.');
@@ -80,6 +79,12 @@ export function placeRefusal(
       }
       return { ...placed, failure: text };
   }
+}
+
+/** Whether a refusal's `field` is the registered model's name (or names none). */
+function isNameField(params: ErrorParams): boolean {
+  const field = param(params, 'field');
+  return field === '' || field === 'name';
 }
 
 /** The label of a logged model in the select: its name and id. */
@@ -139,8 +144,6 @@ export function RegisterFields(props: {
     props.onChange(next);
   };
   const modelId = React.useId();
-  const nameId = React.useId();
-  const listId = React.useId();
   return (
     <div className="jp-mlplat-register-form">
       {form.failure && (
@@ -171,39 +174,22 @@ export function RegisterFields(props: {
         </select>
         <FieldError id={`${modelId}-error`} message={form.modelError} />
       </LabelledField>
-      <LabelledField
-        id={nameId}
+      <NameField
+        kind="model"
         label={trans.__('Registered model')}
-        className={form.nameError ? 'jp-mod-invalid' : ''}
-      >
-        <input
-          id={nameId}
-          type="text"
-          className="jp-mod-styled"
-          list={listId}
-          value={form.name}
-          spellCheck={false}
-          autoComplete="off"
-          aria-invalid={form.nameError ? true : undefined}
-          aria-describedby={`${nameId}-error ${nameId}-hint`}
-          onChange={event =>
-            change({ name: event.currentTarget.value, nameError: null })
-          }
-        />
-        <datalist id={listId}>
-          {myModels.map(name => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
-        <FieldError id={`${nameId}-error`} message={form.nameError} />
-        <p id={`${nameId}-hint`} className="jp-mlplat-field-hint">
-          {myModels.length > 0
+        value={form.name}
+        error={form.nameError}
+        suggestions={myModels}
+        hint={
+          myModels.length > 0
             ? trans.__(
                 'Pick one of your models to add a version to it, or type a new name.'
               )
-            : trans.__('Type a name: a new registered model of yours.')}
-        </p>
-      </LabelledField>
+            : trans.__('Type a name: a new registered model of yours.')
+        }
+        onChange={name => change({ name, nameError: null })}
+        trans={trans}
+      />
     </div>
   );
 }
@@ -267,6 +253,12 @@ export async function registerModel(
       return null;
     }
     form = answer;
+    // the rules the field checks as one types: a broken one is not sent
+    const problem = nameProblem('model', form.name.trim(), trans);
+    if (problem) {
+      form = { ...form, nameError: problem };
+      continue;
+    }
     const body: IRegisterBody = {
       run_id: runId,
       model_id: form.modelId,

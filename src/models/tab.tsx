@@ -6,6 +6,7 @@ import * as React from 'react';
 import { useModelState } from '../shell/hooks';
 import { notificationText } from '../shell/notifications';
 import { INotificationFeed } from '../tokens';
+import { Pager } from '../shell/pager';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { CommandIDs } from './commandIds';
@@ -71,6 +72,17 @@ export function ModelsTab(props: IModelsTabProps): JSX.Element {
             />
           ))}
         </ul>
+      )}
+      {models && (
+        <Pager
+          page={state.page}
+          pages={null}
+          hasNext={state.nextPageToken !== null}
+          busy={state.busy}
+          label={trans.__('Pages of my models')}
+          onPage={page => void model.setPage(page)}
+          trans={trans}
+        />
       )}
     </div>
   );

@@ -112,8 +112,11 @@ export type AuthorAction = 'submit' | 'withdraw' | 'resubmit';
  * on this, so tests pass canned answers instead of a server.
  */
 export interface IModelsAPI {
-  /** The person's own registered models. */
-  models(): Promise<IModelsPage>;
+  /**
+   * A page of the person's own registered models: the first, or the one a
+   * previous page's `next_page_token` names.
+   */
+  models(pageToken?: string | null): Promise<IModelsPage>;
   lineage(name: string, version: string): Promise<ILineage>;
   /** A new card for a version, filled in from MLflow. */
   cardDraft(name: string, version: string): Promise<ICardDraftAnswer>;

@@ -1,11 +1,14 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import { HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
+
+import { NameKind, nameMax, nameProblem } from './naming';
 
 /*
  * Labelled inputs shared by the tabs' forms. Each label points at its input
  * by a generated id, so screen readers and UI tests find inputs by label.
  * The caller passes translated text: these pieces hold no strings of their
- * own.
+ * own (the name field's messages are the naming rules', `naming.ts`).
  */
 
 export interface ILabelledFieldProps {
@@ -246,6 +249,77 @@ export function TextField(props: ITextFieldProps): JSX.Element {
           {props.hint}
         </p>
       )}
+    </LabelledField>
+  );
+}
+
+export interface INameFieldProps {
+  /** Which naming rules the name follows. */
+  kind: NameKind;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /**
+   * The platform's message about the name last sent; it stands until the
+   * name changes, then the live check speaks again.
+   */
+  error: string | null;
+  /** A line under the input saying what goes in it. */
+  hint: string;
+  /** Names to pick from as one types (the person's own models). */
+  suggestions?: string[];
+  trans: TranslationBundle;
+}
+
+/**
+ * A name as the platform will take it: checked as it is typed by the same
+ * rules the platform applies, the message under the input. The forms that
+ * name something (a registered model, a deployment) share it, so a name is
+ * said wrong in the same words everywhere.
+ */
+export function NameField(props: INameFieldProps): JSX.Element {
+  const { kind, value, trans } = props;
+  const id = React.useId();
+  const listId = `${id}-names`;
+  const live = value ? nameProblem(kind, value, trans) : null;
+  const error = props.error ?? live;
+  const suggestions = props.suggestions ?? [];
+  return (
+    <LabelledField
+      id={id}
+      label={props.label}
+      className={error ? 'jp-mod-invalid' : ''}
+    >
+      <input
+        id={id}
+        type="text"
+        className="jp-mod-styled"
+        list={suggestions.length > 0 ? listId : undefined}
+        value={value}
+        spellCheck={false}
+        autoComplete="off"
+        // room past the limit, so a pasted name is told it is too long, not cut
+        maxLength={nameMax(kind) + 10}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(
+          error,
+          `${id}-error`,
+          props.hint,
+          `${id}-hint`
+        )}
+        onChange={event => props.onChange(event.currentTarget.value)}
+      />
+      {suggestions.length > 0 && (
+        <datalist id={listId}>
+          {suggestions.map(name => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+      )}
+      <FieldError id={`${id}-error`} message={error} />
+      <p id={`${id}-hint`} className="jp-mlplat-field-hint">
+        {props.hint}
+      </p>
     </LabelledField>
   );
 }

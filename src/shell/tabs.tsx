@@ -55,13 +55,6 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
     event.preventDefault();
   };
 
-  // The strip scrolls rather than wraps: keep the selected tab in sight.
-  React.useEffect(() => {
-    refs.current
-      .get(current?.id ?? '')
-      ?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
-  }, [current?.id]);
-
   if (!current) {
     return <div className="jp-mlplat-tabs" />;
   }
@@ -75,12 +68,6 @@ export function PlatformTabs(props: IPlatformTabsProps): JSX.Element {
         className="jp-mlplat-tablist"
         role="tablist"
         aria-label={trans.__('ML Platform sections')}
-        onWheel={event => {
-          // A mouse wheel scrolls the one-row strip sideways.
-          if (event.deltaY !== 0 && event.deltaX === 0) {
-            event.currentTarget.scrollLeft += event.deltaY;
-          }
-        }}
       >
         {tabs.map((tab, index) => {
           const isSelected = tab.id === current.id;

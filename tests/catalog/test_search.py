@@ -114,6 +114,21 @@ def test_values_of_one_facet_are_alternatives_and_facets_combine(catalog: SqlSto
     assert find(catalog, "road", task=["regression"]).total == 1
 
 
+def test_a_card_without_a_license_is_counted_and_found_by_the_empty_value(
+    catalog: SqlStore,
+) -> None:
+    publish(catalog, card("unlicensed", "Без лицензии", license=""), publication_id=9)
+    counts = {c.value: c.count for c in find(catalog).facets["license"]}
+    assert counts[""] == 1
+    # the sidebar's "No license" sends the value the facet counted: it narrows to those
+    assert names(find(catalog, license=[""])) == ["unlicensed"]
+    assert sorted(names(find(catalog, license=["", "MIT"]))) == [
+        "churn",
+        "housing-prices",
+        "unlicensed",
+    ]
+
+
 def test_without_words_the_newest_come_first_and_other_sorts_apply(catalog: SqlStore) -> None:
     newest_first = [e.name for e in reversed(CATALOG)]
     assert names(find(catalog)) == newest_first

@@ -107,7 +107,8 @@ def search_query(
                 facet,
                 params={"rule": "duplicate", "field": facet},
             )
-        values = tuple(_checked(v, facet, MAX_FACET_VALUE) for v in given if v)
+        # an empty value is one the facet counts (a card with no license): it picks those
+        values = tuple(_checked(v, facet, MAX_FACET_VALUE) for v in given)
         if values:
             chosen[facet] = values
     try:

@@ -66,7 +66,7 @@ describe('CatalogTab', () => {
     expect(
       within(list).getByText('Classification · sklearn · data-scientists · MIT')
     ).toBeTruthy();
-    expect(within(list).getByText('champion: v2')).toBeTruthy();
+    expect(within(list).getByText('Champion: version 2')).toBeTruthy();
     const framework = screen.getByRole('group', { name: 'Framework' });
     expect(within(framework).getByLabelText(/sklearn/)).toBeTruthy();
     expect(within(framework).getByText('1')).toBeTruthy();
@@ -92,6 +92,58 @@ describe('CatalogTab', () => {
       framework: ['sklearn']
     });
     expect(screen.getByRole('button', { name: 'Clear filters' })).toBeTruthy();
+  });
+
+  it('summarises a hit’s Markdown card as plain text, the searched words marked', async () => {
+    const { api, model } = await setup();
+    api.searches = [
+      searchPage({
+        hits: [
+          hit({
+            description:
+              '## Intended use\n\nPredicts **churn** of [subscribers](https://example.org).\n\n' +
+              "<script>window.pwned = 'script'</script>\n\n" +
+              '- monthly\n- by district'
+          })
+        ]
+      })
+    ];
+    await act(() => model.setText('subscriber'));
+    await act(() => model.refresh());
+    const summary = document.querySelector(
+      '.jp-mlplat-catalog-hit .jp-mlplat-catalog-description'
+    )!;
+    expect(summary.textContent).toBe(
+      'Intended use: Predicts churn of subscribers. monthly; by district'
+    );
+    // the words, never markup: no element but the marks of the searched word
+    expect(
+      Array.from(summary.querySelectorAll('*')).map(node => node.outerHTML)
+    ).toEqual(['<mark>subscribers</mark>']);
+  });
+
+  it('names an empty license “No license” and filters by it', async () => {
+    const { api, model } = await setup();
+    api.searches = [
+      searchPage({
+        hits: [hit({ license: '' })],
+        facets: {
+          ...searchPage().facets,
+          license: [
+            { value: 'MIT', count: 3 },
+            { value: '', count: 1 }
+          ]
+        }
+      })
+    ];
+    await act(() => model.refresh());
+    const license = screen.getByRole('group', { name: 'License' });
+    await act(async () => {
+      fireEvent.click(within(license).getByLabelText(/No license/));
+    });
+    expect(api.queries[api.queries.length - 1].facets).toEqual({
+      license: ['']
+    });
   });
 
   it('says when nothing matches, naming the text as text', async () => {
@@ -134,10 +186,12 @@ describe('CatalogTab', () => {
       page.querySelector(
         '.jp-mlplat-catalog-version .jp-mlplat-catalog-champion'
       )?.textContent
-    ).toBe('champion');
+    ).toBe('Champion');
     expect(within(page).getAllByText('alice-churn, version 1')).toHaveLength(1);
     const history = within(page).getByRole('region', { name: 'Alias history' });
-    expect(within(history).getByText('champion: v1 → v2')).toBeTruthy();
+    expect(
+      within(history).getByText('Champion: version 1 → version 2')
+    ).toBeTruthy();
     expect(
       within(history).getByText(/^rita, .*, through publication 12$/)
     ).toBeTruthy();

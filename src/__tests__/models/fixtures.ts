@@ -5,6 +5,7 @@ import {
   ICardDraftAnswer,
   ILineage,
   IModelCard,
+  IModelRow,
   IModelsAPI,
   IModelsPage,
   IModelVersionBody,
@@ -143,9 +144,25 @@ export class ScriptedModels implements IModelsAPI {
   /** Holds saves until released (for saves that overlap typing). */
   gate: Promise<void> | null = null;
 
-  async models(): Promise<IModelsPage> {
-    this._record('models');
-    return this.list;
+  /**
+   * When set, every registered model of the person, answered a page at a
+   * time as MLflow does: `pageSize` a page, a token naming where the next
+   * starts.
+   */
+  all: IModelRow[] | null = null;
+  pageSize = 20;
+
+  async models(pageToken: string | null = null): Promise<IModelsPage> {
+    this._record('models', pageToken);
+    if (this.all === null) {
+      return this.list;
+    }
+    const start = pageToken ? Number(pageToken.slice('after-'.length)) : 0;
+    const end = start + this.pageSize;
+    return {
+      models: this.all.slice(start, end),
+      next_page_token: end < this.all.length ? `after-${end}` : null
+    };
   }
   async lineage(name: string, version: string): Promise<ILineage> {
     this._record('lineage', name, version);

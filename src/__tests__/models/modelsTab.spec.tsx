@@ -74,6 +74,73 @@ describe('the Models tab', () => {
     model.dispose();
   });
 
+  it('pages through 120 models twenty at a time, back and forth', async () => {
+    const api = new ScriptedModels();
+    api.all = Array.from({ length: 120 }, (_, index) => ({
+      name: `model-${String(index + 1).padStart(3, '0')}`,
+      description: '',
+      created_at: 1,
+      updated_at: 2,
+      aliases: {},
+      versions: [{ version: modelVersion({ version: '1' }), metrics: {} }]
+    }));
+    const { model } = setUp(api);
+    await act(() => model.refresh());
+
+    const list = () => screen.getByRole('list', { name: 'My models' });
+    const names = () =>
+      Array.from(list().querySelectorAll('.jp-mlplat-model-name')).map(
+        node => node.textContent
+      );
+    const pager = screen.getByRole('navigation', {
+      name: 'Pages of my models'
+    });
+    const button = (name: string) =>
+      within(pager).getByRole('button', { name }) as HTMLButtonElement;
+    expect(names()).toHaveLength(20);
+    expect(names()[0]).toBe('model-001');
+    expect(within(pager).getByText('Page 1')).toBeTruthy();
+    expect(button('Previous').disabled).toBe(true);
+
+    for (let page = 2; page <= 6; page++) {
+      await act(async () => {
+        fireEvent.click(button('Next'));
+      });
+      expect(within(pager).getByText(`Page ${page}`)).toBeTruthy();
+    }
+    expect(names()[19]).toBe('model-120');
+    expect(button('Next').disabled).toBe(true);
+
+    await act(async () => {
+      fireEvent.click(button('Previous'));
+    });
+    expect(within(pager).getByText('Page 5')).toBeTruthy();
+    expect(names()[0]).toBe('model-081');
+    // each page was asked for with the token the page before gave
+    expect(api.named('models').map(args => args[0])).toEqual([
+      null,
+      'after-20',
+      'after-40',
+      'after-60',
+      'after-80',
+      'after-100',
+      'after-80'
+    ]);
+    // a refresh reads the page shown, not the first
+    await act(() => model.refresh());
+    expect(names()[0]).toBe('model-081');
+    model.dispose();
+  });
+
+  it('shows no pager when every model fits on one page', async () => {
+    const api = new ScriptedModels();
+    api.all = [];
+    const { model } = setUp(api);
+    await act(() => model.refresh());
+    expect(screen.queryByRole('navigation')).toBeNull();
+    model.dispose();
+  });
+
   it('says how to get a first model, and why the list is missing', async () => {
     const api = new ScriptedModels();
     const { model } = setUp(api);

@@ -1,0 +1,67 @@
+import { markdownText, markWords, searchedWords } from '../../catalog/summary';
+
+describe('markdownText', () => {
+  it('keeps the words of headings, emphasis, links, code and lists', () => {
+    expect(
+      markdownText(
+        '## Intended use\n\nPredicts **churn** of _subscribers_ ' +
+          'from [billing](https://example.org) and `calls`.\n\n' +
+          '1. Monthly\n2. By district\n\n> Not for **companies**.'
+      )
+    ).toBe(
+      'Intended use: Predicts churn of subscribers from billing and calls. ' +
+        'Monthly; By district Not for companies.'
+    );
+  });
+
+  it('drops raw HTML with what a script or a frame holds, and images', () => {
+    expect(
+      markdownText(
+        'Bold <b>words</b> stay.\n\n' +
+          "<script>window.pwned = 'script'</script>\n\n" +
+          'Inline <script>window.pwned = 1</script>ends.\n\n' +
+          '<img src="x" onerror="window.pwned = 1">\n\n' +
+          '![a chart](chart.png) and <a href="#" onclick="x()">handler</a>'
+      )
+    ).toBe('Bold words stay. Inline ends. and handler');
+  });
+
+  it('reads a table’s cells and an escaped character as written', () => {
+    expect(
+      markdownText('| metric | value |\n|---|---|\n| f1 | 0.9 |\n\n2 \\* 3')
+    ).toBe('metric, value, f1, 0.9 2 * 3');
+  });
+
+  it('is empty for an empty card', () => {
+    expect(markdownText('')).toBe('');
+    expect(markdownText('\n\n---\n')).toBe('');
+  });
+});
+
+describe('markWords', () => {
+  it('marks the words that begin with a searched word, in any case and script', () => {
+    expect(
+      markWords(
+        'Прогнозирует отток абонентов; Churn of subscribers',
+        'абонент CHURN'
+      )
+    ).toEqual([
+      { text: 'Прогнозирует отток ', marked: false },
+      { text: 'абонентов', marked: true },
+      { text: '; ', marked: false },
+      { text: 'Churn', marked: true },
+      { text: ' of subscribers', marked: false }
+    ]);
+  });
+
+  it('skips excluded words and OR, and reads quoted phrases word by word', () => {
+    expect(searchedWords('"road photos" -night OR bus')).toEqual([
+      'road',
+      'photos',
+      'bus'
+    ]);
+    expect(markWords('night bus', '-night')).toEqual([
+      { text: 'night bus', marked: false }
+    ]);
+  });
+});
