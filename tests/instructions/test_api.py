@@ -393,3 +393,19 @@ async def test_the_starter_set_is_loaded_once_and_never_over_an_instructors_edit
         await second.call("GET", f"{ARTICLES}/compare-runs", expect=404, token="alice")
     finally:
         second.stop()
+
+
+async def test_an_audience_names_only_groups_the_hub_has(tmp_path: Any, sqlite_url: str) -> None:
+    known = Platform(tmp_path, sqlite_url, known_groups=["transport", "gpu-users"])
+    try:
+        aimed = content(audience="groups", groups=["transport", "no-such-team"])
+        refused = await known.call("POST", ARTICLES, {"slug": "x", "content": aimed}, 400)
+        assert (refused["reason"], refused["params"]) == (
+            "audience_unknown",
+            {"field": "groups.1", "value": "no-such-team"},
+        )
+        assert refused["fields"] == {"groups.1": refused["message"]}
+        aimed = content(audience="groups", groups=["transport"])
+        await known.call("POST", ARTICLES, {"slug": "x", "content": aimed}, 201)
+    finally:
+        known.stop()
