@@ -294,5 +294,40 @@ export const reasonLabels: ReasonLabels = {
     trans.__(
       'Starting this would go over a limit of the profile; stop another server first.'
     ),
+  audit_range_invalid: trans =>
+    trans.__('“From” must not be later than “Until”.'),
+  audit_time_invalid: (trans, params) =>
+    trans.__(
+      '“%1” is not a date or a time (%2).',
+      param(params, 'value'),
+      param(params, 'field')
+    ),
+  setting_out_of_range: (trans, params) =>
+    params.kind === 'integer'
+      ? trans.__(
+          'Enter a whole number from %1 to %2.',
+          param(params, 'minimum'),
+          param(params, 'maximum')
+        )
+      : trans.__(
+          'Enter a number from %1 to %2.',
+          param(params, 'minimum'),
+          param(params, 'maximum')
+        ),
+  setting_changed: (trans, params) =>
+    trans.__(
+      '%1 changed this setting since your page read it; its value now is shown. Decide again.',
+      param(params, 'by')
+    ),
+  setting_not_found: (trans, params) =>
+    trans.__('There is no setting “%1”.', param(params, 'key')),
+  people_no_hub: trans =>
+    trans.__(
+      'This workbench runs without JupyterHub: there is nobody else to list.'
+    ),
+  people_hub_refused: trans =>
+    trans.__(
+      'JupyterHub refused to list people to the platform: its hub role lacks a scope (see docs/admin.md).'
+    ),
   ...fieldReasonLabels
 };

@@ -3,6 +3,13 @@ import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
 import { LoadStatus } from '../shell/status';
+import {
+  ConsoleSection,
+  IAdminConsole,
+  offeredSections,
+  SectionId,
+  SectionPicker
+} from './console';
 import { ProfilesModel } from './model';
 import { ProfileEditor } from './profileForm';
 import { ProfileList } from './profileList';
@@ -13,16 +20,51 @@ export interface IAdminTabProps {
   model: ProfilesModel;
   /** The deployment sizes, below the profiles; absent in tests of profiles alone. */
   sizes?: SizesModel | null;
+  /** The console's other sections; absent in tests of profiles alone. */
+  console?: IAdminConsole | null;
   trans: TranslationBundle;
 }
 
 /**
- * The Admin tab: the workspace profiles, and the editor of one of them.
- *
- * Every time the tab is shown the list is read again, so an admin sees
- * what others changed meanwhile; an open editor keeps its draft.
+ * The Admin tab: one console of sections (workspace profiles first), one
+ * shown at a time, picked from a list.
  */
 export function AdminTab(props: IAdminTabProps): JSX.Element {
+  const { trans } = props;
+  const console = props.console ?? null;
+  const sections = offeredSections(Boolean(props.sizes), console);
+  const [current, setCurrent] = React.useState<SectionId>('profiles');
+  const shown = sections.includes(current) ? current : 'profiles';
+  let body: JSX.Element | null;
+  if (shown === 'profiles') {
+    body = <ProfilesSection {...props} />;
+  } else if (shown === 'sizes' && props.sizes) {
+    body = <SizesSection model={props.sizes} trans={trans} />;
+  } else {
+    body = console && (
+      <ConsoleSection id={shown} console={console} trans={trans} />
+    );
+  }
+  return (
+    <div className="jp-mlplat-admin-console">
+      <SectionPicker
+        sections={sections}
+        current={shown}
+        onChange={setCurrent}
+        trans={trans}
+      />
+      {body}
+    </div>
+  );
+}
+
+/**
+ * The workspace profiles, and the editor of one of them.
+ *
+ * Every time the section is shown the list is read again, so an admin sees
+ * what others changed meanwhile; an open editor keeps its draft.
+ */
+function ProfilesSection(props: IAdminTabProps): JSX.Element {
   const { model, trans } = props;
   const state = useModelState(model);
 
@@ -59,10 +101,5 @@ export function AdminTab(props: IAdminTabProps): JSX.Element {
       />
     );
   }
-  return (
-    <>
-      <ProfileList model={model} state={state} trans={trans} />
-      {props.sizes && <SizesSection model={props.sizes} trans={trans} />}
-    </>
-  );
+  return <ProfileList model={model} state={state} trans={trans} />;
 }
