@@ -198,8 +198,9 @@ def cluster_hub(
                 taints=[{"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}],
             )
         kubeconfig = kube.write_kubeconfig(state_dir / "kubeconfig.yaml", namespace=NAMESPACE)
-        hub_api = f"http://127.0.0.1:{_free_port()}"
-        platform_url = f"http://127.0.0.1:{_free_port()}"
+        # given, when the caller starts a service that must know them before the hub runs
+        hub_api = (env or {}).get("MLPLAT_HUB_API_URL") or f"http://127.0.0.1:{_free_port()}"
+        platform_url = (env or {}).get("MLPLAT_PLATFORM_URL") or f"http://127.0.0.1:{_free_port()}"
         variables = {
             **os.environ,
             "KUBECONFIG": str(kubeconfig),

@@ -1,8 +1,8 @@
-"""The cluster flavour's services: MLflow's server, the MLflow gateway and the invocations
-gateway run from their own manifests (deploy/kustomize, tests/e2e/manifests.py) beside the
-cluster hub, which registers them as external services. A workspace pod gets their addresses,
-its MLflow client logs a run through ``/services/mlflow`` as its person (runs on PostgreSQL,
-artifacts in S3), and the Deployments tab's Try it reaches the gateway.
+"""The cluster flavour's services: the platform, MLflow's server, the MLflow gateway and the
+invocations gateway run from their own manifests (deploy/kustomize, tests/e2e/manifests.py)
+beside the cluster hub, which registers them as external services. A workspace pod gets their
+addresses, its MLflow client logs a run through ``/services/mlflow`` as its person (runs on
+PostgreSQL, artifacts in S3), and the Deployments tab's Try it reaches the gateway.
 
 The hub's configuration is also loaded alone, with each combination of its variables, and
 what it declares is read.
@@ -10,6 +10,7 @@ what it declares is read.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -201,6 +202,7 @@ class Stack:
     gateway_url: str
     mlflow_log: Path
     mlflow_gateway_log: Path
+    platform_log: Path
     invocations_log: Path
     tokens: tuple[str, ...]
 
@@ -241,8 +243,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     for bucket in ("mlflow", "mlplat"):  # MLflow's artifacts; the platform's objects
         s3.create_bucket(Bucket=bucket)
     mlflow_port, gateway_port, invocations_port = _free_port(), _free_port(), _free_port()
+    platform_port, hub_api = _free_port(), f"http://127.0.0.1:{_free_port()}"
     mlflow_url = f"http://127.0.0.1:{mlflow_port}"
-    tokens = (secrets.token_hex(24), secrets.token_hex(24))
+    tokens = (secrets.token_hex(24), secrets.token_hex(24), secrets.token_hex(24))
     secret_values = {
         ("mlplat-mlflow", "db-password"): "unused-the-test-server-trusts-loopback",
         ("mlplat-mlflow", "gateway-secret"): secrets.token_urlsafe(32),
@@ -254,6 +257,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         ("mlplat-invocations", "hub-api-token"): tokens[1],
         ("mlplat-objects-s3", "access-key"): "test",
         ("mlplat-objects-s3", "secret-key"): "test",
+        ("mlplat-platform", "hub-api-token"): tokens[2],
+        ("mlplat-platform", "token-key"): base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        ("mlplat-platform", "apikey-pepper"): secrets.token_urlsafe(32),
     }
     server_args = manifest("Deployment", "mlplat-mlflow-server")["spec"]["template"]["spec"][
         "containers"
@@ -264,7 +270,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         with (
             _database(postgres_url) as backend_db,
             _database(postgres_url) as auth_db,
+            _database(postgres_url) as platform_db,
         ):
+            secret_values[("mlplat-platform", "db-url")] = platform_db
             # MLflow's server as mlflow.yaml runs it, on this machine's addresses
             argv, env = local_command(
                 "mlplat-mlflow-server",
@@ -281,11 +289,32 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 folder=folder / "mlflow-server",
             )
             mlflow_log = folder / "mlflow-server.log"
+            # the platform as platform.yaml runs it (its deployer finds no cluster here: no
+            # deployment is made in these tests)
+            platform_argv, platform_env = local_command(
+                "mlplat-platform",
+                secrets=secret_values,
+                replace={
+                    "--PlatformApp.ip=0.0.0.0": "--PlatformApp.ip=127.0.0.1",
+                    "--PlatformApp.port=8101": f"--PlatformApp.port={platform_port}",
+                    "/srv/mlplat/hub_config/": f"{ROOT}/hub_config/",
+                    "http://mlplat-mlflow-server:5000": mlflow_url,
+                    "http://minio.mlplat.svc:9000": s3_url,
+                    "http://hub:8081/hub/api": f"{hub_api}/hub/api",
+                },
+                folder=folder / "platform",
+            )
+            platform_log = folder / "platform.log"
             with (
                 running(argv, env, mlflow_log) as mlflow,
+                running(platform_argv, platform_env, platform_log) as platform,
                 cluster_hub(
                     folder / "hub",
                     env={
+                        "MLPLAT_HUB_API_URL": hub_api,
+                        "MLPLAT_PLATFORM_URL": f"http://127.0.0.1:{platform_port}",
+                        "MLPLAT_PLATFORM_EXTERNAL": "1",
+                        "MLPLAT_PLATFORM_API_TOKEN": tokens[2],
                         "MLPLAT_MLFLOW_URL": f"http://127.0.0.1:{gateway_port}",
                         "MLPLAT_MLFLOW_EXTERNAL": "1",
                         "MLPLAT_MLFLOW_API_TOKEN": tokens[0],
@@ -329,8 +358,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                         folder=folder / "invocations",
                     )
                     with running(argv, env, invocations_log) as invocations:
-                        processes = [mlflow, gateway, invocations]
-                        logs = [mlflow_log, gateway_log, invocations_log]
+                        processes = [mlflow, platform, gateway, invocations]
+                        logs = [mlflow_log, platform_log, gateway_log, invocations_log]
                         # MLflow through the hub's proxy and the gateway; the data plane's own
                         _wait(f"{hub.url}/services/mlflow/health", "MLflow", processes, logs)
                         _wait(
@@ -345,6 +374,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                             f"http://127.0.0.1:{invocations_port}/",
                             mlflow_log,
                             gateway_log,
+                            platform_log,
                             invocations_log,
                             tokens,
                         )
@@ -369,10 +399,13 @@ def test_the_hub_knows_the_services_that_run_on_their_own(stack: Stack) -> None:
         headers={"Authorization": f"token {stack.hub.token('adam')}"},
         timeout=10,
     ).json()
-    assert answer["mlflow"]["prefix"] == "/services/mlflow/"
-    assert answer["deployments"]["prefix"] == "/services/deployments/"
-    # their own processes, not the hub's
-    assert not answer["mlflow"].get("pid") and not answer["deployments"].get("pid")
+    for name in ("mlplat", "mlflow", "deployments"):
+        assert answer[name]["prefix"] == f"/services/{name}/"
+        assert not answer[name].get("pid")  # its own process, not the hub's
+    # the platform, run from its manifest, knows who is calling and what they may do
+    me = stack.hub.platform(stack.hub.token("rita"), "GET", "me")
+    assert me.status_code == 200, me.text
+    assert me.json()["roles"] == ["data_scientist", "reviewer"]
 
 
 def test_a_person_opens_mlflows_ui_through_the_hub_login(stack: Stack) -> None:
@@ -482,7 +515,8 @@ def test_a_workspace_logs_to_mlflow_as_its_person_and_reaches_the_gateway(
 
 
 def test_no_secret_reaches_a_log(stack: Stack) -> None:
-    for log in (stack.mlflow_log, stack.mlflow_gateway_log, stack.invocations_log, stack.hub.log):
+    logs = (stack.mlflow_log, stack.mlflow_gateway_log, stack.platform_log, stack.invocations_log)
+    for log in (*logs, stack.hub.log):
         text = log.read_text(errors="replace")
         for token in stack.tokens:
             assert token not in text, log.name
