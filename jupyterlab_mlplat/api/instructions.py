@@ -214,15 +214,20 @@ class ProgressBody(Wire):
         return cls(done=list(progress.done), count=len(progress.done), total=progress.total)
 
 
-class NotebookBody(FromCore):
+class ArticleNotebookBody(FromCore):
     name: str
     size: int
     uploaded_by: str
     uploaded_at: datetime
 
     @classmethod
-    def of(cls, notebook: NotebookInfo | None) -> NotebookBody | None:
+    def of(cls, notebook: NotebookInfo | None) -> ArticleNotebookBody | None:
         return None if notebook is None else cls.model_validate(notebook)
+
+
+#: the OpenAPI documents name a schema by its class: experiments' ``NotebookBody`` (a run's
+#: notebook) had the same name and lost its schema to this one, and the TypeScript types with it
+NotebookBody = ArticleNotebookBody
 
 
 class ImageBody(FromCore):

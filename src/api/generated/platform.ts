@@ -1557,6 +1557,20 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** ArticleNotebookBody */
+        ArticleNotebookBody: {
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string;
+        };
         /**
          * ArticleRevisionBody
          * @description Publish, unpublish or delete: the revision the editor showed.
@@ -1583,7 +1597,7 @@ export interface components {
             created_by: string;
             /** Images */
             images: components["schemas"]["ImageBody"][];
-            notebook: components["schemas"]["NotebookBody"] | null;
+            notebook: components["schemas"]["ArticleNotebookBody"] | null;
             /** Published At */
             published_at: string | null;
             /** Revision */
@@ -1666,7 +1680,7 @@ export interface components {
             minutes: number;
             /** @description The next article, when the reader may see it. */
             next_article: components["schemas"]["NextArticle"] | null;
-            notebook: components["schemas"]["NotebookBody"] | null;
+            notebook: components["schemas"]["ArticleNotebookBody"] | null;
             /** Position */
             position: number;
             progress: components["schemas"]["ProgressBody"];
@@ -2922,20 +2936,6 @@ export interface components {
             slug: string;
             /** Title */
             title: string;
-        };
-        /** NotebookBody */
-        NotebookBody: {
-            /** Name */
-            name: string;
-            /** Size */
-            size: number;
-            /**
-             * Uploaded At
-             * Format: date-time
-             */
-            uploaded_at: string;
-            /** Uploaded By */
-            uploaded_by: string;
         };
         /** NotificationBody */
         NotificationBody: {
@@ -8387,7 +8387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotebookBody"];
+                    "application/json": components["schemas"]["ArticleNotebookBody"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */

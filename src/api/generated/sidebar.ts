@@ -1831,6 +1831,20 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** ArticleNotebookBody */
+        ArticleNotebookBody: {
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string;
+        };
         /**
          * ArticleRevisionBody
          * @description Publish, unpublish or delete: the revision the editor showed.
@@ -1857,7 +1871,7 @@ export interface components {
             created_by: string;
             /** Images */
             images: components["schemas"]["ImageBody"][];
-            notebook: components["schemas"]["NotebookBody"] | null;
+            notebook: components["schemas"]["ArticleNotebookBody"] | null;
             /** Published At */
             published_at: string | null;
             /** Revision */
@@ -1940,7 +1954,7 @@ export interface components {
             minutes: number;
             /** @description The next article, when the reader may see it. */
             next_article: components["schemas"]["NextArticle"] | null;
-            notebook: components["schemas"]["NotebookBody"] | null;
+            notebook: components["schemas"]["ArticleNotebookBody"] | null;
             /** Position */
             position: number;
             progress: components["schemas"]["ProgressBody"];
@@ -3494,19 +3508,13 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** NotebookBody */
+        /**
+         * NotebookBody
+         * @description ``POST mlflow/runs/{run_id}/notebook``: a saved notebook, relative to the server root.
+         */
         NotebookBody: {
-            /** Name */
-            name: string;
-            /** Size */
-            size: number;
-            /**
-             * Uploaded At
-             * Format: date-time
-             */
-            uploaded_at: string;
-            /** Uploaded By */
-            uploaded_by: string;
+            /** Path */
+            path: string;
         };
         /**
          * NotebookChangesBody
@@ -9491,7 +9499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotebookBody"];
+                    "application/json": components["schemas"]["ArticleNotebookBody"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
