@@ -3,24 +3,29 @@
  * through the server extension (`jupyterlab-mlplat/instructions/...`),
  * which asks the platform (`docs/instructions.md`).
  *
- * A reader reads an article in their language (the platform falls back to
- * the other one text by text); an instructor edits its source, both
- * languages at once, and every save names the revision it started from.
+ * The wire types are the sidebar API's schemas, generated from its OpenAPI
+ * document (`jlpm build:types`): a field renamed on the server fails the
+ * build where the tab reads it. A reader reads an article in their
+ * language (the platform falls back to the other one text by text); an
+ * instructor edits its source, both languages at once, and every save
+ * names the revision it started from.
  * ---------------------------------------------------------------------- */
 
-import { IText } from './draft';
+import type { components } from '../api/generated/sidebar';
 
-export type ArticleState = 'draft' | 'published';
-export type AudienceKind = 'everyone' | 'groups' | 'profiles';
-export type RevisionAction = 'create' | 'save' | 'publish' | 'unpublish';
+type Schemas = components['schemas'];
+
+export type ArticleState = Schemas['ArticleState'];
+export type AudienceKind = Schemas['Audience'];
+export type RevisionAction = Schemas['RevisionAction'];
 
 /** A reader's ticks: `count` of `total` done. */
-export interface IProgressBody {
-  done: string[];
-  count: number;
-  total: number;
-}
+export type IProgressBody = Schemas['ProgressBody'];
 
+/**
+ * The example notebook an article offers. Written out here: the document
+ * gives its name to another feature's schema too (the two collide there).
+ */
 export interface INotebookBody {
   name: string;
   size: number;
@@ -29,109 +34,36 @@ export interface INotebookBody {
 }
 
 /** One entry of the list, in the reader's language. */
-export interface IArticleSummary {
-  slug: string;
-  state: ArticleState;
-  language: 'en' | 'ru';
-  title: string;
-  summary: string;
-  minutes: number;
-  position: number;
-  audience: AudienceKind;
-  progress: IProgressBody;
-  has_notebook: boolean;
-  starter: boolean;
-  updated_at: string;
-}
+export type IArticleSummary = Schemas['ArticleSummary'];
 
 /** `GET instructions/articles`: by position; with `q`, best match first. */
-export interface IArticleList {
-  articles: IArticleSummary[];
-  count: number;
-}
+export type IArticleList = Schemas['ArticleList'];
 
-export interface ITaskView {
-  key: string;
-  title: string;
-  body: string;
-  check: string;
-  help: string;
-  done: boolean;
-}
+export type ITaskView = Schemas['TaskView'];
 
 /** `GET instructions/articles/{slug}`: the article in the reader's language. */
-export interface IArticleView {
-  slug: string;
-  state: ArticleState;
-  language: 'en' | 'ru';
-  title: string;
-  summary: string;
-  introduction: string;
-  tasks: ITaskView[];
-  conclusion: string;
-  next_article: { slug: string; title: string } | null;
-  minutes: number;
-  position: number;
-  progress: IProgressBody;
+export type IArticleView = Omit<Schemas['ArticleView'], 'notebook'> & {
   notebook: INotebookBody | null;
-  starter: boolean;
-  editable: boolean;
-  updated_at: string;
-}
+};
 
 /** A task as an instructor writes it; an empty key asks for a new one. */
-export interface ITaskBody {
-  key: string;
-  title: IText;
-  body: IText;
-  check: IText;
-  help: IText;
-}
+export type ITaskBody = Schemas['TaskBody'];
 
 /** What an instructor writes and saves as one revision. */
-export interface IContentBody {
-  title: IText;
-  summary: IText;
-  introduction: IText;
-  tasks: ITaskBody[];
-  conclusion: IText;
-  next_article: string | null;
-  minutes: number;
-  position: number;
-  audience: AudienceKind;
-  groups: string[];
-  profiles: string[];
-}
+export type IContentBody = Schemas['ArticleContentBody'];
 
-export interface IImageBody {
-  id: string;
-  kind: string;
-  content_type: string;
-  width: number;
-  height: number;
-  size: number;
-  /** What Markdown writes: `![text](images/<id>)`. */
-  reference: string;
-  uploaded_by: string;
-  uploaded_at: string;
-}
+export type IImageBody = Schemas['ImageBody'];
 
 /** An article as its editor opens it: both languages, its state and revision. */
-export interface IArticleSource {
-  slug: string;
-  state: ArticleState;
-  revision: number;
-  content: IContentBody;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-  published_at: string | null;
+export type IArticleSource = Omit<Schemas['ArticleSource'], 'notebook'> & {
   notebook: INotebookBody | null;
-  starter: boolean;
-  images: IImageBody[];
-}
+};
 
+/**
+ * One saved state of an article: who, when, which fields changed. Written
+ * out here: the document gives the list's name to another feature's
+ * schema too.
+ */
 export interface IRevisionSummary {
   number: number;
   action: RevisionAction;
@@ -147,9 +79,7 @@ export interface IRevisionList {
 }
 
 /** Where the sidebar copied the example notebook, relative to the home. */
-export interface IOpenedNotebook {
-  path: string;
-}
+export type IOpenedNotebook = Schemas['OpenedNotebook'];
 
 /** Upload progress: bytes sent of the whole. */
 export type UploadProgress = (loaded: number, total: number) => void;
