@@ -13,7 +13,9 @@ import {
   IModelFacts,
   IRevisionList,
   ISizeList,
-  ITrafficBody
+  ITrafficBody,
+  ITrafficRange,
+  ITrafficSeries
 } from './types';
 
 type Schemas = components['schemas'];
@@ -145,6 +147,15 @@ export class DeploymentsClient implements IDeploymentsAPI {
 
   drift(name: string): Promise<IDriftReportList> {
     return this._call<IDriftReportList>(this._path(name, 'drift'), 'GET');
+  }
+
+  traffic(name: string, range: ITrafficRange): Promise<ITrafficSeries> {
+    return this._call<ITrafficSeries>(
+      this._path(name, 'traffic', 'series'),
+      'GET',
+      undefined,
+      new URLSearchParams({ since: range.since, step: range.step })
+    );
   }
 
   async versionsOf(modelName: string): Promise<string[]> {

@@ -126,6 +126,12 @@ export const reasonLabels: ReasonLabels = {
           param(params, 'name')
         )
       : trans.__('This deployment does not exist, or you may not see it.'),
+  traffic_range_invalid: (trans, params) => trafficRangeProblem(trans, params),
+  traffic_report_invalid: (trans, params) =>
+    trans.__(
+      'The gateway reported traffic that does not add up (%1): it was not stored.',
+      param(params, 'field')
+    ),
   drift_since_invalid: (trans, params) =>
     trans.__(
       '“%1” is not a date or a time: use ISO 8601, e.g. 2026-12-01T12:00:00Z.',
@@ -292,4 +298,37 @@ function changedMeanwhile(
     '%1 Nothing of yours was applied: look at the deployment as it is now, then try again.',
     said
   );
+}
+
+/** Why a traffic chart's range could not be read (`params.field`, `params.rule`). */
+function trafficRangeProblem(
+  trans: TranslationBundle,
+  params: ErrorParams
+): string {
+  switch (param(params, 'rule')) {
+    case 'not_a_time':
+      return trans.__(
+        '“%1” is not a date or a time: use ISO 8601, e.g. 2026-12-01T12:00:00Z.',
+        param(params, 'value')
+      );
+    case 'after_until':
+      return trans.__('The range must start before it ends.');
+    case 'beyond_retention':
+      return trans.__(
+        'Traffic is kept for %1 days: choose a range within them.',
+        param(params, 'days')
+      );
+    case 'not_offered':
+      return trans.__(
+        'Traffic is summed per %1 only: choose one of these steps.',
+        param(params, 'steps')
+      );
+    case 'too_many_points':
+      return trans.__(
+        'That range holds more than %1 steps: choose a longer step.',
+        param(params, 'limit')
+      );
+    default:
+      return trans.__('The range of the traffic charts cannot be read.');
+  }
 }

@@ -7,6 +7,7 @@ import { formatDateTime } from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { DriftSection } from './charts';
+import { TrafficSection } from './traffic';
 import { Controls, History } from './controls';
 import { phaseLabel, stageLabel, trafficLabel } from './labels';
 import { DeploymentsModel, served } from './model';
@@ -303,6 +304,12 @@ function DeploymentView(
         revisions={open.revisions}
         trans={trans}
         formatWhen={formatDateTime}
+      />
+      <TrafficSection
+        api={model.api}
+        name={data.name}
+        served={data.spec.versions}
+        trans={trans}
       />
       <DriftSection api={model.api} name={data.name} trans={trans} />
       {primary && (

@@ -100,6 +100,23 @@ export type IDriftReport = Schemas['DriftReportBody'];
 /** `GET deployments/{name}/drift`: the reports, oldest first, and the thresholds. */
 export type IDriftReportList = Schemas['DriftReportList'];
 
+/** One step of a served version's traffic: requests, errors, latency. */
+export type ITrafficPoint = Schemas['TrafficPointBody'];
+
+/** A served version's traffic, oldest first (`version` "": refused before one was chosen). */
+export type IVersionTraffic = Schemas['VersionSeriesBody'];
+
+/** `GET deployments/{name}/traffic/series?since=&step=`: a series per version. */
+export type ITrafficSeries = Schemas['TrafficSeriesBody'];
+
+/** How far back the traffic charts look, and in which steps. */
+export interface ITrafficRange {
+  /** ISO time of the range's start. */
+  since: string;
+  /** `1m`, `5m` or `1h`. */
+  step: string;
+}
+
 /**
  * The calls of the Deployments tab and the deploy dialog; tests pass a
  * scripted server, the lab the server extension.
@@ -127,6 +144,8 @@ export interface IDeploymentsAPI {
   facts(modelName: string, version: string): Promise<IModelFacts>;
   /** The drift reports of the deployment's served versions, oldest first. */
   drift(name: string): Promise<IDriftReportList>;
+  /** Requests, errors and latency of the deployment's versions over a range. */
+  traffic(name: string, range: ITrafficRange): Promise<ITrafficSeries>;
   /** The versions of a model the person may serve (newest first). */
   versionsOf(modelName: string): Promise<string[]>;
   sizes(): Promise<ISizeList>;

@@ -55,6 +55,16 @@ export interface IXYPoint {
   y: number;
 }
 
+/**
+ * An x axis that is not MLflow's step (a time, say): its title and each
+ * tick's text. A chart with one is always drawn as lines, its y axis from
+ * zero (what it counts is never negative).
+ */
+export interface IXAxis {
+  title: string;
+  tick: (value: number) => string;
+}
+
 export type LineChartConfig = ChartConfiguration<'line', IXYPoint[]>;
 export type BarChartConfig = ChartConfiguration<'bar', number[], string>;
 export type MetricChartConfig = LineChartConfig | BarChartConfig;
@@ -111,11 +121,12 @@ export function isSingleValued(series: readonly ISeries[]): boolean {
 export function metricChartConfig(
   series: readonly ISeries[],
   theme: IChartTheme,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  xAxis?: IXAxis
 ): MetricChartConfig {
-  return isSingleValued(series)
+  return isSingleValued(series) && !xAxis
     ? barChartConfig(series, theme)
-    : lineChartConfig(series, theme, trans);
+    : lineChartConfig(series, theme, trans, xAxis);
 }
 
 /**
@@ -177,7 +188,8 @@ export function barChartConfig(
 export function lineChartConfig(
   series: readonly ISeries[],
   theme: IChartTheme,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  xAxis?: IXAxis
 ): LineChartConfig {
   return {
     type: 'line',
@@ -218,17 +230,36 @@ export function lineChartConfig(
           // Each run's marker in its colour, as on the lines.
           labels: { color: theme.text, usePointStyle: true }
         },
-        tooltip: { enabled: true }
+        tooltip: xAxis
+          ? {
+              enabled: true,
+              callbacks: {
+                title: items =>
+                  items.length ? xAxis.tick(items[0].parsed.x ?? 0) : ''
+              }
+            }
+          : { enabled: true }
       },
       scales: {
         x: {
           type: 'linear',
-          title: { display: true, text: trans.__('Step'), color: theme.text },
-          ticks: { color: theme.text, precision: 0 },
+          title: {
+            display: true,
+            text: xAxis?.title ?? trans.__('Step'),
+            color: theme.text
+          },
+          ticks: xAxis
+            ? {
+                color: theme.text,
+                maxTicksLimit: 6,
+                callback: value => xAxis.tick(Number(value))
+              }
+            : { color: theme.text, precision: 0 },
           grid: { color: theme.grid }
         },
         y: {
           type: 'linear',
+          beginAtZero: xAxis !== undefined,
           ticks: { color: theme.text },
           grid: { color: theme.grid }
         }
@@ -285,6 +316,8 @@ export interface IMetricChartProps {
   metric: string;
   series: readonly ISeries[];
   trans: TranslationBundle;
+  /** An x axis other than the step (e.g. the time of a traffic chart). */
+  xAxis?: IXAxis;
 }
 
 /**
@@ -294,7 +327,7 @@ export interface IMetricChartProps {
  * figure is `aria-busy` until the chart is drawn (benchmarks wait on it).
  */
 export function MetricChart(props: IMetricChartProps): JSX.Element {
-  const { metric, series, trans } = props;
+  const { metric, series, trans, xAxis } = props;
   const canvasRef = React.useRef<HTMLCanvasElement>(null);
   const [drawn, setDrawn] = React.useState(false);
   const config = React.useMemo(
@@ -302,9 +335,10 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       metricChartConfig(
         series,
         chartTheme(canvasRef.current ?? document.body),
-        trans
+        trans,
+        xAxis
       ),
-    [series, trans]
+    [series, trans, xAxis]
   );
 
   React.useEffect(() => {

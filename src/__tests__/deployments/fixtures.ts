@@ -12,7 +12,9 @@ import {
   IRevisionList,
   ISize,
   ISizeList,
-  ITrafficBody
+  ITrafficBody,
+  ITrafficRange,
+  ITrafficSeries
 } from '../../deployments/types';
 
 export function size(overrides: Partial<ISize> = {}): ISize {
@@ -167,6 +169,17 @@ export class ScriptedDeployments implements IDeploymentsAPI {
     }
   ];
 
+  traffics: Answer<ITrafficSeries>[] = [
+    {
+      deployment: 'churn-staging',
+      since: '2026-12-03T11:00:00Z',
+      until: '2026-12-03T12:00:00Z',
+      step: '1m',
+      step_seconds: 60,
+      series: []
+    }
+  ];
+
   /** Every call that changes something, in order: [verb, name, body]. */
   sent: [string, string, unknown][] = [];
   /** Every `all` flag the list was read with. */
@@ -234,6 +247,14 @@ export class ScriptedDeployments implements IDeploymentsAPI {
 
   drift(): Promise<IDriftReportList> {
     return next(this.drifts);
+  }
+
+  /** Every range the traffic was read for. */
+  trafficRanges: ITrafficRange[] = [];
+
+  traffic(name: string, range: ITrafficRange): Promise<ITrafficSeries> {
+    this.trafficRanges.push(range);
+    return next(this.traffics);
   }
 
   versionsOf(): Promise<string[]> {
