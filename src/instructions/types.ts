@@ -22,16 +22,8 @@ export type RevisionAction = Schemas['RevisionAction'];
 /** A reader's ticks: `count` of `total` done. */
 export type IProgressBody = Schemas['ProgressBody'];
 
-/**
- * The example notebook an article offers. Written out here: the document
- * gives its name to another feature's schema too (the two collide there).
- */
-export interface INotebookBody {
-  name: string;
-  size: number;
-  uploaded_by: string;
-  uploaded_at: string;
-}
+/** The example notebook an article offers ("Open in my workspace"). */
+export type INotebookBody = Schemas['ArticleNotebookBody'];
 
 /** One entry of the list, in the reader's language. */
 export type IArticleSummary = Schemas['ArticleSummary'];
@@ -42,9 +34,7 @@ export type IArticleList = Schemas['ArticleList'];
 export type ITaskView = Schemas['TaskView'];
 
 /** `GET instructions/articles/{slug}`: the article in the reader's language. */
-export type IArticleView = Omit<Schemas['ArticleView'], 'notebook'> & {
-  notebook: INotebookBody | null;
-};
+export type IArticleView = Schemas['ArticleView'];
 
 /** A task as an instructor writes it; an empty key asks for a new one. */
 export type ITaskBody = Schemas['TaskBody'];
@@ -55,14 +45,12 @@ export type IContentBody = Schemas['ArticleContentBody'];
 export type IImageBody = Schemas['ImageBody'];
 
 /** An article as its editor opens it: both languages, its state and revision. */
-export type IArticleSource = Omit<Schemas['ArticleSource'], 'notebook'> & {
-  notebook: INotebookBody | null;
-};
+export type IArticleSource = Schemas['ArticleSource'];
 
 /**
  * One saved state of an article: who, when, which fields changed. Written
- * out here: the document gives the list's name to another feature's
- * schema too.
+ * out here: the documents give the list's name (`RevisionList`) to the
+ * deployments' schema too, so theirs is what the generated type says.
  */
 export interface IRevisionSummary {
   number: number;
