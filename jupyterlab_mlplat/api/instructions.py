@@ -403,7 +403,7 @@ class ArticleView(Wire):
         )
 
 
-class RevisionSummary(Wire):
+class ArticleRevisionSummary(Wire):
     number: int
     action: RevisionAction
     by: str
@@ -415,7 +415,7 @@ class RevisionSummary(Wire):
     state: ArticleState
 
     @classmethod
-    def of(cls, revision: Revision) -> RevisionSummary:
+    def of(cls, revision: Revision) -> ArticleRevisionSummary:
         return cls(
             number=revision.number,
             action=revision.action,
@@ -426,20 +426,20 @@ class RevisionSummary(Wire):
         )
 
 
-class RevisionList(Wire):
-    revisions: list[RevisionSummary] = Field(description="Newest first.")
+class ArticleRevisionList(Wire):
+    revisions: list[ArticleRevisionSummary] = Field(description="Newest first.")
 
     @classmethod
-    def of(cls, found: Sequence[Revision]) -> RevisionList:
-        return cls(revisions=[RevisionSummary.of(r) for r in found])
+    def of(cls, found: Sequence[Revision]) -> ArticleRevisionList:
+        return cls(revisions=[ArticleRevisionSummary.of(r) for r in found])
 
 
-class RevisionDetail(RevisionSummary):
+class ArticleRevisionDetail(ArticleRevisionSummary):
     content: ArticleContentBody
 
     @classmethod
-    def of(cls, revision: Revision) -> RevisionDetail:
-        summary = RevisionSummary.of(revision)
+    def of(cls, revision: Revision) -> ArticleRevisionDetail:
+        summary = ArticleRevisionSummary.of(revision)
         return cls(**summary.model_dump(), content=ArticleContentBody.of(revision.content))
 
 
@@ -450,8 +450,8 @@ class OpenedNotebook(Wire):
 
 
 def language(raw: str | None) -> Language:
-    """The ``lang`` query parameter: English when absent."""
-    if raw is None or raw == "":
+    """The ``lang`` query parameter: English when absent (an empty one is no language)."""
+    if raw is None:
         return Language.EN
     try:
         return Language(raw)

@@ -8,13 +8,13 @@ from urllib.parse import quote, urlencode
 
 from jupyterlab_mlplat.api.instructions import (
     ArticleList,
+    ArticleRevisionDetail,
+    ArticleRevisionList,
     ArticleSource,
     ArticleView,
     ImageBody,
     NotebookBody,
     ProgressBody,
-    RevisionDetail,
-    RevisionList,
 )
 
 from .transport import M, Transport, _Unreachable
@@ -61,12 +61,12 @@ class InstructionCalls(Transport):
         body = {"revision": revision}
         return await self._send("POST", f"{_article(slug)}/unpublish", body, ArticleSource)
 
-    async def article_revisions(self, slug: str) -> RevisionList:
-        return await self._get(f"{_article(slug)}/revisions", RevisionList)
+    async def article_revisions(self, slug: str) -> ArticleRevisionList:
+        return await self._get(f"{_article(slug)}/revisions", ArticleRevisionList)
 
-    async def article_revision(self, slug: str, number: str) -> RevisionDetail:
+    async def article_revision(self, slug: str, number: str) -> ArticleRevisionDetail:
         path = f"{_article(slug)}/revisions/{quote(number, safe='')}"
-        return await self._get(path, RevisionDetail)
+        return await self._get(path, ArticleRevisionDetail)
 
     async def tick_task(self, slug: str, task: str, done: bool) -> ProgressBody:
         body = {"task": task, "done": done}

@@ -21,6 +21,8 @@ from jupyterlab_mlplat.api.instructions import (
     ArticleCreate,
     ArticleList,
     ArticleRevisionBody,
+    ArticleRevisionDetail,
+    ArticleRevisionList,
     ArticleSource,
     ArticleUpdate,
     ArticleView,
@@ -29,8 +31,6 @@ from jupyterlab_mlplat.api.instructions import (
     OpenedNotebook,
     ProgressBody,
     ProgressUpdate,
-    RevisionDetail,
-    RevisionList,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.client import PlatformClient
@@ -185,7 +185,7 @@ class ArticleUnpublishHandler(RoleFirst):
 class ArticleRevisionsHandler(RoleFirst):
     @operation(
         "Every revision of the article, newest first.",
-        {200: (RevisionList, "Revisions.")},
+        {200: (ArticleRevisionList, "Revisions.")},
         path=SLUG_PATH,
         role=INSTRUCTOR,
         errors=_HIDDEN,
@@ -198,7 +198,7 @@ class ArticleRevisionsHandler(RoleFirst):
 class ArticleRevisionHandler(RoleFirst):
     @operation(
         "One revision of the article, with its content.",
-        {200: (RevisionDetail, "The revision.")},
+        {200: (ArticleRevisionDetail, "The revision.")},
         path=REVISION_PATH,
         role=INSTRUCTOR,
         errors={404: "No such article or revision."},

@@ -409,3 +409,11 @@ async def test_an_audience_names_only_groups_the_hub_has(tmp_path: Any, sqlite_u
         await known.call("POST", ARTICLES, {"slug": "x", "content": aimed}, 201)
     finally:
         known.stop()
+
+
+async def test_lang_is_en_or_ru_and_nothing_else(platform: Platform) -> None:
+    for given in ("", "EN", "fr", "ru-RU"):
+        refused = await platform.call(
+            "GET", f"{ARTICLES}?{urlencode({'lang': given})}", expect=400, token="alice"
+        )
+        assert (refused["reason"], refused["params"]["field"]) == ("language_invalid", "lang")

@@ -18,6 +18,8 @@ from jupyterlab_mlplat.api.instructions import (
     ArticleCreate,
     ArticleList,
     ArticleRevisionBody,
+    ArticleRevisionDetail,
+    ArticleRevisionList,
     ArticleSource,
     ArticleUpdate,
     ArticleView,
@@ -25,8 +27,6 @@ from jupyterlab_mlplat.api.instructions import (
     NotebookBody,
     ProgressBody,
     ProgressUpdate,
-    RevisionDetail,
-    RevisionList,
     language,
 )
 from jupyterlab_mlplat.api.openapi import Query, operation
@@ -182,14 +182,14 @@ class ArticleRevisionsHandler(PlatformHandler):
 
     @operation(
         "Every revision of the article, newest first: who, when, what changed.",
-        {200: (RevisionList, "Revisions.")},
+        {200: (ArticleRevisionList, "Revisions.")},
         path=SLUG_PATH,
         role=INSTRUCTOR,
         errors=_HIDDEN,
     )
     async def get(self, slug: str) -> None:
         found = await self.run(self.services.instructions.revisions, self.identity, slug)
-        self.send_model(RevisionList.of(found))
+        self.send_model(ArticleRevisionList.of(found))
 
 
 class ArticleRevisionHandler(PlatformHandler):
@@ -197,7 +197,7 @@ class ArticleRevisionHandler(PlatformHandler):
 
     @operation(
         "One revision of the article, with its content as saved.",
-        {200: (RevisionDetail, "The revision.")},
+        {200: (ArticleRevisionDetail, "The revision.")},
         path=REVISION_PATH,
         role=INSTRUCTOR,
         errors={404: "No such article or revision."},
@@ -206,7 +206,7 @@ class ArticleRevisionHandler(PlatformHandler):
         found = await self.run(
             self.services.instructions.revision, self.identity, slug, revision_number(number)
         )
-        self.send_model(RevisionDetail.of(found))
+        self.send_model(ArticleRevisionDetail.of(found))
 
 
 class ArticleProgressHandler(PlatformHandler):
