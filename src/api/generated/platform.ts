@@ -1582,6 +1582,53 @@ export interface components {
              */
             revision: number;
         };
+        /** ArticleRevisionDetail */
+        ArticleRevisionDetail: {
+            action: components["schemas"]["RevisionAction"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /**
+             * Changed
+             * @description Fields that differ from the revision before (`title.ru`, `tasks.1.check.en`; `tasks` when tasks were added, removed or reordered).
+             */
+            changed: string[];
+            content: components["schemas"]["ArticleContentBody"];
+            /** Number */
+            number: number;
+            state: components["schemas"]["ArticleState"];
+        };
+        /** ArticleRevisionList */
+        ArticleRevisionList: {
+            /**
+             * Revisions
+             * @description Newest first.
+             */
+            revisions: components["schemas"]["ArticleRevisionSummary"][];
+        };
+        /** ArticleRevisionSummary */
+        ArticleRevisionSummary: {
+            action: components["schemas"]["RevisionAction"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /**
+             * Changed
+             * @description Fields that differ from the revision before (`title.ru`, `tasks.1.check.en`; `tasks` when tasks were added, removed or reordered).
+             */
+            changed: string[];
+            /** Number */
+            number: number;
+            state: components["schemas"]["ArticleState"];
+        };
         /**
          * ArticleSource
          * @description An article as its editor opens it: both languages, its state and revision.
@@ -3701,26 +3748,6 @@ export interface components {
              * @description The revision the page showed: a stale one is refused (409).
              */
             revision: number;
-        };
-        /** RevisionDetail */
-        RevisionDetail: {
-            action: components["schemas"]["RevisionAction"];
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** By */
-            by: string;
-            /**
-             * Changed
-             * @description Fields that differ from the revision before (`title.ru`, `tasks.1.check.en`; `tasks` when tasks were added, removed or reordered).
-             */
-            changed: string[];
-            content: components["schemas"]["ArticleContentBody"];
-            /** Number */
-            number: number;
-            state: components["schemas"]["ArticleState"];
         };
         /** RevisionEntry */
         RevisionEntry: {
@@ -8705,7 +8732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RevisionList"];
+                    "application/json": components["schemas"]["ArticleRevisionList"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
@@ -8784,7 +8811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RevisionDetail"];
+                    "application/json": components["schemas"]["ArticleRevisionDetail"];
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
