@@ -177,10 +177,10 @@ export function TrafficSection(props: {
   return (
     <section
       className="jp-mlplat-deploy-traffic"
-      aria-label={trans.__('Traffic')}
+      aria-label={trans.__('Traffic charts')}
     >
       <div className="jp-mlplat-review-bar">
-        <h4>{trans.__('Traffic')}</h4>
+        <h4>{trans.__('Traffic charts')}</h4>
         <div role="group" aria-label={trans.__('Time range')}>
           {(Object.keys(RANGES) as TrafficRangeName[]).map(option => (
             <Button
