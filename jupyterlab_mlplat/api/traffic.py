@@ -51,6 +51,8 @@ TRAFFIC_ERRORS = {
 }
 
 Count = Annotated[int, Field(ge=0, le=2**31 - 1), WholeNumber]
+#: how a gateway process names itself (its ``gateway_id``)
+GATEWAY_ID_PATTERN = "^[A-Za-z0-9._:-]{1,64}$"
 
 
 class TrafficMinuteBody(Wire):
@@ -105,8 +107,8 @@ class TrafficReport(Wire):
     gateway: str = Field(
         min_length=1,
         max_length=64,
+        pattern=GATEWAY_ID_PATTERN,
         description="The gateway process that counted them, unique per process.",
-        json_schema_extra={"pattern": "^[A-Za-z0-9._:-]+$"},
     )
     minutes: list[TrafficMinuteBody] = Field(max_length=MAX_REPORT_MINUTES)
 

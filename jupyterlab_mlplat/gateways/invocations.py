@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -57,6 +58,7 @@ from traitlets.config import Application
 from jupyterlab_mlplat import __version__
 from jupyterlab_mlplat.api.errors import WWW_AUTHENTICATE, status_for
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, REQUEST_ID_HEADER, accept_or_mint
+from jupyterlab_mlplat.api.traffic import GATEWAY_ID_PATTERN
 from jupyterlab_mlplat.core.deployments.errors import DeploymentNotFound
 from jupyterlab_mlplat.core.deployments.records import Route, RouteTarget
 from jupyterlab_mlplat.core.deployments.routing import (
@@ -886,6 +888,8 @@ class InvocationsGatewayApp(Application):
             if not self.platform_token:
                 raise SystemExit(f"{self.name}: set JUPYTERHUB_API_TOKEN (this service's token)")
             control = PlatformControl(self.platform_url, self.platform_token, timeout=5.0)
+        if self.gateway_id and not re.fullmatch(GATEWAY_ID_PATTERN, self.gateway_id):
+            raise SystemExit(f"{self.name}: gateway_id takes letters, digits and . _ : - (64)")
         people = None
         if self.hub_api_url:
             people = HubPeople(

@@ -206,6 +206,11 @@ async def test_only_the_gateways_service_reports_and_bad_reports_are_400s(
         "body_invalid",
         "minutes.0.latency",
     )
+    named = {**good, "gateway": "gw 1; DROP"}
+    status, body = await _call(
+        url + "deployment-traffic", "deployments-token", body=named, method="POST"
+    )
+    assert (status, body["reason"], body["params"]["field"]) == (400, "body_invalid", "gateway")
     negative = {**good, "minutes": [{**good["minutes"][0], "requests": -1}]}
     status, body = await _call(
         url + "deployment-traffic", "deployments-token", body=negative, method="POST"
