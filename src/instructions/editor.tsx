@@ -225,11 +225,7 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
         editor.failure && (
           <FailureNote
             failure={editor.failure}
-            title={
-              editor.busy === null && editor.upload === null
-                ? trans.__('Not saved')
-                : trans.__('That did not work')
-            }
+            title={failureTitle(editor.failed, trans)}
             trans={trans}
           />
         )
@@ -276,6 +272,25 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
       )}
     </section>
   );
+}
+
+/** What did not happen, over the reason why. */
+function failureTitle(
+  failed: InstructionsModel.EditorBusy | null,
+  trans: TranslationBundle
+): string {
+  switch (failed) {
+    case 'upload':
+      return trans.__('The image was not added');
+    case 'publish':
+      return trans.__('Not published');
+    case 'unpublish':
+      return trans.__('Still published');
+    case 'load':
+      return trans.__('The article could not be read');
+    default:
+      return trans.__('Not saved');
+  }
 }
 
 function LanguageSwitch(props: {

@@ -208,7 +208,8 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
       if (ticket === this._editorTicket) {
         this._patchEditor({
           busy: null,
-          failure: InstructionsModel.failureOf(error)
+          failure: InstructionsModel.failureOf(error),
+          failed: 'load'
         });
       }
     }
@@ -342,7 +343,8 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         this._patchEditor({
           busy: null,
           upload: null,
-          failure: InstructionsModel.failureOf(error)
+          failure: InstructionsModel.failureOf(error),
+          failed: 'upload'
         });
       }
       return null;
@@ -429,6 +431,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         this._patchEditor({
           busy: null,
           failure: InstructionsModel.failureOf(error),
+          failed: busy,
           conflict: InstructionsModel.conflictOf(error)
         });
       }
@@ -455,7 +458,8 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
       if (ticket === this._editorTicket) {
         this._patchEditor({
           busy: null,
-          failure: InstructionsModel.failureOf(error)
+          failure: InstructionsModel.failureOf(error),
+          failed: 'load'
         });
       }
       return null;
@@ -478,6 +482,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         preview: false,
         busy: null,
         failure: null,
+        failed: null,
         conflict: null,
         saved: false,
         justSaved: false,
@@ -596,6 +601,8 @@ export namespace InstructionsModel {
     preview: boolean;
     busy: EditorBusy | null;
     failure: IFailure | null;
+    /** What `failure` is the failure of. */
+    failed: EditorBusy | null;
     conflict: IConflict | null;
     /** What is on screen is what the platform stores (nothing typed since). */
     saved: boolean;
