@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError
-from jupyterlab_mlplat.core.kernel.identity import Identity, Role
-from jupyterlab_mlplat.core.kernel.naming import deployment_name
+from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
 from jupyterlab_mlplat.core.reviews.records import NewNotification, NotificationKind
 
+from . import rules
 from .drift import (
     Comparison,
     DriftReport,
@@ -42,7 +42,6 @@ from .drift import (
     sample_time,
     samples_prefix,
 )
-from .errors import DeploymentNotFound
 from .records import Deployment, Stage
 
 log = logging.getLogger("mlplat.drift")
@@ -186,12 +185,7 @@ class DriftService:
     ) -> tuple[Watched, list[DriftReport]]:
         """The deployment's reports for its chart: its owner's and admins' only; anyone else
         is told it is not there (a name says nothing about whose it is)."""
-        found = self.deployments.deployment(name) if _may_name(name) else None
-        mine = found is not None and found.owner == identity.name
-        if found is None or identity.kind != "user" or not (mine or identity.has(Role.ADMIN)):
-            raise DeploymentNotFound(
-                f"There is no deployment {name!r}, or it is not yours.", params={"name": name}
-            )
+        found = rules.visible(identity, name, self.deployments.deployment)
         # a name freed by a stopped deployment may be taken again: not its predecessor's reports
         since = max(since, found.created_at) if since is not None else found.created_at
         reports = self.store.drift_reports(name, since=since, limit=MAX_REPORTS)
@@ -383,16 +377,6 @@ def _bounded(reference: Reference, limit: int) -> Reference:
         return reference
     step = len(rows) / limit
     return replace(reference, rows=tuple(rows[int(i * step)] for i in range(limit)))
-
-
-def _may_name(name: str) -> bool:
-    """Whether a deployment could be called so: any other text (NUL, a path, 10 kB) names
-    none, and never reaches the database."""
-    try:
-        deployment_name(name)
-    except InvalidInput:
-        return False
-    return True
 
 
 def _drift_note(

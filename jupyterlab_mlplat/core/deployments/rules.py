@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NameInvalid
+from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
-from .errors import NoCanary, SameVersion, SizeInvalid
+from .errors import DeploymentNotFound, NoCanary, SameVersion, SizeInvalid
 from .records import (
     Deployment,
     DeploymentSpec,
@@ -90,6 +91,32 @@ def deployment_name(raw: str) -> str:
             params={"field": "name", "rule": "reserved", "value": raw},
         )
     return raw
+
+
+# ---------------------------------------------------------------- who sees a deployment
+def may_see(identity: Identity, found: Deployment) -> bool:
+    """Its owner and admins, as people: no service, whatever its scopes."""
+    return identity.kind == "user" and (found.owner == identity.name or identity.has(Role.ADMIN))
+
+
+def visible(
+    identity: Identity, name: str, lookup: Callable[[str], Deployment | None]
+) -> Deployment:
+    """The deployment ``name`` found by ``lookup`` if ``identity`` may see it; to anyone else
+    it is not there, as if it did not exist (a name says nothing about whose it is). Text no
+    deployment could be called (NUL, a path, 10 kB) is looked up nowhere."""
+    try:
+        naming.deployment_name(name)
+    except InvalidInput:
+        found = None
+    else:
+        found = lookup(name)
+    if found is None or not may_see(identity, found):
+        raise DeploymentNotFound(
+            f"There is no deployment {name[:100]!r}, or it is not yours.",
+            params={"name": name[:100]},
+        )
+    return found
 
 
 def size_name(raw: str, *, field: str = "size") -> str:

@@ -475,13 +475,7 @@ class DeploymentService:
             )
 
     def _visible(self, identity: Identity, name: str) -> Deployment:
-        """The owner and admins see a deployment; to anyone else it is not there."""
-        found = self.store.deployment(name)
-        if found is None or not _may_see(identity, found):
-            raise DeploymentNotFound(
-                f"There is no deployment {name!r}, or it is not yours.", params={"name": name}
-            )
-        return found
+        return rules.visible(identity, name, self.store.deployment)
 
     def _changeable(self, identity: Identity, name: str, revision: int) -> Deployment:
         found = self._visible(identity, name)
@@ -494,11 +488,7 @@ class DeploymentService:
     def _current(
         self, tx: DeploymentsTx, identity: Identity, name: str, revision: int
     ) -> Deployment:
-        found = tx.deployment_for_update(name)
-        if found is None or not _may_see(identity, found):
-            raise DeploymentNotFound(
-                f"There is no deployment {name!r}, or it is not yours.", params={"name": name}
-            )
+        found = rules.visible(identity, name, tx.deployment_for_update)
         if found.deleted_at is not None:
             raise _stopping(name)
         if found.revision != revision:
@@ -511,10 +501,6 @@ class DeploymentService:
         found = self.store.deployment(name)
         assert found is not None, "changed inside this request"
         return found
-
-
-def _may_see(identity: Identity, found: Deployment) -> bool:
-    return identity.kind == "user" and (found.owner == identity.name or identity.has(Role.ADMIN))
 
 
 def _admin(identity: Identity) -> None:

@@ -16,11 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
-from jupyterlab_mlplat.core.kernel.errors import InvalidInput, TokenLacksAccess
-from jupyterlab_mlplat.core.kernel.identity import REPORT_TRAFFIC_SCOPE, Identity, Role
-from jupyterlab_mlplat.core.kernel.naming import deployment_name
+from jupyterlab_mlplat.core.kernel.errors import TokenLacksAccess
+from jupyterlab_mlplat.core.kernel.identity import REPORT_TRAFFIC_SCOPE, Identity
 
-from .errors import DeploymentNotFound
+from . import rules
 from .records import Deployment
 from .traffic import (
     TrafficMinute,
@@ -110,12 +109,7 @@ class TrafficService:
     ) -> TrafficChart:
         """The deployment's series for its charts: its owner's and admins' only; anyone else
         is told it is not there (a name says nothing about whose it is)."""
-        found = self.deployments.deployment(name) if _may_name(name) else None
-        mine = found is not None and found.owner == identity.name
-        if found is None or identity.kind != "user" or not (mine or identity.has(Role.ADMIN)):
-            raise DeploymentNotFound(
-                f"There is no deployment {name!r}, or it is not yours.", params={"name": name}
-            )
+        found = rules.visible(identity, name, self.deployments.deployment)
         window = traffic_window(since, until, step, now=self._now(), settings=self.settings)
         return TrafficChart(found, window, self.store.traffic_series(found.name, window))
 
@@ -124,13 +118,3 @@ class TrafficService:
         cutoff = self._now() - timedelta(days=self.settings.retention_days)
         with self.store.transaction(self.actor) as tx:
             return tx.delete_traffic_before(cutoff)
-
-
-def _may_name(name: str) -> bool:
-    """Whether a deployment could be called so: any other text (NUL, a path, 10 kB) names
-    none, and never reaches the database."""
-    try:
-        deployment_name(name)
-    except InvalidInput:
-        return False
-    return True
