@@ -35,6 +35,7 @@ class AuditHandler(_Filtered):
         {200: (AuditPageBody, "The page.")},
         query=[*FILTERS, PAGE],
         errors=_ERRORS,
+        role="admin",
     )
     @tornado.web.authenticated
     async def get(self) -> None:
@@ -43,7 +44,11 @@ class AuditHandler(_Filtered):
 
 
 class AuditActionsHandler(SidebarHandler):
-    @operation("Every action the audit log holds (admins).", {200: (AuditActions, "The actions.")})
+    @operation(
+        "Every action the audit log holds (admins).",
+        {200: (AuditActions, "The actions.")},
+        role="admin",
+    )
     @tornado.web.authenticated
     async def get(self) -> None:
         self.write_model(await self.client.audit_actions())
@@ -55,6 +60,7 @@ class AuditExportHandler(_Filtered):
         {200: (CSV, "The records, streamed.")},
         query=list(FILTERS),
         errors=_ERRORS,
+        role="admin",
     )
     @tornado.web.authenticated
     async def get(self) -> None:

@@ -15,6 +15,7 @@ class PeopleHandler(SidebarHandler):
         "Everybody the hub knows, with groups, roles and last activity (admins; read-only).",
         {200: (PeopleBody, "The people.")},
         errors={503: "No hub (standalone), or the hub refused or did not answer."},
+        role="admin",
     )
     @tornado.web.authenticated
     async def get(self) -> None:

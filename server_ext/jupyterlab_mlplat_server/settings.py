@@ -14,6 +14,7 @@ class SettingsHandler(SidebarHandler):
     @operation(
         "Every live setting, and the hub's policy shown read-only (admins).",
         {200: (SettingsList, "The settings.")},
+        role="admin",
     )
     @tornado.web.authenticated
     async def get(self) -> None:
@@ -31,6 +32,7 @@ class SettingHandler(SidebarHandler):
             404: "No such setting.",
             409: "Somebody changed it since; reload.",
         },
+        role="admin",
     )
     @tornado.web.authenticated
     async def put(self, key: str) -> None:

@@ -58,6 +58,14 @@ KEY_BODIES = {
 #: A traffic chart's range: what no document can state of two instants and a step (since before
 #: until, since within the retention counted back from now, at most MAX_POINTS steps).
 RANGE_QUERIES = {"getTrafficSeries": frozenset({"traffic_range_invalid"})}
+#: The admin console: two instants the document states one by one (from after until is a 400
+#: naming from), and a setting's value, a number by the document whose bounds are the key's.
+for _operation_id, _reasons in (
+    ("getAudit", {"audit_range_invalid"}),
+    ("getAuditExport", {"audit_range_invalid"}),
+    ("putSetting", {"setting_out_of_range"}),
+):
+    RANGE_QUERIES[_operation_id] = frozenset(_reasons)
 #: schemathesis' default for positive_data_acceptance, and a 400 for the operations above
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

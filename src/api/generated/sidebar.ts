@@ -67,7 +67,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A page of the audit log, newest first, with the total (admins). */
+        /**
+         * A page of the audit log, newest first, with the total (admins).
+         * @description Needs the `admin` role.
+         */
         get: operations["getAudit"];
         put?: never;
         post?: never;
@@ -84,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every action the audit log holds (admins). */
+        /**
+         * Every action the audit log holds (admins).
+         * @description Needs the `admin` role.
+         */
         get: operations["getAuditActions"];
         put?: never;
         post?: never;
@@ -101,7 +107,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The filtered audit log as CSV (admins); the export itself is audited. */
+        /**
+         * The filtered audit log as CSV (admins); the export itself is audited.
+         * @description Needs the `admin` role.
+         */
         get: operations["getAuditExport"];
         put?: never;
         post?: never;
@@ -1276,7 +1285,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everybody the hub knows, with groups, roles and last activity (admins; read-only). */
+        /**
+         * Everybody the hub knows, with groups, roles and last activity (admins; read-only).
+         * @description Needs the `admin` role.
+         */
         get: operations["getPeople"];
         put?: never;
         post?: never;
@@ -1553,7 +1565,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every live setting, and the hub's policy shown read-only (admins). */
+        /**
+         * Every live setting, and the hub's policy shown read-only (admins).
+         * @description Needs the `admin` role.
+         */
         get: operations["getSettings"];
         put?: never;
         post?: never;
@@ -1573,7 +1588,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change a setting (null: back to its default) at the revision shown (admins). */
+        /**
+         * Change a setting (null: back to its default) at the revision shown (admins).
+         * @description Needs the `admin` role.
+         */
         put: operations["putSetting"];
         post?: never;
         delete?: never;
