@@ -58,6 +58,46 @@ KEY_BODIES = {
 #: A traffic chart's range: what no document can state of two instants and a step (since before
 #: until, since within the retention counted back from now, at most MAX_POINTS steps).
 RANGE_QUERIES = {"getTrafficSeries": frozenset({"traffic_range_invalid"})}
+#: Instructions: a slug may be a reserved word (``new``, ``api``), which no pattern states; an
+#: article's content has rules relating fields or other articles (a title in at least one
+#: language, an audience of groups that names one, the next article exists, a position no other
+#: article holds, known groups and profiles, product actions of a closed list inside Markdown,
+#: all texts together within the platform's limit), a search text no control characters, a
+#: task must be one of the article's, and an uploaded image or notebook must be one.
+_SLUG = frozenset({"name_invalid"})
+_CONTENT = _SLUG | {
+    "article_invalid",
+    "article_too_long",
+    "unknown_product_action",
+    "next_article_unknown",
+    "position_taken",
+    "audience_unknown",
+    "text_invalid",
+}
+INSTRUCTIONS = {
+    "getArticles": frozenset({"text_invalid"}),
+    "postArticles": _CONTENT,
+    "putArticle": _CONTENT,
+    "putArticleProgress": _SLUG | {"task_unknown"},
+    "postArticleImages": _SLUG | {"image_invalid"},
+    "putArticleNotebook": _SLUG | {"notebook_invalid"},
+    **{
+        operation_id: _SLUG
+        for operation_id in (
+            "getArticle",
+            "deleteArticle",
+            "getArticleSource",
+            "postArticlePublish",
+            "postArticleUnpublish",
+            "getArticleRevisions",
+            "getArticleRevision",
+            "getArticleImage",
+            "getArticleNotebook",
+            "deleteArticleNotebook",
+            "postArticleNotebookOpen",
+        )
+    },
+}
 #: The admin console: two instants the document states one by one (from after until is a 400
 #: naming from), and a setting's value, a number by the document whose bounds are the key's.
 for _operation_id, _reasons in (
@@ -76,7 +116,9 @@ def refused_only_for_a_cross_field_rule(ctx: Any, response: Any, case: Any) -> b
     the answer names each such rule at a field."""
     operation_id = case.operation.definition.raw.get("operationId")
     meta = case.meta
-    if operation_id not in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES) or meta is None:
+    if operation_id not in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES, *INSTRUCTIONS):
+        return None
+    if meta is None:
         return None
     if response.status_code != 400 or not meta.generation.mode.is_positive:
         return None
@@ -84,6 +126,10 @@ def refused_only_for_a_cross_field_rule(ctx: Any, response: Any, case: Any) -> b
     if operation_id in RANGE_QUERIES:
         if body.get("reason") not in RANGE_QUERIES[operation_id]:
             raise AssertionError(f"a range valid by the document was refused: {body}")
+        return None
+    if operation_id in INSTRUCTIONS:
+        if body.get("reason") not in INSTRUCTIONS[operation_id]:
+            raise AssertionError(f"an article's request valid by the document was refused: {body}")
         return None
     if operation_id in KEY_BODIES:
         if body.get("reason") not in KEY_BODIES[operation_id]:
@@ -131,7 +177,7 @@ def run(document: str, base_url: str, token: str, *, max_examples: int) -> Repor
                         "positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "400"]}
                     },
                 }
-                for operation_id in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES)
+                for operation_id in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES, *INSTRUCTIONS)
             ],
         }
     )
