@@ -178,7 +178,7 @@ def test_an_admin_adds_a_deployment_size_and_a_bad_quantity_is_said_beside_it(
 ) -> None:
     panel = open_panel("adam")
     panel.get_by_role("tab", name="Admin").click()
-    panel.get_by_label("Section").select_option(label="Deployment sizes")
+    panel.get_by_label("Section", exact=True).select_option(label="Deployment sizes")
     sizes = panel.get_by_role("region", name="Deployment sizes")
     # the sizes the platform is seeded with
     listed = sizes.get_by_role("list", name="Size list")
