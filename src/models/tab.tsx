@@ -31,6 +31,14 @@ export function ModelsTab(props: IModelsTabProps): JSX.Element {
   const { model, commands, trans } = props;
   const state = useModelState(model);
   const models = state.models;
+
+  // Shown, the model reads the person's models (again each time they come back to it).
+  React.useEffect(() => {
+    model.tabVisible = true;
+    return () => {
+      model.tabVisible = false;
+    };
+  }, [model]);
   return (
     <div className="jp-mlplat-models" aria-busy={state.busy}>
       <div className="jp-mlplat-toolbar">

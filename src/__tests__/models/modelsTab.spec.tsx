@@ -74,6 +74,34 @@ describe('the Models tab', () => {
     model.dispose();
   });
 
+  it('reads my models as soon as the tab is shown in a shown panel', async () => {
+    const api = new ScriptedModels();
+    api.list = {
+      models: [
+        {
+          name: 'churn',
+          description: '',
+          created_at: 1,
+          updated_at: 2,
+          aliases: {},
+          versions: []
+        }
+      ],
+      next_page_token: null
+    };
+    const { model } = setUp(api);
+    // the tab is drawn: nobody asks yet, the panel is hidden
+    expect(api.named('models')).toHaveLength(0);
+    await act(async () => {
+      model.panelVisible = true;
+    });
+    expect(api.named('models')).toHaveLength(1);
+    expect(
+      screen.getByRole('list', { name: 'My models' }).textContent
+    ).toContain('churn');
+    model.dispose();
+  });
+
   it('pages through 120 models twenty at a time, back and forth', async () => {
     const api = new ScriptedModels();
     api.all = Array.from({ length: 120 }, (_, index) => ({
