@@ -1,4 +1,5 @@
-"""Publish a model through a running workbench the way people do, for the catalog's tests.
+"""Publish a model through a running workbench the way people do, for the catalog's tests;
+register a model's versions through the MLflow gateway as a person, for the deployments'.
 
 The author trains and registers a model in a kernel of their own server (so the model is
 logged and registered through the MLflow gateway as the person, with their own libraries),
@@ -15,9 +16,45 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import requests
 
 from tests.workbench import Hub, run_in_kernel
+
+
+def register_versions(
+    hub: Hub, user: str, name: str, versions: int = 1, *, token: str | None = None
+) -> None:
+    """``versions`` versions of a small classifier in ``user``'s registered model ``name``,
+    logged and registered through the MLflow gateway as ``user`` (with ``token``, or one the
+    hub makes after a login), in either flavour of the hub."""
+    import warnings
+
+    import mlflow
+
+    with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints
+        warnings.simplefilter("ignore")
+        import mlflow.sklearn
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    if token is None:
+        token = hub.token(hub.login(user), user, ["access:services!service=mlflow"])
+    x, y = load_iris(return_X_y=True, as_frame=True)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MLFLOW_TRACKING_TOKEN", token)
+        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
+        try:
+            mlflow.set_experiment(f"{user}/{name}")
+            for c in range(versions):
+                with mlflow.start_run():
+                    model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
+                    mlflow.sklearn.log_model(
+                        model, name="model", registered_model_name=name, input_example=x.head(2)
+                    )
+        finally:
+            mlflow.set_tracking_uri("")
+
 
 PLATFORM_SCOPES = ["access:services!service=mlplat", "read:users:groups!user"]
 REVIEW_SCOPE = "custom:mlplat:review"

@@ -42,7 +42,6 @@ from jupyterlab_mlplat.core.kernel.identity import (
 )
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import PlatformAuthenticator
-from tests.workbench import Hub
 
 ALICE = Identity("alice", ("data-scientists",))
 BOB = Identity("bob", ("data-scientists",))
@@ -271,34 +270,3 @@ ROW: dict[str, Any] = {
         "data": [[5.1, 3.5, 1.4, 0.2]],
     }
 }
-
-
-def register_versions(hub: Hub, user: str, name: str, versions: int) -> None:
-    """``versions`` versions of a small classifier in ``user``'s registered model ``name``,
-    logged and registered through the MLflow gateway as ``user`` (in either flavour of the
-    hub: the embedded one, or the cluster one whose artifacts are in S3)."""
-    import warnings
-
-    import mlflow
-
-    with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints
-        warnings.simplefilter("ignore")
-        import mlflow.sklearn
-    from sklearn.datasets import load_iris
-    from sklearn.linear_model import LogisticRegression
-
-    token = hub.token(hub.login(user), user, ["access:services!service=mlflow"])
-    x, y = load_iris(return_X_y=True, as_frame=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("MLFLOW_TRACKING_TOKEN", token)
-        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
-        try:
-            mlflow.set_experiment(f"{user}/{name}")
-            for c in range(versions):
-                with mlflow.start_run():
-                    model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
-                    mlflow.sklearn.log_model(
-                        model, name="model", registered_model_name=name, input_example=x.head(2)
-                    )
-        finally:
-            mlflow.set_tracking_uri("")

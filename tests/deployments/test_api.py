@@ -33,9 +33,9 @@ from tests.deployments.conftest import (
     ROW,
     PlatformThread,
     TokenTable,
-    register_versions,
     start_platform_thread,
 )
+from tests.publishing import register_versions
 from tests.workbench import Hub
 
 pytestmark = [

@@ -25,10 +25,10 @@ from tests.deployments.conftest import (
     ROW,
     PlatformThread,
     TokenTable,
-    register_versions,
     start_platform_thread,
 )
 from tests.mlflow_hubs import BUCKET
+from tests.publishing import register_versions
 from tests.standins.kube.apiserver import KubeAPI
 from tests.workbench import Hub
 

@@ -14,20 +14,15 @@ import json
 import threading
 import time
 import uuid
-import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import mlflow
 import pytest
 import requests
 
-with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints on import
-    warnings.simplefilter("ignore")
-    import mlflow.sklearn
-
+from tests.publishing import register_versions
 from tests.workbench import Hub
 
 pytestmark = [
@@ -45,28 +40,6 @@ SCOPES = [
     "access:services!service=mlflow",
     "access:services!service=deployments",
 ]
-
-
-def register(hub: Hub, token: str, user: str, name: str, versions: int = 1) -> None:
-    """``versions`` versions of a small classifier in ``user``'s registered model ``name``,
-    logged and registered through the MLflow gateway as ``user``."""
-    from sklearn.datasets import load_iris
-    from sklearn.linear_model import LogisticRegression
-
-    x, y = load_iris(return_X_y=True, as_frame=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("MLFLOW_TRACKING_TOKEN", token)
-        mlflow.set_tracking_uri(f"{hub.url}/services/mlflow")
-        try:
-            mlflow.set_experiment(f"{user}/{name}")
-            for c in range(versions):
-                with mlflow.start_run():
-                    model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
-                    mlflow.sklearn.log_model(
-                        model, name="model", registered_model_name=name, input_example=x.head(2)
-                    )
-        finally:
-            mlflow.set_tracking_uri("")
 
 
 def call(method: str, url: str, auth: str, body: Any = None) -> requests.Response:
@@ -92,7 +65,7 @@ def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> Non
     alice = hub.token(hub.login("alice"), "alice", SCOPES)
     ivan = hub.token(hub.login("ivan"), "ivan", SCOPES)
     model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gw-{uuid.uuid4().hex[:6]}"
-    register(hub, alice, "alice", model)
+    register_versions(hub, "alice", model, token=alice)
     platform = f"{hub.url}/services/mlplat/api/v1"
     gateway = f"{hub.url}/services/deployments/api/v1/deployments/{name}/invocations"
 
@@ -181,7 +154,7 @@ def test_no_request_through_the_gateway_fails_across_a_canary_shift_and_a_rollba
     hub = embedded_hub
     alice = hub.token(hub.login("alice"), "alice", SCOPES)
     model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gr-{uuid.uuid4().hex[:6]}"
-    register(hub, alice, "alice", model, versions=2)
+    register_versions(hub, "alice", model, 2, token=alice)
     platform = f"{hub.url}/services/mlplat/api/v1"
     body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
     assert call("POST", f"{platform}/deployments", f"token {alice}", body).status_code == 201
@@ -228,7 +201,7 @@ def test_a_shadow_gets_copies_through_the_gateway_and_never_answers(embedded_hub
     hub = embedded_hub
     alice = hub.token(hub.login("alice"), "alice", SCOPES)
     model, name = f"gw-{uuid.uuid4().hex[:6]}", f"gs-{uuid.uuid4().hex[:6]}"
-    register(hub, alice, "alice", model, versions=2)
+    register_versions(hub, "alice", model, 2, token=alice)
     platform = f"{hub.url}/services/mlplat/api/v1"
     body = {"name": name, "stage": "staging", "model_name": model, "version": "1"}
     assert call("POST", f"{platform}/deployments", f"token {alice}", body).status_code == 201
