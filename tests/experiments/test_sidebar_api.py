@@ -416,6 +416,10 @@ async def test_log_notebook_attaches_the_saved_file_and_the_folders_commit(
         (("experiments", "1", "runs"), {"column": "rmse"}, 400, "metric:<name>"),
         (("experiments", "1", "runs"), {"max_results": "9999"}, 400, "max_results"),
         (("runs", "abc", "artifact"), {"path": "../secrets"}, 400, "without '..'"),
+        # what MLflow would refuse as "Invalid path" is refused first, naming the rule
+        (("runs", "abc", "artifact"), {"path": "a/%2e%2e/secrets"}, 400, "without '..'"),
+        (("runs", "abc", "artifact"), {"path": "notes#1.txt"}, 400, "'#'"),
+        (("runs", "abc", "artifact"), {"path": "c:/secrets"}, 400, "':'"),
     ],
 )
 async def test_bad_requests_get_a_clear_4xx(

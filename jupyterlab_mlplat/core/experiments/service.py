@@ -141,12 +141,18 @@ def _page_size(max_results: int) -> int:
 
 #: a notebook's path as the sidebar API documents it (anchored) and the service checks it
 NOTEBOOK_PATH = r"[^\x00]*\.ipynb"
-#: one part of an artifact path: anything without '/' but '..' (a NUL never arrives: the web
-#: framework turns control characters of a query into spaces; the service refuses it anyway)
-_PART = r"(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+|\.)"
+#: one part of an artifact path: anything without '/' but '..', and without what MLflow's own
+#: check refuses as "Invalid path" (it decodes %-escapes until nothing changes, so '%2e%2e' would
+#: be '..'; '#'; a backslash, a Windows separator; a first part with ':' could be a drive or a
+#: file: URI). A NUL never arrives: the web framework turns control characters of a query into
+#: spaces; the service refuses it anyway.
+_CHAR = r"[^/#%\\]"
+_PART = rf"(?:[^/.#%\\]{_CHAR}*|\.[^/.#%\\]{_CHAR}*|\.\.{_CHAR}+|\.)"
+_FIRST_CHAR = r"[^/:#%\\]"
+_FIRST = rf"(?:[^/.:#%\\]{_FIRST_CHAR}*|\.[^/.:#%\\]{_FIRST_CHAR}*|\.\.{_FIRST_CHAR}+|\.)"
 #: an artifact folder (the root when empty) and an artifact file, relative to the run's root
-ARTIFACT_FOLDER = rf"/*(?:{_PART}(?:/+{_PART})*)?/*"
-ARTIFACT_FILE = rf"/*{_PART}(?:/+{_PART})*/*"
+ARTIFACT_FOLDER = rf"/*(?:{_FIRST}(?:/+{_PART})*)?/*"
+ARTIFACT_FILE = rf"/*{_FIRST}(?:/+{_PART})*/*"
 
 
 def notebook_artifact_path(notebook_path: str) -> str:
@@ -408,7 +414,8 @@ def _artifact_path(path: str, *, allow_root: bool = False) -> str:
     rule = ARTIFACT_FOLDER if allow_root else ARTIFACT_FILE
     if "\x00" in path or re.fullmatch(rule, path) is None:
         raise ArtifactPathOutsideRun(
-            f"artifact path {path!r} must be a relative path without '..'",
+            f"artifact path {path!r} must be a relative path without '..', '#', '%' or '\\' "
+            "(nor ':' in its first part)",
             "path",
             params={"path": path[:500]},
         )
