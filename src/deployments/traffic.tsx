@@ -171,8 +171,14 @@ export function TrafficSection(props: {
     [loaded, served, trans]
   );
   const xAxis = React.useMemo<IXAxis>(
-    () => ({ title: trans.__('Time'), tick: v => trafficTick(v, range) }),
-    [trans, range]
+    () => ({
+      title: trans.__('Time'),
+      tick: v => trafficTick(v, range),
+      // the whole range asked for, so a lone minute sits where it happened
+      min: loaded.kind === 'ready' ? Date.parse(loaded.body.since) : undefined,
+      max: loaded.kind === 'ready' ? Date.parse(loaded.body.until) : undefined
+    }),
+    [trans, range, loaded]
   );
   return (
     <section
@@ -181,24 +187,24 @@ export function TrafficSection(props: {
     >
       <div className="jp-mlplat-review-bar">
         <h4>{trans.__('Traffic charts')}</h4>
-        <div role="group" aria-label={trans.__('Time range')}>
-          {(Object.keys(RANGES) as TrafficRangeName[]).map(option => (
-            <Button
-              key={option}
-              small
-              minimal={option !== range}
-              aria-pressed={option === range}
-              onClick={() => setRange(option)}
-            >
-              {rangeLabel(option, trans)}
-            </Button>
-          ))}
-        </div>
         <RefreshButton
           trans={trans}
           title={trans.__('Read the traffic again')}
           onClick={() => setGeneration(generation + 1)}
         />
+      </div>
+      <div role="group" aria-label={trans.__('Time range')}>
+        {(Object.keys(RANGES) as TrafficRangeName[]).map(option => (
+          <Button
+            key={option}
+            small
+            minimal={option !== range}
+            aria-pressed={option === range}
+            onClick={() => setRange(option)}
+          >
+            {rangeLabel(option, trans)}
+          </Button>
+        ))}
       </div>
       {loaded.kind !== 'ready' || charts === null ? (
         <LoadStatus

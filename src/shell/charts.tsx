@@ -63,6 +63,9 @@ export interface IXYPoint {
 export interface IXAxis {
   title: string;
   tick: (value: number) => string;
+  /** The axis' ends (a range asked for), so a single point does not set the scale. */
+  min?: number;
+  max?: number;
 }
 
 export type LineChartConfig = ChartConfiguration<'line', IXYPoint[]>;
@@ -243,6 +246,8 @@ export function lineChartConfig(
       scales: {
         x: {
           type: 'linear',
+          min: xAxis?.min,
+          max: xAxis?.max,
           title: {
             display: true,
             text: xAxis?.title ?? trans.__('Step'),

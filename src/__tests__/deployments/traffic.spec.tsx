@@ -14,6 +14,7 @@ import {
   ITrafficPoint,
   ITrafficSeries
 } from '../../deployments/types';
+import { lineChartConfig } from '../../shell/charts';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
 import { PlatformRequestError } from '../../api/request';
 import { shippedPO } from '../shell/catalogue';
@@ -138,6 +139,25 @@ describe('traffic charts', () => {
     expect(charts.p95[1].points).toEqual([
       { step: at('2026-12-03T11:10:00Z'), value: 400 }
     ]);
+  });
+
+  it('draws on the range asked for, so a lone minute sits where it happened', () => {
+    const charts = trafficCharts(series(), SERVED, english);
+    const config = lineChartConfig(
+      charts.p95,
+      { lines: ['#000'], text: '#000', grid: '#eee' },
+      english,
+      {
+        title: 'Time',
+        tick: String,
+        min: at('2026-12-03T11:00:00Z'),
+        max: at('2026-12-03T11:20:00Z')
+      }
+    );
+    expect(config.type).toBe('line');
+    expect(config.options?.scales?.x?.min).toBe(at('2026-12-03T11:00:00Z'));
+    expect(config.options?.scales?.x?.max).toBe(at('2026-12-03T11:20:00Z'));
+    expect(config.options?.scales?.y).toMatchObject({ beginAtZero: true });
   });
 
   it('names versions no longer served plainly, and the shadow as such', () => {
