@@ -39,9 +39,19 @@ export function ModelsTab(props: IModelsTabProps): JSX.Element {
       model.tabVisible = false;
     };
   }, [model]);
+
+  // Another page starts at its top, not where the pager left the person.
+  const top = React.useRef<HTMLDivElement>(null);
+  const shownPage = React.useRef(state.page);
+  React.useEffect(() => {
+    if (shownPage.current !== state.page) {
+      shownPage.current = state.page;
+      top.current?.scrollIntoView?.({ block: 'start' });
+    }
+  }, [state.page]);
   return (
     <div className="jp-mlplat-models" aria-busy={state.busy}>
-      <div className="jp-mlplat-toolbar">
+      <div className="jp-mlplat-toolbar" ref={top}>
         <h3 className="jp-mlplat-section-title">{trans.__('My models')}</h3>
         <RefreshButton
           trans={trans}
@@ -120,7 +130,7 @@ function ModelItem(props: {
       <span className="jp-mlplat-model-count">
         {trans.__('Versions: %1', registered.versions.length)}
       </span>
-      {open && (
+      {open && registered.versions.length > 0 && (
         <table
           className="jp-mlplat-table jp-mlplat-versions"
           aria-label={trans.__('Versions of %1', registered.name)}
