@@ -79,8 +79,8 @@ function AuditFilters(props: {
   const id = React.useId();
   const rangeId = `${id}-range`;
   const text = (name: keyof IAuditFilters, label: string, hint?: string) => (
-    <label className="jp-mlplat-audit-field" htmlFor={`${id}-${name}`}>
-      <span>{label}</span>
+    <div className="jp-mlplat-audit-field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
       <input
         id={`${id}-${name}`}
         type="text"
@@ -89,11 +89,11 @@ function AuditFilters(props: {
         placeholder={hint}
         onChange={event => model.setFilter(name, event.currentTarget.value)}
       />
-    </label>
+    </div>
   );
   const day = (name: 'from' | 'until', label: string) => (
-    <label className="jp-mlplat-audit-field" htmlFor={`${id}-${name}`}>
-      <span>{label}</span>
+    <div className="jp-mlplat-audit-field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
       <input
         id={`${id}-${name}`}
         type="date"
@@ -103,7 +103,7 @@ function AuditFilters(props: {
         aria-describedby={state.rangeReversed ? rangeId : undefined}
         onChange={event => model.setFilter(name, event.currentTarget.value)}
       />
-    </label>
+    </div>
   );
   return (
     <form
@@ -115,8 +115,8 @@ function AuditFilters(props: {
       }}
     >
       {text('actor', trans.__('Person'), 'alice')}
-      <label className="jp-mlplat-audit-field" htmlFor={`${id}-action`}>
-        <span>{trans.__('Action')}</span>
+      <div className="jp-mlplat-audit-field">
+        <label htmlFor={`${id}-action`}>{trans.__('Action')}</label>
         <select
           id={`${id}-action`}
           className="jp-mod-styled"
@@ -134,7 +134,7 @@ function AuditFilters(props: {
               </option>
             ))}
         </select>
-      </label>
+      </div>
       {text('objectType', trans.__('Object type'), 'deployment')}
       {text('objectId', trans.__('Object'), 'churn-api')}
       {day('from', trans.__('From'))}
