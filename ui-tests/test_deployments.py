@@ -7,7 +7,9 @@ is photographed into ui-tests/screenshots/."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +26,44 @@ pytestmark = pytest.mark.browser
 
 #: a model server starts in a few seconds; a loaded machine takes longer
 READY_TIMEOUT = 120_000
+COLUMNS = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
+GOOD_ROW = {"dataframe_split": {"columns": COLUMNS, "data": [[5.1, 3.5, 1.4, 0.2]]}}
+#: a column missing: the model server refuses it (400), which the charts count as an error
+BAD_ROW = {"dataframe_split": {"columns": COLUMNS[:3], "data": [[5.1, 3.5, 1.4]]}}
+
+
+def _send_traffic(workbench: Any, name: str) -> Counter[tuple[str, int]]:
+    """Requests through the hub's gateway URL with alice's token, as an external caller sends
+    them: good rows until the canary has answered some, and three rows the model refuses."""
+    hub = Hub(workbench)
+    token = hub.token(hub.login("alice"), "alice", ["access:services!service=deployments"])
+    url = f"{hub.url}/services/deployments/api/v1/deployments/{name}/invocations"
+    seen: Counter[tuple[str, int]] = Counter()
+
+    def send(body: dict[str, Any]) -> None:
+        answer = requests.post(
+            url, json=body, headers={"Authorization": f"token {token}"}, timeout=60
+        )
+        seen[(answer.headers.get("X-Model-Version", ""), answer.status_code)] += 1
+
+    deadline = time.monotonic() + 120  # the canary's workload may still be starting
+    while sum(n for (v, _), n in seen.items() if v != "1") < 5 or sum(seen.values()) < 30:
+        assert time.monotonic() < deadline, seen
+        send(GOOD_ROW)
+    for _ in range(3):
+        send(BAD_ROW)
+    return seen
+
+
+def _until_charted(traffic: Locator) -> None:
+    """Read the traffic again until the charts show: the gateway reports a minute once it
+    has ended (and within seconds after), so the first chart may take a minute to come."""
+    deadline = time.monotonic() + 150
+    while not traffic.get_by_text("Requests per minute").is_visible():
+        assert time.monotonic() < deadline, traffic.inner_text()
+        time.sleep(5)
+        traffic.get_by_role("button", name="Refresh").click()
+    expect(traffic.locator("figure[aria-busy='false']")).to_have_count(3, timeout=30_000)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +110,7 @@ def _version_page(panel: Locator, page: Page, model: str, version: str) -> Locat
 
 def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
     page: Page,
+    workbench: Any,
     versions: dict[str, str],
     open_panel: Callable[[str], Locator],
     set_language: Callable[[Page, str, str], Locator],
@@ -130,6 +171,19 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
     canary.scroll_into_view_if_needed()
     screenshot("deployments-canary-en")
 
+    # When callers send requests, three of them rows the model refuses, Then the traffic
+    # charts show requests, errors and latency for each version, the canary beside version 1
+    seen = _send_traffic(workbench, name)
+    traffic = tab.get_by_role("region", name="Traffic charts")
+    _until_charted(traffic)
+    requests_chart = traffic.get_by_role("img", name=re.compile("Requests per minute"))
+    expect(requests_chart).to_have_attribute("aria-label", re.compile(": 2 lines,"))
+    errors_chart = traffic.get_by_role("img", name=re.compile(re.escape("Error rate (%)")))
+    expect(errors_chart).to_be_visible()
+    assert seen[("1", 400)] + seen[("2", 400)] == 3, seen
+    traffic.scroll_into_view_if_needed()
+    screenshot("deployments-traffic-en")
+
     # When she rolls back, Then she is asked, naming the revision it returns to
     tab.get_by_role("button", name="Roll back").click()
     confirm = page.get_by_role("dialog")
@@ -153,6 +207,17 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
         expect(tab.get_by_role("group", name="Канареечная версия")).to_be_visible()
         expect(tab.get_by_text("Обслуживаемые версии")).to_be_visible()
         screenshot("deployments-ready-ru")
+        # as wide as before the reload (the layout follows on the next resize)
+        page.evaluate(
+            "() => { const p = document.querySelector('#jp-left-stack');"
+            " if (p) { p.parentElement.style.minWidth = '460px'; }"
+            " window.dispatchEvent(new Event('resize')); }"
+        )
+        traffic = tab.get_by_role("region", name="Графики трафика")
+        expect(traffic.get_by_text("Запросов в минуту")).to_be_visible(timeout=30_000)
+        expect(traffic.locator("figure[aria-busy='false']")).to_have_count(3, timeout=30_000)
+        traffic.scroll_into_view_if_needed()
+        screenshot("deployments-traffic-ru")
         tab.get_by_role("button", name="Отправить").click()
         expect(tab.get_by_text(re.compile(r"Ответ за [\d.]+ мс \(HTTP 200\)"))).to_be_visible(
             timeout=30_000
