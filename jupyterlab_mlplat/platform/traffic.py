@@ -34,6 +34,8 @@ class TrafficPruneJob:
 
     async def _loop(self) -> None:
         self._task = asyncio.current_task()
+        if not self._started:  # stopped before the loop ran
+            return
         await asyncio.sleep(min(60.0, self.interval))
         while self._started:
             await self.run_pass()

@@ -5,6 +5,7 @@ the analytics' figure (requests and errors per person and day) as one GROUP BY."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from jupyterlab_mlplat.adapters.sql.schema import deployment_traffic
 from jupyterlab_mlplat.core.deployments.errors import DeploymentNotFound
 from jupyterlab_mlplat.core.deployments.traffic import TrafficRangeInvalid
 from jupyterlab_mlplat.core.kernel.errors import TokenLacksAccess
+from jupyterlab_mlplat.platform.traffic import TrafficPruneJob
 from tests.traffic.conftest import ADAM, ALICE, BOB, GATEWAY, World, minute
 
 M0 = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
@@ -144,3 +146,14 @@ def test_requests_and_errors_per_person_and_day_are_one_group_by(world: World) -
         rows = [tuple(r) for r in connection.execute(query)]
     midnight = int(datetime(2026, 12, 3, tzinfo=UTC).timestamp())
     assert rows == [("alice", midnight, 15, 3), ("bob", midnight, 4, 0)]
+
+
+def test_the_prune_job_deletes_past_the_retention_and_stops_cleanly(world: World) -> None:
+    """The platform's periodic pass, as the job runs it (off the event loop, a failure logged)."""
+    world.deploy()
+    world.service.record(GATEWAY, "gw-a", [minute(_at(0), 1)])
+    world.clock[0] = _at(0) + timedelta(days=31)
+    job = TrafficPruneJob(world.service, interval=3600)
+    assert asyncio.run(job.run_pass()) == 1
+    assert (job.passes, asyncio.run(job.run_pass())) == (1, 0)
+    job.stop()  # never started: nothing to cancel
