@@ -49,7 +49,8 @@ HOSTILE_CARD = {
         "<iframe src=\"javascript:window.parent.__mlplatPwned='iframe'\"></iframe>\n"
     ),
     "language": "en",
-    "license": "MIT",
+    # no license: the facet says so in words
+    "license": "",
 }
 
 
@@ -118,6 +119,10 @@ def test_the_catalog_finds_a_model_by_a_word_of_its_russian_card(
         expect(hits.get_by_role("button", name=published.russian)).to_be_visible(timeout=30_000)
         expect(hits.get_by_role("button", name=published.hostile)).to_have_count(0)
         expect(tab.get_by_role("group", name="Лицензия")).to_be_visible()
+        # the hit's summary: the card's words, the searched one marked in its found form
+        hit = hits.get_by_role("listitem").filter(has_text=published.russian)
+        expect(hit.locator(".jp-mlplat-catalog-description mark")).to_have_text("абонентов")
+        expect(hit.locator(".jp-mlplat-catalog-champion")).to_have_text("Чемпион: версия 1")
         screenshot("alice-catalog-search-ru")
 
         hits.get_by_role("button", name=published.russian).click()
@@ -153,6 +158,13 @@ def test_a_cards_script_links_and_handlers_do_nothing(
     tab = _catalog(panel, "Catalog")
     tab.get_by_role("searchbox", name="Search the catalog").fill(published.hostile)
     expect(tab.get_by_role("button", name=published.hostile)).to_be_visible()
+    # the hit's summary is the card's words as text: no Markdown syntax, nothing of the HTML
+    expect(tab.locator(".jp-mlplat-catalog-hit")).to_have_count(1)
+    summary = tab.locator(".jp-mlplat-catalog-hit .jp-mlplat-catalog-description")
+    expect(summary).to_have_text("Bold words and a harmless link. click me handler")
+    expect(summary.locator("*")).to_have_count(0)
+    # a card without a license is counted as one
+    expect(tab.get_by_role("group", name="License")).to_contain_text("No license")
     screenshot("alice-catalog-search-en")
     tab.get_by_role("button", name=published.hostile).click()
     model = _page(page).get_by_role("article", name=f"Catalog model {published.hostile}")
@@ -205,7 +217,7 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     expect(cells.nth(1)).to_contain_text(
         f'mlflow.pyfunc.load_model("models:/catalog.{published.curated}@champion")'
     )
-    expect(newer.locator(".jp-mlplat-catalog-champion")).to_have_text("champion")
+    expect(newer.locator(".jp-mlplat-catalog-champion")).to_have_text("Champion")
 
     older.get_by_role("button", name="Make champion again…").click()
     form = older.get_by_role("form", name="Make version 1 the champion again")
@@ -214,11 +226,11 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     form.get_by_role("textbox").fill("Version 2 misroutes night buses.")
     confirm.click()
     expect(form).to_have_count(0, timeout=60_000)
-    expect(older.locator(".jp-mlplat-catalog-champion")).to_have_text("champion")
+    expect(older.locator(".jp-mlplat-catalog-champion")).to_have_text("Champion")
     expect(newer.locator(".jp-mlplat-catalog-champion")).to_have_count(0)
     history = model.get_by_role("region", name="Alias history")
     newest = history.get_by_role("listitem").first
-    expect(newest).to_contain_text("champion: v2 → v1")
+    expect(newest).to_contain_text("Champion: version 2 → version 1")
     expect(newest).to_contain_text("rita")
     expect(newest).to_contain_text("moved by hand")
     expect(newest).to_contain_text("Version 2 misroutes night buses.")
