@@ -41,7 +41,7 @@ CSV = ("text/csv", {"type": "string"})
 
 
 def filters_of(argument: Callable[[str], str | None]) -> AuditFilter:
-    """The filters of a request, read with its query-argument getter (empty is not given)."""
+    """The filters of a request, read with its query-argument getter (None: not given)."""
     return audit_filter(
         actor=argument("actor"),
         action=argument("action"),

@@ -27,7 +27,9 @@ class PersonBody(FromCore):
 
 class PeopleBody(Wire):
     people: list[PersonBody] = Field(description="Everybody the hub knows, by name.")
-    admin_url: str = Field(description="The hub's admin page, where people are changed.")
+    admin_url: str = Field(
+        description="The hub's admin page, where people are changed (empty without a hub)."
+    )
 
     @classmethod
     def of(cls, found: People) -> PeopleBody:

@@ -29,12 +29,16 @@ def _article(slug: str) -> str:
 
 
 def _lang(lang: str | None) -> str:
-    return f"?{urlencode({'lang': lang})}" if lang else ""
+    """Sent whenever it was given, empty too: the platform says an empty one is no language
+    (the sidebar's document promises that 400) rather than the client reading it as unset."""
+    return f"?{urlencode({'lang': lang})}" if lang is not None else ""
 
 
 class InstructionCalls(Transport):
     async def articles(self, lang: str | None = None, query: str = "") -> ArticleList:
-        given = {k: v for k, v in (("lang", lang), ("q", query)) if v}
+        given = {"lang": lang} if lang is not None else {}
+        if query:
+            given["q"] = query
         return await self._get(_BASE + (f"?{urlencode(given)}" if given else ""), ArticleList)
 
     async def article(self, slug: str, lang: str | None = None) -> ArticleView:

@@ -75,7 +75,7 @@ export function offeredSections(
       case 'sizes':
         return hasSizes;
       case 'keys':
-        return console?.apiKeys != null;
+        return (console?.apiKeys ?? null) !== null;
       default:
         return console !== null;
     }

@@ -1,8 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { phaseLabel, stageLabel } from '../deployments/labels';
 import { useModelState } from '../shell/hooks';
+import { phaseLabel, stageLabel } from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { IAnyDeployment, phaseCounts } from './everyDeployment';

@@ -321,10 +321,6 @@ export const reasonLabels: ReasonLabels = {
     ),
   setting_not_found: (trans, params) =>
     trans.__('There is no setting “%1”.', param(params, 'key')),
-  people_no_hub: trans =>
-    trans.__(
-      'This workbench runs without JupyterHub: there is nobody else to list.'
-    ),
   people_hub_refused: trans =>
     trans.__(
       'JupyterHub refused to list people to the platform: its hub role lacks a scope (see docs/admin.md).'

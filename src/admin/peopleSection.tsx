@@ -47,7 +47,7 @@ export function PeopleSection(props: {
         {trans.__(
           'Read-only: people, groups and roles are the hub’s. On a cluster the groups come from the sign-in provider (SSO) at each login; change them there.'
         )}{' '}
-        {people && (
+        {people?.admin_url && (
           <a href={people.admin_url} target="_blank" rel="noopener noreferrer">
             {trans.__('Open the hub’s admin page')}
           </a>

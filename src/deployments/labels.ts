@@ -2,39 +2,15 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ErrorParams } from '../api/request';
 import { param, ReasonLabels } from '../shell/errors';
-import { Phase, Stage, Traffic } from './types';
+import { Traffic } from './types';
 
 /*
  * Each label is a literal `trans.__()` call so gettext extraction (and the
  * catalogue test) can see it.
  */
 
-/** A phase as its badge says it; unknown ones as sent. */
-export function phaseLabel(phase: string, trans: TranslationBundle): string {
-  switch (phase as Phase) {
-    case 'pending':
-      return trans.__('pending');
-    case 'ready':
-      return trans.__('ready');
-    case 'failed':
-      return trans.__('failed');
-    case 'stopped':
-      return trans.__('stopped');
-    default:
-      return phase;
-  }
-}
-
-export function stageLabel(stage: string, trans: TranslationBundle): string {
-  switch (stage as Stage) {
-    case 'staging':
-      return trans.__('staging');
-    case 'production':
-      return trans.__('production');
-    default:
-      return stage;
-  }
-}
+// a deployment's phase and stage are shown by the Admin tab's list of every deployment too
+export { phaseLabel, stageLabel } from '../shell/labels';
 
 /** What a served version does with the traffic. */
 export function trafficLabel(

@@ -178,6 +178,8 @@ function textInvalid(trans: TranslationBundle, params: ErrorParams): string {
   const field = param(params, 'field');
   const limit = param(params, 'limit');
   switch (param(params, 'rule')) {
+    case 'empty':
+      return trans.__('The field “%1” must not be empty.', field);
     case 'nul':
       return trans.__(
         'The field “%1” must not contain a NUL character.',

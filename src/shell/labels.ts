@@ -101,3 +101,31 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** A deployment's phase (the Deployments tab and the Admin tab's list of them). */
+export function phaseLabel(phase: string, trans: TranslationBundle): string {
+  switch (phase) {
+    case 'pending':
+      return trans.__('pending');
+    case 'ready':
+      return trans.__('ready');
+    case 'failed':
+      return trans.__('failed');
+    case 'stopped':
+      return trans.__('stopped');
+    default:
+      return phase;
+  }
+}
+
+/** A deployment's stage. */
+export function stageLabel(stage: string, trans: TranslationBundle): string {
+  switch (stage) {
+    case 'staging':
+      return trans.__('staging');
+    case 'production':
+      return trans.__('production');
+    default:
+      return stage;
+  }
+}

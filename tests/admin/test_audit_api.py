@@ -195,3 +195,43 @@ async def test_other_spellings_are_no_route_for_anybody(platform: Platform, path
     for token in (ALICE, ADAM):
         response = await platform.fetch("GET", path, token=token)
         assert response.code == 404, (path, response.code)
+
+
+async def test_an_export_filtered_by_action_and_object_records_those_filters(
+    platform: Platform,
+) -> None:
+    """The export's own record keeps its filters as detail, ``action`` and ``object_id``
+    included: passed by those names they once collided with the record's own fields (a 500)."""
+    _seed(platform)
+    filters = {
+        "actor": "rita",
+        "action": "publication.approved",
+        "object_type": "publication",
+        "object_id": "2",
+    }
+    response = await platform.fetch("GET", f"api/v1/audit/export?{urlencode(filters)}")
+    assert response.code == 200, response.body
+    rows = list(csv.DictReader(io.StringIO(response.body.decode(), newline="")))
+    assert [(row["actor"], row["object_id"]) for row in rows] == [("rita", "2")]
+    exported = await platform.call("GET", "api/v1/audit?action=audit.exported")
+    (entry,) = exported["entries"]
+    assert (entry["action"], entry["object_id"], entry["detail"]) == (
+        "audit.exported",
+        "log",
+        filters,
+    )
+
+
+async def test_without_a_hub_the_people_are_those_the_platform_has_seen(
+    platform: Platform,
+) -> None:
+    """Standalone, there is no directory to ask: the console lists who used the platform with
+    the roles their tokens carried, and links to no hub admin page (it was a 503 before)."""
+    for token in (ADAM, ALICE):  # the sidebar says who it is at each start
+        await platform.call("GET", "api/v1/me", token=token)
+    found = await platform.call("GET", "api/v1/people")
+    assert found["admin_url"] == ""
+    people = {person["name"]: person for person in found["people"]}
+    assert {"adam", "alice"} <= set(people)
+    assert people["adam"]["groups"] == [] and people["adam"]["hub_roles"] == []
+    assert "admin" in people["adam"]["roles"] and "admin" not in people["alice"]["roles"]

@@ -14,8 +14,8 @@ from jupyterlab_mlplat.core.kernel.audit import AuditRecord
 from jupyterlab_mlplat.core.kernel.errors import TextInvalid
 
 
-def test_filters_read_every_rfc_3339_spelling_and_leave_empty_ones_out() -> None:
-    found = audit_filter(actor="alice", action="", since="2026-12-01", until="2026-12-02t10:00:00z")
+def test_filters_read_every_rfc_3339_spelling_and_leave_unsent_ones_out() -> None:
+    found = audit_filter(actor="alice", since="2026-12-01", until="2026-12-02t10:00:00z")
     assert found.actor == "alice" and found.action is None and found.object_id is None
     assert found.since == datetime(2026, 12, 1, tzinfo=UTC)
     assert found.until == datetime(2026, 12, 2, 10, tzinfo=UTC)
@@ -37,6 +37,21 @@ def test_a_time_that_is_no_time_names_its_field(field: str) -> None:
     with pytest.raises(AuditTimeInvalid) as caught:
         audit_filter(**{"since" if field == "from" else "until": "yesterday"})
     assert caught.value.params == {"field": field, "value": "yesterday"}
+
+
+@pytest.mark.parametrize("field", ["actor", "action", "object_type", "object_id"])
+def test_an_empty_text_filter_is_refused_naming_it(field: str) -> None:
+    """The console sends only the filters given; the document promises 1 or more characters."""
+    with pytest.raises(TextInvalid) as caught:
+        audit_filter(**{field: ""})
+    assert caught.value.params == {"field": field, "rule": "empty"}
+
+
+@pytest.mark.parametrize("field", ["from", "until"])
+def test_an_empty_time_is_refused_naming_it(field: str) -> None:
+    with pytest.raises(AuditTimeInvalid) as caught:
+        audit_filter(**{"since" if field == "from" else "until": ""})
+    assert caught.value.params["field"] == field
 
 
 def test_a_filter_with_control_characters_is_refused_naming_it() -> None:

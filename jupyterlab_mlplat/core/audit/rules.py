@@ -18,6 +18,7 @@ from datetime import datetime
 
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.audit import AuditRecord
+from jupyterlab_mlplat.core.kernel.errors import TextInvalid
 from jupyterlab_mlplat.core.kernel.times import parse_instant
 
 from .errors import AuditRangeInvalid, AuditTimeInvalid
@@ -32,8 +33,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: str | None, field: str) -> str | None:
-    if value is None or value == "":
+    if value is None:
         return None
+    if not value:  # the console sends only the filters given; the document says 1 or more
+        raise TextInvalid(
+            f"{field} must not be empty", field, params={"field": field, "rule": "empty"}
+        )
     return naming.text(value, field=field, limit=LIMITS[field])
 
 
@@ -46,7 +51,8 @@ def audit_filter(
     since: str | None = None,
     until: str | None = None,
 ) -> AuditFilter:
-    """The console's filters as sent (empty means not given): each text checked as text
+    """The console's filters as sent (None: not given; an empty one is refused, as the
+    document says, rather than read as not given): each text checked as text
     people read, each time read as RFC 3339 (a bare date is its midnight UTC), and ``from``
     not after ``until`` — each refusal names its field."""
     start, end = _time(since, "from"), _time(until, "until")
@@ -67,7 +73,7 @@ def audit_filter(
 
 
 def _time(value: str | None, field: str) -> datetime | None:
-    if value is None or not value.strip():
+    if value is None:
         return None
     try:
         return parse_instant(value)

@@ -48,8 +48,10 @@ class UnitOfWork(ABC):
     def append_audit(self, entry: AuditEntry) -> None:
         """Write one record in this transaction."""
 
-    def audit(self, action: str, object_type: str, object_id: str, **detail: Any) -> None:
-        """Record that ``actor`` did ``action`` to the object, in the same transaction."""
+    def audit(self, action: str, object_type: str, object_id: str, /, **detail: Any) -> None:
+        """Record that ``actor`` did ``action`` to the object, in the same transaction. The
+        first three are positional only, so a detail may be called ``action`` or
+        ``object_id`` too (an audit export records the filters it was given by those names)."""
         self.append_audit(
             AuditEntry(
                 actor=self.actor,

@@ -5,12 +5,6 @@ from __future__ import annotations
 from jupyterlab_mlplat.core.kernel.errors import Unavailable
 
 
-class NoHub(Unavailable):
-    """The platform runs without JupyterHub (standalone): there is nobody else to list."""
-
-    reason = "people_no_hub"
-
-
 class HubRefused(Unavailable):
     """The hub refused the platform's token (``params.status``): its role lacks the scopes
     ``list:users``, ``read:users``, ``list:groups``, ``read:groups`` or ``read:roles``."""

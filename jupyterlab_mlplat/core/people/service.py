@@ -10,9 +10,8 @@ from jupyterlab_mlplat.core.kernel.errors import RoleRequired
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 from . import rules
-from .errors import NoHub
 from .ports import HubDirectory, SeenPeople
-from .records import People
+from .records import Directory, HubUser, People
 
 
 class PeopleService:
@@ -26,8 +25,11 @@ class PeopleService:
     async def people(self, identity: Identity) -> People:
         if identity.kind != "user" or not identity.has(Role.ADMIN):
             raise RoleRequired("Only platform admins may list people.", params={"role": "admin"})
-        if self.hub is None:
-            raise NoHub("This workbench runs without JupyterHub: there is nobody else to list.")
-        found = await self.hub.directory()
         seen = await asyncio.to_thread(self.seen.platform_users)
+        if self.hub is None:
+            # standalone: no hub to ask, so the people are the ones the platform has seen
+            # (the one person it serves), and there is no hub admin page to link to
+            users = tuple(HubUser(u.name, (), (), False, u.last_seen) for u in seen)
+            return People(rules.people(Directory(users, ()), seen), admin_url="")
+        found = await self.hub.directory()
         return People(rules.people(found, seen), self.admin_url)
