@@ -8,6 +8,8 @@ so a 404 raised by the platform surfaces as a 404 from the user's server, still 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,22 +76,15 @@ def status_for(error: PlatformError) -> int:
 def all_reasons() -> list[str]:
     """Every reason either API may answer with: the core's declared codes and the HTTP layer's.
 
-    The features are imported here so that their error classes are declared whoever asks.
+    Every module of the core is imported here, so that each error class is declared whoever
+    asks and whatever was imported before: a list of features' services missed the errors a
+    service does not raise itself (the people's, raised by the hub adapter) and the features
+    added after it, and the documents then changed with the order tests ran in.
     """
-    from jupyterlab_mlplat.core.apikeys import service as _apikeys  # noqa: F401
-    from jupyterlab_mlplat.core.audit import service as _audit  # noqa: F401
-    from jupyterlab_mlplat.core.catalog import service as _catalog  # noqa: F401
-    from jupyterlab_mlplat.core.deployments import service as _deployments  # noqa: F401
-    from jupyterlab_mlplat.core.experiments import service as _experiments  # noqa: F401
-    from jupyterlab_mlplat.core.git import service as _git  # noqa: F401
-    from jupyterlab_mlplat.core.gitlab import service as _gitlab  # noqa: F401
-    from jupyterlab_mlplat.core.models import card as _card  # noqa: F401
-    from jupyterlab_mlplat.core.models import service as _models  # noqa: F401
-    from jupyterlab_mlplat.core.people import service as _people  # noqa: F401
-    from jupyterlab_mlplat.core.profiles import capacity as _capacity  # noqa: F401
-    from jupyterlab_mlplat.core.profiles import service as _profiles  # noqa: F401
-    from jupyterlab_mlplat.core.reviews import service as _reviews  # noqa: F401
-    from jupyterlab_mlplat.core.settings import service as _settings  # noqa: F401
+    import jupyterlab_mlplat.core as core
+
+    for module in pkgutil.walk_packages(core.__path__, f"{core.__name__}."):
+        importlib.import_module(module.name)
 
     return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
 
