@@ -55,11 +55,15 @@ def _send_traffic(workbench: Any, name: str) -> Counter[tuple[str, int]]:
     return seen
 
 
-def _until_charted(traffic: Locator) -> None:
-    """Read the traffic again until the charts show: the gateway reports a minute once it
-    has ended (and within seconds after), so the first chart may take a minute to come."""
-    deadline = time.monotonic() + 150
-    while not traffic.get_by_text("Requests per minute").is_visible():
+def _until_charted(traffic: Locator, lines: int) -> None:
+    """Read the traffic again until the requests chart has ``lines`` versions: the gateway
+    reports a minute once it has ended (and within seconds after), so the first chart may take
+    a minute to come, and a canary whose first answers fell in the next minute a minute more."""
+    deadline = time.monotonic() + 180
+    chart = traffic.get_by_role("img", name=re.compile("Requests per minute"))
+    while not (
+        chart.count() == 1 and f": {lines} lines," in (chart.get_attribute("aria-label") or "")
+    ):
         assert time.monotonic() < deadline, traffic.inner_text()
         time.sleep(5)
         traffic.get_by_role("button", name="Refresh").click()
@@ -175,7 +179,7 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
     # charts show requests, errors and latency for each version, the canary beside version 1
     seen = _send_traffic(workbench, name)
     traffic = tab.get_by_role("region", name="Traffic charts")
-    _until_charted(traffic)
+    _until_charted(traffic, lines=2)
     requests_chart = traffic.get_by_role("img", name=re.compile("Requests per minute"))
     expect(requests_chart).to_have_attribute("aria-label", re.compile(": 2 lines,"))
     errors_chart = traffic.get_by_role("img", name=re.compile(re.escape("Error rate (%)")))

@@ -95,12 +95,18 @@ def _fits(page: Page, panel: Locator, lang: str) -> None:
     assert _clipped(table.locator("thead th")) == [], f"header cells cut off ({lang})"
     scroller = panel.locator(".jp-mlplat-table-scroll")
     assert _clipped(scroller) == [], f"the runs table is wider than the sidebar ({lang})"
-    # the tab strip is one row: every tab at the same height, the strip no taller than a tab
+    # the tab strip wraps rather than cut a label: every tab whole and inside the strip
     tabs = panel.get_by_role("tab")
-    tops = set(tabs.evaluate_all("els => els.map(e => Math.round(e.offsetTop))"))
-    assert len(tops) == 1, f"the tabs wrap onto {len(tops)} rows ({lang})"
+    assert _clipped(tabs) == [], f"tab labels cut off ({lang})"
     strip = panel.get_by_role("tablist")
-    assert strip.evaluate("e => e.clientHeight") < 2 * tabs.first.evaluate("e => e.offsetHeight")
+    outside = tabs.evaluate_all(
+        """(els, strip) => els.filter(e => {
+            const box = e.getBoundingClientRect(), s = strip.getBoundingClientRect();
+            return box.left < s.left - 1 || box.right > s.right + 1;
+        }).map(e => e.textContent)""",
+        strip.element_handle(),
+    )
+    assert outside == [], f"tabs outside the strip ({lang}): {outside}"
 
 
 def test_the_list_refreshes_by_itself_and_on_a_click(

@@ -16,12 +16,12 @@ from jupyterlab_mlplat.api.audit import (
 )
 from jupyterlab_mlplat.api.openapi import operation
 
-from .base import SidebarHandler
+from .base import RoleFirst, SidebarHandler
 
 _ERRORS = {400: "A filter is not valid, or from is after until (`params.field` names it)."}
 
 
-class _Filtered(SidebarHandler):
+class _Filtered(RoleFirst):
     def filters(self) -> dict[str, str | None]:
         """The filters as sent, once they passed the log's rules."""
         sent = {query.name: self.get_argument(query.name, None) for query in FILTERS}
@@ -43,7 +43,7 @@ class AuditHandler(_Filtered):
         self.write_model(await self.client.audit_page({**self.filters(), "page": page}))
 
 
-class AuditActionsHandler(SidebarHandler):
+class AuditActionsHandler(RoleFirst):
     @operation(
         "Every action the audit log holds (admins).",
         {200: (AuditActions, "The actions.")},

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from jupyterlab_mlplat.api.base import parse_body
 from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_failed
-from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs
+from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
@@ -28,6 +28,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     NotAuthenticated,
     NoToken,
     PlatformError,
+    RoleRequired,
     TokenRefused,
 )
 from jupyterlab_mlplat.core.models.service import ModelService
@@ -169,3 +170,18 @@ class SidebarHandler(ExtensionHandlerMixin, APIHandler):
             self.log.error(
                 "unexpected %s at %s in %s %s", typ.__name__, where, self.request.method, route
             )
+
+
+class RoleFirst(SidebarHandler):
+    """Checks the role a verb declares before the verb runs, and so before its body or its
+    query is read: a person without the role is refused (403) whatever they send, as on the
+    platform, and only a holder's input is parsed here."""
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as SidebarHandler.prepare
+        await super().prepare()
+        op = operation_of(type(self), (self.request.method or "").lower())
+        if op is None or not op.role or self._finished:
+            return
+        me = await self.client.me()
+        if op.role not in me.roles:
+            raise RoleRequired(f"Only platform {op.role}s may do this.", params={"role": op.role})

@@ -27,8 +27,7 @@ from jupyterlab_mlplat.api.deployments import (
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.core.kernel.naming import MODEL_VERSION_PATTERN
 
-from .base import SidebarHandler
-from .profiles import RoleFirst
+from .base import RoleFirst, SidebarHandler
 
 _ERRORS = {
     404: "No such deployment, or not the person's (someone else's is not revealed).",

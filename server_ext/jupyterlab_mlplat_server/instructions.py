@@ -37,8 +37,7 @@ from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.instructions.errors import ImageNotFound, NotebookNotFound
 from jupyterlab_mlplat.core.instructions.rules import copy_names
 
-from .base import SidebarHandler
-from .profiles import RoleFirst
+from .base import RoleFirst, SidebarHandler
 
 INSTRUCTOR = "instructor"
 _HIDDEN = {404: "No such article, or not one the person may see (the same answer)."}

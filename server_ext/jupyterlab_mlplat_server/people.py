@@ -7,10 +7,10 @@ import tornado.web
 from jupyterlab_mlplat.api.openapi import operation
 from jupyterlab_mlplat.api.people import PeopleBody
 
-from .base import SidebarHandler
+from .base import RoleFirst, SidebarHandler
 
 
-class PeopleHandler(SidebarHandler):
+class PeopleHandler(RoleFirst):
     @operation(
         "Everybody the hub knows, with groups, roles and last activity (admins; read-only).",
         {200: (PeopleBody, "The people.")},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tornado.web
 
-from jupyterlab_mlplat.api.openapi import Query, operation, operation_of
+from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.api.profiles import (
     SLUG_PATH,
     PodPreview,
@@ -19,22 +19,8 @@ from jupyterlab_mlplat.api.profiles import (
     ProfileRecord,
     ProfileUpdate,
 )
-from jupyterlab_mlplat.core.kernel.errors import RoleRequired
 
-from .base import SidebarHandler
-
-
-class RoleFirst(SidebarHandler):
-    """Checks the role a verb declares before the verb runs (and so before its body is read)."""
-
-    async def prepare(self) -> None:  # type: ignore[override]  # as SidebarHandler.prepare
-        await super().prepare()
-        op = operation_of(type(self), (self.request.method or "").lower())
-        if op is None or not op.role or self._finished:
-            return
-        me = await self.client.me()
-        if op.role not in me.roles:
-            raise RoleRequired(f"Only platform {op.role}s may do this.", params={"role": op.role})
+from .base import RoleFirst, SidebarHandler
 
 
 class ProfilesHandler(RoleFirst):

@@ -35,8 +35,7 @@ from jupyterlab_mlplat.core.models.service import ModelService
 from jupyterlab_mlplat.core.reviews.records import MAX_DIFF
 from jupyterlab_mlplat.core.reviews.rules import publication_id as checked_id
 
-from .base import SidebarHandler
-from .profiles import RoleFirst
+from .base import RoleFirst, SidebarHandler
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import tornado.web
 from jupyterlab_mlplat.api.openapi import operation
 from jupyterlab_mlplat.api.settings import KEY_PATH, SettingBody, SettingChange, SettingsList
 
-from .base import SidebarHandler
+from .base import RoleFirst, SidebarHandler
 
 
-class SettingsHandler(SidebarHandler):
+class SettingsHandler(RoleFirst):
     @operation(
         "Every live setting, and the hub's policy shown read-only (admins).",
         {200: (SettingsList, "The settings.")},
@@ -21,7 +21,7 @@ class SettingsHandler(SidebarHandler):
         self.write_model(await self.client.settings())
 
 
-class SettingHandler(SidebarHandler):
+class SettingHandler(RoleFirst):
     @operation(
         "Change a setting (null: back to its default) at the revision shown (admins).",
         {200: (SettingBody, "The setting as it is now.")},
