@@ -79,10 +79,10 @@ def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(
-    scope="module",
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
+#: the routes over HTTP on PostgreSQL only: the store's behaviour on both databases is
+#: tests/deployments/test_service.py's, and these ~40 real-server tests on SQLite too took 3.5
+#: minutes of a CI that must stay under 25
+@pytest.fixture(scope="module", params=[pytest.param("postgresql", marks=pytest.mark.postgres)])
 def platform(
     request: pytest.FixtureRequest,
     embedded_hub: Hub,
