@@ -13,6 +13,7 @@ from jupyterlab_mlplat.api.audit import (
     AuditActions,
     AuditPageBody,
     filters_of,
+    raw_arguments,
 )
 from jupyterlab_mlplat.api.openapi import operation
 
@@ -24,7 +25,8 @@ _ERRORS = {400: "A filter is not valid, or from is after until (`params.field` n
 class _Filtered(RoleFirst):
     def filters(self) -> dict[str, str | None]:
         """The filters as sent, once they passed the log's rules."""
-        sent = {query.name: self.get_argument(query.name, None) for query in FILTERS}
+        argument = raw_arguments(self.request.query_arguments)
+        sent = {query.name: argument(query.name) for query in FILTERS}
         filters_of(sent.get)
         return sent
 

@@ -235,3 +235,13 @@ async def test_without_a_hub_the_people_are_those_the_platform_has_seen(
     assert {"adam", "alice"} <= set(people)
     assert people["adam"]["groups"] == [] and people["adam"]["hub_roles"] == []
     assert "admin" in people["adam"]["roles"] and "admin" not in people["alice"]["roles"]
+
+
+@pytest.mark.parametrize("route", ["api/v1/audit", "api/v1/audit/export"])
+async def test_a_control_character_in_a_filter_is_refused_as_sent(
+    platform: Platform, route: str
+) -> None:
+    """The web framework turns a query's control characters into spaces; the filters are read
+    as sent, so ``deployment\\x12`` is refused naming the field, not searched as another name."""
+    refused = await platform.call("GET", f"{route}?object_type=deployment%12", expect=400)
+    assert (refused["reason"], refused["params"]["field"]) == ("text_invalid", "object_type")

@@ -10,6 +10,7 @@ from jupyterlab_mlplat.api.audit import (
     AuditActions,
     AuditPageBody,
     filters_of,
+    raw_arguments,
 )
 from jupyterlab_mlplat.api.openapi import operation
 from jupyterlab_mlplat.core.kernel.identity import Role
@@ -30,7 +31,7 @@ class AuditHandler(PlatformHandler):
         errors=_ERRORS,
     )
     async def get(self) -> None:
-        filters = filters_of(lambda name: self.get_query_argument(name, None))
+        filters = filters_of(raw_arguments(self.request.query_arguments))
         page = self.int_argument("page") if self.get_query_argument("page", "") else 1
         found = await self.run(self.services.audit.page, self.identity, filters, page)
         self.send_model(AuditPageBody.of(found))
@@ -61,7 +62,7 @@ class AuditExportHandler(PlatformHandler):
         errors=_ERRORS,
     )
     async def get(self) -> None:
-        filters = filters_of(lambda name: self.get_query_argument(name, None))
+        filters = filters_of(raw_arguments(self.request.query_arguments))
         chunks = await self.run(self.services.audit.export, self.identity, filters)
         self.set_header("Content-Type", "text/csv; charset=UTF-8")
         self.set_header("Content-Disposition", 'attachment; filename="audit.csv"')
