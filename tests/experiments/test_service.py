@@ -1,3 +1,6 @@
+import asyncio
+from typing import cast
+
 import pytest
 
 from jupyterlab_mlplat.core.experiments import rules
@@ -115,3 +118,74 @@ def test_git_tags_that_name_no_repository_are_not_listed() -> None:
     assert rules.shown_tags({"mlflow.source.git.commit": "abc"}) == {
         "mlflow.source.git.commit": "abc"
     }
+
+
+# --- a run page's two reads share one tracker call -------------------------------------------
+
+
+class _HeldTracker:
+    """The core's tracker port, answering ``get_run`` only when the test lets it: the two reads
+    of a run page are then under way together however loaded the machine is (the browser-level
+    test in test_sidebar_api.py depends on the scheduler for that)."""
+
+    def __init__(self) -> None:
+        from jupyterlab_mlplat.core.experiments.records import RunData
+
+        self.run = RunData(
+            id="a" * 32, name="r", experiment_id="1", status="FINISHED", start_time=1,
+            end_time=2, user="alice", artifact_uri="s3://b/1", metrics={"loss": 0.5, "acc": 0.9},
+        )  # fmt: skip
+        self.release = asyncio.Event()
+        self.runs_asked = 0
+        self.histories_asked: list[str] = []
+
+    async def get_run(self, run_id: str) -> object:
+        self.runs_asked += 1
+        await self.release.wait()
+        return self.run
+
+    async def metric_history(self, run_id: str, key: str) -> list[object]:
+        from jupyterlab_mlplat.core.experiments.records import MetricPoint
+
+        self.histories_asked.append(key)
+        return [MetricPoint(step=0, value=1.0, timestamp=1)]
+
+
+@pytest.mark.asyncio
+async def test_reads_of_a_run_under_way_together_share_one_tracker_call_and_none_is_kept() -> None:
+    from typing import Any
+
+    from jupyterlab_mlplat.core.experiments.service import ExperimentService
+
+    tracker = _HeldTracker()
+    service = ExperimentService(cast(Any, tracker), user="alice")
+    page = asyncio.gather(service.run("a" * 32), service.metric_histories("a" * 32))
+    for _ in range(5):  # let both reach the tracker
+        await asyncio.sleep(0)
+    tracker.release.set()
+    detail, histories = await page
+    assert tracker.runs_asked == 1
+    assert detail.id == "a" * 32
+    assert sorted(histories.histories) == ["acc", "loss"]
+    # the answer is not kept: a later read (a Refresh) asks the tracker again
+    await service.run("a" * 32)
+    assert tracker.runs_asked == 2
+
+
+@pytest.mark.asyncio
+async def test_a_closed_page_does_not_cancel_the_read_another_request_shares() -> None:
+    from typing import Any
+
+    from jupyterlab_mlplat.core.experiments.service import ExperimentService
+
+    tracker = _HeldTracker()
+    service = ExperimentService(cast(Any, tracker), user="alice")
+    first = asyncio.ensure_future(service.run("a" * 32))
+    second = asyncio.ensure_future(service.metric_histories("a" * 32))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    first.cancel()
+    tracker.release.set()
+    histories = await second
+    assert sorted(histories.histories) == ["acc", "loss"]
+    assert tracker.runs_asked == 1

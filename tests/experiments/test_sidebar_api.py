@@ -249,11 +249,13 @@ async def test_a_run_page_gets_every_history_it_charts_in_one_request(
     assert (code, body["reason"]) == (400, "run_id_invalid")
 
 
-async def test_a_run_page_s_two_requests_read_the_run_from_mlflow_once(
+async def test_a_run_page_s_two_requests_ask_mlflow_for_each_history_once(
     jp_fetch: Any, embedded_hub: Hub, seeded: Seeded
 ) -> None:
-    """The run page asks for the run and its histories at once; both need the run, and MLflow
-    (one worker) is asked for it once. Read from MLflow's own access log."""
+    """The run page asks for the run and its histories at once, through the hub to a real
+    MLflow: each history is read once, and the run at most once per request (once when the
+    two are under way together, which the scheduler decides: tests/experiments/test_service.py
+    holds the tracker to show they then share one call). Read from MLflow's own access log."""
     run_id = seeded.runs["high"]
     before = embedded_hub.log.stat().st_size
     run, histories = await asyncio.gather(
@@ -273,7 +275,7 @@ async def test_a_run_page_s_two_requests_read_the_run_from_mlflow_once(
             break
         await asyncio.sleep(0.2)
     assert asked("metrics/get-history") == 2  # one per metric
-    assert asked("runs/get") == 1
+    assert 1 <= asked("runs/get") <= 2
 
 
 async def test_artifacts_are_listed_previewed_and_html_is_never_rendered(
