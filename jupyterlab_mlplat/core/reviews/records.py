@@ -198,6 +198,10 @@ class NotificationKind(StrEnum):
     #: a deployment's requests drifted from its version's reference (``core/deployments/
     #: drift_service.py``): no publication; ``deployment`` names it, ``comment`` the features
     DRIFTED = "drifted"
+    #: a workspace held a GPU idle past the threshold (``core/analytics/usage_service.py``):
+    #: no publication; ``workspace`` names the server (``""`` the default), ``comment`` the
+    #: minutes it was idle
+    GPU_IDLE = "gpu_idle"
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,8 @@ class Notification:
     comment: str
     at: datetime
     deployment: str | None = None
+    #: the workspace's server name it is about (``gpu_idle``), else None
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,3 +237,4 @@ class NewNotification:
     action: Action | None = None
     comment: str = ""
     deployment: str | None = None
+    workspace: str | None = None
