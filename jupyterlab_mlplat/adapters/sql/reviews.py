@@ -182,6 +182,7 @@ def list_notifications(
             comment=row["comment"],
             at=_utc(row["at"]),
             deployment=row["deployment"],
+            workspace=row["workspace"],
         )
         for row in conn.execute(query).mappings()
     ]
@@ -345,6 +346,7 @@ class SqlReviewsTx(ReviewsTx):
                     "actor": self.actor,
                     "action": str(note.action) if note.action is not None else None,
                     "deployment": note.deployment,
+                    "workspace": note.workspace,
                     "comment": note.comment,
                     "at": at,
                 }

@@ -194,6 +194,7 @@ notifications = sa.Table(
     sa.Column("comment", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deployment", sa.String(40), nullable=True),
+    sa.Column("workspace", sa.String(255), nullable=True),  # 0012: news of a workspace
     sa.Index("ix_notifications_recipient", "recipient", "id"),
     sa.Index("ix_notifications_role", "recipient_role", "id"),
 )
@@ -429,3 +430,52 @@ settings = sa.Table(
 )
 sa.Index("ix_audit_actor", audit.c.actor, audit.c.id)
 sa.Index("ix_audit_action", audit.c.action, audit.c.id)
+
+# ---- usage samples (migration 0012): raw minutes for a retention, daily sums kept
+USAGE_SUMS = (
+    "minutes",
+    "cpu_requested_core_minutes",
+    "cpu_used_core_minutes",
+    "memory_requested_gib_minutes",
+    "memory_used_gib_minutes",
+    "gpu_minutes",
+    "idle_minutes",
+    "idle_gpu_minutes",
+)
+usage_samples = sa.Table(
+    "usage_samples",
+    metadata,
+    sa.Column("minute", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("owner", sa.String(255), primary_key=True),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("profile", sa.String(63), nullable=False),
+    sa.Column("minutes", sa.Float, nullable=False),
+    sa.Column("cpu_requested", sa.Float, nullable=False),
+    sa.Column("cpu_used", sa.Float, nullable=False),
+    sa.Column("memory_requested", sa.BigInteger, nullable=False),
+    sa.Column("memory_used", sa.BigInteger, nullable=False),
+    sa.Column("gpus", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("idle", sa.Boolean, nullable=False),
+    sa.Index("ix_usage_samples_owner", "owner", "minute"),
+)
+usage_daily = sa.Table(
+    "usage_daily",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("owner", sa.String(255), primary_key=True),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("profile", sa.String(63), primary_key=True),
+    *(sa.Column(name, sa.Float, nullable=False) for name in USAGE_SUMS),
+    sa.Index("ix_usage_daily_owner", "owner", "day"),
+)
+usage_idle_stretches = sa.Table(
+    "usage_idle_stretches",
+    metadata,
+    sa.Column("owner", sa.String(255), primary_key=True),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("notified", sa.Boolean, nullable=False),
+)

@@ -43,6 +43,7 @@ from .reviews import SqlReviewsIndex, SqlReviewsTx
 from .schema import audit, gitlab_tokens, profiles, users
 from .settings import SqlSettingsIndex, SqlSettingsTx
 from .traffic import SqlTrafficIndex, SqlTrafficTx
+from .usage import SqlUsageIndex, SqlUsageTx
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class _SqlTransaction(
     SqlInstructionsTx,
     SqlSettingsTx,
     SqlTrafficTx,
+    SqlUsageTx,
 ):
     """One database transaction; it implements the unit of work of every feature."""
 
@@ -272,6 +274,7 @@ class SqlStore(
     SqlSettingsIndex,
     SqlPeopleIndex,
     SqlTrafficIndex,
+    SqlUsageIndex,
     MetadataStore,
 ):
     """Every feature's store port on a SQLAlchemy engine."""
