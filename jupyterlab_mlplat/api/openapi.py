@@ -24,8 +24,19 @@ from .errors import WWW_AUTHENTICATE, ErrorBody, FieldReason
 VERBS = ("get", "post", "put", "patch", "delete")
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+@dataclass(frozen=True)
+class OrAlso:
+    """A model answered as JSON, or the same answer in another content type when the request
+    asks for it (``?format=csv``): both are documented under the one status."""
+
+    model: type[BaseModel]
+    content_type: str
+    schema: dict[str, Any]
+
+
 #: a response: a model, or a (content type, JSON schema) pair for bodies that are not models
-Response = type[BaseModel] | tuple[str, dict[str, Any]] | None
+Response = type[BaseModel] | tuple[str, dict[str, Any]] | OrAlso | None
 
 
 #: the largest whole number a query parameter takes unless it declares its own bounds
@@ -202,6 +213,12 @@ def _response(response: Response, description: str) -> dict[str, Any]:
     if isinstance(response, tuple):
         content_type, schema = response
         return {"description": description, "content": {content_type: {"schema": schema}}}
+    if isinstance(response, OrAlso):
+        content = {
+            "application/json": {"schema": _ref(response.model)},
+            response.content_type: {"schema": response.schema},
+        }
+        return {"description": description, "content": content}
     return {"description": description, "content": {"application/json": {"schema": _ref(response)}}}
 
 
@@ -259,6 +276,8 @@ def document(
             responses: dict[str, Any] = {}
             for status, (response, text) in sorted(op.responses.items()):
                 responses[str(status)] = _response(response, text)
+                if isinstance(response, OrAlso):
+                    response = response.model
                 if isinstance(response, type):
                     models[response.__name__] = response
                     answers.add(response.__name__)

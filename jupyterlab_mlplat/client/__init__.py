@@ -6,6 +6,7 @@ the same the platform writes, so the two cannot drift apart silently.
 
 from __future__ import annotations
 
+from .analytics import AnalyticsCalls
 from .apikeys import ApiKeyCalls
 from .audit import AuditCalls
 from .catalog import CatalogCalls
@@ -39,5 +40,6 @@ class PlatformClient(
     SettingsCalls,
     PeopleCalls,
     TrafficCalls,
+    AnalyticsCalls,
 ):
     """Every call of the platform API, for one token."""

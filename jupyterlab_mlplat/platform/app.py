@@ -30,6 +30,7 @@ from jupyterlab_mlplat.adapters.drift import MlflowDriftReferences, ScipyDriftSt
 from jupyterlab_mlplat.adapters.gitlab import GitLabApi
 from jupyterlab_mlplat.adapters.hub import HubApi
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
+from jupyterlab_mlplat.adapters.mlflow.activity import MlflowTeamActivity
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
@@ -38,6 +39,8 @@ from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.analytics.teams_service import TeamService
+from jupyterlab_mlplat.core.analytics.usage_service import UsageService
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
 from jupyterlab_mlplat.core.audit.service import AuditService
 from jupyterlab_mlplat.core.catalog.service import CatalogService
@@ -286,6 +289,11 @@ class PlatformApp(Application):
             self.log.info("no MLflow for the platform: publishing to the catalog is off")
             return None
         return PlatformMlflowRegistry(self.mlflow_url, secret)
+
+    def team_activity(self) -> MlflowTeamActivity | None:
+        """MLflow's side of the team figures (runs, registered versions), or None without it."""
+        registry = self.platform_registry()
+        return MlflowTeamActivity(registry) if registry is not None else None
 
     def catalog_publisher(self) -> CatalogPublisher | None:
         """The reviews room's registry: snapshots read as authors, publishing as the platform."""
@@ -697,6 +705,8 @@ class PlatformApp(Application):
             traffic=TrafficService(
                 store, store, TrafficSettings(retention_days=self.traffic_retention_days)
             ),
+            teams=TeamService(store, self.team_activity()),
+            usage=UsageService(store, store),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:

@@ -22,6 +22,8 @@ from jupyterlab_mlplat.api.errors import error_headers, error_reply, where_it_fa
 from jupyterlab_mlplat.api.openapi import declared_query, declared_verbs, operation_of
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, begin_request
 from jupyterlab_mlplat.core.accounts.service import AccountService
+from jupyterlab_mlplat.core.analytics.teams_service import TeamService
+from jupyterlab_mlplat.core.analytics.usage_service import UsageService
 from jupyterlab_mlplat.core.apikeys.errors import KeyNotAccepted
 from jupyterlab_mlplat.core.apikeys.rules import looks_like_key
 from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
@@ -77,6 +79,8 @@ class Services:
     apikeys: ApiKeyService
     drift: DriftService
     traffic: TrafficService
+    teams: TeamService
+    usage: UsageService
 
 
 class PlatformHandler(RequestHandler):

@@ -8,6 +8,7 @@ from typing import Any
 from jupyterlab_mlplat.api import openapi
 
 from . import (
+    analytics,
     apikeys,
     audit,
     catalog,
@@ -45,6 +46,7 @@ ROUTES: list[tuple[str, type[SidebarHandler]]] = [
     *drift.ROUTES,
     *traffic.ROUTES,
     *invocations.ROUTES,
+    *analytics.ROUTES,
 ]
 
 

@@ -32,6 +32,7 @@ from jupyterlab_mlplat.core.profiles.ports import ProfilesTx
 from jupyterlab_mlplat.core.profiles.records import StoredProfile
 from jupyterlab_mlplat.core.profiles.rules import Profile
 
+from .analytics import SqlTeamActivity
 from .apikeys import SqlApiKeysIndex, SqlApiKeysTx
 from .audit import SqlAuditIndex, audit_record
 from .catalog import SqlCatalogIndex, SqlCatalogTx
@@ -274,6 +275,7 @@ class SqlStore(
     SqlSettingsIndex,
     SqlPeopleIndex,
     SqlTrafficIndex,
+    SqlTeamActivity,
     SqlUsageIndex,
     MetadataStore,
 ):

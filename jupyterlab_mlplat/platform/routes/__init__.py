@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyterlab_mlplat.platform.base import PlatformHandler
 
 from . import (
+    analytics,
     apikeys,
     audit,
     catalog,
@@ -36,4 +37,5 @@ ROUTES: list[tuple[str, type[PlatformHandler]]] = [
     *audit.ROUTES,
     *settings.ROUTES,
     *people.ROUTES,
+    *analytics.ROUTES,
 ]

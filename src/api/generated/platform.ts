@@ -21,6 +21,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/idle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workloads that ran idle longest over a range of days (idle GPU hours first); as CSV with format=csv. */
+        get: operations["getIdle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team figures per person or team and per day, week or month: runs, registered versions, publications and their lead time, review turnaround, deployments, requests and errors; as CSV with format=csv. */
+        get: operations["getTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resources requested and used per team, profile or person over a range of days, and per day; as CSV with format=csv. */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apikeys": {
         parameters: {
             query?: never;
@@ -2485,7 +2536,7 @@ export interface components {
              * @description Stable machine-readable reason, e.g. `not_found`; clients translate it.
              * @enum {string}
              */
-            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "article_already" | "article_changed" | "article_exists" | "article_invalid" | "article_not_found" | "article_too_long" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "audience_unknown" | "audit_range_invalid" | "audit_time_invalid" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_invalid" | "deployment_name_taken" | "deployment_not_found" | "deployment_not_ready" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "drift_since_invalid" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "http_error" | "hub_unavailable" | "image_invalid" | "image_not_found" | "instructor_only" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_out_of_scope" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "language_invalid" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_server_failed" | "model_server_unreachable" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "next_article_unknown" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_invalid" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "people_hub_refused" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "position_taken" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "rate_limited" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "revision_not_found" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "setting_changed" | "setting_not_found" | "setting_out_of_range" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "task_unknown" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "traffic_range_invalid" | "traffic_report_invalid" | "transition_not_allowed" | "unavailable" | "unknown_product_action" | "unknown_route" | "version_not_published" | "version_not_ready";
+            reason: "admin_only" | "already_approved" | "apikey_id_invalid" | "apikey_not_found" | "article_already" | "article_changed" | "article_exists" | "article_invalid" | "article_not_found" | "article_too_long" | "artifact_not_found" | "artifact_path_outside_run" | "artifact_store_not_writable" | "audience_unknown" | "audit_range_invalid" | "audit_time_invalid" | "author_only" | "body_invalid" | "body_not_json" | "body_too_deep" | "body_too_large" | "card_incomplete" | "card_invalid" | "catalog_entry_not_found" | "catalog_name_missing" | "catalog_query_invalid" | "catalog_read_only" | "catalog_version_exists" | "catalog_version_not_found" | "comment_required" | "conflict" | "deployment_changed" | "deployment_logs_not_found" | "deployment_name_invalid" | "deployment_name_taken" | "deployment_not_found" | "deployment_not_ready" | "deployment_stopping" | "deployment_version_repeated" | "diff_too_large" | "drift_since_invalid" | "events_from_gateway_only" | "experiment_id_invalid" | "experiment_not_found" | "forbidden" | "git_already_a_repository" | "git_bad_branch_name" | "git_branch_exists" | "git_branch_not_pushed" | "git_changes_would_be_overwritten" | "git_commit_message_missing" | "git_detached_head" | "git_failed" | "git_merge_conflicts" | "git_no_commits" | "git_no_files_selected" | "git_no_remote" | "git_no_such_branch" | "git_no_such_file" | "git_no_such_folder" | "git_no_token_saved" | "git_not_a_repository" | "git_not_runnable" | "git_nothing_to_commit" | "git_outside_home" | "git_outside_repository" | "git_push_rejected" | "git_remote_exists" | "git_remote_unreachable" | "git_timed_out" | "git_token_refused" | "git_unreadable_notebook" | "gitlab_conflict" | "gitlab_failed" | "gitlab_forbidden" | "gitlab_name_taken" | "gitlab_not_configured" | "gitlab_not_found" | "gitlab_refused" | "gitlab_token_malformed" | "gitlab_token_missing" | "gitlab_token_refused" | "gitlab_token_unreadable" | "gitlab_unreachable" | "grouping_invalid" | "http_error" | "hub_unavailable" | "image_invalid" | "image_not_found" | "instructor_only" | "internal_error" | "invalid_input" | "key_deployment_not_yours" | "key_expired" | "key_expiry_invalid" | "key_limit_reached" | "key_not_accepted" | "key_not_active" | "key_out_of_scope" | "key_overlap_too_long" | "key_rate_limit_invalid" | "key_revoked" | "key_scope_missing" | "key_unknown" | "language_invalid" | "last_profile" | "logged_model_id_invalid" | "logged_model_not_found" | "merge_request_into_itself" | "merge_request_title_missing" | "metric_key_missing" | "mlflow_failed" | "mlflow_forbidden" | "mlflow_not_configured" | "mlflow_not_found" | "mlflow_refused" | "mlflow_token_refused" | "mlflow_unavailable" | "model_name_taken" | "model_not_found" | "model_registration_failed" | "model_run_id_invalid" | "model_server_failed" | "model_server_unreachable" | "model_version_invalid" | "model_version_not_found" | "name_invalid" | "next_article_unknown" | "no_canary" | "no_previous_revision" | "not_a_champion_candidate" | "not_a_notebook" | "not_authenticated" | "not_found" | "not_your_experiment" | "not_your_model" | "not_your_run" | "notebook_invalid" | "notebook_not_found" | "notebook_unreadable" | "notebooks_unavailable" | "own_work" | "page_size_out_of_range" | "page_token_invalid" | "people_hub_refused" | "period_invalid" | "platform_identity_reserved" | "platform_mismatch" | "platform_unreachable" | "position_taken" | "profile_changed" | "profile_exists" | "profile_invalid" | "profile_not_found" | "project_name_invalid" | "publication_changed" | "publication_id_invalid" | "publication_not_found" | "publication_open" | "publish_failed" | "query_not_boolean" | "query_not_integer" | "quota_exceeded" | "rate_limited" | "remote_not_a_project" | "remote_not_on_gitlab" | "reviewer_only" | "reviewer_or_admin_only" | "revision_not_found" | "role_required" | "run_column_invalid" | "run_id_invalid" | "run_not_found" | "run_sort_invalid" | "setting_changed" | "setting_not_found" | "setting_out_of_range" | "size_changed" | "size_in_use" | "size_invalid" | "size_name_taken" | "size_not_found" | "task_unknown" | "text_invalid" | "token_lacks_access" | "token_missing" | "token_refused" | "too_few_runs_to_compare" | "too_many_runs_to_compare" | "traffic_range_invalid" | "traffic_report_invalid" | "transition_not_allowed" | "unavailable" | "unknown_product_action" | "unknown_route" | "version_not_published" | "version_not_ready";
             /**
              * Request Id
              * @description Quote it to an administrator to find the log lines.
@@ -2634,6 +2685,79 @@ export interface components {
              * @description Seconds before the hub's idle culler stops an idle server; 0: no culler. Set in the hub's configuration (MLPLAT_IDLE_TIMEOUT on a cluster), not here.
              */
             server_idle_timeout: number;
+        };
+        /** IdleBody */
+        IdleBody: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * Rows
+             * @description The idlest first (idle GPU hours, then idle).
+             */
+            rows: components["schemas"]["IdleRowBody"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** IdleRowBody */
+        IdleRowBody: {
+            /**
+             * Cpu Efficiency
+             * @description Used / requested CPU; null: none requested.
+             */
+            cpu_efficiency: number | null;
+            /** Cpu Requested Core Hours */
+            cpu_requested_core_hours: number;
+            /** Cpu Used Core Hours */
+            cpu_used_core_hours: number;
+            /**
+             * Gpu Hours
+             * @description GPUs held x hours.
+             */
+            gpu_hours: number;
+            /**
+             * Idle Gpu Hours
+             * @description GPUs held x hours while idle.
+             */
+            idle_gpu_hours: number;
+            /**
+             * Idle Hours
+             * @description Hours a workload ran idle.
+             */
+            idle_hours: number;
+            /**
+             * Kind
+             * @description workspace or deployment.
+             */
+            kind: string;
+            /**
+             * Memory Efficiency
+             * @description Used / requested memory; null: none requested.
+             */
+            memory_efficiency: number | null;
+            /** Memory Requested Gib Hours */
+            memory_requested_gib_hours: number;
+            /** Memory Used Gib Hours */
+            memory_used_gib_hours: number;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Profile
+             * @description The workspace's profile, or the deployment's size.
+             */
+            profile: string;
+            /**
+             * Server Hours
+             * @description Hours workloads ran.
+             */
+            server_hours: number;
         };
         /** ImageBody */
         ImageBody: {
@@ -3023,7 +3147,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted";
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted" | "gpu_idle";
         /** NotificationList */
         NotificationList: {
             /**
@@ -4190,6 +4314,145 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** TeamRowBody */
+        TeamRowBody: {
+            /**
+             * Deployments
+             * @description Deployments created.
+             */
+            deployments: number;
+            /**
+             * Error Rate
+             * @description errors / requests; null: no requests.
+             */
+            error_rate: number | null;
+            /**
+             * Errors
+             * @description Of those, answered with an error (4xx, 5xx, 429).
+             */
+            errors: number;
+            /**
+             * Key
+             * @description The person or team.
+             */
+            key: string;
+            /**
+             * Lead Time Hours
+             * @description Median hours from first submission to publication; null: none published.
+             */
+            lead_time_hours: number | null;
+            /**
+             * Period
+             * Format: date
+             * @description The first day of the period (a Monday for a week).
+             */
+            period: string;
+            /**
+             * Publications
+             * @description Publications published.
+             */
+            publications: number;
+            /**
+             * Requests
+             * @description Requests the person's (team's) deployments served.
+             */
+            requests: number;
+            /**
+             * Review Turnaround Hours
+             * @description Median hours from a submission to the first decision; null: none decided.
+             */
+            review_turnaround_hours: number | null;
+            /**
+             * Runs
+             * @description MLflow runs started.
+             */
+            runs: number;
+            /**
+             * Versions Registered
+             * @description Model versions registered.
+             */
+            versions_registered: number;
+        };
+        /** TeamTotalBody */
+        TeamTotalBody: {
+            /**
+             * Deployments
+             * @description Deployments created.
+             */
+            deployments: number;
+            /**
+             * Error Rate
+             * @description errors / requests; null: no requests.
+             */
+            error_rate: number | null;
+            /**
+             * Errors
+             * @description Of those, answered with an error (4xx, 5xx, 429).
+             */
+            errors: number;
+            /**
+             * Key
+             * @description The person or team.
+             */
+            key: string;
+            /**
+             * Lead Time Hours
+             * @description Median hours from first submission to publication; null: none published.
+             */
+            lead_time_hours: number | null;
+            /**
+             * Publications
+             * @description Publications published.
+             */
+            publications: number;
+            /**
+             * Requests
+             * @description Requests the person's (team's) deployments served.
+             */
+            requests: number;
+            /**
+             * Review Turnaround Hours
+             * @description Median hours from a submission to the first decision; null: none decided.
+             */
+            review_turnaround_hours: number | null;
+            /**
+             * Runs
+             * @description MLflow runs started.
+             */
+            runs: number;
+            /**
+             * Versions Registered
+             * @description Model versions registered.
+             */
+            versions_registered: number;
+        };
+        /** TeamsBody */
+        TeamsBody: {
+            /** By */
+            by: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Grain */
+            grain: string;
+            /**
+             * Rows
+             * @description Per key and period; empty periods left out.
+             */
+            rows: components["schemas"]["TeamRowBody"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Totals
+             * @description Per key over the whole range.
+             */
+            totals: components["schemas"]["TeamTotalBody"][];
+        };
         /**
          * TitleText
          * @description A title in English and Russian; at least one is written.
@@ -4432,6 +4695,122 @@ export interface components {
             /** @default null */
             shadow: components["schemas"]["ShadowBody"] | null;
         };
+        /** UsageBody */
+        UsageBody: {
+            /** By */
+            by: string;
+            /**
+             * Days
+             * @description Every day of the range, zeros included.
+             */
+            days: components["schemas"]["UsageDayBody"][];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Kind */
+            kind: string;
+            /** Rows */
+            rows: components["schemas"]["UsageRowBody"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** UsageDayBody */
+        UsageDayBody: {
+            /**
+             * Cpu Efficiency
+             * @description Used / requested CPU; null: none requested.
+             */
+            cpu_efficiency: number | null;
+            /** Cpu Requested Core Hours */
+            cpu_requested_core_hours: number;
+            /** Cpu Used Core Hours */
+            cpu_used_core_hours: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Gpu Hours
+             * @description GPUs held x hours.
+             */
+            gpu_hours: number;
+            /**
+             * Idle Gpu Hours
+             * @description GPUs held x hours while idle.
+             */
+            idle_gpu_hours: number;
+            /**
+             * Idle Hours
+             * @description Hours a workload ran idle.
+             */
+            idle_hours: number;
+            /**
+             * Memory Efficiency
+             * @description Used / requested memory; null: none requested.
+             */
+            memory_efficiency: number | null;
+            /** Memory Requested Gib Hours */
+            memory_requested_gib_hours: number;
+            /** Memory Used Gib Hours */
+            memory_used_gib_hours: number;
+            /**
+             * Server Hours
+             * @description Hours workloads ran.
+             */
+            server_hours: number;
+        };
+        /** UsageRowBody */
+        UsageRowBody: {
+            /**
+             * Cpu Efficiency
+             * @description Used / requested CPU; null: none requested.
+             */
+            cpu_efficiency: number | null;
+            /** Cpu Requested Core Hours */
+            cpu_requested_core_hours: number;
+            /** Cpu Used Core Hours */
+            cpu_used_core_hours: number;
+            /**
+             * Gpu Hours
+             * @description GPUs held x hours.
+             */
+            gpu_hours: number;
+            /**
+             * Idle Gpu Hours
+             * @description GPUs held x hours while idle.
+             */
+            idle_gpu_hours: number;
+            /**
+             * Idle Hours
+             * @description Hours a workload ran idle.
+             */
+            idle_hours: number;
+            /**
+             * Key
+             * @description The team, profile (or deployment size) or person.
+             */
+            key: string;
+            /**
+             * Memory Efficiency
+             * @description Used / requested memory; null: none requested.
+             */
+            memory_efficiency: number | null;
+            /** Memory Requested Gib Hours */
+            memory_requested_gib_hours: number;
+            /** Memory Used Gib Hours */
+            memory_used_gib_hours: number;
+            /**
+             * Server Hours
+             * @description Hours workloads ran.
+             */
+            server_hours: number;
+        };
         /** VersionSeriesBody */
         VersionSeriesBody: {
             /**
@@ -4489,6 +4868,268 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    getIdle: {
+        parameters: {
+            query?: {
+                /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
+                from?: string;
+                /** @description The last day of the range, included (today if not given). A day, YYYY-MM-DD (UTC). */
+                to?: string;
+                /** @description How many workloads, the idlest first (10 if not given). */
+                limit?: number;
+                /** @description json (the default) or csv: the same rows as CSV, to download. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The idlest workloads the caller may see. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleBody"];
+                    "text/csv": string;
+                };
+            };
+            /** @description A date is not one, the range ends before it starts or is longer than a year (period_invalid), or a grouping is not one of those listed (grouping_invalid); `params.field` names the parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A source of the figures (MLflow, the database) did not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getTeams: {
+        parameters: {
+            query?: {
+                /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
+                from?: string;
+                /** @description The last day of the range, included (today if not given). A day, YYYY-MM-DD (UTC). */
+                to?: string;
+                /** @description Rows per person (the default) or team. */
+                by?: "person" | "team";
+                /** @description Periods of a day (the default), a week (from Monday) or a month. */
+                grain?: "day" | "week" | "month";
+                /** @description json (the default) or csv: the same rows as CSV, to download. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows the caller may see, and each key's totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamsBody"];
+                    "text/csv": string;
+                };
+            };
+            /** @description A date is not one, the range ends before it starts or is longer than a year (period_invalid), or a grouping is not one of those listed (grouping_invalid); `params.field` names the parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A source of the figures (MLflow, the database) did not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
+                from?: string;
+                /** @description The last day of the range, included (today if not given). A day, YYYY-MM-DD (UTC). */
+                to?: string;
+                /** @description Rows per team (the default), profile or person. */
+                by?: "team" | "profile" | "person";
+                /** @description Which workloads: all (the default), workspaces or deployments. */
+                kind?: "all" | "workspace" | "deployment";
+                /** @description json (the default) or csv: the same rows as CSV, to download. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows the caller may see, and every day's sums. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageBody"];
+                    "text/csv": string;
+                };
+            };
+            /** @description A date is not one, the range ends before it starts or is longer than a year (period_invalid), or a grouping is not one of those listed (grouping_invalid); `params.field` names the parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one nobody issued (wrong, expired, revoked); `WWW-Authenticate` says how. */
+            401: {
+                headers: {
+                    /** @description The schemes the API takes, e.g. `Bearer realm="jupyterlab-mlplat", Token realm="jupyterlab-mlplat"`. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A valid token that does not grant this: a role the caller lacks, or no access. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A conflicting change; reload and retry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A source of the figures (MLflow, the database) did not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
