@@ -19,7 +19,8 @@ What is emulated, and why it matters to the code under test:
   the process), which is the window in which spawners see a terminating pod.
 
 Served: core/v1, apps/v1 Deployments (with ``scale``), autoscaling/v2
-HorizontalPodAutoscalers, apiextensions.k8s.io/v1 CustomResourceDefinitions and the custom
+HorizontalPodAutoscalers, ``metrics.k8s.io/v1beta1`` PodMetrics (what a test sets with
+:meth:`KubeAPI.set_pod_usage`), apiextensions.k8s.io/v1 CustomResourceDefinitions and the custom
 resources of every CRD created (validated against its ``openAPIV3Schema`` with unknown fields
 refused; see :mod:`tests.standins.kube.kserve_crd` for KServe's), with discovery under
 ``/apis``. RBAC only as refusals a test asks for (:meth:`KubeAPI.forbid`). With the kubelet,
@@ -135,6 +136,8 @@ KINDS = {
         ),
     )
 }
+#: the metrics server's API (PodMetrics), served read-only beside the stored kinds
+METRICS_GROUP = ("metrics.k8s.io", "v1beta1")
 #: DELETE of these answers the object (as the real apiserver and the clients' return types do)
 DELETE_RETURNS_OBJECT = {"pods", "persistentvolumeclaims", "services", "serviceaccounts"}
 #: the verbs a request needs, as RBAC names them (for :meth:`KubeAPI.forbid`)
@@ -1011,6 +1014,9 @@ class KubeAPI:
         #: gives a new Service its cluster IP (set by a service proxy that listens there)
         self.allocate_cluster_ip: Callable[[Obj], str | None] | None = None
         self.store = Store(self)
+        #: what the metrics server reports of each pod, set by :meth:`set_pod_usage`:
+        #: (namespace, pod) -> container -> {"cpu": ..., "memory": ...}
+        self.pod_usage: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
         self.kubelet: Kubelet | None = None
         #: the Deployment and InferenceService controllers and the service proxy (with the
         #: kubelet)
@@ -1194,6 +1200,26 @@ class KubeAPI:
         }
         return self.create(node)
 
+    def set_pod_usage(
+        self,
+        namespace: str,
+        pod: str,
+        cpu: str = "0",
+        memory: str = "0",
+        container: str | None = None,
+    ) -> None:
+        """What ``metrics.k8s.io`` reports the pod's container (its first by default) uses,
+        in the metrics server's own quantities (``"250m"``, ``"1234567n"``, ``"512Mi"``).
+        A running pod whose usage was never set is not listed: the metrics server has not
+        scraped it yet."""
+
+        def set_usage() -> None:
+            obj = self.store.get("pods", namespace, pod)
+            name = container or obj["spec"]["containers"][0]["name"]
+            self.pod_usage.setdefault((namespace, pod), {})[name] = {"cpu": cpu, "memory": memory}
+
+        self.call(set_usage)
+
     def forbid(self, verb: str, resource: str) -> None:
         """Refuse ``verb`` (get, list, watch, create, update, patch, delete) on ``resource``
         (``deployments``, ``pods/log``) with 403, worded as RBAC words it: a service account
@@ -1274,7 +1300,9 @@ class KubeAPI:
             )
         kinds = self.store.kinds
         if path == "/apis":
-            groups = sorted({(k.group, k.version) for k in kinds.values() if k.group})
+            groups = sorted(
+                {(k.group, k.version) for k in kinds.values() if k.group} | {METRICS_GROUP}
+            )
             return _json(
                 {
                     "kind": "APIGroupList",
@@ -1282,6 +1310,8 @@ class KubeAPI:
                     "groups": [_api_group(group, version) for group, version in groups],
                 }
             )
+        if path == "/apis/metrics.k8s.io" or path.startswith("/apis/metrics.k8s.io/"):
+            return self._metrics(request, path.removeprefix("/apis/metrics.k8s.io"))
         if path.startswith("/api/v1"):
             group, version, rest = "", "v1", path.removeprefix("/api/v1")
         elif match := re.fullmatch(r"/apis/([^/]+)(?:/([^/]+))?(/.*)?", path):
@@ -1309,6 +1339,78 @@ class KubeAPI:
         if len(parts) == 1:
             return await self._collection(request, info, namespace)
         return await self._item(request, info, namespace, parts[1], "/".join(parts[2:]))
+
+    def _metrics(self, request: web.Request, rest: str) -> web.StreamResponse:
+        """``metrics.k8s.io/v1beta1`` PodMetrics as the metrics server serves them (read-only):
+        the running pods whose usage a test set, listed per namespace or cluster-wide (with
+        ``labelSelector``), or one by name."""
+        group, version = METRICS_GROUP
+        if rest in ("", "/"):
+            return _json(_api_group(group, version))
+        parts = rest.strip("/").split("/")
+        if parts[0] != version:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        parts = parts[1:]
+        if not parts:
+            return _json(
+                {
+                    "kind": "APIResourceList",
+                    "groupVersion": f"{group}/{version}",
+                    "resources": [
+                        {
+                            "name": "pods",
+                            "singularName": "",
+                            "namespaced": True,
+                            "kind": "PodMetrics",
+                            "verbs": ["get", "list"],
+                        }
+                    ],
+                }
+            )
+        namespace = ""
+        if parts[0] == "namespaces" and len(parts) >= 3:
+            namespace, parts = parts[1], parts[2:]
+        if parts[0] != "pods" or len(parts) > 2 or request.method != "GET":
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        info = Kind("PodMetrics", "pods", True, False, (), group, version)
+        self._authorize("get" if len(parts) == 2 else "list", info, namespace)
+        labels = parse_label_selector(request.query.get("labelSelector", ""))
+        items = [
+            metrics
+            for pod in self.store.select("pods", namespace or None)
+            if labels_match(labels, pod["metadata"].get("labels") or {})
+            and (metrics := self._pod_metrics(pod)) is not None
+        ]
+        if len(parts) == 2:
+            found = [m for m in items if m["metadata"]["name"] == parts[1]]
+            if not found:
+                raise ApiError(404, "NotFound", f'podmetrics.metrics.k8s.io "{parts[1]}" not found')
+            return _json({"kind": "PodMetrics", "apiVersion": f"{group}/{version}", **found[0]})
+        return _json(
+            {
+                "kind": "PodMetricsList",
+                "apiVersion": f"{group}/{version}",
+                "metadata": {},
+                "items": items,
+            }
+        )
+
+    def _pod_metrics(self, pod: Obj) -> Obj | None:
+        meta = pod["metadata"]
+        usage = self.pod_usage.get((meta.get("namespace", ""), meta["name"]))
+        if usage is None or (pod.get("status") or {}).get("phase") != "Running":
+            return None
+        return {
+            "metadata": {
+                "name": meta["name"],
+                "namespace": meta.get("namespace", ""),
+                "labels": dict(meta.get("labels") or {}),
+                "creationTimestamp": now(),
+            },
+            "timestamp": now(),
+            "window": "30s",
+            "containers": [{"name": name, "usage": dict(u)} for name, u in usage.items()],
+        }
 
     async def _body(self, request: web.Request) -> Any:
         raw = await request.read()

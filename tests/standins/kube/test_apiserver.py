@@ -302,3 +302,41 @@ async def test_kubernetes_asyncio_lists_and_watches(api: KubeAPI, tmp_path: Path
         await core.create_namespaced_pod("default", pod("during"))
         await core.delete_namespaced_pod("during", "default")
         assert await watching == [("ADDED", "during"), ("DELETED", "during")]
+
+
+def test_pod_metrics_of_running_pods_as_the_metrics_server_serves_them(
+    v1: client.CoreV1Api, api: KubeAPI
+) -> None:
+    for name, app in (("web", "web"), ("db", "db"), ("new", "web")):
+        v1.create_namespaced_pod("default", pod(name, metadata={"labels": {"app": app}}))
+    for name in ("web", "db", "new"):
+        v1.patch_namespaced_pod_status(name, "default", {"status": {"phase": "Running"}})
+    api.set_pod_usage("default", "web", cpu="250m", memory="512Mi")
+    api.set_pod_usage("default", "db", cpu="1234567n", memory="1Gi")
+    metrics = client.CustomObjectsApi(v1.api_client)
+
+    listed = metrics.list_namespaced_custom_object("metrics.k8s.io", "v1beta1", "default", "pods")
+    assert listed["kind"] == "PodMetricsList"
+    usage = {m["metadata"]["name"]: m["containers"] for m in listed["items"]}
+    # "new" was never scraped: not listed, as a metrics server's fresh pod is not
+    assert usage == {
+        "web": [{"name": "main", "usage": {"cpu": "250m", "memory": "512Mi"}}],
+        "db": [{"name": "main", "usage": {"cpu": "1234567n", "memory": "1Gi"}}],
+    }
+    web = metrics.list_namespaced_custom_object(
+        "metrics.k8s.io", "v1beta1", "default", "pods", label_selector="app=web"
+    )
+    assert [m["metadata"]["name"] for m in web["items"]] == ["web"]
+    one = metrics.get_namespaced_custom_object("metrics.k8s.io", "v1beta1", "default", "pods", "db")
+    assert (one["kind"], one["window"]) == ("PodMetrics", "30s")
+    with pytest.raises(ApiException) as missing:
+        metrics.get_namespaced_custom_object("metrics.k8s.io", "v1beta1", "default", "pods", "new")
+    assert missing.value.status == 404
+    everywhere = metrics.list_cluster_custom_object("metrics.k8s.io", "v1beta1", "pods")
+    assert len(everywhere["items"]) == 2
+    groups = client.ApisApi(v1.api_client).get_api_versions()
+    assert "metrics.k8s.io" in [g.name for g in groups.groups]
+
+    v1.patch_namespaced_pod_status("web", "default", {"status": {"phase": "Succeeded"}})
+    listed = metrics.list_namespaced_custom_object("metrics.k8s.io", "v1beta1", "default", "pods")
+    assert [m["metadata"]["name"] for m in listed["items"]] == ["db"]  # running pods only
