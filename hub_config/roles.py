@@ -57,7 +57,17 @@ c.JupyterHub.load_roles = [
     {
         "name": "mlplat-platform",
         "services": ["mlplat"],
-        "scopes": ["list:users", "read:users", "list:groups", "read:groups", "read:roles"],
+        "scopes": [
+            "list:users",
+            "read:users",
+            "list:groups",
+            "read:groups",
+            "read:roles",
+            # the usage sampler: every running server's profile and last activity, and the
+            # embedded spawner's pid of it (its state) to measure the process
+            "read:servers",
+            "admin:server_state",
+        ],
     },
     # the spawner reads the live profiles from the platform with this service's token
     {

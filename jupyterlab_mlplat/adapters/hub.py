@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+from jupyterlab_mlplat.core.analytics.ports import RunningServer
 from jupyterlab_mlplat.core.kernel.errors import Unavailable
 from jupyterlab_mlplat.core.people.errors import HubRefused
 from jupyterlab_mlplat.core.people.records import Directory, HubGroup, HubUser
@@ -71,12 +72,12 @@ class HubApi:
         except ValueError:
             raise Unavailable("JupyterHub answered with a body that is not JSON.") from None
 
-    async def _all(self, path: str) -> list[dict[str, Any]]:
+    async def _all(self, path: str, query: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every item of a list the hub may page (a list it does not page comes whole)."""
         items: list[dict[str, Any]] = []
         offset = 0
         for _ in range(MAX_PAGES):
-            answer = await self._get(path, {"offset": offset, "limit": PAGE})
+            answer = await self._get(path, {**(query or {}), "offset": offset, "limit": PAGE})
             if isinstance(answer, list):
                 return items + answer
             page = answer.get("items") or []
@@ -104,3 +105,28 @@ class HubApi:
             ),
             groups=tuple(HubGroup(str(g["name"]), _names(g.get("roles"))) for g in groups),
         )
+
+    async def servers(self) -> list[RunningServer]:
+        """Every running server (``core.analytics.ports.HubServers``), for the usage sampler:
+        its profile and last activity (the scope ``read:servers``) and, from the spawner's
+        state, the local process spawner's pid (``admin:server_state``; absent without it)."""
+        found = []
+        # ``state=active``: only users with a server running or starting, each with its servers
+        for user in await self._all("users", {"state": "active"}):
+            if user.get("kind", "user") != "user":
+                continue
+            for name, server in (user.get("servers") or {}).items():
+                if not server.get("ready") and not server.get("started"):
+                    continue
+                options = server.get("user_options") or {}
+                pid = (server.get("state") or {}).get("pid")
+                found.append(
+                    RunningServer(
+                        owner=str(user["name"]),
+                        name=str(name or ""),
+                        profile=str(options.get("profile") or ""),
+                        last_activity=_time(server.get("last_activity")),
+                        pid=pid if isinstance(pid, int) and pid > 0 else None,
+                    )
+                )
+        return found

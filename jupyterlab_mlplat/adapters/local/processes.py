@@ -389,6 +389,21 @@ class LocalProcessDeployer:
             lines.extend(f"[replica {replica.index}] {line}" for line in kept)
         return "\n".join(lines)
 
+    def running(self) -> list[tuple[Workload, list[int]]]:
+        """Every workload with the pids of its replicas' processes running now (a retiring
+        generation still serving too): what the usage sampler measures."""
+        return [
+            (
+                state.spec,
+                [
+                    r.process.pid
+                    for r in (*state.current, *state.retiring)
+                    if r.process is not None and r.process.returncode is None
+                ],
+            )
+            for state in self._workloads.values()
+        ]
+
     async def close(self) -> None:
         """Stop every replica (SIGTERM, then SIGKILL after the grace period) and wait."""
         self._closed = True

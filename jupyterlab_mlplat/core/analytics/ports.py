@@ -20,6 +20,27 @@ from .usage import Observation, Sample, UsageSums, WorkloadKind
 SumBy = Literal["owner", "profile", "day"]
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    """A single-user server as the hub records it."""
+
+    owner: str
+    #: ``""`` for a person's default server
+    name: str
+    #: the profile it was started with (its ``user_options``), ``""`` when none
+    profile: str
+    #: the hub's record of its last activity (kernels, terminals, requests)
+    last_activity: datetime | None
+    #: the spawner's process id (embedded: the local process spawner's state), else None
+    pid: int | None = None
+
+
+class HubServers(Protocol):
+    async def servers(self) -> list[RunningServer]:
+        """Every server the hub has started and not stopped (``Unavailable`` when the hub
+        does not answer or refuses)."""
+
+
 class UsageSource(Protocol):
     async def observe(self) -> list[Observation]:
         """Every workload running now with what it requested and used over the last interval;

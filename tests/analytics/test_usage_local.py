@@ -1,0 +1,131 @@
+"""The embedded source over real processes: a busy-loop Python process measured with psutil
+uses more than half a core, an idle one next to nothing, each as the workspace or the model
+server it stands for, with what its profile or size requested; the sampler then counts the
+idle one idle."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+from jupyterlab_mlplat.adapters.local.usage import LocalUsage, ProcessMeter
+from jupyterlab_mlplat.core.analytics.ports import RunningServer
+from jupyterlab_mlplat.core.analytics.usage import WorkloadKind
+from jupyterlab_mlplat.core.deployments.records import ModelSource, Resources, Workload
+from jupyterlab_mlplat.core.profiles.rules import Profile
+
+pytestmark = pytest.mark.asyncio
+
+BUSY = "while True: pass"
+#: a child of its own under the idle root: the whole tree is measured
+IDLE = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); time.sleep(600)"  # noqa: E501
+GPU = Profile.model_validate(
+    {
+        "slug": "gpu-1",
+        "display_name": "One GPU",
+        "image": "quay.io/jupyter/pytorch-notebook:cuda12-2026-11-16",
+        "cpu_guarantee": "2",
+        "cpu_limit": "4",
+        "mem_guarantee": "1Gi",
+        "mem_limit": "2Gi",
+        "gpu": 1,
+    }
+)
+
+
+@pytest.fixture
+def processes() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    started = {
+        "busy": subprocess.Popen([sys.executable, "-c", BUSY]),
+        "idle": subprocess.Popen([sys.executable, "-c", IDLE]),
+        "model": subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"]),
+    }
+    try:
+        yield started
+    finally:
+        for process in started.values():
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Servers:
+    """``HubServers`` as the hub would answer (the hub's own answer is ``adapters/hub.py``'s)."""
+
+    running: list[RunningServer] = field(default_factory=list)
+
+    async def servers(self) -> list[RunningServer]:
+        return self.running
+
+
+@dataclass
+class Replicas:
+    """``LocalReplicas``: the deployer's running model servers."""
+
+    running_now: list[tuple[Workload, list[int]]] = field(default_factory=list)
+
+    def running(self) -> list[tuple[Workload, list[int]]]:
+        return self.running_now
+
+
+async def test_busy_and_idle_processes_measured_with_psutil(
+    processes: dict[str, subprocess.Popen[bytes]],
+) -> None:
+    hours_ago = datetime(2026, 12, 1, tzinfo=UTC)
+    servers = Servers(
+        [
+            RunningServer("alice", "", "gpu-1", hours_ago, processes["busy"].pid),
+            RunningServer("bob", "gpu", "gpu-1", hours_ago, processes["idle"].pid),
+            RunningServer("carol", "", "gpu-1", None, None),  # no process known: left out
+        ]
+    )
+    source = ModelSource("churn-model", "1", "file:///nowhere")
+    workload = Workload(
+        "churn-api-v1", "churn-api", "alice", source, Resources(cpu="500m", memory="512Mi")
+    )
+    replicas = Replicas([(workload, [processes["model"].pid])])
+    usage = LocalUsage(servers, lambda: [GPU], replicas, sizes=lambda name: "small")
+
+    await usage.observe()  # the first pass counts from each process's start
+    await asyncio.sleep(2.0)
+    seen = {(o.kind, o.owner): o for o in await usage.observe()}
+
+    assert set(seen) == {
+        (WorkloadKind.WORKSPACE, "alice"),
+        (WorkloadKind.WORKSPACE, "bob"),
+        (WorkloadKind.DEPLOYMENT, "alice"),
+    }
+    busy, idle = seen[WorkloadKind.WORKSPACE, "alice"], seen[WorkloadKind.WORKSPACE, "bob"]
+    assert busy.cpu_used is not None and busy.cpu_used > 0.5  # a core's busy loop
+    assert idle.cpu_used is not None and idle.cpu_used < 0.05
+    assert (busy.cpu_requested, busy.memory_requested, busy.gpus) == (2.0, 2**30, 1)
+    assert idle.name == "gpu" and idle.profile == "gpu-1"
+    assert idle.memory_used is not None and idle.memory_used > 2 * 2**20  # two interpreters
+    model = seen[WorkloadKind.DEPLOYMENT, "alice"]
+    assert (model.name, model.profile, model.cpu_requested, model.memory_requested) == (
+        "churn-api",
+        "small",
+        0.5,
+        512 * 2**20,
+    )
+    assert model.cpu_used is not None and model.cpu_used < 0.05
+
+
+async def test_a_process_that_ended_is_left_out(
+    processes: dict[str, subprocess.Popen[bytes]],
+) -> None:
+    meter = ProcessMeter()
+    pid = processes["idle"].pid
+    assert meter.measure(pid) is not None
+    processes["idle"].kill()
+    processes["idle"].wait()
+    assert meter.measure(pid) is None
+    meter.sweep()
+    meter.sweep()
+    assert meter._seen == {}
