@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { adminPlugin } from './admin/plugin';
+import { analyticsPlugin } from './analytics/plugin';
 import { apiKeysPlugin } from './apikeys/plugin';
 import { catalogPlugin } from './catalog/plugin';
 import { deploymentsPlugin } from './deployments/plugin';
@@ -43,6 +44,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   apiKeysPlugin,
   deploymentsPlugin,
   instructionsPlugin,
+  analyticsPlugin,
   adminPlugin,
   upcomingPlugin
 ];

@@ -333,18 +333,44 @@ export interface IMetricChartProps {
  */
 export function MetricChart(props: IMetricChartProps): JSX.Element {
   const { metric, series, trans, xAxis } = props;
-  const canvasRef = React.useRef<HTMLCanvasElement>(null);
-  const [drawn, setDrawn] = React.useState(false);
   const config = React.useMemo(
-    () =>
-      metricChartConfig(
-        series,
-        chartTheme(canvasRef.current ?? document.body),
-        trans,
-        xAxis
-      ),
+    () => metricChartConfig(series, chartTheme(document.body), trans, xAxis),
     [series, trans, xAxis]
   );
+  const points = series.reduce((sum, line) => sum + line.points.length, 0);
+  const label =
+    config.type === 'bar'
+      ? trans.__('Bar chart of %1, one bar for each run', metric)
+      : trans.__(
+          'Line chart of %1: %2 lines, %3 points',
+          metric,
+          config.data.datasets.length,
+          points
+        );
+  return <ChartFigure caption={metric} label={label} config={config} />;
+}
+
+export interface IChartFigureProps {
+  /** The figure's caption (text, never HTML). */
+  caption: string;
+  /** What the canvas draws, for assistive technology. */
+  label: string;
+  /** What Chart.js draws; a new object draws the chart again. */
+  config: MetricChartConfig;
+  /** The canvas' height in pixels (bars of many groups); the stylesheet's otherwise. */
+  height?: number;
+}
+
+/**
+ * A Chart.js chart of any configuration in a captioned figure, drawn in its
+ * turn (one chart per animation frame) once the lazy chunk is loaded: the
+ * figure of `MetricChart`, and of a tab's own charts (bars of several
+ * datasets, say) that are no metric's history.
+ */
+export function ChartFigure(props: IChartFigureProps): JSX.Element {
+  const { caption, label, config, height } = props;
+  const canvasRef = React.useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = React.useState(false);
 
   React.useEffect(() => {
     const canvas = canvasRef.current;
@@ -374,23 +400,16 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     };
   }, [config]);
 
-  const points = series.reduce((sum, line) => sum + line.points.length, 0);
-  const label =
-    config.type === 'bar'
-      ? trans.__('Bar chart of %1, one bar for each run', metric)
-      : trans.__(
-          'Line chart of %1: %2 lines, %3 points',
-          metric,
-          config.data.datasets.length,
-          points
-        );
   return (
     <figure
       className={`jp-mlplat-chart jp-mlplat-chart-${config.type}`}
       aria-busy={!drawn}
     >
-      <figcaption className="jp-mlplat-chart-caption">{metric}</figcaption>
-      <div className="jp-mlplat-chart-canvas">
+      <figcaption className="jp-mlplat-chart-caption">{caption}</figcaption>
+      <div
+        className="jp-mlplat-chart-canvas"
+        style={height ? { height: `${height}px` } : undefined}
+      >
         <canvas ref={canvasRef} role="img" aria-label={label} />
       </div>
     </figure>

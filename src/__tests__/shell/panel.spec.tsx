@@ -70,7 +70,8 @@ describe('PlatformView', () => {
       'Models',
       'Catalog',
       'Deployments',
-      'Instructions'
+      'Instructions',
+      'Analytics'
     ]);
     expect(screen.queryByRole('tab', { name: 'Reviews' })).toBeNull();
     expect(screen.queryByRole('tab', { name: 'Admin' })).toBeNull();
@@ -175,7 +176,7 @@ describe('PlatformView', () => {
     });
     expect(
       screen
-        .getByRole('tab', { name: 'Instructions' })
+        .getByRole('tab', { name: 'Analytics' })
         .getAttribute('aria-selected')
     ).toBe('true');
   });

@@ -9,6 +9,7 @@ import {
 
 import { ErrorParams, PlatformRequestError } from '../../api/request';
 import { reasonLabels as adminReasons } from '../../admin/labels';
+import { reasonLabels as analyticsReasons } from '../../analytics/labels';
 import { reasonLabels as apiKeyReasons } from '../../apikeys/labels';
 import { reasonLabels as catalogReasons } from '../../catalog/labels';
 import { reasonLabels as deploymentReasons } from '../../deployments/labels';
@@ -41,7 +42,8 @@ const ALL_LABELS: ReasonLabels[] = [
   adminReasons,
   apiKeyReasons,
   deploymentReasons,
-  instructionReasons
+  instructionReasons,
+  analyticsReasons
 ];
 
 /** The label the running sidebar uses: a tab's label wins over the shell's. */

@@ -1,6 +1,7 @@
 import { CommandRegistry } from '@lumino/commands';
 
 import { adminTab } from '../../admin/plugin';
+import { analyticsTab } from '../../analytics/plugin';
 import { catalogTab } from '../../catalog/plugin';
 import { deploymentsTab } from '../../deployments/plugin';
 import { ProfilesModel } from '../../admin/model';
@@ -70,6 +71,7 @@ export function productTabs(
       })
     )
   );
+  tabs.add(empty(analyticsTab(stand)));
   tabs.add(
     options.profiles ? adminTab(options.profiles) : empty(adminTab(stand))
   );
