@@ -259,11 +259,17 @@ class NotificationBody(FromCore):
         description="The publication's action; null for news of a deployment."
     )
     comment: str = Field(
-        description="The reviewer's comment; for `drifted`, the drifted features, by comma."
+        description="The reviewer's comment; for `drifted`, the drifted features, by comma; "
+        "for `gpu_idle`, the minutes the workspace held its GPU idle."
     )
     at: datetime
     deployment: str | None = Field(
         default=None, description="The deployment it is about (`drifted`), else null."
+    )
+    workspace: str | None = Field(
+        default=None,
+        description="The workspace (server name, empty for the default server) it is about "
+        "(`gpu_idle`), else null.",
     )
 
 

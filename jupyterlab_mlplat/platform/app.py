@@ -20,7 +20,7 @@ import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
 import tornado.web
-from traitlets import Bool, Float, Int, List, Type, Unicode, default
+from traitlets import Bool, CaselessStrEnum, Float, Int, List, Type, Unicode, default
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
@@ -75,6 +75,7 @@ from .reconciler import Reconciler
 from .routes import ROUTES
 from .routes.meta import NoRouteHandler
 from .traffic import TrafficPruneJob
+from .usage import UsageJob
 
 #: loggers whose lines should carry the request id and go where the platform logs
 _OWN_LOGGERS = ("mlplat", "jupyterlab_mlplat", "tornado.access", "tornado.application")
@@ -350,6 +351,8 @@ class PlatformApp(Application):
                 "approvals_required": self.approvals_required,
                 "drift_p_value": self.drift_p_value,
                 "drift_share": self.drift_share,
+                "idle_cpu_fraction": self.idle_cpu_fraction,
+                "idle_gpu_notify_minutes": self.idle_gpu_notify_minutes,
             },
             hub=HubPolicy(server_idle_timeout=self.server_idle_timeout),
         )
@@ -480,6 +483,103 @@ class PlatformApp(Application):
         help="How often traffic minutes past the retention are deleted, in minutes, e.g. 360. "
         "0 turns the deletion off.",
     ).tag(config=True)
+
+    sample_interval = Float(
+        60.0,
+        help="How often the usage sampler samples every running workspace and deployment "
+        "(requested and used CPU, memory, GPUs), in seconds, e.g. 120. Each sample stands for "
+        "one interval. 0 turns the sampler off.",
+    ).tag(config=True)
+    usage_retention_days = Int(
+        14,
+        help="How many days raw usage samples are kept, e.g. 30; the daily sums the Analytics "
+        "tab reads are kept for good.",
+    ).tag(config=True)
+    idle_cpu_fraction = Float(
+        0.05,
+        help="A workload's minute is idle when it used less than this share of its requested "
+        "CPU and its kernels showed no activity, e.g. 0.1. The default of the live setting "
+        "admins change in the Admin tab.",
+    ).tag(config=True)
+    idle_gpu_notify_minutes = Int(
+        60,
+        help="A workspace that has held a GPU idle for longer than this many minutes in a row "
+        "gets its owner a notification (once per idle stretch), e.g. 30. The default of the "
+        "live setting admins change in the Admin tab.",
+    ).tag(config=True)
+    usage_source = CaselessStrEnum(
+        ["auto", "local", "kube", "none"],
+        "auto",
+        help="Where usage is measured: 'local' (this machine's processes, psutil: the embedded "
+        "workbench), 'kube' (pods and the metrics.k8s.io API through the deployer's cluster "
+        "client), 'auto' (kube when the deployer is KubeDeployer, else local) or 'none'.",
+    ).tag(config=True)
+    usage_workspaces_namespace = Unicode(
+        "",
+        help="The namespace KubeSpawner starts workspaces in, e.g. jhub (usage_source kube). "
+        "Empty: the deployer's namespace.",
+    ).tag(config=True)
+
+    def usage_service(self, store: Any, settings: SettingsService | None = None) -> UsageService:
+        """Usage samples and their questions; the sources are added when the sampler starts
+        (they need the deployments' backend, made then)."""
+        return UsageService(
+            store,
+            store,
+            interval=self.sample_interval or 60.0,
+            retention_days=self.usage_retention_days,
+            idle_cpu_fraction=(
+                settings.reader("idle_cpu_fraction") if settings else self.idle_cpu_fraction
+            ),
+            idle_gpu_notify_minutes=(
+                settings.reader("idle_gpu_notify_minutes")
+                if settings
+                else self.idle_gpu_notify_minutes
+            ),
+        )
+
+    def usage_sources(self, store: Any, deployer: Any) -> list[Any]:
+        """What the sampler measures: the cluster's pods or this machine's processes."""
+        from jupyterlab_mlplat.adapters.kube.deployer import KubeDeployer
+
+        kind = self.usage_source.lower()
+        if kind == "none":
+            return []
+        if kind == "auto":
+            kind = "kube" if isinstance(deployer, KubeDeployer) else "local"
+
+        def owner_and_size(name: str) -> tuple[str, str] | None:
+            found = store.deployment(name)
+            return (found.owner, found.spec.size) if found is not None else None
+
+        hub = self.hub_directory()
+        if kind == "kube":
+            from jupyterlab_mlplat.adapters.kube.metrics import KubeUsage
+
+            if not isinstance(deployer, KubeDeployer):
+                self.log.warning("usage_source kube needs the KubeDeployer: nothing sampled")
+                return []
+            namespace = deployer.options.namespace
+            return [
+                KubeUsage(
+                    lambda: deployer.api,
+                    workspaces_namespace=self.usage_workspaces_namespace or namespace,
+                    deployments_namespace=namespace,
+                    hub=hub,
+                    deployments=owner_and_size,
+                )
+            ]
+        from jupyterlab_mlplat.adapters.local.processes import LocalProcessDeployer
+        from jupyterlab_mlplat.adapters.local.usage import LocalUsage
+
+        return [
+            LocalUsage(
+                hub,
+                lambda: [stored.profile for stored in store.profiles()],
+                deployer if isinstance(deployer, LocalProcessDeployer) else None,
+                sizes=lambda name: (owner_and_size(name) or ("", ""))[1],
+            )
+        ]
 
     def drift_service(
         self, store: Any, objects: ObjectStore, settings: SettingsService | None = None
@@ -706,7 +806,7 @@ class PlatformApp(Application):
                 store, store, TrafficSettings(retention_days=self.traffic_retention_days)
             ),
             teams=TeamService(store, self.team_activity()),
-            usage=UsageService(store, store),
+            usage=self.usage_service(store, settings),
         )
 
     def make_tornado_app(self) -> tornado.web.Application:
@@ -729,6 +829,7 @@ class PlatformApp(Application):
         self.start_reconciler()
         self.start_drift_job()
         self.start_traffic_job()
+        self.start_usage_job()
         return server
 
     drift_job: DriftJob | None = None
@@ -739,6 +840,19 @@ class PlatformApp(Application):
             interval = 60.0 * self.drift_interval_minutes
             services = self.services
             self.drift_job = DriftJob(services.drift, interval, services.metrics).start()
+
+    usage_job: UsageJob | None = None
+
+    def start_usage_job(self) -> None:
+        """Sample on this thread's event loop, after the deployments' backend is made (the
+        local sampler measures its processes, the cluster's reads through its client)."""
+        assert self.services is not None, "initialize() first"
+        if self.usage_job is None and self.sample_interval > 0:
+            usage = self.services.usage
+            usage.sources = tuple(
+                self.usage_sources(self.services.store, self.services.deployments.deployer)
+            )
+            self.usage_job = UsageJob(usage, self.sample_interval).start()
 
     traffic_job: TrafficPruneJob | None = None
 
@@ -775,6 +889,9 @@ class PlatformApp(Application):
         if self.traffic_job is not None:
             self.traffic_job.stop()
             self.traffic_job = None
+        if self.usage_job is not None:
+            self.usage_job.stop()
+            self.usage_job = None
         if self.reconciler is not None:
             self.reconciler.stop()
             self.reconciler = None

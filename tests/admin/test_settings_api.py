@@ -24,7 +24,13 @@ def _by_key(listed: dict[str, Any]) -> dict[str, dict[str, Any]]:
 async def test_the_traits_are_the_defaults_and_the_hub_policy_is_shown(platform: Platform) -> None:
     listed = await platform.call("GET", "api/v1/settings")
     found = _by_key(listed)
-    assert list(found) == ["approvals_required", "drift_p_value", "drift_share"]
+    assert list(found) == [
+        "approvals_required",
+        "drift_p_value",
+        "drift_share",
+        "idle_cpu_fraction",
+        "idle_gpu_notify_minutes",
+    ]
     assert found["approvals_required"] == {
         "key": "approvals_required",
         "feature": "reviews",
@@ -39,6 +45,20 @@ async def test_the_traits_are_the_defaults_and_the_hub_policy_is_shown(platform:
         "updated_by": None,
     }
     assert (found["drift_p_value"]["value"], found["drift_share"]["value"]) == (0.05, 0.5)
+    assert found["idle_gpu_notify_minutes"] == {
+        "key": "idle_gpu_notify_minutes",
+        "feature": "analytics",
+        "kind": "integer",
+        "minimum": 5,
+        "maximum": 10080,
+        "default": 60,
+        "value": 60,
+        "overridden": False,
+        "revision": 0,
+        "updated_at": None,
+        "updated_by": None,
+    }
+    assert found["idle_cpu_fraction"]["value"] == 0.05
     assert listed["hub"] == {"server_idle_timeout": 3600}
 
 

@@ -137,7 +137,14 @@ def _with_project(world: World) -> None:
 def _settings(world: World) -> SettingsService:
     """Live settings on the world's store, with the platform's default traits."""
     return SettingsService(
-        world.store, {"approvals_required": 1, "drift_p_value": 0.05, "drift_share": 0.5}
+        world.store,
+        {
+            "approvals_required": 1,
+            "drift_p_value": 0.05,
+            "drift_share": 0.5,
+            "idle_cpu_fraction": 0.05,
+            "idle_gpu_notify_minutes": 60,
+        },
     )
 
 

@@ -37,6 +37,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("approvals_required", Kind.INTEGER, 1, 10, "reviews"),
     SettingSpec("drift_p_value", Kind.NUMBER, 0.0001, 0.5, "drift"),
     SettingSpec("drift_share", Kind.NUMBER, 0.01, 1.0, "drift"),
+    # a minute is idle under this share of the requested CPU (0: only a workload that used
+    # nothing); a GPU held idle this many minutes in a row tells the workspace's owner
+    SettingSpec("idle_cpu_fraction", Kind.NUMBER, 0.0, 1.0, "analytics"),
+    SettingSpec("idle_gpu_notify_minutes", Kind.INTEGER, 5, 10080, "analytics"),
 )
 SPEC_OF = {spec.key: spec for spec in SPECS}
 

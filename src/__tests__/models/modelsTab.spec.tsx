@@ -194,7 +194,8 @@ describe('the Models tab', () => {
         action: 'request_changes',
         comment: 'Name the training data.',
         at: '2026-12-02T10:00:00Z',
-        deployment: null
+        deployment: null,
+        workspace: null
       },
       {
         id: 8,
@@ -206,7 +207,8 @@ describe('the Models tab', () => {
         action: 'submit',
         comment: '',
         at: '2026-12-02T09:00:00Z',
-        deployment: null
+        deployment: null,
+        workspace: null
       }
     ];
     const { model, opened } = setUp(api, feedOf(news));

@@ -30,6 +30,7 @@ export function notification(
     comment: '',
     at: '2026-12-03T09:00:00Z',
     deployment: null,
+    workspace: null,
     ...overrides
   };
 }

@@ -3740,7 +3740,7 @@ export interface components {
             at: string;
             /**
              * Comment
-             * @description The reviewer's comment; for `drifted`, the drifted features, by comma.
+             * @description The reviewer's comment; for `drifted`, the drifted features, by comma; for `gpu_idle`, the minutes the workspace held its GPU idle.
              */
             comment: string;
             /**
@@ -3761,6 +3761,12 @@ export interface components {
             publication_id: number | null;
             /** Version */
             version: string;
+            /**
+             * Workspace
+             * @description The workspace (server name, empty for the default server) it is about (`gpu_idle`), else null.
+             * @default null
+             */
+            workspace: string | null;
         };
         /**
          * NotificationKind
