@@ -70,7 +70,7 @@ export function formatShortDay(at: number, locale = uiLocale()): string {
  */
 export function formatPeriod(
   period: string,
-  grain: Grain,
+  grain: Grain | string,
   trans: TranslationBundle,
   locale = uiLocale()
 ): string {
@@ -78,7 +78,7 @@ export function formatPeriod(
   if (!Number.isFinite(at)) {
     return period;
   }
-  switch (grain) {
+  switch (grain as Grain) {
     case 'day':
       return formatDay(period, locale);
     case 'week':
@@ -89,6 +89,8 @@ export function formatPeriod(
         year: 'numeric',
         timeZone: 'UTC'
       }).format(new Date(at));
+    default:
+      return formatDay(period, locale);
   }
 }
 

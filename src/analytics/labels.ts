@@ -63,34 +63,54 @@ function listParam(params: ErrorParams, name: string): string {
   return Array.isArray(value) ? value.join(', ') : param(params, name);
 }
 
-export function usageByLabel(by: UsageBy, trans: TranslationBundle): string {
-  switch (by) {
+/*
+ * The groupings as the reports name them: plain text on the wire, so an
+ * unknown one is shown as sent.
+ */
+
+export function usageByLabel(
+  by: UsageBy | string,
+  trans: TranslationBundle
+): string {
+  switch (by as UsageBy) {
     case 'team':
       return trans.__('Team');
     case 'profile':
       return trans.__('Profile');
     case 'person':
       return trans.__('Person');
+    default:
+      return by;
   }
 }
 
-export function teamsByLabel(by: TeamsBy, trans: TranslationBundle): string {
-  switch (by) {
+export function teamsByLabel(
+  by: TeamsBy | string,
+  trans: TranslationBundle
+): string {
+  switch (by as TeamsBy) {
     case 'team':
       return trans.__('Team');
     case 'person':
       return trans.__('Person');
+    default:
+      return by;
   }
 }
 
-export function grainLabel(grain: Grain, trans: TranslationBundle): string {
-  switch (grain) {
+export function grainLabel(
+  grain: Grain | string,
+  trans: TranslationBundle
+): string {
+  switch (grain as Grain) {
     case 'day':
       return trans.__('Day');
     case 'week':
       return trans.__('Week');
     case 'month':
       return trans.__('Month');
+    default:
+      return grain;
   }
 }
 

@@ -9,6 +9,8 @@
  * days, both included) and, with `?format=csv`, the same rows as CSV.
  * ---------------------------------------------------------------------- */
 
+import type { components } from '../api/generated/sidebar';
+
 /** How usage is grouped. */
 export type UsageBy = 'team' | 'profile' | 'person';
 
@@ -24,99 +26,48 @@ export type Grain = 'day' | 'week' | 'month';
 /** The three reports, each with its CSV. */
 export type ReportName = 'usage' | 'idle' | 'teams';
 
+type Schemas = components['schemas'];
+
 /**
- * Requested against used resources over a range, as hours: a server
- * running 2 hours with 4 cores requested is 8 requested core hours.
- * An efficiency is used / requested (null when nothing was requested).
+ * One group's usage over the range (a team, a profile or a person: `key`),
+ * as hours: a server running 2 hours with 4 cores requested is 8 requested
+ * core hours. An efficiency is used / requested (null when nothing was
+ * requested); idle hours are those a server ran with (almost) no CPU used
+ * and no kernel activity, idle GPU hours the GPUs it held meanwhile.
  */
-export interface IUsageFigures {
-  server_hours: number;
-  cpu_requested_core_hours: number;
-  cpu_used_core_hours: number;
-  cpu_efficiency: number | null;
-  memory_requested_gib_hours: number;
-  memory_used_gib_hours: number;
-  memory_efficiency: number | null;
-  gpu_hours: number;
-  /** Hours a server ran with (almost) no CPU used and no kernel activity. */
-  idle_hours: number;
-  /** Hours a GPU was held by an idle server. */
-  idle_gpu_hours: number;
-}
+export type IUsageRow = Schemas['UsageRowBody'];
 
-/** One group's usage (a team, a profile or a person: `key`). */
-export interface IUsageRow extends IUsageFigures {
-  key: string;
-}
+/** The figures of a usage row, without its key. */
+export type IUsageFigures = Omit<IUsageRow, 'key'>;
 
-/** Everybody's usage the asker may see, summed per day. */
-export interface IUsageDay extends IUsageFigures {
-  /** `YYYY-MM-DD` */
-  day: string;
-}
+/** Everybody's usage the asker may see, summed per day (every day of the range). */
+export type IUsageDay = Schemas['UsageDayBody'];
 
 /** `GET analytics/usage?from&to&by&kind` */
-export interface IUsageReport {
-  from: string;
-  to: string;
-  by: UsageBy;
-  kind: UsageKind;
-  rows: IUsageRow[];
-  days: IUsageDay[];
-}
+export type IUsageReport = Schemas['UsageBody'];
 
 /** One workspace or deployment among the most idle. */
-export interface IIdleRow extends IUsageFigures {
-  kind: string;
-  name: string;
-  owner: string;
-  profile: string;
-}
+export type IIdleRow = Schemas['IdleRowBody'];
 
 /** `GET analytics/idle?from&to&limit`: the most idle first. */
-export interface IIdleReport {
-  from: string;
-  to: string;
-  rows: IIdleRow[];
-}
+export type IIdleReport = Schemas['IdleBody'];
 
-/** How a person or a team worked over a range. */
-export interface ITeamFigures {
-  runs: number;
-  versions_registered: number;
-  publications: number;
-  /** Submitted → published, on average; null without a publication. */
-  lead_time_hours: number | null;
-  /** Submitted → first decision, on average; null without a decision. */
-  review_turnaround_hours: number | null;
-  deployments: number;
-  requests: number;
-  errors: number;
-  /** errors / requests; null without a request. */
-  error_rate: number | null;
-}
+/**
+ * One person's or team's figures over the whole range: runs, versions
+ * registered, publications, the median lead time (first submission →
+ * published) and review turnaround (submission → first decision), null
+ * without any, deployments, requests served and their error rate.
+ */
+export type ITeamTotal = Schemas['TeamTotalBody'];
 
-/** One person's or team's figures of one period (its first day). */
-export interface ITeamRow extends ITeamFigures {
-  key: string;
-  /** `YYYY-MM-DD`: the day, the week's Monday or the month's 1st. */
-  period: string;
-}
+/** The figures of a team row, without its key. */
+export type ITeamFigures = Omit<ITeamTotal, 'key'>;
 
-/** One person's or team's figures over the whole range. */
-export interface ITeamTotal extends ITeamFigures {
-  key: string;
-}
+/** One person's or team's figures of one period (`period`: its first day). */
+export type ITeamRow = Schemas['TeamRowBody'];
 
 /** `GET analytics/teams?from&to&by&grain` */
-export interface ITeamsReport {
-  from: string;
-  to: string;
-  by: TeamsBy;
-  grain: Grain;
-  rows: ITeamRow[];
-  totals: ITeamTotal[];
-}
+export type ITeamsReport = Schemas['TeamsBody'];
 
 /** The calls of the tab; tests pass a scripted server. */
 export interface IAnalyticsAPI {
