@@ -81,13 +81,14 @@ class SqlUsageTx(UsageTx):
                 rows.setdefault(_key([row[k] for k in _SAMPLE_KEY]), (sample, row))
             statement = (
                 _insert(dialect, usage_samples)
-                .values([row for _, row in rows.values()])
                 .on_conflict_do_nothing(index_elements=list(_SAMPLE_KEY))
                 .returning(*(s[k] for k in _SAMPLE_KEY))
             )
+            # executemany: one statement compiled, the rows sent in batches (insertmanyvalues)
+            result = self._conn.execute(statement, [row for _, row in rows.values()])
             # only the minutes stored now are added to their days: a minute a pass already
             # wrote (two passes in one minute) is not counted twice
-            new = {_key(row) for row in self._conn.execute(statement)}
+            new = {_key(row) for row in result}
             stored.extend(sample for key, (sample, _) in rows.items() if key in new)
         self._add_to_days(stored)
         return len(stored)
@@ -106,13 +107,10 @@ class SqlUsageTx(UsageTx):
             }
             for key, sums in days.items()
         ]
-        dialect = self._conn.dialect.name
-        for start in range(0, len(rows), BATCH):
-            statement = _insert(dialect, usage_daily).values(rows[start : start + BATCH])
-            added = {name: usage_daily.c[name] + statement.excluded[name] for name in USAGE_SUMS}
-            self._conn.execute(
-                statement.on_conflict_do_update(index_elements=list(_DAILY_KEY), set_=added)
-            )
+        statement = _insert(self._conn.dialect.name, usage_daily)
+        added = {name: usage_daily.c[name] + statement.excluded[name] for name in USAGE_SUMS}
+        upsert = statement.on_conflict_do_update(index_elements=list(_DAILY_KEY), set_=added)
+        self._conn.execute(upsert, rows)
 
     def delete_usage_samples_before(self, cutoff: datetime) -> int:
         deleted = self._conn.execute(sa.delete(usage_samples).where(s.minute < _epoch(cutoff)))

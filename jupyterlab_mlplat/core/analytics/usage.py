@@ -11,7 +11,7 @@ day, never the minutes. Hours are floats; memory is in GiB (2**30 bytes).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -101,8 +101,16 @@ class UsageSums:
     idle_gpu_minutes: float = 0.0
 
     def __add__(self, other: UsageSums) -> UsageSums:
+        # spelled out: the sampler's bulk writes add one per sample
         return UsageSums(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+            self.minutes + other.minutes,
+            self.cpu_requested_core_minutes + other.cpu_requested_core_minutes,
+            self.cpu_used_core_minutes + other.cpu_used_core_minutes,
+            self.memory_requested_gib_minutes + other.memory_requested_gib_minutes,
+            self.memory_used_gib_minutes + other.memory_used_gib_minutes,
+            self.gpu_minutes + other.gpu_minutes,
+            self.idle_minutes + other.idle_minutes,
+            self.idle_gpu_minutes + other.idle_gpu_minutes,
         )
 
     @classmethod
