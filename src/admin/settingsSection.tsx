@@ -12,6 +12,9 @@ export interface ISettingsSectionProps {
   trans: TranslationBundle;
 }
 
+/** The feature of the idle thresholds (`core/settings/records.py`): shown with the hub's culler. */
+const IDLE_FEATURE = 'analytics';
+
 function settingLabel(key: string, trans: TranslationBundle): string {
   switch (key) {
     case 'approvals_required':
@@ -20,6 +23,10 @@ function settingLabel(key: string, trans: TranslationBundle): string {
       return trans.__('Drift: p-value threshold of a feature');
     case 'drift_share':
       return trans.__('Drift: share of drifted features');
+    case 'idle_cpu_fraction':
+      return trans.__('Idle: share of the requested CPU');
+    case 'idle_gpu_notify_minutes':
+      return trans.__('Idle GPU: minutes before its owner is told');
     default:
       return key;
   }
@@ -38,6 +45,14 @@ function settingHint(setting: ISetting, trans: TranslationBundle): string {
     case 'drift_share':
       return trans.__(
         'A report is drifted (and the owner told) when this share of its features drifted.'
+      );
+    case 'idle_cpu_fraction':
+      return trans.__(
+        'A minute of a workspace or deployment is idle when it used less than this share of its requested CPU and its kernels were quiet (0.05: 5 %). The next sample uses it.'
+      );
+    case 'idle_gpu_notify_minutes':
+      return trans.__(
+        'A workspace that holds a GPU idle this many minutes in a row gets its owner a notification, once per idle stretch.'
       );
     default:
       return '';
@@ -66,6 +81,8 @@ export function SettingsSection(props: ISettingsSectionProps): JSX.Element {
     );
   }
   const idle = state.list.hub.server_idle_timeout;
+  // the idle thresholds are shown beside the hub's idle culler, the others first
+  const isIdle = (setting: ISetting) => setting.feature === IDLE_FEATURE;
   return (
     <section className="jp-mlplat-settings" aria-label={trans.__('Settings')}>
       <h3 className="jp-mlplat-runs-title">{trans.__('Settings')}</h3>
@@ -74,17 +91,28 @@ export function SettingsSection(props: ISettingsSectionProps): JSX.Element {
           'Changes apply at the next use, with no restart, and are recorded in the audit log. The platform’s configuration is the default.'
         )}
       </p>
-      {state.list.settings.map(setting => (
-        <SettingRow
-          key={setting.key}
-          setting={setting}
-          model={model}
-          state={state}
-          trans={trans}
-        />
-      ))}
+      {state.list.settings
+        .filter(setting => !isIdle(setting))
+        .map(setting => (
+          <SettingRow
+            key={setting.key}
+            setting={setting}
+            model={model}
+            state={state}
+            trans={trans}
+          />
+        ))}
       <fieldset className="jp-mlplat-fieldset">
         <legend>{trans.__('Idle thresholds')}</legend>
+        {state.list.settings.filter(isIdle).map(setting => (
+          <SettingRow
+            key={setting.key}
+            setting={setting}
+            model={model}
+            state={state}
+            trans={trans}
+          />
+        ))}
         <p>
           {idle > 0
             ? trans.__(
@@ -98,11 +126,6 @@ export function SettingsSection(props: ISettingsSectionProps): JSX.Element {
         <p className="jp-mlplat-field-hint">
           {trans.__(
             'Set in the hub’s configuration (MLPLAT_IDLE_TIMEOUT on a cluster, the idle culler service), not here.'
-          )}
-        </p>
-        <p className="jp-mlplat-field-hint">
-          {trans.__(
-            'Idle GPU threshold: comes with the GPU usage analytics; not available yet.'
           )}
         </p>
       </fieldset>

@@ -262,10 +262,24 @@ export function notificationText(
         model,
         version
       );
+    case 'gpu_idle':
+      return item.workspace
+        ? trans.__(
+            'Your workspace “%1” has held its GPU idle for %2 minutes: stop it from the hub’s home page if you no longer need the GPU.',
+            item.workspace,
+            item.comment
+          )
+        : trans.__(
+            'Your workspace has held its GPU idle for %1 minutes: stop it from the hub’s home page if you no longer need the GPU.',
+            item.comment
+          );
     default:
       return trans.__('News about %1 version %2.', model, version);
   }
 }
+
+/** Kinds whose comment is a figure the text already says, not words to quote. */
+const UNQUOTED: readonly string[] = ['gpu_idle'];
 
 /**
  * Announce new notifications with JupyterLab's Notification API, each with
@@ -279,13 +293,15 @@ export function announce(
 ): string[] {
   const shown = items.slice(-NotificationFeed.ANNOUNCED);
   const ids = shown.map(item => {
-    const comment = item.comment.trim();
+    const comment = UNQUOTED.includes(item.kind) ? '' : item.comment.trim();
     const text = comment
       ? trans.__('%1 “%2”', notificationText(item, trans), clip(comment))
       : notificationText(item, trans);
     return Notification.emit(
       text,
-      item.kind === 'publish_failed' || item.kind === 'drifted'
+      item.kind === 'publish_failed' ||
+        item.kind === 'drifted' ||
+        item.kind === 'gpu_idle'
         ? 'warning'
         : item.kind === 'decided' && item.action !== 'approve'
           ? 'warning'
@@ -298,7 +314,10 @@ export function announce(
         actions: [
           {
             label: trans.__('Open'),
-            caption: trans.__('Open the publication'),
+            caption:
+              item.kind === 'gpu_idle'
+                ? trans.__('Show the most idle servers in the Analytics tab')
+                : trans.__('Open the publication'),
             callback: () => open(item)
           }
         ]

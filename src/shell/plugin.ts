@@ -22,6 +22,9 @@ import { IIdentity } from './types';
 /** The Deployments tab's command that opens one (its plugin may be absent). */
 const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
 
+/** The Analytics tab (its plugin may be absent): where an idle GPU's server is listed. */
+const ANALYTICS_TAB = 'analytics';
+
 /** Where the id of the newest announced notification is kept. */
 const SEEN_KEY = 'jupyterlab-mlplat:notifications';
 
@@ -64,6 +67,12 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     });
     feed.arrived.connect((_, items) => {
       announce(items, trans, item => {
+        // News of an idle GPU shows the Analytics tab, whose most idle servers list it.
+        if (item.kind === 'gpu_idle') {
+          app.shell.activateById(panel.id);
+          tabs.select(ANALYTICS_TAB);
+          return;
+        }
         // News of a deployment (drift) opens it in the Deployments tab, if loaded.
         if (item.kind === 'drifted') {
           if (item.deployment && app.commands.hasCommand(OPEN_DEPLOYMENT)) {

@@ -183,6 +183,35 @@ describe('announce', () => {
     shown.options.actions?.[0].callback(new MouseEvent('click'));
     expect(opened).toEqual(['churn-api']);
   });
+  it('tells the owner their workspace held a GPU idle, as a warning with the minutes once', () => {
+    const idle = notification({
+      kind: 'gpu_idle',
+      publication_id: null,
+      action: null,
+      actor: 'mlplat-platform',
+      model_name: '',
+      version: '',
+      workspace: 'gpu-lab',
+      comment: '75'
+    });
+    expect(notificationText(idle, english)).toBe(
+      'Your workspace “gpu-lab” has held its GPU idle for 75 minutes: stop it from the hub’s home page if you no longer need the GPU.'
+    );
+    expect(notificationText({ ...idle, workspace: '' }, english)).toBe(
+      'Your workspace has held its GPU idle for 75 minutes: stop it from the hub’s home page if you no longer need the GPU.'
+    );
+    const opened: string[] = [];
+    announce([idle], english, item => opened.push(item.kind));
+    const [shown] = Notification.manager.notifications.slice(-1);
+    expect(shown.type).toBe('warning');
+    // the minutes are in the sentence: the comment is not quoted after it
+    expect(shown.message).toBe(notificationText(idle, english));
+    expect(shown.options.actions?.[0].caption).toBe(
+      'Show the most idle servers in the Analytics tab'
+    );
+    shown.options.actions?.[0].callback(new MouseEvent('click'));
+    expect(opened).toEqual(['gpu_idle']);
+  });
 });
 
 describe('NotificationList', () => {
