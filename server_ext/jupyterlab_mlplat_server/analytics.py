@@ -43,7 +43,9 @@ class _AnalyticsHandler(SidebarHandler):
         found = await self.client.analytics_csv(self.what, self.query())
         self.set_header("Content-Type", "text/csv; charset=UTF-8")
         self.set_header("Content-Disposition", f'attachment; filename="{found.filename}"')
-        self.finish(found.content)
+        self.write(found.content)
+        await self.flush()  # sent now: APIHandler.finish would call the body JSON
+        self.finish()
         return True
 
 

@@ -95,7 +95,9 @@ class World:
 
     def audit_count(self) -> int:
         with self.store.engine.connect() as connection:
-            return int(connection.execute(sa.select(sa.func.count()).select_from(audit)).scalar())
+            return int(
+                connection.execute(sa.select(sa.func.count()).select_from(audit)).scalar_one()
+            )
 
 
 def _story(store: SqlStore, scratch: SqlStore) -> None:
