@@ -49,7 +49,7 @@ class _AnalyticsHandler(SidebarHandler):
         return True
 
 
-class UsageHandler(_AnalyticsHandler):
+class AnalyticsUsageHandler(_AnalyticsHandler):
     what, declared = "usage", USAGE_QUERY
 
     @operation(
@@ -65,7 +65,7 @@ class UsageHandler(_AnalyticsHandler):
             self.write_model(await self.client.analytics_usage(self.query()))
 
 
-class IdleHandler(_AnalyticsHandler):
+class AnalyticsIdleHandler(_AnalyticsHandler):
     what, declared = "idle", IDLE_QUERY
 
     @operation(
@@ -81,7 +81,7 @@ class IdleHandler(_AnalyticsHandler):
             self.write_model(await self.client.analytics_idle(self.query()))
 
 
-class TeamsHandler(_AnalyticsHandler):
+class AnalyticsTeamsHandler(_AnalyticsHandler):
     what, declared = "teams", TEAMS_QUERY
 
     @operation(
@@ -98,7 +98,7 @@ class TeamsHandler(_AnalyticsHandler):
 
 
 ROUTES: list[tuple[str, type[SidebarHandler]]] = [
-    ("analytics/usage", UsageHandler),
-    ("analytics/idle", IdleHandler),
-    ("analytics/teams", TeamsHandler),
+    ("analytics/usage", AnalyticsUsageHandler),
+    ("analytics/idle", AnalyticsIdleHandler),
+    ("analytics/teams", AnalyticsTeamsHandler),
 ]

@@ -42,7 +42,7 @@ class _AnalyticsHandler(PlatformHandler):
         self.finish(csv_of(body).encode())
 
 
-class UsageHandler(_AnalyticsHandler):
+class AnalyticsUsageHandler(_AnalyticsHandler):
     route_name = "analytics_usage"
     what = "usage"
 
@@ -61,7 +61,7 @@ class UsageHandler(_AnalyticsHandler):
         self.send_answer(UsageBody.of(found), csv)
 
 
-class IdleHandler(_AnalyticsHandler):
+class AnalyticsIdleHandler(_AnalyticsHandler):
     route_name = "analytics_idle"
     what = "idle"
 
@@ -80,7 +80,7 @@ class IdleHandler(_AnalyticsHandler):
         self.send_answer(IdleBody.of(period, found), csv)
 
 
-class TeamsHandler(_AnalyticsHandler):
+class AnalyticsTeamsHandler(_AnalyticsHandler):
     route_name = "analytics_teams"
     what = "teams"
 
@@ -101,7 +101,7 @@ class TeamsHandler(_AnalyticsHandler):
 
 
 ROUTES: list[tuple[str, type[PlatformHandler]]] = [
-    ("api/v1/analytics/usage", UsageHandler),
-    ("api/v1/analytics/idle", IdleHandler),
-    ("api/v1/analytics/teams", TeamsHandler),
+    ("api/v1/analytics/usage", AnalyticsUsageHandler),
+    ("api/v1/analytics/idle", AnalyticsIdleHandler),
+    ("api/v1/analytics/teams", AnalyticsTeamsHandler),
 ]

@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** The workloads that ran idle longest over a range of days (idle GPU hours first); as CSV with format=csv. */
-        get: operations["getIdle"];
+        get: operations["getAnalyticsIdle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Team figures per person or team and per day, week or month: runs, registered versions, publications and their lead time, review turnaround, deployments, requests and errors; as CSV with format=csv. */
-        get: operations["getTeams"];
+        get: operations["getAnalyticsTeams"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
             cookie?: never;
         };
         /** Resources requested and used per team, profile or person over a range of days, and per day; as CSV with format=csv. */
-        get: operations["getUsage"];
+        get: operations["getAnalyticsUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4878,7 +4878,7 @@ export interface operations {
             };
         };
     };
-    getIdle: {
+    getAnalyticsIdle: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
@@ -4964,7 +4964,7 @@ export interface operations {
             };
         };
     };
-    getTeams: {
+    getAnalyticsTeams: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
@@ -5052,7 +5052,7 @@ export interface operations {
             };
         };
     };
-    getUsage: {
+    getAnalyticsUsage: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */

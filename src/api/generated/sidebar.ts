@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** The workloads that ran idle longest (yours; an admin's everybody's); as CSV with format=csv. */
-        get: operations["getIdle"];
+        get: operations["getAnalyticsIdle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Team figures per person or team and per day, week or month (your row and your teams' sums; an admin's everybody's); as CSV with format=csv. */
-        get: operations["getTeams"];
+        get: operations["getAnalyticsTeams"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Resources requested and used per team, profile or person, and per day (yours and your teams'; an admin's every team); as CSV with format=csv. */
-        get: operations["getUsage"];
+        get: operations["getAnalyticsUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5701,7 +5701,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getIdle: {
+    getAnalyticsIdle: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
@@ -5787,7 +5787,7 @@ export interface operations {
             };
         };
     };
-    getTeams: {
+    getAnalyticsTeams: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
@@ -5875,7 +5875,7 @@ export interface operations {
             };
         };
     };
-    getUsage: {
+    getAnalyticsUsage: {
         parameters: {
             query?: {
                 /** @description The first day of the range (30 days before to if not given). A day, YYYY-MM-DD (UTC). */
