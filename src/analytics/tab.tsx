@@ -23,7 +23,8 @@ import {
   formatHours,
   formatPeriod,
   formatShare,
-  formatShortDay
+  formatShortDay,
+  NONE
 } from './format';
 import {
   grainLabel,
@@ -443,12 +444,12 @@ function IdleTable(props: {
             <tr key={`${row.kind}/${row.owner}/${row.name}`}>
               <td>{row.owner}</td>
               <th scope="row">
-                {row.name}{' '}
+                {row.name || trans.__('(default)')}{' '}
                 <span className="jp-mlplat-analytics-kind">
                   {serverKindLabel(row.kind, trans)}
                 </span>
               </th>
-              <td>{row.profile}</td>
+              <td>{row.profile || NONE}</td>
               <Num>{formatHours(row.idle_hours)}</Num>
               <Num>{formatHours(row.idle_gpu_hours)}</Num>
               <Num>{formatShare(row.cpu_efficiency)}</Num>
