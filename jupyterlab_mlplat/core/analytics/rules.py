@@ -18,10 +18,11 @@ DEFAULT_DAYS = 30
 
 def period(start: str | None, end: str | None, *, today: date) -> Period:
     """The range ``from``..``to`` (ISO dates, ``YYYY-MM-DD``); a missing end is today, a missing
-    start 30 days before the end. A 400 naming the field for a date that is not one, a range
-    that ends before it starts or is longer than a year."""
-    last = _day("to", end) if end else today
-    first = _day("from", start) if start else last - timedelta(days=DEFAULT_DAYS - 1)
+    start 30 days before the end (an empty one is not missing: it is not a date). A 400 naming
+    the field for a date that is not one, a range that ends before it starts or is longer than
+    a year."""
+    last = _day("to", end) if end is not None else today
+    first = _day("from", start) if start is not None else last - timedelta(days=DEFAULT_DAYS - 1)
     if last < first:
         raise PeriodInvalid(
             f"The range ends ({last}) before it starts ({first}): pick a 'to' on or after 'from'.",
@@ -39,7 +40,8 @@ def period(start: str | None, end: str | None, *, today: date) -> Period:
 
 def _day(field: str, text: str) -> date:
     try:
-        if len(text) != 10:
+        # YYYY-MM-DD only: Python also reads 2026-W49-4 (a week date) of the same length
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text[:4].isdigit():
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:

@@ -56,7 +56,8 @@ class AnalyticsUsageHandler(_AnalyticsHandler):
     async def get(self) -> None:
         csv = wants_csv(self.argument("format"))
         period = period_of(self.argument("from"), self.argument("to"))
-        by, kind = self.argument("by") or "team", self.argument("kind") or "all"
+        by, kind = self.argument("by"), self.argument("kind")
+        by, kind = "team" if by is None else by, "all" if kind is None else kind
         found = await self.run(self.services.usage.usage, self.identity, period, by, kind)
         self.send_answer(UsageBody.of(found), csv)
 
