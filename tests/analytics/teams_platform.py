@@ -52,9 +52,17 @@ class People(PlatformAuthenticator):
 
 
 class Platform:
-    """A platform on a real socket (no MLflow: runs and versions count 0 here)."""
+    """A platform on a real socket; without ``mlflow`` (its URL and secret file) runs and
+    versions count 0."""
 
-    def __init__(self, data_dir: Path, db_url: str, port: int = 0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        db_url: str,
+        port: int = 0,
+        *,
+        mlflow: tuple[str, Path] | None = None,
+    ) -> None:
         sockets = tornado.netutil.bind_sockets(port, "127.0.0.1", family=socket.AF_INET)
         self.app = PlatformApp(
             data_dir=str(data_dir),
@@ -62,7 +70,8 @@ class Platform:
             base_url="/services/mlplat/",
             authenticator_class=People,
             server_idle_timeout=3600,
-            mlflow_url="",
+            mlflow_url=mlflow[0] if mlflow else "",
+            mlflow_secret_file=str(mlflow[1]) if mlflow else "",
         )
         self.app.services = self.app.build_services()
         self.store = cast(SqlStore, self.app.services.store)
