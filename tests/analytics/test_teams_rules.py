@@ -163,3 +163,20 @@ def test_a_grouping_it_does_not_have_is_refused_naming_the_field(
 def test_defaults_are_person_and_day() -> None:
     assert teams.grouping(None) is TeamGrouping.PERSON
     assert teams.grain(None) is Grain.DAY
+
+
+def test_a_publication_without_its_submission_in_the_log_still_counts_once() -> None:
+    events = [
+        _event("9", "alice", "publication.created", 0),
+        _event("9", "rita", "publication.published", 5),
+    ]
+    found = teams.report(
+        Activity(publications=teams.timelines(events)),
+        NOVEMBER,
+        TeamGrouping.PERSON,
+        Grain.DAY,
+        rules.scope(ALICE),
+        TEAMS_OF,
+    )
+    (total,) = found.totals
+    assert (total.figures.publications, total.figures.lead_time_hours) == (1, None)

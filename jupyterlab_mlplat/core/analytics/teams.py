@@ -231,6 +231,7 @@ class _Tally:
     deployments: int = 0
     requests: int = 0
     errors: int = 0
+    publications: int = 0
     lead_times: list[float] = field(default_factory=list)
     turnarounds: list[float] = field(default_factory=list)
 
@@ -240,6 +241,7 @@ class _Tally:
         self.deployments += other.deployments
         self.requests += other.requests
         self.errors += other.errors
+        self.publications += other.publications
         self.lead_times.extend(other.lead_times)
         self.turnarounds.extend(other.turnarounds)
 
@@ -247,7 +249,7 @@ class _Tally:
         return TeamFigures(
             runs=self.runs,
             versions_registered=self.versions,
-            publications=len(self.lead_times),
+            publications=self.publications,
             lead_time_hours=_median(self.lead_times),
             review_turnaround_hours=_median(self.turnarounds),
             deployments=self.deployments,
@@ -294,10 +296,12 @@ def _per_person_day(activity: Activity, period: Period) -> dict[tuple[str, date]
             found.errors += day.errors
     for timeline in activity.publications:
         lead, turnaround = timeline.lead_time_hours, timeline.turnaround_hours
-        if timeline.published is not None and lead is not None:
+        if timeline.published is not None:
             found = tally(timeline.author, _utc_day(timeline.published))
             if found is not None:
-                found.lead_times.append(lead)
+                found.publications += 1
+                if lead is not None:  # never None: a publication is published after review
+                    found.lead_times.append(lead)
         if timeline.decided is not None and turnaround is not None:
             found = tally(timeline.author, _utc_day(timeline.decided))
             if found is not None:
