@@ -193,7 +193,9 @@ def _totals(report: TeamReport) -> dict[str, TeamFigures]:
 
 
 def test_an_admin_sees_every_persons_figures_from_every_source(world: World) -> None:
+    before = world.audit_count()
     found = _totals(world.figures(ADAM, "person", "month"))
+    assert world.audit_count() == before  # a read: nothing recorded
     assert found["alice"] == TeamFigures(
         runs=3,
         versions_registered=2,
