@@ -45,7 +45,7 @@ export function efficiencyChartConfig(
       labels: rows.map(row => row.key),
       datasets: [
         {
-          label: trans.__('CPU used / requested'),
+          label: trans.__('CPU'),
           data: rows.map(row => percent(row.cpu_efficiency)),
           backgroundColor: cpu,
           borderColor: cpu,
@@ -53,7 +53,7 @@ export function efficiencyChartConfig(
           maxBarThickness: 18
         },
         {
-          label: trans.__('Memory used / requested'),
+          label: trans.__('Memory'),
           data: rows.map(row => percent(row.memory_efficiency)),
           backgroundColor: memory,
           borderColor: memory,

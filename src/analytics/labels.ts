@@ -117,7 +117,7 @@ export function grainLabel(
 export function kindLabel(kind: UsageKind, trans: TranslationBundle): string {
   switch (kind) {
     case 'all':
-      return trans.__('Workspaces and deployments');
+      return trans.__('All');
     case 'workspace':
       return trans.__('Workspaces');
     case 'deployment':

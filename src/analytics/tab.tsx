@@ -137,6 +137,10 @@ function RangeForm(props: ISectionProps): JSX.Element {
       />
     </LabelledField>
   );
+  // the range the figures below answer: while the one typed is wrong they stay as they were
+  const shown = [state.usage, state.idle, state.teams]
+    .map(loaded => (loaded.kind === 'ready' ? loaded.body : null))
+    .find(body => body !== null);
   let problem: string | null = null;
   if (state.problem === 'reversed') {
     problem = trans.__('“To” must not be earlier than “From”.');
@@ -162,6 +166,15 @@ function RangeForm(props: ISectionProps): JSX.Element {
       {problem && (
         <p id={problemId} className="jp-mlplat-field-error" role="alert">
           {problem}
+        </p>
+      )}
+      {shown && (
+        <p className="jp-mlplat-hint jp-mlplat-analytics-shown" role="status">
+          {trans.__(
+            'Shown: %1 – %2',
+            formatDay(shown.from),
+            formatDay(shown.to)
+          )}
         </p>
       )}
     </form>
@@ -304,7 +317,7 @@ function UsageFigures(props: {
     <>
       {groups.length > 0 && (
         <ChartFigure
-          caption={trans.__('Efficiency per %1: used / requested', byLabel)}
+          caption={trans.__('Efficiency: used / requested')}
           label={trans.__(
             'Bar chart of CPU and memory used against requested, in percent, for %1 groups',
             groups.length

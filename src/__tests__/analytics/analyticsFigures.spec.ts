@@ -94,8 +94,8 @@ describe('the usage charts', () => {
     expect(config.options?.indexAxis).toBe('y');
     expect(config.data.labels).toEqual(['data-scientists', 'reviewers']);
     expect(config.data.datasets.map(d => [d.label, d.data])).toEqual([
-      ['CPU used / requested', [50, 25]],
-      ['Memory used / requested', [75, 25]]
+      ['CPU', [50, 25]],
+      ['Memory', [75, 25]]
     ]);
   });
 

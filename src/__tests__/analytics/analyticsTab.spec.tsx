@@ -97,7 +97,7 @@ describe('Analytics tab', () => {
     // the usage: both charts and the table of every group
     const usage = screen.getByRole('region', { name: 'Resource usage' });
     expect(
-      within(usage).getByText('Efficiency per Team: used / requested')
+      within(usage).getByText('Efficiency: used / requested')
     ).toBeTruthy();
     expect(within(usage).getByText('Hours per day')).toBeTruthy();
     expect(
@@ -176,6 +176,8 @@ describe('Analytics tab', () => {
     expect(screen.getByRole('alert').textContent).toBe(
       '“To” must not be earlier than “From”.'
     );
+    // the figures still shown are said to be those of the range answered before
+    expect(screen.getByText('Shown: Nov 1, 2026 – Nov 3, 2026')).toBeTruthy();
     expect(screen.getByLabelText('To').getAttribute('aria-invalid')).toBe(
       'true'
     );
