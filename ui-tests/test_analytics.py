@@ -185,6 +185,19 @@ def test_adam_sees_every_team_and_downloads_the_usage(
     assert float(rows[0]["cpu_efficiency"]) == pytest.approx(0.2)
     _shoot(screenshot, "analytics-adam-person-en")
 
+    # When adam asks for days nothing ran (before the platform's first sample, say), Then each
+    # part says so in words, and when the first samples come, rather than drawing empty charts
+    _range(tab, "2026-09-01", "2026-09-03", ("From", "To"))
+    expect(usage.get_by_text(re.compile("^No usage in this range yet"))).to_contain_text(
+        "sampled every minute", timeout=30_000
+    )
+    expect(usage.locator("figure")).to_have_count(0)
+    expect(tab.get_by_text(re.compile("^No server was idle in this range"))).to_be_visible()
+    expect(
+        tab.get_by_text("Nothing was tracked, registered, published or deployed in this range.")
+    ).to_be_visible()
+    _shoot(screenshot, "analytics-empty-en")
+
 
 def test_alice_in_russian_sees_her_own_and_her_teams(
     page: Page, open_panel: OpenPanel, set_language: SetLanguage, screenshot: Shot, seeded: None
