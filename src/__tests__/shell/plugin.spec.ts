@@ -50,6 +50,7 @@ describe('jupyterlab-mlplat:plugin', () => {
       'jupyterlab-mlplat:apikeys',
       'jupyterlab-mlplat:deployments',
       'jupyterlab-mlplat:instructions',
+      'jupyterlab-mlplat:analytics',
       'jupyterlab-mlplat:admin',
       'jupyterlab-mlplat:upcoming'
     ]);
