@@ -164,12 +164,25 @@ class Report:
         return "\n".join(lines)
 
 
-def run(document: str, base_url: str, token: str, *, max_examples: int) -> Report:
+#: every phase: the document's examples, the coverage of each schema's edges (boundaries,
+#: missing and wrong-typed fields), random fuzzing, and stateful sequences following links
+EVERY_PHASE = ("examples", "coverage", "fuzzing", "stateful")
+
+
+def run(
+    document: str,
+    base_url: str,
+    token: str,
+    *,
+    max_examples: int,
+    phases: tuple[str, ...] = EVERY_PHASE,
+) -> Report:
     """Every operation of ``document`` called at ``base_url`` with ``token``; blocking (run it in
     a thread when the servers share the caller's event loop)."""
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
+            "phases": {phase: {"enabled": phase in phases} for phase in EVERY_PHASE},
             # generation's speed depends on the machine's load, not on the document: a loaded CI
             # machine once made a rich body's generation "too slow" for hypothesis
             "suppress-health-check": ["too_slow"],
