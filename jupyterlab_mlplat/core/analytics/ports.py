@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from jupyterlab_mlplat.core.accounts.records import UserRecord
 from jupyterlab_mlplat.core.kernel.audit import Transactional, UnitOfWork
 from jupyterlab_mlplat.core.reviews.records import NewNotification
 
@@ -39,6 +40,13 @@ class HubServers(Protocol):
     async def servers(self) -> list[RunningServer]:
         """Every server the hub has started and not stopped (``Unavailable`` when the hub
         does not answer or refuses)."""
+
+
+class SeenPeople(Protocol):
+    def platform_users(self) -> list[UserRecord]:
+        """Everybody the platform has served, with the hub groups (teams) their token last
+        carried (the people's store, ``adapters/sql/people.py``)."""
+        ...
 
 
 class UsageSource(Protocol):

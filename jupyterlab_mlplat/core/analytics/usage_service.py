@@ -18,12 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
 from jupyterlab_mlplat.core.kernel.identity import Identity
-from jupyterlab_mlplat.core.people.ports import SeenPeople
 from jupyterlab_mlplat.core.reviews.records import NewNotification, NotificationKind
 
 from . import rules
 from .errors import GroupingInvalid
-from .ports import IdleStretch, UsageSource, UsageStore
+from .ports import IdleStretch, SeenPeople, UsageSource, UsageStore
 from .records import Period, Scope
 from .usage import (
     GROUPINGS,
