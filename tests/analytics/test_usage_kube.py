@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from kubernetes import client, config
 
 from jupyterlab_mlplat.adapters.kube.metrics import KubeUsage
@@ -28,6 +29,7 @@ from tests.standins.kube.apiserver import KubeAPI
 pytestmark = pytest.mark.asyncio
 
 MI, GI = 2**20, 2**30
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -179,3 +181,36 @@ async def test_a_cluster_without_the_metrics_api_is_unavailable(
     with pytest.raises(Unavailable) as caught:
         await source.observe()
     assert "403" in str(caught.value) and "pod metrics" in str(caught.value)
+
+
+def _rules(path: Path) -> list[dict[str, Any]]:
+    role = next(d for d in yaml.safe_load_all(path.read_text()) if d["kind"] == "Role")
+    return list(role["rules"])
+
+
+async def test_the_roles_in_deploy_are_all_the_source_needs(
+    cluster: tuple[KubeAPI, client.ApiClient],
+) -> None:
+    """deploy/users gives the platform's account what it reads where the workspaces run,
+    deploy/models what it reads beside the model servers: with only those rules allowed, a
+    pass reads both."""
+    kube, api = cluster
+    name = running(kube, api, "jhub", workspace_pod("alice", cpu="1", memory="1Gi"))
+    kube.set_pod_usage("jhub", name, cpu="100m", memory="100Mi")
+    running(kube, api, "models", model_pod("churn-api", 0))
+    kube.restrict(
+        _rules(ROOT / "deploy" / "users" / "platform-usage-rbac.yaml")
+        + _rules(ROOT / "deploy" / "models" / "platform-rbac.yaml")
+    )
+    source = KubeUsage(
+        api,
+        workspaces_namespace="jhub",
+        deployments_namespace="models",
+        deployments=lambda _name: ("alice", "small"),
+    )
+    seen = {(o.kind, o.name) for o in await source.observe()}
+    assert seen == {(WorkloadKind.WORKSPACE, ""), (WorkloadKind.DEPLOYMENT, "churn-api")}
+    users = yaml.safe_load((ROOT / "deploy" / "users" / "kustomization.yaml").read_text())
+    assert "platform-usage-rbac.yaml" in users["resources"]
+    platform = (ROOT / "deploy" / "kustomize" / "platform.yaml").read_text()
+    assert "--PlatformApp.usage_workspaces_namespace=mlplat-users" in platform

@@ -109,10 +109,19 @@ def test_the_hub_may_spawn_where_the_workspaces_run() -> None:
         "kustomization.yaml"
     }
     assert "namespace" not in kustomization
-    (binding,) = _kind("RoleBinding", USERS).values()
+    bindings = _kind("RoleBinding", USERS)
+    assert set(bindings) == {"mlplat-hub-spawner", "mlplat-platform-usage"}
+    binding = bindings["mlplat-hub-spawner"]
     role = _kind("Role", USERS)[binding["roleRef"]["name"]]
     users = _values()["hub"]["extraEnv"]["MLPLAT_K8S_NAMESPACE"]
     assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == users
+    # the platform's usage sampler reads the workspaces' pods and metrics there, as itself
+    usage = bindings["mlplat-platform-usage"]
+    assert usage["subjects"] == [
+        {"kind": "ServiceAccount", "name": "mlplat-platform", "namespace": NAMESPACE}
+    ]
+    reader = _kind("Role", USERS)[usage["roleRef"]["name"]]
+    assert reader["metadata"]["namespace"] == usage["metadata"]["namespace"] == users
     headroom = _kind("ClusterRoleBinding")["mlplat-hub-headroom"]["subjects"]
     assert (
         binding["subjects"]
