@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -292,3 +293,24 @@ def test_alice_in_english(
     _shoot(
         screenshot, "analytics-alice-en", ("-teams", tab.get_by_role("table", name="Team figures"))
     )
+
+
+def test_the_minutes_sampled_of_alices_running_workspace_reach_her_tab(
+    page: Page, open_panel: OpenPanel, screenshot: Shot
+) -> None:
+    """Nothing seeded: the platform's own sampler (a pass a minute) measures the workspace
+    alice's sign-in started, and the default range (the last 30 days, today included) shows it
+    as her team's usage and her own profile's."""
+    panel = open_panel("alice")
+    tab = _analytics(panel, "Analytics")
+    usage = tab.get_by_role("region", name="Resource usage")
+    usage.get_by_label("Group by", exact=True).select_option("profile")
+    table = usage.get_by_role("table", name="Usage per Profile")
+    deadline = time.monotonic() + 180  # two passes of the sampler at most, on a loaded machine
+    while not table.is_visible() and time.monotonic() < deadline:
+        page.wait_for_timeout(10_000)
+        tab.get_by_role("button", name="Refresh", exact=True).click()
+    expect(table.locator("tbody tr").first).to_be_visible()
+    profiles = [_cells(row)[0] for row in table.locator("tbody tr").all()]
+    assert "cpu-small" in profiles, profiles  # the default profile of the spawn page
+    _shoot(screenshot, "analytics-sampled-en", ("-usage", table))

@@ -19,14 +19,23 @@ export function formatCount(value: number, locale = uiLocale()): string {
   );
 }
 
-/** Hours, to a tenth: 12.5. */
+/**
+ * Hours, to a tenth (12.5, 3.0), and under an hour to two significant
+ * digits: a minute sampled is 0.017 hours, never a misleading 0.0.
+ */
 export function formatHours(value: number | null, locale = uiLocale()): string {
-  return value === null || !Number.isFinite(value)
-    ? NONE
-    : new Intl.NumberFormat(locale, {
-        minimumFractionDigits: value !== 0 && Math.abs(value) < 10 ? 1 : 0,
-        maximumFractionDigits: 1
-      }).format(value);
+  if (value === null || !Number.isFinite(value)) {
+    return NONE;
+  }
+  const size = Math.abs(value);
+  const options: Intl.NumberFormatOptions =
+    size > 0 && size < 1
+      ? { maximumSignificantDigits: 2 }
+      : {
+          minimumFractionDigits: size !== 0 && size < 10 ? 1 : 0,
+          maximumFractionDigits: 1
+        };
+  return new Intl.NumberFormat(locale, options).format(value);
 }
 
 /** A share (0.42) as a whole percentage: 42%. */

@@ -44,6 +44,8 @@ describe('figures in the UI language', () => {
     expect(formatHours(30.5, 'en')).toBe('30.5');
     expect(formatHours(3.25, 'en')).toBe('3.3');
     expect(formatHours(0, 'en')).toBe('0');
+    expect(formatHours(1 / 60, 'en')).toBe('0.017');
+    expect(formatHours(0.5, 'en')).toBe('0.5');
     expect(formatHours(null, 'en')).toBe('—');
     expect(formatShare(0.42, 'en')).toBe('42%');
     expect(formatShare(0.004, 'en')).toBe('0.4%');
@@ -53,6 +55,7 @@ describe('figures in the UI language', () => {
   it('writes them the Russian way', () => {
     expect(formatCount(1500, 'ru')).toBe(`1${NBSP}500`);
     expect(formatHours(30.5, 'ru')).toBe('30,5');
+    expect(formatHours(1 / 60, 'ru')).toBe('0,017');
     expect(formatShare(0.42, 'ru')).toBe(`42${NBSP}%`);
   });
 
