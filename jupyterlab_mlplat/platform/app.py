@@ -20,7 +20,18 @@ import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
 import tornado.web
-from traitlets import Bool, CaselessStrEnum, Float, Int, List, Type, Unicode, default
+from traitlets import (
+    Bool,
+    CaselessStrEnum,
+    Float,
+    Int,
+    List,
+    TraitError,
+    Type,
+    Unicode,
+    default,
+    validate,
+)
 from traitlets.config import Application
 
 from jupyterlab_mlplat import __version__
@@ -488,8 +499,23 @@ class PlatformApp(Application):
         60.0,
         help="How often the usage sampler samples every running workspace and deployment "
         "(requested and used CPU, memory, GPUs), in seconds, e.g. 120. Each sample stands for "
-        "one interval. 0 turns the sampler off.",
+        "one interval. 0 turns the sampler off; otherwise at least 60 (samples are kept per "
+        "minute).",
     ).tag(config=True)
+
+    @validate("sample_interval")
+    def _whole_minutes(self, proposal: dict[str, Any]) -> float:
+        """A sample is kept under the minute it was taken in, and a second one in the same
+        minute is taken for a repeat (a restart, a second platform process): a shorter interval
+        would count one pass in each minute and undercount the rest."""
+        value = float(proposal["value"])
+        if value != 0 and value < 60:
+            raise TraitError(
+                f"sample_interval is {value:g} s: 0 (no sampling) or at least 60 s, as usage "
+                "is kept per minute"
+            )
+        return value
+
     usage_retention_days = Int(
         14,
         help="How many days raw usage samples are kept, e.g. 30; the daily sums the Analytics "
