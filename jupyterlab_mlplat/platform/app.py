@@ -598,13 +598,16 @@ class PlatformApp(Application):
         from jupyterlab_mlplat.adapters.local.processes import LocalProcessDeployer
         from jupyterlab_mlplat.adapters.local.usage import LocalUsage
 
+        def profiles() -> list[Any]:
+            return [stored.profile for stored in store.profiles()]
+
+        replicas = deployer if isinstance(deployer, LocalProcessDeployer) else None
+        # two sources: the hub not answering leaves the model servers sampled
         return [
+            LocalUsage(hub, profiles),
             LocalUsage(
-                hub,
-                lambda: [stored.profile for stored in store.profiles()],
-                deployer if isinstance(deployer, LocalProcessDeployer) else None,
-                sizes=lambda name: (owner_and_size(name) or ("", ""))[1],
-            )
+                None, profiles, replicas, sizes=lambda name: (owner_and_size(name) or ("", ""))[1]
+            ),
         ]
 
     def drift_service(

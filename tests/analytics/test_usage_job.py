@@ -48,8 +48,9 @@ def test_the_platform_samples_with_the_live_settings(tmp_path: Path, sqlite_url:
     try:
         assert services.usage.idle_gpu_notify_minutes == 90  # the trait, until an admin sets it
         assert services.usage.idle_cpu_fraction == 0.05
-        (source,) = app.usage_sources(services.store, None)
-        assert isinstance(source, LocalUsage) and source.replicas is None
+        workspaces, models = app.usage_sources(services.store, None)
+        assert isinstance(workspaces, LocalUsage) and isinstance(models, LocalUsage)
+        assert (workspaces.hub, models.hub, models.replicas) == (None, None, None)  # no hub here
         app.usage_source = "none"
         assert app.usage_sources(services.store, None) == []
     finally:

@@ -37,8 +37,11 @@ class Servers:
     """``HubServers`` as the hub would answer (the hub's own answer is ``adapters/hub.py``'s)."""
 
     running: list[RunningServer] = field(default_factory=list)
+    down: bool = False
 
     async def servers(self) -> list[RunningServer]:
+        if self.down:
+            raise Unavailable("JupyterHub did not answer (ConnectionRefusedError).")
         return self.running
 
 
@@ -152,6 +155,12 @@ async def test_the_sampler_over_the_cluster_writes_the_right_rows(
     model = seen[WorkloadKind.DEPLOYMENT, "alice", "churn-api"]
     assert (model.profile, model.cpu_requested, model.memory_requested) == ("small", 1.0, GI)
     assert (model.cpu_used, model.memory_used) == (pytest.approx(0.375), 500 * MI)
+
+    hub.down = True  # the pods still say who uses what; only the profiles are unknown
+    without = {(o.kind, o.owner, o.name): o for o in await source.observe()}
+    assert set(without) == set(seen)
+    assert without[WorkloadKind.WORKSPACE, "alice", ""].profile == ""
+    hub.down = False
 
     store = SqlStore.from_url(sqlite_url)
     try:

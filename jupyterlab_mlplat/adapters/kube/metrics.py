@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -23,9 +24,11 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from jupyterlab_mlplat.core.analytics.ports import HubServers, RunningServer
 from jupyterlab_mlplat.core.analytics.usage import Observation, WorkloadKind
-from jupyterlab_mlplat.core.kernel.errors import Unavailable
+from jupyterlab_mlplat.core.kernel.errors import PlatformError, Unavailable
 
 from .manifests import APP_NAME, DEPLOYMENT_LABEL, MANAGED_BY
+
+log = logging.getLogger("mlplat.usage")
 
 METRICS = ("metrics.k8s.io", "v1beta1")
 #: KubeSpawner's pods of single-user servers
@@ -99,7 +102,12 @@ class KubeUsage:
         return self._api if isinstance(self._api, client.ApiClient) else self._api()
 
     async def observe(self) -> list[Observation]:
-        servers = await self.hub.servers() if self.hub is not None else []
+        servers: list[RunningServer] = []
+        if self.hub is not None:
+            try:
+                servers = await self.hub.servers()
+            except PlatformError as err:  # the pods still say who uses what
+                log.warning("usage: the hub's servers not read (%s): no profiles", err.reason)
         return await asyncio.to_thread(self._observe, servers)
 
     def _observe(self, servers: Sequence[RunningServer]) -> list[Observation]:
