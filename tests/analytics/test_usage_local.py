@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,20 @@ from jupyterlab_mlplat.core.analytics.ports import RunningServer
 from jupyterlab_mlplat.core.analytics.usage import WorkloadKind
 from jupyterlab_mlplat.core.deployments.records import ModelSource, Resources, Workload
 from jupyterlab_mlplat.core.profiles.rules import Profile
+from tests.deployments.test_local_processes import (  # the deployer's fixtures, reused
+    account,
+    deployer,
+    models,
+    place,
+    reachable,
+    ready,
+    wait_for,
+)
+from tests.deployments.test_local_processes import workload as model_workload
 
-pytestmark = pytest.mark.asyncio
+#: imported for pytest to find them here
+_FIXTURES = (account, deployer, models, place, reachable)
+
 
 BUSY = "while True: pass"
 #: a child of its own under the idle root: the whole tree is measured
@@ -74,6 +87,7 @@ class Replicas:
         return self.running_now
 
 
+@pytest.mark.asyncio
 async def test_busy_and_idle_processes_measured_with_psutil(
     processes: dict[str, subprocess.Popen[bytes]],
 ) -> None:
@@ -117,6 +131,7 @@ async def test_busy_and_idle_processes_measured_with_psutil(
     assert model.cpu_used is not None and model.cpu_used < 0.05
 
 
+@pytest.mark.asyncio
 async def test_a_process_that_ended_is_left_out(
     processes: dict[str, subprocess.Popen[bytes]],
 ) -> None:
@@ -129,3 +144,29 @@ async def test_a_process_that_ended_is_left_out(
     meter.sweep()
     meter.sweep()
     assert meter._seen == {}
+
+
+# ---- the local deployer's model servers, real: its replicas' process trees measured
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_the_local_deployers_model_servers_are_measured(
+    deployer: Any, models: dict[str, Any]
+) -> None:
+    await deployer.apply("iris", [model_workload(models["logistic"], replicas=2, memory="1Gi")])
+    await wait_for(deployer, "iris-v1", ready(2))
+    usage = LocalUsage(None, list, deployer, sizes=lambda name: "small")
+    await usage.observe()
+    await asyncio.sleep(1.0)
+    (seen,) = await usage.observe()
+    assert (seen.kind, seen.name, seen.owner, seen.profile) == (
+        WorkloadKind.DEPLOYMENT,
+        "iris",
+        "alice",
+        "small",
+    )
+    # two replicas of 500m and 1Gi each were asked for
+    assert (seen.cpu_requested, seen.memory_requested) == (1.0, 2 * 2**30)
+    # two model servers with scikit-learn loaded: tens of MB each, resident
+    assert seen.memory_used is not None and seen.memory_used > 2 * 50 * 2**20
+    assert seen.cpu_used is not None and seen.cpu_used >= 0.0
