@@ -881,7 +881,8 @@ class PlatformApp(Application):
             usage.sources = tuple(
                 self.usage_sources(self.services.store, self.services.deployments.deployer)
             )
-            self.usage_job = UsageJob(usage, self.sample_interval).start()
+            metrics = self.services.metrics
+            self.usage_job = UsageJob(usage, self.sample_interval, metrics).start()
 
     traffic_job: TrafficPruneJob | None = None
 

@@ -40,3 +40,19 @@ class Metrics:
             "Served versions whose drift could not be checked in a pass (store or MLflow down)",
             registry=self.registry,
         )
+        # the usage sampler (platform/usage.py): what each pass sampled
+        self.usage_samples = Counter(
+            "mlplat_usage_samples",
+            "Usage samples stored (one per running workload and pass)",
+            registry=self.registry,
+        )
+        self.usage_idle = Gauge(
+            "mlplat_usage_idle_workloads",
+            "Workloads idle in the latest usage pass (under the idle CPU share, no activity)",
+            registry=self.registry,
+        )
+        self.usage_source_failures = Counter(
+            "mlplat_usage_source_failures",
+            "Usage sources that did not answer in a pass (the metrics API, the hub)",
+            registry=self.registry,
+        )

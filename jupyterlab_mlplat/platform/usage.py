@@ -11,12 +11,17 @@ from tornado.ioloop import IOLoop
 from jupyterlab_mlplat.core.analytics.usage import SampleSummary
 from jupyterlab_mlplat.core.analytics.usage_service import UsageService
 
+from .observability import Metrics
+
 log = logging.getLogger("mlplat.usage")
 
 
 class UsageJob:
-    def __init__(self, service: UsageService, interval: float) -> None:
+    def __init__(
+        self, service: UsageService, interval: float, metrics: Metrics | None = None
+    ) -> None:
         self.service = service
+        self.metrics = metrics
         #: seconds between the starts of two passes: each sample stands for one interval, so
         #: a slow pass shortens the wait rather than lengthening the minute
         self.interval = interval
@@ -52,6 +57,10 @@ class UsageJob:
             return None
         finally:
             self.passes += 1
+        if self.metrics is not None:
+            self.metrics.usage_samples.inc(summary.samples)
+            self.metrics.usage_idle.set(summary.idle)
+            self.metrics.usage_source_failures.inc(summary.failed)
         if summary.failed or summary.notified:
             log.info(
                 "usage pass: %d sample(s), %d idle, %d owner(s) told of an idle GPU, "

@@ -12,6 +12,7 @@ import pytest
 
 from jupyterlab_mlplat.adapters.local.usage import LocalUsage
 from jupyterlab_mlplat.platform.app import PlatformApp
+from jupyterlab_mlplat.platform.observability import Metrics
 from jupyterlab_mlplat.platform.usage import UsageJob
 from tests.analytics.conftest import World, workspace
 
@@ -20,11 +21,16 @@ from tests.analytics.conftest import World, workspace
 async def test_passes_write_samples_and_a_failure_stops_nothing(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    world.source.running = [workspace("alice")]
-    job = UsageJob(world.service, interval=60)
+    world.source.running = [workspace("alice"), workspace("bob", used=0.0)]
+    metrics = Metrics()
+    job = UsageJob(world.service, interval=60, metrics=metrics)
     world.tick()
     first = await job.run_pass()
-    assert first is not None and first.samples == 1
+    assert first is not None and first.samples == 2
+    sample = metrics.registry.get_sample_value
+    assert sample("mlplat_usage_samples_total") == 2
+    assert sample("mlplat_usage_idle_workloads") == 1
+    assert sample("mlplat_usage_source_failures_total") == 0
     world.store.close()
     world.tick()
     with caplog.at_level(logging.ERROR, "mlplat.usage"):
