@@ -89,12 +89,6 @@ class LocalReplicas(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class DeploymentInfo:
-    owner: str
-    size: str
-
-
 class LocalUsage:
     """``core.analytics.ports.UsageSource`` of the embedded workbench."""
 
@@ -117,7 +111,7 @@ class LocalUsage:
     async def observe(self) -> list[Observation]:
         servers = await self.hub.servers() if self.hub is not None else []
         running = self.replicas.running() if self.replicas is not None else []
-        known = {p.slug: p for p in await asyncio.to_thread(self.profiles)}
+        known = {p.slug: p for p in await asyncio.to_thread(self.profiles)} if servers else {}
         return await asyncio.to_thread(self._measure, servers, running, known)
 
     def _measure(
