@@ -27,7 +27,7 @@ def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
     expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=30_000)
     tabs = panel.get_by_role("tab")
     expect(tabs).to_have_text(
-        ["Experiments", "Git", "Models", "Catalog", "Deployments", "Instructions"]
+        ["Experiments", "Git", "Models", "Catalog", "Deployments", "Instructions", "Analytics"]
     )
     panel.get_by_role("tab", name="Git").click()
     # no file is open: the Git tab shows her home folder, which is no repository

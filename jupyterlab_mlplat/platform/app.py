@@ -566,13 +566,13 @@ class PlatformApp(Application):
 
     def usage_sources(self, store: Any, deployer: Any) -> list[Any]:
         """What the sampler measures: the cluster's pods or this machine's processes."""
-        from jupyterlab_mlplat.adapters.kube.deployer import KubeDeployer
+        on_cluster = _is_kube_deployer(deployer)
 
         kind = self.usage_source.lower()
         if kind == "none":
             return []
         if kind == "auto":
-            kind = "kube" if isinstance(deployer, KubeDeployer) else "local"
+            kind = "kube" if on_cluster else "local"
 
         def owner_and_size(name: str) -> tuple[str, str] | None:
             found = store.deployment(name)
@@ -582,7 +582,7 @@ class PlatformApp(Application):
         if kind == "kube":
             from jupyterlab_mlplat.adapters.kube.metrics import KubeUsage
 
-            if not isinstance(deployer, KubeDeployer):
+            if not on_cluster:
                 self.log.warning("usage_source kube needs the KubeDeployer: nothing sampled")
                 return []
             namespace = deployer.options.namespace
@@ -967,3 +967,13 @@ def _excepthook(typ: type[BaseException], value: BaseException, tb: Any) -> None
 def main(argv: list[str] | None = None) -> None:
     sys.excepthook = _excepthook
     PlatformApp.launch_instance(argv)
+
+
+def _is_kube_deployer(deployer: object) -> bool:
+    """Whether ``deployer`` runs models on a cluster. Installed without the cluster extra there
+    is no kubernetes client to import, and no such deployer."""
+    try:
+        from jupyterlab_mlplat.adapters.kube.deployer import KubeDeployer
+    except ImportError:
+        return False
+    return isinstance(deployer, KubeDeployer)
