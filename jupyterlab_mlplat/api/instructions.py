@@ -15,6 +15,7 @@ from pydantic import Field, StrictBool
 
 from jupyterlab_mlplat.core.instructions.errors import LanguageInvalid
 from jupyterlab_mlplat.core.instructions.records import (
+    CONTENT_TYPES,
     MAX_AUDIENCE,
     MAX_MARKDOWN,
     MAX_MINUTES,
@@ -43,6 +44,9 @@ from jupyterlab_mlplat.core.instructions.rules import IMAGE_ID_PATTERN, SLUG_PAT
 
 from .base import FromCore, WholeNumber, Wire
 from .openapi import Query
+
+#: an article's image as served: the kind its bytes were checked to be, each documented
+IMAGE_BODY = (tuple(CONTENT_TYPES.values()), {"type": "string", "format": "binary"})
 
 SLUG_PATH = {"slug": SLUG_PATTERN}
 IMAGE_PATH = {"slug": SLUG_PATTERN, "image_id": IMAGE_ID_PATTERN}

@@ -36,7 +36,8 @@ class OrAlso:
 
 
 #: a response: a model, or a (content type, JSON schema) pair for bodies that are not models
-Response = type[BaseModel] | tuple[str, dict[str, Any]] | OrAlso | None
+#: (content types, when the body is one of several kinds: an image as the kind it was checked)
+Response = type[BaseModel] | tuple[str | tuple[str, ...], dict[str, Any]] | OrAlso | None
 
 
 #: the largest whole number a query parameter takes unless it declares its own bounds
@@ -211,8 +212,10 @@ def _response(response: Response, description: str) -> dict[str, Any]:
     if response is None:
         return {"description": description}
     if isinstance(response, tuple):
-        content_type, schema = response
-        return {"description": description, "content": {content_type: {"schema": schema}}}
+        kinds, schema = response
+        content_types = (kinds,) if isinstance(kinds, str) else kinds
+        content = {content_type: {"schema": schema} for content_type in content_types}
+        return {"description": description, "content": content}
     if isinstance(response, OrAlso):
         content = {
             "application/json": {"schema": _ref(response.model)},

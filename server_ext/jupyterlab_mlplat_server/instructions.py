@@ -12,6 +12,7 @@ import tornado.web
 from jupyter_server.utils import ensure_async
 
 from jupyterlab_mlplat.api.instructions import (
+    IMAGE_BODY,
     IMAGE_PATH,
     LANG,
     NOTEBOOK_NAME,
@@ -42,7 +43,6 @@ from .base import RoleFirst, SidebarHandler
 INSTRUCTOR = "instructor"
 _HIDDEN = {404: "No such article, or not one the person may see (the same answer)."}
 _EDIT = {**_HIDDEN, 409: "Somebody saved the article since `revision` (who and when named)."}
-_IMAGE = ("image/png", {"type": "string", "format": "binary"})
 _NOTEBOOK = ("application/x-ipynb+json", {"type": "string", "format": "binary"})
 _IMAGE_CSP = "default-src 'none'; sandbox"
 
@@ -238,7 +238,7 @@ class ArticleImagesHandler(RoleFirst):
 class ArticleImageHandler(RoleFirst):
     @operation(
         "An image of an article the person may read.",
-        {200: (_IMAGE, "The image, as the kind the platform checked.")},
+        {200: (IMAGE_BODY, "The image, as the kind the platform checked.")},
         path=IMAGE_PATH,
         errors={404: "No such article or image, or not the person's to see."},
     )

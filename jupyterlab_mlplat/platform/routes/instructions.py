@@ -9,6 +9,7 @@ the body is read.
 from __future__ import annotations
 
 from jupyterlab_mlplat.api.instructions import (
+    IMAGE_BODY,
     IMAGE_PATH,
     LANG,
     NOTEBOOK_NAME,
@@ -40,7 +41,6 @@ _EDIT = {
     409: "Somebody saved the article since `revision` (who and when are named); nothing was "
     "overwritten.",
 }
-_IMAGE = ("image/png", {"type": "string", "format": "binary"})
 _NOTEBOOK = ("application/x-ipynb+json", {"type": "string", "format": "binary"})
 #: an image is a picture: whatever a browser makes of it, it runs nothing of ours
 _IMAGE_CSP = "default-src 'none'; sandbox"
@@ -249,7 +249,7 @@ class ArticleImageHandler(PlatformHandler):
 
     @operation(
         "An image of an article the caller may read, as the kind it was checked to be.",
-        {200: (_IMAGE, "The image (image/png, image/jpeg, image/gif or image/webp).")},
+        {200: (IMAGE_BODY, "The image (image/png, image/jpeg, image/gif or image/webp).")},
         path=IMAGE_PATH,
         errors={404: "No such article or image, or not the caller's to see."},
     )

@@ -10027,7 +10027,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "image/gif": string;
+                    "image/jpeg": string;
                     "image/png": string;
+                    "image/webp": string;
                 };
             };
             /** @description Invalid input; `reason` says which, `fields` names each wrong field. */
