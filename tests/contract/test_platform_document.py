@@ -18,7 +18,7 @@ from tests.workbench import Hub
 pytestmark = [pytest.mark.asyncio, pytest.mark.postgres]
 
 #: admins reach every operation's logic; the other roles mostly the refusals, so fewer cases
-MAX_EXAMPLES = {"admin": 40, "data_scientist": 15, "reviewer": 8, "instructor": 8}
+MAX_EXAMPLES = {"admin": 40, "data_scientist": 10, "reviewer": 8, "instructor": 8}
 #: An admin holds every role, so the admin's run walks every operation's validation, edges
 #: (the coverage phase) and sequences (stateful); the other roles' runs are about what they are
 #: refused or narrowed to, which examples and random cases reach. With every phase for every
