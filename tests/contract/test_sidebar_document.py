@@ -18,7 +18,7 @@ from tests.workbench import Hub
 
 pytestmark = pytest.mark.postgres
 
-MAX_EXAMPLES = {"admin": 25, "data_scientist": 10}
+MAX_EXAMPLES = {"admin": 15, "data_scientist": 10}
 #: the admin's run walks every phase; a data scientist's is about refusals (see the platform's)
 REFUSALS = ("examples", "fuzzing")
 
