@@ -244,3 +244,43 @@ def test_counts_kept_for_searches_without_words_follow_every_publication(
         tx.set_catalog_version_state("bus-delays", 1, VersionState.DEPRECATED, at=later)
     assert statuses(team=["transport"]) == {"published": 2, "deprecated": 1}
     assert find(catalog).total == 5
+
+
+def test_with_words_the_counts_lift_their_own_filter_and_pages_split_the_matches(
+    catalog: SqlStore,
+) -> None:
+    # on PostgreSQL this is the one-statement search (page and counts from one pass)
+    found = find(catalog, "road", task=["regression"])
+    assert names(found) == ["traffic-jams"] and found.total == 1
+    counts = {f: {c.value: c.count for c in v} for f, v in found.facets.items()}
+    assert counts["task"] == {"regression": 1, "object-detection": 1}
+    assert counts["team"] == {"transport": 1}
+    assert counts["status"] == {"published": 1}
+    service = CatalogService(catalog)
+    pages = [service.search(IVAN, "road", {}, "name", page, 1) for page in (1, 2, 3)]
+    assert [names(p) for p in pages] == [["pothole-detector"], ["traffic-jams"], []]
+    assert {p.total for p in pages} == {2}
+    nothing = find(catalog, "жилья телеком")
+    assert nothing.total == 0 and all(not v for v in nothing.facets.values())
+
+
+@pytest.mark.postgres
+def test_a_search_with_words_is_one_trip_to_postgresql(postgres_url: str) -> None:
+    """Two statements read every match twice (most of a common word's time at 100,000
+    entries, bench/catalog_search.py) and could see two states of the catalog."""
+    store = SqlStore.from_url(postgres_url)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        sa.event.listen(store.engine, "before_cursor_execute", seen)
+        found = find(store, "road", team=["transport"])
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", seen)
+        store.close()
+    assert found.total == 2 and len(found.hits) == 2
+    assert len([s for s in statements if "catalog_entries" in s]) == 1, statements
