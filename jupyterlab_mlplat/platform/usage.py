@@ -3,66 +3,31 @@ workload (``UsageService.sample_once``), on the platform's own event loop, one p
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
-from tornado.ioloop import IOLoop
-
 from jupyterlab_mlplat.core.analytics.usage import SampleSummary
 from jupyterlab_mlplat.core.analytics.usage_service import UsageService
 
 from .observability import Metrics
+from .periodic import Interval, PeriodicJob
 
-log = logging.getLogger("mlplat.usage")
 
-
-class UsageJob:
+class UsageJob(PeriodicJob[SampleSummary]):
     def __init__(
-        self, service: UsageService, interval: float, metrics: Metrics | None = None
+        self, service: UsageService, interval: Interval, metrics: Metrics | None = None
     ) -> None:
+        # the interval runs from one pass's start to the next: each sample stands for one
+        # interval, so a slow pass shortens the wait rather than lengthening the minute; the
+        # first pass after one interval, as a sample stands for the interval before it
+        super().__init__("usage", interval, run=service.sample_once, from_start=True)
         self.service = service
         self.metrics = metrics
-        #: seconds between the starts of two passes: each sample stands for one interval, so
-        #: a slow pass shortens the wait rather than lengthening the minute
-        self.interval = interval
-        self._task: asyncio.Task[object] | None = None
-        self._started = False
-        self.passes = 0
 
-    def start(self) -> UsageJob:
-        """Start on this thread's event loop, running or not yet (the first pass after one
-        interval: a sample stands for the interval before it)."""
-        if self.interval > 0 and not self._started:
-            self._started = True
-            IOLoop.current().spawn_callback(self._loop)
-        return self
-
-    async def _loop(self) -> None:
-        self._task = asyncio.current_task()
-        if not self._started:  # stopped before the loop ran
-            return
-        loop = asyncio.get_running_loop()
-        next_at = loop.time() + self.interval
-        while True:
-            await asyncio.sleep(max(0.0, next_at - loop.time()))
-            await self.run_pass()
-            next_at = max(next_at + self.interval, loop.time())
-
-    async def run_pass(self) -> SampleSummary | None:
-        """One pass; nothing it meets stops the job (the next pass tries again)."""
-        try:
-            summary = await self.service.sample_once()
-        except Exception as err:
-            log.error("usage pass failed: %s", type(err).__name__)
-            return None
-        finally:
-            self.passes += 1
+    def passed(self, summary: SampleSummary) -> None:
         if self.metrics is not None:
             self.metrics.usage_samples.inc(summary.samples)
             self.metrics.usage_idle.set(summary.idle)
             self.metrics.usage_source_failures.inc(summary.failed)
         if summary.failed or summary.notified:
-            log.info(
+            self.log.info(
                 "usage pass: %d sample(s), %d idle, %d owner(s) told of an idle GPU, "
                 "%d source(s) failed",
                 summary.samples,
@@ -70,10 +35,3 @@ class UsageJob:
                 summary.notified,
                 summary.failed,
             )
-        return summary
-
-    def stop(self) -> None:
-        self._started = False
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
