@@ -328,7 +328,10 @@ export function announce(
   if (rest > 0) {
     ids.push(
       Notification.info(
-        trans.__('%1 more notifications: see the Reviews or Models tab.', rest),
+        trans.__(
+          'More notifications: %1. See the Reviews or Models tab.',
+          rest
+        ),
         { autoClose: 10000 }
       )
     );

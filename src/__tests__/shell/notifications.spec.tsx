@@ -138,7 +138,7 @@ describe('announce', () => {
     const texts = shown.map(n => n.message);
     expect(texts).toContain('rita approved churn version 3. “Looks good”');
     expect(texts).toContain(
-      '2 more notifications: see the Reviews or Models tab.'
+      'More notifications: 2. See the Reviews or Models tab.'
     );
     const approval = shown.find(n => n.type === 'success')!;
     approval.options.actions![0].callback(new MouseEvent('click'));
