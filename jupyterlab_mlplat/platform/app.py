@@ -852,8 +852,22 @@ class PlatformApp(Application):
 
     reconciler: Reconciler | None = None
 
+    max_body_size = Int(
+        16 * 1024 * 1024,
+        help="The largest request body the platform reads at all, in bytes, e.g. 33554432. A "
+        "larger one is refused (400) from its Content-Length, before any of it is held in "
+        "memory; tornado's own default would read 100 MB. Keep it above "
+        "instructions_notebook_max_bytes and instructions_image_max_bytes, the largest "
+        "uploads, which are refused with a reason naming their own limit.",
+    ).tag(config=True)
+
+    def make_http_server(self) -> tornado.httpserver.HTTPServer:
+        return tornado.httpserver.HTTPServer(
+            self.make_tornado_app(), xheaders=True, max_body_size=self.max_body_size
+        )
+
     def listen(self, sockets: list[socket.socket] | None = None) -> tornado.httpserver.HTTPServer:
-        server = tornado.httpserver.HTTPServer(self.make_tornado_app(), xheaders=True)
+        server = self.make_http_server()
         server.add_sockets(sockets or tornado.netutil.bind_sockets(self.port, self.ip))
         self.start_reconciler()
         self.start_drift_job()

@@ -108,7 +108,7 @@ class Platform:
         data = gpu.profile.model_dump(mode="json") | {"allowed_groups": ["gpu-users"]}
         self.app.services.profiles.replace(TOKENS["adam"], "gpu-1", data, revision=gpu.revision)
         # the routes alone: the deployments' reconciler and drift job have nothing to do here
-        self.server = tornado.httpserver.HTTPServer(self.app.make_tornado_app())
+        self.server = self.app.make_http_server()
         self.server.add_sockets(sockets)
         self.url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/services/mlplat/"
 

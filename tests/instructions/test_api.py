@@ -242,6 +242,22 @@ async def test_an_image_larger_than_the_trait_is_refused(tmp_path: Any, sqlite_u
         small.stop()
 
 
+async def test_a_body_beyond_the_platforms_limit_is_refused_before_it_is_read(
+    tmp_path: Any, sqlite_url: str
+) -> None:
+    small = Platform(tmp_path, sqlite_url, max_body_size=4096, instructions_image_max_bytes=100)
+    try:
+        await small.article()
+        # under the body limit, the image's own limit answers with its reason
+        refused = await small.call("POST", f"{GPU}/images", raw=b"x" * 4000, expect=400)
+        assert refused["params"]["rule"] == "too_large"
+        # beyond it, the server refuses from the Content-Length, before the handler runs
+        response = await small.fetch("POST", f"{GPU}/images", raw=b"x" * 64_000)
+        assert response.code == 400 and not response.body
+    finally:
+        small.stop()
+
+
 async def test_images_and_notebooks_live_in_s3_on_a_cluster(s3_platform: Platform) -> None:
     await s3_platform.article()
     image = await s3_platform.call("POST", f"{GPU}/images", raw=png(), expect=201)
