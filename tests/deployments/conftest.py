@@ -219,6 +219,11 @@ class PlatformThread:
         return answer.json() if answer.content else None
 
 
+#: how long a platform may take to stop: its model servers' grace period (5 s) and a kill
+#: with room for a loaded machine; a stop takes ~2 s here
+STOP_SECONDS = 15.0
+
+
 def start_platform_thread(app: PlatformApp) -> PlatformThread:
     sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
     port = sockets[0].getsockname()[1]
@@ -252,8 +257,12 @@ def start_platform_thread(app: PlatformApp) -> PlatformThread:
     assert not failed, failed
 
     def stop() -> None:
+        """Stop the platform and fail unless it stopped within ``STOP_SECONDS``: a stop that
+        hangs (a model server nobody ends, a task nobody waits for) is a defect of the
+        platform, not a pause for the test run to sit out."""
         loop.call_soon_threadsafe(stopping.set)
-        thread.join(60)
+        thread.join(STOP_SECONDS)
+        assert not thread.is_alive(), f"the platform did not stop within {STOP_SECONDS:g} s"
 
     return PlatformThread(app, f"http://127.0.0.1:{port}/services/mlplat/api/v1/", thread, stop)
 

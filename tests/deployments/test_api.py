@@ -113,10 +113,14 @@ def platform(
     app.config.LocalDeployments.deployments_dir = str(models_dir)
     app.services = app.build_services()
     running = start_platform_thread(app)
-    yield running
-    running.stop()
-    shutil.rmtree(models_dir, ignore_errors=True)
-    next(db_url, None)  # drops a PostgreSQL database
+    try:
+        yield running
+        # after everything above (a deployment deleted while its files were still being
+        # fetched, a canary, a rollback), the platform stops promptly or this fails
+        running.stop()
+    finally:
+        shutil.rmtree(models_dir, ignore_errors=True)
+        next(db_url, None)  # drops a PostgreSQL database
 
 
 def _until(platform: PlatformThread, name: str, test: Any, seconds: float = 90.0) -> Any:

@@ -796,6 +796,56 @@ async def test_fetched_files_stay_while_a_replica_serves_them_and_go_after(
     assert (fetched / "MLmodel").is_file()
 
 
+class HeldFiles:
+    """The real ``MlflowModelFiles``, with each fetch held until the test lets it go: the
+    moment a deployment can end while its version's files are still on their way."""
+
+    def __init__(self, files: MlflowModelFiles) -> None:
+        self.files = files
+        self.fetching = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def fetch(self, model_name: str, version: str, uri: str, dest: Path) -> Path:
+        self.fetching.set()
+        await self.go.wait()
+        return await self.files.fetch(model_name, version, uri, dest)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("files_arrive", [True, False], ids=["fetched", "still-fetching"])
+async def test_a_deployment_ended_while_its_files_are_fetched_starts_nothing_and_close_is_prompt(
+    mlflow_server: tuple[str, str],
+    models: dict[str, Any],
+    place: Path,
+    account: str,
+    files_arrive: bool,
+) -> None:
+    """Its replica was asked to stop before it had a process to stop: it must not start one
+    once the files are there (nobody would end it, and the platform's stop, which waits for
+    every replica, hung until its test gave up after 60 s), nor hold a stop up for a download."""
+    url, secret = mlflow_server
+    model = f"alice-ended-{uuid.uuid4().hex[:6]}"
+    uri = _register(url, secret, models["logistic"], name=model)
+    held = HeldFiles(MlflowModelFiles(PlatformMlflowRegistry(url, secret)))
+    deployer = LocalProcessDeployer(**folders(place), account=account, files=held)
+    try:
+        await deployer.apply("iris", [workload(uri, model=model)])
+        await asyncio.wait_for(held.fetching.wait(), 10)
+        # When the deployment ends while its files are on their way
+        await deployer.apply("iris", [])
+        if files_arrive:
+            held.go.set()
+            await asyncio.sleep(2)  # time enough for a model server to have been started
+            assert not servers(), "a replica stopped before it started was started anyway"
+    finally:
+        started = time.monotonic()
+        await asyncio.wait_for(deployer.close(), 15)
+        await close_connections()
+    # Then the deployer closes at once, and no model server was ever started
+    assert time.monotonic() - started < 5
+    assert not servers()
+
+
 async def until(check: Any, within: float = 10.0) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:

@@ -70,11 +70,11 @@ import socket
 import sys
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, urlparse
 
 import aiohttp
@@ -107,6 +107,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 #: how often a starting replica's readiness is asked, first and at most (seconds)
 PROBE_FIRST, PROBE_MAX = 0.02, 0.25
 CAP_SETGID, CAP_SETUID = 6, 7
+T = TypeVar("T")
 #: variables that size the thread pools of NumPy's BLAS, OpenMP and friends
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
@@ -547,11 +548,13 @@ class LocalProcessDeployer:
         """Start the replica and wait for it to exit; the line that says why it stopped."""
         spec = replica.spec
         try:
-            folder = await self._model_folder(spec.source)
+            folder = await self._unless_stopped(replica, self._model_folder(spec.source))
         except PlatformError as err:
             return f"cannot fetch the model's files: {err.message}"
         except OSError as err:
             return f"cannot write the model's files: {err.strerror}"
+        if folder is None or replica.stop_requested.is_set():  # stopped meanwhile
+            return ""
         replica.port = free_port()
         replica.last_stderr = ""
         replica.hung = ""
@@ -581,6 +584,11 @@ class LocalProcessDeployer:
             asyncio.create_task(self._read(process.stderr, replica, stderr=True)),
         ]
         probe = asyncio.create_task(self._probe(replica, process))
+        if replica.stop_requested.is_set():
+            # stopped while the process was being started: ``_stop`` found no process to
+            # end and waits for this task, so the supervisor ends it (else it ran on, and
+            # the platform's stop waited for it forever)
+            await self._end(process)
         code = await _exited(process)
         replica.ready = False
         probe.cancel()
@@ -593,6 +601,23 @@ class LocalProcessDeployer:
         if not replica.stop_requested.is_set():
             replica.restarts += 1
         return replica.hung or self._exit_line(replica, code)
+
+    @staticmethod
+    async def _unless_stopped(replica: _Replica, step: Coroutine[Any, Any, T]) -> T | None:
+        """What ``step`` returns, or None once the replica is asked to stop first (``step``
+        cancelled): a stop does not wait for a model's download, which has no time limit (a
+        cancelled fetch leaves no partial folder, ``adapters/mlflow/artifacts.py``)."""
+        doing = asyncio.ensure_future(step)
+        stopping = asyncio.ensure_future(replica.stop_requested.wait())
+        try:
+            await asyncio.wait({doing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not doing.done():
+                doing.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await doing
+        return doing.result() if not doing.cancelled() else None
 
     @staticmethod
     def _exit_line(replica: _Replica, code: int) -> str:
