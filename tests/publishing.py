@@ -35,9 +35,13 @@ def register_versions(
     with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints
         warnings.simplefilter("ignore")
         import mlflow.sklearn
+    import sklearn
     from sklearn.datasets import load_iris
     from sklearn.linear_model import LogisticRegression
 
+    # named, not inferred: to infer them MLflow loads each model again in a subprocess, 3-6 s
+    # a version here (the requirements are never read by the tests)
+    requirements = [f"scikit-learn=={sklearn.__version__}"]
     if token is None:
         token = hub.token(hub.login(user), user, ["access:services!service=mlflow"])
     x, y = load_iris(return_X_y=True, as_frame=True)
@@ -50,7 +54,11 @@ def register_versions(
                 with mlflow.start_run():
                     model = LogisticRegression(C=1.0 + c, max_iter=300).fit(x, y)
                     mlflow.sklearn.log_model(
-                        model, name="model", registered_model_name=name, input_example=x.head(2)
+                        model,
+                        name="model",
+                        registered_model_name=name,
+                        input_example=x.head(2),
+                        pip_requirements=requirements,
                     )
         finally:
             mlflow.set_tracking_uri("")
