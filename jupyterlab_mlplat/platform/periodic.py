@@ -1,12 +1,15 @@
-"""The platform's periodic jobs (the drift job, the usage sampler, the traffic pruning) all run
-on this one loop, so that each keeps only what is its own: the pass it runs and what it does
-with the result.
+"""The platform's periodic jobs (the drift job, the usage sampler, the traffic pruning, the
+deployments' reconciler) all run on this one loop, so that each keeps only what is its own: the
+pass it runs and what it does with the result.
 
-What every job needs and once had three copies of:
+What every job needs and each once had its own copy of:
 - it starts on the platform's event loop, running or not yet, and waits before its first pass
-  (a platform that restarts does not rush at its database and object store);
-- the interval is read at each turn, so a job may be given a live setting (a function) as well
-  as a number; a live interval of 0 pauses the job until it is set again;
+  (a platform that restarts does not rush at its database and object store), or not at all
+  (the reconciler: ``first_at_most=0``);
+- the interval is read at the end of each turn, so a job may be given a live setting (a
+  function) as well as a number, or choose by its own state (the reconciler looks again sooner
+  while a workload starts); an interval of 0 read that way pauses the job until it is set again;
+- ``wake()`` runs the next pass now, from any thread (the reconciler, after each change);
 - a pass that blocks (a database call) runs in the loop's executor, never on the event loop,
   where it would hold up every request;
 - a pass that fails is logged in one line (the error's type, its reason code and where it
@@ -20,6 +23,7 @@ What every job needs and once had three copies of:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Self, TypeVar
@@ -75,6 +79,8 @@ class PeriodicJob(Generic[T]):
         self._started = False
         self._task: asyncio.Task[object] | None = None
         self._in_pass = False
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
         #: the failure last logged (type, reason, place) and how often it came since
         self._failure: tuple[str, str, str] | None = None
         self._repeats = 0
@@ -92,18 +98,21 @@ class PeriodicJob(Generic[T]):
         the job off; a live one starts it (the setting may be turned on later)."""
         if not self._started and (callable(self.interval) or self.interval > 0):
             self._started = True
-            IOLoop.current().spawn_callback(self._loop)
+            ioloop = IOLoop.current()
+            self._event_loop = getattr(ioloop, "asyncio_loop", None)
+            ioloop.spawn_callback(self._loop)
         return self
 
-    def stop(self) -> None:
+    def stop(self) -> asyncio.Task[object] | None:
         """Stop: a wait ends at once, a pass in flight is cancelled after ``grace`` seconds
-        unless it ended before. On a running event loop this returns at once; on a stopped
-        one (the platform shutting down) it runs the loop until the job has ended, so whatever
-        the caller closes next is not closed under a pass."""
+        unless it ended before. On a running event loop this returns at once, with the job's
+        task for a caller that must know when it ended; on a stopped one (the platform shutting
+        down) it runs the loop until the job has ended, so whatever the caller closes next is
+        not closed under a pass."""
         self._started = False
         task, self._task = self._task, None
         if task is None or task.done():
-            return
+            return task
         loop = task.get_loop()
         if not self._in_pass:
             task.cancel()
@@ -112,34 +121,52 @@ class PeriodicJob(Generic[T]):
             task.add_done_callback(lambda _: late.cancel())
         if not loop.is_running() and not loop.is_closed():
             loop.run_until_complete(asyncio.wait({task}))
+        return task
 
     async def aclose(self) -> None:
         """Stop, and wait until the job has ended (a pass in flight at most ``grace`` s)."""
-        task = self._task
-        self.stop()
+        task = self.stop()
         if task is not None and not task.done():
             await asyncio.wait({task})
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the job runs on, once started."""
+        return self._event_loop
+
+    def wake(self) -> None:
+        """Run the next pass now (something changed that it should see): safe to call from
+        any thread. Before the job's loop runs, and after it ended, nothing happens."""
+        loop, wake = self._event_loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
 
     async def _loop(self) -> None:
         if not self._started or self._task is not None:  # stopped, or started again, before
             return
         me = self._task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        first = self._read_interval()
-        if first <= 0:
-            first = self.paused_check
+        loop = self._event_loop = asyncio.get_running_loop()
+        wake = self._wake = asyncio.Event()
+        # the interval read at the end of a turn sets the wait before the next pass and
+        # whether it runs (0: paused), so a job's own state can choose it (a reconciler that
+        # waits for a workload to start looks again sooner)
+        interval = self._read_interval()
+        first = interval if interval > 0 else self.paused_check
         if self.first_at_most is not None:
             first = min(first, self.first_at_most)
         next_at = loop.time() + first
         while self._task is me:
-            await asyncio.sleep(max(0.0, next_at - loop.time()))
-            interval = self._read_interval()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=max(0.0, next_at - loop.time()))
+            if wake.is_set():  # woken: the schedule starts again from now
+                wake.clear()
+                next_at = min(next_at, loop.time())
             if interval > 0:
                 await self.run_pass()
-            else:
-                interval = self.paused_check
+            interval = self._read_interval()
             base = next_at if self.from_start else loop.time()
-            next_at = max(base + interval, loop.time())
+            wait = interval if interval > 0 else self.paused_check
+            next_at = max(base + wait, loop.time())
 
     # ------------------------------------------------------------------ one pass
     async def run_pass(self) -> T | None:

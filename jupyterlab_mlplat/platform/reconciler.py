@@ -18,7 +18,6 @@ follows a ready workload quickly.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -35,6 +34,8 @@ from jupyterlab_mlplat.core.deployments.records import (
 )
 from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError
+
+from .periodic import PeriodicJob
 
 log = logging.getLogger("mlplat.reconciler")
 
@@ -57,51 +58,52 @@ class Reconciler:
         self.interval = interval
         self.pending_interval = pending_interval
         self.drain = drain
-        self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
+        #: the loop: the first pass at once, then one each ``interval`` (``pending_interval``
+        #: while a workload starts or drains), and one right after each change
+        self._job: PeriodicJob[None] = PeriodicJob(
+            "reconciler", self._next_interval, run=self.reconcile_all, first_at_most=0.0, log=log
+        )
         #: per deployment: the workloads last applied, by name
         self._applied: dict[str, dict[str, Workload]] = {}
         #: per deployment: workloads no longer needed, kept until the time given
         self._draining: dict[str, dict[str, tuple[Workload, float]]] = {}
         self._pending = False
+        self._closing: asyncio.Task[None] | None = None
         #: per deployment: the backend's last error, logged once until it changes or heals
         self._errors: dict[str, str] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
         """Run on the current thread's event loop (the platform's)."""
-        self._loop = asyncio.get_event_loop()
         self.service.on_change = self.wake
-        self._task = self._loop.create_task(self._run())
+        self._job.start()
 
     def wake(self, name: str = "") -> None:
         """Reconcile now: safe to call from any thread (the service's changes run in a pool)."""
-        if self._loop is None or self._loop.is_closed():
-            return
-        self._loop.call_soon_threadsafe(self._wake.set)
+        self._job.wake()
 
     def stop(self) -> None:
         """Stop the loop and let the backend release what it holds (embedded model servers
-        stop; a cluster's workloads keep running)."""
+        stop; a cluster's workloads keep running) once the pass in flight, if any, has ended
+        or its grace has run out."""
         self.service.on_change = None
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        if self._loop is not None and not self._loop.is_closed():
-            if self._loop.is_running():
-                self._loop.create_task(self._close_deployer())
-            else:
-                self._loop.run_until_complete(self._close_deployer())
+        job = self._job.stop()  # on a stopped event loop: returns once the job has ended
+        loop = self._job.loop
+        if loop is None or loop.is_closed():
+            return
+        if loop.is_running():
+            self._closing = loop.create_task(self._close_after(job))
+        else:
+            loop.run_until_complete(self._close_deployer())
 
     async def aclose(self) -> None:
         """Stop, and wait until the backend has let go (tests, and a clean shutdown)."""
         self.service.on_change = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._close_after(self._job.stop())
+
+    async def _close_after(self, job: asyncio.Task[object] | None) -> None:
+        if job is not None and not job.done():
+            await asyncio.wait({job})
         await self._close_deployer()
 
     async def _close_deployer(self) -> None:
@@ -110,19 +112,8 @@ class Reconciler:
         except Exception as err:
             log.warning("closing the deployments backend failed: %s", type(err).__name__)
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.reconcile_all()
-            except asyncio.CancelledError:
-                raise
-            except Exception as err:  # never let one bad pass end the loop
-                where = where_it_failed(err.__traceback__)
-                log.error("reconciling failed: %s at %s", type(err).__name__, where)
-            wait = self.pending_interval if self._pending else self.interval
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            self._wake.clear()
+    def _next_interval(self) -> float:
+        return self.pending_interval if self._pending else self.interval
 
     # ------------------------------------------------------------------ one pass
     async def reconcile_all(self) -> None:
@@ -163,7 +154,7 @@ class Reconciler:
         if updated is None:
             return None
         if updated.route != deployment.route:
-            self._wake.set()  # the route moved: what retires may go now
+            self.wake()  # the route moved: what retires may go now
         starting = any(s.phase is Phase.PENDING for s in updated.workloads)
         if applied and (starting or updated.phase is Phase.PENDING):
             self._pending = True  # a failing backend is asked again at the usual pace

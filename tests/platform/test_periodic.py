@@ -177,6 +177,20 @@ async def test_a_live_interval_is_read_at_each_turn_and_0_pauses() -> None:
 
 
 @pytest.mark.asyncio
+async def test_wake_runs_the_next_pass_now_from_any_thread() -> None:
+    job = Results("woken", 3600.0, run=lambda: asyncio.sleep(0, 1), first_at_most=0.0)
+    job.wake()  # before the loop runs: nothing to wake
+    job.start()
+    await until(lambda: job.passes == 1)  # the first pass at once, then an hour's wait
+    threading.Thread(target=job.wake).start()  # as the service's changes do, from a pool
+    await until(lambda: job.passes == 2, seconds=2.0)
+    await asyncio.sleep(5 * TICK)
+    assert job.passes == 2
+    await close(job)
+    job.wake()  # after the end: nothing happens
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("from_start", [False, True])
 async def test_the_interval_runs_from_the_end_or_from_the_start(from_start: bool) -> None:
     interval = 0.1
