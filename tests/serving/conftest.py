@@ -57,13 +57,16 @@ signature = ModelSignature(
     Schema([ColSpec("double", "y"), ColSpec("string", "tag")]),
     ParamSchema([ParamSpec("scale", "double", 2.0)]),
 )
+# requirements named, not inferred (MLflow would load each model again in a subprocess to
+# infer them: 4-5 s a model here; the model server never reads them)
 with mlflow.start_run():
     iris = mlflow.sklearn.log_model(
-        clf, name="iris", signature=infer_signature(X, clf.predict(X)), input_example=X.head(2)
+        clf, name="iris", signature=infer_signature(X, clf.predict(X)), input_example=X.head(2),
+        pip_requirements=["scikit-learn"],
     )
     scaler = mlflow.pyfunc.log_model(
         name="scaler", python_model=Scaler(), signature=signature,
-        input_example=pd.DataFrame({"x": [1.0], "tag": ["a"]}),
+        input_example=pd.DataFrame({"x": [1.0], "tag": ["a"]}), pip_requirements=["pandas"],
     )
 print(json.dumps({
     "iris": mlflow.get_logged_model(iris.model_id).artifact_location,
