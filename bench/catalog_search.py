@@ -296,12 +296,14 @@ def fill_ours(db: str, entries: list[dict[str, Any]]) -> None:
 
 
 def fill_mlflow(db: str, entries: list[dict[str, Any]]) -> None:
-    """The same models in MLflow's registry: name, description and the facets as tags."""
+    """The same models in MLflow's registry: name, description and the facets as tags, and
+    each with its published version and alias."""
     started = time.monotonic()
     with psycopg.connect(db) as conn:
         for table in (
             "registered_model_tags",
             "registered_model_aliases",
+            "model_version_tags",
             "model_versions",
             "registered_models",
         ):
@@ -323,13 +325,83 @@ def fill_mlflow(db: str, entries: list[dict[str, Any]]) -> None:
             for e in entries:
                 for key in ("task", "framework", "team", "license"):
                     cp.write_row((f"catalog.{e['name']}", key, e[key]))
+        # what publishing leaves in MLflow for each entry: the copied version (with the
+        # platform's three tags) and the champion alias on it, which MLflow's search returns
+        # with every model (its latest versions and aliases)
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                "COPY model_versions (name, version, creation_time, last_updated_time, "
+                "description, user_id, current_stage, source, run_id, status, storage_location) "
+                "FROM STDIN"
+            ) as cp,
+        ):
+            for i, e in enumerate(entries):
+                ms = int(e["at"].timestamp() * 1000)
+                run = f"{i:032x}"
+                cp.write_row(
+                    (
+                        f"catalog.{e['name']}",
+                        1,
+                        ms,
+                        ms,
+                        e["description"],
+                        "mlplat-platform",
+                        "None",
+                        f"models:/{e['team']}.{e['name']}/1",
+                        run,
+                        "READY",
+                        f"mlflow-artifacts:/1/models/m-{run}/artifacts",
+                    )
+                )
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY model_version_tags (name, version, key, value) FROM STDIN") as cp,
+        ):
+            for i, e in enumerate(entries):
+                name = f"catalog.{e['name']}"
+                cp.write_row((name, 1, "mlplat.publication_id", str(i + 1)))
+                cp.write_row((name, 1, "mlplat.copied_from", f"{e['team']}.{e['name']}/1"))
+                cp.write_row((name, 1, "mlplat.created_by", "mlplat-platform"))
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY registered_model_aliases (name, alias, version) FROM STDIN") as cp,
+        ):
+            for e in entries:
+                cp.write_row((f"catalog.{e['name']}", "champion", 1))
     with psycopg.connect(db, autocommit=True) as conn:
-        for table in ("registered_models", "registered_model_tags"):
+        for table in (
+            "registered_models",
+            "registered_model_tags",
+            "model_versions",
+            "model_version_tags",
+            "registered_model_aliases",
+        ):
             conn.execute(f"VACUUM ANALYZE {table}")
     say(
         f"  MLflow: {len(entries):,} registered models by COPY in "
         f"{time.monotonic() - started:.1f} s"
     )
+
+
+#: PostgreSQL's shared buffers for this run. The default 128 MB holds neither catalog of
+#: 100,000 entries (ours 367 MB with indexes, MLflow's 353 MB): with round-robin calls each
+#: side's reads evict the other's pages, and a common word then read 5,074 of ours from the OS,
+#: which seemed to add ~25 ms a search. A server holding such catalogs is given more
+#: (PostgreSQL's own guidance is a quarter of the memory; 1 GB here of 24).
+SHARED_BUFFERS = "1GB"
+
+
+def with_buffers(url: str, started: bool, port: int) -> tuple[str, bool]:
+    """The kept cluster with ``SHARED_BUFFERS``, restarted once if it had less."""
+    with psycopg.connect(dsn(url, "postgres"), autocommit=True) as conn:
+        row = conn.execute("SHOW shared_buffers").fetchone()
+        if row and row[0] == SHARED_BUFFERS:
+            return url, started
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{SHARED_BUFFERS}'")
+    subprocess.run([str(ROOT / "scripts" / "start-postgres"), str(PG_DIR), "stop"], check=True)
+    url, _ = start_postgres(port)
+    return url, True
 
 
 def count(db: str, table: str) -> int:
@@ -415,6 +487,15 @@ def cases_for(mlflow: Http, ours: Http) -> dict[str, Case]:
         call = ours_call(params)
         expected = min(20, json.loads(call()[1])["total"])
         cases[f"ours-{key}"] = Case(f"ours, {label}", call, expected, rows("hits"), [])
+    # the floor under any answer of ours at this pace: the health check, one trip to the
+    # database (SELECT 1) and back, nothing searched
+    cases["floor-health"] = Case(
+        "floor: ours, GET /api/v1/health (SELECT 1)",
+        lambda: ours.request("GET", "/services/mlplat/api/v1/health"),
+        1,
+        lambda data: 1,
+        [],
+    )
     return cases
 
 
@@ -479,7 +560,7 @@ def run_size(args: argparse.Namespace, url: str, size: int, logs: Path) -> dict[
         )
         if args.rebuild or count(ours_db, "catalog_entries") != size:
             fill_ours(ours_db, generate(size))
-        if args.rebuild or count(mlflow_db, "registered_models") != size:
+        if args.rebuild or count(mlflow_db, "registered_model_aliases") != size:
             fill_mlflow(mlflow_db, generate(size))
         # both see the same models: every one in MLflow, and the same word finds as many
         like = found(
@@ -535,6 +616,12 @@ def report(size: int, result: dict[str, Any], requests: int) -> None:
             f"{kind:<6} ours {ratio:5.1f}x faster than MLflow (median; p95 "
             f"{p95(theirs.times) / p95(ours.times):.1f}x)   {verdict} >= {GOAL_SPEEDUP:.0f}x"
         )
+    floor = statistics.median(cases["floor-health"].times)
+    fastest = min(statistics.median(cases[f"mlflow-{k}"].times) for k in ("word", "facet"))
+    print(
+        f"20x MLflow's faster median is {fastest / GOAL_SPEEDUP:.1f} ms; a request that "
+        f"searches nothing (the floor) takes {floor:.1f} ms median here"
+    )
     worst = max(p95(c.times) for k, c in cases.items() if k.startswith("ours"))
     verdict = "PASS" if worst <= GOAL_P95_MS else "MISS"
     print(
@@ -562,6 +649,7 @@ def main() -> None:
         if not port_is_free(port):
             sys.exit(f"port {port} is in use; pick others (--mlflow-port/--platform-port)")
     url, pg_started = start_postgres(args.pg_port)
+    url, pg_started = with_buffers(url, pg_started, args.pg_port)
     say(f"PostgreSQL {url} ({'started' if pg_started else 'already running'})")
     results = {}
     try:
