@@ -21,6 +21,11 @@ import requests
 
 from tests.workbench import Hub, run_in_kernel
 
+#: what a test's logged model names as its requirements, so that MLflow does not infer them:
+#: inferring loads the model again in a subprocess, 2-6 s a model here and more on a loaded CI
+#: machine, and no test reads them (a model's own flavour may add its library, e.g. sklearn)
+NAMED_REQUIREMENTS = ["cloudpickle"]
+
 
 def register_versions(
     hub: Hub, user: str, name: str, versions: int = 1, *, token: str | None = None
@@ -35,13 +40,9 @@ def register_versions(
     with warnings.catch_warnings():  # mlflow's flavours warn about their own type hints
         warnings.simplefilter("ignore")
         import mlflow.sklearn
-    import sklearn
     from sklearn.datasets import load_iris
     from sklearn.linear_model import LogisticRegression
 
-    # named, not inferred: to infer them MLflow loads each model again in a subprocess, 3-6 s
-    # a version here (the requirements are never read by the tests)
-    requirements = [f"scikit-learn=={sklearn.__version__}"]
     if token is None:
         token = hub.token(hub.login(user), user, ["access:services!service=mlflow"])
     x, y = load_iris(return_X_y=True, as_frame=True)
@@ -58,7 +59,7 @@ def register_versions(
                         name="model",
                         registered_model_name=name,
                         input_example=x.head(2),
-                        pip_requirements=requirements,
+                        pip_requirements=["scikit-learn"],  # see NAMED_REQUIREMENTS
                     )
         finally:
             mlflow.set_tracking_uri("")

@@ -28,6 +28,7 @@ with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints 
 from jupyterlab_mlplat.adapters.mlflow.activity import MlflowTeamActivity
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
 from jupyterlab_mlplat.core.experiments.errors import MLflowUnavailable
+from tests.publishing import NAMED_REQUIREMENTS
 from tests.workbench import Hub
 
 from .teams_platform import ALICE, Platform, seed
@@ -103,7 +104,9 @@ def test_runs_and_versions_per_person_private_ones_included(
             mlflow.log_metric("auc", 0.9)
     name = f"analytics-{uuid.uuid4().hex[:6]}"
     with mlflow.start_run():
-        info = mlflow.pyfunc.log_model(name="model", python_model=Doubler())
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=Doubler(), pip_requirements=NAMED_REQUIREMENTS
+        )
     mlflow.register_model(f"models:/{info.model_id}", name)
     as_person("rita")
     mlflow.set_experiment(f"rita/analytics-{uuid.uuid4().hex[:6]}")

@@ -26,6 +26,7 @@ from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings, ReportStatus
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService
 from tests.drift.conftest import World, normal_rows
+from tests.publishing import NAMED_REQUIREMENTS
 from tests.workbench import Hub
 
 pytestmark = [
@@ -67,6 +68,7 @@ def versions(embedded_hub: Hub) -> dict[str, str]:
                     name="model",
                     python_model=Scorer(),
                     input_example=None if kind == "bare" else EXAMPLE,
+                    pip_requirements=NAMED_REQUIREMENTS,
                 )
             mlflow.register_model(f"models:/{info.model_id}", name)
         mlflow.set_tracking_uri("")

@@ -28,6 +28,7 @@ from jupyterlab_mlplat.core.experiments.errors import MLflowForbidden
 from jupyterlab_mlplat.core.models.errors import CatalogReadOnly, ModelNameTaken
 from jupyterlab_mlplat.core.models.records import CARD_FILE, TAG_CREATED_BY
 from jupyterlab_mlplat.core.models.service import ModelService
+from tests.publishing import NAMED_REQUIREMENTS
 from tests.workbench import Hub
 
 SCOPES = ["access:services!service=mlflow"]
@@ -77,7 +78,10 @@ def _logged_model(suffix: str) -> tuple[str, str]:
     with mlflow.start_run() as run:
         mlflow.log_metric("auc", 0.91)
         info = mlflow.pyfunc.log_model(
-            name="model", python_model=Doubler(), input_example=[1.5, 2.5]
+            name="model",
+            python_model=Doubler(),
+            input_example=[1.5, 2.5],
+            pip_requirements=NAMED_REQUIREMENTS,
         )
     return run.info.run_id, info.model_id
 

@@ -15,6 +15,7 @@ import mlflow
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from tests.publishing import NAMED_REQUIREMENTS
 from tests.workbench import Hub
 
 with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints on import
@@ -46,7 +47,9 @@ def seeded(embedded_hub: Hub) -> Iterator[dict[str, str]]:
             with mlflow.start_run() as run:
                 mlflow.log_metric("f1", 0.8)
                 mlflow.log_param("depth", "4")
-                logged = mlflow.pyfunc.log_model(name="model", python_model=Halver())
+                logged = mlflow.pyfunc.log_model(
+                    name="model", python_model=Halver(), pip_requirements=NAMED_REQUIREMENTS
+                )
         os.environ["MLFLOW_TRACKING_TOKEN"] = tokens["rita"]
         ritas = mlflow.MlflowClient(uri).create_registered_model(f"ritas-{suffix}")
         yield {

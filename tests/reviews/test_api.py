@@ -13,7 +13,7 @@ with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints 
     warnings.simplefilter("ignore")
     import mlflow.pyfunc
 
-from tests.publishing import Platform
+from tests.publishing import NAMED_REQUIREMENTS, Platform
 from tests.workbench import Hub
 
 pytestmark = [pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")]
@@ -36,7 +36,9 @@ def in_review(embedded_hub: Hub) -> dict[str, object]:
         name = f"api-{uuid.uuid4().hex[:6]}"
         mlflow.set_experiment(f"alice/{name}")
         with mlflow.start_run():
-            info = mlflow.pyfunc.log_model(name="model", python_model=Doubler())
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=Doubler(), pip_requirements=NAMED_REQUIREMENTS
+            )
         mlflow.register_model(f"models:/{info.model_id}", name)
         mlflow.set_tracking_uri("")
     alice = Platform(embedded_hub, "alice")

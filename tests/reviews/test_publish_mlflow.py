@@ -29,6 +29,7 @@ from jupyterlab_mlplat.core.models.records import TAG_DEPRECATED, TAG_PUBLICATIO
 from jupyterlab_mlplat.core.reviews.errors import PublishFailed
 from jupyterlab_mlplat.core.reviews.records import Action, State
 from jupyterlab_mlplat.core.reviews.service import ReviewService
+from tests.publishing import NAMED_REQUIREMENTS
 from tests.reviews.conftest import ADAM, ALICE, RITA
 from tests.workbench import Hub
 
@@ -58,7 +59,9 @@ def alice_version(embedded_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Iterato
     mlflow.set_experiment(f"alice/{name}")
     with mlflow.start_run():
         mlflow.log_metric("auc", 0.91)
-        info = mlflow.pyfunc.log_model(name="model", python_model=Doubler())
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=Doubler(), pip_requirements=NAMED_REQUIREMENTS
+        )
     mlflow.register_model(f"models:/{info.model_id}", name)
     yield name
     mlflow.set_tracking_uri(None)
