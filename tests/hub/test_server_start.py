@@ -39,10 +39,19 @@ UNUSED = ("notebook_shim",)
 USED = ("jupyterlab", "jupyter_server_terminals", "jupyterlab_mlplat_server", "jupyter_lsp")
 
 #: runs the server's own entry point; when it exits, writes the modules it imported, the server
-#: extensions it had enabled and whether jupyter_lsp searched for language servers
+#: extensions it had enabled, whether jupyter_lsp searched for language servers and the
+#: commands it ran
 DUMP_MODULES = """
-import atexit, json, runpy, sys
+import atexit, json, runpy, subprocess, sys
 out = sys.argv.pop(1)
+ran = []
+_popen = subprocess.Popen.__init__
+
+def recorded(self, args, *more, **options):
+    ran.append([str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)])
+    _popen(self, args, *more, **options)
+
+subprocess.Popen.__init__ = recorded
 
 def dump():
     from jupyter_server.serverapp import ServerApp
@@ -55,6 +64,7 @@ def dump():
                 "modules": sorted(sys.modules),
                 "extensions": enabled,
                 "lsp_autodetect": lsp.autodetect if lsp else None,
+                "ran": ran,
             },
             file,
         )
@@ -123,6 +133,10 @@ def test_a_started_server_loads_what_people_use_and_nothing_that_only_costs(
     assert extensions.isdisjoint(UNUSED)
     # no language server is installed: searching for them ran `npm prefix -g` at every start
     assert started["lsp_autodetect"] is False
+    # nor node at all: importing JupyterLab asked yarn for an npm registry (~0.4 CPU-s), which
+    # the workspace configuration keeps node out of sight for (hub_config/workspace)
+    programs = [Path(command[0]).name for command in started["ran"] if command]
+    assert not {"node", "nodejs", "npm"} & set(programs), started["ran"]
 
 
 def page_config(html: str) -> dict[str, object]:
