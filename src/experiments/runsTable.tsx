@@ -1,12 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  Button,
-  caretLeftIcon,
-  caretRightIcon,
-  lockIcon
-} from '@jupyterlab/ui-components';
+import { Button, caretLeftIcon, lockIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
@@ -21,6 +16,7 @@ import {
   runStatusLabel
 } from './labels';
 import { ExperimentsModel } from './model';
+import { Pager } from '../shell/pager';
 import { RefreshButton } from '../shell/refresh';
 
 export interface IRunLinkProps {
@@ -367,33 +363,18 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           </table>
         </div>
       )}
-      <nav className="jp-mlplat-pager" aria-label={trans.__('Pages of runs')}>
-        <Button
-          small
-          minimal
-          disabled={runs.pageIndex === 0}
-          onClick={() => void model.previousPage()}
-        >
-          <span aria-hidden="true">
-            <caretLeftIcon.react tag="span" />
-          </span>
-          {trans.__('Previous')}
-        </Button>
-        <span className="jp-mlplat-page-number">
-          {trans.__('Page %1', runs.pageIndex + 1)}
-        </span>
-        <Button
-          small
-          minimal
-          disabled={!page?.next_page_token}
-          onClick={() => void model.nextPage()}
-        >
-          {trans.__('Next')}
-          <span aria-hidden="true">
-            <caretRightIcon.react tag="span" />
-          </span>
-        </Button>
-      </nav>
+      <Pager
+        page={runs.pageIndex + 1}
+        pages={null}
+        hasNext={!!page?.next_page_token}
+        onPage={target =>
+          void (target > runs.pageIndex + 1
+            ? model.nextPage()
+            : model.previousPage())
+        }
+        label={trans.__('Pages of runs')}
+        trans={trans}
+      />
     </section>
   );
 }

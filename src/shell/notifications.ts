@@ -2,8 +2,10 @@ import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { IPoll, Poll } from '@lumino/polling';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { CommandIDs } from './commands';
 import { PlatformModel } from './model';
 import {
   INotificationList,
@@ -276,6 +278,55 @@ export function notificationText(
     default:
       return trans.__('News about %1 version %2.', model, version);
   }
+}
+
+/** The Deployments tab's command that opens one (its plugin may be absent). */
+export const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
+
+/** The Analytics tab (its plugin may be absent): where an idle GPU's server is listed. */
+export const ANALYTICS_TAB = 'analytics';
+
+/** Where a notification's Open leads: a command, a tab of the sidebar, or the sidebar. */
+export type NotificationTarget =
+  | { kind: 'command'; id: string; args: ReadonlyPartialJSONObject }
+  | { kind: 'tab'; tab: string }
+  | { kind: 'sidebar' };
+
+/**
+ * Where Open takes a person from a notification. News of an idle GPU shows
+ * the Analytics tab, whose most idle servers list it; news of a deployment
+ * (drift) opens it in the Deployments tab; news of a publication opens its
+ * page. A tab whose plugin is absent leaves the sidebar shown.
+ */
+export function notificationTarget(
+  item: IPlatformNotification,
+  hasCommand: (id: string) => boolean
+): NotificationTarget {
+  if (item.kind === 'gpu_idle') {
+    return { kind: 'tab', tab: ANALYTICS_TAB };
+  }
+  if (item.kind === 'drifted') {
+    return item.deployment && hasCommand(OPEN_DEPLOYMENT)
+      ? {
+          kind: 'command',
+          id: OPEN_DEPLOYMENT,
+          args: { name: item.deployment }
+        }
+      : { kind: 'sidebar' };
+  }
+  if (hasCommand(CommandIDs.openPublication)) {
+    return {
+      kind: 'command',
+      id: CommandIDs.openPublication,
+      args: {
+        id: item.publication_id,
+        kind: item.kind,
+        modelName: item.model_name,
+        version: item.version
+      }
+    };
+  }
+  return { kind: 'sidebar' };
 }
 
 /** Kinds whose comment is a figure the text already says, not words to quote. */

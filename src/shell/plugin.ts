@@ -14,16 +14,14 @@ import { TRANSLATION_DOMAIN } from './domain';
 import { reasonLabels } from './errors';
 import { mlplatIcon } from './icons';
 import { PlatformModel } from './model';
-import { announce, NotificationFeed } from './notifications';
+import {
+  announce,
+  NotificationFeed,
+  notificationTarget
+} from './notifications';
 import { PlatformPanel } from './panel';
 import { TabRegistry } from './registry';
 import { IIdentity } from './types';
-
-/** The Deployments tab's command that opens one (its plugin may be absent). */
-const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
-
-/** The Analytics tab (its plugin may be absent): where an idle GPU's server is listed. */
-const ANALYTICS_TAB = 'analytics';
 
 /** Where the id of the newest announced notification is kept. */
 const SEEN_KEY = 'jupyterlab-mlplat:notifications';
@@ -67,32 +65,16 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     });
     feed.arrived.connect((_, items) => {
       announce(items, trans, item => {
-        // News of an idle GPU shows the Analytics tab, whose most idle servers list it.
-        if (item.kind === 'gpu_idle') {
-          app.shell.activateById(panel.id);
-          tabs.select(ANALYTICS_TAB);
+        const target = notificationTarget(item, id =>
+          app.commands.hasCommand(id)
+        );
+        if (target.kind === 'command') {
+          void app.commands.execute(target.id, target.args);
           return;
         }
-        // News of a deployment (drift) opens it in the Deployments tab, if loaded.
-        if (item.kind === 'drifted') {
-          if (item.deployment && app.commands.hasCommand(OPEN_DEPLOYMENT)) {
-            void app.commands.execute(OPEN_DEPLOYMENT, {
-              name: item.deployment
-            });
-          } else {
-            app.shell.activateById(panel.id);
-          }
-          return;
-        }
-        if (app.commands.hasCommand(CommandIDs.openPublication)) {
-          void app.commands.execute(CommandIDs.openPublication, {
-            id: item.publication_id,
-            kind: item.kind,
-            modelName: item.model_name,
-            version: item.version
-          });
-        } else {
-          app.shell.activateById(panel.id);
+        app.shell.activateById(panel.id);
+        if (target.kind === 'tab') {
+          tabs.select(target.tab);
         }
       });
       void stateDB?.save(SEEN_KEY, { seen: feed.seen });

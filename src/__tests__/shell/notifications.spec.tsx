@@ -3,10 +3,14 @@ import { render, screen } from '@testing-library/react';
 import * as React from 'react';
 
 import { PlatformRequestError } from '../../api/request';
+import { CommandIDs } from '../../shell/commands';
 import {
+  ANALYTICS_TAB,
   announce,
   NotificationFeed,
-  notificationText
+  notificationTarget,
+  notificationText,
+  OPEN_DEPLOYMENT
 } from '../../shell/notifications';
 import { NotificationList } from '../../shell/notificationList';
 import {
@@ -211,6 +215,46 @@ describe('announce', () => {
     );
     shown.options.actions?.[0].callback(new MouseEvent('click'));
     expect(opened).toEqual(['gpu_idle']);
+  });
+});
+
+describe('notificationTarget', () => {
+  const every = () => true;
+  const none = () => false;
+
+  it('takes an idle GPU to the Analytics tab, with or without commands', () => {
+    const idle = notification({ kind: 'gpu_idle', workspace: 'gpu' });
+    expect(notificationTarget(idle, every)).toEqual({
+      kind: 'tab',
+      tab: ANALYTICS_TAB
+    });
+    expect(notificationTarget(idle, none)).toEqual({
+      kind: 'tab',
+      tab: ANALYTICS_TAB
+    });
+  });
+
+  it('opens a drifted deployment, or the sidebar without the Deployments tab', () => {
+    const drifted = notification({ kind: 'drifted', deployment: 'churn-prod' });
+    expect(notificationTarget(drifted, every)).toEqual({
+      kind: 'command',
+      id: OPEN_DEPLOYMENT,
+      args: { name: 'churn-prod' }
+    });
+    expect(notificationTarget(drifted, none)).toEqual({ kind: 'sidebar' });
+    expect(
+      notificationTarget(notification({ kind: 'drifted' }), every)
+    ).toEqual({ kind: 'sidebar' });
+  });
+
+  it('opens a publication’s page, or the sidebar without the command', () => {
+    const decided = notification({ kind: 'decided', action: 'approve' });
+    expect(notificationTarget(decided, every)).toEqual({
+      kind: 'command',
+      id: CommandIDs.openPublication,
+      args: { id: 7, kind: 'decided', modelName: 'churn', version: '3' }
+    });
+    expect(notificationTarget(decided, none)).toEqual({ kind: 'sidebar' });
   });
 });
 
