@@ -194,7 +194,10 @@ describe('Experiments tab in Russian', () => {
   it('labels the buttons, the list and the runs table in Russian', async () => {
     const api = new ScriptedMlflow();
     api.runPages = [
-      runPage({ runs: [runRow({ status: 'RUNNING', can_write: false })] })
+      runPage({
+        runs: [runRow({ status: 'RUNNING', can_write: false })],
+        next_page_token: 'tok-2'
+      })
     ];
     const { platform, experiments } = await renderExperiments(api);
 
@@ -214,7 +217,9 @@ describe('Experiments tab in Russian', () => {
     expect(table.textContent).toContain('только чтение');
     expect(table.textContent).toContain('1 мин 5 с');
     expect(screen.getByRole('button', { name: 'Сравнить' })).toBeTruthy();
-    expect(screen.getByText('Страница 1')).toBeTruthy();
+    const pages = screen.getByRole('navigation', { name: 'Страницы запусков' });
+    expect(pages.textContent).toContain('Страница 1');
+    expect(screen.getByRole('button', { name: 'Далее' })).toBeTruthy();
 
     experiments.dispose();
     platform.dispose();
