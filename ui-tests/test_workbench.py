@@ -22,8 +22,11 @@ def test_alice_sees_herself_her_role_and_the_tabs_of_a_data_scientist(
 ) -> None:
     panel = open_panel("alice")
 
-    expect(panel.get_by_text("alice", exact=True)).to_be_visible()
-    expect(panel.get_by_text("Data scientist")).to_be_visible()
+    # her name where it says who is signed in: the experiments list below may name her too,
+    # as the owner of what other tests of this session logged
+    identity = panel.get_by_role("region", name="Signed-in user")
+    expect(identity.get_by_text("alice", exact=True)).to_be_visible()
+    expect(identity.get_by_text("Data scientist")).to_be_visible()
     expect(panel.get_by_text("Platform: healthy")).to_be_visible(timeout=30_000)
     tabs = panel.get_by_role("tab")
     expect(tabs).to_have_text(
