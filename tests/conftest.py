@@ -26,6 +26,7 @@ pytest_plugins = [
     "pytest_jupyter.jupyter_server",
     "tests.standins.kube.fixtures",
     "tests.mlflow_hubs",
+    "tests.watchdog",
 ]
 
 POSTGRES_URL = os.environ.get("MLPLAT_TEST_POSTGRES_URL", "")

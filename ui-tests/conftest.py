@@ -16,6 +16,8 @@ from tests.workbench import Workbench, free_port_block, running_workbench, workb
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# a session that hangs says where (tests/watchdog.py)
+pytest_plugins = ["tests.watchdog"]
 CHROMIUM = os.environ.get("MLPLAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
