@@ -2,7 +2,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, downloadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { DayField } from '../shell/dayField';
 import { useModelState } from '../shell/hooks';
+import { formatDateTime } from '../shell/labels';
 import { FailureNote, Progress } from '../shell/notes';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
@@ -94,14 +96,13 @@ function AuditFilters(props: {
   const day = (name: 'from' | 'until', label: string) => (
     <div className="jp-mlplat-audit-field">
       <label htmlFor={`${id}-${name}`}>{label}</label>
-      <input
+      <DayField
         id={`${id}-${name}`}
-        type="date"
-        className="jp-mod-styled"
         value={filters[name]}
-        aria-invalid={state.rangeReversed}
-        aria-describedby={state.rangeReversed ? rangeId : undefined}
-        onChange={event => model.setFilter(name, event.currentTarget.value)}
+        invalid={state.rangeReversed}
+        describedBy={state.rangeReversed ? rangeId : undefined}
+        onChange={value => model.setFilter(name, value)}
+        trans={trans}
       />
     </div>
   );
@@ -215,9 +216,7 @@ function AuditTable(props: {
           {entries.map(entry => (
             <tr key={entry.id}>
               <td>
-                <time dateTime={entry.at}>
-                  {new Date(entry.at).toLocaleString()}
-                </time>
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
               </td>
               <td>{entry.actor}</td>
               <td className="jp-mlplat-code">{entry.action}</td>

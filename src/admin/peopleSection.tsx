@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
+import { formatDateTime } from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { IPeople, peopleRows } from './people';
@@ -101,7 +102,7 @@ export function PeopleSection(props: {
                   <td>
                     {person.last_activity ? (
                       <time dateTime={person.last_activity}>
-                        {new Date(person.last_activity).toLocaleString()}
+                        {formatDateTime(person.last_activity)}
                       </time>
                     ) : (
                       trans.__('never')

@@ -3,6 +3,7 @@ import { Button, downloadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { ChartFigure, chartTheme, IXAxis, MetricChart } from '../shell/charts';
+import { DayField } from '../shell/dayField';
 import { LabelledField, LabelledSelect } from '../shell/fields';
 import { useModelState } from '../shell/hooks';
 import { FailureNote, failureText, Progress } from '../shell/notes';
@@ -126,14 +127,13 @@ function RangeForm(props: ISectionProps): JSX.Element {
   const wrong = state.problem !== null || state.refused !== null;
   const day = (name: 'from' | 'to', label: string) => (
     <LabelledField id={`${id}-${name}`} label={label}>
-      <input
+      <DayField
         id={`${id}-${name}`}
-        type="date"
-        className="jp-mod-styled"
         value={state[name]}
-        aria-invalid={wrong}
-        aria-describedby={wrong ? problemId : `${id}-hint`}
-        onChange={event => model.setDay(name, event.currentTarget.value)}
+        invalid={wrong}
+        describedBy={wrong ? problemId : `${id}-hint`}
+        onChange={value => model.setDay(name, value)}
+        trans={trans}
       />
     </LabelledField>
   );

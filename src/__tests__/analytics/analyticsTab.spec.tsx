@@ -91,8 +91,9 @@ describe('Analytics tab', () => {
     expect(
       screen.getByText('Your figures and your teams’: data-scientists.')
     ).toBeTruthy();
-    expect(screen.getByLabelText('From')).toHaveProperty('value', '2026-11-04');
-    expect(screen.getByLabelText('To')).toHaveProperty('value', '2026-12-03');
+    // the days in the UI language's form (English here), not the browser's
+    expect(screen.getByLabelText('From')).toHaveProperty('value', '11/4/2026');
+    expect(screen.getByLabelText('To')).toHaveProperty('value', '12/3/2026');
 
     // the usage: both charts and the table of every group
     const usage = screen.getByRole('region', { name: 'Resource usage' });
@@ -216,7 +217,11 @@ describe('Analytics tab', () => {
 
   it('writes the figures in Russian with the Russian number format', async () => {
     document.documentElement.lang = 'ru';
-    setup(new ScriptedAnalytics(), identity(), russian());
+    const { api, model } = setup(
+      new ScriptedAnalytics(),
+      identity(),
+      russian()
+    );
 
     const teams = await screen.findByRole('table', {
       name: 'Показатели команд'
@@ -235,6 +240,20 @@ describe('Analytics tab', () => {
     expect(
       screen.getByRole('button', { name: 'Выгрузить показатели команд в CSV' })
     ).toBeTruthy();
+    // the range in the Russian form, and a Russian day typed changes it
+    const from = screen.getByLabelText('С') as HTMLInputElement;
+    expect(from.value).toBe('04.11.2026');
+    expect(from.placeholder).toBe('ДД.ММ.ГГГГ');
+    expect(screen.getByLabelText('По')).toHaveProperty('value', '03.12.2026');
+    api.asked = [];
+    fireEvent.change(from, { target: { value: '10.11.2026' } });
+    expect(model.state.from).toBe('2026-11-10');
+    await waitFor(() =>
+      expect(api.queries('usage')[0]).toMatchObject({
+        from: '2026-11-10',
+        to: '2026-12-03'
+      })
+    );
   });
 
   it('reads a report again when its grouping changes, and downloads its CSV', async () => {
