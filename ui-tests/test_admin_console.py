@@ -66,10 +66,10 @@ def test_adam_filters_the_audit_log_by_person_and_dates_and_exports_it(
     table = log.get_by_role("table", name="Audit records")
     expect(table).to_be_visible(timeout=30_000)
 
-    # When adam asks for alice's records of two days
+    # When adam asks for alice's records of two days, typed as an English UI writes days
     log.get_by_label("Person", exact=True).fill("alice")
-    log.get_by_label("From", exact=True).fill("2026-10-02")
-    log.get_by_label("Until", exact=True).fill("2026-10-03")
+    log.get_by_label("From", exact=True).fill("10/2/2026")
+    log.get_by_label("Until", exact=True).fill("10/3/2026")
     log.get_by_role("button", name="Filter", exact=True).click()
     # Then exactly her two records of those days are listed, newest first
     rows = table.locator("tbody tr")
@@ -102,8 +102,8 @@ def test_adam_filters_the_audit_log_by_person_and_dates_and_exports_it(
     expect(rows.first).to_contain_text("audit.exported", timeout=30_000)
 
     # When the dates are the wrong way round, Then it is said beside them and nothing is asked
-    log.get_by_label("From", exact=True).fill("2026-10-04")
-    log.get_by_label("Until", exact=True).fill("2026-10-01")
+    log.get_by_label("From", exact=True).fill("10/4/2026")
+    log.get_by_label("Until", exact=True).fill("10/1/2026")
     expect(log.get_by_role("alert")).to_have_text("“From” must not be later than “Until”.")
     expect(log.get_by_role("button", name="Filter", exact=True)).to_be_disabled()
     screenshot("admin-audit-range-en")
@@ -119,10 +119,15 @@ def test_the_console_in_russian(
         table = log.get_by_role("table", name="Записи аудита")
         expect(table).to_be_visible(timeout=30_000)
         log.get_by_label("Человек", exact=True).fill("rita")
-        log.get_by_label(FROM_RU, exact=True).fill("2026-10-01")
-        log.get_by_label(UNTIL_RU, exact=True).fill("2026-10-02")
+        # the days typed and the records' times written as a Russian UI writes them, whatever
+        # the browser's own locale (this Chromium's is English)
+        log.get_by_label(FROM_RU, exact=True).fill("01.10.2026")
+        log.get_by_label(UNTIL_RU, exact=True).fill("02.10.2026")
         log.get_by_role("button", name="Отфильтровать", exact=True).click()
         expect(table.locator("tbody tr")).to_have_count(2, timeout=30_000)
+        expect(table.locator("tbody tr time").first).to_have_text(
+            re.compile(r"^0[12]\.10\.2026, \d{2}:\d{2}$")
+        )
         screenshot("admin-audit-filtered-ru")
         with page.expect_download() as started:
             log.get_by_role("button", name="Выгрузить CSV", exact=True).click()
@@ -131,7 +136,7 @@ def test_the_console_in_russian(
             "1",
             "0",
         ]
-        log.get_by_label(FROM_RU, exact=True).fill("2026-10-03")
+        log.get_by_label(FROM_RU, exact=True).fill("03.10.2026")
         expect(log.get_by_role("alert")).to_have_text(
             f"Дата «{FROM_RU}» не может быть позже даты «{UNTIL_RU}»."
         )

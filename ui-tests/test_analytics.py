@@ -7,7 +7,11 @@ Admin tab shows the idle thresholds with the hub's idle culler.
 
 The figures are seeded as the sampler and the unit of work write them (daily usage sums, audit
 records of a publication and a deployment) on days long past, so nothing the workbench does
-today (its own sampler runs every minute) falls in the range asked."""
+today (its own sampler runs every minute) falls in the range asked.
+
+The days are typed as people write them in the UI language (12.10.2026 in Russian, 10/12/2026 in
+English), not as the browser's date input would draw them in the browser's own locale (issue 11,
+item 12): an impossible day is said at its field and changes nothing."""
 
 from __future__ import annotations
 
@@ -42,6 +46,26 @@ WEEK_RU = "неделя с 12 окт. 2026 г."  # noqa: RUF001
 EVERY_TEAM_RU = "Все команды: вы администратор."  # noqa: RUF001
 TOTAL_EN = "Total, Oct 12, 2026 – Oct 14, 2026"  # noqa: RUF001
 ALICE_SCOPE_EN = "Your figures and your teams’: data-scientists."  # noqa: RUF001
+SHOWN_RU = "Показано: 12 окт. 2026 г. – 14 окт. 2026 г."  # noqa: RUF001
+CALENDAR_RU = "Выбрать день в календаре"
+SCOPE_RU = "Ваши показатели и показатели ваших команд: data-scientists."
+PATTERN_RU = "ДД.ММ.ГГГГ"  # noqa: RUF001
+
+
+def _ru(day: date) -> str:
+    """A day as a Russian UI writes it: 12.10.2026."""
+    return day.strftime("%d.%m.%Y")
+
+
+def _en(day: date) -> str:
+    """A day as an English UI writes it (Intl's ``en``): 10/12/2026."""
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+def _default_range() -> tuple[date, date]:
+    """The range the tab asks when it opens: the last 30 days, today (UTC) included."""
+    today = datetime.now(UTC).date()
+    return today - timedelta(days=29), today
 
 
 def _day(seed: date, hour: int) -> datetime:
@@ -137,7 +161,7 @@ def test_adam_sees_every_team_and_downloads_the_usage(
     expect(tab.get_by_text("Every team: you are an administrator.")).to_be_visible()
 
     # When adam asks for the three October days
-    _range(tab, FIRST.isoformat(), LAST.isoformat(), ("From", "To"))
+    _range(tab, _en(FIRST), _en(LAST), ("From", "To"))
     usage = tab.get_by_role("region", name="Resource usage")
     table = usage.get_by_role("table", name="Usage per Team")
     # Then both teams are listed, the busiest first: hours, CPU and memory used / requested
@@ -188,7 +212,7 @@ def test_adam_sees_every_team_and_downloads_the_usage(
 
     # When adam asks for days nothing ran (before the platform's first sample, say), Then each
     # part says so in words, and when the first samples come, rather than drawing empty charts
-    _range(tab, "2026-09-01", "2026-09-03", ("From", "To"))
+    _range(tab, "9/1/2026", "9/3/2026", ("From", "To"))
     expect(usage.get_by_text(re.compile("^No usage in this range yet"))).to_contain_text(
         "sampled every minute", timeout=30_000
     )
@@ -207,10 +231,19 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
     panel = set_language(page, "alice", "ru_RU")
     try:
         tab = _analytics(panel, "Аналитика")
-        expect(
-            tab.get_by_text("Ваши показатели и показатели ваших команд: data-scientists.")
-        ).to_be_visible()
-        _range(tab, FIRST.isoformat(), LAST.isoformat(), (FROM_RU, TO_RU))
+        expect(tab.get_by_text(SCOPE_RU)).to_be_visible()
+        # the range the tab opened with is written as a Russian UI writes days, whatever the
+        # browser's own locale (this Chromium's is English)
+        first, last = tab.get_by_label(FROM_RU, exact=True), tab.get_by_label(TO_RU, exact=True)
+        opened = _default_range()
+        expect(first).to_have_value(_ru(opened[0]))
+        expect(last).to_have_value(_ru(opened[1]))
+        expect(first).to_have_attribute("placeholder", PATTERN_RU)
+        expect(tab.get_by_role("button", name=CALENDAR_RU)).to_have_count(2)
+        _range(tab, _ru(FIRST), _ru(LAST), (FROM_RU, TO_RU))
+        expect(tab.get_by_role("status").filter(has_text="Показано")).to_have_text(
+            SHOWN_RU, timeout=30_000
+        )
 
         # her team's sums only: adam's team is not hers
         usage = tab.get_by_role("region", name="Использование ресурсов")
@@ -228,6 +261,34 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
         ]
         _shoot(screenshot, "analytics-alice-ru", ("-usage", table), ("-teams", teams))
 
+        # When she types a day that does not exist, Then it is said at the field, in Russian,
+        # and the figures stay those of the range before
+        first.fill("31.02.2026")
+        first.press("Tab")
+        expect(first).to_have_attribute("aria-invalid", "true")
+        described = (first.get_attribute("aria-describedby") or "").split()
+        said = tab.locator(f'[id="{described[0]}"]')
+        expect(said).to_have_text("Такого дня нет.")
+        expect(said).to_have_class("jp-mlplat-field-error")
+        expect(tab.get_by_role("status").filter(has_text="Показано")).to_have_text(SHOWN_RU)
+        expect(table.locator("tbody tr")).to_have_count(1)
+        tab.get_by_text(SCOPE_RU).scroll_into_view_if_needed()
+        _shoot(screenshot, "analytics-impossible-day-ru")
+        # and a day picked in the browser's calendar (its own date input, unseen, behind the
+        # button) is written the Russian way and taken
+        tab.get_by_role("button", name=CALENDAR_RU).first.click()
+        page.keyboard.press("Escape")
+        second = FIRST + timedelta(days=1)
+        first.locator("xpath=following-sibling::input[@type='date']").fill(
+            second.isoformat(), force=True
+        )
+        expect(first).to_have_value(_ru(second))
+        expect(first).not_to_have_attribute("aria-invalid", "true")
+        expect(said).to_have_count(0)
+        expect(tab.get_by_role("status").filter(has_text="Показано")).to_have_text(
+            SHOWN_RU.replace("12 окт.", "13 окт."), timeout=30_000
+        )
+
         # per person: herself alone
         usage.get_by_label("Группировать по", exact=True).select_option("person")
         people = usage.get_by_role("table", name="Использование, группировка: Человек")
@@ -236,7 +297,7 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
 
         # When the last day is before the first, Then it is said beside the dates and the
         # download waits for a range that reads
-        tab.get_by_label(TO_RU, exact=True).fill("2026-10-01")
+        tab.get_by_label(TO_RU, exact=True).fill("01.10.2026")
         expect(tab.get_by_role("alert")).to_have_text(REVERSED_RU)
         expect(
             usage.get_by_role("button", name="Выгрузить использование в CSV", exact=True)
@@ -244,7 +305,7 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
         _shoot(screenshot, "analytics-range-ru")
 
         # When the range is longer than a year, Then the platform's refusal is said in Russian
-        _range(tab, "2024-01-01", LAST.isoformat(), (FROM_RU, TO_RU))
+        _range(tab, "01.01.2024", _ru(LAST), (FROM_RU, TO_RU))
         expect(tab.get_by_role("alert")).to_have_text(
             "Период длиннее 366 дн.: выберите не больше года.", timeout=30_000
         )
@@ -260,7 +321,7 @@ def test_adam_in_russian_and_the_idle_thresholds(
     try:
         tab = _analytics(panel, "Аналитика")
         expect(tab.get_by_text(EVERY_TEAM_RU)).to_be_visible()
-        _range(tab, FIRST.isoformat(), LAST.isoformat(), (FROM_RU, TO_RU))
+        _range(tab, _ru(FIRST), _ru(LAST), (FROM_RU, TO_RU))
         table = tab.get_by_role("table", name="Использование, группировка: Команда")
         expect(table.locator("tbody tr")).to_have_count(2, timeout=30_000)
         expect(tab.locator("figure[aria-busy='false']")).to_have_count(2, timeout=30_000)
@@ -286,7 +347,14 @@ def test_alice_in_english(
     panel = open_panel("alice")
     tab = _analytics(panel, "Analytics")
     expect(tab.get_by_text(ALICE_SCOPE_EN)).to_be_visible()
-    _range(tab, FIRST.isoformat(), LAST.isoformat(), ("From", "To"))
+    # the range the tab opened with, as an English UI writes days
+    first = tab.get_by_label("From", exact=True)
+    opened = _default_range()
+    expect(first).to_have_value(_en(opened[0]))
+    expect(tab.get_by_label("To", exact=True)).to_have_value(_en(opened[1]))
+    expect(first).to_have_attribute("placeholder", "MM/DD/YYYY")
+    _range(tab, _en(FIRST), _en(LAST), ("From", "To"))
+    expect(first).to_have_value("10/12/2026")
     table = tab.get_by_role("table", name="Usage per Team")
     expect(table.locator("tbody tr")).to_have_count(1, timeout=30_000)
     expect(tab.locator("figure[aria-busy='false']")).to_have_count(2, timeout=30_000)
