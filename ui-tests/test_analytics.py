@@ -52,6 +52,23 @@ SCOPE_RU = "Ваши показатели и показатели ваших к�
 PATTERN_RU = "ДД.ММ.ГГГГ"  # noqa: RUF001
 
 
+#: records whether Chromium opened its picker for the unseen date input or refused (it throws
+#: when the input is not rendered or the click was not the person's)
+PICKER_WATCH = """() => {
+    const show = HTMLInputElement.prototype.showPicker;
+    window.mlplatPickers = [];
+    HTMLInputElement.prototype.showPicker = function () {
+        try {
+            show.call(this);
+            window.mlplatPickers.push('shown');
+        } catch (error) {
+            window.mlplatPickers.push(error.name);
+            throw error;
+        }
+    };
+}"""
+
+
 def _ru(day: date) -> str:
     """A day as a Russian UI writes it: 12.10.2026."""
     return day.strftime("%d.%m.%Y")
@@ -276,7 +293,9 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
         _shoot(screenshot, "analytics-impossible-day-ru")
         # and a day picked in the browser's calendar (its own date input, unseen, behind the
         # button) is written the Russian way and taken
+        page.evaluate(PICKER_WATCH)
         tab.get_by_role("button", name=CALENDAR_RU).first.click()
+        assert page.evaluate("window.mlplatPickers") == ["shown"]  # Chromium opened its picker
         page.keyboard.press("Escape")
         second = FIRST + timedelta(days=1)
         first.locator("xpath=following-sibling::input[@type='date']").fill(
