@@ -27,7 +27,7 @@ export interface IAuditFilters {
   action: string;
   objectType: string;
   objectId: string;
-  /** A calendar day, `YYYY-MM-DD` (what a date input gives), or empty. */
+  /** A calendar day, `YYYY-MM-DD` (what the `DayField` gives), or empty. */
   from: string;
   until: string;
 }

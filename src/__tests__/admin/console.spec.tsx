@@ -11,12 +11,13 @@ import {
   NO_FILTERS,
   rangeReversed
 } from '../../admin/audit';
-import { detailText } from '../../admin/auditSection';
+import { AuditSection, detailText } from '../../admin/auditSection';
 import { IAdminConsole, offeredSections } from '../../admin/console';
 import { IAnyDeployment, phaseCounts } from '../../admin/everyDeployment';
 import { reasonLabels } from '../../admin/labels';
 import { ProfilesModel } from '../../admin/model';
-import { IPerson, peopleRows } from '../../admin/people';
+import { IPeople, IPerson, peopleRows } from '../../admin/people';
+import { PeopleSection } from '../../admin/peopleSection';
 import { ReadModel } from '../../admin/readModel';
 import {
   ISetting,
@@ -328,11 +329,12 @@ describe('the console', () => {
     expect(
       await screen.findByRole('table', { name: 'Audit records' })
     ).toBeTruthy();
+    // typed as an English UI writes days
     fireEvent.change(screen.getByLabelText('From'), {
-      target: { value: '2026-11-05' }
+      target: { value: '11/5/2026' }
     });
     fireEvent.change(screen.getByLabelText('Until'), {
-      target: { value: '2026-11-01' }
+      target: { value: '11/1/2026' }
     });
     expect(screen.getByRole('alert').textContent).toBe(
       '“From” must not be later than “Until”.'
@@ -341,5 +343,41 @@ describe('the console', () => {
       (screen.getByRole('button', { name: 'Filter' }) as HTMLButtonElement)
         .disabled
     ).toBe(true);
+  });
+
+  it('writes times in the UI language, not the browser’s', async () => {
+    document.documentElement.lang = 'ru';
+    try {
+      const people = new ReadModel<IPeople>(async () => ({
+        people: [
+          {
+            name: 'rita',
+            groups: [],
+            hub_roles: [],
+            hub_admin: false,
+            last_activity: '2026-11-03T09:00:00Z',
+            roles: ['reviewer'],
+            roles_seen_at: null
+          }
+        ],
+        admin_url: '/hub/admin'
+      }));
+      const audit = new AuditModel({ api: new ScriptedAudit() });
+      render(
+        <>
+          <PeopleSection model={people} trans={english} />
+          <AuditSection model={audit} trans={english} />
+        </>
+      );
+      await screen.findByRole('table', { name: 'Audit records' });
+      await waitFor(() =>
+        expect(document.querySelectorAll('time').length).toBeGreaterThan(1)
+      );
+      for (const time of Array.from(document.querySelectorAll('time'))) {
+        expect(time.textContent).toMatch(/^03\.11\.2026, \d{2}:\d{2}$/);
+      }
+    } finally {
+      document.documentElement.lang = '';
+    }
   });
 });
