@@ -4,11 +4,11 @@ with ``traffic.py``'s ``traffic_per_day`` and ``people.py``'s ``platform_users``
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.analytics.teams import (
     DECISIONS,
     PUBLICATION_ACTIONS,
@@ -26,12 +26,7 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-class SqlTeamActivity:
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
-
+class SqlTeamActivity(StorePart):
     def publication_events(self, since: datetime, until: datetime) -> list[PublicationEvent]:
         concerned = (
             sa.select(a.object_id)
@@ -49,7 +44,7 @@ class SqlTeamActivity:
             a.object_id.in_(concerned),
             a.at < until,
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).all()
         return [
             PublicationEvent(
@@ -63,7 +58,7 @@ class SqlTeamActivity:
         # range holds few such records (a person creates a deployment now and then)
         query = sa.select(a.actor, a.at).where(a.action == action, a.at >= since, a.at < until)
         counts: dict[tuple[str, date], int] = {}
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             for row in connection.execute(query):
                 key = (row.actor, _utc(row.at).astimezone(UTC).date())
                 counts[key] = counts.get(key, 0) + 1

@@ -4,12 +4,12 @@ owns a deployment is the deployments' store's to say (``SqlDeploymentsIndex.owne
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.apikeys.ports import ApiKeysTx
 from jupyterlab_mlplat.core.apikeys.records import ApiKey, KeyScopes, StoredKey
 
@@ -147,28 +147,23 @@ class SqlApiKeysTx(ApiKeysTx):
         )
 
 
-class SqlApiKeysIndex:
+class SqlApiKeysIndex(StorePart):
     """The keys' reads outside a transaction (``ApiKeysStore``); mixed into ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def api_keys(self, owner: str | None) -> list[ApiKey]:
         query = sa.select(*_PUBLIC).order_by(api_keys.c.id.desc())
         if owner is not None:
             query = query.where(api_keys.c.owner == owner)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return [_key(row) for row in connection.execute(query).mappings()]
 
     def api_key(self, key_id: int) -> ApiKey | None:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return _read(connection, key_id)
 
     def api_key_by_prefix(self, prefix: str) -> StoredKey | None:
         query = sa.select(api_keys).where(api_keys.c.prefix == prefix)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(query).mappings().first()
         return StoredKey(_key(row), row["digest"]) if row is not None else None
 

@@ -6,12 +6,12 @@ work alone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.audit.records import AuditFilter
 from jupyterlab_mlplat.core.kernel.audit import AuditRecord
 
@@ -50,13 +50,8 @@ def _where(filters: AuditFilter) -> list[sa.ColumnElement[bool]]:
     return found
 
 
-class SqlAuditIndex:
+class SqlAuditIndex(StorePart):
     """``core.audit.ports.AuditLog`` on the store's engine."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def audit_page(
         self, filters: AuditFilter, *, offset: int, limit: int
@@ -64,7 +59,7 @@ class SqlAuditIndex:
         where = _where(filters)
         rows = sa.select(audit).where(*where).order_by(audit.c.id.desc())
         count = sa.select(sa.func.count()).select_from(audit).where(*where)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             total = int(connection.execute(count).scalar_one())
             found = connection.execute(rows.offset(offset).limit(limit)).mappings().all()
         return [audit_record(row) for row in found], total
@@ -77,7 +72,7 @@ class SqlAuditIndex:
             if below is not None:
                 query = query.where(audit.c.id < below)
             query = query.order_by(audit.c.id.desc()).limit(size)
-            with self._translated(), self.engine.connect() as connection:
+            with self._reading() as connection:
                 batch = [audit_record(row) for row in connection.execute(query).mappings()]
             if not batch:
                 return
@@ -88,5 +83,5 @@ class SqlAuditIndex:
 
     def audit_actions(self) -> list[str]:
         query = sa.select(audit.c.action).distinct().order_by(audit.c.action)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return [str(action) for action in connection.execute(query).scalars()]

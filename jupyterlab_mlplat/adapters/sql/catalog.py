@@ -14,12 +14,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.catalog.errors import CatalogVersionExists, CatalogVersionNotFound
 from jupyterlab_mlplat.core.catalog.ports import CatalogTx
 from jupyterlab_mlplat.core.catalog.records import (
@@ -576,22 +576,17 @@ def _union_of_groups(query: SearchQuery, match: _Match) -> sa.CompoundSelect[Any
     )
 
 
-class SqlCatalogIndex:
+class SqlCatalogIndex(StorePart):
     """The catalog's reads for the SQL store (``CatalogIndex``); mixed into ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     _facet_cache: FacetCache | None = None
 
     def search_catalog(self, query: SearchQuery) -> SearchResult:
         if self._facet_cache is None:
             self._facet_cache = FacetCache()
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return search(connection, query, self._facet_cache)
 
     def catalog_entry(self, name: str) -> CatalogEntry | None:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return read_entry(connection, name)

@@ -12,13 +12,13 @@ change that commits later with a smaller number.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.deployments import rules
 from jupyterlab_mlplat.core.deployments.ports import DeploymentsTx
 from jupyterlab_mlplat.core.deployments.records import (
@@ -416,25 +416,20 @@ def _size_values(size: Size, actor: str, at: datetime) -> dict[str, Any]:
     }
 
 
-class SqlDeploymentsIndex:
+class SqlDeploymentsIndex(StorePart):
     """The deployments' reads outside a transaction (``DeploymentsStore``); mixed into
     ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def deployments(self, *, owner: str | None = None) -> list[Deployment]:
         query = sa.select(deployments).where(_LIVE)
         if owner is not None:
             query = query.where(d.owner == owner)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query.order_by(d.name)).mappings().all()
         return [_deployment(row) for row in rows]
 
     def deployment(self, name: str) -> Deployment | None:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return read_deployment(connection, name)
 
     def revisions(self, name: str) -> list[DeploymentRevision]:
@@ -445,7 +440,7 @@ class SqlDeploymentsIndex:
             .where(d.name == name, _LIVE)
             .order_by(r.revision.desc())
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return [_revision(row) for row in connection.execute(query).mappings()]
 
     def routes_since(self, sequence: int, *, limit: int) -> list[Route]:
@@ -455,26 +450,26 @@ class SqlDeploymentsIndex:
             .order_by(d.route_sequence)
             .limit(limit)
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return [_route(row) for row in connection.execute(query).mappings()]
 
     def sizes(self) -> list[Size]:
         query = sa.select(deployment_sizes).order_by(deployment_sizes.c.name)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         found = [_size(row) for row in rows]
         return sorted(found, key=lambda s: (_cost(s.resources), s.name))
 
     def size_updated_by(self, name: str) -> str:
         query = sa.select(deployment_sizes.c.updated_by).where(deployment_sizes.c.name == name)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return str(connection.execute(query).scalar() or "")
 
     def owner_of(self, name: str) -> str | None:
         """The owner of the newest deployment of that name, stopped ones too: a name stays its
         last deployer's for new keys until somebody else deploys under it."""
         query = sa.select(d.owner).where(d.name == name).order_by(d.id.desc()).limit(1)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             owner = connection.execute(query).scalar()
         return str(owner) if owner is not None else None
 

@@ -4,12 +4,12 @@ last report of a version, the chart's reports)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.deployments.drift import (
     DriftReport,
     FeatureDrift,
@@ -103,13 +103,8 @@ class SqlDriftTx(DriftTx):
         return int(result.inserted_primary_key[0])
 
 
-class SqlDriftIndex:
+class SqlDriftIndex(StorePart):
     """The reports' reads outside a transaction (``DriftStore``); mixed into ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def last_drift_report(
         self,
@@ -126,7 +121,7 @@ class SqlDriftIndex:
         if since is not None:
             query = query.where(d.computed_at >= since)
         query = query.order_by(d.id.desc()).limit(1)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(query).mappings().first()
         return _report(row) if row is not None else None
 
@@ -139,6 +134,6 @@ class SqlDriftIndex:
             query = query.where(d.computed_at >= since)
         # the newest ``limit``, returned oldest first (a chart reads left to right)
         query = query.order_by(d.id.desc()).limit(limit)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = [_report(row) for row in connection.execute(query).mappings()]
         return rows[::-1]

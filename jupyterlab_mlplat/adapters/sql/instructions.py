@@ -13,12 +13,12 @@ newest commit), and every change is a compare-and-set on its revision. Search is
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.instructions.ports import InstructionsTx
 from jupyterlab_mlplat.core.instructions.records import (
     Article,
@@ -363,26 +363,21 @@ class SqlInstructionsTx(InstructionsTx):
         return True
 
 
-class SqlInstructionsIndex:
+class SqlInstructionsIndex(StorePart):
     """The instructions' reads outside a transaction (``InstructionsStore``); mixed into
     ``SqlStore``."""
 
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
-
     def articles(self) -> list[Article]:
         query = _select_articles().order_by(instruction_articles.c.position)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return [_article(row) for row in connection.execute(query).mappings()]
 
     def article(self, slug: str) -> Article | None:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return read_article(connection, slug)
 
     def search_articles(self, text: str, terms: Sequence[Term]) -> list[int]:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             match = SEARCH.match(connection.dialect.name, text, terms)
             query = (
                 sa.select(instruction_articles.c.id)
@@ -400,7 +395,7 @@ class SqlInstructionsIndex:
             table.c.user_name == user, table.c.article_id.in_(list(article_ids))
         )
         found: dict[int, list[str]] = {}
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             for article_id, task in connection.execute(query):
                 found.setdefault(article_id, []).append(task)
         return {k: tuple(v) for k, v in found.items()}
@@ -416,14 +411,14 @@ class SqlInstructionsIndex:
         query = (
             sa.select(table).where(table.c.article_id == article_id).order_by(table.c.number.desc())
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             slug = self._slug(connection, article_id)
             return [_revision(slug, row) for row in connection.execute(query).mappings()]
 
     def article_revision(self, article_id: int, number: int) -> Revision | None:
         table = instruction_revisions
         query = sa.select(table).where(table.c.article_id == article_id, table.c.number == number)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(query).mappings().first()
             return _revision(self._slug(connection, article_id), row) if row else None
 
@@ -434,7 +429,7 @@ class SqlInstructionsIndex:
             .where(table.c.article_id == article_id)
             .order_by(table.c.uploaded_at, table.c.image_id)
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             slug = self._slug(connection, article_id)
             return [_image(slug, row) for row in connection.execute(query).mappings()]
 
@@ -443,6 +438,6 @@ class SqlInstructionsIndex:
         query = sa.select(table).where(
             table.c.article_id == article_id, table.c.image_id == image_id
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(query).mappings().first()
             return _image(self._slug(connection, article_id), row) if row else None

@@ -3,11 +3,11 @@ admin console's people view. Mixed into ``SqlStore``."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.accounts.records import UserRecord
 from jupyterlab_mlplat.core.kernel.identity import Role
 
@@ -18,15 +18,10 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class SqlPeopleIndex:
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
-
+class SqlPeopleIndex(StorePart):
     def platform_users(self) -> list[UserRecord]:
         known = {str(role) for role in Role}
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(sa.select(users).order_by(users.c.name)).mappings().all()
         return [
             UserRecord(

@@ -9,12 +9,12 @@ that follows sees the newest commit — and every change is a compare-and-set on
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.reviews.ports import ReviewsTx
 from jupyterlab_mlplat.core.reviews.records import (
     Action,
@@ -355,16 +355,11 @@ class SqlReviewsTx(ReviewsTx):
         )
 
 
-class SqlReviewsIndex:
+class SqlReviewsIndex(StorePart):
     """The reviews' reads outside a transaction (``ReviewsStore``); mixed into ``SqlStore``."""
 
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
-
     def publication(self, publication_id: int) -> Publication | None:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return read_publication(connection, publication_id)
 
     def publications(
@@ -376,7 +371,7 @@ class SqlReviewsIndex:
         limit: int = 200,
         oldest_first: bool = False,
     ) -> list[Publication]:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return list_publications(
                 connection,
                 states=states,
@@ -389,5 +384,5 @@ class SqlReviewsIndex:
     def notifications(
         self, user: str, roles: Sequence[str], *, after: int, limit: int
     ) -> list[Notification]:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             return list_notifications(connection, user, roles, after=after, limit=limit)

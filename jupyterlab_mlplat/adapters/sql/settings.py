@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.settings.ports import SettingsTx
 from jupyterlab_mlplat.core.settings.records import StoredSetting
 
@@ -51,13 +51,8 @@ class SqlSettingsTx(SettingsTx):
             self._conn.execute(sa.insert(settings).values(key=stored.key, **values))
 
 
-class SqlSettingsIndex:
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
-
+class SqlSettingsIndex(StorePart):
     def stored_settings(self) -> dict[str, StoredSetting]:
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(sa.select(settings)).mappings().all()
         return {row["key"]: _stored(row) for row in rows}

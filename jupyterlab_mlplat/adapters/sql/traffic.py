@@ -5,13 +5,13 @@ and the charts' read outside a transaction, summed per version and step by the d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.analytics.teams import TrafficDay
 from jupyterlab_mlplat.core.deployments.traffic import (
     BUCKETS,
@@ -88,13 +88,8 @@ class SqlTrafficTx(TrafficTx):
         return int(deleted.rowcount or 0)
 
 
-class SqlTrafficIndex:
+class SqlTrafficIndex(StorePart):
     """The charts' read outside a transaction (``TrafficStore``); mixed into ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def traffic_series(self, deployment: str, window: TrafficWindow) -> list[VersionSeries]:
         d = deployments.c
@@ -111,7 +106,7 @@ class SqlTrafficIndex:
             .group_by(t.version, at)
             .order_by(t.version, at)
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         series: dict[str, list[TrafficPoint]] = {}
         for row in rows:
@@ -130,7 +125,7 @@ class SqlTrafficIndex:
             .group_by(t.owner, day)
             .order_by(t.owner, day)
         )
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).all()
         return [
             TrafficDay(

@@ -6,13 +6,13 @@ transaction, summed by the database from the daily rows only."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.analytics.ports import IdleStretch, SumBy, UsageTx, WorkloadSums
 from jupyterlab_mlplat.core.analytics.records import Period
 from jupyterlab_mlplat.core.analytics.usage import Sample, UsageSums, WorkloadKind
@@ -139,13 +139,8 @@ def _sums(row: Any) -> UsageSums:
     return UsageSums(**{name: float(row[name] or 0.0) for name in USAGE_SUMS})
 
 
-class SqlUsageIndex:
+class SqlUsageIndex(StorePart):
     """The questions' reads outside a transaction (``UsageStore``); mixed into ``SqlStore``."""
-
-    engine: sa.Engine
-
-    def _translated(self) -> AbstractContextManager[None]:  # pragma: no cover - the store's
-        raise NotImplementedError
 
     def usage_sums(
         self,
@@ -167,7 +162,7 @@ class SqlUsageIndex:
             if not owners:
                 return []
             query = query.where(d.owner.in_(sorted(owners)))
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [(_text(row["key"]), _sums(row)) for row in rows]
 
@@ -190,7 +185,7 @@ class SqlUsageIndex:
         )
         if owner is not None:
             query = query.where(d.owner == owner)
-        with self._translated(), self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [
             WorkloadSums(
