@@ -16,7 +16,10 @@ from tests.contract.conftest import Person, free_port, start_platform_under_hub
 from tests.standins.gitlab.server import FakeGitLab
 from tests.workbench import Hub
 
-pytestmark = pytest.mark.postgres
+#: a run of every phase takes 1.5 min on an idle machine and took 6 min in a clean clone's
+#: CI with three other sessions sharing its two cores: the suite's 600 s for one test is
+#: for a test that has hung, and a fuzzer's run on a slower machine has not
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(1500)]
 
 MAX_EXAMPLES = {"admin": 15, "data_scientist": 10}
 #: the admin's run walks every phase; a data scientist's is about refusals (see the platform's)
