@@ -5,7 +5,6 @@ import {
   waitFor,
   within
 } from '@testing-library/react';
-import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import {
@@ -15,21 +14,8 @@ import {
   SettingsModel
 } from '../../admin/settings';
 import { SettingsSection } from '../../admin/settingsSection';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 function setting(
   key: string,
@@ -141,7 +127,7 @@ describe('the idle thresholds in the Admin tab', () => {
     render(
       <SettingsSection
         model={new SettingsModel({ api: new Settings() })}
-        trans={russian()}
+        trans={russianBundle()}
       />
     );
     expect(

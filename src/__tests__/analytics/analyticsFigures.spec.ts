@@ -1,5 +1,3 @@
-import { TranslationBundle } from '@jupyterlab/translation';
-
 import {
   dailySeries,
   efficiencyChartConfig,
@@ -19,22 +17,9 @@ import { reasonLabels } from '../../analytics/labels';
 import { PlatformRequestError } from '../../api/request';
 import { chartTheme } from '../../shell/charts';
 import { describeError, ReasonRegistry } from '../../shell/errors';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 import { emptyUsage, usageReport, usageRow } from './fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 const NBSP = '\u00a0';
 
@@ -65,13 +50,13 @@ describe('figures in the UI language', () => {
     expect(formatPeriod('2026-11-02', 'week', english, 'en')).toBe(
       'week of Nov 2, 2026'
     );
-    expect(formatPeriod('2026-11-02', 'week', russian(), 'ru')).toBe(
+    expect(formatPeriod('2026-11-02', 'week', russianBundle(), 'ru')).toBe(
       'неделя с 2 нояб. 2026 г.'
     );
     expect(formatPeriod('2026-11-01', 'month', english, 'en')).toBe(
       'November 2026'
     );
-    expect(formatPeriod('2026-11-01', 'month', russian(), 'ru')).toBe(
+    expect(formatPeriod('2026-11-01', 'month', russianBundle(), 'ru')).toBe(
       'ноябрь 2026 г.'
     );
     expect(formatPeriod('not a day', 'day', english, 'en')).toBe('not a day');
@@ -152,7 +137,7 @@ describe('the analytics reasons', () => {
   it('says a range too long in Russian', () => {
     expect(
       describeError(
-        russian(),
+        russianBundle(),
         refusal({ field: 'from', maximum_days: 366 }),
         registry
       )
@@ -162,7 +147,7 @@ describe('the analytics reasons', () => {
   it('says a reversed range in Russian with its days', () => {
     expect(
       describeError(
-        russian(),
+        russianBundle(),
         refusal({ field: 'to', from: '2026-11-05', to: '2026-11-01' }),
         registry
       )
@@ -172,9 +157,9 @@ describe('the analytics reasons', () => {
   });
 
   it('names the field of a day that is not one', () => {
-    expect(describeError(russian(), refusal({ field: 'to' }), registry)).toBe(
-      '«По» должно быть датой в виде ГГГГ-ММ-ДД.'
-    );
+    expect(
+      describeError(russianBundle(), refusal({ field: 'to' }), registry)
+    ).toBe('«По» должно быть датой в виде ГГГГ-ММ-ДД.');
   });
 
   it('lists the groupings allowed, sent as a list or as text', () => {
@@ -188,7 +173,7 @@ describe('the analytics reasons', () => {
       });
     expect(
       describeError(
-        russian(),
+        russianBundle(),
         grouping(['team', 'profile', 'person']),
         registry
       )
@@ -196,7 +181,7 @@ describe('the analytics reasons', () => {
       'Показатели нельзя так сгруппировать (by); выберите одно из: team, profile, person.'
     );
     expect(
-      describeError(russian(), grouping('team, person'), registry)
+      describeError(russianBundle(), grouping('team, person'), registry)
     ).toContain('team, person');
   });
 });

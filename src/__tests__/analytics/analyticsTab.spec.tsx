@@ -15,7 +15,7 @@ import { analyticsTab, ANALYTICS_RANK } from '../../analytics/plugin';
 import { AnalyticsTab } from '../../analytics/tab';
 import { PlatformRequestError } from '../../api/request';
 import { reasonLabels as registry } from '../../shell/errors';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english, identity } from '../shell/fixtures';
 import {
   emptyUsage,
@@ -23,19 +23,6 @@ import {
   ScriptedAnalytics,
   teamsReport
 } from './fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 // the labels the plugin adds to the sidebar's registry
 beforeAll(() => registry.add(reasonLabels));
@@ -202,7 +189,7 @@ describe('Analytics tab', () => {
     api.usages = [refusal];
     api.idles = [refusal];
     api.teamses = [refusal];
-    setup(api, identity(), russian());
+    setup(api, identity(), russianBundle());
 
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toBe(
@@ -220,7 +207,7 @@ describe('Analytics tab', () => {
     const { api, model } = setup(
       new ScriptedAnalytics(),
       identity(),
-      russian()
+      russianBundle()
     );
 
     const teams = await screen.findByRole('table', {

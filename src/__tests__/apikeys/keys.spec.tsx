@@ -21,7 +21,7 @@ import {
   IIssuedKey
 } from '../../apikeys/types';
 import { FakeServerExtension } from '../api/fakeServer';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 
 const SECRET = 'mlp_ab12cd34_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
@@ -99,19 +99,6 @@ class ScriptedKeys implements IApiKeysAPI {
     ];
     return { key, secret: 'mlp_zz99zz99_' + 'n'.repeat(43) };
   }
-}
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
 }
 
 function setup(
@@ -221,7 +208,7 @@ describe('ApiKeysPanel', () => {
       reason: 'key_limit_reached',
       params: { limit: 10 }
     });
-    setup(api, russian());
+    setup(api, russianBundle());
     fireEvent.change(await screen.findByLabelText('Имя'), {
       target: { value: 'one more' }
     });

@@ -31,7 +31,7 @@ import { driftSeries } from '../../deployments/charts';
 import { DeploymentsTab } from '../../deployments/tab';
 import { IDriftReport } from '../../deployments/types';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 import {
   changedMeanwhile,
@@ -40,19 +40,6 @@ import {
   ScriptedDeployments,
   withCanary
 } from './fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 // the labels the plugin adds to the sidebar's registry
 beforeAll(() => registry.add(reasonLabels));
@@ -161,7 +148,7 @@ describe('DeploymentsModel', () => {
     ).toBe(
       'bob changed the traffic meanwhile (revision 3). Nothing of yours was applied: look at the deployment as it is now, then try again.'
     );
-    expect(describeError(russian(), open.failure)).toBe(
+    expect(describeError(russianBundle(), open.failure)).toBe(
       'Тем временем bob изменил(а) трафик (ревизия 3). Ваши изменения не применены: посмотрите, каким развёртывание стало, и попробуйте снова.'
     );
     // what bob did is what the page shows now
@@ -492,7 +479,7 @@ describe('DeploymentsTab', () => {
   });
 
   it('speaks Russian', async () => {
-    setup(new ScriptedDeployments(), russian());
+    setup(new ScriptedDeployments(), russianBundle());
     expect(await screen.findByText('Мои развёртывания')).toBeTruthy();
     expect(await screen.findByText('готово')).toBeTruthy();
     expect(screen.getByText('версия 3: 100 %')).toBeTruthy();

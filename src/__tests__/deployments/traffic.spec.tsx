@@ -1,5 +1,4 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import {
@@ -17,7 +16,7 @@ import {
 import { lineChartConfig } from '../../shell/charts';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
 import { PlatformRequestError } from '../../api/request';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 import { ScriptedDeployments } from './fixtures';
 
@@ -80,19 +79,6 @@ function series(
       { version: '4', points: [point('2026-12-03T11:10:00Z', 10, 5, 400)] }
     ]
   };
-}
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
 }
 
 const at = (iso: string) => Date.parse(iso);
@@ -228,7 +214,7 @@ describe('TrafficSection', () => {
         api={api}
         name="churn-staging"
         served={SERVED}
-        trans={russian()}
+        trans={russianBundle()}
       />
     );
     expect(await screen.findByText('Запросов в минуту')).toBeTruthy();
@@ -247,7 +233,7 @@ describe('TrafficSection', () => {
     expect(describeError(english, error)).toBe(
       'since lies beyond the 30 days traffic is kept.'
     );
-    expect(describeError(russian(), error)).toBe(
+    expect(describeError(russianBundle(), error)).toBe(
       'Трафик хранится 30 дн.: выберите период в этих пределах.'
     );
   });

@@ -1,26 +1,14 @@
 import { CommandRegistry } from '@lumino/commands';
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import { TranslationBundle } from '@jupyterlab/translation';
 import { YNotebook } from '@jupyter/ydoc';
 import { Signal } from '@lumino/signaling';
 
 import { CommandIDs } from '../../experiments/commandIds';
 import { addExperimentCommands } from '../../experiments/commands';
 import { ExperimentsModel } from '../../experiments/model';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { ScriptedMlflow } from './fixtures';
-
-/** A bundle that answers from the shipped Russian .po. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) =>
-    args.reduce<string>(
-      (text, arg, i) => text.replace(`%${i + 1}`, String(arg)),
-      po.get(msgid) || msgid
-    );
-  return { __ } as unknown as TranslationBundle;
-}
 
 describe('the tracking cell in a Russian JupyterLab', () => {
   it('carries its comment in Russian, and is still recognised as ours', async () => {
@@ -51,7 +39,7 @@ describe('the tracking cell in a Russian JupyterLab', () => {
         currentWidget: panel,
         currentChanged: new Signal<unknown, unknown>({})
       } as unknown as INotebookTracker,
-      trans: russian(),
+      trans: russianBundle(),
       userName: async () => 'alice',
       askExperimentName: async name => name
     });

@@ -16,7 +16,7 @@ import { ReviewPage } from '../../reviews/pageWidget';
 import { ReviewsTab } from '../../reviews/tab';
 import { NotificationFeed } from '../../shell/notifications';
 import { reasonLabels as registry } from '../../shell/errors';
-import { shippedPO } from '../shell/catalogue';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 import { labRendermime } from '../shell/rendermime';
 import {
@@ -26,19 +26,6 @@ import {
   publication,
   ScriptedReviews
 } from './fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 function setup(
   api = new ScriptedReviews(),
@@ -245,7 +232,7 @@ describe('ReviewsTab', () => {
     const api = new ScriptedReviews();
     api.decisions = [changedMeanwhile()];
     registry.add(reasonLabels);
-    const { model } = setup(api, 'bob', russian());
+    const { model } = setup(api, 'bob', russianBundle());
     await act(() => model.open(7));
     fireEvent.change(screen.getByLabelText('Комментарий'), {
       target: { value: 'Хорошо' }
@@ -279,7 +266,7 @@ describe('ReviewsTab', () => {
     const api = new ScriptedReviews();
     api.decisions = [ownWork()];
     registry.add(reasonLabels);
-    const { model } = setup(api, 'alice', russian());
+    const { model } = setup(api, 'alice', russianBundle());
     await act(() => model.open(7));
     fireEvent.change(screen.getByLabelText('Комментарий'), {
       target: { value: 'Всё проверено' }

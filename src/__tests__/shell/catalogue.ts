@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { TranslationBundle } from '@jupyterlab/translation';
+
 import { TRANSLATION_DOMAIN } from '../../shell/domain';
 
 /** Where the Russian catalogue lives. */
@@ -46,4 +48,21 @@ export function shippedPO(): Map<string, string> {
   }
   flush();
   return entries;
+}
+
+/**
+ * The Russian the lab shows, from the shipped catalogue, as a bundle: a
+ * msgid missing from the .po comes back as itself, as JupyterLab does. Each
+ * msgid asked for is pushed onto `asked` when it is given.
+ */
+export function russianBundle(asked?: string[]): TranslationBundle {
+  const po = shippedPO();
+  const __ = (msgid: string, ...args: unknown[]) => {
+    asked?.push(msgid);
+    return args.reduce<string>(
+      (text, arg, i) => text.replace(`%${i + 1}`, String(arg)),
+      po.get(msgid) || msgid
+    );
+  };
+  return { __ } as unknown as TranslationBundle;
 }

@@ -10,21 +10,8 @@ import {
   formatDayInput,
   parseDayInput
 } from '../../shell/dayField';
-import { shippedPO } from './catalogue';
+import { russianBundle } from './catalogue';
 import { english } from './fixtures';
-
-/** The Russian the lab shows, from the shipped catalogue. */
-function russian(): TranslationBundle {
-  const po = shippedPO();
-  const __ = (msgid: string, ...args: unknown[]) => {
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { __ } as unknown as TranslationBundle;
-}
 
 afterEach(() => {
   document.documentElement.lang = '';
@@ -111,9 +98,9 @@ describe('the numeric day of a language', () => {
   });
 
   it('shows the pattern in the letters of the UI language', () => {
-    expect(dayPlaceholder(russian(), 'ru')).toBe('ДД.ММ.ГГГГ');
+    expect(dayPlaceholder(russianBundle(), 'ru')).toBe('ДД.ММ.ГГГГ');
     expect(dayPlaceholder(english, 'en')).toBe('MM/DD/YYYY');
-    expect(dayProblemText('unreadable', russian(), 'ru')).toBe(
+    expect(dayProblemText('unreadable', russianBundle(), 'ru')).toBe(
       'Введите день в виде ДД.ММ.ГГГГ, например 24.12.2026.'
     );
     expect(dayProblemText('unreadable', english, 'en')).toBe(
@@ -155,7 +142,9 @@ describe('DayField', () => {
   it('shows the day in Russian and gives the model ISO days', () => {
     document.documentElement.lang = 'ru';
     const given: string[] = [];
-    render(<Field initial="2026-10-01" trans={russian()} given={given} />);
+    render(
+      <Field initial="2026-10-01" trans={russianBundle()} given={given} />
+    );
     const input = screen.getByLabelText('From') as HTMLInputElement;
     expect(input.value).toBe('01.10.2026');
     expect(input.placeholder).toBe('ДД.ММ.ГГГГ');
@@ -180,7 +169,9 @@ describe('DayField', () => {
   it('marks an impossible day at the field and keeps the model’s day', () => {
     document.documentElement.lang = 'ru';
     const given: string[] = [];
-    render(<Field initial="2026-10-01" trans={russian()} given={given} />);
+    render(
+      <Field initial="2026-10-01" trans={russianBundle()} given={given} />
+    );
     const input = screen.getByLabelText('From') as HTMLInputElement;
 
     fireEvent.change(input, { target: { value: '31.02.2026' } });
@@ -227,7 +218,7 @@ describe('DayField', () => {
 
   it('takes a day set from elsewhere over what was typed', () => {
     document.documentElement.lang = 'ru';
-    render(<Field initial="2026-10-01" trans={russian()} given={[]} />);
+    render(<Field initial="2026-10-01" trans={russianBundle()} given={[]} />);
     const input = screen.getByLabelText('From') as HTMLInputElement;
     fireEvent.change(input, { target: { value: '31.02' } });
     fireEvent.blur(input);
@@ -262,7 +253,7 @@ describe('DayField', () => {
       document.documentElement.lang = 'ru';
       const given: string[] = [];
       const { container } = render(
-        <Field initial="2026-10-01" trans={russian()} given={given} />
+        <Field initial="2026-10-01" trans={russianBundle()} given={given} />
       );
       const button = screen.getByRole('button', {
         name: 'Выбрать день в календаре'

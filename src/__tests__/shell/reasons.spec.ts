@@ -28,7 +28,7 @@ import {
   ReasonRegistry
 } from '../../shell/errors';
 import { fieldReasonCodes, reasonCodes } from '../api/reasonCodes';
-import { LC_MESSAGES, shippedPO } from './catalogue';
+import { LC_MESSAGES, russianBundle, shippedPO } from './catalogue';
 import { english } from './fixtures';
 
 /** Every label the extension ships: the shell's and each feature's. */
@@ -63,17 +63,8 @@ function sidebarRegistry(): ReasonRegistry {
 
 /** A bundle that answers from the Russian .po and records every msgid. */
 function russian(): { trans: TranslationBundle; asked: string[] } {
-  const po = shippedPO();
   const asked: string[] = [];
-  const __ = (msgid: string, ...args: unknown[]) => {
-    asked.push(msgid);
-    let text = po.get(msgid) || msgid;
-    args.forEach((arg, i) => {
-      text = text.replace(`%${i + 1}`, String(arg));
-    });
-    return text;
-  };
-  return { trans: { __ } as unknown as TranslationBundle, asked };
+  return { trans: russianBundle(asked), asked };
 }
 
 /** The Russian bundle as JupyterLab loads it: from the compiled JSON. */
