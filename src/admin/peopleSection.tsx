@@ -2,26 +2,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
-import { formatDateTime } from '../shell/labels';
+import { formatDateTime, roleLabel } from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { IPeople, peopleRows } from './people';
 import { ReadModel } from './readModel';
-
-function roleLabel(role: string, trans: TranslationBundle): string {
-  switch (role) {
-    case 'data_scientist':
-      return trans.__('data scientist');
-    case 'reviewer':
-      return trans.__('reviewer');
-    case 'admin':
-      return trans.__('admin');
-    case 'instructor':
-      return trans.__('instructor');
-    default:
-      return role;
-  }
-}
 
 /** Who uses the workbench, read from the hub; changed in the hub. */
 export function PeopleSection(props: {

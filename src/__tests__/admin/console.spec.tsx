@@ -28,6 +28,7 @@ import {
 } from '../../admin/settings';
 import { AdminTab } from '../../admin/tab';
 import { reasonLabels as registry } from '../../shell/errors';
+import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
 import { ScriptedProfiles } from './fixtures';
 
@@ -343,6 +344,35 @@ describe('the console', () => {
       (screen.getByRole('button', { name: 'Filter' }) as HTMLButtonElement)
         .disabled
     ).toBe(true);
+  });
+
+  it('names platform roles as the sidebar’s header does, in the UI language', async () => {
+    const people = () =>
+      new ReadModel<IPeople>(async () => ({
+        people: [
+          {
+            name: 'rita',
+            groups: ['reviewers'],
+            hub_roles: [],
+            hub_admin: false,
+            last_activity: null,
+            roles: ['data_scientist', 'reviewer'],
+            roles_seen_at: null
+          }
+        ],
+        admin_url: '/hub/admin'
+      }));
+    const roles = async () => {
+      const row = await screen.findByRole('row', { name: /rita/ });
+      return row.querySelectorAll('td')[2].textContent;
+    };
+    const { unmount } = render(
+      <PeopleSection model={people()} trans={english} />
+    );
+    expect(await roles()).toBe('Data scientist, Reviewer');
+    unmount();
+    render(<PeopleSection model={people()} trans={russianBundle()} />);
+    expect(await roles()).toBe('Специалист по данным, Рецензент');
   });
 
   it('writes times in the UI language, not the browser’s', async () => {
