@@ -347,6 +347,7 @@ _HIT_COLUMNS = (
     "latest_version",
     "updated_at",
 )
+_FACET_COLUMNS = tuple(catalog_entries.c[f] for f in FACETS)
 
 
 #: facet counts are a function of the query and of the catalog's content; the catalog changes
@@ -462,9 +463,6 @@ def _facet_counts(conn: sa.Connection, query: SearchQuery, match: _Match) -> Fac
         )
         return _counts(conn.execute(grouped).mappings())
     return _counts(conn.execute(_union_of_groups(query, match)).mappings())
-
-
-_FACET_COLUMNS = tuple(catalog_entries.c[f] for f in FACETS)
 
 
 def _counts(rows: Iterable[sa.RowMapping]) -> FacetCounts:
