@@ -270,8 +270,11 @@ class DriftSampler:
     async def run(self) -> None:
         """Writes due batches: at once when one is full, else every second or so."""
         while True:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returned instead of raising
+            # when the task was cancelled as the batch filled, and the loop outlived its stop
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._full.wait(), timeout=min(1.0, self.seconds))
+                async with asyncio.timeout(min(1.0, self.seconds)):
+                    await self._full.wait()
             self._full.clear()
             await self.flush()
 
