@@ -17,9 +17,9 @@ import boto3
 import psycopg
 import pytest
 import sqlalchemy as sa
-from moto.server import ThreadedMotoServer
 
-from tests.workbench import Hub, embedded_hub, free_port_block, workbench_dir
+from tests.s3 import running_s3_server
+from tests.workbench import Hub, embedded_hub, workbench_dir
 
 #: the cluster flavour's artifact bucket (in the S3 server of ``s3_endpoint``)
 BUCKET = "mlplat-artifacts"
@@ -37,19 +37,15 @@ def _postgres_url() -> str:
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """A real S3 server (moto) with ``BUCKET``; tests make buckets of their own beside it."""
-    port = free_port_block(33000)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-    ).create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
+    with running_s3_server() as endpoint:
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        ).create_bucket(Bucket=BUCKET)
+        yield endpoint
 
 
 @pytest.fixture(scope="session")

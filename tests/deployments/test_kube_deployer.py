@@ -19,7 +19,6 @@ import kubernetes_validate
 import pytest
 import requests
 from kubernetes import client, config
-from moto.server import ThreadedMotoServer
 
 from jupyterlab_mlplat.adapters.kube.deployer import KubeDeployer
 from jupyterlab_mlplat.core.deployments.ports import Deployer
@@ -31,7 +30,8 @@ from jupyterlab_mlplat.core.deployments.records import (
     WorkloadStatus,
 )
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
-from tests.serving.conftest import CLASSES, COLUMNS, ROWS, free_port, log_models
+from tests.s3 import running_s3_server
+from tests.serving.conftest import CLASSES, COLUMNS, ROWS, log_models
 from tests.standins.kube.apiserver import KubeAPI
 from tests.standins.kube.kserve_crd import inferenceservice_crd, inferenceservice_problems
 
@@ -51,24 +51,21 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(iris, broken)
     for name in ("model.pkl", "model.skops"):  # whichever the flavour loads
         (broken / name).write_bytes(b"not a model")
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=KEYS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=KEYS["AWS_SECRET_ACCESS_KEY"],
-        region_name="us-east-1",
-    )
-    s3.create_bucket(Bucket=BUCKET)
-    for prefix, folder in (("alice/iris/1", iris), ("alice/iris/2", iris), ("alice/bad/1", broken)):
-        for path in folder.rglob("*"):
-            if path.is_file():
-                s3.upload_file(str(path), BUCKET, f"{prefix}/{path.relative_to(folder)}")
-    yield endpoint
-    server.stop()
+    with running_s3_server() as endpoint:
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=KEYS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=KEYS["AWS_SECRET_ACCESS_KEY"],
+            region_name="us-east-1",
+        )
+        s3.create_bucket(Bucket=BUCKET)
+        copies = (("alice/iris/1", iris), ("alice/iris/2", iris), ("alice/bad/1", broken))
+        for prefix, folder in copies:
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    s3.upload_file(str(path), BUCKET, f"{prefix}/{path.relative_to(folder)}")
+        yield endpoint
 
 
 @pytest.fixture

@@ -27,11 +27,11 @@ import boto3
 import pytest
 import requests
 import yaml
-from moto.server import ThreadedMotoServer
 from traitlets.config import Config, PyFileConfigLoader
 
 from tests.e2e.cluster import NAMESPACE, ClusterHub, _database, _free_port, cluster_hub
 from tests.e2e.manifests import local_command, manifest, running
+from tests.s3 import running_s3_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_CONFIG = ROOT / "hub_config" / "jupyterhub_config_cluster.py"
@@ -229,10 +229,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             pytest.fail("PostgreSQL missing under CI: run through scripts/test")
         pytest.skip("PostgreSQL missing: run through scripts/test")
     folder = tmp_path_factory.mktemp("services")
-    s3_port = _free_port()
-    s3_server = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
-    s3_server.start()
-    s3_url = f"http://127.0.0.1:{s3_port}"
+    cleanup = contextlib.ExitStack()
+    s3_url = cleanup.enter_context(running_s3_server())
     s3 = boto3.client(
         "s3",
         endpoint_url=s3_url,
@@ -379,7 +377,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                             tokens,
                         )
     finally:
-        s3_server.stop()
+        cleanup.close()
 
 
 def _pod_env(hub: ClusterHub, user: str) -> dict[str, str]:

@@ -22,7 +22,6 @@ import pytest
 import pytest_asyncio
 import tornado.httpserver
 import tornado.netutil
-from moto.server import ThreadedMotoServer
 from PIL import Image
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
@@ -32,6 +31,7 @@ from jupyterlab_mlplat.core.kernel.errors import NoToken, TokenRefused
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.platform.app import PlatformApp
 from jupyterlab_mlplat.platform.auth import PlatformAuthenticator
+from tests.s3 import running_s3_server
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = (Role.DATA_SCIENTIST, Role.INSTRUCTOR)
@@ -163,19 +163,10 @@ async def platform(tmp_path: Path, database_url: str) -> AsyncIterator[Platform]
     running.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with running_s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest_asyncio.fixture

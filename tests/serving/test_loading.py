@@ -18,8 +18,8 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
+from tests.s3 import running_s3_server
 from tests.serving.conftest import (
     CLASSES,
     ROWS,
@@ -110,13 +110,8 @@ def test_readiness_waits_for_the_model(models: dict[str, str], tmp_path: Path) -
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with running_s3_server() as endpoint:
+        yield endpoint
 
 
 S3_ENV = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.s3 import S3ObjectStore
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
+from tests.s3 import running_s3_server
 
 ACCESS = "mlplat-access"
 SECRET = "s3cr3t-never-shown-0123456789"
@@ -30,11 +30,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def s3_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with running_s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
