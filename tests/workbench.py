@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -182,6 +183,21 @@ def running_workbench(
         _stop(process, data_dir)
 
 
+class BoundedSession(requests.Session):
+    """A browser-like session whose every call has a time limit unless it names its own.
+
+    requests has none: a call to a hub that took the connection and then stalled (stopping a
+    server on a loaded machine) waited forever, past the deadline a polling loop checks between
+    its calls."""
+
+    #: far above what a hub on a loaded machine takes to answer, far below a session's limit
+    timeout = 60.0
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
 class Hub:
     """A running embedded hub, with the calls a test makes as a signed-in person."""
 
@@ -192,7 +208,7 @@ class Hub:
         self.data_dir = workbench.data_dir
 
     def login(self, user: str, password: str | None = None) -> requests.Session:
-        session = requests.Session()
+        session = BoundedSession()
         session.get(f"{self.url}/hub/login", timeout=10)
         response = session.post(
             f"{self.url}/hub/login",

@@ -187,6 +187,9 @@ def run(
             # machine once made a rich body's generation "too slow" for hypothesis
             "suppress-health-check": ["too_slow"],
             "base-url": base_url,
+            # a request that never answers ends as a failure naming it, instead of holding the
+            # fuzzer's thread (and so the session, whose loop shuts down by joining it) forever
+            "request-timeout": 60,
             "headers": {"Authorization": f"token {token}"},
             "generation": {"max-examples": max_examples},
             "checks": {"enabled": True},

@@ -502,11 +502,12 @@ def test_no_replica_outlives_a_killed_platform(
             source = ModelSource("alice-iris", "1", {str(models["logistic"])!r})
             await deployer.apply("iris", [Workload("iris-v1", "iris", "alice", source,
                                                    Resources(replicas=2, memory="1Gi"))])
-            while True:
+            for _ in range(1800):  # a bounded wait: the test reads a line, whatever happens
                 [status] = await deployer.observe("iris")
                 if status.ready_replicas == 2:
                     print("READY", flush=True)
                 await asyncio.sleep(0.1)
+            print("NOT READY after 180 s:", status, flush=True)
 
         asyncio.run(main())
         """
@@ -551,7 +552,7 @@ def test_a_platform_holding_only_three_powers_runs_servers_that_hold_none(
                 source = ModelSource("alice-iris", "1", {str(models["logistic"])!r})
                 await deployer.apply("iris", [Workload("iris-v1", "iris", "alice", source,
                                                        Resources(memory="1Gi"))])
-                while True:
+                for _ in range(1800):  # bounded: the test waits for this line
                     [status] = await deployer.observe("iris")
                     if status.phase in (Phase.READY, Phase.FAILED):
                         break

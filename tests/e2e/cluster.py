@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from tests.standins.kube.apiserver import KubeAPI
 from tests.standins.oidc.provider import OIDCClient, OIDCProvider, OIDCUser, login
+from tests.workbench import BoundedSession
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "mlplat-users"
@@ -61,7 +62,7 @@ class ClusterHub:
     def login(self, user: str) -> requests.Session:
         """A browser-like session signed in through the OIDC provider (kept per user)."""
         if user not in self.sessions:
-            session = requests.Session()
+            session = BoundedSession()
             page = login(session, f"{self.url}/hub/oauth_login", user, PASSWORD.format(user=user))
             session.last_page = page  # type: ignore[attr-defined]
             self.sessions[user] = session
