@@ -334,6 +334,21 @@ def test_delete_empties_the_route_stops_the_workloads_and_frees_the_name(world: 
     assert (last.name, last.active, last.revision) == ("churn-api", True, 1)
 
 
+def test_a_delete_answers_what_it_left_when_the_reconciler_is_quicker(world: World) -> None:
+    """The platform's reconciler is woken by a change and runs in its own thread: it may stop a
+    deleted deployment's workloads and mark it stopped before the delete has read its answer.
+    Here it runs inside the wake, so it always wins; the delete still answers what it left."""
+    created = staging(world)
+    world.backend.make_ready("churn-api-v1")
+    reconciler = reconcile(world)
+    world.service.on_change = lambda name: run(reconciler.reconcile_all())
+    gone = world.service.delete(ALICE, "churn-api", world.service.get(ALICE, "churn-api").revision)
+    assert (gone.name, gone.revision, gone.route) == ("churn-api", created.revision + 1, ())
+    assert gone.phase is Phase.STOPPED
+    assert world.backend.applied[-1] == ("churn-api", [])  # the reconciler did run first
+    assert world.service.mine(ALICE) == []
+
+
 def test_the_store_says_who_deployed_under_a_name_last_for_the_keys(world: World) -> None:
     """The API keys' ``DeploymentOwners`` port is the deployments' store itself: a key may
     name only its maker's deployments, read from the same rows the deployments write."""

@@ -359,7 +359,8 @@ class DeploymentService:
                 **_spec_detail(spec),
                 **extra,
             )
-        return self._changed(name)
+            left = tx.deployment_for_update(name)  # rerouted: what this change leaves
+        return self._changed(name, left)
 
     @staticmethod
     def _previous(tx: DeploymentsTx, current: Deployment) -> tuple[int, DeploymentSpec]:
@@ -495,11 +496,17 @@ class DeploymentService:
             raise _changed(found, revision)
         return found
 
-    def _changed(self, name: str) -> Deployment:
+    def _changed(self, name: str, saved: Deployment | None = None) -> Deployment:
+        """What a committed change left, read before the reconciler is woken: once woken, it
+        may stop a deleted deployment's workloads and mark it stopped before this read (which
+        then found nothing and answered 500). A pass of the reconciler's own may still do so
+        in between: then the change's own view of the row, ``saved``, is what it left (a
+        creation has none: nothing stops a deployment nobody has deleted)."""
+        found = self.store.deployment(name)
         if self.on_change is not None:
             self.on_change(name)
-        found = self.store.deployment(name)
-        assert found is not None, "changed inside this request"
+        found = found if found is not None else saved
+        assert found is not None, "created inside this request"
         return found
 
 
