@@ -256,7 +256,10 @@ def cluster_hub(
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                # shown with the test's report: what the hub was doing when it did not stop
+                print(f"the cluster hub did not stop in 30 s; its log ends:\n{hub.tail(8_000)}")
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)  # reaped, so that nothing is left running unseen
 
 
 def _wait_up(hub: ClusterHub, process: subprocess.Popen[bytes]) -> None:

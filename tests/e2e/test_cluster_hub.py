@@ -248,10 +248,13 @@ def test_a_platform_outage_during_spawn_uses_the_platforms_last_answer(
         timeout=10,
     ).json()
     platform_pid = services["mlplat"]["pid"]
+    # signed in before: the sign-in lands on the spawn page, which waits for the hung platform
+    # as long as the hub's client does (10 s), exactly the limit of the provider's login call
+    alice_session = hub.login("alice")
     # a hung platform (not a dead one, which the hub would restart): connections wait, then time out
     os.kill(platform_pid, signal.SIGSTOP)
     try:
-        alice = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=60)
+        alice = alice_session.get(f"{hub.url}/hub/spawn", timeout=60)
         assert alice.status_code == 200
         assert "Large CPU (platform copy)" in alice.text
         assert 'value="gpu-1"' not in alice.text  # still only for gpu-users, as the admin said

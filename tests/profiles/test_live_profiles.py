@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.workbench import Hub
+from tests.workbench import Hub, processes_of
 
 SCOPES = ["access:services!service=mlplat"]
 
@@ -30,13 +30,13 @@ def _api(hub: Hub, token: str, method: str, path: str, body: Any = None) -> requ
     )
 
 
-def _server_environment(user: str) -> dict[str, str]:
-    """The environment of the user's running single-user server, read from /proc."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+def _server_environment(hub: Hub, user: str) -> dict[str, str]:
+    """The environment of the user's running single-user server of this hub, read from /proc.
+    Other suites run hubs of their own on the same machine, each with its own ivan: only the
+    processes of this hub's data directory count."""
+    for pid in processes_of(hub.data_dir):
         try:
-            raw = (proc / "environ").read_bytes()
+            raw = Path(f"/proc/{pid}/environ").read_bytes()
         except OSError:
             continue
         pairs = dict(
@@ -160,7 +160,7 @@ def test_a_spawn_uses_the_profile_as_edited_without_a_restart(hub: Hub) -> None:
             assert time.monotonic() < deadline, model
             time.sleep(0.5)
         assert server["user_options"] == {"profile": "cpu-small"}
-        environment = _server_environment("ivan")
+        environment = _server_environment(hub, "ivan")
         assert environment["TEAM_EDITED"] == "yes"
         assert environment["MLPLAT_PROFILE"] == "cpu-small"
     finally:
