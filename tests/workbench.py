@@ -209,7 +209,7 @@ class Hub:
 
     def login(self, user: str, password: str | None = None) -> requests.Session:
         session = BoundedSession()
-        session.get(f"{self.url}/hub/login", timeout=10)
+        session.get(f"{self.url}/hub/login")
         response = session.post(
             f"{self.url}/hub/login",
             data={
@@ -217,7 +217,6 @@ class Hub:
                 "password": password or self.password,
                 "_xsrf": session.cookies.get("_xsrf", ""),
             },
-            timeout=10,
             allow_redirects=False,
         )
         session.logged_in = response.status_code == 302  # type: ignore[attr-defined]

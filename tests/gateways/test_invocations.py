@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -157,12 +158,20 @@ async def test_a_key_out_of_scope_is_403(churn, control: ControlStandin, gateway
 
 
 async def test_a_flood_gets_429_with_retry_after(churn, control: ControlStandin, gateway_factory):
-    control.key(KEY, "alice", ["churn"], key_id=1, rate_limit=5)
+    rate = 5
+    control.key(KEY, "alice", ["churn"], key_id=1, rate_limit=rate)
     gateway = await gateway_factory(rate_burst_seconds=1.0)
-    answers = [await gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(12)]
+    started = time.monotonic()
+    answers = await asyncio.gather(
+        *(gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(20))
+    )
+    elapsed = time.monotonic() - started
     statuses = Counter(a[0] for a in answers)
-    assert statuses[200] == 5
-    assert statuses[429] == 7
+    # a burst of one second's rate, plus what the rate gave back while they were admitted: a
+    # loaded machine admits twenty slowly, and the bucket's own arithmetic is shown on a clock
+    # of the test's own in test_routing.py
+    assert rate <= statuses[200] <= rate + int(rate * elapsed), (statuses, elapsed)
+    assert statuses[429] == 20 - statuses[200] > 0, (statuses, elapsed)
     _, headers, answer = next(a for a in answers if a[0] == 429)
     assert answer["reason"] == "rate_limited"
     assert answer["params"]["rate_limit"] == 5

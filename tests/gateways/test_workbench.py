@@ -101,11 +101,12 @@ def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> Non
     assert refused.status_code == 401
     assert "WWW-Authenticate" in refused.headers
 
-    # revoked: refused within the gateway's cache (2 s) and one platform answer
+    # revoked: refused once the gateway's cache (2 s) has asked the platform again
     assert call("DELETE", f"{platform}/apikeys/{key_id}", f"token {alice}").status_code == 200
     revoked_at = time.monotonic()
     while (answer := call("POST", gateway, f"Bearer {secret}", ROW)).status_code == 200:
-        assert time.monotonic() - revoked_at < 5, "the revoked key still works"
+        # the bound (2 s and one answer) is shown on the test's own clock in test_key_cache.py
+        assert time.monotonic() - revoked_at < 30, "the revoked key still works"
         time.sleep(0.1)
     assert (answer.status_code, answer.json()["reason"]) == (401, "key_revoked")
 
@@ -233,7 +234,7 @@ def test_a_shadow_gets_copies_through_the_gateway_and_never_answers(embedded_hub
             and ('outcome="agree"' in line or 'outcome="disagree"' in line)
         )
 
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # background work: a loaded machine once took over 5 s
     while copies() < 20 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert copies() >= 20

@@ -84,7 +84,7 @@ def test_the_platform_refuses_bad_tokens_with_a_message(hub: Hub) -> None:
 
 def test_the_spawn_page_offers_the_workspace_profiles(hub: Hub) -> None:
     session = hub.login("alice")
-    page = session.get(f"{hub.url}/hub/spawn", timeout=10)
+    page = session.get(f"{hub.url}/hub/spawn", timeout=60)
     assert page.status_code == 200
     for name in ("Small CPU", "Large CPU", "One GPU"):
         assert name in page.text

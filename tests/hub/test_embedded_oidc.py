@@ -76,7 +76,7 @@ def test_a_data_scientist_signs_in_and_lands_in_the_hub_with_their_groups(hub: O
         assert landed.status_code == 200, hub.diagnostics()
         assert urlsplit(landed.url).path in ("/hub/spawn", "/hub/home")
         xsrf = {"X-XSRFToken": session.cookies.get("_xsrf", "", path="/hub/")}
-        me = session.get(f"{hub.url}/hub/api/user", headers=xsrf, timeout=10)
+        me = session.get(f"{hub.url}/hub/api/user", headers=xsrf, timeout=60)
         assert me.status_code == 200, me.text
         assert me.json()["name"] == "alice"
         assert me.json()["groups"] == ["data-scientists"]
@@ -108,5 +108,5 @@ def test_someone_in_no_allowed_group_is_turned_away(hub: OIDCHub) -> None:
         assert urlsplit(refused.url).path == "/hub/oauth_callback"
         assert "not currently authorized" in refused.text
         # and nothing of the hub opens to that browser
-        home = session.get(f"{hub.url}/hub/api/user", timeout=10)
+        home = session.get(f"{hub.url}/hub/api/user", timeout=60)
         assert home.status_code == 403

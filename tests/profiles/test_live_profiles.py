@@ -67,7 +67,7 @@ def test_an_admin_edit_shows_on_the_next_spawn_page_and_is_audited(hub: Hub) -> 
     assert saved.json()["revision"] == record["revision"] + 1
     assert saved.json()["updated_by"] == "adam"
 
-    page = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=10).text
+    page = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=60).text
     assert "Large CPU (edited)" in page
     assert "Edited live by an admin." in page
 
@@ -80,7 +80,7 @@ def test_an_admin_edit_shows_on_the_next_spawn_page_and_is_audited(hub: Hub) -> 
 
 
 def test_the_spawn_page_shows_resources_and_headroom(hub: Hub) -> None:
-    page = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=10).text
+    page = hub.login("alice").get(f"{hub.url}/hub/spawn", timeout=60).text
     assert "quay.io/jupyter/scipy-notebook:2026-11-16" in page
     assert "can start now" in page
     assert "machine&#39;s CPU" in page  # the GPU profile, honestly
