@@ -185,9 +185,25 @@ export class AuditModel {
     this._update({ filters, rangeReversed: rangeReversed(filters) });
   }
 
+  /**
+   * Whether the text typed in a day field reads as a day: until it does the
+   * form holds the last good day, and Filter would apply that one unseen.
+   */
+  setReadable(name: 'from' | 'until', readable: boolean): void {
+    if (readable) {
+      this._unreadable.delete(name);
+    } else {
+      this._unreadable.add(name);
+    }
+    this._update({ unreadable: this._unreadable.size > 0 });
+  }
+
   /** Show the first page of the log as the form now filters it. */
   async apply(): Promise<boolean> {
     const filters = this._state.filters;
+    if (this._state.unreadable) {
+      return false;
+    }
     if (rangeReversed(filters)) {
       this._update({ rangeReversed: true });
       return false;
@@ -289,11 +305,13 @@ export class AuditModel {
   private _today: () => Date;
   private _isDisposed = false;
   private _ticket = 0;
+  private _unreadable = new Set<'from' | 'until'>();
   private _state: AuditModel.IState = {
     status: { kind: 'loading' },
     filters: NO_FILTERS,
     applied: NO_FILTERS,
     rangeReversed: false,
+    unreadable: false,
     page: null,
     actions: [],
     busy: false,
@@ -319,6 +337,8 @@ export namespace AuditModel {
     applied: IAuditFilters;
     /** "From" is a later day than "until": nothing is asked. */
     rangeReversed: boolean;
+    /** A day field holds text that is no day: Filter waits for a day. */
+    unreadable: boolean;
     page: IAuditPage | null;
     actions: string[];
     busy: boolean;

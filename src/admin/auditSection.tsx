@@ -102,6 +102,7 @@ function AuditFilters(props: {
         invalid={state.rangeReversed}
         describedBy={state.rangeReversed ? rangeId : undefined}
         onChange={value => model.setFilter(name, value)}
+        onReadableChange={readable => model.setReadable(name, readable)}
         trans={trans}
       />
     </div>
@@ -149,7 +150,7 @@ function AuditFilters(props: {
         <Button
           small
           type="submit"
-          disabled={state.busy || state.rangeReversed}
+          disabled={state.busy || state.rangeReversed || state.unreadable}
         >
           {trans.__('Filter')}
         </Button>

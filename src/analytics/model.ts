@@ -146,6 +146,7 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
       teamsBy: 'team',
       grain: 'week',
       problem: null,
+      unreadable: false,
       refused: null,
       usage: { kind: 'loading' },
       idle: { kind: 'loading' },
@@ -187,6 +188,19 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
     this._choose({ grain }, 'teams');
   }
 
+  /**
+   * Whether the text typed in a day field reads as a day: until it does the
+   * range is the last good one, and no CSV is offered for it.
+   */
+  setReadable(name: 'from' | 'to', readable: boolean): void {
+    if (readable) {
+      this._unreadable.delete(name);
+    } else {
+      this._unreadable.add(name);
+    }
+    this._update({ unreadable: this._unreadable.size > 0 });
+  }
+
   /** Read every report for the choices shown; nothing while the range is wrong. */
   async refresh(): Promise<void> {
     const problem = rangeProblem(this._state.from, this._state.to);
@@ -204,7 +218,11 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
 
   /** Download a report's rows for the choices shown as CSV; true when offered. */
   async exportCsv(report: ReportName): Promise<boolean> {
-    if (this._state.exporting || this._state.problem) {
+    if (
+      this._state.exporting ||
+      this._state.problem ||
+      this._state.unreadable
+    ) {
       return false;
     }
     const choices = this._choices();
@@ -291,6 +309,7 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
   private _api: IAnalyticsAPI;
   private _save: (blob: Blob, name: string) => void;
   private _isDisposed = false;
+  private _unreadable = new Set<'from' | 'to'>();
   private _tickets: Record<ReportName, number> = {
     usage: 0,
     idle: 0,
@@ -310,6 +329,8 @@ export namespace AnalyticsModel {
   export interface IState extends IChoices {
     /** What is wrong with the range typed: nothing is asked meanwhile. */
     problem: RangeProblem;
+    /** A day field holds text that is no day (the range is the last good one). */
+    unreadable: boolean;
     /** Why the platform refused the range (`period_invalid`), if it did. */
     refused: IFailure | null;
     usage: Loaded<IUsageReport>;

@@ -133,6 +133,7 @@ function RangeForm(props: ISectionProps): JSX.Element {
         invalid={wrong}
         describedBy={wrong ? problemId : `${id}-hint`}
         onChange={value => model.setDay(name, value)}
+        onReadableChange={readable => model.setReadable(name, readable)}
         trans={trans}
       />
     </LabelledField>
@@ -193,7 +194,9 @@ function ExportButton(props: {
     <Button
       small
       type="button"
-      disabled={state.exporting !== null || state.problem !== null}
+      disabled={
+        state.exporting !== null || state.problem !== null || state.unreadable
+      }
       onClick={() => void model.exportCsv(report)}
     >
       <span aria-hidden="true">

@@ -187,6 +187,12 @@ export interface IDayFieldProps {
   describedBy?: string;
   /** The UI language's locale unless said otherwise. */
   locale?: string;
+  /**
+   * Told whether what is typed reads as a day: while it does not, the model
+   * still holds the last good day, and a form disables what would use it
+   * unseen (an export).
+   */
+  onReadableChange?: (readable: boolean) => void;
 }
 
 /**
@@ -214,6 +220,10 @@ export function DayField(props: IDayFieldProps): JSX.Element {
   }, [value, locale]);
 
   const reading = parseDayInput(text, locale);
+  const readable = reading.problem === null;
+  const tell = React.useRef(props.onReadableChange);
+  tell.current = props.onReadableChange;
+  React.useEffect(() => tell.current?.(readable), [readable]);
   const problem =
     told && reading.problem
       ? dayProblemText(reading.problem, trans, locale)

@@ -346,6 +346,30 @@ describe('the console', () => {
     ).toBe(true);
   });
 
+  it('waits with Filter while a typed day is no day, not applying the last good one', async () => {
+    const model = new ProfilesModel({ api: new ScriptedProfiles() });
+    render(<AdminTab model={model} console={console()} trans={english} />);
+    fireEvent.change(screen.getByLabelText('Section'), {
+      target: { value: 'audit' }
+    });
+    await screen.findByRole('table', { name: 'Audit records' });
+    const filter = () =>
+      (screen.getByRole('button', { name: 'Filter' }) as HTMLButtonElement)
+        .disabled;
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '11/5/2026' }
+    });
+    expect(filter()).toBe(false);
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '11/5/20' }
+    });
+    expect(filter()).toBe(true);
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '11/6/2026' }
+    });
+    expect(filter()).toBe(false);
+  });
+
   it('names platform roles as the sidebar’s header does, in the UI language', async () => {
     const people = () =>
       new ReadModel<IPeople>(async () => ({

@@ -175,6 +175,28 @@ describe('Analytics tab', () => {
     expect(api.asked).toEqual([]);
   });
 
+  it('offers no CSV while a typed day is no day, and asks nothing', async () => {
+    const { api } = setup();
+    await screen.findByRole('table', { name: 'Team figures' });
+    api.asked = [];
+    const exportUsage = () =>
+      screen.getByRole('button', { name: 'Export usage CSV' });
+
+    fireEvent.change(screen.getByLabelText('To'), {
+      target: { value: '11/31/2026' }
+    });
+
+    // the range is still the last good one, which an export would take unseen
+    expect(exportUsage()).toHaveProperty('disabled', true);
+    expect(screen.getByText('Shown: Nov 1, 2026 – Nov 3, 2026')).toBeTruthy();
+    expect(api.asked).toEqual([]);
+
+    fireEvent.change(screen.getByLabelText('To'), {
+      target: { value: '11/4/2026' }
+    });
+    expect(exportUsage()).toHaveProperty('disabled', false);
+  });
+
   it('shows the platform’s refusal of a range once, in Russian', async () => {
     document.documentElement.lang = 'ru';
     const api = new ScriptedAnalytics();
