@@ -289,6 +289,9 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
         expect(said).to_have_class("jp-mlplat-field-error")
         expect(tab.get_by_role("status").filter(has_text="Показано")).to_have_text(SHOWN_RU)
         expect(table.locator("tbody tr")).to_have_count(1)
+        # and no download is offered for the range before, which it would take unseen
+        download = usage.get_by_role("button", name="Выгрузить использование в CSV", exact=True)
+        expect(download).to_be_disabled()
         tab.get_by_text(SCOPE_RU).scroll_into_view_if_needed()
         _shoot(screenshot, "analytics-impossible-day-ru")
         # and a day picked in the browser's calendar (its own date input, unseen, behind the
@@ -304,6 +307,7 @@ def test_alice_in_russian_sees_her_own_and_her_teams(
         expect(first).to_have_value(_ru(second))
         expect(first).not_to_have_attribute("aria-invalid", "true")
         expect(said).to_have_count(0)
+        expect(download).to_be_enabled()
         expect(tab.get_by_role("status").filter(has_text="Показано")).to_have_text(
             SHOWN_RU.replace("12 окт.", "13 окт."), timeout=30_000
         )
