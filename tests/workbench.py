@@ -123,6 +123,15 @@ def _claim(base: int) -> bool:
     return True
 
 
+def _ephemeral_low() -> int:
+    """The first port the kernel hands out to outgoing connections and to binds of port 0: a
+    block above it may be taken between the check and the hub's bind by any client's socket."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def free_port_block(start: int) -> int:
     """A hub port whose whole block (proxy API, hub API, platform) is free right now and no
     other test process holds.
@@ -132,7 +141,7 @@ def free_port_block(start: int) -> int:
     file first, and the blocks of other processes are tried in a random order, so runs rarely
     even contend. The blocks this process holds come first, in order, so asking again from a
     block's own port gives that block while it is free."""
-    blocks = list(range(start, start + 10_000, 211))
+    blocks = list(range(start, min(start + 10_000, _ephemeral_low() - max(PORT_OFFSETS)), 211))
     own = [base for base in blocks if base in _CLAIMED]
     others = [base for base in blocks if base not in _CLAIMED]
     random.shuffle(others)
