@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { components } from '../api/generated/sidebar';
 import { requestAPI, requestRaw } from '../api/request';
+import { UnreadableDays } from '../shell/dayField';
 import { PlatformModel } from '../shell/model';
 import { IFailure } from '../shell/notes';
 import { NotLoaded } from '../shell/status';
@@ -190,12 +191,7 @@ export class AuditModel {
    * form holds the last good day, and Filter would apply that one unseen.
    */
   setReadable(name: 'from' | 'until', readable: boolean): void {
-    if (readable) {
-      this._unreadable.delete(name);
-    } else {
-      this._unreadable.add(name);
-    }
-    this._update({ unreadable: this._unreadable.size > 0 });
+    this._update({ unreadable: this._unreadable.note(name, readable) });
   }
 
   /** Show the first page of the log as the form now filters it. */
@@ -305,7 +301,7 @@ export class AuditModel {
   private _today: () => Date;
   private _isDisposed = false;
   private _ticket = 0;
-  private _unreadable = new Set<'from' | 'until'>();
+  private _unreadable = new UnreadableDays<'from' | 'until'>();
   private _state: AuditModel.IState = {
     status: { kind: 'loading' },
     filters: NO_FILTERS,

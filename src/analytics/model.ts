@@ -1,4 +1,5 @@
 import { PlatformRequestError } from '../api/request';
+import { UnreadableDays } from '../shell/dayField';
 import { PlatformModel } from '../shell/model';
 import { IFailure } from '../shell/notes';
 import { NotLoaded } from '../shell/status';
@@ -193,12 +194,7 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
    * range is the last good one, and no CSV is offered for it.
    */
   setReadable(name: 'from' | 'to', readable: boolean): void {
-    if (readable) {
-      this._unreadable.delete(name);
-    } else {
-      this._unreadable.add(name);
-    }
-    this._update({ unreadable: this._unreadable.size > 0 });
+    this._update({ unreadable: this._unreadable.note(name, readable) });
   }
 
   /** Read every report for the choices shown; nothing while the range is wrong. */
@@ -309,7 +305,7 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
   private _api: IAnalyticsAPI;
   private _save: (blob: Blob, name: string) => void;
   private _isDisposed = false;
-  private _unreadable = new Set<'from' | 'to'>();
+  private _unreadable = new UnreadableDays<'from' | 'to'>();
   private _tickets: Record<ReportName, number> = {
     usage: 0,
     idle: 0,

@@ -173,6 +173,25 @@ function canShowPicker(): boolean {
   );
 }
 
+/**
+ * The day fields of a form whose text reads as no day, for its model: the
+ * model keeps each field's last good day meanwhile, so what would use it
+ * unseen (an export, a filter) waits.
+ */
+export class UnreadableDays<K extends string> {
+  /** Note a field's reading (`onReadableChange`); true while any is no day. */
+  note(name: K, readable: boolean): boolean {
+    if (readable) {
+      this._names.delete(name);
+    } else {
+      this._names.add(name);
+    }
+    return this._names.size > 0;
+  }
+
+  private _names = new Set<K>();
+}
+
 export interface IDayFieldProps {
   /** The input's id: the form's label points at it. */
   id: string;
