@@ -253,7 +253,8 @@ class DeploymentService:
                 stage=str(stage),
                 **_spec_detail(spec),
             )
-        return self._changed(name)
+            created = tx.deployment_for_update(name)
+        return self._changed(name, created)
 
     async def set_traffic(
         self,
@@ -496,18 +497,15 @@ class DeploymentService:
             raise _changed(found, revision)
         return found
 
-    def _changed(self, name: str, saved: Deployment | None = None) -> Deployment:
-        """What a committed change left, read before the reconciler is woken: once woken, it
-        may stop a deleted deployment's workloads and mark it stopped before this read (which
-        then found nothing and answered 500). A pass of the reconciler's own may still do so
-        in between: then the change's own view of the row, ``saved``, is what it left (a
-        creation has none: nothing stops a deployment nobody has deleted)."""
-        found = self.store.deployment(name)
+    def _changed(self, name: str, saved: Deployment | None) -> Deployment:
+        """The reconciler woken for a committed change, whose answer is ``saved``: the row as
+        the change's own transaction left it, under its lock. Not read again after the
+        commit: the reconciler, in its own thread, may by then have stopped a deleted
+        deployment's workloads and marked it (a read then found nothing and answered 500)."""
+        assert saved is not None, "written inside this request"
         if self.on_change is not None:
             self.on_change(name)
-        found = found if found is not None else saved
-        assert found is not None, "created inside this request"
-        return found
+        return saved
 
 
 def _admin(identity: Identity) -> None:
