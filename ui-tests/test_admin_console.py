@@ -108,6 +108,15 @@ def test_adam_filters_the_audit_log_by_person_and_dates_and_exports_it(
     expect(log.get_by_role("button", name="Filter", exact=True)).to_be_disabled()
     screenshot("admin-audit-range-en")
 
+    # When a typed day is no day, Then Filter waits for one instead of taking the last good day
+    log.get_by_label("Until", exact=True).fill("10/5/2026")
+    expect(log.get_by_role("button", name="Filter", exact=True)).to_be_enabled()
+    log.get_by_label("Until", exact=True).fill("10/32/2026")
+    log.get_by_label("Until", exact=True).press("Tab")
+    expect(log.get_by_text("There is no such day.")).to_be_visible()
+    expect(log.get_by_role("button", name="Filter", exact=True)).to_be_disabled()
+    screenshot("admin-audit-no-such-day-en")
+
 
 def test_the_console_in_russian(
     page: Page, open_panel: OpenPanel, set_language: SetLanguage, screenshot: Shot, seeded: None
