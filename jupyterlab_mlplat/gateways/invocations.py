@@ -590,7 +590,7 @@ class Invocations:
     ) -> None:
         """The shadow answers a copy; its answer is compared, timed and dropped."""
         started = time.perf_counter()
-        outcome = "failed"
+        outcome, why = "failed", ""
         try:
             status, _, answer = await self._send("POST", shadow, path, body, headers)
             self.metrics.shadow_latency.labels(name, shadow.version).observe(
@@ -604,10 +604,24 @@ class Invocations:
                     abs_tol=self.abs_tol,
                 )
                 outcome = "agree" if same else "disagree"
-        except (_Unanswered, TimeoutError, ValueError):
-            pass
+            else:
+                why = f"status {status}"
+        except _Unanswered as err:
+            why = str(err)
+        except TimeoutError:
+            why = "timeout"
+        except ValueError:
+            why = "an answer that is not JSON"
         finally:
             self.shadows.leave()
+        if outcome == "failed":  # counted; the log says why, for whoever reads the counter
+            log.info(
+                "shadow copy to deployment %s version %s failed (%s) req=%s",
+                name,
+                shadow.version,
+                why,
+                headers.get(REQUEST_ID_HEADER, ""),
+            )
         self.metrics.shadow_outcome(name, shadow.version, outcome)
 
     def _refusal(self, err: PlatformError, rid: str, request: web.Request) -> web.Response:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -282,6 +284,29 @@ async def test_shadow_copies_beyond_the_limit_are_dropped_and_counted(
     assert {a[0] for a in answers} == {200}
     await asyncio.sleep(0.3)
     assert 'outcome="dropped"' in await gateway.metrics()
+
+
+async def test_a_shadow_that_does_not_answer_is_counted_failed_and_the_log_says_why(
+    control: ControlStandin, pool, gateway_factory, caplog: pytest.LogCaptureFixture
+):
+    closed = socket.socket()  # bound, never listening: a connection to it is refused
+    closed.bind(("127.0.0.1", 0))
+    nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    control.key(KEY, "alice", ["churn"], key_id=1)
+    control.route(
+        "churn", "alice", [("1", "primary", 100, pool["1"].url), ("2", "shadow", 0, nowhere)]
+    )
+    gateway = await gateway_factory()
+    with caplog.at_level(logging.INFO, logger="mlplat.invocations"):
+        for _ in range(3):
+            status, headers, answer = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+            assert (status, headers["X-Model-Version"], answer) == (200, "1", ANSWER)
+        await eventually(lambda: _metric(gateway, 'outcome="failed"', "2", 3.0))
+    closed.close()
+    said = [r.getMessage() for r in caplog.records if "shadow copy" in r.getMessage()]
+    assert len(said) == 3, said
+    assert all("deployment churn version 2 failed (ClientConnectorError)" in m for m in said), said
+    assert not await _metric(gateway, 'outcome="agree"', "2", 1.0)
 
 
 async def test_a_target_killed_mid_load_fails_no_request(
