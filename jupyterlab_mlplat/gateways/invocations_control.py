@@ -318,7 +318,12 @@ def _expired() -> PlatformError:
 
 class HubPeople:
     """People who call with their hub token: JupyterHub says who they are (HubAuth caches the
-    answer per token digest for ``cache_max_age`` seconds)."""
+    answer per token digest for ``cache_max_age`` seconds).
+
+    The platform's ``HubTokenAuthenticator`` asks the hub the same question. It is written
+    again here because a gateway imports only ``core`` and ``api`` (docs/architecture.md), and
+    neither may hold a framework's client; its refusals say the same things in the same words.
+    """
 
     def __init__(self, hub_auth: HubAuth) -> None:
         self.hub_auth = hub_auth
@@ -332,14 +337,16 @@ class HubPeople:
             ) from err
         if not model:
             raise TokenRefused(
-                "JupyterHub does not recognise this token: it is wrong, expired or revoked."
+                "JupyterHub does not recognise this token: it is wrong, expired or revoked. "
+                "Restart your server from the hub home page to get a fresh one."
             )
         if model.get("kind", "user") != "user":
             raise TokenLacksAccess("Services call deployments with an API key, not a hub token.")
         if not self.hub_auth.check_scopes(self.hub_auth.access_scopes, model):
             raise TokenLacksAccess(
                 f"Your token does not grant access to the deployments service (it needs one of "
-                f"{sorted(self.hub_auth.access_scopes)})."
+                f"{sorted(self.hub_auth.access_scopes)}). Ask an administrator to give your "
+                "group access to the service."
             )
         scopes = set(model.get("scopes") or ())
         admin = bool(model.get("admin")) or SCOPE_FOR_ROLE[Role.ADMIN] in scopes

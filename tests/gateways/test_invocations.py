@@ -406,6 +406,7 @@ async def test_people_call_their_own_deployments_with_a_hub_token(
             "bob-token": person("bob"),
             "adam-token": person("adam", admin=True),
             "rita-token": {**person("rita"), "scopes": ["read:users!user=rita"]},
+            "cron-token": {**person("cron"), "kind": "service"},
         }
     )
     gateway = await gateway_factory()
@@ -416,8 +417,15 @@ async def test_people_call_their_own_deployments_with_a_hub_token(
     assert (status, answer["reason"]) == (404, "deployment_not_found")
     status, _, answer = await gateway.call("churn", ROWS, auth="token rita-token")
     assert (status, answer["reason"]) == (403, "token_lacks_access")
+    assert "access to the deployments service" in answer["message"]
+    assert "access:services!service=deployments" in answer["message"]
+    # a hub service, even one with access, calls with an API key
+    status, _, answer = await gateway.call("churn", ROWS, auth="token cron-token")
+    assert (status, answer["reason"]) == (403, "token_lacks_access")
+    assert "with an API key" in answer["message"]
     status, headers, answer = await gateway.call("churn", ROWS, auth="token wrong")
     assert (status, answer["reason"]) == (401, "token_refused")
+    assert "wrong, expired or revoked" in answer["message"]
     assert "WWW-Authenticate" in headers
 
 
