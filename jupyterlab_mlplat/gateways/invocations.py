@@ -323,8 +323,22 @@ def _why(err: BaseException) -> str:
     return err.reason if isinstance(err, PlatformError) else type(err).__name__
 
 
+#: seconds an idle connection to a model server is kept: shorter than our model server keeps
+#: one (``serving.__main__.KEEP_ALIVE_S``), so that the gateway, which sends on it, closes it
+IDLE_CONNECTION_S = 60.0
+
+
 class _Unanswered(Exception):
-    """The target's connection failed or it said it is not ready: another target may answer."""
+    """The target's connection failed or it said it is not ready: another target may answer.
+
+    ``closed``: the server closed the connection without answering. That is what a kept-alive
+    connection does when the server's idle timeout ends it just as a request goes out on it,
+    so the server itself may well be up, and the same request is worth sending to it again
+    once (predictions are idempotent) before it counts as failed."""
+
+    def __init__(self, why: str, *, closed: bool = False) -> None:
+        super().__init__(why)
+        self.closed = closed
 
 
 class Invocations:
@@ -382,7 +396,10 @@ class Invocations:
     # ---- lifecycle
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=self.connections, keepalive_timeout=60, ttl_dns_cache=300
+            limit=0,
+            limit_per_host=self.connections,
+            keepalive_timeout=IDLE_CONNECTION_S,
+            ttl_dns_cache=300,
         )
         self.session = aiohttp.ClientSession(
             connector=connector,
@@ -483,6 +500,7 @@ class Invocations:
             )
         labels[1] = target.version  # counted for the version it went to, answered or not
         failed: list[str] = []
+        resent: set[str] = set()
         gauge = self.metrics.flying(name)
         gauge.inc()
         try:
@@ -491,6 +509,17 @@ class Invocations:
                     status, ctype, answer = await self._send(method, target, path, body, headers)
                     break
                 except _Unanswered as why:
+                    if why.closed and target.url not in resent:
+                        resent.add(target.url)
+                        log.info(
+                            "deployment %s version %s closed the connection unanswered; "
+                            "sent again req=%s",
+                            name,
+                            target.version,
+                            rid,
+                        )
+                        self.metrics.retries.labels(name).inc()
+                        continue
                     failed.append(target.url)
                     log.warning(
                         "deployment %s version %s did not answer (%s) req=%s",
@@ -560,6 +589,8 @@ class Invocations:
                 if upstream.status == 503:  # not ready (starting, draining): ask another
                     raise _Unanswered("not ready")
                 return upstream.status, upstream.headers.get("Content-Type", _JSON), answer
+        except aiohttp.ServerDisconnectedError as err:
+            raise _Unanswered(type(err).__name__, closed=True) from None
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as err:
             raise _Unanswered(type(err).__name__) from None
 

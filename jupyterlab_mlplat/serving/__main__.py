@@ -25,6 +25,9 @@ from .model import NAMES_WARNING, Model, load
 from .sources import fetch
 
 PREFIX = "mlplat-serving"
+#: seconds an idle kept-alive connection stays open: longer than the gateway keeps one
+#: (``gateways.invocations.IDLE_CONNECTION_S``), so the gateway is the side that closes it
+KEEP_ALIVE_S = 75
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         log_level="warning",
         server_header=False,
         timeout_graceful_shutdown=5,
+        # whoever closes an idle connection must be the side that sends on it, or a request
+        # can go out on a connection the server is closing (uvicorn's default is 5 s)
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     server = uvicorn.Server(config)
     server.run()

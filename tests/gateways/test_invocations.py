@@ -7,6 +7,7 @@ Each test reads Given / When / Then.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -307,6 +308,64 @@ async def test_a_shadow_that_does_not_answer_is_counted_failed_and_the_log_says_
     assert len(said) == 3, said
     assert all("deployment churn version 2 failed (ClientConnectorError)" in m for m in said), said
     assert not await _metric(gateway, 'outcome="agree"', "2", 1.0)
+
+
+async def test_a_connection_the_model_server_closed_is_sent_again_not_taken_for_a_dead_server(
+    control: ControlStandin, gateway_factory
+):
+    """A kept-alive connection can be closed by the model server just as the gateway sends on
+    it (the server's idle timeout); the request then fails with "server disconnected" although
+    the server is up. With a single target nothing else could answer, so the request is sent
+    again to the same server, once, on another connection."""
+    answer = json.dumps(ANSWER).encode()
+    closing = {"first"}  # which connections the server closes unanswered: "first" or "every"
+    connections = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        number = connections
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:  # the requests of this connection, until the client closes it
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                await reader.readexactly(length)
+                if "every" in closing or number == 1:
+                    break
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(answer)}\r\n\r\n".encode()
+                    + answer
+                )
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        control.route("churn", "alice", [("1", "primary", 100, url)])
+        control.key(KEY, "alice", ["churn"], key_id=1)
+        gateway = await gateway_factory()
+        status, headers, body = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        assert status == 200, body
+        assert (headers["X-Model-Version"], body) == ("1", ANSWER)
+        assert connections == 2
+        assert 'mlplat_gateway_retries_total{deployment="churn"} 1.0' in await gateway.metrics()
+
+        # a server that closes every connection is asked once more, not forever
+        closing.add("every")
+        before = connections
+        status, _, body = await gateway.call("churn", ROWS, auth=f"Bearer {KEY}")
+        assert (status, body["reason"]) == (503, "model_server_unreachable")
+        # the kept connection (closed unanswered), then one resend on a new one
+        assert connections - before == 1
+    finally:
+        server.close()
+        await server.wait_closed()
 
 
 async def test_a_target_killed_mid_load_fails_no_request(

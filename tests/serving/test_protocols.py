@@ -7,7 +7,10 @@ model's own answers; the pyfunc model shows the DataFrame path, optional columns
 
 from __future__ import annotations
 
+import http.client
 import re
+import time
+from urllib.parse import urlparse
 
 import pytest
 
@@ -224,3 +227,24 @@ def test_metrics_count_requests_by_protocol_and_status(iris: Server) -> None:
     assert _sample(text, "mlplat_serving_in_flight_requests") == 0
     assert 0 < _sample(text, "mlplat_serving_model_load_seconds") < 60
     assert _sample(text, "mlplat_serving_model_ready") == 1
+
+
+def test_an_idle_connection_is_kept_longer_than_the_gateway_keeps_it(iris: Server) -> None:
+    """The gateway closes a model server connection after 60 s idle; the server must not close
+    it first (uvicorn's default is 5 s), or a request can go out on a connection the server
+    is closing and fail though the server is up. Shown past uvicorn's default, on one socket."""
+    from jupyterlab_mlplat.gateways.invocations import IDLE_CONNECTION_S
+    from jupyterlab_mlplat.serving.__main__ import KEEP_ALIVE_S
+
+    assert IDLE_CONNECTION_S < KEEP_ALIVE_S
+    connection = http.client.HTTPConnection(urlparse(iris.url).netloc, timeout=30)
+    try:
+        connection.request("GET", "/v2/health/live")
+        assert connection.getresponse().read() == b'{"live":true}'
+        sock = connection.sock
+        time.sleep(6)  # idle past uvicorn's default keep-alive
+        connection.request("GET", "/v2/health/live")  # raises if the server closed it
+        assert connection.getresponse().status == 200
+        assert connection.sock is sock  # the same connection, not a new one
+    finally:
+        connection.close()
