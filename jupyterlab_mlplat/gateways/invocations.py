@@ -383,7 +383,10 @@ class Invocations:
             limit=traffic_buffer,
         )
         self.burst_seconds = burst_seconds
-        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
+        # sock_connect, not connect: aiohttp's connect also counts the wait for a kept
+        # connection when all are busy, and a request queued behind slow answers is not one
+        # whose server cannot be reached; that wait is bounded by the total alone
+        self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
         self.connections = connections
         self.retries = retries
         self.shadows = ShadowSlots(shadow_limit)
@@ -838,6 +841,11 @@ class InvocationsGatewayApp(Application):
     upstream_timeout = Float(
         30.0, help="Seconds a model server has to answer a request, e.g. 30."
     ).tag(config=True)
+    upstream_connect_timeout = Float(
+        3.0,
+        help="Seconds to open a connection to a model server before another workload is "
+        "tried, e.g. 3 (waiting for a busy kept connection counts toward upstream_timeout).",
+    ).tag(config=True)
     upstream_connections = Int(
         100, help="Kept-alive connections to each model server at most, e.g. 100."
     ).tag(config=True)
@@ -971,6 +979,7 @@ class InvocationsGatewayApp(Application):
             key_seconds=self.key_cache_seconds,
             burst_seconds=self.rate_burst_seconds,
             timeout=self.upstream_timeout,
+            connect_timeout=self.upstream_connect_timeout,
             connections=self.upstream_connections,
             retries=self.retries,
             shadow_limit=self.shadow_concurrency,

@@ -363,6 +363,10 @@ async def gateway_factory(
             "hub_api_url": control.url + "/hub/api",
             "object_store_dir": str(tmp_path / "objects"),
             "route_poll_seconds": 0.2,
+            # the gateway shares the test's event loop with every client of the test: on a
+            # loaded machine that loop can stall past the 3 s a connection gets in production
+            # (50 calls at once once timed out connecting to a healthy model server)
+            "upstream_connect_timeout": 30.0,
             **traits,
         }
         gateway_app = InvocationsGatewayApp(**config)

@@ -16,8 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from .conftest import PREFIX, ControlStandin, eventually, person
+from .conftest import PREFIX, ControlStandin, eventually, free_socket, person
 
 pytestmark = pytest.mark.asyncio
 
@@ -366,6 +367,38 @@ async def test_a_connection_the_model_server_closed_is_sent_again_not_taken_for_
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_a_request_waiting_for_a_busy_connection_waits_within_its_answer_time(
+    control: ControlStandin, gateway_factory
+):
+    """The connect timeout bounds opening a connection (an unreachable server is known fast),
+    not the wait for one of the kept connections when they are all busy: a request queued
+    behind a slow answer waits within ``upstream_timeout``, and is not refused as if the
+    server could not be reached."""
+
+    async def slow(request: web.Request) -> web.Response:
+        await request.read()
+        await asyncio.sleep(2.0)
+        return web.json_response(ANSWER)
+
+    app = web.Application()
+    app.router.add_post("/invocations", slow)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = free_socket()
+    await web.SockSite(runner, sock).start()
+    try:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        control.route("churn", "alice", [("1", "primary", 100, url)])
+        control.key(KEY, "alice", ["churn"], key_id=1)
+        gateway = await gateway_factory(upstream_connections=1, upstream_connect_timeout=0.5)
+        answers = await asyncio.gather(
+            *(gateway.call("churn", ROWS, auth=f"Bearer {KEY}") for _ in range(2))
+        )
+        assert [(status, body) for status, _, body in answers] == [(200, ANSWER)] * 2
+    finally:
+        await runner.cleanup()
 
 
 async def test_a_target_killed_mid_load_fails_no_request(
