@@ -139,12 +139,15 @@ export namespace PlatformModel {
 
   /**
    * Every 15 s while healthy; after a failure the wait grows threefold per
-   * failure up to 2 min, and returns to 15 s on the first success.
+   * failure up to 30 s, and returns to 15 s on the first success. The cap is
+   * what a person waits after the platform is back: the hub restarts a dead
+   * platform within its own 30 s poll, and a 2 min cap tripled that. One
+   * request per open sidebar every 30 s costs a down platform nothing.
    */
   export const DEFAULT_FREQUENCY: IPoll.Frequency = {
     interval: 15 * 1000,
     backoff: true,
-    max: 120 * 1000
+    max: 30 * 1000
   };
 
   export interface ILoading {

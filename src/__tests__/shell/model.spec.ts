@@ -181,6 +181,29 @@ describe('PlatformModel', () => {
     }
   });
 
+  it('sees a platform that is back within half a minute however long it was down', async () => {
+    // Given the default schedule, its waits as long as the jitter allows,
+    // and a platform down for ten minutes
+    jest.useFakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(0.999);
+    try {
+      const api = new ScriptedAPI([unavailable('down')]);
+      model = new PlatformModel({ api });
+      await jest.advanceTimersByTimeAsync(10 * 60 * 1000);
+      expect(model.state.kind).toBe('unavailable');
+
+      // When it is back, the panel says so within 30 s (the hub restarts a
+      // dead platform within its own half-minute poll, so a longer wait
+      // would be most of the outage a person sees)
+      api.identities = [identity()];
+      await jest.advanceTimersByTimeAsync(30 * 1000);
+      expect(model.state.kind).toBe('ready');
+    } finally {
+      jest.restoreAllMocks();
+      jest.useRealTimers();
+    }
+  });
+
   it('emits stateChanged only when the state changes', async () => {
     const api = new ScriptedAPI([identity()]);
     model = new PlatformModel({ api, auto: false });
