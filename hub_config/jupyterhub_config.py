@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from jupyterlab_mlplat.adapters.local.accounts import ensure_account, hand_over
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from jupyterlab_mlplat.hub.groups import RoleGroups
 from jupyterlab_mlplat.hub.tether import tethered
 
@@ -182,6 +183,8 @@ mlflow_env = {
     # and a PostgreSQL URI carries a password
     "MLFLOW_BACKEND_STORE_URI": mlflow_backend,
     "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+    # nothing reported to MLflow's makers (jupyterlab_mlplat/core/kernel/telemetry.py)
+    **NO_TELEMETRY,
     # an S3 artifact store (cluster flavour, tests) is configured by these, when set
     **{
         name: os.environ[name]
@@ -322,6 +325,9 @@ c.Spawner.environment = {
     "MLFLOW_TRACKING_TOKEN": lambda spawner: spawner.api_token,
     "MLPLAT_MLFLOW_UI_URL": f"{mlflow_prefix}/",
     "JUPYTER_CONFIG_PATH": workspace_config,
+    # MLflow in the kernels reports nothing to its makers, and its failed attempt cannot race
+    # the person's code for the environment (jupyterlab_mlplat/core/kernel/telemetry.py)
+    **NO_TELEMETRY,
 }
 
 # --- whatever stops the hub (SIGTERM, SIGKILL, a crash) stops everything it started: the proxy

@@ -49,6 +49,7 @@ import os
 import sys
 from pathlib import Path
 
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from jupyterlab_mlplat.hub.groups import RoleGroups
 
 here = Path(__file__).resolve().parent
@@ -215,7 +216,9 @@ c.KubeSpawner.extra_labels = {
 }
 c.KubeSpawner.start_timeout = 300
 c.KubeSpawner.http_timeout = 120
-c.KubeSpawner.environment = {"MLPLAT_PLATFORM_URL": platform_api}
+# MLflow in the kernels reports nothing to its makers, and its failed attempt cannot race the
+# person's code for the environment (jupyterlab_mlplat/core/kernel/telemetry.py)
+c.KubeSpawner.environment = {"MLPLAT_PLATFORM_URL": platform_api, **NO_TELEMETRY}
 if env.get("MLPLAT_MLFLOW_URL"):
     # MLflow clients in the person's kernels log as the person: the server's own hub token.
     # The public URL (through the hub's proxy), so the run links MLflow prints open in a browser.

@@ -24,6 +24,7 @@ from traitlets.config import Application
 from jupyterlab_mlplat.adapters.kube.deployer import KubeDeployer, KubeDeployments
 from jupyterlab_mlplat.adapters.kube.manifests import inference_service, model_deployment
 from jupyterlab_mlplat.core.deployments.records import ModelSource, Resources, Workload
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from jupyterlab_mlplat.gateways.invocations import InvocationsGatewayApp
 from jupyterlab_mlplat.gateways.mlflow import MlflowGatewayApp
 from jupyterlab_mlplat.platform.app import PlatformApp
@@ -271,6 +272,7 @@ def test_mlflow_takes_its_command_line_and_its_auth_config() -> None:
 
     env = _env(container)
     assert env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"]["value"] == "false"
+    assert {k: env[k]["value"] for k in NO_TELEMETRY} == NO_TELEMETRY
     assert urlsplit(env["MLFLOW_BACKEND_STORE_URI"]["value"]).password is None
     config_map = _kind("ConfigMap")["mlplat-mlflow-auth"]
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}

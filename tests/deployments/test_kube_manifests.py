@@ -14,6 +14,7 @@ from jupyterlab_mlplat.adapters.kube import manifests
 from jupyterlab_mlplat.adapters.kube.manifests import KubeSettings
 from jupyterlab_mlplat.core.deployments.records import ModelSource, Resources, Workload
 from jupyterlab_mlplat.core.kernel.naming import label_value
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from tests.standins.kube.kserve_crd import inferenceservice_problems
 
 SETTINGS = KubeSettings(
@@ -94,6 +95,8 @@ def test_the_object_stores_keys_come_from_the_secret_never_plain_env() -> None:
         assert "value" not in env[variable]
         assert env[variable]["valueFrom"]["secretKeyRef"] == {"name": "mlplat-s3", "key": variable}
     assert env["POD_IP"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
+    # and MLflow, which loads some models, reports nothing to its makers
+    assert {k: env[k]["value"] for k in NO_TELEMETRY} == NO_TELEMETRY
 
 
 def test_labels_say_who_what_and_which_version_in_label_syntax() -> None:

@@ -55,6 +55,7 @@ from jupyterlab_mlplat.core.deployments.records import (
     WorkloadStatus,
 )
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 
 AS_ROOT = os.geteuid() == 0
 SERVING = Path(__file__).resolve().parents[2] / "jupyterlab_mlplat" / "serving" / "__main__.py"
@@ -284,6 +285,7 @@ async def test_a_model_is_served_in_seconds_by_a_process_that_holds_no_secret(
     [server] = servers().values()
     environ = server.environ()
     assert SECRET_ENV not in environ and "platform-only-secret" not in str(environ)
+    assert {k: environ.get(k) for k in NO_TELEMETRY} == NO_TELEMETRY
     assert "--model-uri" in server.cmdline()
     if AS_ROOT:
         assert server.uids().real == pwd.getpwnam(deployer.settings.account).pw_uid

@@ -29,6 +29,7 @@ import requests
 import yaml
 from traitlets.config import Config, PyFileConfigLoader
 
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from tests.e2e.cluster import NAMESPACE, ClusterHub, _database, _free_port, cluster_hub
 from tests.e2e.manifests import local_command, manifest, running
 from tests.s3 import running_s3_server
@@ -100,7 +101,8 @@ def test_without_mlflow_or_a_gateway_nothing_points_at_them(
     config = load(monkeypatch)
     assert set(services(config)) == {"mlplat", "mlplat-spawner", "idle-culler"}
     environment = config.KubeSpawner.environment
-    assert set(environment) == {"MLPLAT_PLATFORM_URL"}
+    # (MLflow's telemetry is off in every workspace, with or without the workbench's MLflow)
+    assert set(environment) == {"MLPLAT_PLATFORM_URL", *NO_TELEMETRY}
     assert config.Authenticator.blocked_users == {"mlplat-platform"}
     # the chart's hub NetworkPolicy admits workspaces by this label (ours replace its labels)
     assert config.KubeSpawner.extra_labels["hub.jupyter.org/network-access-hub"] == "true"
@@ -468,6 +470,7 @@ def test_a_workspace_logs_to_mlflow_as_its_person_and_reaches_the_gateway(
         assert env["MLPLAT_MLFLOW_UI_URL"] == "/services/mlflow/"
         assert env["MLPLAT_GATEWAY_URL"] == stack.gateway_url
         assert env["MLFLOW_TRACKING_TOKEN"] == env["JUPYTERHUB_API_TOKEN"]
+        assert {k: env.get(k) for k in NO_TELEMETRY} == NO_TELEMETRY
 
         # an MLflow client with the pod's environment: through the proxy and the gateway,
         # as alice, whatever the client says of itself

@@ -10,9 +10,11 @@ import time
 import uuid
 from typing import Any
 
+import psutil
 import requests
 from mlflow import MlflowClient
 
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from tests.hub.test_isolation import _spawn, _stop
 from tests.workbench import Hub, give_to_home_owner, run_in_kernel
 
@@ -66,6 +68,8 @@ def test_a_run_in_a_hub_server_names_the_notebook_as_renamed_before_it(
                 channels,
                 headers,
                 "import mlflow, time\n"
+                "from mlflow.telemetry.utils import is_telemetry_disabled\n"
+                "print('TELEMETRY_OFF=%s' % is_telemetry_disabled())\n"
                 f"mlflow.set_experiment({experiment_name!r})\n"
                 "t = time.monotonic()\n"
                 "with mlflow.start_run() as run:\n"
@@ -80,6 +84,17 @@ def test_a_run_in_a_hub_server_names_the_notebook_as_renamed_before_it(
         _stop(hub, "alice", token)
 
     run_id = next(line[7:] for line in out.splitlines() if line.startswith("RUN_ID="))
+    # MLflow in a person's kernel reports nothing to its makers (core/kernel/telemetry.py),
+    # nor does the hub's MLflow server
+    assert "TELEMETRY_OFF=True" in out.splitlines(), out
+    [server] = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "--app-name=basic-auth" in (p.info["cmdline"] or [])
+        and "jupyterlab_mlplat.hub.tether" not in p.info["cmdline"]
+        and any(str(hub.data_dir) in arg for arg in p.info["cmdline"])
+    ]
+    assert {k: server.environ().get(k) for k in NO_TELEMETRY} == NO_TELEMETRY
     mlflow_token = hub.token(hub.login("alice"), "alice", MLFLOW_SCOPES)
     before = os.environ.get("MLFLOW_TRACKING_TOKEN")
     os.environ["MLFLOW_TRACKING_TOKEN"] = mlflow_token

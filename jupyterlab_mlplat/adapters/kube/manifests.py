@@ -17,6 +17,7 @@ from typing import Any
 
 from jupyterlab_mlplat.core.deployments.records import ModelSource, Workload
 from jupyterlab_mlplat.core.kernel.naming import label_value
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from jupyterlab_mlplat.core.profiles.resources import PodResources
 
 
@@ -183,6 +184,7 @@ def model_container(workload: Workload, settings: KubeSettings) -> dict[str, Any
     env: list[dict[str, Any]] = [
         # the pod's own address: the server listens there (as kube-proxy and probes reach it)
         {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+        *({"name": k, "value": v} for k, v in sorted(NO_TELEMETRY.items())),
     ]
     if settings.s3_endpoint_url:
         env.append({"name": "MLFLOW_S3_ENDPOINT_URL", "value": settings.s3_endpoint_url})

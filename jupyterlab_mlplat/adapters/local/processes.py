@@ -91,6 +91,7 @@ from jupyterlab_mlplat.core.deployments.records import (
     WorkloadStatus,
 )
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, PlatformError, Unavailable
+from jupyterlab_mlplat.core.kernel.telemetry import NO_TELEMETRY
 from jupyterlab_mlplat.core.profiles.rules import cpu_cores, memory_bytes
 
 from .accounts import Account, ensure_account
@@ -828,6 +829,7 @@ class LocalProcessDeployer:
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             **dict.fromkeys(THREAD_VARIABLES, str(threads)),
+            **NO_TELEMETRY,
         }
 
     def _run_as(self) -> Account | None:
