@@ -7,6 +7,7 @@ from and that ``tests/api`` proves equal to the routes: that is the contract cli
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,29 @@ class Report:
 EVERY_PHASE = ("examples", "coverage", "fuzzing", "stateful")
 
 
+def forwarded_operations(document: str, to: str, prefix: str = "/api/v1") -> frozenset[str]:
+    """The operation ids of ``document`` that ``to`` also has (its path under ``prefix``) with
+    the same parameters and body: the sidebar's forwards of the platform's operations, whose
+    inputs both servers read with the same code (``jupyterlab_mlplat.api``)."""
+
+    def operations(name: str, strip: str = "") -> dict[tuple[str, str], dict[str, Any]]:
+        spec = json.loads((DOCUMENTS / name).read_text())
+        return {
+            (method, path.removeprefix(strip)): operation
+            for path, item in spec["paths"].items()
+            for method, operation in item.items()
+            if method in ("get", "post", "put", "patch", "delete")
+        }
+
+    ours, theirs = operations(document), operations(to, prefix)
+    inputs = ("parameters", "requestBody")
+    return frozenset(
+        operation["operationId"]
+        for key, operation in ours.items()
+        if key in theirs and all(operation.get(i) == theirs[key].get(i) for i in inputs)
+    )
+
+
 def run(
     document: str,
     base_url: str,
@@ -176,9 +200,11 @@ def run(
     *,
     max_examples: int,
     phases: tuple[str, ...] = EVERY_PHASE,
+    edges_elsewhere: frozenset[str] = frozenset(),
 ) -> Report:
     """Every operation of ``document`` called at ``base_url`` with ``token``; blocking (run it in
-    a thread when the servers share the caller's event loop)."""
+    a thread when the servers share the caller's event loop). The operations in
+    ``edges_elsewhere`` skip the coverage phase: another run walks the same inputs' edges."""
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
@@ -201,7 +227,17 @@ def run(
                     },
                 }
                 for operation_id in (*PROFILE_BODIES, *KEY_BODIES, *RANGE_QUERIES, *INSTRUCTIONS)
-            ],
+            ]
+            + (
+                [
+                    {
+                        "include-operation-id": sorted(edges_elsewhere),
+                        "phases": {"coverage": {"enabled": False}},
+                    }
+                ]
+                if edges_elsewhere
+                else []
+            ),
         }
     )
     schema = schemathesis.openapi.from_path(DOCUMENTS / document, config=config)

@@ -24,6 +24,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.timeout(1500)]
 MAX_EXAMPLES = {"admin": 15, "data_scientist": 10}
 #: the admin's run walks every phase; a data scientist's is about refusals (see the platform's)
 REFUSALS = ("examples", "fuzzing")
+#: Most of the sidebar's operations forward the platform's with the same inputs, read by the
+#: same code (``jupyterlab_mlplat.api``). The platform's admin run walks those inputs' edges
+#: (the coverage phase, hundreds of cases an operation); here they get the document's examples
+#: and random cases, which is what tests the forwarding: statuses, bodies, errors passed on.
+#: The coverage phase stays for the sidebar's own operations (MLflow, git, models).
+FORWARDED = fuzz.forwarded_operations("sidebar.json", "platform.json")
 
 
 @pytest.fixture(params=sorted(MAX_EXAMPLES))
@@ -79,6 +85,7 @@ async def test_the_sidebar_api_does_what_its_document_says(
             jp_serverapp.identity_provider.token,
             max_examples=MAX_EXAMPLES[role],
             phases=fuzz.EVERY_PHASE if role == "admin" else REFUSALS,
+            edges_elsewhere=FORWARDED,
         )
     finally:
         running.stop()
