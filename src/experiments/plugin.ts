@@ -14,6 +14,7 @@ import { CommandIDs } from './commandIds';
 import { addExperimentCommands } from './commands';
 import { reasonLabels } from './labels';
 import { ExperimentsModel } from './model';
+import { followDocument } from './sessionPath';
 import { ExperimentsTab } from './tab';
 
 /** The Experiments tab comes first. */
@@ -35,8 +36,9 @@ export function experimentsTab(
 }
 
 /**
- * MLflow experiment tracking: the Experiments tab, and the commands that
- * track the open notebook, log it to a run and open run and compare pages.
+ * MLflow experiment tracking: the Experiments tab, the commands that track
+ * the open notebook, log it to a run and open run and compare pages, and the
+ * notebooks' sessions kept on their paths for the runs to name them.
  */
 export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-mlplat:experiments',
@@ -71,6 +73,10 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       commands.dispose();
       labels.dispose();
     });
+
+    // a run names its notebook by the server's session of it
+    notebooks?.forEach(panel => followDocument(panel.context));
+    notebooks?.widgetAdded.connect((_, panel) => followDocument(panel.context));
 
     if (palette) {
       const category = trans.__('ML Platform');
