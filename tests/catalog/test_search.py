@@ -3,19 +3,30 @@ Russian and English): words, phrases, exclusions, facets with their counts, sort
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from psycopg import sql
+from sqlalchemy.dialects import postgresql, sqlite
 
-from jupyterlab_mlplat.adapters.sql.store import SqlStore
+from jupyterlab_mlplat.adapters.sql.catalog import _Statements, search_statement
+from jupyterlab_mlplat.adapters.sql.store import MIGRATIONS, SqlStore, create_engine, migrate
 from jupyterlab_mlplat.core.catalog.errors import (
     CatalogEntryNotFound,
     CatalogQueryInvalid,
     CatalogVersionExists,
 )
-from jupyterlab_mlplat.core.catalog.records import AliasMove, SearchResult, VersionState
-from jupyterlab_mlplat.core.catalog.rules import MAX_OFFSET, search_query
+from jupyterlab_mlplat.core.catalog.records import FACETS, AliasMove, SearchResult, VersionState
+from jupyterlab_mlplat.core.catalog.rules import MAX_OFFSET, SearchQuery, Sort, search_query
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.kernel.identity import Identity
 
@@ -284,3 +295,179 @@ def test_a_search_with_words_is_one_trip_to_postgresql(postgres_url: str) -> Non
         store.close()
     assert found.total == 2 and len(found.hits) == 2
     assert len([s for s in statements if "catalog_entries" in s]) == 1, statements
+
+
+def _plan_nodes(node: dict[str, Any], parent: str = "") -> Iterator[tuple[dict[str, Any], str]]:
+    yield node, parent
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child, child.get("Parent Relationship", ""))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", ["road", "оттока"])
+def test_whatever_plan_postgresql_keeps_a_search_reads_its_words_once(
+    postgres_url: str, text: str
+) -> None:
+    """psycopg prepares a statement run five times, and PostgreSQL then may keep one generic
+    plan for any words. Were the query parsed inside that plan, it would be parsed again for
+    every match, twice (the recheck and the rank): a fifth of a common word's time at
+    100,000 entries (bench/catalog_search.py). So it is parsed in an InitPlan, once."""
+    store = SqlStore.from_url(postgres_url)
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def record(conn: object, cursor: object, statement: str, parameters: Any, *a: object) -> None:
+        if "catalog_entries" in statement:
+            seen.append((statement, dict(parameters)))
+
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        sa.event.listen(store.engine, "before_cursor_execute", record)
+        assert find(store, text).total >= 1
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+        [(statement, parameters)] = seen
+        names = list(parameters)
+        numbered = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", statement)
+        values = ", ".join(sql.Literal(v).as_string() for v in parameters.values())
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            connection.exec_driver_sql(f"PREPARE searching AS {numbered}")
+            [[plan]] = connection.exec_driver_sql(
+                f"EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE searching({values})"
+            ).all()
+    finally:
+        store.close()
+    parsing = [
+        (node["Node Type"], parent)
+        for node, parent in _plan_nodes(plan[0]["Plan"])
+        if "websearch_to_tsquery" in json.dumps({k: v for k, v in node.items() if k != "Plans"})
+    ]
+    # a scan that mentions the function calls it per row; a one-row Result under an InitPlan,
+    # once a statement
+    assert parsing and set(parsing) == {("Result", "InitPlan")}, parsing
+
+
+def _toast_reads(store: SqlStore) -> int:
+    """Buffers that ranking every entry reads beyond the rows' own pages: its vectors' TOAST."""
+    with store.engine.connect() as connection:
+        [[plan]] = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT sum(ts_rank(search_en, "
+            "to_tsquery('english', 'congestion'))) FROM catalog_entries WHERE id > 0"
+        ).all()
+    top = plan[0]["Plan"]
+    [scan] = top["Plans"]
+    assert scan["Node Type"] == "Seq Scan"
+
+    def read(node: dict[str, Any]) -> int:
+        return int(node["Shared Hit Blocks"]) + int(node["Shared Read Blocks"])
+
+    return read(top) - read(scan)
+
+
+@pytest.mark.postgres
+def test_ranking_reads_the_vectors_of_a_long_card_from_its_row(postgres_url: str) -> None:
+    """A row with a long card is wider than PostgreSQL's 2 KB threshold; by default its widest
+    columns, vectors included, go to the TOAST table, and ranking each match read them from
+    there (bench/catalog_search.py: a fifth of a common word's time). Migration 0013 keeps
+    the vectors in the row and rewrites the rows it finds."""
+    engine = create_engine(postgres_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0012")
+    store = SqlStore(engine)
+
+    def long_cards(first: int) -> None:
+        for i in range(first, first + 8):
+            words = " ".join(f"congestion{i}x{j} corridor{j}y{i}" for j in range(120))
+            entry = card(f"jams-{i}", f"Traffic congestion {i}", text=words, language="en")
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+
+    try:
+        long_cards(0)
+        before = _toast_reads(store)
+        migrate(engine)
+        rewritten = _toast_reads(store)
+        long_cards(8)
+        written_after = _toast_reads(store)
+    finally:
+        store.close()
+    assert before > 0  # the fixture is wide enough to be toasted by default
+    assert rewritten == written_after == 0
+
+
+def test_a_page_with_words_keeps_the_order_of_every_sort(catalog: SqlStore) -> None:
+    # names in an order unlike their relevance or age; "flood" weighs more in a name or a tag
+    for i, (name, tags, text) in enumerate(
+        [
+            ("b-flood-gauge", ("flood",), "flood flood"),
+            ("e-rain", (), "rain and a flood"),
+            ("a-river", ("flood",), "river"),
+            ("d-flood", (), "flood"),
+            ("c-storm", (), "flood flood flood"),
+        ]
+    ):
+        entry = card(name, f"Model {name}", text=text, tags=tags, language="en")
+        publish(catalog, entry, publication_id=100 + i, at=T0 + timedelta(days=2, hours=i))
+    service = CatalogService(catalog)
+    relevant = service.search(IVAN, "flood", {})
+    ranks = [hit.rank for hit in relevant.hits]
+    assert len(ranks) == 5 and ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
+    by_name = service.search(IVAN, "flood", {}, "name")
+    assert names(by_name) == ["a-river", "b-flood-gauge", "c-storm", "d-flood", "e-rain"]
+    newest = service.search(IVAN, "flood", {}, "updated")
+    assert names(newest) == ["c-storm", "d-flood", "a-river", "e-rain", "b-flood-gauge"]
+
+
+_DIALECTS = {"postgresql": postgresql.psycopg.dialect(), "sqlite": sqlite.pysqlite.dialect()}
+_WORDS = ["road", "photos", "оттока", "жилья", "traffic-jams", '"road photos"', "-photos", "or"]
+
+
+@st.composite
+def _queries(draw: st.DrawFn) -> SearchQuery:
+    words = draw(st.lists(st.sampled_from(_WORDS), max_size=3))
+    facets = {
+        facet: draw(st.lists(st.sampled_from(["a", "b", ""]), min_size=1, max_size=2, unique=True))
+        for facet in draw(st.lists(st.sampled_from(FACETS), max_size=3, unique=True))
+    }
+    sort = draw(st.sampled_from([None, *Sort]))
+    page = draw(st.sampled_from([1, 2, MAX_OFFSET // 20 + 1]))
+    return search_query(" ".join(words), facets, sort, page, draw(st.integers(1, 100)))
+
+
+def _compiled(dialect: str, statement: sa.Select[Any], parameters: dict[str, Any]) -> Any:
+    compiled = statement.compile(dialect=_DIALECTS[dialect])
+    return compiled.string, compiled.construct_params(parameters, escape_names=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=_queries(), second=_queries(), dialect=st.sampled_from(sorted(_DIALECTS)))
+def test_a_statement_built_once_runs_any_query_of_its_shape_as_if_built_for_it(
+    first: SearchQuery, second: SearchQuery, dialect: str
+) -> None:
+    """Search statements are built once per shape and run with each query's values: a value
+    left in the statement instead of a parameter, or a shape that misses what changes the
+    statement, would answer one query with another's words, facets or page."""
+    built = _Statements()
+    search_statement(dialect, first, built)
+    kept, parameters = search_statement(dialect, second, built)
+    fresh, own = search_statement(dialect, second, _Statements())
+    assert _compiled(dialect, kept, parameters) == _compiled(dialect, fresh, own)
+
+
+def test_searches_of_one_shape_one_after_another_each_find_their_own(catalog: SqlStore) -> None:
+    service = CatalogService(catalog)
+    assert sorted(names(find(catalog, "road", team=["transport"]))) == [
+        "pothole-detector",
+        "traffic-jams",
+    ]
+    assert names(find(catalog, "photos", team=["economics"])) == []
+    assert names(find(catalog, "photos", team=["transport"])) == ["pothole-detector"]
+    assert names(find(catalog, "оттока")) == ["churn"]
+    assert [names(service.search(IVAN, "road", {}, "name", p, 1)) for p in (2, 1)] == [
+        ["traffic-jams"],
+        ["pothole-detector"],
+    ]
+    assert sorted(names(find(catalog, task=["regression"]))) == ["housing-prices", "traffic-jams"]
+    assert names(find(catalog, task=["object-detection"])) == ["pothole-detector"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -318,7 +318,9 @@ def _facet_filters(
     query: SearchQuery, *, lifted: str | None = None, source: sa.FromClause = catalog_entries
 ) -> list[Any]:
     return [
-        source.c[facet].in_(values) for facet, values in query.facets.items() if facet != lifted
+        source.c[facet].in_(sa.bindparam(f"facet_{facet}", list(values), expanding=True))
+        for facet, values in query.facets.items()
+        if facet != lifted
     ]
 
 
@@ -382,13 +384,97 @@ class FacetCache:
                 self._entries.popitem(last=False)
 
 
+_GENERATION = sa.select(
+    sa.func.max(catalog_entries.c.updated_at), sa.func.max(catalog_entries.c.id)
+)
+
+
 def _generation(conn: sa.Connection) -> tuple[Any, ...]:
     """What changes whenever an entry is added or its card, versions or status change: the
     newest ``updated_at`` and the highest id, each one step down an index."""
-    row = conn.execute(
-        sa.select(sa.func.max(catalog_entries.c.updated_at), sa.func.max(catalog_entries.c.id))
-    ).one()
-    return tuple(row)
+    return tuple(conn.execute(_GENERATION).one())
+
+
+class _Statements:
+    """Search statements built once per shape, run with each query's values as parameters.
+
+    Building a search's statement (its CTEs, grouping sets and union, and the cache key
+    SQLAlchemy derives from them) took ~1.1 ms of Python a search, more than PostgreSQL's own
+    work for a word at 2,000 entries (issue 12's benchmark). A shape is everything that decides
+    how a statement is built: the dialect, what the words need (``FullText.shape``), the sort,
+    and which facets are filtered; every other value of the query is a named parameter
+    (``_parameters``). The shapes are few: the sorts, times the kinds of words, times the
+    subsets of five facets."""
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self._lock = threading.Lock()
+        self._built: OrderedDict[tuple[Any, ...], sa.Select[Any]] = OrderedDict()
+        self._size = size
+
+    def get(self, shape: tuple[Any, ...], build: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
+        with self._lock:
+            statement = self._built.get(shape)
+            if statement is not None:
+                self._built.move_to_end(shape)
+                return statement
+        statement = build()  # outside the lock: two threads may build one shape, both right
+        with self._lock:
+            self._built[shape] = statement
+            while len(self._built) > self._size:
+                self._built.popitem(last=False)
+        return statement
+
+
+_STATEMENTS = _Statements()
+
+
+def _shape(kind: str, dialect: str, query: SearchQuery) -> tuple[Any, ...]:
+    return (
+        kind,
+        dialect,
+        SEARCH.shape(dialect, query.terms),
+        query.sort,
+        query.has_text,
+        tuple(sorted(query.facets)),
+    )
+
+
+def _parameters(dialect: str, query: SearchQuery) -> dict[str, Any]:
+    """The values of every parameter a search statement names, for this query."""
+    return {
+        **SEARCH.parameters(dialect, query.text, query.terms),
+        **{f"facet_{facet}": list(values) for facet, values in query.facets.items()},
+        "page_limit": query.page_size,
+        "page_offset": query.offset,
+    }
+
+
+def _is_one_pass(dialect: str, query: SearchQuery) -> bool:
+    return dialect == "postgresql" and bool(query.terms) and not query.beyond_reach
+
+
+def search_statement(
+    dialect: str, query: SearchQuery, built: _Statements = _STATEMENTS
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The statement of this query's shape (built once) and this query's values for it: on
+    PostgreSQL with words the one-pass statement, otherwise the page's hits."""
+    if _is_one_pass(dialect, query):
+        statement = built.get(_shape("one pass", dialect, query), lambda: _one_pass(dialect, query))
+    else:
+        statement = built.get(_shape("hits", dialect, query), lambda: _hits(dialect, query))
+    return statement, _parameters(dialect, query)
+
+
+def _hits(dialect: str, query: SearchQuery) -> sa.Select[Any]:
+    match = _Match(dialect, query)
+    return (
+        sa.select(*(catalog_entries.c[c] for c in _HIT_COLUMNS), match.rank.label("rank"))
+        .select_from(match.source)
+        .where(*match.where, *_facet_filters(query))
+        .order_by(*_order(query, match.rank))
+        .limit(sa.bindparam("page_limit", query.page_size))
+        .offset(sa.bindparam("page_offset", query.offset))
+    )
 
 
 def search(
@@ -397,27 +483,23 @@ def search(
     """One page of matches, how many in all, and the facet counts: on PostgreSQL a search
     with words is one statement over one pass of its matches; otherwise two statements, or one
     when the counts of a search without words are known."""
-    match = _Match(conn.dialect.name, query)
-    if conn.dialect.name == "postgresql" and query.terms and not query.beyond_reach:
-        return _result(query, *_one_pass(conn, query, match))
-    hits_query = (
-        sa.select(*(catalog_entries.c[c] for c in _HIT_COLUMNS), match.rank.label("rank"))
-        .select_from(match.source)
-        .where(*match.where, *_facet_filters(query))
-        .order_by(*_order(query, match.rank))
-        .limit(query.page_size)
-        .offset(query.offset)
-    )
-    rows = [] if query.beyond_reach else conn.execute(hits_query).mappings().all()
+    dialect = conn.dialect.name
+    if _is_one_pass(dialect, query):
+        statement, parameters = search_statement(dialect, query)
+        return _result(query, *_parts(conn.execute(statement, parameters).mappings()))
+    rows: Sequence[sa.RowMapping] = []
+    if not query.beyond_reach:
+        statement, parameters = search_statement(dialect, query)
+        rows = conn.execute(statement, parameters).mappings().all()
     if cache is not None and not query.terms:
         key = tuple(sorted(query.facets.items()))
         generation = _generation(conn)
         kept = cache.get(key, generation)
         if kept is None:
-            kept = _facet_counts(conn, query, match)
+            kept = _facet_counts(conn, query, _Match(dialect, query))
             cache.put(key, generation, kept)
         return _result(query, rows, kept)
-    return _result(query, rows, _facet_counts(conn, query, match))
+    return _result(query, rows, _facet_counts(conn, query, _Match(dialect, query)))
 
 
 def _result(query: SearchQuery, rows: Sequence[sa.RowMapping], facets: FacetCounts) -> SearchResult:
@@ -498,15 +580,14 @@ def _grouping_sets(query: SearchQuery, matches: sa.FromClause) -> sa.Select[Any]
     return sa.select(which.label("facet"), value.label("value"), n.label("n"))
 
 
-def _one_pass(
-    conn: sa.Connection, query: SearchQuery, match: _Match
-) -> tuple[list[sa.RowMapping], FacetCounts]:
+def _one_pass(dialect: str, query: SearchQuery) -> sa.Select[Any]:
     """A search with words on PostgreSQL, as one statement: the matches are found, read and
     ranked once (a CTE used twice, so materialized), and both the page and the facet counts
     come from them. Two statements read every match from the table twice, which is most of a
     common word's time (issue 12's benchmark: 5,547 matches in 100,000 entries), and take two
     trips to the database; one statement also sees one snapshot, so the page and the counts
     always agree."""
+    match = _Match(dialect, query)
     matches = (
         sa.select(
             catalog_entries.c.id,
@@ -519,17 +600,12 @@ def _one_pass(
         .where(*match.where)
         .cte("matches")
     )
-    order = _order(query, matches.c.rank, matches)
     page = (
-        sa.select(
-            matches.c.id,
-            matches.c.rank,
-            sa.func.row_number().over(order_by=order).label("ordinal"),
-        )
+        sa.select(matches.c.id, matches.c.rank)
         .where(*_facet_filters(query, source=matches))
-        .order_by(*order)
-        .limit(query.page_size)
-        .offset(query.offset)
+        .order_by(*_order(query, matches.c.rank, matches))
+        .limit(sa.bindparam("page_limit", query.page_size))
+        .offset(sa.bindparam("page_offset", query.offset))
         .cte("page")
     )
     grouped = _grouping_sets(query, matches).subquery("counted")
@@ -538,7 +614,6 @@ def _one_pass(
         sa.literal("hit").label("part"),
         *hit_columns,
         page.c.rank,
-        page.c.ordinal,
         sa.cast(sa.null(), sa.Text).label("facet"),
         sa.cast(sa.null(), sa.Text).label("value"),
         sa.cast(sa.null(), sa.BigInteger).label("n"),
@@ -547,14 +622,22 @@ def _one_pass(
         sa.literal("count").label("part"),
         *(sa.cast(sa.null(), c.type).label(c.name) for c in hit_columns),
         sa.cast(sa.null(), sa.Float),
-        sa.cast(sa.null(), sa.BigInteger),
         grouped.c.facet,
         grouped.c.value,
         grouped.c.n,
     )
-    rows = conn.execute(sa.union_all(hits, counts)).mappings().all()
-    page_rows = sorted((r for r in rows if r["part"] == "hit"), key=lambda r: r["ordinal"])
-    return page_rows, _counts(r for r in rows if r["part"] == "count")
+    # the page's order is applied again to its 20 rows, after the join: the page itself is
+    # a bounded top-N sort of the matches, which a numbering of every match would make whole
+    both = sa.union_all(hits, counts).subquery("both")
+    return sa.select(both).order_by(both.c.part, *_order(query, both.c.rank, both))
+
+
+def _parts(rows: Iterable[sa.RowMapping]) -> tuple[list[sa.RowMapping], FacetCounts]:
+    """The one-pass statement's rows, split into the page's hits and the facet counts."""
+    parts: dict[str, list[sa.RowMapping]] = {"hit": [], "count": []}
+    for row in rows:
+        parts[row["part"]].append(row)
+    return parts["hit"], _counts(parts["count"])
 
 
 def _union_of_groups(query: SearchQuery, match: _Match) -> sa.CompoundSelect[Any]:

@@ -74,20 +74,50 @@ class FullText:
         _MACHINERY_INDEXES.update(f"ix_{name}_{column}" for _, column in _LANGUAGES)
 
     def match(self, dialect: str, text: str, terms: Sequence[Term]) -> Match:
+        """The statement's part for these words. Every value from the words is a named
+        parameter (``parameters``), so a statement built once for a ``shape`` serves every
+        query of that shape."""
         if not terms:
             return Match(self.table)
         if dialect == "postgresql":
             return self._postgresql(text, terms)
         return self._fts5(terms)
 
+    @staticmethod
+    def shape(dialect: str, terms: Sequence[Term]) -> tuple[Any, ...]:
+        """What, of the words, decides how ``match`` builds its part: on PostgreSQL the
+        columns looked in, on SQLite whether anything is wanted or only excluded."""
+        if not terms:
+            return ()
+        if dialect == "postgresql":
+            return tuple(config for config, _ in languages(terms))
+        return (bool(fts5_match(terms)),)
+
+    @staticmethod
+    def parameters(dialect: str, text: str, terms: Sequence[Term]) -> dict[str, Any]:
+        """The values of the parameters ``match`` names, for these words."""
+        if not terms:
+            return {}
+        if dialect == "postgresql":
+            return {"words": text}
+        expression = fts5_match(terms)
+        return {"expression": expression} if expression else {"unwanted": _unwanted(terms)}
+
     def _postgresql(self, text: str, terms: Sequence[Term]) -> Match:
         matches: list[sa.ColumnElement[bool]] = []
         ranks: list[sa.ColumnElement[Any]] = []
         for config, column_name in languages(terms):
             column = sa.column(column_name, postgresql.TSVECTOR)
-            tsquery = sa.func.websearch_to_tsquery(
-                sa.cast(sa.literal(config), postgresql.REGCONFIG), sa.literal(text)
-            )
+            # A one-row subquery is an InitPlan: the words are parsed once a statement, even
+            # in the generic plan PostgreSQL keeps for a statement psycopg has prepared (there a
+            # call would run for every match, in the recheck and the rank). The configuration
+            # is a constant, never a parameter: a cast of a parameter is not folded.
+            tsquery = sa.select(
+                sa.func.websearch_to_tsquery(
+                    sa.literal_column(f"'{config}'::regconfig", postgresql.REGCONFIG),
+                    sa.bindparam("words", text, type_=sa.String),
+                )
+            ).scalar_subquery()
             matches.append(column.op("@@")(tsquery))
             ranks.append(sa.func.ts_rank(column, tsquery))
         return Match(self.table, [sa.or_(*matches)], sum(ranks[1:], ranks[0]))
@@ -98,9 +128,7 @@ class FullText:
         rowid: sa.ColumnElement[Any] = sa.literal_column("rowid")
         ids = self.table.c.id
         if not expression:  # only exclusions: everything but what they name
-            unwanted = " OR ".join(
-                f'"{" ".join(t.words)}"' if t.phrase else f'"{t.words[0]}"*' for t in terms
-            )
+            unwanted = _unwanted(terms)
             excluded: sa.Select[Any] = (
                 sa.select(rowid)
                 .select_from(fts)
@@ -118,6 +146,11 @@ class FullText:
             .subquery(self.fts + "_found")
         )
         return Match(self.table.join(found, found.c.rowid == ids), [], -found.c.score)
+
+
+def _unwanted(terms: Sequence[Term]) -> str:
+    """An FTS5 expression of what a query of exclusions only leaves out."""
+    return " OR ".join(f'"{" ".join(t.words)}"' if t.phrase else f'"{t.words[0]}"*' for t in terms)
 
 
 def include_object(
