@@ -18,6 +18,7 @@ import pytest
 import requests
 import tornado.netutil
 
+from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.catalog.records import (
     CatalogVersion,
@@ -240,6 +241,7 @@ def start_platform_thread(app: PlatformApp) -> PlatformThread:
             await app.reconciler.aclose()
             app.reconciler = None
         app.close()
+        await close_connections()  # this loop's to MLflow, reported unclosed at the end if left
 
     def run() -> None:
         asyncio.set_event_loop(loop)

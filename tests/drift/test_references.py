@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 import warnings
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import mlflow
@@ -22,6 +24,7 @@ with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints 
 from jupyterlab_mlplat.adapters.drift import MlflowDriftReferences, ScipyDriftStatistics
 from jupyterlab_mlplat.adapters.local.objects import LocalObjectStore
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
+from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.core.deployments.drift import DriftSettings, ReportStatus
 from jupyterlab_mlplat.core.deployments.drift_service import DriftService
@@ -75,6 +78,22 @@ def versions(embedded_hub: Hub) -> dict[str, str]:
     return names
 
 
+T = TypeVar("T")
+
+
+def _run(call: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, closing the MLflow connections the call opened in its own loop (left
+    open, they are reported unclosed when the tests end)."""
+
+    async def closing() -> T:
+        try:
+            return await call
+        finally:
+            await close_connections()
+
+    return asyncio.run(closing())
+
+
 def _registry(hub: Hub) -> PlatformMlflowRegistry:
     port = urlparse(hub.url).port
     assert port is not None
@@ -87,17 +106,17 @@ def test_the_input_example_the_dataset_sample_or_none(
 ) -> None:
     references = MlflowDriftReferences(_registry(embedded_hub))
 
-    example = asyncio.run(references.reference("alice", versions["example"], "1"))
+    example = _run(references.reference("alice", versions["example"], "1"))
     assert example is not None and example.source == "input_example"
     assert len(example.rows) == 20
     assert example.rows[0]["x"] == pytest.approx(EXAMPLE["x"][0])
     assert example.rows[0]["plan"] == EXAMPLE["plan"][0]
 
-    sample = asyncio.run(references.reference("alice", versions["sample"], "1"))
+    sample = _run(references.reference("alice", versions["sample"], "1"))
     assert sample is not None and sample.source == "dataset" and len(sample.rows) == 300
 
-    assert asyncio.run(references.reference("alice", versions["bare"], "1")) is None
-    assert asyncio.run(references.reference("alice", versions["bare"], "9")) is None
+    assert _run(references.reference("alice", versions["bare"], "1")) is None
+    assert _run(references.reference("alice", versions["bare"], "9")) is None
 
 
 def test_the_job_with_mlflows_reference(
@@ -115,11 +134,11 @@ def test_the_job_with_mlflows_reference(
     )
     world = World(store, objects, None, service)  # type: ignore[arg-type]
     world.deploy("drifting", model=versions["sample"])
-    asyncio.run(world.sample("drifting", "1", normal_rows(200, 2.0, seed=3, pro=0.95)))
+    _run(world.sample("drifting", "1", normal_rows(200, 2.0, seed=3, pro=0.95)))
     world.deploy("blind", model=versions["bare"])
-    asyncio.run(world.sample("blind", "1", normal_rows(50, 0.0, seed=4)))
+    _run(world.sample("blind", "1", normal_rows(50, 0.0, seed=4)))
     try:
-        summary = asyncio.run(service.run_once())
+        summary = _run(service.run_once())
         assert (summary.reports, summary.notified, summary.failed) == (2, 1, 0)
         drifting = store.last_drift_report("drifting", "1")
         assert drifting is not None and drifting.drifted and drifting.reference == "dataset"

@@ -11,6 +11,7 @@ import pytest
 from jupyterhub.services.auth import HubOAuth
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
+from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.adapters.mlflow.tracking import MlflowTracker
 from jupyterlab_mlplat.core.experiments.errors import MLflowUnavailable
 from jupyterlab_mlplat.gateways.mlflow import MlflowGatewayApp
@@ -63,8 +64,11 @@ async def test_mlflow_that_does_not_answer_in_time_is_unavailable_not_a_failure(
         silent.listen(8)
         port = silent.getsockname()[1]
         tracker = MlflowTracker(f"http://127.0.0.1:{port}/services/mlflow", "t", timeout=0.5)
-        with pytest.raises(MLflowUnavailable):
-            await tracker.search_experiments("", max_results=5, page_token=None)
+        try:
+            with pytest.raises(MLflowUnavailable):
+                await tracker.search_experiments("", max_results=5, page_token=None)
+        finally:
+            await close_connections()
 
 
 async def test_the_gateway_answers_503_when_mlflow_is_too_busy_to_take_the_request() -> None:
