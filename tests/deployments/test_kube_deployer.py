@@ -31,7 +31,7 @@ from jupyterlab_mlplat.core.deployments.records import (
 )
 from jupyterlab_mlplat.core.kernel.errors import InvalidInput, NotFound, Unavailable
 from tests.s3 import running_s3_server
-from tests.serving.conftest import CLASSES, COLUMNS, ROWS, log_models
+from tests.serving.servers import CLASSES, COLUMNS, ROWS, log_models
 from tests.standins.kube.apiserver import KubeAPI
 from tests.standins.kube.kserve_crd import inferenceservice_crd, inferenceservice_problems
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.serving.conftest import COLUMNS, ROWS, Server
+from tests.serving.servers import COLUMNS, ROWS, Server
 
 SEPAL = COLUMNS[1]
 

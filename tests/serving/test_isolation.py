@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.serving.conftest import ROWS
+from tests.serving.servers import ROWS
 
 PROBE = """
 import json, sys

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from tests.s3 import running_s3_server
-from tests.serving.conftest import (
+from tests.serving.servers import (
     CLASSES,
     ROWS,
     command,

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.serving.conftest import CLASSES, COLUMNS, ROWS, Server
+from tests.serving.servers import CLASSES, COLUMNS, ROWS, Server
 
 SPLIT = {"dataframe_split": {"columns": COLUMNS, "data": ROWS}}
 
