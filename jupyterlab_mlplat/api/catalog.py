@@ -17,7 +17,7 @@ from pydantic import Field
 from jupyterlab_mlplat.core.catalog.records import (
     FACETS,
     AliasMove,
-    CatalogEntry,
+    CatalogModelPage,
     CatalogVersion,
     FacetCount,
     SearchHit,
@@ -34,6 +34,7 @@ from jupyterlab_mlplat.core.catalog.rules import (
     Sort,
     notebook_snippet,
 )
+from jupyterlab_mlplat.core.deployments.records import Phase, Stage, Traffic
 from jupyterlab_mlplat.core.models.card import ModelCard
 
 from .base import FromCore, Wire
@@ -236,13 +237,16 @@ class AliasMoveBody(FromCore):
     comment: str
 
 
-class CatalogDeployment(Wire):
-    """A deployment serving a version of the model (deployments come with a later release)."""
+class CatalogDeployment(FromCore):
+    """A deployment serving a version of the model, one a served version (a canary's
+    deployment is listed once for each of its two). Only those the caller may see: their own,
+    or every one for an admin; an API key sees none."""
 
     name: str
     version: int
-    stage: str
-    status: str
+    stage: Stage
+    status: Phase = Field(description="The deployment's phase as a whole.")
+    traffic: Traffic = Field(description="What this version does with the live traffic.")
 
 
 class AliasHistory(Wire):
@@ -277,7 +281,8 @@ class CatalogModel(Wire):
     snippet: str = Field(description="Python that loads the champion in a notebook.")
 
     @classmethod
-    def of(cls, entry: CatalogEntry, champion_alias: str) -> CatalogModel:
+    def of(cls, page: CatalogModelPage, champion_alias: str) -> CatalogModel:
+        entry = page.entry
         card = entry.card
         return cls(
             name=card.name,
@@ -296,6 +301,6 @@ class CatalogModel(Wire):
             updated_at=entry.updated_at,
             versions=[CatalogVersionBody.of(v) for v in entry.versions],
             alias_history=[AliasMoveBody.model_validate(m) for m in entry.alias_history],
-            deployments=[],
+            deployments=[CatalogDeployment.model_validate(d) for d in page.deployments],
             snippet=notebook_snippet(card.mlflow_name, champion_alias),
         )

@@ -807,7 +807,7 @@ class PlatformApp(Application):
                 gitlab_url=self.gitlab_url,
             ),
             experiment_events=ExperimentEvents(store),
-            catalog=CatalogService(store, champion_alias=self.champion_alias),
+            catalog=CatalogService(store, champion_alias=self.champion_alias, serving=deployments),
             reviews=ReviewService(
                 store,
                 self.catalog_publisher(),

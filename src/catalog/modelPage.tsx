@@ -5,7 +5,13 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeError } from '../shell/errors';
-import { formatDateTime, safeHttpUrl } from '../shell/labels';
+import {
+  formatDateTime,
+  phaseLabel,
+  safeHttpUrl,
+  stageLabel,
+  trafficLabel
+} from '../shell/labels';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { IIdentity } from '../shell/types';
@@ -41,6 +47,10 @@ export interface IModelPageProps {
   deploy?: ((mlflowName: string, version: number) => void) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;
+  /** Open a deployment's page in the Deployments tab; null without that tab. */
+  openDeployment?: ((name: string) => void) | null;
+  /** Whether `openDeployment` can run now. */
+  canOpenDeployment?: () => boolean;
   trans: TranslationBundle;
 }
 
@@ -116,18 +126,31 @@ export function ModelPage(props: IModelPageProps): JSX.Element {
       <h4>{trans.__('Deployments')}</h4>
       {entry.deployments.length === 0 ? (
         <p className="jp-mlplat-empty">
-          {trans.__('No deployment serves this model yet.')}
+          {trans.__('None of the deployments you can see serves this model.')}
         </p>
       ) : (
         <ul className="jp-mlplat-catalog-deployments">
           {entry.deployments.map(deployment => (
-            <li key={deployment.name}>
+            <li key={`${deployment.name}/${deployment.version}`}>
+              {props.openDeployment && props.canOpenDeployment?.() ? (
+                <a
+                  href="#"
+                  onClick={event => {
+                    event.preventDefault();
+                    props.openDeployment!(deployment.name);
+                  }}
+                >
+                  {deployment.name}
+                </a>
+              ) : (
+                deployment.name
+              )}{' '}
               {trans.__(
-                '%1: version %2 (%3, %4)',
-                deployment.name,
+                'serves version %1 (%2, %3, %4)',
                 deployment.version,
-                deployment.stage,
-                deployment.status
+                stageLabel(deployment.stage, trans),
+                trafficLabel(deployment.traffic, trans),
+                phaseLabel(deployment.status, trans)
               )}
             </li>
           ))}

@@ -23,6 +23,10 @@ export interface ICatalogPageProps {
   deploy?: ((mlflowName: string, version: number) => void) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;
+  /** Open a deployment's page (the Deployments tab's command), when there. */
+  openDeployment?: ((name: string) => void) | null;
+  /** Whether `openDeployment` can run now. */
+  canOpenDeployment?: () => boolean;
   trans: TranslationBundle;
 }
 

@@ -16,10 +16,11 @@ import { insertIntoNotebook } from './snippet';
 import { CatalogTab } from './tab';
 
 /**
- * The Deployments tab's command that deploys a version (args: modelName,
- * version, published), known by id only.
+ * The Deployments tab's commands, known by id only: deploy a version (args:
+ * modelName, version, published), and open a deployment's page (args: name).
  */
 const DEPLOY_COMMAND = 'mlplat:deploy-model-version';
+const OPEN_DEPLOYMENT_COMMAND = 'mlplat:open-deployment';
 
 /** After Models and Reviews: what their work ends in. */
 export const CATALOG_RANK = 450;
@@ -74,6 +75,9 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
           version: String(version),
           published: true
         }),
+      canOpenDeployment: () => app.commands.hasCommand(OPEN_DEPLOYMENT_COMMAND),
+      openDeployment: name =>
+        void app.commands.execute(OPEN_DEPLOYMENT_COMMAND, { name }),
       trans: translator.load(sidebar.translationDomain),
       shell: app.shell
     });

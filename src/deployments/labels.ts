@@ -2,32 +2,15 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ErrorParams } from '../api/request';
 import { param, ReasonLabels } from '../shell/errors';
-import { Traffic } from './types';
 
 /*
  * Each label is a literal `trans.__()` call so gettext extraction (and the
  * catalogue test) can see it.
  */
 
-// a deployment's phase and stage are shown by the Admin tab's list of every deployment too
-export { phaseLabel, stageLabel } from '../shell/labels';
-
-/** What a served version does with the traffic. */
-export function trafficLabel(
-  traffic: string,
-  trans: TranslationBundle
-): string {
-  switch (traffic as Traffic) {
-    case 'primary':
-      return trans.__('primary');
-    case 'canary':
-      return trans.__('canary');
-    case 'shadow':
-      return trans.__('shadow');
-    default:
-      return traffic;
-  }
-}
+// a deployment's phase, stage and traffic are shown by the Admin tab's list of every
+// deployment and the Catalog's model page too
+export { phaseLabel, stageLabel, trafficLabel } from '../shell/labels';
 
 /** A change of the spec, as a verb of the history. */
 export function revisionActionLabel(

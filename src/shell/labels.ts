@@ -129,3 +129,20 @@ export function stageLabel(stage: string, trans: TranslationBundle): string {
       return stage;
   }
 }
+
+/** What a served version of a deployment does with the live traffic. */
+export function trafficLabel(
+  traffic: string,
+  trans: TranslationBundle
+): string {
+  switch (traffic) {
+    case 'primary':
+      return trans.__('primary');
+    case 'canary':
+      return trans.__('canary');
+    case 'shadow':
+      return trans.__('shadow');
+    default:
+      return traffic;
+  }
+}

@@ -317,7 +317,23 @@ def test_production_takes_only_a_published_version(
     version = decided["catalog_version"]
     created = platform.call("POST", "deployments", "alice", {**production, "version": version}, 201)
     assert (created["stage"], created["model_name"]) == ("production", f"catalog.{catalog}")
+
+    # the catalog's page of the model lists it to those who may see it: its owner and admins
+    page = f"catalog/models/{catalog}"
+    served = {
+        "name": created["name"],
+        "version": int(version),
+        "stage": "production",
+        "traffic": "primary",
+    }
+    for who in ("alice", "adam"):
+        [listed] = platform.call("GET", page, who)["deployments"]
+        assert {k: listed[k] for k in served} == served, listed
+        assert listed["status"] in ("pending", "ready"), listed
+    assert platform.call("GET", page, "ivan")["deployments"] == []
     platform.call("DELETE", f"deployments/{created['name']}?revision=1", "alice")
+    # one being deleted serves nothing any more
+    assert platform.call("GET", page, "alice")["deployments"] == []
 
 
 def test_two_changes_at_once_one_wins_and_the_other_is_told_who(

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from jupyterlab_mlplat.core.apikeys.errors import KeyDeploymentNotYours
-from jupyterlab_mlplat.core.apikeys.service import ApiKeyService
+from jupyterlab_mlplat.core.apikeys.service import KEY_KIND, ApiKeyService
+from jupyterlab_mlplat.core.catalog.records import ServingDeployment
 from jupyterlab_mlplat.core.deployments.errors import (
     DeploymentChanged,
     DeploymentNameTaken,
@@ -40,6 +41,7 @@ from jupyterlab_mlplat.core.kernel.errors import (
     RoleRequired,
     TokenLacksAccess,
 )
+from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.errors import NotYourModel
 from jupyterlab_mlplat.platform.reconciler import Reconciler
 from tests.deployments.conftest import ADAM, ALICE, BOB, GATEWAY, World
@@ -167,6 +169,36 @@ def test_others_do_not_see_a_deployment_and_admins_do(world: World) -> None:
         world.service.route(ALICE, "churn-api")
     with pytest.raises(TokenLacksAccess):
         world.service.routes_since(ADAM, 0)
+
+
+def test_the_deployments_serving_a_model_are_listed_to_whom_may_see_them(world: World) -> None:
+    """What a catalog model's page lists: a row per served version, the owner's and an
+    admin's view only; a key (an external system) and a service see none."""
+    created = staging(world)
+    run(world.service.create(ALICE, "churn-prod", Stage.PRODUCTION, "catalog.churn", "1", "small"))
+    run(
+        world.service.set_traffic(
+            ALICE, "churn-api", created.revision, canary=("2", 20), shadow="3"
+        )
+    )
+    expected = [
+        ServingDeployment("churn-api", 1, "staging", "pending", "primary"),
+        ServingDeployment("churn-api", 2, "staging", "pending", "canary"),
+        ServingDeployment("churn-api", 3, "staging", "pending", "shadow"),
+    ]
+    for who in (ALICE, ADAM):
+        assert world.service.serving(who, "churn-model") == expected
+    key = Identity("alice", ("data-scientists",), kind=KEY_KIND)
+    for who in (BOB, GATEWAY, key):
+        assert world.service.serving(who, "churn-model") == []
+    assert world.service.serving(ADAM, "catalog.churn") == [
+        ServingDeployment("churn-prod", 1, "production", "pending", "primary")
+    ]
+    assert world.service.serving(ALICE, "churn") == []
+    # nor one being deleted
+    current = world.service.get(ALICE, "churn-api")
+    world.service.delete(ALICE, "churn-api", current.revision)
+    assert world.service.serving(ALICE, "churn-model") == []
 
 
 def test_a_canary_takes_traffic_only_once_ready_and_promote_retires_the_old(

@@ -1,4 +1,4 @@
-"""What the catalog needs from the metadata store.
+"""What the catalog needs from the metadata store, and from the deployments room.
 
 ``CatalogTx`` is written to inside the publishing transaction of ``core/reviews``: the
 publication turns ``published``, the entry is updated and the alias history appended in one
@@ -14,8 +14,17 @@ from datetime import datetime
 from typing import Protocol
 
 from jupyterlab_mlplat.core.kernel.audit import UnitOfWork
+from jupyterlab_mlplat.core.kernel.identity import Identity
 
-from .records import AliasMove, CatalogEntry, CatalogVersion, EntryCard, SearchResult, VersionState
+from .records import (
+    AliasMove,
+    CatalogEntry,
+    CatalogVersion,
+    EntryCard,
+    SearchResult,
+    ServingDeployment,
+    VersionState,
+)
 from .rules import SearchQuery
 
 
@@ -51,3 +60,10 @@ class CatalogIndex(Protocol):
     def search_catalog(self, query: SearchQuery) -> SearchResult: ...
 
     def catalog_entry(self, name: str) -> CatalogEntry | None: ...
+
+
+class Serving(Protocol):
+    """Which deployments serve a registered model (the deployments room answers). The
+    deployments' own rule decides what a reader sees: theirs, or every one for an admin."""
+
+    def serving(self, who: Identity, mlflow_name: str) -> list[ServingDeployment]: ...

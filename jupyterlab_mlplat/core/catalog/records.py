@@ -108,6 +108,28 @@ class CatalogEntry:
 
 
 @dataclass(frozen=True)
+class ServingDeployment:
+    """A deployment serving a version of a catalog model, one row a served version (a canary
+    serves two)."""
+
+    name: str
+    version: int
+    stage: str
+    #: its phase as a whole (``ready``, ``pending``, ``failed``, ``stopped``)
+    status: str
+    #: what the version does with the live traffic (``primary``, ``canary``, ``shadow``)
+    traffic: str
+
+
+@dataclass(frozen=True)
+class CatalogModelPage:
+    """A catalog model's page: its entry, and the deployments of it that the reader may see."""
+
+    entry: CatalogEntry
+    deployments: tuple[ServingDeployment, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchHit:
     name: str
     mlflow_name: str

@@ -1,8 +1,9 @@
 """The catalog's reads: search with facets, a model's page, its alias history.
 
-Everything published is readable by every signed-in caller, which is why the reads take the
-caller's identity and do not use it yet: external systems will read through API keys (issue
-13), and whatever those may see is decided here, in one place, not in the routes.
+Everything published is readable by every signed-in caller (people, and external systems
+with API keys). What is not the catalog's own is not: a model's page lists only the
+deployments of it the caller may see, by the deployments' rule. Whatever a caller may see is
+decided here, in one place, not in the routes.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from jupyterlab_mlplat.core.kernel.identity import Identity
 
 from .errors import CatalogEntryNotFound
-from .ports import CatalogIndex
-from .records import AliasMove, CatalogEntry, SearchResult
+from .ports import CatalogIndex, Serving
+from .records import AliasMove, CatalogEntry, CatalogModelPage, SearchResult
 from .rules import PAGE_SIZE, search_query
 
 #: the alias a catalog model is loaded by, unless the platform is configured otherwise
@@ -21,9 +22,16 @@ CHAMPION = "champion"
 
 
 class CatalogService:
-    def __init__(self, index: CatalogIndex, *, champion_alias: str = CHAMPION) -> None:
+    def __init__(
+        self,
+        index: CatalogIndex,
+        *,
+        champion_alias: str = CHAMPION,
+        serving: Serving | None = None,
+    ) -> None:
         self.index = index
         self.champion_alias = champion_alias
+        self.serving = serving
 
     def search(
         self,
@@ -44,6 +52,13 @@ class CatalogService:
                 f"The catalog has no model named {name!r}.", params={"name": name}
             )
         return found
+
+    def model_page(self, who: Identity, name: str) -> CatalogModelPage:
+        """The entry, and the deployments serving its versions that ``who`` may see."""
+        entry = self.entry(who, name)
+        if self.serving is None:
+            return CatalogModelPage(entry)
+        return CatalogModelPage(entry, tuple(self.serving.serving(who, entry.card.mlflow_name)))
 
     def alias_history(self, who: Identity, name: str) -> tuple[AliasMove, ...]:
         return self.entry(who, name).alias_history

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from jupyterlab_mlplat.core.catalog.records import VersionState
+from jupyterlab_mlplat.core.catalog.records import ServingDeployment, VersionState
 from jupyterlab_mlplat.core.experiments.errors import MLflowNotConfigured
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.errors import (
@@ -170,6 +170,28 @@ class DeploymentService:
             _admin(identity)
             return self.store.deployments()
         return self.store.deployments(owner=identity.name)
+
+    def serving(self, identity: Identity, mlflow_name: str) -> list[ServingDeployment]:
+        """The deployments serving a version of ``mlflow_name`` that ``identity`` may see (a
+        catalog model's page lists them): the caller's own, every one for an admin; none being
+        deleted. One row a served version, by name, then version."""
+        if identity.kind != "user":
+            return []
+        owner = None if identity.has(Role.ADMIN) else identity.name
+        return [
+            ServingDeployment(
+                name=found.name,
+                version=int(served.version),
+                stage=found.stage.value,
+                status=found.phase.value,
+                traffic=served.traffic.value,
+            )
+            for found in self.store.deployments(owner=owner)
+            if found.deleted_at is None
+            and found.spec.model_name == mlflow_name
+            and rules.may_see(identity, found)
+            for served in sorted(found.spec.versions, key=lambda v: int(v.version))
+        ]
 
     def get(self, identity: Identity, name: str) -> Deployment:
         return self._visible(identity, name)

@@ -71,8 +71,8 @@ class CatalogModelHandler(CatalogReadHandler):
     )
     async def get(self, name: str) -> None:
         catalog = self.services.catalog
-        entry = await self.run(catalog.entry, self.identity, name)
-        self.send_model(CatalogModel.of(entry, catalog.champion_alias))
+        page = await self.run(catalog.model_page, self.identity, name)
+        self.send_model(CatalogModel.of(page, catalog.champion_alias))
 
 
 class CatalogAliasHistoryHandler(CatalogReadHandler):

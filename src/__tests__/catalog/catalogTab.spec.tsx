@@ -18,7 +18,11 @@ const models: CatalogModel[] = [];
 afterEach(() => models.splice(0).forEach(model => model.dispose()));
 
 async function setup(
-  options: { who?: IIdentity; insert?: (source: string) => boolean } = {}
+  options: {
+    who?: IIdentity;
+    insert?: (source: string) => boolean;
+    openDeployment?: (name: string) => void;
+  } = {}
 ) {
   const api = new ScriptedCatalog();
   const model = new CatalogModel({ api, searchDelay: 5 });
@@ -42,6 +46,8 @@ async function setup(
           whoAmI={async () => who}
           rendermime={null}
           insertCode={insertCode}
+          openDeployment={options.openDeployment ?? null}
+          canOpenDeployment={() => options.openDeployment !== undefined}
           trans={english}
         />
       </>
@@ -197,7 +203,9 @@ describe('CatalogTab', () => {
     ).toBeTruthy();
     expect(within(history).getByText('better recall')).toBeTruthy();
     expect(
-      within(page).getByText('No deployment serves this model yet.')
+      within(page).getByText(
+        'None of the deployments you can see serves this model.'
+      )
     ).toBeTruthy();
     const commit = within(page).getAllByRole('link', {
       name: 'abcdef012345'
@@ -205,6 +213,46 @@ describe('CatalogTab', () => {
     expect(commit.getAttribute('href')).toBe(
       'https://gitlab.example.org/alice/churn'
     );
+  });
+
+  it('lists the deployments of the model the reader sees, each opening its page', async () => {
+    const opened: string[] = [];
+    const { api, model } = await setup({ openDeployment: n => opened.push(n) });
+    api.models = [
+      catalogModel({
+        deployments: [
+          {
+            name: 'churn-prod',
+            version: 2,
+            stage: 'production',
+            status: 'ready',
+            traffic: 'primary'
+          },
+          {
+            name: 'churn-prod',
+            version: 3,
+            stage: 'production',
+            status: 'ready',
+            traffic: 'canary'
+          }
+        ]
+      })
+    ];
+    await openChurn(model);
+    const page = screen.getByRole('article', { name: 'Catalog model churn' });
+    const rows = Array.from(
+      page.querySelectorAll('.jp-mlplat-catalog-deployments li')
+    ).map(row => row.textContent);
+    expect(rows).toEqual([
+      'churn-prod serves version 2 (production, primary, ready)',
+      'churn-prod serves version 3 (production, canary, ready)'
+    ]);
+    await act(async () => {
+      fireEvent.click(
+        within(page).getAllByRole('link', { name: 'churn-prod' })[1]
+      );
+    });
+    expect(opened).toEqual(['churn-prod']);
   });
 
   it('never links a repository that is not http(s)', async () => {

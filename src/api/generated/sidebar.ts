@@ -2369,15 +2369,18 @@ export interface components {
         };
         /**
          * CatalogDeployment
-         * @description A deployment serving a version of the model (deployments come with a later release).
+         * @description A deployment serving a version of the model, one a served version (a canary's
+         *     deployment is listed once for each of its two). Only those the caller may see: their own,
+         *     or every one for an admin; an API key sees none.
          */
         CatalogDeployment: {
             /** Name */
             name: string;
-            /** Stage */
-            stage: string;
-            /** Status */
-            status: string;
+            stage: components["schemas"]["Stage"];
+            /** @description The deployment's phase as a whole. */
+            status: components["schemas"]["Phase"];
+            /** @description What this version does with the live traffic. */
+            traffic: components["schemas"]["Traffic"];
             /** Version */
             version: number;
         };
