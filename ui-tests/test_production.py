@@ -185,6 +185,40 @@ def test_alice_deploys_a_published_version_to_production_and_tries_it(
     tryit.scroll_into_view_if_needed()
     screenshot("production-try-it-en")
 
+    # And the catalog's page of the model lists the deployment, and opens its page
+    panel.get_by_role("tab", name="Catalog").click()
+    article.get_by_role("button", name="Refresh").click()
+    served = article.locator(".jp-mlplat-catalog-deployments li")
+    expect(served).to_have_text(
+        [f"{released.deployment} serves version 1 (production, primary, ready)"], timeout=30_000
+    )
+    served.scroll_into_view_if_needed()
+    screenshot("production-catalog-deployments-en")
+    served.get_by_role("button", name=released.deployment).click()
+    expect(panel.get_by_role("tab", name="Deployments")).to_have_attribute("aria-selected", "true")
+    expect(heading).to_be_visible()
+
+    # And the lineage of alice's own version names it, through the version's catalog copy
+    panel.get_by_role("tab", name="Models").click()
+    models = panel.get_by_role("tabpanel")
+    models.get_by_role("button", name="Refresh").click()
+    table = models.get_by_role("table", name=re.compile(re.escape(released.model)))
+    table.get_by_role("button", name=f"v{released.published}").click()
+    chain = (
+        page.locator(".jp-mlplat-version-view")
+        .filter(has_text=released.model)
+        .get_by_role("region", name="Lineage")
+    )
+    expect(chain.locator(".jp-mlplat-lineage-deployments li")).to_have_text(
+        [
+            f"{released.deployment} catalog.{released.catalog} version 1 "
+            "(production, primary, ready)"
+        ],
+        timeout=30_000,
+    )
+    chain.scroll_into_view_if_needed()
+    screenshot("production-lineage-en")
+
 
 def test_production_refuses_what_it_may_not_serve_in_russian(
     page: Page,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from jupyterlab_mlplat.core.deployments.records import Phase, Stage, Traffic
 from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX, MODEL_NAME_PATTERN
 from jupyterlab_mlplat.core.kernel.paging import Page
 from jupyterlab_mlplat.core.models.card import ModelCard
@@ -138,6 +139,16 @@ class PublicationLinkBody(FromCore):
     state: str
     catalog_name: str
     updated_at: str
+    catalog_version: str = Field(description="The catalog's copy, once published; else empty.")
+
+
+class LineageDeploymentBody(FromCore):
+    name: str
+    model_name: str = Field(description="The registered model it serves a version of.")
+    version: str
+    stage: Stage
+    status: Phase = Field(description="The deployment's phase as a whole.")
+    traffic: Traffic = Field(description="What this version does with the live traffic.")
 
 
 class LineageBody(Wire):
@@ -151,7 +162,10 @@ class LineageBody(Wire):
     version: ModelVersionBody
     model: VersionModelBody | None
     publications: list[PublicationLinkBody]
-    deployments: list[str]
+    deployments: list[LineageDeploymentBody] = Field(
+        description="The person's deployments serving the version or its catalog copy: one a "
+        "version each serves."
+    )
 
     @classmethod
     def of(cls, lineage: Lineage) -> LineageBody:
@@ -163,7 +177,7 @@ class LineageBody(Wire):
             version=ModelVersionBody.model_validate(lineage.version),
             model=VersionModelBody.of(lineage.model) if lineage.model else None,
             publications=[PublicationLinkBody.model_validate(p) for p in lineage.publications],
-            deployments=list(lineage.deployments),
+            deployments=[LineageDeploymentBody.model_validate(d) for d in lineage.deployments],
         )
 
 

@@ -38,7 +38,7 @@ from jupyterlab_mlplat.core.models.service import ModelService
 from .base import SERVICES_KEY, SidebarServices
 from .git_host import PlatformGitHost
 from .meta import UNKNOWN_ROUTE
-from .models import PlatformPublications
+from .models import PlatformDeployments, PlatformPublications
 from .openapi import document, handlers
 from .workspace import JupyterWorkspace
 
@@ -202,6 +202,7 @@ class MLPlatformServerApp(ExtensionApp):
                 user=self.user_name,
                 catalog_prefix=self.catalog_prefix,
                 publications=PlatformPublications(client),
+                deployments=PlatformDeployments(client),
             )
             tracker_class: Any = self.tracker_class  # a Type trait: mypy knows only `type`
             tracker = tracker_class(self.mlflow_url, self.mlflow_token)

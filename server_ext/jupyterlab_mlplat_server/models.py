@@ -19,8 +19,12 @@ from jupyterlab_mlplat.api.models import (
 from jupyterlab_mlplat.api.openapi import Query, operation
 from jupyterlab_mlplat.client import PlatformClient
 from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX
-from jupyterlab_mlplat.core.models.ports import Publications
-from jupyterlab_mlplat.core.models.records import MAX_MODELS_PAGE, PublicationLink
+from jupyterlab_mlplat.core.models.ports import Deployments, Publications
+from jupyterlab_mlplat.core.models.records import (
+    MAX_MODELS_PAGE,
+    DeploymentLink,
+    PublicationLink,
+)
 from jupyterlab_mlplat.core.models.service import PAGE_TOKEN, RUN_ID, VERSION
 
 from .base import SidebarHandler
@@ -40,9 +44,33 @@ class PlatformPublications(Publications):
                 state=str(p.state),
                 catalog_name=p.catalog_name or "",
                 updated_at=p.updated_at.isoformat(),
+                catalog_version=p.catalog_version or "",
             )
             for p in listed.publications
             if p.version == version
+        ]
+
+
+class PlatformDeployments(Deployments):
+    """The lineage's deployments, asked of the platform as the person (their own only)."""
+
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+
+    async def mine(self) -> list[DeploymentLink]:
+        listed = await self.client.deployments()
+        return [
+            DeploymentLink(
+                name=d.name,
+                model_name=d.spec.model_name,
+                version=v.version,
+                stage=str(d.stage),
+                status=str(d.phase),
+                traffic=str(v.traffic),
+            )
+            for d in listed.deployments
+            if not d.deleted
+            for v in d.spec.versions
         ]
 
 

@@ -133,15 +133,14 @@ export function ModelPage(props: IModelPageProps): JSX.Element {
           {entry.deployments.map(deployment => (
             <li key={`${deployment.name}/${deployment.version}`}>
               {props.openDeployment && props.canOpenDeployment?.() ? (
-                <a
-                  href="#"
-                  onClick={event => {
-                    event.preventDefault();
-                    props.openDeployment!(deployment.name);
-                  }}
+                <button
+                  type="button"
+                  className="jp-mlplat-link"
+                  title={trans.__('Open deployment %1', deployment.name)}
+                  onClick={() => props.openDeployment!(deployment.name)}
                 >
                   {deployment.name}
-                </a>
+                </button>
               ) : (
                 deployment.name
               )}{' '}

@@ -19,3 +19,9 @@ export const OPEN_FILE_COMMAND = 'docmanager:open';
  * page shows "Deploy…" when it exists.
  */
 export const DEPLOY_COMMAND = 'mlplat:deploy-model-version';
+
+/**
+ * The Deployments tab's command that opens a deployment's page (args: name);
+ * the lineage's deployments open with it when it exists.
+ */
+export const OPEN_DEPLOYMENT_COMMAND = 'mlplat:open-deployment';

@@ -8,7 +8,12 @@ import * as React from 'react';
 
 import { errorText } from '../shell/errors';
 import { mlplatIcon } from '../shell/icons';
-import { safeHttpUrl } from '../shell/labels';
+import {
+  phaseLabel,
+  safeHttpUrl,
+  stageLabel,
+  trafficLabel
+} from '../shell/labels';
 import { PlatformModel } from '../shell/model';
 import { RefreshButton } from '../shell/refresh';
 import { LoadingNote, LoadStatus } from '../shell/status';
@@ -16,6 +21,7 @@ import { CardDraft, cardLanguageOf, isEditable, startingCard } from './card';
 import { CardEditor } from './cardEditor';
 import {
   DEPLOY_COMMAND,
+  OPEN_DEPLOYMENT_COMMAND,
   OPEN_FILE_COMMAND,
   OPEN_RUN_COMMAND
 } from './commandIds';
@@ -335,7 +341,34 @@ function Lineage(
           ) : (
             <ul>
               {detail.deployments.map(deployment => (
-                <li key={deployment}>{deployment}</li>
+                <li key={`${deployment.name}/${deployment.version}`}>
+                  {commands.hasCommand(OPEN_DEPLOYMENT_COMMAND) ? (
+                    <button
+                      type="button"
+                      className="jp-mlplat-link"
+                      title={trans.__('Open deployment %1', deployment.name)}
+                      onClick={() =>
+                        void commands
+                          .execute(OPEN_DEPLOYMENT_COMMAND, {
+                            name: deployment.name
+                          })
+                          .catch(() => undefined)
+                      }
+                    >
+                      {deployment.name}
+                    </button>
+                  ) : (
+                    deployment.name
+                  )}{' '}
+                  {trans.__(
+                    '%1 version %2 (%3, %4, %5)',
+                    deployment.model_name,
+                    deployment.version,
+                    stageLabel(deployment.stage, trans),
+                    trafficLabel(deployment.traffic, trans),
+                    phaseLabel(deployment.status, trans)
+                  )}
+                </li>
               ))}
             </ul>
           )
@@ -367,7 +400,8 @@ export async function versionAndPublications(
         id: String(summary.id),
         state: summary.state,
         catalog_name: summary.catalog_name ?? '',
-        updated_at: summary.updated_at
+        updated_at: summary.updated_at,
+        catalog_version: summary.catalog_version ?? ''
       });
     }
   }

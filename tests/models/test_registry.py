@@ -25,8 +25,14 @@ with warnings.catch_warnings():  # mlflow.pyfunc warns about its own type hints 
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import MlflowRegistry, PlatformMlflowRegistry
 from jupyterlab_mlplat.core.experiments.errors import MLflowForbidden
+from jupyterlab_mlplat.core.kernel.errors import Unavailable
 from jupyterlab_mlplat.core.models.errors import CatalogReadOnly, ModelNameTaken
-from jupyterlab_mlplat.core.models.records import CARD_FILE, TAG_CREATED_BY
+from jupyterlab_mlplat.core.models.records import (
+    CARD_FILE,
+    TAG_CREATED_BY,
+    DeploymentLink,
+    PublicationLink,
+)
 from jupyterlab_mlplat.core.models.service import ModelService
 from tests.publishing import NAMED_REQUIREMENTS
 from tests.workbench import Hub
@@ -84,6 +90,27 @@ def _logged_model(suffix: str) -> tuple[str, str]:
             pip_requirements=NAMED_REQUIREMENTS,
         )
     return run.info.run_id, info.model_id
+
+
+class Publications:
+    """The platform's answer for the version's publications (the reviews room's, elsewhere)."""
+
+    def __init__(self, links: list[PublicationLink]) -> None:
+        self.links = links
+
+    async def of_version(self, name: str, version: str) -> list[PublicationLink]:
+        return self.links
+
+
+class Deployments:
+    """The platform's answer for the person's deployments, or its failure."""
+
+    links: list[DeploymentLink] | Exception = []
+
+    async def mine(self) -> list[DeploymentLink]:
+        if isinstance(self.links, Exception):
+            raise self.links
+        return self.links
 
 
 def _refused(call: object) -> MlflowException:
@@ -174,17 +201,39 @@ async def test_my_models_and_a_versions_lineage(
     suffix = uuid.uuid4().hex[:6]
     as_user("alice")  # type: ignore[operator]
     run_id, model_id = _logged_model(suffix)
+    published = PublicationLink("7", "published", "lineage-pub", catalog_version="2")
+    deployments = Deployments()
     service = ModelService(
-        MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"]), user="alice"
+        MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"]),
+        user="alice",
+        publications=Publications([published]),
+        deployments=deployments,
     )
     assert [m.model_id for m in await service.run_models(run_id)] == [model_id]
     version = await service.register(run_id, f"lineage-{suffix}")  # the run's only model
+    # her deployments: of this version on staging, of its catalog copy on production, and of
+    # what is not this version
+    deployments.links = [
+        DeploymentLink("try", version.name, "1", "staging", "ready", "primary"),
+        DeploymentLink("prod", "catalog.lineage-pub", "2", "production", "ready", "canary"),
+        DeploymentLink("prod", "catalog.lineage-pub", "1", "production", "ready", "primary"),
+        DeploymentLink("other", version.name, "2", "staging", "ready", "primary"),
+        DeploymentLink("elsewhere", "lineage-pub", "1", "staging", "ready", "primary"),
+    ]
     page = await service.my_models(max_results=100, page_token=None)
     row = next(m for m in page.items if m.name == f"lineage-{suffix}")
     assert row.versions[0].metrics == {"auc": 0.91}
     lineage = await service.lineage(version.name, version.version)
     assert lineage.run is not None and lineage.run.run_id == run_id
     assert lineage.model is not None and "python_function" in lineage.model.flavour.flavours
+    assert lineage.publications == (published,)
+    assert [(d.name, d.model_name, d.version) for d in lineage.deployments] == [
+        ("try", version.name, "1"),
+        ("prod", "catalog.lineage-pub", "2"),
+    ]
+    # the platform not answering: the chain without its deployments, not a failure
+    deployments.links = Unavailable("the platform is restarting")
+    assert (await service.lineage(version.name, version.version)).deployments == ()
     draft = await service.card_draft(version.name, version.version)
     assert [m.key for m in draft.metrics] == ["auc"] and draft.owners == ["alice"]
 

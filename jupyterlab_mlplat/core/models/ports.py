@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 from jupyterlab_mlplat.core.kernel.paging import Page
 
 from .records import (
+    DeploymentLink,
     LoggedModel,
     ModelVersion,
     PublicationLink,
@@ -84,3 +85,11 @@ class Publications(Protocol):
     lineage's link after the version)."""
 
     async def of_version(self, name: str, version: str) -> list[PublicationLink]: ...
+
+
+@runtime_checkable
+class Deployments(Protocol):
+    """The person's deployments, as the platform's deployments room keeps them (the lineage's
+    last link): every version each one serves."""
+
+    async def mine(self) -> list[DeploymentLink]: ...

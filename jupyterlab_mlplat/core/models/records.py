@@ -131,6 +131,22 @@ class PublicationLink:
     state: str
     catalog_name: str
     updated_at: str = ""
+    #: the catalog's copy of the version, once published ("" before)
+    catalog_version: str = ""
+
+
+@dataclass(frozen=True)
+class DeploymentLink:
+    """A served version of one of the person's deployments, as the lineage shows it (the
+    deployments room fills it): one a version it serves, a canary's deployment twice."""
+
+    name: str
+    model_name: str
+    version: str
+    stage: str
+    #: the deployment's phase as a whole
+    status: str
+    traffic: str
 
 
 @dataclass(frozen=True)
@@ -145,5 +161,5 @@ class Lineage:
     version: ModelVersion
     model: VersionModel | None
     publications: tuple[PublicationLink, ...] = ()
-    #: deployments come with the deployments feature; the chain already has their place
-    deployments: tuple[str, ...] = ()
+    #: the person's deployments serving the version, or its catalog copy once published
+    deployments: tuple[DeploymentLink, ...] = ()

@@ -33,10 +33,11 @@ from .errors import (
     RegistrationFailed,
     VersionIdInvalid,
 )
-from .ports import Publications, Registry
+from .ports import Deployments, Publications, Registry
 from .records import (
     KEY_METRICS,
     MAX_MODELS_PAGE,
+    DeploymentLink,
     Lineage,
     LoggedModel,
     ModelRow,
@@ -127,11 +128,13 @@ class ModelService:
         user: str,
         catalog_prefix: str = DEFAULT_CATALOG_PREFIX,
         publications: Publications | None = None,
+        deployments: Deployments | None = None,
     ) -> None:
         self.registry = registry
         self.user = user
         self.catalog_prefix = catalog_prefix
         self.publications = publications
+        self.deployments = deployments
 
     def _own_name(self, name: str) -> str:
         checked = model_name(name, field="name")
@@ -245,15 +248,30 @@ class ModelService:
         except Unavailable:  # the platform restarting: the chain shows without that link
             return ()
 
+    async def _deployments(self) -> Sequence[DeploymentLink]:
+        if self.deployments is None:
+            return ()
+        try:
+            return await self.deployments.mine()
+        except Unavailable:  # as for the publications: the chain shows without that link
+            return ()
+
     async def lineage(self, name: str, version: str) -> Lineage:
         """commit → notebook → run → version → publications → deployments of one version (the
-        publications as the reviews room reports them)."""
+        publications as the reviews room reports them; the deployments serving the version
+        itself, on staging, or its catalog copy once published, on production)."""
         found = await self.registry.get_version(_readable(name, version), checked_version(version))
-        run, model, publications = await asyncio.gather(
+        run, model, publications, deployments = await asyncio.gather(
             self._run(found.run_id),
             self.registry.version_model(found),
             self._publications(found.name, found.version),
+            self._deployments(),
         )
+        served = {(found.name, found.version)} | {
+            (self.catalog_prefix + p.catalog_name, p.catalog_version)
+            for p in publications
+            if p.catalog_name and p.catalog_version
+        }
         return Lineage(
             commit=run.commit if run else "",
             repository=run.repository if run else "",
@@ -262,6 +280,7 @@ class ModelService:
             version=found,
             model=model,
             publications=tuple(publications),
+            deployments=tuple(d for d in deployments if (d.model_name, d.version) in served),
         )
 
     async def card_draft(self, name: str, version: str) -> ModelCard:

@@ -249,7 +249,7 @@ describe('CatalogTab', () => {
     ]);
     await act(async () => {
       fireEvent.click(
-        within(page).getAllByRole('link', { name: 'churn-prod' })[1]
+        within(page).getAllByRole('button', { name: 'churn-prod' })[1]
       );
     });
     expect(opened).toEqual(['churn-prod']);

@@ -91,7 +91,13 @@ describe('versionAndPublications', () => {
     const api = new ScriptedModels();
     api.detail = lineage({
       publications: [
-        { id: '2', state: 'draft', catalog_name: '', updated_at: '' }
+        {
+          id: '2',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
       ]
     });
     api.publicationsOf = async () => {
@@ -129,6 +135,48 @@ describe('the version page', () => {
     ]);
     expect(within(chain).getByText('Not submitted')).toBeTruthy();
     expect(within(chain).getByText('Not deployed anywhere')).toBeTruthy();
+  });
+
+  it('lists the deployments serving the version, each opening its page', async () => {
+    const api = new ScriptedModels();
+    api.detail = lineage({
+      deployments: [
+        {
+          name: 'churn-try',
+          model_name: 'churn',
+          version: '3',
+          stage: 'staging',
+          status: 'ready',
+          traffic: 'canary'
+        },
+        {
+          name: 'churn-prod',
+          model_name: 'catalog.churn-public',
+          version: '2',
+          stage: 'production',
+          status: 'pending',
+          traffic: 'primary'
+        }
+      ]
+    });
+    const recorded = recordingCommands();
+    recorded.commands.addCommand('mlplat:open-deployment', {
+      execute: args => void recorded.ran.push(['mlplat:open-deployment', args])
+    });
+    renderPage(api, recorded);
+    const chain = await screen.findByRole('region', { name: 'Lineage' });
+    const rows = Array.from(
+      chain.querySelectorAll('.jp-mlplat-lineage-deployments li')
+    ).map(row => row.textContent);
+    expect(rows).toEqual([
+      'churn-try churn version 3 (staging, canary, ready)',
+      'churn-prod catalog.churn-public version 2 (production, primary, pending)'
+    ]);
+    fireEvent.click(within(chain).getByRole('button', { name: 'churn-prod' }));
+    await waitFor(() => expect(recorded.ran.length).toBe(1));
+    expect(recorded.ran).toEqual([
+      ['mlplat:open-deployment', { name: 'churn-prod' }]
+    ]);
   });
 
   it('says what the version lacks instead of a dead link', async () => {
@@ -173,7 +221,13 @@ describe('the version page', () => {
     api.stored = publication();
     api.detail = lineage({
       publications: [
-        { id: '1', state: 'draft', catalog_name: '', updated_at: '' }
+        {
+          id: '1',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
       ]
     });
     (window as any).pwned = false;
@@ -206,7 +260,13 @@ describe('the version page', () => {
     api.stored = publication();
     api.detail = lineage({
       publications: [
-        { id: '1', state: 'draft', catalog_name: '', updated_at: '' }
+        {
+          id: '1',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
       ]
     });
     api.failures.saveCard = [
@@ -254,7 +314,8 @@ describe('the version page', () => {
           id: '1',
           state: 'changes_requested',
           catalog_name: '',
-          updated_at: ''
+          updated_at: '',
+          catalog_version: ''
         }
       ]
     });

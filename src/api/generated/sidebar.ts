@@ -3270,8 +3270,11 @@ export interface components {
         LineageBody: {
             /** Commit */
             commit: string;
-            /** Deployments */
-            deployments: string[];
+            /**
+             * Deployments
+             * @description The person's deployments serving the version or its catalog copy: one a version each serves.
+             */
+            deployments: components["schemas"]["LineageDeploymentBody"][];
             model: components["schemas"]["VersionModelBody"] | null;
             /** Notebook */
             notebook: string;
@@ -3282,6 +3285,23 @@ export interface components {
             /** @description Null when the run is gone or hidden. */
             run: components["schemas"]["RunSnapshotBody"] | null;
             version: components["schemas"]["ModelVersionBody"];
+        };
+        /** LineageDeploymentBody */
+        LineageDeploymentBody: {
+            /**
+             * Model Name
+             * @description The registered model it serves a version of.
+             */
+            model_name: string;
+            /** Name */
+            name: string;
+            stage: components["schemas"]["Stage"];
+            /** @description The deployment's phase as a whole. */
+            status: components["schemas"]["Phase"];
+            /** @description What this version does with the live traffic. */
+            traffic: components["schemas"]["Traffic"];
+            /** Version */
+            version: string;
         };
         /** LoggedModelBody */
         LoggedModelBody: {
@@ -4325,6 +4345,11 @@ export interface components {
         PublicationLinkBody: {
             /** Catalog Name */
             catalog_name: string;
+            /**
+             * Catalog Version
+             * @description The catalog's copy, once published; else empty.
+             */
+            catalog_version: string;
             /** Id */
             id: string;
             /** State */
