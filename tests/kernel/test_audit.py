@@ -600,9 +600,11 @@ READS = {
     "CatalogService.search": "reads the catalog",
     "CatalogService.entry": "reads one catalog model",
     "CatalogService.alias_history": "reads one catalog model's alias moves",
+    "CatalogService.model_page": "reads one catalog model and the deployments serving it",
     "DeploymentService.sizes": "reads the sizes",
     "DeploymentService.mine": "reads the person's deployments",
     "DeploymentService.get": "reads one deployment",
+    "DeploymentService.serving": "reads the deployments serving a model",
     "DeploymentService.changed_since": "reads one deployment when it changed",
     "DeploymentService.revisions": "reads one deployment's history",
     "DeploymentService.route": "reads one route, for the invocations gateway",
@@ -687,7 +689,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
         world.gitlab.create_project(ALICE, "analysis")
         before = len(world.store.audit_entries(limit=1000))
         args = (ALICE, world.remote, "main")
-    if name in ("entry", "alias_history"):
+    if name in ("entry", "alias_history", "model_page"):
         _published(world, "churn")
         before = len(world.store.audit_entries(limit=1000))
         args = (ALICE, "churn")
@@ -703,6 +705,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
             "route": (gateway, "churn-api"),
             "routes_since": (gateway, 0),
             "to_reconcile": (),
+            "serving": (ALICE, "churn-model"),
         }.get(name, (ALICE,))
     if isinstance(target, InstructionService):
         _article_with_notebook(world)
