@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -83,6 +86,50 @@ def test_repeated_sign_ins_do_not_write_until_something_changes(store: SqlStore)
     with store.transaction("rita") as tx:
         record = tx.get_user("rita")
     assert record is not None and record.roles == (Role.DATA_SCIENTIST, Role.REVIEWER)
+
+
+class FirstRequestsAtOnce:
+    """The store, as two first requests of one person reach it at once: the other request
+    signs them in completely between this one's look for them and its write."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[object]:
+        store = self.store
+
+        class Tx:
+            def __init__(self, tx: object) -> None:
+                self.tx = tx
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(self.tx, name)
+
+            def get_user(self, name: str) -> object:
+                found = self.tx.get_user(name)  # type: ignore[attr-defined]
+                if found is None:
+                    other = threading.Thread(
+                        target=lambda: AccountService(store).sign_in(Identity(name))
+                    )
+                    other.start()
+                    other.join(30)
+                return found
+
+        with store.transaction(actor) as tx:
+            yield Tx(tx)
+
+
+def test_two_first_requests_at_once_record_the_person_and_audit_it_once(
+    store: SqlStore,
+) -> None:
+    """The embedded sidebar's first load sends several requests at once: each found the person
+    unknown, and the audit said twice that they were seen first."""
+    user = AccountService(FirstRequestsAtOnce(store)).sign_in(Identity("bob"))  # type: ignore[arg-type]
+    assert user.name == "bob"
+    assert [e.action for e in store.audit_entries()] == ["user.first_seen"]
+    with store.transaction("bob") as tx:
+        assert tx.get_user("bob") is not None
 
 
 def test_a_failed_transaction_leaves_no_half_written_change(store: SqlStore) -> None:

@@ -19,6 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 
 from jupyterlab_mlplat.core.accounts.ports import AccountsTx
 from jupyterlab_mlplat.core.accounts.records import UserRecord
@@ -168,6 +169,22 @@ class _SqlTransaction(
             first_seen=_utc(row["first_seen"]),
             last_seen=_utc(row["last_seen"]),
         )
+
+    def add_user(self, user: UserRecord) -> bool:
+        dialect = self._conn.dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(users)
+        added = self._conn.execute(
+            insert.values(
+                name=user.name,
+                roles=[str(r) for r in user.roles],
+                groups=list(user.groups),
+                first_seen=user.first_seen,
+                last_seen=user.last_seen,
+            )
+            .on_conflict_do_nothing(index_elements=[users.c.name])
+            .returning(users.c.name)  # (psycopg's rowcount says -1 here)
+        )
+        return added.first() is not None
 
     def save_user(self, user: UserRecord) -> None:
         values = {

@@ -14,6 +14,11 @@ class AccountsTx(UnitOfWork):
     def get_user(self, name: str) -> UserRecord | None: ...
 
     @abstractmethod
+    def add_user(self, user: UserRecord) -> bool:
+        """Record a person seen for the first time; False when another request recorded them
+        first (a sidebar's first load sends several at once), and nothing is written."""
+
+    @abstractmethod
     def save_user(self, user: UserRecord) -> None: ...
 
 

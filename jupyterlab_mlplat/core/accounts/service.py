@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from jupyterlab_mlplat.core.kernel.errors import Unavailable
 from jupyterlab_mlplat.core.kernel.identity import Identity
 
 from .ports import AccountsStore
@@ -47,11 +48,19 @@ class AccountService:
                     first_seen=now,
                     last_seen=now,
                 )
-                tx.save_user(user)
-                tx.audit(
-                    "user.first_seen", "user", identity.name, roles=[str(r) for r in identity.roles]
-                )
-                return user
+                # the write decides who saw them first, not the look: a request of the same
+                # person may have recorded them since
+                if tx.add_user(user):
+                    tx.audit(
+                        "user.first_seen",
+                        "user",
+                        identity.name,
+                        roles=[str(r) for r in identity.roles],
+                    )
+                    return user
+                known = tx.get_user(identity.name)
+                if known is None:  # recorded, then gone: only a database reset does that
+                    raise Unavailable("The platform could not record who you are; try again.")
             roles_changed = set(known.roles) != set(identity.roles)
             stale = now - known.last_seen >= self._touch_interval
             if not roles_changed and not stale and set(known.groups) == set(identity.groups):
