@@ -13,7 +13,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from jupyterlab_mlplat.core.kernel.naming import MODEL_NAME_MAX, MODEL_NAME_PATTERN
-from jupyterlab_mlplat.core.models.card import ModelCard, validate_card
+from jupyterlab_mlplat.core.models.card import ModelCard, field_labels, validate_card
 from jupyterlab_mlplat.core.reviews.records import (
     MAX_COMMENT,
     MAX_DIFF,
@@ -44,6 +44,9 @@ class ModelCardRules:
 
     def missing_for_submit(self, card: Mapping[str, Any]) -> list[str]:
         return validate_card(card).missing_for_submit()
+
+    def labels(self, fields: list[str]) -> str:
+        return field_labels(fields)
 
     def search_text(self, card: Mapping[str, Any]) -> str:
         return validate_card(card).search_text()

@@ -7,11 +7,14 @@ import pytest
 import yaml
 
 from jupyterlab_mlplat.core.models.card import (
+    FIELD_LABELS,
     MAX_DESCRIPTION,
     MAX_SECTION,
     MAX_TAGS,
     InvalidCard,
     ModelCard,
+    field_label,
+    field_labels,
     validate_card,
 )
 
@@ -91,3 +94,19 @@ def test_model_card_md_has_front_matter_that_text_cannot_break() -> None:
     }
     assert "# churn" in body and "## О модели" in body  # noqa: RUF001
     assert "| auc | 0.912346 | a \\| b |" in body  # a '|' does not end the cell
+
+
+def test_an_error_names_fields_as_the_editor_labels_them_not_by_their_keys() -> None:
+    """The sidebar shows the server's English sentence in English: a key like
+    ``catalog_name`` is no word of the form a person filled in."""
+    with pytest.raises(InvalidCard) as caught:
+        validate_card({"catalog_name": "Churn", "metrics": [{"key": "auc", "value": 1e999}]})
+    message = caught.value.message
+    assert message.startswith("Name in the catalog: "), message
+    assert message.endswith("(and 1 more field to correct)"), message
+    assert "catalog_name" not in message
+    assert field_label("metrics.1.value") == "Metrics, row 2"
+    assert field_labels(["catalog_name", "description"]) == (
+        "“Name in the catalog” and “Overview and intended use”"
+    )
+    assert set(FIELD_LABELS) == set(ModelCard.model_fields)

@@ -237,8 +237,12 @@ def test_refusals_before_anything_is_stored(world: World) -> None:
     draft = run(world.reviews.create(ALICE, "churn-model", "2", {"catalog_name": "churn"}))
     with pytest.raises(PublicationOpen):
         run(world.reviews.create(ALICE, "churn-model", "2", CARD))
-    with pytest.raises(CardIncomplete):
+    with pytest.raises(CardIncomplete) as caught:
         run(world.reviews.submit(ALICE, draft.id, draft.revision))
+    assert caught.value.message == (
+        "Fill in “Overview and intended use” before the card goes to review."
+    )
+    assert caught.value.params == {"fields": "description"}  # what the sidebar translates
 
 
 def test_notifications_reach_reviewers_and_the_author(world: World) -> None:

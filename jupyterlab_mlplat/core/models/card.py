@@ -390,6 +390,42 @@ _HEADINGS: dict[str, dict[str, str]] = {
 }
 
 
+#: each field as the card editor labels it, for the English sentences of errors (the sidebar
+#: translates the reason codes; a caller of the API reads these)
+FIELD_LABELS: dict[str, str] = {
+    "catalog_name": "Name in the catalog",
+    "language": "Language of the card",
+    "description": "Overview and intended use",
+    "out_of_scope": "Out-of-scope use",
+    "training_data": "Training data",
+    "evaluation_data": "Evaluation data",
+    "metrics": "Metrics",
+    "limitations": "Limitations and known failure modes",
+    "risks": "Risks and ethical considerations",
+    "owners": "Owners",
+    "contact": "Contact",
+    "license": "License",
+    "task": "Task",
+    "framework": "Framework",
+    "tags": "Tags",
+}
+
+
+def field_label(field: str) -> str:
+    """“Name in the catalog” for ``catalog_name``; a field within a list names its row
+    (“Metrics, row 2” for ``metrics.1.value``)."""
+    head, _, rest = field.partition(".")
+    label = FIELD_LABELS.get(head, head)
+    row = rest.split(".", 1)[0]
+    return f"{label}, row {int(row) + 1}" if row.isdigit() else label
+
+
+def field_labels(fields: list[str]) -> str:
+    """“A” and “B”, quoted, for a sentence."""
+    quoted = [f"“{field_label(f)}”" for f in fields]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 class InvalidCard(InvalidInput):
     """A card with one message per wrong field (``fields``) and its reason code with params
     (``field_reasons``), so a form shows each beside its input, translated."""
@@ -398,9 +434,10 @@ class InvalidCard(InvalidInput):
 
     def __init__(self, fields: dict[str, str], problems: dict[str, FieldProblem]) -> None:
         first_field, first_message = next(iter(fields.items()))
-        summary = f"card field {first_field}: {first_message}"
+        summary = f"{field_label(first_field)}: {first_message}"
         if len(fields) > 1:
-            summary += f" (and {len(fields) - 1} more)"
+            others = len(fields) - 1
+            summary += f" (and {others} more field{'s' if others > 1 else ''} to correct)"
         super().__init__(
             summary,
             first_field,

@@ -171,5 +171,8 @@ class CardRules(Protocol):
     def missing_for_submit(self, card: Mapping[str, Any]) -> list[str]:
         """The fields a card must fill before it goes to review."""
 
+    def labels(self, fields: list[str]) -> str:
+        """The fields as the card editor names them, for an English sentence."""
+
     def markdown(self, card: Mapping[str, Any], facts: VersionFacts) -> str:
         """``model_card.md`` as written next to the version's artifacts."""

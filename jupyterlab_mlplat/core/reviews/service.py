@@ -223,7 +223,7 @@ class ReviewService:
         if missing:
             named = ", ".join(missing)
             raise CardIncomplete(
-                f"The card needs {named} before it goes to review.",
+                f"Fill in {self.cards.labels(missing)} before the card goes to review.",
                 missing[0],
                 params={"fields": named},
                 fields={m: "needed before submitting" for m in missing},
