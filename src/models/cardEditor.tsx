@@ -179,9 +179,21 @@ function SaveStatus(props: {
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { state, draft, trans } = props;
+  // The actions sit at the end of a long form and this at its start: a refusal
+  // is brought into view, or the click would seem to do nothing.
+  const shown = React.useRef<HTMLElement | null>(null);
+  React.useEffect(() => {
+    shown.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [state.conflict, state.failure]);
   if (state.conflict) {
     return (
-      <div className="jp-mlplat-card-conflict" role="alert">
+      <div
+        className="jp-mlplat-card-conflict"
+        role="alert"
+        ref={element => {
+          shown.current = element;
+        }}
+      >
         <p>
           {describeError(trans, state.conflict) ??
             trans.__('The publication changed since you opened it.')}
@@ -199,7 +211,13 @@ function SaveStatus(props: {
   }
   if (state.failure) {
     return (
-      <p className="jp-mlplat-card-failure" role="alert">
+      <p
+        className="jp-mlplat-card-failure"
+        role="alert"
+        ref={element => {
+          shown.current = element;
+        }}
+      >
         {describeError(trans, state.failure) ??
           trans.__('The card could not be saved.')}
       </p>

@@ -256,6 +256,11 @@ describe('the version page', () => {
   });
 
   it('shows a refused field beside its input', async () => {
+    const scrolled: Element[] = [];
+    // jsdom lays nothing out and has no scrollIntoView
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
     const api = new ScriptedModels();
     api.stored = publication();
     api.detail = lineage({
@@ -290,6 +295,12 @@ describe('the version page', () => {
     );
     expect(message?.textContent).toMatch(/^A catalog name uses only lowercase/);
     expect(api.named('act')).toEqual([]);
+    // the refusal at the form's start is brought into view from the button at its end
+    await waitFor(() =>
+      expect(scrolled.map(element => element.getAttribute('role'))).toContain(
+        'alert'
+      )
+    );
   });
 
   it('offers Withdraw in review and Resubmit after changes were requested', async () => {
