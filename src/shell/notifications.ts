@@ -329,6 +329,9 @@ export function notificationTarget(
   return { kind: 'sidebar' };
 }
 
+/** How long a notification that asks for nothing stays on screen. */
+export const NEWS_SECONDS = 15;
+
 /** Kinds whose comment is a figure the text already says, not words to quote. */
 const UNQUOTED: readonly string[] = ['gpu_idle'];
 
@@ -348,32 +351,33 @@ export function announce(
     const text = comment
       ? trans.__('%1 “%2”', notificationText(item, trans), clip(comment))
       : notificationText(item, trans);
-    return Notification.emit(
-      text,
+    const type =
       item.kind === 'publish_failed' ||
-        item.kind === 'drifted' ||
-        item.kind === 'gpu_idle'
+      item.kind === 'drifted' ||
+      item.kind === 'gpu_idle'
         ? 'warning'
         : item.kind === 'decided' && item.action !== 'approve'
           ? 'warning'
           : item.kind === 'published' ||
               (item.kind === 'decided' && item.action === 'approve')
             ? 'success'
-            : 'info',
-      {
-        autoClose: false,
-        actions: [
-          {
-            label: trans.__('Open'),
-            caption:
-              item.kind === 'gpu_idle'
-                ? trans.__('Show the most idle servers in the Analytics tab')
-                : trans.__('Open the publication'),
-            callback: () => open(item)
-          }
-        ]
-      }
-    );
+            : 'info';
+    return Notification.emit(text, type, {
+      // a warning stays until dismissed; the rest leave by themselves, so a
+      // morning's news does not cover the notebook (the bell, the tabs' lists
+      // and the Reviews badge keep every one)
+      autoClose: type === 'warning' ? false : NEWS_SECONDS * 1000,
+      actions: [
+        {
+          label: trans.__('Open'),
+          caption:
+            item.kind === 'gpu_idle'
+              ? trans.__('Show the most idle servers in the Analytics tab')
+              : trans.__('Open the publication'),
+          callback: () => open(item)
+        }
+      ]
+    });
   });
   const rest = items.length - shown.length;
   if (rest > 0) {

@@ -7,6 +7,7 @@ import { CommandIDs } from '../../shell/commands';
 import {
   ANALYTICS_TAB,
   announce,
+  NEWS_SECONDS,
   NotificationFeed,
   notificationTarget,
   notificationText,
@@ -145,6 +146,8 @@ describe('announce', () => {
       'More notifications: 2. See the Reviews or Models tab.'
     );
     const approval = shown.find(n => n.type === 'success')!;
+    // good news leaves by itself; the bell and the tab's list keep it
+    expect(approval.options.autoClose).toBe(NEWS_SECONDS * 1000);
     approval.options.actions![0].callback(new MouseEvent('click'));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toBeGreaterThan(102);
@@ -181,6 +184,7 @@ describe('announce', () => {
     announce([drifted], english, item => opened.push(item.deployment));
     const [shown] = Notification.manager.notifications.slice(-1);
     expect(shown.type).toBe('warning');
+    expect(shown.options.autoClose).toBe(false); // it asks for work: it stays
     expect(shown.message).toBe(
       'Requests to deployment churn-api (churn version 3) drifted from its reference data. “age, plan”'
     );
