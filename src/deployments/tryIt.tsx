@@ -181,7 +181,11 @@ function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
       {failure && (
         <FailureNote
           failure={failure}
-          title={trans.__('The model did not answer')}
+          title={
+            failure.status >= 400 && failure.status < 500
+              ? trans.__('The request was refused')
+              : trans.__('The model did not answer')
+          }
           trans={trans}
           onDismiss={() => setFailure(null)}
         />

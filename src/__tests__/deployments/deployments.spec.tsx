@@ -309,6 +309,9 @@ describe('Try it', () => {
     expect(alert.textContent).toContain(
       'column "tenure": could not convert "abc" to double'
     );
+    // it answered: it refused what was sent
+    expect(alert.textContent).toContain('The request was refused');
+    expect(alert.textContent).not.toContain('did not answer');
   });
 });
 
