@@ -537,7 +537,11 @@ function ArtifactFolder(props: IArtifactFolderProps): JSX.Element {
   if (files.length === 0) {
     return (
       <p className="jp-mlplat-empty">
-        {path ? trans.__('Empty folder.') : trans.__('No artifacts logged.')}
+        {path
+          ? trans.__('Empty folder.')
+          : trans.__(
+              'No files logged to the run itself. Models logged with MLflow 3 are kept apart from its files: “Register model” lists them.'
+            )}
       </p>
     );
   }

@@ -202,6 +202,15 @@ describe('RunView', () => {
     expect(image.getAttribute('src')).toBe('blob:preview-1');
   });
 
+  it('says where a run without files keeps its models', async () => {
+    const api = new ScriptedMlflow();
+    await renderRun(api);
+    // MLflow 3 logs a model apart from the run's files: none is no sign of no model
+    expect(
+      screen.getByText(/^No files logged to the run itself\. Models logged/)
+    ).toBeTruthy();
+  });
+
   it('does not fetch artifacts too large to preview', async () => {
     const api = new ScriptedMlflow();
     api.listings = {
