@@ -5,6 +5,8 @@ the path: a registered model's name may hold any character but '/' and ':'."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import tornado.web
 
 from jupyterlab_mlplat.api.models import (
@@ -49,6 +51,13 @@ class PlatformPublications(Publications):
             for p in listed.publications
             if p.version == version
         ]
+
+    async def latest_card(self, name: str) -> dict[str, Any] | None:
+        listed = await self.client.my_publications(model_name=name)
+        if not listed.publications:
+            return None
+        newest = max(listed.publications, key=lambda p: (p.updated_at, p.id))
+        return (await self.client.publication(newest.id)).publication.card
 
 
 class PlatformDeployments(Deployments):
@@ -155,7 +164,9 @@ class VersionHandler(SidebarHandler):
 class CardDraftHandler(SidebarHandler):
     @operation(
         "A new model card for a version, filled in from MLflow: framework and task from its "
-        "flavour, the run's metrics with their values, the person as owner.",
+        "flavour, the run's metrics with their values. The rest is the card of the person's "
+        "latest publication of the model; without one, the person as owner and the model's "
+        "name as the catalog name.",
         {200: (CardDraft, "The card, and the Markdown model_card.md would hold.")},
         query=[_NAME, _VERSION],
     )

@@ -65,7 +65,9 @@ export function CardEditor(props: ICardEditorProps): JSX.Element {
     />
   );
   const markdown = React.useMemo(
-    () => cardMarkdown(card, props.title, cardHeadings(trans)),
+    // titled as model_card.md will be once published: by the catalog name
+    () =>
+      cardMarkdown(card, card.catalog_name || props.title, cardHeadings(trans)),
     [card, props.title, trans]
   );
 

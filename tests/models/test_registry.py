@@ -10,6 +10,7 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import mlflow
@@ -97,9 +98,13 @@ class Publications:
 
     def __init__(self, links: list[PublicationLink]) -> None:
         self.links = links
+        self.card: dict[str, Any] | None = None
 
     async def of_version(self, name: str, version: str) -> list[PublicationLink]:
         return self.links
+
+    async def latest_card(self, name: str) -> dict[str, Any] | None:
+        return self.card
 
 
 class Deployments:
@@ -202,11 +207,12 @@ async def test_my_models_and_a_versions_lineage(
     as_user("alice")  # type: ignore[operator]
     run_id, model_id = _logged_model(suffix)
     published = PublicationLink("7", "published", "lineage-pub", catalog_version="2")
+    publications = Publications([published])
     deployments = Deployments()
     service = ModelService(
         MlflowRegistry(f"{hub.url}/services/mlflow", tokens["alice"]),
         user="alice",
-        publications=Publications([published]),
+        publications=publications,
         deployments=deployments,
     )
     assert [m.model_id for m in await service.run_models(run_id)] == [model_id]
@@ -236,6 +242,28 @@ async def test_my_models_and_a_versions_lineage(
     assert (await service.lineage(version.name, version.version)).deployments == ()
     draft = await service.card_draft(version.name, version.version)
     assert [m.key for m in draft.metrics] == ["auc"] and draft.owners == ["alice"]
+    assert draft.catalog_name == f"lineage-{suffix}"  # the model's name, as a suggestion
+
+    # a later version's card starts from the last one's: what the author wrote is kept, the
+    # metrics are this run's (with the notes the author gave them), the flavour's facts are
+    # MLflow's
+    publications.card = {
+        "catalog_name": "churn",
+        "description": "Who leaves, **monthly**.",
+        "limitations": "Not for B2B.",
+        "owners": ["alice", "bob"],
+        "task": "regression",
+        "metrics": [{"key": "auc", "value": 0.5, "note": "on May"}, {"key": "gone", "value": 1}],
+    }
+    draft = await service.card_draft(version.name, version.version)
+    assert (draft.catalog_name, draft.description, draft.limitations) == (
+        "churn",
+        "Who leaves, **monthly**.",
+        "Not for B2B.",
+    )
+    assert draft.owners == ["alice", "bob"]
+    assert [(m.key, m.value, m.note) for m in draft.metrics] == [("auc", 0.91, "on May")]
+    assert draft.task == (lineage.model.flavour.task or "regression")
 
 
 async def test_publishing_reads_as_the_author_and_writes_as_the_platform(

@@ -3,7 +3,8 @@ platform."""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from jupyterlab_mlplat.core.kernel.paging import Page
 
@@ -85,6 +86,10 @@ class Publications(Protocol):
     lineage's link after the version)."""
 
     async def of_version(self, name: str, version: str) -> list[PublicationLink]: ...
+
+    async def latest_card(self, name: str) -> Mapping[str, Any] | None:
+        """The card of the person's newest publication of a version of ``name``: a new
+        version's card starts from it. None when there is none."""
 
 
 @runtime_checkable

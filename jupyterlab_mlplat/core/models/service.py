@@ -21,10 +21,10 @@ from jupyterlab_mlplat.core.kernel.errors import (
     PlatformError,
     Unavailable,
 )
-from jupyterlab_mlplat.core.kernel.naming import model_name
+from jupyterlab_mlplat.core.kernel.naming import DNS_LABEL_MAX, model_name
 from jupyterlab_mlplat.core.kernel.paging import Page
 
-from .card import MAX_METRICS, CardMetric, ModelCard
+from .card import MAX_METRICS, CardMetric, ModelCard, validate_card
 from .errors import (
     CatalogReadOnly,
     LoggedModelNotFound,
@@ -283,18 +283,61 @@ class ModelService:
             deployments=tuple(d for d in deployments if (d.model_name, d.version) in served),
         )
 
+    async def _earlier_card(self, name: str) -> ModelCard | None:
+        if self.publications is None:
+            return None
+        try:
+            earlier = await self.publications.latest_card(name)
+            return None if earlier is None else validate_card(earlier)
+        except (Unavailable, InvalidInput):  # the platform away, or a card of older rules
+            return None
+
     async def card_draft(self, name: str, version: str) -> ModelCard:
         """A new card for a version, filled in from what MLflow knows: framework and task from
-        its flavour, the run's metrics with their values, the person as owner."""
-        lineage = await self.lineage(name, version)
-        metrics = lineage.run.metrics if lineage.run else {}
+        its flavour, the run's metrics with their values. The rest comes from the card of the
+        person's latest publication of the model, when there is one: a new version of a model
+        is mostly described as the last one was. Otherwise the person is the owner and the
+        model's name, as a catalog name, is suggested."""
+        lineage, earlier = await asyncio.gather(
+            self.lineage(name, version), self._earlier_card(name)
+        )
+        values = lineage.run.metrics if lineage.run else {}
         flavour = lineage.model.flavour if lineage.model else None
+        framework = flavour.framework if flavour else ""
+        task = flavour.task if flavour else ""
+        # the metrics the author picked last time, with this run's values and their notes;
+        # every metric of the run when none of those was logged again
+        notes = {m.key: m.note for m in earlier.metrics} if earlier else {}
+        picked = {k: v for k, v in values.items() if k in notes} or values
+        metrics = [
+            CardMetric(key=k, value=v, note=notes.get(k, ""))
+            for k, v in sorted(picked.items())[:MAX_METRICS]
+        ]
+        if earlier is not None:
+            return earlier.model_copy(
+                update={
+                    "framework": framework or earlier.framework,
+                    "task": task or earlier.task,
+                    "metrics": metrics,
+                }
+            )
         return ModelCard(
-            framework=flavour.framework if flavour else "",
-            task=flavour.task if flavour else "",
-            metrics=[CardMetric(key=k, value=v) for k, v in sorted(metrics.items())[:MAX_METRICS]],
+            catalog_name=_suggested_catalog_name(name),
+            framework=framework,
+            task=task,
+            metrics=metrics,
             owners=[self.user],
         )
+
+
+def _suggested_catalog_name(name: str) -> str:
+    """``iris-classifier`` for ``Iris_Classifier``: the registered model's name as a catalog
+    name, or nothing when it does not make one."""
+    label = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:DNS_LABEL_MAX].strip("-")
+    try:
+        return validate_card({"catalog_name": label}).catalog_name
+    except InvalidInput:
+        return ""
 
 
 def _model_row(

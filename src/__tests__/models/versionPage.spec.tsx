@@ -253,6 +253,18 @@ describe('the version page', () => {
       expect(link.getAttribute('href') ?? '').not.toMatch(/javascript:/i);
     }
     expect((window as any).pwned).toBe(false);
+
+    // titled by the catalog name once there is one, as model_card.md will be
+    // (JupyterLab's renderer adds a ¶ anchor to a heading)
+    expect(preview.querySelector('h1')?.textContent).toMatch(/^churn¶?$/);
+    fireEvent.change(screen.getByLabelText('Name in the catalog'), {
+      target: { value: 'churn-public' }
+    });
+    await waitFor(() =>
+      expect(preview.querySelector('h1')?.textContent).toMatch(
+        /^churn-public¶?$/
+      )
+    );
   });
 
   it('shows a refused field beside its input', async () => {

@@ -1217,7 +1217,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A new model card for a version, filled in from MLflow: framework and task from its flavour, the run's metrics with their values, the person as owner. */
+        /** A new model card for a version, filled in from MLflow: framework and task from its flavour, the run's metrics with their values. The rest is the card of the person's latest publication of the model; without one, the person as owner and the model's name as the catalog name. */
         get: operations["getCardDraft"];
         put?: never;
         post?: never;
