@@ -219,6 +219,18 @@ def test_alice_deploys_a_published_version_to_production_and_tries_it(
     chain.scroll_into_view_if_needed()
     screenshot("production-lineage-en")
 
+    # And the card of her next version starts from the one rita approved
+    table.get_by_role("button", name=f"v{released.unpublished}").click()
+    view = page.locator(".jp-mlplat-version-view").filter(
+        has_text=f"{released.model}, version {released.unpublished}"
+    )
+    view.get_by_role("button", name="Write a model card").click()
+    form = view.get_by_role("form", name="Model card")
+    expect(form.get_by_label("Name in the catalog")).to_have_value(released.catalog, timeout=30_000)
+    expect(form.get_by_label("Overview and intended use")).to_have_value(CARD["description"])
+    expect(form.get_by_label("License")).to_have_value(CARD["license"])
+    screenshot("production-next-card-en")
+
 
 def test_production_refuses_what_it_may_not_serve_in_russian(
     page: Page,
