@@ -6,6 +6,7 @@ import { ISignal } from '@lumino/signaling';
 import type { ReasonLabels } from './shell/errors';
 import type { IStateful } from './shell/hooks';
 import type { PlatformModel } from './shell/model';
+import type { IPageTracker } from './shell/pages';
 import type { IIdentity, IPlatformNotification } from './shell/types';
 
 export type { ReasonLabel, ReasonLabels } from './shell/errors';
@@ -15,6 +16,7 @@ export type {
   IPlatformNotification
 } from './shell/types';
 export type { IStateful } from './shell/hooks';
+export type { IPageTracker } from './shell/pages';
 export type {
   IHealth,
   IHealthCheck,
@@ -70,6 +72,13 @@ export interface IMLPlatformSidebar {
 
   /** The translation domain of every string of the sidebar. */
   readonly translationDomain: string;
+
+  /**
+   * Follow a feature's main-area pages of one kind, so they are open again
+   * after a reload: `command` reopens one from the arguments it is tracked
+   * with. Call it once per kind, while the plugin activates.
+   */
+  pages(namespace: string, command: string): IPageTracker;
 }
 
 export namespace IMLPlatformSidebar {

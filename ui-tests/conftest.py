@@ -126,12 +126,13 @@ def panel_of() -> Callable[[Page], Locator]:
 
 
 @pytest.fixture
-def set_language(workbench: Workbench) -> Callable[[Page, str, str], Locator]:
+def set_language(workbench: Workbench) -> Callable[..., Locator]:
     """Switch a person's JupyterLab to a language (``ru_RU``, ``en``) as Settings → Language
-    does, through the setting it writes, and reload the page with the panel open. A test that
-    switches puts ``en`` back when done: the setting outlives the page."""
+    does, through the setting it writes, and reload the page with the panel open: from a fresh
+    layout, or with ``keep_layout`` as JupyterLab's own switch reloads, keeping what was open.
+    A test that switches puts ``en`` back when done: the setting outlives the page."""
 
-    def set_(page: Page, user: str, locale: str) -> Locator:
+    def set_(page: Page, user: str, locale: str, *, keep_layout: bool = False) -> Locator:
         said = page.evaluate(
             """async ([url, locale]) => {
                 const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
@@ -152,7 +153,11 @@ def set_language(workbench: Workbench) -> Callable[[Page, str, str], Locator]:
             ],
         )
         assert said == 204, f"the language setting was refused ({said})"
-        page.goto(f"{workbench.url}/user/{user}/lab?reset")
+        if keep_layout:
+            # as JupyterLab's switch does, without a ``?reset`` the page may still carry
+            page.goto(f"{workbench.url}/user/{user}/lab")
+        else:
+            page.goto(f"{workbench.url}/user/{user}/lab?reset")
         return show_panel(page)
 
     return set_

@@ -6,6 +6,7 @@ import * as React from 'react';
 
 import { useModelState } from '../shell/hooks';
 import { mlplatIcon } from '../shell/icons';
+import { IPageTracker } from '../shell/pages';
 import { IIdentity } from '../shell/types';
 import { CatalogModel } from './model';
 import { ModelPage } from './modelPage';
@@ -89,6 +90,8 @@ export function followCatalogPage(
       add(widget: MainAreaWidget, area: 'main'): void;
       activateById(id: string): void;
     };
+    /** Follow the page, so a reload opens the model shown then. */
+    pages?: IPageTracker | null;
   }
 ): void {
   const { model, shell, trans } = options;
@@ -101,6 +104,7 @@ export function followCatalogPage(
       widget?.dispose();
       return;
     }
+    const fresh = !widget;
     if (!widget) {
       widget = createCatalogPage(options);
       widget.disposed.connect(() => {
@@ -109,11 +113,15 @@ export function followCatalogPage(
           void model.backToSearch();
         }
       });
-      shell.add(widget, 'main');
     }
     widget.title.label = trans.__('Catalog: %1', page.name);
     if (page.name !== shown) {
       shown = page.name;
+      // named before the shell saves the layout with it
+      options.pages?.track(widget, { name: page.name });
+      if (fresh) {
+        shell.add(widget, 'main');
+      }
       shell.activateById(widget.id);
     }
   });

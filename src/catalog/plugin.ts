@@ -9,6 +9,7 @@ import * as React from 'react';
 
 import { IMLPlatformSidebar } from '../tokens';
 import { CatalogClient } from './api';
+import { CommandIDs } from './commandIds';
 import { reasonLabels } from './labels';
 import { CatalogModel } from './model';
 import { followCatalogPage } from './pageWidget';
@@ -59,9 +60,31 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     const model = new CatalogModel({
       api: new CatalogClient(app.serviceManager.serverSettings)
     });
+    const trans = translator.load(sidebar.translationDomain);
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(catalogTab(model));
-    tab.disposed.connect(() => labels.dispose());
+    const command = app.commands.addCommand(CommandIDs.openModel, {
+      label: trans.__('Open Catalog Model'),
+      caption: trans.__('Open the catalog page of a published model'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            name: {
+              type: 'string',
+              description: trans.__('The name of the model in the catalog')
+            }
+          },
+          required: ['name']
+        }
+      },
+      isEnabled: args => typeof args['name'] === 'string',
+      execute: args => model.openModel(args['name'] as string)
+    });
+    tab.disposed.connect(() => {
+      labels.dispose();
+      command.dispose();
+    });
     followCatalogPage({
       model,
       whoAmI: () => sidebar.whoAmI(),
@@ -78,8 +101,9 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       canOpenDeployment: () => app.commands.hasCommand(OPEN_DEPLOYMENT_COMMAND),
       openDeployment: name =>
         void app.commands.execute(OPEN_DEPLOYMENT_COMMAND, { name }),
-      trans: translator.load(sidebar.translationDomain),
-      shell: app.shell
+      trans,
+      shell: app.shell,
+      pages: sidebar.pages('mlplat-catalog-page', CommandIDs.openModel)
     });
   }
 };

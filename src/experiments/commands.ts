@@ -17,6 +17,7 @@ import { CommandIDs } from './commandIds';
 import { mlplatIcon } from '../shell/icons';
 import { compareKey, createComparePage } from './compare';
 import { errorText } from '../shell/errors';
+import { IPageTracker } from '../shell/pages';
 import { ExperimentsModel } from './model';
 import { createRunPage } from './runPage';
 import {
@@ -40,6 +41,8 @@ export interface IExperimentCommandsOptions {
    * user cancels. Defaults to a JupyterLab input dialog; tests answer it.
    */
   askExperimentName?: (defaultName: string) => Promise<string | null>;
+  /** Follow the run and compare pages, so a reload opens them again. */
+  pages?: { runs: IPageTracker; compare: IPageTracker } | null;
 }
 
 /**
@@ -249,8 +252,11 @@ export function addExperimentCommands(
       execute: args => {
         const runId = args['runId'] as string;
         const name = typeof args['name'] === 'string' ? args['name'] : '';
-        return openOnce(runPages, runId, () =>
-          createRunPage({ api, runId, name, commands, trans })
+        return openOnce(
+          runPages,
+          runId,
+          () => createRunPage({ api, runId, name, commands, trans }),
+          widget => options.pages?.runs.track(widget, { runId, name })
         );
       }
     })
@@ -298,8 +304,11 @@ export function addExperimentCommands(
         ) {
           return null;
         }
-        return openOnce(comparePages, compareKey(runIds), () =>
-          createComparePage({ api, runIds, commands, trans })
+        return openOnce(
+          comparePages,
+          compareKey(runIds),
+          () => createComparePage({ api, runIds, commands, trans }),
+          widget => options.pages?.compare.track(widget, { runIds })
         );
       }
     })
@@ -309,7 +318,8 @@ export function addExperimentCommands(
   function openOnce(
     pages: Map<string, MainAreaWidget>,
     key: string,
-    create: () => MainAreaWidget
+    create: () => MainAreaWidget,
+    follow: (widget: MainAreaWidget) => void
   ): MainAreaWidget {
     const open = pages.get(key);
     if (open && !open.isDisposed) {
@@ -323,6 +333,7 @@ export function addExperimentCommands(
         pages.delete(key);
       }
     });
+    follow(widget); // named before the shell saves the layout with it
     shell.add(widget, 'main');
     shell.activateById(widget.id);
     return widget;

@@ -65,7 +65,11 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       tracker: notebooks,
       trans,
       // The sidebar already knows who is signed in; ask only if it does not.
-      userName: async () => (await sidebar.whoAmI()).name
+      userName: async () => (await sidebar.whoAmI()).name,
+      pages: {
+        runs: sidebar.pages('mlplat-run-pages', CommandIDs.openRun),
+        compare: sidebar.pages('mlplat-compare-pages', CommandIDs.compareRuns)
+      }
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(experimentsTab(model, app.commands));

@@ -11,6 +11,7 @@ import {
 import { Signal } from '@lumino/signaling';
 
 import { errorText } from '../shell/errors';
+import { IPageTracker } from '../shell/pages';
 import { IPlatformNotification } from '../shell/types';
 import { INotificationFeed } from '../tokens';
 import { mlplatIcon } from '../shell/icons';
@@ -29,6 +30,8 @@ export interface IModelCommandsOptions {
   notifications?: INotificationFeed | null;
   /** Answers the register dialog (tests). */
   ask?: IRegisterOptions['ask'];
+  /** Follow the version pages, so a reload opens them again. */
+  pages?: IPageTracker | null;
 }
 
 /**
@@ -61,6 +64,7 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
         pages.delete(id);
         outdated.delete(id);
       });
+      options.pages?.track(page, { name, version }); // before the layout has it
       shell.add(page, 'main');
     }
     shell.activateById(page.id);
@@ -90,9 +94,8 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
       icon: args => (args['isPalette'] ? undefined : mlplatIcon),
       isEnabled: args =>
         typeof args['name'] === 'string' && typeof args['version'] === 'string',
-      execute: args => {
-        openVersion(args['name'] as string, args['version'] as string);
-      }
+      execute: args =>
+        openVersion(args['name'] as string, args['version'] as string)
     })
   );
 

@@ -9,6 +9,7 @@ import * as React from 'react';
 
 import { IMLPlatformSidebar, INotificationFeed } from '../tokens';
 import { ModelsClient } from './api';
+import { CommandIDs } from './commandIds';
 import { addModelCommands } from './commands';
 import { reasonLabels } from './labels';
 import { ModelsModel } from './model';
@@ -60,7 +61,8 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       model,
       rendermime,
       trans,
-      notifications: sidebar.notifications
+      notifications: sidebar.notifications,
+      pages: sidebar.pages('mlplat-version-pages', CommandIDs.openVersion)
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(

@@ -9,6 +9,7 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { CommandIDs } from '../shell/commands';
+import { IPageTracker } from '../shell/pages';
 import { IMLPlatformSidebar, INotificationFeed } from '../tokens';
 import { ReviewsClient } from './api';
 import { reasonLabels } from './labels';
@@ -70,6 +71,8 @@ export function followReviewPage(
     shell: JupyterFrontEnd.IShell;
     trans: TranslationBundle;
     me: () => string;
+    /** Follow the page, so a reload opens the publication shown then. */
+    pages?: IPageTracker | null;
   }
 ): void {
   const { model, commands, shell, trans } = options;
@@ -82,6 +85,7 @@ export function followReviewPage(
       widget?.dispose();
       return;
     }
+    let fresh = false;
     if (!widget) {
       widget = createReviewPage({
         model,
@@ -96,11 +100,17 @@ export function followReviewPage(
         widget = null;
         model.close();
       });
-      shell.add(widget, 'main');
+      fresh = true;
     }
     widget.title.label = reviewTitle(page, trans);
     if (page.id !== shown) {
       shown = page.id;
+      // reopened as a submission is, for the reviewer that had it open;
+      // named before the shell saves the layout with it
+      options.pages?.track(widget, { id: page.id, kind: 'submitted' });
+      if (fresh) {
+        shell.add(widget, 'main');
+      }
       shell.activateById(widget.id);
     }
   });
@@ -143,7 +153,8 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
       commands: app.commands,
       shell: app.shell,
       trans,
-      me: () => model.state.me ?? ''
+      me: () => model.state.me ?? '',
+      pages: sidebar.pages('mlplat-review-page', CommandIDs.openPublication)
     });
 
     // Only reviewers have a queue to count.
@@ -212,6 +223,7 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         if (reviewer && Number.isInteger(id)) {
+          model.setMe(identity.name); // the page is drawn for who reads it
           sidebar.showTab('reviews');
           await model.open(id);
           return;

@@ -19,6 +19,7 @@ import {
   NotificationFeed,
   notificationTarget
 } from './notifications';
+import { trackPages } from './pages';
 import { PlatformPanel } from './panel';
 import { TabRegistry } from './registry';
 import { IIdentity } from './types';
@@ -117,6 +118,7 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
       platform: model,
       notifications: feed,
       translationDomain: TRANSLATION_DOMAIN,
+      pages: (namespace, command) => trackPages(restorer, namespace, command),
       whoAmI: async (): Promise<IIdentity> =>
         model.state.kind === 'ready'
           ? model.state.identity

@@ -48,4 +48,31 @@ describe('followCatalogPage', () => {
     expect(main[1].isDisposed).toBe(true);
     model.dispose();
   });
+
+  it('hands the page to the restorer with the model it shows now', async () => {
+    const model = new CatalogModel({
+      api: new ScriptedCatalog(),
+      searchDelay: 5
+    });
+    const { main, shell } = fakeShell();
+    const tracked: { widget: unknown; args: unknown }[] = [];
+    followCatalogPage({
+      model,
+      whoAmI: async () => identity(),
+      rendermime: null,
+      insertCode: () => true,
+      trans: english,
+      shell,
+      pages: { track: (widget, args) => tracked.push({ widget, args }) }
+    });
+    await model.openModel('churn');
+    await model.openModel('water-leaks');
+    // one page, followed again when it comes to show another model
+    expect(main).toHaveLength(1);
+    expect(tracked).toEqual([
+      { widget: main[0], args: { name: 'churn' } },
+      { widget: main[0], args: { name: 'water-leaks' } }
+    ]);
+    model.dispose();
+  });
 });

@@ -64,6 +64,12 @@ function setup(options: { notebook?: NotebookPanel | null } = {}) {
   };
   const asked: string[] = [];
   let answer: string | null = null;
+  // the pages handed to the restorer, and with what to reopen them
+  const tracked: { kind: string; widget: unknown; args: unknown }[] = [];
+  const recorder = (kind: string) => ({
+    track: (widget: unknown, args: unknown) =>
+      tracked.push({ kind, widget, args })
+  });
   const disposable: IDisposable = addExperimentCommands({
     commands,
     shell: shell as unknown as JupyterFrontEnd.IShell,
@@ -74,9 +80,11 @@ function setup(options: { notebook?: NotebookPanel | null } = {}) {
     askExperimentName: async name => {
       asked.push(name);
       return answer === null ? name : answer;
-    }
+    },
+    pages: { runs: recorder('runs'), compare: recorder('compare') }
   });
   return {
+    tracked,
     commands,
     api,
     model,
@@ -289,6 +297,15 @@ describe('mlplat:open-run and mlplat:compare-runs', () => {
     (first as Widget).dispose();
     await env.commands.execute(CommandIDs.openRun, { runId: 'r1' });
     expect(env.added).toHaveLength(2);
+    // each page opened is handed to the restorer once, with its arguments
+    expect(env.tracked).toEqual([
+      {
+        kind: 'runs',
+        widget: first,
+        args: { runId: 'r1', name: 'brave-owl-1' }
+      },
+      { kind: 'runs', widget: env.added[1], args: { runId: 'r1', name: '' } }
+    ]);
     env.dispose();
   });
 
@@ -313,6 +330,10 @@ describe('mlplat:open-run and mlplat:compare-runs', () => {
     // The same runs in another order reuse the page
     await env.commands.execute(CommandIDs.compareRuns, { runIds: ['y', 'x'] });
     expect(env.added).toHaveLength(1);
+    // a reload compares the same runs: the selection is gone by then
+    expect(env.tracked).toEqual([
+      { kind: 'compare', widget: page, args: { runIds: ['x', 'y'] } }
+    ]);
     env.dispose();
   });
 });

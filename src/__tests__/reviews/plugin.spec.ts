@@ -16,7 +16,13 @@ import { labRendermime } from '../shell/rendermime';
 function fakeSidebar(roles: string[]) {
   const shown: string[] = [];
   const tabs: IMLPlatformSidebar.ITab[] = [];
+  // the pages the plugin asks to have reopened after a reload
+  const tracked: { namespace: string; command: string; args: unknown }[] = [];
   const sidebar = {
+    pages: (namespace: string, command: string) => ({
+      track: (_: unknown, args: unknown) =>
+        tracked.push({ namespace, command, args })
+    }),
     addTab: (tab: IMLPlatformSidebar.ITab) => {
       tabs.push(tab);
       return new ObservableDisposableDelegate(() => tab.model?.dispose());
@@ -32,7 +38,7 @@ function fakeSidebar(roles: string[]) {
       refresh: async () => undefined
     }
   } as unknown as IMLPlatformSidebar;
-  return { sidebar, shown, tabs };
+  return { sidebar, shown, tabs, tracked };
 }
 
 function activate(roles: string[]) {
@@ -93,7 +99,7 @@ describe('reviewsPlugin', () => {
   });
 
   it('shows an open publication in the main area, and closing one closes the other', async () => {
-    const { commands, main, activated, tabs } = activate(['reviewer']);
+    const { commands, main, activated, tabs, tracked } = activate(['reviewer']);
     const model = tabs[0].model as unknown as {
       state: { page: { id: number } | null };
       close(): void;
@@ -111,6 +117,14 @@ describe('reviewsPlugin', () => {
     });
     expect(main).toHaveLength(1);
     expect(activated).toEqual([main[0].id, main[0].id]);
+    // a reload reopens the publication shown last, as the reviewer had it
+    expect(tracked).toEqual(
+      [7, 8].map(id => ({
+        namespace: 'mlplat-review-page',
+        command: CommandIDs.openPublication,
+        args: { id, kind: 'submitted' }
+      }))
+    );
     // closing the page closes the publication ...
     main[0].dispose();
     expect(model.state.page).toBeNull();
