@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { BarChartConfig, IChartTheme, ISeries } from '../shell/charts';
-import { dayTime, daysOf, formatShare } from './format';
+import { BarChartConfig, IChartTheme, ISeries, IXAxis } from '../shell/charts';
+import { DAY_MS, dayTime, daysOf, formatShare, formatShortDay } from './format';
 import { IUsageDay, IUsageReport, IUsageRow } from './types';
 
 /*
@@ -135,4 +135,21 @@ export function usageIsEmpty(report: IUsageReport): boolean {
     report.rows.every(row => row.server_hours === 0) &&
     report.days.every(day => day.server_hours === 0)
   );
+}
+
+/**
+ * The x axis of the charts by day: the range asked for, a tick per whole
+ * day at most (a wide chart put ticks at noon and named a day twice).
+ */
+export function dayAxis(
+  report: Pick<IUsageReport, 'from' | 'to'>,
+  trans: TranslationBundle
+): IXAxis {
+  return {
+    title: trans.__('Day (UTC)'),
+    tick: value => formatShortDay(value),
+    min: dayTime(report.from),
+    max: dayTime(report.to),
+    step: DAY_MS
+  };
 }

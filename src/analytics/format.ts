@@ -48,6 +48,9 @@ export function formatShare(value: number | null, locale = uiLocale()): string {
       }).format(value);
 }
 
+/** A day, in the milliseconds `dayTime` counts in. */
+export const DAY_MS = 86_400_000;
+
 /** The instant a `YYYY-MM-DD` day starts in UTC, in ms (the charts' x). */
 export function dayTime(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
@@ -107,7 +110,7 @@ export function formatPeriod(
 export function daysOf(from: string, to: string): string[] {
   const days: string[] = [];
   const end = dayTime(to);
-  for (let at = dayTime(from); at <= end; at += 86_400_000) {
+  for (let at = dayTime(from); at <= end; at += DAY_MS) {
     days.push(new Date(at).toISOString().slice(0, 10));
     if (days.length > 400) {
       break; // a year at most is asked; never loop on a bad answer

@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, downloadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { ChartFigure, chartTheme, IXAxis, MetricChart } from '../shell/charts';
+import { ChartFigure, chartTheme, MetricChart } from '../shell/charts';
 import { DayField } from '../shell/dayField';
 import { LabelledField, LabelledSelect } from '../shell/fields';
 import { useModelState } from '../shell/hooks';
@@ -12,19 +12,18 @@ import { LoadStatus } from '../shell/status';
 import { IIdentity } from '../shell/types';
 import {
   dailySeries,
+  dayAxis,
   efficiencyChartConfig,
   efficiencyChartHeight,
   efficiencyRows,
   usageIsEmpty
 } from './charts';
 import {
-  dayTime,
   formatCount,
   formatDay,
   formatHours,
   formatPeriod,
   formatShare,
-  formatShortDay,
   NONE
 } from './format';
 import {
@@ -306,15 +305,7 @@ function UsageFigures(props: {
     () => dailySeries(report, trans),
     [report, trans]
   );
-  const xAxis = React.useMemo<IXAxis>(
-    () => ({
-      title: trans.__('Day (UTC)'),
-      tick: value => formatShortDay(value),
-      min: dayTime(report.from),
-      max: dayTime(report.to)
-    }),
-    [report, trans]
-  );
+  const xAxis = React.useMemo(() => dayAxis(report, trans), [report, trans]);
   const byLabel = usageByLabel(report.by, trans);
   return (
     <>

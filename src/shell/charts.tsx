@@ -66,6 +66,12 @@ export interface IXAxis {
   /** The axis' ends (a range asked for), so a single point does not set the scale. */
   min?: number;
   max?: number;
+  /**
+   * The least distance between two ticks, and what they are multiples of:
+   * a day on an axis of days, so a wide chart does not put a tick at noon
+   * and label one day twice.
+   */
+  step?: number;
 }
 
 export type LineChartConfig = ChartConfiguration<'line', IXYPoint[]>;
@@ -257,6 +263,7 @@ export function lineChartConfig(
             ? {
                 color: theme.text,
                 maxTicksLimit: 6,
+                stepSize: xAxis.step,
                 callback: value => xAxis.tick(Number(value))
               }
             : { color: theme.text, precision: 0 },

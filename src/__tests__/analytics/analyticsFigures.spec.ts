@@ -1,5 +1,6 @@
 import {
   dailySeries,
+  dayAxis,
   efficiencyChartConfig,
   efficiencyRows,
   EFFICIENCY_BARS,
@@ -15,7 +16,7 @@ import {
 } from '../../analytics/format';
 import { reasonLabels } from '../../analytics/labels';
 import { PlatformRequestError } from '../../api/request';
-import { chartTheme } from '../../shell/charts';
+import { chartTheme, lineChartConfig } from '../../shell/charts';
 import { describeError, ReasonRegistry } from '../../shell/errors';
 import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
@@ -114,6 +115,30 @@ describe('the usage charts', () => {
       { step: day('2026-11-03'), value: 12.5 }
     ]);
     expect(lines[2].points.map(p => p.value)).toEqual([0, 0, 3.5]);
+  });
+
+  it('puts the ticks of the days axis on whole days, the range at its ends', () => {
+    const axis = dayAxis({ from: '2026-11-01', to: '2026-11-30' }, english);
+    const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+    expect([axis.min, axis.max]).toEqual([
+      day('2026-11-01'),
+      day('2026-11-30')
+    ]);
+    const config = lineChartConfig(
+      dailySeries(usageReport(), english),
+      chartTheme(document.body),
+      english,
+      axis
+    );
+    const x = config.options?.scales?.x as {
+      ticks: { stepSize?: number; callback: (value: number) => string };
+    };
+    // a tick is a multiple of a day (Chart.js spaces them by multiples of the
+    // step), so no day is named twice however wide the chart is drawn
+    expect(x.ticks.stepSize).toBe(24 * 60 * 60 * 1000);
+    expect(x.ticks.callback(day('2026-11-03'))).toBe(
+      x.ticks.callback(day('2026-11-03') + 3_600_000)
+    );
   });
 
   it('tells a platform without samples from one with', () => {
