@@ -7,6 +7,7 @@ import type { ReasonLabels } from './shell/errors';
 import type { IStateful } from './shell/hooks';
 import type { PlatformModel } from './shell/model';
 import type { IPageTracker } from './shell/pages';
+import type { PageVisibility } from './shell/tabModel';
 import type { IIdentity, IPlatformNotification } from './shell/types';
 
 export type { ReasonLabel, ReasonLabels } from './shell/errors';
@@ -17,6 +18,7 @@ export type {
 } from './shell/types';
 export type { IStateful } from './shell/hooks';
 export type { IPageTracker } from './shell/pages';
+export type { PageVisibility } from './shell/tabModel';
 export type {
   IHealth,
   IHealthCheck,
@@ -96,6 +98,12 @@ export namespace IMLPlatformSidebar {
    */
   export interface ITabModel extends IDisposable {
     panelVisible?: boolean;
+    /**
+     * When it has `pageVisibility`, the shell sets it while the tab is open
+     * in the main area: `'shown'` or `'hidden'` there, `'none'` when it is
+     * in the sidebar only.
+     */
+    pageVisibility?: PageVisibility;
   }
 
   /** A tab's count, as a stateful number with the words it stands for. */
@@ -116,6 +124,11 @@ export namespace IMLPlatformSidebar {
     label: string | ((trans: TranslationBundle) => string);
     /** Only users holding this role (e.g. `admin`) see the tab. */
     role?: string;
+    /**
+     * Reads better wider than the sidebar (tables, charts, a console): the
+     * sidebar offers to open it in the main area.
+     */
+    wide?: boolean;
     /**
      * A count drawn beside the label (the publications waiting for a
      * review, say), hidden while it is 0. Read whenever it changes, so a

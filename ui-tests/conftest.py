@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -129,10 +130,11 @@ def panel_of() -> Callable[[Page], Locator]:
 def set_language(workbench: Workbench) -> Callable[..., Locator]:
     """Switch a person's JupyterLab to a language (``ru_RU``, ``en``) as Settings → Language
     does, through the setting it writes, and reload the page with the panel open: from a fresh
-    layout, or with ``keep_layout`` as JupyterLab's own switch reloads, keeping what was open.
-    A test that switches puts ``en`` back when done: the setting outlives the page."""
+    layout, or, with ``keep_layout`` naming a page that is open (its tracker's namespace), as
+    JupyterLab's own switch reloads, keeping what was open. A test that switches puts ``en``
+    back when done: the setting outlives the page."""
 
-    def set_(page: Page, user: str, locale: str, *, keep_layout: bool = False) -> Locator:
+    def set_(page: Page, user: str, locale: str, *, keep_layout: str = "") -> Locator:
         said = page.evaluate(
             """async ([url, locale]) => {
                 const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
@@ -154,10 +156,32 @@ def set_language(workbench: Workbench) -> Callable[..., Locator]:
         )
         assert said == 204, f"the language setting was refused ({said})"
         if keep_layout:
-            # as JupyterLab's switch does, without a ``?reset`` the page may still carry
+            # JupyterLab keeps what is open in the workspace a moment after it changes; a
+            # reload before that loses any tab, a notebook's too
+            workspace = f"{workbench.url}/user/{user}/lab/api/workspaces/default"
+            deadline = time.monotonic() + 30
+            while f"{keep_layout}:" not in _kept_layout(page, workspace):
+                assert time.monotonic() < deadline, _kept_layout(page, workspace)
+                page.wait_for_timeout(250)
             page.goto(f"{workbench.url}/user/{user}/lab")
         else:
             page.goto(f"{workbench.url}/user/{user}/lab?reset")
         return show_panel(page)
 
     return set_
+
+
+def _kept_layout(page: Page, url: str) -> str:
+    """What the workspace holds of the lab's layout, as the lab itself reads it."""
+    return str(
+        page.evaluate(
+            """async url => {
+                const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
+                const answer = await fetch(url, {
+                    headers: {'X-XSRFToken': decodeURIComponent(xsrf)}
+                });
+                return JSON.stringify(((await answer.json()).data || {})['layout-restorer:data']);
+            }""",
+            url,
+        )
+    )

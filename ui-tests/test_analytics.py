@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 
 Shot = Callable[[str], Path]
 OpenPanel = Callable[[str], Locator]
-SetLanguage = Callable[[Page, str, str], Locator]
+SetLanguage = Callable[..., Locator]
 
 #: three days no other test writes into (the admin console's audit seeds are Oct 1-4)
 FIRST, LAST = date(2026, 10, 12), date(2026, 10, 14)
@@ -239,6 +239,53 @@ def test_adam_sees_every_team_and_downloads_the_usage(
         tab.get_by_text("Nothing was tracked, registered, published or deployed in this range.")
     ).to_be_visible()
     _shoot(screenshot, "analytics-empty-en")
+
+
+def test_adam_reads_the_analytics_in_the_main_area_in_both_languages(
+    page: Page, open_panel: OpenPanel, set_language: SetLanguage, screenshot: Shot, seeded: None
+) -> None:
+    panel = open_panel("adam")
+    tab = _analytics(panel, "Analytics")
+    tab.get_by_role("button", name="Open in the main area").click()
+    # the tab is drawn in the main area, and the sidebar says where it went
+    wide = page.locator("#jp-main-dock-panel #jp-mlplat-tab-page-analytics")
+    expect(wide.get_by_text("Every team: you are an administrator.")).to_be_visible()
+    expect(tab.get_by_text("Analytics is open in the main area.")).to_be_visible()
+    _range(wide, _en(FIRST), _en(LAST), ("From", "To"))
+    table = wide.get_by_role("table", name="Usage per Team")
+    expect(table.locator("tbody tr")).to_have_count(2, timeout=30_000)
+    teams = wide.get_by_role("table", name="Team figures")
+    expect(teams.locator("tbody tr")).to_have_count(1)
+    # every column is on screen: in the sidebar the tables ran past its edge
+    for part in (table, teams):
+        shown, room = part.bounding_box(), wide.bounding_box()
+        assert shown and room and shown["x"] + shown["width"] <= room["x"] + room["width"], (
+            shown,
+            room,
+        )
+    expect(wide.locator("figure[aria-busy='false']")).to_have_count(2, timeout=30_000)
+    screenshot("analytics-main-area-en")
+
+    # a language switch reloads the lab: the page is there again, in Russian
+    try:
+        panel = set_language(page, "adam", "ru_RU", keep_layout="mlplat-tab-pages")
+        expect(wide.get_by_text(EVERY_TEAM_RU)).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("tab", name="Аналитика", exact=True).last).to_be_visible()
+        _range(wide, _ru(FIRST), _ru(LAST), (FROM_RU, TO_RU))
+        expect(
+            wide.get_by_role("table", name="Использование, группировка: Команда").locator(
+                "tbody tr"
+            )
+        ).to_have_count(2, timeout=30_000)
+        expect(wide.locator("figure[aria-busy='false']")).to_have_count(2, timeout=30_000)
+        screenshot("analytics-main-area-ru")
+        # and it goes back to the sidebar when asked
+        sidebar = _analytics(panel, "Аналитика")
+        sidebar.get_by_role("button", name="Вернуть в боковую панель").click()
+        expect(wide).to_have_count(0)
+        expect(sidebar.get_by_text(EVERY_TEAM_RU)).to_be_visible()
+    finally:
+        set_language(page, "adam", "en")
 
 
 def test_alice_in_russian_sees_her_own_and_her_teams(

@@ -6,7 +6,6 @@ script, javascript: link and event attributes do nothing once drawn."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -246,26 +245,9 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     screenshot("rita-catalog-champion-moved")
 
 
-def _kept_layout(page: Page, url: str) -> str:
-    """What the workspace holds of the lab's layout, as the lab itself reads it."""
-    return str(
-        page.evaluate(
-            """async url => {
-                const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
-                const answer = await fetch(url, {
-                    headers: {'X-XSRFToken': decodeURIComponent(xsrf)}
-                });
-                return JSON.stringify(((await answer.json()).data || {})['layout-restorer:data']);
-            }""",
-            url,
-        )
-    )
-
-
 def test_an_open_catalog_page_comes_back_after_the_language_switch_reloads_the_lab(
     page: Page,
     published: Published,
-    workbench: Any,
     open_panel: Callable[[str], Locator],
     set_language: Callable[..., Locator],
     screenshot: Callable[[str], Path],
@@ -276,15 +258,8 @@ def test_an_open_catalog_page_comes_back_after_the_language_switch_reloads_the_l
     tab.get_by_role("button", name=published.curated).click()
     english = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     expect(english).to_be_visible(timeout=30_000)
-    # JupyterLab keeps what is open in the workspace a moment after it changes; a reload before
-    # that loses any tab, a notebook's too
-    workspace = f"{workbench.url}/user/alice/lab/api/workspaces/default"
-    deadline = time.monotonic() + 30
-    while "mlplat-catalog-page:" not in _kept_layout(page, workspace):
-        assert time.monotonic() < deadline, _kept_layout(page, workspace)
-        page.wait_for_timeout(250)
     try:
-        set_language(page, "alice", "ru_RU", keep_layout=True)
+        set_language(page, "alice", "ru_RU", keep_layout="mlplat-catalog-page")
         russian = _page(page).get_by_role("article", name=f"Модель каталога {published.curated}")
         expect(russian).to_be_visible(timeout=60_000)
         expect(page.get_by_role("tab", name=f"Каталог: {published.curated}")).to_be_visible()

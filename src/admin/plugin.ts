@@ -33,6 +33,7 @@ export function adminTab(
   return {
     id: 'admin',
     rank: ADMIN_RANK,
+    wide: true,
     label: trans => trans.__('Admin'),
     role: 'admin',
     model,

@@ -18,6 +18,7 @@ export function analyticsTab(model: AnalyticsModel): IMLPlatformSidebar.ITab {
   return {
     id: 'analytics',
     rank: ANALYTICS_RANK,
+    wide: true,
     label: trans => trans.__('Analytics'),
     model,
     render: ({ trans, identity }) =>

@@ -43,6 +43,7 @@ export function deploymentsTab(
   return {
     id: 'deployments',
     rank: DEPLOYMENTS_RANK,
+    wide: true,
     label: trans => trans.__('Deployments'),
     model,
     render: ({ trans }) =>

@@ -1,5 +1,5 @@
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
@@ -8,9 +8,11 @@ import { HealthLine } from './health';
 import { useModelState } from './hooks';
 import { IdentityHeader } from './identity';
 import { PlatformModel } from './model';
-import { TabRegistry } from './registry';
-import { LoadStatus } from './status';
+import { ITabSpec, TabRegistry } from './registry';
+import { PlatformStatus } from './status';
+import { TabPages } from './tabPages';
 import { PlatformTabs } from './tabs';
+import { IIdentity } from './types';
 
 export { TRANSLATION_DOMAIN } from './domain';
 
@@ -25,6 +27,7 @@ export class PlatformPanel extends ReactWidget {
     super();
     this._model = options.model;
     this._tabs = options.tabs ?? new TabRegistry();
+    this._pages = options.pages ?? null;
     this._trans = options.translator.load(TRANSLATION_DOMAIN);
     this.addClass('jp-mlplat-panel');
     this.node.setAttribute('role', 'region');
@@ -72,7 +75,12 @@ export class PlatformPanel extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <PlatformView model={this._model} tabs={this._tabs} trans={this._trans} />
+      <PlatformView
+        model={this._model}
+        tabs={this._tabs}
+        pages={this._pages}
+        trans={this._trans}
+      />
     );
   }
 
@@ -93,6 +101,7 @@ export class PlatformPanel extends ReactWidget {
   }
 
   private _model: PlatformModel;
+  private _pages: TabPages | null;
   private _tabs: TabRegistry;
   private _trans: TranslationBundle;
   private _visible = false;
@@ -104,13 +113,88 @@ export namespace PlatformPanel {
     translator: ITranslator;
     /** The tabs to show; plugins add them through `IMLPlatformSidebar`. */
     tabs?: TabRegistry;
+    /** The tabs opened in the main area; without it none can be. */
+    pages?: TabPages | null;
   }
 }
 
 export interface IPlatformViewProps {
   model: PlatformModel;
   tabs: TabRegistry;
+  pages?: TabPages | null;
   trans: TranslationBundle;
+}
+
+/** Follow which tabs are open in the main area. */
+function usePages(pages: TabPages | null): void {
+  const [, setCount] = React.useState(0);
+  React.useEffect(() => {
+    if (!pages) {
+      return;
+    }
+    const onChange = () => setCount(count => count + 1);
+    pages.changed.connect(onChange);
+    return () => {
+      pages.changed.disconnect(onChange);
+    };
+  }, [pages]);
+}
+
+/**
+ * A tab's content in the sidebar: the tab itself, with an offer to open it
+ * in the main area when it reads better wide; or, while it is open there, a
+ * word that it is.
+ */
+export function TabPanel(props: {
+  tab: ITabSpec;
+  identity: IIdentity;
+  pages: TabPages | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { tab, identity, pages, trans } = props;
+  if (pages?.isOpen(tab.id)) {
+    return (
+      <div className="jp-mlplat-tab-elsewhere">
+        <p>{trans.__('%1 is open in the main area.', tab.label)}</p>
+        <div className="jp-mlplat-tab-elsewhere-actions">
+          <Button
+            className="jp-mlplat-button"
+            onClick={() => void pages.open(tab.id)}
+          >
+            {trans.__('Show it')}
+          </Button>
+          <Button
+            className="jp-mlplat-button"
+            minimal
+            onClick={() => pages.close(tab.id)}
+          >
+            {trans.__('Back to the sidebar')}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <>
+      {tab.wide && pages && (
+        <div className="jp-mlplat-tab-tools">
+          <button
+            type="button"
+            className="jp-mlplat-link-button"
+            title={trans.__(
+              'Open %1 in the main area, beside the notebooks',
+              tab.label
+            )}
+            onClick={() => void pages.open(tab.id)}
+          >
+            <launchIcon.react tag="span" />
+            {trans.__('Open in the main area')}
+          </button>
+        </div>
+      )}
+      {tab.render({ trans, identity })}
+    </>
+  );
 }
 
 /** Follow the registry's tabs from React. */
@@ -133,9 +217,11 @@ function useTabs(tabs: TabRegistry): TabRegistry['tabs'] {
  */
 export function PlatformView(props: IPlatformViewProps): JSX.Element {
   const { model, tabs, trans } = props;
+  const pages = props.pages ?? null;
   const state = useModelState(model);
-  // Re-render when a plugin adds or removes a tab.
+  // Re-render when a plugin adds or removes a tab, or one opens elsewhere.
   useTabs(tabs);
+  usePages(pages);
   const [selected, setSelected] = React.useState<string | null>(null);
   React.useEffect(() => {
     // A tab the user may not see keeps the selection where it was.
@@ -164,26 +250,20 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
           tabs={tabs.visible(identity.roles, trans)}
           selected={selected}
           onSelect={setSelected}
-          renderPanel={tab => tab.render({ trans, identity })}
+          renderPanel={tab => (
+            <TabPanel
+              tab={tab}
+              identity={identity}
+              pages={pages}
+              trans={trans}
+            />
+          )}
           trans={trans}
         />
       </>
     );
   } else {
-    body = (
-      <LoadStatus
-        state={state}
-        loading={trans.__('Connecting to the platform…')}
-        unavailable={trans.__('Platform unavailable — retrying')}
-        error={status =>
-          status > 0
-            ? trans.__('The platform answered with an error (HTTP %1)', status)
-            : trans.__('Could not read the platform status')
-        }
-        onRetry={() => void model.refresh()}
-        trans={trans}
-      />
-    );
+    body = <PlatformStatus model={model} state={state} trans={trans} />;
   }
 
   return (

@@ -20,6 +20,7 @@ import {
   notificationTarget
 } from './notifications';
 import { trackPages } from './pages';
+import { TabPages } from './tabPages';
 import { PlatformPanel } from './panel';
 import { TabRegistry } from './registry';
 import { IIdentity } from './types';
@@ -54,12 +55,20 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
     const platform = new PlatformClient(app.serviceManager.serverSettings);
     const model = new PlatformModel({ api: platform });
     const tabs = new TabRegistry();
-    const panel = new PlatformPanel({ model, tabs, translator });
+    const pages = new TabPages({
+      tabs,
+      platform: model,
+      shell: app.shell,
+      trans,
+      pages: trackPages(restorer, 'mlplat-tab-pages', CommandIDs.openInMainArea)
+    });
+    const panel = new PlatformPanel({ model, tabs, pages, translator });
     panel.id = 'jp-mlplat-sidebar';
     panel.title.icon = mlplatIcon;
     panel.title.caption = trans.__('ML Platform');
     const feed = new NotificationFeed({ api: platform, auto: false });
     panel.disposed.connect(() => {
+      pages.dispose();
       tabs.dispose();
       model.dispose();
       feed.dispose();
@@ -101,6 +110,28 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
         app.shell.activateById(panel.id);
       }
     });
+    app.commands.addCommand(CommandIDs.openInMainArea, {
+      label: trans.__('Open ML Platform Section in the Main Area'),
+      caption: trans.__(
+        'Open a section of the ML Platform sidebar in the main area, beside the notebooks'
+      ),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            id: {
+              type: 'string',
+              description: trans.__(
+                'The section: admin, analytics, deployments or another tab'
+              )
+            }
+          },
+          required: ['id']
+        }
+      },
+      isEnabled: args => typeof args['id'] === 'string',
+      execute: args => pages.open(args['id'] as string)
+    });
     if (palette) {
       palette.addItem({
         command: CommandIDs.open,
@@ -112,6 +143,10 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
       addTab: tab => tabs.add(tab),
       addReasonLabels: labels => reasonLabels.add(labels),
       showTab: id => {
+        if (pages.isOpen(id)) {
+          pages.open(id); // where the person reads it now
+          return;
+        }
         app.shell.activateById(panel.id);
         tabs.select(id);
       },

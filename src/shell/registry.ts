@@ -13,6 +13,7 @@ export interface ITabSpec {
   id: string;
   label: string;
   role?: string;
+  wide?: boolean;
   badge?: IMLPlatformSidebar.IBadge;
   render: IMLPlatformSidebar.ITab['render'];
 }
@@ -84,6 +85,7 @@ export class TabRegistry implements IDisposable {
         id: tab.id,
         label: typeof tab.label === 'string' ? tab.label : tab.label(trans),
         role: tab.role,
+        wide: tab.wide,
         badge: tab.badge,
         render: tab.render
       }));

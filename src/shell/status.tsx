@@ -111,3 +111,30 @@ export function LoadStatus(props: ILoadStatusProps): JSX.Element | null {
       );
   }
 }
+
+/**
+ * The platform's own state while it is not ready: connecting, unavailable
+ * (retrying), or an error, with a retry. The sidebar and a tab opened in the
+ * main area both say it in these words.
+ */
+export function PlatformStatus(props: {
+  model: PlatformModel;
+  state: Exclude<PlatformModel.State, { kind: 'ready' }>;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { model, state, trans } = props;
+  return (
+    <LoadStatus
+      state={state}
+      loading={trans.__('Connecting to the platform…')}
+      unavailable={trans.__('Platform unavailable — retrying')}
+      error={status =>
+        status > 0
+          ? trans.__('The platform answered with an error (HTTP %1)', status)
+          : trans.__('Could not read the platform status')
+      }
+      onRetry={() => void model.refresh()}
+      trans={trans}
+    />
+  );
+}

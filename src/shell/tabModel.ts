@@ -1,10 +1,14 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+/** Where a tab opened in the main area stands: shown, hidden, or not there. */
+export type PageVisibility = 'none' | 'hidden' | 'shown';
+
 /**
  * The model of a sidebar tab: a state replaced on every change, the signal
  * that says so, and whether someone can see the tab (the sidebar panel is
- * shown and the tab is the selected one).
+ * shown and the tab is the selected one, or the tab is open in the main area
+ * and that page is shown).
  *
  * Subclasses own their poll and their disposal; they are told when the tab
  * comes into view, so they can show fresh data rather than what was there
@@ -40,9 +44,24 @@ export abstract class TabModel<S extends object> implements IDisposable {
     this._setVisibility(this._panelVisible, value);
   }
 
-  /** Both of the above: someone can see the tab. */
+  /**
+   * Whether the tab is open in the main area (set by the shell): its page is
+   * then the one place it is drawn, and the panel's visibility says nothing.
+   */
+  get pageVisibility(): PageVisibility {
+    return this._page;
+  }
+  set pageVisibility(value: PageVisibility) {
+    const wasVisible = this.visible;
+    this._page = value;
+    this._changedVisibility(wasVisible);
+  }
+
+  /** Someone can see the tab: drawn, where it is drawn is shown. */
   get visible(): boolean {
-    return this._panelVisible && this._tabVisible;
+    const where =
+      this._page === 'none' ? this._panelVisible : this._page === 'shown';
+    return where && this._tabVisible;
   }
 
   abstract get isDisposed(): boolean;
@@ -65,12 +84,17 @@ export abstract class TabModel<S extends object> implements IDisposable {
     const wasVisible = this.visible;
     this._panelVisible = panel;
     this._tabVisible = tab;
+    this._changedVisibility(wasVisible);
+  }
+
+  private _changedVisibility(wasVisible: boolean): void {
     if (this.visible && !wasVisible && !this.isDisposed) {
       this._shown();
     }
   }
 
   protected _state: S;
+  private _page: PageVisibility = 'none';
   private _panelVisible = false;
   private _stateChanged = new Signal<this, S>(this);
   private _tabVisible = false;

@@ -65,7 +65,14 @@ describe('jupyterlab-mlplat:plugin', () => {
   it('adds the sidebar to the left area and opens it by command', async () => {
     const { app, added, activated } = fakeApp();
     const restored: string[] = [];
-    const restorer = { add: (_: Widget, name: string) => restored.push(name) };
+    const followed: string[] = [];
+    const restorer = {
+      add: (_: Widget, name: string) => restored.push(name),
+      // the trackers whose widgets a reload brings back
+      restore: async (tracker: { namespace: string }) => {
+        followed.push(tracker.namespace);
+      }
+    };
 
     await plugin.activate(app, nullTranslator, restorer, null);
 
@@ -77,6 +84,7 @@ describe('jupyterlab-mlplat:plugin', () => {
     expect(widget.title.caption).toBe('ML Platform');
     expect(widget.title.icon).toBeTruthy();
     expect(restored).toEqual(['jupyterlab-mlplat:sidebar']);
+    expect(followed).toEqual(['mlplat-tab-pages']);
 
     expect(app.commands.label(CommandIDs.open)).toBe('Open ML Platform');
     await app.commands.execute(CommandIDs.open);
@@ -86,6 +94,38 @@ describe('jupyterlab-mlplat:plugin', () => {
     const panel = widget as PlatformPanel;
     widget.dispose();
     expect(panel.model.isDisposed).toBe(true);
+  });
+
+  it('opens a tab in the main area by command; showing the tab then shows that page', async () => {
+    const { app, added, activated } = fakeApp();
+    const sidebar = (await plugin.activate(
+      app,
+      nullTranslator,
+      null,
+      null
+    )) as IMLPlatformSidebar;
+    const panel = added[0].widget;
+    sidebar.addTab({
+      id: 'analytics',
+      rank: 1,
+      wide: true,
+      label: 'Analytics',
+      render: () => null
+    });
+    const page = (await app.commands.execute('mlplat:open-in-main-area', {
+      id: 'analytics'
+    })) as Widget;
+    expect(added.map(one => [one.widget, one.area])).toEqual([
+      [panel, 'left'],
+      [page, 'main']
+    ]);
+    sidebar.showTab('analytics');
+    expect(activated.slice(-1)).toEqual([page.id]);
+    // a tab that is not in the main area is shown in the sidebar
+    page.dispose();
+    sidebar.showTab('analytics');
+    expect(activated.slice(-1)).toEqual([panel.id]);
+    panel.dispose();
   });
 
   it('registers the MLflow commands with labels and captions', async () => {

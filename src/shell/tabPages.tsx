@@ -1,0 +1,203 @@
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { IDisposable } from '@lumino/disposable';
+import { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
+import * as React from 'react';
+
+import { IMLPlatformSidebar } from '../tokens';
+import { useModelState } from './hooks';
+import { mlplatIcon } from './icons';
+import { PlatformModel } from './model';
+import { IPageTracker } from './pages';
+import { TabRegistry } from './registry';
+import { PlatformStatus } from './status';
+
+/** Where the main area adds a page. */
+export interface IMainArea {
+  add(widget: MainAreaWidget, area: 'main'): void;
+  activateById(id: string): void;
+}
+
+/**
+ * Sidebar tabs opened in the main area. The admin console, the analytics
+ * and the deployments hold tables and charts that the sidebar's width
+ * clipped while the main area beside it stood empty; a tab that says it is
+ * `wide` can be opened there, with the same model, so nothing typed or
+ * chosen is lost on the way. While a tab is open there the sidebar shows a
+ * word that it is, not a second copy of it.
+ */
+export class TabPages implements IDisposable {
+  constructor(options: TabPages.IOptions) {
+    this._options = options;
+  }
+
+  /** Emitted when a page opens or closes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Whether the tab is open in the main area. */
+  isOpen(id: string): boolean {
+    return this._pages.has(id);
+  }
+
+  /**
+   * Open the tab in the main area, or bring its page forward; null for a
+   * tab the sidebar does not have (a plugin that is not loaded).
+   */
+  open(id: string): MainAreaWidget | null {
+    const { shell, tabs, trans } = this._options;
+    const open = this._pages.get(id);
+    if (open) {
+      shell.activateById(open.id);
+      return open;
+    }
+    const tab = tabs.tabs.find(one => one.id === id);
+    if (!tab || this._isDisposed) {
+      return null;
+    }
+    const content = new TabPageContent(tab, this._options.platform, trans);
+    const widget = new MainAreaWidget({ content });
+    widget.id = `jp-mlplat-tab-page-${id}`;
+    widget.title.label =
+      typeof tab.label === 'string' ? tab.label : tab.label(trans);
+    widget.title.icon = mlplatIcon;
+    widget.title.closable = true;
+    widget.addClass('jp-mlplat-tab-page');
+    this._pages.set(id, widget);
+    widget.disposed.connect(() => {
+      this._pages.delete(id);
+      if (tab.model && 'pageVisibility' in tab.model) {
+        tab.model.pageVisibility = 'none';
+      }
+      this._changed.emit();
+    });
+    this._options.pages?.track(widget, { id }); // named before the layout has it
+    shell.add(widget, 'main');
+    shell.activateById(widget.id);
+    this._changed.emit();
+    return widget;
+  }
+
+  /** Close the tab's page: it is drawn in the sidebar again. */
+  close(id: string): void {
+    this._pages.get(id)?.dispose();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    for (const widget of Array.from(this._pages.values())) {
+      widget.dispose();
+    }
+    Signal.clearData(this);
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _isDisposed = false;
+  private _options: TabPages.IOptions;
+  private _pages = new Map<string, MainAreaWidget>();
+}
+
+export namespace TabPages {
+  export interface IOptions {
+    tabs: TabRegistry;
+    platform: PlatformModel;
+    shell: IMainArea;
+    trans: TranslationBundle;
+    /** Follows the pages, so a reload opens them again. */
+    pages: IPageTracker | null;
+  }
+}
+
+/**
+ * A tab's content in the main area. It tells the tab's model whether its
+ * page is shown, so a model that polls while seen polls while this is.
+ */
+class TabPageContent extends ReactWidget {
+  constructor(
+    private _tab: IMLPlatformSidebar.ITab,
+    private _platform: PlatformModel,
+    private _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-mlplat-page');
+  }
+
+  render(): JSX.Element {
+    return (
+      <TabPageView
+        tab={this._tab}
+        platform={this._platform}
+        trans={this._trans}
+      />
+    );
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._setShown(true);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._setShown(this.isVisible);
+  }
+
+  protected onBeforeHide(msg: Message): void {
+    super.onBeforeHide(msg);
+    this._setShown(false);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._setShown(false);
+    super.onBeforeDetach(msg);
+  }
+
+  private _setShown(shown: boolean): void {
+    const model = this._tab.model;
+    // a closing page is detached after it says it is gone: it is 'none' then
+    const closing = this.isDisposed || !!this.parent?.isDisposed;
+    if (model && 'pageVisibility' in model && !closing) {
+      model.pageVisibility = shown ? 'shown' : 'hidden';
+    }
+  }
+}
+
+/** The tab as the sidebar would draw it, once the platform says who is signed in. */
+export function TabPageView(props: {
+  tab: IMLPlatformSidebar.ITab;
+  platform: PlatformModel;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { tab, platform, trans } = props;
+  const state = useModelState(platform);
+  if (state.kind !== 'ready') {
+    return (
+      <div className="jp-mlplat-view">
+        <PlatformStatus model={platform} state={state} trans={trans} />
+      </div>
+    );
+  }
+  const { identity } = state;
+  if (tab.role && !(identity.roles as readonly string[]).includes(tab.role)) {
+    return (
+      <p className="jp-mlplat-empty">
+        {trans.__('This section is not open to you.')}
+      </p>
+    );
+  }
+  return (
+    <div className="jp-mlplat-view jp-mlplat-tab-page-body">
+      {tab.render({ trans, identity })}
+    </div>
+  );
+}
