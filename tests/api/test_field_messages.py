@@ -71,6 +71,32 @@ def test_a_guarantee_above_its_limit_is_told_at_both_fields(
     assert "more" not in body.message
 
 
+def test_a_guarantee_above_its_limit_is_told_with_the_other_fields_problems() -> None:
+    # pydantic compares the two only once every field is valid; an editor hears of both
+    body = _refused(slug="Not A Slug", cpu_guarantee="4", cpu_limit="2")
+    assert body.field_reasons is not None and body.fields is not None
+    assert body.field_reasons["slug"].reason == "slug_invalid"
+    for path in ("cpu_guarantee", "cpu_limit"):
+        assert body.field_reasons[path].reason == "cpu_guarantee_above_limit"
+        assert body.field_reasons[path].params == {"fields": "cpu_guarantee,cpu_limit"}
+        assert body.fields[path] == "the CPU guarantee is above the CPU limit"
+    assert body.params is not None and body.params["count"] == 2
+
+
+def test_a_pair_is_not_compared_while_one_of_its_fields_is_wrong() -> None:
+    body = _refused(slug="Not A Slug", mem_guarantee="lots", mem_limit="2Gi")
+    assert body.field_reasons is not None
+    assert body.field_reasons["mem_guarantee"].reason != "memory_guarantee_above_limit"
+    assert "mem_limit" not in body.field_reasons
+    # a field left out takes part with its default: 8Gi is above the default limit (2Gi)
+    without_limit = {k: v for k, v in PROFILE.items() if k != "mem_limit"}
+    with pytest.raises(InvalidInput) as caught:
+        validate_profile({**without_limit, "slug": "Not A Slug", "mem_guarantee": "8Gi"})
+    reasons = ErrorBody.of(caught.value).field_reasons
+    assert reasons is not None
+    assert reasons["mem_limit"].reason == "memory_guarantee_above_limit"
+
+
 def test_missing_and_unknown_profile_fields_are_told_in_our_words() -> None:
     body = _refused(slug=None, surprise=1)
     _no_pydantic_words(body)

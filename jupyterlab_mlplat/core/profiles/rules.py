@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -672,14 +673,9 @@ class Profile(BaseModel):
 
     @model_validator(mode="after")
     def _guarantee_within_limit(self) -> Profile:
-        if cpu_cores(self.cpu_guarantee) > cpu_cores(self.cpu_limit):
-            raise PydanticCustomError(
-                "cpu_guarantee_above_limit", "the CPU guarantee is above the CPU limit"
-            )
-        if memory_bytes(self.mem_guarantee) > memory_bytes(self.mem_limit):
-            raise PydanticCustomError(
-                "memory_guarantee_above_limit", "the memory guarantee is above the memory limit"
-            )
+        for reason, rule in PAIR_RULES.items():
+            if rule.broken(getattr(self, rule.first), getattr(self, rule.second)):
+                raise PydanticCustomError(reason, rule.message)
         return self
 
     @field_validator("slug")
@@ -821,13 +817,59 @@ def _scalar(value: Any) -> Param:
     return value if isinstance(value, str | int | float) else str(value)
 
 
+@dataclass(frozen=True)
+class PairRule:
+    """A rule relating two fields, each valid on its own: broken when ``broken(first,
+    second)``."""
+
+    first: str
+    second: str
+    broken: Callable[[str, str], bool]
+    message: str
+
+
+#: the rules that relate two fields, by reason
+PAIR_RULES: dict[str, PairRule] = {
+    "cpu_guarantee_above_limit": PairRule(
+        "cpu_guarantee",
+        "cpu_limit",
+        lambda guarantee, limit: cpu_cores(guarantee) > cpu_cores(limit),
+        "the CPU guarantee is above the CPU limit",
+    ),
+    "memory_guarantee_above_limit": PairRule(
+        "mem_guarantee",
+        "mem_limit",
+        lambda guarantee, limit: memory_bytes(guarantee) > memory_bytes(limit),
+        "the memory guarantee is above the memory limit",
+    ),
+}
+
 #: the rules that relate two fields (raised for the whole profile), by the fields they are about:
 #: the problem is told at each (``params.fields`` lists them all), so a form shows it beside both,
 #: whichever of the two the editor changed
 CROSS_FIELD_REASONS: dict[str, tuple[str, ...]] = {
-    "cpu_guarantee_above_limit": ("cpu_guarantee", "cpu_limit"),
-    "memory_guarantee_above_limit": ("mem_guarantee", "mem_limit"),
+    reason: (rule.first, rule.second) for reason, rule in PAIR_RULES.items()
 }
+
+
+def _broken_pairs(
+    data: Mapping[str, Any], fields: dict[str, str], problems: dict[str, FieldProblem]
+) -> None:
+    """Add the rules relating two fields that both passed their own checks, when another field
+    failed. pydantic checks those rules only once every field is valid, so a form that also had
+    a wrong name would hear of a guarantee above its limit only after the name was put right;
+    an editor typing wants to hear of both at once."""
+    for reason, rule in PAIR_RULES.items():
+        pair = (rule.first, rule.second)
+        if any(path in fields for path in pair):
+            continue
+        values = [data.get(name, Profile.model_fields[name].default) for name in pair]
+        if not all(isinstance(value, str) for value in values) or not rule.broken(*values):
+            continue
+        problem = FieldProblem(reason, {"fields": ",".join(pair)})
+        for path in pair:
+            fields[path] = rule.message
+            problems[path] = problem
 
 
 def field_errors(err: ValidationError) -> tuple[dict[str, str], dict[str, FieldProblem]]:
@@ -862,7 +904,10 @@ def validate_profile(data: Mapping[str, Any]) -> Profile:
     try:
         return Profile.model_validate(data, context=INPUT)
     except ValidationError as err:
-        raise InvalidProfile(*field_errors(err)) from None
+        fields, problems = field_errors(err)
+        if "profile" not in fields:  # a body that is no profile at all has no pairs to compare
+            _broken_pairs(data, fields, problems)
+        raise InvalidProfile(fields, problems) from None
 
 
 def _first_error(err: ValidationError, index: int) -> InvalidInput:
