@@ -74,6 +74,37 @@ export interface IXAxis {
   step?: number;
 }
 
+/** At most this many ticks on an x axis. */
+export const MAX_X_TICKS = 6;
+
+/**
+ * Ticks on whole multiples of `step` between `min` and `max`, every so many
+ * steps that there are at most `most` of them.
+ */
+export function stepTicks(
+  min: number,
+  max: number,
+  step: number,
+  most: number
+): number[] {
+  if (
+    !(step > 0) ||
+    !Number.isFinite(min) ||
+    !Number.isFinite(max) ||
+    max < min
+  ) {
+    return []; // an axis Chart.js has not sized yet
+  }
+  const first = Math.ceil(min / step);
+  const last = Math.floor(max / step);
+  const every = Math.max(1, Math.ceil((last - first + 1) / most));
+  const ticks: number[] = [];
+  for (let at = first; at <= last; at += every) {
+    ticks.push(at * step);
+  }
+  return ticks;
+}
+
 export type LineChartConfig = ChartConfiguration<'line', IXYPoint[]>;
 export type BarChartConfig = ChartConfiguration<'bar', number[], string>;
 export type MetricChartConfig = LineChartConfig | BarChartConfig;
@@ -262,12 +293,23 @@ export function lineChartConfig(
           ticks: xAxis
             ? {
                 color: theme.text,
-                maxTicksLimit: 6,
-                stepSize: xAxis.step,
+                maxTicksLimit: MAX_X_TICKS,
                 callback: value => xAxis.tick(Number(value))
               }
             : { color: theme.text, precision: 0 },
-          grid: { color: theme.grid }
+          grid: { color: theme.grid },
+          // Chart.js spaces ticks by "nice" numbers, and with both ends set
+          // it divides the range evenly: neither falls on whole steps
+          afterBuildTicks: xAxis?.step
+            ? axis => {
+                axis.ticks = stepTicks(
+                  axis.min,
+                  axis.max,
+                  xAxis.step ?? 1,
+                  MAX_X_TICKS
+                ).map(value => ({ value }));
+              }
+            : undefined
         },
         y: {
           type: 'linear',

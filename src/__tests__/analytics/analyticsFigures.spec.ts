@@ -117,28 +117,46 @@ describe('the usage charts', () => {
     expect(lines[2].points.map(p => p.value)).toEqual([0, 0, 3.5]);
   });
 
-  it('puts the ticks of the days axis on whole days, the range at its ends', () => {
-    const axis = dayAxis({ from: '2026-11-01', to: '2026-11-30' }, english);
+  it('puts the ticks of the days axis on whole days, one label a day', () => {
+    const DAY = 24 * 60 * 60 * 1000;
     const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
-    expect([axis.min, axis.max]).toEqual([
-      day('2026-11-01'),
-      day('2026-11-30')
-    ]);
-    const config = lineChartConfig(
-      dailySeries(usageReport(), english),
-      chartTheme(document.body),
-      english,
-      axis
-    );
-    const x = config.options?.scales?.x as {
-      ticks: { stepSize?: number; callback: (value: number) => string };
-    };
-    // a tick is a multiple of a day (Chart.js spaces them by multiples of the
-    // step), so no day is named twice however wide the chart is drawn
-    expect(x.ticks.stepSize).toBe(24 * 60 * 60 * 1000);
-    expect(x.ticks.callback(day('2026-11-03'))).toBe(
-      x.ticks.callback(day('2026-11-03') + 3_600_000)
-    );
+    // ranges where Chart.js' own spacing fell between days (8, 14, 30, 90 days)
+    for (const [from, to] of [
+      ['2026-11-01', '2026-11-08'],
+      ['2026-11-01', '2026-11-14'],
+      ['2026-11-01', '2026-11-30'],
+      ['2026-09-01', '2026-11-29'],
+      ['2026-11-01', '2026-11-03']
+    ]) {
+      const axis = dayAxis({ from, to }, english);
+      expect([axis.min, axis.max]).toEqual([day(from), day(to)]);
+      const config = lineChartConfig(
+        dailySeries(usageReport(), english),
+        chartTheme(document.body),
+        english,
+        axis
+      );
+      const x = config.options?.scales?.x as unknown as {
+        afterBuildTicks: (scale: {
+          min: number;
+          max: number;
+          ticks: { value: number }[];
+        }) => void;
+      };
+      const scale = {
+        min: axis.min!,
+        max: axis.max!,
+        ticks: [] as { value: number }[]
+      };
+      x.afterBuildTicks(scale);
+      const values = scale.ticks.map(tick => tick.value);
+      expect(values.length).toBeGreaterThan(1);
+      expect(values.length).toBeLessThanOrEqual(6);
+      expect(values.every(value => value % DAY === 0)).toBe(true);
+      expect(values[0]).toBe(day(from));
+      const labels = values.map(axis.tick);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
   });
 
   it('tells a platform without samples from one with', () => {
