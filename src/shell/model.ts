@@ -21,7 +21,7 @@ export class PlatformModel implements IDisposable {
       factory: () => this._refresh(),
       frequency: { ...PlatformModel.DEFAULT_FREQUENCY, ...options.frequency },
       name: 'jupyterlab-mlplat:platform',
-      standby: () => (this._visible ? 'when-hidden' : true)
+      standby: () => (this.seen ? 'when-hidden' : true)
     });
   }
 
@@ -43,11 +43,31 @@ export class PlatformModel implements IDisposable {
     return this._visible;
   }
   set visible(value: boolean) {
-    if (value === this._visible) {
-      return;
-    }
+    const was = this.seen;
     this._visible = value;
-    if (value && !this.isDisposed) {
+    this._seenChanged(was);
+  }
+
+  /**
+   * How many pages of sidebar tabs are shown in the main area: each needs
+   * to know who is signed in (set by the shell), sidebar open or not.
+   */
+  get pagesShown(): number {
+    return this._pagesShown;
+  }
+  set pagesShown(value: number) {
+    const was = this.seen;
+    this._pagesShown = Math.max(0, value);
+    this._seenChanged(was);
+  }
+
+  /** The sidebar or a page of one of its tabs is seen: the poll runs. */
+  get seen(): boolean {
+    return this._visible || this._pagesShown > 0;
+  }
+
+  private _seenChanged(was: boolean): void {
+    if (this.seen && !was && !this.isDisposed) {
       void this._poll.refresh();
     }
   }
@@ -124,6 +144,7 @@ export class PlatformModel implements IDisposable {
   private _state: PlatformModel.State = { kind: 'loading' };
   private _stateChanged = new Signal<this, PlatformModel.State>(this);
   private _ticket = 0;
+  private _pagesShown = 0;
   private _visible = true;
 }
 

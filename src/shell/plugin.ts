@@ -82,6 +82,10 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
           void app.commands.execute(target.id, target.args);
           return;
         }
+        if (target.kind === 'tab' && pages.isOpen(target.tab)) {
+          pages.open(target.tab); // where the person reads it now
+          return;
+        }
         app.shell.activateById(panel.id);
         if (target.kind === 'tab') {
           tabs.select(target.tab);
@@ -130,7 +134,14 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
         }
       },
       isEnabled: args => typeof args['id'] === 'string',
-      execute: args => pages.open(args['id'] as string)
+      execute: args => {
+        const page = pages.open(args['id'] as string);
+        if (!page) {
+          // refused, so a reload that finds the tab gone forgets its page
+          throw new Error(`The sidebar has no tab ${String(args['id'])}.`);
+        }
+        return page;
+      }
     });
     if (palette) {
       palette.addItem({

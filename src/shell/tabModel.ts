@@ -33,15 +33,24 @@ export abstract class TabModel<S extends object> implements IDisposable {
     return this._panelVisible;
   }
   set panelVisible(value: boolean) {
-    this._setVisibility(value, this._tabVisible);
+    const wasVisible = this.visible;
+    this._panelVisible = value;
+    this._changedVisibility(wasVisible);
   }
 
-  /** Whether the tab is the selected tab (set by the tab). */
+  /**
+   * Whether the tab is drawn: set true by each view of it as it mounts and
+   * false as it unmounts. Views are counted, so a tab moving between the
+   * sidebar and the main area, where one view mounts before the other
+   * unmounts, stays drawn.
+   */
   get tabVisible(): boolean {
-    return this._tabVisible;
+    return this._views > 0;
   }
   set tabVisible(value: boolean) {
-    this._setVisibility(this._panelVisible, value);
+    const wasVisible = this.visible;
+    this._views = Math.max(0, this._views + (value ? 1 : -1));
+    this._changedVisibility(wasVisible);
   }
 
   /**
@@ -61,7 +70,7 @@ export abstract class TabModel<S extends object> implements IDisposable {
   get visible(): boolean {
     const where =
       this._page === 'none' ? this._panelVisible : this._page === 'shown';
-    return where && this._tabVisible;
+    return where && this.tabVisible;
   }
 
   abstract get isDisposed(): boolean;
@@ -80,13 +89,6 @@ export abstract class TabModel<S extends object> implements IDisposable {
     this._stateChanged.emit(this._state);
   }
 
-  private _setVisibility(panel: boolean, tab: boolean): void {
-    const wasVisible = this.visible;
-    this._panelVisible = panel;
-    this._tabVisible = tab;
-    this._changedVisibility(wasVisible);
-  }
-
   private _changedVisibility(wasVisible: boolean): void {
     if (this.visible && !wasVisible && !this.isDisposed) {
       this._shown();
@@ -97,5 +99,5 @@ export abstract class TabModel<S extends object> implements IDisposable {
   private _page: PageVisibility = 'none';
   private _panelVisible = false;
   private _stateChanged = new Signal<this, S>(this);
-  private _tabVisible = false;
+  private _views = 0;
 }

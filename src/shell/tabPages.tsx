@@ -13,6 +13,8 @@ import { PlatformModel } from './model';
 import { IPageTracker } from './pages';
 import { TabRegistry } from './registry';
 import { PlatformStatus } from './status';
+import { PageVisibility } from './tabModel';
+import { IIdentity } from './types';
 
 /** Where the main area adds a page. */
 export interface IMainArea {
@@ -24,13 +26,16 @@ export interface IMainArea {
  * Sidebar tabs opened in the main area. The admin console, the analytics
  * and the deployments hold tables and charts that the sidebar's width
  * clipped while the main area beside it stood empty; a tab that says it is
- * `wide` can be opened there, with the same model, so nothing typed or
- * chosen is lost on the way. While a tab is open there the sidebar shows a
- * word that it is, not a second copy of it.
+ * `wide` can be opened there. It is drawn anew with the same model, so what
+ * the model holds comes along (a profile's draft, the filters, the open
+ * deployment); what a view holds alone (text typed into Try it and not sent)
+ * does not. While a tab is open there the sidebar shows a word that it is,
+ * not a second copy of it.
  */
 export class TabPages implements IDisposable {
   constructor(options: TabPages.IOptions) {
     this._options = options;
+    options.tabs.changed.connect(this._onTabsChanged, this);
   }
 
   /** Emitted when a page opens or closes. */
@@ -73,9 +78,6 @@ export class TabPages implements IDisposable {
     this._pages.set(id, widget);
     widget.disposed.connect(() => {
       this._pages.delete(id);
-      if (tab.model && 'pageVisibility' in tab.model) {
-        tab.model.pageVisibility = 'none';
-      }
       this._changed.emit();
     });
     this._options.pages?.track(widget, { id }); // named before the layout has it
@@ -95,10 +97,20 @@ export class TabPages implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this._options.tabs.changed.disconnect(this._onTabsChanged, this);
     for (const widget of Array.from(this._pages.values())) {
       widget.dispose();
     }
     Signal.clearData(this);
+  }
+
+  /** A tab taken out of the sidebar (its plugin disposed) takes its page along. */
+  private _onTabsChanged(): void {
+    for (const [id, widget] of Array.from(this._pages)) {
+      if (!this._options.tabs.tabs.some(tab => tab.id === id)) {
+        widget.dispose();
+      }
+    }
   }
 
   private _changed = new Signal<this, void>(this);
@@ -120,7 +132,9 @@ export namespace TabPages {
 
 /**
  * A tab's content in the main area. It tells the tab's model whether its
- * page is shown, so a model that polls while seen polls while this is.
+ * page is shown, so a model that polls while seen polls while this is, and
+ * the platform's model too: the page needs to know who is signed in even
+ * with the sidebar closed.
  */
 class TabPageContent extends ReactWidget {
   constructor(
@@ -162,14 +176,33 @@ class TabPageContent extends ReactWidget {
     super.onBeforeDetach(msg);
   }
 
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    super.dispose(); // the tab's view unmounts first: no view of it is drawn here now
+    this._setPage(false, 'none');
+  }
+
   private _setShown(shown: boolean): void {
-    const model = this._tab.model;
-    // a closing page is detached after it says it is gone: it is 'none' then
-    const closing = this.isDisposed || !!this.parent?.isDisposed;
-    if (model && 'pageVisibility' in model && !closing) {
-      model.pageVisibility = shown ? 'shown' : 'hidden';
+    // a closing page is detached after it says it is gone: `dispose` tells it
+    if (!this.isDisposed && !this.parent?.isDisposed) {
+      this._setPage(shown, shown ? 'shown' : 'hidden');
     }
   }
+
+  private _setPage(shown: boolean, page: PageVisibility): void {
+    if (shown !== this._shown) {
+      this._shown = shown;
+      this._platform.pagesShown += shown ? 1 : -1;
+    }
+    const model = this._tab.model;
+    if (model && 'pageVisibility' in model) {
+      model.pageVisibility = page;
+    }
+  }
+
+  private _shown = false;
 }
 
 /** The tab as the sidebar would draw it, once the platform says who is signed in. */
@@ -180,14 +213,21 @@ export function TabPageView(props: {
 }): JSX.Element | null {
   const { tab, platform, trans } = props;
   const state = useModelState(platform);
-  if (state.kind !== 'ready') {
-    return (
-      <div className="jp-mlplat-view">
-        <PlatformStatus model={platform} state={state} trans={trans} />
-      </div>
-    );
+  // Once known, who is signed in is kept through an outage, as the sidebar
+  // keeps its tabs: the tab stays drawn (and keeps what it holds) below the
+  // platform's state.
+  const known = React.useRef<IIdentity | null>(null);
+  if (state.kind === 'ready') {
+    known.current = state.identity;
   }
-  const { identity } = state;
+  const identity = known.current;
+  const status =
+    state.kind === 'ready' ? null : (
+      <PlatformStatus model={platform} state={state} trans={trans} />
+    );
+  if (!identity) {
+    return <div className="jp-mlplat-view">{status}</div>;
+  }
   if (tab.role && !(identity.roles as readonly string[]).includes(tab.role)) {
     return (
       <p className="jp-mlplat-empty">
@@ -197,6 +237,7 @@ export function TabPageView(props: {
   }
   return (
     <div className="jp-mlplat-view jp-mlplat-tab-page-body">
+      {status}
       {tab.render({ trans, identity })}
     </div>
   );

@@ -8,7 +8,7 @@ import { PlatformView } from '../../shell/panel';
 import { TabRegistry } from '../../shell/registry';
 import { TabModel } from '../../shell/tabModel';
 import { TabPages, TabPageView } from '../../shell/tabPages';
-import { english, identity, ScriptedAPI } from './fixtures';
+import { english, identity, ScriptedAPI, unavailable } from './fixtures';
 
 /** A tab model that counts how often it came into view. */
 class CountingModel extends TabModel<{ n: number }> {
@@ -119,11 +119,66 @@ describe('TabPages', () => {
     page.show();
     expect(env.model.visible).toBe(true);
     expect(env.model.shown).toBe(2);
+    // who is signed in is read while the page is seen, the sidebar closed
+    env.platform.visible = false;
+    expect(env.platform.pagesShown).toBe(1);
+    expect(env.platform.seen).toBe(true);
     // the page's toolbar lays itself out once after a resize; let it
     await new Promise(resolve => setTimeout(resolve, 50));
+    // closing it: its view unmounts, then the sidebar's mounts (counted)
+    env.model.tabVisible = true; // the sidebar's view
     page.dispose();
+    env.model.tabVisible = false; // the page's view, as it unmounted
+    expect(env.model.pageVisibility).toBe('none');
+    expect(env.platform.pagesShown).toBe(0);
     // back in the sidebar only: the panel decides again
     expect(env.model.visible).toBe(true);
+    expect(env.model.shown).toBe(2);
+    env.pages.dispose();
+    env.platform.dispose();
+  });
+
+  it('reads who is signed in for a page opened with the sidebar closed', async () => {
+    const env = await setup();
+    const api = new ScriptedAPI([identity({ name: 'adam', roles: ['admin'] })]);
+    const platform = new PlatformModel({ api, auto: true });
+    platform.visible = false; // the sidebar is not open after the reload
+    const pages = new TabPages({
+      tabs: env.tabs,
+      platform,
+      trans: english,
+      shell: { add: () => undefined, activateById: () => undefined },
+      pages: null
+    });
+    const page = pages.open('analytics')!;
+    Widget.attach(page, document.body);
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 50));
+      page.content.update();
+      await new Promise(resolve => requestAnimationFrame(resolve));
+    });
+    expect(platform.state.kind).toBe('ready');
+    expect(page.node.querySelector('input')).not.toBeNull();
+    page.dispose();
+    pages.dispose();
+    platform.dispose();
+    env.pages.dispose();
+    env.platform.dispose();
+  });
+
+  it('closes the page of a tab taken out of the sidebar', async () => {
+    const env = await setup();
+    const handle = env.tabs.add({
+      id: 'extra',
+      rank: 3,
+      wide: true,
+      label: 'Extra',
+      render: () => null
+    });
+    const page = env.pages.open('extra')!;
+    handle.dispose();
+    expect(page.isDisposed).toBe(true);
+    expect(env.pages.isOpen('extra')).toBe(false);
     env.pages.dispose();
     env.platform.dispose();
   });
@@ -204,6 +259,38 @@ describe('TabPageView', () => {
     await act(() => platform.refresh());
     expect(screen.getByText('This section is not open to you.')).toBeTruthy();
     expect(screen.queryByText('the console')).toBeNull();
+    platform.dispose();
+  });
+
+  it('keeps the tab drawn through an outage, the platform state above it', async () => {
+    const platform = new PlatformModel({
+      api: new ScriptedAPI([
+        identity({ name: 'adam', roles: ['admin'] }),
+        unavailable('the platform is restarting')
+      ]),
+      auto: false
+    });
+    const typed: string[] = [];
+    const tab = {
+      id: 'analytics',
+      rank: 1,
+      label: 'Analytics',
+      render: () => (
+        <input
+          aria-label="Team"
+          onChange={event => typed.push(event.target.value)}
+        />
+      )
+    };
+    render(<TabPageView tab={tab} platform={platform} trans={english} />);
+    await act(() => platform.refresh());
+    const input = screen.getByRole('textbox', { name: 'Team' });
+    fireEvent.change(input, { target: { value: 'data-scientists' } });
+    await act(() => platform.refresh());
+    expect(screen.getByText('Platform unavailable — retrying')).toBeTruthy();
+    // the same input, still holding what was typed
+    expect(screen.getByRole('textbox', { name: 'Team' })).toBe(input);
+    expect((input as HTMLInputElement).value).toBe('data-scientists');
     platform.dispose();
   });
 });
