@@ -93,7 +93,7 @@ export function followCatalogPage(
     /** Follow the page, so a reload opens the model shown then. */
     pages?: IPageTracker | null;
   }
-): void {
+): { current(): MainAreaWidget | null } {
   const { model, shell, trans } = options;
   let widget: MainAreaWidget | null = null;
   let shown: string | null = null;
@@ -125,4 +125,5 @@ export function followCatalogPage(
       shell.activateById(widget.id);
     }
   });
+  return { current: () => widget };
 }

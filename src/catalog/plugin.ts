@@ -79,13 +79,22 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
         }
       },
       isEnabled: args => typeof args['name'] === 'string',
-      execute: args => model.openModel(args['name'] as string)
+      execute: args => {
+        // the page opens at once and reads the model itself: a reload does
+        // not wait for the platform to lay the notebooks out
+        void model.openModel(args['name'] as string);
+        const opened = page.current();
+        if (!opened) {
+          throw new Error('The catalog page did not open.');
+        }
+        return opened;
+      }
     });
     tab.disposed.connect(() => {
       labels.dispose();
       command.dispose();
     });
-    followCatalogPage({
+    const page = followCatalogPage({
       model,
       whoAmI: () => sidebar.whoAmI(),
       rendermime,

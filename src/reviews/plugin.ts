@@ -74,7 +74,7 @@ export function followReviewPage(
     /** Follow the page, so a reload opens the publication shown then. */
     pages?: IPageTracker | null;
   }
-): void {
+): { current(): MainAreaWidget | null } {
   const { model, commands, shell, trans } = options;
   let widget: MainAreaWidget | null = null;
   let shown: number | null = null;
@@ -105,16 +105,23 @@ export function followReviewPage(
     widget.title.label = reviewTitle(page, trans);
     if (page.id !== shown) {
       shown = page.id;
-      // reopened as a submission is, for the reviewer that had it open;
       // named before the shell saves the layout with it
-      options.pages?.track(widget, { id: page.id, kind: 'submitted' });
+      options.pages?.track(widget, { id: page.id });
       if (fresh) {
         shell.add(widget, 'main');
       }
       shell.activateById(widget.id);
     }
   });
+  return { current: () => widget };
 }
+
+/**
+ * Reopens a review page after a reload (args: id): at once, reading the
+ * publication itself, so the layout does not wait for the platform; a
+ * reader who is no reviewer any more is told so on the page.
+ */
+export const OPEN_REVIEW_PAGE = 'mlplat:open-review-page';
 
 /**
  * The Reviews tab: the queue with its count on the strip, a publication's
@@ -146,7 +153,7 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
     tab.disposed.connect(() => labels.dispose());
-    followReviewPage({
+    const reviewPage = followReviewPage({
       model,
       feed: sidebar.notifications,
       rendermime,
@@ -154,7 +161,17 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
       shell: app.shell,
       trans,
       me: () => model.state.me ?? '',
-      pages: sidebar.pages('mlplat-review-page', CommandIDs.openPublication)
+      pages: sidebar.pages('mlplat-review-page', OPEN_REVIEW_PAGE)
+    });
+    const reopen = app.commands.addCommand(OPEN_REVIEW_PAGE, {
+      execute: args => {
+        void model.open(Number(args['id']));
+        const opened = reviewPage.current();
+        if (!opened) {
+          throw new Error('The review page did not open.');
+        }
+        return opened;
+      }
     });
 
     // Only reviewers have a queue to count.
@@ -231,6 +248,9 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
         sidebar.showTab('models');
       }
     });
-    tab.disposed.connect(() => command.dispose());
+    tab.disposed.connect(() => {
+      command.dispose();
+      reopen.dispose();
+    });
   }
 };

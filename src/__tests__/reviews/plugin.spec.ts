@@ -6,7 +6,7 @@ import { ObservableDisposableDelegate } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { reviewsPlugin } from '../../reviews/plugin';
+import { OPEN_REVIEW_PAGE, reviewsPlugin } from '../../reviews/plugin';
 import { CommandIDs } from '../../shell/commands';
 import { IMLPlatformSidebar } from '../../tokens';
 import { identity } from '../shell/fixtures';
@@ -117,12 +117,13 @@ describe('reviewsPlugin', () => {
     });
     expect(main).toHaveLength(1);
     expect(activated).toEqual([main[0].id, main[0].id]);
-    // a reload reopens the publication shown last, as the reviewer had it
+    // a reload reopens the publication shown last, by a command that opens
+    // the page at once, without waiting for the platform
     expect(tracked).toEqual(
       [7, 8].map(id => ({
         namespace: 'mlplat-review-page',
-        command: CommandIDs.openPublication,
-        args: { id, kind: 'submitted' }
+        command: OPEN_REVIEW_PAGE,
+        args: { id }
       }))
     );
     // closing the page closes the publication ...
@@ -136,6 +137,16 @@ describe('reviewsPlugin', () => {
     expect(main).toHaveLength(2);
     model.close();
     expect(main[1].isDisposed).toBe(true);
+    tabs[0].model?.dispose();
+  });
+
+  it('reopens a review page at once after a reload, reading it itself', async () => {
+    const { commands, main, tabs } = activate(['reviewer']);
+    const opened = commands.execute(OPEN_REVIEW_PAGE, { id: 7 });
+    // the page is there before anything was read (nothing answers here)
+    expect(main).toHaveLength(1);
+    expect(await opened).toBe(main[0]);
+    main[0].dispose();
     tabs[0].model?.dispose();
   });
 
