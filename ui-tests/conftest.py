@@ -130,11 +130,13 @@ def panel_of() -> Callable[[Page], Locator]:
 def set_language(workbench: Workbench) -> Callable[..., Locator]:
     """Switch a person's JupyterLab to a language (``ru_RU``, ``en``) as Settings → Language
     does, through the setting it writes, and reload the page with the panel open: from a fresh
-    layout, or, with ``keep_layout`` naming a page that is open (its tracker's namespace), as
-    JupyterLab's own switch reloads, keeping what was open. A test that switches puts ``en``
-    back when done: the setting outlives the page."""
+    layout, or, with ``keep_layout`` naming a page that is open (its tracker's namespace and a
+    word of what it shows), as JupyterLab's own switch reloads, keeping what was open. A test
+    that switches puts ``en`` back when done: the setting outlives the page."""
 
-    def set_(page: Page, user: str, locale: str, *, keep_layout: str = "") -> Locator:
+    def set_(
+        page: Page, user: str, locale: str, *, keep_layout: tuple[str, str] | None = None
+    ) -> Locator:
         said = page.evaluate(
             """async ([url, locale]) => {
                 const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
@@ -158,10 +160,14 @@ def set_language(workbench: Workbench) -> Callable[..., Locator]:
         if keep_layout:
             # JupyterLab keeps what is open in the workspace a moment after it changes; a
             # reload before that loses any tab, a notebook's too
+            namespace, showing = keep_layout
             workspace = f"{workbench.url}/user/{user}/lab/api/workspaces/default"
             deadline = time.monotonic() + 30
-            while f"{keep_layout}:" not in _kept_layout(page, workspace):
-                assert time.monotonic() < deadline, _kept_layout(page, workspace)
+            while not any(
+                key.startswith(f"{namespace}:") and showing in key
+                for key in _kept_pages(page, workspace)
+            ):
+                assert time.monotonic() < deadline, _kept_pages(page, workspace)
                 page.wait_for_timeout(250)
             page.goto(f"{workbench.url}/user/{user}/lab")
         else:
@@ -171,16 +177,17 @@ def set_language(workbench: Workbench) -> Callable[..., Locator]:
     return set_
 
 
-def _kept_layout(page: Page, url: str) -> str:
-    """What the workspace holds of the lab's layout, as the lab itself reads it."""
-    return str(
+def _kept_pages(page: Page, url: str) -> list[str]:
+    """The names of what the workspace holds to restore (``namespace:{arguments}``), as the
+    lab itself reads them."""
+    return list(
         page.evaluate(
             """async url => {
                 const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
                 const answer = await fetch(url, {
                     headers: {'X-XSRFToken': decodeURIComponent(xsrf)}
                 });
-                return JSON.stringify(((await answer.json()).data || {})['layout-restorer:data']);
+                return Object.keys((await answer.json()).data || {});
             }""",
             url,
         )

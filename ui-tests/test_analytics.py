@@ -268,7 +268,7 @@ def test_adam_reads_the_analytics_in_the_main_area_in_both_languages(
 
     # a language switch reloads the lab: the page is there again, in Russian
     try:
-        panel = set_language(page, "adam", "ru_RU", keep_layout="mlplat-tab-pages")
+        panel = set_language(page, "adam", "ru_RU", keep_layout=("mlplat-tab-pages", "analytics"))
         expect(wide.get_by_text(EVERY_TEAM_RU)).to_be_visible(timeout=60_000)
         expect(page.get_by_role("tab", name="Аналитика", exact=True).last).to_be_visible()
         _range(wide, _ru(FIRST), _ru(LAST), (FROM_RU, TO_RU))

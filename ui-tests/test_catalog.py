@@ -259,7 +259,7 @@ def test_an_open_catalog_page_comes_back_after_the_language_switch_reloads_the_l
     english = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     expect(english).to_be_visible(timeout=30_000)
     try:
-        set_language(page, "alice", "ru_RU", keep_layout="mlplat-catalog-page")
+        set_language(page, "alice", "ru_RU", keep_layout=("mlplat-catalog-page", published.curated))
         russian = _page(page).get_by_role("article", name=f"Модель каталога {published.curated}")
         expect(russian).to_be_visible(timeout=60_000)
         expect(page.get_by_role("tab", name=f"Каталог: {published.curated}")).to_be_visible()

@@ -8,7 +8,7 @@ import * as React from 'react';
 import { IMLPlatformApiKeys, IMLPlatformSidebar } from '../tokens';
 import { ProfilesClient } from './api';
 import { AuditClient, AuditModel } from './audit';
-import { IAdminConsole } from './console';
+import { IAdminConsole, SectionId } from './console';
 import { readEveryDeployment } from './everyDeployment';
 import { reasonLabels } from './labels';
 import { ProfilesModel } from './model';
@@ -30,6 +30,7 @@ export function adminTab(
   sizes: SizesModel | null = null,
   console: IAdminConsole | null = null
 ): IMLPlatformSidebar.ITab {
+  const section: { current: SectionId } = { current: 'profiles' };
   return {
     id: 'admin',
     rank: ADMIN_RANK,
@@ -38,7 +39,7 @@ export function adminTab(
     role: 'admin',
     model,
     render: ({ trans }) =>
-      React.createElement(AdminTab, { model, sizes, console, trans })
+      React.createElement(AdminTab, { model, sizes, console, section, trans })
   };
 }
 

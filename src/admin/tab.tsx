@@ -22,6 +22,11 @@ export interface IAdminTabProps {
   sizes?: SizesModel | null;
   /** The console's other sections; absent in tests of profiles alone. */
   console?: IAdminConsole | null;
+  /**
+   * The section shown, kept outside the view: the console moved to the main
+   * area (or back) opens on the section it showed.
+   */
+  section?: { current: SectionId } | null;
   trans: TranslationBundle;
 }
 
@@ -33,7 +38,16 @@ export function AdminTab(props: IAdminTabProps): JSX.Element {
   const { trans } = props;
   const console = props.console ?? null;
   const sections = offeredSections(Boolean(props.sizes), console);
-  const [current, setCurrent] = React.useState<SectionId>('profiles');
+  const kept = props.section ?? null;
+  const [current, setShown] = React.useState<SectionId>(
+    kept?.current ?? 'profiles'
+  );
+  const setCurrent = (id: SectionId) => {
+    if (kept) {
+      kept.current = id;
+    }
+    setShown(id);
+  };
   const shown = sections.includes(current) ? current : 'profiles';
   let body: JSX.Element | null;
   if (shown === 'profiles') {

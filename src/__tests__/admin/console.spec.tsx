@@ -346,6 +346,41 @@ describe('the console', () => {
     ).toBe(true);
   });
 
+  it('opens on the section it showed when drawn again (moved to the main area)', async () => {
+    const model = new ProfilesModel({ api: new ScriptedProfiles() });
+    const section = { current: 'profiles' as const } as {
+      current: 'profiles' | 'audit';
+    };
+    const shared = console();
+    const first = render(
+      <AdminTab
+        model={model}
+        console={shared}
+        section={section}
+        trans={english}
+      />
+    );
+    fireEvent.change(screen.getByLabelText('Section'), {
+      target: { value: 'audit' }
+    });
+    await screen.findByRole('table', { name: 'Audit records' });
+    first.unmount();
+    render(
+      <AdminTab
+        model={model}
+        console={shared}
+        section={section}
+        trans={english}
+      />
+    );
+    expect((screen.getByLabelText('Section') as HTMLSelectElement).value).toBe(
+      'audit'
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Audit records' })
+    ).toBeTruthy();
+  });
+
   it('waits with Filter while a typed day is no day, not applying the last good one', async () => {
     const model = new ProfilesModel({ api: new ScriptedProfiles() });
     render(<AdminTab model={model} console={console()} trans={english} />);
