@@ -1,6 +1,5 @@
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import { Button, launchIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { TRANSLATION_DOMAIN } from './domain';
@@ -9,6 +8,7 @@ import { useModelState } from './hooks';
 import { IdentityHeader } from './identity';
 import { PlatformModel } from './model';
 import { ITabSpec, TabRegistry } from './registry';
+import { SeenWidget } from './seenWidget';
 import { PlatformStatus } from './status';
 import { TabPages } from './tabPages';
 import { PlatformTabs } from './tabs';
@@ -22,7 +22,7 @@ export { TRANSLATION_DOMAIN } from './domain';
  * It tells the platform model and every tab's model when it is seen, so
  * they poll only for a panel someone is looking at.
  */
-export class PlatformPanel extends ReactWidget {
+export class PlatformPanel extends SeenWidget {
   constructor(options: PlatformPanel.IOptions) {
     super();
     this._model = options.model;
@@ -53,24 +53,8 @@ export class PlatformPanel extends ReactWidget {
     super.dispose();
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._setVisible(true);
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._setVisible(this.isVisible);
-  }
-
-  protected onBeforeHide(msg: Message): void {
-    super.onBeforeHide(msg);
-    this._setVisible(false);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._setVisible(false);
-    super.onBeforeDetach(msg);
+  protected onSeen(seen: boolean): void {
+    this._setVisible(seen);
   }
 
   render(): JSX.Element {

@@ -1,8 +1,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import { IDisposable } from '@lumino/disposable';
-import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
@@ -12,6 +10,7 @@ import { mlplatIcon } from './icons';
 import { PlatformModel } from './model';
 import { IPageTracker } from './pages';
 import { TabRegistry } from './registry';
+import { SeenWidget } from './seenWidget';
 import { PlatformStatus } from './status';
 import { PageVisibility } from './tabModel';
 import { IIdentity } from './types';
@@ -136,7 +135,7 @@ export namespace TabPages {
  * the platform's model too: the page needs to know who is signed in even
  * with the sidebar closed.
  */
-class TabPageContent extends ReactWidget {
+class TabPageContent extends SeenWidget {
   constructor(
     private _tab: IMLPlatformSidebar.ITab,
     private _platform: PlatformModel,
@@ -156,24 +155,8 @@ class TabPageContent extends ReactWidget {
     );
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._setShown(true);
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._setShown(this.isVisible);
-  }
-
-  protected onBeforeHide(msg: Message): void {
-    super.onBeforeHide(msg);
-    this._setShown(false);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._setShown(false);
-    super.onBeforeDetach(msg);
+  protected onSeen(seen: boolean): void {
+    this._setShown(seen);
   }
 
   dispose(): void {
