@@ -229,6 +229,19 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
         tab.get_by_role("region", name="Попробовать").scroll_into_view_if_needed()
         screenshot("deployments-try-it-ru")
 
+        # The deployment read beside the notebooks: the same one open, its charts wide
+        tab.get_by_role("button", name="Открыть в основной области").click()
+        wide = page.locator("#jp-main-dock-panel #jp-mlplat-tab-page-deployments")
+        expect(wide.get_by_role("heading", name=re.compile(re.escape(name)))).to_be_visible(
+            timeout=30_000
+        )
+        expect(wide.locator("figure[aria-busy='false']")).to_have_count(3, timeout=30_000)
+        expect(tab.get_by_text("Раздел «Развёртывания» открыт в основной области.")).to_be_visible()
+        screenshot("deployments-main-area-ru")
+        tab.get_by_role("button", name="Вернуть в боковую панель").click()
+        expect(wide).to_have_count(0)
+        tab = panel.get_by_role("tabpanel")
+
         # And she deletes it, after a confirmation
         tab.get_by_role("button", name="Удалить").click()
         page.get_by_role("dialog").get_by_role("button", name="Удалить").click()
