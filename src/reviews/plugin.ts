@@ -240,7 +240,6 @@ export const reviewsPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         if (reviewer && Number.isInteger(id)) {
-          model.setMe(identity.name); // the page is drawn for who reads it
           sidebar.showTab('reviews');
           await model.open(id);
           return;
