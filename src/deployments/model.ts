@@ -6,6 +6,7 @@ import { PlatformModel } from '../shell/model';
 import { IFailure } from '../shell/notes';
 import { NotLoaded } from '../shell/status';
 import { TabModel } from '../shell/tabModel';
+import { ITryDraft } from './request';
 import {
   IDeployment,
   IDeploymentsAPI,
@@ -49,6 +50,14 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
       standby: 'when-hidden'
     });
   }
+
+  /**
+   * What was typed in Try it and the answer it got, by deployment and version.
+   * Kept here, not in the view, because the view is remade when
+   * the tab moves to the main area and back, or a deployment is closed and
+   * opened again; a request half typed is not to be lost to either.
+   */
+  readonly tryDrafts = new Map<string, ITryDraft>();
 
   /** The API the tab, the deploy dialog and Try it call. */
   get api(): IDeploymentsAPI {
@@ -231,6 +240,7 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
       return;
     }
     this._isDisposed = true;
+    this.tryDrafts.clear();
     this._poll.dispose();
     Signal.clearData(this);
   }

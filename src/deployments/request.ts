@@ -4,7 +4,7 @@
  * Pure functions, so tests read what is sent without a server.
  * ---------------------------------------------------------------------- */
 
-import { IModelFacts } from './types';
+import { IInvocation, IModelFacts } from './types';
 
 /** One column of a model's input schema (MLflow's `ColSpec`). */
 export interface IColumn {
@@ -21,6 +21,13 @@ export interface ITryForm {
   row: { [column: string]: string };
   /** The payload as JSON text, for models without columns (and for experts). */
   json: string;
+}
+
+/** What Try it holds for one served version: the request typed, how, and its answer. */
+export interface ITryDraft {
+  form: ITryForm;
+  asJson: boolean;
+  answer: IInvocation | null;
 }
 
 /** The columns a signature's `inputs` names; [] for tensors or none. */

@@ -318,6 +318,7 @@ function DeploymentView(
           data={data}
           version={primary.version}
           gatewayBase={props.gatewayBase}
+          drafts={model.tryDrafts}
           trans={trans}
         />
       )}

@@ -10,6 +10,7 @@ import { DeploymentsModel } from './model';
 import {
   curlLine,
   invocationsUrl,
+  ITryDraft,
   ITryForm,
   parsedJson,
   payloadOf,
@@ -24,6 +25,8 @@ export interface ITryItProps {
   version: string;
   /** Where external systems reach the gateway (no trailing slash). */
   gatewayBase: string;
+  /** Where the request typed and its answer outlive this view (the tab's model). */
+  drafts: Map<string, ITryDraft>;
   trans: TranslationBundle;
 }
 
@@ -55,7 +58,12 @@ export function TryIt(props: ITryItProps): JSX.Element {
     <section className="jp-mlplat-try" aria-label={trans.__('Try it')}>
       <h4>{trans.__('Try it')}</h4>
       {facts.kind === 'ready' ? (
-        <TryForm {...props} start={facts.form} />
+        // one form per deployment and version: another's typing is not carried over
+        <TryForm
+          key={`${data.name}\n${version}`}
+          {...props}
+          start={facts.form}
+        />
       ) : (
         <LoadStatus
           state={facts}
@@ -71,11 +79,20 @@ export function TryIt(props: ITryItProps): JSX.Element {
 }
 
 function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
-  const { api, data, trans } = props;
-  const [form, setForm] = React.useState(props.start);
-  const [asJson, setAsJson] = React.useState(props.start.columns.length === 0);
+  const { api, data, drafts, trans } = props;
+  const key = `${data.name}\n${props.version}`;
+  const kept = drafts.get(key);
+  const [form, setForm] = React.useState(kept?.form ?? props.start);
+  const [asJson, setAsJson] = React.useState(
+    kept?.asJson ?? props.start.columns.length === 0
+  );
   const [sending, setSending] = React.useState(false);
-  const [answer, setAnswer] = React.useState<IInvocation | null>(null);
+  const [answer, setAnswer] = React.useState<IInvocation | null>(
+    kept?.answer ?? null
+  );
+  React.useEffect(() => {
+    drafts.set(key, { form, asJson, answer });
+  }, [drafts, key, form, asJson, answer]);
   const [failure, setFailure] = React.useState<ReturnType<
     typeof DeploymentsModel.failureOf
   > | null>(null);

@@ -27,9 +27,9 @@ export interface IMainArea {
  * clipped while the main area beside it stood empty; a tab that says it is
  * `wide` can be opened there. It is drawn anew with the same model, so what
  * the model holds comes along (a profile's draft, the filters, the open
- * deployment); what a view holds alone (text typed into Try it and not sent)
- * does not. While a tab is open there the sidebar shows a word that it is,
- * not a second copy of it.
+ * deployment, a request typed into Try it), so what a person is typing
+ * belongs in the tab's model, not in its view's state. While a tab is open
+ * there the sidebar shows a word that it is, not a second copy of it.
  */
 export class TabPages implements IDisposable {
   constructor(options: TabPages.IOptions) {

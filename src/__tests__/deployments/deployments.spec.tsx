@@ -292,6 +292,41 @@ describe('Try it', () => {
     ]);
   });
 
+  it('keeps what was typed and its answer when the view is made again', async () => {
+    // the tab moved to the main area (or back) draws a new view on the same model
+    const { api, model, view } = setup();
+    fireEvent.click(await screen.findByText('churn-staging'));
+    fireEvent.change(await screen.findByLabelText('tenure'), {
+      target: { value: '24' }
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findByText('Answer in 4.2 ms (HTTP 200)');
+    fireEvent.click(screen.getByRole('button', { name: 'Edit as JSON' }));
+    fireEvent.change(screen.getByLabelText('Request body (JSON)'), {
+      target: { value: '{"inputs": [[24' }
+    });
+    view.unmount();
+
+    render(
+      <DeploymentsTab
+        model={model}
+        trans={english}
+        gatewayBase="https://ml.example/services/deployments"
+        versionsOf={() => api.versionsOf()}
+        confirm={async () => true}
+      />
+    );
+    const body = (await screen.findByLabelText(
+      'Request body (JSON)'
+    )) as HTMLTextAreaElement;
+    expect(body.value).toBe('{"inputs": [[24');
+    expect(screen.getByText('Answer in 4.2 ms (HTTP 200)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit as a form' }));
+    expect((screen.getByLabelText('tenure') as HTMLInputElement).value).toBe(
+      '24'
+    );
+  });
+
   it('shows the model server’s 400 in its words', async () => {
     const api = new ScriptedDeployments();
     api.invocations = [
