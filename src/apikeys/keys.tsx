@@ -1,6 +1,7 @@
 import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
+import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { PlatformRequestError } from '../api/request';
@@ -13,6 +14,8 @@ import { IApiKey, IApiKeyCreate, IApiKeysAPI, IIssuedKey } from './types';
 
 export interface IApiKeysPanelProps {
   api: IApiKeysAPI;
+  /** Where a new secret waits until the person says they copied it. */
+  issued: IssuedSecretHolder;
   trans: TranslationBundle;
   /** The person's own deployments: the names a new key may call. */
   deployments: string[];
@@ -24,6 +27,49 @@ export interface IApiKeysPanelProps {
   copy?: (text: string) => void;
   /** The time a chosen lifetime counts from (tests fix it). */
   now?: () => Date;
+}
+
+/**
+ * The secret of the key just created or rotated, until the person says they
+ * copied it. It is shown only once and the platform keeps no copy, so it
+ * must not go with the view that showed it: the admin console's sections,
+ * a tab moved to the main area and back, all draw the panel anew. One holder
+ * for the lab (the plugin's), so every panel drawn shows the same secret and
+ * putting it away in one puts it away in all.
+ */
+export class IssuedSecretHolder {
+  /** Emitted when a secret is kept or put away. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get value(): IIssuedKey | null {
+    return this._value;
+  }
+
+  set value(value: IIssuedKey | null) {
+    if (value !== this._value) {
+      this._value = value;
+      this._changed.emit();
+    }
+  }
+
+  private _value: IIssuedKey | null = null;
+  private _changed = new Signal<this, void>(this);
+}
+
+/** The holder's secret, drawn again whenever it changes. */
+function useIssued(holder: IssuedSecretHolder): IIssuedKey | null {
+  const subscribe = React.useCallback(
+    (changed: () => void) => {
+      holder.changed.connect(changed);
+      return () => {
+        holder.changed.disconnect(changed);
+      };
+    },
+    [holder]
+  );
+  return React.useSyncExternalStore(subscribe, () => holder.value);
 }
 
 /** How long a new key lives: a number of days, or the platform's limit. */
@@ -47,7 +93,10 @@ export function ApiKeysPanel(props: IApiKeysPanelProps): JSX.Element {
     title: string;
     failure: IFailure;
   } | null>(null);
-  const [issued, setIssued] = React.useState<IIssuedKey | null>(null);
+  const issued = useIssued(props.issued);
+  const setIssued = (value: IIssuedKey | null) => {
+    props.issued.value = value;
+  };
   const [rotating, setRotating] = React.useState<number | null>(null);
 
   // the panel has no plugin of its own: its reasons join the sidebar's labels

@@ -6,7 +6,7 @@ import * as React from 'react';
 
 import { IMLPlatformApiKeys, IMLPlatformSidebar } from '../tokens';
 import { ApiKeysClient } from './api';
-import { ApiKeysPanel } from './keys';
+import { ApiKeysPanel, IssuedSecretHolder } from './keys';
 
 /**
  * The API keys panel as a service other tabs embed (the Deployments tab
@@ -23,8 +23,10 @@ export const apiKeysPlugin: JupyterFrontEndPlugin<IMLPlatformApiKeys> = {
   provides: IMLPlatformApiKeys,
   activate: (app: JupyterFrontEnd): IMLPlatformApiKeys => {
     const api = new ApiKeysClient(app.serviceManager.serverSettings);
+    const issued = new IssuedSecretHolder();
     return {
-      render: props => React.createElement(ApiKeysPanel, { api, ...props })
+      render: props =>
+        React.createElement(ApiKeysPanel, { api, issued, ...props })
     };
   }
 };

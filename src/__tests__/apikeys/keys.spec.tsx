@@ -12,7 +12,7 @@ import * as React from 'react';
 
 import { PlatformRequestError } from '../../api/request';
 import { ApiKeysClient } from '../../apikeys/api';
-import { ApiKeysPanel } from '../../apikeys/keys';
+import { ApiKeysPanel, IssuedSecretHolder } from '../../apikeys/keys';
 import {
   IApiKey,
   IApiKeyCreate,
@@ -111,6 +111,7 @@ function setup(
   const view = render(
     <ApiKeysPanel
       api={api}
+      issued={new IssuedSecretHolder()}
       trans={trans}
       deployments={['churn', 'fraud']}
       copy={text => copied.push(text)}
@@ -163,6 +164,35 @@ describe('ApiKeysPanel', () => {
     expect(list.textContent).not.toContain(SECRET);
     fireEvent.click(screen.getByRole('button', { name: 'I have copied it' }));
     expect(screen.queryByText(SECRET)).toBeNull();
+  });
+
+  it('keeps a new secret on screen when the panel is drawn anew, until it is put away', async () => {
+    // the admin console's sections and a tab moved to the main area draw it anew
+    const issued = new IssuedSecretHolder();
+    const api = new ScriptedKeys();
+    const first = setup(api, english, { issued });
+    fireEvent.change(await screen.findByLabelText('Name'), {
+      target: { value: 'nightly' }
+    });
+    fireEvent.click(screen.getByLabelText('Read the catalog'));
+    fireEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    await screen.findByText(SECRET);
+    first.view.unmount();
+
+    setup(api, english, { issued });
+    const again = await screen.findByRole('region', { name: 'New API key' });
+    expect(within(again).getByText(SECRET)).toBeTruthy();
+    // a second panel drawn meanwhile (sidebar and main area) shows it too …
+    const second = setup(api, english, { issued });
+    expect(within(second.view.container).getByText(SECRET)).toBeTruthy();
+    // … and putting it away in one puts it away in both
+    fireEvent.click(
+      within(second.view.container).getByRole('button', {
+        name: 'I have copied it'
+      })
+    );
+    expect(screen.queryByText(SECRET)).toBeNull();
+    expect(issued.value).toBeNull();
   });
 
   it('revokes only after the confirmation', async () => {
