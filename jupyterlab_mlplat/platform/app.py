@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
+import tornado.platform.asyncio
 import tornado.web
 from traitlets import (
     Bool,
@@ -45,6 +47,7 @@ from jupyterlab_mlplat.adapters.mlflow.activity import MlflowTeamActivity
 from jupyterlab_mlplat.adapters.mlflow.deployments import MlflowModelSources
 from jupyterlab_mlplat.adapters.mlflow.publishing import CatalogPublisher
 from jupyterlab_mlplat.adapters.mlflow.registry import PlatformMlflowRegistry
+from jupyterlab_mlplat.adapters.mlflow.rest import close_connections
 from jupyterlab_mlplat.adapters.sql.store import MigrationError, SqlStore, redact_url
 from jupyterlab_mlplat.api.mlflow import SECRET_ENV
 from jupyterlab_mlplat.api.request_id import LOG_FORMAT, RequestIdFilter, current_request_id
@@ -292,13 +295,21 @@ class PlatformApp(Application):
         "gateway's and the user servers' catalog_prefix.",
     ).tag(config=True)
 
+    _said_no_mlflow = False
+
     def platform_registry(self) -> PlatformMlflowRegistry | None:
         """The registry as the platform's own MLflow identity, or None without MLflow."""
         secret = os.environ.get(SECRET_ENV, "")
         if self.mlflow_secret_file:
             secret = Path(self.mlflow_secret_file).read_text().strip()
         if not self.mlflow_url or not secret:
-            self.log.info("no MLflow for the platform: publishing to the catalog is off")
+            if not self._said_no_mlflow:  # asked once per room that uses it: said once
+                self._said_no_mlflow = True
+                self.log.info(
+                    "no MLflow for the platform (mlflow_url or its secret unset): publishing to"
+                    " the catalog, deploying registered versions, drift references and the"
+                    " teams' MLflow figures are off"
+                )
             return None
         return PlatformMlflowRegistry(self.mlflow_url, secret)
 
@@ -954,13 +965,25 @@ class PlatformApp(Application):
             self.port,
             self.base_url,
         )
+        loop = tornado.ioloop.IOLoop.current()
+        # the hub stops its services with SIGINT or SIGTERM, Kubernetes its pods with SIGTERM:
+        # either ends the loop between two callbacks (a KeyboardInterrupt would land inside
+        # one), then the jobs and the reconciler end their pass and the connections to the
+        # database and MLflow are closed, not cut by the process dying
+        asyncio_loop = cast(tornado.platform.asyncio.BaseAsyncIOLoop, loop).asyncio_loop
+        for sent in (signal.SIGINT, signal.SIGTERM):
+            asyncio_loop.add_signal_handler(sent, self._asked_to_stop, loop, sent)
         try:
-            tornado.ioloop.IOLoop.current().start()
-        except KeyboardInterrupt:
-            self.log.info("interrupted; stopping")
+            loop.start()
         finally:
             server.stop()
             self.close()
+            loop.run_sync(close_connections)
+            self.log.info("stopped")
+
+    def _asked_to_stop(self, loop: tornado.ioloop.IOLoop, sent: signal.Signals) -> None:
+        self.log.info("asked to stop (%s); stopping", sent.name)
+        loop.stop()
 
 
 class _NoReferences:
