@@ -11,13 +11,12 @@ sees what choosing another value would give.
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from cachetools import LRUCache, TTLCache
 
 from jupyterlab_mlplat.adapters.sql.part import StorePart
 from jupyterlab_mlplat.core.catalog.errors import CatalogVersionExists, CatalogVersionNotFound
@@ -365,23 +364,19 @@ class FacetCache:
     """Counts of searches without words, valid while the catalog's generation stays."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[Any, ...], tuple[Any, float, FacetCounts]] = OrderedDict()
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
+        self._entries: TTLCache[tuple[Any, ...], tuple[Any, FacetCounts]] = TTLCache(
+            maxsize=_CACHE_SIZE, ttl=_CACHE_SECONDS
+        )
 
     def get(self, key: tuple[Any, ...], generation: Any) -> FacetCounts | None:
         with self._lock:
             found = self._entries.get(key)
-            if found is None or found[0] != generation or found[1] < time.monotonic():
-                return None
-            self._entries.move_to_end(key)
-            return found[2]
+        return found[1] if found is not None and found[0] == generation else None
 
     def put(self, key: tuple[Any, ...], generation: Any, counts: FacetCounts) -> None:
         with self._lock:
-            self._entries[key] = (generation, time.monotonic() + _CACHE_SECONDS, counts)
-            self._entries.move_to_end(key)
-            while len(self._entries) > _CACHE_SIZE:
-                self._entries.popitem(last=False)
+            self._entries[key] = (generation, counts)
 
 
 _GENERATION = sa.select(
@@ -408,20 +403,15 @@ class _Statements:
 
     def __init__(self, size: int = _CACHE_SIZE) -> None:
         self._lock = threading.Lock()
-        self._built: OrderedDict[tuple[Any, ...], sa.Select[Any]] = OrderedDict()
-        self._size = size
+        self._built: LRUCache[tuple[Any, ...], sa.Select[Any]] = LRUCache(maxsize=size)
 
     def get(self, shape: tuple[Any, ...], build: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
         with self._lock:
             statement = self._built.get(shape)
-            if statement is not None:
-                self._built.move_to_end(shape)
-                return statement
-        statement = build()  # outside the lock: two threads may build one shape, both right
-        with self._lock:
-            self._built[shape] = statement
-            while len(self._built) > self._size:
-                self._built.popitem(last=False)
+        if statement is None:
+            statement = build()  # outside the lock: two threads may build one shape, both right
+            with self._lock:
+                self._built[shape] = statement
         return statement
 
 
