@@ -42,6 +42,27 @@ class Workbench:
     hub_pid: int = 0
 
 
+#: a request from the page, as the lab's own code makes it: its cookie and XSRF header
+_FETCH_IN_PAGE = """async ([url, method, body]) => {
+    const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
+    const answer = await fetch(url, {
+        method,
+        headers: {'Content-Type': 'application/json', 'X-XSRFToken': decodeURIComponent(xsrf)},
+        body: body === null ? undefined : JSON.stringify(body),
+    });
+    const text = await answer.text();
+    return {status: answer.status, text};
+}"""
+
+
+def fetch_in_page(page: Any, url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+    """Call a Jupyter or sidebar API from a signed-in lab page (a Playwright ``Page``): the
+    status and the answer's JSON (None when it has none)."""
+    answer = page.evaluate(_FETCH_IN_PAGE, [url, method, body])
+    text = answer["text"]
+    return int(answer["status"]), (json.loads(text) if text else None)
+
+
 def processes_of(data_dir: Path) -> dict[int, str]:
     """Every process of the workbench in ``data_dir`` (pid → command line), found from outside
     without any help of the workbench: its working directory lies in the data directory, or its

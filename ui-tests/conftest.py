@@ -3,6 +3,7 @@ Debian's Chromium through Playwright. Screenshots land in ui-tests/screenshots/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -13,7 +14,13 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.standins.gitlab.server import FakeGitLab
-from tests.workbench import Workbench, free_port_block, running_workbench, workbench_dir
+from tests.workbench import (
+    Workbench,
+    fetch_in_page,
+    free_port_block,
+    running_workbench,
+    workbench_dir,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -137,24 +144,12 @@ def set_language(workbench: Workbench) -> Callable[..., Locator]:
     def set_(
         page: Page, user: str, locale: str, *, keep_layout: tuple[str, str] | None = None
     ) -> Locator:
-        said = page.evaluate(
-            """async ([url, locale]) => {
-                const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
-                const answer = await fetch(url, {
-                    method: 'PUT',
-                    headers: {
-                        'Content-Type': 'application/json',
-                        'X-XSRFToken': decodeURIComponent(xsrf),
-                    },
-                    body: JSON.stringify({raw: JSON.stringify({locale})}),
-                });
-                return answer.status;
-            }""",
-            [
-                f"{workbench.url}/user/{user}/lab/api/settings/"
-                "@jupyterlab/translation-extension:plugin",
-                locale,
-            ],
+        said, _ = fetch_in_page(
+            page,
+            f"{workbench.url}/user/{user}/lab/api/settings/"
+            "@jupyterlab/translation-extension:plugin",
+            "PUT",
+            {"raw": json.dumps({"locale": locale})},
         )
         assert said == 204, f"the language setting was refused ({said})"
         if keep_layout:
@@ -180,15 +175,5 @@ def set_language(workbench: Workbench) -> Callable[..., Locator]:
 def _kept_pages(page: Page, url: str) -> list[str]:
     """The names of what the workspace holds to restore (``namespace:{arguments}``), as the
     lab itself reads them."""
-    return list(
-        page.evaluate(
-            """async url => {
-                const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
-                const answer = await fetch(url, {
-                    headers: {'X-XSRFToken': decodeURIComponent(xsrf)}
-                });
-                return Object.keys((await answer.json()).data || {});
-            }""",
-            url,
-        )
-    )
+    _, workspace = fetch_in_page(page, url)
+    return list((workspace or {}).get("data") or {})

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.publishing import Kernel, Platform, publish, register_in_kernel, server_token
-from tests.workbench import Hub
+from tests.workbench import Hub, fetch_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -127,19 +127,10 @@ def submitted(workbench: Any) -> dict[str, Any]:
 
 def _api(page: Page, url: str, user: str, path: str, method: str = "GET", body: Any = None) -> Any:
     """Call the sidebar API from the person's lab, as the tab does (their cookie, XSRF)."""
-    return page.evaluate(
-        """async ([url, method, body]) => {
-            const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
-            const answer = await fetch(url, {
-                method,
-                headers: {'Content-Type': 'application/json',
-                          'X-XSRFToken': decodeURIComponent(xsrf)},
-                body: body === null ? undefined : JSON.stringify(body),
-            });
-            return {status: answer.status, body: await answer.json()};
-        }""",
-        [f"{url}/user/{user}/jupyterlab-mlplat/{path}", method, body],
+    status, answer = fetch_in_page(
+        page, f"{url}/user/{user}/jupyterlab-mlplat/{path}", method, body
     )
+    return {"status": status, "body": answer}
 
 
 def _reviews_tab(panel: Locator, name: str = "Reviews") -> Locator:

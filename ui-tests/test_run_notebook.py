@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
-from tests.workbench import give_to_home_owner
+from tests.workbench import fetch_in_page, give_to_home_owner
 
 pytestmark = pytest.mark.browser
 
@@ -76,16 +76,7 @@ def _sessions_api(url: str) -> bool:
 
 def _session_paths(page: Page, url: str) -> list[str]:
     """The notebooks of alice's sessions, as her server knows them."""
-    sessions = page.evaluate(
-        """async url => {
-            const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
-            const answer = await fetch(url, {
-                headers: {'X-XSRFToken': decodeURIComponent(xsrf)},
-            });
-            return answer.json();
-        }""",
-        f"{url}/user/alice/api/sessions",
-    )
+    _, sessions = fetch_in_page(page, f"{url}/user/alice/api/sessions")
     return [s["path"] for s in sessions] if isinstance(sessions, list) else []
 
 
