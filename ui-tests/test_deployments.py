@@ -228,14 +228,20 @@ def test_alice_deploys_tries_shifts_a_canary_and_rolls_back(
         )
         tab.get_by_role("region", name="Попробовать").scroll_into_view_if_needed()
         screenshot("deployments-try-it-ru")
+        # a value typed and not sent yet
+        tab.get_by_role("region", name="Попробовать").locator("input").first.fill("7.25")
 
-        # The deployment read beside the notebooks: the same one open, its charts wide
+        # The deployment read beside the notebooks: the same one open, its charts wide, and
+        # Try it as she left it
         tab.get_by_role("button", name="Открыть в основной области").click()
         wide = page.locator("#jp-main-dock-panel #jp-mlplat-tab-page-deployments")
         expect(wide.get_by_role("heading", name=re.compile(re.escape(name)))).to_be_visible(
             timeout=30_000
         )
         expect(wide.locator("figure[aria-busy='false']")).to_have_count(3, timeout=30_000)
+        moved = wide.get_by_role("region", name="Попробовать")
+        expect(moved.locator("input").first).to_have_value("7.25", timeout=30_000)
+        expect(moved.get_by_text(re.compile(r"Ответ за [\d.]+ мс \(HTTP 200\)"))).to_be_visible()
         expect(tab.get_by_text("Раздел «Развёртывания» открыт в основной области.")).to_be_visible()
         screenshot("deployments-main-area-ru")
         tab.get_by_role("button", name="Вернуть в боковую панель").click()
