@@ -100,7 +100,7 @@ describe('TabPages', () => {
   it('draws the tab in its page, and the model knows when that page is seen', async () => {
     const env = await setup();
     const page = env.pages.open('analytics')!;
-    Widget.attach(page, document.body);
+    act(() => Widget.attach(page, document.body));
     await act(async () => {
       page.content.update();
       await new Promise(resolve => requestAnimationFrame(resolve));
@@ -123,11 +123,14 @@ describe('TabPages', () => {
     env.platform.visible = false;
     expect(env.platform.pagesShown).toBe(1);
     expect(env.platform.seen).toBe(true);
-    // the page's toolbar lays itself out once after a resize; let it
-    await new Promise(resolve => setTimeout(resolve, 50));
+    // the page's toolbar lays itself out once after a resize, and the shown
+    // page draws itself again; let them
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    });
     // closing it: its view unmounts, then the sidebar's mounts (counted)
     env.model.tabVisible = true; // the sidebar's view
-    page.dispose();
+    act(() => page.dispose());
     env.model.tabVisible = false; // the page's view, as it unmounted
     expect(env.model.pageVisibility).toBe('none');
     expect(env.platform.pagesShown).toBe(0);
@@ -151,7 +154,7 @@ describe('TabPages', () => {
       pages: null
     });
     const page = pages.open('analytics')!;
-    Widget.attach(page, document.body);
+    act(() => Widget.attach(page, document.body));
     await act(async () => {
       await new Promise(resolve => setTimeout(resolve, 50));
       page.content.update();
@@ -159,7 +162,7 @@ describe('TabPages', () => {
     });
     expect(platform.state.kind).toBe('ready');
     expect(page.node.querySelector('input')).not.toBeNull();
-    page.dispose();
+    act(() => page.dispose());
     pages.dispose();
     platform.dispose();
     env.pages.dispose();
