@@ -8,6 +8,7 @@ so a 404 raised by the platform surfaces as a 404 from the user's server, still 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import traceback
@@ -81,12 +82,21 @@ def all_reasons() -> list[str]:
     service does not raise itself (the people's, raised by the hub adapter) and the features
     added after it, and the documents then changed with the order tests ran in.
     """
+    declare_every_reason()
+    return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
+
+
+@functools.cache
+def declare_every_reason() -> None:
+    """Import every module of the core, so that each error class and field reason is declared
+    whatever this process imported before. A person's server imports only the features it
+    calls itself: an answer of the platform naming another feature's reason (a setting out of
+    range, a profile changed meanwhile) was read as a bare ``invalid_input`` or ``conflict``,
+    and the sidebar lost the translated message and the action that goes with it."""
     import jupyterlab_mlplat.core as core
 
     for module in pkgutil.walk_packages(core.__path__, f"{core.__name__}."):
         importlib.import_module(module.name)
-
-    return sorted({*kernel.reasons(), *TRANSPORT_REASONS})
 
 
 def error_for(
@@ -97,6 +107,9 @@ def error_for(
 ) -> PlatformError:
     """The core error a client should raise for an answer with this status and reason."""
     declared = kernel.error_class(reason or "")
+    if declared is None and reason:  # another feature's reason: declared once all are imported
+        declare_every_reason()
+        declared = kernel.error_class(reason)
     if declared is not None and STATUS_FOR_ERROR.get(_base(declared)) == status:
         kind: type[PlatformError] = declared
     else:

@@ -19,7 +19,7 @@ from tenacity import (
 )
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from jupyterlab_mlplat.api.errors import ErrorBody, FieldReason, error_for
+from jupyterlab_mlplat.api.errors import ErrorBody, FieldReason, declare_every_reason, error_for
 from jupyterlab_mlplat.api.request_id import REQUEST_ID_HEADER, current_request_id
 from jupyterlab_mlplat.core.kernel.errors import (
     FieldProblem,
@@ -165,6 +165,8 @@ def _problems(found: dict[str, FieldReason] | None) -> dict[str, FieldProblem] |
     form then shows the English message of that field)."""
     if not found:
         return None
+    if any(item.reason not in field_reasons() for item in found.values()):
+        declare_every_reason()  # another feature's field reasons
     known = set(field_reasons())
     return {
         path: FieldProblem(item.reason, item.params)
