@@ -1,3 +1,4 @@
+import { ILabStatus } from '@jupyterlab/application';
 import { JSONExt } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
@@ -210,6 +211,7 @@ export class CardDraft implements IDisposable {
   constructor(options: CardDraft.IOptions) {
     this._api = options.api;
     this._load = options.load;
+    this._status = options.status ?? null;
     this._state = {
       publication: options.publication,
       card: options.publication.card,
@@ -379,6 +381,9 @@ export class CardDraft implements IDisposable {
     }
     this._isDisposed = true;
     this._autosave.dispose();
+    // what was not saved by now is gone with the page: the lab is no longer dirty for it
+    this._dirtyMark?.dispose();
+    this._dirtyMark = null;
     Signal.clearData(this);
   }
 
@@ -423,10 +428,19 @@ export class CardDraft implements IDisposable {
       return;
     }
     this._state = { ...this._state, ...patch };
+    // the lab is dirty while changes are not saved: leaving it asks first
+    if (this._state.dirty && this._status) {
+      this._dirtyMark ??= this._status.setDirty();
+    } else {
+      this._dirtyMark?.dispose();
+      this._dirtyMark = null;
+    }
     this._stateChanged.emit(this._state);
   }
 
   private _api: IModelsAPI;
+  private _status: ILabStatus | null;
+  private _dirtyMark: IDisposable | null = null;
   private _autosave: Debouncer;
   private _isDisposed = false;
   private _load: () => Promise<IPublication>;
@@ -442,6 +456,8 @@ export namespace CardDraft {
     /** Reads the publication again (after a conflict). */
     load: () => Promise<IPublication>;
     autosaveDelay?: number;
+    /** The lab's status, marked dirty while changes are not saved. */
+    status?: ILabStatus | null;
   }
 
   /** A pause in typing this long saves the card. */

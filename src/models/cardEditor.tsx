@@ -220,8 +220,14 @@ function SaveStatus(props: {
           shown.current = element;
         }}
       >
-        {describeError(trans, state.failure) ??
-          trans.__('The card could not be saved.')}
+        {state.dirty
+          ? trans.__(
+              'Not saved: %1',
+              describeError(trans, state.failure) ??
+                trans.__('the platform refused the card.')
+            )
+          : (describeError(trans, state.failure) ??
+            trans.__('The card could not be saved.'))}
       </p>
     );
   }

@@ -1,4 +1,4 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ILabStatus, JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, Notification } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -32,6 +32,10 @@ export interface IModelCommandsOptions {
   ask?: IRegisterOptions['ask'];
   /** Follow the version pages, so a reload opens them again. */
   pages?: IPageTracker | null;
+  /** The lab's status: a card with unsaved changes marks it dirty. */
+  status?: ILabStatus | null;
+  /** Ask before closing a page whose card cannot be saved (tests answer). */
+  confirmClose?: (title: string, body: string) => Promise<boolean>;
 }
 
 /**
@@ -56,7 +60,9 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
         commands,
         rendermime: options.rendermime,
         trans,
-        outdated: signal
+        outdated: signal,
+        status: options.status,
+        confirmClose: options.confirmClose
       });
       pages.set(id, page);
       outdated.set(id, signal);

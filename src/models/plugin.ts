@@ -1,4 +1,5 @@
 import {
+  ILabStatus,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -45,11 +46,13 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
     'The Models tab of the ML Platform sidebar: your registered models and versions, their lineage, model cards and publication.',
   autoStart: true,
   requires: [IMLPlatformSidebar, ITranslator, IRenderMimeRegistry],
+  optional: [ILabStatus],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLPlatformSidebar,
     translator: ITranslator,
-    rendermime: IRenderMimeRegistry
+    rendermime: IRenderMimeRegistry,
+    status: ILabStatus | null
   ) => {
     const trans = translator.load(sidebar.translationDomain);
     const model = new ModelsModel({
@@ -62,7 +65,8 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       rendermime,
       trans,
       notifications: sidebar.notifications,
-      pages: sidebar.pages('mlplat-version-pages', CommandIDs.openVersion)
+      pages: sidebar.pages('mlplat-version-pages', CommandIDs.openVersion),
+      status
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(

@@ -1,12 +1,14 @@
-import { MainAreaWidget } from '@jupyterlab/apputils';
+import { ILabStatus } from '@jupyterlab/application';
+import { Dialog, MainAreaWidget, showDialog } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
+import { Message } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { errorText } from '../shell/errors';
+import { describeError, errorText } from '../shell/errors';
 import { mlplatIcon } from '../shell/icons';
 import {
   phaseLabel,
@@ -46,16 +48,28 @@ export interface IVersionPageOptions {
    * publication arrived (a reviewer decided, it was published).
    */
   outdated?: ISignal<unknown, void>;
+  /**
+   * The lab's status: marked dirty while the card holds changes not saved,
+   * so that leaving or reloading the lab asks first, as for a notebook.
+   */
+  status?: ILabStatus | null;
+  /** Ask before closing a page whose card cannot be saved (tests answer). */
+  confirmClose?: (title: string, body: string) => Promise<boolean>;
+  /** The card being edited on the page, for its close request (set by the page). */
+  editing?: { current: CardDraft | null };
 }
 
 /** A version's page in the main area; one per version. */
 export function createVersionPage(
   options: IVersionPageOptions
 ): MainAreaWidget<ReactWidget> {
-  const content = ReactWidget.create(<VersionView {...options} />);
+  const editing: { current: CardDraft | null } = { current: null };
+  const content = ReactWidget.create(
+    <VersionView {...options} editing={editing} />
+  );
   content.addClass('jp-mlplat-page');
   content.addClass('jp-mlplat-version-page');
-  const widget = new MainAreaWidget({ content });
+  const widget = new VersionPage({ content }, editing, options);
   widget.id = versionPageId(options.name, options.version);
   widget.title.label = `${options.name} v${options.version}`;
   widget.title.caption = options.trans.__(
@@ -66,6 +80,74 @@ export function createVersionPage(
   widget.title.icon = mlplatIcon;
   widget.title.closable = true;
   return widget;
+}
+
+/**
+ * A version's page that does not close over a card it cannot save. Closing
+ * saves what is typed (the view does, as it goes); but a card the platform
+ * refused (a field too long, a change made meanwhile) would go with the page,
+ * so the author is asked first.
+ */
+class VersionPage extends MainAreaWidget<ReactWidget> {
+  constructor(
+    options: MainAreaWidget.IOptions<ReactWidget>,
+    editing: { current: CardDraft | null },
+    page: IVersionPageOptions
+  ) {
+    super(options);
+    this._editing = editing;
+    this._page = page;
+  }
+
+  protected onCloseRequest(msg: Message): void {
+    const draft = this._editing.current;
+    if (this._asking || !draft || !cannotSave(draft.state)) {
+      super.onCloseRequest(msg);
+      return;
+    }
+    const { trans } = this._page;
+    const confirm = this._page.confirmClose ?? confirmInDialog(trans);
+    this._asking = true;
+    void confirm(
+      trans.__('Close without saving the model card?'),
+      trans.__(
+        'Your last changes to the card were not saved: %1',
+        describeError(trans, draft.state.conflict ?? draft.state.failure) ??
+          trans.__('The card could not be saved.')
+      )
+    )
+      .then(close => {
+        if (close) {
+          super.onCloseRequest(msg);
+        }
+      })
+      .finally(() => {
+        this._asking = false;
+      });
+  }
+
+  private _editing: { current: CardDraft | null };
+  private _page: IVersionPageOptions;
+  private _asking = false;
+}
+
+/** Whether a card holds changes the platform refused (they would be lost). */
+function cannotSave(state: CardDraft.IState): boolean {
+  return state.dirty && (state.failure !== null || state.conflict !== null);
+}
+
+function confirmInDialog(trans: TranslationBundle) {
+  return async (title: string, body: string): Promise<boolean> => {
+    const answer = await showDialog({
+      title,
+      body,
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Keep editing') }),
+        Dialog.warnButton({ label: trans.__('Close and discard') })
+      ]
+    });
+    return answer.button.accept;
+  };
 }
 
 /** The DOM id of a version's page; model names may hold any character. */
@@ -605,10 +687,17 @@ function PublicationView(
     const created = new CardDraft({
       api,
       publication: props.publication,
-      load: props.reload
+      load: props.reload,
+      status: props.status
     });
     setDraft(created);
+    if (props.editing) {
+      props.editing.current = created;
+    }
     return () => {
+      if (props.editing?.current === created) {
+        props.editing.current = null;
+      }
       // what is typed is saved before the page goes
       void created.save().finally(() => created.dispose());
     };

@@ -1,3 +1,6 @@
+import { ILabStatus } from '@jupyterlab/application';
+import { DisposableDelegate } from '@lumino/disposable';
+
 import {
   authorActions,
   CardDraft,
@@ -144,6 +147,47 @@ describe('CardDraft', () => {
     expect(draft.state.fields).toEqual({});
     expect(await draft.save()).toBe(true);
     draft.dispose();
+  });
+
+  it('keeps the lab dirty while changes are not saved, refused ones too', async () => {
+    // JupyterLab asks before a reload or leaving while its status is dirty
+    let marks = 0;
+    const status = {
+      setDirty: () => {
+        marks += 1;
+        return new DisposableDelegate(() => (marks -= 1));
+      }
+    } as unknown as ILabStatus;
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', {
+        fields: { 'card.license': 'too long' },
+        params: { field: 'license', count: 1 }
+      })
+    ];
+    const draft = new CardDraft({
+      api,
+      publication: api.stored,
+      load: async () => (await api.publication(api.stored.id)).publication,
+      autosaveDelay: 1000,
+      status
+    });
+    expect(marks).toBe(0);
+    draft.setCard({ ...draft.state.card, license: 'x'.repeat(150) });
+    expect(marks).toBe(1);
+    draft.setCard({ ...draft.state.card, description: 'Churn' });
+    expect(marks).toBe(1); // one mark, however much is typed
+    expect(await draft.save()).toBe(false);
+    expect(marks).toBe(1); // refused: still not saved
+    draft.setCard({ ...draft.state.card, license: 'MIT' });
+    expect(await draft.save()).toBe(true);
+    expect(marks).toBe(0);
+
+    // a page closed over a change not saved: the mark goes with the draft
+    draft.setCard({ ...draft.state.card, description: 'Churn of phones' });
+    expect(marks).toBe(1);
+    draft.dispose();
+    expect(marks).toBe(0);
   });
 
   it('stops at a conflict, keeps what was typed, and reloads on request', async () => {

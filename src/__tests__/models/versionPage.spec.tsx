@@ -1,5 +1,6 @@
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import {
   act,
@@ -14,6 +15,7 @@ import * as React from 'react';
 import { reasonLabels } from '../../models/labels';
 import {
   commitPage,
+  createVersionPage,
   versionAndPublications,
   VersionView
 } from '../../models/versionPage';
@@ -313,6 +315,109 @@ describe('the version page', () => {
         'alert'
       )
     );
+  });
+
+  it('asks before its page closes over a card the platform refused', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication();
+    api.detail = lineage({
+      publications: [
+        {
+          id: '1',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
+      ]
+    });
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', {
+        serverMessage: 'License: too long',
+        fields: { 'card.license': 'too long' },
+        params: { field: 'license', count: 1 }
+      })
+    ];
+    const asked: string[] = [];
+    let answer = false;
+    const page = createVersionPage({
+      api,
+      name: 'churn',
+      version: '3',
+      commands: recordingCommands().commands,
+      rendermime: labRendermime(),
+      trans: english,
+      confirmClose: async (title, body) => {
+        asked.push(`${title} ${body}`);
+        return answer;
+      }
+    });
+    act(() => Widget.attach(page, document.body));
+    const license = await within(page.node).findByLabelText('License');
+    fireEvent.change(license, { target: { value: 'x'.repeat(150) } });
+    fireEvent.click(
+      within(page.node).getByRole('button', { name: 'Submit for publication' })
+    );
+    // nothing was saved, and the status says so
+    expect((await within(page.node).findByRole('alert')).textContent).toMatch(
+      /^Not saved: /
+    );
+
+    // Keep editing: the page stays, the text with it
+    await act(async () => page.close());
+    expect(asked).toEqual([
+      'Close without saving the model card? Your last changes to the card were not saved: License: too long'
+    ]);
+    expect(page.isDisposed).toBe(false);
+    expect(page.isAttached).toBe(true);
+    expect((license as HTMLInputElement).value).toBe('x'.repeat(150));
+
+    // Close and discard
+    answer = true;
+    await act(async () => page.close());
+    expect(asked).toHaveLength(2);
+    expect(page.isAttached).toBe(false);
+    page.dispose();
+  });
+
+  it('closes at once over a card that saves', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication();
+    api.detail = lineage({
+      publications: [
+        {
+          id: '1',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
+      ]
+    });
+    const asked: string[] = [];
+    const page = createVersionPage({
+      api,
+      name: 'churn',
+      version: '3',
+      commands: recordingCommands().commands,
+      rendermime: labRendermime(),
+      trans: english,
+      confirmClose: async title => {
+        asked.push(title);
+        return false;
+      }
+    });
+    act(() => Widget.attach(page, document.body));
+    const license = await within(page.node).findByLabelText('License');
+    fireEvent.change(license, { target: { value: 'MIT' } });
+    await act(async () => page.close());
+    expect(asked).toEqual([]);
+    expect(page.isAttached).toBe(false);
+    // what was typed is saved as the page goes
+    await waitFor(() =>
+      expect(api.named('saveCard').length).toBeGreaterThan(0)
+    );
+    page.dispose();
   });
 
   it('offers Withdraw in review and Resubmit after changes were requested', async () => {
