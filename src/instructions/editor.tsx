@@ -1,3 +1,4 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
@@ -32,6 +33,8 @@ export interface IArticleEditorProps {
   rendermime: IRenderMimeRegistry;
   runner: IActionRunner;
   trans: TranslationBundle;
+  /** Ask before closing over words not saved (tests answer); a dialog otherwise. */
+  confirm?: (title: string, body: string) => Promise<boolean>;
 }
 
 /** Where an uploaded image's Markdown goes: the text last typed in. */
@@ -118,7 +121,25 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
         small
         minimal
         className="jp-mlplat-back"
-        onClick={() => model.closeEditor()}
+        onClick={async () => {
+          if (model.unsavedEdits) {
+            const ask = props.confirm ?? confirmDiscard(trans);
+            const title = pickText(draft.title, language);
+            const sure = await ask(
+              trans.__('Discard your changes?'),
+              saved
+                ? trans.__(
+                    'Your changes to “%1” are not saved.',
+                    title || draft.slug!
+                  )
+                : trans.__('The new article is not saved.')
+            );
+            if (!sure) {
+              return;
+            }
+          }
+          model.closeEditor();
+        }}
       >
         {trans.__('← Close the editor')}
       </Button>
@@ -706,4 +727,19 @@ function Preview(props: {
       {md(pickText(draft.conclusion, language))}
     </article>
   );
+}
+
+/** Ask in JupyterLab's dialog before dropping words not saved. */
+function confirmDiscard(trans: TranslationBundle) {
+  return async (title: string, body: string): Promise<boolean> => {
+    const answer = await showDialog({
+      title,
+      body,
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Keep editing') }),
+        Dialog.warnButton({ label: trans.__('Discard') })
+      ]
+    });
+    return answer.button.accept;
+  };
 }

@@ -215,7 +215,16 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
     }
   }
 
-  /** Leave the editor (what was not saved is dropped). */
+  /**
+   * Whether the editor holds words typed and not saved: the editor asks
+   * before closing over them.
+   */
+  get unsavedEdits(): boolean {
+    const editor = this._state.editor;
+    return editor !== null && editor.edited && !editor.saved;
+  }
+
+  /** Leave the editor (what was not saved is dropped: ask first). */
   closeEditor(): void {
     const slug = this._state.editor?.draft.slug ?? null;
     this._editorTicket++;
@@ -229,7 +238,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
 
   /** Replace the draft (every keystroke of the editor). */
   setDraft(draft: IArticleDraft): void {
-    this._patchEditor({ draft, saved: false, justSaved: false });
+    this._patchEditor({ draft, saved: false, justSaved: false, edited: true });
   }
 
   /** Which language the editor shows. */
@@ -485,6 +494,7 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         failed: null,
         conflict: null,
         saved: false,
+        edited: false,
         justSaved: false,
         upload: null,
         revisions: null
@@ -606,6 +616,8 @@ export namespace InstructionsModel {
     conflict: IConflict | null;
     /** What is on screen is what the platform stores (nothing typed since). */
     saved: boolean;
+    /** Something was typed since the editor opened (saved or not). */
+    edited: boolean;
     /** A save (or publish) just went through: the note beside the buttons. */
     justSaved: boolean;
     upload: { name: string; loaded: number; total: number } | null;

@@ -18,6 +18,8 @@ export interface IInstructionsTabProps {
   runner: IActionRunner;
   openFile: (path: string) => void;
   trans: TranslationBundle;
+  /** Ask before the editor closes over words not saved (tests answer). */
+  confirm?: (title: string, body: string) => Promise<boolean>;
 }
 
 /**
@@ -46,6 +48,7 @@ export function InstructionsTab(props: IInstructionsTabProps): JSX.Element {
           rendermime={props.rendermime}
           runner={props.runner}
           trans={trans}
+          confirm={props.confirm}
         />
       ) : state.view === 'article' && state.article ? (
         <ArticlePage

@@ -28,7 +28,11 @@ function recordingRunner() {
   return { ran, runner };
 }
 
-async function renderTab(api: FakeInstructions, canEdit = false) {
+async function renderTab(
+  api: FakeInstructions,
+  canEdit = false,
+  confirm?: (title: string, body: string) => Promise<boolean>
+) {
   const model = new InstructionsModel({ api, searchDelay: 0 });
   model.setIdentity(canEdit ? 'ivan' : 'alice', canEdit);
   const { ran, runner } = recordingRunner();
@@ -40,6 +44,7 @@ async function renderTab(api: FakeInstructions, canEdit = false) {
       runner={runner}
       openFile={path => opened.push(path)}
       trans={english}
+      confirm={confirm}
     />
   );
   await act(() => model.refresh());
@@ -212,6 +217,58 @@ describe('the Instructions tab', () => {
     expect(
       screen.getByText('(changed: title.ru, tasks.0.check.en)')
     ).toBeTruthy();
+  });
+
+  it('asks before the editor closes over words not saved', async () => {
+    const api = new FakeInstructions();
+    api.add('track', content());
+    const asked: string[] = [];
+    let answer = false;
+    const { model } = await renderTab(api, true, async (title, body) => {
+      asked.push(`${title} ${body}`);
+      return answer;
+    });
+    models.push(model);
+    const close = () =>
+      act(async () => {
+        fireEvent.click(
+          screen.getByRole('button', { name: '← Close the editor' })
+        );
+      });
+
+    // opened and closed with nothing typed: no question
+    await act(() => model.edit('track'));
+    await close();
+    expect(asked).toEqual([]);
+    expect(screen.queryByRole('region', { name: 'Article editor' })).toBeNull();
+
+    await act(() => model.edit('track'));
+    fireEvent.change(screen.getByLabelText('Title'), {
+      target: { value: 'Track a notebook, step by step' }
+    });
+    await close();
+    expect(asked).toEqual([
+      'Discard your changes? Your changes to “Track a notebook, step by step” are not saved.'
+    ]);
+    // kept editing: the words are still there
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe(
+      'Track a notebook, step by step'
+    );
+    answer = true;
+    await close();
+    expect(screen.queryByRole('region', { name: 'Article editor' })).toBeNull();
+    expect(api.sourceOf('track').content.title.en).toBe('Track a notebook');
+
+    // saved, then closed: no question
+    await act(() => model.edit('track'));
+    fireEvent.change(screen.getByLabelText('Title'), {
+      target: { value: 'Track it' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    await close();
+    expect(asked).toHaveLength(2);
   });
 
   it('says why a refused image was refused, in words', async () => {
