@@ -304,7 +304,7 @@ def test_the_submission_goes_through_review_to_the_catalog(
     decision.get_by_label("Comment").fill("Clear card, good metrics. Approved.")
     decision.get_by_role("button", name="Approve").click()
     expect(article.get_by_text("Approved. The author is told.")).to_be_visible(timeout=60_000)
-    expect(article.get_by_text("It is published: there is nothing to decide.")).to_be_visible(
+    expect(article.get_by_text("Nothing to decide here. State: published.")).to_be_visible(
         timeout=60_000
     )
     screenshot("flow-rita-approved-en")

@@ -197,7 +197,7 @@ def test_rita_sees_the_badge_compares_with_the_champion_and_approves(
     decision.get_by_label("Comment").fill("Same accuracy, cleaner training. Approved.")
     decision.get_by_role("button", name="Approve").click()
     expect(article.get_by_text("Approved. The author is told.")).to_be_visible(timeout=60_000)
-    expect(article.get_by_text("It is published: there is nothing to decide.")).to_be_visible(
+    expect(article.get_by_text("Nothing to decide here. State: published.")).to_be_visible(
         timeout=30_000
     )
     screenshot("rita-approved-en")
@@ -284,7 +284,7 @@ def test_rita_reviews_in_russian(
     panel = set_language(page, "rita", "ru_RU")
     try:
         _reviews_tab(panel, "Рецензии").click()
-        queue = panel.get_by_role("list", name="Очередь на проверку")
+        queue = panel.get_by_role("list", name="Очередь на рецензию")
         queue.get_by_role(
             "button", name=re.compile(f"^{re.escape(submitted['own_model'])}")
         ).click()

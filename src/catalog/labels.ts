@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { param, ReasonLabels } from '../shell/errors';
+import { taskLabel } from '../shell/labels';
 import { CatalogSort, FacetName } from './types';
 
 /*
@@ -34,26 +35,6 @@ export function statusLabel(status: string, trans: TranslationBundle): string {
       return trans.__('Deprecated');
     default:
       return status;
-  }
-}
-
-/** A task as the model card names it (detected from the MLflow flavour). */
-export function taskLabel(task: string, trans: TranslationBundle): string {
-  switch (task) {
-    case 'classification':
-      return trans.__('Classification');
-    case 'regression':
-      return trans.__('Regression');
-    case 'clustering':
-      return trans.__('Clustering');
-    case 'forecasting':
-      return trans.__('Forecasting');
-    case 'text-generation':
-      return trans.__('Text generation');
-    case 'other':
-      return trans.__('Other');
-    default:
-      return task;
   }
 }
 

@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { taskLabel } from '../shell/labels';
 import { Pager } from '../shell/pager';
 import { RefreshButton } from '../shell/refresh';
 import { LoadingNote } from '../shell/status';
@@ -10,8 +11,7 @@ import {
   facetLabel,
   facetValueLabel,
   sortLabel,
-  statusLabel,
-  taskLabel
+  statusLabel
 } from './labels';
 import { CatalogModel } from './model';
 import { CHAMPION } from './snippet';

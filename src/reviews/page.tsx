@@ -96,7 +96,7 @@ export function PublicationView(props: IPublicationViewProps): JSX.Element {
             {stateLabel(publication.state, trans)}
           </span>{' '}
           {trans.__(
-            'by %1 · to catalog.%2 · approvals %3 of %4',
+            'author %1 · to catalog.%2 · approvals %3 of %4',
             publication.author,
             publication.catalog_name ?? '',
             publication.approvals.length,
@@ -159,7 +159,7 @@ function cannotDecide(
     );
   }
   return trans.__(
-    'It is %1: there is nothing to decide.',
+    'Nothing to decide here. State: %1.',
     stateLabel(publication.state, trans)
   );
 }

@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { SanitizedMarkdown } from '../shell/markdown';
-import { formatDateTime } from '../shell/labels';
+import { formatDateTime, taskLabel } from '../shell/labels';
 import { actionLabel, stateLabel } from './labels';
 import {
   ICodeDiff,
@@ -72,7 +72,7 @@ export function CardView(props: {
   const { card, rendermime, trans } = props;
   const facts: [string, string][] = [
     [trans.__('Catalog name'), card.catalog_name ?? ''],
-    [trans.__('Task'), card.task ?? ''],
+    [trans.__('Task'), card.task ? taskLabel(card.task, trans) : ''],
     [trans.__('Framework'), card.framework ?? ''],
     [trans.__('License'), card.license ?? ''],
     [trans.__('Owners'), (card.owners ?? []).join(', ')],
@@ -508,7 +508,9 @@ export function LineageChain(props: {
           </span>
           {(facts?.framework || facts?.task) && (
             <span className="jp-mlplat-chain-detail">
-              {[facts?.framework, facts?.task].filter(Boolean).join(' · ')}
+              {[facts?.framework, facts?.task && taskLabel(facts.task, trans)]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           )}
         </li>

@@ -146,3 +146,27 @@ export function trafficLabel(
       return traffic;
   }
 }
+
+/**
+ * A task as the model card names it (detected from the MLflow flavour), in
+ * the user's language: the catalog, the review page and the version page
+ * say it alike.
+ */
+export function taskLabel(task: string, trans: TranslationBundle): string {
+  switch (task) {
+    case 'classification':
+      return trans.__('Classification');
+    case 'regression':
+      return trans.__('Regression');
+    case 'clustering':
+      return trans.__('Clustering');
+    case 'forecasting':
+      return trans.__('Forecasting');
+    case 'text-generation':
+      return trans.__('Text generation');
+    case 'other':
+      return trans.__('Other');
+    default:
+      return task;
+  }
+}

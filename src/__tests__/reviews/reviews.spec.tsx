@@ -221,7 +221,7 @@ describe('ReviewsTab', () => {
     });
     expect(screen.queryByRole('alert')).toBeNull();
     expect(
-      screen.getByText('It is approved: there is nothing to decide.')
+      screen.getByText('Nothing to decide here. State: approved.')
     ).toBeTruthy();
     // What was typed is kept for the reviewer to reuse
     expect(model.state.page?.comment).toBe('Fine');
@@ -245,6 +245,16 @@ describe('ReviewsTab', () => {
     expect(
       within(alert).getByRole('button', { name: 'Перечитать публикацию' })
     ).toBeTruthy();
+    model.dispose();
+  });
+
+  it('names the card’s task as the catalog does, in Russian', async () => {
+    const api = new ScriptedReviews();
+    const { model } = setup(api, 'bob', russianBundle());
+    await act(() => model.open(7));
+    // the lineage's version: its framework and task as MLflow's flavour says
+    expect(screen.getByText('sklearn · Классификация')).toBeTruthy();
+    expect(document.body.textContent).not.toContain('classification');
     model.dispose();
   });
 
