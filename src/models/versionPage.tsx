@@ -217,7 +217,7 @@ export function VersionView(props: IVersionPageOptions): JSX.Element {
           {trans.__('%1, version %2', name, version)}
         </h2>
         <span className="jp-mlplat-page-actions">
-          <DeployButton {...props} detail={detail} />
+          <DeployButton {...props} detail={detail} onDeployed={reload} />
           <RefreshButton trans={trans} onClick={reload} />
         </span>
       </header>
@@ -242,7 +242,12 @@ interface IDetailProps extends IVersionPageOptions {
  * there). A published version may also go to production, as the catalog
  * version it became, read from its publication when asked.
  */
-function DeployButton(props: IDetailProps): JSX.Element | null {
+function DeployButton(
+  props: IDetailProps & {
+    /** A deployment was made: the lineage's last link is read again. */
+    onDeployed: () => void;
+  }
+): JSX.Element | null {
   const { api, commands, detail, name, version, trans } = props;
   const [failure, setFailure] = React.useState<string | null>(null);
   if (!commands.hasCommand(DEPLOY_COMMAND)) {
@@ -256,7 +261,7 @@ function DeployButton(props: IDetailProps): JSX.Element | null {
       const catalog = published
         ? (await api.publication(Number(published.id))).publication
         : null;
-      await commands.execute(DEPLOY_COMMAND, {
+      const deployed = await commands.execute(DEPLOY_COMMAND, {
         modelName: name,
         version,
         published: !!catalog?.catalog_version,
@@ -267,6 +272,9 @@ function DeployButton(props: IDetailProps): JSX.Element | null {
             }
           : {})
       });
+      if (deployed) {
+        props.onDeployed();
+      }
     } catch (error) {
       setFailure(errorText(trans, error));
     }

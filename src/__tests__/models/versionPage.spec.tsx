@@ -511,10 +511,18 @@ describe('Deploy… on the version page', () => {
     api.listed = true;
     const recording = recordingCommands();
     recording.commands.addCommand('mlplat:deploy-model-version', {
-      execute: args => void recording.ran.push(['deploy', args])
+      execute: args => {
+        recording.ran.push(['deploy', args]);
+        return { name: 'churn-prod' };
+      }
     });
     renderPage(api, recording);
     fireEvent.click(await screen.findByRole('button', { name: 'Deploy…' }));
+    // the new deployment joins the lineage: the version is read again
+    const read = api.named('lineage').length;
+    await waitFor(() =>
+      expect(api.named('lineage').length).toBeGreaterThan(read)
+    );
     await waitFor(() =>
       expect(recording.ran).toContainEqual([
         'deploy',
