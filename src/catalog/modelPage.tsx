@@ -254,6 +254,8 @@ interface IPending {
   kind: 'deprecate' | 'champion';
   version: number;
   publicationId: number;
+  /** The version is the champion now (a deprecation leaves the alias on it). */
+  isChampion?: boolean;
 }
 
 function Versions(
@@ -326,7 +328,8 @@ function Versions(
                     setPending({
                       kind: 'deprecate',
                       version: version.version,
-                      publicationId: version.publication_id
+                      publicationId: version.publication_id,
+                      isChampion: version.version === champion
                     })
                   }
                 >
@@ -400,6 +403,14 @@ function ActionForm(props: {
       }}
     >
       <p className="jp-mlplat-catalog-action-title">{title}</p>
+      {pending.kind === 'deprecate' && pending.isChampion && (
+        <p className="jp-mlplat-status jp-mlplat-status-warning">
+          {trans.__(
+            'Version %1 is the champion: notebooks and systems that load “@champion” keep getting it, deprecated, until another version is made the champion.',
+            pending.version
+          )}
+        </p>
+      )}
       <label>
         {trans.__('Comment (required)')}
         <textarea

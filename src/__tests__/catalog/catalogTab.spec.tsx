@@ -345,6 +345,28 @@ describe('CatalogTab', () => {
     expect(screen.queryByRole('form')).toBeNull();
   });
 
+  it('warns that a deprecated champion is still what @champion loads', async () => {
+    const { model } = await setup({
+      who: identity({ name: 'adam', roles: ['admin'] })
+    });
+    await openChurn(model);
+    const [champion, earlier] = screen.getAllByRole('button', {
+      name: 'Deprecate…'
+    });
+    await act(async () => {
+      fireEvent.click(champion);
+    });
+    expect(
+      screen.getByRole('form', { name: 'Deprecate version 2' }).textContent
+    ).toContain('Version 2 is the champion: notebooks and systems that load');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await act(async () => {
+      fireEvent.click(earlier);
+    });
+    const form = screen.getByRole('form', { name: 'Deprecate version 1' });
+    expect(form.textContent).not.toContain('is the champion');
+  });
+
   it('shows why an action was refused and keeps the form', async () => {
     const { api, model } = await setup({
       who: identity({ name: 'adam', roles: ['admin'] })
