@@ -130,16 +130,24 @@ def parse_body(raw: bytes | None, model: type[W]) -> W:
         first = err.errors()[0]
         if first["type"] == "json_invalid":
             raise BodyNotJson("The request body is not valid JSON.", "body") from None
-        where = ".".join(str(p) for p in first["loc"]) or "body"
         # pydantic's wording never reaches a client: a field reason with its values, and our
-        # English; the form and the label of ``body_invalid`` translate the reason
-        said, problem = pydantic_problem(first["type"], first.get("ctx"))
+        # English; the form and the label of ``body_invalid`` translate the reason. Every
+        # field's problem is told at once (a form shows each beside its input); the message
+        # and params name the first
+        fields: dict[str, str] = {}
+        problems: dict[str, FieldProblem] = {}
+        for each in err.errors():
+            at = ".".join(str(p) for p in each["loc"]) or "body"
+            if at not in fields:
+                fields[at], problems[at] = pydantic_problem(each["type"], each.get("ctx"))
+        where = next(iter(fields))
+        said, problem = fields[where], problems[where]
         raise BodyInvalid(
             f"{where}: {said}",
             where,
             params={"field": where, "problem": problem.reason, **problem.params},
-            fields={where: said},
-            field_reasons={where: problem},
+            fields=fields,
+            field_reasons=problems,
         ) from None
     except (ValueError, RecursionError):
         raise BodyNotJson("The request body is not valid JSON.", "body") from None

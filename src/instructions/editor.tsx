@@ -4,6 +4,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { describeFields } from '../shell/errors';
 import { formatDateTime } from '../shell/labels';
 import { DoneNote, failureText, FailureNote, Progress } from '../shell/notes';
 import { LoadStatus } from '../shell/status';
@@ -23,7 +24,7 @@ import {
   setText,
   TaskField
 } from './draft';
-import { audienceLabel, revisionLabel } from './labels';
+import { articleFieldLabel, audienceLabel, revisionLabel } from './labels';
 import { InstructionsModel } from './model';
 import { ArticleMarkdown, articleRendermime } from './render';
 
@@ -248,7 +249,11 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
             failure={editor.failure}
             title={failureTitle(editor.failed, trans)}
             trans={trans}
-          />
+          >
+            {editor.problems && (
+              <FieldProblems problems={editor.problems} trans={trans} />
+            )}
+          </FailureNote>
         )
       )}
       {editor.justSaved && (
@@ -742,4 +747,38 @@ function confirmDiscard(trans: TranslationBundle) {
     });
     return answer.button.accept;
   };
+}
+
+/**
+ * Every field a refused save named, each with what is wrong, in the user's
+ * language: one Save shows every mistake, not the first only.
+ */
+function FieldProblems(props: {
+  problems: InstructionsModel.IFieldProblems;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { problems, trans } = props;
+  const described = describeFields(
+    trans,
+    problems.fields,
+    problems.fieldReasons
+  );
+  const paths = Object.keys(described);
+  if (paths.length < 2) {
+    return null; // the note's own sentence says the one
+  }
+  return (
+    <ul
+      className="jp-mlplat-field-problems"
+      aria-label={trans.__('What to correct')}
+    >
+      {paths.map(path => (
+        <li key={path}>
+          <strong>{articleFieldLabel(path, trans)}</strong>
+          {': '}
+          {described[path]}
+        </li>
+      ))}
+    </ul>
+  );
 }

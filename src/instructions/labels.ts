@@ -45,6 +45,87 @@ export function revisionLabel(
   }
 }
 
+/**
+ * A field of the article as the editor labels it, from the path a refusal
+ * names it by (`title.en`, `content.minutes`, `tasks.1.check.ru`); a path
+ * no label knows is shown as sent.
+ */
+export function articleFieldLabel(
+  path: string,
+  trans: TranslationBundle
+): string {
+  const parts = path.replace(/^content\./, '').split('.');
+  const last = parts[parts.length - 1];
+  const language =
+    last === 'en'
+      ? trans.__('English')
+      : last === 'ru'
+        ? trans.__('Russian')
+        : null;
+  if (language) {
+    parts.pop();
+  }
+  let name: string;
+  if (parts[0] === 'tasks' && parts.length >= 3 && /^\d+$/.test(parts[1])) {
+    name = trans.__(
+      'Task %1: %2',
+      Number(parts[1]) + 1,
+      taskFieldLabel(parts.slice(2).join('.'), trans)
+    );
+  } else {
+    name = articlePartLabel(parts.join('.'), trans);
+  }
+  return language ? trans.__('%1 (%2)', name, language) : name;
+}
+
+function articlePartLabel(part: string, trans: TranslationBundle): string {
+  switch (part) {
+    case 'slug':
+      return trans.__('Name in addresses');
+    case 'title':
+      return trans.__('Title');
+    case 'summary':
+      return trans.__('Summary');
+    case 'introduction':
+      return trans.__('Introduction');
+    case 'conclusion':
+      return trans.__('Conclusion');
+    case 'minutes':
+      return trans.__('Minutes it takes');
+    case 'position':
+      return trans.__('Place in the list');
+    case 'next_article':
+      return trans.__('Next article');
+    case 'tasks':
+      return trans.__('Tasks');
+    case 'groups':
+      return trans.__('Groups');
+    case 'profiles':
+      return trans.__('Workspace profiles');
+    case 'audience':
+      return trans.__('Who reads it');
+    default:
+      return part;
+  }
+}
+
+function taskFieldLabel(part: string, trans: TranslationBundle): string {
+  switch (part) {
+    case 'title':
+      return trans.__('title');
+    case 'body':
+      return trans.__('what to do');
+    case 'check':
+      return trans.__('check your work');
+    case 'help':
+      return trans.__('if it did not work');
+    case 'key':
+      return trans.__('key');
+    default:
+      return part;
+  }
+}
+
 /** A rule of `article_invalid` as the end of a sentence about the field. */
 function ruleText(
   rule: string,

@@ -1,7 +1,7 @@
 import { Debouncer } from '@lumino/polling';
 import { Signal } from '@lumino/signaling';
 
-import { PlatformRequestError } from '../api/request';
+import { IReasonRef, PlatformRequestError } from '../api/request';
 import { PlatformModel } from '../shell/model';
 import { IFailure } from '../shell/notes';
 import { NotLoaded } from '../shell/status';
@@ -431,7 +431,8 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
         state: saved.state,
         // the slug is fixed once the article exists; the text stays as typed
         draft: { ...editor.draft, slug: saved.slug },
-        revisions: null
+        revisions: null,
+        problems: null
       });
       void this._readList();
       return true;
@@ -441,7 +442,8 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
           busy: null,
           failure: InstructionsModel.failureOf(error),
           failed: busy,
-          conflict: InstructionsModel.conflictOf(error)
+          conflict: InstructionsModel.conflictOf(error),
+          problems: InstructionsModel.problemsOf(error)
         });
       }
       return false;
@@ -618,6 +620,8 @@ export namespace InstructionsModel {
     saved: boolean;
     /** Something was typed since the editor opened (saved or not). */
     edited: boolean;
+    /** The fields the last refused save named; null after a save or a change. */
+    problems?: IFieldProblems | null;
     /** A save (or publish) just went through: the note beside the buttons. */
     justSaved: boolean;
     upload: { name: string; loaded: number; total: number } | null;
@@ -775,6 +779,29 @@ export namespace InstructionsModel {
       message: error instanceof Error ? error.message : String(error),
       requestId: null
     };
+  }
+
+  /**
+   * Every field a refused save named (the platform tells them all at once),
+   * or null: the editor lists them so that one Save shows every mistake.
+   */
+  export function problemsOf(error: unknown): IFieldProblems | null {
+    if (
+      !(error instanceof PlatformRequestError) ||
+      (!error.fields && !error.fieldReasons)
+    ) {
+      return null;
+    }
+    return {
+      fields: { ...(error.fields ?? {}) },
+      fieldReasons: { ...(error.fieldReasons ?? {}) }
+    };
+  }
+
+  /** The fields of a refusal: English messages, and reasons to translate. */
+  export interface IFieldProblems {
+    fields: { [path: string]: string };
+    fieldReasons: { [path: string]: IReasonRef };
   }
 
   /** The reason code of a save refused because another save came first. */

@@ -86,6 +86,39 @@ def test_a_save_that_breaks_a_rule_names_the_field(
         assert refused.value.field == field  # type: ignore[attr-defined]
 
 
+def test_a_save_that_breaks_several_rules_names_every_field_at_once() -> None:
+    # what an instructor met: one refusal a Save, five Saves for five mistakes
+    broken = replace(
+        BASE,
+        title=Text("x" * 201),
+        introduction=Text("See [the tab](mlplat:rm-rf)."),
+        tasks=(Task("t1", Text("")), Task("t1", Text("b"))),
+        audience=Audience.GROUPS,
+    )
+    with pytest.raises(TextInvalid) as refused:  # the first rule's error, as before
+        check_content(broken, Limits())
+    error = refused.value
+    assert error.field == "title.en"
+    assert error.fields is not None and error.field_reasons is not None
+    assert set(error.fields) == {
+        "title.en",
+        "introduction.en",
+        "tasks.0.title",
+        "tasks.1.key",
+        "groups",
+    }
+    reasons = {path: problem.reason for path, problem in error.field_reasons.items()}
+    assert reasons == {
+        "title.en": "field_too_long",
+        "introduction.en": "field_invalid",
+        "tasks.0.title": "field_required",
+        "tasks.1.key": "field_invalid",
+        "groups": "field_required",
+    }
+    assert error.field_reasons["title.en"].params == {"max_length": 200}
+    assert "mlplat:rm-rf" in error.fields["introduction.en"]  # the English keeps the detail
+
+
 def test_every_product_action_is_accepted_and_the_limits_are_the_traits() -> None:
     links = " ".join(f"[a]({action})." for action in PRODUCT_ACTIONS)
     check_content(replace(BASE, introduction=Text(links, links)), Limits())

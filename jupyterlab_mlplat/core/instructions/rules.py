@@ -8,10 +8,14 @@ The service asks; nothing here reads a store.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 
+# imported for its declaration of the generic field reasons (field_too_long, …)
+from jupyterlab_mlplat.core.kernel import fields as _generic_field_reasons  # noqa: F401
 from jupyterlab_mlplat.core.kernel import naming
+from jupyterlab_mlplat.core.kernel.errors import FieldProblem, InvalidInput
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 
 from .errors import (
@@ -152,46 +156,110 @@ def _title(value: Text, field: str) -> None:
         raise _invalid(field, "empty", "needs words in at least one language.")
 
 
+class _Broken:
+    """Every rule a save breaks, not the first only: the editor shows each at its field, in
+    one answer. The refusal is the first rule's error (its reason and message say it, as
+    before), with every broken field's message and field reason added."""
+
+    def __init__(self) -> None:
+        self.errors: list[InvalidInput] = []
+
+    @contextmanager
+    def rule(self) -> Iterator[None]:
+        try:
+            yield
+        except InvalidInput as error:
+            self.errors.append(error)
+
+    def raise_first(self) -> None:
+        if not self.errors:
+            return
+        messages: dict[str, str] = {}
+        problems: dict[str, FieldProblem] = {}
+        for error in self.errors:
+            path = error.field or "body"
+            if path not in messages:
+                messages[path] = error.message
+                problems[path] = _field_problem(error, path)
+        first = self.errors[0]
+        first.fields, first.field_reasons = messages, problems
+        raise first
+
+
+def _field_problem(error: InvalidInput, path: str) -> FieldProblem:
+    """A broken rule as a field reason a form translates (the generic ones: too long, too
+    many, required, control characters); the English message keeps the details."""
+    if error.field_reasons and path in error.field_reasons:
+        return error.field_reasons[path]
+    rule, limit = error.params.get("rule"), error.params.get("limit")
+    if rule == "too_long" and limit is not None:
+        return FieldProblem("field_too_long", {"max_length": limit})
+    if rule == "too_many" and limit is not None:
+        return FieldProblem("field_too_many", {"max_length": limit})
+    if rule in ("empty", "missing"):
+        return FieldProblem("field_required")
+    if rule in ("control", "nul"):
+        return FieldProblem("text_control")
+    if rule == "bidi":
+        return FieldProblem("text_bidi")
+    return FieldProblem("field_invalid")
+
+
 def check_content(content: ArticleContent, limits: Limits) -> ArticleContent:
-    """The article as it may be saved, or the first field that breaks a rule (400 naming it).
-    Rules that need other articles (next, position) or the hub (groups, profiles) are the
-    service's."""
-    _title(content.title, "title")
-    _text(content.summary, "summary", MAX_SUMMARY, lines=False)
-    _markdown(content.introduction, "introduction")
-    _markdown(content.conclusion, "conclusion")
-    if len(content.tasks) > limits.max_tasks:
-        raise _invalid(
-            "tasks",
-            "too_many",
-            f"may hold at most {limits.max_tasks} tasks.",
-            limit=limits.max_tasks,
-        )
+    """The article as it may be saved, or a 400 naming every field that breaks a rule (the
+    first one's reason and message, each field's in ``fields``). Rules that need other
+    articles (next, position) or the hub (groups, profiles) are the service's."""
+    broken = _Broken()
+    with broken.rule():
+        _title(content.title, "title")
+    with broken.rule():
+        _text(content.summary, "summary", MAX_SUMMARY, lines=False)
+    with broken.rule():
+        _markdown(content.introduction, "introduction")
+    with broken.rule():
+        _markdown(content.conclusion, "conclusion")
+    with broken.rule():
+        if len(content.tasks) > limits.max_tasks:
+            raise _invalid(
+                "tasks",
+                "too_many",
+                f"may hold at most {limits.max_tasks} tasks.",
+                limit=limits.max_tasks,
+            )
     seen: set[str] = set()
     for number, task in enumerate(content.tasks):
         where = f"tasks.{number}"
-        if task.key in seen:
-            raise _invalid(f"{where}.key", "duplicate", "names a task key twice.")
-        seen.add(task.key)
-        _title(task.title, f"{where}.title")
+        with broken.rule():
+            if task.key in seen:
+                raise _invalid(f"{where}.key", "duplicate", "names a task key twice.")
+            seen.add(task.key)
+        with broken.rule():
+            _title(task.title, f"{where}.title")
         for part in ("body", "check", "help"):
-            _markdown(getattr(task, part), f"{where}.{part}")
+            with broken.rule():
+                _markdown(getattr(task, part), f"{where}.{part}")
     for name in ("groups", "profiles"):
-        values: tuple[str, ...] = getattr(content, name)
-        if len(values) > MAX_AUDIENCE:
+        with broken.rule():
+            values: tuple[str, ...] = getattr(content, name)
+            if len(values) > MAX_AUDIENCE:
+                raise _invalid(
+                    name, "too_many", f"may name at most {MAX_AUDIENCE}.", limit=MAX_AUDIENCE
+                )
+            if len(set(values)) != len(values):
+                raise _invalid(name, "duplicate", "names a value twice.")
+            for index, value in enumerate(values):
+                naming.text(value, field=f"{name}.{index}", limit=255)
+    with broken.rule():
+        if content.audience is Audience.GROUPS and not content.groups:
+            raise _invalid("groups", "missing", "must name a group when the audience is groups.")
+        if content.audience is Audience.PROFILES and not content.profiles:
             raise _invalid(
-                name, "too_many", f"may name at most {MAX_AUDIENCE}.", limit=MAX_AUDIENCE
+                "profiles", "missing", "must name a profile when the audience is profiles."
             )
-        if len(set(values)) != len(values):
-            raise _invalid(name, "duplicate", "names a value twice.")
-        for index, value in enumerate(values):
-            naming.text(value, field=f"{name}.{index}", limit=255)
-    if content.audience is Audience.GROUPS and not content.groups:
-        raise _invalid("groups", "missing", "must name a group when the audience is groups.")
-    if content.audience is Audience.PROFILES and not content.profiles:
-        raise _invalid("profiles", "missing", "must name a profile when the audience is profiles.")
-    if content.next_article is not None:
-        slug(content.next_article, field="next_article")
+    with broken.rule():
+        if content.next_article is not None:
+            slug(content.next_article, field="next_article")
+    broken.raise_first()
     total = sum(len(t) for t in texts(content))
     if total > limits.max_article_chars:
         raise ArticleTooLong(

@@ -3,7 +3,8 @@ import {
   fireEvent,
   render,
   screen,
-  waitFor
+  waitFor,
+  within
 } from '@testing-library/react';
 import * as React from 'react';
 
@@ -269,6 +270,56 @@ describe('the Instructions tab', () => {
     });
     await close();
     expect(asked).toHaveLength(2);
+  });
+
+  it('lists every field a refused save names, in the user’s words', async () => {
+    const api = new FakeInstructions();
+    api.add('track', content());
+    const { model } = await renderTab(api, true);
+    models.push(model);
+    await act(() => model.edit('track'));
+    fireEvent.change(screen.getByLabelText('Title'), {
+      target: { value: 'x'.repeat(300) }
+    });
+    // as the platform refuses it: the first rule's reason, every field named
+    api.failNext['save'] = new PlatformRequestError({
+      status: 400,
+      url: 'articles/track',
+      reason: 'text_invalid',
+      params: { field: 'title.en', rule: 'too_long', limit: 200 },
+      serverMessage: 'title.en is too long',
+      fields: {
+        'title.en': 'title.en is too long',
+        'tasks.1.title': 'tasks.1.title needs words in at least one language.',
+        'content.minutes': 'enter 1 or more'
+      },
+      fieldReasons: {
+        'title.en': { reason: 'field_too_long', params: { max_length: 200 } },
+        'tasks.1.title': { reason: 'field_required' },
+        'content.minutes': { reason: 'field_too_small', params: { ge: 1 } }
+      }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    const list = screen.getByRole('list', { name: 'What to correct' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(item => item.textContent)
+    ).toEqual([
+      'Title (English): Too long: at most 200 characters.',
+      'Task 2: title: This field is required.',
+      'Minutes it takes: Enter 1 or more.'
+    ]);
+    // a save that goes through takes the list away
+    fireEvent.change(screen.getByLabelText('Title'), {
+      target: { value: 'Track it' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    expect(screen.queryByRole('list', { name: 'What to correct' })).toBeNull();
   });
 
   it('says why a refused image was refused, in words', async () => {
