@@ -218,6 +218,15 @@ def test_alice_is_told_and_cannot_decide(
     expect(toast).to_be_visible(timeout=60_000)
     expect(toast.get_by_role("button", name="Open")).to_be_visible()
     screenshot("alice-notified-en")
+    # and it stays in her Models tab's news, with the reviewer's comment under it
+    panel.get_by_role("tab", name="Models").click()
+    news = panel.get_by_role("region", name="News about your models")
+    item = news.get_by_role("listitem").filter(
+        has_text=f"rita approved {submitted['model']} version {submitted['version']}."
+    )
+    expect(item).to_contain_text("Same accuracy, cleaner training. Approved.", timeout=30_000)
+    news.scroll_into_view_if_needed()
+    screenshot("alice-models-news-en")
     expect(_reviews_tab(panel)).to_have_count(0)
     said = _api(
         page,
