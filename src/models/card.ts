@@ -125,6 +125,21 @@ function cell(text: string): string {
     .replace(/\|/g, '\\|');
 }
 
+/**
+ * A fact of the card (task, license, owners, tags…) as plain text in
+ * Markdown: the marks that make HTML, links, emphasis or code escaped, as
+ * `model_card.md` writes them. Reviewers and the catalog show these fields
+ * as text, so the author's preview must not make `<b>` bold or a
+ * `[link](…)` a link out of them.
+ */
+function plain(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ')
+    .replace(/[\\`*_[\]<>&|!~]/g, '\\$&');
+}
+
 /** The headings of the preview, in the UI's language. */
 export interface ICardHeadings {
   description: string;
@@ -174,7 +189,7 @@ export function cardMarkdown(
   const listed = details.filter(([, value]) => value.trim());
   if (listed.length > 0) {
     out.push('', `## ${headings.details}`, '');
-    out.push(...listed.map(([key, value]) => `- **${key}:** ${cell(value)}`));
+    out.push(...listed.map(([key, value]) => `- **${key}:** ${plain(value)}`));
   }
   section(headings.outOfScope, card.out_of_scope);
   section(headings.trainingData, card.training_data);

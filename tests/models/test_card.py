@@ -96,6 +96,20 @@ def test_model_card_md_has_front_matter_that_text_cannot_break() -> None:
     assert "| auc | 0.912346 | a \\| b |" in body  # a '|' does not end the cell
 
 
+def test_model_card_md_writes_the_facts_as_text_as_reviewers_and_the_catalog_show_them() -> None:
+    card = validate_card(
+        {
+            "catalog_name": "churn",
+            "license": "<b>MIT</b>-2.0",
+            "owners": ["[alice](javascript:alert(1))", "bob_smith"],
+            "language": "en",
+        }
+    )
+    body = card.to_markdown().split("---\n", 2)[2]
+    assert "- **License:** \\<b\\>MIT\\</b\\>-2.0" in body
+    assert "- **Owners:** \\[alice\\](javascript:alert(1)), bob\\_smith" in body
+
+
 def test_an_error_names_fields_as_the_editor_labels_them_not_by_their_keys() -> None:
     """The sidebar shows the server's English sentence in English: a key like
     ``catalog_name`` is no word of the form a person filled in."""

@@ -15,6 +15,7 @@ through JupyterLab's sanitizer, never trusted as HTML.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -310,7 +311,7 @@ class ModelCard(BaseModel):
             (heads["license"], self.license),
             (heads["owners"], ", ".join(self.owners)),
         ]
-        listed = [f"- **{k}:** {_one_line(v)}" for k, v in details if v]
+        listed = [f"- **{k}:** {_plain(v)}" for k, v in details if v]
         if listed:
             out.extend(["", *listed])
         out.extend(["", f"## {heads['uses']}"])
@@ -335,6 +336,14 @@ class ModelCard(BaseModel):
 
 def _one_line(value: str) -> str:
     return " ".join(value.split())
+
+
+def _plain(value: str) -> str:
+    """A fact of the card (task, license, owners) as plain text in Markdown, the marks that
+    make HTML, links, emphasis or code escaped: reviewers and the catalog show these fields as
+    text, so the published file must not make ``<b>`` bold or ``[x](…)`` a link out of them.
+    Others (``MIT-2.0``, an address) stay as typed, for people who read the file raw."""
+    return re.sub(r"([\\`*_\[\]<>&|!~])", r"\\\1", _one_line(value))
 
 
 def _cell(value: str) -> str:

@@ -77,6 +77,14 @@ describe('a card’s first draft', () => {
     expect(text).toContain('| a\\|b | 0.123457 | on \\| test |');
     expect(text).toContain('- **Tags:** x, y');
     expect(text).not.toContain('Out-of-scope use');
+    // the facts are text, as reviewers and the catalog show them
+    const facts = cardMarkdown(
+      { ...emptyCard(), license: '<b>MIT</b>-2.0', tags: ['[a](b)', 'c_d'] },
+      'churn',
+      cardHeadings(english)
+    );
+    expect(facts).toContain('- **License:** \\<b\\>MIT\\</b\\>-2.0');
+    expect(facts).toContain('- **Tags:** \\[a\\](b), c\\_d');
   });
 });
 
