@@ -413,6 +413,7 @@ function CreateForm(props: {
   const [name, setName] = React.useState('');
   const [picked, setPicked] = React.useState<string[]>([]);
   const [catalogRead, setCatalogRead] = React.useState(false);
+  const mayDoSomething = catalogRead || picked.length > 0;
   const [lifetime, setLifetime] = React.useState<string>('90');
 
   const submit = async (event: React.FormEvent) => {
@@ -506,10 +507,16 @@ function CreateForm(props: {
         <Button
           type="submit"
           small
-          disabled={props.disabled || name.trim() === ''}
+          disabled={props.disabled || name.trim() === '' || !mayDoSomething}
         >
           {trans.__('Create key')}
         </Button>
+        {name.trim() !== '' && !mayDoSomething && (
+          // a key's scopes are fixed when it is made: one with none could never be used
+          <span className="jp-mlplat-hint">
+            {trans.__('Choose what the key may do first.')}
+          </span>
+        )}
       </div>
     </form>
   );

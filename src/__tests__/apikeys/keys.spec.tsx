@@ -242,7 +242,15 @@ describe('ApiKeysPanel', () => {
     fireEvent.change(await screen.findByLabelText('Имя'), {
       target: { value: 'one more' }
     });
-    fireEvent.click(screen.getByRole('button', { name: 'Создать ключ' }));
+    // a key that may do nothing is not offered
+    const create = screen.getByRole('button', { name: 'Создать ключ' });
+    expect(create.hasAttribute('disabled')).toBe(true);
+    expect(
+      screen.getByText('Сначала выберите, что ключу разрешено.')
+    ).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Читать каталог'));
+    expect(create.hasAttribute('disabled')).toBe(false);
+    fireEvent.click(create);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Не удалось создать ключ');
     expect(alert.textContent).toContain(
