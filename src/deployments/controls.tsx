@@ -46,6 +46,8 @@ export function Controls(props: IControlsProps): JSX.Element {
   const canary = served(data.spec, 'canary');
   const shadow = served(data.spec, 'shadow');
   const others = props.versions?.filter(v => v !== primary?.version) ?? null;
+  // the registry lists this model's versions, and the primary is the only one
+  const onlyPrimary = !!props.versions?.length && others?.length === 0;
   const busy = open.busy !== null;
   const target = rollbackTarget(data, open.revisions);
 
@@ -78,6 +80,23 @@ export function Controls(props: IControlsProps): JSX.Element {
     }
   };
 
+  const promote = async () => {
+    if (
+      canary &&
+      (await confirm(
+        trans.__('Promote version %1 of “%2”?', canary.version, data.name),
+        trans.__(
+          'Version %1 takes all the traffic as the primary; version %2 stops serving. The change is a new revision: a rollback returns to this one.',
+          canary.version,
+          primary?.version ?? '?'
+        ),
+        trans.__('Promote')
+      ))
+    ) {
+      await model.promote();
+    }
+  };
+
   const remove = async () => {
     if (
       await confirm(
@@ -100,6 +119,7 @@ export function Controls(props: IControlsProps): JSX.Element {
       <h4>{trans.__('Traffic')}</h4>
       <CanaryControl
         key={`canary-${data.revision}`}
+        onlyPrimary={onlyPrimary}
         current={
           canary ? { version: canary.version, percent: canary.percent } : null
         }
@@ -111,6 +131,7 @@ export function Controls(props: IControlsProps): JSX.Element {
       />
       <ShadowControl
         key={`shadow-${data.revision}`}
+        onlyPrimary={onlyPrimary}
         current={shadow?.version ?? null}
         versions={others}
         busy={busy}
@@ -137,7 +158,7 @@ export function Controls(props: IControlsProps): JSX.Element {
                 )
               : trans.__('Set a canary first')
           }
-          onClick={() => void model.promote()}
+          onClick={() => void promote()}
         >
           {trans.__('Promote')}
         </Button>
@@ -228,6 +249,7 @@ function SizeControl(props: {
 function CanaryControl(props: {
   current: { version: string; percent: number } | null;
   versions: string[] | null;
+  onlyPrimary: boolean;
   busy: boolean;
   trans: TranslationBundle;
   onApply: (version: string, percent: number) => void;
@@ -247,6 +269,7 @@ function CanaryControl(props: {
         id={versionId}
         value={version}
         versions={props.versions}
+        onlyPrimary={props.onlyPrimary}
         busy={busy}
         trans={trans}
         onChange={setVersion}
@@ -271,7 +294,7 @@ function CanaryControl(props: {
       <div className="jp-mlplat-toolbar">
         <Button
           small
-          disabled={busy || !version.trim()}
+          disabled={busy || !isVersionNumber(version)}
           onClick={() => props.onApply(version.trim(), percent)}
         >
           {trans.__('Apply canary')}
@@ -290,6 +313,7 @@ function CanaryControl(props: {
 function ShadowControl(props: {
   current: string | null;
   versions: string[] | null;
+  onlyPrimary: boolean;
   busy: boolean;
   trans: TranslationBundle;
   onApply: (version: string) => void;
@@ -312,6 +336,7 @@ function ShadowControl(props: {
         id={versionId}
         value={version}
         versions={props.versions}
+        onlyPrimary={props.onlyPrimary}
         busy={busy}
         trans={trans}
         onChange={setVersion}
@@ -319,7 +344,7 @@ function ShadowControl(props: {
       <div className="jp-mlplat-toolbar">
         <Button
           small
-          disabled={busy || !version.trim()}
+          disabled={busy || !isVersionNumber(version)}
           onClick={() => props.onApply(version.trim())}
         >
           {trans.__('Apply shadow')}
@@ -350,11 +375,24 @@ function VersionPicker(props: {
   id: string;
   value: string;
   versions: string[] | null;
+  /** The model has no version but the primary: nothing to pick. */
+  onlyPrimary: boolean;
   busy: boolean;
   trans: TranslationBundle;
   onChange: (version: string) => void;
 }): JSX.Element {
   const { id, value, versions, busy, trans } = props;
+  if (props.onlyPrimary) {
+    return (
+      <p className="jp-mlplat-field-hint">
+        {trans.__(
+          'This model has no other version to send traffic to: register one first.'
+        )}
+      </p>
+    );
+  }
+  const typed = value.trim();
+  const wrong = typed !== '' && !isVersionNumber(typed);
   return (
     <div className="jp-mlplat-deploy-row">
       <label htmlFor={id}>{trans.__('Version')}</label>
@@ -385,12 +423,24 @@ function VersionPicker(props: {
           className="jp-mod-styled jp-mlplat-deploy-version-input"
           value={value}
           disabled={busy}
-          placeholder={trans.__('version number')}
+          placeholder={trans.__('e.g. 3')}
+          aria-invalid={wrong ? true : undefined}
+          title={trans.__('A version number of the model, e.g. 3')}
           onChange={event => props.onChange(event.currentTarget.value)}
         />
       )}
+      {wrong && (
+        <span className="jp-mlplat-field-error" role="alert">
+          {trans.__('Enter a version number, e.g. 3.')}
+        </span>
+      )}
     </div>
   );
+}
+
+/** A model version as MLflow numbers them: a whole number from 1. */
+function isVersionNumber(text: string): boolean {
+  return /^[1-9]\d{0,9}$/.test(text.trim());
 }
 
 /** What a revision served: "version 3 primary 80 %, version 4 canary 20 %". */

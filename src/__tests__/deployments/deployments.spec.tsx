@@ -56,7 +56,7 @@ function newModel(api = new ScriptedDeployments()): DeploymentsModel {
 function setup(
   api = new ScriptedDeployments(),
   trans: TranslationBundle = english,
-  confirm: (title: string) => Promise<boolean> = async () => true
+  confirm: (title: string, body: string) => Promise<boolean> = async () => true
 ) {
   const model = newModel(api);
   // the sidebar says when its panel is shown; the tab says when it is selected
@@ -451,6 +451,70 @@ describe('DeploymentsTab', () => {
     );
     expect(asked).toEqual(['Roll back “churn-staging” to revision 1?']);
     expect(await screen.findByText('Rolled back: revision 3.')).toBeTruthy();
+  });
+
+  it('asks before a promote, naming the versions', async () => {
+    const api = new ScriptedDeployments();
+    api.gets = [withCanary()];
+    api.lists = [{ deployments: [withCanary()] }];
+    const asked: string[] = [];
+    let answer = false;
+    setup(api, english, async (title: string, body: string) => {
+      asked.push(`${title} ${body}`);
+      return answer;
+    });
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const promote = await screen.findByRole('button', { name: 'Promote' });
+    await act(async () => {
+      fireEvent.click(promote);
+    });
+    expect(asked).toEqual([
+      'Promote version 4 of “churn-staging”? Version 4 takes all the traffic as the primary; version 3 stops serving. The change is a new revision: a rollback returns to this one.'
+    ]);
+    expect(api.sent.filter(([what]) => what === 'promote')).toEqual([]);
+    answer = true;
+    await act(async () => {
+      fireEvent.click(promote);
+    });
+    await waitFor(() =>
+      expect(api.sent.map(([what]) => what)).toContain('promote')
+    );
+  });
+
+  it('says there is nothing to send traffic to when the primary is the only version', async () => {
+    const api = new ScriptedDeployments();
+    api.versionLists = [['3']];
+    setup(api);
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const canary = await screen.findByRole('group', { name: 'Canary' });
+    expect(
+      await within(canary).findByText(
+        'This model has no other version to send traffic to: register one first.'
+      )
+    ).toBeTruthy();
+    expect(
+      within(canary)
+        .getByRole('button', { name: 'Apply canary' })
+        .hasAttribute('disabled')
+    ).toBe(true);
+  });
+
+  it('takes only a version number when the registry lists none', async () => {
+    const api = new ScriptedDeployments();
+    api.versionLists = [[]];
+    setup(api);
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const canary = await screen.findByRole('group', { name: 'Canary' });
+    const typed = await within(canary).findByLabelText('Version');
+    const apply = within(canary).getByRole('button', { name: 'Apply canary' });
+    fireEvent.change(typed, { target: { value: 'abc' } });
+    expect(within(canary).getByRole('alert').textContent).toBe(
+      'Enter a version number, e.g. 3.'
+    );
+    expect(apply.hasAttribute('disabled')).toBe(true);
+    fireEvent.change(typed, { target: { value: '4' } });
+    expect(within(canary).queryByRole('alert')).toBeNull();
+    expect(apply.hasAttribute('disabled')).toBe(false);
   });
 
   it('applies a canary from the slider', async () => {
