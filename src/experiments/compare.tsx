@@ -54,14 +54,38 @@ export function comparisonRows(comparison: IRunComparison): IComparisonRow[] {
   return [...params, ...metrics];
 }
 
+/**
+ * Each run's name as the comparison shows it: runs often share a name (one
+ * notebook run twice), so a name held by more than one run gets the start of
+ * its id, and the columns and lines can be told apart.
+ */
+export function runLabels(
+  runs: readonly { id: string; name: string }[]
+): Map<string, string> {
+  const named = (run: { id: string; name: string }) => run.name || run.id;
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    counts.set(named(run), (counts.get(named(run)) ?? 0) + 1);
+  }
+  return new Map(
+    runs.map(run => [
+      run.id,
+      (counts.get(named(run)) ?? 0) > 1 && run.name
+        ? `${run.name} (${run.id.slice(0, 7)})`
+        : named(run)
+    ])
+  );
+}
+
 /** The lines of one metric's chart: one per run, empty for a run without it. */
 export function comparisonSeries(
   comparison: IRunComparison,
   metric: string
 ): ISeries[] {
   const histories = comparison.histories[metric] ?? {};
+  const labels = runLabels(comparison.runs);
   return comparison.runs.map(run => ({
-    label: run.name || run.id,
+    label: labels.get(run.id) ?? run.id,
     points: histories[run.id] ?? []
   }));
 }
@@ -133,6 +157,7 @@ export function CompareView(props: IComparePageOptions): JSX.Element {
     return <LoadFailure state={loaded} onRetry={reload} trans={trans} />;
   }
   const comparison = loaded.value;
+  const labels = runLabels(comparison.runs);
   const rows = comparisonRows(comparison).filter(
     row => row.differs || !onlyDiffering
   );
@@ -201,7 +226,12 @@ export function CompareView(props: IComparePageOptions): JSX.Element {
               <th scope="col">{trans.__('Key')}</th>
               {comparison.runs.map(run => (
                 <th scope="col" key={run.id}>
-                  <RunLink run={run} commands={commands} trans={trans} />
+                  <RunLink
+                    run={run}
+                    label={labels.get(run.id)}
+                    commands={commands}
+                    trans={trans}
+                  />
                 </th>
               ))}
             </tr>

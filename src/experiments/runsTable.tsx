@@ -24,6 +24,8 @@ export interface IRunLinkProps {
   commands: CommandRegistry;
   trans: TranslationBundle;
   className?: string;
+  /** What the link says, when not the run's name (two runs of one name). */
+  label?: string;
 }
 
 /** A run's name that opens its run page, wherever runs are listed. */
@@ -41,7 +43,7 @@ export function RunLink(props: IRunLinkProps): JSX.Element {
         })
       }
     >
-      {run.name || run.id}
+      {props.label ?? (run.name || run.id)}
     </button>
   );
 }

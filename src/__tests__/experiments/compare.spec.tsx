@@ -11,7 +11,8 @@ import {
 import {
   comparisonRows,
   comparisonSeries,
-  CompareView
+  CompareView,
+  runLabels
 } from '../../experiments/compare';
 import { IRunComparison } from '../../experiments/types';
 import { english } from '../shell/fixtures';
@@ -74,6 +75,33 @@ describe('comparisonRows', () => {
       ['metric', 'auc', ['0.9', '0.9', '0.9'], false],
       // Differences below the display precision still count
       ['metric', 'loss', ['0.25', '0.25', '0.3'], true]
+    ]);
+  });
+});
+
+describe('runLabels', () => {
+  it('tells runs of one name apart by the start of their ids', () => {
+    const labels = runLabels([
+      { id: '3f2a1b9c0d', name: 'churn-lr' },
+      { id: '77aa01bc23', name: 'churn-lr' },
+      { id: 'c0ffee1234', name: 'churn-gb' },
+      { id: 'deadbeef99', name: '' }
+    ]);
+    expect([...labels.values()]).toEqual([
+      'churn-lr (3f2a1b9)',
+      'churn-lr (77aa01b)',
+      'churn-gb',
+      'deadbeef99'
+    ]);
+  });
+
+  it('names the charts’ lines so', () => {
+    const twins = comparison();
+    twins.runs[1] = { ...twins.runs[1], name: 'run-a' };
+    expect(comparisonSeries(twins, 'loss').map(line => line.label)).toEqual([
+      'run-a (a)',
+      'run-a (b)',
+      'run-c'
     ]);
   });
 });
