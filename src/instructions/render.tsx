@@ -86,7 +86,11 @@ export function ArticleMarkdown(
     // The links inside are the keyboard's targets (Enter on a link is a
     // click); this only catches those clicks.
     <div className={props.className} onClick={onClick}>
-      <SanitizedMarkdown source={props.source} rendermime={props.rendermime} />
+      <SanitizedMarkdown
+        source={props.source}
+        rendermime={props.rendermime}
+        images
+      />
     </div>
   );
 }

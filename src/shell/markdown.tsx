@@ -1,4 +1,8 @@
-import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
+import {
+  IRenderMime,
+  IRenderMimeRegistry,
+  MimeModel
+} from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -15,6 +19,46 @@ export interface ISanitizedMarkdownProps {
    */
   rendermime: IRenderMimeRegistry;
   className?: string;
+  /**
+   * Draw the images the Markdown names. Off unless the renderer resolves
+   * them to something the platform serves (an article's uploaded images):
+   * in a model card an image is either a path in the reader's own home
+   * (a 404 at every preview) or an address elsewhere, which every reviewer's
+   * browser would fetch, telling that server who read the card and when.
+   * Without, an image is its alt text in brackets ([…] with none).
+   */
+  images?: boolean;
+}
+
+/** JupyterLab's sanitizer, then every `img` replaced by its alt text. */
+class ImagesAsText implements IRenderMime.ISanitizer {
+  constructor(private readonly _inner: IRenderMime.ISanitizer) {}
+
+  get allowNamedProperties(): boolean | undefined {
+    return this._inner.allowNamedProperties;
+  }
+
+  getAutolink(): boolean {
+    return this._inner.getAutolink?.() ?? true;
+  }
+
+  sanitize(dirty: string, options?: IRenderMime.ISanitizerOptions): string {
+    const clean = this._inner.sanitize(dirty, options);
+    if (!/<img/i.test(clean)) {
+      return clean;
+    }
+    // a template's content is inert: nothing in it is fetched
+    const template = document.createElement('template');
+    template.innerHTML = clean;
+    for (const image of Array.from(template.content.querySelectorAll('img'))) {
+      const alt = image.getAttribute('alt')?.trim();
+      const said = document.createElement('span');
+      said.className = 'jp-mlplat-image-omitted';
+      said.textContent = `[${alt || '…'}]`;
+      image.replaceWith(said);
+    }
+    return template.innerHTML;
+  }
 }
 
 /**
@@ -24,7 +68,16 @@ export interface ISanitizedMarkdownProps {
  * from user Markdown to the page.
  */
 export function SanitizedMarkdown(props: ISanitizedMarkdownProps): JSX.Element {
-  const { source, rendermime } = props;
+  const { source } = props;
+  const rendermime = React.useMemo(
+    () =>
+      props.images
+        ? props.rendermime
+        : props.rendermime.clone({
+            sanitizer: new ImagesAsText(props.rendermime.sanitizer)
+          }),
+    [props.rendermime, props.images]
+  );
   const host = React.useRef<HTMLDivElement>(null);
   // A layout effect: its cleanup runs while the host is still in the page,
   // which Lumino needs to detach the renderer.

@@ -38,4 +38,30 @@ describe('SanitizedMarkdown', () => {
     }
     expect((window as any).pwned).toBe(false);
   });
+
+  it('fetches no image a card names, and says where one was', async () => {
+    const source =
+      'Before ![ROC curve](https://tracker.example/pixel.png) and ' +
+      '<img src="roc.png"> after.';
+    const { container } = render(
+      <SanitizedMarkdown source={source} rendermime={labRendermime()} />
+    );
+    await waitFor(() => expect(container.textContent).toContain('after.'));
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.textContent).toContain(
+      'Before [ROC curve] and […] after.'
+    );
+  });
+
+  it('draws images where the renderer serves them (an article)', async () => {
+    const { container } = render(
+      <SanitizedMarkdown
+        source={'![chart](images/abc.png)'}
+        rendermime={labRendermime()}
+        images
+      />
+    );
+    await waitFor(() => expect(container.querySelector('img')).not.toBeNull());
+    expect(container.querySelector('img')?.getAttribute('alt')).toBe('chart');
+  });
 });
