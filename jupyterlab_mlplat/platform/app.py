@@ -976,13 +976,23 @@ class PlatformApp(Application):
         try:
             loop.start()
         finally:
-            server.stop()
-            self.close()
-            loop.run_sync(close_connections)
-            self.log.info("stopped")
+            try:
+                server.stop()
+                self.close()
+            finally:
+                loop.run_sync(close_connections)
+                self.log.info("stopped")
 
     def _asked_to_stop(self, loop: tornado.ioloop.IOLoop, sent: signal.Signals) -> None:
         self.log.info("asked to stop (%s); stopping", sent.name)
+        # the stop runs the loop again (jobs end their pass, replicas drain): a second signal
+        # (the hub's SIGTERM after its SIGINT) must not stop it under them, so later ones are
+        # ignored; a stop that outlasts the hub's patience ends by its SIGKILL
+        asyncio_loop = cast(tornado.platform.asyncio.BaseAsyncIOLoop, loop).asyncio_loop
+        for each in (signal.SIGINT, signal.SIGTERM):
+            asyncio_loop.remove_signal_handler(each)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         loop.stop()
 
 

@@ -3,6 +3,7 @@ stops as on ^C: its jobs end, its connections close, it says so and exits 0."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
 import subprocess
@@ -12,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import tornado.ioloop
+
+from jupyterlab_mlplat.platform.app import PlatformApp
 
 
 def _free_port() -> int:
@@ -66,3 +70,26 @@ def test_a_stop_signal_is_an_orderly_stop(tmp_path: Path, sent: signal.Signals, 
     assert "Unclosed" not in err
     # said once, however many rooms ask for the platform's MLflow
     assert err.count("no MLflow for the platform") == 1
+
+
+def test_signals_after_the_first_do_not_stop_the_stop() -> None:
+    """The stop runs the loop again (jobs end their pass, replicas drain); the hub's SIGTERM
+    that follows its SIGINT must not stop the loop under them."""
+    before = {each: signal.getsignal(each) for each in (signal.SIGINT, signal.SIGTERM)}
+    asyncio_loop = asyncio.new_event_loop()
+    loop = tornado.ioloop.IOLoop.current() if False else None
+    try:
+        asyncio.set_event_loop(asyncio_loop)
+        loop = tornado.ioloop.IOLoop.current()
+        app = PlatformApp()
+        for each in (signal.SIGINT, signal.SIGTERM):
+            asyncio_loop.add_signal_handler(each, app._asked_to_stop, loop, each)
+        app._asked_to_stop(loop, signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+        if loop is not None:
+            loop.close(all_fds=False)
+        asyncio.set_event_loop(None)
