@@ -47,8 +47,11 @@ class ImagesAsText implements IRenderMime.ISanitizer {
     if (!/<img/i.test(clean)) {
       return clean;
     }
-    // a template's content is inert: nothing in it is fetched
+    // a template's content is inert: nothing in it is fetched. The HTML is
+    // the sanitizer's output, on its way to the renderer, which sets it as
+    // HTML anyway: no server string becomes HTML here that would not already
     const template = document.createElement('template');
+    // eslint-disable-next-line no-restricted-properties
     template.innerHTML = clean;
     for (const image of Array.from(template.content.querySelectorAll('img'))) {
       const alt = image.getAttribute('alt')?.trim();
@@ -57,6 +60,7 @@ class ImagesAsText implements IRenderMime.ISanitizer {
       said.textContent = `[${alt || '…'}]`;
       image.replaceWith(said);
     }
+    // eslint-disable-next-line no-restricted-properties
     return template.innerHTML;
   }
 }
