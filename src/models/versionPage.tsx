@@ -100,22 +100,17 @@ class VersionPage extends MainAreaWidget<ReactWidget> {
   }
 
   protected onCloseRequest(msg: Message): void {
+    if (this._asking) {
+      return; // the question is on screen: a second close waits for its answer
+    }
     const draft = this._editing.current;
-    if (this._asking || !draft || !cannotSave(draft.state)) {
+    if (!draft || !draft.state.dirty) {
       super.onCloseRequest(msg);
       return;
     }
-    const { trans } = this._page;
-    const confirm = this._page.confirmClose ?? confirmInDialog(trans);
+    // what is typed is saved first; only what the platform refuses is asked about
     this._asking = true;
-    void confirm(
-      trans.__('Close without saving the model card?'),
-      trans.__(
-        'Your last changes to the card were not saved: %1',
-        describeError(trans, draft.state.conflict ?? draft.state.failure) ??
-          trans.__('The card could not be saved.')
-      )
-    )
+    void this._saveOrAsk(draft)
       .then(close => {
         if (close) {
           super.onCloseRequest(msg);
@@ -126,14 +121,25 @@ class VersionPage extends MainAreaWidget<ReactWidget> {
       });
   }
 
+  private async _saveOrAsk(draft: CardDraft): Promise<boolean> {
+    if (!draft.state.conflict && (await draft.save())) {
+      return true;
+    }
+    const { trans } = this._page;
+    const confirm = this._page.confirmClose ?? confirmInDialog(trans);
+    return confirm(
+      trans.__('Close without saving the model card?'),
+      trans.__(
+        'Your last changes to the card were not saved: %1',
+        describeError(trans, draft.state.conflict ?? draft.state.failure) ??
+          trans.__('The card could not be saved.')
+      )
+    );
+  }
+
   private _editing: { current: CardDraft | null };
   private _page: IVersionPageOptions;
   private _asking = false;
-}
-
-/** Whether a card holds changes the platform refused (they would be lost). */
-function cannotSave(state: CardDraft.IState): boolean {
-  return state.dirty && (state.failure !== null || state.conflict !== null);
 }
 
 function confirmInDialog(trans: TranslationBundle) {

@@ -102,12 +102,14 @@ def test_model_card_md_writes_the_facts_as_text_as_reviewers_and_the_catalog_sho
             "catalog_name": "churn",
             "license": "<b>MIT</b>-2.0",
             "owners": ["[alice](javascript:alert(1))", "bob_smith"],
+            "contact": "<i>ml-team</i> at city.example",
             "language": "en",
         }
     )
     body = card.to_markdown().split("---\n", 2)[2]
     assert "- **License:** \\<b\\>MIT\\</b\\>-2.0" in body
     assert "- **Owners:** \\[alice\\](javascript:alert(1)), bob\\_smith" in body
+    assert "\\<i\\>ml-team\\</i\\> at city.example" in body
 
 
 def test_an_error_names_fields_as_the_editor_labels_them_not_by_their_keys() -> None:

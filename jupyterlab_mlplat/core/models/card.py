@@ -330,7 +330,7 @@ class ModelCard(BaseModel):
             for m in self.metrics:
                 value = "" if m.value is None else f"{m.value:.6g}"
                 out.append(f"| {_cell(m.key)} | {value} | {_cell(m.note)} |")
-        section(2, heads["contact"], self.contact)
+        section(2, heads["contact"], _plain(self.contact))
         return "\n".join(out) + "\n"
 
 

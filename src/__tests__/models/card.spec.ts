@@ -79,12 +79,18 @@ describe('a card’s first draft', () => {
     expect(text).not.toContain('Out-of-scope use');
     // the facts are text, as reviewers and the catalog show them
     const facts = cardMarkdown(
-      { ...emptyCard(), license: '<b>MIT</b>-2.0', tags: ['[a](b)', 'c_d'] },
+      {
+        ...emptyCard(),
+        license: '<b>MIT</b>-2.0',
+        tags: ['[a](b)', 'c_d'],
+        contact: '<i>ml-team</i>'
+      },
       'churn',
       cardHeadings(english)
     );
     expect(facts).toContain('- **License:** \\<b\\>MIT\\</b\\>-2.0');
     expect(facts).toContain('- **Tags:** \\[a\\](b), c\\_d');
+    expect(facts).toContain('\\<i\\>ml-team\\</i\\>');
   });
 });
 

@@ -331,13 +331,14 @@ describe('the version page', () => {
         }
       ]
     });
-    api.failures.saveCard = [
+    const tooLong = () =>
       refused(400, 'card_invalid', {
         serverMessage: 'License: too long',
         fields: { 'card.license': 'too long' },
         params: { field: 'license', count: 1 }
-      })
-    ];
+      });
+    // refused at Submit, then at each close (a close saves first)
+    api.failures.saveCard = [tooLong(), tooLong(), tooLong(), tooLong()];
     const asked: string[] = [];
     let answer = false;
     const page = createVersionPage({
@@ -363,14 +364,20 @@ describe('the version page', () => {
       /^Not saved: /
     );
 
-    // Keep editing: the page stays, the text with it
-    await act(async () => page.close());
+    // typed on: the refusal's note goes, the card is still not saved
+    fireEvent.change(license, { target: { value: 'x'.repeat(151) } });
+    // Keep editing: the page stays, the text with it; a second close while
+    // the question is open does not close it either
+    await act(async () => {
+      page.close();
+      page.close();
+    });
     expect(asked).toEqual([
       'Close without saving the model card? Your last changes to the card were not saved: License: too long'
     ]);
     expect(page.isDisposed).toBe(false);
     expect(page.isAttached).toBe(true);
-    expect((license as HTMLInputElement).value).toBe('x'.repeat(150));
+    expect((license as HTMLInputElement).value).toBe('x'.repeat(151));
 
     // Close and discard
     answer = true;
