@@ -130,7 +130,7 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
               trans.__('Discard your changes?'),
               saved
                 ? trans.__(
-                    'Your changes to “%1” are not saved.',
+                    'Your changes to the article “%1” are not saved.',
                     title || draft.slug!
                   )
                 : trans.__('The new article is not saved.')

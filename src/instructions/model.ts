@@ -554,7 +554,12 @@ export class InstructionsModel extends TabModel<InstructionsModel.IState> {
   private _patchEditor(patch: Partial<InstructionsModel.IEditor>): void {
     const editor = this._state.editor;
     if (editor) {
-      this._update({ editor: { ...editor, ...patch } });
+      // the fields listed belong to the failure that named them: another
+      // failure (a publish, an upload), or none, takes them away
+      const problems = 'failure' in patch && !('problems' in patch);
+      this._update({
+        editor: { ...editor, ...patch, ...(problems ? { problems: null } : {}) }
+      });
     }
   }
 
@@ -620,7 +625,7 @@ export namespace InstructionsModel {
     saved: boolean;
     /** Something was typed since the editor opened (saved or not). */
     edited: boolean;
-    /** The fields the last refused save named; null after a save or a change. */
+    /** The fields the last refused save named; null once another failure, or none, is shown. */
     problems?: IFieldProblems | null;
     /** A save (or publish) just went through: the note beside the buttons. */
     justSaved: boolean;

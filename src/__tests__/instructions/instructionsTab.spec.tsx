@@ -249,7 +249,7 @@ describe('the Instructions tab', () => {
     });
     await close();
     expect(asked).toEqual([
-      'Discard your changes? Your changes to “Track a notebook, step by step” are not saved.'
+      'Discard your changes? Your changes to the article “Track a notebook, step by step” are not saved.'
     ]);
     // kept editing: the words are still there
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe(
