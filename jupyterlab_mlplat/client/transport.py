@@ -165,9 +165,10 @@ def _problems(found: dict[str, FieldReason] | None) -> dict[str, FieldProblem] |
     form then shows the English message of that field)."""
     if not found:
         return None
-    if any(item.reason not in field_reasons() for item in found.values()):
-        declare_every_reason()  # another feature's field reasons
     known = set(field_reasons())
+    if any(item.reason not in known for item in found.values()):
+        declare_every_reason()  # another feature's field reasons
+        known = set(field_reasons())
     return {
         path: FieldProblem(item.reason, item.params)
         for path, item in found.items()

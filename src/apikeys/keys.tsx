@@ -156,6 +156,9 @@ export function ApiKeysPanel(props: IApiKeysPanelProps): JSX.Element {
         trans.__('The key could not be revoked'),
         async () => {
           await api.revoke(key.id);
+          if (props.issued.value?.key.id === key.id) {
+            setIssued(null); // its secret works no more: nothing to copy
+          }
         }
       );
     }

@@ -112,7 +112,15 @@ function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
     setSending(true);
     setFailure(null);
     try {
-      setAnswer(await api.invoke(data.name, payload));
+      const got = await api.invoke(data.name, payload);
+      // kept at once: the view may have been remade while the model answered
+      const kept = drafts.get(key);
+      drafts.set(key, {
+        form: kept?.form ?? form,
+        asJson: kept?.asJson ?? asJson,
+        answer: got
+      });
+      setAnswer(got);
     } catch (error) {
       setAnswer(null);
       setFailure(DeploymentsModel.failureOf(error));

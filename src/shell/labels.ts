@@ -149,8 +149,7 @@ export function trafficLabel(
 
 /**
  * A task as the model card names it (detected from the MLflow flavour), in
- * the user's language: the catalog, the review page and the version page
- * say it alike.
+ * the user's language: the catalog and the review page say it alike.
  */
 export function taskLabel(task: string, trans: TranslationBundle): string {
   switch (task) {

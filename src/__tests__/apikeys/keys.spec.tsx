@@ -195,6 +195,23 @@ describe('ApiKeysPanel', () => {
     expect(issued.value).toBeNull();
   });
 
+  it('puts a new secret away when its key is revoked', async () => {
+    const issued = new IssuedSecretHolder();
+    const api = new ScriptedKeys();
+    setup(api, english, { issued });
+    fireEvent.change(await screen.findByLabelText('Name'), {
+      target: { value: 'nightly' }
+    });
+    fireEvent.click(screen.getByLabelText('Read the catalog'));
+    fireEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    await screen.findByText(SECRET);
+    await act(async () => {
+      fireEvent.click(await screen.findByRole('button', { name: 'Revoke…' }));
+    });
+    await waitFor(() => expect(screen.queryByText(SECRET)).toBeNull());
+    expect(issued.value).toBeNull();
+  });
+
   it('revokes only after the confirmation', async () => {
     const api = new ScriptedKeys();
     api.keys = [apiKey()];
@@ -246,7 +263,7 @@ describe('ApiKeysPanel', () => {
     const create = screen.getByRole('button', { name: 'Создать ключ' });
     expect(create.hasAttribute('disabled')).toBe(true);
     expect(
-      screen.getByText('Сначала выберите, что ключу разрешено.')
+      screen.getByText('Сначала выберите, что будет разрешено ключу.')
     ).toBeTruthy();
     fireEvent.click(screen.getByLabelText('Читать каталог'));
     expect(create.hasAttribute('disabled')).toBe(false);
