@@ -1,9 +1,9 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { confirmDiscardInDialog } from '../shell/discard';
 import { describeFields } from '../shell/errors';
 import { formatDateTime } from '../shell/labels';
 import { DoneNote, failureText, FailureNote, Progress } from '../shell/notes';
@@ -124,7 +124,9 @@ export function ArticleEditor(props: IArticleEditorProps): JSX.Element {
         className="jp-mlplat-back"
         onClick={async () => {
           if (model.unsavedEdits) {
-            const ask = props.confirm ?? confirmDiscard(trans);
+            const ask =
+              props.confirm ??
+              confirmDiscardInDialog(trans, trans.__('Discard'));
             const title = pickText(draft.title, language);
             const sure = await ask(
               trans.__('Discard your changes?'),
@@ -732,21 +734,6 @@ function Preview(props: {
       {md(pickText(draft.conclusion, language))}
     </article>
   );
-}
-
-/** Ask in JupyterLab's dialog before dropping words not saved. */
-function confirmDiscard(trans: TranslationBundle) {
-  return async (title: string, body: string): Promise<boolean> => {
-    const answer = await showDialog({
-      title,
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Keep editing') }),
-        Dialog.warnButton({ label: trans.__('Discard') })
-      ]
-    });
-    return answer.button.accept;
-  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ILabStatus } from '@jupyterlab/application';
-import { Dialog, MainAreaWidget, showDialog } from '@jupyterlab/apputils';
+import { MainAreaWidget } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, launchIcon, ReactWidget } from '@jupyterlab/ui-components';
@@ -8,6 +8,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { confirmDiscardInDialog } from '../shell/discard';
 import { describeError, errorText } from '../shell/errors';
 import { mlplatIcon } from '../shell/icons';
 import {
@@ -126,7 +127,9 @@ class VersionPage extends MainAreaWidget<ReactWidget> {
       return true;
     }
     const { trans } = this._page;
-    const confirm = this._page.confirmClose ?? confirmInDialog(trans);
+    const confirm =
+      this._page.confirmClose ??
+      confirmDiscardInDialog(trans, trans.__('Close and discard'));
     return confirm(
       trans.__('Close without saving the model card?'),
       trans.__(
@@ -140,20 +143,6 @@ class VersionPage extends MainAreaWidget<ReactWidget> {
   private _editing: { current: CardDraft | null };
   private _page: IVersionPageOptions;
   private _asking = false;
-}
-
-function confirmInDialog(trans: TranslationBundle) {
-  return async (title: string, body: string): Promise<boolean> => {
-    const answer = await showDialog({
-      title,
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Keep editing') }),
-        Dialog.warnButton({ label: trans.__('Close and discard') })
-      ]
-    });
-    return answer.button.accept;
-  };
 }
 
 /** The DOM id of a version's page; model names may hold any character. */
