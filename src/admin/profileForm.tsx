@@ -3,6 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, caretLeftIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { confirmDiscardInDialog } from '../shell/discard';
 import { describeError, describeFields } from '../shell/errors';
 import { formatDateTime } from '../shell/labels';
 import { IDraftProblem, toBody } from './draft';
@@ -347,17 +348,12 @@ async function confirmDiscard(
   name: string,
   trans: TranslationBundle
 ): Promise<boolean> {
-  const result = await showDialog({
-    title: trans.__('Discard your changes?'),
-    body: name
+  return confirmDiscardInDialog(trans, trans.__('Discard'))(
+    trans.__('Discard your changes?'),
+    name
       ? trans.__('Your changes to “%1” are not saved.', name)
-      : trans.__('The new profile is not saved.'),
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Keep editing') }),
-      Dialog.warnButton({ label: trans.__('Discard') })
-    ]
-  });
-  return result.button.accept;
+      : trans.__('The new profile is not saved.')
+  );
 }
 
 /** Ask before deleting: people lose the choice on the spawn page at once. */
