@@ -237,6 +237,20 @@ export function notificationText(
             model,
             version
           );
+        case 'deprecate':
+          return trans.__(
+            '%1 deprecated %2 version %3 in the catalog.',
+            item.actor,
+            model,
+            version
+          );
+        case 'make_champion':
+          return trans.__(
+            '%1 made %2 version %3 the champion again.',
+            item.actor,
+            model,
+            version
+          );
         default:
           return trans.__(
             '%1 reviewed %2 version %3.',
@@ -356,7 +370,9 @@ export function announce(
       item.kind === 'drifted' ||
       item.kind === 'gpu_idle'
         ? 'warning'
-        : item.kind === 'decided' && item.action !== 'approve'
+        : item.kind === 'decided' &&
+            item.action !== 'approve' &&
+            item.action !== 'make_champion'
           ? 'warning'
           : item.kind === 'published' ||
               (item.kind === 'decided' && item.action === 'approve')

@@ -229,6 +229,16 @@ def test_deprecate_and_move_the_champion_back(world: World) -> None:
         1: "published",
         2: "deprecated",
     }
+    # the author is told of both, with the comment, as of a review decision
+    told = [
+        (n.action, n.version, n.actor, n.comment)
+        for n in world.reviews.notifications(ALICE, after=0, limit=50)
+        if n.action in (Action.DEPRECATE, Action.MAKE_CHAMPION)
+    ]
+    assert told == [
+        (Action.MAKE_CHAMPION, "1", "adam", "v2 drifts"),
+        (Action.DEPRECATE, "2", "rita", "drifts"),
+    ]
 
 
 def test_refusals_before_anything_is_stored(world: World) -> None:

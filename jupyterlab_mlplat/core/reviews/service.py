@@ -440,7 +440,16 @@ class ReviewService:
                     at=moved.updated_at,
                 )
             self._audit(tx, Action.DEPRECATE, moved, comment=said)
+            self._tell_author(tx, identity, moved, Action.DEPRECATE, said)
         return self._reread(publication_id)
+
+    def _tell_author(
+        self, tx: ReviewsTx, identity: Identity, moved: Publication, action: Action, said: str
+    ) -> None:
+        """The author learns what a reviewer or an admin did to their published version
+        (deprecated it, made it the champion again), as of a review decision."""
+        if moved.author != identity.name:
+            tx.notify([_note(moved, NotificationKind.DECIDED, action, comment=said)], self._now())
 
     async def make_champion(
         self, identity: Identity, publication_id: int, revision: int, comment: str
@@ -494,6 +503,7 @@ class ReviewService:
                 alias=self.alias,
                 previous_champion=previous.id if previous else None,
             )
+            self._tell_author(tx, identity, moved, Action.MAKE_CHAMPION, said)
         return self._reread(chosen.id)
 
     def _catalog_published(

@@ -166,6 +166,22 @@ describe('announce', () => {
     expect(notificationText(notification({ kind: 'published' }), english)).toBe(
       'churn version 3 is published in the catalog.'
     );
+    expect(
+      notificationText(
+        notification({ kind: 'decided', action: 'deprecate', actor: 'rita' }),
+        english
+      )
+    ).toBe('rita deprecated churn version 3 in the catalog.');
+    expect(
+      notificationText(
+        notification({
+          kind: 'decided',
+          action: 'make_champion',
+          actor: 'adam'
+        }),
+        english
+      )
+    ).toBe('adam made churn version 3 the champion again.');
   });
 
   it('says a deployment drifted, as a warning naming the features', () => {
