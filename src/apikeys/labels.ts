@@ -55,6 +55,10 @@ export const reasonLabels: ReasonLabels = {
       '“%1” is not an API key number: they are whole numbers from 1.',
       param(params, 'value')
     ),
+  key_without_scope: trans =>
+    trans.__(
+      'A key must be allowed to call a deployment or to read the catalog: choose at least one.'
+    ),
   key_limit_reached: (trans, params) =>
     trans.__(
       'You already have %1 active API keys: revoke one you no longer use first.',

@@ -104,11 +104,23 @@ async def test_a_body_that_is_not_json_is_a_400(platform: Platform) -> None:
 
 async def test_a_person_holds_at_most_the_limit_of_active_keys(platform: Platform) -> None:
     made = [await platform.create(name=f"k{i}") for i in range(PER_PERSON)]
-    refused = await platform.call("POST", "api/v1/apikeys", {"name": "one more"}, 400)
+    refused = await platform.call(
+        "POST", "api/v1/apikeys", {"name": "one more", "catalog_read": True}, 400
+    )
     assert (refused["reason"], refused["params"]) == ("key_limit_reached", {"limit": PER_PERSON})
     await platform.create(token="bob-token")  # the limit is each person's
     await platform.call("DELETE", f"api/v1/apikeys/{made[0]['key']['id']}")
     await platform.create(name="in its place")
+
+
+async def test_a_key_that_may_do_nothing_is_refused_and_not_stored(platform: Platform) -> None:
+    for body in ({"name": "idle"}, {"name": "idle", "deployments": [], "catalog_read": False}):
+        refused = await platform.call("POST", "api/v1/apikeys", body, 400)
+        assert (refused["reason"], refused["params"]) == (
+            "key_without_scope",
+            {"field": "deployments"},
+        )
+    assert (await platform.call("GET", "api/v1/apikeys"))["keys"] == []
 
 
 async def test_someone_elses_key_is_not_found(platform: Platform) -> None:

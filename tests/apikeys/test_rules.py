@@ -91,7 +91,7 @@ CHANGES: list[tuple[str, Callable[[ApiKeyService, int], Any]]] = [
 def test_every_change_is_one_audit_record_without_a_secret(
     keys: ApiKeyService, action: str, change: Callable[[ApiKeyService, int], Any]
 ) -> None:
-    first = keys.create(ALICE, "first")
+    first = keys.create(ALICE, "first", catalog_read=True)
     before = keys.store.audit_entries(limit=100)
     result = change(keys, first.key.id)
     after = keys.store.audit_entries(limit=100)
@@ -108,11 +108,11 @@ def test_creations_at_once_never_pass_the_limit(database_url: str) -> None:
     keys = ApiKeyService(
         store, NobodyOwnsDeployments(), pepper=b"p" * 32, max_keys_per_person=4, now=lambda: NOW
     )
-    keys.create(ALICE, "first")
+    keys.create(ALICE, "first", catalog_read=True)
 
     def one(i: int) -> str:
         try:
-            keys.create(ALICE, f"k{i}")
+            keys.create(ALICE, f"k{i}", catalog_read=True)
             return "made"
         except KeyLimitReached:
             return "refused"

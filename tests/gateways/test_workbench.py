@@ -78,7 +78,9 @@ def test_calls_through_the_hub_reach_alices_deployment(embedded_hub: Hub) -> Non
     )
     assert made.status_code == 201, made.text
     secret, key_id = made.json()["secret"], made.json()["key"]["id"]
-    other = call("POST", f"{platform}/apikeys", f"token {alice}", {"name": "none"})
+    other = call(
+        "POST", f"{platform}/apikeys", f"token {alice}", {"name": "none", "catalog_read": True}
+    )
     assert other.status_code == 201, other.text
 
     # an external system, with the key, through the hub's public URL

@@ -31,6 +31,13 @@ class KeyLimitReached(InvalidInput):
     reason = "key_limit_reached"
 
 
+class KeyWithoutScope(InvalidInput):
+    """A key that may call no deployment and not read the catalog: nothing could ever use it,
+    and a key's scopes are fixed when it is made. ``params.field`` is ``deployments``."""
+
+    reason = "key_without_scope"
+
+
 class KeyExpiryInvalid(InvalidInput):
     """``params.rule``: ``past`` (the expiry is not in the future) or ``too_far`` (more than
     ``params.limit`` days ahead); ``params.field`` is ``expires_at``."""

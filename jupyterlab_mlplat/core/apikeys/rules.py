@@ -16,6 +16,7 @@ from .errors import (
     KeyExpiryInvalid,
     KeyOverlapTooLong,
     KeyRateLimitInvalid,
+    KeyWithoutScope,
 )
 from .records import KEY_PREFIX, ApiKey, KeyScopes, KeyState
 
@@ -57,6 +58,18 @@ def key_name(value: str) -> str:
             "name must not be empty", "name", params={"field": "name", "rule": "empty"}
         )
     return value.strip()
+
+
+def require_scope(scopes: KeyScopes) -> None:
+    """A new key may do something: call a deployment or read the catalog (checked after the
+    key's other fields, so a request with several mistakes is told the others first)."""
+    if not scopes.deployments and not scopes.catalog_read:
+        raise KeyWithoutScope(
+            "A key must be allowed to call a deployment or to read the catalog; its scopes "
+            "cannot be changed later.",
+            "deployments",
+            params={"field": "deployments"},
+        )
 
 
 def scopes(deployments: Sequence[str], catalog_read: bool) -> KeyScopes:

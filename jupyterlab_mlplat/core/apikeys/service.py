@@ -119,6 +119,7 @@ class ApiKeyService:
         now = self._now()
         expires = rules.expiry(expires_at, now, self.max_days)
         rate = rules.rate_limit(rate_limit, self.default_rate_limit, self.max_rate_limit)
+        rules.require_scope(scopes)
         self._check_owned(identity, scopes)
         with self.store.transaction(identity.name) as tx:
             tx.lock_keys_of(identity.name)
