@@ -43,10 +43,12 @@ CROSS_FIELD_REASONS = {
 #: API keys: what no document can state of a new key. Its expiry must lie ahead of the moment
 #: it is made (a document knows no "now"), a person holds a limited number of active keys (the
 #: fuzzer makes many), a deployment name may be reserved (``default``) or somebody else's, and
-#: a platform may allow a lower rate limit or a shorter rotation overlap than the document's.
+#: a platform may allow a lower rate limit or a shorter rotation overlap than the document's;
+#: and a key must be allowed something, deployments or the catalog (a rule of two fields).
 KEY_BODIES = {
     "postApiKeys": frozenset(
         {
+            "key_without_scope",
             "key_expiry_invalid",
             "key_limit_reached",
             "name_invalid",
