@@ -1,9 +1,10 @@
-import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
+import { Clipboard } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { askInDialog } from '../shell/discard';
 import { PlatformRequestError } from '../api/request';
 import { reasonLabels as registry } from '../shell/errors';
 import { formatDateTime } from '../shell/labels';
@@ -525,19 +526,9 @@ function CreateForm(props: {
   );
 }
 
-/** Ask in JupyterLab's dialog. */
+/** Ask in JupyterLab's dialog ("Cancel" or the action). */
 function confirmInDialog(trans: TranslationBundle) {
-  return async (title: string, body: string, accept: string) => {
-    const result = await showDialog({
-      title,
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: accept })
-      ]
-    });
-    return result.button.accept;
-  };
+  return askInDialog(trans.__('Cancel'));
 }
 
 /** A failed request as a note keeps it. */

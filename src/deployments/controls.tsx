@@ -1,8 +1,8 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { askInDialog } from '../shell/discard';
 import { DoneNote, FailureNote, Progress } from '../shell/notes';
 import { revisionActionLabel, sizeOptionLabel, trafficLabel } from './labels';
 import { DeploymentsModel, rollbackTarget, served } from './model';
@@ -19,19 +19,9 @@ export interface IControlsProps {
   confirm?: (title: string, body: string, accept: string) => Promise<boolean>;
 }
 
-/** Ask in JupyterLab's dialog. */
+/** Ask in JupyterLab's dialog ("Cancel" or the action). */
 export function confirmInDialog(trans: TranslationBundle) {
-  return async (title: string, body: string, accept: string) => {
-    const result = await showDialog({
-      title,
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: accept })
-      ]
-    });
-    return result.button.accept;
-  };
+  return askInDialog(trans.__('Cancel'));
 }
 
 /**
