@@ -5,7 +5,8 @@ A searchable table carries, per dialect, machinery its migration builds outside 
 metadata: on PostgreSQL two generated ``tsvector`` columns, ``search_ru`` and ``search_en``
 (Russian and English stemming: "модели" finds "модель"), matched with ``websearch_to_tsquery``
 and ranked with ``ts_rank``; on SQLite an external-content FTS5 table kept in step by triggers
-(every word a prefix), ranked with ``bm25``. ``FullText`` describes one table's machinery;
+(every word looked up by its Snowball stem as a prefix, ``core/kernel/search.py``), ranked with
+``bm25``. ``FullText`` describes one table's machinery;
 ``include_object`` leaves all of it out of the migrations' comparison with the metadata.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from jupyterlab_mlplat.core.kernel.search import Term, fts5_match
+from jupyterlab_mlplat.core.kernel.search import Term, fts5_match, fts5_term
 
 _LANGUAGES = (("russian", "search_ru"), ("english", "search_en"))
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -150,7 +151,7 @@ class FullText:
 
 def _unwanted(terms: Sequence[Term]) -> str:
     """An FTS5 expression of what a query of exclusions only leaves out."""
-    return " OR ".join(f'"{" ".join(t.words)}"' if t.phrase else f'"{t.words[0]}"*' for t in terms)
+    return " OR ".join(fts5_term(t) for t in terms)
 
 
 def include_object(

@@ -3,17 +3,38 @@
 The same parsed terms feed both databases: PostgreSQL reads the raw text with
 ``websearch_to_tsquery``, SQLite's FTS5 gets ``fts5_match(terms)`` (``adapters/sql/fulltext.py``
 runs either).
+
+PostgreSQL stems what it indexes and what is asked (Snowball, Russian and English), so
+"абоненты" finds a card that says "абонентов". FTS5's ``unicode61`` tokenizer stems nothing, and
+the embedded stack is where a city's people try the product first: there a word is looked up by
+its Snowball stem as a prefix ("абонент*"), the same algorithm PostgreSQL's ``russian_stem`` and
+``english_stem`` run, so both databases find the same forms. Snowball only strips endings in
+Russian, so the stem is a prefix of every form; English stems may change a letter ("policy" →
+"polici"), so the word as typed is looked up too.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 # a word, a quoted phrase, each possibly excluded with a leading minus
 _TERM = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))')
 _WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+#: a stem shorter than this matches too much as a prefix ("lo*"): the word is looked up as typed
+MIN_STEM = 3
+#: snowballstemmer's stemmers keep their state on the object: one call at a time
+_STEMMING = threading.Lock()
+_STEMMERS = {
+    "russian": snowballstemmer.stemmer("russian"),
+    "english": snowballstemmer.stemmer("english"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,21 +58,38 @@ def parse_terms(text: str) -> tuple[Term, ...]:
 
 
 def fts5_match(terms: Sequence[Term]) -> str:
-    """The FTS5 expression of the terms: every word a prefix, phrases kept, exclusions NOT.
+    """The FTS5 expression of the terms: every word's stem a prefix, phrases kept, exclusions
+    NOT.
 
     Every word is quoted, so nothing the caller types is read as FTS5 syntax. FTS5 cannot
     start with NOT, so a query of exclusions only is left to the caller to answer (nothing)."""
-    wanted = [_fts5_term(t) for t in terms if not t.exclude]
+    wanted = [fts5_term(t) for t in terms if not t.exclude]
     if not wanted:
         return ""
-    unwanted = [_fts5_term(t) for t in terms if t.exclude]
+    unwanted = [fts5_term(t) for t in terms if t.exclude]
     expression = " AND ".join(wanted)
     for term in unwanted:
         expression = f"({expression}) NOT {term}"
     return expression
 
 
-def _fts5_term(term: Term) -> str:
-    if not term.phrase:
-        return f'"{term.words[0]}"*'
-    return "(" + " + ".join(f'"{w}"' for w in term.words) + ")"
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """The word's Snowball stem in its script's language (Cyrillic: Russian, else English)."""
+    language = "russian" if _CYRILLIC.search(word) else "english"
+    with _STEMMING:
+        return str(_STEMMERS[language].stemWord(word))
+
+
+def fts5_term(term: Term) -> str:
+    """One term in FTS5's syntax: a word by its stem as a prefix (and as typed, where the stem
+    is no prefix of it), a phrase word for word as written."""
+    if term.phrase:
+        return "(" + " + ".join(f'"{w}"' for w in term.words) + ")"
+    word = term.words[0]
+    stemmed = stem(word)
+    if len(stemmed) < MIN_STEM:
+        return f'"{word}"*'
+    if word.startswith(stemmed):
+        return f'"{stemmed}"*'
+    return f'("{word}"* OR "{stemmed}"*)'

@@ -1,0 +1,65 @@
+"""How a search box's words become an FTS5 expression (the embedded stack's search): each word
+by its Snowball stem as a prefix, so SQLite finds the forms PostgreSQL's stemming finds."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from jupyterlab_mlplat.core.kernel.search import fts5_match, parse_terms, stem
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        # Russian stems are prefixes of every form: "абоненты" finds "абонентов"
+        ("абоненты", '"абонент"*'),
+        ("Модели", '"модел"*'),
+        # an English stem that is no prefix of the word: the word as typed too
+        ("policy", '("policy"* OR "polici"*)'),
+        ("policies", '"polici"*'),
+        # a stem too short to be a useful prefix: the word as typed
+        ("ai", '"ai"*'),
+        # a phrase is word for word as written
+        ('"road photos"', '("road" + "photos")'),
+        # every word must match, exclusions stemmed as well
+        ("модели -абонентам", '("модел"*) NOT "абонент"*'),
+        ("traffic jams", '"traffic"* AND "jam"*'),
+        # nothing wanted: nothing to match
+        ("-churn", ""),
+    ],
+)
+def test_words_are_looked_up_by_their_stem(text: str, expression: str) -> None:
+    assert fts5_match(parse_terms(text)) == expression
+
+
+def test_nothing_typed_is_read_as_fts5_syntax() -> None:
+    # every word is quoted; an operator typed by a person is a word like any other, and words
+    # joined by punctuation are a phrase
+    assert fts5_match(parse_terms('NEAR(a b) "x* OR y" AND')) == (
+        '("near" + "a") AND "b"* AND ("x" + "or" + "y") AND "and"*'
+    )
+
+
+@pytest.fixture
+def threads_switch_often() -> Iterator[None]:
+    """Threads switch every microsecond instead of every 5 ms, so a race shows in a test run."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+@pytest.mark.usefixtures("threads_switch_often")
+def test_stems_are_right_when_many_requests_stem_at_once() -> None:
+    # the stemmers keep their state on themselves: concurrent requests must not mix words
+    words = ["абоненты", "абонентов", "районам", "района", "districts", "district", "policies"]
+    expected = {w: stem(w) for w in words}
+    stem.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(60):
+            stem.cache_clear()
+            assert list(pool.map(stem, words * 50)) == [expected[w] for w in words * 50]
