@@ -6,6 +6,7 @@ server extension in standalone mode (``PlatformApp.instance_in_process``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -830,7 +831,7 @@ class PlatformApp(Application):
             deployments=deployments,
             instructions=self.instruction_service(store, objects, profiles),
             metrics=Metrics(),
-            openapi=openapi.document(__version__, self.base_url),
+            openapi=functools.partial(openapi.document, __version__, self.base_url),
             apikeys=ApiKeyService(
                 store,
                 store,  # who owns a deployment: the deployments' store answers (owner_of)

@@ -75,7 +75,8 @@ class Services:
     instructions: InstructionService
     deployments: DeploymentService
     metrics: Metrics
-    openapi: dict[str, Any]
+    #: built when first asked for: only tools read it, and every start would pay for it
+    openapi: Callable[[], dict[str, Any]]
     apikeys: ApiKeyService
     drift: DriftService
     traffic: TrafficService

@@ -64,7 +64,7 @@ class OpenAPIHandler(PlatformHandler):
 
     @operation("This document.", {200: (_ANY_JSON, "OpenAPI 3.1 document.")}, authenticated=False)
     def get(self) -> None:
-        self.finish(json.dumps(self.services.openapi))
+        self.finish(json.dumps(self.services.openapi()))
 
 
 class MetricsHandler(PlatformHandler):
