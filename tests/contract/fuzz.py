@@ -159,9 +159,12 @@ class Report:
     #: one line per distinct failure: operation, check, what it said, and a curl to reproduce it
     failures: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: phase → (cases, seconds): where a run's time went, to size ``max_examples`` by
+    phases: dict[str, list[float]] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        lines = [f"{self.cases} cases in {self.seconds:.1f} s"]
+        spent = ", ".join(f"{p} {int(n)} in {t:.1f} s" for p, (n, t) in self.phases.items())
+        lines = [f"{self.cases} cases in {self.seconds:.1f} s ({spent})"]
         lines += [f"FAILURE {failure}" for failure in self.failures]
         lines += [f"ERROR {error}" for error in self.errors]
         return "\n".join(lines)
@@ -249,6 +252,11 @@ def run(
         if isinstance(event, events.ScenarioFinished):
             recorder = event.recorder
             report.cases += len(recorder.cases)
+            phase = report.phases.setdefault(
+                str(getattr(event.phase, "value", event.phase)), [0, 0]
+            )
+            phase[0] += len(recorder.cases)
+            phase[1] += event.elapsed_time
             for case_id, nodes in recorder.checks.items():
                 for node in nodes:
                     info = node.failure_info

@@ -21,7 +21,8 @@ from tests.workbench import Hub
 #: for a test that has hung, and a fuzzer's run on a slower machine has not
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(1500)]
 
-MAX_EXAMPLES = {"admin": 15, "data_scientist": 10}
+#: (see the platform's: random cases are most of a run's CPU, the edges are the coverage phase's)
+MAX_EXAMPLES = {"admin": 10, "data_scientist": 3}
 #: the admin's run walks every phase; a data scientist's is about refusals (see the platform's)
 REFUSALS = ("examples", "fuzzing")
 #: Most of the sidebar's operations forward the platform's with the same inputs, read by the
