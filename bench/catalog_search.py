@@ -225,11 +225,33 @@ def fill_ours(db: str, entries: list[dict[str, Any]]) -> None:
     """Entries, one version and one alias move each, as publishing leaves them."""
     started = time.monotonic()
     with psycopg.connect(db) as conn:
-        for table in ("catalog_alias_moves", "catalog_versions", "catalog_entries"):
+        for table in (
+            "catalog_alias_moves",
+            "catalog_versions",
+            "catalog_entries",
+            "catalog_facet_values",
+        ):
             conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed names)
+        # each facet's values and their codes, as publishing makes them (migration 0014)
+        codes: dict[tuple[str, str], int] = {}
+        for e in [*entries, {"status": "published"}]:
+            for facet in ("task", "framework", "team", "license", "status"):
+                if facet in e and (facet, e[facet]) not in codes:
+                    codes[facet, e[facet]] = len(codes) + 1
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY catalog_facet_values (id, facet, value) FROM STDIN") as cp,
+        ):
+            for (facet, value), code in codes.items():
+                cp.write_row((code, facet, value))
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence('catalog_facet_values', 'id'), %s)",
+            (len(codes),),
+        )
         columns = (
             "id, name, mlflow_name, description, card_text, card, tags, tags_text, task, "
-            "framework, team, license, status, aliases, latest_version, created_at, updated_at"
+            "framework, team, license, status, aliases, latest_version, created_at, updated_at, "
+            "task_code, framework_code, team_code, license_code, status_code"
         )
         with conn.cursor() as cur, cur.copy(f"COPY catalog_entries ({columns}) FROM STDIN") as cp:
             for i, e in enumerate(entries, 1):
@@ -252,6 +274,11 @@ def fill_ours(db: str, entries: list[dict[str, Any]]) -> None:
                         1,
                         e["at"],
                         e["at"],
+                        codes["task", e["task"]],
+                        codes["framework", e["framework"]],
+                        codes["team", e["team"]],
+                        codes["license", e["license"]],
+                        codes["status", "published"],
                     )
                 )
         conn.execute(
@@ -290,7 +317,12 @@ def fill_ours(db: str, entries: list[dict[str, Any]]) -> None:
             for i, e in enumerate(entries, 1):
                 cp.write_row((i, "champion", None, 1, "mlplat-platform", e["at"], i, "approved"))
     with psycopg.connect(db, autocommit=True) as conn:
-        for table in ("catalog_entries", "catalog_versions", "catalog_alias_moves"):
+        for table in (
+            "catalog_entries",
+            "catalog_versions",
+            "catalog_alias_moves",
+            "catalog_facet_values",
+        ):
             conn.execute(f"VACUUM ANALYZE {table}")
     say(f"  ours: {len(entries):,} entries by COPY in {time.monotonic() - started:.1f} s")
 

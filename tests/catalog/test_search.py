@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -25,7 +27,13 @@ from jupyterlab_mlplat.core.catalog.errors import (
     CatalogQueryInvalid,
     CatalogVersionExists,
 )
-from jupyterlab_mlplat.core.catalog.records import FACETS, AliasMove, SearchResult, VersionState
+from jupyterlab_mlplat.core.catalog.records import (
+    FACETS,
+    AliasMove,
+    EntryCard,
+    SearchResult,
+    VersionState,
+)
 from jupyterlab_mlplat.core.catalog.rules import MAX_OFFSET, SearchQuery, Sort, search_query
 from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.kernel.identity import Identity
@@ -382,14 +390,41 @@ def test_ranking_reads_the_vectors_of_a_long_card_from_its_row(postgres_url: str
         command.upgrade(config, "0012")
     store = SqlStore(engine)
 
+    def long_card(i: int) -> EntryCard:
+        words = " ".join(f"congestion{i}x{j} corridor{j}y{i}" for j in range(120))
+        return card(f"jams-{i}", f"Traffic congestion {i}", text=words, language="en")
+
     def long_cards(first: int) -> None:
         for i in range(first, first + 8):
-            words = " ".join(f"congestion{i}x{j} corridor{j}y{i}" for j in range(120))
-            entry = card(f"jams-{i}", f"Traffic congestion {i}", text=words, language="en")
-            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+            publish(store, long_card(i), publication_id=i + 1, at=T0 + timedelta(hours=i))
 
     try:
-        long_cards(0)
+        # written as the code of revision 0012 wrote them: later revisions add columns
+        with engine.begin() as connection:
+            for i in range(8):
+                entry = long_card(i)
+                at = T0 + timedelta(hours=i)
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO catalog_entries (name, mlflow_name, description, "
+                        "card_text, card, tags, tags_text, task, framework, team, license, "
+                        "status, aliases, latest_version, created_at, updated_at) VALUES "
+                        "(:name, :mlflow_name, :description, :card_text, :card, '[]', '', "
+                        ":task, :framework, :team, :license, 'published', '{}', 1, :at, :at)"
+                    ),
+                    {
+                        "name": entry.name,
+                        "mlflow_name": entry.mlflow_name,
+                        "description": entry.description,
+                        "card_text": entry.card_text,
+                        "card": json.dumps(dict(entry.card)),
+                        "task": entry.task,
+                        "framework": entry.framework,
+                        "team": entry.team,
+                        "license": entry.license,
+                        "at": at,
+                    },
+                )
         before = _toast_reads(store)
         migrate(engine)
         rewritten = _toast_reads(store)
@@ -475,3 +510,100 @@ def test_searches_of_one_shape_one_after_another_each_find_their_own(catalog: Sq
     ]
     assert sorted(names(find(catalog, task=["regression"]))) == ["housing-prices", "traffic-jams"]
     assert names(find(catalog, task=["object-detection"])) == ["pothole-detector"]
+
+
+def _counts(found: SearchResult) -> dict[str, dict[str, int]]:
+    return {f: {c.value: c.count for c in v} for f, v in found.facets.items()}
+
+
+@pytest.mark.postgres
+def test_entries_written_before_the_facet_codes_are_counted_by_them(postgres_url: str) -> None:
+    """PostgreSQL counts facets by their codes (migration 0014, bench/catalog_facet_codes.py):
+    the rows already there get theirs from their text, and new values get new codes."""
+    engine = create_engine(postgres_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0013")
+    store = SqlStore(engine)
+    try:
+        for i, entry in enumerate(CATALOG):  # as the code of revision 0013 wrote them
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO catalog_entries (name, mlflow_name, description, "
+                        "card_text, card, tags, tags_text, task, framework, team, license, "
+                        "status, aliases, latest_version, created_at, updated_at) VALUES "
+                        "(:name, :name, :description, :card_text, '{}', '[]', :tags, :task, "
+                        ":framework, :team, :license, 'published', '{}', 1, :at, :at)"
+                    ),
+                    {
+                        **{k: getattr(entry, k) for k in ("name", "description", "card_text")},
+                        **{f: getattr(entry, f) for f in FACETS if f != "status"},
+                        "tags": " ".join(entry.tags),
+                        "at": T0 + timedelta(hours=i),
+                    },
+                )
+        migrate(engine)
+        publish(store, card("bus-delays", "Bus delays by route", team="transport", license=""))
+        with_words = _counts(find(store, "road", license=["Apache-2.0"]))
+        without = _counts(find(store, team=["transport"]))
+    finally:
+        store.close()
+    # "road": traffic-jams and pothole-detector, both transport's and Apache-2.0
+    assert with_words["team"] == {"transport": 2}
+    assert with_words["license"] == {"Apache-2.0": 2}
+    assert with_words["task"] == {"regression": 1, "object-detection": 1}
+    # the entry published after the migration is counted with those before it
+    assert without["team"] == {"transport": 3, "data-scientists": 1, "economics": 1}
+    assert without["license"] == {"Apache-2.0": 2, "": 1}
+    assert without["status"] == {"published": 3}
+
+
+@pytest.mark.postgres
+def test_two_publications_of_one_new_facet_value_at_once_share_its_code(
+    postgres_url: str,
+) -> None:
+    """The first publication with a new team makes the team's code; a second one at the same
+    moment waits on the dictionary's unique index, then takes that code instead of failing."""
+    store = SqlStore.from_url(postgres_url)
+    first_wrote, second_began = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with store.transaction("mlplat-platform") as tx:
+                tx.upsert_catalog_entry(card("a-model", "A", team="new-team"), at=T0)
+                first_wrote.set()
+                second_began.wait(10)
+                time.sleep(0.3)  # the second is now waiting on this uncommitted code
+        except BaseException as error:
+            failures.append(error)
+
+    def second() -> None:
+        try:
+            first_wrote.wait(10)
+            second_began.set()
+            with store.transaction("mlplat-platform") as tx:
+                tx.upsert_catalog_entry(card("b-model", "B", team="new-team"), at=T0)
+        except BaseException as error:
+            failures.append(error)
+
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        with store.engine.connect() as connection:
+            codes = connection.execute(
+                sa.text("SELECT id FROM catalog_facet_values WHERE value = 'new-team'")
+            ).all()
+            used = connection.execute(
+                sa.text("SELECT DISTINCT team_code FROM catalog_entries")
+            ).all()
+    finally:
+        store.close()
+    assert failures == []
+    assert len(codes) == 1 and used == codes
