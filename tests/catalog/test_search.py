@@ -376,18 +376,50 @@ def _toast_reads(store: SqlStore) -> int:
     return read(top) - read(scan)
 
 
+def _at_revision(postgres_url: str, revision: str) -> sa.Engine:
+    """A database migrated only as far as ``revision``."""
+    engine = create_engine(postgres_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine
+
+
+def _write_as_of_0013(engine: sa.Engine, entries: list[EntryCard]) -> None:
+    """Entries as the code of revisions up to 0013 wrote them (later ones add columns), an
+    hour apart."""
+    with engine.begin() as connection:
+        for i, entry in enumerate(entries):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO catalog_entries (name, mlflow_name, description, card_text, "
+                    "card, tags, tags_text, task, framework, team, license, status, aliases, "
+                    "latest_version, created_at, updated_at) VALUES (:name, :mlflow_name, "
+                    ":description, :card_text, :card, '[]', :tags, :task, :framework, :team, "
+                    ":license, 'published', '{}', 1, :at, :at)"
+                ),
+                {
+                    **{
+                        k: getattr(entry, k)
+                        for k in ("name", "mlflow_name", "description", "card_text")
+                    },
+                    **{f: getattr(entry, f) for f in FACETS if f != "status"},
+                    "card": json.dumps(dict(entry.card)),
+                    "tags": " ".join(entry.tags),
+                    "at": T0 + timedelta(hours=i),
+                },
+            )
+
+
 @pytest.mark.postgres
 def test_ranking_reads_the_vectors_of_a_long_card_from_its_row(postgres_url: str) -> None:
     """A row with a long card is wider than PostgreSQL's 2 KB threshold; by default its widest
     columns, vectors included, go to the TOAST table, and ranking each match read them from
     there (bench/catalog_search.py: a fifth of a common word's time). Migration 0013 keeps
     the vectors in the row and rewrites the rows it finds."""
-    engine = create_engine(postgres_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0012")
+    engine = _at_revision(postgres_url, "0012")
     store = SqlStore(engine)
 
     def long_card(i: int) -> EntryCard:
@@ -399,32 +431,7 @@ def test_ranking_reads_the_vectors_of_a_long_card_from_its_row(postgres_url: str
             publish(store, long_card(i), publication_id=i + 1, at=T0 + timedelta(hours=i))
 
     try:
-        # written as the code of revision 0012 wrote them: later revisions add columns
-        with engine.begin() as connection:
-            for i in range(8):
-                entry = long_card(i)
-                at = T0 + timedelta(hours=i)
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO catalog_entries (name, mlflow_name, description, "
-                        "card_text, card, tags, tags_text, task, framework, team, license, "
-                        "status, aliases, latest_version, created_at, updated_at) VALUES "
-                        "(:name, :mlflow_name, :description, :card_text, :card, '[]', '', "
-                        ":task, :framework, :team, :license, 'published', '{}', 1, :at, :at)"
-                    ),
-                    {
-                        "name": entry.name,
-                        "mlflow_name": entry.mlflow_name,
-                        "description": entry.description,
-                        "card_text": entry.card_text,
-                        "card": json.dumps(dict(entry.card)),
-                        "task": entry.task,
-                        "framework": entry.framework,
-                        "team": entry.team,
-                        "license": entry.license,
-                        "at": at,
-                    },
-                )
+        _write_as_of_0013(engine, [long_card(i) for i in range(8)])
         before = _toast_reads(store)
         migrate(engine)
         rewritten = _toast_reads(store)
@@ -520,31 +527,10 @@ def _counts(found: SearchResult) -> dict[str, dict[str, int]]:
 def test_entries_written_before_the_facet_codes_are_counted_by_them(postgres_url: str) -> None:
     """PostgreSQL counts facets by their codes (migration 0014, bench/catalog_facet_codes.py):
     the rows already there get theirs from their text, and new values get new codes."""
-    engine = create_engine(postgres_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0013")
+    engine = _at_revision(postgres_url, "0013")
     store = SqlStore(engine)
     try:
-        for i, entry in enumerate(CATALOG):  # as the code of revision 0013 wrote them
-            with engine.begin() as connection:
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO catalog_entries (name, mlflow_name, description, "
-                        "card_text, card, tags, tags_text, task, framework, team, license, "
-                        "status, aliases, latest_version, created_at, updated_at) VALUES "
-                        "(:name, :name, :description, :card_text, '{}', '[]', :tags, :task, "
-                        ":framework, :team, :license, 'published', '{}', 1, :at, :at)"
-                    ),
-                    {
-                        **{k: getattr(entry, k) for k in ("name", "description", "card_text")},
-                        **{f: getattr(entry, f) for f in FACETS if f != "status"},
-                        "tags": " ".join(entry.tags),
-                        "at": T0 + timedelta(hours=i),
-                    },
-                )
+        _write_as_of_0013(engine, CATALOG)
         migrate(engine)
         publish(store, card("bus-delays", "Bus delays by route", team="transport", license=""))
         with_words = _counts(find(store, "road", license=["Apache-2.0"]))
