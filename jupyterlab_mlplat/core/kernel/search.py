@@ -8,9 +8,10 @@ PostgreSQL stems what it indexes and what is asked (Snowball, Russian and Englis
 "абоненты" finds a card that says "абонентов". FTS5's ``unicode61`` tokenizer stems nothing, and
 the embedded stack is where a city's people try the product first: there a word is looked up by
 its Snowball stem as a prefix ("абонент*"), the same algorithm PostgreSQL's ``russian_stem`` and
-``english_stem`` run, so both databases find the same forms. Snowball only strips endings in
-Russian, so the stem is a prefix of every form; English stems may change a letter ("policy" →
-"polici"), so the word as typed is looked up too.
+``english_stem`` run, so both databases find the same forms. Where a stem is no prefix of the
+word as typed (English stems may change a letter, "policy" → "polici"; Russian ones drop the
+dots of "ё": "уйдёт" → "уйдет"), the word as typed is looked up too. One difference stays: FTS5
+keeps "ё" in what it indexes and PostgreSQL folds it, so on SQLite "уйдет" misses "уйдёт".
 """
 
 from __future__ import annotations
