@@ -71,6 +71,17 @@ def test_minutes_outside_the_range_are_left_out(world: World) -> None:
     assert [p.at for p in chart.series[0].points] == [_at(10), _at(20)]  # until is open
 
 
+def test_a_minute_begun_is_in_a_chart_read_within_its_first_second(world: World) -> None:
+    # the gateway counted requests at 11:10:00.2; the owner's chart is read at 11:10:00.6
+    world.deploy()
+    world.service.record(GATEWAY, "gw-a", [minute(_at(9), 2), minute(_at(10), 3)])
+    read_at = _at(10) + timedelta(milliseconds=600)
+    chart = world.service.chart(
+        ALICE, "churn-api", since=_at(9).isoformat(), until=read_at.isoformat(), step="1m"
+    )
+    assert [(p.at, p.requests) for p in chart.series[0].points] == [(_at(9), 2), (_at(10), 3)]
+
+
 def test_minutes_of_a_deployment_that_is_gone_are_dropped_and_its_successor_starts_empty(
     world: World,
 ) -> None:

@@ -4,6 +4,7 @@ and the charts' read outside a transaction, summed per version and step by the d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,12 @@ _DAY = 86_400
 
 def _epoch(at: datetime) -> int:
     return int(at.timestamp())
+
+
+def _before(at: datetime) -> int:
+    """The bound that keeps the minutes begun before ``at``: a minute that began at 12:29:00
+    holds requests of 12:29:00.4, so a chart read then shows it (``_epoch`` would cut it)."""
+    return math.ceil(at.timestamp())
 
 
 def _upsert(dialect: str) -> Any:
@@ -101,7 +108,7 @@ class SqlTrafficIndex(StorePart):
             .where(
                 t.deployment_id == live_id,
                 t.minute >= _epoch(window.since),
-                t.minute < _epoch(window.until),
+                t.minute < _before(window.until),
             )
             .group_by(t.version, at)
             .order_by(t.version, at)
@@ -121,7 +128,7 @@ class SqlTrafficIndex(StorePart):
         errors = sa.func.sum(t.client_errors + t.server_errors + t.rate_limited).label("errors")
         query = (
             sa.select(t.owner, day, sa.func.sum(t.requests).label("requests"), errors)
-            .where(t.minute >= _epoch(since), t.minute < _epoch(until))
+            .where(t.minute >= _epoch(since), t.minute < _before(until))
             .group_by(t.owner, day)
             .order_by(t.owner, day)
         )
