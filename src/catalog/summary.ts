@@ -121,6 +121,14 @@ export interface ISummaryPart {
   marked: boolean;
 }
 
+/**
+ * A word as the search compares it: lower case, "ё" without its dots, as
+ * the search finds "уйдёт" by "уйдет" and the other way round.
+ */
+function folded(word: string): string {
+  return word.toLocaleLowerCase().replace(/ё/g, 'е');
+}
+
 /** A letter or digit, then more of them (a word in any script). */
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}_'’-]*/gu;
 
@@ -138,7 +146,7 @@ export function searchedWords(query: string): string[] {
       continue;
     }
     for (const word of text.matchAll(WORD)) {
-      words.push(word[0].toLocaleLowerCase());
+      words.push(folded(word[0]));
     }
   }
   return words;
@@ -146,8 +154,8 @@ export function searchedWords(query: string): string[] {
 
 /**
  * The summary cut into parts, the words that begin with a searched word
- * marked. The catalog finds a word in its other forms (a stem); the words
- * shown marked are those that start as the person typed.
+ * marked ("ё" and "е" alike). The catalog finds a word in its other forms
+ * (a stem); the words shown marked are those that start as the person typed.
  */
 export function markWords(text: string, query: string): ISummaryPart[] {
   const searched = searchedWords(query);
@@ -159,7 +167,7 @@ export function markWords(text: string, query: string): ISummaryPart[] {
   let last = 0;
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
-    const lower = word.toLocaleLowerCase();
+    const lower = folded(word);
     if (!searched.some(term => lower.startsWith(term))) {
       continue;
     }

@@ -82,6 +82,10 @@ def test_words_of_names_descriptions_cards_and_tags_find_their_model(
         ("forecasting districts", ["traffic-jams"]),
         # an exclusion in another form excludes as well: "абонентам" is "абонентов"
         ("модель -абонентам", []),
+        # the card writes "уйдёт": found without the dots of its "ё", in a phrase as well
+        ("уйдет", ["churn"]),
+        ('"абонент уйдет"', ["churn"]),
+        ("уйдёт -уйдет", []),
     ],
 )
 def test_a_word_in_another_form_finds_the_model_in_either_database(
@@ -195,6 +199,15 @@ def test_a_republished_card_replaces_the_searchable_text(catalog: SqlStore) -> N
     assert names(find(catalog, "оттока")) == []
     assert names(find(catalog, "клиенты")) == ["churn"]
     assert names(find(catalog))[0] == "churn"  # updated most recently
+
+
+def test_a_card_that_drops_the_dots_of_yo_is_found_by_a_word_typed_with_them(
+    catalog: SqlStore,
+) -> None:
+    newer = card("churn", "Модель оттока", text="Абонент уйдет, если счет за связь вырастет.")
+    publish(catalog, newer, version=2, publication_id=9, at=T0 + timedelta(days=1))
+    assert names(find(catalog, "счёт уйдёт")) == ["churn"]
+    assert names(find(catalog, '"уйдёт если"')) == ["churn"]
 
 
 def test_the_page_keeps_versions_and_every_alias_move(catalog: SqlStore) -> None:
@@ -411,6 +424,29 @@ def _write_as_of_0013(engine: sa.Engine, entries: list[EntryCard]) -> None:
                     "at": T0 + timedelta(hours=i),
                 },
             )
+
+
+def test_entries_indexed_before_0015_are_found_without_the_dots_of_yo(sqlite_url: str) -> None:
+    """Migration 0015 indexes SQLite's catalog again with "ё" folded; an entry's later change
+    takes out of the index the folded words it put there (FTS5 removes what it is told)."""
+    engine = _at_revision(sqlite_url, "0014")
+    store = SqlStore(engine)
+    try:
+        churn = card("churn", "Модель оттока", text="Абонент уйдёт в течение месяца.")
+        _write_as_of_0013(engine, [churn])
+        assert names(find(store, "уйдет")) == []  # as FTS5 indexed it before
+        migrate(engine)
+        assert names(find(store, "уйдет")) == names(find(store, "уйдёт")) == ["churn"]
+        newer = card("churn", "Прогноз ухода клиентов", text="Клиент уйдёт к другому.")
+        publish(store, newer, version=2, publication_id=9, at=T0 + timedelta(days=1))
+        assert names(find(store, "абонент")) == []
+        assert names(find(store, "клиент уйдет")) == ["churn"]
+        with engine.connect() as connection:  # FTS5's own check of the index's structure
+            connection.exec_driver_sql(
+                "INSERT INTO catalog_fts(catalog_fts, rank) VALUES ('integrity-check', 0)"
+            )
+    finally:
+        store.close()
 
 
 @pytest.mark.postgres

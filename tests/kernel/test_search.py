@@ -21,8 +21,10 @@ from jupyterlab_mlplat.core.kernel.search import fts5_match, parse_terms, stem
         # an English stem that is no prefix of the word: the word as typed too
         ("policy", '("policy"* OR "polici"*)'),
         ("policies", '"polici"*'),
-        # a Russian stem drops the dots of "ё", which FTS5 keeps in what it indexes
-        ("уйдёт", '("уйдёт"* OR "уйдет"*)'),
+        # "ё" is looked up as the index holds it, without its dots, in words and phrases
+        ("уйдёт", '"уйдет"*'),
+        ("Ёлка", '"елк"*'),
+        ('"уйдёт через месяц"', '("уйдет" + "через" + "месяц")'),
         # a stem too short to be a useful prefix: the word as typed
         ("ai", '"ai"*'),
         # a phrase is word for word as written

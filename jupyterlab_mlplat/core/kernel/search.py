@@ -9,9 +9,11 @@ PostgreSQL stems what it indexes and what is asked (Snowball, Russian and Englis
 the embedded stack is where a city's people try the product first: there a word is looked up by
 its Snowball stem as a prefix ("абонент*"), the same algorithm PostgreSQL's ``russian_stem`` and
 ``english_stem`` run, so both databases find the same forms. Where a stem is no prefix of the
-word as typed (English stems may change a letter, "policy" → "polici"; Russian ones drop the
-dots of "ё": "уйдёт" → "уйдет"), the word as typed is looked up too. One difference stays: FTS5
-keeps "ё" in what it indexes and PostgreSQL folds it, so on SQLite "уйдет" misses "уйдёт".
+word as typed (English stems may change a letter, "policy" → "polici"), the word as typed is
+looked up too. Russian text is written with "ё" and as often without its dots; PostgreSQL's
+stemmer folds it, FTS5 keeps it: so the FTS5 indexes hold their text with "ё" folded (their
+triggers fold it, migration 0015) and every word looked up there is folded the same
+way (``fold``), so "уйдет" finds "уйдёт" and "уйдёт" finds "уйдет" on both databases.
 """
 
 from __future__ import annotations
@@ -82,12 +84,18 @@ def stem(word: str) -> str:
         return str(_STEMMERS[language].stemWord(word))
 
 
+def fold(text: str) -> str:
+    """The text as the FTS5 indexes hold it: "ё" without its dots (the SQL of migration 0015's
+    triggers folds what is indexed the same way)."""
+    return text.replace("\u0451", "\u0435").replace("\u0401", "\u0415")
+
+
 def fts5_term(term: Term) -> str:
     """One term in FTS5's syntax: a word by its stem as a prefix (and as typed, where the stem
-    is no prefix of it), a phrase word for word as written."""
+    is no prefix of it), a phrase word for word as written; "ё" folded, as the index holds it."""
     if term.phrase:
-        return "(" + " + ".join(f'"{w}"' for w in term.words) + ")"
-    word = term.words[0]
+        return "(" + " + ".join(f'"{fold(w)}"' for w in term.words) + ")"
+    word = fold(term.words[0])
     stemmed = stem(word)
     if len(stemmed) < MIN_STEM:
         return f'"{word}"*'

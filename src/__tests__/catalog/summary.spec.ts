@@ -64,4 +64,14 @@ describe('markWords', () => {
       { text: 'night bus', marked: false }
     ]);
   });
+
+  it('marks a word written with "ё" searched without its dots, and back', () => {
+    expect(markWords('Абонент уйдёт, счет вырастет', 'уйдет счёт')).toEqual([
+      { text: 'Абонент ', marked: false },
+      { text: 'уйдёт', marked: true },
+      { text: ', ', marked: false },
+      { text: 'счет', marked: true },
+      { text: ' вырастет', marked: false }
+    ]);
+  });
 });
