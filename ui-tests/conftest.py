@@ -133,6 +133,38 @@ def panel_of() -> Callable[[Page], Locator]:
     return show_panel
 
 
+def search_hit(
+    search: Locator, where: Locator, text: str, name: str, *, exact: bool = False
+) -> Locator:
+    """Type ``text`` into a list's search box and give the button ``name`` in ``where`` once
+    that search's answer is on screen. Until it comes (a pause in typing, then the request),
+    the list shows the answer to what was typed before, and it is redrawn when the new one
+    comes: a click at that moment can land on another item moved into the place, or on
+    nothing. A search for a word nothing has first takes the button away, so once it is there
+    again it is in the answer to ``text``."""
+    hit = where.get_by_role("button", name=name, exact=exact)
+    search.fill("qqzzxnothing")
+    expect(hit).to_have_count(0, timeout=30_000)
+    search.fill(text)
+    expect(hit).to_be_visible(timeout=30_000)
+    return hit
+
+
+@pytest.fixture
+def catalog_hit() -> Callable[..., Locator]:
+    """``search_hit`` in the Catalog tab (its one search box)."""
+
+    def find(tab: Locator, text: str, name: str, *, exact: bool = False) -> Locator:
+        return search_hit(tab.get_by_role("searchbox"), tab, text, name, exact=exact)
+
+    return find
+
+
+@pytest.fixture
+def list_hit() -> Callable[..., Locator]:
+    return search_hit
+
+
 @pytest.fixture
 def set_language(workbench: Workbench) -> Callable[..., Locator]:
     """Switch a person's JupyterLab to a language (``ru_RU``, ``en``) as Settings → Language

@@ -204,6 +204,7 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     page: Page,
     published: Published,
     open_panel: Callable[[str], Locator],
+    catalog_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("rita")
@@ -213,8 +214,7 @@ def test_a_reviewer_moves_the_champion_back_and_deprecates_with_a_comment(
     cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     expect(cells).to_have_count(1, timeout=60_000)
     tab = _catalog(panel, "Catalog")
-    tab.get_by_role("searchbox", name="Search the catalog").fill("demand buses")
-    tab.get_by_role("button", name=published.curated).click()
+    catalog_hit(tab, "demand buses", published.curated).click()
     model = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     versions = model.get_by_role("region", name="Versions")
     expect(versions.locator(".jp-mlplat-catalog-version")).to_have_count(2, timeout=30_000)
@@ -259,12 +259,12 @@ def test_an_open_catalog_page_comes_back_after_the_language_switch_reloads_the_l
     published: Published,
     open_panel: Callable[[str], Locator],
     set_language: Callable[..., Locator],
+    catalog_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("alice")
     tab = _catalog(panel, "Catalog")
-    tab.get_by_role("searchbox", name="Search the catalog").fill(published.curated)
-    tab.get_by_role("button", name=published.curated).click()
+    catalog_hit(tab, published.curated, published.curated).click()
     english = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     expect(english).to_be_visible(timeout=30_000)
     try:

@@ -62,6 +62,7 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     open_panel: Callable[[str], Locator],
     panel_of: Callable[[Page], Locator],
     screenshot: Callable[[str], Path],
+    list_hit: Callable[..., Locator],
 ) -> None:
     home = workbench.data_dir / "home" / "alice"
     _notebook(home / "churn" / "train.ipynb")
@@ -85,8 +86,8 @@ def test_alice_tracks_a_notebook_sees_her_runs_and_compares_them(
     )
     screenshot("alice-tracked-notebook")
 
-    panel.get_by_role("searchbox", name="Search experiments").fill("alice/churn")
-    panel.get_by_role("button", name="alice/churn", exact=True).click()
+    search = panel.get_by_role("searchbox", name="Search experiments")
+    list_hit(search, panel, "alice/churn", "alice/churn", exact=True).click()
     runs = panel.get_by_role("table", name="Runs")
     expect(runs.get_by_role("checkbox")).to_have_count(2, timeout=30_000)
     expect(runs).to_contain_text("alice")
@@ -110,6 +111,7 @@ def test_a_private_experiment_disappears_for_everybody_else(
     open_panel: Callable[[str], Locator],
     panel_of: Callable[[Page], Locator],
     screenshot: Callable[[str], Path],
+    list_hit: Callable[..., Locator],
 ) -> None:
     home = workbench.data_dir / "home" / "alice"
     _notebook(home / "secret" / "model.ipynb")
@@ -126,8 +128,8 @@ def test_a_private_experiment_disappears_for_everybody_else(
     expect(page.locator(".jp-OutputArea-output").filter(has_text="logged 2 runs")).to_be_visible(
         timeout=120_000
     )
-    panel.get_by_role("searchbox", name="Search experiments").fill("alice/secret")
-    panel.get_by_role("button", name="alice/secret").click()
+    search = panel.get_by_role("searchbox", name="Search experiments")
+    list_hit(search, panel, "alice/secret", "alice/secret").click()
     private = panel.get_by_role("checkbox", name="Private: only you can see this experiment")
     private.check()
     expect(private).to_be_checked()

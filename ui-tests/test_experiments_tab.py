@@ -138,6 +138,7 @@ def test_runs_table_and_tabs_fit_the_sidebar_and_dates_follow_the_ui_language(
     workbench: Any,
     open_panel: Callable[[str], Locator],
     panel_of: Callable[[Page], Locator],
+    list_hit: Callable[..., Locator],
 ) -> None:
     mlflow = Mlflow(workbench, "adam")
     name = f"adam/fit-{secrets.token_hex(2)}"
@@ -153,8 +154,7 @@ def test_runs_table_and_tabs_fit_the_sidebar_and_dates_follow_the_ui_language(
                 expect(page.get_by_role("tab", name="ML-платформа")).to_be_visible(timeout=60_000)
                 panel = panel_of(page)
             panel.get_by_role("tab", name=re.compile("^(Experiments|Эксперименты)$")).click()
-            panel.get_by_role("searchbox").fill(name)
-            panel.get_by_role("button", name=name).click()
+            list_hit(panel.get_by_role("searchbox"), panel, name, name).click()
             _fits(page, panel, lang)
             _shot(page, f"runs-table-default-width-{lang}")
             started = panel.locator("td.jp-mlplat-col-started").first
@@ -195,7 +195,10 @@ def test_runs_table_and_tabs_fit_the_sidebar_and_dates_follow_the_ui_language(
 
 
 def test_a_comparison_tells_overlapping_runs_apart_and_draws_single_values_as_bars(
-    page: Page, workbench: Any, open_panel: Callable[[str], Locator]
+    page: Page,
+    workbench: Any,
+    open_panel: Callable[[str], Locator],
+    list_hit: Callable[..., Locator],
 ) -> None:
     mlflow = Mlflow(workbench, "alice")
     name = f"alice/overlap-{secrets.token_hex(2)}"
@@ -205,8 +208,8 @@ def test_a_comparison_tells_overlapping_runs_apart_and_draws_single_values_as_ba
         mlflow.run(experiment, run, {"accuracy": [accuracy], "loss": same})
     panel = open_panel("alice")
     panel.get_by_role("tab", name="Experiments").click()
-    panel.get_by_role("searchbox", name="Search experiments").fill(name)
-    panel.get_by_role("button", name=name).click()
+    search = panel.get_by_role("searchbox", name="Search experiments")
+    list_hit(search, panel, name, name).click()
     panel.get_by_role("checkbox", name="Select run twin-a").check()
     panel.get_by_role("checkbox", name="Select run twin-b").check()
     panel.get_by_role("button", name=re.compile("^Compare")).click()

@@ -128,10 +128,12 @@ def logged(workbench: Any) -> dict[str, str]:
     return names
 
 
-def _run_page(page: Page, panel: Locator, logged: dict[str, str]) -> Locator:
+def _run_page(
+    page: Page, panel: Locator, logged: dict[str, str], list_hit: Callable[..., Locator]
+) -> Locator:
     panel.get_by_role("tab", name=re.compile("^(Experiments|Эксперименты)")).click()
-    panel.get_by_role("searchbox").fill(logged["experiment"])
-    panel.get_by_role("button", name=logged["experiment"]).click()
+    experiment = logged["experiment"]
+    list_hit(panel.get_by_role("searchbox"), panel, experiment, experiment).click()
     panel.get_by_role("button", name=logged["run"]).click()
     view = page.locator(".jp-mlplat-run-view")
     expect(view).to_be_visible(timeout=30_000)
@@ -153,10 +155,11 @@ def test_alice_registers_the_model_of_a_run_and_follows_its_lineage(
     page: Page,
     logged: dict[str, str],
     open_panel: Callable[[str], Locator],
+    list_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("alice")
-    run_view = _run_page(page, panel, logged)
+    run_view = _run_page(page, panel, logged, list_hit)
     run_view.get_by_role("button", name="Register model").click()
 
     dialog = page.get_by_role("dialog")
@@ -206,6 +209,7 @@ def test_alice_writes_the_card_whose_preview_runs_nothing_and_submits_it(
     logged: dict[str, str],
     open_panel: Callable[[str], Locator],
     set_language: Callable[[Page, str, str], Locator],
+    list_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("alice")
@@ -260,7 +264,7 @@ def test_alice_writes_the_card_whose_preview_runs_nothing_and_submits_it(
         expect(view.get_by_role("region", name="Предпросмотр карточки")).to_be_visible()
         screenshot("alice-version-page-ru")
 
-        run_view = _run_page(page, panel, logged)
+        run_view = _run_page(page, panel, logged, list_hit)
         run_view.get_by_role("button", name="Зарегистрировать модель").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_label("Зарегистрированная модель").fill("a/b")
@@ -280,6 +284,7 @@ def test_the_submission_goes_through_review_to_the_catalog(
     logged: dict[str, str],
     open_panel: Callable[[str], Locator],
     set_language: Callable[[Page, str, str], Locator],
+    catalog_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     model, catalog_name = logged["model"], f"churn-{logged['model'][-6:]}"
@@ -320,9 +325,8 @@ def test_the_submission_goes_through_review_to_the_catalog(
     try:
         panel.get_by_role("tab", name="Каталог").click()
         catalog = panel.get_by_role("tabpanel")
-        catalog.get_by_role("searchbox", name="Поиск по каталогу").fill("абонент")
-        hits = catalog.get_by_role("list", name="Модели каталога")
-        hits.get_by_role("button", name=catalog_name).click()
+        expect(catalog.get_by_role("searchbox", name="Поиск по каталогу")).to_be_visible()
+        catalog_hit(catalog, "абонент", catalog_name).click()
         found = page.locator("#jp-main-dock-panel").get_by_role(
             "article", name=f"Модель каталога {catalog_name}"
         )

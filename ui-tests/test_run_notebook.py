@@ -80,11 +80,13 @@ def _session_paths(page: Page, url: str) -> list[str]:
     return [s["path"] for s in sessions] if isinstance(sessions, list) else []
 
 
-def _run_page(page: Page, panel: Locator, words: dict[str, str]) -> Locator:
+def _run_page(
+    page: Page, panel: Locator, words: dict[str, str], list_hit: Callable[..., Locator]
+) -> Locator:
     """The run's page, opened from the runs table of its experiment."""
     panel.get_by_role("tab", name=words["experiments"]).click()
-    panel.get_by_role("searchbox", name=words["search"]).fill(EXPERIMENT)
-    panel.get_by_role("button", name=EXPERIMENT).click()
+    search = panel.get_by_role("searchbox", name=words["search"])
+    list_hit(search, panel, EXPERIMENT, EXPERIMENT).click()
     runs = panel.get_by_role("table", name=words["runs"])
     runs.get_by_role("button", name="after-rename").click()
     overview = page.get_by_role("region", name=words["overview"])
@@ -98,6 +100,7 @@ def test_a_notebook_renamed_before_its_first_run_is_named_and_opened_then_said_t
     open_panel: Callable[[str], Locator],
     panel_of: Callable[[Page], Locator],
     set_language: Callable[[Page, str, str], Locator],
+    list_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     home = workbench.data_dir / "home" / "alice"
@@ -154,7 +157,7 @@ def test_a_notebook_renamed_before_its_first_run_is_named_and_opened_then_said_t
     ).to_be_visible(timeout=120_000)
 
     panel = panel_of(page)
-    overview = _run_page(page, panel, WORDS["en"])
+    overview = _run_page(page, panel, WORDS["en"], list_hit)
     expect(overview).to_contain_text("churn-model.ipynb")
     expect(overview).not_to_contain_text("Untitled")
     screenshot("run-notebook-renamed-en")
@@ -174,7 +177,7 @@ def test_a_notebook_renamed_before_its_first_run_is_named_and_opened_then_said_t
         words = WORDS[language]
         panel = set_language(page, "alice", locale)
         try:
-            overview = _run_page(page, panel, words)
+            overview = _run_page(page, panel, words, list_hit)
             expect(overview).to_contain_text("churn-model.ipynb")
             expect(overview.get_by_role("status")).to_have_text(words["gone"])
             expect(overview.get_by_role("button")).to_have_count(0)
