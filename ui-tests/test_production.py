@@ -97,10 +97,16 @@ def released(workbench: Any) -> Iterator[Released]:
         names = pool.submit(release).result()
     yield names
     # whatever a failed test left running is stopped
+    for deployment in (names.deployment, f"{names.deployment}-v2"):
+        _delete(workbench, deployment)
+
+
+def _delete(workbench: Any, deployment: str) -> None:
+    """alice deletes her deployment, if it is there."""
     hub = Hub(workbench)
     token = hub.token(hub.login("alice"), "alice", PLATFORM_SCOPES)
     headers = {"Authorization": f"token {token}"}
-    url = f"{hub.url}/services/mlplat/api/v1/deployments/{names.deployment}"
+    url = f"{hub.url}/services/mlplat/api/v1/deployments/{deployment}"
     found = requests.get(url, headers=headers, timeout=30)
     if found.status_code == 200:
         requests.delete(
@@ -116,12 +122,19 @@ def _widen(page: Page) -> None:
     )
 
 
-def _catalog_model(panel: Locator, page: Page, catalog: str, tab: str, search: str) -> Locator:
+def _catalog_model(
+    panel: Locator,
+    page: Page,
+    catalog: str,
+    tab: str,
+    search: str,
+    catalog_hit: Callable[..., Locator],
+) -> Locator:
     """The catalog page of ``catalog``, found by its name in the Catalog tab."""
     panel.get_by_role("tab", name=tab).click()
     found = panel.get_by_role("tabpanel")
-    found.get_by_role("searchbox", name=search).fill(catalog)
-    found.get_by_role("button", name=catalog, exact=True).click()
+    expect(found.get_by_role("searchbox", name=search)).to_be_visible()
+    catalog_hit(found, catalog, catalog, exact=True).click()
     article = page.locator("#jp-main-dock-panel").get_by_role(
         "article", name=re.compile(re.escape(catalog))
     )
@@ -139,13 +152,16 @@ def test_alice_deploys_a_published_version_to_production_and_tries_it(
     page: Page,
     released: Released,
     open_panel: Callable[[str], Locator],
+    catalog_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     panel = open_panel("alice")
     _widen(page)
 
     # Given the catalog page of the model rita approved, When alice deploys its version 1
-    article = _catalog_model(panel, page, released.catalog, "Catalog", "Search the catalog")
+    article = _catalog_model(
+        panel, page, released.catalog, "Catalog", "Search the catalog", catalog_hit
+    )
     first = _version(article, "Version 1")
     first.get_by_role("button", name="Deploy…").click()
     dialog = page.get_by_role("dialog")
@@ -238,6 +254,7 @@ def test_production_refuses_what_it_may_not_serve_in_russian(
     workbench: Any,
     open_panel: Callable[[str], Locator],
     set_language: Callable[[Page, str, str], Locator],
+    catalog_hit: Callable[..., Locator],
     screenshot: Callable[[str], Path],
 ) -> None:
     open_panel("alice")
@@ -266,10 +283,40 @@ def test_production_refuses_what_it_may_not_serve_in_russian(
         expect(dialog).to_have_count(0)
 
         # Given the catalog page showing version 2 published, When rita deprecates it meanwhile
-        article = _catalog_model(panel, page, released.catalog, "Каталог", "Поиск по каталогу")
+        article = _catalog_model(
+            panel, page, released.catalog, "Каталог", "Поиск по каталогу", catalog_hit
+        )
         second = _version(article, "Версия 2")
         expect(second.get_by_role("button", name="Развернуть…")).to_be_visible()
+        # (and a deployment of hers serves version 2 already, made from a notebook)
+        serving = f"{released.deployment}-v2"
+        Platform(Hub(workbench), "alice").call(
+            "POST",
+            "deployments",
+            {
+                "name": serving,
+                "stage": "production",
+                "model_name": f"catalog.{released.catalog}",
+                "version": "2",
+            },
+            201,
+        )
         _deprecate(workbench, released.deprecate_publication)
+
+        # Then she is told that her deployment serves a deprecated version; Open shows it
+        told = page.locator(".Toastify__toast").filter(
+            has_text=f"её обслуживает ваше развёртывание {serving}."
+        )
+        expect(told).to_be_visible(timeout=60_000)
+        screenshot("production-serving-deprecated-ru")
+        told.get_by_role("button", name="Открыть").click()
+        expect(panel.get_by_role("tab", name="Развёртывания")).to_have_attribute(
+            "aria-selected", "true"
+        )
+        expect(
+            panel.get_by_role("tabpanel").get_by_role("heading", name=re.compile(serving))
+        ).to_be_visible(timeout=30_000)
+        _delete(workbench, serving)
 
         # And alice deploys it to production from the page she still has open
         second.get_by_role("button", name="Развернуть…").click()

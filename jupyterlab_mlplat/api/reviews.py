@@ -267,7 +267,9 @@ class NotificationBody(FromCore):
     )
     at: datetime
     deployment: str | None = Field(
-        default=None, description="The deployment it is about (`drifted`), else null."
+        default=None,
+        description="The deployment it is about (`drifted`; `serving_deprecated`: it serves "
+        "the deprecated version), else null.",
     )
     workspace: str | None = Field(
         default=None,

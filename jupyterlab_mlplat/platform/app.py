@@ -827,6 +827,7 @@ class PlatformApp(Application):
                 catalog_prefix=self.catalog_prefix,
                 approvals_required=lambda: int(settings.value("approvals_required")),
                 alias=self.champion_alias,
+                serving=deployments,
             ),
             deployments=deployments,
             instructions=self.instruction_service(store, objects, profiles),

@@ -271,6 +271,14 @@ export function notificationText(
         model,
         version
       );
+    case 'serving_deprecated':
+      return trans.__(
+        '%1 deprecated %2 version %3, which your deployment %4 serves.',
+        item.actor,
+        model,
+        version,
+        item.deployment ?? ''
+      );
     case 'drifted':
       return trans.__(
         'Requests to deployment %1 (%2 version %3) drifted from its reference data.',
@@ -300,6 +308,9 @@ export const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
 /** The Analytics tab (its plugin may be absent): where an idle GPU's server is listed. */
 export const ANALYTICS_TAB = 'analytics';
 
+/** Kinds that are news of one of the person's deployments (``deployment`` names it). */
+const DEPLOYMENT_NEWS: readonly string[] = ['drifted', 'serving_deprecated'];
+
 /** Where a notification's Open leads: a command, a tab of the sidebar, or the sidebar. */
 export type NotificationTarget =
   | { kind: 'command'; id: string; args: ReadonlyPartialJSONObject }
@@ -309,8 +320,9 @@ export type NotificationTarget =
 /**
  * Where Open takes a person from a notification. News of an idle GPU shows
  * the Analytics tab, whose most idle servers list it; news of a deployment
- * (drift) opens it in the Deployments tab; news of a publication opens its
- * page. A tab whose plugin is absent leaves the sidebar shown.
+ * (drift, a version it serves deprecated) opens it in the Deployments tab;
+ * news of a publication opens its page. A tab whose plugin is absent leaves
+ * the sidebar shown.
  */
 export function notificationTarget(
   item: IPlatformNotification,
@@ -319,7 +331,7 @@ export function notificationTarget(
   if (item.kind === 'gpu_idle') {
     return { kind: 'tab', tab: ANALYTICS_TAB };
   }
-  if (item.kind === 'drifted') {
+  if (DEPLOYMENT_NEWS.includes(item.kind)) {
     return item.deployment && hasCommand(OPEN_DEPLOYMENT)
       ? {
           kind: 'command',
@@ -367,7 +379,7 @@ export function announce(
       : notificationText(item, trans);
     const type =
       item.kind === 'publish_failed' ||
-      item.kind === 'drifted' ||
+      DEPLOYMENT_NEWS.includes(item.kind) ||
       item.kind === 'gpu_idle'
         ? 'warning'
         : item.kind === 'decided' &&
@@ -389,7 +401,9 @@ export function announce(
           caption:
             item.kind === 'gpu_idle'
               ? trans.__('Show the most idle servers in the Analytics tab')
-              : trans.__('Open the publication'),
+              : DEPLOYMENT_NEWS.includes(item.kind)
+                ? trans.__('Open the deployment')
+                : trans.__('Open the publication'),
           callback: () => open(item)
         }
       ]

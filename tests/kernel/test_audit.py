@@ -605,6 +605,7 @@ READS = {
     "DeploymentService.mine": "reads the person's deployments",
     "DeploymentService.get": "reads one deployment",
     "DeploymentService.serving": "reads the deployments serving a model",
+    "DeploymentService.served_by": "reads who serves a version, for a deprecation's notes",
     "DeploymentService.changed_since": "reads one deployment when it changed",
     "DeploymentService.revisions": "reads one deployment's history",
     "DeploymentService.route": "reads one route, for the invocations gateway",
@@ -706,6 +707,7 @@ def test_a_read_writes_no_audit_record(world: World, method: str) -> None:
             "routes_since": (gateway, 0),
             "to_reconcile": (),
             "serving": (ALICE, "churn-model"),
+            "served_by": ("churn-model", "1"),
         }.get(name, (ALICE,))
     if isinstance(target, InstructionService):
         _article_with_notebook(world)

@@ -17,6 +17,14 @@ import pytest
 
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.api.reviews import ModelCardRules
+from jupyterlab_mlplat.core.deployments.records import (
+    DeploymentSpec,
+    Resources,
+    ServedVersion,
+    Stage,
+    Traffic,
+)
+from jupyterlab_mlplat.core.deployments.service import DeploymentService
 from jupyterlab_mlplat.core.kernel.errors import NotFound, Unavailable
 from jupyterlab_mlplat.core.kernel.identity import Identity, Role
 from jupyterlab_mlplat.core.reviews.records import PublishedCopy, VersionFacts
@@ -97,6 +105,29 @@ class World:
     registry: MemoryRegistry
     reviews: ReviewService
 
+    def deploy(self, name: str, owner: str, model: str, versions: tuple[str, ...]) -> None:
+        """A deployment of ``versions`` of ``model`` (the first primary, a second its canary),
+        as the deployments room stores one."""
+        traffic = (
+            ((Traffic.PRIMARY, 100),)
+            if len(versions) == 1
+            else (
+                (Traffic.PRIMARY, 90),
+                (Traffic.CANARY, 10),
+            )
+        )
+        spec = DeploymentSpec(
+            model_name=model,
+            versions=tuple(
+                ServedVersion(v, t, p) for v, (t, p) in zip(versions, traffic, strict=True)
+            ),
+            size="small",
+            resources=Resources(),
+        )
+        stage = Stage.PRODUCTION if model.startswith("catalog.") else Stage.STAGING
+        with self.store.transaction(owner) as tx:
+            tx.insert_deployment(name, owner, stage, spec, datetime.now(UTC))
+
 
 def make_world(url: str, *, approvals: int = 1) -> World:
     store = SqlStore.from_url(url)
@@ -106,6 +137,7 @@ def make_world(url: str, *, approvals: int = 1) -> World:
         registry,
         ModelCardRules(),
         approvals_required=approvals,
+        serving=DeploymentService(store, None),  # who serves a version: the deployments room
         now=lambda: datetime.now(UTC),
     )
     return World(store, registry, service)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
+from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.errors import (
     AlreadyDecided,
     CardIncomplete,
@@ -239,6 +240,40 @@ def test_deprecate_and_move_the_champion_back(world: World) -> None:
         (Action.MAKE_CHAMPION, "1", "adam", "v2 drifts"),
         (Action.DEPRECATE, "2", "rita", "drifts"),
     ]
+
+
+def test_a_deprecation_tells_the_owners_of_the_deployments_serving_the_version(
+    world: World,
+) -> None:
+    for version in ("1", "2"):
+        sent = submitted(world, version)
+        second = run(world.reviews.decide(RITA, sent.id, sent.revision, Action.APPROVE))
+    assert second.catalog_version == "2"
+    world.deploy("churn-prod", "bob", "catalog.churn", ("2",))
+    world.deploy("churn-canary", "ivan", "catalog.churn", ("1", "2"))  # 2 is its canary
+    world.deploy("churn-old", "roman", "catalog.churn", ("1",))  # another version
+    world.deploy("churn-try", "alice", "churn-model", ("2",))  # the author's own, in staging
+    world.deploy("churn-ritas", "rita", "catalog.churn", ("2",))  # the deprecating reviewer's
+    world.deploy("other-prod", "adam", "catalog.other", ("2",))  # another model's version 2
+
+    run(world.reviews.deprecate(RITA, second.id, second.revision, "Misroutes night buses."))
+
+    def told(who: Identity) -> list[tuple[str, str | None, str, str]]:
+        return [
+            (str(n.kind), n.deployment, n.actor, n.comment)
+            for n in world.reviews.notifications(who, after=0, limit=50)
+            if n.action is Action.DEPRECATE
+        ]
+
+    said = "Misroutes night buses."
+    assert told(BOB) == [("serving_deprecated", "churn-prod", "rita", said)]
+    assert told(IVAN) == [("serving_deprecated", "churn-canary", "rita", said)]
+    assert told(ALICE) == [
+        ("decided", None, "rita", said),
+        ("serving_deprecated", "churn-try", "rita", said),
+    ]
+    assert told(ROMAN) == told(ADAM) == []
+    assert [n for n in told(RITA) if n[0] == "serving_deprecated"] == []
 
 
 def test_refusals_before_anything_is_stored(world: World) -> None:

@@ -193,6 +193,18 @@ class DeploymentService:
             for served in sorted(found.spec.versions, key=lambda v: int(v.version))
         ]
 
+    def served_by(self, mlflow_name: str, version: str) -> list[tuple[str, str]]:
+        """(deployment, owner) of the live deployments with ``version`` of ``mlflow_name`` in
+        their spec, whoever owns them: a deprecation of that version tells each owner (the
+        reviews room asks, as the platform, not as a reader)."""
+        return [
+            (found.name, found.owner)
+            for found in self.store.deployments()
+            if found.deleted_at is None
+            and found.spec.model_name == mlflow_name
+            and any(served.version == version for served in found.spec.versions)
+        ]
+
     def get(self, identity: Identity, name: str) -> Deployment:
         return self._visible(identity, name)
 

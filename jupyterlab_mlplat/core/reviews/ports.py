@@ -159,6 +159,16 @@ class Registry(Protocol):
 
 
 @runtime_checkable
+class Serving(Protocol):
+    """Which deployments serve a model version now (the deployments room answers): a version
+    taken out of use concerns the owners of what serves it."""
+
+    def served_by(self, mlflow_name: str, version: str) -> list[tuple[str, str]]:
+        """(deployment, owner) of every live deployment with ``version`` of ``mlflow_name`` in
+        its spec, as the platform sees them (no reader's rule applies)."""
+        ...
+
+
 class CardRules(Protocol):
     """The model card's fields and limits (``core/models/card.py``)."""
 

@@ -198,6 +198,9 @@ class NotificationKind(StrEnum):
     #: a deployment's requests drifted from its version's reference (``core/deployments/
     #: drift_service.py``): no publication; ``deployment`` names it, ``comment`` the features
     DRIFTED = "drifted"
+    #: a version a deployment serves was deprecated: for the deployment's owner, ``deployment``
+    #: names it; the publication, action and comment are the deprecation's
+    SERVING_DEPRECATED = "serving_deprecated"
     #: a workspace held a GPU idle past the threshold (``core/analytics/usage_service.py``):
     #: no publication; ``workspace`` names the server (``""`` the default), ``comment`` the
     #: minutes it was idle

@@ -48,7 +48,7 @@ from .errors import (
     ReviewerOnly,
     TransitionNotAllowed,
 )
-from .ports import CardRules, Registry, ReviewsStore, ReviewsTx
+from .ports import CardRules, Registry, ReviewsStore, ReviewsTx, Serving
 from .records import (
     CHAMPION,
     DECISIONS,
@@ -99,9 +99,11 @@ class ReviewService:
         approvals_required: int | Callable[[], int] = 1,
         alias: str = CHAMPION,
         catalog_prefix: str = "catalog.",
+        serving: Serving | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
+        self.serving = serving
         self.registry = registry
         self.cards = cards
         self.approvals_required = approvals_required
@@ -420,15 +422,14 @@ class ReviewService:
             await self._registry().deprecate_copy(
                 self.catalog_prefix + _catalog_name(current), current.catalog_version
             )
-        return await asyncio.to_thread(
-            self._deprecated, identity, publication_id, revision, comment
-        )
+        return await asyncio.to_thread(self._deprecated, identity, current, revision, comment)
 
     def _deprecated(
-        self, identity: Identity, publication_id: int, revision: int, comment: str
+        self, identity: Identity, read: Publication, revision: int, comment: str
     ) -> Publication:
+        serving = self._served_by(read)  # its versions and catalog copy do not change any more
         with self.store.transaction(identity.name) as tx:
-            current = self._current(tx, identity, publication_id, revision)
+            current = self._current(tx, identity, read.id, revision)
             found = rules.check(current.state, Action.DEPRECATE, identity, current.author)
             said = rules.check_comment(found, Action.DEPRECATE, comment[:MAX_COMMENT])
             moved = self._update(tx, current, Action.DEPRECATE, found.to, comment=said)
@@ -441,7 +442,35 @@ class ReviewService:
                 )
             self._audit(tx, Action.DEPRECATE, moved, comment=said)
             self._tell_author(tx, identity, moved, Action.DEPRECATE, said)
-        return self._reread(publication_id)
+            tx.notify(
+                [
+                    replace(
+                        _note(
+                            moved,
+                            NotificationKind.SERVING_DEPRECATED,
+                            Action.DEPRECATE,
+                            comment=said,
+                        ),
+                        recipient=owner,
+                        deployment=deployment,
+                    )
+                    for deployment, owner in serving
+                    if owner != identity.name
+                ],
+                self._now(),
+            )
+        return self._reread(read.id)
+
+    def _served_by(self, publication: Publication) -> list[tuple[str, str]]:
+        """The deployments (and owners) serving the version, as the catalog's copy (production)
+        or as the author's own (staging), each once."""
+        if self.serving is None:
+            return []
+        found = self.serving.served_by(publication.model_name, publication.version)
+        if publication.catalog_version is not None:
+            catalog_model = self.catalog_prefix + _catalog_name(publication)
+            found += self.serving.served_by(catalog_model, publication.catalog_version)
+        return sorted(set(found))
 
     def _tell_author(
         self, tx: ReviewsTx, identity: Identity, moved: Publication, action: Action, said: str

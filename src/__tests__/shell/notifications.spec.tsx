@@ -207,6 +207,30 @@ describe('announce', () => {
     shown.options.actions?.[0].callback(new MouseEvent('click'));
     expect(opened).toEqual(['churn-api']);
   });
+
+  it('tells a deployment’s owner the version it serves was deprecated, as a warning', () => {
+    const deprecated = notification({
+      kind: 'serving_deprecated',
+      action: 'deprecate',
+      actor: 'rita',
+      deployment: 'churn-prod',
+      comment: 'Misroutes night buses.'
+    });
+    expect(notificationText(deprecated, english)).toBe(
+      'rita deprecated churn version 3, which your deployment churn-prod serves.'
+    );
+    announce([deprecated], english, () => undefined);
+    const [shown] = Notification.manager.notifications.slice(-1);
+    expect(shown.type).toBe('warning');
+    expect(shown.options.autoClose).toBe(false);
+    expect(shown.options.actions?.[0].caption).toBe('Open the deployment');
+    expect(notificationTarget(deprecated, () => true)).toEqual({
+      kind: 'command',
+      id: OPEN_DEPLOYMENT,
+      args: { name: 'churn-prod' }
+    });
+  });
+
   it('tells the owner their workspace held a GPU idle, as a warning with the minutes once', () => {
     const idle = notification({
       kind: 'gpu_idle',

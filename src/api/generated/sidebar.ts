@@ -3768,7 +3768,7 @@ export interface components {
             comment: string;
             /**
              * Deployment
-             * @description The deployment it is about (`drifted`), else null.
+             * @description The deployment it is about (`drifted`; `serving_deprecated`: it serves the deprecated version), else null.
              * @default null
              */
             deployment: string | null;
@@ -3795,7 +3795,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted" | "gpu_idle";
+        NotificationKind: "submitted" | "decided" | "published" | "publish_failed" | "drifted" | "serving_deprecated" | "gpu_idle";
         /** NotificationList */
         NotificationList: {
             /**
