@@ -180,13 +180,22 @@ export class DeploymentsModel extends TabModel<DeploymentsModel.IState> {
     );
   }
 
-  /** Stop the deployment and remove it. */
+  /**
+   * Stop the deployment and remove it. What was typed in its Try it goes
+   * too: a deployment made later under the name is another one.
+   */
   async remove(): Promise<boolean> {
+    const removed = this._state.open?.name;
     const done = await this._act('delete', async (name, revision) => {
       await this._api.remove(name, revision);
       return null;
     });
     if (done) {
+      for (const key of Array.from(this.tryDrafts.keys())) {
+        if (key.startsWith(`${removed}\n`)) {
+          this.tryDrafts.delete(key);
+        }
+      }
       this.close();
       await this.refresh();
     }

@@ -24,6 +24,7 @@ import {
   curlLine,
   exampleRow,
   invocationsUrl,
+  ITryDraft,
   payloadOf,
   startingForm
 } from '../../deployments/request';
@@ -206,6 +207,23 @@ describe('DeploymentsModel', () => {
     expect(api.sent).toEqual([['delete', 'churn-staging', { revision: 1 }]]);
     expect(model.state.open).toBeNull();
     expect(model.state.items).toEqual([]);
+  });
+
+  it('forgets what was typed in a deleted deployment’s Try it, and only that', async () => {
+    const api = new ScriptedDeployments();
+    const model = newModel(api);
+    const draft: ITryDraft = {
+      form: { columns: [], row: {}, json: '{"inputs": [[1]]}' },
+      asJson: true,
+      answer: null
+    };
+    model.tryDrafts.set('churn-staging\n3', draft);
+    model.tryDrafts.set('churn-staging-2\n3', draft);
+    await model.open('churn-staging');
+    api.lists = [{ deployments: [] }];
+
+    expect(await model.remove()).toBe(true);
+    expect(Array.from(model.tryDrafts.keys())).toEqual(['churn-staging-2\n3']);
   });
 
   it('reads a version’s log tail', async () => {
