@@ -158,7 +158,6 @@ class Registry(Protocol):
         """Mark the catalog's version deprecated in MLflow (a tag people's code can read)."""
 
 
-@runtime_checkable
 class Serving(Protocol):
     """Which deployments serve a model version now (the deployments room answers): a version
     taken out of use concerns the owners of what serves it."""
@@ -169,6 +168,7 @@ class Serving(Protocol):
         ...
 
 
+@runtime_checkable
 class CardRules(Protocol):
     """The model card's fields and limits (``core/models/card.py``)."""
 
