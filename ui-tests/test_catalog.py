@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 RUSSIAN_CARD = {
     "description": (
         "Прогнозирует отток абонентов городской телефонной сети по истории их платежей "
-        "и обращений в службу поддержки."
+        "и обращений в службу поддержки. Учёт помесячный."
     ),
     "limitations": "Не подходит для **корпоративных** клиентов.",  # noqa: RUF001
     "language": "ru",
@@ -133,6 +133,22 @@ def test_the_catalog_finds_a_model_by_a_word_of_its_russian_card(
         expect(hits.get_by_role("button", name=published.russian)).to_be_visible(timeout=30_000)
         expect(hits.get_by_role("button", name=published.hostile)).to_have_count(0)
         screenshot("alice-catalog-search-other-form-ru")
+        # and a word the card writes with "ё" (embedded stack: SQLite), typed without its dots
+        search.fill("вертолёт")
+        expect(hits.get_by_role("button", name=published.russian)).to_have_count(0)
+        search.fill("учет")
+        hit = hits.get_by_role("listitem").filter(has_text=published.russian)
+        mark = hit.locator(".jp-mlplat-catalog-description mark")
+        expect(mark).to_have_text("Учёт", timeout=30_000)
+        # the card says it at its end: the summary starts a little before it, so it is among
+        # the lines a hit shows, not cut off after them
+        shown, found = (
+            hit.locator(".jp-mlplat-catalog-description").bounding_box(),
+            mark.bounding_box(),
+        )
+        assert shown and found and found["y"] + found["height"] <= shown["y"] + shown["height"] + 1
+        expect(hit.locator(".jp-mlplat-catalog-description")).to_contain_text("…")
+        screenshot("alice-catalog-search-yo-ru")
 
         hits.get_by_role("button", name=published.russian).click()
         model = _page(page).get_by_role("article", name=f"Модель каталога {published.russian}")

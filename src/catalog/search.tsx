@@ -15,7 +15,7 @@ import {
 } from './labels';
 import { CatalogModel } from './model';
 import { CHAMPION } from './snippet';
-import { markdownText, markWords } from './summary';
+import { fromFirstMark, markdownText, markWords } from './summary';
 import { CatalogSort, FACETS, FacetName, ICatalogHit } from './types';
 
 const SORTS: CatalogSort[] = ['relevance', 'updated', 'name'];
@@ -225,7 +225,7 @@ function Hit(props: {
       </div>
       {summary && (
         <p className="jp-mlplat-catalog-description">
-          {markWords(summary, searched).map((part, index) =>
+          {fromFirstMark(markWords(summary, searched)).map((part, index) =>
             part.marked ? (
               <mark key={index}>{part.text}</mark>
             ) : (

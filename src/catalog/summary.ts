@@ -185,3 +185,35 @@ export function markWords(text: string, query: string): ISummaryPart[] {
   }
   return parts;
 }
+
+/** How far into a hit's summary a marked word may start and still be seen. */
+export const SHOWN_START = 60;
+/** How much of what comes before it a cut summary keeps. */
+export const CUT_LEAD = 30;
+
+/**
+ * The marked summary from a little before its first marked word, when that
+ * word starts past what a hit shows (its summary is three lines in the
+ * sidebar): a person sees why the model was found, as a search engine's
+ * snippet does. The cut starts at a word, after an ellipsis.
+ */
+export function fromFirstMark(
+  parts: ISummaryPart[],
+  shown = SHOWN_START,
+  lead = CUT_LEAD
+): ISummaryPart[] {
+  const first = parts.findIndex(part => part.marked);
+  if (first <= 0) {
+    return parts;
+  }
+  const before = parts
+    .slice(0, first)
+    .map(part => part.text)
+    .join('');
+  if (before.length <= shown) {
+    return parts;
+  }
+  const space = before.indexOf(' ', before.length - lead);
+  const kept = before.slice(space < 0 ? before.length - lead : space + 1);
+  return [{ text: `…${kept}`, marked: false }, ...parts.slice(first)];
+}

@@ -1,4 +1,9 @@
-import { markdownText, markWords, searchedWords } from '../../catalog/summary';
+import {
+  fromFirstMark,
+  markdownText,
+  markWords,
+  searchedWords
+} from '../../catalog/summary';
 
 describe('markdownText', () => {
   it('keeps the words of headings, emphasis, links, code and lists', () => {
@@ -73,5 +78,26 @@ describe('markWords', () => {
       { text: 'счет', marked: true },
       { text: ' вырастет', marked: false }
     ]);
+  });
+});
+
+describe('fromFirstMark', () => {
+  const card =
+    'Прогнозирует отток абонентов городской телефонной сети по истории их ' +
+    'платежей и обращений в службу поддержки. Учёт помесячный.';
+
+  it('starts a little before a found word that a hit would not show', () => {
+    expect(fromFirstMark(markWords(card, 'учет'))).toEqual([
+      { text: '…в службу поддержки. ', marked: false },
+      { text: 'Учёт', marked: true },
+      { text: ' помесячный.', marked: false }
+    ]);
+  });
+
+  it('keeps a summary whose first found word is shown, or that has none', () => {
+    const early = markWords(card, 'абонент');
+    expect(fromFirstMark(early)).toBe(early);
+    const none = markWords(card, '');
+    expect(fromFirstMark(none)).toBe(none);
   });
 });
