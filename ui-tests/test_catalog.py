@@ -132,6 +132,8 @@ def test_the_catalog_finds_a_model_by_a_word_of_its_russian_card(
         search.fill("абоненты")
         expect(hits.get_by_role("button", name=published.russian)).to_be_visible(timeout=30_000)
         expect(hits.get_by_role("button", name=published.hostile)).to_have_count(0)
+        # the form it found is marked: the answer says how the words found begin (their stems)
+        expect(hit.locator(".jp-mlplat-catalog-description mark")).to_have_text("абонентов")
         screenshot("alice-catalog-search-other-form-ru")
         # and a word the card writes with "ё" (embedded stack: SQLite), typed without its dots
         search.fill("вертолёт")

@@ -174,6 +174,12 @@ class CatalogSearchPage(Wire):
     facets: CatalogFacets
     page: int = Field(description="One-based.")
     page_size: int
+    words: list[str] = Field(
+        default_factory=list,
+        description="How the words found begin: each searched word (lower case, “ё” "
+        "without its dots) and its stem, as the search looks words up. A client marks the "
+        "words of a hit's text that start with one.",
+    )
 
     @classmethod
     def of(cls, found: SearchResult) -> CatalogSearchPage:
@@ -193,6 +199,7 @@ class CatalogSearchPage(Wire):
             ),
             page=found.page,
             page_size=found.page_size,
+            words=list(found.words),
         )
 
 

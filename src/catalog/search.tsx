@@ -91,6 +91,7 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
                 key={hit.name}
                 hit={hit}
                 searched={query.text}
+                found={results.words}
                 model={model}
                 trans={trans}
               />
@@ -187,10 +188,12 @@ function Hit(props: {
   hit: ICatalogHit;
   /** The search's text, whose words the summary marks. */
   searched: string;
+  /** How the words the answer found begin (their stems), marked as well. */
+  found: readonly string[];
   model: CatalogModel;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { hit, searched, model, trans } = props;
+  const { hit, searched, found, model, trans } = props;
   const summary = React.useMemo(
     () => markdownText(hit.description),
     [hit.description]
@@ -225,12 +228,13 @@ function Hit(props: {
       </div>
       {summary && (
         <p className="jp-mlplat-catalog-description">
-          {fromFirstMark(markWords(summary, searched)).map((part, index) =>
-            part.marked ? (
-              <mark key={index}>{part.text}</mark>
-            ) : (
-              <React.Fragment key={index}>{part.text}</React.Fragment>
-            )
+          {fromFirstMark(markWords(summary, searched, found)).map(
+            (part, index) =>
+              part.marked ? (
+                <mark key={index}>{part.text}</mark>
+              ) : (
+                <React.Fragment key={index}>{part.text}</React.Fragment>
+              )
           )}
         </p>
       )}

@@ -154,11 +154,16 @@ export function searchedWords(query: string): string[] {
 
 /**
  * The summary cut into parts, the words that begin with a searched word
- * marked ("ё" and "е" alike). The catalog finds a word in its other forms
- * (a stem); the words shown marked are those that start as the person typed.
+ * or with one of `found` (how the search's answer says the words it found
+ * begin: each word and its stem, so "абоненты" marks "абонентов") marked,
+ * "ё" and "е" alike.
  */
-export function markWords(text: string, query: string): ISummaryPart[] {
-  const searched = searchedWords(query);
+export function markWords(
+  text: string,
+  query: string,
+  found: readonly string[] = []
+): ISummaryPart[] {
+  const searched = [...searchedWords(query), ...found.map(folded)];
   if (searched.length === 0) {
     return text ? [{ text, marked: false }] : [];
   }

@@ -46,6 +46,9 @@ async def test_search_answers_hits_facets_and_the_total(platform: RunningPlatfor
     assert body["hits"][0]["aliases"] == {"champion": 1}
     assert {c["value"]: c["count"] for c in body["facets"]["team"]} == {"transport": 2}
     assert (body["page"], body["page_size"]) == (1, 20)
+    # how the words found begin, for a client's marks: "roads" is looked up as "road"
+    body = platform.body(await platform.get(search(q="Roads")))
+    assert body["words"] == ["roads", "road"]
 
 
 @pytest.mark.asyncio

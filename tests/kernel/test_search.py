@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from jupyterlab_mlplat.core.kernel.search import fts5_match, parse_terms, stem
+from jupyterlab_mlplat.core.kernel.search import found_forms, fts5_match, parse_terms, stem
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,20 @@ def test_stems_are_right_when_many_requests_stem_at_once() -> None:
         for _ in range(60):
             stem.cache_clear()
             assert list(pool.map(stem, words * 50)) == [expected[w] for w in words * 50]
+
+
+def test_the_forms_found_are_each_wanted_word_and_its_stem_for_the_marks() -> None:
+    # lower case, "ё" without its dots, each once; excluded words are not found, so not marked;
+    # a stem too short to look words up by is not a mark either
+    found = found_forms(parse_terms('Абоненты уйдёт -телеком "road photos" ai policy'))
+    assert found == (
+        "абоненты",
+        "абонент",
+        "уйдет",
+        "road",
+        "photos",
+        "photo",
+        "ai",
+        "policy",
+        "polici",
+    )

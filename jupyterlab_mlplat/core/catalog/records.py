@@ -162,3 +162,5 @@ class SearchResult:
     facets: Mapping[str, tuple[FacetCount, ...]]
     page: int
     page_size: int
+    #: how the words found begin (``core/kernel/search.py`` ``found_forms``), for the marks
+    words: tuple[str, ...] = ()

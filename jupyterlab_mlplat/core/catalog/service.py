@@ -9,8 +9,10 @@ decided here, in one place, not in the routes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from jupyterlab_mlplat.core.kernel.identity import Identity
+from jupyterlab_mlplat.core.kernel.search import found_forms
 
 from .errors import CatalogEntryNotFound
 from .ports import CatalogIndex, Serving
@@ -43,7 +45,7 @@ class CatalogService:
         page_size: int = PAGE_SIZE,
     ) -> SearchResult:
         query = search_query(text, facets or {}, sort, page, page_size)
-        return self.index.search_catalog(query)
+        return replace(self.index.search_catalog(query), words=found_forms(query.terms))
 
     def entry(self, who: Identity, name: str) -> CatalogEntry:
         found = self.index.catalog_entry(name)

@@ -90,6 +90,23 @@ def fold(text: str) -> str:
     return text.replace("\u0451", "\u0435").replace("\u0401", "\u0415")
 
 
+def found_forms(terms: Sequence[Term]) -> tuple[str, ...]:
+    """How the words a search finds begin, for marking them where a hit is shown: each wanted
+    word as typed and by its stem ("абоненты", "абонент": "абонентов" is found, and marked),
+    lower case, "ё" folded, each once. The stems are those both databases look words up by."""
+    forms: dict[str, None] = {}
+    for term in terms:
+        if term.exclude:
+            continue
+        for typed in term.words:
+            word = fold(typed)
+            forms.setdefault(word)
+            stemmed = stem(word)
+            if len(stemmed) >= MIN_STEM:
+                forms.setdefault(stemmed)
+    return tuple(forms)
+
+
 def fts5_term(term: Term) -> str:
     """One term in FTS5's syntax: a word by its stem as a prefix (and as typed, where the stem
     is no prefix of it), a phrase word for word as written; "ё" folded, as the index holds it."""

@@ -44,6 +44,7 @@ export function searchPage(
     },
     page: 1,
     page_size: 20,
+    words: [],
     ...overrides
   };
 }

@@ -81,6 +81,22 @@ describe('markWords', () => {
   });
 });
 
+describe('markWords with the forms the search found', () => {
+  it('marks a word the search found in another form, by its stem', () => {
+    // the answer to "абоненты" says it found words beginning "абоненты" or "абонент"
+    expect(
+      markWords('Отток абонентов сети', 'абоненты', ['абоненты', 'абонент'])
+    ).toEqual([
+      { text: 'Отток ', marked: false },
+      { text: 'абонентов', marked: true },
+      { text: ' сети', marked: false }
+    ]);
+    expect(markWords('Отток абонентов сети', 'абоненты')).toEqual([
+      { text: 'Отток абонентов сети', marked: false }
+    ]);
+  });
+});
+
 describe('fromFirstMark', () => {
   const card =
     'Прогнозирует отток абонентов городской телефонной сети по истории их ' +

@@ -2572,6 +2572,11 @@ export interface components {
              * @description How many entries match in all (every page).
              */
             total: number;
+            /**
+             * Words
+             * @description How the words found begin: each searched word (lower case, “ё” without its dots) and its stem, as the search looks words up. A client marks the words of a hit's text that start with one.
+             */
+            words: string[];
         };
         /** CatalogVersionBody */
         CatalogVersionBody: {
