@@ -192,9 +192,9 @@ export function markWords(
 }
 
 /** How far into a hit's summary a marked word may start and still be seen. */
-export const SHOWN_START = 60;
+const SHOWN_START = 60;
 /** How much of what comes before it a cut summary keeps. */
-export const CUT_LEAD = 30;
+const CUT_LEAD = 30;
 
 /**
  * The marked summary from a little before its first marked word, when that
@@ -202,11 +202,7 @@ export const CUT_LEAD = 30;
  * sidebar): a person sees why the model was found, as a search engine's
  * snippet does. The cut starts at a word, after an ellipsis.
  */
-export function fromFirstMark(
-  parts: ISummaryPart[],
-  shown = SHOWN_START,
-  lead = CUT_LEAD
-): ISummaryPart[] {
+export function fromFirstMark(parts: ISummaryPart[]): ISummaryPart[] {
   const first = parts.findIndex(part => part.marked);
   if (first <= 0) {
     return parts;
@@ -215,10 +211,10 @@ export function fromFirstMark(
     .slice(0, first)
     .map(part => part.text)
     .join('');
-  if (before.length <= shown) {
+  if (before.length <= SHOWN_START) {
     return parts;
   }
-  const space = before.indexOf(' ', before.length - lead);
-  const kept = before.slice(space < 0 ? before.length - lead : space + 1);
+  const space = before.indexOf(' ', before.length - CUT_LEAD);
+  const kept = before.slice(space < 0 ? before.length - CUT_LEAD : space + 1);
   return [{ text: `…${kept}`, marked: false }, ...parts.slice(first)];
 }

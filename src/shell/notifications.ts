@@ -308,7 +308,7 @@ export const OPEN_DEPLOYMENT = 'mlplat:open-deployment';
 /** The Analytics tab (its plugin may be absent): where an idle GPU's server is listed. */
 export const ANALYTICS_TAB = 'analytics';
 
-/** Kinds that are news of one of the person's deployments (``deployment`` names it). */
+/** Kinds that are news of one of the person's deployments (`deployment` names it). */
 const DEPLOYMENT_NEWS: readonly string[] = ['drifted', 'serving_deprecated'];
 
 /** Where a notification's Open leads: a command, a tab of the sidebar, or the sidebar. */

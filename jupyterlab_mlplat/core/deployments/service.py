@@ -186,10 +186,8 @@ class DeploymentService:
                 status=found.phase.value,
                 traffic=served.traffic.value,
             )
-            for found in self.store.deployments(owner=owner)
-            if found.deleted_at is None
-            and found.spec.model_name == mlflow_name
-            and rules.may_see(identity, found)
+            for found in self._live(mlflow_name, owner=owner)
+            if rules.may_see(identity, found)
             for served in sorted(found.spec.versions, key=lambda v: int(v.version))
         ]
 
@@ -199,10 +197,16 @@ class DeploymentService:
         reviews room asks, as the platform, not as a reader)."""
         return [
             (found.name, found.owner)
-            for found in self.store.deployments()
-            if found.deleted_at is None
-            and found.spec.model_name == mlflow_name
-            and any(served.version == version for served in found.spec.versions)
+            for found in self._live(mlflow_name)
+            if any(served.version == version for served in found.spec.versions)
+        ]
+
+    def _live(self, mlflow_name: str, owner: str | None = None) -> list[Deployment]:
+        """The deployments of ``mlflow_name`` (``owner``'s, or everyone's), none being deleted."""
+        return [
+            found
+            for found in self.store.deployments(owner=owner)
+            if found.deleted_at is None and found.spec.model_name == mlflow_name
         ]
 
     def get(self, identity: Identity, name: str) -> Deployment:
