@@ -18,6 +18,7 @@ import pytest
 from jupyterlab_mlplat.adapters.sql.store import SqlStore
 from jupyterlab_mlplat.api.reviews import ModelCardRules
 from jupyterlab_mlplat.core.deployments.records import (
+    Change,
     DeploymentSpec,
     Resources,
     ServedVersion,
@@ -127,6 +128,22 @@ class World:
         stage = Stage.PRODUCTION if model.startswith("catalog.") else Stage.STAGING
         with self.store.transaction(owner) as tx:
             tx.insert_deployment(name, owner, stage, spec, datetime.now(UTC))
+
+    def delete(self, name: str) -> None:
+        """The deployment deleted, as the deployments room marks one (its workloads still
+        stopping, so it is in the store, deleted)."""
+        found = self.store.deployment(name)
+        assert found is not None
+        with self.store.transaction(found.owner) as tx:
+            saved = tx.save_spec(
+                name,
+                expected_revision=found.revision,
+                spec=found.spec,
+                change=Change.DELETE,
+                at=datetime.now(UTC),
+                deleted=True,
+            )
+        assert saved
 
 
 def make_world(url: str, *, approvals: int = 1) -> World:

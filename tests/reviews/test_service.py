@@ -255,6 +255,8 @@ def test_a_deprecation_tells_the_owners_of_the_deployments_serving_the_version(
     world.deploy("churn-try", "alice", "churn-model", ("2",))  # the author's own, in staging
     world.deploy("churn-ritas", "rita", "catalog.churn", ("2",))  # the deprecating reviewer's
     world.deploy("other-prod", "adam", "catalog.other", ("2",))  # another model's version 2
+    world.deploy("churn-gone", "roman", "catalog.churn", ("2",))  # deleted: nothing to tell
+    world.delete("churn-gone")
 
     run(world.reviews.deprecate(RITA, second.id, second.revision, "Misroutes night buses."))
 
