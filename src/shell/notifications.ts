@@ -374,9 +374,7 @@ export function announce(
   const shown = items.slice(-NotificationFeed.ANNOUNCED);
   const ids = shown.map(item => {
     const comment = UNQUOTED.includes(item.kind) ? '' : item.comment.trim();
-    const text = comment
-      ? trans.__('%1 “%2”', notificationText(item, trans), clip(comment))
-      : notificationText(item, trans);
+    const text = quoted(notificationText(item, trans), comment, trans);
     const type =
       item.kind === 'publish_failed' ||
       DEPLOYMENT_NEWS.includes(item.kind) ||
@@ -424,8 +422,38 @@ export function announce(
   return ids;
 }
 
-/** A comment as a notification quotes it: one line, not a page. */
-function clip(text: string): string {
-  const line = text.split(/\s+/).join(' ');
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+/**
+ * JupyterLab's toast shows the first 140 characters of a message and cuts
+ * the rest without a mark.
+ */
+export const TOAST_LENGTH = 140;
+
+/** The shortest piece of a comment worth quoting; less says nothing. */
+const SHORTEST_QUOTE = 12;
+
+/**
+ * A notification's sentence with the comment quoted after it, the comment
+ * clipped (one line, with an ellipsis) so that the whole fits a toast: with
+ * long model and deployment names a comment of 80 characters was cut mid-word
+ * by the toast, its closing quote lost. The sentence itself is never clipped;
+ * when it leaves too little room, the comment is left to the lists.
+ */
+function quoted(
+  sentence: string,
+  comment: string,
+  trans: TranslationBundle
+): string {
+  if (!comment) {
+    return sentence;
+  }
+  const line = comment.split(/\s+/).join(' ');
+  const whole = (quote: string) => trans.__('%1 “%2”', sentence, quote);
+  const room = Math.min(80, line.length - (whole(line).length - TOAST_LENGTH));
+  if (line.length <= room) {
+    return whole(line);
+  }
+  if (room - 1 < SHORTEST_QUOTE) {
+    return sentence;
+  }
+  return whole(`${line.slice(0, room - 1).trimEnd()}…`);
 }

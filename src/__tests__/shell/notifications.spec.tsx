@@ -11,7 +11,8 @@ import {
   NotificationFeed,
   notificationTarget,
   notificationText,
-  OPEN_DEPLOYMENT
+  OPEN_DEPLOYMENT,
+  TOAST_LENGTH
 } from '../../shell/notifications';
 import { NotificationList } from '../../shell/notificationList';
 import {
@@ -229,6 +230,40 @@ describe('announce', () => {
       id: OPEN_DEPLOYMENT,
       args: { name: 'churn-prod' }
     });
+  });
+
+  it('clips a quoted comment so the whole message fits a toast, never the sentence', () => {
+    const long = notification({
+      kind: 'serving_deprecated',
+      action: 'deprecate',
+      actor: 'rita',
+      model_name: 'passenger-flow-forecast',
+      deployment: 'passenger-flow-forecast-production',
+      comment:
+        'Misroutes night buses since the timetable change of November; use version 2 until the retrained one is published.'
+    });
+    const sentence = notificationText(long, english);
+    announce([long], english, () => undefined);
+    // the manager keeps the newest first
+    const [shown] = Notification.manager.notifications;
+    expect(shown.message.length).toBeLessThanOrEqual(TOAST_LENGTH);
+    expect(shown.message.startsWith(`${sentence} “Misroutes night`)).toBe(true);
+    expect(shown.message.endsWith('…”')).toBe(true);
+
+    // a short comment is quoted whole, however long the sentence
+    announce(
+      [{ ...long, id: 2, comment: 'Misroutes buses.' }],
+      english,
+      () => {}
+    );
+    const [short] = Notification.manager.notifications;
+    expect(short.message).toBe(`${sentence} “Misroutes buses.”`);
+
+    // a sentence leaving no room worth quoting in: the comment stays in the lists
+    const crowded = { ...long, id: 3, deployment: 'x'.repeat(63) };
+    announce([crowded], english, () => undefined);
+    const [bare] = Notification.manager.notifications;
+    expect(bare.message).toBe(notificationText(crowded, english));
   });
 
   it('tells the owner their workspace held a GPU idle, as a warning with the minutes once', () => {
