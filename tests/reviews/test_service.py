@@ -245,14 +245,16 @@ def test_deprecate_and_move_the_champion_back(world: World) -> None:
 def test_a_deprecation_tells_the_owners_of_the_deployments_serving_the_version(
     world: World,
 ) -> None:
-    for version in ("1", "2"):
+    # alice's versions 1 and 3 are published: the catalog's copies are its versions 1 and 2
+    for version in ("1", "3"):
         sent = submitted(world, version)
         second = run(world.reviews.decide(RITA, sent.id, sent.revision, Action.APPROVE))
-    assert second.catalog_version == "2"
+    assert (second.version, second.catalog_version) == ("3", "2")
     world.deploy("churn-prod", "bob", "catalog.churn", ("2",))
     world.deploy("churn-canary", "ivan", "catalog.churn", ("1", "2"))  # 2 is its canary
     world.deploy("churn-old", "roman", "catalog.churn", ("1",))  # another version
-    world.deploy("churn-try", "alice", "churn-model", ("2",))  # the author's own, in staging
+    world.deploy("churn-try", "alice", "churn-model", ("3",))  # the author's own, in staging
+    world.deploy("churn-two", "roman", "churn-model", ("2",))  # her 2: not the catalog's 2
     world.deploy("churn-ritas", "rita", "catalog.churn", ("2",))  # the deprecating reviewer's
     world.deploy("other-prod", "adam", "catalog.other", ("2",))  # another model's version 2
     world.deploy("churn-gone", "roman", "catalog.churn", ("2",))  # deleted: nothing to tell
@@ -260,19 +262,22 @@ def test_a_deprecation_tells_the_owners_of_the_deployments_serving_the_version(
 
     run(world.reviews.deprecate(RITA, second.id, second.revision, "Misroutes night buses."))
 
-    def told(who: Identity) -> list[tuple[str, str | None, str, str]]:
+    def told(who: Identity) -> list[tuple[str, str | None, str, str, str, str]]:
         return [
-            (str(n.kind), n.deployment, n.actor, n.comment)
+            (str(n.kind), n.deployment, n.model_name, n.version, n.actor, n.comment)
             for n in world.reviews.notifications(who, after=0, limit=50)
             if n.action is Action.DEPRECATE
         ]
 
     said = "Misroutes night buses."
-    assert told(BOB) == [("serving_deprecated", "churn-prod", "rita", said)]
-    assert told(IVAN) == [("serving_deprecated", "churn-canary", "rita", said)]
+    # each is told of the model and version their deployment serves, as its page names them
+    assert told(BOB) == [("serving_deprecated", "churn-prod", "catalog.churn", "2", "rita", said)]
+    assert told(IVAN) == [
+        ("serving_deprecated", "churn-canary", "catalog.churn", "2", "rita", said)
+    ]
     assert told(ALICE) == [
-        ("decided", None, "rita", said),
-        ("serving_deprecated", "churn-try", "rita", said),
+        ("decided", None, "churn-model", "3", "rita", said),
+        ("serving_deprecated", "churn-try", "churn-model", "3", "rita", said),
     ]
     assert told(ROMAN) == told(ADAM) == []
     assert [n for n in told(RITA) if n[0] == "serving_deprecated"] == []

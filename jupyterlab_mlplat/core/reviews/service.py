@@ -453,24 +453,34 @@ class ReviewService:
                         ),
                         recipient=owner,
                         deployment=deployment,
+                        model_name=model,
+                        version=version,
                     )
-                    for deployment, owner in serving
+                    for deployment, owner, model, version in serving
                     if owner != identity.name
                 ],
                 self._now(),
             )
         return self._reread(read.id)
 
-    def _served_by(self, publication: Publication) -> list[tuple[str, str]]:
-        """The deployments (and owners) serving the version, as the catalog's copy (production)
-        or as the author's own (staging), each once."""
+    def _served_by(self, publication: Publication) -> list[tuple[str, str, str, str]]:
+        """(deployment, owner, model, version) of the deployments serving the version, as the
+        catalog's copy (production) or as the author's own (staging), each once. Each owner is
+        told of the model and version their deployment names: the catalog's copy has numbers
+        of its own (the author's version 3 may be the catalog's 1)."""
         if self.serving is None:
             return []
-        found = self.serving.served_by(publication.model_name, publication.version)
+        served = [(publication.model_name, publication.version)]
         if publication.catalog_version is not None:
             catalog_model = self.catalog_prefix + _catalog_name(publication)
-            found += self.serving.served_by(catalog_model, publication.catalog_version)
-        return sorted(set(found))
+            served.append((catalog_model, publication.catalog_version))
+        return sorted(
+            {
+                (deployment, owner, model, version)
+                for model, version in served
+                for deployment, owner in self.serving.served_by(model, version)
+            }
+        )
 
     def _tell_author(
         self, tx: ReviewsTx, identity: Identity, moved: Publication, action: Action, said: str
