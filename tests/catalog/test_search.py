@@ -86,6 +86,8 @@ def test_words_of_names_descriptions_cards_and_tags_find_their_model(
         ("уйдет", ["churn"]),
         ('"абонент уйдет"', ["churn"]),
         ("уйдёт -уйдет", []),
+        # "уйдёт" with a combining diaeresis, as text pasted from a PDF may spell it
+        ("\u0443\u0439\u0434\u0435\u0308\u0442", ["churn"]),
     ],
 )
 def test_a_word_in_another_form_finds_the_model_in_either_database(

@@ -9,7 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from jupyterlab_mlplat.core.kernel.search import found_forms, fts5_match, parse_terms, stem
+from jupyterlab_mlplat.core.kernel.search import (
+    found_forms,
+    fts5_match,
+    parse_terms,
+    search_text,
+    stem,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,4 +89,24 @@ def test_the_forms_found_are_each_wanted_word_and_its_stem_for_the_marks() -> No
         "ai",
         "policy",
         "polici",
+    )
+
+
+def test_a_phrase_marks_no_fragment_too_short_to_say_anything() -> None:
+    # "t-shirt" is the phrase "t" "shirt": "t" would mark every word starting with it
+    assert found_forms(parse_terms("t-shirt")) == ("shirt",)
+    assert found_forms(parse_terms("don't кто-то")) == ("don", "кто")
+    # a short word on its own is still what was asked for
+    assert found_forms(parse_terms("ai")) == ("ai",)
+
+
+def test_a_decomposed_yo_is_read_as_the_one_letter() -> None:
+    # the undotted letter and a combining diaeresis, as text pasted from a PDF spells "ё"
+    decomposed = "\u0443\u0439\u0434\u0435\u0308\u0442 \u0447\u0435\u0440\u0435\u0437"
+    text = search_text(f"  {decomposed}\n")
+    assert text == "\u0443\u0439\u0434\u0451\u0442 \u0447\u0435\u0440\u0435\u0437"
+    assert parse_terms(text)[0].words == ("\u0443\u0439\u0434\u0451\u0442",)
+    assert (
+        fts5_match(parse_terms(text))
+        == '"\u0443\u0439\u0434\u0435\u0442"* AND "\u0447\u0435\u0440\u0435\u0437"*'
     )

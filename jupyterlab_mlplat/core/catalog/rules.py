@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from jupyterlab_mlplat.core.kernel.search import Term, parse_terms
+from jupyterlab_mlplat.core.kernel.search import Term, parse_terms, search_text
 
 from .errors import CatalogQueryInvalid
 from .records import FACETS
@@ -91,7 +91,7 @@ def search_query(
     """A search as the caller asked it, or ``CatalogQueryInvalid`` naming what is wrong. Every
     refusal is a rule the API's document states of one parameter, so a search valid by the
     document is answered."""
-    text = " ".join(_checked(text, "q", MAX_QUERY).split())
+    text = search_text(_checked(text, "q", MAX_QUERY))
     chosen: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
         given = facets.get(facet, ())

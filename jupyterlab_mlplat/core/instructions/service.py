@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from jupyterlab_mlplat.core.kernel import naming
 from jupyterlab_mlplat.core.kernel.identity import Identity
-from jupyterlab_mlplat.core.kernel.search import parse_terms
+from jupyterlab_mlplat.core.kernel.search import parse_terms, search_text
 from jupyterlab_mlplat.core.kernel.storage import ObjectStore
 
 from . import rules
@@ -98,7 +98,7 @@ class InstructionService:
     def articles(self, identity: Identity, query: str = "") -> list[Listed]:
         """The articles the caller may see, by position; with ``query``, those whose texts
         match it, best first."""
-        query = " ".join(naming.text(query, field="q", limit=MAX_QUERY).split())
+        query = search_text(naming.text(query, field="q", limit=MAX_QUERY))
         found = self.store.articles()
         if query:
             ranked = self.store.search_articles(query, parse_terms(query))

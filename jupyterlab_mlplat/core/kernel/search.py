@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,14 @@ class Term:
     @property
     def phrase(self) -> bool:
         return len(self.words) > 1
+
+
+def search_text(text: str) -> str:
+    """A search box's text as both databases read it: Unicode's composed form (NFC), spaces
+    collapsed. Text pasted from a PDF or typed on a Mac may spell "ё" as its undotted letter
+    and a combining diaeresis: the combining mark is no word character, so "уйдёт" spelled so
+    was read as a phrase of "уйде" and "т" and found nothing."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def parse_terms(text: str) -> tuple[Term, ...]:
@@ -93,12 +102,16 @@ def fold(text: str) -> str:
 def found_forms(terms: Sequence[Term]) -> tuple[str, ...]:
     """How the words a search finds begin, for marking them where a hit is shown: each wanted
     word as typed and by its stem ("абоненты", "абонент": "абонентов" is found, and marked),
-    lower case, "ё" folded, each once. The stems are those both databases look words up by."""
+    lower case, "ё" folded, each once. The stems are those both databases look words up by.
+    A phrase's words shorter than ``MIN_STEM`` are left out: a phrase is found whole, and
+    "t-shirt" (the phrase "t" "shirt") would otherwise mark every word starting with "t"."""
     forms: dict[str, None] = {}
     for term in terms:
         if term.exclude:
             continue
         for typed in term.words:
+            if term.phrase and len(typed) < MIN_STEM:
+                continue
             word = fold(typed)
             forms.setdefault(word)
             stemmed = stem(word)
