@@ -113,13 +113,12 @@ function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
     setFailure(null);
     try {
       const got = await api.invoke(data.name, payload);
-      // kept at once: the view may have been remade while the model answered
+      // kept at once: the view may have been remade while the model answered;
+      // a draft gone meanwhile went with its deployment, deleted: not brought back
       const kept = drafts.get(key);
-      drafts.set(key, {
-        form: kept?.form ?? form,
-        asJson: kept?.asJson ?? asJson,
-        answer: got
-      });
+      if (kept) {
+        drafts.set(key, { ...kept, answer: got });
+      }
       setAnswer(got);
     } catch (error) {
       setAnswer(null);

@@ -30,7 +30,7 @@ import {
 } from '../../deployments/request';
 import { driftSeries } from '../../deployments/charts';
 import { DeploymentsTab } from '../../deployments/tab';
-import { IDriftReport } from '../../deployments/types';
+import { IDriftReport, IInvocation } from '../../deployments/types';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
 import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
@@ -343,6 +343,29 @@ describe('Try it', () => {
     expect((screen.getByLabelText('tenure') as HTMLInputElement).value).toBe(
       '24'
     );
+  });
+
+  it('does not bring back a deleted deployment’s Try it when its answer comes after', async () => {
+    // Send, then Delete while the model is still answering
+    const api = new ScriptedDeployments();
+    let answer: (got: IInvocation) => void = () => undefined;
+    api.invoke = (name, payload) => {
+      api.sent.push(['invoke', name, payload]);
+      return new Promise(resolve => (answer = resolve));
+    };
+    const { model } = setup(api);
+    fireEvent.click(await screen.findByText('churn-staging'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(api.sent.map(s => s[0])).toContain('invoke'));
+    api.lists = [{ deployments: [] }];
+    expect(await act(() => model.remove())).toBe(true);
+
+    await act(async () => answer(api.invocations[0] as IInvocation));
+    expect(
+      Array.from(model.tryDrafts.keys()).filter(k =>
+        k.startsWith('churn-staging\n')
+      )
+    ).toEqual([]);
   });
 
   it('shows the model server’s 400 in its words', async () => {
