@@ -215,6 +215,10 @@ export function fromFirstMark(parts: ISummaryPart[]): ISummaryPart[] {
     return parts;
   }
   const space = before.indexOf(' ', before.length - CUT_LEAD);
-  const kept = before.slice(space < 0 ? before.length - CUT_LEAD : space + 1);
+  let cut = space < 0 ? before.length - CUT_LEAD : space + 1;
+  if (/[\udc00-\udfff]/.test(before.charAt(cut))) {
+    cut -= 1; // not between the halves of one character (an emoji, a rare letter)
+  }
+  const kept = before.slice(cut);
   return [{ text: `…${kept}`, marked: false }, ...parts.slice(first)];
 }

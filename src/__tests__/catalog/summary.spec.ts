@@ -116,4 +116,12 @@ describe('fromFirstMark', () => {
     const none = markWords(card, '');
     expect(fromFirstMark(none)).toBe(none);
   });
+
+  it('does not cut a character in two where no space is near', () => {
+    // 70 signs of two UTF-16 halves each, then the word: the cut would land on a half
+    const signs = '\u{1F6A6}'.repeat(70);
+    const [lead] = fromFirstMark(markWords(`${signs}-traffic`, 'traffic'));
+    expect(lead.text.startsWith('…\u{1F6A6}')).toBe(true);
+    expect(lead.text).not.toMatch(/^…[\udc00-\udfff]/);
+  });
 });
