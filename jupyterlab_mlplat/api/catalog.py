@@ -177,8 +177,9 @@ class CatalogSearchPage(Wire):
     words: list[str] = Field(
         default_factory=list,
         description="How the words found begin: each searched word (lower case, “ё” "
-        "without its dots) and its stem, as the search looks words up. A client marks the "
-        "words of a hit's text that start with one.",
+        "without its dots) and its stem, as the search looks words up; a phrase's words of "
+        "fewer than three letters are left out. A client marks the words of a hit's text "
+        "that start with one.",
     )
 
     @classmethod

@@ -2215,7 +2215,7 @@ export interface components {
             total: number;
             /**
              * Words
-             * @description How the words found begin: each searched word (lower case, “ё” without its dots) and its stem, as the search looks words up. A client marks the words of a hit's text that start with one.
+             * @description How the words found begin: each searched word (lower case, “ё” without its dots) and its stem, as the search looks words up; a phrase's words of fewer than three letters are left out. A client marks the words of a hit's text that start with one.
              */
             words: string[];
         };
