@@ -422,10 +422,7 @@ export function announce(
   return ids;
 }
 
-/**
- * JupyterLab's toast shows the first 140 characters of a message and cuts
- * the rest without a mark.
- */
+/** JupyterLab's toast shows at most 140 characters of a message. */
 export const TOAST_LENGTH = 140;
 
 /** The shortest piece of a comment worth quoting; less says nothing. */
