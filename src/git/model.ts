@@ -174,12 +174,16 @@ export class GitModel extends TabModel<GitModel.IState> {
     this._updateDraft({ selection: [...paths] });
   }
 
-  /** Whether the draft can be committed: files picked and a message written. */
+  /**
+   * Whether the draft can be committed: files picked and a message written.
+   * A repository at the home folder's root is `""`, and a repository all the
+   * same: only `null` means none.
+   */
   get canCommit(): boolean {
     const { draft, operation, repo } = this._state;
     return (
       !operation &&
-      !!repo?.repository &&
+      (repo?.repository ?? null) !== null &&
       draft.selection.length > 0 &&
       draft.message.trim() !== ''
     );

@@ -211,6 +211,22 @@ describe('GitModel', () => {
       expect(model.state.draft).toEqual({ message: '', selection: [] });
     });
 
+    it('commits in a repository at the home folder’s root (named "")', async () => {
+      api.statuses = [gitStatus({ folder: '', repository: '' })];
+      model.setDocumentFolder('');
+      model.panelVisible = true;
+      model.tabVisible = true;
+      await model.refresh();
+      model.toggleFile('train.ipynb');
+      model.setMessage('First model');
+
+      expect(model.canCommit).toBe(true);
+      await expect(model.commit()).resolves.toBe(true);
+      expect(api.callsOf('commit')).toEqual([
+        ['', ['train.ipynb'], 'First model', true]
+      ]);
+    });
+
     it('sends outputs along when the user turns clearing off', async () => {
       await shown();
       model.setSelection(['train.ipynb', 'notes.txt']);
