@@ -285,8 +285,16 @@ def test_an_open_catalog_page_comes_back_after_the_language_switch_reloads_the_l
     catalog_hit(tab, published.curated, published.curated).click()
     english = _page(page).get_by_role("article", name=f"Catalog model {published.curated}")
     expect(english).to_be_visible(timeout=30_000)
+    # a reload restores the page; the tab, chosen after it, searches beside it (it said
+    # "Searching the catalog…" for ever: its model read only the open page)
+    kept = ("mlplat-catalog-page", published.curated)
+    reloaded = set_language(page, "alice", "en", keep_layout=kept)
+    expect(english).to_be_visible(timeout=60_000)
+    tab = _catalog(reloaded, "Catalog")
+    expect(tab.get_by_role("searchbox", name="Search the catalog")).to_be_visible(timeout=30_000)
+    screenshot("alice-catalog-tab-beside-restored-page")
     try:
-        set_language(page, "alice", "ru_RU", keep_layout=("mlplat-catalog-page", published.curated))
+        set_language(page, "alice", "ru_RU", keep_layout=kept)
         russian = _page(page).get_by_role("article", name=f"Модель каталога {published.curated}")
         expect(russian).to_be_visible(timeout=60_000)
         expect(page.get_by_role("tab", name=f"Каталог: {published.curated}")).to_be_visible()

@@ -61,13 +61,18 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
     Signal.clearData(this);
   }
 
-  /** Read again what is shown; resolves once the answer is in the state. */
+  /**
+   * Read again what is shown, the search (the tab's) and the open model's
+   * page (the main area's); resolves once both answers are in the state. The
+   * two are shown side by side, so a page open (restored by a reload, say)
+   * never keeps the tab from reading the search.
+   */
   async refresh(): Promise<void> {
-    if (this._state.view === 'model' && this._state.page) {
-      await this._loadModel(this._state.page.name);
-    } else {
-      await this._load().catch(() => undefined);
-    }
+    const page = this._state.view === 'model' ? this._state.page : null;
+    await Promise.all([
+      this._searchNow(),
+      page ? this._loadModel(page.name) : Promise.resolve()
+    ]);
   }
 
   /** Search as the person types: the text shows at once, the request waits for a pause. */
@@ -86,18 +91,18 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
       facets: { ...this._state.query.facets, [facet]: next },
       page: 1
     });
-    return this.refresh();
+    return this._searchNow();
   }
 
   /** Forget every chosen facet value. */
   clearFacets(): Promise<void> {
     this._setQuery({ facets: {}, page: 1 });
-    return this.refresh();
+    return this._searchNow();
   }
 
   setSort(sort: CatalogSort): Promise<void> {
     this._setQuery({ sort, page: 1 });
-    return this.refresh();
+    return this._searchNow();
   }
 
   /** Go to a (one-based) page of the hits. */
@@ -105,7 +110,7 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
     const pages = CatalogModel.pageCount(this._state);
     const next = Math.max(1, Math.min(page, pages));
     this._setQuery({ page: next });
-    return this.refresh();
+    return this._searchNow();
   }
 
   /** Show one model's page. */
@@ -126,7 +131,7 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
   /** Back to the search as it was left. */
   backToSearch(): Promise<void> {
     this._update({ view: 'search', page: null });
-    return this.refresh();
+    return this._searchNow();
   }
 
   /** Deprecate a published version, with the reviewer's comment. */
@@ -141,6 +146,11 @@ export class CatalogModel extends TabModel<CatalogModel.IState> {
 
   protected _shown(): void {
     void this.refresh();
+  }
+
+  /** Search with the query as it is; a failure is in the state, not thrown. */
+  private _searchNow(): Promise<void> {
+    return this._load().catch(() => undefined);
   }
 
   private _setQuery(patch: Partial<ICatalogQuery>): void {

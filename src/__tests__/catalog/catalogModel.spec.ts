@@ -112,6 +112,28 @@ describe('CatalogModel', () => {
     expect(api.queries[api.queries.length - 1].text).toBe('churn');
   });
 
+  it('reads the search when the tab is shown with a model page open (restored by a reload)', async () => {
+    const { api, model } = setup();
+    await model.openModel('churn');
+    expect(api.queries).toHaveLength(0);
+    model.panelVisible = true;
+    model.tabVisible = true;
+    await pause(0);
+    expect(api.queries).toHaveLength(1);
+    expect(model.state.results?.hits[0].name).toBe('churn');
+    expect(model.state.page?.name).toBe('churn'); // the page stays open
+  });
+
+  it('searches, not reloads the page, when a facet is picked with a model page open', async () => {
+    const { api, model } = setup();
+    await model.openModel('churn');
+    await model.toggleFacet('task', 'classification');
+    expect(api.queries.map(q => q.facets)).toEqual([
+      { task: ['classification'] }
+    ]);
+    expect(model.state.view).toBe('model');
+  });
+
   it('deprecates and moves the champion with the comment, showing the new state', async () => {
     const { api, model } = setup();
     await model.openModel('churn');
