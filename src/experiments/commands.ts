@@ -22,6 +22,7 @@ import { ExperimentsModel } from './model';
 import { createRunPage } from './runPage';
 import {
   defaultExperimentName,
+  notebookFolder,
   isTrackingCell,
   trackingCellIndex,
   trackingCellSource
@@ -98,14 +99,29 @@ export function addExperimentCommands(
           await panel.context.ready;
           const user = await options.userName();
           const path = panel.context.localPath || panel.context.path;
-          const name = await ask(defaultExperimentName(user, path));
-          if (!name) {
+          const suggested = defaultExperimentName(user, path);
+          const name = await ask(suggested);
+          if (name === null) {
+            return null;
+          }
+          if (!name.trim()) {
+            // the dialog closed on an empty name: say why nothing happened
+            Notification.warning(
+              trans.__(
+                'An experiment needs a name: no tracking cell was added.'
+              ),
+              { autoClose: 8000 }
+            );
             return null;
           }
           insertTrackingCell(
             panel,
-            name,
-            trans.__('named after this notebook’s folder; edit freely')
+            name.trim(),
+            name.trim() !== suggested
+              ? trans.__('the experiment this notebook logs to; edit freely')
+              : notebookFolder(path)
+                ? trans.__('named after this notebook’s folder; edit freely')
+                : trans.__('named after this notebook; edit freely')
           );
           Notification.success(
             trans.__(
@@ -413,6 +429,6 @@ async function askExperimentName(
     okLabel: trans.__('Add tracking cell'),
     cancelLabel: trans.__('Cancel')
   });
-  const name = result.button.accept ? (result.value ?? '').trim() : '';
-  return name || null;
+  // null: cancelled; an empty name accepted is the caller's to refuse
+  return result.button.accept ? (result.value ?? '').trim() : null;
 }

@@ -17,11 +17,19 @@ export function defaultExperimentName(
 ): string {
   // Drive prefixes ("RTC:") are not part of the folder name.
   const local = notebookPath.replace(/^[^/:]+:/, '');
-  const folder = PathExt.dirname(local);
+  const folder = notebookFolder(notebookPath);
   const base = folder
     ? PathExt.basename(folder)
     : PathExt.basename(local, PathExt.extname(local));
   return `${user}/${base || 'notebook'}`;
+}
+
+/**
+ * The folder a notebook's experiment is named after by default: '' for a
+ * notebook at the home folder's root, which is named after the notebook.
+ */
+export function notebookFolder(notebookPath: string): string {
+  return PathExt.dirname(notebookPath.replace(/^[^/:]+:/, ''));
 }
 
 /**

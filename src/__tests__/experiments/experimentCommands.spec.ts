@@ -63,7 +63,8 @@ function setup(options: { notebook?: NotebookPanel | null } = {}) {
     activateById: (id: string) => activated.push(id)
   };
   const asked: string[] = [];
-  let answer: string | null = null;
+  // what the dialog answers: the name offered unless told (null: cancelled)
+  let answer: string | null | undefined = undefined;
   // the pages handed to the restorer, and with what to reopen them
   const tracked: { kind: string; widget: unknown; args: unknown }[] = [];
   const recorder = (kind: string) => ({
@@ -79,7 +80,7 @@ function setup(options: { notebook?: NotebookPanel | null } = {}) {
     userName: async () => 'alice',
     askExperimentName: async name => {
       asked.push(name);
-      return answer === null ? name : answer;
+      return answer === undefined ? name : answer;
     },
     pages: { runs: recorder('runs'), compare: recorder('compare') }
   });
@@ -163,18 +164,57 @@ describe('mlplat:track-notebook', () => {
 
     expect(env.asked[0]).toBe('alice/Untitled');
     expect(shared.cells).toHaveLength(3);
-    expect(shared.cells[1].getSource()).toBe(trackingCellSource('team/second'));
+    // a name of one's own is not said to come from the folder
+    expect(shared.cells[1].getSource()).toBe(
+      trackingCellSource(
+        'team/second',
+        'the experiment this notebook logs to; edit freely'
+      )
+    );
+    env.dispose();
+  });
+
+  it('says a name offered for a notebook at the home root comes from the notebook', async () => {
+    const { panel, shared } = fakeNotebook('Untitled.ipynb');
+    const env = setup({ notebook: panel });
+
+    await env.commands.execute(CommandIDs.trackNotebook);
+
+    expect(shared.cells[1].getSource()).toBe(
+      trackingCellSource(
+        'alice/Untitled',
+        'named after this notebook; edit freely'
+      )
+    );
     env.dispose();
   });
 
   it('adds nothing when the dialog is cancelled', async () => {
     const { panel, shared } = fakeNotebook('x/y.ipynb');
     const env = setup({ notebook: panel });
-    env.answerWith('');
+    env.answerWith(null);
 
     await env.commands.execute(CommandIDs.trackNotebook);
 
     expect(shared.cells).toHaveLength(2);
+    expect(notifications()).toEqual([]);
+    env.dispose();
+  });
+
+  it('says why nothing was added when the name was emptied', async () => {
+    const { panel, shared } = fakeNotebook('x/y.ipynb');
+    const env = setup({ notebook: panel });
+    env.answerWith('   ');
+
+    await env.commands.execute(CommandIDs.trackNotebook);
+
+    expect(shared.cells).toHaveLength(2);
+    expect(notifications()).toEqual([
+      {
+        type: 'warning',
+        message: 'An experiment needs a name: no tracking cell was added.'
+      }
+    ]);
     env.dispose();
   });
 });
