@@ -44,7 +44,8 @@ export interface IModelPageProps {
    * Deploy a published version to production (the Deployments tab's
    * command); null without that tab.
    */
-  deploy?: ((mlflowName: string, version: number) => void) | null;
+  /** Deploy a version; resolves true once a deployment was made (false: cancelled). */
+  deploy?: ((mlflowName: string, version: number) => Promise<boolean>) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;
   /** Open a deployment's page in the Deployments tab; null without that tab. */
@@ -311,9 +312,16 @@ function Versions(
                       'Serve version %1 in production',
                       version.version
                     )}
-                    onClick={() =>
-                      props.deploy!(entry.mlflow_name, version.version)
-                    }
+                    onClick={async () => {
+                      const made = await props.deploy!(
+                        entry.mlflow_name,
+                        version.version
+                      );
+                      if (made) {
+                        // the page lists the deployments serving the model: one more now
+                        await props.model.refresh();
+                      }
+                    }}
                   >
                     {trans.__('Deploy…')}
                   </Button>

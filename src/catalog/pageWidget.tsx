@@ -21,7 +21,8 @@ export interface ICatalogPageProps {
   /** Put code into the active notebook's next cell; false without a notebook. */
   insertCode: (source: string) => boolean;
   /** Deploy a published version (the Deployments tab's command), when there. */
-  deploy?: ((mlflowName: string, version: number) => void) | null;
+  /** Deploy a version; resolves true once a deployment was made (false: cancelled). */
+  deploy?: ((mlflowName: string, version: number) => Promise<boolean>) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;
   /** Open a deployment's page (the Deployments tab's command), when there. */

@@ -101,12 +101,18 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       insertCode: source => insertIntoNotebook(notebooks, source),
       // the Deployments tab's plugin may load after this one, or not at all
       canDeploy: () => app.commands.hasCommand(DEPLOY_COMMAND),
+      // the command says what it could not do itself; here only whether one was made
       deploy: (mlflowName, version) =>
-        void app.commands.execute(DEPLOY_COMMAND, {
-          modelName: mlflowName,
-          version: String(version),
-          published: true
-        }),
+        app.commands
+          .execute(DEPLOY_COMMAND, {
+            modelName: mlflowName,
+            version: String(version),
+            published: true
+          })
+          .then(
+            created => created !== null && created !== undefined,
+            () => false
+          ),
       canOpenDeployment: () => app.commands.hasCommand(OPEN_DEPLOYMENT_COMMAND),
       openDeployment: name =>
         void app.commands.execute(OPEN_DEPLOYMENT_COMMAND, { name }),

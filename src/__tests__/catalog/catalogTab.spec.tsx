@@ -22,6 +22,7 @@ async function setup(
     who?: IIdentity;
     insert?: (source: string) => boolean;
     openDeployment?: (name: string) => void;
+    deploy?: (mlflowName: string, version: number) => Promise<boolean>;
   } = {}
 ) {
   const api = new ScriptedCatalog();
@@ -48,6 +49,8 @@ async function setup(
           insertCode={insertCode}
           openDeployment={options.openDeployment ?? null}
           canOpenDeployment={() => options.openDeployment !== undefined}
+          deploy={options.deploy ?? null}
+          canDeploy={() => options.deploy !== undefined}
           trans={english}
         />
       </>
@@ -253,6 +256,52 @@ describe('CatalogTab', () => {
       );
     });
     expect(opened).toEqual(['churn-prod']);
+  });
+
+  it('lists a deployment made from the page at once, and reads nothing when none was made', async () => {
+    const asked: [string, number][] = [];
+    let made = false;
+    const { api, model } = await setup({
+      deploy: async (mlflowName, version) => {
+        asked.push([mlflowName, version]);
+        return made;
+      }
+    });
+    const serving = {
+      name: 'churn-prod',
+      version: 2,
+      stage: 'production',
+      status: 'ready',
+      traffic: 'primary'
+    } as const;
+    // read when opened and refreshed; once more only after a deployment was made
+    api.models = [
+      catalogModel(),
+      catalogModel(),
+      catalogModel({ deployments: [serving] })
+    ];
+    await openChurn(model);
+    const page = screen.getByRole('article', { name: 'Catalog model churn' });
+    const deploy = () =>
+      act(async () => {
+        fireEvent.click(
+          within(page).getAllByRole('button', { name: 'Deploy…' })[0]
+        );
+      });
+
+    await deploy(); // cancelled: the page stays as it was read
+    expect(
+      page.querySelectorAll('.jp-mlplat-catalog-deployments li')
+    ).toHaveLength(0);
+    made = true;
+    await deploy();
+    expect(asked[0][0]).toBe('catalog.churn');
+    const rows = Array.from(
+      page.querySelectorAll('.jp-mlplat-catalog-deployments li')
+    ).map(row => row.textContent);
+    expect(rows).toEqual([
+      'churn-prod serves version 2 (production, primary, ready)'
+    ]);
   });
 
   it('never links a repository that is not http(s)', async () => {
