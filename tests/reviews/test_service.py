@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from jupyterlab_mlplat.core.catalog.service import CatalogService
 from jupyterlab_mlplat.core.kernel.errors import PlatformError
 from jupyterlab_mlplat.core.kernel.identity import Identity
 from jupyterlab_mlplat.core.reviews.errors import (
@@ -240,6 +241,33 @@ def test_deprecate_and_move_the_champion_back(world: World) -> None:
         (Action.MAKE_CHAMPION, "1", "adam", "v2 drifts"),
         (Action.DEPRECATE, "2", "rita", "drifts"),
     ]
+
+
+def test_the_catalog_shows_the_card_of_the_version_its_champion_is(world: World) -> None:
+    # version 1 says one thing, version 2 another; the champion moved back to 1 shows 1's
+    first = submitted(world, "1")
+    first = run(world.reviews.decide(RITA, first.id, first.revision, Action.APPROVE))
+    draft = run(world.reviews.create(ALICE, "churn-model", "2", CARD))
+    second_card = {**CARD, "description": "Misroutes nothing. Второй.", "tags": ["second"]}
+    draft = world.reviews.save_card(ALICE, draft.id, draft.revision, second_card)
+    diff = CodeDiff("a" * 40, "b" * 40, "--- a/train.ipynb\n+++ b/train.ipynb\n")
+    sent = run(world.reviews.submit(ALICE, draft.id, draft.revision, diff))
+    run(world.reviews.decide(RITA, sent.id, sent.revision, Action.APPROVE))
+    entry = world.store.catalog_entry("churn")
+    assert entry is not None and entry.card.description == second_card["description"]
+
+    fresh = world.store.publication(first.id)
+    assert fresh is not None
+    run(world.reviews.make_champion(ADAM, first.id, fresh.revision, "v2 misroutes"))
+
+    entry = world.store.catalog_entry("churn")
+    assert entry is not None
+    assert (entry.card.description, entry.card.tags) == (CARD["description"], ("churn",))
+    assert entry.card.card["description"] == CARD["description"]
+    # and the search finds it by the champion's words, not by the other version's
+    found = CatalogService(world.store).search(IVAN, "second", {})
+    assert [h.name for h in found.hits] == []
+    assert [h.name for h in CatalogService(world.store).search(IVAN, "отток", {}).hits] == ["churn"]
 
 
 def test_a_deprecation_tells_the_owners_of_the_deployments_serving_the_version(

@@ -522,6 +522,13 @@ class ReviewService:
             previous = tx.champion(catalog_name)
             moved = self._update(tx, current, Action.MAKE_CHAMPION, found.to, comment=said)
             tx.set_champion(catalog_name, current.id)
+            if current.snapshot is not None:
+                # the catalog's page describes the version its snippet loads now
+                tx.catalog_entry_for_update(catalog_name)
+                tx.upsert_catalog_entry(
+                    self._entry_card(current, self.catalog_prefix + catalog_name),
+                    at=moved.updated_at,
+                )
             tx.record_alias_move(
                 catalog_name,
                 AliasMove(
@@ -545,6 +552,25 @@ class ReviewService:
             self._tell_author(tx, identity, moved, Action.MAKE_CHAMPION, said)
         return self._reread(chosen.id)
 
+    def _entry_card(self, champion: Publication, catalog_model: str) -> EntryCard:
+        """What the catalog shows and searches of a model: the card of its champion, the
+        version its snippet loads (the newest publication, or the one the champion was moved
+        back to)."""
+        assert champion.snapshot is not None
+        facts, card = champion.snapshot.facts, champion.card
+        return EntryCard(
+            name=_catalog_name(champion),
+            mlflow_name=catalog_model,
+            description=str(card.get("description", "")),
+            card_text=self.cards.search_text(card),
+            tags=tuple(str(t) for t in card.get("tags", ())),
+            task=str(card.get("task") or facts.task or ""),
+            framework=str(card.get("framework") or facts.framework or ""),
+            team=champion.team,
+            license=str(card.get("license", "")),
+            card=dict(card),
+        )
+
     def _catalog_published(
         self,
         tx: ReviewsTx,
@@ -555,24 +581,10 @@ class ReviewService:
         """The catalog's entry (refreshed from this card), its new version and the alias
         history row, in the publishing transaction."""
         assert published.snapshot is not None
-        facts, card, at = published.snapshot.facts, published.card, published.updated_at
+        facts, at = published.snapshot.facts, published.updated_at
         name = _catalog_name(published)
         tx.catalog_entry_for_update(name)  # two publishes of one model: the second waits
-        tx.upsert_catalog_entry(
-            EntryCard(
-                name=name,
-                mlflow_name=copy.catalog_model,
-                description=str(card.get("description", "")),
-                card_text=self.cards.search_text(card),
-                tags=tuple(str(t) for t in card.get("tags", ())),
-                task=str(card.get("task") or facts.task or ""),
-                framework=str(card.get("framework") or facts.framework or ""),
-                team=published.team,
-                license=str(card.get("license", "")),
-                card=dict(card),
-            ),
-            at=at,
-        )
+        tx.upsert_catalog_entry(self._entry_card(published, copy.catalog_model), at=at)
         version = int(copy.catalog_version)
         tx.add_catalog_version(
             name,
@@ -592,7 +604,7 @@ class ReviewService:
                     notebook=facts.notebook or "",
                     params=dict(facts.params),
                 ),
-                metrics=_key_metrics(card, facts.metrics),
+                metrics=_key_metrics(published.card, facts.metrics),
             ),
         )
         tx.record_alias_move(
