@@ -17,7 +17,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -227,7 +227,7 @@ class ServingApp:
             predictions = await self._predict(model, data, None)
             return 200, protocols.v2_output(model, predictions, echo)
         except BadInput as e:
-            return e.status, _error(protocol, e.message, e.reason)
+            return e.status, _error(protocol, e.message, e.reason, e.params)
         except Exception as e:  # ours, not the client's: one line in the log, no details out
             log.error("%s request failed: %s: %s", protocol, type(e).__name__, _line(e))
             return 500, _error(protocol, "the server failed to answer; see its log", "internal")
@@ -343,17 +343,23 @@ def _content_type(scope: Scope) -> str:
     return ""
 
 
-def _error(protocol: str, message: str, reason: str) -> bytes:
-    return _mlflow_error(message, reason) if protocol == "mlflow" else _v2_error(message, reason)
+def _error(
+    protocol: str, message: str, reason: str, params: Mapping[str, Any] | None = None
+) -> bytes:
+    if protocol == "mlflow":
+        return _mlflow_error(message, reason, params)
+    return _v2_error(message, reason, params)
 
 
-def _mlflow_error(message: str, reason: str) -> bytes:
+def _mlflow_error(message: str, reason: str, params: Mapping[str, Any] | None = None) -> bytes:
     code = "BAD_REQUEST" if reason not in ("internal", "not_ready") else "INTERNAL_ERROR"
-    return orjson.dumps({"error_code": code, "message": message, "reason": reason})
+    said = {"error_code": code, "message": message, "reason": reason}
+    return orjson.dumps({**said, "params": dict(params)} if params else said)
 
 
-def _v2_error(message: str, reason: str) -> bytes:
-    return orjson.dumps({"error": message, "reason": reason})
+def _v2_error(message: str, reason: str, params: Mapping[str, Any] | None = None) -> bytes:
+    said = {"error": message, "reason": reason}
+    return orjson.dumps({**said, "params": dict(params)} if params else said)
 
 
 async def _respond(

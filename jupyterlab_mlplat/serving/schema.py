@@ -278,13 +278,21 @@ def _walk(columns: Sequence[Column], rows: list[Any], what: str) -> dict[str, np
             if value is None:
                 if column.required:
                     raise BadInput(
-                        f"column {column.name!r} is required, row {r} has null", "missing_value"
+                        f"column {column.name!r} is required, row {r} has null",
+                        "missing_value",
+                        params={"column": column.name, "row": r},
                     )
             elif not column.accepts(value):
                 raise BadInput(
                     f"column {column.name!r} takes {column.type}, row {r} has "
                     f"{_json_type(value)} {_short(value)}",
                     "wrong_type",
+                    params={
+                        "column": column.name,
+                        "type": str(column.type),
+                        "row": r,
+                        "value": _short(value),
+                    },
                 )
             values[c].append(value)
     return {
@@ -362,11 +370,14 @@ def check_names(
             f"{what} has unknown columns {', '.join(map(repr, unknown))}; the model takes "
             + ", ".join(map(repr, names)),
             "unknown_column",
+            params={"columns": ", ".join(unknown), "expected": ", ".join(names)},
         )
     missing = [n for n in names if n not in given and n not in optional]
     if missing:
         raise BadInput(
-            f"{what} misses the columns {', '.join(map(repr, missing))}", "missing_column"
+            f"{what} misses the columns {', '.join(map(repr, missing))}",
+            "missing_column",
+            params={"columns": ", ".join(missing)},
         )
     if len(set(given)) != len(given):
         raise BadInput(f"{what} names a column twice", "wrong_shape")

@@ -78,6 +78,38 @@ export function sizeFieldLabel(
  * know.
  */
 export const reasonLabels: ReasonLabels = {
+  // a model server's refusals of a request (Try it); without their values, the
+  // server's own sentence stands
+  wrong_type: (trans, params) =>
+    param(params, 'column')
+      ? trans.__(
+          'Column “%1” takes %2 values; row %3 has %4.',
+          param(params, 'column'),
+          param(params, 'type'),
+          param(params, 'row'),
+          param(params, 'value')
+        )
+      : '',
+  missing_value: (trans, params) =>
+    param(params, 'column')
+      ? trans.__(
+          'Column “%1” needs a value; row %2 has none.',
+          param(params, 'column'),
+          param(params, 'row')
+        )
+      : '',
+  unknown_column: (trans, params) =>
+    param(params, 'columns')
+      ? trans.__(
+          'The model has no column %1; it takes %2.',
+          param(params, 'columns'),
+          param(params, 'expected')
+        )
+      : '',
+  missing_column: (trans, params) =>
+    param(params, 'columns')
+      ? trans.__('The request misses the columns %1.', param(params, 'columns'))
+      : '',
   deployment_not_found: (trans, params) =>
     param(params, 'name')
       ? trans.__(

@@ -253,6 +253,34 @@ def test_v2_names_the_problem(
     assert "Traceback" not in answer.text
 
 
+@pytest.mark.parametrize(
+    ("body", "params"),
+    [
+        (
+            {"dataframe_records": [row(), row(**{SEPAL: "wide"})]},
+            {"column": SEPAL, "type": "double", "row": 1, "value": '"wide"'},
+        ),
+        ({"instances": [[5.1, None, 1.4, 0.2]]}, {"column": SEPAL, "row": 0}),
+        (
+            {"dataframe_records": [row(colour="red")]},
+            {"columns": "colour", "expected": ", ".join(COLUMNS)},
+        ),
+        (
+            {"dataframe_split": {"columns": COLUMNS[:3], "data": [ROWS[0][:3]]}},
+            {"columns": COLUMNS[3]},
+        ),
+    ],
+    ids=["wrong-type", "missing-value", "unknown-column", "missing-column"],
+)
+def test_a_refusal_names_its_values_for_a_client_to_say_in_its_language(
+    iris: Server, body: dict[str, object], params: dict[str, object]
+) -> None:
+    # Try it says these in Russian from the values, not from the English sentence
+    answer = iris.post("/invocations", body)
+    assert answer.status_code == 400
+    assert answer.json()["params"] == params
+
+
 def test_the_server_serves_on_after_bad_requests(iris: Server) -> None:
     for _ in range(3):
         iris.post("/invocations", data=b"{", headers={"Content-Type": "application/json"})

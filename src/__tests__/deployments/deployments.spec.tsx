@@ -368,6 +368,33 @@ describe('Try it', () => {
     ).toEqual([]);
   });
 
+  it('says the model server’s refusal in Russian from its values', async () => {
+    const api = new ScriptedDeployments();
+    api.invocations = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'x',
+        serverMessage:
+          'column \'sepal length (cm)\' takes double, row 0 has text "abc"',
+        reason: 'wrong_type',
+        params: {
+          column: 'sepal length (cm)',
+          type: 'double',
+          row: 0,
+          value: '"abc"'
+        }
+      })
+    ];
+    setup(api, russianBundle());
+    fireEvent.click(await screen.findByText('churn-staging'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Отправить' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'Столбец «sepal length (cm)» принимает значения типа double; в строке 0 — "abc".'
+    );
+    expect(alert.textContent).not.toContain('takes double');
+  });
+
   it('shows the model server’s 400 in its words', async () => {
     const api = new ScriptedDeployments();
     api.invocations = [
