@@ -100,10 +100,11 @@ function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
   const jsonId = React.useId();
 
   const payload = asJson ? parsedJson(form.json) : payloadOf(form);
-  const curl = curlLine(
-    invocationsUrl(props.gatewayBase, data.name),
-    payload ?? {}
-  );
+  // no line for a body that is not JSON: "-d '{}'" would be a call nobody asked for
+  const curl =
+    payload === null
+      ? null
+      : curlLine(invocationsUrl(props.gatewayBase, data.name), payload);
 
   const send = async () => {
     if (payload === null) {
@@ -219,26 +220,34 @@ function TryForm(props: ITryItProps & { start: ITryForm }): JSX.Element {
         <p className="jp-mlplat-field-label">
           {trans.__('The same call from outside, with an API key')}
         </p>
-        <pre className="jp-mlplat-code">
-          <code>{curl}</code>
-        </pre>
-        <div className="jp-mlplat-toolbar">
-          <Button
-            type="button"
-            small
-            onClick={() => {
-              Clipboard.copyToSystem(curl);
-              setCopied(true);
-            }}
-          >
-            {trans.__('Copy')}
-          </Button>
-          {copied && (
-            <span className="jp-mlplat-said" role="status">
-              {trans.__('Copied. Replace mlp_… with one of your API keys.')}
-            </span>
-          )}
-        </div>
+        {curl === null ? (
+          <p className="jp-mlplat-hint">
+            {trans.__('Once the request body is valid JSON, its call is here.')}
+          </p>
+        ) : (
+          <>
+            <pre className="jp-mlplat-code">
+              <code>{curl}</code>
+            </pre>
+            <div className="jp-mlplat-toolbar">
+              <Button
+                type="button"
+                small
+                onClick={() => {
+                  Clipboard.copyToSystem(curl);
+                  setCopied(true);
+                }}
+              >
+                {trans.__('Copy')}
+              </Button>
+              {copied && (
+                <span className="jp-mlplat-said" role="status">
+                  {trans.__('Copied. Replace mlp_… with one of your API keys.')}
+                </span>
+              )}
+            </div>
+          </>
+        )}
       </div>
     </form>
   );

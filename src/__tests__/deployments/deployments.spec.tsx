@@ -323,6 +323,11 @@ describe('Try it', () => {
     fireEvent.change(screen.getByLabelText('Request body (JSON)'), {
       target: { value: '{"inputs": [[24' }
     });
+    // no curl line for a body that is not JSON (it showed -d '{}')
+    expect(
+      screen.getByText('Once the request body is valid JSON, its call is here.')
+    ).toBeTruthy();
+    expect(document.querySelector('.jp-mlplat-try-curl code')).toBeNull();
     view.unmount();
 
     render(
