@@ -222,7 +222,9 @@ function DecisionForm(
             {allowed('request_changes') && (
               <button
                 type="button"
-                className="jp-mod-styled jp-mod-warn"
+                // a way back to the author, not an end: the plain style; the
+                // red one is for Reject, which ends the publication
+                className="jp-mod-styled jp-mod-reject"
                 disabled={busy || !hasComment}
                 title={
                   hasComment
@@ -237,7 +239,7 @@ function DecisionForm(
             {allowed('reject') && (
               <button
                 type="button"
-                className="jp-mod-styled jp-mod-reject"
+                className="jp-mod-styled jp-mod-warn"
                 disabled={busy || !hasComment}
                 title={hasComment ? undefined : trans.__('Write why first.')}
                 onClick={() => decide('reject')}

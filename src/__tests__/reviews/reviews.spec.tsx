@@ -179,6 +179,12 @@ describe('ReviewsTab', () => {
     );
     // the platform refuses a decision without a comment (400): the page does not offer one
     expect(buttons.map(b => b.disabled)).toEqual([true, true, true]);
+    // only the decision that ends the publication is drawn as a danger
+    expect(buttons.map(b => b.classList.contains('jp-mod-warn'))).toEqual([
+      false,
+      false,
+      true
+    ]);
     fireEvent.change(screen.getByLabelText('Comment'), {
       target: { value: 'Good work' }
     });
