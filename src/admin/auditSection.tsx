@@ -186,6 +186,26 @@ export function detailText(detail: IAuditEntry['detail']): string {
     .join('; ');
 }
 
+/** Past this, a record's detail (a whole model card, say) opens on request. */
+export const DETAIL_SHOWN = 160;
+
+/**
+ * A record's detail, its start shown and the rest a click away: a card's
+ * every field filled a row a screen high.
+ */
+function Detail(props: { text: string }): JSX.Element {
+  const { text } = props;
+  if (text.length <= DETAIL_SHOWN) {
+    return <>{text}</>;
+  }
+  return (
+    <details>
+      <summary>{`${text.slice(0, DETAIL_SHOWN).trimEnd()}…`}</summary>
+      {text}
+    </details>
+  );
+}
+
 function AuditTable(props: {
   entries: IAuditEntry[];
   trans: TranslationBundle;
@@ -228,7 +248,7 @@ function AuditTable(props: {
                 {entry.object_id}
               </td>
               <td className="jp-mlplat-audit-detail">
-                {detailText(entry.detail)}
+                <Detail text={detailText(entry.detail)} />
               </td>
             </tr>
           ))}

@@ -11,7 +11,11 @@ import {
   NO_FILTERS,
   rangeReversed
 } from '../../admin/audit';
-import { AuditSection, detailText } from '../../admin/auditSection';
+import {
+  AuditSection,
+  DETAIL_SHOWN,
+  detailText
+} from '../../admin/auditSection';
 import { IAdminConsole, offeredSections } from '../../admin/console';
 import { IAnyDeployment, phaseCounts } from '../../admin/everyDeployment';
 import { reasonLabels } from '../../admin/labels';
@@ -122,6 +126,42 @@ describe('audit filters', () => {
     expect(detailText({ size: 'small', replicas: 2, old: null })).toBe(
       'size: small; replicas: 2; old: null'
     );
+  });
+
+  it('opens a long detail (a whole card) on request, its start shown', async () => {
+    const card = {
+      description: 'Predicts churn. '.repeat(40),
+      tags: ['churn']
+    };
+    const api = new ScriptedAudit();
+    api.page = async () => ({
+      entries: [
+        { ...entry(1), action: 'publication.save_card', detail: { card } },
+        entry(2)
+      ],
+      total: 2,
+      page: 1,
+      page_size: 50,
+      pages: 1
+    });
+    render(<AuditSection model={new AuditModel({ api })} trans={english} />);
+    const table = await screen.findByRole('table', { name: 'Audit records' });
+    const details = await waitFor(() => {
+      const found = table.querySelector('.jp-mlplat-audit-detail details');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    const summary = details.querySelector('summary')!.textContent!;
+    expect(summary.startsWith('card: {"description":"Predicts churn.')).toBe(
+      true
+    );
+    expect(summary.endsWith('…')).toBe(true);
+    expect(summary.length).toBeLessThanOrEqual(DETAIL_SHOWN + 1);
+    expect(details.textContent).toContain('"tags":["churn"]');
+    // a short detail is text, as it was
+    expect(
+      table.querySelectorAll('.jp-mlplat-audit-detail details')
+    ).toHaveLength(1);
   });
 });
 
