@@ -159,6 +159,8 @@ export interface ICardHeadings {
   owners: string;
   contact: string;
   tags: string;
+  /** A task as the catalog and the review page name it ("Classification"). */
+  taskName?: (task: string) => string;
 }
 
 /**
@@ -179,7 +181,7 @@ export function cardMarkdown(
   };
   section(headings.description, card.description);
   const details: [string, string][] = [
-    [headings.task, card.task],
+    [headings.task, card.task && (headings.taskName?.(card.task) ?? card.task)],
     [headings.framework, card.framework],
     [headings.license, card.license],
     [headings.owners, card.owners.join(', ')],

@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { param, ReasonLabels } from '../shell/errors';
-import { uiLocale } from '../shell/labels';
+import { taskLabel, uiLocale } from '../shell/labels';
 import { ICardHeadings } from './card';
 import { AuthorAction } from './types';
 
@@ -91,7 +91,8 @@ export function cardHeadings(trans: TranslationBundle): ICardHeadings {
     license: trans.__('License'),
     owners: trans.__('Owners'),
     contact: trans.__('Contact'),
-    tags: trans.__('Tags')
+    tags: trans.__('Tags'),
+    taskName: task => taskLabel(task, trans)
   };
 }
 

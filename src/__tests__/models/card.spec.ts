@@ -76,6 +76,14 @@ describe('a card’s first draft', () => {
     );
     expect(text).toContain('| a\\|b | 0.123457 | on \\| test |');
     expect(text).toContain('- **Tags:** x, y');
+    // a task as the catalog and the review page name it, not its code
+    expect(
+      cardMarkdown(
+        { ...emptyCard(), task: 'classification' },
+        'churn',
+        cardHeadings(english)
+      )
+    ).toContain('- **Task:** Classification');
     expect(text).not.toContain('Out-of-scope use');
     // the facts are text, as reviewers and the catalog show them
     const facts = cardMarkdown(
