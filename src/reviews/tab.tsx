@@ -4,6 +4,7 @@ import * as React from 'react';
 import { useModelState } from '../shell/hooks';
 import { formatDateTime } from '../shell/labels';
 import { NotificationList } from '../shell/notificationList';
+import { isPublicationNews } from '../shell/notifications';
 import { RefreshButton } from '../shell/refresh';
 import { LoadStatus } from '../shell/status';
 import { INotificationFeed } from '../tokens';
@@ -62,7 +63,7 @@ export function ReviewsTab(props: IReviewsTabProps): JSX.Element {
       <NotificationList
         feed={props.feed}
         trans={trans}
-        filter={item => item.publication_id !== null}
+        filter={isPublicationNews}
         onOpen={item =>
           item.publication_id !== null && void model.open(item.publication_id)
         }

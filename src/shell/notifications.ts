@@ -311,6 +311,15 @@ export const ANALYTICS_TAB = 'analytics';
 /** Kinds that are news of one of the person's deployments (`deployment` names it). */
 const DEPLOYMENT_NEWS: readonly string[] = ['drifted', 'serving_deprecated'];
 
+/**
+ * Whether a notification is news of a publication, as the Reviews tab lists
+ * them: a deprecation of a version one's deployment serves names a
+ * publication too, but opens the deployment, as a drift does.
+ */
+export function isPublicationNews(item: IPlatformNotification): boolean {
+  return item.publication_id !== null && !DEPLOYMENT_NEWS.includes(item.kind);
+}
+
 /** Where a notification's Open leads: a command, a tab of the sidebar, or the sidebar. */
 export type NotificationTarget =
   | { kind: 'command'; id: string; args: ReadonlyPartialJSONObject }

@@ -15,6 +15,7 @@ import { commitURL, splitDiff } from '../../reviews/parts';
 import { ReviewPage } from '../../reviews/pageWidget';
 import { ReviewsTab } from '../../reviews/tab';
 import { NotificationFeed } from '../../shell/notifications';
+import { IPlatformNotification } from '../../shell/types';
 import { reasonLabels as registry } from '../../shell/errors';
 import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
@@ -120,6 +121,53 @@ describe('ReviewsTab', () => {
       within(queue).getByRole('button', { name: /churn-alice version 3/ })
     );
     await screen.findByRole('heading', { name: 'churn-alice version 3' });
+    model.dispose();
+  });
+
+  it('lists news of publications, not of one’s deployments (they open the deployment)', async () => {
+    const model = new ReviewsModel({ api: new ScriptedReviews(), me: 'rita' });
+    const base = {
+      publication_id: 7,
+      model_name: 'churn',
+      version: '3',
+      actor: 'alice',
+      comment: '',
+      at: '2026-12-03T09:00:00Z',
+      deployment: null,
+      workspace: null
+    };
+    const items: IPlatformNotification[] = [
+      { ...base, id: 1, kind: 'submitted', action: 'submit' },
+      {
+        ...base,
+        id: 2,
+        kind: 'serving_deprecated',
+        action: 'deprecate',
+        actor: 'adam',
+        model_name: 'catalog.churn',
+        version: '1',
+        deployment: 'churn-prod'
+      }
+    ];
+    const feed = new NotificationFeed({
+      api: {
+        notifications: async after => ({
+          notifications: items.filter(item => item.id > (after ?? 0)),
+          last_id: 2
+        })
+      },
+      auto: false
+    });
+    feed.start(null);
+    await act(() => feed.refresh());
+    render(<ReviewsTab model={model} feed={feed} me="rita" trans={english} />);
+    const list = screen.getByRole('region', { name: 'Notifications' });
+    expect(
+      Array.from(list.querySelectorAll('.jp-mlplat-notification-text')).map(
+        p => p.textContent
+      )
+    ).toEqual(['alice sent churn version 3 for review.']);
+    feed.dispose();
     model.dispose();
   });
 
