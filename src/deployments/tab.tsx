@@ -9,7 +9,12 @@ import { LoadStatus } from '../shell/status';
 import { DriftSection } from './charts';
 import { TrafficSection } from './traffic';
 import { Controls, History } from './controls';
-import { phaseLabel, stageLabel, trafficLabel } from './labels';
+import {
+  phaseLabel,
+  sizeOptionLabel,
+  stageLabel,
+  trafficLabel
+} from './labels';
 import { DeploymentsModel, served } from './model';
 import { TryIt } from './tryIt';
 import { IDeployment, IWorkloadStatus } from './types';
@@ -273,13 +278,19 @@ function DeploymentView(
         <dd>{data.owner}</dd>
         <dt>{trans.__('Size')}</dt>
         <dd>
-          {trans.__(
-            '%1: %2 CPU, %3 memory, replicas: %4',
-            data.spec.size,
-            data.spec.resources.cpu,
-            data.spec.resources.memory,
-            data.spec.resources.replicas
-          )}
+          {
+            // as the deploy dialog offered it: the size's title, what it serves with
+            sizeOptionLabel(
+              {
+                name: data.spec.size,
+                title:
+                  model.state.sizes?.find(size => size.name === data.spec.size)
+                    ?.title ?? '',
+                resources: data.spec.resources
+              },
+              trans
+            )
+          }
         </dd>
         <dt>{trans.__('Revision')}</dt>
         <dd>

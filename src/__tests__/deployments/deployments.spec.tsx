@@ -293,6 +293,20 @@ describe('Try it', () => {
     expect(line).toContain("-d '{\"inputs\":[\"it'\\''s\"]}'");
   });
 
+  it('names the size as the deploy dialog offered it', async () => {
+    setup();
+    fireEvent.click(await screen.findByText('churn-staging'));
+    const page = await screen.findByRole('article', {
+      name: 'Deployment churn-staging'
+    });
+    const size = within(page).getByText('Size', { selector: 'dt' });
+    await waitFor(() =>
+      expect(size.nextElementSibling?.textContent).toBe(
+        'Small — 500m CPU, 512Mi memory, replicas: 1'
+      )
+    );
+  });
+
   it('sends the row typed and shows the answer with its latency', async () => {
     const { api } = setup();
     fireEvent.click(await screen.findByText('churn-staging'));
