@@ -541,7 +541,7 @@ export function LineageChain(props: {
           ) : (
             <span className="jp-mlplat-empty">
               {trans.__(
-                'not published yet (catalog.%1)',
+                'this version is not in catalog.%1 yet',
                 publication.catalog_name ?? ''
               )}
             </span>
