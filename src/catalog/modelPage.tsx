@@ -42,9 +42,9 @@ export interface IModelPageProps {
   insertCode: (source: string) => boolean;
   /**
    * Deploy a published version to production (the Deployments tab's
-   * command); null without that tab.
+   * command); null without that tab. Resolves true once a deployment was
+   * made (false: cancelled or refused).
    */
-  /** Deploy a version; resolves true once a deployment was made (false: cancelled). */
   deploy?: ((mlflowName: string, version: number) => Promise<boolean>) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;

@@ -20,8 +20,10 @@ export interface ICatalogPageProps {
   rendermime: IRenderMimeRegistry | null;
   /** Put code into the active notebook's next cell; false without a notebook. */
   insertCode: (source: string) => boolean;
-  /** Deploy a published version (the Deployments tab's command), when there. */
-  /** Deploy a version; resolves true once a deployment was made (false: cancelled). */
+  /**
+   * Deploy a published version (the Deployments tab's command), when there;
+   * resolves true once a deployment was made.
+   */
   deploy?: ((mlflowName: string, version: number) => Promise<boolean>) | null;
   /** Whether `deploy` can run now (the Deployments tab is loaded). */
   canDeploy?: () => boolean;
