@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy.dialects import postgresql, sqlite
 
-from jupyterlab_mlplat.adapters.sql.catalog import _Statements, search_statement
+from jupyterlab_mlplat.adapters.sql.catalog import (
+    _Statements,
+    catalog_postings,
+    one_word,
+    search,
+    search_statement,
+)
+from jupyterlab_mlplat.adapters.sql.schema import catalog_entries
 from jupyterlab_mlplat.adapters.sql.store import MIGRATIONS, SqlStore, create_engine, migrate
 from jupyterlab_mlplat.core.catalog.errors import (
     CatalogEntryNotFound,
@@ -331,14 +338,15 @@ def _plan_nodes(node: dict[str, Any], parent: str = "") -> Iterator[tuple[dict[s
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("text", ["road", "оттока"])
+@pytest.mark.parametrize("text", ["road", "оттока", "road photos", "оттока абонент"])
 def test_whatever_plan_postgresql_keeps_a_search_reads_its_words_once(
     postgres_url: str, text: str
 ) -> None:
     """psycopg prepares a statement run five times, and PostgreSQL then may keep one generic
     plan for any words. Were the query parsed inside that plan, it would be parsed again for
     every match, twice (the recheck and the rank): a fifth of a common word's time at
-    100,000 entries (bench/catalog_search.py). So it is parsed in an InitPlan, once."""
+    100,000 entries (bench/catalog_search.py). So it is parsed in an InitPlan, once: the
+    words of a one-pass search, and the one word whose postings a search reads."""
     store = SqlStore.from_url(postgres_url)
     seen: list[tuple[str, dict[str, Any]]] = []
 
@@ -367,7 +375,10 @@ def test_whatever_plan_postgresql_keeps_a_search_reads_its_words_once(
     parsing = [
         (node["Node Type"], parent)
         for node, parent in _plan_nodes(plan[0]["Plan"])
-        if "websearch_to_tsquery" in json.dumps({k: v for k, v in node.items() if k != "Plans"})
+        if re.search(
+            r"websearch_to_tsquery|to_tsvector\(",
+            json.dumps({k: v for k, v in node.items() if k != "Plans"}),
+        )
     ]
     # a scan that mentions the function calls it per row; a one-row Result under an InitPlan,
     # once a statement
@@ -631,3 +642,146 @@ def test_two_publications_of_one_new_facet_value_at_once_share_its_code(
         store.close()
     assert failures == []
     assert len(codes) == 1 and used == codes
+
+
+# ------------------------------------------------------------- postings of one word (0017)
+
+#: the cards' words in several forms and cases, words of no card, a stop word of each language
+_ONE_WORDS = [
+    "road", "Roads", "traffic", "photos", "potholes", "congestion", "flood", "model",
+    "оттока", "Абонент", "абоненты", "жилья", "районам", "модель", "уйдёт", "уйдет",
+    "nowhere", "нигде", "the", "и",
+]  # fmt: skip
+_ONE_WORD_SEARCHES = [
+    ({}, None, 1, 20),
+    ({}, None, 2, 2),
+    ({"team": ["transport"]}, None, 1, 20),
+    ({"team": ["transport", "economics"], "license": ["MIT"]}, None, 1, 20),
+    ({"status": ["deprecated"]}, None, 1, 20),
+    ({}, "name", 1, 3),
+    ({}, "updated", 1, 20),
+    ({"task": ["regression"]}, "updated", 2, 1),
+]
+
+
+def _both_ways(store: SqlStore) -> None:
+    """Every one-word search answered from the postings as the statement they stand for
+    answers it: the same hits in the same order with the same ranks, totals and counts."""
+    with store.engine.connect() as connection:
+        for word in _ONE_WORDS:
+            for facets, sort, page, size in _ONE_WORD_SEARCHES:
+                query = search_query(word, facets, sort, page, size)
+                assert one_word(query) is not None, word
+                read = search(connection, query)
+                ranked = search(connection, query, postings=False)
+                assert read == ranked, (word, facets, sort, page)
+
+
+def _flood_cards(catalog: SqlStore) -> None:
+    """Cards that share words at different weights, and ties of rank broken by age and name."""
+    for i, (name, tags, text, team) in enumerate(
+        [
+            ("b-flood-gauge", ("flood",), "flood flood road", "transport"),
+            ("e-rain", (), "rain and a flood", "economics"),
+            ("a-river", ("flood",), "river model", "transport"),
+            ("d-flood", (), "flood", "economics"),
+            ("c-storm", (), "flood flood flood", "transport"),
+            ("f-flood", (), "flood", "economics"),
+        ]
+    ):
+        entry = card(name, f"Model {name}", text=text, tags=tags, team=team, language="en")
+        publish(catalog, entry, publication_id=100 + i, at=T0 + timedelta(days=2, hours=i // 2))
+
+
+@pytest.mark.postgres
+def test_a_search_of_one_word_reads_its_postings_and_finds_what_ranking_finds(
+    postgres_url: str,
+) -> None:
+    """The postings are a copy, kept by a trigger: a publication, a card published again
+    (its old words gone, a new team), a deprecation each change what one word finds."""
+    store = SqlStore.from_url(postgres_url)
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        _flood_cards(store)
+        _both_ways(store)
+        # "roads" a tag (weight A), "road" in a description (B), in a card's text (C)
+        road = ["pothole-detector", "traffic-jams", "b-flood-gauge"]
+        assert names(find(store, "road")) == road
+        newer = card("traffic-jams", "Flood risk", text="river gauges", team="economics")
+        publish(store, newer, version=2, publication_id=20, at=T0 + timedelta(days=3))
+        with store.transaction("rita") as tx:
+            tx.set_catalog_version_state(
+                "pothole-detector", 1, VersionState.DEPRECATED, at=T0 + timedelta(days=4)
+            )
+        _both_ways(store)
+        assert names(find(store, "road")) == ["pothole-detector", "b-flood-gauge"]
+        assert _counts(find(store, "road"))["status"] == {"published": 1, "deprecated": 1}
+        assert _counts(find(store, "flood"))["team"] == {"economics": 4, "transport": 3}
+        with store.engine.begin() as connection:  # an entry taken out takes its postings along
+            gone = catalog_entries.c.name == "c-storm"
+            connection.execute(sa.delete(catalog_entries).where(gone))
+        _both_ways(store)
+        with store.engine.connect() as connection:
+            left = connection.execute(sa.select(sa.func.count()).select_from(catalog_postings))
+            words = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM catalog_entries e, unnest(e.search_en) w "
+                    "WHERE w.lexeme ~ '^[a-z]+$'"
+                )
+            )
+            assert left.scalar_one() >= words.scalar_one() > 0
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_entries_written_before_the_postings_are_found_through_them(postgres_url: str) -> None:
+    """Migration 0017 writes the postings of the entries already there."""
+    engine = _at_revision(postgres_url, "0016")
+    store = SqlStore(engine)
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        _flood_cards(store)
+        migrate(engine)
+        _both_ways(store)
+        assert names(find(store, "оттока")) == ["churn"]
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_search_of_one_word_reads_no_entry_but_its_page(postgres_url: str) -> None:
+    """What makes a common word cheap (bench/catalog_search.py): the matches come from the
+    postings' index alone, and the entries are read only for the page's hits, by their key,
+    never scanned for their vectors."""
+    store = SqlStore.from_url(postgres_url)
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        _flood_cards(store)
+        statement, parameters = search_statement(
+            "postgresql", search_query("flood", {"team": ["economics"]}, None, 1, 2)
+        )
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("SET enable_seqscan = off")  # as a large catalog plans
+            [[plan]] = connection.execute(
+                sa.text(f"EXPLAIN (FORMAT JSON) {_compiled_inline(statement, parameters)}")
+            ).all()
+    finally:
+        store.close()
+    scans = {
+        (node.get("Relation Name"), node["Node Type"], node.get("Index Name"))
+        for node, _ in _plan_nodes(plan[0]["Plan"])
+        if "Relation Name" in node
+    }
+    entries = {s for s in scans if s[0] == "catalog_entries"}
+    assert entries == {("catalog_entries", "Index Scan", "catalog_entries_pkey")}, scans
+    assert ("catalog_postings", "Index Only Scan", "ix_catalog_postings_word") in scans, scans
+
+
+def _compiled_inline(statement: sa.Select[Any], parameters: dict[str, Any]) -> str:
+    bound = statement.params(parameters)
+    inline = {"literal_binds": True}
+    return str(bound.compile(dialect=_DIALECTS["postgresql"], compile_kwargs=inline))

@@ -8,11 +8,14 @@ columns, counted with ``GROUP BY`` over the same matches, each with its own filt
 person sees what choosing another value would give. On PostgreSQL the counting keeps and
 groups each facet's integer code (``catalog_facet_values``, migration 0014), not its text, and
 turns the few groups back into values at the end: less work per match (bench/README.md: 6-12 %
-of a search with words at 100,000 entries).
+of a search with words at 100,000 entries). A search of one plain word on PostgreSQL reads the
+word's postings instead (``catalog_postings``, migration 0017): its page and counts from one
+index range, no entry's row read but the page's own.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -40,7 +43,7 @@ from jupyterlab_mlplat.core.catalog.records import (
 )
 from jupyterlab_mlplat.core.catalog.rules import SearchQuery, Sort
 
-from .fulltext import FullText
+from .fulltext import FullText, languages, machinery_table
 from .fulltext import include_object as include_object
 from .schema import catalog_alias_moves, catalog_entries, catalog_facet_values, catalog_versions
 
@@ -50,6 +53,29 @@ SEARCH = FullText(catalog_entries, "catalog_fts", (10.0, 10.0, 4.0, 1.0))
 
 #: how many values of one facet a search reports, most frequent first
 FACET_VALUES = 50
+
+#: PostgreSQL's postings of the entries' words (migration 0017, kept by a trigger there, so not
+#: in ``schema.py``'s metadata): a row per entry and word, the word's rank in the entry, and
+#: what a search's page order and facet counts read, in one index in the page's order
+catalog_postings = machinery_table(
+    sa.Table(
+        "catalog_postings",
+        sa.MetaData(),
+        sa.Column("config", sa.SmallInteger),
+        sa.Column("lexeme", sa.Text),
+        sa.Column("entry_id", sa.Integer),
+        sa.Column("rank", sa.REAL),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+        sa.Column("name", sa.String(63)),
+        *(sa.Column(f"{facet}_code", sa.Integer) for facet in FACETS),
+    )
+)
+#: each configuration's code in ``catalog_postings``, and what a word must be to have postings
+#: there: letters of the one script it stems (migration 0017 writes only those)
+ONE_WORD = {
+    "russian": (1, re.compile("[\u0430-\u044f\u0451]+")),
+    "english": (2, re.compile("[a-z]+")),
+}
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -493,12 +519,36 @@ def _is_one_pass(dialect: str, query: SearchQuery) -> bool:
     return dialect == "postgresql" and bool(query.terms) and not query.beyond_reach
 
 
+def one_word(query: SearchQuery) -> str | None:
+    """The configuration whose postings answer this query, if it is one plain word: typed
+    alone, letters of one script. Then ``websearch_to_tsquery`` makes of it exactly the one
+    lexeme ``to_tsvector`` does (or none, a stop word, which finds nothing either way), and
+    ranking an entry for it is the word's own rank in the entry. A phrase, an exclusion, a
+    word with a digit or a hyphen (which the parser may split) or several words are not."""
+    if len(query.terms) != 1:
+        return None
+    [term] = query.terms
+    if term.exclude or term.phrase or query.text.lower() != term.words[0]:
+        return None
+    [(config, _)] = languages(query.terms)
+    return config if ONE_WORD[config][1].fullmatch(term.words[0]) else None
+
+
 def search_statement(
-    dialect: str, query: SearchQuery, built: _Statements = _STATEMENTS
+    dialect: str,
+    query: SearchQuery,
+    built: _Statements = _STATEMENTS,
+    *,
+    postings: bool = True,
 ) -> tuple[sa.Select[Any], dict[str, Any]]:
     """The statement of this query's shape (built once) and this query's values for it: on
-    PostgreSQL with words the one-pass statement, otherwise the page's hits."""
-    if _is_one_pass(dialect, query):
+    PostgreSQL with one plain word the postings' statement (unless not ``postings``: the
+    statement it stands for, which tests compare it with), with other words the one-pass
+    statement, otherwise the page's hits."""
+    config = one_word(query) if postings and _is_one_pass(dialect, query) else None
+    if config is not None:
+        statement = built.get(_shape("postings", dialect, query), lambda: _postings(query, config))
+    elif _is_one_pass(dialect, query):
         statement = built.get(_shape("one pass", dialect, query), lambda: _one_pass(dialect, query))
     else:
         statement = built.get(_shape("hits", dialect, query), lambda: _hits(dialect, query))
@@ -518,14 +568,19 @@ def _hits(dialect: str, query: SearchQuery) -> sa.Select[Any]:
 
 
 def search(
-    conn: sa.Connection, query: SearchQuery, cache: FacetCache | None = None
+    conn: sa.Connection,
+    query: SearchQuery,
+    cache: FacetCache | None = None,
+    *,
+    postings: bool = True,
 ) -> SearchResult:
     """One page of matches, how many in all, and the facet counts: on PostgreSQL a search
-    with words is one statement over one pass of its matches; otherwise two statements, or one
-    when the counts of a search without words are known."""
+    with words is one statement over one pass of its matches (a plain word's postings, unless
+    not ``postings``); otherwise two statements, or one when the counts of a search without
+    words are known."""
     dialect = conn.dialect.name
     if _is_one_pass(dialect, query):
-        statement, parameters = search_statement(dialect, query)
+        statement, parameters = search_statement(dialect, query, postings=postings)
         return _result(query, *_parts(conn.execute(statement, parameters).mappings()))
     rows: Sequence[sa.RowMapping] = []
     if not query.beyond_reach:
@@ -643,6 +698,46 @@ def _one_pass(dialect: str, query: SearchQuery) -> sa.Select[Any]:
         .where(*match.where)
         .cte("matches")
     )
+    return _page_and_counts(query, matches)
+
+
+def _postings(query: SearchQuery, config: str) -> sa.Select[Any]:
+    """A search of one plain word on PostgreSQL (``one_word``), from the word's postings: the
+    same page and counts as ``_one_pass``'s, but its matches are one range of the postings'
+    index, in the page's order, each carrying its rank, name, age and facet codes. So the page
+    is the range's first rows that pass the filters, and the counts one pass over the range;
+    only the page's 20 entries are read. ``matches`` is a plain subquery, which PostgreSQL
+    reads twice (the page stops early; a CTE would read the whole range first)."""
+    postings = catalog_postings
+    code, _ = ONE_WORD[config]
+    # the word's lexeme, made once a statement (an InitPlan) as the vectors' words were
+    lexeme = sa.select(
+        sa.func.tsvector_to_array(
+            sa.func.to_tsvector(
+                sa.literal_column(f"'{config}'::regconfig", postgresql.REGCONFIG),
+                sa.bindparam("words", type_=sa.String),
+            ),
+            type_=postgresql.ARRAY(sa.Text),
+        )[1]
+    ).scalar_subquery()
+    matches = (
+        sa.select(
+            postings.c.entry_id.label("id"),
+            postings.c.name,
+            postings.c.updated_at,
+            *(postings.c[f"{f}_code"] for f in FACETS),
+            postings.c.rank,
+        )
+        .where(postings.c.config == sa.literal_column(str(code)), postings.c.lexeme == lexeme)
+        .subquery("matches")
+    )
+    return _page_and_counts(query, matches)
+
+
+def _page_and_counts(query: SearchQuery, matches: sa.FromClause) -> sa.Select[Any]:
+    """The page's hits and the facet counts of ``matches`` (each with its id, name,
+    ``updated_at``, facet codes and rank), as one statement's rows: the hits' (``part`` =
+    "hit") in the page's order, then the counts'."""
     page = (
         sa.select(matches.c.id, matches.c.rank)
         .where(*_code_filters(query, source=matches))

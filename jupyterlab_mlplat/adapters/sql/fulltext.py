@@ -154,6 +154,14 @@ def _unwanted(terms: Sequence[Term]) -> str:
     return " OR ".join(fts5_term(t) for t in terms)
 
 
+def machinery_table(table: sa.Table) -> sa.Table:
+    """A table of a feature's search machinery that its migration builds and keeps (by a
+    trigger), described outside ``schema.py``'s metadata for its reads; ``include_object``
+    leaves it out of the comparison."""
+    _MACHINERY_TABLES.add(table.name)
+    return table
+
+
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
