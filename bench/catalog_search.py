@@ -16,7 +16,8 @@ in one run, on the same real PostgreSQL:
   on the store, no HTTP).
 
 Both catalogs are written in bulk (COPY): ours into ``catalog_entries`` (the generated
-``tsvector`` columns are computed as rows arrive) with one version and one alias move each;
+``tsvector`` columns are computed as rows arrive, and the trigger of migration 0017 writes each
+entry's postings) with one version and one alias move each;
 MLflow's into ``registered_models`` and ``registered_model_tags`` after MLflow has created its
 schema. The same names, descriptions and tags go to both. They are kept in
 ``.state/bench-postgres`` (one pair of databases per size) and reused; ``--rebuild`` refills.
