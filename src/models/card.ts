@@ -1,5 +1,6 @@
 import { ILabStatus } from '@jupyterlab/application';
-import { JSONExt } from '@lumino/coreutils';
+import { IStateDB } from '@jupyterlab/statedb';
+import { JSONExt, ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -216,19 +217,59 @@ export function cardMarkdown(
 }
 
 /**
+ * Cards typed but not on the platform yet, one per publication, kept where a
+ * reload of the page or a closed page does not lose them. A card the
+ * platform refuses (one field too long) is not saved at all, and JupyterLab
+ * asks before a reload; this keeps what was typed if the author goes anyway.
+ */
+export interface IKeptCards {
+  fetch(publication: number): Promise<CardDraft.IKept | null>;
+  save(publication: number, kept: CardDraft.IKept): Promise<void>;
+  remove(publication: number): Promise<void>;
+}
+
+/**
+ * Kept cards in the lab's state database: saved with the workspace, on the
+ * person's own server, so they come back after a reload in that workspace.
+ */
+export function keptCards(db: IStateDB): IKeptCards {
+  const key = (publication: number) =>
+    `jupyterlab-mlplat:card-draft:${publication}`;
+  return {
+    fetch: async publication => {
+      const found = (await db.fetch(key(publication))) as
+        CardDraft.IKept | undefined;
+      return found?.card ? found : null;
+    },
+    save: async (publication, kept) => {
+      await db.save(
+        key(publication),
+        kept as never as ReadonlyPartialJSONValue
+      );
+    },
+    remove: async publication => {
+      await db.remove(key(publication));
+    }
+  };
+}
+
+/**
  * The card of one publication being edited, saved as the author types.
  *
  * Every save names the revision the card was read at, so a change made
  * meanwhile (in another tab, by a reviewer's decision) is never overwritten:
  * the platform answers 409, editing stops until the author reloads, and
  * what they typed stays on the screen. A refused field keeps its message
- * beside its input until that input changes.
+ * beside its input until that input changes. What is typed is also kept
+ * (``IKeptCards``) until the platform holds it: a draft opened over a kept
+ * card that differs from the saved one offers it back.
  */
 export class CardDraft implements IDisposable {
   constructor(options: CardDraft.IOptions) {
     this._api = options.api;
     this._load = options.load;
     this._status = options.status ?? null;
+    this._kept = options.kept ?? null;
     this._state = {
       publication: options.publication,
       card: options.publication.card,
@@ -238,13 +279,18 @@ export class CardDraft implements IDisposable {
       fields: {},
       fieldReasons: {},
       failure: null,
-      conflict: null
+      conflict: null,
+      kept: null
     };
     this._autosave = new Debouncer(
       () => this.save(),
       options.autosaveDelay ?? CardDraft.AUTOSAVE_DELAY
     );
+    this.ready = this._offerKept();
   }
+
+  /** Resolves once a kept card has been looked for (and offered). */
+  readonly ready: Promise<void>;
 
   get state(): CardDraft.IState {
     return this._state;
@@ -256,6 +302,11 @@ export class CardDraft implements IDisposable {
 
   get isDisposed(): boolean {
     return this._isDisposed;
+  }
+
+  /** Whether what is typed is kept until saved (offered back after a reload). */
+  get keeps(): boolean {
+    return this._kept !== null;
   }
 
   /** Whether the author may change the card now. */
@@ -281,8 +332,34 @@ export class CardDraft implements IDisposable {
         delete fieldReasons[path];
       }
     }
-    this._update({ card, dirty: true, fields, fieldReasons, failure: null });
+    // the kept card now is what is typed here: an offer of an older one goes
+    this._keptCard = null;
+    this._update({
+      card,
+      dirty: true,
+      fields,
+      fieldReasons,
+      failure: null,
+      kept: null
+    });
+    this._keep(card);
     void this._autosave.invoke();
+  }
+
+  /** Put the kept card on the screen; it is saved as if typed again. */
+  restoreKept(): void {
+    const card = this._keptCard;
+    if (!card || !this.editable) {
+      return;
+    }
+    this.setCard(card);
+  }
+
+  /** Forget the kept card: the saved one stays. */
+  discardKept(): void {
+    this._keptCard = null;
+    this._update({ kept: null });
+    void this._kept?.remove(this._state.publication.id);
   }
 
   /**
@@ -328,6 +405,8 @@ export class CardDraft implements IDisposable {
       });
       if (dirty) {
         void this._autosave.invoke();
+      } else {
+        this._forget();
       }
       return !dirty;
     } catch (error) {
@@ -364,6 +443,7 @@ export class CardDraft implements IDisposable {
         card: next.card,
         dirty: false
       });
+      this._forget();
       return true;
     } catch (error) {
       this._update({ acting: null });
@@ -372,7 +452,10 @@ export class CardDraft implements IDisposable {
     }
   }
 
-  /** Read the publication again, dropping what was not saved. */
+  /**
+   * Read the publication again. What was not saved leaves the screen but is
+   * still kept, and offered back over the card as it is now.
+   */
   async reload(): Promise<void> {
     this._autosave.stop();
     try {
@@ -387,6 +470,7 @@ export class CardDraft implements IDisposable {
         failure: null,
         conflict: null
       });
+      await this._offerKept();
     } catch (error) {
       this._update({ failure: serverText(error) });
     }
@@ -402,6 +486,48 @@ export class CardDraft implements IDisposable {
     this._dirtyMark?.dispose();
     this._dirtyMark = null;
     Signal.clearData(this);
+  }
+
+  /** Offer the kept card of this publication, if it differs from the saved one. */
+  private async _offerKept(): Promise<void> {
+    const { publication } = this._state;
+    let kept: CardDraft.IKept | null = null;
+    try {
+      kept = (await this._kept?.fetch(publication.id)) ?? null;
+    } catch {
+      return; // nothing can be offered; the saved card is on the screen
+    }
+    if (!kept || this.isDisposed || this._state.dirty) {
+      return;
+    }
+    if (JSONExt.deepEqual(kept.card as never, publication.card as never)) {
+      void this._kept?.remove(publication.id);
+      return;
+    }
+    if (!isEditable(publication.state)) {
+      return; // kept for when the card can be changed again (withdrawn)
+    }
+    this._keptCard = kept.card;
+    this._update({
+      kept: { at: kept.at, replaces: kept.revision !== publication.revision }
+    });
+  }
+
+  private _keep(card: IModelCard): void {
+    const { publication } = this._state;
+    void this._kept
+      ?.save(publication.id, {
+        card,
+        revision: publication.revision,
+        at: new Date().toISOString()
+      })
+      .catch(() => undefined);
+  }
+
+  /** The platform holds what is on the screen: nothing is left to keep. */
+  private _forget(): void {
+    this._keptCard = null;
+    void this._kept?.remove(this._state.publication.id).catch(() => undefined);
   }
 
   private _refused(error: unknown): void {
@@ -456,6 +582,8 @@ export class CardDraft implements IDisposable {
   }
 
   private _api: IModelsAPI;
+  private _kept: IKeptCards | null;
+  private _keptCard: IModelCard | null = null;
   private _status: ILabStatus | null;
   private _dirtyMark: IDisposable | null = null;
   private _autosave: Debouncer;
@@ -475,6 +603,16 @@ export namespace CardDraft {
     autosaveDelay?: number;
     /** The lab's status, marked dirty while changes are not saved. */
     status?: ILabStatus | null;
+    /** Where what is typed is kept until the platform holds it. */
+    kept?: IKeptCards | null;
+  }
+
+  /** A card typed but not saved, and the revision it was typed over. */
+  export interface IKept {
+    card: IModelCard;
+    revision: number;
+    /** When it was typed (ISO 8601). */
+    at: string;
   }
 
   /** A pause in typing this long saves the card. */
@@ -496,6 +634,11 @@ export namespace CardDraft {
     failure: IServerText | null;
     /** Somebody changed the publication since it was read (409). */
     conflict: IServerText | null;
+    /**
+     * A card typed earlier and never saved, offered back: when it was typed,
+     * and whether the card was saved since (restoring replaces that).
+     */
+    kept: { at: string; replaces: boolean } | null;
   }
 }
 

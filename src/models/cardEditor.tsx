@@ -4,6 +4,7 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeError, describeFields } from '../shell/errors';
+import { formatDateTime } from '../shell/labels';
 import { LabelledSelect, TextField } from '../shell/fields';
 import { useModelState } from '../shell/hooks';
 import { SanitizedMarkdown } from '../shell/markdown';
@@ -78,6 +79,7 @@ export function CardEditor(props: ICardEditorProps): JSX.Element {
         aria-label={trans.__('Model card')}
         onSubmit={event => event.preventDefault()}
       >
+        <KeptOffer state={state} draft={draft} trans={trans} />
         <SaveStatus state={state} draft={draft} trans={trans} />
         {text('catalog_name', trans.__('Name in the catalog'), {
           hint: trans.__(
@@ -175,6 +177,39 @@ export function CardEditor(props: ICardEditorProps): JSX.Element {
 }
 
 /** Whether what is typed is saved, and why not when it is not. */
+/** A card typed earlier and never saved, offered back over the saved one. */
+function KeptOffer(props: {
+  state: CardDraft.IState;
+  draft: CardDraft;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { state, draft, trans } = props;
+  if (!state.kept || !draft.editable) {
+    return null;
+  }
+  return (
+    <div className="jp-mlplat-card-kept" role="status">
+      <p>
+        {trans.__(
+          'Changes you typed at %1 were not saved.',
+          formatDateTime(state.kept.at)
+        )}{' '}
+        {state.kept.replaces
+          ? trans.__(
+              'The card was saved since: restoring puts what you typed then in its place.'
+            )
+          : trans.__('Restore them to go on where you stopped.')}
+      </p>
+      <Button type="button" onClick={() => draft.restoreKept()}>
+        {trans.__('Restore my changes')}
+      </Button>
+      <Button type="button" minimal onClick={() => draft.discardKept()}>
+        {trans.__('Discard them')}
+      </Button>
+    </div>
+  );
+}
+
 function SaveStatus(props: {
   state: CardDraft.IState;
   draft: CardDraft;
@@ -201,9 +236,13 @@ function SaveStatus(props: {
             trans.__('The publication changed since you opened it.')}
         </p>
         <p>
-          {trans.__(
-            'Your last changes were not saved. Reload to see the publication as it is now; copy what you typed first if you need it.'
-          )}
+          {draft.keeps
+            ? trans.__(
+                'Your last changes were not saved. Reload to see the publication as it is now: what you typed is kept, and offered back.'
+              )
+            : trans.__(
+                'Your last changes were not saved. Reload to see the publication as it is now; copy what you typed first if you need it.'
+              )}
         </p>
         <Button type="button" onClick={() => void draft.reload()}>
           {trans.__('Reload')}

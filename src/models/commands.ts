@@ -15,6 +15,7 @@ import { IPageTracker } from '../shell/pages';
 import { IPlatformNotification } from '../shell/types';
 import { INotificationFeed } from '../tokens';
 import { mlplatIcon } from '../shell/icons';
+import { IKeptCards } from './card';
 import { CommandIDs } from './commandIds';
 import { ModelsModel } from './model';
 import { registerModel, IRegisterOptions } from './registerDialog';
@@ -34,6 +35,8 @@ export interface IModelCommandsOptions {
   pages?: IPageTracker | null;
   /** The lab's status: a card with unsaved changes marks it dirty. */
   status?: ILabStatus | null;
+  /** Where a card typed but not saved is kept, to be offered back. */
+  kept?: IKeptCards | null;
   /** Ask before closing a page whose card cannot be saved (tests answer). */
   confirmClose?: (title: string, body: string) => Promise<boolean>;
 }
@@ -62,6 +65,7 @@ export function addModelCommands(options: IModelCommandsOptions): IDisposable {
         trans,
         outdated: signal,
         status: options.status,
+        kept: options.kept,
         confirmClose: options.confirmClose
       });
       pages.set(id, page);

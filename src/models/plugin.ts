@@ -4,12 +4,14 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { IMLPlatformSidebar, INotificationFeed } from '../tokens';
 import { ModelsClient } from './api';
+import { keptCards } from './card';
 import { CommandIDs } from './commandIds';
 import { addModelCommands } from './commands';
 import { reasonLabels } from './labels';
@@ -46,13 +48,14 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
     'The Models tab of the ML Platform sidebar: your registered models and versions, their lineage, model cards and publication.',
   autoStart: true,
   requires: [IMLPlatformSidebar, ITranslator, IRenderMimeRegistry],
-  optional: [ILabStatus],
+  optional: [ILabStatus, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLPlatformSidebar,
     translator: ITranslator,
     rendermime: IRenderMimeRegistry,
-    status: ILabStatus | null
+    status: ILabStatus | null,
+    state: IStateDB | null
   ) => {
     const trans = translator.load(sidebar.translationDomain);
     const model = new ModelsModel({
@@ -66,7 +69,8 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       trans,
       notifications: sidebar.notifications,
       pages: sidebar.pages('mlplat-version-pages', CommandIDs.openVersion),
-      status
+      status,
+      kept: state ? keptCards(state) : null
     });
     const labels = sidebar.addReasonLabels(reasonLabels);
     const tab = sidebar.addTab(

@@ -20,7 +20,13 @@ import {
 import { PlatformModel } from '../shell/model';
 import { RefreshButton } from '../shell/refresh';
 import { LoadingNote, LoadStatus } from '../shell/status';
-import { CardDraft, cardLanguageOf, isEditable, startingCard } from './card';
+import {
+  CardDraft,
+  cardLanguageOf,
+  IKeptCards,
+  isEditable,
+  startingCard
+} from './card';
 import { CardEditor } from './cardEditor';
 import {
   DEPLOY_COMMAND,
@@ -54,6 +60,8 @@ export interface IVersionPageOptions {
    * so that leaving or reloading the lab asks first, as for a notebook.
    */
   status?: ILabStatus | null;
+  /** Where a card typed but not saved is kept, to be offered back. */
+  kept?: IKeptCards | null;
   /** Ask before closing a page whose card cannot be saved (tests answer). */
   confirmClose?: (title: string, body: string) => Promise<boolean>;
   /** The card being edited on the page, for its close request (set by the page). */
@@ -691,7 +699,8 @@ function PublicationView(
       api,
       publication: props.publication,
       load: props.reload,
-      status: props.status
+      status: props.status,
+      kept: props.kept
     });
     setDraft(created);
     if (props.editing) {

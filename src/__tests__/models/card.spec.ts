@@ -1,4 +1,5 @@
 import { ILabStatus } from '@jupyterlab/application';
+import { StateDB } from '@jupyterlab/statedb';
 import { DisposableDelegate } from '@lumino/disposable';
 
 import {
@@ -7,6 +8,7 @@ import {
   cardMarkdown,
   cardPath,
   emptyCard,
+  keptCards,
   listOf,
   pickMetric,
   startingCard
@@ -290,5 +292,144 @@ describe('CardDraft', () => {
     expect(await draft.act('submit')).toBe(false);
     expect(api.named('act')).toEqual([]);
     draft.dispose();
+  });
+});
+
+describe('a card typed but not saved', () => {
+  // the lab's own state database, in memory as the lab's is until it saves the workspace
+  function keptOn(db: StateDB) {
+    return keptCards(db);
+  }
+
+  function draftKept(
+    api: ScriptedModels,
+    db: StateDB,
+    delay = 1000
+  ): CardDraft {
+    return new CardDraft({
+      api,
+      publication: api.stored,
+      load: async () => (await api.publication(api.stored.id)).publication,
+      autosaveDelay: delay,
+      kept: keptOn(db)
+    });
+  }
+
+  it('is offered back after the page that refused it is gone', async () => {
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(400, 'card_invalid', {
+        fields: { 'card.license': 'too long' },
+        params: { field: 'license', count: 1 }
+      })
+    ];
+    const db = new StateDB();
+    const first = draftKept(api, db);
+    await first.ready;
+    const typed = {
+      ...first.state.card,
+      description: 'Predicts churn of phone subscribers.',
+      license: 'x'.repeat(150)
+    };
+    first.setCard(typed);
+    expect(await first.save()).toBe(false);
+    first.dispose(); // the page reloaded, or closed after its question
+
+    const second = draftKept(api, db);
+    await second.ready;
+    expect(second.state.card).toEqual(api.stored.card); // the saved card first
+    expect(second.state.kept).toEqual({
+      at: expect.any(String),
+      replaces: false
+    });
+    second.restoreKept();
+    expect(second.state.card).toEqual(typed);
+    expect(second.state.dirty).toBe(true);
+    expect(second.state.kept).toBeNull();
+
+    // fixed and saved: nothing is kept any more, even once the card changes
+    // elsewhere (another tab of the author's)
+    second.setCard({ ...second.state.card, license: 'MIT' });
+    expect(await second.save()).toBe(true);
+    second.dispose();
+    await wait(0);
+    api.stored = publication({ revision: api.stored.revision + 1 });
+    const third = draftKept(api, db);
+    await third.ready;
+    expect(third.state.kept).toBeNull();
+    expect(await keptOn(db).fetch(api.stored.id)).toBeNull();
+    third.dispose();
+  });
+
+  it('says when the card was saved since, and can be discarded', async () => {
+    const api = new ScriptedModels();
+    const db = new StateDB();
+    const card = { ...api.stored.card, description: 'typed in another tab' };
+    await keptOn(db).save(api.stored.id, {
+      card,
+      revision: api.stored.revision - 1,
+      at: '2026-12-05T10:00:00Z'
+    });
+    const draft = draftKept(api, db);
+    await draft.ready;
+    expect(draft.state.kept).toEqual({
+      at: '2026-12-05T10:00:00Z',
+      replaces: true
+    });
+    draft.discardKept();
+    expect(draft.state.kept).toBeNull();
+    expect(draft.state.card).toEqual(api.stored.card);
+    await wait(0);
+    expect(await keptOn(db).fetch(api.stored.id)).toBeNull();
+    draft.dispose();
+  });
+
+  it('is kept through a conflict and offered over the card as it is now', async () => {
+    const api = new ScriptedModels();
+    api.failures.saveCard = [
+      refused(409, 'publication_changed', { params: { by: 'rita' } })
+    ];
+    const db = new StateDB();
+    const draft = draftKept(api, db);
+    await draft.ready;
+    draft.setCard({ ...draft.state.card, description: 'mine' });
+    expect(await draft.save()).toBe(false);
+    api.stored = publication({ revision: 5, state: 'changes_requested' });
+    await draft.reload();
+    expect(draft.state.card.description).not.toBe('mine');
+    expect(draft.state.kept?.replaces).toBe(true);
+    draft.restoreKept();
+    expect(draft.state.card.description).toBe('mine');
+    draft.dispose();
+  });
+
+  it('is not offered when it is the saved card, nor while the card is in review', async () => {
+    const api = new ScriptedModels();
+    const db = new StateDB();
+    await keptOn(db).save(api.stored.id, {
+      card: api.stored.card,
+      revision: api.stored.revision,
+      at: '2026-12-05T10:00:00Z'
+    });
+    const same = draftKept(api, db);
+    await same.ready;
+    expect(same.state.kept).toBeNull();
+    await wait(0);
+    expect(await keptOn(db).fetch(api.stored.id)).toBeNull(); // nothing to keep
+    same.dispose();
+
+    const typed = { ...api.stored.card, description: 'later' };
+    await keptOn(db).save(api.stored.id, {
+      card: typed,
+      revision: api.stored.revision,
+      at: '2026-12-05T10:00:00Z'
+    });
+    api.stored = { ...api.stored, state: 'in_review' };
+    const inReview = draftKept(api, db);
+    await inReview.ready;
+    expect(inReview.state.kept).toBeNull();
+    // kept for when the card can change again
+    expect((await keptOn(db).fetch(api.stored.id))?.card).toEqual(typed);
+    inReview.dispose();
   });
 });

@@ -1,3 +1,4 @@
+import { StateDB } from '@jupyterlab/statedb';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
@@ -12,6 +13,7 @@ import {
 } from '@testing-library/react';
 import * as React from 'react';
 
+import { keptCards } from '../../models/card';
 import { reasonLabels } from '../../models/labels';
 import {
   commitPage,
@@ -315,6 +317,55 @@ describe('the version page', () => {
         'alert'
       )
     );
+  });
+
+  it('offers back a card typed and not saved before the page reloaded', async () => {
+    const api = new ScriptedModels();
+    api.stored = publication();
+    api.detail = lineage({
+      publications: [
+        {
+          id: '1',
+          state: 'draft',
+          catalog_name: '',
+          updated_at: '',
+          catalog_version: ''
+        }
+      ]
+    });
+    const db = new StateDB();
+    const kept = keptCards(db);
+    const typed = 'Predicts which subscribers leave, typed before a reload.';
+    await kept.save(api.stored.id, {
+      card: { ...api.stored.card, description: typed },
+      revision: api.stored.revision,
+      at: '2026-12-05T10:00:00Z'
+    });
+    render(
+      <VersionView
+        api={api}
+        name="churn"
+        version="3"
+        commands={recordingCommands().commands}
+        rendermime={labRendermime()}
+        trans={english}
+        kept={kept}
+      />
+    );
+    const offer = await screen.findByText(
+      /^Changes you typed at .* were not saved\./
+    );
+    const description = screen.getByLabelText('Overview and intended use');
+    expect((description as HTMLTextAreaElement).value).toBe(
+      api.stored.card.description
+    );
+    fireEvent.click(
+      within(offer.parentElement!).getByRole('button', {
+        name: 'Restore my changes'
+      })
+    );
+    expect((description as HTMLTextAreaElement).value).toBe(typed);
+    expect(screen.queryByText(/^Changes you typed at/)).toBeNull();
   });
 
   it('asks before its page closes over a card the platform refused', async () => {
