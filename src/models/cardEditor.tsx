@@ -270,7 +270,8 @@ function SaveStatus(props: {
       </p>
     );
   }
-  if (!isEditable(state.publication.state)) {
+  if (!isEditable(state.publication.state) || (state.kept && !state.dirty)) {
+    // a kept card offered back is what is not saved: its notice says so
     return null;
   }
   return (

@@ -359,6 +359,8 @@ describe('the version page', () => {
     expect((description as HTMLTextAreaElement).value).toBe(
       api.stored.card.description
     );
+    // the offer is what is not saved: "All changes saved" would contradict it
+    expect(screen.queryByText('All changes saved')).toBeNull();
     fireEvent.click(
       within(offer.parentElement!).getByRole('button', {
         name: 'Restore my changes'
