@@ -72,6 +72,49 @@ async def test_a_folder_outside_a_repository_can_be_initialised(
         await git.init("project")
 
 
+#: what a JupyterLab server and its tools leave in a home folder, credentials among them
+_HOME_STATE = (
+    ".ipython/profile_default/history.sqlite",
+    ".jupyter/lab/workspaces/default.jupyterlab-workspace",
+    ".local/share/jupyter/runtime/kernel-1.json",
+    ".cache/pip/selfcheck.json",
+    ".git-credentials",
+    ".python_history",
+)
+
+
+@pytest.mark.asyncio
+async def test_a_repository_at_the_home_root_leaves_the_home_s_own_state_out(
+    git: GitWorkspace, home: Path
+) -> None:
+    """A kernel's connection file holds the key that runs code in it; a workspace, a history
+    or a credential file is nobody's work either. The Git tab would have offered them all to
+    commit and push; git in a terminal (``add -A``) would have taken them."""
+    for name in _HOME_STATE:
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text("{}\n")
+    (home / "train.ipynb").write_bytes(_notebook(("a", "print(42)", [])))
+    (home / ".gitlab-ci.yml").write_text("test:\n  script: pytest\n")
+    status = await git.init("")
+    assert status.repository == ""
+    assert sorted(f.path for f in status.files) == [".gitlab-ci.yml", "train.ipynb"]
+    _git(home, "add", "-A")
+    assert sorted(_git(home, "diff", "--cached", "--name-only").split()) == [
+        ".gitlab-ci.yml",
+        "train.ipynb",
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_repository_in_a_folder_offers_every_file_in_it(
+    git: GitWorkspace, home: Path
+) -> None:
+    (home / "project" / ".config").mkdir()
+    (home / "project" / ".config" / "settings.toml").write_text("a = 1\n")
+    status = await git.init("project")
+    assert [f.path for f in status.files] == [".config/"]
+
+
 @pytest.mark.asyncio
 async def test_a_commit_clears_outputs_in_git_and_keeps_them_on_disk(
     git: GitWorkspace, home: Path

@@ -74,6 +74,31 @@ _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 log = logging.getLogger(__name__)
 
 #: JupyterLab's checkpoints are its own backups, never part of anyone's change
+#: What a home folder holds besides a person's work: the servers' and tools' own state,
+#: caches, histories and credentials (kernel connection files with their keys live under
+#: ``.local/share/jupyter/runtime``). A repository made at the home's root keeps them out of
+#: every commit through ``.git/info/exclude``: git's list for one clone, not committed, so the
+#: Git tab never offers them and ``git add -A`` in a terminal does not take them either.
+HOME_EXCLUDES = (
+    "/.bash_history",
+    "/.cache/",
+    "/.conda/",
+    "/.config/",
+    "/.git-credentials",
+    "/.gnupg/",
+    "/.ipython/",
+    "/.jupyter/",
+    "/.keras/",
+    "/.lesshst",
+    "/.local/",
+    "/.netrc",
+    "/.npm/",
+    "/.python_history",
+    "/.ssh/",
+    "/.virtual_documents/",
+    "/.viminfo",
+    "/.wget-hsts",
+)
 _NOT_CHECKPOINTS = (".", ":(exclude,glob)**/.ipynb_checkpoints/**")
 #: what one ``git config`` run answers: the remote, and whether the person signs commits
 _FACTS = r"^(remote\.origin\.url|user\.email)$"
@@ -168,6 +193,15 @@ class GitWorkspace:
             )
         await self._run(repo.folder, "init", "--initial-branch=main")
         repo.top = repo.folder
+        if repo.folder == self.root:
+            where = await self._run(repo.folder, "rev-parse", "--git-path", "info/exclude")
+            exclude = repo.folder / where.text.strip()
+            exclude.parent.mkdir(parents=True, exist_ok=True)
+            with exclude.open("a", encoding="utf-8") as out:
+                out.write(
+                    "# what a home folder holds besides one's work (the ML Platform's Git tab)\n"
+                    + "".join(f"{pattern}\n" for pattern in HOME_EXCLUDES)
+                )
         return await self._status(repo)
 
     async def commit(
