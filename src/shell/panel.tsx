@@ -206,7 +206,8 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
   // Re-render when a plugin adds or removes a tab, or one opens elsewhere.
   useTabs(tabs);
   usePages(pages);
-  const [selected, setSelected] = React.useState<string | null>(null);
+  // a request made before the strip was drawn (the tab restored after a reload) counts
+  const [selected, setSelected] = React.useState<string | null>(tabs.requested);
   React.useEffect(() => {
     // A tab the user may not see keeps the selection where it was.
     const onSelect = (_: TabRegistry, id: string) => {
@@ -222,6 +223,11 @@ export function PlatformView(props: IPlatformViewProps): JSX.Element {
       tabs.selectRequested.disconnect(onSelect);
     };
   }, [tabs, model]);
+  React.useEffect(() => {
+    if (selected !== null) {
+      tabs.shown(selected);
+    }
+  }, [tabs, selected]);
 
   let body: JSX.Element;
   if (state.kind === 'ready') {

@@ -27,6 +27,8 @@ import { IIdentity } from './types';
 
 /** Where the id of the newest announced notification is kept. */
 const SEEN_KEY = 'jupyterlab-mlplat:notifications';
+/** Where the sidebar's chosen tab is kept across reloads. */
+const TAB_KEY = 'jupyterlab-mlplat:sidebar-tab';
 
 /** Below the file browser, running sessions and table of contents; above extensions. */
 export const SIDEBAR_RANK = 600;
@@ -93,6 +95,19 @@ export const shellPlugin: JupyterFrontEndPlugin<IMLPlatformSidebar> = {
       });
       void stateDB?.save(SEEN_KEY, { seen: feed.seen });
     });
+    // The tab chosen last is the one a reload shows (JupyterLab restores the
+    // sidebar itself; which of its tabs was open is ours to keep).
+    tabs.selectedChanged.connect((_, tab) => {
+      void stateDB?.save(TAB_KEY, { tab });
+    });
+    void (stateDB?.fetch(TAB_KEY) ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .then(saved => {
+        const tab = (saved as { tab?: unknown } | undefined)?.tab;
+        if (typeof tab === 'string' && tabs.selected === null) {
+          tabs.select(tab);
+        }
+      });
     // What was announced before a reload is not announced again.
     void (stateDB?.fetch(SEEN_KEY) ?? Promise.resolve(undefined))
       .catch(() => undefined)

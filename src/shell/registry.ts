@@ -39,7 +39,31 @@ export class TabRegistry implements IDisposable {
 
   /** Ask the strip to select a tab (the view decides whether the user may see it). */
   select(id: string): void {
+    this._requested = id;
     this._selectRequested.emit(id);
+  }
+
+  /** The tab last asked for: a strip drawn after the asking starts on it. */
+  get requested(): string | null {
+    return this._requested;
+  }
+
+  /** The tab the person chose last (by a click or a request the strip honoured). */
+  get selected(): string | null {
+    return this._selected;
+  }
+
+  /** Emitted with a tab's id when the strip selects another tab. */
+  get selectedChanged(): ISignal<this, string> {
+    return this._selectedChanged;
+  }
+
+  /** The strip reports the tab it selected (the view calls this). */
+  shown(id: string): void {
+    if (id !== this._selected) {
+      this._selected = id;
+      this._selectedChanged.emit(id);
+    }
   }
 
   /** Every tab, in rank order. */
@@ -105,6 +129,9 @@ export class TabRegistry implements IDisposable {
 
   private _changed = new Signal<this, void>(this);
   private _selectRequested = new Signal<this, string>(this);
+  private _selectedChanged = new Signal<this, string>(this);
+  private _requested: string | null = null;
+  private _selected: string | null = null;
   private _handles = new Set<ObservableDisposableDelegate>();
   private _isDisposed = false;
   private _tabs: IMLPlatformSidebar.ITab[] = [];

@@ -4,6 +4,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ServerConnection } from '@jupyterlab/services';
+import { StateDB } from '@jupyterlab/statedb';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
@@ -196,5 +197,61 @@ describe('IMLPlatformSidebar', () => {
     });
     act(() => panel.dispose());
     expect(model.isDisposed).toBe(true);
+  });
+});
+
+describe('the sidebar’s chosen tab', () => {
+  /** One load of the lab: the shell on ``db``, two tabs, drawn for dana. */
+  async function load(db: StateDB): Promise<PlatformPanel> {
+    const { app, added } = fakeApp();
+    const sidebar: IMLPlatformSidebar = await shellPlugin.activate(
+      app,
+      nullTranslator,
+      null,
+      null,
+      db
+    );
+    const panel = added[0] as PlatformPanel;
+    panel.model.dispose();
+    const scripted = new PlatformModel({
+      api: new ScriptedAPI([identity({ name: 'dana', roles: ['reviewer'] })]),
+      auto: false
+    });
+    (panel as unknown as { _model: PlatformModel })._model = scripted;
+    for (const id of ['experiments', 'catalog']) {
+      sidebar.addTab({
+        id,
+        rank: id === 'experiments' ? 1 : 2,
+        label: id,
+        render: () => <p>{id} content</p>
+      });
+    }
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 0)); // the state database answers
+      Widget.attach(panel, document.body);
+      await scripted.refresh();
+    });
+    return panel;
+  }
+
+  it('is the one a reload shows', async () => {
+    const db = new StateDB();
+    const first = await load(db);
+    expect(within(first.node).getByRole('tabpanel').textContent).toBe(
+      'experiments content'
+    );
+    act(() => {
+      fireEvent.click(within(first.node).getByRole('tab', { name: 'catalog' }));
+    });
+    expect(within(first.node).getByRole('tabpanel').textContent).toBe(
+      'catalog content'
+    );
+    act(() => first.dispose());
+
+    const second = await load(db);
+    expect(within(second.node).getByRole('tabpanel').textContent).toBe(
+      'catalog content'
+    );
+    act(() => second.dispose());
   });
 });
