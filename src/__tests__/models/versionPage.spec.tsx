@@ -53,6 +53,24 @@ function renderPage(api: ScriptedModels, commands = recordingCommands()) {
   return commands.ran;
 }
 
+/** A version whose one publication is a draft (id 1) the author may edit. */
+function withDraftPublication(): ScriptedModels {
+  const api = new ScriptedModels();
+  api.stored = publication();
+  api.detail = lineage({
+    publications: [
+      {
+        id: '1',
+        state: 'draft',
+        catalog_name: '',
+        updated_at: '',
+        catalog_version: ''
+      }
+    ]
+  });
+  return api;
+}
+
 describe('commitPage', () => {
   const sha = '0123456789abcdef0123456789abcdef01234567';
   it('is GitLab’s commit page of an https or scp-like remote', () => {
@@ -221,19 +239,7 @@ describe('the version page', () => {
   });
 
   it('draws the preview through the sanitizer: scripts and javascript: links do nothing', async () => {
-    const api = new ScriptedModels();
-    api.stored = publication();
-    api.detail = lineage({
-      publications: [
-        {
-          id: '1',
-          state: 'draft',
-          catalog_name: '',
-          updated_at: '',
-          catalog_version: ''
-        }
-      ]
-    });
+    const api = withDraftPublication();
     (window as any).pwned = false;
     renderPage(api);
     const description = await screen.findByLabelText(
@@ -277,19 +283,7 @@ describe('the version page', () => {
     Element.prototype.scrollIntoView = function (this: Element) {
       scrolled.push(this);
     };
-    const api = new ScriptedModels();
-    api.stored = publication();
-    api.detail = lineage({
-      publications: [
-        {
-          id: '1',
-          state: 'draft',
-          catalog_name: '',
-          updated_at: '',
-          catalog_version: ''
-        }
-      ]
-    });
+    const api = withDraftPublication();
     api.failures.saveCard = [
       refused(400, 'card_invalid', {
         params: { field: 'catalog_name', count: 1 },
@@ -320,19 +314,7 @@ describe('the version page', () => {
   });
 
   it('offers back a card typed and not saved before the page reloaded', async () => {
-    const api = new ScriptedModels();
-    api.stored = publication();
-    api.detail = lineage({
-      publications: [
-        {
-          id: '1',
-          state: 'draft',
-          catalog_name: '',
-          updated_at: '',
-          catalog_version: ''
-        }
-      ]
-    });
+    const api = withDraftPublication();
     const db = new StateDB();
     const kept = keptCards(db);
     const typed = 'Predicts which subscribers leave, typed before a reload.';
@@ -371,19 +353,7 @@ describe('the version page', () => {
   });
 
   it('asks before its page closes over a card the platform refused', async () => {
-    const api = new ScriptedModels();
-    api.stored = publication();
-    api.detail = lineage({
-      publications: [
-        {
-          id: '1',
-          state: 'draft',
-          catalog_name: '',
-          updated_at: '',
-          catalog_version: ''
-        }
-      ]
-    });
+    const api = withDraftPublication();
     const tooLong = () =>
       refused(400, 'card_invalid', {
         serverMessage: 'License: too long',
@@ -441,19 +411,7 @@ describe('the version page', () => {
   });
 
   it('closes at once over a card that saves', async () => {
-    const api = new ScriptedModels();
-    api.stored = publication();
-    api.detail = lineage({
-      publications: [
-        {
-          id: '1',
-          state: 'draft',
-          catalog_name: '',
-          updated_at: '',
-          catalog_version: ''
-        }
-      ]
-    });
+    const api = withDraftPublication();
     const asked: string[] = [];
     const page = createVersionPage({
       api,
