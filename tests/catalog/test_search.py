@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -22,7 +23,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from jupyterlab_mlplat.adapters.sql.catalog import (
     _Statements,
-    catalog_postings,
     one_word,
     search,
     search_statement,
@@ -718,21 +718,83 @@ def test_a_search_of_one_word_reads_its_postings_and_finds_what_ranking_finds(
         assert names(find(store, "road")) == ["pothole-detector", "b-flood-gauge"]
         assert _counts(find(store, "road"))["status"] == {"published": 1, "deprecated": 1}
         assert _counts(find(store, "flood"))["team"] == {"economics": 4, "transport": 3}
+        # an alias moved changes nothing the postings hold: they are not written again
+        with store.engine.connect() as connection:
+            before = _postings_of(connection, "a-river")
+        with store.transaction("rita") as tx:
+            tx.record_alias_move(
+                "a-river",
+                AliasMove("staging", None, 1, "rita", T0 + timedelta(days=5), 7, "try"),
+            )
+        with store.engine.connect() as connection:
+            assert _postings_of(connection, "a-river") == before
+            gone = _postings_of(connection, "c-storm")
+        assert gone and before
         with store.engine.begin() as connection:  # an entry taken out takes its postings along
-            gone = catalog_entries.c.name == "c-storm"
-            connection.execute(sa.delete(catalog_entries).where(gone))
+            connection.execute(
+                sa.delete(catalog_entries).where(catalog_entries.c.name == "c-storm")
+            )
         _both_ways(store)
         with store.engine.connect() as connection:
-            left = connection.execute(sa.select(sa.func.count()).select_from(catalog_postings))
+            assert _postings_of(connection, "c-storm") == []
+            # every word of every entry, each once, and nothing else
+            kept = connection.execute(
+                sa.text("SELECT entry_id, config, lexeme FROM catalog_postings")
+            ).all()
             words = connection.execute(
                 sa.text(
-                    "SELECT count(*) FROM catalog_entries e, unnest(e.search_en) w "
-                    "WHERE w.lexeme ~ '^[a-z]+$'"
+                    "SELECT e.id, 1, w.lexeme FROM catalog_entries e, unnest(e.search_ru) w "
+                    "WHERE w.lexeme ~ '[\\u0400-\\u04ff]' UNION ALL "
+                    "SELECT e.id, 2, w.lexeme FROM catalog_entries e, unnest(e.search_en) w "
+                    "WHERE w.lexeme !~ '[\\u0400-\\u04ff]'"
                 )
-            )
-            assert left.scalar_one() >= words.scalar_one() > 0
+            ).all()
+            assert sorted(map(tuple, kept)) == sorted(map(tuple, words))
     finally:
         store.close()
+
+
+def _postings_of(connection: sa.Connection, name: str) -> list[tuple[Any, ...]]:
+    """An entry's postings with the physical place of each row: a row written again moves."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT p.ctid::text, p.config, p.lexeme, p.rank FROM catalog_postings p "
+            "JOIN catalog_entries e ON e.id = p.entry_id WHERE e.name = :name ORDER BY 2, 3"
+        ),
+        {"name": name},
+    )
+    return [tuple(row) for row in rows]
+
+
+@pytest.mark.postgres
+def test_one_word_finds_through_the_postings_on_a_database_that_keeps_capitals(
+    postgres_url: str,
+) -> None:
+    """How a word is lower-cased is the database's locale's: with ``LC_CTYPE=C`` PostgreSQL
+    lower-cases only ASCII, so "Модель" is stemmed to "Модел" in the vectors and in the
+    query alike. The postings keep every word of a script, whatever its case."""
+    url = sa.engine.make_url(postgres_url)
+    name = f"{url.database}_c"
+    admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8 '
+            "LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    store = SqlStore.from_url(url.set(database=name).render_as_string(False))
+    try:
+        for i, entry in enumerate(CATALOG):
+            publish(store, entry, publication_id=i + 1, at=T0 + timedelta(hours=i))
+        with store.engine.connect() as connection:
+            for word in ["Модель", "Оценка", "Регрессия", "оттока", "Detects", "road"]:
+                query = search_query(word, {}, None, 1, 20)
+                found = search(connection, query)
+                assert found.total >= 1, word
+                assert found == search(connection, query, postings=False), word
+    finally:
+        store.close()
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres

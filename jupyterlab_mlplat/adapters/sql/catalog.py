@@ -70,8 +70,9 @@ catalog_postings = machinery_table(
         *(sa.Column(f"{facet}_code", sa.Integer) for facet in FACETS),
     )
 )
-#: each configuration's code in ``catalog_postings``, and what a word must be to have postings
-#: there: letters of the one script it stems (migration 0017 writes only those)
+#: each configuration's code in ``catalog_postings``, and what a typed word must be (lower-cased)
+#: to be looked up there: letters of the one script it stems (migration 0017 keeps every word of
+#: that script, however the database lower-cased it)
 ONE_WORD = {
     "russian": (1, re.compile("[\u0430-\u044f\u0451]+")),
     "english": (2, re.compile("[a-z]+")),

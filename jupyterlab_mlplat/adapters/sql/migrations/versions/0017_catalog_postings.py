@@ -9,14 +9,17 @@ one pass over the range's index entries, none of the entries' rows read. Searche
 words, phrases and exclusions still rank the entries' vectors, which their ``ts_rank`` needs
 whole (bench/README.md: several words find fewer matches).
 
-A row is written for each word of an entry in the configuration that stems it: Cyrillic words
-of ``search_ru`` under 1 (``russian``), Latin words of ``search_en`` under 2 (``english``), as
-a search of one word in one script reads only that column (``fulltext.languages``). Its rank
+A row is written for each word of an entry in the configuration that stems it: the words of
+``search_ru`` with a Cyrillic letter under 1 (``russian``), those of ``search_en`` without one
+under 2 (``english``), as a search of one word in one script reads only that column
+(``fulltext.languages``). The test is the script, not a lower-case pattern: how a word is
+lower-cased is the database's locale's (with ``LC_CTYPE=C`` a Cyrillic word keeps its capitals),
+and the postings must hold whatever word the database made. Its rank
 is ``ts_rank`` of the entry's vector for the word alone, which is what ranking the entry for a
 query of that one word computes. The entry's name, ``updated_at`` and facet codes are copied,
-so the page's order and the counts need nothing else; a trigger on ``catalog_entries`` writes
-an entry's rows again whenever its vectors, codes or ``updated_at`` change (publishing, a new
-card, a deprecation), in the same transaction. SQLite's FTS5 index is its own postings:
+so the page's order and the counts need nothing else; triggers on ``catalog_entries`` write an
+entry's rows again whenever what they hold of it changes (publishing, a new card, a
+deprecation), in the same transaction. SQLite's FTS5 index is its own postings:
 nothing changes there.
 
 Revision ID: 0017
@@ -35,11 +38,12 @@ branch_labels = None
 depends_on = None
 
 CODES = ("task_code", "framework_code", "team_code", "license_code", "status_code")
-#: (code, vector, the one word's pattern): a word of one script only, as a search of one word
-#: reads it (``adapters/sql/catalog.py``, ``ONE_WORD``)
+#: (code, vector, the test of a word's script): a search of one word reads one configuration
+#: (``adapters/sql/catalog.py``, ``ONE_WORD``); PostgreSQL's regular expressions read the
+#: ``\\u`` escapes (standard strings keep the backslash)
 CONFIGS = (
-    (1, "search_ru", "^[\u0430-\u044f\u0451]+$"),
-    (2, "search_en", "^[a-z]+$"),
+    (1, "search_ru", "~ '[\\u0400-\\u04ff]'"),
+    (2, "search_en", "!~ '[\\u0400-\\u04ff]'"),
 )
 
 
@@ -51,13 +55,14 @@ def _postings_of(entry: str, source: str) -> str:
         f"SELECT {config}, w.lexeme, {entry}.id, "  # noqa: S608 (constants of this module)
         f"ts_rank({entry}.{vector}, quote_literal(w.lexeme)::tsquery), "
         f"{entry}.updated_at, {entry}.name, {codes} "
-        f"FROM {source}unnest({entry}.{vector}) AS w WHERE w.lexeme ~ '{pattern}'"
-        for config, vector, pattern in CONFIGS
+        f"FROM {source}unnest({entry}.{vector}) AS w WHERE w.lexeme {script}"
+        for config, vector, script in CONFIGS
     )
 
 
 COLUMNS = f"config, lexeme, entry_id, rank, updated_at, name, {', '.join(CODES)}"
-FOLLOWED = ("search_ru", "search_en", "updated_at", *CODES)
+#: what the postings hold of an entry: a change of any of it writes them again
+FOLLOWED = ("search_ru", "search_en", "updated_at", "name", *CODES)
 
 
 def upgrade() -> None:
@@ -78,23 +83,27 @@ def upgrade() -> None:
         sa.Column("name", sa.String(63), nullable=False),
         *(sa.Column(code, sa.Integer, nullable=True) for code in CODES),
     )
+    op.execute(
+        f"INSERT INTO catalog_postings ({COLUMNS}) {_postings_of('e', 'catalog_entries AS e, ')}"
+    )
+    # built after the rows they index: one sort each, not an insertion a row
+    op.create_primary_key(
+        "pk_catalog_postings", "catalog_postings", ["entry_id", "config", "lexeme"]
+    )
     # the page's order within a word, and everything a search reads after it (index-only)
     op.execute(
         "CREATE INDEX ix_catalog_postings_word ON catalog_postings "
         "(config, lexeme, rank DESC, updated_at DESC, name) "
         f"INCLUDE (entry_id, {', '.join(CODES)})"
     )
-    op.create_index("ix_catalog_postings_entry", "catalog_postings", ["entry_id"])
-    new = ", ".join(f"NEW.{c}" for c in FOLLOWED)
-    old = ", ".join(f"OLD.{c}" for c in FOLLOWED)
+    # the function's names resolve in the schema it was made in, whatever the search path of
+    # the session that fires it (a restore runs with an empty one)
     op.execute(  # every name and expression here is a constant of this module
         f"""
-        CREATE FUNCTION catalog_postings_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION catalog_postings_follow() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
         BEGIN
             IF TG_OP = 'UPDATE' THEN
-                IF ({new}) IS NOT DISTINCT FROM ({old}) THEN
-                    RETURN NULL;
-                END IF;
                 DELETE FROM catalog_postings WHERE entry_id = OLD.id;
             END IF;
             INSERT INTO catalog_postings ({COLUMNS}) {_postings_of("NEW", "")};
@@ -102,12 +111,18 @@ def upgrade() -> None:
         END
         $$"""  # noqa: S608
     )
+    new = ", ".join(f"NEW.{c}" for c in FOLLOWED)
+    old = ", ".join(f"OLD.{c}" for c in FOLLOWED)
     op.execute(
-        "CREATE TRIGGER catalog_postings_follow AFTER INSERT OR UPDATE ON catalog_entries "
+        "CREATE TRIGGER catalog_postings_written AFTER INSERT ON catalog_entries "
         "FOR EACH ROW EXECUTE FUNCTION catalog_postings_follow()"
     )
+    # an update that leaves the words and what the postings copy alone (an alias moved) is not
+    # queued at all
     op.execute(
-        f"INSERT INTO catalog_postings ({COLUMNS}) {_postings_of('e', 'catalog_entries AS e, ')}"
+        "CREATE TRIGGER catalog_postings_changed AFTER UPDATE ON catalog_entries "
+        f"FOR EACH ROW WHEN (({old}) IS DISTINCT FROM ({new})) "
+        "EXECUTE FUNCTION catalog_postings_follow()"
     )
     op.execute("ANALYZE catalog_postings")
 
@@ -115,6 +130,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP TRIGGER catalog_postings_follow ON catalog_entries")
+    op.execute("DROP TRIGGER catalog_postings_changed ON catalog_entries")
+    op.execute("DROP TRIGGER catalog_postings_written ON catalog_entries")
     op.execute("DROP FUNCTION catalog_postings_follow()")
     op.drop_table("catalog_postings")
