@@ -223,20 +223,29 @@ export function cardMarkdown(
  * asks before a reload; this keeps what was typed if the author goes anyway.
  */
 export interface IKeptCards {
+  /** The kept card, once every save held for the publication has settled. */
   fetch(publication: number): Promise<CardDraft.IKept | null>;
   save(publication: number, kept: CardDraft.IKept): Promise<void>;
   remove(publication: number): Promise<void>;
+  /**
+   * Make fetches of the publication wait for ``until``: a page closing saves
+   * what was typed while the page opened after it looks for a kept card.
+   */
+  hold(publication: number, until: Promise<unknown>): void;
 }
 
 /**
  * Kept cards in the lab's state database: saved with the workspace, on the
  * person's own server, so they come back after a reload in that workspace.
+ * One per lab: the saves it holds fetches for are its own.
  */
 export function keptCards(db: IStateDB): IKeptCards {
   const key = (publication: number) =>
     `jupyterlab-mlplat:card-draft:${publication}`;
+  const holds = new Map<number, Promise<unknown>>();
   return {
     fetch: async publication => {
+      await holds.get(publication);
       const found = (await db.fetch(key(publication))) as
         CardDraft.IKept | undefined;
       return found?.card ? found : null;
@@ -249,6 +258,15 @@ export function keptCards(db: IStateDB): IKeptCards {
     },
     remove: async publication => {
       await db.remove(key(publication));
+    },
+    hold: (publication, until) => {
+      const held = Promise.allSettled([holds.get(publication), until]);
+      holds.set(publication, held);
+      void held.then(() => {
+        if (holds.get(publication) === held) {
+          holds.delete(publication);
+        }
+      });
     }
   };
 }
@@ -286,7 +304,13 @@ export class CardDraft implements IDisposable {
       () => this.save(),
       options.autosaveDelay ?? CardDraft.AUTOSAVE_DELAY
     );
-    this.ready = this._offerKept();
+    // typing waits for the kept card to be looked for: typed first, it would
+    // replace a kept card never offered
+    this._looked = this._kept === null;
+    this.ready = this._offerKept().finally(() => {
+      this._looked = true;
+      this._update({});
+    });
   }
 
   /** Resolves once a kept card has been looked for (and offered). */
@@ -312,7 +336,9 @@ export class CardDraft implements IDisposable {
   /** Whether the author may change the card now. */
   get editable(): boolean {
     const { publication, conflict, acting } = this._state;
-    return isEditable(publication.state) && !conflict && !acting;
+    return (
+      this._looked && isEditable(publication.state) && !conflict && !acting
+    );
   }
 
   /** Change the card; it is saved once typing pauses. */
@@ -359,7 +385,7 @@ export class CardDraft implements IDisposable {
   discardKept(): void {
     this._keptCard = null;
     this._update({ kept: null });
-    void this._kept?.remove(this._state.publication.id);
+    void this._kept?.remove(this._state.publication.id).catch(() => undefined);
   }
 
   /**
@@ -367,6 +393,19 @@ export class CardDraft implements IDisposable {
    * the one on the screen (nothing to save counts), false when it was refused.
    */
   async save(): Promise<boolean> {
+    let settled = () => {};
+    this._kept?.hold(
+      this._state.publication.id,
+      new Promise<void>(resolve => (settled = resolve))
+    );
+    try {
+      return await this._save();
+    } finally {
+      settled();
+    }
+  }
+
+  private async _save(): Promise<boolean> {
     if (this._saving) {
       // one save at a time: the next starts from the revision this one gets
       await this._saving;
@@ -406,7 +445,7 @@ export class CardDraft implements IDisposable {
       if (dirty) {
         void this._autosave.invoke();
       } else {
-        this._forget();
+        await this._forget();
       }
       return !dirty;
     } catch (error) {
@@ -443,7 +482,10 @@ export class CardDraft implements IDisposable {
         card: next.card,
         dirty: false
       });
-      this._forget();
+      await this._forget();
+      // a card kept from before (not typed here) waits for the card to be
+      // editable again, and is offered then (a withdrawal)
+      await this._offerKept();
       return true;
     } catch (error) {
       this._update({ acting: null });
@@ -488,46 +530,79 @@ export class CardDraft implements IDisposable {
     Signal.clearData(this);
   }
 
-  /** Offer the kept card of this publication, if it differs from the saved one. */
+  /**
+   * Offer the kept card of this publication if the card can be edited and it
+   * differs from the saved one; keep it while the card is in review (a
+   * withdrawal or a request for changes makes it editable again); forget it
+   * once nothing can change the card any more.
+   */
   private async _offerKept(): Promise<void> {
-    const { publication } = this._state;
     let kept: CardDraft.IKept | null = null;
     try {
-      kept = (await this._kept?.fetch(publication.id)) ?? null;
+      kept = (await this._kept?.fetch(this._state.publication.id)) ?? null;
     } catch {
       return; // nothing can be offered; the saved card is on the screen
     }
-    if (!kept || this.isDisposed || this._state.dirty) {
+    if (this.isDisposed || this._state.dirty) {
       return;
     }
-    if (JSONExt.deepEqual(kept.card as never, publication.card as never)) {
-      void this._kept?.remove(publication.id);
+    const { publication } = this._state;
+    const offer = (
+      card: IModelCard | null,
+      shown: CardDraft.IState['kept']
+    ) => {
+      this._keptCard = card;
+      if (shown !== this._state.kept) {
+        this._update({ kept: shown });
+      }
+    };
+    if (!kept) {
+      offer(null, null);
       return;
     }
-    if (!isEditable(publication.state)) {
-      return; // kept for when the card can be changed again (withdrawn)
+    const card = { ...emptyCard(), ...kept.card }; // kept by an older card's fields
+    const same = JSONExt.deepEqual(card as never, publication.card as never);
+    const inReview = publication.state === 'in_review';
+    if (same || !(isEditable(publication.state) || inReview)) {
+      offer(null, null);
+      void this._kept?.remove(publication.id).catch(() => undefined);
+      return;
     }
-    this._keptCard = kept.card;
-    this._update({
-      kept: { at: kept.at, replaces: kept.revision !== publication.revision }
+    if (inReview) {
+      offer(null, null); // kept until the card can be changed again
+      return;
+    }
+    offer(card, {
+      at: kept.at,
+      replaces: !JSONExt.deepEqual(
+        (kept.base ?? null) as never,
+        publication.card as never
+      )
     });
   }
 
   private _keep(card: IModelCard): void {
     const { publication } = this._state;
+    this._keptByMe = true;
     void this._kept
       ?.save(publication.id, {
         card,
-        revision: publication.revision,
+        base: publication.card,
         at: new Date().toISOString()
       })
       .catch(() => undefined);
   }
 
-  /** The platform holds what is on the screen: nothing is left to keep. */
-  private _forget(): void {
-    this._keptCard = null;
-    void this._kept?.remove(this._state.publication.id).catch(() => undefined);
+  /**
+   * The platform holds what was typed here: nothing of it is left to keep. A
+   * kept card this draft did not write (offered, not restored) stays.
+   */
+  private async _forget(): Promise<void> {
+    if (!this._keptByMe) {
+      return;
+    }
+    this._keptByMe = false;
+    await this._kept?.remove(this._state.publication.id).catch(() => undefined);
   }
 
   private _refused(error: unknown): void {
@@ -584,6 +659,8 @@ export class CardDraft implements IDisposable {
   private _api: IModelsAPI;
   private _kept: IKeptCards | null;
   private _keptCard: IModelCard | null = null;
+  private _keptByMe = false;
+  private _looked: boolean;
   private _status: ILabStatus | null;
   private _dirtyMark: IDisposable | null = null;
   private _autosave: Debouncer;
@@ -607,10 +684,10 @@ export namespace CardDraft {
     kept?: IKeptCards | null;
   }
 
-  /** A card typed but not saved, and the revision it was typed over. */
+  /** A card typed but not saved, and the saved card it was typed over. */
   export interface IKept {
     card: IModelCard;
-    revision: number;
+    base: IModelCard;
     /** When it was typed (ISO 8601). */
     at: string;
   }
@@ -636,7 +713,7 @@ export namespace CardDraft {
     conflict: IServerText | null;
     /**
      * A card typed earlier and never saved, offered back: when it was typed,
-     * and whether the card was saved since (restoring replaces that).
+     * and whether the saved card changed since (restoring replaces that).
      */
     kept: { at: string; replaces: boolean } | null;
   }

@@ -176,7 +176,6 @@ export function CardEditor(props: ICardEditorProps): JSX.Element {
   );
 }
 
-/** Whether what is typed is saved, and why not when it is not. */
 /** A card typed earlier and never saved, offered back over the saved one. */
 function KeptOffer(props: {
   state: CardDraft.IState;
@@ -196,7 +195,7 @@ function KeptOffer(props: {
         )}{' '}
         {state.kept.replaces
           ? trans.__(
-              'The card was saved since: restoring puts what you typed then in its place.'
+              'The card has changed since: restoring puts what you typed then in its place.'
             )
           : trans.__('Restore them to go on where you stopped.')}
       </p>
@@ -210,6 +209,7 @@ function KeptOffer(props: {
   );
 }
 
+/** Whether what is typed is saved, and why not when it is not. */
 function SaveStatus(props: {
   state: CardDraft.IState;
   draft: CardDraft;

@@ -8,6 +8,7 @@ import {
   cardMarkdown,
   cardPath,
   emptyCard,
+  IKeptCards,
   keptCards,
   listOf,
   pickMetric,
@@ -297,8 +298,12 @@ describe('CardDraft', () => {
 
 describe('a card typed but not saved', () => {
   // the lab's own state database, in memory as the lab's is until it saves the workspace
-  function keptOn(db: StateDB) {
-    return keptCards(db);
+  // one per lab, as the plugin makes it: a save's hold is its own
+  const made = new WeakMap<StateDB, IKeptCards>();
+  function keptOn(db: StateDB): IKeptCards {
+    const found = made.get(db) ?? keptCards(db);
+    made.set(db, found);
+    return found;
   }
 
   function draftKept(
@@ -367,7 +372,7 @@ describe('a card typed but not saved', () => {
     const card = { ...api.stored.card, description: 'typed in another tab' };
     await keptOn(db).save(api.stored.id, {
       card,
-      revision: api.stored.revision - 1,
+      base: { ...api.stored.card, description: 'as it was then' },
       at: '2026-12-05T10:00:00Z'
     });
     const draft = draftKept(api, db);
@@ -394,9 +399,13 @@ describe('a card typed but not saved', () => {
     await draft.ready;
     draft.setCard({ ...draft.state.card, description: 'mine' });
     expect(await draft.save()).toBe(false);
-    api.stored = publication({ revision: 5, state: 'changes_requested' });
+    api.stored = publication({
+      revision: 5,
+      state: 'changes_requested',
+      card: { ...api.stored.card, description: 'theirs' }
+    });
     await draft.reload();
-    expect(draft.state.card.description).not.toBe('mine');
+    expect(draft.state.card.description).toBe('theirs');
     expect(draft.state.kept?.replaces).toBe(true);
     draft.restoreKept();
     expect(draft.state.card.description).toBe('mine');
@@ -408,7 +417,7 @@ describe('a card typed but not saved', () => {
     const db = new StateDB();
     await keptOn(db).save(api.stored.id, {
       card: api.stored.card,
-      revision: api.stored.revision,
+      base: api.stored.card,
       at: '2026-12-05T10:00:00Z'
     });
     const same = draftKept(api, db);
@@ -421,15 +430,97 @@ describe('a card typed but not saved', () => {
     const typed = { ...api.stored.card, description: 'later' };
     await keptOn(db).save(api.stored.id, {
       card: typed,
-      revision: api.stored.revision,
+      base: api.stored.card,
       at: '2026-12-05T10:00:00Z'
     });
     api.stored = { ...api.stored, state: 'in_review' };
     const inReview = draftKept(api, db);
     await inReview.ready;
     expect(inReview.state.kept).toBeNull();
-    // kept for when the card can change again
+    // kept for when the card can change again: the withdrawal offers it
     expect((await keptOn(db).fetch(api.stored.id))?.card).toEqual(typed);
+    expect(await inReview.act('withdraw')).toBe(true);
+    expect(inReview.state.kept).toEqual({
+      at: '2026-12-05T10:00:00Z',
+      replaces: false
+    });
+    inReview.restoreKept();
+    expect(inReview.state.card).toEqual(typed);
     inReview.dispose();
+
+    // published: nothing can change the card any more, so nothing is kept
+    await keptOn(db).save(api.stored.id, {
+      card: typed,
+      base: api.stored.card,
+      at: '2026-12-05T10:00:00Z'
+    });
+    api.stored = { ...api.stored, state: 'published' };
+    const published = draftKept(api, db);
+    await published.ready;
+    expect(published.state.kept).toBeNull();
+    await wait(0);
+    expect(await keptOn(db).fetch(api.stored.id)).toBeNull();
+    published.dispose();
+  });
+
+  it('stays kept when the saved card is submitted over it, and comes back on withdrawal', async () => {
+    const api = new ScriptedModels();
+    const db = new StateDB();
+    const typed = { ...api.stored.card, description: 'typed before a reload' };
+    await keptOn(db).save(api.stored.id, {
+      card: typed,
+      base: api.stored.card,
+      at: '2026-12-05T10:00:00Z'
+    });
+    const draft = draftKept(api, db);
+    await draft.ready;
+    expect(draft.state.kept).not.toBeNull();
+    expect(await draft.act('submit')).toBe(true); // the saved card, not the kept one
+    expect((await keptOn(db).fetch(api.stored.id))?.card).toEqual(typed);
+    expect(await draft.act('withdraw')).toBe(true);
+    expect(draft.state.kept).not.toBeNull();
+    draft.restoreKept();
+    expect(draft.state.card).toEqual(typed);
+    draft.dispose();
+  });
+
+  it('is not offered by a page opened while the closing one saves it', async () => {
+    const api = new ScriptedModels();
+    const db = new StateDB();
+    const closing = draftKept(api, db);
+    await closing.ready;
+    closing.setCard({ ...closing.state.card, description: 'saved on close' });
+    let open = () => {};
+    api.gate = new Promise<void>(resolve => (open = resolve));
+    const saved = closing.save(); // the page's cleanup: save, then dispose
+    const opening = draftKept(api, db); // the page drawn again meanwhile
+    await wait(5);
+    expect(opening.editable).toBe(false); // still looking, behind the save
+    open();
+    expect(await saved).toBe(true);
+    closing.dispose();
+    await opening.ready;
+    expect(opening.state.kept).toBeNull();
+    expect(await keptOn(db).fetch(api.stored.id)).toBeNull();
+    opening.dispose();
+  });
+
+  it('takes no typing before the kept card was looked for', async () => {
+    const api = new ScriptedModels();
+    const db = new StateDB();
+    const older = { ...api.stored.card, description: 'typed yesterday' };
+    await keptOn(db).save(api.stored.id, {
+      card: older,
+      base: api.stored.card,
+      at: '2026-12-04T10:00:00Z'
+    });
+    const draft = draftKept(api, db);
+    draft.setCard({ ...draft.state.card, description: 'too early' });
+    expect(draft.state.dirty).toBe(false);
+    await draft.ready;
+    expect(draft.editable).toBe(true);
+    expect(draft.state.kept?.at).toBe('2026-12-04T10:00:00Z');
+    expect((await keptOn(db).fetch(api.stored.id))?.card).toEqual(older);
+    draft.dispose();
   });
 });

@@ -320,7 +320,7 @@ describe('the version page', () => {
     const typed = 'Predicts which subscribers leave, typed before a reload.';
     await kept.save(api.stored.id, {
       card: { ...api.stored.card, description: typed },
-      revision: api.stored.revision,
+      base: api.stored.card,
       at: '2026-12-05T10:00:00Z'
     });
     render(
