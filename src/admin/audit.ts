@@ -209,7 +209,12 @@ export class AuditModel {
 
   /** Forget every filter and show the newest records. */
   async clear(): Promise<void> {
-    this._update({ filters: NO_FILTERS, rangeReversed: false });
+    // the day fields start again: text that never read as a day is in no filter
+    this._update({
+      filters: NO_FILTERS,
+      rangeReversed: false,
+      clears: this._state.clears + 1
+    });
     await this._read(NO_FILTERS, 1);
   }
 
@@ -308,6 +313,7 @@ export class AuditModel {
     applied: NO_FILTERS,
     rangeReversed: false,
     unreadable: false,
+    clears: 0,
     page: null,
     actions: [],
     busy: false,
@@ -335,6 +341,11 @@ export namespace AuditModel {
     rangeReversed: boolean;
     /** A day field holds text that is no day: Filter waits for a day. */
     unreadable: boolean;
+    /**
+     * How often the filters were cleared: the day fields are drawn anew each
+     * time, since text that is no day never reached the filters to be cleared.
+     */
+    clears: number;
     page: IAuditPage | null;
     actions: string[];
     busy: boolean;

@@ -97,6 +97,7 @@ function AuditFilters(props: {
     <div className="jp-mlplat-audit-field">
       <label htmlFor={`${id}-${name}`}>{label}</label>
       <DayField
+        key={`${name}-${state.clears}`}
         id={`${id}-${name}`}
         value={filters[name]}
         invalid={state.rangeReversed}

@@ -445,6 +445,29 @@ describe('the console', () => {
     expect(filter()).toBe(false);
   });
 
+  it('clears a typed day that is no day with the other filters', async () => {
+    const model = new ProfilesModel({ api: new ScriptedProfiles() });
+    render(<AdminTab model={model} console={console()} trans={english} />);
+    fireEvent.change(screen.getByLabelText('Section'), {
+      target: { value: 'audit' }
+    });
+    await screen.findByRole('table', { name: 'Audit records' });
+    const from = () => screen.getByLabelText('From') as HTMLInputElement;
+    fireEvent.change(from(), { target: { value: 'xyz' } });
+    fireEvent.blur(from());
+    expect(
+      (screen.getByRole('button', { name: 'Filter' }) as HTMLButtonElement)
+        .disabled
+    ).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(from().value).toBe(''));
+    expect(screen.queryByText(/^Write the day as/)).toBeNull();
+    expect(
+      (screen.getByRole('button', { name: 'Filter' }) as HTMLButtonElement)
+        .disabled
+    ).toBe(false);
+  });
+
   it('names platform roles as the sidebar’s header does, in the UI language', async () => {
     const people = () =>
       new ReadModel<IPeople>(async () => ({
