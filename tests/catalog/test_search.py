@@ -104,6 +104,25 @@ def test_a_word_in_another_form_finds_the_model_in_either_database(
     assert names(find(catalog, text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("API-ключ", ["keys"]),  # the card writes "API-ключом"
+        ("staging-среда", ["keys"]),  # "staging-среде"
+        ("api-ключи", ["keys"]),
+        ("ключ-API", []),  # the parts in another order are another word
+    ],
+)
+def test_a_word_written_with_hyphens_is_found_in_its_other_forms(
+    catalog: SqlStore, text: str, expected: list[str]
+) -> None:
+    """Russian writes such compounds all the time ("API-ключ", "staging-среда"); a search for
+    one found nothing on SQLite, whose phrase matched each part as written."""
+    entry = card("keys", "Вызов модели по API-ключом", text="Сначала проверьте в staging-среде.")
+    publish(catalog, entry, publication_id=50, at=T0 + timedelta(days=3))
+    assert names(find(catalog, text)) == expected
+
+
 def test_on_sqlite_every_word_is_also_a_prefix(catalog: SqlStore) -> None:
     if catalog.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL matches whole stems (tested above)")

@@ -47,10 +47,10 @@ def test_words_are_looked_up_by_their_stem(text: str, expression: str) -> None:
 
 
 def test_nothing_typed_is_read_as_fts5_syntax() -> None:
-    # every word is quoted; an operator typed by a person is a word like any other, and words
-    # joined by punctuation are a phrase
+    # every word is quoted; an operator typed by a person is a word like any other, words
+    # joined by punctuation are a phrase whose last word is a prefix, a quoted phrase is exact
     assert fts5_match(parse_terms('NEAR(a b) "x* OR y" AND')) == (
-        '("near" + "a") AND "b"* AND ("x" + "or" + "y") AND "and"*'
+        '("near" + "a"*) AND "b"* AND ("x" + "or" + "y") AND "and"*'
     )
 
 

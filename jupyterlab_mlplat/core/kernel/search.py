@@ -45,6 +45,9 @@ _STEMMERS = {
 class Term:
     words: tuple[str, ...]
     exclude: bool = False
+    #: one word written with hyphens or other marks ("API-ключ"), not a quoted phrase: its
+    #: last part may end as the text's word does ("API-ключом")
+    joined: bool = False
 
     @property
     def phrase(self) -> bool:
@@ -65,7 +68,8 @@ def parse_terms(text: str) -> tuple[Term, ...]:
     for minus, phrase, word in _TERM.findall(text):
         words = tuple(w.lower() for w in _WORD.findall(phrase or word))
         if words and (word or phrase).lower() != "or":
-            terms.append(Term(words, exclude=bool(minus)))
+            joined = bool(word) and len(words) > 1
+            terms.append(Term(words, exclude=bool(minus), joined=joined))
     return tuple(terms)
 
 
@@ -122,7 +126,13 @@ def found_forms(terms: Sequence[Term]) -> tuple[str, ...]:
 
 def fts5_term(term: Term) -> str:
     """One term in FTS5's syntax: a word by its stem as a prefix (and as typed, where the stem
-    is no prefix of it), a phrase word for word as written; "ё" folded, as the index holds it."""
+    is no prefix of it), a phrase word for word as written, a word joined by hyphens as such a
+    phrase whose last part is a word ("API-ключ" finds "API-ключом", as PostgreSQL's parser
+    does); "ё" folded, as the index holds it."""
+    if term.joined:
+        *first, last = term.words
+        head = " + ".join(f'"{fold(w)}"' for w in first)
+        return f"({head} + {_last_word(fold(last))})"
     if term.phrase:
         return "(" + " + ".join(f'"{fold(w)}"' for w in term.words) + ")"
     word = fold(term.words[0])
@@ -132,3 +142,12 @@ def fts5_term(term: Term) -> str:
     if word.startswith(stemmed):
         return f'"{stemmed}"*'
     return f'("{word}"* OR "{stemmed}"*)'
+
+
+def _last_word(word: str) -> str:
+    """A phrase's last word by its stem as a prefix (FTS5 allows a prefix only there, and no
+    alternatives inside a phrase): as typed when the stem is short or no prefix of it."""
+    stemmed = stem(word)
+    if len(stemmed) < MIN_STEM or not word.startswith(stemmed):
+        return f'"{word}"*'
+    return f'"{stemmed}"*'
