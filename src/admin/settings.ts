@@ -113,6 +113,28 @@ export class SettingsModel {
       return false;
     }
     const value = reset ? null : typedValue(this._state.drafts[key] ?? '');
+    if (typeof value === 'string') {
+      // empty, or no number: said as the platform says a number out of bounds
+      // (it would refuse the request's shape, naming its field, not the setting)
+      this._update({
+        failures: {
+          ...this._state.failures,
+          [key]: {
+            status: 400,
+            message: `Enter a number from ${setting.minimum} to ${setting.maximum}.`,
+            reason: 'setting_out_of_range',
+            params: {
+              field: key,
+              kind: setting.kind,
+              minimum: setting.minimum,
+              maximum: setting.maximum
+            },
+            requestId: null
+          }
+        }
+      });
+      return false;
+    }
     this._update({ busy: key, saved: null });
     try {
       const changed = await this._api.change(key, value, setting.revision);

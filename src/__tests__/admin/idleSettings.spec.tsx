@@ -13,9 +13,15 @@ import {
   ISettingsList,
   SettingsModel
 } from '../../admin/settings';
+import { reasonLabels as adminReasonLabels } from '../../admin/labels';
 import { SettingsSection } from '../../admin/settingsSection';
+import { reasonLabels } from '../../shell/errors';
 import { russianBundle } from '../shell/catalogue';
 import { english } from '../shell/fixtures';
+
+// As the Admin tab's plugin does: the sidebar's registry knows its reasons
+const registered = reasonLabels.add(adminReasonLabels);
+afterAll(() => registered.dispose());
 
 function setting(
   key: string,
@@ -121,6 +127,27 @@ describe('the idle thresholds in the Admin tab', () => {
     expect(
       await within(idle).findByText('Saved: 30 is now in force.')
     ).toBeTruthy();
+  });
+
+  it('say what to type for an empty or non-numeric value, sending nothing', async () => {
+    const api = new Settings();
+    render(
+      <SettingsSection
+        model={new SettingsModel({ api })}
+        trans={russianBundle()}
+      />
+    );
+    const approvals = await screen.findByLabelText(
+      'Сколько одобрений нужно для публикации'
+    );
+    for (const typed of ['', 'abc']) {
+      fireEvent.change(approvals, { target: { value: typed } });
+      fireEvent.submit(approvals.closest('form')!);
+      expect(
+        await screen.findByText(/Введите целое число от 1 до 10\./)
+      ).toBeTruthy();
+    }
+    expect(api.sent).toEqual([]);
   });
 
   it('are labelled in Russian', async () => {
