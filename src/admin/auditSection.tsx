@@ -71,6 +71,12 @@ export function AuditSection(props: IAuditSectionProps): JSX.Element {
   );
 }
 
+/**
+ * The longest text each filter takes (``core/audit/rules.py``, ``LIMITS``):
+ * typing stops there, instead of a refusal naming the request's field.
+ */
+const TEXT_LIMITS = { actor: 255, objectType: 100, objectId: 255 };
+
 function AuditFilters(props: {
   model: AuditModel;
   state: AuditModel.IState;
@@ -80,13 +86,18 @@ function AuditFilters(props: {
   const { filters } = state;
   const id = React.useId();
   const rangeId = `${id}-range`;
-  const text = (name: keyof IAuditFilters, label: string, hint?: string) => (
+  const text = (
+    name: keyof IAuditFilters & keyof typeof TEXT_LIMITS,
+    label: string,
+    hint?: string
+  ) => (
     <div className="jp-mlplat-audit-field">
       <label htmlFor={`${id}-${name}`}>{label}</label>
       <input
         id={`${id}-${name}`}
         type="text"
         className="jp-mod-styled"
+        maxLength={TEXT_LIMITS[name]}
         value={filters[name]}
         placeholder={hint}
         onChange={event => model.setFilter(name, event.currentTarget.value)}

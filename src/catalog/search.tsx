@@ -18,6 +18,9 @@ import { CHAMPION } from './snippet';
 import { fromFirstMark, markdownText, markWords } from './summary';
 import { CatalogSort, FACETS, FacetName, ICatalogHit } from './types';
 
+/** The longest search the catalog (core/catalog/rules.py) takes: typing stops there. */
+const MAX_QUERY = 200;
+
 const SORTS: CatalogSort[] = ['relevance', 'updated', 'name'];
 
 export interface ICatalogSearchProps {
@@ -42,6 +45,7 @@ export function CatalogSearch(props: ICatalogSearchProps): JSX.Element {
           className="jp-mlplat-search"
           rightIcon="ui-components:search"
           aria-label={trans.__('Search the catalog')}
+          maxLength={MAX_QUERY}
           placeholder={trans.__('Search names, descriptions, cards and tags')}
           value={query.text}
           onChange={event => void model.setText(event.currentTarget.value)}

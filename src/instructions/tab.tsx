@@ -12,6 +12,9 @@ import { ArticleEditor } from './editor';
 import { InstructionsModel } from './model';
 import { IArticleSummary } from './types';
 
+/** The longest search the instructions (core/instructions/service.py) takes: typing stops there. */
+const MAX_QUERY = 200;
+
 export interface IInstructionsTabProps {
   model: InstructionsModel;
   rendermime: IRenderMimeRegistry;
@@ -84,6 +87,7 @@ function ArticleList(props: {
           className="jp-mlplat-search"
           rightIcon="ui-components:search"
           aria-label={trans.__('Search the instructions')}
+          maxLength={MAX_QUERY}
           placeholder={trans.__('Search titles, texts and tasks')}
           value={state.query}
           onChange={event => void model.setQuery(event.currentTarget.value)}

@@ -453,6 +453,10 @@ describe('the console', () => {
     });
     await screen.findByRole('table', { name: 'Audit records' });
     const from = () => screen.getByLabelText('From') as HTMLInputElement;
+    // a person's name stops at the platform's limit, rather than a refusal naming "actor"
+    expect(
+      (screen.getByLabelText('Person') as HTMLInputElement).maxLength
+    ).toBe(255);
     fireEvent.change(from(), { target: { value: 'xyz' } });
     fireEvent.blur(from());
     expect(

@@ -84,6 +84,14 @@ describe('CatalogTab', () => {
 
   it('searches as one types and filters by a checked facet value', async () => {
     const { api } = await setup();
+    // typing stops at the platform's limit, rather than a refusal naming "q"
+    expect(
+      (
+        screen.getByLabelText('Search the catalog', {
+          selector: 'input'
+        }) as HTMLInputElement
+      ).maxLength
+    ).toBe(200);
     await act(async () => {
       fireEvent.change(
         screen.getByLabelText('Search the catalog', { selector: 'input' }),

@@ -66,6 +66,14 @@ describe('the Instructions tab', () => {
     models.push(model);
 
     expect(screen.getByText('Track a notebook')).toBeTruthy();
+    // typing stops at the platform's limit, rather than a refusal naming "q"
+    expect(
+      (
+        screen.getByLabelText('Search the instructions', {
+          selector: 'input'
+        }) as HTMLInputElement
+      ).maxLength
+    ).toBe(200);
     expect(screen.getByText(/About 10 min/)).toBeTruthy();
     expect(screen.getByText('0 of 2 done')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'New article' })).toBeNull();
