@@ -33,28 +33,41 @@ export function driftSeries(
   return [...byVersion.values()];
 }
 
+/**
+ * Below this many reference rows a verdict says little: a run's logged input
+ * example is often two or three rows, and any sample differs from those.
+ */
+export const FEW_REFERENCE_ROWS = 30;
+
 /** Why a comparison compared nothing, or what it found. */
 export function reportText(
   report: IDriftReport,
   trans: TranslationBundle
 ): string {
   switch (report.status) {
-    case 'compared':
-      return report.drifted
+    case 'compared': {
+      const found = report.drifted
         ? trans.__(
-            'Version %1 drifted: %2 of its features (%3 requests against %4 reference rows).',
+            'Version %1 drifted: %2 of its features (%3 rows of requests against %4 reference rows).',
             report.version,
             percent(report.drifted_share),
             report.rows,
             report.reference_rows
           )
         : trans.__(
-            'Version %1 did not drift: %2 of its features moved (%3 requests against %4 reference rows).',
+            'Version %1 did not drift: %2 of its features moved (%3 rows of requests against %4 reference rows).',
             report.version,
             percent(report.drifted_share),
             report.rows,
             report.reference_rows
           );
+      return report.reference_rows < FEW_REFERENCE_ROWS
+        ? `${found} ${trans.__(
+            'The reference has only %1 rows, too few to judge by: log a sample of the training data with the run.',
+            report.reference_rows
+          )}`
+        : found;
+    }
     case 'no_reference':
       return trans.__(
         'Version %1 has nothing to compare with: its run logged no input example or dataset sample.',

@@ -28,7 +28,7 @@ import {
   payloadOf,
   startingForm
 } from '../../deployments/request';
-import { driftSeries } from '../../deployments/charts';
+import { driftSeries, reportText } from '../../deployments/charts';
 import { DeploymentsTab } from '../../deployments/tab';
 import { IDriftReport, IInvocation } from '../../deployments/types';
 import { describeError, reasonLabels as registry } from '../../shell/errors';
@@ -494,11 +494,20 @@ describe('drift', () => {
     ];
     setup(api);
     fireEvent.click(await screen.findByText('churn-staging'));
-    expect(
-      await screen.findByText(
-        /Version 3 drifted: 50 % of its features \(120 requests against 5 reference rows\)/
-      )
-    ).toBeTruthy();
+    const said = await screen.findByText(
+      /Version 3 drifted: 50 % of its features \(120 rows of requests against 5 reference rows\)/
+    );
+    // five rows of an input example are no ground for a verdict, and it says so
+    expect(said.textContent).toContain(
+      'The reference has only 5 rows, too few to judge by'
+    );
+  });
+
+  it('gives the verdict alone over a reference large enough', () => {
+    const large = { ...report(1, '3', 0.5), reference_rows: 400 };
+    expect(reportText(large, english)).toBe(
+      'Version 3 drifted: 50 % of its features (120 rows of requests against 400 reference rows).'
+    );
   });
 });
 
