@@ -55,6 +55,11 @@ USAGE_QUERY = (
 IDLE_QUERY = (
     *RANGE,
     Query(
+        "kind",
+        "Which workloads: all (the default), workspaces or deployments.",
+        enum=("all", "workspace", "deployment"),
+    ),
+    Query(
         "limit",
         "How many workloads, the idlest first (10 if not given).",
         type="integer",

@@ -82,6 +82,8 @@ export function reportQuery(
       query.set('kind', choices.kind);
       break;
     case 'idle':
+      // the Servers choice is the section's: the idlest of those servers
+      query.set('kind', choices.kind);
       query.set('limit', String(IDLE_LIMIT));
       break;
     case 'teams':
@@ -177,8 +179,9 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
     this._choose({ usageBy }, 'usage');
   }
 
+  /** Which servers: the usage table's and the idle list's. */
   setKind(kind: UsageKind): void {
-    this._choose({ kind }, 'usage');
+    this._choose({ kind }, 'usage', 'idle');
   }
 
   setTeamsBy(teamsBy: TeamsBy): void {
@@ -249,10 +252,10 @@ export class AnalyticsModel extends TabModel<AnalyticsModel.IState> {
     void this.refresh();
   }
 
-  private _choose(patch: Partial<IChoices>, report: ReportName): void {
+  private _choose(patch: Partial<IChoices>, ...reports: ReportName[]): void {
     this._update(patch);
     if (!this._state.problem) {
-      void this._read(report);
+      reports.forEach(report => void this._read(report));
     }
   }
 

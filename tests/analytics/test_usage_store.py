@@ -186,6 +186,27 @@ async def test_idle_list_orders_gpu_time_then_idle_time(world: World) -> None:
     assert caught.value.field == "limit"
 
 
+async def test_idle_list_takes_the_servers_chosen_for_the_usage(world: World) -> None:
+    """The Servers choice (workspaces, deployments) is the section's: the idle list showed
+    every workspace beside a usage table of deployments only."""
+    world.source.running = [
+        workspace("alice", name="notebooks", used=0.0),
+        deployment("alice", "churn-api", used=0.0),
+    ]
+    await world.pass_()
+    await world.pass_()
+
+    def names(kind: str) -> list[str]:
+        return [w.name for w in world.service.idle_workloads(ADAM, TWO_DAYS, kind=kind)]
+
+    assert sorted(names("all")) == ["churn-api", "notebooks"]
+    assert names("deployment") == ["churn-api"]
+    assert names("workspace") == ["notebooks"]
+    with pytest.raises(GroupingInvalid) as caught:
+        world.service.idle_workloads(ADAM, TWO_DAYS, kind="gpu")
+    assert caught.value.field == "kind"
+
+
 async def test_kernel_activity_is_not_idle(world: World) -> None:
     world.source.running = [workspace("alice", used=0.0, activity=START - timedelta(hours=1))]
     summary = await world.pass_()

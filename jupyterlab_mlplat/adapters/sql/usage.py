@@ -167,7 +167,12 @@ class SqlUsageIndex(StorePart):
         return [(_text(row["key"]), _sums(row)) for row in rows]
 
     def idle_workload_sums(
-        self, period: Period, *, owner: str | None, limit: int
+        self,
+        period: Period,
+        *,
+        owner: str | None,
+        limit: int,
+        kind: WorkloadKind | None = None,
     ) -> list[WorkloadSums]:
         sums = [sa.func.sum(d[n]).label(n) for n in USAGE_SUMS]
         query = (
@@ -185,6 +190,8 @@ class SqlUsageIndex(StorePart):
         )
         if owner is not None:
             query = query.where(d.owner == owner)
+        if kind is not None:
+            query = query.where(d.kind == kind.value)
         with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [

@@ -116,8 +116,13 @@ class UsageStore(Transactional[UsageTx], Protocol):
         ...
 
     def idle_workload_sums(
-        self, period: Period, *, owner: str | None, limit: int
+        self,
+        period: Period,
+        *,
+        owner: str | None,
+        limit: int,
+        kind: WorkloadKind | None = None,
     ) -> list[WorkloadSums]:
-        """The workloads with idle time in the period (of ``owner`` only when given), most
-        idle GPU time first, then most idle time."""
+        """The workloads with idle time in the period (of ``owner`` and of ``kind`` only when
+        given), most idle GPU time first, then most idle time."""
         ...

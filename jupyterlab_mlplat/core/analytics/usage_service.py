@@ -147,10 +147,13 @@ class UsageService:
         return rows
 
     def idle_workloads(
-        self, identity: Identity, period: Period, limit: int = 10
+        self, identity: Identity, period: Period, limit: int = 10, kind: str = "all"
     ) -> list[IdleWorkload]:
-        """The workloads that were idle longest in the period: most idle GPU hours first, then
-        most idle hours. An admin sees everybody's, anyone else their own."""
+        """The workloads (of ``kind``, as the usage report's) that were idle longest in the
+        period: most idle GPU hours first, then most idle hours. An admin sees everybody's,
+        anyone else their own."""
+        if kind not in KINDS:
+            raise _grouping("kind", kind, KINDS)
         if not 1 <= limit <= MAX_IDLE:
             raise GroupingInvalid(
                 f"'limit' must be between 1 and {MAX_IDLE}.",
@@ -159,7 +162,10 @@ class UsageService:
             )
         scope = rules.scope(identity)
         found = self.store.idle_workload_sums(
-            period, owner=None if scope.everyone else scope.person, limit=limit
+            period,
+            owner=None if scope.everyone else scope.person,
+            limit=limit,
+            kind=None if kind == "all" else WorkloadKind(kind),
         )
         return [IdleWorkload(w.kind, w.name, w.owner, w.profile, w.sums.figures()) for w in found]
 

@@ -77,7 +77,10 @@ class AnalyticsIdleHandler(_AnalyticsHandler):
         csv = wants_csv(self.argument("format"))
         period = period_of(self.argument("from"), self.argument("to"))
         limit = self.int_argument("limit") if self.argument("limit") is not None else 10
-        found = await self.run(self.services.usage.idle_workloads, self.identity, period, limit)
+        kind = self.argument("kind") or "all"
+        found = await self.run(
+            self.services.usage.idle_workloads, self.identity, period, limit, kind
+        )
         self.send_answer(IdleBody.of(period, found), csv)
 
 

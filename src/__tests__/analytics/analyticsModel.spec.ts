@@ -77,9 +77,11 @@ describe('the range', () => {
       by: 'profile',
       kind: 'workspace'
     });
+    // the Servers choice is the section's: the idle list takes it too
     expect(Object.fromEntries(reportQuery('idle', choices))).toEqual({
       from: '2026-11-01',
       to: '2026-11-30',
+      kind: 'workspace',
       limit: '10'
     });
     expect(Object.fromEntries(reportQuery('teams', choices))).toEqual({
@@ -104,13 +106,26 @@ describe('AnalyticsModel', () => {
       { from: '2026-11-04', to: '2026-12-03', by: 'team', kind: 'all' }
     ]);
     expect(api.queries('idle')).toEqual([
-      { from: '2026-11-04', to: '2026-12-03', limit: '10' }
+      { from: '2026-11-04', to: '2026-12-03', kind: 'all', limit: '10' }
     ]);
     expect(api.queries('teams')).toEqual([
       { from: '2026-11-04', to: '2026-12-03', by: 'team', grain: 'week' }
     ]);
     expect(model.state.usage).toEqual({ kind: 'ready', body: usageReport() });
     expect(model.state.teams).toEqual({ kind: 'ready', body: teamsReport() });
+    model.dispose();
+  });
+
+  it('reads the usage and the idle list again for the servers chosen', async () => {
+    const { api, model } = make();
+    model.panelVisible = true;
+    model.tabVisible = true;
+    await settle();
+    model.setKind('deployment');
+    await settle();
+    expect(api.queries('usage').slice(-1)[0].kind).toBe('deployment');
+    expect(api.queries('idle').slice(-1)[0].kind).toBe('deployment');
+    expect(api.queries('teams')).toHaveLength(1); // not theirs
     model.dispose();
   });
 

@@ -4893,6 +4893,8 @@ export interface operations {
                 from?: string;
                 /** @description The last day of the range, included (today if not given). A day, YYYY-MM-DD (UTC). */
                 to?: string;
+                /** @description Which workloads: all (the default), workspaces or deployments. */
+                kind?: "all" | "workspace" | "deployment";
                 /** @description How many workloads, the idlest first (10 if not given). */
                 limit?: number;
                 /** @description json (the default) or csv: the same rows as CSV, to download. */
