@@ -273,6 +273,12 @@ def _walk(columns: Sequence[Column], rows: list[Any], what: str) -> dict[str, np
                 f"{what} row {r} has {len(row)} values, the model takes {width} columns: "
                 + ", ".join(c.name for c in columns),
                 "wrong_shape",
+                params={
+                    "row": r,
+                    "values": len(row),
+                    "width": width,
+                    "columns": ", ".join(c.name for c in columns),
+                },
             )
         for c, (column, value) in enumerate(zip(columns, row, strict=True)):
             if value is None:

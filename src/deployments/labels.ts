@@ -90,6 +90,16 @@ export const reasonLabels: ReasonLabels = {
           param(params, 'value')
         )
       : '',
+  wrong_shape: (trans, params) =>
+    param(params, 'width')
+      ? trans.__(
+          'Row %1 has %2 values; the model takes %3 columns: %4.',
+          param(params, 'row'),
+          param(params, 'values'),
+          param(params, 'width'),
+          param(params, 'columns')
+        )
+      : '',
   missing_value: (trans, params) =>
     param(params, 'column')
       ? trans.__(

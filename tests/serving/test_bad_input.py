@@ -269,8 +269,12 @@ def test_v2_names_the_problem(
             {"dataframe_split": {"columns": COLUMNS[:3], "data": [ROWS[0][:3]]}},
             {"columns": COLUMNS[3]},
         ),
+        (
+            {"inputs": [ROWS[0], ROWS[1][:3]]},
+            {"row": 1, "values": 3, "width": 4, "columns": ", ".join(COLUMNS)},
+        ),
     ],
-    ids=["wrong-type", "missing-value", "unknown-column", "missing-column"],
+    ids=["wrong-type", "missing-value", "unknown-column", "missing-column", "row-width"],
 )
 def test_a_refusal_names_its_values_for_a_client_to_say_in_its_language(
     iris: Server, body: dict[str, object], params: dict[str, object]

@@ -414,6 +414,28 @@ describe('Try it', () => {
     expect(alert.textContent).not.toContain('takes double');
   });
 
+  it('says a row of the wrong width in Russian from its values', async () => {
+    const api = new ScriptedDeployments();
+    api.invocations = [
+      new PlatformRequestError({
+        status: 400,
+        url: 'x',
+        serverMessage:
+          'inputs row 0 has 3 values, the model takes 4 columns: a, b, c, d',
+        reason: 'wrong_shape',
+        params: { row: 0, values: 3, width: 4, columns: 'a, b, c, d' }
+      })
+    ];
+    setup(api, russianBundle());
+    fireEvent.click(await screen.findByText('churn-staging'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Отправить' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'В строке 0 значений: 3; модель принимает столбцов: 4 — a, b, c, d.'
+    );
+    expect(alert.textContent).not.toContain('the model takes');
+  });
+
   it('shows the model server’s 400 in its words', async () => {
     const api = new ScriptedDeployments();
     api.invocations = [
