@@ -63,7 +63,7 @@ export function reportText(
           );
       return report.reference_rows < FEW_REFERENCE_ROWS
         ? `${found} ${trans.__(
-            'The reference has only %1 rows, too few to judge by: log a sample of the training data with the run.',
+            'Reference rows: %1, too few to judge by; log a sample of the training data with the run.',
             report.reference_rows
           )}`
         : found;

@@ -103,6 +103,10 @@ async def test_usage_and_idle_in_the_documented_shape(platform: Platform) -> Non
         "gpu",
     )
     assert first["idle_hours"] == pytest.approx(2.0)
+    # the Servers choice of the usage: deployments only, which gpu-lab is not
+    deployments = await platform.call("api/v1/analytics/idle?limit=5&kind=deployment")
+    assert all(row["kind"] == "deployment" for row in deployments["rows"])
+    assert "gpu-lab" not in [row["name"] for row in deployments["rows"]]
 
 
 # ---- who sees what
@@ -152,6 +156,8 @@ async def test_alice_sees_her_row_and_her_teams_sum_never_bobs_row(platform: Pla
         ("usage?by=group", "grouping_invalid", "by"),
         ("usage?kind=gpu", "grouping_invalid", "kind"),
         ("usage?from=2026-02-30", "period_invalid", "from"),
+        ("idle?kind=gpu", "grouping_invalid", "kind"),
+        ("idle?kind=", "grouping_invalid", "kind"),
         ("idle?limit=0", "query_not_integer", "limit"),
         ("idle?limit=101", "query_not_integer", "limit"),
         ("idle?limit=ten", "query_not_integer", "limit"),

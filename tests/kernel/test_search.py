@@ -48,9 +48,13 @@ def test_words_are_looked_up_by_their_stem(text: str, expression: str) -> None:
 
 def test_nothing_typed_is_read_as_fts5_syntax() -> None:
     # every word is quoted; an operator typed by a person is a word like any other, words
-    # joined by punctuation are a phrase whose last word is a prefix, a quoted phrase is exact
+    # joined by punctuation are a phrase (its last word a prefix when long enough to stem), a
+    # quoted phrase is exact
     assert fts5_match(parse_terms('NEAR(a b) "x* OR y" AND')) == (
-        '("near" + "a"*) AND "b"* AND ("x" + "or" + "y") AND "and"*'
+        '("near" + "a") AND "b"* AND ("x" + "or" + "y") AND "and"*'
+    )
+    assert fts5_match(parse_terms("api-policy -covid-19")) == (
+        '((("api" + "policy"*) OR ("api" + "polici"*))) NOT ("covid" + "19")'
     )
 
 

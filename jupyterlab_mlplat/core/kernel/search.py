@@ -66,7 +66,8 @@ def parse_terms(text: str) -> tuple[Term, ...]:
     """Words and quoted phrases, as a search box's user means them; punctuation separates."""
     terms: list[Term] = []
     for minus, phrase, word in _TERM.findall(text):
-        words = tuple(w.lower() for w in _WORD.findall(phrase or word))
+        # a part of underscores only is no word to FTS5's tokenizer: it would find nothing
+        words = tuple(w.lower() for w in _WORD.findall(phrase or word) if w.strip("_"))
         if words and (word or phrase).lower() != "or":
             joined = bool(word) and len(words) > 1
             terms.append(Term(words, exclude=bool(minus), joined=joined))
@@ -128,11 +129,12 @@ def fts5_term(term: Term) -> str:
     """One term in FTS5's syntax: a word by its stem as a prefix (and as typed, where the stem
     is no prefix of it), a phrase word for word as written, a word joined by hyphens as such a
     phrase whose last part is a word ("API-ключ" finds "API-ключом", as PostgreSQL's parser
-    does); "ё" folded, as the index holds it."""
+    does, ``_last_word``); "ё" folded, as the index holds it."""
     if term.joined:
         *first, last = term.words
         head = " + ".join(f'"{fold(w)}"' for w in first)
-        return f"({head} + {_last_word(fold(last))})"
+        forms = [f"({head} + {form})" for form in _last_word(fold(last))]
+        return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
     if term.phrase:
         return "(" + " + ".join(f'"{fold(w)}"' for w in term.words) + ")"
     word = fold(term.words[0])
@@ -144,10 +146,16 @@ def fts5_term(term: Term) -> str:
     return f'("{word}"* OR "{stemmed}"*)'
 
 
-def _last_word(word: str) -> str:
-    """A phrase's last word by its stem as a prefix (FTS5 allows a prefix only there, and no
-    alternatives inside a phrase): as typed when the stem is short or no prefix of it."""
+def _last_word(word: str) -> tuple[str, ...]:
+    """The forms a joined word's last part is looked up by, one phrase each (FTS5 allows a
+    prefix only at a phrase's end, and no alternatives inside one): by its stem as a prefix,
+    and as typed where the stem is no prefix of it ("policy": "polici"); exact when short or a
+    number ("covid-19" is not "covid-190"), as PostgreSQL stems but never extends it."""
+    if len(word) < MIN_STEM or word.isdigit():
+        return (f'"{word}"',)
     stemmed = stem(word)
-    if len(stemmed) < MIN_STEM or not word.startswith(stemmed):
-        return f'"{word}"*'
-    return f'"{stemmed}"*'
+    if len(stemmed) < MIN_STEM:
+        return (f'"{word}"*',)
+    if word.startswith(stemmed):
+        return (f'"{stemmed}"*',)
+    return (f'"{word}"*', f'"{stemmed}"*')

@@ -77,7 +77,8 @@ class AnalyticsIdleHandler(_AnalyticsHandler):
         csv = wants_csv(self.argument("format"))
         period = period_of(self.argument("from"), self.argument("to"))
         limit = self.int_argument("limit") if self.argument("limit") is not None else 10
-        kind = self.argument("kind") or "all"
+        kind = self.argument("kind")
+        kind = "all" if kind is None else kind
         found = await self.run(
             self.services.usage.idle_workloads, self.identity, period, limit, kind
         )

@@ -521,7 +521,7 @@ describe('drift', () => {
     );
     // five rows of an input example are no ground for a verdict, and it says so
     expect(said.textContent).toContain(
-      'The reference has only 5 rows, too few to judge by'
+      'Reference rows: 5, too few to judge by'
     );
   });
 
