@@ -816,6 +816,14 @@ def test_one_word_finds_through_the_postings_on_a_database_that_keeps_capitals(
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.parametrize("text", ["2026", "ü", "x2", "traffic-jams"])
+def test_a_word_of_no_one_script_is_searched_by_the_vectors(catalog: SqlStore, text: str) -> None:
+    """A number or a letter of neither script is looked up in both columns: no postings are
+    its, and it is answered (it failed with a 500 on PostgreSQL)."""
+    assert one_word(search_query(text, {}, None, 1, 20)) is None
+    assert find(catalog, text).total >= 0
+
+
 @pytest.mark.postgres
 def test_entries_written_before_the_postings_are_found_through_them(postgres_url: str) -> None:
     """Migration 0017 writes the postings of the entries already there."""

@@ -531,7 +531,11 @@ def one_word(query: SearchQuery) -> str | None:
     [term] = query.terms
     if term.exclude or term.phrase or query.text.lower() != term.words[0]:
         return None
-    [(config, _)] = languages(query.terms)
+    # a word of no script's letters ("2026", "ü") is read in both columns: not one word's
+    found = languages(query.terms)
+    if len(found) != 1:
+        return None
+    [(config, _)] = found
     return config if ONE_WORD[config][1].fullmatch(term.words[0]) else None
 
 
